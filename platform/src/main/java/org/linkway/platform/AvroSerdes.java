@@ -1,0 +1,67 @@
+package org.linkway.platform;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
+import org.springframework.beans.BeanUtils;
+import org.springframework.util.ClassUtils;
+
+/**
+ * Avro values in the Confluent wire format (magic byte, 4-byte schema id, Avro binary) through the
+ * schema registry. One subject per topic ({@code <topic>-value}); each topic carries one envelope
+ * record whose payload is a union of its event types.
+ */
+public final class AvroSerdes {
+
+  private final LinkwayKafkaProperties properties;
+  private final Map<String, Object> registryConfig;
+
+  public AvroSerdes(LinkwayKafkaProperties properties) {
+    this.properties = properties;
+    Map<String, Object> config = new HashMap<>();
+    config.put("apicurio.registry.url", properties.registryUrl());
+    config.put("apicurio.registry.auto-register", "true");
+    config.put("apicurio.registry.use-specific-avro-reader", "true");
+    // the JDK HTTP client keeps Vert.x's event loop out of the services
+    config.put("apicurio.registry.http.adapter", "JDK");
+    this.registryConfig = Map.copyOf(config);
+  }
+
+  /** Settings the serializer and deserializer need, for Kafka client and Streams configs. */
+  public Map<String, Object> registryConfig() {
+    return registryConfig;
+  }
+
+  public String serializerClass() {
+    return properties.valueSerializer();
+  }
+
+  public String deserializerClass() {
+    return properties.valueDeserializer();
+  }
+
+  public <V extends SpecificRecord> Serde<V> forValues(Class<V> type) {
+    Serializer<V> serializer = instantiate(properties.valueSerializer());
+    Deserializer<V> deserializer = instantiate(properties.valueDeserializer());
+    serializer.configure(registryConfig, false);
+    deserializer.configure(registryConfig, false);
+    return Serdes.serdeFrom(serializer, deserializer);
+  }
+
+  public <V extends SpecificRecord> Serde<V> forTopic(Topic<V> topic) {
+    return forValues(topic.valueType());
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> T instantiate(String className) {
+    try {
+      return (T) BeanUtils.instantiateClass(ClassUtils.forName(className, AvroSerdes.class.getClassLoader()));
+    } catch (ClassNotFoundException e) {
+      throw new IllegalStateException("serde class not found: " + className, e);
+    }
+  }
+}

@@ -1,0 +1,132 @@
+package org.linkway.platform;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.PropertySource;
+import org.springframework.kafka.annotation.EnableKafkaStreams;
+import org.springframework.kafka.annotation.KafkaStreamsDefaultConfiguration;
+import org.springframework.kafka.config.KafkaStreamsConfiguration;
+import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
+import org.springframework.kafka.streams.RecoveringDeserializationExceptionHandler;
+
+/**
+ * Kafka for every service: the topics (each with its dead-letter twin), an Avro producer, the
+ * dead-letter publisher, and Kafka Streams with exactly-once processing.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableKafkaStreams
+@EnableConfigurationProperties(LinkwayKafkaProperties.class)
+@PropertySource("classpath:linkway-defaults.properties")
+public class KafkaPlatformConfiguration {
+
+  @Bean
+  AvroSerdes avroSerdes(LinkwayKafkaProperties properties) {
+    return new AvroSerdes(properties);
+  }
+
+  /** Every topic and its -dlt twin, created at start-up if missing (creation is idempotent). */
+  @Bean
+  KafkaAdmin.NewTopics linkwayTopics() {
+    List<NewTopic> topics = new ArrayList<>();
+    for (Topic<?> topic : Topics.all()) {
+      TopicBuilder builder = TopicBuilder.name(topic.name()).partitions(topic.partitions()).replicas(1);
+      if (topic.compacted()) {
+        builder.config(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+      }
+      topics.add(builder.build());
+      topics.add(TopicBuilder.name(topic.deadLetterName()).partitions(topic.partitions()).replicas(1).build());
+    }
+    return new KafkaAdmin.NewTopics(topics.toArray(NewTopic[]::new));
+  }
+
+  @Bean
+  KafkaTemplate<String, SpecificRecord> eventTemplate(KafkaProperties kafka, AvroSerdes serdes) {
+    Map<String, Object> config = new HashMap<>(kafka.buildProducerProperties());
+    config.putAll(serdes.registryConfig());
+    config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+    config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, serdes.serializerClass());
+    config.put(ProducerConfig.ACKS_CONFIG, "all");
+    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    return new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(config));
+  }
+
+  /** Writes unreadable records, byte for byte, to the source topic's -dlt twin, same partition. */
+  @Bean
+  DeadLetterPublishingRecoverer deadLetterRecoverer(KafkaProperties kafka) {
+    Map<String, Object> config = new HashMap<>(kafka.buildProducerProperties());
+    config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+    config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+    config.put(ProducerConfig.ACKS_CONFIG, "all");
+    KafkaTemplate<byte[], byte[]> template = new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(config));
+    return new DeadLetterPublishingRecoverer(template,
+        (record, exception) -> new TopicPartition(record.topic() + Topic.DEAD_LETTER_SUFFIX, record.partition()));
+  }
+
+  @Bean(name = KafkaStreamsDefaultConfiguration.DEFAULT_STREAMS_CONFIG_BEAN_NAME)
+  KafkaStreamsConfiguration streamsConfiguration(
+      KafkaProperties kafka,
+      LinkwayKafkaProperties linkway,
+      AvroSerdes serdes,
+      DeadLetterPublishingRecoverer deadLetters,
+      @Value("${spring.application.name}") String applicationId) {
+    Map<String, Object> config = new HashMap<>(kafka.buildStreamsProperties());
+    config.putAll(serdes.registryConfig());
+    config.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+    config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, String.join(",", kafka.getBootstrapServers()));
+    config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, linkway.commitIntervalMs());
+    config.put(StreamsConfig.STATE_DIR_CONFIG, linkway.stateDir());
+    config.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+    config.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
+    config.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+        RecoveringDeserializationExceptionHandler.class);
+    config.put(RecoveringDeserializationExceptionHandler.KSTREAM_DESERIALIZATION_RECOVERER, deadLetters);
+    return new KafkaStreamsConfiguration(config);
+  }
+
+  @Bean
+  Decisions decisions(@Value("${linkway.decision-timeout:PT10S}") Duration timeout) {
+    return new Decisions(timeout);
+  }
+
+  @Bean
+  EventPublisher eventPublisher(KafkaTemplate<String, SpecificRecord> eventTemplate) {
+    return new EventPublisher(eventTemplate);
+  }
+
+  @Bean
+  ProblemHandler problemHandler() {
+    return new ProblemHandler();
+  }
+
+  @Bean
+  TableViews tableViews(KafkaProperties kafka, AvroSerdes serdes, DeadLetterPublishingRecoverer deadLetters) {
+    return new TableViews(kafka, serdes, deadLetters);
+  }
+
+  /** Also the health indicator "streams": DOWN until the stream processor runs. */
+  @Bean("streamsHealthIndicator")
+  StoreQueries storeQueries(org.springframework.kafka.config.StreamsBuilderFactoryBean streams) {
+    return new StoreQueries(streams);
+  }
+}

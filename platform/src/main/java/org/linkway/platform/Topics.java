@@ -1,0 +1,58 @@
+package org.linkway.platform;
+
+import java.util.List;
+import org.linkway.commands.ProviderCommand;
+import org.linkway.commands.ReferralCommand;
+import org.linkway.events.ContractAgreed;
+import org.linkway.events.LedgerEvent;
+import org.linkway.events.OutcomeReported;
+import org.linkway.events.ProviderEvent;
+import org.linkway.events.ReferralEvent;
+import org.linkway.events.ReferralRejected;
+import org.linkway.events.ReferralRequested;
+import org.linkway.events.ServiceListed;
+
+/**
+ * Every topic of Linkway, declared once. Topics keyed by referralId share a partition count so
+ * that one referral's events from different topics meet on the same stream task.
+ */
+public final class Topics {
+
+  public static final int REFERRAL_PARTITIONS = 6;
+  public static final int TABLE_PARTITIONS = 3;
+
+  public static final String REFERRAL_SERVICE = "referral-service";
+  public static final String PROVIDER_SERVICE = "provider-service";
+  public static final String OUTCOME_SERVICE = "outcome-service";
+
+  public static final Topic<ReferralRequested> REFERRAL_REQUESTS =
+      new Topic<>("referral-requests", ReferralRequested.class, REFERRAL_PARTITIONS, "GP systems", false);
+  public static final Topic<ReferralRejected> REFERRAL_REJECTIONS =
+      new Topic<>("referral-rejections", ReferralRejected.class, REFERRAL_PARTITIONS, REFERRAL_SERVICE, false);
+  public static final Topic<ReferralCommand> REFERRAL_COMMANDS =
+      new Topic<>("referral-commands", ReferralCommand.class, REFERRAL_PARTITIONS, REFERRAL_SERVICE, false);
+  public static final Topic<ReferralEvent> REFERRALS =
+      new Topic<>("referrals", ReferralEvent.class, REFERRAL_PARTITIONS, REFERRAL_SERVICE, false);
+  public static final Topic<ServiceListed> PROVIDER_DIRECTORY =
+      new Topic<>("provider-directory", ServiceListed.class, TABLE_PARTITIONS, PROVIDER_SERVICE, true);
+  public static final Topic<ProviderCommand> PROVIDER_COMMANDS =
+      new Topic<>("provider-commands", ProviderCommand.class, REFERRAL_PARTITIONS, PROVIDER_SERVICE, false);
+  public static final Topic<ProviderEvent> PROVIDER_EVENTS =
+      new Topic<>("provider-events", ProviderEvent.class, REFERRAL_PARTITIONS, PROVIDER_SERVICE, false);
+  public static final Topic<ContractAgreed> FUNDING_CONTRACTS =
+      new Topic<>("funding-contracts", ContractAgreed.class, TABLE_PARTITIONS, OUTCOME_SERVICE, true);
+  public static final Topic<LedgerEvent> FUNDING_LEDGER =
+      new Topic<>("funding-ledger", LedgerEvent.class, REFERRAL_PARTITIONS, OUTCOME_SERVICE, false);
+  public static final Topic<OutcomeReported> COMMISSIONER_OUTCOMES =
+      new Topic<>("commissioner-outcomes", OutcomeReported.class, TABLE_PARTITIONS, OUTCOME_SERVICE, false);
+
+  private static final List<Topic<?>> ALL = List.of(
+      REFERRAL_REQUESTS, REFERRAL_REJECTIONS, REFERRAL_COMMANDS, REFERRALS, PROVIDER_DIRECTORY,
+      PROVIDER_COMMANDS, PROVIDER_EVENTS, FUNDING_CONTRACTS, FUNDING_LEDGER, COMMISSIONER_OUTCOMES);
+
+  private Topics() {}
+
+  public static List<Topic<?>> all() {
+    return ALL;
+  }
+}

@@ -1,0 +1,57 @@
+package org.linkway.platform.testing;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.Map;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+import org.springframework.test.context.DynamicPropertyRegistry;
+
+/**
+ * One real Kafka broker (embedded KRaft) and one schema registry process per test JVM, started on
+ * first use on loopback, free ports, and stopped when the JVM exits.
+ */
+public final class TestStack {
+
+  private static EmbeddedKafkaKraftBroker broker;
+  private static RegistryProcess registry;
+
+  private TestStack() {}
+
+  public static synchronized String bootstrapServers() {
+    if (broker == null) {
+      EmbeddedKafkaKraftBroker kafka = new EmbeddedKafkaKraftBroker(1, 3);
+      kafka.brokerProperties(Map.of(
+          "group.initial.rebalance.delay.ms", "0",
+          "transaction.state.log.replication.factor", "1",
+          "transaction.state.log.min.isr", "1",
+          "offsets.topic.replication.factor", "1",
+          "auto.create.topics.enable", "false"));
+      kafka.afterPropertiesSet();
+      Runtime.getRuntime().addShutdownHook(new Thread(kafka::destroy));
+      broker = kafka;
+    }
+    return broker.getBrokersAsString();
+  }
+
+  public static synchronized RegistryProcess registry() {
+    if (registry == null) {
+      registry = RegistryProcess.start();
+    }
+    return registry;
+  }
+
+  /** Points a Spring Boot test at the shared broker and registry, with its own state directory. */
+  public static void register(DynamicPropertyRegistry properties) {
+    String servers = bootstrapServers();
+    String registryUrl = registry().apiUrl();
+    String stateDir;
+    try {
+      stateDir = Files.createTempDirectory("linkway-streams").toString();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    properties.add("spring.kafka.bootstrap-servers", () -> servers);
+    properties.add("linkway.kafka.registry-url", () -> registryUrl);
+    properties.add("linkway.kafka.state-dir", () -> stateDir);
+  }
+}

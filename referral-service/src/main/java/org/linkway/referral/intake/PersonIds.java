@@ -1,0 +1,36 @@
+package org.linkway.referral.intake;
+
+import java.nio.charset.StandardCharsets;
+import java.security.InvalidKeyException;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+/**
+ * The pseudonymous person id: a keyed HMAC-SHA256 of the NHS number. The same person gets the same
+ * id across referrals, so outcomes can be followed over time, but the NHS number cannot be
+ * recovered from it without the key.
+ */
+@Component
+public class PersonIds {
+
+  private final SecretKeySpec key;
+
+  public PersonIds(@Value("${linkway.pseudonym-key}") String key) {
+    this.key = new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
+  }
+
+  public String of(String nhsNumber) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(key);
+      byte[] digest = mac.doFinal(NhsNumber.normalise(nhsNumber).getBytes(StandardCharsets.US_ASCII));
+      return "p-" + HexFormat.of().formatHex(digest, 0, 16);
+    } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

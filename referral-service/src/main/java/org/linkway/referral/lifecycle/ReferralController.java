@@ -1,0 +1,88 @@
+package org.linkway.referral.lifecycle;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.linkway.commands.CancelReferral;
+import org.linkway.commands.ReferralCommand;
+import org.linkway.platform.Decisions;
+import org.linkway.platform.EventPublisher;
+import org.linkway.platform.Events;
+import org.linkway.platform.ProblemException;
+import org.linkway.platform.StoreQueries;
+import org.linkway.platform.Topics;
+import org.linkway.referral.ReferralServiceApplication;
+import org.linkway.state.ReferralState;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+
+/** GET /referrals/{id} and POST /referrals/{id}/cancel. */
+@RestController
+class ReferralController {
+
+  /** What GET /referrals/{id} answers: Linkway's status, FHIR's, and the history. No patient identity. */
+  record ReferralView(
+      UUID referralId, String status, String serviceRequestStatus, String providerId, String serviceId,
+      String commissioner, String referrer, List<String> needs, int attempts, List<HistoryView> history) {}
+
+  record HistoryView(Instant at, String status, String event, String actor, String detail) {}
+
+  record CancelRequest(String reason, String requestedBy) {}
+
+  private final StoreQueries stores;
+  private final EventPublisher publisher;
+  private final Decisions decisions;
+
+  ReferralController(StoreQueries stores, EventPublisher publisher, Decisions decisions) {
+    this.stores = stores;
+    this.publisher = publisher;
+    this.decisions = decisions;
+  }
+
+  @GetMapping("/referrals/{referralId}")
+  ReferralView get(@PathVariable String referralId) {
+    return view(find(referralId));
+  }
+
+  @PostMapping("/referrals/{referralId}/cancel")
+  Mono<ResponseEntity<ReferralView>> cancel(@PathVariable String referralId, @RequestBody(required = false) CancelRequest body) {
+    ReferralState state = find(referralId);
+    String requestedBy = body != null && body.requestedBy() != null
+        ? body.requestedBy() : state.getSubmission().getReferrer().getOdsCode();
+    ReferralCommand command = ReferralCommand.newBuilder()
+        .setMetadata(Events.metadata(ReferralServiceApplication.NAME, state.getReferralId(), null))
+        .setCommand(new CancelReferral(body == null ? null : body.reason(), requestedBy))
+        .build();
+    UUID commandId = command.getMetadata().getEventId();
+    Mono<Decisions.Decision> decision = decisions.awaitDecision(commandId);
+    return publisher.publish(Topics.REFERRAL_COMMANDS, referralId, command)
+        .doOnError(e -> decisions.forget(commandId))
+        .then(decision)
+        .map(d -> {
+          if (!d.accepted()) throw new ProblemException.Conflict(d.reason());
+          return ResponseEntity.accepted().body(view((ReferralState) d.result()));
+        });
+  }
+
+  private ReferralState find(String referralId) {
+    return stores.<ReferralState>get(ReferralProcessor.STORE, referralId)
+        .orElseThrow(() -> new ProblemException.NotFound("no referral " + referralId));
+  }
+
+  private static ReferralView view(ReferralState s) {
+    return new ReferralView(
+        s.getReferralId(), s.getStatus().name(), ReferralLifecycle.serviceRequestStatus(s.getStatus()),
+        s.getProviderId(), s.getServiceId(), s.getSubmission().getCommissioner(),
+        s.getSubmission().getReferrer().getOdsCode(),
+        s.getSubmission().getNeeds().stream().map(Enum::name).toList(), s.getAttempts(),
+        s.getHistory().stream()
+            .map(h -> new HistoryView(h.getAt(), h.getStatus().name(), h.getEvent(), h.getActor(), h.getDetail()))
+            .toList());
+  }
+}

@@ -1,0 +1,73 @@
+package org.linkway.referral.lifecycle;
+
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.linkway.commands.ReferralCommand;
+import org.linkway.events.ProviderEvent;
+import org.linkway.events.ReferralEvent;
+import org.linkway.events.ReferralSubmitted;
+import org.linkway.platform.Decisions;
+import org.linkway.platform.Decisions.Decision;
+import org.linkway.state.ReferralState;
+
+/**
+ * Runs the referral state machine for the referrals of one stream task. Inputs, all keyed by
+ * referralId: new referrals from {@code referrals}, the provider's decisions from
+ * {@code provider-events}, and the referrer's commands from {@code referral-commands}. Output: the
+ * events it decides, to {@code referrals}. State and output are committed in one transaction.
+ */
+final class ReferralProcessor implements Processor<String, SpecificRecord, String, ReferralEvent> {
+
+  static final String STORE = "referral-state";
+
+  private final ReferralLifecycle lifecycle;
+  private final Decisions decisions;
+  private ProcessorContext<String, ReferralEvent> context;
+  private KeyValueStore<String, ReferralState> store;
+
+  ReferralProcessor(ReferralLifecycle lifecycle, Decisions decisions) {
+    this.lifecycle = lifecycle;
+    this.decisions = decisions;
+  }
+
+  @Override
+  public void init(ProcessorContext<String, ReferralEvent> context) {
+    this.context = context;
+    this.store = context.getStateStore(STORE);
+  }
+
+  @Override
+  public void process(Record<String, SpecificRecord> record) {
+    String referralId = record.key();
+    ReferralState state = store.get(referralId);
+    ReferralLifecycle.Step step;
+    if (record.value() instanceof ReferralEvent event) {
+      // this service's own events come back here; only a new submission needs action
+      if (!(event.getPayload() instanceof ReferralSubmitted) || state != null) return;
+      step = lifecycle.submitted(event);
+    } else if (record.value() instanceof ProviderEvent event) {
+      if (state == null) return;
+      step = lifecycle.providerEvent(state, event);
+    } else if (record.value() instanceof ReferralCommand command) {
+      if (state == null) {
+        decisions.decided(command.getMetadata().getEventId(), Decision.refused("no referral " + referralId));
+        return;
+      }
+      step = lifecycle.command(state, command);
+      decisions.decided(command.getMetadata().getEventId(), step.refusal() == null
+          ? Decision.accepted(step.state())
+          : Decision.refused(step.refusal()));
+    } else {
+      return;
+    }
+    if (step.state() != state) {
+      store.put(referralId, step.state());
+    }
+    for (ReferralEvent event : step.events()) {
+      context.forward(record.withValue(event).withTimestamp(event.getMetadata().getOccurredAt().toEpochMilli()));
+    }
+  }
+}
