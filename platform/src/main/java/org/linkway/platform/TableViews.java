@@ -50,7 +50,7 @@ public final class TableViews {
     // a record that cannot be read is not retried: it goes to the dead-letter topic at once
     container.setCommonErrorHandler(new DefaultErrorHandler(deadLetters, new FixedBackOff(0L, 0L)));
     TableView<V> view = new TableView<>(topic, container);
-    properties.setMessageListener((MessageListener<String, V>) view::apply);
+    container.setupMessageListener((MessageListener<String, V>) view::apply);
     return view;
   }
 }

@@ -1,0 +1,24 @@
+package org.linkway.provider;
+
+import org.linkway.platform.KafkaPlatformConfiguration;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.annotation.Import;
+
+/** provider-service: the provider directory, each provider's queue of offered referrals, and their decisions, sessions and outcomes. */
+@SpringBootApplication
+@Import(KafkaPlatformConfiguration.class)
+public class ProviderServiceApplication {
+
+  public static final String NAME = "provider-service";
+
+  /** The service's builder; its settings live in provider-service.properties. */
+  public static SpringApplicationBuilder builder() {
+    return new SpringApplicationBuilder(ProviderServiceApplication.class)
+        .properties("spring.config.name=" + NAME);
+  }
+
+  public static void main(String[] args) {
+    builder().run(args);
+  }
+}

@@ -1,0 +1,162 @@
+package org.linkway.provider.offers;
+
+import static org.linkway.state.OfferStatus.ACCEPTED;
+import static org.linkway.state.OfferStatus.CANCELLED;
+import static org.linkway.state.OfferStatus.COMPLETED;
+import static org.linkway.state.OfferStatus.DECLINED;
+import static org.linkway.state.OfferStatus.OFFERED;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.linkway.commands.AcceptReferral;
+import org.linkway.commands.CompleteReferral;
+import org.linkway.commands.DeclineReferral;
+import org.linkway.commands.ProviderCommand;
+import org.linkway.commands.RecordSession;
+import org.linkway.events.EventMetadata;
+import org.linkway.events.ProviderEvent;
+import org.linkway.events.ReferralAccepted;
+import org.linkway.events.ReferralCompleted;
+import org.linkway.events.ReferralDeclined;
+import org.linkway.events.ReferralOffered;
+import org.linkway.events.SessionAttended;
+import org.linkway.platform.Events;
+import org.linkway.provider.ProviderServiceApplication;
+import org.linkway.state.OfferState;
+import org.linkway.state.OfferStatus;
+
+/**
+ * The state machine of a referral as its provider handles it. Each command is checked against the
+ * state and either refused with a reason (HTTP 409) or turned into one event on
+ * {@code provider-events}.
+ *
+ * <pre>
+ * OFFERED --accept--> ACCEPTED --session--> ACCEPTED --complete--> COMPLETED
+ * OFFERED --decline--> DECLINED --offered to the next service--> OFFERED
+ * OFFERED, ACCEPTED --cancelled by the referrer--> CANCELLED
+ * </pre>
+ */
+public final class OfferLifecycle {
+
+  private static final Map<OfferStatus, Set<OfferStatus>> NEXT = Map.of(
+      OFFERED, Set.of(ACCEPTED, DECLINED, CANCELLED),
+      ACCEPTED, Set.of(ACCEPTED, COMPLETED, CANCELLED),
+      DECLINED, Set.of(OFFERED),
+      COMPLETED, Set.of(),
+      CANCELLED, Set.of());
+
+  private static final String SELF = ProviderServiceApplication.NAME;
+
+  /** The outcome of one input: the new state, the event to write (if any), the refusal (if any). */
+  public record Step(OfferState state, ProviderEvent event, String refusal) {
+    static Step refused(OfferState state, String reason) {
+      return new Step(state, null, reason);
+    }
+  }
+
+  private OfferLifecycle() {}
+
+  public static boolean allows(OfferStatus from, OfferStatus to) {
+    return NEXT.getOrDefault(from, Set.of()).contains(to);
+  }
+
+  /** FHIR R4 Task.status of the provider's task for a referral. */
+  public static String taskStatus(OfferStatus status) {
+    return switch (status) {
+      case OFFERED -> "requested";
+      case ACCEPTED -> "accepted";
+      case DECLINED -> "rejected";
+      case COMPLETED -> "completed";
+      case CANCELLED -> "cancelled";
+      default -> "unknown";
+    };
+  }
+
+  /** A new offer. A referral re-offered after a decline keeps the list of providers that declined it. */
+  public static OfferState offered(OfferState previous, ReferralOffered offer, EventMetadata meta) {
+    if (previous != null && !allows(previous.getStatus(), OFFERED)) {
+      return previous;
+    }
+    return OfferState.newBuilder()
+        .setReferralId(meta.getReferralId())
+        .setStatus(OFFERED)
+        .setOffer(offer)
+        .setOfferedAt(meta.getOccurredAt())
+        .setDeclinedBy(previous == null ? new ArrayList<>() : new ArrayList<>(previous.getDeclinedBy()))
+        .setSessionsAttended(0)
+        .setProcessedCommandIds(new ArrayList<>())
+        .build();
+  }
+
+  public static OfferState cancelled(OfferState state) {
+    return allows(state.getStatus(), CANCELLED)
+        ? OfferState.newBuilder(state).setStatus(CANCELLED).build()
+        : state;
+  }
+
+  public static Step decide(OfferState state, ProviderCommand command) {
+    String providerId = command.getProviderId();
+    String refusal = holderRefusal(state, providerId);
+    if (refusal != null) return Step.refused(state, refusal);
+    Object c = command.getCommand();
+    ReferralOffered offer = state.getOffer();
+    EventMetadata meta = command.getMetadata();
+    if (c instanceof AcceptReferral) {
+      if (state.getStatus() != OFFERED) return Step.refused(state, notNow("accepted", state.getStatus()));
+      return step(state, ACCEPTED, meta, new ReferralAccepted(providerId, offer.getServiceId(),
+          offer.getCommissioner(), offer.getPersonId(), offer.getNeeds()));
+    }
+    if (c instanceof DeclineReferral decline) {
+      if (state.getStatus() != OFFERED) return Step.refused(state, notNow("declined", state.getStatus()));
+      Step step = step(state, DECLINED, meta, new ReferralDeclined(providerId, offer.getServiceId(), decline.getReason(), decline.getNote()));
+      List<String> declinedBy = new ArrayList<>(state.getDeclinedBy());
+      declinedBy.add(providerId);
+      return new Step(OfferState.newBuilder(step.state()).setDeclinedBy(declinedBy).build(), step.event(), null);
+    }
+    if (c instanceof RecordSession session) {
+      if (state.getStatus() != ACCEPTED) return Step.refused(state, "sessions can be recorded only once the referral is accepted; it is " + state.getStatus());
+      int sessions = state.getSessionsAttended() + 1;
+      Step step = step(state, ACCEPTED, meta, new SessionAttended(providerId, offer.getServiceId(), session.getAttendedOn(), sessions));
+      return new Step(OfferState.newBuilder(step.state()).setSessionsAttended(sessions).build(), step.event(), null);
+    }
+    if (c instanceof CompleteReferral complete) {
+      if (state.getStatus() != ACCEPTED) return Step.refused(state, "a referral can be completed only after it is accepted; it is " + state.getStatus());
+      return step(state, COMPLETED, meta, new ReferralCompleted(providerId, offer.getServiceId(), offer.getCommissioner(),
+          offer.getPersonId(), offer.getNeeds(), complete.getCompletion(), state.getSessionsAttended(), complete.getMeasures()));
+    }
+    return Step.refused(state, "unknown command");
+  }
+
+  private static String holderRefusal(OfferState state, String providerId) {
+    if (state.getOffer().getProviderId().equals(providerId)) {
+      if (state.getStatus() == DECLINED) return "provider " + providerId + " declined this referral";
+      return null;
+    }
+    if (state.getDeclinedBy().contains(providerId)) {
+      return "provider " + providerId + " declined this referral; it has been offered elsewhere";
+    }
+    return "this referral is not offered to provider " + providerId;
+  }
+
+  private static String notNow(String verb, OfferStatus status) {
+    return switch (status) {
+      case ACCEPTED -> "the referral has already been accepted";
+      case COMPLETED -> "the referral has been completed";
+      case CANCELLED -> "the referral was cancelled by the referrer";
+      default -> "the referral cannot be " + verb + " now: it is " + status;
+    };
+  }
+
+  private static Step step(OfferState state, OfferStatus to, EventMetadata cause, Object payload) {
+    if (!allows(state.getStatus(), to)) {
+      throw new IllegalStateException(state.getStatus() + " -> " + to + " is not a transition of an offer");
+    }
+    ProviderEvent event = new ProviderEvent(Events.causedBy(SELF, cause, "decided"), payload);
+    List<String> processed = new ArrayList<>(state.getProcessedCommandIds());
+    processed.add(cause.getEventId().toString());
+    OfferState after = OfferState.newBuilder(state).setStatus(to).setProcessedCommandIds(processed).build();
+    return new Step(after, event, null);
+  }
+}

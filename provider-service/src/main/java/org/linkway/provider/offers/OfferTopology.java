@@ -1,0 +1,34 @@
+package org.linkway.provider.offers;
+
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.KStream;
+import org.linkway.events.ServiceListed;
+import org.linkway.platform.AvroSerdes;
+import org.linkway.platform.Decisions;
+import org.linkway.platform.TableView;
+import org.linkway.platform.TableViews;
+import org.linkway.platform.Topologies;
+import org.linkway.platform.Topics;
+import org.linkway.state.OfferState;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Wires the offer state machine into Kafka Streams, and the directory into memory. */
+@Configuration(proxyBeanMethods = false)
+class OfferTopology {
+
+  @Bean
+  TableView<ServiceListed> directory(TableViews views) {
+    return views.of(Topics.PROVIDER_DIRECTORY);
+  }
+
+  @Bean
+  KStream<String, SpecificRecord> offerLifecycle(StreamsBuilder builder, AvroSerdes serdes, Decisions decisions, OfferFeed feed) {
+    Topologies.addStore(builder, serdes, OfferProcessor.STORE, OfferState.class);
+    KStream<String, SpecificRecord> inputs = Topologies.merged(builder, serdes, Topics.REFERRALS, Topics.PROVIDER_COMMANDS);
+    inputs.process(() -> new OfferProcessor(decisions, feed), OfferProcessor.STORE)
+        .to(Topics.PROVIDER_EVENTS.name(), Topologies.producedTo(serdes, Topics.PROVIDER_EVENTS));
+    return inputs;
+  }
+}

@@ -1,0 +1,177 @@
+package org.linkway.provider.offers;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import org.linkway.commands.AcceptReferral;
+import org.linkway.commands.CompleteReferral;
+import org.linkway.commands.DeclineReferral;
+import org.linkway.commands.ProviderCommand;
+import org.linkway.commands.RecordSession;
+import org.linkway.events.Completion;
+import org.linkway.events.DeclineReason;
+import org.linkway.events.Patient;
+import org.linkway.events.ReferralOffered;
+import org.linkway.platform.Decisions;
+import org.linkway.platform.EventPublisher;
+import org.linkway.platform.Events;
+import org.linkway.platform.ProblemException;
+import org.linkway.platform.ProblemException.FieldProblem;
+import org.linkway.platform.StoreQueries;
+import org.linkway.platform.Topics;
+import org.linkway.provider.ProviderServiceApplication;
+import org.linkway.provider.measures.Measures;
+import org.linkway.state.OfferState;
+import org.linkway.state.OfferStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** A provider's queue of referrals and what it does with them: accept, decline, record sessions, complete. */
+@RestController
+class ProviderQueueController {
+
+  /** The person, as the offered provider sees them: contact details shared with consent. */
+  record PersonView(String nhsNumber, String givenName, String familyName, LocalDate birthDate, String postcode,
+      String phone, String email) {}
+
+  record OfferView(UUID referralId, String status, String taskStatus, String providerId, String serviceId,
+      int attempt, Instant offeredAt, List<String> needs, List<String> needsMet, String notes,
+      int sessionsAttended, PersonView person) {}
+
+  record DeclineRequest(String reason, String note) {}
+
+  record SessionRequest(String attendedOn) {}
+
+  record CompleteRequest(String completion, List<Measures.Answers> measures) {}
+
+  private static final List<DeclineReason> PROVIDER_DECLINE_REASONS = Arrays.stream(DeclineReason.values())
+      .filter(r -> r != DeclineReason.EXPIRED).toList();
+
+  private final StoreQueries stores;
+  private final EventPublisher publisher;
+  private final Decisions decisions;
+  private final OfferFeed feed;
+
+  ProviderQueueController(StoreQueries stores, EventPublisher publisher, Decisions decisions, OfferFeed feed) {
+    this.stores = stores;
+    this.publisher = publisher;
+    this.decisions = decisions;
+    this.feed = feed;
+  }
+
+  @GetMapping("/providers/{providerId}/referrals")
+  List<OfferView> queue(@PathVariable String providerId, @RequestParam(required = false) String status) {
+    OfferStatus wanted = status == null ? null : parseStatus(status);
+    return stores.<OfferState>all(OfferProcessor.STORE,
+            s -> s.getOffer().getProviderId().equals(providerId) && (wanted == null || s.getStatus() == wanted))
+        .stream().sorted(Comparator.comparing(OfferState::getOfferedAt)).map(ProviderQueueController::view).toList();
+  }
+
+  /** New offers as they arrive; on connecting, the offers already waiting come first. */
+  @GetMapping(path = "/providers/{providerId}/referrals/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+  Flux<ServerSentEvent<OfferView>> stream(@PathVariable String providerId) {
+    Flux<OfferState> live = feed.offers().filter(s -> s.getOffer().getProviderId().equals(providerId));
+    Flux<OfferState> waiting = Flux.defer(() -> Flux.fromIterable(stores.<OfferState>all(OfferProcessor.STORE,
+        s -> s.getOffer().getProviderId().equals(providerId) && s.getStatus() == OfferStatus.OFFERED)));
+    Flux<ServerSentEvent<OfferView>> events = Flux.merge(live, waiting)
+        .distinct(s -> s.getReferralId() + "/" + s.getOffer().getAttempt() + "/" + s.getStatus())
+        .map(s -> ServerSentEvent.builder(view(s))
+            .id(s.getReferralId() + "-" + s.getOffer().getAttempt())
+            .event(s.getStatus() == OfferStatus.OFFERED ? "offer" : s.getStatus().name().toLowerCase())
+            .build());
+    Flux<ServerSentEvent<OfferView>> heartbeat = Flux.interval(Duration.ofSeconds(15))
+        .map(i -> ServerSentEvent.<OfferView>builder().comment("keep-alive").build());
+    return Flux.merge(events, heartbeat);
+  }
+
+  @PostMapping("/providers/{providerId}/referrals/{referralId}/accept")
+  Mono<OfferView> accept(@PathVariable String providerId, @PathVariable String referralId) {
+    return send(providerId, referralId, new AcceptReferral(null));
+  }
+
+  @PostMapping("/providers/{providerId}/referrals/{referralId}/decline")
+  Mono<OfferView> decline(@PathVariable String providerId, @PathVariable String referralId, @RequestBody DeclineRequest body) {
+    DeclineReason reason = body == null || body.reason() == null ? null
+        : PROVIDER_DECLINE_REASONS.stream().filter(r -> r.name().equals(body.reason())).findFirst().orElse(null);
+    if (reason == null) {
+      throw new ProblemException.Invalid(List.of(new FieldProblem("reason", "is required, one of " + PROVIDER_DECLINE_REASONS)));
+    }
+    return send(providerId, referralId, new DeclineReferral(reason, body.note()));
+  }
+
+  @PostMapping("/providers/{providerId}/referrals/{referralId}/sessions")
+  Mono<OfferView> session(@PathVariable String providerId, @PathVariable String referralId, @RequestBody SessionRequest body) {
+    LocalDate attendedOn;
+    try {
+      attendedOn = LocalDate.parse(body == null || body.attendedOn() == null ? "" : body.attendedOn());
+    } catch (DateTimeParseException e) {
+      throw new ProblemException.Invalid(List.of(new FieldProblem("attendedOn", "is required, a date in the form YYYY-MM-DD")));
+    }
+    if (attendedOn.isAfter(LocalDate.now())) {
+      throw new ProblemException.Invalid(List.of(new FieldProblem("attendedOn", "is in the future")));
+    }
+    return send(providerId, referralId, new RecordSession(attendedOn));
+  }
+
+  @PostMapping("/providers/{providerId}/referrals/{referralId}/complete")
+  Mono<OfferView> complete(@PathVariable String providerId, @PathVariable String referralId, @RequestBody CompleteRequest body) {
+    List<FieldProblem> problems = new ArrayList<>();
+    Completion completion = body == null || body.completion() == null ? null : Arrays.stream(Completion.values())
+        .filter(c -> c != Completion.UNKNOWN && c.name().equals(body.completion())).findFirst().orElse(null);
+    if (completion == null) problems.add(new FieldProblem("completion", "is required: COMPLETED or DROPPED_OUT"));
+    List<Measures.Answers> measures = body == null || body.measures() == null ? List.of() : body.measures();
+    problems.addAll(Measures.validate(measures));
+    if (!problems.isEmpty()) throw new ProblemException.Invalid(problems);
+    return send(providerId, referralId, new CompleteReferral(completion, measures.stream().map(Measures::score).toList()));
+  }
+
+  private Mono<OfferView> send(String providerId, String referralId, Object command) {
+    OfferState state = stores.<OfferState>get(OfferProcessor.STORE, referralId)
+        .orElseThrow(() -> new ProblemException.NotFound("no referral " + referralId + " has been offered"));
+    ProviderCommand message = ProviderCommand.newBuilder()
+        .setMetadata(Events.metadata(ProviderServiceApplication.NAME, state.getReferralId(), null))
+        .setProviderId(providerId)
+        .setCommand(command)
+        .build();
+    UUID commandId = message.getMetadata().getEventId();
+    Mono<Decisions.Decision> decision = decisions.awaitDecision(commandId);
+    return publisher.publish(Topics.PROVIDER_COMMANDS, referralId, message)
+        .doOnError(e -> decisions.forget(commandId))
+        .then(decision)
+        .map(d -> {
+          if (!d.accepted()) throw new ProblemException.Conflict(d.reason());
+          return view((OfferState) d.result());
+        });
+  }
+
+  private static OfferStatus parseStatus(String status) {
+    return Arrays.stream(OfferStatus.values()).filter(s -> s != OfferStatus.UNKNOWN && s.name().equals(status)).findFirst()
+        .orElseThrow(() -> new ProblemException.Invalid(List.of(new FieldProblem("status",
+            "must be one of OFFERED, ACCEPTED, DECLINED, COMPLETED, CANCELLED"))));
+  }
+
+  static OfferView view(OfferState s) {
+    ReferralOffered o = s.getOffer();
+    Patient p = o.getPatient();
+    return new OfferView(s.getReferralId(), s.getStatus().name(), OfferLifecycle.taskStatus(s.getStatus()),
+        o.getProviderId(), o.getServiceId(), o.getAttempt(), s.getOfferedAt(),
+        o.getNeeds().stream().map(Enum::name).toList(), o.getNeedsMet().stream().map(Enum::name).toList(),
+        o.getNotes(), s.getSessionsAttended(),
+        new PersonView(p.getNhsNumber(), p.getGivenName(), p.getFamilyName(), p.getBirthDate(), p.getPostcode(),
+            p.getPhone(), p.getEmail()));
+  }
+}
