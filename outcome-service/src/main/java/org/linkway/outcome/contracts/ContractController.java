@@ -1,0 +1,116 @@
+package org.linkway.outcome.contracts;
+
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.linkway.events.ContractAgreed;
+import org.linkway.outcome.OutcomeServiceApplication;
+import org.linkway.platform.EventPublisher;
+import org.linkway.platform.Events;
+import org.linkway.platform.ProblemException;
+import org.linkway.platform.ProblemException.FieldProblem;
+import org.linkway.platform.TableView;
+import org.linkway.platform.Topics;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+
+/** A commissioner's contracts with providers: what each referral can earn, and for what. */
+@RestController
+class ContractController {
+
+  private static final Pattern ID = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9-]{1,63}$");
+  private static final Pattern ICB = Pattern.compile("^Q[A-Z0-9]{2}$");
+  private static final BigDecimal MAX_FEE = new BigDecimal("100000.00");
+
+  record ContractRequest(String providerId, List<String> serviceIds, String validFrom, String validTo,
+      BigDecimal engagementFee, BigDecimal completionFee, Integer completionMinSessions, String currency) {}
+
+  record ContractView(String contractId, String commissioner, String providerId, List<String> serviceIds,
+      LocalDate validFrom, LocalDate validTo, String currency, BigDecimal engagementFee, BigDecimal completionFee,
+      int completionMinSessions) {}
+
+  private final EventPublisher publisher;
+  private final TableView<ContractAgreed> contracts;
+
+  ContractController(EventPublisher publisher, TableView<ContractAgreed> contracts) {
+    this.publisher = publisher;
+    this.contracts = contracts;
+  }
+
+  @PutMapping("/commissioners/{code}/contracts/{contractId}")
+  Mono<ContractView> agree(@PathVariable String code, @PathVariable String contractId, @RequestBody ContractRequest body) {
+    List<FieldProblem> problems = new ArrayList<>();
+    if (!ICB.matcher(code).matches()) problems.add(new FieldProblem("code", "is not an ICB ODS code (e.g. QMM)"));
+    if (!ID.matcher(contractId).matches()) problems.add(new FieldProblem("contractId", "2-64 letters, digits and hyphens"));
+    contracts.get(contractId).filter(c -> !c.getCommissioner().equals(code)).ifPresent(c ->
+        problems.add(new FieldProblem("contractId", "belongs to another commissioner")));
+    if (body.providerId() == null || body.providerId().isBlank()) problems.add(new FieldProblem("providerId", "is required"));
+    LocalDate from = date(body.validFrom(), "validFrom", problems);
+    LocalDate to = date(body.validTo(), "validTo", problems);
+    if (from != null && to != null && to.isBefore(from)) problems.add(new FieldProblem("validTo", "is before validFrom"));
+    fee(body.engagementFee(), "engagementFee", problems);
+    fee(body.completionFee(), "completionFee", problems);
+    if (body.engagementFee() == null && body.completionFee() == null) {
+      problems.add(new FieldProblem("engagementFee", "a contract needs an engagementFee, a completionFee, or both"));
+    }
+    if (body.completionMinSessions() != null && body.completionMinSessions() < 0) {
+      problems.add(new FieldProblem("completionMinSessions", "must be 0 or more"));
+    }
+    if (body.currency() != null && !body.currency().equals("GBP")) problems.add(new FieldProblem("currency", "must be GBP"));
+    if (!problems.isEmpty()) return Mono.error(new ProblemException.Invalid(problems));
+
+    ContractAgreed contract = ContractAgreed.newBuilder()
+        .setMetadata(Events.metadata(OutcomeServiceApplication.NAME, null, null))
+        .setContractId(contractId)
+        .setCommissioner(code)
+        .setProviderId(body.providerId())
+        .setServiceIds(body.serviceIds() == null ? List.of() : body.serviceIds())
+        .setValidFrom(from)
+        .setValidTo(to)
+        .setEngagementFee(money(body.engagementFee()))
+        .setCompletionFee(money(body.completionFee()))
+        .setCompletionMinSessions(body.completionMinSessions() == null ? 0 : body.completionMinSessions())
+        .build();
+    return publisher.publish(Topics.FUNDING_CONTRACTS, contractId, contract).thenReturn(view(contract));
+  }
+
+  @GetMapping("/commissioners/{code}/contracts")
+  List<ContractView> contracts(@PathVariable String code) {
+    return contracts.values().stream().filter(c -> c.getCommissioner().equals(code))
+        .sorted(Comparator.comparing(ContractAgreed::getContractId)).map(ContractController::view).toList();
+  }
+
+  private static ContractView view(ContractAgreed c) {
+    return new ContractView(c.getContractId(), c.getCommissioner(), c.getProviderId(), c.getServiceIds(),
+        c.getValidFrom(), c.getValidTo(), c.getCurrency(), c.getEngagementFee(), c.getCompletionFee(),
+        c.getCompletionMinSessions());
+  }
+
+  private static LocalDate date(String value, String field, List<FieldProblem> problems) {
+    try {
+      return LocalDate.parse(value == null ? "" : value);
+    } catch (DateTimeParseException e) {
+      problems.add(new FieldProblem(field, "is required, a date in the form YYYY-MM-DD"));
+      return null;
+    }
+  }
+
+  private static void fee(BigDecimal fee, String field, List<FieldProblem> problems) {
+    if (fee == null) return;
+    if (fee.signum() < 0) problems.add(new FieldProblem(field, "must not be negative"));
+    else if (fee.stripTrailingZeros().scale() > 2) problems.add(new FieldProblem(field, "has more than 2 decimal places (pence)"));
+    else if (fee.compareTo(MAX_FEE) > 0) problems.add(new FieldProblem(field, "is more than " + MAX_FEE));
+  }
+
+  private static BigDecimal money(BigDecimal value) {
+    return value == null ? null : value.setScale(2);
+  }
+}

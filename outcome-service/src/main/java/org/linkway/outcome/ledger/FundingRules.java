@@ -1,0 +1,218 @@
+package org.linkway.outcome.ledger;
+
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.apache.avro.specific.SpecificRecord;
+import org.linkway.events.ContractAgreed;
+import org.linkway.events.EventMetadata;
+import org.linkway.events.FundingCommitted;
+import org.linkway.events.FundingReleased;
+import org.linkway.events.LedgerEvent;
+import org.linkway.events.Milestone;
+import org.linkway.events.OutcomeReported;
+import org.linkway.events.PaymentDue;
+import org.linkway.events.ProviderEvent;
+import org.linkway.events.ReferralAccepted;
+import org.linkway.events.ReferralCancelled;
+import org.linkway.events.ReferralCompleted;
+import org.linkway.events.ReferralEvent;
+import org.linkway.events.ReferralOffered;
+import org.linkway.events.ReferralSubmitted;
+import org.linkway.events.ReferralUnplaced;
+import org.linkway.outcome.OutcomeServiceApplication;
+import org.linkway.platform.Events;
+import org.linkway.state.FundingState;
+import org.linkway.state.ReferralStatus;
+
+/**
+ * The funding ledger's rules for one referral. On acceptance, commit (reserve) the most the
+ * referral can earn under its contract and make the engagement fee due; on completion, make the
+ * completion fee due if earned, release the rest, and report the outcome to the commissioner; on
+ * cancellation after acceptance, release what was reserved and not earned.
+ *
+ * <p>Invariants: each milestone is due at most once per referral; what is due never exceeds what
+ * was committed; an event already applied (same event id) changes nothing.
+ */
+public final class FundingRules {
+
+  private static final String SELF = OutcomeServiceApplication.NAME;
+  private static final ZoneId UK = ZoneId.of("Europe/London");
+
+  /** The new state and what to write: ledger events and outcome reports. */
+  public record Step(FundingState state, List<SpecificRecord> outputs) {}
+
+  private final Supplier<Collection<ContractAgreed>> contracts;
+
+  public FundingRules(Supplier<Collection<ContractAgreed>> contracts) {
+    this.contracts = contracts;
+  }
+
+  public Step apply(FundingState before, SpecificRecord input) {
+    EventMetadata meta = input instanceof ReferralEvent r ? r.getMetadata()
+        : input instanceof ProviderEvent p ? p.getMetadata() : null;
+    if (meta == null) return new Step(before, List.of());
+    String eventId = meta.getEventId().toString();
+    if (before != null && before.getAppliedEventIds().contains(eventId)) {
+      return new Step(before, List.of());
+    }
+    FundingState.Builder state = before != null ? FundingState.newBuilder(before) : FundingState.newBuilder()
+        .setReferralId(meta.getReferralId())
+        .setStatus(ReferralStatus.SUBMITTED)
+        .setLedger(new ArrayList<>())
+        .setOutcomes(new ArrayList<>())
+        .setAppliedEventIds(new ArrayList<>());
+    state.getAppliedEventIds().add(eventId);
+    List<SpecificRecord> outputs = new ArrayList<>();
+    Object payload = input instanceof ReferralEvent r ? r.getPayload() : ((ProviderEvent) input).getPayload();
+
+    if (payload instanceof ReferralSubmitted submitted) {
+      state.setCommissioner(submitted.getCommissioner());
+    } else if (payload instanceof ReferralOffered offered) {
+      state.setCommissioner(offered.getCommissioner());
+      advance(state, ReferralStatus.OFFERED);
+    } else if (payload instanceof ReferralUnplaced) {
+      advance(state, ReferralStatus.UNPLACED);
+    } else if (payload instanceof ReferralAccepted accepted) {
+      state.setCommissioner(accepted.getCommissioner());
+      advance(state, ReferralStatus.ACCEPTED);
+      accepted(state, accepted, meta, outputs);
+    } else if (payload instanceof ReferralCompleted completed) {
+      advance(state, ReferralStatus.COMPLETED);
+      completed(state, completed, meta, outputs);
+    } else if (payload instanceof ReferralCancelled) {
+      if (state.getStatus() != ReferralStatus.COMPLETED) {
+        advance(state, ReferralStatus.CANCELLED);
+        release(state, meta, "cancelled by the referrer", outputs);
+      }
+    }
+    return new Step(state.build(), outputs);
+  }
+
+  private void accepted(FundingState.Builder state, ReferralAccepted accepted, EventMetadata meta, List<SpecificRecord> outputs) {
+    if (sum(state.getLedger(), FundingCommitted.class).signum() > 0 || state.getContract() != null) return;
+    Optional<ContractAgreed> contract = contractFor(accepted.getCommissioner(), accepted.getProviderId(),
+        accepted.getServiceId(), LocalDate.ofInstant(meta.getOccurredAt(), UK));
+    if (contract.isEmpty()) return;
+    ContractAgreed c = contract.get();
+    state.setContract(c);
+    BigDecimal most = orZero(c.getEngagementFee()).add(orZero(c.getCompletionFee()));
+    ledger(state, meta, "committed", new FundingCommitted(c.getCommissioner(), c.getContractId(),
+        accepted.getProviderId(), accepted.getServiceId(), most, c.getCurrency()), outputs);
+    if (c.getEngagementFee() != null && c.getEngagementFee().signum() > 0) {
+      due(state, meta, Milestone.ENGAGEMENT, c.getEngagementFee(), accepted.getServiceId(), outputs);
+    }
+  }
+
+  private void completed(FundingState.Builder state, ReferralCompleted completed, EventMetadata meta, List<SpecificRecord> outputs) {
+    ContractAgreed c = state.getContract();
+    if (c != null && c.getCompletionFee() != null && c.getCompletionFee().signum() > 0
+        && completed.getCompletion() == org.linkway.events.Completion.COMPLETED
+        && completed.getSessionsAttended() >= c.getCompletionMinSessions()) {
+      due(state, meta, Milestone.COMPLETION, c.getCompletionFee(), completed.getServiceId(), outputs);
+    }
+    release(state, meta, "referral ended: " + completed.getCompletion(), outputs);
+    OutcomeReported outcome = OutcomeReported.newBuilder()
+        .setMetadata(Events.causedBy(SELF, meta, "outcome"))
+        .setCommissioner(completed.getCommissioner())
+        .setPersonId(completed.getPersonId())
+        .setProviderId(completed.getProviderId())
+        .setServiceId(completed.getServiceId())
+        .setNeeds(completed.getNeeds())
+        .setCompletion(completed.getCompletion())
+        .setSessionsAttended(completed.getSessionsAttended())
+        .setMeasures(completed.getMeasures())
+        .build();
+    state.getOutcomes().add(outcome);
+    outputs.add(outcome);
+  }
+
+  private void due(FundingState.Builder state, EventMetadata meta, Milestone milestone, BigDecimal amount, String serviceId,
+      List<SpecificRecord> outputs) {
+    boolean alreadyDue = state.getLedger().stream()
+        .anyMatch(e -> e.getPayload() instanceof PaymentDue due && due.getMilestone() == milestone);
+    if (alreadyDue) return;
+    BigDecimal room = sum(state.getLedger(), FundingCommitted.class).subtract(sum(state.getLedger(), PaymentDue.class));
+    BigDecimal pay = amount.min(room);
+    if (pay.signum() <= 0) return;
+    ContractAgreed c = state.getContract();
+    ledger(state, meta, "due-" + milestone, new PaymentDue(c.getCommissioner(), c.getContractId(), c.getProviderId(),
+        serviceId, milestone, pay, c.getCurrency()), outputs);
+  }
+
+  private void release(FundingState.Builder state, EventMetadata meta, String reason, List<SpecificRecord> outputs) {
+    ContractAgreed c = state.getContract();
+    if (c == null) return;
+    BigDecimal remainder = sum(state.getLedger(), FundingCommitted.class).subtract(sum(state.getLedger(), PaymentDue.class)).subtract(sum(state.getLedger(), FundingReleased.class));
+    if (remainder.signum() <= 0) return;
+    FundingCommitted commit = (FundingCommitted) state.getLedger().stream()
+        .filter(e -> e.getPayload() instanceof FundingCommitted).findFirst().orElseThrow().getPayload();
+    ledger(state, meta, "released", new FundingReleased(c.getCommissioner(), c.getContractId(), c.getProviderId(),
+        commit.getServiceId(), remainder, c.getCurrency(), reason), outputs);
+  }
+
+  private static void ledger(FundingState.Builder state, EventMetadata cause, String what, Object payload, List<SpecificRecord> outputs) {
+    LedgerEvent event = new LedgerEvent(Events.causedBy(SELF, cause, what), payload);
+    state.getLedger().add(event);
+    outputs.add(event);
+  }
+
+  private static void advance(FundingState.Builder state, ReferralStatus to) {
+    if (rank(to) >= rank(state.getStatus())) state.setStatus(to);
+  }
+
+  /** Statuses only move forward, whichever topic's event arrives first. */
+  private static int rank(ReferralStatus status) {
+    return switch (status) {
+      case SUBMITTED -> 0;
+      case OFFERED -> 1;
+      case ACCEPTED -> 2;
+      case COMPLETED, UNPLACED, CANCELLED -> 3;
+      default -> -1;
+    };
+  }
+
+  private Optional<ContractAgreed> contractFor(String commissioner, String providerId, String serviceId, LocalDate on) {
+    return contracts.get().stream()
+        .filter(c -> c.getCommissioner().equals(commissioner) && c.getProviderId().equals(providerId))
+        .filter(c -> c.getServiceIds().isEmpty() || c.getServiceIds().contains(serviceId))
+        .filter(c -> !on.isBefore(c.getValidFrom()) && !on.isAfter(c.getValidTo()))
+        .min(Comparator.comparing(ContractAgreed::getContractId));
+  }
+
+  public static BigDecimal committed(FundingState s) {
+    return sum(s.getLedger(), FundingCommitted.class);
+  }
+
+  public static BigDecimal due(FundingState s) {
+    return sum(s.getLedger(), PaymentDue.class);
+  }
+
+  public static BigDecimal released(FundingState s) {
+    return sum(s.getLedger(), FundingReleased.class);
+  }
+
+  public static BigDecimal amount(LedgerEvent e) {
+    Object p = e.getPayload();
+    if (p instanceof FundingCommitted c) return c.getAmount();
+    if (p instanceof PaymentDue d) return d.getAmount();
+    if (p instanceof FundingReleased r) return r.getAmount();
+    throw new IllegalArgumentException("not a ledger payload: " + p);
+  }
+
+  public static BigDecimal sum(List<LedgerEvent> ledger, Class<?> type) {
+    return ledger.stream().filter(e -> type.isInstance(e.getPayload()))
+        .map(FundingRules::amount).reduce(BigDecimal.ZERO.setScale(2), BigDecimal::add);
+  }
+
+  private static BigDecimal orZero(BigDecimal value) {
+    return value == null ? BigDecimal.ZERO.setScale(2) : value;
+  }
+
+}

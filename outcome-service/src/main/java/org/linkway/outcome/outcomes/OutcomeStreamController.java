@@ -1,0 +1,63 @@
+package org.linkway.outcome.outcomes;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.linkway.events.OutcomeReported;
+import org.linkway.platform.StoreQueries;
+import org.linkway.state.FundingState;
+import org.springframework.http.MediaType;
+import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Flux;
+
+/**
+ * GET /commissioners/{code}/outcomes/stream: every outcome reported for the commissioner, those
+ * already reported first, then new ones as they happen. Pseudonymous: a person id, never an NHS
+ * number or a name.
+ */
+@RestController
+class OutcomeStreamController {
+
+  record MeasureView(String instrument, String stage, List<Integer> answers, Integer rawTotal, BigDecimal metricScore) {}
+
+  record OutcomeView(UUID eventId, Instant occurredAt, String referralId, String commissioner, String personId,
+      String providerId, String serviceId, List<String> needs, String completion, int sessionsAttended,
+      List<MeasureView> measures) {}
+
+  private final StoreQueries stores;
+  private final OutcomeFeed feed;
+
+  OutcomeStreamController(StoreQueries stores, OutcomeFeed feed) {
+    this.stores = stores;
+    this.feed = feed;
+  }
+
+  @GetMapping(path = "/commissioners/{code}/outcomes/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+  Flux<ServerSentEvent<OutcomeView>> stream(@PathVariable String code) {
+    Flux<OutcomeReported> live = feed.outcomes().filter(o -> o.getCommissioner().equals(code));
+    Flux<OutcomeReported> reported = Flux.defer(() -> Flux.fromIterable(
+            stores.<FundingState>all("funding-state", s -> code.equals(s.getCommissioner()))))
+        .flatMapIterable(FundingState::getOutcomes)
+        .sort((a, b) -> a.getMetadata().getOccurredAt().compareTo(b.getMetadata().getOccurredAt()));
+    Flux<ServerSentEvent<OutcomeView>> events = Flux.merge(live, reported)
+        .distinct(o -> o.getMetadata().getEventId())
+        .map(o -> ServerSentEvent.builder(view(o)).id(o.getMetadata().getEventId().toString()).event("outcome").build());
+    Flux<ServerSentEvent<OutcomeView>> heartbeat = Flux.interval(Duration.ofSeconds(15))
+        .map(i -> ServerSentEvent.<OutcomeView>builder().comment("keep-alive").build());
+    return Flux.merge(events, heartbeat);
+  }
+
+  static OutcomeView view(OutcomeReported o) {
+    return new OutcomeView(o.getMetadata().getEventId(), o.getMetadata().getOccurredAt(),
+        String.valueOf(o.getMetadata().getReferralId()), o.getCommissioner(), o.getPersonId(), o.getProviderId(),
+        o.getServiceId(), o.getNeeds().stream().map(Enum::name).toList(), o.getCompletion().name(),
+        o.getSessionsAttended(),
+        o.getMeasures().stream().map(m -> new MeasureView(m.getInstrument().name(), m.getStage().name(),
+            m.getAnswers(), m.getRawTotal(), m.getMetricScore())).toList());
+  }
+}
