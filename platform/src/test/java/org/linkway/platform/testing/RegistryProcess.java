@@ -44,7 +44,6 @@ public final class RegistryProcess {
           .redirectOutput(log.toFile())
           .start();
       RegistryProcess registry = new RegistryProcess(process, port);
-      Runtime.getRuntime().addShutdownHook(new Thread(registry::stop));
       registry.awaitReady(Duration.ofSeconds(90), log);
       return registry;
     } catch (IOException e) {

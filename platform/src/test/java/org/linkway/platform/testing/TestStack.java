@@ -14,6 +14,27 @@ public final class TestStack {
 
   private static EmbeddedKafkaKraftBroker broker;
   private static RegistryProcess registry;
+  private static final java.util.List<Runnable> beforeShutdown = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  static {
+    // one hook, in order: what runs on the broker first, then the broker, then the registry
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      for (Runnable task : beforeShutdown) {
+        try {
+          task.run();
+        } catch (RuntimeException e) {
+          // shutting down anyway
+        }
+      }
+      if (broker != null) broker.destroy();
+      if (registry != null) registry.stop();
+    }, "test-stack-shutdown"));
+  }
+
+  /** Runs a task (closing applications that use the broker) before the broker stops at JVM exit. */
+  public static void beforeShutdown(Runnable task) {
+    beforeShutdown.add(task);
+  }
 
   private TestStack() {}
 
@@ -27,7 +48,6 @@ public final class TestStack {
           "offsets.topic.replication.factor", "1",
           "auto.create.topics.enable", "false"));
       kafka.afterPropertiesSet();
-      Runtime.getRuntime().addShutdownHook(new Thread(kafka::destroy));
       broker = kafka;
     }
     return broker.getBrokersAsString();

@@ -1,0 +1,289 @@
+package org.linkway.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.linkway.events.ProviderEvent;
+import org.linkway.events.ReferralAccepted;
+import org.linkway.platform.Topics;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.MediaType;
+import org.springframework.http.codec.ServerSentEvent;
+import reactor.core.Disposable;
+
+/**
+ * The journey of DESIGN.md and issue 2, steps 6 to 12, through all three services over HTTP:
+ * a GP refers, the referral is offered, declined, re-routed, accepted, attended and completed;
+ * the funding ledger and the commissioner's outcome stream show it. Runs on whatever platform the
+ * subclass provides (embedded broker here; a Testcontainers broker where Docker exists).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@SuppressWarnings("unchecked")
+abstract class JourneyScenario {
+
+  static final String COMMISSIONER = "QMM";
+  static final String FIRST_PROVIDER = "norwich-befrienders";
+  static final String FIRST_SERVICE = "a-befriending-norwich";
+  static final String SECOND_PROVIDER = "city-friends";
+  static final String SECOND_SERVICE = "b-friendship-cafe";
+  static final String NHS_NUMBER = "9434765919";
+  static final String FAMILY_NAME = "Lovelace";
+
+  static final ParameterizedTypeReference<ServerSentEvent<Map<String, Object>>> SSE =
+      new ParameterizedTypeReference<>() {};
+
+  abstract RunningPlatform platform();
+
+  @BeforeAll
+  void directoryAndContracts() {
+    RunningPlatform platform = platform();
+    registerProvider(platform, FIRST_PROVIDER, "Norwich Befrienders", FIRST_SERVICE, "Telephone befriending",
+        List.of("LONELINESS"));
+    registerProvider(platform, SECOND_PROVIDER, "City Friends CIC", SECOND_SERVICE, "Friendship cafe",
+        List.of("LONELINESS", "MENTAL_WELLBEING"));
+    registerProvider(platform, "nr-walks", "Norwich Walking Group", "c-health-walks", "Health walks",
+        List.of("PHYSICAL_ACTIVITY"));
+    for (String provider : List.of(FIRST_PROVIDER, SECOND_PROVIDER)) {
+      platform.outcomeService().put().uri("/commissioners/{code}/contracts/{id}", COMMISSIONER, "tariff-" + provider)
+          .bodyValue(Map.of("providerId", provider, "validFrom", "2026-04-01", "validTo", "2027-03-31",
+              "engagementFee", 50.00, "completionFee", 150.00, "completionMinSessions", 2))
+          .exchange().expectStatus().isOk();
+    }
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      platform.providerService().get().uri("/providers").exchange().expectStatus().isOk()
+          .expectBody().jsonPath("$[?(@.providerId == 'nr-walks')]").exists();
+      platform.outcomeService().get().uri("/commissioners/{code}/contracts", COMMISSIONER).exchange()
+          .expectBody().jsonPath("$[?(@.contractId == 'tariff-city-friends')]").exists();
+    });
+  }
+
+  @Test
+  void givenAReferral_whenTheFirstProviderDeclinesAndTheSecondAcceptsAttendsAndCompletes_thenTheLedgerAndTheCommissionerSeeIt() {
+    RunningPlatform platform = platform();
+    List<ServerSentEvent<Map<String, Object>>> firstProviderOffers = new CopyOnWriteArrayList<>();
+    List<ServerSentEvent<Map<String, Object>>> outcomes = new CopyOnWriteArrayList<>();
+    Disposable offerStream = platform.providerServiceStreams().get()
+        .uri("/providers/{id}/referrals/stream", FIRST_PROVIDER).accept(MediaType.TEXT_EVENT_STREAM)
+        .retrieve().bodyToFlux(SSE).subscribe(firstProviderOffers::add);
+    Disposable outcomeStream = platform.outcomeServiceStreams().get()
+        .uri("/commissioners/{code}/outcomes/stream", COMMISSIONER).accept(MediaType.TEXT_EVENT_STREAM)
+        .retrieve().bodyToFlux(SSE).subscribe(outcomes::add);
+    try {
+      // 6. the GP refers
+      String referralId = refer(platform, List.of("LONELINESS"));
+
+      // 7. routed to the first suitable service
+      awaitReferral(platform, referralId, "OFFERED", FIRST_PROVIDER);
+
+      // 8. the provider's queue and its live stream show the offer
+      awaitOffer(platform, FIRST_PROVIDER, referralId);
+      platform.providerService().get().uri("/providers/{p}/referrals?status=OFFERED", FIRST_PROVIDER).exchange()
+          .expectStatus().isOk()
+          .expectBody().jsonPath("$[?(@.referralId == '" + referralId + "')].person.familyName").isEqualTo(FAMILY_NAME);
+      await().atMost(Duration.ofSeconds(20)).until(() -> firstProviderOffers.stream()
+          .anyMatch(e -> e.data() != null && referralId.equals(e.data().get("referralId")) && "offer".equals(e.event())));
+
+      // decline: re-routed to the next suitable service not yet tried
+      platform.providerService().post().uri("/providers/{p}/referrals/{r}/decline", FIRST_PROVIDER, referralId)
+          .bodyValue(Map.of("reason", "CAPACITY", "note", "group full until spring")).exchange()
+          .expectStatus().isOk().expectBody().jsonPath("$.status").isEqualTo("DECLINED");
+      awaitReferral(platform, referralId, "OFFERED", SECOND_PROVIDER);
+      awaitOffer(platform, SECOND_PROVIDER, referralId);
+      platform.referralService().get().uri("/referrals/{id}", referralId).exchange()
+          .expectBody().jsonPath("$.attempts").isEqualTo(2).jsonPath("$.serviceId").isEqualTo(SECOND_SERVICE);
+
+      // 9. the state machine refuses what is not allowed
+      platform.providerService().post().uri("/providers/{p}/referrals/{r}/accept", FIRST_PROVIDER, referralId).exchange()
+          .expectStatus().isEqualTo(409).expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+          .expectBody().jsonPath("$.detail").value(d -> assertThat((String) d).contains("declined"));
+      platform.providerService().post().uri("/providers/{p}/referrals/{r}/complete", SECOND_PROVIDER, referralId)
+          .bodyValue(Map.of("completion", "COMPLETED", "measures", List.of())).exchange()
+          .expectStatus().isEqualTo(409);
+      platform.providerService().post().uri("/providers/{p}/referrals/{r}/accept", SECOND_PROVIDER, referralId).exchange()
+          .expectStatus().isOk().expectBody().jsonPath("$.status").isEqualTo("ACCEPTED").jsonPath("$.taskStatus").isEqualTo("accepted");
+      platform.providerService().post().uri("/providers/{p}/referrals/{r}/accept", SECOND_PROVIDER, referralId).exchange()
+          .expectStatus().isEqualTo(409).expectBody().jsonPath("$.detail").value(d -> assertThat((String) d).contains("already"));
+      awaitReferral(platform, referralId, "ACCEPTED", SECOND_PROVIDER);
+
+      // 10. sessions and completion with measures
+      for (int day = 3; day >= 1; day--) {
+        platform.providerService().post().uri("/providers/{p}/referrals/{r}/sessions", SECOND_PROVIDER, referralId)
+            .bodyValue(Map.of("attendedOn", LocalDate.now().minusDays(day).toString())).exchange().expectStatus().isOk();
+      }
+      platform.providerService().post().uri("/providers/{p}/referrals/{r}/complete", SECOND_PROVIDER, referralId)
+          .bodyValue(Map.of("completion", "COMPLETED", "measures", List.of(
+              Map.of("instrument", "SWEMWBS", "stage", "BASELINE", "answers", List.of(2, 2, 3, 2, 2, 3, 2)),
+              Map.of("instrument", "SWEMWBS", "stage", "FOLLOW_UP", "answers", List.of(3, 4, 3, 9, 3, 4, 3)))))
+          .exchange().expectStatus().isBadRequest()
+          .expectBody().jsonPath("$.errors[0].field").isEqualTo("measures[1].answers[3]");
+      platform.providerService().post().uri("/providers/{p}/referrals/{r}/complete", SECOND_PROVIDER, referralId)
+          .bodyValue(Map.of("completion", "COMPLETED", "measures", List.of(
+              Map.of("instrument", "SWEMWBS", "stage", "BASELINE", "answers", List.of(2, 2, 3, 2, 2, 3, 2)),
+              Map.of("instrument", "SWEMWBS", "stage", "FOLLOW_UP", "answers", List.of(3, 4, 3, 4, 3, 4, 3)))))
+          .exchange().expectStatus().isOk().expectBody()
+          .jsonPath("$.status").isEqualTo("COMPLETED").jsonPath("$.sessionsAttended").isEqualTo(3);
+      awaitReferral(platform, referralId, "COMPLETED", SECOND_PROVIDER);
+
+      // 11. the ledger: committed on acceptance, engagement and completion fees due, once each
+      await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+          platform.outcomeService().get().uri("/commissioners/{c}/ledger?referralId={r}", COMMISSIONER, referralId)
+              .exchange().expectStatus().isOk().expectBody()
+              .jsonPath("$.length()").isEqualTo(3)
+              .jsonPath("$[0].type").isEqualTo("COMMITTED").jsonPath("$[0].amount").isEqualTo(200.0)
+              .jsonPath("$[0].contractId").isEqualTo("tariff-" + SECOND_PROVIDER)
+              .jsonPath("$[0].providerId").isEqualTo(SECOND_PROVIDER).jsonPath("$[0].serviceId").isEqualTo(SECOND_SERVICE)
+              .jsonPath("$[?(@.milestone == 'ENGAGEMENT')].amount").isEqualTo(50.0)
+              .jsonPath("$[?(@.milestone == 'COMPLETION')].amount").isEqualTo(150.0)
+              .jsonPath("$[*].currency").value(c -> assertThat((List<Object>) c).containsOnly("GBP")));
+
+      // 12. the commissioner's stream: a pseudonymous outcome with scored measures
+      await().atMost(Duration.ofSeconds(20)).until(() -> outcomes.stream()
+          .anyMatch(e -> e.data() != null && referralId.equals(e.data().get("referralId"))));
+      Map<String, Object> outcome = outcomes.stream()
+          .filter(e -> e.data() != null && referralId.equals(e.data().get("referralId"))).findFirst().orElseThrow().data();
+      assertThat(outcome).containsEntry("providerId", SECOND_PROVIDER).containsEntry("completion", "COMPLETED")
+          .containsEntry("sessionsAttended", 3);
+      assertThat((String) outcome.get("personId")).startsWith("p-");
+      assertThat(outcome.toString()).doesNotContain(NHS_NUMBER).doesNotContain(FAMILY_NAME).doesNotContain("Ada");
+      assertThat(outcome.get("measures").toString()).contains("metricScore=16.36").contains("metricScore=21.54");
+      platform.outcomeService().get().uri("/commissioners/{c}/summary", COMMISSIONER).exchange().expectStatus().isOk()
+          .expectBody().jsonPath("$.referralsByStatus.COMPLETED").value(n -> assertThat(((Number) n).intValue()).isPositive())
+          .jsonPath("$.due").value(n -> assertThat(((Number) n).doubleValue()).isGreaterThanOrEqualTo(200.0));
+
+      // nothing identifying on the commissioner-facing topic
+      List<ConsumerRecord<byte[], byte[]>> published = platform.records(Topics.COMMISSIONER_OUTCOMES);
+      assertThat(published).isNotEmpty();
+      for (ConsumerRecord<byte[], byte[]> record : published) {
+        String text = new String(record.value(), StandardCharsets.ISO_8859_1);
+        assertThat(text).doesNotContain(NHS_NUMBER).doesNotContain(FAMILY_NAME);
+      }
+    } finally {
+      offerStream.dispose();
+      outcomeStream.dispose();
+    }
+  }
+
+  @Test
+  void givenAnInvalidReferral_whenPosted_thenEveryInvalidFieldIsNamedAndNothingIsEmitted() {
+    RunningPlatform platform = platform();
+    long before = platform.endOffsets(Topics.REFERRALS);
+    platform.referralService().post().uri("/referrals").bodyValue(Map.of(
+            "patient", Map.of("nhsNumber", "9434765918", "givenName", "Ada", "familyName", "Lovelace",
+                "birthDate", "1950-12-10", "postcode", "NOT A POSTCODE"),
+            "consent", false, "referrer", Map.of("odsCode", "nope"), "commissioner", "QMM",
+            "needs", List.of("LONELINESS", "ASTROLOGY")))
+        .exchange().expectStatus().isBadRequest()
+        .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+        .expectBody()
+        .jsonPath("$.errors[*].field").value(fields -> assertThat((List<Object>) fields).containsExactlyInAnyOrder(
+            "patient.nhsNumber", "patient.postcode", "consent", "referrer.odsCode", "needs[1]"));
+    assertThat(platform.endOffsets(Topics.REFERRALS)).isEqualTo(before);
+  }
+
+  @Test
+  void givenAnOffer_when20ProvidersRequestsAcceptItAtOnce_thenExactlyOneReferralAcceptedIsWritten() throws Exception {
+    RunningPlatform platform = platform();
+    String referralId = refer(platform, List.of("LONELINESS"));
+    awaitReferral(platform, referralId, "OFFERED", FIRST_PROVIDER);
+    awaitOffer(platform, FIRST_PROVIDER, referralId);
+
+    int attempts = 20;
+    CountDownLatch start = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(attempts);
+    List<Future<Integer>> statuses = new ArrayList<>();
+    for (int i = 0; i < attempts; i++) {
+      statuses.add(pool.submit(() -> {
+        start.await();
+        return platform.providerService().post().uri("/providers/{p}/referrals/{r}/accept", FIRST_PROVIDER, referralId)
+            .exchange().returnResult(Void.class).getStatus().value();
+      }));
+    }
+    start.countDown();
+    List<Integer> codes = new ArrayList<>();
+    for (Future<Integer> status : statuses) codes.add(status.get());
+    pool.shutdown();
+
+    assertThat(codes).filteredOn(c -> c == 200).hasSize(1);
+    assertThat(codes).filteredOn(c -> c == 409).hasSize(attempts - 1);
+    awaitReferral(platform, referralId, "ACCEPTED", FIRST_PROVIDER);
+    long accepted = platform.events(Topics.PROVIDER_EVENTS).stream()
+        .filter(e -> referralId.equals(String.valueOf(e.getMetadata().getReferralId())))
+        .map(ProviderEvent::getPayload).filter(ReferralAccepted.class::isInstance).count();
+    assertThat(accepted).isEqualTo(1);
+  }
+
+  @Test
+  void givenAnOffer_whenTheReferrerCancels_thenTheProviderSeesItCancelledAndCannotAcceptIt() {
+    RunningPlatform platform = platform();
+    String referralId = refer(platform, List.of("LONELINESS"));
+    awaitReferral(platform, referralId, "OFFERED", FIRST_PROVIDER);
+    awaitOffer(platform, FIRST_PROVIDER, referralId);
+    platform.referralService().post().uri("/referrals/{id}/cancel", referralId)
+        .bodyValue(Map.of("reason", "person moved away")).exchange()
+        .expectStatus().isAccepted().expectBody().jsonPath("$.status").isEqualTo("CANCELLED")
+        .jsonPath("$.serviceRequestStatus").isEqualTo("revoked");
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+        platform.providerService().get().uri("/providers/{p}/referrals?status=CANCELLED", FIRST_PROVIDER).exchange()
+            .expectBody().jsonPath("$[?(@.referralId == '" + referralId + "')]").exists());
+    platform.providerService().post().uri("/providers/{p}/referrals/{r}/accept", FIRST_PROVIDER, referralId).exchange()
+        .expectStatus().isEqualTo(409).expectBody().jsonPath("$.detail").value(d -> assertThat((String) d).contains("cancelled"));
+    platform.referralService().post().uri("/referrals/{id}/cancel", referralId).exchange().expectStatus().isEqualTo(409);
+  }
+
+  @Test
+  void givenNoServiceMeetsTheNeed_whenReferred_thenTheReferralIsUnplaced() {
+    RunningPlatform platform = platform();
+    String referralId = refer(platform, List.of("HOUSING"));
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+        platform.referralService().get().uri("/referrals/{id}", referralId).exchange().expectStatus().isOk()
+            .expectBody().jsonPath("$.status").isEqualTo("UNPLACED").jsonPath("$.serviceRequestStatus").isEqualTo("on-hold"));
+  }
+
+  static String refer(RunningPlatform platform, List<String> needs) {
+    Map<String, Object> body = platform.referralService().post().uri("/referrals").bodyValue(Map.of(
+            "patient", Map.of("nhsNumber", NHS_NUMBER, "givenName", "Ada", "familyName", FAMILY_NAME,
+                "birthDate", "1950-12-10", "postcode", "NR1 3SR", "phone", "01603 000000"),
+            "consent", true, "referrer", Map.of("odsCode", "D82044", "clinician", "Dr Jones"),
+            "commissioner", COMMISSIONER, "needs", needs, "notes", "lives alone since bereavement"))
+        .exchange().expectStatus().isAccepted().expectBody(new ParameterizedTypeReference<Map<String, Object>>() {}).returnResult().getResponseBody();
+    assertThat(body).containsEntry("status", "SUBMITTED");
+    return (String) body.get("referralId");
+  }
+
+  static void awaitReferral(RunningPlatform platform, String referralId, String status, String providerId) {
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
+        platform.referralService().get().uri("/referrals/{id}", referralId).exchange().expectStatus().isOk()
+            .expectBody().jsonPath("$.status").isEqualTo(status).jsonPath("$.providerId").isEqualTo(providerId));
+  }
+
+  /** The provider's queue shows the offer (provider-service reads it from the referrals topic). */
+  static void awaitOffer(RunningPlatform platform, String providerId, String referralId) {
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
+        platform.providerService().get().uri("/providers/{p}/referrals?status=OFFERED", providerId).exchange()
+            .expectStatus().isOk().expectBody().jsonPath("$[?(@.referralId == '" + referralId + "')]").exists());
+  }
+
+  private static void registerProvider(RunningPlatform platform, String providerId, String name, String serviceId,
+      String serviceName, List<String> needs) {
+    platform.providerService().post().uri("/providers").bodyValue(Map.of(
+            "providerId", providerId, "name", name, "services", List.of(Map.of(
+                "serviceId", serviceId, "name", serviceName, "needs", needs, "commissioners", List.of(COMMISSIONER),
+                "postcodeDistricts", List.of("NR1", "NR2", "NR3"), "capacity", 10, "status", "ACTIVE"))))
+        .exchange().expectStatus().isCreated();
+  }
+}

@@ -1,0 +1,192 @@
+package org.linkway.system;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.linkway.outcome.OutcomeServiceApplication;
+import org.linkway.platform.Topic;
+import org.linkway.provider.ProviderServiceApplication;
+import org.linkway.referral.ReferralServiceApplication;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.reactive.function.client.WebClient;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The three services, each a Spring Boot application with its own context, HTTP port and Kafka
+ * Streams state directory, started in this JVM against one broker and one registry. Tests talk to
+ * them over real HTTP on loopback.
+ */
+final class RunningPlatform {
+
+  private final String bootstrapServers;
+  private final String registryUrl;
+  private ConfigurableApplicationContext referralService;
+  private ConfigurableApplicationContext providerService;
+  private ConfigurableApplicationContext outcomeService;
+
+  RunningPlatform(String bootstrapServers, String registryUrl) {
+    this.bootstrapServers = bootstrapServers;
+    this.registryUrl = registryUrl;
+  }
+
+  RunningPlatform start() {
+    referralService = start(ReferralServiceApplication.builder());
+    providerService = start(ProviderServiceApplication.builder());
+    outcomeService = start(OutcomeServiceApplication.builder());
+    List.of(referralService, providerService, outcomeService).forEach(RunningPlatform::awaitHealthy);
+    return this;
+  }
+
+  /** Stops outcome-service and starts it again on an empty state directory: its state comes back from the changelogs. */
+  void restartOutcomeServiceFromScratch() {
+    outcomeService.close();
+    outcomeService = start(OutcomeServiceApplication.builder());
+    awaitHealthy(outcomeService);
+  }
+
+  void stop() {
+    for (ConfigurableApplicationContext context : new ConfigurableApplicationContext[] {outcomeService, providerService, referralService}) {
+      if (context != null) context.close();
+    }
+  }
+
+  WebTestClient referralService() {
+    return client(referralService);
+  }
+
+  WebTestClient providerService() {
+    return client(providerService);
+  }
+
+  WebTestClient outcomeService() {
+    return client(outcomeService);
+  }
+
+  WebClient providerServiceStreams() {
+    return WebClient.create(baseUrl(providerService));
+  }
+
+  WebClient outcomeServiceStreams() {
+    return WebClient.create(baseUrl(outcomeService));
+  }
+
+  /** Every record now on a topic, as raw bytes, read from the start (read_committed). */
+  List<ConsumerRecord<byte[], byte[]>> records(Topic<?> topic) {
+    return records(topic.name(), topic.partitions());
+  }
+
+  List<ConsumerRecord<byte[], byte[]>> records(String topicName, int partitions) {
+    Properties config = new Properties();
+    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config)) {
+      List<TopicPartition> assigned = new ArrayList<>();
+      for (int p = 0; p < partitions; p++) assigned.add(new TopicPartition(topicName, p));
+      consumer.assign(assigned);
+      consumer.seekToBeginning(assigned);
+      Map<TopicPartition, Long> end = consumer.endOffsets(assigned);
+      Map<TopicPartition, Long> position = new HashMap<>();
+      while (assigned.stream().anyMatch(tp -> position.computeIfAbsent(tp, consumer::position) < end.get(tp))) {
+        consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+        assigned.forEach(tp -> position.put(tp, consumer.position(tp)));
+      }
+    }
+    return records;
+  }
+
+  /** Every event now on a topic, read with the same Avro deserializer as the services. */
+  <V extends org.apache.avro.specific.SpecificRecord> List<V> events(Topic<V> topic) {
+    org.linkway.platform.AvroSerdes serdes = new org.linkway.platform.AvroSerdes(
+        new org.linkway.platform.LinkwayKafkaProperties(registryUrl, null, null, null, 0));
+    try (var serde = serdes.forTopic(topic)) {
+      List<V> events = new ArrayList<>();
+      for (ConsumerRecord<byte[], byte[]> record : records(topic)) {
+        events.add(serde.deserializer().deserialize(topic.name(), record.headers(), record.value()));
+      }
+      return events;
+    }
+  }
+
+  /** Sum of the end offsets of a topic's partitions: grows by one for each record written. */
+  long endOffsets(Topic<?> topic) {
+    Properties config = new Properties();
+    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config)) {
+      List<TopicPartition> partitions = new ArrayList<>();
+      for (int p = 0; p < topic.partitions(); p++) partitions.add(new TopicPartition(topic.name(), p));
+      return consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
+    }
+  }
+
+  /** Writes raw bytes to a topic, as a misbehaving producer would. */
+  void writeRaw(String topicName, String key, byte[] value) {
+    Properties config = new Properties();
+    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+    config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config)) {
+      producer.send(new ProducerRecord<>(topicName, key.getBytes(), value)).get();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  String bootstrapServers() {
+    return bootstrapServers;
+  }
+
+  String registryUrl() {
+    return registryUrl;
+  }
+
+  private ConfigurableApplicationContext start(SpringApplicationBuilder builder) {
+    String stateDir;
+    try {
+      stateDir = Files.createTempDirectory("linkway-system-streams").toString();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    return builder.run(
+        "--server.port=0",
+        "--server.address=127.0.0.1",
+        "--spring.kafka.bootstrap-servers=" + bootstrapServers,
+        "--linkway.kafka.registry-url=" + registryUrl,
+        "--linkway.kafka.state-dir=" + stateDir);
+  }
+
+  private static void awaitHealthy(ConfigurableApplicationContext context) {
+    WebTestClient http = client(context);
+    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+        http.get().uri("/actuator/health").exchange().expectStatus().isOk());
+  }
+
+  private static WebTestClient client(ConfigurableApplicationContext context) {
+    return WebTestClient.bindToServer().baseUrl(baseUrl(context)).responseTimeout(Duration.ofSeconds(30)).build();
+  }
+
+  private static String baseUrl(ConfigurableApplicationContext context) {
+    return "http://127.0.0.1:" + context.getEnvironment().getProperty("local.server.port");
+  }
+}
