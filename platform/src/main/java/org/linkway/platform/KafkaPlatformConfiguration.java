@@ -11,6 +11,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.springframework.beans.factory.annotation.Value;
@@ -22,12 +23,14 @@ import org.springframework.context.annotation.PropertySource;
 import org.springframework.kafka.annotation.EnableKafkaStreams;
 import org.springframework.kafka.annotation.KafkaStreamsDefaultConfiguration;
 import org.springframework.kafka.config.KafkaStreamsConfiguration;
+import org.springframework.kafka.config.StreamsBuilderFactoryBeanConfigurer;
 import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.streams.RecoveringDeserializationExceptionHandler;
+import org.springframework.kafka.support.serializer.DelegatingByTypeSerializer;
 
 /**
  * Kafka for every service: the topics (each with its dead-letter twin), an Avro producer, the
@@ -74,10 +77,12 @@ public class KafkaPlatformConfiguration {
   @Bean
   DeadLetterPublishingRecoverer deadLetterRecoverer(KafkaProperties kafka) {
     Map<String, Object> config = new HashMap<>(kafka.buildProducerProperties());
-    config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-    config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
     config.put(ProducerConfig.ACKS_CONFIG, "all");
-    KafkaTemplate<byte[], byte[]> template = new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(config));
+    // keys arrive as bytes from Kafka Streams and as strings from listener containers; values are always the raw bytes
+    Serializer<Object> keys = new DelegatingByTypeSerializer(Map.of(
+        byte[].class, new ByteArraySerializer(), String.class, new StringSerializer()));
+    KafkaTemplate<Object, byte[]> template = new KafkaTemplate<>(
+        new DefaultKafkaProducerFactory<>(config, () -> keys, ByteArraySerializer::new));
     return new DeadLetterPublishingRecoverer(template,
         (record, exception) -> new TopicPartition(record.topic() + Topic.DEAD_LETTER_SUFFIX, record.partition()));
   }
@@ -102,6 +107,18 @@ public class KafkaPlatformConfiguration {
         RecoveringDeserializationExceptionHandler.class);
     config.put(RecoveringDeserializationExceptionHandler.KSTREAM_DESERIALIZATION_RECOVERER, deadLetters);
     return new KafkaStreamsConfiguration(config);
+  }
+
+  /**
+   * Leave the consumer group on close, so that a restarted service gets its partitions back at once
+   * rather than after the old member's session times out (45 s).
+   */
+  @Bean
+  StreamsBuilderFactoryBeanConfigurer leaveGroupOnClose() {
+    return factory -> {
+      factory.setLeaveGroupOnClose(true);
+      factory.setCloseTimeout(10);
+    };
   }
 
   @Bean

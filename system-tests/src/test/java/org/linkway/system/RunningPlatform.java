@@ -61,6 +61,13 @@ final class RunningPlatform {
     awaitHealthy(outcomeService);
   }
 
+  /** The same for referral-service. */
+  void restartReferralServiceFromScratch() {
+    referralService.close();
+    referralService = start(ReferralServiceApplication.builder());
+    awaitHealthy(referralService);
+  }
+
   void stop() {
     for (ConfigurableApplicationContext context : new ConfigurableApplicationContext[] {outcomeService, providerService, referralService}) {
       if (context != null) context.close();
@@ -141,13 +148,13 @@ final class RunningPlatform {
   }
 
   /** Writes raw bytes to a topic, as a misbehaving producer would. */
-  void writeRaw(String topicName, String key, byte[] value) {
+  void writeRaw(String topicName, int partition, String key, byte[] value) {
     Properties config = new Properties();
     config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
     config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config)) {
-      producer.send(new ProducerRecord<>(topicName, key.getBytes(), value)).get();
+      producer.send(new ProducerRecord<>(topicName, partition, key.getBytes(), value)).get();
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }

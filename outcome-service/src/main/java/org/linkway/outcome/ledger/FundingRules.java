@@ -81,11 +81,19 @@ public final class FundingRules {
       advance(state, ReferralStatus.UNPLACED);
     } else if (payload instanceof ReferralAccepted accepted) {
       state.setCommissioner(accepted.getCommissioner());
-      advance(state, ReferralStatus.ACCEPTED);
-      accepted(state, accepted, meta, outputs);
+      // an acceptance read after the referral ended (cancelled meanwhile) reserves nothing
+      if (!ended(state.getStatus())) {
+        advance(state, ReferralStatus.ACCEPTED);
+        accepted(state, accepted, meta, outputs);
+      }
     } else if (payload instanceof ReferralCompleted completed) {
-      advance(state, ReferralStatus.COMPLETED);
-      completed(state, completed, meta, outputs);
+      if (state.getStatus() == ReferralStatus.CANCELLED) {
+        // cancelled before the completion was read: nothing more is earned, the outcome is still reported
+        report(state, completed, meta, outputs);
+      } else {
+        advance(state, ReferralStatus.COMPLETED);
+        completed(state, completed, meta, outputs);
+      }
     } else if (payload instanceof ReferralCancelled) {
       if (state.getStatus() != ReferralStatus.COMPLETED) {
         advance(state, ReferralStatus.CANCELLED);
@@ -118,6 +126,10 @@ public final class FundingRules {
       due(state, meta, Milestone.COMPLETION, c.getCompletionFee(), completed.getServiceId(), outputs);
     }
     release(state, meta, "referral ended: " + completed.getCompletion(), outputs);
+    report(state, completed, meta, outputs);
+  }
+
+  private void report(FundingState.Builder state, ReferralCompleted completed, EventMetadata meta, List<SpecificRecord> outputs) {
     OutcomeReported outcome = OutcomeReported.newBuilder()
         .setMetadata(Events.causedBy(SELF, meta, "outcome"))
         .setCommissioner(completed.getCommissioner())
@@ -138,7 +150,9 @@ public final class FundingRules {
     boolean alreadyDue = state.getLedger().stream()
         .anyMatch(e -> e.getPayload() instanceof PaymentDue due && due.getMilestone() == milestone);
     if (alreadyDue) return;
-    BigDecimal room = sum(state.getLedger(), FundingCommitted.class).subtract(sum(state.getLedger(), PaymentDue.class));
+    // what is still reserved: never pay out what was committed and then released
+    BigDecimal room = sum(state.getLedger(), FundingCommitted.class).subtract(sum(state.getLedger(), PaymentDue.class))
+        .subtract(sum(state.getLedger(), FundingReleased.class));
     BigDecimal pay = amount.min(room);
     if (pay.signum() <= 0) return;
     ContractAgreed c = state.getContract();
@@ -163,11 +177,15 @@ public final class FundingRules {
     outputs.add(event);
   }
 
+  /** Statuses only move forward, and an ended referral stays ended, whichever topic's event arrives first. */
   private static void advance(FundingState.Builder state, ReferralStatus to) {
-    if (rank(to) >= rank(state.getStatus())) state.setStatus(to);
+    if (!ended(state.getStatus()) && rank(to) >= rank(state.getStatus())) state.setStatus(to);
   }
 
-  /** Statuses only move forward, whichever topic's event arrives first. */
+  private static boolean ended(ReferralStatus status) {
+    return status == ReferralStatus.COMPLETED || status == ReferralStatus.UNPLACED || status == ReferralStatus.CANCELLED;
+  }
+
   private static int rank(ReferralStatus status) {
     return switch (status) {
       case SUBMITTED -> 0;

@@ -1,0 +1,75 @@
+package org.linkway.referral.intake;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.NullAndEmptySource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class NhsNumberTest {
+
+  /**
+   * Each check digit was worked out by hand: weights 10..2 on the first nine digits, check = 11 - (sum mod 11).
+   */
+  @ParameterizedTest(name = "{0} is valid")
+  @CsvSource({
+      // 9*10+4*9+3*8+4*7+7*6+6*5+5*4+9*3+1*2 = 299; 299 mod 11 = 2; 11-2 = 9
+      "9434765919",
+      // 4*10+0+1*8+0+2*6+3*5+2*4+1*3+3*2 = 92; 92 mod 11 = 4; 11-4 = 7
+      "4010232137",
+      // 9*10+9*9+9*8+0+0+0+0+0+1*2 = 245; 245 mod 11 = 3; 11-3 = 8
+      "9990000018",
+      // 8*10+2*9+8*8+8*7+3*6+6*5+0+7*3+5*2 = 297; 297 mod 11 = 0; 11-0 = 11, written 0
+      "8288360750",
+  })
+  void givenANumberWithTheRightCheckDigit_whenValidated_thenItIsValid(String number) {
+    assertThat(NhsNumber.isValid(number)).isTrue();
+  }
+
+  @ParameterizedTest(name = "\"{0}\" is valid")
+  @ValueSource(strings = {"943 476 5919", "943-476-5919", " 9434765919 ", "401 023 2137", "999\t000\t0018"})
+  void givenANumberWrittenWithSpacesOrHyphens_whenValidated_thenItIsValid(String number) {
+    assertThat(NhsNumber.isValid(number)).isTrue();
+  }
+
+  @Test
+  void givenANumberWithSpaces_whenNormalised_thenOnlyTheDigitsRemain() {
+    assertThat(NhsNumber.normalise("943 476-5919")).isEqualTo("9434765919");
+    assertThat(NhsNumber.normalise(null)).isNull();
+  }
+
+  @ParameterizedTest(name = "{0} has the wrong check digit")
+  @ValueSource(strings = {"9434765918", "9434765910", "4010232138", "9990000019", "8288360751", "943 476 5911"})
+  void givenANumberWithTheWrongCheckDigit_whenValidated_thenItIsInvalid(String number) {
+    assertThat(NhsNumber.isValid(number)).isFalse();
+  }
+
+  /** 1*10+2*9+3*8+4*7+5*6+6*5+7*4+8*3+9*2 = 210; 210 mod 11 = 1; 11-1 = 10: no check digit can make it valid. */
+  @ParameterizedTest(name = "123456789{0} is invalid")
+  @ValueSource(strings = {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"})
+  void givenNineDigitsWhoseCheckWouldBeTen_whenValidatedWithAnyLastDigit_thenItIsInvalid(String last) {
+    assertThat(NhsNumber.isValid("123456789" + last)).isFalse();
+  }
+
+  @ParameterizedTest(name = "\"{0}\" is invalid")
+  @ValueSource(strings = {"943476591A", "94347659I9", "943.476.5919", "+9434765919", "943/476/5919", "abcdefghij",
+      "９４３４７６５９１９"})
+  void givenNonDigits_whenValidated_thenItIsInvalid(String number) {
+    assertThat(NhsNumber.isValid(number)).isFalse();
+  }
+
+  @ParameterizedTest(name = "\"{0}\" is invalid")
+  @ValueSource(strings = {"943476591", "94347659190", "1", "943 476 591", "0094347659190"})
+  void givenTheWrongNumberOfDigits_whenValidated_thenItIsInvalid(String number) {
+    assertThat(NhsNumber.isValid(number)).isFalse();
+  }
+
+  @ParameterizedTest
+  @NullAndEmptySource
+  @ValueSource(strings = {"   ", " - "})
+  void givenNothing_whenValidated_thenItIsInvalid(String number) {
+    assertThat(NhsNumber.isValid(number)).isFalse();
+  }
+}
