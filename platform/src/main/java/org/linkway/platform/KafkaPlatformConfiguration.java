@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
@@ -103,16 +104,15 @@ public class KafkaPlatformConfiguration {
     config.put(StreamsConfig.STATE_DIR_CONFIG, linkway.stateDir());
     config.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
     config.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
+    // static membership: a restarted instance takes its partitions back without waiting for the old session to expire
+    config.put(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), linkway.instanceId(applicationId));
     config.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
         RecoveringDeserializationExceptionHandler.class);
     config.put(RecoveringDeserializationExceptionHandler.KSTREAM_DESERIALIZATION_RECOVERER, deadLetters);
     return new KafkaStreamsConfiguration(config);
   }
 
-  /**
-   * Leave the consumer group on close, so that a restarted service gets its partitions back at once
-   * rather than after the old member's session times out (45 s).
-   */
+  /** Leave the consumer group on close, so that the partitions move at once to whoever takes over. */
   @Bean
   StreamsBuilderFactoryBeanConfigurer leaveGroupOnClose() {
     return factory -> {

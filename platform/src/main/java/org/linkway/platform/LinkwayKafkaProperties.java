@@ -12,7 +12,8 @@ public record LinkwayKafkaProperties(
     String valueSerializer,
     String valueDeserializer,
     String stateDir,
-    long commitIntervalMs) {
+    long commitIntervalMs,
+    String instanceId) {
 
   public LinkwayKafkaProperties {
     if (registryUrl == null) registryUrl = "http://127.0.0.1:8085/apis/registry/v3";
@@ -20,5 +21,10 @@ public record LinkwayKafkaProperties(
     if (valueDeserializer == null) valueDeserializer = "io.apicurio.registry.serde.avro.AvroKafkaDeserializer";
     if (stateDir == null) stateDir = System.getProperty("java.io.tmpdir") + "/linkway-streams";
     if (commitIntervalMs <= 0) commitIntervalMs = 100;
+  }
+
+  /** This instance's stable name in its consumer group; set it per instance when running several. */
+  public String instanceId(String applicationId) {
+    return instanceId != null ? instanceId : applicationId + "-1";
   }
 }

@@ -23,6 +23,8 @@ import org.linkway.provider.ProviderServiceApplication;
 import org.linkway.referral.ReferralServiceApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.support.GenericApplicationContext;
+import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.client.WebClient;
 
@@ -124,7 +126,7 @@ final class RunningPlatform {
   /** Every event now on a topic, read with the same Avro deserializer as the services. */
   <V extends org.apache.avro.specific.SpecificRecord> List<V> events(Topic<V> topic) {
     org.linkway.platform.AvroSerdes serdes = new org.linkway.platform.AvroSerdes(
-        new org.linkway.platform.LinkwayKafkaProperties(registryUrl, null, null, null, 0));
+        new org.linkway.platform.LinkwayKafkaProperties(registryUrl, null, null, null, 0, null));
     try (var serde = serdes.forTopic(topic)) {
       List<V> events = new ArrayList<>();
       for (ConsumerRecord<byte[], byte[]> record : records(topic)) {
@@ -175,6 +177,13 @@ final class RunningPlatform {
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
+    // each service gets its own Reactor Netty resources: closing one (a restart) must not stop the others
+    builder.initializers(context -> ((GenericApplicationContext) context).registerBean(
+        "reactorServerResourceFactory", ReactorResourceFactory.class, () -> {
+          ReactorResourceFactory resources = new ReactorResourceFactory();
+          resources.setUseGlobalResources(false);
+          return resources;
+        }));
     return builder.run(
         "--server.port=0",
         "--server.address=127.0.0.1",
