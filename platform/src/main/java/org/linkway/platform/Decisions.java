@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.avro.specific.SpecificRecord;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
@@ -55,5 +56,21 @@ public final class Decisions {
 
   public void forget(UUID commandId) {
     pending.remove(commandId);
+  }
+
+  /**
+   * Writes a command and waits for the state machine's decision: the new state when it was applied,
+   * a 409 with the reason when it was refused.
+   */
+  public <C extends SpecificRecord, S> Mono<S> send(
+      EventPublisher publisher, Topic<C> topic, String key, C command, UUID commandId, Class<S> stateType) {
+    Mono<Decision> decision = awaitDecision(commandId);
+    return publisher.publish(topic, key, command)
+        .doOnError(e -> forget(commandId))
+        .then(decision)
+        .map(d -> {
+          if (!d.accepted()) throw new ProblemException.Conflict(d.reason());
+          return stateType.cast(d.result());
+        });
   }
 }

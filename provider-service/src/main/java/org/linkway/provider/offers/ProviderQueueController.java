@@ -147,15 +147,9 @@ class ProviderQueueController {
         .setProviderId(providerId)
         .setCommand(command)
         .build();
-    UUID commandId = message.getMetadata().getEventId();
-    Mono<Decisions.Decision> decision = decisions.awaitDecision(commandId);
-    return publisher.publish(Topics.PROVIDER_COMMANDS, referralId, message)
-        .doOnError(e -> decisions.forget(commandId))
-        .then(decision)
-        .map(d -> {
-          if (!d.accepted()) throw new ProblemException.Conflict(d.reason());
-          return view((OfferState) d.result());
-        });
+    return decisions.send(publisher, Topics.PROVIDER_COMMANDS, referralId, message, message.getMetadata().getEventId(),
+            OfferState.class)
+        .map(ProviderQueueController::view);
   }
 
   private static OfferStatus parseStatus(String status) {

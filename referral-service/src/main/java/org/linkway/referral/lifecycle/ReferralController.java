@@ -59,15 +59,9 @@ class ReferralController {
         .setMetadata(Events.metadata(ReferralServiceApplication.NAME, state.getReferralId(), null))
         .setCommand(new CancelReferral(body == null ? null : body.reason(), requestedBy))
         .build();
-    UUID commandId = command.getMetadata().getEventId();
-    Mono<Decisions.Decision> decision = decisions.awaitDecision(commandId);
-    return publisher.publish(Topics.REFERRAL_COMMANDS, referralId, command)
-        .doOnError(e -> decisions.forget(commandId))
-        .then(decision)
-        .map(d -> {
-          if (!d.accepted()) throw new ProblemException.Conflict(d.reason());
-          return ResponseEntity.accepted().body(view((ReferralState) d.result()));
-        });
+    return decisions.send(publisher, Topics.REFERRAL_COMMANDS, referralId, command, command.getMetadata().getEventId(),
+            ReferralState.class)
+        .map(after -> ResponseEntity.accepted().body(view(after)));
   }
 
   private ReferralState find(String referralId) {
