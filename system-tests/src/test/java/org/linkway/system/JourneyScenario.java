@@ -24,6 +24,7 @@ import org.linkway.platform.Topics;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.test.web.reactive.server.WebTestClient;
 import reactor.core.Disposable;
 
 /**
@@ -165,12 +166,19 @@ abstract class JourneyScenario {
           .expectBody().jsonPath("$.referralsByStatus.COMPLETED").value(n -> assertThat(((Number) n).intValue()).isPositive())
           .jsonPath("$.due").value(n -> assertThat(((Number) n).doubleValue()).isGreaterThanOrEqualTo(200.0));
 
-      // nothing identifying on the commissioner-facing topic
+      // nothing identifying on the commissioner-facing topic, and every record in the Confluent wire
+      // format: magic byte 0, then the schema id, which the registry's Confluent-compatible API resolves
       List<ConsumerRecord<byte[], byte[]>> published = platform.records(Topics.COMMISSIONER_OUTCOMES);
       assertThat(published).isNotEmpty();
+      WebTestClient registry = WebTestClient.bindToServer()
+          .baseUrl(platform.registryUrl().replace("/apis/registry/v3", "")).build();
       for (ConsumerRecord<byte[], byte[]> record : published) {
         String text = new String(record.value(), StandardCharsets.ISO_8859_1);
         assertThat(text).doesNotContain(NHS_NUMBER).doesNotContain(FAMILY_NAME);
+        assertThat(record.value()[0]).isZero();
+        int schemaId = java.nio.ByteBuffer.wrap(record.value(), 1, 4).getInt();
+        registry.get().uri("/apis/ccompat/v7/schemas/ids/{id}", schemaId).exchange().expectStatus().isOk()
+            .expectBody().jsonPath("$.schema").value(schema -> assertThat((String) schema).contains("OutcomeReported"));
       }
     } finally {
       offerStream.dispose();
