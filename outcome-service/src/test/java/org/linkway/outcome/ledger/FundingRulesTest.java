@@ -91,9 +91,9 @@ class FundingRulesTest {
 
   private ProviderEvent completed(Completion completion, int sessions) {
     List<Measure> measures = List.of(
-        new Measure(Instrument.SWEMWBS, MeasureStage.BASELINE, List.of(2, 2, 3, 2, 2, 3, 2), 16, new BigDecimal("16.36")),
-        new Measure(Instrument.SWEMWBS, MeasureStage.FOLLOW_UP, List.of(3, 4, 3, 4, 3, 4, 3), 24, new BigDecimal("21.54")));
-    return provider(new ReferralCompleted("p1", "svc-1", "QMM", PERSON, NEEDS, completion, sessions, measures));
+        new Measure(Instrument.SWEMWBS, MeasureStage.BASELINE, List.of(2, 2, 3, 2, 2, 3, 2), 16, new BigDecimal("16.36"), null),
+        new Measure(Instrument.SWEMWBS, MeasureStage.FOLLOW_UP, List.of(3, 4, 3, 4, 3, 4, 3), 24, new BigDecimal("21.54"), null));
+    return provider(new ReferralCompleted("p1", "svc-1", "QMM", PERSON, NEEDS, completion, sessions, measures, List.of(), 0));
   }
 
   private ReferralEvent cancelled() {
@@ -103,7 +103,7 @@ class FundingRulesTest {
   private ReferralEvent submitted() {
     return referral(new ReferralSubmitted(PERSON,
         new Patient(NHS_NUMBER, "Ada", "Lovelace", LocalDate.of(1950, 12, 10), "NR1 3SR", null, null),
-        true, new Referrer("D82044", null), "QMM", NEEDS, null, null));
+        true, new Referrer("D82044", null), "QMM", NEEDS, null, null, null));
   }
 
   /** Applies the inputs in order; returns the last step, with every output collected. */

@@ -76,7 +76,7 @@ public final class Measures {
     Shape shape = SHAPES.get(instrument);
     Integer total = shape.summed() ? m.answers().stream().mapToInt(Integer::intValue).sum() : null;
     BigDecimal metric = instrument == Instrument.SWEMWBS ? swemwbsMetric(total) : null;
-    return new Measure(instrument, MeasureStage.valueOf(m.stage()), List.copyOf(m.answers()), total, metric);
+    return new Measure(instrument, MeasureStage.valueOf(m.stage()), List.copyOf(m.answers()), total, metric, null);
   }
 
   public static BigDecimal swemwbsMetric(int rawTotal) {

@@ -110,7 +110,7 @@ public final class OfferLifecycle {
     }
     if (c instanceof DeclineReferral decline) {
       if (state.getStatus() != OFFERED) return Step.refused(state, notNow("declined", state.getStatus()));
-      Step step = step(state, DECLINED, meta, new ReferralDeclined(providerId, offer.getServiceId(), decline.getReason(), decline.getNote()));
+      Step step = step(state, DECLINED, meta, new ReferralDeclined(providerId, offer.getServiceId(), decline.getReason(), decline.getNote(), null));
       List<String> declinedBy = new ArrayList<>(state.getDeclinedBy());
       declinedBy.add(providerId);
       return new Step(OfferState.newBuilder(step.state()).setDeclinedBy(declinedBy).build(), step.event(), null);
@@ -124,7 +124,8 @@ public final class OfferLifecycle {
     if (c instanceof CompleteReferral complete) {
       if (state.getStatus() != ACCEPTED) return Step.refused(state, "a referral can be completed only after it is accepted; it is " + state.getStatus());
       return step(state, COMPLETED, meta, new ReferralCompleted(providerId, offer.getServiceId(), offer.getCommissioner(),
-          offer.getPersonId(), offer.getNeeds(), complete.getCompletion(), state.getSessionsAttended(), complete.getMeasures()));
+          offer.getPersonId(), offer.getNeeds(), complete.getCompletion(), state.getSessionsAttended(), complete.getMeasures(),
+          List.of(), state.getSessionsMissed()));
     }
     return Step.refused(state, "unknown command");
   }

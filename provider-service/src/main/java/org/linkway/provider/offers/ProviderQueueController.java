@@ -124,7 +124,7 @@ class ProviderQueueController {
     if (attendedOn.isAfter(LocalDate.now())) {
       throw new ProblemException.Invalid(List.of(new FieldProblem("attendedOn", "is in the future")));
     }
-    return send(providerId, referralId, new RecordSession(attendedOn));
+    return send(providerId, referralId, new RecordSession(attendedOn, true));
   }
 
   @PostMapping("/providers/{providerId}/referrals/{referralId}/complete")

@@ -127,7 +127,7 @@ class OfferLifecycleTest {
   }
 
   private static RecordSession session(int day) {
-    return new RecordSession(LocalDate.of(2026, 11, day));
+    return new RecordSession(LocalDate.of(2026, 11, day), true);
   }
 
   private static CompleteReferral complete(List<Measure> measures) {
@@ -225,7 +225,7 @@ class OfferLifecycleTest {
     assertThat(step.state().getStatus()).isEqualTo(OfferStatus.DECLINED);
     assertThat(step.state().getDeclinedBy()).containsExactly(P1);
     assertThat(step.event().getPayload())
-        .isEqualTo(new ReferralDeclined(P1, "svc-1", DeclineReason.CAPACITY, "full until spring"));
+        .isEqualTo(new ReferralDeclined(P1, "svc-1", DeclineReason.CAPACITY, "full until spring", null));
   }
 
   @Test
@@ -334,8 +334,8 @@ class OfferLifecycleTest {
   void givenAnAcceptedOfferWithTwoSessions_whenCompleted_thenItIsCompletedWithSessionsAndMeasures() {
     OfferState withSessions = applied(applied(accepted(), P1, session(18)), P1, session(20));
     List<Measure> measures = List.of(
-        new Measure(Instrument.SWEMWBS, MeasureStage.BASELINE, List.of(2, 2, 3, 2, 2, 3, 2), 16, new BigDecimal("16.36")),
-        new Measure(Instrument.SWEMWBS, MeasureStage.FOLLOW_UP, List.of(3, 4, 3, 4, 3, 4, 3), 24, new BigDecimal("21.54")));
+        new Measure(Instrument.SWEMWBS, MeasureStage.BASELINE, List.of(2, 2, 3, 2, 2, 3, 2), 16, new BigDecimal("16.36"), null),
+        new Measure(Instrument.SWEMWBS, MeasureStage.FOLLOW_UP, List.of(3, 4, 3, 4, 3, 4, 3), 24, new BigDecimal("21.54"), null));
 
     Step step = OfferLifecycle.decide(withSessions, command(P1, complete(measures)));
 

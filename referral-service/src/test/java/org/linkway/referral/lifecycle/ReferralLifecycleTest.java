@@ -121,7 +121,7 @@ class ReferralLifecycleTest {
   }
 
   private ProviderEvent declinedBy(String serviceId) {
-    return fromProvider(new ReferralDeclined("prov-" + serviceId, serviceId, DeclineReason.CAPACITY, "no places"));
+    return fromProvider(new ReferralDeclined("prov-" + serviceId, serviceId, DeclineReason.CAPACITY, "no places", null));
   }
 
   private ProviderEvent acceptedBy(String serviceId) {
@@ -131,7 +131,7 @@ class ReferralLifecycleTest {
 
   private ProviderEvent completedBy(String serviceId, int sessions) {
     return fromProvider(new ReferralCompleted("prov-" + serviceId, serviceId, "QMM", submission.getPersonId(),
-        submission.getNeeds(), Completion.COMPLETED, sessions, List.of()));
+        submission.getNeeds(), Completion.COMPLETED, sessions, List.of(), List.of(), 0));
   }
 
   private ReferralCommand cancel(String reason) {
@@ -280,9 +280,9 @@ class ReferralLifecycleTest {
 
   static Stream<Arguments> declinesFromProvidersNotHoldingTheOffer() {
     return Stream.of(
-        Arguments.of("another provider", new ReferralDeclined("prov-svc-2", "svc-2", DeclineReason.CAPACITY, null)),
-        Arguments.of("the holder, for another service", new ReferralDeclined("prov-svc-1", "svc-2", DeclineReason.OTHER, null)),
-        Arguments.of("another provider, for the offered service", new ReferralDeclined("prov-x", "svc-1", DeclineReason.OTHER, null)));
+        Arguments.of("another provider", new ReferralDeclined("prov-svc-2", "svc-2", DeclineReason.CAPACITY, null, null)),
+        Arguments.of("the holder, for another service", new ReferralDeclined("prov-svc-1", "svc-2", DeclineReason.OTHER, null, null)),
+        Arguments.of("another provider, for the offered service", new ReferralDeclined("prov-x", "svc-1", DeclineReason.OTHER, null, null)));
   }
 
   @ParameterizedTest(name = "{0}")
