@@ -1,0 +1,94 @@
+package org.linkway.referral.intake;
+
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.UUID;
+import org.linkway.events.NeedCode;
+import org.linkway.events.Patient;
+import org.linkway.events.ReferralEvent;
+import org.linkway.events.ReferralSubmitted;
+import org.linkway.events.Referrer;
+import org.linkway.platform.EventPublisher;
+import org.linkway.platform.Events;
+import org.linkway.platform.ProblemException;
+import org.linkway.platform.StoreQueries;
+import org.linkway.platform.Topics;
+import org.linkway.referral.ReferralServiceApplication;
+import org.linkway.state.ReferralState;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+
+/**
+ * Turns a referral request, from whichever door it came in (JSON, FHIR, Kafka), into a
+ * ReferralSubmitted on {@code referrals}. A request with the GP system's own request id gets a
+ * referralId derived from the practice and that id, so the same request sent twice is the same
+ * referral: the second time nothing is written and the first referral's id is returned.
+ */
+@Component
+public class ReferralIntake {
+
+  /** The referral a request became, its status, and whether the request had been received before. */
+  public record Received(UUID referralId, String status, boolean repeated) {}
+
+  static final String STORE = "referral-state";
+
+  private final EventPublisher publisher;
+  private final PersonIds personIds;
+  private final StoreQueries stores;
+
+  ReferralIntake(EventPublisher publisher, PersonIds personIds, StoreQueries stores) {
+    this.publisher = publisher;
+    this.personIds = personIds;
+    this.stores = stores;
+  }
+
+  /** Validates and submits; an invalid request fails with every problem and writes nothing. */
+  public Mono<Received> submit(ReferralRequest request, String requestId, String correlationId) {
+    List<ProblemException.FieldProblem> problems = ReferralValidator.validate(request);
+    if (!problems.isEmpty()) {
+      return Mono.error(new ProblemException.Invalid(problems));
+    }
+    UUID referralId = referralId(request.referrer().odsCode(), requestId);
+    if (requestId != null) {
+      var existing = stores.<ReferralState>get(STORE, referralId.toString());
+      if (existing.isPresent()) {
+        return Mono.just(new Received(referralId, existing.get().getStatus().name(), true));
+      }
+    }
+    ReferralEvent event = ReferralEvent.newBuilder()
+        .setMetadata(Events.metadata(ReferralServiceApplication.NAME, referralId, correlationId))
+        .setPayload(submission(request, requestId))
+        .build();
+    return publisher.publish(Topics.REFERRALS, referralId.toString(), event).thenReturn(new Received(referralId, "SUBMITTED", false));
+  }
+
+  /** The same practice and request id always give the same referralId; without a request id, a new one. */
+  public static UUID referralId(String practiceOdsCode, String requestId) {
+    if (requestId == null || requestId.isBlank()) return UUID.randomUUID();
+    return UUID.nameUUIDFromBytes(("referral-request/" + practiceOdsCode + "/" + requestId).getBytes(StandardCharsets.UTF_8));
+  }
+
+  public ReferralSubmitted submission(ReferralRequest request, String requestId) {
+    ReferralRequest.Patient p = request.patient();
+    return ReferralSubmitted.newBuilder()
+        .setPersonId(personIds.of(p.nhsNumber()))
+        .setPatient(Patient.newBuilder()
+            .setNhsNumber(NhsNumber.normalise(p.nhsNumber()))
+            .setGivenName(p.givenName().trim())
+            .setFamilyName(p.familyName().trim())
+            .setBirthDate(LocalDate.parse(p.birthDate()))
+            .setPostcode(ReferralValidator.formatPostcode(p.postcode()))
+            .setPhone(p.phone())
+            .setEmail(p.email())
+            .build())
+        .setConsent(true)
+        .setReferrer(new Referrer(request.referrer().odsCode(), request.referrer().clinician()))
+        .setCommissioner(request.commissioner())
+        .setNeeds(request.needs().stream().distinct().map(NeedCode::valueOf).toList())
+        .setNotes(request.notes())
+        .setPreferredServiceId(request.preferredServiceId())
+        .setRequestId(requestId)
+        .build();
+  }
+}
