@@ -23,6 +23,20 @@ public final class Events {
   }
 
   /**
+   * Metadata for an event a stream processor writes on its own schedule (a reminder, an expiry):
+   * its id is derived from the referral and what happened, so a retry writes the same id.
+   */
+  public static EventMetadata scheduled(String producer, UUID referralId, String what) {
+    return EventMetadata.newBuilder()
+        .setEventId(UUID.nameUUIDFromBytes((referralId + "/" + what).getBytes(StandardCharsets.UTF_8)))
+        .setOccurredAt(Instant.now().truncatedTo(ChronoUnit.MILLIS))
+        .setReferralId(referralId)
+        .setCorrelationId(referralId.toString())
+        .setProducer(producer)
+        .build();
+  }
+
+  /**
    * Metadata for an event a stream processor writes because of another event. Its id is derived
    * from the cause's id and what the event is, so reprocessing the same input after a failure
    * writes an event with the same id, and consumers can recognise it.

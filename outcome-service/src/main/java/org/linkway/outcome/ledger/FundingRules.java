@@ -22,6 +22,7 @@ import org.linkway.events.ProviderEvent;
 import org.linkway.events.ReferralAccepted;
 import org.linkway.events.ReferralCancelled;
 import org.linkway.events.ReferralCompleted;
+import org.linkway.events.ReferralDeclined;
 import org.linkway.events.ReferralEvent;
 import org.linkway.events.ReferralOffered;
 import org.linkway.events.ReferralSubmitted;
@@ -94,6 +95,11 @@ public final class FundingRules {
         advance(state, ReferralStatus.COMPLETED);
         completed(state, completed, meta, outputs);
       }
+    } else if (payload instanceof ReferralDeclined declined && OfferDeclines.byThePerson(declined)
+        && state.getStatus() == ReferralStatus.ACCEPTED) {
+      // the person stopped after acceptance: what was reserved and not yet earned goes back
+      advance(state, ReferralStatus.DECLINED);
+      release(state, meta, "the person declined after acceptance: " + declined.getReason(), outputs);
     } else if (payload instanceof ReferralCancelled) {
       if (state.getStatus() != ReferralStatus.COMPLETED) {
         advance(state, ReferralStatus.CANCELLED);
@@ -140,6 +146,7 @@ public final class FundingRules {
         .setCompletion(completed.getCompletion())
         .setSessionsAttended(completed.getSessionsAttended())
         .setMeasures(completed.getMeasures())
+        .setChanges(completed.getChanges())
         .build();
     state.getOutcomes().add(outcome);
     outputs.add(outcome);
@@ -183,7 +190,16 @@ public final class FundingRules {
   }
 
   private static boolean ended(ReferralStatus status) {
-    return status == ReferralStatus.COMPLETED || status == ReferralStatus.UNPLACED || status == ReferralStatus.CANCELLED;
+    return status == ReferralStatus.COMPLETED || status == ReferralStatus.UNPLACED || status == ReferralStatus.CANCELLED
+        || status == ReferralStatus.DECLINED;
+  }
+
+  /** Who declined: the person's reasons end the referral. */
+  private static final class OfferDeclines {
+    static boolean byThePerson(ReferralDeclined declined) {
+      return declined.getReason() == org.linkway.events.DeclineReason.PERSON_DECLINED
+          || declined.getReason() == org.linkway.events.DeclineReason.PERSON_UNCONTACTABLE;
+    }
   }
 
   private static int rank(ReferralStatus status) {
@@ -191,7 +207,7 @@ public final class FundingRules {
       case SUBMITTED -> 0;
       case OFFERED -> 1;
       case ACCEPTED -> 2;
-      case COMPLETED, UNPLACED, CANCELLED -> 3;
+      case COMPLETED, UNPLACED, CANCELLED, DECLINED -> 3;
       default -> -1;
     };
   }

@@ -5,7 +5,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.linkway.events.NeedCode;
 import org.linkway.events.ServiceListed;
@@ -27,27 +26,40 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The provider directory: organisations and their services, each service one ServiceListed on the
  * compacted {@code provider-directory} topic, so that the latest listing of a service is what counts.
+ *
+ * <p>{@code intakePaused} is the provider's operational switch ({@code .../pause}, {@code .../resume}):
+ * POST and PUT set it only when the body names it, and an HSDS import never changes it.
  */
 @RestController
 class DirectoryController {
 
-  private static final Pattern ID = Pattern.compile("^[a-z0-9][a-z0-9-]{1,63}$");
-  private static final Pattern ICB = Pattern.compile("^Q[A-Z0-9]{2}$");
-  private static final Pattern DISTRICT = Pattern.compile("^[A-Z]{1,2}[0-9][A-Z0-9]?$");
+  /** Listings written at once while importing: different keys, so their order does not matter. */
+  private static final int IMPORT_CONCURRENCY = 16;
 
   record ServiceRequest(String serviceId, String name, List<String> needs, List<String> taxonomy,
-      List<String> commissioners, List<String> postcodeDistricts, Integer capacity, String status) {}
+      List<String> commissioners, List<String> postcodeDistricts, Integer capacity, String status,
+      Integer minAge, Integer maxAge, Boolean intakePaused) {}
 
   record ProviderRequest(String providerId, String name, List<ServiceRequest> services) {}
 
   record ServiceView(String serviceId, String name, List<String> needs, List<String> taxonomy,
-      List<String> commissioners, List<String> postcodeDistricts, int capacity, String status) {}
+      List<String> commissioners, List<String> postcodeDistricts, int capacity, String status,
+      Integer minAge, Integer maxAge, boolean intakePaused) {}
 
   record ProviderView(String providerId, String name, List<ServiceView> services) {}
+
+  /**
+   * The answer to an import: {@code needsMapped} counts (service, need) pairs; {@code unmappedTerms} are the
+   * distinct taxonomy terms that met no need (kept on the listings all the same); {@code servicesWithoutNeeds}
+   * are listed but no referral will match them until they carry a term that maps to a need.
+   */
+  record ImportSummary(int organizations, int services, int needsMapped, List<String> unmappedTerms,
+      List<String> servicesWithoutNeeds) {}
 
   private final EventPublisher publisher;
   private final TableView<ServiceListed> directory;
@@ -60,8 +72,8 @@ class DirectoryController {
   @PostMapping("/providers")
   Mono<ResponseEntity<ProviderView>> register(@RequestBody ProviderRequest request) {
     List<FieldProblem> problems = new ArrayList<>();
-    if (request.providerId() == null || !ID.matcher(request.providerId()).matches()) {
-      problems.add(new FieldProblem("providerId", "is required: 2-64 lower-case letters, digits and hyphens"));
+    if (request.providerId() == null || !DirectoryCodes.ID.matcher(request.providerId()).matches()) {
+      problems.add(new FieldProblem("providerId", "is required: " + DirectoryCodes.ID_RULE));
     }
     if (blank(request.name())) problems.add(new FieldProblem("name", "is required"));
     if (request.services() == null || request.services().isEmpty()) {
@@ -69,8 +81,8 @@ class DirectoryController {
     } else {
       for (int i = 0; i < request.services().size(); i++) {
         ServiceRequest service = request.services().get(i);
-        if (service == null || service.serviceId() == null || !ID.matcher(service.serviceId()).matches()) {
-          problems.add(new FieldProblem("services[" + i + "].serviceId", "is required: 2-64 lower-case letters, digits and hyphens"));
+        if (service == null || service.serviceId() == null || !DirectoryCodes.ID.matcher(service.serviceId()).matches()) {
+          problems.add(new FieldProblem("services[" + i + "].serviceId", "is required: " + DirectoryCodes.ID_RULE));
         }
         if (service != null) validate(service, "services[" + i + "].", problems);
       }
@@ -84,19 +96,45 @@ class DirectoryController {
             .body(new ProviderView(request.providerId(), request.name(), listings.stream().map(DirectoryController::view).toList()))));
   }
 
+  /**
+   * Imports an Open Referral UK / HSDS 3.0 directory (see {@link HsdsImport} for the shape and the Linkway
+   * extension). The whole file is checked first: if anything is wrong, nothing is published and the answer
+   * is 400 naming each bad element by its JSON path. Otherwise every service is published under its id, so
+   * importing the same file again updates the same listings.
+   */
+  @PostMapping("/providers/import")
+  Mono<ImportSummary> importDirectory(@RequestBody JsonNode document) {
+    return Mono.fromCallable(() -> HsdsImport.read(document, directory::get))
+        .flatMap(result -> Flux.fromIterable(result.listings())
+            .flatMap(listing -> publisher.publish(Topics.PROVIDER_DIRECTORY, listing.getServiceId(), listing), IMPORT_CONCURRENCY)
+            .then(Mono.fromSupplier(() -> new ImportSummary(result.organizations(), result.listings().size(),
+                result.needsMapped(), result.unmappedTerms(), result.servicesWithoutNeeds()))));
+  }
+
   @PutMapping("/providers/{providerId}/services/{serviceId}")
   Mono<ServiceView> list(@PathVariable String providerId, @PathVariable String serviceId, @RequestBody ServiceRequest request) {
     String providerName = directory.values().stream()
         .filter(s -> s.getProviderId().equals(providerId)).map(ServiceListed::getProviderName).findFirst()
         .orElseThrow(() -> new ProblemException.NotFound("no provider " + providerId + ": register it with POST /providers"));
     List<FieldProblem> problems = new ArrayList<>();
-    if (!ID.matcher(serviceId).matches()) problems.add(new FieldProblem("serviceId", "2-64 lower-case letters, digits and hyphens"));
+    if (!DirectoryCodes.ID.matcher(serviceId).matches()) problems.add(new FieldProblem("serviceId", DirectoryCodes.ID_RULE));
     directory.get(serviceId).filter(s -> !s.getProviderId().equals(providerId)).ifPresent(s ->
         problems.add(new FieldProblem("serviceId", "belongs to another provider")));
     validate(request, "", problems);
     if (!problems.isEmpty()) return Mono.error(new ProblemException.Invalid(problems));
     ServiceListed listing = listing(providerId, providerName, serviceId, request);
     return publisher.publish(Topics.PROVIDER_DIRECTORY, serviceId, listing).thenReturn(view(listing));
+  }
+
+  /** The provider takes no new referrals for this service until it resumes; the listing stays. */
+  @PostMapping("/providers/{providerId}/services/{serviceId}/pause")
+  Mono<ServiceView> pause(@PathVariable String providerId, @PathVariable String serviceId) {
+    return setIntakePaused(providerId, serviceId, true);
+  }
+
+  @PostMapping("/providers/{providerId}/services/{serviceId}/resume")
+  Mono<ServiceView> resume(@PathVariable String providerId, @PathVariable String serviceId) {
+    return setIntakePaused(providerId, serviceId, false);
   }
 
   @GetMapping("/providers")
@@ -109,13 +147,27 @@ class DirectoryController {
         .toList();
   }
 
+  private Mono<ServiceView> setIntakePaused(String providerId, String serviceId, boolean paused) {
+    ServiceListed current = directory.get(serviceId)
+        .orElseThrow(() -> new ProblemException.NotFound("no service " + serviceId + " in the directory"));
+    if (!current.getProviderId().equals(providerId)) {
+      return Mono.error(new ProblemException.Conflict("service " + serviceId + " belongs to another provider"));
+    }
+    if (current.getIntakePaused() == paused) return Mono.just(view(current));
+    ServiceListed listing = ServiceListed.newBuilder(current)
+        .setMetadata(Events.metadata(ProviderServiceApplication.NAME, null, null))
+        .setIntakePaused(paused)
+        .build();
+    return publisher.publish(Topics.PROVIDER_DIRECTORY, serviceId, listing).thenReturn(view(listing));
+  }
+
   private static void validate(ServiceRequest s, String prefix, List<FieldProblem> problems) {
     if (blank(s.name())) problems.add(new FieldProblem(prefix + "name", "is required"));
     if (s.needs() == null || s.needs().isEmpty()) {
       problems.add(new FieldProblem(prefix + "needs", "must name at least one need"));
     } else {
       for (int i = 0; i < s.needs().size(); i++) {
-        if (!isNeed(s.needs().get(i))) problems.add(new FieldProblem(prefix + "needs[" + i + "]", "is not a known need code"));
+        if (!DirectoryCodes.isNeed(s.needs().get(i))) problems.add(new FieldProblem(prefix + "needs[" + i + "]", "is not a known need code"));
       }
     }
     if (s.commissioners() == null || s.commissioners().isEmpty()) {
@@ -123,24 +175,33 @@ class DirectoryController {
     } else {
       for (int i = 0; i < s.commissioners().size(); i++) {
         String code = s.commissioners().get(i);
-        if (code == null || !ICB.matcher(code).matches()) problems.add(new FieldProblem(prefix + "commissioners[" + i + "]", "is not an ICB ODS code"));
+        if (code == null || !DirectoryCodes.ICB.matcher(code).matches()) problems.add(new FieldProblem(prefix + "commissioners[" + i + "]", "is not an ICB ODS code"));
       }
     }
     if (s.postcodeDistricts() != null) {
       for (int i = 0; i < s.postcodeDistricts().size(); i++) {
         String district = s.postcodeDistricts().get(i);
-        if (district == null || !DISTRICT.matcher(district).matches()) {
+        if (district == null || !DirectoryCodes.DISTRICT.matcher(district).matches()) {
           problems.add(new FieldProblem(prefix + "postcodeDistricts[" + i + "]", "is not a postcode district (e.g. NR1)"));
         }
       }
     }
     if (s.capacity() == null || s.capacity() < 0) problems.add(new FieldProblem(prefix + "capacity", "is required: the number of open places, 0 or more"));
-    if (s.status() != null && parseStatus(s.status()) == null) {
+    if (s.status() != null && DirectoryCodes.status(s.status()) == null) {
       problems.add(new FieldProblem(prefix + "status", "must be ACTIVE, INACTIVE, DEFUNCT or TEMPORARILY_CLOSED"));
+    }
+    String ages = "must be a whole number of years, 0-" + DirectoryCodes.MAX_AGE;
+    if (s.minAge() != null && (s.minAge() < 0 || s.minAge() > DirectoryCodes.MAX_AGE)) problems.add(new FieldProblem(prefix + "minAge", ages));
+    if (s.maxAge() != null && (s.maxAge() < 0 || s.maxAge() > DirectoryCodes.MAX_AGE)) problems.add(new FieldProblem(prefix + "maxAge", ages));
+    if (s.minAge() != null && s.maxAge() != null && s.minAge() > s.maxAge()) {
+      problems.add(new FieldProblem(prefix + "maxAge", "must not be below minAge (" + s.minAge() + ")"));
     }
   }
 
-  private static ServiceListed listing(String providerId, String providerName, String serviceId, ServiceRequest s) {
+  /** The listing a request describes; without {@code intakePaused} in the request, the current listing's stays. */
+  private ServiceListed listing(String providerId, String providerName, String serviceId, ServiceRequest s) {
+    boolean paused = s.intakePaused() != null ? s.intakePaused()
+        : directory.get(serviceId).map(ServiceListed::getIntakePaused).orElse(false);
     return ServiceListed.newBuilder()
         .setMetadata(Events.metadata(ProviderServiceApplication.NAME, null, null))
         .setServiceId(serviceId)
@@ -152,23 +213,17 @@ class DirectoryController {
         .setCommissioners(s.commissioners())
         .setPostcodeDistricts(s.postcodeDistricts() == null ? List.of() : s.postcodeDistricts())
         .setCapacity(s.capacity())
-        .setStatus(s.status() == null ? ServiceStatus.ACTIVE : parseStatus(s.status()))
+        .setStatus(s.status() == null ? ServiceStatus.ACTIVE : DirectoryCodes.status(s.status()))
+        .setMinAge(s.minAge())
+        .setMaxAge(s.maxAge())
+        .setIntakePaused(paused)
         .build();
   }
 
   private static ServiceView view(ServiceListed s) {
     return new ServiceView(s.getServiceId(), s.getServiceName(), s.getNeeds().stream().map(Enum::name).toList(),
-        s.getTaxonomy(), s.getCommissioners(), s.getPostcodeDistricts(), s.getCapacity(), s.getStatus().name());
-  }
-
-  private static boolean isNeed(String value) {
-    return value != null && !value.equals(NeedCode.UNKNOWN.name())
-        && java.util.Arrays.stream(NeedCode.values()).anyMatch(n -> n.name().equals(value));
-  }
-
-  private static ServiceStatus parseStatus(String value) {
-    return java.util.Arrays.stream(ServiceStatus.values())
-        .filter(s -> s != ServiceStatus.UNKNOWN && s.name().equals(value)).findFirst().orElse(null);
+        s.getTaxonomy(), s.getCommissioners(), s.getPostcodeDistricts(), s.getCapacity(), s.getStatus().name(),
+        s.getMinAge(), s.getMaxAge(), s.getIntakePaused());
   }
 
   private static boolean blank(String value) {

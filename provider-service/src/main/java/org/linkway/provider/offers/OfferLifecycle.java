@@ -10,12 +10,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiFunction;
 import org.linkway.commands.AcceptReferral;
 import org.linkway.commands.CompleteReferral;
 import org.linkway.commands.DeclineReferral;
 import org.linkway.commands.ProviderCommand;
 import org.linkway.commands.RecordSession;
+import org.linkway.events.DeclineReason;
 import org.linkway.events.EventMetadata;
+import org.linkway.events.Measure;
+import org.linkway.events.MeasureChange;
+import org.linkway.events.MeasureStage;
+import org.linkway.events.OfferReminderDue;
+import org.linkway.events.SessionMissed;
 import org.linkway.events.ProviderEvent;
 import org.linkway.events.ReferralAccepted;
 import org.linkway.events.ReferralCompleted;
@@ -35,6 +42,9 @@ import org.linkway.state.OfferStatus;
  * <pre>
  * OFFERED --accept--> ACCEPTED --session--> ACCEPTED --complete--> COMPLETED
  * OFFERED --decline--> DECLINED --offered to the next service--> OFFERED
+ * OFFERED --no answer by the deadline--> DECLINED (EXPIRED); a reminder at half-time
+ * ACCEPTED --the person declines or cannot be contacted--> DECLINED
+ * ACCEPTED --session attended or missed--> ACCEPTED
  * OFFERED, ACCEPTED --cancelled by the referrer--> CANCELLED
  * </pre>
  */
@@ -42,7 +52,7 @@ public final class OfferLifecycle {
 
   private static final Map<OfferStatus, Set<OfferStatus>> NEXT = Map.of(
       OFFERED, Set.of(ACCEPTED, DECLINED, CANCELLED),
-      ACCEPTED, Set.of(ACCEPTED, COMPLETED, CANCELLED),
+      ACCEPTED, Set.of(ACCEPTED, COMPLETED, CANCELLED, DECLINED),
       DECLINED, Set.of(OFFERED),
       COMPLETED, Set.of(),
       CANCELLED, Set.of());
@@ -84,11 +94,43 @@ public final class OfferLifecycle {
         .setStatus(OFFERED)
         .setOffer(offer)
         .setOfferedAt(meta.getOccurredAt())
+        .setRespondBy(offer.getRespondBy())
         .setDeclinedBy(previous == null ? new ArrayList<>() : new ArrayList<>(previous.getDeclinedBy()))
         .setSessionsAttended(0)
         .setProcessedCommandIds(new ArrayList<>())
         .build();
   }
+
+  /** Half the time to answer has passed: remind the provider, once. */
+  public static Step remind(OfferState state, EventMetadata meta) {
+    if (state.getStatus() != OFFERED || state.getReminded() || state.getRespondBy() == null) {
+      return Step.refused(state, "no reminder due");
+    }
+    ProviderEvent event = new ProviderEvent(meta, new OfferReminderDue(state.getOffer().getProviderId(),
+        state.getOffer().getServiceId(), state.getRespondBy()));
+    return new Step(OfferState.newBuilder(state).setReminded(true).build(), event, null);
+  }
+
+  /** The deadline passed without an answer: the offer is declined as EXPIRED and the referral moves on. */
+  public static Step expire(OfferState state, EventMetadata meta) {
+    if (state.getStatus() != OFFERED || state.getRespondBy() == null || meta.getOccurredAt().isBefore(state.getRespondBy())) {
+      return Step.refused(state, "not expired");
+    }
+    String providerId = state.getOffer().getProviderId();
+    ProviderEvent event = new ProviderEvent(meta, new ReferralDeclined(providerId, state.getOffer().getServiceId(),
+        DeclineReason.EXPIRED, "no answer by " + state.getRespondBy(), null));
+    List<String> declinedBy = new ArrayList<>(state.getDeclinedBy());
+    declinedBy.add(providerId);
+    return new Step(OfferState.newBuilder(state).setStatus(DECLINED).setDeclinedBy(declinedBy).build(), event, null);
+  }
+
+  /** A decline by the person (possible after acceptance too) rather than by the provider. */
+  public static boolean byThePerson(DeclineReason reason) {
+    return reason == DeclineReason.PERSON_DECLINED || reason == DeclineReason.PERSON_UNCONTACTABLE;
+  }
+
+  /** SNOMED CT: Social prescribing declined, recorded when the person declines. */
+  public static final String SNOMED_DECLINED = "871711000000103";
 
   public static OfferState cancelled(OfferState state) {
     return allows(state.getStatus(), CANCELLED)
@@ -97,37 +139,70 @@ public final class OfferLifecycle {
   }
 
   public static Step decide(OfferState state, ProviderCommand command) {
+    return decide(state, command, (baseline, followUp) -> List.of());
+  }
+
+  /**
+   * Decides a command. {@code changes} computes how the measures changed between baseline and
+   * follow-up, for the completion.
+   */
+  public static Step decide(OfferState state, ProviderCommand command,
+      BiFunction<List<Measure>, List<Measure>, List<MeasureChange>> changes) {
     String providerId = command.getProviderId();
     String refusal = holderRefusal(state, providerId);
     if (refusal != null) return Step.refused(state, refusal);
     Object c = command.getCommand();
     ReferralOffered offer = state.getOffer();
     EventMetadata meta = command.getMetadata();
-    if (c instanceof AcceptReferral) {
+    if (c instanceof AcceptReferral accept) {
       if (state.getStatus() != OFFERED) return Step.refused(state, notNow("accepted", state.getStatus()));
-      return step(state, ACCEPTED, meta, new ReferralAccepted(providerId, offer.getServiceId(),
+      Step step = step(state, ACCEPTED, meta, new ReferralAccepted(providerId, offer.getServiceId(),
           offer.getCommissioner(), offer.getPersonId(), offer.getNeeds()));
+      return withBaseline(step, accept.getMeasures());
     }
     if (c instanceof DeclineReferral decline) {
-      if (state.getStatus() != OFFERED) return Step.refused(state, notNow("declined", state.getStatus()));
-      Step step = step(state, DECLINED, meta, new ReferralDeclined(providerId, offer.getServiceId(), decline.getReason(), decline.getNote(), null));
+      boolean byPerson = byThePerson(decline.getReason());
+      if (!(state.getStatus() == OFFERED || (byPerson && state.getStatus() == ACCEPTED))) {
+        return Step.refused(state, notNow("declined", state.getStatus()));
+      }
+      Step step = step(state, DECLINED, meta, new ReferralDeclined(providerId, offer.getServiceId(), decline.getReason(),
+          decline.getNote(), byPerson ? SNOMED_DECLINED : null));
       List<String> declinedBy = new ArrayList<>(state.getDeclinedBy());
       declinedBy.add(providerId);
       return new Step(OfferState.newBuilder(step.state()).setDeclinedBy(declinedBy).build(), step.event(), null);
     }
     if (c instanceof RecordSession session) {
       if (state.getStatus() != ACCEPTED) return Step.refused(state, "sessions can be recorded only once the referral is accepted; it is " + state.getStatus());
+      if (!session.getAttended()) {
+        int inARow = state.getMissedInARow() + 1;
+        Step step = step(state, ACCEPTED, meta, new SessionMissed(providerId, offer.getServiceId(), session.getAttendedOn(), inARow));
+        return new Step(OfferState.newBuilder(step.state()).setMissedInARow(inARow)
+            .setSessionsMissed(state.getSessionsMissed() + 1).build(), step.event(), null);
+      }
       int sessions = state.getSessionsAttended() + 1;
       Step step = step(state, ACCEPTED, meta, new SessionAttended(providerId, offer.getServiceId(), session.getAttendedOn(), sessions));
-      return new Step(OfferState.newBuilder(step.state()).setSessionsAttended(sessions).build(), step.event(), null);
+      return withBaseline(new Step(OfferState.newBuilder(step.state()).setSessionsAttended(sessions).setMissedInARow(0).build(),
+          step.event(), null), session.getMeasures());
     }
     if (c instanceof CompleteReferral complete) {
       if (state.getStatus() != ACCEPTED) return Step.refused(state, "a referral can be completed only after it is accepted; it is " + state.getStatus());
+      List<Measure> measures = new ArrayList<>(state.getBaseline());
+      measures.addAll(complete.getMeasures());
+      List<Measure> baseline = measures.stream().filter(m -> m.getStage() == MeasureStage.BASELINE).toList();
+      List<Measure> followUp = measures.stream().filter(m -> m.getStage() == MeasureStage.FOLLOW_UP).toList();
       return step(state, COMPLETED, meta, new ReferralCompleted(providerId, offer.getServiceId(), offer.getCommissioner(),
-          offer.getPersonId(), offer.getNeeds(), complete.getCompletion(), state.getSessionsAttended(), complete.getMeasures(),
-          List.of(), state.getSessionsMissed()));
+          offer.getPersonId(), offer.getNeeds(), complete.getCompletion(), state.getSessionsAttended(), measures,
+          changes.apply(baseline, followUp), state.getSessionsMissed()));
     }
     return Step.refused(state, "unknown command");
+  }
+
+  /** Baseline measures given at acceptance or at a session are kept until the completion. */
+  private static Step withBaseline(Step step, List<Measure> measures) {
+    if (measures == null || measures.isEmpty()) return step;
+    List<Measure> baseline = new ArrayList<>(step.state().getBaseline());
+    baseline.addAll(measures);
+    return new Step(OfferState.newBuilder(step.state()).setBaseline(baseline).build(), step.event(), step.refusal());
   }
 
   private static String holderRefusal(OfferState state, String providerId) {

@@ -4,7 +4,18 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiFunction;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.linkway.events.EventMetadata;
+import org.linkway.events.Measure;
+import org.linkway.events.MeasureChange;
+import org.linkway.platform.Events;
+import org.linkway.provider.ProviderServiceApplication;
 import org.linkway.commands.ProviderCommand;
 import org.linkway.events.ReferralCancelled;
 import org.linkway.events.ReferralEvent;
@@ -22,21 +33,62 @@ import org.linkway.state.OfferStatus;
 final class OfferProcessor implements Processor<String, SpecificRecord, String, org.linkway.events.ProviderEvent> {
 
   static final String STORE = "offer-state";
+  /** When something is due: "{epoch millis}|{R reminder or E expiry}|{referralId}|{attempt}", ordered by time. */
+  static final String DEADLINES = "offer-deadlines";
 
   private final Decisions decisions;
   private final OfferFeed feed;
+  private final Duration checkEvery;
+  private final BiFunction<List<Measure>, List<Measure>, List<MeasureChange>> changes;
   private ProcessorContext<String, org.linkway.events.ProviderEvent> context;
   private KeyValueStore<String, OfferState> store;
+  private KeyValueStore<String, String> deadlines;
 
-  OfferProcessor(Decisions decisions, OfferFeed feed) {
+  OfferProcessor(Decisions decisions, OfferFeed feed, Duration checkEvery,
+      BiFunction<List<Measure>, List<Measure>, List<MeasureChange>> changes) {
     this.decisions = decisions;
     this.feed = feed;
+    this.checkEvery = checkEvery;
+    this.changes = changes;
   }
 
   @Override
   public void init(ProcessorContext<String, org.linkway.events.ProviderEvent> context) {
     this.context = context;
     this.store = context.getStateStore(STORE);
+    this.deadlines = context.getStateStore(DEADLINES);
+    context.schedule(checkEvery, PunctuationType.WALL_CLOCK_TIME, this::dueBy);
+  }
+
+  /** Reminders at half-time and expiries at the deadline, for every offer whose moment has come. */
+  private void dueBy(long now) {
+    List<String> due = new ArrayList<>();
+    try (KeyValueIterator<String, String> it = deadlines.range("0", String.format("%013d|~", now))) {
+      it.forEachRemaining(kv -> due.add(kv.key));
+    }
+    for (String key : due) {
+      deadlines.delete(key);
+      String[] parts = key.split("\\|");
+      OfferState state = store.get(parts[2]);
+      if (state == null || state.getOffer().getAttempt() != Integer.parseInt(parts[3])) continue;
+      boolean expiry = parts[1].equals("E");
+      EventMetadata meta = Events.scheduled(ProviderServiceApplication.NAME, state.getReferralId(),
+          "attempt-" + parts[3] + (expiry ? "-expired" : "-reminder"));
+      OfferLifecycle.Step step = expiry ? OfferLifecycle.expire(state, meta) : OfferLifecycle.remind(state, meta);
+      if (step.refusal() != null) continue;
+      store.put(parts[2], step.state());
+      context.forward(new Record<>(parts[2], step.event(), now));
+      if (expiry) feed.published(step.state());
+    }
+  }
+
+  private void scheduleDeadlines(OfferState offer) {
+    if (offer.getRespondBy() == null) return;
+    long respondBy = offer.getRespondBy().toEpochMilli();
+    long half = offer.getOfferedAt().toEpochMilli() + (respondBy - offer.getOfferedAt().toEpochMilli()) / 2;
+    String suffix = "|" + offer.getReferralId() + "|" + offer.getOffer().getAttempt();
+    deadlines.put(String.format("%013d|R", half) + suffix, "");
+    deadlines.put(String.format("%013d|E", respondBy) + suffix, "");
   }
 
   @Override
@@ -47,7 +99,10 @@ final class OfferProcessor implements Processor<String, SpecificRecord, String, 
         OfferState after = OfferLifecycle.offered(state, offer, event.getMetadata());
         if (after != state) {
           store.put(record.key(), after);
-          if (after.getStatus() == OfferStatus.OFFERED) feed.published(after);
+          if (after.getStatus() == OfferStatus.OFFERED) {
+            scheduleDeadlines(after);
+            feed.published(after);
+          }
         }
       } else if (event.getPayload() instanceof ReferralCancelled && state != null) {
         OfferState after = OfferLifecycle.cancelled(state);
@@ -65,12 +120,13 @@ final class OfferProcessor implements Processor<String, SpecificRecord, String, 
       if (state.getProcessedCommandIds().contains(commandId)) {
         return;
       }
-      OfferLifecycle.Step step = OfferLifecycle.decide(state, command);
+      OfferLifecycle.Step step = OfferLifecycle.decide(state, command, changes);
       if (step.refusal() != null) {
         decisions.decided(command.getMetadata().getEventId(), Decision.refused(step.refusal()));
         return;
       }
       store.put(record.key(), step.state());
+      if (step.state().getStatus() != state.getStatus()) feed.published(step.state());
       context.forward(record.withValue(step.event())
           .withTimestamp(step.event().getMetadata().getOccurredAt().toEpochMilli()));
       decisions.decided(command.getMetadata().getEventId(), Decision.accepted(step.state()));

@@ -10,7 +10,12 @@ import org.linkway.platform.TableView;
 import org.linkway.platform.TableViews;
 import org.linkway.platform.Topologies;
 import org.linkway.platform.Topics;
+import java.time.Duration;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.state.Stores;
+import org.linkway.provider.measures.MeasureChanges;
 import org.linkway.state.OfferState;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -24,10 +29,14 @@ class OfferTopology {
   }
 
   @Bean
-  KStream<String, SpecificRecord> offerLifecycle(StreamsBuilder builder, AvroSerdes serdes, Decisions decisions, OfferFeed feed) {
+  KStream<String, SpecificRecord> offerLifecycle(StreamsBuilder builder, AvroSerdes serdes, Decisions decisions, OfferFeed feed,
+      @Value("${linkway.offers.check-deadlines-every:PT1S}") Duration checkEvery, MeasureChanges changes) {
     Topologies.addStore(builder, serdes, OfferProcessor.STORE, OfferState.class);
+    builder.addStateStore(Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(OfferProcessor.DEADLINES), Serdes.String(), Serdes.String()));
     KStream<String, SpecificRecord> inputs = Topologies.merged(builder, serdes, Topics.REFERRALS, Topics.PROVIDER_COMMANDS);
-    inputs.process(() -> new OfferProcessor(decisions, feed), OfferProcessor.STORE)
+    inputs.process(() -> new OfferProcessor(decisions, feed, checkEvery, changes::between),
+            OfferProcessor.STORE, OfferProcessor.DEADLINES)
         .to(Topics.PROVIDER_EVENTS.name(), Topologies.producedTo(serdes, Topics.PROVIDER_EVENTS));
     return inputs;
   }

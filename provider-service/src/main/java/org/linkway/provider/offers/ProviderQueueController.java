@@ -15,6 +15,7 @@ import org.linkway.commands.DeclineReferral;
 import org.linkway.commands.ProviderCommand;
 import org.linkway.commands.RecordSession;
 import org.linkway.events.Completion;
+import org.linkway.events.Measure;
 import org.linkway.events.DeclineReason;
 import org.linkway.events.Patient;
 import org.linkway.events.ReferralOffered;
@@ -54,7 +55,10 @@ class ProviderQueueController {
 
   record DeclineRequest(String reason, String note) {}
 
-  record SessionRequest(String attendedOn) {}
+  record AcceptRequest(String note, List<Measures.Answers> measures) {}
+
+  /** {@code attended} false records a session the person did not attend; baseline measures may come with the first. */
+  record SessionRequest(String attendedOn, Boolean attended, List<Measures.Answers> measures) {}
 
   record CompleteRequest(String completion, List<Measures.Answers> measures) {}
 
@@ -99,8 +103,10 @@ class ProviderQueueController {
   }
 
   @PostMapping("/providers/{providerId}/referrals/{referralId}/accept")
-  Mono<OfferView> accept(@PathVariable String providerId, @PathVariable String referralId) {
-    return send(providerId, referralId, new AcceptReferral(null));
+  Mono<OfferView> accept(@PathVariable String providerId, @PathVariable String referralId,
+      @RequestBody(required = false) AcceptRequest body) {
+    List<Measure> baseline = baseline(body == null ? null : body.measures());
+    return send(providerId, referralId, new AcceptReferral(body == null ? null : body.note(), baseline));
   }
 
   @PostMapping("/providers/{providerId}/referrals/{referralId}/decline")
@@ -124,7 +130,8 @@ class ProviderQueueController {
     if (attendedOn.isAfter(LocalDate.now())) {
       throw new ProblemException.Invalid(List.of(new FieldProblem("attendedOn", "is in the future")));
     }
-    return send(providerId, referralId, new RecordSession(attendedOn, true));
+    List<Measure> baseline = baseline(body.measures());
+    return send(providerId, referralId, new RecordSession(attendedOn, body.attended() == null || body.attended(), baseline));
   }
 
   @PostMapping("/providers/{providerId}/referrals/{referralId}/complete")
@@ -137,6 +144,19 @@ class ProviderQueueController {
     problems.addAll(Measures.validate(measures));
     if (!problems.isEmpty()) throw new ProblemException.Invalid(problems);
     return send(providerId, referralId, new CompleteReferral(completion, measures.stream().map(Measures::score).toList()));
+  }
+
+  /** Measures given before completion must be baselines. */
+  private static List<Measure> baseline(List<Measures.Answers> answers) {
+    if (answers == null || answers.isEmpty()) return List.of();
+    List<FieldProblem> problems = new ArrayList<>(Measures.validate(answers));
+    for (int i = 0; i < answers.size(); i++) {
+      if (answers.get(i) != null && !"BASELINE".equals(answers.get(i).stage())) {
+        problems.add(new FieldProblem("measures[" + i + "].stage", "must be BASELINE before completion; follow-ups come with the completion"));
+      }
+    }
+    if (!problems.isEmpty()) throw new ProblemException.Invalid(problems);
+    return answers.stream().map(Measures::score).toList();
   }
 
   private Mono<OfferView> send(String providerId, String referralId, Object command) {

@@ -43,7 +43,7 @@ class OfferLifecycleTest {
   private static final String[] TABLE = {
       //          OFFERED ACCEPTED DECLINED COMPLETED CANCELLED
       "OFFERED    -       Y        Y        -         Y",
-      "ACCEPTED   -       Y        -        Y         Y",
+      "ACCEPTED   -       Y        Y        Y         Y",
       "DECLINED   Y       -        -        -         -",
       "COMPLETED  -       -        -        -         -",
       "CANCELLED  -       -        -        -         -",
@@ -119,7 +119,7 @@ class OfferLifecycleTest {
   }
 
   private static AcceptReferral accept() {
-    return new AcceptReferral(null);
+    return new AcceptReferral(null, List.of());
   }
 
   private static DeclineReferral decline() {
@@ -127,7 +127,7 @@ class OfferLifecycleTest {
   }
 
   private static RecordSession session(int day) {
-    return new RecordSession(LocalDate.of(2026, 11, day), true);
+    return new RecordSession(LocalDate.of(2026, 11, day), true, List.of());
   }
 
   private static CompleteReferral complete(List<Measure> measures) {

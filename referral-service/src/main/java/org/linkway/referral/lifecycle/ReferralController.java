@@ -1,5 +1,6 @@
 package org.linkway.referral.lifecycle;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -14,12 +15,15 @@ import org.linkway.platform.StoreQueries;
 import org.linkway.platform.Topics;
 import org.linkway.referral.ReferralServiceApplication;
 import org.linkway.state.ReferralState;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /** GET /referrals/{id} and POST /referrals/{id}/cancel. */
@@ -28,8 +32,9 @@ class ReferralController {
 
   /** What GET /referrals/{id} answers: Linkway's status, FHIR's, and the history. No patient identity. */
   record ReferralView(
-      UUID referralId, String status, String serviceRequestStatus, String providerId, String serviceId,
-      String commissioner, String referrer, List<String> needs, int attempts, List<HistoryView> history) {}
+      UUID referralId, String status, String serviceRequestStatus, String taskStatus, String providerId,
+      String serviceId, Instant respondBy, String commissioner, String referrer, List<String> needs, int attempts,
+      int sessionsAttended, int sessionsMissed, List<HistoryView> history) {}
 
   record HistoryView(Instant at, String status, String event, String actor, String detail) {}
 
@@ -38,11 +43,13 @@ class ReferralController {
   private final StoreQueries stores;
   private final EventPublisher publisher;
   private final Decisions decisions;
+  private final ReferralFeed feed;
 
-  ReferralController(StoreQueries stores, EventPublisher publisher, Decisions decisions) {
+  ReferralController(StoreQueries stores, EventPublisher publisher, Decisions decisions, ReferralFeed feed) {
     this.stores = stores;
     this.publisher = publisher;
     this.decisions = decisions;
+    this.feed = feed;
   }
 
   @GetMapping("/referrals/{referralId}")
@@ -64,6 +71,24 @@ class ReferralController {
         .map(after -> ResponseEntity.accepted().body(view(after)));
   }
 
+  /** The message back to the GP and the referrer (after the PRSB social prescribing standard). */
+  @GetMapping("/referrals/{referralId}/summary")
+  ReferralSummary.Summary summary(@PathVariable String referralId) {
+    return ReferralSummary.of(find(referralId));
+  }
+
+  /** A GP system follows its practice's referrals live: every change, as it happens. */
+  @GetMapping(path = "/referrers/{odsCode}/referrals/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+  Flux<ServerSentEvent<ReferralView>> referrerStream(@PathVariable String odsCode) {
+    Flux<ServerSentEvent<ReferralView>> changes = feed.changes()
+        .filter(s -> s.getSubmission().getReferrer().getOdsCode().equals(odsCode))
+        .map(s -> ServerSentEvent.builder(view(s)).id(s.getReferralId() + "-" + s.getHistory().size())
+            .event(s.getStatus().name().toLowerCase()).build());
+    Flux<ServerSentEvent<ReferralView>> heartbeat = Flux.interval(Duration.ofSeconds(15))
+        .map(i -> ServerSentEvent.<ReferralView>builder().comment("keep-alive").build());
+    return Flux.merge(changes, heartbeat);
+  }
+
   private ReferralState find(String referralId) {
     return stores.<ReferralState>get(ReferralProcessor.STORE, referralId)
         .orElseThrow(() -> new ProblemException.NotFound("no referral " + referralId));
@@ -71,10 +96,11 @@ class ReferralController {
 
   private static ReferralView view(ReferralState s) {
     return new ReferralView(
-        s.getReferralId(), s.getStatus().name(), ReferralLifecycle.serviceRequestStatus(s.getStatus()),
-        s.getProviderId(), s.getServiceId(), s.getSubmission().getCommissioner(),
+        s.getReferralId(), s.getStatus().name(), ReferralLifecycle.serviceRequestStatus(s.getStatus()), s.getTaskStatus(),
+        s.getProviderId(), s.getServiceId(), s.getRespondBy(), s.getSubmission().getCommissioner(),
         s.getSubmission().getReferrer().getOdsCode(),
         s.getSubmission().getNeeds().stream().map(Enum::name).toList(), s.getAttempts(),
+        s.getSessionsAttended(), s.getSessionsMissed(),
         s.getHistory().stream()
             .map(h -> new HistoryView(h.getAt(), h.getStatus().name(), h.getEvent(), h.getActor(), h.getDetail()))
             .toList());

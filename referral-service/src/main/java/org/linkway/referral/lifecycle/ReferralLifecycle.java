@@ -3,11 +3,15 @@ package org.linkway.referral.lifecycle;
 import static org.linkway.state.ReferralStatus.ACCEPTED;
 import static org.linkway.state.ReferralStatus.CANCELLED;
 import static org.linkway.state.ReferralStatus.COMPLETED;
+import static org.linkway.state.ReferralStatus.DECLINED;
 import static org.linkway.state.ReferralStatus.OFFERED;
 import static org.linkway.state.ReferralStatus.SUBMITTED;
 import static org.linkway.state.ReferralStatus.UNPLACED;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -27,11 +31,15 @@ import org.linkway.events.ReferralEvent;
 import org.linkway.events.ReferralOffered;
 import org.linkway.events.ReferralSubmitted;
 import org.linkway.events.ReferralUnplaced;
+import org.linkway.events.DeclineReason;
+import org.linkway.events.OfferReminderDue;
 import org.linkway.events.ServiceListed;
 import org.linkway.events.SessionAttended;
+import org.linkway.events.SessionMissed;
 import org.linkway.platform.Events;
 import org.linkway.referral.ReferralServiceApplication;
 import org.linkway.referral.routing.Router;
+import org.linkway.referral.routing.ServiceLoad;
 import org.linkway.state.HistoryEntry;
 import org.linkway.state.ReferralState;
 import org.linkway.state.ReferralStatus;
@@ -43,9 +51,10 @@ import org.linkway.state.ReferralStatus;
  *
  * <pre>
  * SUBMITTED --offer--> OFFERED --accepted--> ACCEPTED --completed--> COMPLETED
- *     |                 |  ^ declined, next service                    
- *     |                 |  |                                          
- *     +--nothing suitable / all declined--> UNPLACED                 
+ *                       |  ^ declined by the provider or expired: the next suitable service
+ *                       |  |
+ * SUBMITTED, OFFERED --nothing suitable left, or the maximum attempts reached--> UNPLACED
+ * OFFERED, ACCEPTED --the person declined or could not be contacted--> DECLINED
  * SUBMITTED, OFFERED, ACCEPTED --cancelled by the referrer--> CANCELLED
  * </pre>
  */
@@ -53,11 +62,31 @@ public final class ReferralLifecycle {
 
   private static final Map<ReferralStatus, Set<ReferralStatus>> NEXT = Map.of(
       SUBMITTED, Set.of(OFFERED, UNPLACED, CANCELLED),
-      OFFERED, Set.of(OFFERED, ACCEPTED, UNPLACED, CANCELLED),
-      ACCEPTED, Set.of(COMPLETED, CANCELLED),
+      OFFERED, Set.of(OFFERED, ACCEPTED, UNPLACED, CANCELLED, DECLINED),
+      ACCEPTED, Set.of(COMPLETED, CANCELLED, DECLINED),
       COMPLETED, Set.of(),
       UNPLACED, Set.of(),
-      CANCELLED, Set.of());
+      CANCELLED, Set.of(),
+      DECLINED, Set.of());
+
+  /** SNOMED CT: Referral to social prescribing service (record once, when the person accepts). */
+  public static final String SNOMED_REFERRED = "871731000000106";
+  /** SNOMED CT: Social prescribing declined. */
+  public static final String SNOMED_DECLINED = "871711000000103";
+
+  /**
+   * How long a provider has to answer an offer (a commissioner may set its own), and how many
+   * services are tried before giving up.
+   */
+  public record Settings(Duration respondWithin, java.util.Map<String, Duration> respondWithinFor, int maxAttempts) {
+    public static Settings defaults() {
+      return new Settings(Duration.ofDays(14), java.util.Map.of(), 3);
+    }
+
+    public Duration respondWithin(String commissioner) {
+      return respondWithinFor.getOrDefault(commissioner, respondWithin);
+    }
+  }
 
   /** The outcome of one input. {@code refusal} is null when the input was applied. */
   public record Step(ReferralState state, List<ReferralEvent> events, String refusal) {
@@ -72,10 +101,21 @@ public final class ReferralLifecycle {
 
   private static final String SELF = ReferralServiceApplication.NAME;
 
-  private final Supplier<Collection<ServiceListed>> directory;
+  private static final ZoneId UK = ZoneId.of("Europe/London");
 
-  public ReferralLifecycle(Supplier<Collection<ServiceListed>> directory) {
+  private final Supplier<Collection<ServiceListed>> directory;
+  private final ServiceLoad load;
+  private final Settings settings;
+
+  public ReferralLifecycle(Supplier<Collection<ServiceListed>> directory, ServiceLoad load, Settings settings) {
     this.directory = directory;
+    this.load = load;
+    this.settings = settings;
+  }
+
+  /** A lifecycle with the default settings and nothing offered yet: for tests. */
+  public ReferralLifecycle(Supplier<Collection<ServiceListed>> directory) {
+    this(directory, new ServiceLoad(), Settings.defaults());
   }
 
   public static boolean allows(ReferralStatus from, ReferralStatus to) {
@@ -87,7 +127,7 @@ public final class ReferralLifecycle {
     return switch (status) {
       case SUBMITTED, OFFERED, ACCEPTED -> "active";
       case COMPLETED -> "completed";
-      case CANCELLED -> "revoked";
+      case CANCELLED, DECLINED -> "revoked";
       case UNPLACED -> "on-hold";
       default -> "unknown";
     };
@@ -113,21 +153,49 @@ public final class ReferralLifecycle {
       if (!holdsOffer(state, accepted.getProviderId(), accepted.getServiceId()) || !allows(state.getStatus(), ACCEPTED)) {
         return Step.ignored(state);
       }
-      return new Step(move(state, ACCEPTED, meta.getOccurredAt(), "ReferralAccepted", accepted.getProviderId(),
-          "service " + accepted.getServiceId()), List.of(), null);
+      ReferralState after = move(state, ACCEPTED, meta.getOccurredAt(), "ReferralAccepted", accepted.getProviderId(),
+          "service " + accepted.getServiceId() + "; record SNOMED " + SNOMED_REFERRED + " |Referral to social prescribing service|");
+      return new Step(ReferralState.newBuilder(after).setTaskStatus("accepted").setRespondBy(null).build(), List.of(), null);
     }
     if (payload instanceof ReferralDeclined declined) {
-      if (!holdsOffer(state, declined.getProviderId(), declined.getServiceId()) || state.getStatus() != OFFERED) {
+      if (!holdsOffer(state, declined.getProviderId(), declined.getServiceId())) {
+        return Step.ignored(state);
+      }
+      String detail = "reason " + declined.getReason() + (declined.getNote() == null ? "" : ": " + declined.getNote());
+      if (byThePerson(declined.getReason())) {
+        if (!allows(state.getStatus(), DECLINED)) return Step.ignored(state);
+        ReferralState after = move(state, DECLINED, meta.getOccurredAt(), "ReferralDeclined", declined.getProviderId(),
+            "the person declined: " + detail + "; record SNOMED " + SNOMED_DECLINED + " |Social prescribing declined|");
+        return new Step(ReferralState.newBuilder(after).setTaskStatus("rejected").setLastDecline(declined)
+            .setRespondBy(null).build(), List.of(), null);
+      }
+      if (state.getStatus() != OFFERED) return Step.ignored(state);
+      ReferralState after = ReferralState.newBuilder(state).setLastDecline(declined).setTaskStatus("rejected").build();
+      after.getHistory().add(history(meta.getOccurredAt(), OFFERED, "ReferralDeclined",
+          declined.getReason() == DeclineReason.EXPIRED ? SELF : declined.getProviderId(), detail));
+      return route(after, meta, List.of());
+    }
+    if (payload instanceof OfferReminderDue reminder) {
+      if (state.getStatus() != OFFERED || !holdsOffer(state, reminder.getProviderId(), reminder.getServiceId())) {
         return Step.ignored(state);
       }
       ReferralState after = ReferralState.newBuilder(state).build();
-      after.getHistory().add(history(meta.getOccurredAt(), OFFERED, "ReferralDeclined", declined.getProviderId(),
-          "reason " + declined.getReason() + (declined.getNote() == null ? "" : ": " + declined.getNote())));
-      return route(after, meta, List.of());
+      after.getHistory().add(history(meta.getOccurredAt(), OFFERED, "OfferReminderDue", SELF,
+          "half the time to answer has passed; answer by " + reminder.getRespondBy()));
+      return Step.ignored(after);
+    }
+    if (payload instanceof SessionMissed missed) {
+      if (state.getStatus() != ACCEPTED) return Step.ignored(state);
+      ReferralState after = ReferralState.newBuilder(state).setSessionsMissed(state.getSessionsMissed() + 1).build();
+      after.getHistory().add(history(meta.getOccurredAt(), ACCEPTED, "SessionMissed", missed.getProviderId(),
+          "did not attend on " + missed.getMissedOn() + (missed.getMissedInARow() >= MISSED_IN_A_ROW_FLAG
+              ? "; FLAG for the referrer: " + missed.getMissedInARow() + " sessions missed in a row" : "")));
+      return Step.ignored(after);
     }
     if (payload instanceof SessionAttended session) {
       if (state.getStatus() != ACCEPTED) return Step.ignored(state);
-      ReferralState after = ReferralState.newBuilder(state).build();
+      ReferralState after = ReferralState.newBuilder(state)
+          .setSessionsAttended(session.getSessionsAttended()).setTaskStatus("in-progress").build();
       after.getHistory().add(history(meta.getOccurredAt(), ACCEPTED, "SessionAttended", session.getProviderId(),
           "session " + session.getSessionsAttended() + " on " + session.getAttendedOn()));
       return Step.ignored(after);
@@ -136,8 +204,12 @@ public final class ReferralLifecycle {
       if (!holdsOffer(state, completed.getProviderId(), completed.getServiceId()) || !allows(state.getStatus(), COMPLETED)) {
         return Step.ignored(state);
       }
-      return new Step(move(state, COMPLETED, meta.getOccurredAt(), "ReferralCompleted", completed.getProviderId(),
-          completed.getCompletion() + " after " + completed.getSessionsAttended() + " sessions"), List.of(), null);
+      ReferralState after = move(state, COMPLETED, meta.getOccurredAt(), "ReferralCompleted", completed.getProviderId(),
+          completed.getCompletion() + " after " + completed.getSessionsAttended() + " sessions");
+      return new Step(ReferralState.newBuilder(after).setCompletion(completed)
+          .setSessionsAttended(completed.getSessionsAttended())
+          .setTaskStatus(completed.getCompletion() == org.linkway.events.Completion.COMPLETED ? "completed" : "failed")
+          .build(), List.of(), null);
     }
     return Step.ignored(state);
   }
@@ -148,8 +220,10 @@ public final class ReferralLifecycle {
       if (!allows(state.getStatus(), CANCELLED)) {
         return Step.refused(state, "the referral is " + state.getStatus() + " and can no longer be cancelled");
       }
-      ReferralState after = move(state, CANCELLED, command.getMetadata().getOccurredAt(), "ReferralCancelled",
+      ReferralState moved = move(state, CANCELLED, command.getMetadata().getOccurredAt(), "ReferralCancelled",
           cancel.getRequestedBy(), cancel.getReason());
+      ReferralState after = ReferralState.newBuilder(moved).setRespondBy(null)
+          .setTaskStatus(state.getTaskStatus() == null ? null : "cancelled").build();
       ReferralEvent cancelled = event(command.getMetadata(), "cancelled",
           new ReferralCancelled(cancel.getReason(), cancel.getRequestedBy()));
       return new Step(after, List.of(cancelled), null);
@@ -158,14 +232,19 @@ public final class ReferralLifecycle {
   }
 
   private Step route(ReferralState state, EventMetadata cause, List<ReferralEvent> before) {
-    Optional<Router.Choice> choice = Router.choose(state.getSubmission(), directory.get(), state.getServicesTried());
+    Instant now = Instant.now();
     List<ReferralEvent> events = new ArrayList<>(before);
     int attempt = state.getAttempts() + 1;
+    Optional<Router.Choice> choice = attempt > settings.maxAttempts() ? Optional.empty()
+        : Router.choose(state.getSubmission(), directory.get(), state.getServicesTried(), load::of, LocalDate.ofInstant(now, UK));
     if (choice.isEmpty()) {
-      String reason = state.getServicesTried().isEmpty()
-          ? "no active service with open places meets the needs in this area"
-          : "every suitable service has been tried";
-      ReferralState after = move(state, UNPLACED, Instant.now(), "ReferralUnplaced", SELF, reason);
+      String reason = attempt > settings.maxAttempts()
+          ? "offered " + state.getAttempts() + " times (the most allowed) and not accepted: " + state.getServicesTried()
+          : state.getServicesTried().isEmpty()
+              ? "no active service with an open place meets the needs for this person's age and area"
+              : "every suitable service has been tried: " + state.getServicesTried();
+      ReferralState after = ReferralState.newBuilder(move(state, UNPLACED, now, "ReferralUnplaced", SELF, reason))
+          .setRespondBy(null).build();
       events.add(event(cause, "unplaced", new ReferralUnplaced(reason, List.copyOf(state.getServicesTried()))));
       return new Step(after, events, null);
     }
@@ -181,19 +260,31 @@ public final class ReferralLifecycle {
         .setNeeds(submission.getNeeds())
         .setPatient(submission.getPatient())
         .setNotes(submission.getNotes())
+        .setReason(choice.get().reason())
+        .setRespondBy(now.plus(settings.respondWithin(submission.getCommissioner())).truncatedTo(java.time.temporal.ChronoUnit.MILLIS))
         .build();
     List<String> tried = new ArrayList<>(state.getServicesTried());
     tried.add(service.getServiceId());
-    ReferralState after = ReferralState.newBuilder(move(state, OFFERED, Instant.now(), "ReferralOffered",
+    ReferralState after = ReferralState.newBuilder(move(state, OFFERED, now, "ReferralOffered",
             SELF, "offered to " + service.getServiceName() + " (" + service.getServiceId() + ") of "
-                + service.getProviderName() + ", meets " + choice.get().needsMet()))
+                + service.getProviderName() + ": " + choice.get().reason() + "; answer by " + offered.getRespondBy()))
         .setProviderId(service.getProviderId())
         .setServiceId(service.getServiceId())
         .setAttempts(attempt)
         .setServicesTried(tried)
+        .setTaskStatus("requested")
+        .setRespondBy(offered.getRespondBy())
         .build();
     events.add(event(cause, "offered-" + attempt, offered));
     return new Step(after, events, null);
+  }
+
+  /** Missed sessions in a row from which the referrer is told. */
+  public static final int MISSED_IN_A_ROW_FLAG = 2;
+
+  /** A decline by the person ends the referral; a decline by the provider (or an expiry) tries the next service. */
+  public static boolean byThePerson(DeclineReason reason) {
+    return reason == DeclineReason.PERSON_DECLINED || reason == DeclineReason.PERSON_UNCONTACTABLE;
   }
 
   private static boolean holdsOffer(ReferralState state, String providerId, String serviceId) {

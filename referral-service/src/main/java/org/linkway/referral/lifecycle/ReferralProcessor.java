@@ -4,6 +4,9 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.linkway.commands.ReferralCommand;
 import org.linkway.events.ProviderEvent;
@@ -11,6 +14,7 @@ import org.linkway.events.ReferralEvent;
 import org.linkway.events.ReferralSubmitted;
 import org.linkway.platform.Decisions;
 import org.linkway.platform.Decisions.Decision;
+import org.linkway.referral.routing.ServiceLoad;
 import org.linkway.state.ReferralState;
 
 /**
@@ -25,18 +29,35 @@ final class ReferralProcessor implements Processor<String, SpecificRecord, Strin
 
   private final ReferralLifecycle lifecycle;
   private final Decisions decisions;
+  private final ServiceLoad load;
+  private final ReferralFeed feed;
   private ProcessorContext<String, ReferralEvent> context;
   private KeyValueStore<String, ReferralState> store;
+  private int partition;
 
-  ReferralProcessor(ReferralLifecycle lifecycle, Decisions decisions) {
+  ReferralProcessor(ReferralLifecycle lifecycle, Decisions decisions, ServiceLoad load, ReferralFeed feed) {
     this.lifecycle = lifecycle;
     this.decisions = decisions;
+    this.load = load;
+    this.feed = feed;
   }
 
   @Override
   public void init(ProcessorContext<String, ReferralEvent> context) {
     this.context = context;
     this.store = context.getStateStore(STORE);
+    this.partition = context.taskId().partition();
+    // the store is restored by now: count what this task's referrals hold of each service
+    List<ReferralState> states = new ArrayList<>();
+    try (KeyValueIterator<String, ReferralState> all = store.all()) {
+      all.forEachRemaining(kv -> states.add(kv.value));
+    }
+    load.reset(partition, states);
+  }
+
+  @Override
+  public void close() {
+    load.forget(partition);
   }
 
   @Override
@@ -65,6 +86,8 @@ final class ReferralProcessor implements Processor<String, SpecificRecord, Strin
     }
     if (step.state() != state) {
       store.put(referralId, step.state());
+      load.moved(partition, state, step.state());
+      feed.changed(step.state());
     }
     for (ReferralEvent event : step.events()) {
       context.forward(record.withValue(event).withTimestamp(event.getMetadata().getOccurredAt().toEpochMilli()));

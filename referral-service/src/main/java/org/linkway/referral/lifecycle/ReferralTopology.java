@@ -10,7 +10,13 @@ import org.linkway.platform.TableView;
 import org.linkway.platform.TableViews;
 import org.linkway.platform.Topologies;
 import org.linkway.platform.Topics;
+import java.time.Duration;
+import org.linkway.referral.routing.ServiceLoad;
 import org.linkway.state.ReferralState;
+import java.util.Map;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.core.env.Environment;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -24,13 +30,28 @@ class ReferralTopology {
   }
 
   @Bean
-  KStream<String, SpecificRecord> referralLifecycle(
-      StreamsBuilder builder, AvroSerdes serdes, Decisions decisions, TableView<ServiceListed> directory) {
+  ServiceLoad serviceLoad() {
+    return new ServiceLoad();
+  }
+
+  /** Offers: {@code linkway.offers.respond-within} (P14D), {@code linkway.offers.respond-within-for.<ICB>}, {@code max-attempts} (3). */
+  @Bean
+  ReferralLifecycle.Settings lifecycleSettings(Environment environment) {
+    Binder binder = Binder.get(environment);
+    return new ReferralLifecycle.Settings(
+        binder.bind("linkway.offers.respond-within", Duration.class).orElse(Duration.ofDays(14)),
+        binder.bind("linkway.offers.respond-within-for", Bindable.mapOf(String.class, Duration.class)).orElse(Map.of()),
+        binder.bind("linkway.offers.max-attempts", Integer.class).orElse(3));
+  }
+
+  @Bean
+  KStream<String, SpecificRecord> referralLifecycle(StreamsBuilder builder, AvroSerdes serdes, Decisions decisions,
+      TableView<ServiceListed> directory, ServiceLoad load, ReferralLifecycle.Settings settings, ReferralFeed feed) {
     Topologies.addStore(builder, serdes, ReferralProcessor.STORE, ReferralState.class);
     KStream<String, SpecificRecord> inputs =
         Topologies.merged(builder, serdes, Topics.REFERRALS, Topics.PROVIDER_EVENTS, Topics.REFERRAL_COMMANDS);
-    ReferralLifecycle lifecycle = new ReferralLifecycle(directory::values);
-    inputs.process(() -> new ReferralProcessor(lifecycle, decisions), ReferralProcessor.STORE)
+    ReferralLifecycle lifecycle = new ReferralLifecycle(directory::values, load, settings);
+    inputs.process(() -> new ReferralProcessor(lifecycle, decisions, load, feed), ReferralProcessor.STORE)
         .to(Topics.REFERRALS.name(), Topologies.producedTo(serdes, Topics.REFERRALS));
     return inputs;
   }

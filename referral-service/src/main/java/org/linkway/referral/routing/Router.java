@@ -1,9 +1,12 @@
 package org.linkway.referral.routing;
 
+import java.time.LocalDate;
+import java.time.Period;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import org.linkway.events.NeedCode;
 import org.linkway.events.ReferralSubmitted;
 import org.linkway.events.ServiceListed;
@@ -11,34 +14,61 @@ import org.linkway.events.ServiceStatus;
 import org.linkway.referral.intake.ReferralValidator;
 
 /**
- * Chooses the service to offer a referral to. A service is suitable when it is active with open
- * places, is commissioned by the referral's commissioner, covers the person's postcode district,
- * meets at least one of their needs, and has not been tried for this referral. The person's
- * preferred service comes first when suitable; then the service meeting most needs; ties are broken
- * by service id so that routing is repeatable.
+ * Chooses the service to offer a referral to.
+ *
+ * <p>A service is suitable when it is active, not paused, has an open place (accepted referrals
+ * below its places), is commissioned by the referral's ICB, covers the person's postcode district,
+ * takes people of their age, meets at least one of their needs, and has not been tried for this
+ * referral. The person's preferred service comes first when suitable. Among the rest the choice is
+ * fair: the lowest load relative to places ((open offers + accepted) / places) wins, so a small
+ * group with two places gets its share and no large provider takes everything; then the most
+ * needs met; then the service id, so that routing is repeatable.
  */
 public final class Router {
 
-  /** The service chosen and the needs it meets. */
-  public record Choice(ServiceListed service, List<NeedCode> needsMet) {}
+  /** The service chosen, the needs it meets, and why, in words, for the offer and the history. */
+  public record Choice(ServiceListed service, List<NeedCode> needsMet, String reason) {}
 
   private Router() {}
 
-  public static Optional<Choice> choose(
-      ReferralSubmitted referral, Collection<ServiceListed> directory, Collection<String> tried) {
+  public static Optional<Choice> choose(ReferralSubmitted referral, Collection<ServiceListed> directory,
+      Collection<String> tried, Function<String, ServiceLoad.Count> load, LocalDate today) {
     String district = ReferralValidator.postcodeDistrict(referral.getPatient().getPostcode());
+    int age = Period.between(referral.getPatient().getBirthDate(), today).getYears();
+    record Candidate(ServiceListed service, List<NeedCode> needsMet, ServiceLoad.Count count, double load) {}
     return directory.stream()
-        .filter(service -> service.getStatus() == ServiceStatus.ACTIVE)
-        .filter(service -> service.getCapacity() > 0)
+        .filter(service -> service.getStatus() == ServiceStatus.ACTIVE && !service.getIntakePaused())
         .filter(service -> service.getCommissioners().contains(referral.getCommissioner()))
         .filter(service -> service.getPostcodeDistricts().isEmpty() || service.getPostcodeDistricts().contains(district))
+        .filter(service -> (service.getMinAge() == null || age >= service.getMinAge())
+            && (service.getMaxAge() == null || age <= service.getMaxAge()))
         .filter(service -> !tried.contains(service.getServiceId()))
-        .map(service -> new Choice(service, needsMet(referral, service)))
-        .filter(choice -> !choice.needsMet().isEmpty())
+        .map(service -> {
+          ServiceLoad.Count count = load.apply(service.getServiceId());
+          double relative = service.getCapacity() <= 0 ? Double.MAX_VALUE : (double) count.total() / service.getCapacity();
+          return new Candidate(service, needsMet(referral, service), count, relative);
+        })
+        .filter(c -> !c.needsMet().isEmpty())
+        .filter(c -> c.count().accepted() < c.service().getCapacity())
         .min(Comparator
-            .comparing((Choice c) -> !c.service().getServiceId().equals(referral.getPreferredServiceId()))
+            .comparing((Candidate c) -> !c.service().getServiceId().equals(referral.getPreferredServiceId()))
+            .thenComparingDouble(Candidate::load)
             .thenComparing(c -> -c.needsMet().size())
-            .thenComparing(c -> c.service().getServiceId()));
+            .thenComparing(c -> c.service().getServiceId()))
+        .map(c -> new Choice(c.service(), c.needsMet(), reason(c.service(), c.needsMet(), c.count(), district,
+            c.service().getServiceId().equals(referral.getPreferredServiceId()))));
+  }
+
+  private static String reason(ServiceListed service, List<NeedCode> needsMet, ServiceLoad.Count count,
+      String district, boolean preferred) {
+    String distance = service.getPostcodeDistricts().isEmpty()
+        ? "serves the whole " + String.join("/", service.getCommissioners()) + " area"
+        : "covers " + district;
+    return (preferred ? "the person's preferred service; " : "")
+        + "meets " + needsMet.stream().map(Enum::name).toList()
+        + "; " + distance
+        + "; load " + count.total() + " of " + service.getCapacity() + " places ("
+        + count.openOffers() + " offers waiting, " + count.accepted() + " accepted)";
   }
 
   private static List<NeedCode> needsMet(ReferralSubmitted referral, ServiceListed service) {

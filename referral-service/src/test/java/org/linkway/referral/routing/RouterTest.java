@@ -28,7 +28,7 @@ class RouterTest {
   private static final ReferralSubmitted REFERRAL = referral(LONELINESS, MENTAL_WELLBEING).build();
 
   private static Optional<String> chosen(ReferralSubmitted referral, List<ServiceListed> directory, Set<String> tried) {
-    return Router.choose(referral, directory, tried).map(c -> c.service().getServiceId());
+    return choose(referral, directory, tried).map(c -> c.service().getServiceId());
   }
 
   static Stream<Arguments> candidates() {
@@ -55,7 +55,7 @@ class RouterTest {
   @MethodSource("candidates")
   void givenADirectoryOfOneService_whenAReferralIsRouted_thenItIsChosenOnlyIfSuitable(
       String description, ServiceListed service, boolean suitable) {
-    Optional<Router.Choice> choice = Router.choose(REFERRAL, List.of(service), Set.of());
+    Optional<Router.Choice> choice = choose(REFERRAL, List.of(service), Set.of());
 
     assertThat(choice.isPresent()).isEqualTo(suitable);
     choice.ifPresent(c -> assertThat(c.service()).isSameAs(service));
@@ -63,12 +63,12 @@ class RouterTest {
 
   @Test
   void givenAnEmptyDirectory_whenAReferralIsRouted_thenNothingIsChosen() {
-    assertThat(Router.choose(REFERRAL, List.of(), Set.of())).isEmpty();
+    assertThat(choose(REFERRAL, List.of(), Set.of())).isEmpty();
   }
 
   @Test
   void givenTheOnlySuitableServiceWasTried_whenAReferralIsRouted_thenNothingIsChosen() {
-    assertThat(Router.choose(REFERRAL, List.of(service("s1", LONELINESS).build()), Set.of("s1"))).isEmpty();
+    assertThat(choose(REFERRAL, List.of(service("s1", LONELINESS).build()), Set.of("s1"))).isEmpty();
   }
 
   @Test
@@ -87,7 +87,7 @@ class RouterTest {
         service("a-one-need", LONELINESS).build(),
         service("z-two-needs", LONELINESS, MENTAL_WELLBEING, NATURE).build());
 
-    Optional<Router.Choice> choice = Router.choose(REFERRAL, directory, Set.of());
+    Optional<Router.Choice> choice = choose(REFERRAL, directory, Set.of());
 
     assertThat(choice).hasValueSatisfying(c -> {
       assertThat(c.service().getServiceId()).isEqualTo("z-two-needs");
@@ -114,7 +114,7 @@ class RouterTest {
         service("a-best", LONELINESS, MENTAL_WELLBEING).build(),
         service("z-preferred", MENTAL_WELLBEING).build());
 
-    Optional<Router.Choice> choice = Router.choose(preferring, directory, Set.of());
+    Optional<Router.Choice> choice = choose(preferring, directory, Set.of());
 
     assertThat(choice).hasValueSatisfying(c -> {
       assertThat(c.service().getServiceId()).isEqualTo("z-preferred");
@@ -165,5 +165,11 @@ class RouterTest {
         service("g-fits", MENTAL_WELLBEING).setPostcodeDistricts(List.of("NR1")).build());
 
     assertThat(chosen(REFERRAL, directory, Set.of("e-tried"))).contains("g-fits");
+  }
+
+  /** Routing with no load on any service, today. */
+  private static java.util.Optional<Router.Choice> choose(org.linkway.events.ReferralSubmitted referral,
+      java.util.Collection<org.linkway.events.ServiceListed> directory, java.util.Collection<String> tried) {
+    return Router.choose(referral, directory, tried, id -> new ServiceLoad.Count(0, 0), java.time.LocalDate.now());
   }
 }
