@@ -263,14 +263,23 @@ abstract class JourneyScenario {
   }
 
   static String refer(RunningPlatform platform, List<String> needs) {
-    Map<String, Object> body = platform.referralService().post().uri("/referrals").bodyValue(Map.of(
-            "patient", Map.of("nhsNumber", NHS_NUMBER, "givenName", "Ada", "familyName", FAMILY_NAME,
-                "birthDate", "1950-12-10", "postcode", "NR1 3SR", "phone", "01603 000000"),
-            "consent", true, "referrer", Map.of("odsCode", "D82044", "clinician", "Dr Jones"),
-            "commissioner", COMMISSIONER, "needs", needs, "notes", "lives alone since bereavement"))
-        .exchange().expectStatus().isAccepted().expectBody(new ParameterizedTypeReference<Map<String, Object>>() {}).returnResult().getResponseBody();
+    return refer(platform, COMMISSIONER, needs);
+  }
+
+  static String refer(RunningPlatform platform, String commissioner, List<String> needs) {
+    Map<String, Object> body = platform.referralService().post().uri("/referrals").bodyValue(referralBody(commissioner, needs))
+        .exchange().expectStatus().isAccepted().expectBody(new ParameterizedTypeReference<Map<String, Object>>() {})
+        .returnResult().getResponseBody();
     assertThat(body).containsEntry("status", "SUBMITTED");
     return (String) body.get("referralId");
+  }
+
+  static Map<String, Object> referralBody(String commissioner, List<String> needs) {
+    return Map.of(
+        "patient", Map.of("nhsNumber", NHS_NUMBER, "givenName", "Ada", "familyName", FAMILY_NAME,
+            "birthDate", "1950-12-10", "postcode", "NR1 3SR", "phone", "01603 000000"),
+        "consent", true, "referrer", Map.of("odsCode", "D82044", "clinician", "Dr Jones"),
+        "commissioner", commissioner, "needs", needs, "notes", "lives alone since bereavement");
   }
 
   static void awaitReferral(RunningPlatform platform, String referralId, String status, String providerId) {

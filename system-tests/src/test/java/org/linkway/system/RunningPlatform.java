@@ -88,6 +88,10 @@ final class RunningPlatform {
     return client(outcomeService);
   }
 
+  WebClient referralServiceStreams() {
+    return WebClient.create(baseUrl(referralService));
+  }
+
   WebClient providerServiceStreams() {
     return WebClient.create(baseUrl(providerService));
   }
@@ -133,6 +137,21 @@ final class RunningPlatform {
         events.add(serde.deserializer().deserialize(topic.name(), record.headers(), record.value()));
       }
       return events;
+    }
+  }
+
+  /** Writes an Avro event to a topic the way a GP system's producer would, through the registry. */
+  <V extends org.apache.avro.specific.SpecificRecord> void send(Topic<V> topic, String key, V value) {
+    org.linkway.platform.AvroSerdes serdes = new org.linkway.platform.AvroSerdes(
+        new org.linkway.platform.LinkwayKafkaProperties(registryUrl, null, null, null, 0, null));
+    Properties config = new Properties();
+    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    try (var serde = serdes.forTopic(topic);
+        KafkaProducer<String, V> producer = new KafkaProducer<>(config,
+            new org.apache.kafka.common.serialization.StringSerializer(), serde.serializer())) {
+      producer.send(new ProducerRecord<>(topic.name(), key, value)).get();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
     }
   }
 
@@ -189,7 +208,10 @@ final class RunningPlatform {
         "--server.address=127.0.0.1",
         "--spring.kafka.bootstrap-servers=" + bootstrapServers,
         "--linkway.kafka.registry-url=" + registryUrl,
-        "--linkway.kafka.state-dir=" + stateDir);
+        "--linkway.kafka.state-dir=" + stateDir,
+        // offers to commissioner QXT must be answered within seconds, so that expiry can be watched in a test
+        "--linkway.offers.respond-within-for.QXT=PT4S",
+        "--linkway.offers.check-deadlines-every=PT0.5S");
   }
 
   private static void awaitHealthy(ConfigurableApplicationContext context) {
