@@ -162,6 +162,11 @@ abstract class JourneyScenario {
       assertThat((String) outcome.get("personId")).startsWith("p-");
       assertThat(outcome.toString()).doesNotContain(NHS_NUMBER).doesNotContain(FAMILY_NAME).doesNotContain("Ada");
       assertThat(outcome.get("measures").toString()).contains("metricScore=16.36").contains("metricScore=21.54");
+      assertThat((List<Map<String, Object>>) outcome.get("changes")).singleElement().satisfies(change -> {
+        assertThat(change).containsEntry("instrument", "SWEMWBS").containsEntry("score", "metric")
+            .containsEntry("meaningful", true);
+        assertThat(((Number) change.get("improvement")).doubleValue()).isEqualTo(5.18);
+      });
       platform.outcomeService().get().uri("/commissioners/{c}/summary", COMMISSIONER).exchange().expectStatus().isOk()
           .expectBody().jsonPath("$.referralsByStatus.COMPLETED").value(n -> assertThat(((Number) n).intValue()).isPositive())
           .jsonPath("$.due").value(n -> assertThat(((Number) n).doubleValue()).isGreaterThanOrEqualTo(200.0));

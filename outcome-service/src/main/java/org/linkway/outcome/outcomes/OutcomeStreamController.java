@@ -25,9 +25,12 @@ class OutcomeStreamController {
 
   record MeasureView(String instrument, String stage, List<Integer> answers, Integer rawTotal, BigDecimal metricScore) {}
 
+  record ChangeView(String instrument, String score, BigDecimal baseline, BigDecimal followUp, BigDecimal improvement,
+      boolean meaningful) {}
+
   record OutcomeView(UUID eventId, Instant occurredAt, String referralId, String commissioner, String personId,
       String providerId, String serviceId, List<String> needs, String completion, int sessionsAttended,
-      List<MeasureView> measures) {}
+      List<MeasureView> measures, List<ChangeView> changes) {}
 
   private final StoreQueries stores;
   private final OutcomeFeed feed;
@@ -58,6 +61,8 @@ class OutcomeStreamController {
         o.getServiceId(), o.getNeeds().stream().map(Enum::name).toList(), o.getCompletion().name(),
         o.getSessionsAttended(),
         o.getMeasures().stream().map(m -> new MeasureView(m.getInstrument().name(), m.getStage().name(),
-            m.getAnswers(), m.getRawTotal(), m.getMetricScore())).toList());
+            m.getAnswers(), m.getRawTotal(), m.getMetricScore())).toList(),
+        o.getChanges().stream().map(c -> new ChangeView(c.getInstrument().name(), c.getScore(), c.getBaseline(),
+            c.getFollowUp(), c.getImprovement(), c.getMeaningful())).toList());
   }
 }
