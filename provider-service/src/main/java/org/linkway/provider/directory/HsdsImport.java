@@ -251,7 +251,7 @@ final class HsdsImport {
           }
         }
         if (id == null || duplicate(firstPath, id, e)) continue;
-        if (organizationId != null) {
+        if (organizationId != null && declaredOrganizations.contains(organizationId)) {
           current.apply(id).filter(listed -> !listed.getProviderId().equals(organizationId)).ifPresent(listed ->
               problem(e.at("id"), "is already listed by provider " + listed.getProviderId()
                   + ": a service cannot move to another provider"));
@@ -344,10 +344,11 @@ final class HsdsImport {
         if (extent == null) continue;
         Set<String> districts = new LinkedHashSet<>();
         Set<String> icbs = new LinkedHashSet<>();
-        for (String token : extent.toUpperCase(Locale.ROOT).split("[,;\\s]+")) {
-          if (token.isEmpty()) continue;
-          if (DirectoryCodes.ICB.matcher(token).matches()) icbs.add(token);
-          else if (DirectoryCodes.DISTRICT.matcher(token).matches()) districts.add(token);
+        for (String token : extent.split("[,;\\s]+")) {
+          String code = token.toUpperCase(Locale.ROOT);
+          if (code.isEmpty()) continue;
+          if (DirectoryCodes.ICB.matcher(code).matches()) icbs.add(code);
+          else if (DirectoryCodes.DISTRICT.matcher(code).matches()) districts.add(code);
           else problem(e.at("extent"), "'" + token + "' is neither a postcode district (e.g. NR2) nor an ICB code (e.g. QMM)");
         }
         if (serviceId != null) {
