@@ -15,6 +15,7 @@ import org.linkway.referral.ReferralServiceApplication;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -50,9 +51,9 @@ class FhirIntakeIT {
     assertThat(created.getResponseHeaders().getLocation()).hasToString("/referrals/" + referralId);
 
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-      Map<?, ?> referral = http.get().uri("/referrals/{id}", referralId).exchange()
+      Map<String, Object> referral = http.get().uri("/referrals/{id}", referralId).exchange()
           .expectStatus().isOk()
-          .expectBody(Map.class).returnResult().getResponseBody();
+          .expectBody(new ParameterizedTypeReference<Map<String, Object>>() {}).returnResult().getResponseBody();
       assertThat(referral.get("status")).isIn("SUBMITTED", "OFFERED", "UNPLACED");
       assertThat(referral).containsEntry("commissioner", "QMM").containsEntry("referrer", "D82044");
       assertThat(referral.get("needs")).isEqualTo(List.of("LONELINESS"));
