@@ -75,8 +75,13 @@ public final class FundingRules {
 
     if (payload instanceof ReferralSubmitted submitted) {
       state.setCommissioner(submitted.getCommissioner());
+      state.setSubmittedAt(meta.getOccurredAt());
+      state.setPractice(submitted.getReferrer().getOdsCode());
+      state.setNeeds(submitted.getNeeds());
     } else if (payload instanceof ReferralOffered offered) {
       state.setCommissioner(offered.getCommissioner());
+      state.setProviderId(offered.getProviderId());
+      state.setServiceId(offered.getServiceId());
       advance(state, ReferralStatus.OFFERED);
     } else if (payload instanceof ReferralUnplaced) {
       advance(state, ReferralStatus.UNPLACED);
@@ -84,6 +89,9 @@ public final class FundingRules {
       state.setCommissioner(accepted.getCommissioner());
       // an acceptance read after the referral ended (cancelled meanwhile) reserves nothing
       if (!ended(state.getStatus())) {
+        state.setProviderId(accepted.getProviderId());
+        state.setServiceId(accepted.getServiceId());
+        state.setAcceptedAt(meta.getOccurredAt());
         advance(state, ReferralStatus.ACCEPTED);
         accepted(state, accepted, meta, outputs);
       }
@@ -105,6 +113,9 @@ public final class FundingRules {
         advance(state, ReferralStatus.CANCELLED);
         release(state, meta, "cancelled by the referrer", outputs);
       }
+    }
+    if (ended(state.getStatus()) && state.getEndedAt() == null) {
+      state.setEndedAt(meta.getOccurredAt());
     }
     return new Step(state.build(), outputs);
   }
