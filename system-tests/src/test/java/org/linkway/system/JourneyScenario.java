@@ -59,12 +59,16 @@ abstract class JourneyScenario {
         List.of("LONELINESS", "MENTAL_WELLBEING"));
     registerProvider(platform, "nr-walks", "Norwich Walking Group", "c-health-walks", "Health walks",
         List.of("PHYSICAL_ACTIVITY"));
-    for (String provider : List.of(FIRST_PROVIDER, SECOND_PROVIDER)) {
-      platform.outcomeService().put().uri("/commissioners/{code}/contracts/{id}", COMMISSIONER, "tariff-" + provider)
-          .bodyValue(Map.of("providerId", provider, "validFrom", "2026-04-01", "validTo", "2027-03-31",
-              "engagementFee", 50.00, "completionFee", 150.00, "completionMinSessions", 2))
-          .exchange().expectStatus().isOk();
-    }
+    platform.outcomeService().put().uri("/commissioners/{code}/contracts/{id}", COMMISSIONER, "tariff-" + FIRST_PROVIDER)
+        .bodyValue(Map.of("providerId", FIRST_PROVIDER, "validFrom", "2026-04-01", "validTo", "2027-03-31",
+            "engagementFee", 50.00, "completionFee", 150.00, "completionMinSessions", 2))
+        .exchange().expectStatus().isOk();
+    // the second provider is also paid for outcomes: 100.00 when SWEMWBS improves by 2 metric points
+    platform.outcomeService().put().uri("/commissioners/{code}/contracts/{id}", COMMISSIONER, "tariff-" + SECOND_PROVIDER)
+        .bodyValue(Map.of("providerId", SECOND_PROVIDER, "validFrom", "2026-04-01", "validTo", "2027-03-31",
+            "engagementFee", 50.00, "completionFee", 150.00, "completionMinSessions", 2,
+            "outcomePayment", 100.00, "outcomeInstrument", "SWEMWBS", "outcomeScore", "metric", "outcomeThreshold", 2.0))
+        .exchange().expectStatus().isOk().expectBody().jsonPath("$.mostPerReferral").isEqualTo(300.0);
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
       platform.providerService().get().uri("/providers").exchange().expectStatus().isOk()
           .expectBody().jsonPath("$[?(@.providerId == 'nr-walks')]").exists();
@@ -140,12 +144,13 @@ abstract class JourneyScenario {
           .jsonPath("$.status").isEqualTo("COMPLETED").jsonPath("$.sessionsAttended").isEqualTo(3);
       awaitReferral(platform, referralId, "COMPLETED", SECOND_PROVIDER);
 
-      // 11. the ledger: committed on acceptance, engagement and completion fees due, once each
+      // 11. the ledger: committed on acceptance; engagement, completion and outcome (SWEMWBS +5.18) due, once each
       await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
           platform.outcomeService().get().uri("/commissioners/{c}/ledger?referralId={r}", COMMISSIONER, referralId)
               .exchange().expectStatus().isOk().expectBody()
-              .jsonPath("$.length()").isEqualTo(3)
-              .jsonPath("$[0].type").isEqualTo("COMMITTED").jsonPath("$[0].amount").isEqualTo(200.0)
+              .jsonPath("$.length()").isEqualTo(4)
+              .jsonPath("$[0].type").isEqualTo("COMMITTED").jsonPath("$[0].amount").isEqualTo(300.0)
+              .jsonPath("$[?(@.milestone == 'OUTCOME')].amount").isEqualTo(100.0)
               .jsonPath("$[0].contractId").isEqualTo("tariff-" + SECOND_PROVIDER)
               .jsonPath("$[0].providerId").isEqualTo(SECOND_PROVIDER).jsonPath("$[0].serviceId").isEqualTo(SECOND_SERVICE)
               .jsonPath("$[?(@.milestone == 'ENGAGEMENT')].amount").isEqualTo(50.0)
@@ -169,7 +174,7 @@ abstract class JourneyScenario {
       });
       platform.outcomeService().get().uri("/commissioners/{c}/summary", COMMISSIONER).exchange().expectStatus().isOk()
           .expectBody().jsonPath("$.referralsByStatus.COMPLETED").value(n -> assertThat(((Number) n).intValue()).isPositive())
-          .jsonPath("$.due").value(n -> assertThat(((Number) n).doubleValue()).isGreaterThanOrEqualTo(200.0));
+          .jsonPath("$.due").value(n -> assertThat(((Number) n).doubleValue()).isGreaterThanOrEqualTo(300.0));
 
       // nothing identifying on the commissioner-facing topic, and every record in the Confluent wire
       // format: magic byte 0, then the schema id, which the registry's Confluent-compatible API resolves
@@ -256,6 +261,23 @@ abstract class JourneyScenario {
     platform.providerService().post().uri("/providers/{p}/referrals/{r}/accept", FIRST_PROVIDER, referralId).exchange()
         .expectStatus().isEqualTo(409).expectBody().jsonPath("$.detail").value(d -> assertThat((String) d).contains("cancelled"));
     platform.referralService().post().uri("/referrals/{id}/cancel", referralId).exchange().expectStatus().isEqualTo(409);
+  }
+
+  @Test
+  void givenAnAcceptedReferral_whenTheReferrerCancels_thenWhatWasReservedAndNotEarnedIsReleased() {
+    RunningPlatform platform = platform();
+    String referralId = refer(platform, List.of("LONELINESS"));
+    awaitReferral(platform, referralId, "OFFERED", FIRST_PROVIDER);
+    awaitOffer(platform, FIRST_PROVIDER, referralId);
+    platform.providerService().post().uri("/providers/{p}/referrals/{r}/accept", FIRST_PROVIDER, referralId).exchange()
+        .expectStatus().isOk();
+    awaitReferral(platform, referralId, "ACCEPTED", FIRST_PROVIDER);
+    platform.referralService().post().uri("/referrals/{id}/cancel", referralId).exchange().expectStatus().isAccepted();
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+        platform.outcomeService().get().uri("/commissioners/{c}/ledger?referralId={r}", COMMISSIONER, referralId)
+            .exchange().expectBody()
+            .jsonPath("$[*].type").value(t -> assertThat((List<Object>) t).containsExactly("COMMITTED", "PAYMENT_DUE", "RELEASED"))
+            .jsonPath("$[?(@.type == 'RELEASED')].amount").isEqualTo(150.0));
   }
 
   @Test

@@ -8,6 +8,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.linkway.events.ContractAgreed;
+import org.linkway.events.Instrument;
 import org.linkway.outcome.OutcomeServiceApplication;
 import org.linkway.platform.EventPublisher;
 import org.linkway.platform.Events;
@@ -30,12 +31,20 @@ class ContractController {
   private static final Pattern ICB = Pattern.compile("^Q[A-Z0-9]{2}$");
   private static final BigDecimal MAX_FEE = new BigDecimal("100000.00");
 
+  /**
+   * Any combination of: a grant (block funding), an engagement fee on acceptance, a completion fee
+   * after at least N sessions, an outcome payment when a named measure improves by a threshold
+   * (e.g. SWEMWBS "metric" +2), and a cap on what one referral can earn.
+   */
   record ContractRequest(String providerId, List<String> serviceIds, String validFrom, String validTo,
-      BigDecimal engagementFee, BigDecimal completionFee, Integer completionMinSessions, String currency) {}
+      BigDecimal engagementFee, BigDecimal completionFee, Integer completionMinSessions, String currency,
+      Boolean grant, BigDecimal outcomePayment, String outcomeInstrument, String outcomeScore,
+      BigDecimal outcomeThreshold, BigDecimal perReferralCap) {}
 
   record ContractView(String contractId, String commissioner, String providerId, List<String> serviceIds,
       LocalDate validFrom, LocalDate validTo, String currency, BigDecimal engagementFee, BigDecimal completionFee,
-      int completionMinSessions) {}
+      int completionMinSessions, boolean grant, BigDecimal outcomePayment, String outcomeInstrument,
+      String outcomeScore, BigDecimal outcomeThreshold, BigDecimal perReferralCap, BigDecimal mostPerReferral) {}
 
   private final EventPublisher publisher;
   private final TableView<ContractAgreed> contracts;
@@ -58,8 +67,23 @@ class ContractController {
     if (from != null && to != null && to.isBefore(from)) problems.add(new FieldProblem("validTo", "is before validFrom"));
     fee(body.engagementFee(), "engagementFee", problems);
     fee(body.completionFee(), "completionFee", problems);
-    if (body.engagementFee() == null && body.completionFee() == null) {
-      problems.add(new FieldProblem("engagementFee", "a contract needs an engagementFee, a completionFee, or both"));
+    fee(body.outcomePayment(), "outcomePayment", problems);
+    fee(body.perReferralCap(), "perReferralCap", problems);
+    boolean grant = Boolean.TRUE.equals(body.grant());
+    if (!grant && body.engagementFee() == null && body.completionFee() == null && body.outcomePayment() == null) {
+      problems.add(new FieldProblem("engagementFee",
+          "a contract is a grant, or pays an engagementFee, a completionFee or an outcomePayment (any combination)"));
+    }
+    Instrument instrument = null;
+    if (body.outcomePayment() != null) {
+      instrument = body.outcomeInstrument() == null ? null : java.util.Arrays.stream(Instrument.values())
+          .filter(i -> i != Instrument.UNKNOWN && i.name().equals(body.outcomeInstrument())).findFirst().orElse(null);
+      if (instrument == null) {
+        problems.add(new FieldProblem("outcomeInstrument", "is required with an outcomePayment: SWEMWBS, WEMWBS, ONS4 or UCLA3"));
+      }
+      if (body.outcomeThreshold() == null || body.outcomeThreshold().signum() <= 0) {
+        problems.add(new FieldProblem("outcomeThreshold", "is required with an outcomePayment: the improvement that earns it, above 0"));
+      }
     }
     if (body.completionMinSessions() != null && body.completionMinSessions() < 0) {
       problems.add(new FieldProblem("completionMinSessions", "must be 0 or more"));
@@ -78,6 +102,12 @@ class ContractController {
         .setEngagementFee(money(body.engagementFee()))
         .setCompletionFee(money(body.completionFee()))
         .setCompletionMinSessions(body.completionMinSessions() == null ? 0 : body.completionMinSessions())
+        .setGrant(grant)
+        .setOutcomePayment(money(body.outcomePayment()))
+        .setOutcomeInstrument(instrument)
+        .setOutcomeScore(body.outcomeScore())
+        .setOutcomeThreshold(body.outcomeThreshold() == null ? null : body.outcomeThreshold().setScale(2, java.math.RoundingMode.HALF_UP))
+        .setPerReferralCap(money(body.perReferralCap()))
         .build();
     return publisher.publish(Topics.FUNDING_CONTRACTS, contractId, contract).thenReturn(view(contract));
   }
@@ -91,7 +121,10 @@ class ContractController {
   private static ContractView view(ContractAgreed c) {
     return new ContractView(c.getContractId(), c.getCommissioner(), c.getProviderId(), c.getServiceIds(),
         c.getValidFrom(), c.getValidTo(), c.getCurrency(), c.getEngagementFee(), c.getCompletionFee(),
-        c.getCompletionMinSessions());
+        c.getCompletionMinSessions(), c.getGrant(), c.getOutcomePayment(),
+        c.getOutcomeInstrument() == null ? null : c.getOutcomeInstrument().name(), c.getOutcomeScore(),
+        c.getOutcomeThreshold(), c.getPerReferralCap(),
+        c.getGrant() ? BigDecimal.ZERO.setScale(2) : org.linkway.outcome.ledger.FundingRules.mostEarned(c));
   }
 
   private static LocalDate date(String value, String field, List<FieldProblem> problems) {

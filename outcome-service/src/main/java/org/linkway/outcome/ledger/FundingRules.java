@@ -127,7 +127,8 @@ public final class FundingRules {
     if (contract.isEmpty()) return;
     ContractAgreed c = contract.get();
     state.setContract(c);
-    BigDecimal most = orZero(c.getEngagementFee()).add(orZero(c.getCompletionFee()));
+    // a grant pays nothing per referral: the referral is recorded against it with nothing reserved
+    BigDecimal most = c.getGrant() ? BigDecimal.ZERO.setScale(2) : mostEarned(c);
     ledger(state, meta, "committed", new FundingCommitted(c.getCommissioner(), c.getContractId(),
         accepted.getProviderId(), accepted.getServiceId(), most, c.getCurrency()), outputs);
     if (c.getEngagementFee() != null && c.getEngagementFee().signum() > 0) {
@@ -142,8 +143,26 @@ public final class FundingRules {
         && completed.getSessionsAttended() >= c.getCompletionMinSessions()) {
       due(state, meta, Milestone.COMPLETION, c.getCompletionFee(), completed.getServiceId(), outputs);
     }
+    if (c != null && c.getOutcomePayment() != null && c.getOutcomePayment().signum() > 0 && improvedEnough(c, completed)) {
+      due(state, meta, Milestone.OUTCOME, c.getOutcomePayment(), completed.getServiceId(), outputs);
+    }
     release(state, meta, "referral ended: " + completed.getCompletion(), outputs);
     report(state, completed, meta, outputs);
+  }
+
+  /** The most a referral can earn under a contract: every fee, up to the cap per referral. */
+  public static BigDecimal mostEarned(ContractAgreed c) {
+    BigDecimal all = orZero(c.getEngagementFee()).add(orZero(c.getCompletionFee())).add(orZero(c.getOutcomePayment()));
+    return c.getPerReferralCap() == null ? all : all.min(c.getPerReferralCap());
+  }
+
+  /** The contract's measure improved by at least its threshold (the change already signed so that up is better). */
+  static boolean improvedEnough(ContractAgreed c, ReferralCompleted completed) {
+    if (c.getOutcomeInstrument() == null || c.getOutcomeThreshold() == null) return false;
+    return completed.getChanges().stream()
+        .filter(change -> change.getInstrument() == c.getOutcomeInstrument())
+        .filter(change -> c.getOutcomeScore() == null || c.getOutcomeScore().equals(change.getScore()))
+        .anyMatch(change -> change.getImprovement().compareTo(c.getOutcomeThreshold()) >= 0);
   }
 
   private void report(FundingState.Builder state, ReferralCompleted completed, EventMetadata meta, List<SpecificRecord> outputs) {
