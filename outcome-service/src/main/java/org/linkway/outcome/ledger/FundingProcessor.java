@@ -22,12 +22,14 @@ final class FundingProcessor implements Processor<String, SpecificRecord, String
 
   private final FundingRules rules;
   private final OutcomeFeed feed;
+  private final LedgerFeed ledgerFeed;
   private ProcessorContext<String, SpecificRecord> context;
   private KeyValueStore<String, FundingState> store;
 
-  FundingProcessor(FundingRules rules, OutcomeFeed feed) {
+  FundingProcessor(FundingRules rules, OutcomeFeed feed, LedgerFeed ledgerFeed) {
     this.rules = rules;
     this.feed = feed;
+    this.ledgerFeed = ledgerFeed;
   }
 
   @Override
@@ -45,6 +47,7 @@ final class FundingProcessor implements Processor<String, SpecificRecord, String
     for (SpecificRecord output : step.outputs()) {
       if (output instanceof LedgerEvent ledger) {
         context.forward(record.withValue(output).withTimestamp(ledger.getMetadata().getOccurredAt().toEpochMilli()));
+        ledgerFeed.recorded(ledger);
       } else if (output instanceof OutcomeReported outcome) {
         context.forward(record.withKey(outcome.getCommissioner()).withValue(output)
             .withTimestamp(outcome.getMetadata().getOccurredAt().toEpochMilli()));

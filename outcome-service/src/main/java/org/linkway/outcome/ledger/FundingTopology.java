@@ -28,11 +28,12 @@ class FundingTopology {
 
   @Bean
   KStream<String, SpecificRecord> fundingLedger(
-      StreamsBuilder builder, AvroSerdes serdes, TableView<ContractAgreed> contracts, OutcomeFeed feed) {
+      StreamsBuilder builder, AvroSerdes serdes, TableView<ContractAgreed> contracts, OutcomeFeed feed,
+      LedgerFeed ledgerFeed) {
     Topologies.addStore(builder, serdes, FundingProcessor.STORE, FundingState.class);
     KStream<String, SpecificRecord> inputs = Topologies.merged(builder, serdes, Topics.REFERRALS, Topics.PROVIDER_EVENTS);
     FundingRules rules = new FundingRules(contracts::values);
-    inputs.process(() -> new FundingProcessor(rules, feed), FundingProcessor.STORE)
+    inputs.process(() -> new FundingProcessor(rules, feed, ledgerFeed), FundingProcessor.STORE)
         .split()
         .branch((key, value) -> value instanceof LedgerEvent, Branched.withConsumer(ledger -> ledger
             .mapValues(value -> (LedgerEvent) value)

@@ -14,7 +14,12 @@ import org.linkway.events.PaymentDue;
 import org.linkway.platform.StoreQueries;
 import org.linkway.state.FundingState;
 import org.linkway.state.ReferralStatus;
+import org.linkway.outcome.ResumableStream;
+import org.springframework.http.MediaType;
+import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import reactor.core.publisher.Flux;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -30,9 +35,30 @@ class LedgerController {
       BigDecimal released, BigDecimal reserved, String currency) {}
 
   private final StoreQueries stores;
+  private final LedgerFeed feed;
 
-  LedgerController(StoreQueries stores) {
+  LedgerController(StoreQueries stores, LedgerFeed feed) {
     this.stores = stores;
+    this.feed = feed;
+  }
+
+  /** Ledger entries as they are made, resumable with {@code Last-Event-ID}. */
+  @GetMapping(path = "/commissioners/{code}/ledger/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+  Flux<ServerSentEvent<LedgerEntry>> stream(@PathVariable String code,
+      @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
+    return ResumableStream.of("ledger",
+        feed.entries().filter(e -> code.equals(commissioner(e))),
+        () -> stores.<FundingState>all(FundingProcessor.STORE, s -> code.equals(s.getCommissioner())).stream()
+            .flatMap(s -> s.getLedger().stream()).toList(),
+        new ResumableStream.Keys<>(e -> e.getMetadata().getEventId(), e -> e.getMetadata().getOccurredAt()),
+        lastEventId, e -> entry(String.valueOf(e.getMetadata().getReferralId()), e));
+  }
+
+  private static String commissioner(LedgerEvent e) {
+    Object p = e.getPayload();
+    if (p instanceof FundingCommitted c) return c.getCommissioner();
+    if (p instanceof PaymentDue d) return d.getCommissioner();
+    return ((FundingReleased) p).getCommissioner();
   }
 
   @GetMapping("/commissioners/{code}/ledger")

@@ -6,12 +6,14 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.linkway.events.OutcomeReported;
+import org.linkway.outcome.ResumableStream;
 import org.linkway.platform.StoreQueries;
 import org.linkway.state.FundingState;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Flux;
 
@@ -41,18 +43,14 @@ class OutcomeStreamController {
   }
 
   @GetMapping(path = "/commissioners/{code}/outcomes/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-  Flux<ServerSentEvent<OutcomeView>> stream(@PathVariable String code) {
-    Flux<OutcomeReported> live = feed.outcomes().filter(o -> o.getCommissioner().equals(code));
-    Flux<OutcomeReported> reported = Flux.defer(() -> Flux.fromIterable(
-            stores.<FundingState>all("funding-state", s -> code.equals(s.getCommissioner()))))
-        .flatMapIterable(FundingState::getOutcomes)
-        .sort((a, b) -> a.getMetadata().getOccurredAt().compareTo(b.getMetadata().getOccurredAt()));
-    Flux<ServerSentEvent<OutcomeView>> events = Flux.merge(live, reported)
-        .distinct(o -> o.getMetadata().getEventId())
-        .map(o -> ServerSentEvent.builder(view(o)).id(o.getMetadata().getEventId().toString()).event("outcome").build());
-    Flux<ServerSentEvent<OutcomeView>> heartbeat = Flux.interval(Duration.ofSeconds(15))
-        .map(i -> ServerSentEvent.<OutcomeView>builder().comment("keep-alive").build());
-    return Flux.merge(events, heartbeat);
+  Flux<ServerSentEvent<OutcomeView>> stream(@PathVariable String code,
+      @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
+    return ResumableStream.of("outcome",
+        feed.outcomes().filter(o -> o.getCommissioner().equals(code)),
+        () -> stores.<FundingState>all("funding-state", s -> code.equals(s.getCommissioner())).stream()
+            .flatMap(s -> s.getOutcomes().stream()).toList(),
+        new ResumableStream.Keys<>(o -> o.getMetadata().getEventId(), o -> o.getMetadata().getOccurredAt()),
+        lastEventId, OutcomeStreamController::view);
   }
 
   static OutcomeView view(OutcomeReported o) {
