@@ -1,0 +1,135 @@
+package org.linkway.outcome.statements;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.linkway.events.FundingCommitted;
+import org.linkway.events.FundingReleased;
+import org.linkway.events.LedgerEvent;
+import org.linkway.events.Milestone;
+import org.linkway.events.PaymentDue;
+import org.linkway.state.FundingState;
+import org.linkway.state.ReferralStatus;
+
+/**
+ * A commissioner's funding ledger checked against its invariants, referral by referral: what each
+ * invariant says, whether it holds, and the referrals (by their pseudonymous ids) that break it.
+ * Pure: built from the funding states alone, so it can be checked without a broker.
+ *
+ * @param commissioner the commissioner's code
+ * @param currency every amount is in this currency
+ * @param clean every checked invariant holds
+ * @param totals the commissioner's ledger summed over every referral checked
+ * @param invariants the invariants checked, in a fixed order
+ * @param notChecked the invariants that could not be checked, and why
+ */
+public record Reconciliation(String commissioner, String currency, boolean clean, Totals totals,
+    List<Invariant> invariants, List<NotChecked> notChecked) {
+
+  /** The statuses in which a referral has ended: nothing more can become due, so nothing may stay reserved. */
+  static final Set<ReferralStatus> CLOSED = Set.of(ReferralStatus.COMPLETED, ReferralStatus.CANCELLED,
+      ReferralStatus.DECLINED, ReferralStatus.UNPLACED);
+
+  /** Reserved is what is committed and neither due nor released. */
+  public record Totals(int referralsChecked, BigDecimal committed, BigDecimal due, BigDecimal released,
+      BigDecimal reserved) {}
+
+  /** One invariant: whether it holds over every referral, and which referrals break it and how. */
+  public record Invariant(String name, String rule, boolean holds, List<String> referralIds, List<Breach> breaches) {}
+
+  /** One referral that breaks an invariant, with the figures that break it. */
+  public record Breach(String referralId, String detail) {}
+
+  /** An invariant that was not checked, and why. */
+  public record NotChecked(String name, String rule, String reason) {}
+
+  public static final String DUE_WITHIN_COMMITTED = "dueWithinCommitted";
+  public static final String DUE_AND_RELEASED_WITHIN_COMMITTED = "dueAndReleasedWithinCommitted";
+  public static final String MILESTONE_DUE_AT_MOST_ONCE = "milestoneDueAtMostOnce";
+  public static final String CLOSED_REFERRALS_SETTLED = "closedReferralsSettled";
+  public static final String WITHIN_BUDGET = "withinBudget";
+
+  /**
+   * Checks the ledgers of the commissioner's referrals. States of other commissioners are ignored,
+   * so the caller may pass a superset.
+   */
+  public static Reconciliation of(String commissioner, Collection<FundingState> states) {
+    List<FundingState> mine = states.stream()
+        .filter(s -> commissioner.equals(s.getCommissioner()))
+        .sorted(Comparator.comparing(s -> s.getReferralId().toString()))
+        .toList();
+
+    List<Breach> overDue = new ArrayList<>();
+    List<Breach> overSpent = new ArrayList<>();
+    List<Breach> dueTwice = new ArrayList<>();
+    List<Breach> unsettled = new ArrayList<>();
+    BigDecimal committed = Money.ZERO;
+    BigDecimal due = Money.ZERO;
+    BigDecimal released = Money.ZERO;
+
+    for (FundingState s : mine) {
+      String id = s.getReferralId().toString();
+      List<LedgerEvent> ledger = s.getLedger();
+      BigDecimal c = Money.sum(ledger, FundingCommitted.class);
+      BigDecimal d = Money.sum(ledger, PaymentDue.class);
+      BigDecimal r = Money.sum(ledger, FundingReleased.class);
+      committed = committed.add(c);
+      due = due.add(d);
+      released = released.add(r);
+
+      if (d.compareTo(c) > 0) {
+        overDue.add(new Breach(id, "due " + d + " exceeds committed " + c));
+      }
+      if (d.add(r).compareTo(c) > 0) {
+        overSpent.add(new Breach(id, "due " + d + " + released " + r + " = " + d.add(r) + " exceeds committed " + c));
+      }
+      Map<Milestone, Long> times = new EnumMap<>(Milestone.class);
+      for (LedgerEvent e : ledger) {
+        if (e.getPayload() instanceof PaymentDue p) times.merge(p.getMilestone(), 1L, Long::sum);
+      }
+      String repeated = times.entrySet().stream().filter(t -> t.getValue() > 1)
+          .map(t -> t.getKey() + " due " + t.getValue() + " times").collect(Collectors.joining(", "));
+      if (!repeated.isEmpty()) {
+        dueTwice.add(new Breach(id, repeated));
+      }
+      if (CLOSED.contains(s.getStatus()) && c.compareTo(d.add(r)) != 0) {
+        unsettled.add(new Breach(id, s.getStatus() + ": committed " + c + " but due " + d + " + released " + r
+            + " = " + d.add(r)));
+      }
+    }
+
+    List<Invariant> invariants = List.of(
+        invariant(DUE_WITHIN_COMMITTED, "per referral: PaymentDue sum <= FundingCommitted sum", overDue),
+        invariant(DUE_AND_RELEASED_WITHIN_COMMITTED,
+            "per referral: PaymentDue sum + FundingReleased sum <= FundingCommitted sum", overSpent),
+        invariant(MILESTONE_DUE_AT_MOST_ONCE,
+            "per referral: each milestone (ENGAGEMENT, COMPLETION, OUTCOME) is due at most once", dueTwice),
+        invariant(CLOSED_REFERRALS_SETTLED,
+            "per referral that has ended (COMPLETED, CANCELLED, DECLINED, UNPLACED): FundingCommitted sum"
+                + " = PaymentDue sum + FundingReleased sum", unsettled));
+    List<NotChecked> notChecked = List.of(new NotChecked(WITHIN_BUDGET,
+        "over all referrals: FundingCommitted sum - FundingReleased sum <= the commissioner's budget",
+        "not checked: no budget set"));
+    Totals totals = new Totals(mine.size(), Money.pence(committed), Money.pence(due), Money.pence(released),
+        Money.pence(committed.subtract(due).subtract(released)));
+    boolean clean = invariants.stream().allMatch(Invariant::holds);
+    return new Reconciliation(commissioner, Money.CURRENCY, clean, totals, invariants, notChecked);
+  }
+
+  /** The invariant of that name. */
+  public Invariant invariant(String name) {
+    return invariants.stream().filter(i -> i.name().equals(name)).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("no invariant " + name));
+  }
+
+  private static Invariant invariant(String name, String rule, List<Breach> breaches) {
+    return new Invariant(name, rule, breaches.isEmpty(), breaches.stream().map(Breach::referralId).toList(),
+        List.copyOf(breaches));
+  }
+}

@@ -1,0 +1,235 @@
+package org.linkway.outcome.statements;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.linkway.outcome.statements.Ledgers.referral;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.verifyNoInteractions;
+import static org.mockito.Mockito.when;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.linkway.events.Milestone;
+import org.linkway.platform.ProblemException;
+import org.linkway.platform.ProblemHandler;
+import org.linkway.platform.StoreQueries;
+import org.linkway.state.FundingState;
+import org.linkway.state.ReferralStatus;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/** The HTTP side of reconciliation and statements, with the funding-state store stubbed. */
+class StatementsControllerTest {
+
+  private static final String R1 = "11111111-1111-1111-1111-111111111111";
+  private static final String R2 = "22222222-2222-2222-2222-222222222222";
+  private static final String CSV = "providerId,date,referralId,serviceId,contractId,milestone,amount\r\n"
+      + "p1,2026-04-01," + R1 + ",svc-1,qmm-p1-2026,ENGAGEMENT,33.33\r\n"
+      + "p1,2026-04-02," + R1 + ",svc-1,qmm-p1-2026,COMPLETION,33.33\r\n"
+      + "p1,2026-04-03," + R1 + ",svc-1,qmm-p1-2026,OUTCOME,33.33\r\n"
+      + "p1,TOTAL,,,,,99.99\r\n"
+      + "p2,2026-04-04," + R2 + ",svc-2,qmm-p2-2026,ENGAGEMENT,0.01\r\n"
+      + "p2,TOTAL,,,,,0.01\r\n"
+      + ",GRAND TOTAL,,,,,100.00\r\n";
+
+  private final StoreQueries stores = mock(StoreQueries.class);
+  private final List<FundingState> states = new ArrayList<>();
+  private WebTestClient client;
+
+  @BeforeEach
+  @SuppressWarnings("unchecked")
+  void setUp() {
+    states.add(referral(R1).status(ReferralStatus.COMPLETED).at("2026-03-31T23:30:00Z").committed("100.00")
+        .due(Milestone.ENGAGEMENT, "33.33")
+        .at("2026-04-02T10:00:00Z").due(Milestone.COMPLETION, "33.33")
+        .at("2026-04-03T10:00:00Z").due(Milestone.OUTCOME, "33.33").released("0.01").build());
+    states.add(referral(R2).provider("p2", "svc-2", "qmm-p2-2026").at("2026-04-04T10:00:00Z").committed("10.00")
+        .due(Milestone.ENGAGEMENT, "0.01").build());
+    states.add(referral().commissioner("QHM").at("2026-04-04T10:00:00Z").committed("10.00")
+        .due(Milestone.ENGAGEMENT, "10.00").due(Milestone.ENGAGEMENT, "10.00").build());
+    when(stores.all(eq("funding-state"), any())).thenAnswer(call -> {
+      Predicate<FundingState> filter = call.getArgument(1);
+      return states.stream().filter(filter).toList();
+    });
+    client = WebTestClient.bindToController(new StatementsController(stores))
+        .controllerAdvice(new ProblemHandler())
+        .configureClient()
+        // the first request warms up the codecs, slowly on a busy machine
+        .responseTimeout(Duration.ofSeconds(30))
+        .build();
+  }
+
+  @Test
+  void givenNoAcceptHeader_whenTheStatementIsAskedFor_thenItIsJsonWithExactAmounts() {
+    client.get().uri("/commissioners/QMM/statements?month=2026-04").exchange()
+        .expectStatus().isOk()
+        .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_JSON)
+        .expectBody()
+        .jsonPath("$.commissioner").isEqualTo("QMM")
+        .jsonPath("$.month").isEqualTo("2026-04")
+        .jsonPath("$.timeZone").isEqualTo("Europe/London")
+        .jsonPath("$.from").isEqualTo("2026-04-01")
+        .jsonPath("$.to").isEqualTo("2026-04-30")
+        .jsonPath("$.currency").isEqualTo("GBP")
+        .jsonPath("$.providers.length()").isEqualTo(2)
+        .jsonPath("$.providers[0].providerId").isEqualTo("p1")
+        .jsonPath("$.providers[0].items.length()").isEqualTo(3)
+        .jsonPath("$.providers[0].items[0].date").isEqualTo("2026-04-01")
+        .jsonPath("$.providers[0].items[0].referralId").isEqualTo(R1)
+        .jsonPath("$.providers[0].items[0].serviceId").isEqualTo("svc-1")
+        .jsonPath("$.providers[0].items[0].contractId").isEqualTo("qmm-p1-2026")
+        .jsonPath("$.providers[0].items[0].milestone").isEqualTo("ENGAGEMENT")
+        .jsonPath("$.providers[1].providerId").isEqualTo("p2")
+        .jsonPath("$.providers[1].items[0].referralId").isEqualTo(R2)
+        .consumeWith(result -> {
+          String json = new String(result.getResponseBodyContent(), StandardCharsets.UTF_8);
+          // the amounts are written with their two places, not as binary fractions
+          assertThat(json).contains("\"amount\":33.33", "\"total\":99.99", "\"amount\":0.01", "\"total\":0.01")
+              .endsWith("\"total\":100.00}");
+        });
+  }
+
+  @ParameterizedTest(name = "Accept: {0}")
+  @ValueSource(strings = {"application/json", "*/*", "application/*", "application/json, text/csv",
+      "text/csv;q=0.5, application/json", "text/html, application/json;q=0.9, */*;q=0.8"})
+  void givenAcceptPreferringJson_whenTheStatementIsAskedFor_thenItIsJson(String accept) {
+    client.get().uri("/commissioners/QMM/statements?month=2026-04").header("Accept", accept).exchange()
+        .expectStatus().isOk()
+        .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_JSON)
+        .expectBody().jsonPath("$.total").isEqualTo(100.00);
+  }
+
+  @ParameterizedTest(name = "Accept: {0}")
+  @ValueSource(strings = {"text/csv", "text/*", "text/csv, application/json", "application/json;q=0.5, text/csv"})
+  void givenAcceptPreferringCsv_whenTheStatementIsAskedFor_thenItIsCsvWithTotalsPerProviderAndAGrandTotal(String accept) {
+    client.get().uri("/commissioners/QMM/statements?month=2026-04").header("Accept", accept).exchange()
+        .expectStatus().isOk()
+        .expectHeader().contentTypeCompatibleWith(MediaType.parseMediaType("text/csv"))
+        .expectHeader().value("Content-Disposition", d -> assertThat(d).startsWith("attachment").contains("statement-QMM-2026-04.csv"))
+        .expectBody(String.class).isEqualTo(CSV);
+  }
+
+  @Test
+  void givenAcceptOfNeitherJsonNorCsv_whenTheStatementIsAskedFor_thenNotAcceptable() {
+    client.get().uri("/commissioners/QMM/statements?month=2026-04").accept(MediaType.APPLICATION_XML).exchange()
+        .expectStatus().isEqualTo(HttpStatus.NOT_ACCEPTABLE);
+  }
+
+  @Test
+  void givenOneProvider_whenItsCsvStatementIsAskedFor_thenOnlyItsItemsAndTotalsAreWritten() {
+    client.get().uri("/commissioners/QMM/statements?month=2026-04&providerId=p2").accept(MediaType.parseMediaType("text/csv"))
+        .exchange()
+        .expectStatus().isOk()
+        .expectHeader().value("Content-Disposition", d -> assertThat(d).contains("statement-QMM-2026-04-p2.csv"))
+        .expectBody(String.class).isEqualTo("providerId,date,referralId,serviceId,contractId,milestone,amount\r\n"
+            + "p2,2026-04-04," + R2 + ",svc-2,qmm-p2-2026,ENGAGEMENT,0.01\r\n"
+            + "p2,TOTAL,,,,,0.01\r\n"
+            + ",GRAND TOTAL,,,,,0.01\r\n");
+  }
+
+  @Test
+  void givenAnUnknownProvider_whenItsStatementIsAskedFor_thenItIsEmptyWithTotalZeroNotAnError() {
+    client.get().uri("/commissioners/QMM/statements?month=2026-04&providerId=nobody").exchange()
+        .expectStatus().isOk()
+        .expectBody()
+        .jsonPath("$.providerId").isEqualTo("nobody")
+        .jsonPath("$.providers.length()").isEqualTo(1)
+        .jsonPath("$.providers[0].providerId").isEqualTo("nobody")
+        .jsonPath("$.providers[0].items.length()").isEqualTo(0)
+        .consumeWith(result -> assertThat(new String(result.getResponseBodyContent(), StandardCharsets.UTF_8))
+            .contains("\"total\":0.00}]").endsWith("\"total\":0.00}"));
+  }
+
+  @Test
+  void givenNoMonth_whenTheStatementIsAskedFor_thenProblemJsonNamesTheMonthAndTheStoreIsNotRead() {
+    client.get().uri("/commissioners/QMM/statements").exchange()
+        .expectStatus().isBadRequest()
+        .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+        .expectBody()
+        .jsonPath("$.status").isEqualTo(400)
+        .jsonPath("$.errors.length()").isEqualTo(1)
+        .jsonPath("$.errors[0].field").isEqualTo("month")
+        .jsonPath("$.errors[0].reason").value(r -> assertThat((String) r).contains("required").contains("YYYY-MM"));
+    verifyNoInteractions(stores);
+  }
+
+  @ParameterizedTest(name = "month={0}")
+  @ValueSource(strings = {"2026-13", "2026-00", "2026-4", "26-04", "April", "2026/04", "2026-04-01", "%20"})
+  void givenAMalformedMonth_whenTheStatementIsAskedFor_thenProblemJsonNamesTheMonth(String month) {
+    client.get().uri("/commissioners/QMM/statements?month=" + month).exchange()
+        .expectStatus().isBadRequest()
+        .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+        .expectBody()
+        .jsonPath("$.errors[0].field").isEqualTo("month");
+  }
+
+  @Test
+  void givenAMalformedMonthAndAcceptCsv_whenTheStatementIsAskedFor_thenTheErrorIsStillProblemJson() {
+    client.get().uri("/commissioners/QMM/statements?month=2026-13").accept(MediaType.parseMediaType("text/csv")).exchange()
+        .expectStatus().isBadRequest()
+        .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+        .expectBody()
+        .jsonPath("$.errors[0].field").isEqualTo("month");
+  }
+
+  @Test
+  void givenTheStoreIsRestoring_whenTheStatementIsAskedFor_thenServiceUnavailable() {
+    when(stores.all(eq("funding-state"), any())).thenThrow(new ProblemException.Unavailable("not ready"));
+
+    client.get().uri("/commissioners/QMM/statements?month=2026-04").exchange()
+        .expectStatus().isEqualTo(HttpStatus.SERVICE_UNAVAILABLE)
+        .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+  }
+
+  @Test
+  void givenACleanLedger_whenReconciled_thenEveryInvariantHoldsAndTheBudgetIsNotChecked() {
+    client.get().uri("/commissioners/QMM/ledger/reconciliation").exchange()
+        .expectStatus().isOk()
+        .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_JSON)
+        .expectBody()
+        .jsonPath("$.commissioner").isEqualTo("QMM")
+        .jsonPath("$.clean").isEqualTo(true)
+        .jsonPath("$.totals.referralsChecked").isEqualTo(2)
+        .jsonPath("$.invariants.length()").isEqualTo(4)
+        .jsonPath("$.invariants[?(@.holds == false)]").isEmpty()
+        .jsonPath("$.notChecked[0].name").isEqualTo("withinBudget")
+        .jsonPath("$.notChecked[0].reason").isEqualTo("not checked: no budget set")
+        .consumeWith(result -> assertThat(new String(result.getResponseBodyContent(), StandardCharsets.UTF_8))
+            .contains("\"committed\":110.00", "\"due\":100.00", "\"released\":0.01", "\"reserved\":9.99"));
+  }
+
+  @Test
+  void givenABrokenLedger_whenReconciled_thenTheBrokenInvariantNamesTheReferral() {
+    client.get().uri("/commissioners/QHM/ledger/reconciliation").exchange()
+        .expectStatus().isOk()
+        .expectBody()
+        .jsonPath("$.clean").isEqualTo(false)
+        .jsonPath("$.invariants[0].name").isEqualTo("dueWithinCommitted")
+        .jsonPath("$.invariants[0].holds").isEqualTo(false)
+        .jsonPath("$.invariants[0].referralIds.length()").isEqualTo(1)
+        .jsonPath("$.invariants[0].breaches[0].detail").isEqualTo("due 20.00 exceeds committed 10.00")
+        .jsonPath("$.invariants[2].name").isEqualTo("milestoneDueAtMostOnce")
+        .jsonPath("$.invariants[2].holds").isEqualTo(false)
+        .jsonPath("$.invariants[3].name").isEqualTo("closedReferralsSettled")
+        .jsonPath("$.invariants[3].holds").isEqualTo(true);
+  }
+
+  @ParameterizedTest(name = "Accept: {0} -> csv {1}")
+  @CsvSource(delimiter = '|', value = {
+      "|false", "text/csv|true", "TEXT/CSV|true", "text/csv;q=0|false", "not a media type|false",
+      "application/xml|false", "text/plain, text/csv|true", "text/plain, text/csv;q=0.1, application/json;q=0.2|false",
+  })
+  void givenAnAcceptHeader_whenNegotiated_thenCsvOnlyWhenPreferred(String accept, boolean csv) {
+    assertThat(StatementsController.prefersCsv(accept)).isEqualTo(csv);
+  }
+}
