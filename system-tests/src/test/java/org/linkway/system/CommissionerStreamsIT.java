@@ -30,6 +30,7 @@ import reactor.core.Disposable;
  * used only here.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@SuppressWarnings("unchecked")
 class CommissionerStreamsIT {
 
   static final ParameterizedTypeReference<ServerSentEvent<Map<String, Object>>> SSE = new ParameterizedTypeReference<>() {};
@@ -106,6 +107,26 @@ class CommissionerStreamsIT {
       assertThat(outcome.get("personId").toString()).startsWith("p-");
       assertThat(schema.getField("nhsNumber")).isNull();
     }
+  }
+
+  @Test
+  void givenAPersonGivesHoursBack_whenTheProviderRecordsThem_thenTheirWalletAndTheCommissionersTotalsShowTheCredits() {
+    String referralId = completeOne();
+    platform.providerService().post().uri("/providers/{p}/referrals/{r}/time-credits", PROVIDER, referralId)
+        .bodyValue(Map.of("givenOn", java.time.LocalDate.now().toString(), "hours", 2.5, "activity", "coaching a team"))
+        .exchange().expectStatus().isOk();
+    platform.providerService().post().uri("/providers/{p}/referrals/{r}/time-credits", PROVIDER, referralId)
+        .bodyValue(Map.of("givenOn", java.time.LocalDate.now().toString(), "hours", 30)).exchange().expectStatus().isBadRequest()
+        .expectBody().jsonPath("$.errors[0].field").isEqualTo("hours");
+    String month = java.time.YearMonth.now().toString();
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> platform.outcomeService().get()
+        .uri("/commissioners/QXW/time-credits").exchange().expectStatus().isOk().expectBody()
+        .jsonPath("$[?(@.providerId == '" + PROVIDER + "' && @.month == '" + month + "')].credits")
+        .value(c -> assertThat((List<Number>) c).anySatisfy(n -> assertThat(n.doubleValue()).isGreaterThanOrEqualTo(2.5))));
+    String personId = (String) outcomes(null).filter(e -> e.data() != null && referralId.equals(e.data().get("referralId")))
+        .blockFirst(Duration.ofSeconds(30)).data().get("personId");
+    platform.outcomeService().get().uri("/time-credits/wallets/{id}", personId).exchange().expectStatus().isOk()
+        .expectBody().jsonPath("$.credits").value(c -> assertThat(((Number) c).doubleValue()).isGreaterThanOrEqualTo(2.5));
   }
 
   @SuppressWarnings("unchecked")

@@ -23,6 +23,7 @@ import org.linkway.events.ReferralAccepted;
 import org.linkway.events.ReferralCancelled;
 import org.linkway.events.ReferralCompleted;
 import org.linkway.events.ReferralDeclined;
+import org.linkway.events.TimeCreditsEarned;
 import org.linkway.events.ReferralEvent;
 import org.linkway.events.ReferralOffered;
 import org.linkway.events.ReferralSubmitted;
@@ -68,7 +69,8 @@ public final class FundingRules {
         .setStatus(ReferralStatus.SUBMITTED)
         .setLedger(new ArrayList<>())
         .setOutcomes(new ArrayList<>())
-        .setAppliedEventIds(new ArrayList<>());
+        .setAppliedEventIds(new ArrayList<>())
+        .setTimeCredits(new ArrayList<>());
     state.getAppliedEventIds().add(eventId);
     List<SpecificRecord> outputs = new ArrayList<>();
     Object payload = input instanceof ReferralEvent r ? r.getPayload() : ((ProviderEvent) input).getPayload();
@@ -108,6 +110,10 @@ public final class FundingRules {
       // the person stopped after acceptance: what was reserved and not yet earned goes back
       advance(state, ReferralStatus.DECLINED);
       release(state, meta, "the person declined after acceptance: " + declined.getReason(), outputs);
+    } else if (payload instanceof TimeCreditsEarned credits) {
+      List<TimeCreditsEarned> all = new ArrayList<>(state.getTimeCredits() == null ? List.of() : state.getTimeCredits());
+      all.add(credits);
+      state.setTimeCredits(all);
     } else if (payload instanceof ReferralCancelled) {
       if (state.getStatus() != ReferralStatus.COMPLETED) {
         advance(state, ReferralStatus.CANCELLED);

@@ -16,6 +16,7 @@ import org.linkway.commands.CompleteReferral;
 import org.linkway.commands.DeclineReferral;
 import org.linkway.commands.ProviderCommand;
 import org.linkway.commands.RecordSession;
+import org.linkway.commands.RecordTimeCredits;
 import org.linkway.events.DeclineReason;
 import org.linkway.events.EventMetadata;
 import org.linkway.events.Measure;
@@ -23,6 +24,7 @@ import org.linkway.events.MeasureChange;
 import org.linkway.events.MeasureStage;
 import org.linkway.events.OfferReminderDue;
 import org.linkway.events.SessionMissed;
+import org.linkway.events.TimeCreditsEarned;
 import org.linkway.events.ProviderEvent;
 import org.linkway.events.ReferralAccepted;
 import org.linkway.events.ReferralCompleted;
@@ -193,6 +195,18 @@ public final class OfferLifecycle {
       return step(state, COMPLETED, meta, new ReferralCompleted(providerId, offer.getServiceId(), offer.getCommissioner(),
           offer.getPersonId(), offer.getNeeds(), complete.getCompletion(), state.getSessionsAttended(), measures,
           changes.apply(baseline, followUp), state.getSessionsMissed()));
+    }
+    if (c instanceof RecordTimeCredits credits) {
+      if (state.getStatus() != ACCEPTED && state.getStatus() != COMPLETED) {
+        return Step.refused(state, "Time Credits are recorded for a referral the provider accepted; it is " + state.getStatus());
+      }
+      // 1 hour given earns 1 credit
+      ProviderEvent event = new ProviderEvent(Events.causedBy(SELF, meta, "time-credits"), new TimeCreditsEarned(providerId,
+          offer.getServiceId(), offer.getCommissioner(), offer.getPersonId(), credits.getGivenOn(), credits.getHours(),
+          credits.getHours(), credits.getActivity()));
+      List<String> processed = new ArrayList<>(state.getProcessedCommandIds());
+      processed.add(meta.getEventId().toString());
+      return new Step(OfferState.newBuilder(state).setProcessedCommandIds(processed).build(), event, null);
     }
     return Step.refused(state, "unknown command");
   }

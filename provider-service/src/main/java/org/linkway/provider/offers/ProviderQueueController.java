@@ -14,6 +14,7 @@ import org.linkway.commands.CompleteReferral;
 import org.linkway.commands.DeclineReferral;
 import org.linkway.commands.ProviderCommand;
 import org.linkway.commands.RecordSession;
+import org.linkway.commands.RecordTimeCredits;
 import org.linkway.events.Completion;
 import org.linkway.events.Measure;
 import org.linkway.events.DeclineReason;
@@ -61,6 +62,8 @@ class ProviderQueueController {
   record SessionRequest(String attendedOn, Boolean attended, List<Measures.Answers> measures) {}
 
   record CompleteRequest(String completion, List<Measures.Answers> measures) {}
+
+  record TimeCreditsRequest(String givenOn, java.math.BigDecimal hours, String activity) {}
 
   private static final List<DeclineReason> PROVIDER_DECLINE_REASONS = Arrays.stream(DeclineReason.values())
       .filter(r -> r != DeclineReason.EXPIRED).toList();
@@ -144,6 +147,28 @@ class ProviderQueueController {
     problems.addAll(Measures.validate(measures));
     if (!problems.isEmpty()) throw new ProblemException.Invalid(problems);
     return send(providerId, referralId, new CompleteReferral(completion, measures.stream().map(Measures::score).toList()));
+  }
+
+  /** Hours the person gave back (volunteering, co-production): 1 hour earns 1 Time Credit. */
+  @PostMapping("/providers/{providerId}/referrals/{referralId}/time-credits")
+  Mono<OfferView> timeCredits(@PathVariable String providerId, @PathVariable String referralId,
+      @RequestBody TimeCreditsRequest body) {
+    List<FieldProblem> problems = new ArrayList<>();
+    LocalDate givenOn = null;
+    try {
+      givenOn = LocalDate.parse(body == null || body.givenOn() == null ? "" : body.givenOn());
+      if (givenOn.isAfter(LocalDate.now())) problems.add(new FieldProblem("givenOn", "is in the future"));
+    } catch (DateTimeParseException e) {
+      problems.add(new FieldProblem("givenOn", "is required, a date in the form YYYY-MM-DD"));
+    }
+    java.math.BigDecimal hours = body == null ? null : body.hours();
+    if (hours == null || hours.signum() <= 0 || hours.compareTo(java.math.BigDecimal.valueOf(24)) > 0) {
+      problems.add(new FieldProblem("hours", "is required: more than 0 and at most 24 in a day"));
+    } else if (hours.stripTrailingZeros().scale() > 2) {
+      problems.add(new FieldProblem("hours", "has more than 2 decimal places"));
+    }
+    if (!problems.isEmpty()) throw new ProblemException.Invalid(problems);
+    return send(providerId, referralId, new RecordTimeCredits(givenOn, hours.setScale(2), body.activity()));
   }
 
   /** Measures given before completion must be baselines. */
