@@ -157,6 +157,14 @@ abstract class JourneyScenario {
               .jsonPath("$[?(@.milestone == 'COMPLETION')].amount").isEqualTo(150.0)
               .jsonPath("$[*].currency").value(c -> assertThat((List<Object>) c).containsOnly("GBP")));
 
+      // the ledger reconciles: nothing due beyond what was committed, no milestone twice, closed referrals settled
+      await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+          platform.outcomeService().get().uri("/commissioners/{c}/ledger/reconciliation", COMMISSIONER).exchange()
+              .expectStatus().isOk().expectBody(String.class).value(body -> {
+                System.out.println("reconciliation of " + COMMISSIONER + " after the journey: " + body);
+                assertThat(body).contains("\"clean\":true");
+              }));
+
       // 12. the commissioner's stream: a pseudonymous outcome with scored measures
       await().atMost(Duration.ofSeconds(20)).until(() -> outcomes.stream()
           .anyMatch(e -> e.data() != null && referralId.equals(e.data().get("referralId"))));
