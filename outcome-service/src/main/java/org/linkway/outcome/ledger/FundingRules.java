@@ -98,7 +98,9 @@ public final class FundingRules {
         accepted(state, accepted, meta, outputs);
       }
     } else if (payload instanceof ReferralCompleted completed) {
-      if (state.getStatus() == ReferralStatus.CANCELLED) {
+      if (state.getStatus() == ReferralStatus.COMPLETED) {
+        // the same completion again under another id: already paid and reported
+      } else if (state.getStatus() == ReferralStatus.CANCELLED) {
         // cancelled before the completion was read: nothing more is earned, the outcome is still reported
         report(state, completed, meta, outputs);
       } else {

@@ -57,6 +57,15 @@ class ContractModelsTest {
   }
 
   @Test
+  void givenACompletionDuplicatedUnderANewId_whenApplied_thenTheOutcomeIsReportedOnceAndNothingMoreIsDue() {
+    FundingRules rules = rules(contract().setOutcomePayment(money("100.00")).build());
+    FundingState state = apply(rules, apply(rules, null, accepted()), completed("5.18"));
+    FundingRules.Step again = rules.apply(state, completed("5.18"));
+    assertThat(again.outputs()).isEmpty();
+    assertThat(again.state().getOutcomes()).hasSize(1);
+  }
+
+  @Test
   void givenAGrant_whenAReferralIsAcceptedAndCompleted_thenItIsCountedAgainstTheGrantAndNothingIsPaidPerReferral() {
     FundingRules rules = rules(contract().setEngagementFee(null).setCompletionFee(null).setGrant(true).build());
     FundingState state = apply(rules, apply(rules, null, accepted()), completed("5.18"));
