@@ -31,7 +31,8 @@ public final class KafkaLauncher {
     if (!Files.exists(logDir.resolve("meta.properties"))) {
       String clusterId = clusterId(dataDir);
       int status = kafka.tools.StorageTool.execute(
-          new String[] {"format", "-t", clusterId, "-c", config.toString(), "--standalone", "--ignore-formatted"},
+          // "--cluster-id=<id>": an id may start with '-', which the tool would otherwise read as an option
+          new String[] {"format", "--cluster-id=" + clusterId, "-c", config.toString(), "--standalone", "--ignore-formatted"},
           System.out);
       if (status != 0) {
         throw new IllegalStateException("formatting Kafka storage failed with status " + status);
@@ -71,10 +72,13 @@ public final class KafkaLauncher {
   private static String clusterId(Path dataDir) throws IOException {
     Path file = dataDir.resolve("cluster-id");
     if (!Files.exists(file)) {
-      UUID uuid = UUID.randomUUID();
-      java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(16)
-          .putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits());
-      String id = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes.array());
+      String id;
+      do {
+        UUID uuid = UUID.randomUUID();
+        java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(16)
+            .putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits());
+        id = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes.array());
+      } while (id.startsWith("-")); // as Kafka's own random ids avoid
       Files.writeString(file, id);
     }
     return Files.readString(file).trim();
