@@ -127,14 +127,20 @@ final class RunningPlatform {
     return records;
   }
 
-  /** Every event now on a topic, read with the same Avro deserializer as the services. */
+  /** Every readable event now on a topic, read with the same Avro deserializer as the services. */
   <V extends org.apache.avro.specific.SpecificRecord> List<V> events(Topic<V> topic) {
     org.linkway.platform.AvroSerdes serdes = new org.linkway.platform.AvroSerdes(
         new org.linkway.platform.LinkwayKafkaProperties(registryUrl, null, null, null, 0, null));
     try (var serde = serdes.forTopic(topic)) {
       List<V> events = new ArrayList<>();
       for (ConsumerRecord<byte[], byte[]> record : records(topic)) {
-        events.add(serde.deserializer().deserialize(topic.name(), record.headers(), record.value()));
+        // other tests write garbage on purpose (DeadLetterIT): skip what is not in the wire format, as the services do
+        if (record.value() == null || record.value().length < 5 || record.value()[0] != 0) continue;
+        try {
+          events.add(serde.deserializer().deserialize(topic.name(), record.headers(), record.value()));
+        } catch (RuntimeException unreadable) {
+          // not one of ours
+        }
       }
       return events;
     }
