@@ -18,14 +18,19 @@ import org.springframework.kafka.listener.KafkaMessageListenerContainer;
  */
 public final class TableView<V extends SpecificRecord> implements SmartLifecycle {
 
+  /** Before Kafka Streams (phase Integer.MAX_VALUE - 1000): the tables are loaded before any referral is routed or funded. */
+  static final int PHASE = Integer.MAX_VALUE - 2000;
+
   private final Topic<V> topic;
   private final KafkaMessageListenerContainer<String, V> container;
+  private final java.util.function.Consumer<TableView<V>> preload;
   private final Map<String, V> values = new ConcurrentHashMap<>();
   private final List<Consumer<V>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-  TableView(Topic<V> topic, KafkaMessageListenerContainer<String, V> container) {
+  TableView(Topic<V> topic, KafkaMessageListenerContainer<String, V> container, java.util.function.Consumer<TableView<V>> preload) {
     this.topic = topic;
     this.container = container;
+    this.preload = preload;
   }
 
   void apply(ConsumerRecord<String, V> record) {
@@ -54,9 +59,16 @@ public final class TableView<V extends SpecificRecord> implements SmartLifecycle
     listeners.add(listener);
   }
 
+  /** Reads the topic to its end first, so that nothing is decided on a half-loaded table; then follows it. */
   @Override
   public void start() {
+    preload.accept(this);
     container.start();
+  }
+
+  @Override
+  public int getPhase() {
+    return PHASE;
   }
 
   @Override

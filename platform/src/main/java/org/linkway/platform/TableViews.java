@@ -17,6 +17,12 @@ import org.springframework.kafka.listener.MessageListener;
 import org.springframework.kafka.support.TopicPartitionOffset;
 import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
 import org.springframework.util.backoff.FixedBackOff;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
 
 /** Makes {@link TableView}s; unreadable records go to the topic's -dlt twin and reading goes on. */
 public final class TableViews {
@@ -49,8 +55,33 @@ public final class TableViews {
         new KafkaMessageListenerContainer<>(new DefaultKafkaConsumerFactory<>(config), properties);
     // a record that cannot be read is not retried: it goes to the dead-letter topic at once
     container.setCommonErrorHandler(new DefaultErrorHandler(deadLetters, new FixedBackOff(0L, 0L)));
-    TableView<V> view = new TableView<>(topic, container);
+    DefaultKafkaConsumerFactory<String, V> preloadFactory = new DefaultKafkaConsumerFactory<>(config);
+    TableView<V> view = new TableView<>(topic, container, v -> preload(v, preloadFactory, partitions));
     container.setupMessageListener((MessageListener<String, V>) view::apply);
     return view;
+  }
+
+  /**
+   * Reads every partition from the start to the end offsets seen now, before the view is used.
+   * Records that cannot be read are skipped here; the listener container dead-letters them.
+   */
+  private static <V extends SpecificRecord> void preload(
+      TableView<V> view, DefaultKafkaConsumerFactory<String, V> factory, TopicPartitionOffset[] partitions) {
+    List<TopicPartition> assigned = java.util.Arrays.stream(partitions)
+        .map(p -> new TopicPartition(p.getTopic(), p.getPartition())).toList();
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+    try (Consumer<String, V> consumer = factory.createConsumer()) {
+      consumer.assign(assigned);
+      consumer.seekToBeginning(assigned);
+      Map<TopicPartition, Long> end = consumer.endOffsets(assigned);
+      while (assigned.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+        if (Instant.now().isAfter(deadline)) {
+          throw new IllegalStateException("could not read " + view.topic().name() + " to its end within 60 s");
+        }
+        for (ConsumerRecord<String, V> record : consumer.poll(Duration.ofMillis(200))) {
+          if (record.value() != null) view.apply(record);
+        }
+      }
+    }
   }
 }

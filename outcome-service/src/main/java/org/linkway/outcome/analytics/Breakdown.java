@@ -78,7 +78,7 @@ public record Breakdown(String commissioner, String by, LocalDate from, LocalDat
   private static final Set<ReferralStatus> OFFERED_ONLY_AFTER_AN_OFFER = EnumSet.of(ReferralStatus.OFFERED,
       ReferralStatus.ACCEPTED, ReferralStatus.COMPLETED, ReferralStatus.DECLINED);
   private static final Set<ReferralStatus> ACCEPTED_ONLY_AFTER_ACCEPTANCE = EnumSet.of(ReferralStatus.ACCEPTED,
-      ReferralStatus.COMPLETED, ReferralStatus.DECLINED);
+      ReferralStatus.COMPLETED); // DECLINED can come before acceptance: acceptedAt tells
 
   /** One group's figures. */
   public record Group(String key, long referrals, long offered, long accepted, BigDecimal acceptanceRate,

@@ -81,9 +81,14 @@ class ContractController {
       if (instrument == null) {
         problems.add(new FieldProblem("outcomeInstrument", "is required with an outcomePayment: SWEMWBS, WEMWBS, ONS4 or UCLA3"));
       }
-      if (body.outcomeThreshold() == null || body.outcomeThreshold().signum() <= 0) {
+      if (body.outcomeThreshold() == null) {
         problems.add(new FieldProblem("outcomeThreshold", "is required with an outcomePayment: the improvement that earns it, above 0"));
       }
+    }
+    if (body.outcomeThreshold() != null && (body.outcomeThreshold().signum() <= 0
+        || body.outcomeThreshold().stripTrailingZeros().scale() > 2
+        || body.outcomeThreshold().compareTo(new BigDecimal("999.99")) > 0)) {
+      problems.add(new FieldProblem("outcomeThreshold", "must be above 0, at most 999.99, with at most 2 decimal places"));
     }
     if (body.completionMinSessions() != null && body.completionMinSessions() < 0) {
       problems.add(new FieldProblem("completionMinSessions", "must be 0 or more"));
@@ -106,7 +111,7 @@ class ContractController {
         .setOutcomePayment(money(body.outcomePayment()))
         .setOutcomeInstrument(instrument)
         .setOutcomeScore(body.outcomeScore())
-        .setOutcomeThreshold(body.outcomeThreshold() == null ? null : body.outcomeThreshold().setScale(2, java.math.RoundingMode.HALF_UP))
+        .setOutcomeThreshold(body.outcomeThreshold() == null ? null : body.outcomeThreshold().setScale(2))
         .setPerReferralCap(money(body.perReferralCap()))
         .build();
     return publisher.publish(Topics.FUNDING_CONTRACTS, contractId, contract).thenReturn(view(contract));

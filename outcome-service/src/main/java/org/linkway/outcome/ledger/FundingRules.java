@@ -76,6 +76,7 @@ public final class FundingRules {
     Object payload = input instanceof ReferralEvent r ? r.getPayload() : ((ProviderEvent) input).getPayload();
 
     if (payload instanceof ReferralSubmitted submitted) {
+      if (state.getSubmittedAt() != null) return new Step(before, List.of()); // the same referral submitted again
       state.setCommissioner(submitted.getCommissioner());
       state.setSubmittedAt(meta.getOccurredAt());
       state.setPractice(submitted.getReferrer().getOdsCode());
@@ -107,11 +108,11 @@ public final class FundingRules {
         advance(state, ReferralStatus.COMPLETED);
         completed(state, completed, meta, outputs);
       }
-    } else if (payload instanceof ReferralDeclined declined && OfferDeclines.byThePerson(declined)
-        && state.getStatus() == ReferralStatus.ACCEPTED) {
-      // the person stopped after acceptance: what was reserved and not yet earned goes back
+    } else if (payload instanceof ReferralDeclined declined && OfferDeclines.byThePerson(declined)) {
+      // the person declined: the referral ends; after acceptance, what was reserved and not yet earned goes back
+      boolean wasAccepted = state.getStatus() == ReferralStatus.ACCEPTED;
       advance(state, ReferralStatus.DECLINED);
-      release(state, meta, "the person declined after acceptance: " + declined.getReason(), outputs);
+      if (wasAccepted) release(state, meta, "the person declined after acceptance: " + declined.getReason(), outputs);
     } else if (payload instanceof TimeCreditsEarned credits) {
       List<TimeCreditsEarned> all = new ArrayList<>(state.getTimeCredits() == null ? List.of() : state.getTimeCredits());
       all.add(credits);

@@ -467,4 +467,22 @@ class FundingRulesTest {
         .subtract(FundingRules.due(run.state())).subtract(FundingRules.released(run.state()));
     assertThat(outstanding).isEqualByComparingTo(money("0.00"));
   }
+
+  @Test
+  void givenAnOfferedReferral_whenThePersonDeclines_thenTheReferralEndsDeclinedWithNothingCommitted() {
+    Run run = run(submitted(), provider(new org.linkway.events.ReferralDeclined("p1", "svc-1",
+        org.linkway.events.DeclineReason.PERSON_DECLINED, null, "871711000000103")));
+    assertThat(run.state().getStatus()).isEqualTo(ReferralStatus.DECLINED);
+    assertThat(run.state().getEndedAt()).isNotNull();
+    assertThat(FundingRules.committed(run.state())).isEqualByComparingTo("0.00");
+  }
+
+  @Test
+  void givenAReferral_whenItIsSubmittedAgainUnderAnotherEventId_thenItsFirstSubmissionStands() {
+    Run first = run(submitted());
+    ReferralEvent again = submitted();
+    var step = new FundingRules(() -> List.of()).apply(first.state(), again);
+    assertThat(step.state()).isSameAs(first.state());
+    assertThat(step.outputs()).isEmpty();
+  }
 }

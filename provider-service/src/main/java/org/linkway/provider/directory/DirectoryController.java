@@ -85,6 +85,14 @@ class DirectoryController {
           problems.add(new FieldProblem("services[" + i + "].serviceId", "is required: " + DirectoryCodes.ID_RULE));
         }
         if (service != null) validate(service, "services[" + i + "].", problems);
+        if (service != null && service.serviceId() != null) {
+          String field = "services[" + i + "].serviceId";
+          directory.get(service.serviceId()).filter(listed -> !listed.getProviderId().equals(request.providerId()))
+              .ifPresent(listed -> problems.add(new FieldProblem(field, "belongs to another provider")));
+          if (request.services().subList(0, i).stream().anyMatch(s -> s != null && service.serviceId().equals(s.serviceId()))) {
+            problems.add(new FieldProblem(field, "is listed twice in this request"));
+          }
+        }
       }
     }
     if (!problems.isEmpty()) return Mono.error(new ProblemException.Invalid(problems));

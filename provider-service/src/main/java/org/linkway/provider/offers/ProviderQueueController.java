@@ -95,7 +95,14 @@ class ProviderQueueController {
     Flux<OfferState> waiting = Flux.defer(() -> Flux.fromIterable(stores.<OfferState>all(OfferProcessor.STORE,
         s -> s.getOffer().getProviderId().equals(providerId) && s.getStatus() == OfferStatus.OFFERED)));
     Flux<ServerSentEvent<OfferView>> events = Flux.merge(live, waiting)
-        .distinct(s -> s.getReferralId() + "/" + s.getOffer().getAttempt() + "/" + s.getStatus())
+        // duplicates only come from the overlap of the waiting offers and live ones: remember recent keys, not all
+        .distinct(s -> s.getReferralId() + "/" + s.getOffer().getAttempt() + "/" + s.getStatus(),
+            () -> java.util.Collections.newSetFromMap(new java.util.LinkedHashMap<String, Boolean>() {
+              @Override
+              protected boolean removeEldestEntry(java.util.Map.Entry<String, Boolean> eldest) {
+                return size() > 10_000;
+              }
+            }))
         .map(s -> ServerSentEvent.builder(view(s))
             .id(s.getReferralId() + "-" + s.getOffer().getAttempt())
             .event(s.getStatus() == OfferStatus.OFFERED ? "offer" : s.getStatus().name().toLowerCase())

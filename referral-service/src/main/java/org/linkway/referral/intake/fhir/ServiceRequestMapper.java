@@ -329,7 +329,8 @@ public class ServiceRequestMapper {
 
     @Override
     public void invalidValue(IParseLocation location, String value, String error) {
-      log.debug("FHIR ServiceRequest: invalid value at {}: {}", location, error);
+      // the location only: the value (and HAPI's message, which quotes it) may be a patient's details
+      log.debug("FHIR ServiceRequest: invalid value at {}", location);
     }
 
     @Override
