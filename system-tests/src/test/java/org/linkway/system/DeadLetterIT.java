@@ -21,8 +21,8 @@ import org.linkway.platform.Topics;
  */
 class DeadLetterIT {
 
-  static final List<Topic<?>> CONSUMED = List.of(Topics.REFERRALS, Topics.PROVIDER_EVENTS, Topics.REFERRAL_COMMANDS,
-      Topics.PROVIDER_COMMANDS, Topics.PROVIDER_DIRECTORY, Topics.FUNDING_CONTRACTS);
+  static final List<Topic<?>> CONSUMED = List.of(Topics.REFERRAL_REQUESTS, Topics.REFERRALS, Topics.PROVIDER_EVENTS,
+      Topics.REFERRAL_COMMANDS, Topics.PROVIDER_COMMANDS, Topics.PROVIDER_DIRECTORY, Topics.FUNDING_CONTRACTS);
 
   @Test
   void givenGarbageOnEveryConsumedTopic_whenValidRecordsFollow_thenTheGarbageIsDeadLetteredAndTheValidRecordsAreProcessed() {
@@ -62,6 +62,19 @@ class DeadLetterIT {
         platform.outcomeService().get().uri("/commissioners/QMM/ledger?referralId={r}", referralId).exchange()
             .expectBody().jsonPath("$[?(@.type == 'COMMITTED')].amount").isEqualTo(25.0));
     platform.referralService().post().uri("/referrals/{r}/cancel", referralId).exchange().expectStatus().isAccepted();
+
+    // referral-requests: a GP system's request on Kafka still becomes a referral
+    String requestId = "dlt-" + java.util.UUID.randomUUID();
+    platform.send(Topics.REFERRAL_REQUESTS, requestId, org.linkway.events.ReferralRequested.newBuilder()
+        .setMetadata(org.linkway.platform.Events.metadata("gp-system-test", null, requestId))
+        .setRequestId(requestId)
+        .setPatient(new org.linkway.events.Patient("9434765919", "Grace", "Hopper", java.time.LocalDate.of(1946, 12, 9),
+            "NR2 4AB", null, null))
+        .setConsent(true).setReferrer(new org.linkway.events.Referrer("D82044", null)).setCommissioner("QMM")
+        .setNeeds(List.of("NATURE")).build());
+    String fromKafka = org.linkway.referral.intake.ReferralIntake.referralId("D82044", requestId).toString();
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        platform.referralService().get().uri("/referrals/{id}", fromKafka).exchange().expectStatus().isOk());
 
     for (Topic<?> topic : CONSUMED) {
       await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
