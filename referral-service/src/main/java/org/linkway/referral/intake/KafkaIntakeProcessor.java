@@ -8,6 +8,8 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.linkway.events.FieldError;
 import org.linkway.events.Patient;
@@ -38,10 +40,25 @@ final class KafkaIntakeProcessor implements Processor<String, ReferralRequested,
     this.intake = intake;
   }
 
+  /** How often requests older than {@link #REMEMBER} are forgotten. */
+  static final Duration FORGET_EVERY = Duration.ofMinutes(10);
+
   @Override
   public void init(ProcessorContext<String, SpecificRecord> context) {
     this.context = context;
     this.seen = context.getStateStore(STORE);
+    context.schedule(FORGET_EVERY, PunctuationType.WALL_CLOCK_TIME, this::forgetOlderThanADay);
+  }
+
+  /** The store keeps a day of request ids, not every request ever received. */
+  void forgetOlderThanADay(long now) {
+    List<String> old = new java.util.ArrayList<>();
+    try (KeyValueIterator<String, Long> all = seen.all()) {
+      all.forEachRemaining(kv -> {
+        if (now - kv.value >= REMEMBER.toMillis()) old.add(kv.key);
+      });
+    }
+    old.forEach(seen::delete);
   }
 
   @Override
