@@ -1,13 +1,12 @@
 package org.linkway.outcome;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.linkway.platform.EventStreams;
 import org.springframework.http.codec.ServerSentEvent;
 import reactor.core.publisher.Flux;
 
@@ -25,17 +24,6 @@ public final class ResumableStream {
 
   private ResumableStream() {}
 
-  private static final int REMEMBERED_IDS = 10_000;
-
-  static java.util.Set<UUID> recentIds() {
-    return java.util.Collections.newSetFromMap(new java.util.LinkedHashMap<>() {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<UUID, Boolean> eldest) {
-        return size() > REMEMBERED_IDS;
-      }
-    });
-  }
-
   public static <E, V> Flux<ServerSentEvent<V>> of(String eventName, Flux<E> live, Supplier<List<E>> recorded,
       Keys<E> keys, String lastEventId, Function<E, V> view) {
     Comparator<E> order = Comparator.comparing(keys.at()).thenComparing(e -> keys.id().apply(e).toString());
@@ -50,11 +38,8 @@ public final class ResumableStream {
       return Flux.fromIterable(all.subList(from, all.size()));
     });
     Flux<ServerSentEvent<V>> events = Flux.merge(live, missed)
-        // duplicates can only come from the overlap of replay and live: remember the last ids seen, not all of them
-        .distinct(keys.id(), ResumableStream::recentIds)
+        .distinct(keys.id(), EventStreams::recentKeys)
         .map(e -> ServerSentEvent.builder(view.apply(e)).id(keys.id().apply(e).toString()).event(eventName).build());
-    Flux<ServerSentEvent<V>> heartbeat = Flux.interval(Duration.ofSeconds(15))
-        .map(i -> ServerSentEvent.<V>builder().comment("keep-alive").build());
-    return Flux.merge(events, heartbeat);
+    return EventStreams.withKeepAlive(events);
   }
 }

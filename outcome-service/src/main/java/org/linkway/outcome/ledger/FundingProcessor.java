@@ -47,11 +47,11 @@ final class FundingProcessor implements Processor<String, SpecificRecord, String
     for (SpecificRecord output : step.outputs()) {
       if (output instanceof LedgerEvent ledger) {
         context.forward(record.withValue(output).withTimestamp(ledger.getMetadata().getOccurredAt().toEpochMilli()));
-        ledgerFeed.recorded(ledger);
+        ledgerFeed.publish(ledger);
       } else if (output instanceof OutcomeReported outcome) {
         context.forward(record.withKey(outcome.getCommissioner()).withValue(output)
             .withTimestamp(outcome.getMetadata().getOccurredAt().toEpochMilli()));
-        feed.reported(outcome);
+        feed.publish(outcome);
       }
     }
   }

@@ -47,7 +47,7 @@ class LedgerController {
   Flux<ServerSentEvent<LedgerEntry>> stream(@PathVariable String code,
       @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
     return ResumableStream.of("ledger",
-        feed.entries().filter(e -> code.equals(commissioner(e))),
+        feed.events().filter(e -> code.equals(commissioner(e))),
         () -> stores.<FundingState>all(FundingProcessor.STORE, s -> code.equals(s.getCommissioner())).stream()
             .flatMap(s -> s.getLedger().stream()).toList(),
         new ResumableStream.Keys<>(e -> e.getMetadata().getEventId(), e -> e.getMetadata().getOccurredAt()),

@@ -46,7 +46,7 @@ class OutcomeStreamController {
   Flux<ServerSentEvent<OutcomeView>> stream(@PathVariable String code,
       @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
     return ResumableStream.of("outcome",
-        feed.outcomes().filter(o -> o.getCommissioner().equals(code)),
+        feed.events().filter(o -> o.getCommissioner().equals(code)),
         () -> stores.<FundingState>all("funding-state", s -> code.equals(s.getCommissioner())).stream()
             .flatMap(s -> s.getOutcomes().stream()).toList(),
         new ResumableStream.Keys<>(o -> o.getMetadata().getEventId(), o -> o.getMetadata().getOccurredAt()),

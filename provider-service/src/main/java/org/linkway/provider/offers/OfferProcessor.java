@@ -78,7 +78,7 @@ final class OfferProcessor implements Processor<String, SpecificRecord, String, 
       if (step.refusal() != null) continue;
       store.put(parts[2], step.state());
       context.forward(new Record<>(parts[2], step.event(), now));
-      if (expiry) feed.published(step.state());
+      if (expiry) feed.publish(step.state());
     }
   }
 
@@ -101,14 +101,14 @@ final class OfferProcessor implements Processor<String, SpecificRecord, String, 
           store.put(record.key(), after);
           if (after.getStatus() == OfferStatus.OFFERED) {
             scheduleDeadlines(after);
-            feed.published(after);
+            feed.publish(after);
           }
         }
       } else if (event.getPayload() instanceof ReferralCancelled && state != null) {
         OfferState after = OfferLifecycle.cancelled(state);
         if (after != state) {
           store.put(record.key(), after);
-          feed.published(after);
+          feed.publish(after);
         }
       }
     } else if (record.value() instanceof ProviderCommand command) {
@@ -126,7 +126,7 @@ final class OfferProcessor implements Processor<String, SpecificRecord, String, 
         return;
       }
       store.put(record.key(), step.state());
-      if (step.state().getStatus() != state.getStatus()) feed.published(step.state());
+      if (step.state().getStatus() != state.getStatus()) feed.publish(step.state());
       context.forward(record.withValue(step.event())
           .withTimestamp(step.event().getMetadata().getOccurredAt().toEpochMilli()));
       decisions.decided(command.getMetadata().getEventId(), Decision.accepted(step.state()));

@@ -1,6 +1,5 @@
 package org.linkway.provider.offers;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
@@ -22,6 +21,7 @@ import org.linkway.events.Patient;
 import org.linkway.events.ReferralOffered;
 import org.linkway.platform.Decisions;
 import org.linkway.platform.EventPublisher;
+import org.linkway.platform.EventStreams;
 import org.linkway.platform.Events;
 import org.linkway.platform.ProblemException;
 import org.linkway.platform.ProblemException.FieldProblem;
@@ -91,25 +91,16 @@ class ProviderQueueController {
   /** New offers as they arrive; on connecting, the offers already waiting come first. */
   @GetMapping(path = "/providers/{providerId}/referrals/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
   Flux<ServerSentEvent<OfferView>> stream(@PathVariable String providerId) {
-    Flux<OfferState> live = feed.offers().filter(s -> s.getOffer().getProviderId().equals(providerId));
+    Flux<OfferState> live = feed.events().filter(s -> s.getOffer().getProviderId().equals(providerId));
     Flux<OfferState> waiting = Flux.defer(() -> Flux.fromIterable(stores.<OfferState>all(OfferProcessor.STORE,
         s -> s.getOffer().getProviderId().equals(providerId) && s.getStatus() == OfferStatus.OFFERED)));
     Flux<ServerSentEvent<OfferView>> events = Flux.merge(live, waiting)
-        // duplicates only come from the overlap of the waiting offers and live ones: remember recent keys, not all
-        .distinct(s -> s.getReferralId() + "/" + s.getOffer().getAttempt() + "/" + s.getStatus(),
-            () -> java.util.Collections.newSetFromMap(new java.util.LinkedHashMap<String, Boolean>() {
-              @Override
-              protected boolean removeEldestEntry(java.util.Map.Entry<String, Boolean> eldest) {
-                return size() > 10_000;
-              }
-            }))
+        .distinct(s -> s.getReferralId() + "/" + s.getOffer().getAttempt() + "/" + s.getStatus(), EventStreams::recentKeys)
         .map(s -> ServerSentEvent.builder(view(s))
             .id(s.getReferralId() + "-" + s.getOffer().getAttempt())
             .event(s.getStatus() == OfferStatus.OFFERED ? "offer" : s.getStatus().name().toLowerCase())
             .build());
-    Flux<ServerSentEvent<OfferView>> heartbeat = Flux.interval(Duration.ofSeconds(15))
-        .map(i -> ServerSentEvent.<OfferView>builder().comment("keep-alive").build());
-    return Flux.merge(events, heartbeat);
+    return EventStreams.withKeepAlive(events);
   }
 
   @PostMapping("/providers/{providerId}/referrals/{referralId}/accept")

@@ -1,14 +1,13 @@
 package org.linkway.referral.lifecycle;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.linkway.commands.CancelReferral;
 import org.linkway.commands.ReferralCommand;
 import org.linkway.platform.Decisions;
 import org.linkway.platform.EventPublisher;
+import org.linkway.platform.EventStreams;
 import org.linkway.platform.Events;
 import org.linkway.platform.ProblemException;
 import org.linkway.platform.StoreQueries;
@@ -80,13 +79,11 @@ class ReferralController {
   /** A GP system follows its practice's referrals live: every change, as it happens. */
   @GetMapping(path = "/referrers/{odsCode}/referrals/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
   Flux<ServerSentEvent<ReferralView>> referrerStream(@PathVariable String odsCode) {
-    Flux<ServerSentEvent<ReferralView>> changes = feed.changes()
+    Flux<ServerSentEvent<ReferralView>> changes = feed.events()
         .filter(s -> s.getSubmission().getReferrer().getOdsCode().equals(odsCode))
         .map(s -> ServerSentEvent.builder(view(s)).id(s.getReferralId() + "-" + s.getHistory().size())
             .event(s.getStatus().name().toLowerCase()).build());
-    Flux<ServerSentEvent<ReferralView>> heartbeat = Flux.interval(Duration.ofSeconds(15))
-        .map(i -> ServerSentEvent.<ReferralView>builder().comment("keep-alive").build());
-    return Flux.merge(changes, heartbeat);
+    return EventStreams.withKeepAlive(changes);
   }
 
   private ReferralState find(String referralId) {

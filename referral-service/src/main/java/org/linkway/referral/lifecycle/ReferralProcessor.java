@@ -87,7 +87,7 @@ final class ReferralProcessor implements Processor<String, SpecificRecord, Strin
     if (step.state() != state) {
       store.put(referralId, step.state());
       load.moved(partition, state, step.state());
-      feed.changed(step.state());
+      feed.publish(step.state());
     }
     for (ReferralEvent event : step.events()) {
       context.forward(record.withValue(event).withTimestamp(event.getMetadata().getOccurredAt().toEpochMilli()));
