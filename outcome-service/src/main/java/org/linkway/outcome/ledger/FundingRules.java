@@ -30,6 +30,7 @@ import org.linkway.events.ReferralSubmitted;
 import org.linkway.events.ReferralUnplaced;
 import org.linkway.outcome.OutcomeServiceApplication;
 import org.linkway.platform.Events;
+import org.linkway.platform.SocialPrescribing;
 import org.linkway.state.FundingState;
 import org.linkway.state.ReferralStatus;
 
@@ -108,7 +109,7 @@ public final class FundingRules {
         advance(state, ReferralStatus.COMPLETED);
         completed(state, completed, meta, outputs);
       }
-    } else if (payload instanceof ReferralDeclined declined && OfferDeclines.byThePerson(declined)) {
+    } else if (payload instanceof ReferralDeclined declined && SocialPrescribing.declinedByThePerson(declined.getReason())) {
       // the person declined: the referral ends; after acceptance, what was reserved and not yet earned goes back
       boolean wasAccepted = state.getStatus() == ReferralStatus.ACCEPTED;
       advance(state, ReferralStatus.DECLINED);
@@ -231,14 +232,6 @@ public final class FundingRules {
   private static boolean ended(ReferralStatus status) {
     return status == ReferralStatus.COMPLETED || status == ReferralStatus.UNPLACED || status == ReferralStatus.CANCELLED
         || status == ReferralStatus.DECLINED;
-  }
-
-  /** Who declined: the person's reasons end the referral. */
-  private static final class OfferDeclines {
-    static boolean byThePerson(ReferralDeclined declined) {
-      return declined.getReason() == org.linkway.events.DeclineReason.PERSON_DECLINED
-          || declined.getReason() == org.linkway.events.DeclineReason.PERSON_UNCONTACTABLE;
-    }
   }
 
   private static int rank(ReferralStatus status) {

@@ -32,6 +32,7 @@ import org.linkway.events.ReferralDeclined;
 import org.linkway.events.ReferralOffered;
 import org.linkway.events.SessionAttended;
 import org.linkway.platform.Events;
+import org.linkway.platform.SocialPrescribing;
 import org.linkway.provider.ProviderServiceApplication;
 import org.linkway.state.OfferState;
 import org.linkway.state.OfferStatus;
@@ -126,13 +127,6 @@ public final class OfferLifecycle {
     return new Step(OfferState.newBuilder(state).setStatus(DECLINED).setDeclinedBy(declinedBy).build(), event, null);
   }
 
-  /** A decline by the person (possible after acceptance too) rather than by the provider. */
-  public static boolean byThePerson(DeclineReason reason) {
-    return reason == DeclineReason.PERSON_DECLINED || reason == DeclineReason.PERSON_UNCONTACTABLE;
-  }
-
-  /** SNOMED CT: Social prescribing declined, recorded when the person declines. */
-  public static final String SNOMED_DECLINED = "871711000000103";
 
   public static OfferState cancelled(OfferState state) {
     return allows(state.getStatus(), CANCELLED)
@@ -163,12 +157,12 @@ public final class OfferLifecycle {
       return withBaseline(step, accept.getMeasures());
     }
     if (c instanceof DeclineReferral decline) {
-      boolean byPerson = byThePerson(decline.getReason());
+      boolean byPerson = SocialPrescribing.declinedByThePerson(decline.getReason());
       if (!(state.getStatus() == OFFERED || (byPerson && state.getStatus() == ACCEPTED))) {
         return Step.refused(state, notNow("declined", state.getStatus()));
       }
       Step step = step(state, DECLINED, meta, new ReferralDeclined(providerId, offer.getServiceId(), decline.getReason(),
-          decline.getNote(), byPerson ? SNOMED_DECLINED : null));
+          decline.getNote(), byPerson ? SocialPrescribing.SNOMED_DECLINED : null));
       List<String> declinedBy = new ArrayList<>(state.getDeclinedBy());
       declinedBy.add(providerId);
       return new Step(OfferState.newBuilder(step.state()).setDeclinedBy(declinedBy).build(), step.event(), null);

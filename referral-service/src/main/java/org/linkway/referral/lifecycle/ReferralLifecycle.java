@@ -37,6 +37,7 @@ import org.linkway.events.ServiceListed;
 import org.linkway.events.SessionAttended;
 import org.linkway.events.SessionMissed;
 import org.linkway.platform.Events;
+import org.linkway.platform.SocialPrescribing;
 import org.linkway.referral.ReferralServiceApplication;
 import org.linkway.referral.routing.Router;
 import org.linkway.referral.routing.ServiceLoad;
@@ -68,11 +69,6 @@ public final class ReferralLifecycle {
       UNPLACED, Set.of(),
       CANCELLED, Set.of(),
       DECLINED, Set.of());
-
-  /** SNOMED CT: Referral to social prescribing service (record once, when the person accepts). */
-  public static final String SNOMED_REFERRED = "871731000000106";
-  /** SNOMED CT: Social prescribing declined. */
-  public static final String SNOMED_DECLINED = "871711000000103";
 
   /**
    * How long a provider has to answer an offer (a commissioner may set its own), and how many
@@ -154,7 +150,7 @@ public final class ReferralLifecycle {
         return Step.ignored(state);
       }
       ReferralState after = move(state, ACCEPTED, meta.getOccurredAt(), "ReferralAccepted", accepted.getProviderId(),
-          "service " + accepted.getServiceId() + "; record SNOMED " + SNOMED_REFERRED + " |Referral to social prescribing service|");
+          "service " + accepted.getServiceId() + "; record SNOMED " + SocialPrescribing.SNOMED_REFERRED + " |Referral to social prescribing service|");
       return new Step(ReferralState.newBuilder(after).setTaskStatus("accepted").setRespondBy(null).build(), List.of(), null);
     }
     if (payload instanceof ReferralDeclined declined) {
@@ -162,10 +158,10 @@ public final class ReferralLifecycle {
         return Step.ignored(state);
       }
       String detail = "reason " + declined.getReason() + (declined.getNote() == null ? "" : ": " + declined.getNote());
-      if (byThePerson(declined.getReason())) {
+      if (SocialPrescribing.declinedByThePerson(declined.getReason())) {
         if (!allows(state.getStatus(), DECLINED)) return Step.ignored(state);
         ReferralState after = move(state, DECLINED, meta.getOccurredAt(), "ReferralDeclined", declined.getProviderId(),
-            "the person declined: " + detail + "; record SNOMED " + SNOMED_DECLINED + " |Social prescribing declined|");
+            "the person declined: " + detail + "; record SNOMED " + SocialPrescribing.SNOMED_DECLINED + " |Social prescribing declined|");
         return new Step(ReferralState.newBuilder(after).setTaskStatus("rejected").setLastDecline(declined)
             .setRespondBy(null).build(), List.of(), null);
       }
@@ -281,11 +277,6 @@ public final class ReferralLifecycle {
 
   /** Missed sessions in a row from which the referrer is told. */
   public static final int MISSED_IN_A_ROW_FLAG = 2;
-
-  /** A decline by the person ends the referral; a decline by the provider (or an expiry) tries the next service. */
-  public static boolean byThePerson(DeclineReason reason) {
-    return reason == DeclineReason.PERSON_DECLINED || reason == DeclineReason.PERSON_UNCONTACTABLE;
-  }
 
   private static boolean holdsOffer(ReferralState state, String providerId, String serviceId) {
     return providerId.equals(state.getProviderId()) && serviceId.equals(state.getServiceId());

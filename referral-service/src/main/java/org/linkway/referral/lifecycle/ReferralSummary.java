@@ -11,6 +11,7 @@ import org.linkway.events.Measure;
 import org.linkway.events.MeasureChange;
 import org.linkway.events.Patient;
 import org.linkway.events.ReferralCompleted;
+import org.linkway.platform.SocialPrescribing;
 import org.linkway.state.HistoryEntry;
 import org.linkway.state.ReferralState;
 import org.linkway.state.ReferralStatus;
@@ -42,7 +43,6 @@ final class ReferralSummary {
       String completion, List<MeasureView> measures, List<ChangeView> changes, List<CodeToRecord> codesToRecord,
       List<String> flags) {}
 
-  private static final String SNOMED = "http://snomed.info/sct";
   private static final Set<String> JOURNEY = Set.of("ReferralOffered", "ReferralDeclined", "ReferralAccepted",
       "ReferralCompleted", "ReferralUnplaced", "ReferralCancelled", "OfferReminderDue");
 
@@ -55,10 +55,10 @@ final class ReferralSummary {
     List<CodeToRecord> codes = new ArrayList<>();
     for (HistoryEntry h : s.getHistory()) {
       if (h.getEvent().equals("ReferralAccepted")) {
-        codes.add(new CodeToRecord(SNOMED, ReferralLifecycle.SNOMED_REFERRED, "Referral to social prescribing service", h.getAt()));
+        codes.add(new CodeToRecord(SocialPrescribing.SNOMED_SYSTEM, SocialPrescribing.SNOMED_REFERRED, "Referral to social prescribing service", h.getAt()));
       }
       if (h.getEvent().equals("ReferralDeclined") && h.getStatus() == ReferralStatus.DECLINED) {
-        codes.add(new CodeToRecord(SNOMED, ReferralLifecycle.SNOMED_DECLINED, "Social prescribing declined", h.getAt()));
+        codes.add(new CodeToRecord(SocialPrescribing.SNOMED_SYSTEM, SocialPrescribing.SNOMED_DECLINED, "Social prescribing declined", h.getAt()));
       }
     }
     List<String> flags = s.getHistory().stream().map(HistoryEntry::getDetail)

@@ -26,6 +26,7 @@ import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.ServiceRequest;
 import org.linkway.platform.ProblemException.FieldProblem;
+import org.linkway.platform.SocialPrescribing;
 import org.linkway.referral.intake.ReferralRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,9 +42,8 @@ public class ServiceRequestMapper {
 
   public static final String NHS_NUMBER_SYSTEM = "https://fhir.nhs.uk/Id/nhs-number";
   public static final String ODS_SYSTEM = "https://fhir.nhs.uk/Id/ods-organization-code";
-  public static final String SNOMED_SYSTEM = "http://snomed.info/sct";
-  /** SNOMED CT |Referral to social prescribing service|. */
-  public static final String SOCIAL_PRESCRIBING_REFERRAL = "871731000000106";
+  public static final String SNOMED_SYSTEM = SocialPrescribing.SNOMED_SYSTEM;
+  public static final String SOCIAL_PRESCRIBING_REFERRAL = SocialPrescribing.SNOMED_REFERRED;
   public static final String NEED_SYSTEM = "https://linkway.org/fhir/CodeSystem/need";
 
   private static final String ROOT = "ServiceRequest";
