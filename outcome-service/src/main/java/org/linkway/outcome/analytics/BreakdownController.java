@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.linkway.outcome.ledger.FundingProcessor;
 import org.linkway.platform.ProblemException;
 import org.linkway.platform.ProblemException.FieldProblem;
 import org.linkway.platform.StoreQueries;
@@ -27,7 +28,7 @@ import org.springframework.web.bind.annotation.RestController;
 class BreakdownController {
 
   /** outcome-service's store of one FundingState per referral (FundingProcessor.STORE). */
-  static final String STORE = "funding-state";
+  static final String STORE = FundingProcessor.STORE;
   private static final Pattern DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
 
   private final StoreQueries stores;

@@ -16,9 +16,10 @@ import org.linkway.state.FundingState;
  * commissioner; the state and both outputs commit in one transaction, so a redelivered or
  * reprocessed input never makes a payment due twice.
  */
-final class FundingProcessor implements Processor<String, SpecificRecord, String, SpecificRecord> {
+public final class FundingProcessor implements Processor<String, SpecificRecord, String, SpecificRecord> {
 
-  static final String STORE = "funding-state";
+  /** The funding store, where outcome-service keeps each referral's funding and outcomes. */
+  public static final String STORE = "funding-state";
 
   private final FundingRules rules;
   private final OutcomeFeed feed;

@@ -3,6 +3,7 @@ package org.linkway.outcome.opendata;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import org.linkway.outcome.ledger.FundingProcessor;
 import org.linkway.outcome.opendata.DisclosureControl.PublishedRow;
 import org.linkway.platform.StoreQueries;
 import org.linkway.state.FundingState;
@@ -31,7 +32,7 @@ import org.springframework.web.bind.annotation.RestController;
 class OpenDataController {
 
   /** outcome-service's store of one FundingState per referral. */
-  static final String STORE = "funding-state";
+  static final String STORE = FundingProcessor.STORE;
   static final MediaType TEXT_CSV = new MediaType("text", "csv", StandardCharsets.UTF_8);
 
   record ColumnView(String name, String meaning) {}

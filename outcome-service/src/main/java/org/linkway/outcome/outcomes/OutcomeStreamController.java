@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import org.linkway.outcome.ledger.FundingProcessor;
 import org.linkway.events.OutcomeReported;
 import org.linkway.outcome.ResumableStream;
 import org.linkway.platform.StoreQueries;
@@ -47,7 +48,7 @@ class OutcomeStreamController {
       @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
     return ResumableStream.of("outcome",
         feed.events().filter(o -> o.getCommissioner().equals(code)),
-        () -> stores.<FundingState>all("funding-state", s -> code.equals(s.getCommissioner())).stream()
+        () -> stores.<FundingState>all(FundingProcessor.STORE, s -> code.equals(s.getCommissioner())).stream()
             .flatMap(s -> s.getOutcomes().stream()).toList(),
         new ResumableStream.Keys<>(o -> o.getMetadata().getEventId(), o -> o.getMetadata().getOccurredAt()),
         lastEventId, OutcomeStreamController::view);

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Pattern;
+import org.linkway.outcome.ledger.FundingProcessor;
 import org.linkway.platform.ProblemException;
 import org.linkway.platform.ProblemException.FieldProblem;
 import org.linkway.platform.StoreQueries;
@@ -27,7 +28,7 @@ import org.springframework.web.bind.annotation.RestController;
 class StatementsController {
 
   /** The funding ledger's state store (FundingProcessor.STORE). */
-  static final String STORE = "funding-state";
+  static final String STORE = FundingProcessor.STORE;
   static final MediaType TEXT_CSV = MediaType.parseMediaType("text/csv");
   private static final Pattern MONTH = Pattern.compile("\\d{4}-\\d{2}");
 

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import org.linkway.outcome.ledger.FundingProcessor;
 import org.linkway.events.TimeCreditsEarned;
 import org.linkway.platform.StoreQueries;
 import org.linkway.state.FundingState;
@@ -49,7 +50,7 @@ class TimeCreditsController {
 
   @GetMapping("/time-credits/wallets/{personId}")
   Wallet wallet(@PathVariable String personId) {
-    List<TimeCreditsEarned> mine = stores.<FundingState>all("funding-state", s -> true).stream()
+    List<TimeCreditsEarned> mine = stores.<FundingState>all(FundingProcessor.STORE, s -> true).stream()
         .flatMap(s -> s.getTimeCredits().stream()).filter(t -> t.getPersonId().equals(personId))
         .sorted(Comparator.comparing(TimeCreditsEarned::getGivenOn)).toList();
     return new Wallet(personId, sum(mine, TimeCreditsEarned::getCredits), mine.stream()
@@ -57,7 +58,7 @@ class TimeCreditsController {
   }
 
   private List<TimeCreditsEarned> earned(String commissioner) {
-    return stores.<FundingState>all("funding-state", s -> commissioner.equals(s.getCommissioner())).stream()
+    return stores.<FundingState>all(FundingProcessor.STORE, s -> commissioner.equals(s.getCommissioner())).stream()
         .flatMap(s -> s.getTimeCredits().stream()).toList();
   }
 
