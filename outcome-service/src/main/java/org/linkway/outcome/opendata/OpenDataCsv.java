@@ -1,6 +1,7 @@
 package org.linkway.outcome.opendata;
 
 import java.util.Collection;
+import org.linkway.outcome.Csv;
 import org.linkway.outcome.opendata.DisclosureControl.PublishedRow;
 
 /**
@@ -11,7 +12,7 @@ import org.linkway.outcome.opendata.DisclosureControl.PublishedRow;
  */
 public final class OpenDataCsv {
 
-  public static final String LINE_END = "\r\n";
+  public static final String LINE_END = Csv.LINE_END;
 
   private OpenDataCsv() {}
 
@@ -39,12 +40,6 @@ public final class OpenDataCsv {
 
   /** One text cell, made safe for CSV and for spreadsheets. */
   static String escape(String value) {
-    if (value == null) return "";
-    String v = value;
-    if (!v.isEmpty() && "=+-@\t\r".indexOf(v.charAt(0)) >= 0) v = "'" + v;
-    if (v.indexOf(',') >= 0 || v.indexOf('"') >= 0 || v.indexOf('\n') >= 0 || v.indexOf('\r') >= 0) {
-      return '"' + v.replace("\"", "\"\"") + '"';
-    }
-    return v;
+    return Csv.text(value);
   }
 }

@@ -1,6 +1,7 @@
 package org.linkway.outcome.statements;
 
 import java.util.List;
+import org.linkway.outcome.Csv;
 
 /**
  * Writes a statement as CSV per RFC 4180: a header row, one row per item, a TOTAL row after each
@@ -21,7 +22,6 @@ final class StatementCsv {
       List.of("providerId", "date", "referralId", "serviceId", "contractId", "milestone", "amount");
   static final String TOTAL = "TOTAL";
   static final String GRAND_TOTAL = "GRAND TOTAL";
-  private static final String CRLF = "\r\n";
 
   private StatementCsv() {}
 
@@ -44,14 +44,11 @@ final class StatementCsv {
       if (i > 0) csv.append(',');
       csv.append(field(fields.get(i)));
     }
-    csv.append(CRLF);
+    csv.append(Csv.LINE_END);
   }
 
   /** One field, quoted only when RFC 4180 requires it. */
   static String field(String value) {
-    if (value == null) return "";
-    boolean quote = value.indexOf(',') >= 0 || value.indexOf('"') >= 0 || value.indexOf('\r') >= 0
-        || value.indexOf('\n') >= 0;
-    return quote ? '"' + value.replace("\"", "\"\"") + '"' : value;
+    return Csv.field(value);
   }
 }
