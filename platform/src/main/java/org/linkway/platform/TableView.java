@@ -5,11 +5,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.kafka.listener.KafkaMessageListenerContainer;
+import org.springframework.kafka.listener.MessageListenerContainer;
 
 /**
  * The latest value per key of a compacted topic, held in memory and rebuilt from the start of the
@@ -21,16 +21,23 @@ public final class TableView<V extends SpecificRecord> implements SmartLifecycle
   /** Before Kafka Streams (phase Integer.MAX_VALUE - 1000): the tables are loaded before any referral is routed or funded. */
   static final int PHASE = Integer.MAX_VALUE - 2000;
 
-  private final Topic<V> topic;
-  private final KafkaMessageListenerContainer<String, V> container;
-  private final java.util.function.Consumer<TableView<V>> preload;
-  private final Map<String, V> values = new ConcurrentHashMap<>();
-  private final List<Consumer<V>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+  /** How a view reads its topic: to the end once, then on from there. */
+  interface Source<V extends SpecificRecord> {
+    /** Reads every partition from the start to its end offset now; returns the positions reached. */
+    Map<TopicPartition, Long> readToEnd(TableView<V> view);
 
-  TableView(Topic<V> topic, KafkaMessageListenerContainer<String, V> container, java.util.function.Consumer<TableView<V>> preload) {
+    /** A container that goes on from those positions. */
+    MessageListenerContainer follow(TableView<V> view, Map<TopicPartition, Long> from);
+  }
+
+  private final Topic<V> topic;
+  private final Source<V> source;
+  private final Map<String, V> values = new ConcurrentHashMap<>();
+  private volatile MessageListenerContainer container;
+
+  TableView(Topic<V> topic, Source<V> source) {
     this.topic = topic;
-    this.container = container;
-    this.preload = preload;
+    this.source = source;
   }
 
   void apply(ConsumerRecord<String, V> record) {
@@ -38,7 +45,6 @@ public final class TableView<V extends SpecificRecord> implements SmartLifecycle
       values.remove(record.key());
     } else {
       values.put(record.key(), record.value());
-      listeners.forEach(listener -> listener.accept(record.value()));
     }
   }
 
@@ -54,15 +60,10 @@ public final class TableView<V extends SpecificRecord> implements SmartLifecycle
     return topic;
   }
 
-  /** Called for each new or updated value as it is read. */
-  public void onUpdate(Consumer<V> listener) {
-    listeners.add(listener);
-  }
-
   /** Reads the topic to its end first, so that nothing is decided on a half-loaded table; then follows it. */
   @Override
   public void start() {
-    preload.accept(this);
+    container = source.follow(this, source.readToEnd(this));
     container.start();
   }
 
@@ -73,11 +74,11 @@ public final class TableView<V extends SpecificRecord> implements SmartLifecycle
 
   @Override
   public void stop() {
-    container.stop();
+    if (container != null) container.stop();
   }
 
   @Override
   public boolean isRunning() {
-    return container.isRunning();
+    return container != null && container.isRunning();
   }
 }

@@ -16,6 +16,8 @@ import org.springframework.kafka.listener.KafkaMessageListenerContainer;
 import org.springframework.kafka.listener.MessageListener;
 import org.springframework.kafka.support.TopicPartitionOffset;
 import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
+import org.springframework.kafka.listener.MessageListenerContainer;
+import org.springframework.kafka.support.serializer.SerializationUtils;
 import org.springframework.util.backoff.FixedBackOff;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,6 +28,8 @@ import org.apache.kafka.common.TopicPartition;
 
 /** Makes {@link TableView}s; unreadable records go to the topic's -dlt twin and reading goes on. */
 public final class TableViews {
+
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(TableViews.class);
 
   private final KafkaProperties kafka;
   private final AvroSerdes serdes;
@@ -46,42 +50,58 @@ public final class TableViews {
     config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
     config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ErrorHandlingDeserializer.class);
     config.put(ErrorHandlingDeserializer.VALUE_DESERIALIZER_CLASS, serdes.deserializerClass());
+    DefaultKafkaConsumerFactory<String, V> consumers = new DefaultKafkaConsumerFactory<>(config);
+    List<TopicPartition> partitions = IntStream.range(0, topic.partitions())
+        .mapToObj(p -> new TopicPartition(topic.name(), p)).toList();
 
-    TopicPartitionOffset[] partitions = IntStream.range(0, topic.partitions())
-        .mapToObj(p -> new TopicPartitionOffset(topic.name(), p, TopicPartitionOffset.SeekPosition.BEGINNING))
-        .toArray(TopicPartitionOffset[]::new);
-    ContainerProperties properties = new ContainerProperties(partitions);
-    KafkaMessageListenerContainer<String, V> container =
-        new KafkaMessageListenerContainer<>(new DefaultKafkaConsumerFactory<>(config), properties);
-    // a record that cannot be read is not retried: it goes to the dead-letter topic at once
-    container.setCommonErrorHandler(new DefaultErrorHandler(deadLetters, new FixedBackOff(0L, 0L)));
-    DefaultKafkaConsumerFactory<String, V> preloadFactory = new DefaultKafkaConsumerFactory<>(config);
-    TableView<V> view = new TableView<>(topic, container, v -> preload(v, preloadFactory, partitions));
-    container.setupMessageListener((MessageListener<String, V>) view::apply);
-    return view;
+    return new TableView<>(topic, new TableView.Source<>() {
+      @Override
+      public Map<TopicPartition, Long> readToEnd(TableView<V> view) {
+        return TableViews.readToEnd(view, consumers, partitions);
+      }
+
+      @Override
+      public MessageListenerContainer follow(TableView<V> view, Map<TopicPartition, Long> from) {
+        ContainerProperties properties = new ContainerProperties(from.entrySet().stream()
+            .map(e -> new TopicPartitionOffset(e.getKey().topic(), e.getKey().partition(), e.getValue()))
+            .toArray(TopicPartitionOffset[]::new));
+        KafkaMessageListenerContainer<String, V> container = new KafkaMessageListenerContainer<>(consumers, properties);
+        // a record that cannot be read is not retried: it goes to the dead-letter topic at once
+        container.setCommonErrorHandler(new DefaultErrorHandler(deadLetters, new FixedBackOff(0L, 0L)));
+        container.setupMessageListener((MessageListener<String, V>) view::apply);
+        return container;
+      }
+    });
   }
 
   /**
-   * Reads every partition from the start to the end offsets seen now, before the view is used.
-   * Records that cannot be read are skipped here; the listener container dead-letters them.
+   * Reads every partition from the start to the end offsets seen now. A record that cannot be read
+   * is skipped here: it was dead-lettered when it was first read live, and reading it again at every
+   * start must not dead-letter it again.
    */
-  private static <V extends SpecificRecord> void preload(
-      TableView<V> view, DefaultKafkaConsumerFactory<String, V> factory, TopicPartitionOffset[] partitions) {
-    List<TopicPartition> assigned = java.util.Arrays.stream(partitions)
-        .map(p -> new TopicPartition(p.getTopic(), p.getPartition())).toList();
+  private static <V extends SpecificRecord> Map<TopicPartition, Long> readToEnd(
+      TableView<V> view, DefaultKafkaConsumerFactory<String, V> consumers, List<TopicPartition> partitions) {
     Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-    try (Consumer<String, V> consumer = factory.createConsumer()) {
-      consumer.assign(assigned);
-      consumer.seekToBeginning(assigned);
-      Map<TopicPartition, Long> end = consumer.endOffsets(assigned);
-      while (assigned.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+    try (Consumer<String, V> consumer = consumers.createConsumer()) {
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+      while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
         if (Instant.now().isAfter(deadline)) {
           throw new IllegalStateException("could not read " + view.topic().name() + " to its end within 60 s");
         }
         for (ConsumerRecord<String, V> record : consumer.poll(Duration.ofMillis(200))) {
-          if (record.value() != null) view.apply(record);
+          if (record.headers().lastHeader(SerializationUtils.VALUE_DESERIALIZER_EXCEPTION_HEADER) != null) {
+            log.warn("skipping unreadable record {}-{}@{} while loading the table", record.topic(), record.partition(),
+                record.offset());
+          } else {
+            view.apply(record);
+          }
         }
       }
+      Map<TopicPartition, Long> reached = new HashMap<>();
+      partitions.forEach(tp -> reached.put(tp, consumer.position(tp)));
+      return reached;
     }
   }
 }
