@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
 import org.linkway.events.ContractAgreed;
 import org.linkway.events.Instrument;
 import org.linkway.outcome.OutcomeServiceApplication;
+import org.linkway.platform.Codes;
 import org.linkway.platform.EventPublisher;
 import org.linkway.platform.Events;
 import org.linkway.platform.ProblemException;
@@ -76,8 +77,7 @@ class ContractController {
     }
     Instrument instrument = null;
     if (body.outcomePayment() != null) {
-      instrument = body.outcomeInstrument() == null ? null : java.util.Arrays.stream(Instrument.values())
-          .filter(i -> i != Instrument.UNKNOWN && i.name().equals(body.outcomeInstrument())).findFirst().orElse(null);
+      instrument = Codes.named(Instrument.class, body.outcomeInstrument());
       if (instrument == null) {
         problems.add(new FieldProblem("outcomeInstrument", "is required with an outcomePayment: SWEMWBS, WEMWBS, ONS4 or UCLA3"));
       }

@@ -1,11 +1,11 @@
 package org.linkway.provider.directory;
 
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.linkway.events.NeedCode;
+import org.linkway.platform.Codes;
 import org.linkway.events.ServiceStatus;
 
 /** The codes a directory listing is made of, and how each is checked; shared by the JSON API and the HSDS import. */
@@ -35,14 +35,12 @@ final class DirectoryCodes {
   private DirectoryCodes() {}
 
   static boolean isNeed(String value) {
-    return value != null && !value.equals(NeedCode.UNKNOWN.name())
-        && Arrays.stream(NeedCode.values()).anyMatch(n -> n.name().equals(value));
+    return Codes.named(NeedCode.class, value) != null;
   }
 
   /** ACTIVE, INACTIVE, DEFUNCT or TEMPORARILY_CLOSED exactly; null for anything else. */
   static ServiceStatus status(String value) {
-    return Arrays.stream(ServiceStatus.values())
-        .filter(s -> s != ServiceStatus.UNKNOWN && s.name().equals(value)).findFirst().orElse(null);
+    return Codes.named(ServiceStatus.class, value);
   }
 
   /**

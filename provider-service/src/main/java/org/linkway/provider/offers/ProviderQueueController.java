@@ -20,6 +20,7 @@ import org.linkway.events.DeclineReason;
 import org.linkway.events.Patient;
 import org.linkway.events.ReferralOffered;
 import org.linkway.platform.Decisions;
+import org.linkway.platform.Codes;
 import org.linkway.platform.EventPublisher;
 import org.linkway.platform.EventStreams;
 import org.linkway.platform.Events;
@@ -138,8 +139,7 @@ class ProviderQueueController {
   @PostMapping("/providers/{providerId}/referrals/{referralId}/complete")
   Mono<OfferView> complete(@PathVariable String providerId, @PathVariable String referralId, @RequestBody CompleteRequest body) {
     List<FieldProblem> problems = new ArrayList<>();
-    Completion completion = body == null || body.completion() == null ? null : Arrays.stream(Completion.values())
-        .filter(c -> c != Completion.UNKNOWN && c.name().equals(body.completion())).findFirst().orElse(null);
+    Completion completion = body == null ? null : Codes.named(Completion.class, body.completion());
     if (completion == null) problems.add(new FieldProblem("completion", "is required: COMPLETED or DROPPED_OUT"));
     List<Measures.Answers> measures = body == null || body.measures() == null ? List.of() : body.measures();
     problems.addAll(Measures.validate(measures));
@@ -196,8 +196,7 @@ class ProviderQueueController {
   }
 
   private static OfferStatus parseStatus(String status) {
-    return Arrays.stream(OfferStatus.values()).filter(s -> s != OfferStatus.UNKNOWN && s.name().equals(status)).findFirst()
-        .orElseThrow(() -> new ProblemException.Invalid(List.of(new FieldProblem("status",
+    return java.util.Optional.ofNullable(Codes.named(OfferStatus.class, status)).orElseThrow(() -> new ProblemException.Invalid(List.of(new FieldProblem("status",
             "must be one of OFFERED, ACCEPTED, DECLINED, COMPLETED, CANCELLED"))));
   }
 
