@@ -167,7 +167,9 @@ class JourneyInDepthIT {
   }
 
   private Map<String, Object> awaitOffered(String referralId, int attempt) {
-    return await().atMost(Duration.ofSeconds(30)).until(() -> referral(referralId),
+    // right after the POST the referral may not be recorded yet (404): keep asking
+    return await().atMost(Duration.ofSeconds(30)).ignoreExceptionsInstanceOf(AssertionError.class)
+        .until(() -> referral(referralId),
         r -> "OFFERED".equals(r.get("status")) && ((Number) r.get("attempts")).intValue() == attempt);
   }
 

@@ -18,6 +18,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.linkway.outcome.OutcomeServiceApplication;
+import org.linkway.platform.AvroSerdes;
+import org.linkway.platform.LinkwayKafkaProperties;
 import org.linkway.platform.Topic;
 import org.linkway.provider.ProviderServiceApplication;
 import org.linkway.referral.ReferralServiceApplication;
@@ -39,6 +41,8 @@ final class RunningPlatform {
 
   private final String bootstrapServers;
   private final String registryUrl;
+  /** The services' own Avro serdes, to read and write events as they do. */
+  private final AvroSerdes serdes;
   private ConfigurableApplicationContext referralService;
   private ConfigurableApplicationContext providerService;
   private ConfigurableApplicationContext outcomeService;
@@ -46,6 +50,7 @@ final class RunningPlatform {
   RunningPlatform(String bootstrapServers, String registryUrl) {
     this.bootstrapServers = bootstrapServers;
     this.registryUrl = registryUrl;
+    this.serdes = new AvroSerdes(new LinkwayKafkaProperties(registryUrl, null, null, null, 0, null));
   }
 
   RunningPlatform start() {
@@ -129,8 +134,6 @@ final class RunningPlatform {
 
   /** Every readable event now on a topic, read with the same Avro deserializer as the services. */
   <V extends org.apache.avro.specific.SpecificRecord> List<V> events(Topic<V> topic) {
-    org.linkway.platform.AvroSerdes serdes = new org.linkway.platform.AvroSerdes(
-        new org.linkway.platform.LinkwayKafkaProperties(registryUrl, null, null, null, 0, null));
     try (var serde = serdes.forTopic(topic)) {
       List<V> events = new ArrayList<>();
       for (ConsumerRecord<byte[], byte[]> record : records(topic)) {
@@ -148,8 +151,6 @@ final class RunningPlatform {
 
   /** Writes an Avro event to a topic the way a GP system's producer would, through the registry. */
   <V extends org.apache.avro.specific.SpecificRecord> void send(Topic<V> topic, String key, V value) {
-    org.linkway.platform.AvroSerdes serdes = new org.linkway.platform.AvroSerdes(
-        new org.linkway.platform.LinkwayKafkaProperties(registryUrl, null, null, null, 0, null));
     Properties config = new Properties();
     config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     try (var serde = serdes.forTopic(topic);
