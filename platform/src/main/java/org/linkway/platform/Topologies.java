@@ -36,6 +36,22 @@ public final class Topologies {
     return Produced.with(Serdes.String(), serdes.forTopic(topic));
   }
 
+  /**
+   * Writes a processor's outputs of several types, each to the topic that carries its type (the
+   * topics' value types must differ).
+   */
+  public static void toTopicsByType(KStream<String, SpecificRecord> outputs, AvroSerdes serdes, Topic<?>... topics) {
+    for (Topic<?> topic : topics) {
+      toTopicOf(outputs, serdes, topic);
+    }
+  }
+
+  private static <V extends SpecificRecord> void toTopicOf(KStream<String, SpecificRecord> outputs, AvroSerdes serdes, Topic<V> topic) {
+    outputs.filter((key, value) -> topic.valueType().isInstance(value))
+        .mapValues(value -> topic.valueType().cast(value))
+        .to(topic.name(), producedTo(serdes, topic));
+  }
+
   private static <V extends SpecificRecord> KStream<String, SpecificRecord> source(
       StreamsBuilder builder, AvroSerdes serdes, Topic<V> topic) {
     return builder.stream(topic.name(), Consumed.with(Serdes.String(), serdes.forTopic(topic)))

@@ -2,11 +2,8 @@ package org.linkway.outcome.ledger;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.KStream;
 import org.linkway.events.ContractAgreed;
-import org.linkway.events.LedgerEvent;
-import org.linkway.events.OutcomeReported;
 import org.linkway.outcome.outcomes.OutcomeFeed;
 import org.linkway.platform.AvroSerdes;
 import org.linkway.platform.TableView;
@@ -33,14 +30,8 @@ class FundingTopology {
     Topologies.addStore(builder, serdes, FundingProcessor.STORE, FundingState.class);
     KStream<String, SpecificRecord> inputs = Topologies.merged(builder, serdes, Topics.REFERRALS, Topics.PROVIDER_EVENTS);
     FundingRules rules = new FundingRules(contracts::values);
-    inputs.process(() -> new FundingProcessor(rules, feed, ledgerFeed), FundingProcessor.STORE)
-        .split()
-        .branch((key, value) -> value instanceof LedgerEvent, Branched.withConsumer(ledger -> ledger
-            .mapValues(value -> (LedgerEvent) value)
-            .to(Topics.FUNDING_LEDGER.name(), Topologies.producedTo(serdes, Topics.FUNDING_LEDGER))))
-        .branch((key, value) -> value instanceof OutcomeReported, Branched.withConsumer(outcomes -> outcomes
-            .mapValues(value -> (OutcomeReported) value)
-            .to(Topics.COMMISSIONER_OUTCOMES.name(), Topologies.producedTo(serdes, Topics.COMMISSIONER_OUTCOMES))));
+    Topologies.toTopicsByType(inputs.process(() -> new FundingProcessor(rules, feed, ledgerFeed), FundingProcessor.STORE),
+        serdes, Topics.FUNDING_LEDGER, Topics.COMMISSIONER_OUTCOMES);
     return inputs;
   }
 }

@@ -1,14 +1,10 @@
 package org.linkway.referral.intake;
 
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.state.Stores;
-import org.linkway.events.ReferralEvent;
-import org.linkway.events.ReferralRejected;
 import org.linkway.events.ReferralRequested;
 import org.linkway.platform.AvroSerdes;
 import org.linkway.platform.Topologies;
@@ -26,14 +22,8 @@ class KafkaIntakeTopology {
         Stores.persistentKeyValueStore(KafkaIntakeProcessor.STORE), Serdes.String(), Serdes.Long()));
     KStream<String, ReferralRequested> requests = builder.stream(Topics.REFERRAL_REQUESTS.name(),
         Consumed.with(Serdes.String(), serdes.forTopic(Topics.REFERRAL_REQUESTS)));
-    requests.process(() -> new KafkaIntakeProcessor(intake), KafkaIntakeProcessor.STORE)
-        .split()
-        .branch((key, value) -> value instanceof ReferralEvent, Branched.withConsumer(submitted -> submitted
-            .mapValues(value -> (ReferralEvent) value)
-            .to(Topics.REFERRALS.name(), Topologies.producedTo(serdes, Topics.REFERRALS))))
-        .branch((key, value) -> value instanceof ReferralRejected, Branched.withConsumer(rejected -> rejected
-            .mapValues(value -> (ReferralRejected) value)
-            .to(Topics.REFERRAL_REJECTIONS.name(), Topologies.producedTo(serdes, Topics.REFERRAL_REJECTIONS))));
+    Topologies.toTopicsByType(requests.process(() -> new KafkaIntakeProcessor(intake), KafkaIntakeProcessor.STORE),
+        serdes, Topics.REFERRALS, Topics.REFERRAL_REJECTIONS);
     return requests;
   }
 }
