@@ -3,6 +3,10 @@ package org.linkway.platform;
 import java.util.List;
 import org.linkway.commands.ProviderCommand;
 import org.linkway.commands.ReferralCommand;
+import org.linkway.events.BudgetAgreed;
+import org.linkway.events.BudgetDecision;
+import org.linkway.events.BudgetRequest;
+import org.linkway.events.BudgetUse;
 import org.linkway.events.ContractAgreed;
 import org.linkway.events.LedgerEvent;
 import org.linkway.events.OutcomeReported;
@@ -45,10 +49,23 @@ public final class Topics {
       new Topic<>("funding-ledger", LedgerEvent.class, REFERRAL_PARTITIONS, OUTCOME_SERVICE, false);
   public static final Topic<OutcomeReported> COMMISSIONER_OUTCOMES =
       new Topic<>("commissioner-outcomes", OutcomeReported.class, TABLE_PARTITIONS, OUTCOME_SERVICE, false);
+  /** Each commissioner's budget per financial year, keyed "{commissioner}|{financial year}". */
+  public static final Topic<BudgetAgreed> COMMISSIONER_BUDGETS =
+      new Topic<>("commissioner-budgets", BudgetAgreed.class, TABLE_PARTITIONS, OUTCOME_SERVICE, true);
+  /** How much of each budget is used, keyed like commissioner-budgets; routing reads it. */
+  public static final Topic<BudgetUse> BUDGET_USE =
+      new Topic<>("budget-use", BudgetUse.class, TABLE_PARTITIONS, OUTCOME_SERVICE, true);
+  /** Requests to reserve funding for an acceptance, keyed by commissioner so that one task sees all of them. */
+  public static final Topic<BudgetRequest> BUDGET_REQUESTS =
+      new Topic<>("budget-requests", BudgetRequest.class, REFERRAL_PARTITIONS, PROVIDER_SERVICE, false);
+  /** The budget's answer to each request, keyed by referralId, back to the offer it is for. */
+  public static final Topic<BudgetDecision> BUDGET_DECISIONS =
+      new Topic<>("budget-decisions", BudgetDecision.class, REFERRAL_PARTITIONS, OUTCOME_SERVICE, false);
 
   private static final List<Topic<?>> ALL = List.of(
       REFERRAL_REQUESTS, REFERRAL_REJECTIONS, REFERRAL_COMMANDS, REFERRALS, PROVIDER_DIRECTORY,
-      PROVIDER_COMMANDS, PROVIDER_EVENTS, FUNDING_CONTRACTS, FUNDING_LEDGER, COMMISSIONER_OUTCOMES);
+      PROVIDER_COMMANDS, PROVIDER_EVENTS, FUNDING_CONTRACTS, FUNDING_LEDGER, COMMISSIONER_OUTCOMES,
+      COMMISSIONER_BUDGETS, BUDGET_USE, BUDGET_REQUESTS, BUDGET_DECISIONS);
 
   private Topics() {}
 

@@ -129,7 +129,7 @@ class ContractController {
         c.getCompletionMinSessions(), c.getGrant(), c.getOutcomePayment(),
         c.getOutcomeInstrument() == null ? null : c.getOutcomeInstrument().name(), c.getOutcomeScore(),
         c.getOutcomeThreshold(), c.getPerReferralCap(),
-        c.getGrant() ? BigDecimal.ZERO.setScale(2) : org.linkway.outcome.ledger.FundingRules.mostEarned(c));
+        org.linkway.platform.Funding.mostEarned(c));
   }
 
   private static LocalDate date(String value, String field, List<FieldProblem> problems) {

@@ -2,10 +2,8 @@ package org.linkway.outcome.ledger;
 
 import java.math.BigDecimal;
 import java.time.LocalDate;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -14,6 +12,7 @@ import org.linkway.events.ContractAgreed;
 import org.linkway.events.EventMetadata;
 import org.linkway.events.FundingCommitted;
 import org.linkway.events.FundingReleased;
+import org.linkway.events.FundingReservation;
 import org.linkway.events.LedgerEvent;
 import org.linkway.events.Milestone;
 import org.linkway.events.OutcomeReported;
@@ -30,6 +29,7 @@ import org.linkway.events.ReferralSubmitted;
 import org.linkway.events.ReferralUnplaced;
 import org.linkway.outcome.OutcomeServiceApplication;
 import org.linkway.platform.Events;
+import org.linkway.platform.Funding;
 import org.linkway.platform.SocialPrescribing;
 import org.linkway.state.FundingState;
 import org.linkway.state.ReferralStatus;
@@ -46,7 +46,6 @@ import org.linkway.state.ReferralStatus;
 public final class FundingRules {
 
   private static final String SELF = OutcomeServiceApplication.NAME;
-  private static final ZoneId UK = ZoneId.of("Europe/London");
 
   /** The new state and what to write: ledger events and outcome reports. */
   public record Step(FundingState state, List<SpecificRecord> outputs) {}
@@ -91,13 +90,17 @@ public final class FundingRules {
       advance(state, ReferralStatus.UNPLACED);
     } else if (payload instanceof ReferralAccepted accepted) {
       state.setCommissioner(accepted.getCommissioner());
-      // an acceptance read after the referral ended (cancelled meanwhile) reserves nothing
       if (!ended(state.getStatus())) {
         state.setProviderId(accepted.getProviderId());
         state.setServiceId(accepted.getServiceId());
         state.setAcceptedAt(meta.getOccurredAt());
         advance(state, ReferralStatus.ACCEPTED);
         accepted(state, accepted, meta, outputs);
+      } else if (accepted.getFunding() != null && accepted.getFunding().getAmount().signum() > 0) {
+        // the acceptance is read after the referral ended (cancelled meanwhile): what the budget
+        // reserved for it is committed and released at once, so that the ledger accounts for it
+        accepted(state, accepted, meta, outputs);
+        release(state, meta, "the referral had ended when its acceptance was read", outputs);
       }
     } else if (payload instanceof ReferralCompleted completed) {
       if (state.getStatus() == ReferralStatus.COMPLETED) {
@@ -132,15 +135,22 @@ public final class FundingRules {
 
   private void accepted(FundingState.Builder state, ReferralAccepted accepted, EventMetadata meta, List<SpecificRecord> outputs) {
     if (sum(state.getLedger(), FundingCommitted.class).signum() > 0 || state.getContract() != null) return;
-    Optional<ContractAgreed> contract = contractFor(accepted.getCommissioner(), accepted.getProviderId(),
-        accepted.getServiceId(), LocalDate.ofInstant(meta.getOccurredAt(), UK));
+    FundingReservation reservation = accepted.getFunding();
+    Optional<ContractAgreed> contract = reservation == null
+        ? Funding.contractFor(contracts.get(), accepted.getCommissioner(), accepted.getProviderId(),
+            accepted.getServiceId(), LocalDate.ofInstant(meta.getOccurredAt(), Funding.UK))
+        : contracts.get().stream().filter(c -> c.getContractId().equals(reservation.getContractId())).findFirst();
     if (contract.isEmpty()) return;
     ContractAgreed c = contract.get();
     state.setContract(c);
-    // a grant pays nothing per referral: the referral is recorded against it with nothing reserved
-    BigDecimal most = c.getGrant() ? BigDecimal.ZERO.setScale(2) : mostEarned(c);
+    // what the budget reserved at acceptance; a grant pays nothing per referral, so the referral is
+    // recorded against it with nothing reserved
+    BigDecimal most = reservation == null ? Funding.mostEarned(c) : reservation.getAmount();
+    // only what a budget reserved counts against the budget: an acceptance without a reservation
+    // (written before budgets) leaves its entries without a year, so the budget's use ignores them
+    String year = reservation == null ? null : reservation.getFinancialYear();
     ledger(state, meta, "committed", new FundingCommitted(c.getCommissioner(), c.getContractId(),
-        accepted.getProviderId(), accepted.getServiceId(), most, c.getCurrency()), outputs);
+        accepted.getProviderId(), accepted.getServiceId(), most, c.getCurrency(), year), outputs);
     if (c.getEngagementFee() != null && c.getEngagementFee().signum() > 0) {
       due(state, meta, Milestone.ENGAGEMENT, c.getEngagementFee(), accepted.getServiceId(), outputs);
     }
@@ -158,12 +168,6 @@ public final class FundingRules {
     }
     release(state, meta, "referral ended: " + completed.getCompletion(), outputs);
     report(state, completed, meta, outputs);
-  }
-
-  /** The most a referral can earn under a contract: every fee, up to the cap per referral. */
-  public static BigDecimal mostEarned(ContractAgreed c) {
-    BigDecimal all = orZero(c.getEngagementFee()).add(orZero(c.getCompletionFee())).add(orZero(c.getOutcomePayment()));
-    return c.getPerReferralCap() == null ? all : all.min(c.getPerReferralCap());
   }
 
   /** The contract's measure improved by at least its threshold (the change already signed so that up is better). */
@@ -204,7 +208,7 @@ public final class FundingRules {
     if (pay.signum() <= 0) return;
     ContractAgreed c = state.getContract();
     ledger(state, meta, "due-" + milestone, new PaymentDue(c.getCommissioner(), c.getContractId(), c.getProviderId(),
-        serviceId, milestone, pay, c.getCurrency()), outputs);
+        serviceId, milestone, pay, c.getCurrency(), committedIn(state).getFinancialYear()), outputs);
   }
 
   private void release(FundingState.Builder state, EventMetadata meta, String reason, List<SpecificRecord> outputs) {
@@ -212,10 +216,14 @@ public final class FundingRules {
     if (c == null) return;
     BigDecimal remainder = sum(state.getLedger(), FundingCommitted.class).subtract(sum(state.getLedger(), PaymentDue.class)).subtract(sum(state.getLedger(), FundingReleased.class));
     if (remainder.signum() <= 0) return;
-    FundingCommitted commit = (FundingCommitted) state.getLedger().stream()
-        .filter(e -> e.getPayload() instanceof FundingCommitted).findFirst().orElseThrow().getPayload();
+    FundingCommitted commit = committedIn(state);
     ledger(state, meta, "released", new FundingReleased(c.getCommissioner(), c.getContractId(), c.getProviderId(),
-        commit.getServiceId(), remainder, c.getCurrency(), reason), outputs);
+        commit.getServiceId(), remainder, c.getCurrency(), commit.getFinancialYear(), reason), outputs);
+  }
+
+  private static FundingCommitted committedIn(FundingState.Builder state) {
+    return (FundingCommitted) state.getLedger().stream()
+        .filter(e -> e.getPayload() instanceof FundingCommitted).findFirst().orElseThrow().getPayload();
   }
 
   private static void ledger(FundingState.Builder state, EventMetadata cause, String what, Object payload, List<SpecificRecord> outputs) {
@@ -244,14 +252,6 @@ public final class FundingRules {
     };
   }
 
-  private Optional<ContractAgreed> contractFor(String commissioner, String providerId, String serviceId, LocalDate on) {
-    return contracts.get().stream()
-        .filter(c -> c.getCommissioner().equals(commissioner) && c.getProviderId().equals(providerId))
-        .filter(c -> c.getServiceIds().isEmpty() || c.getServiceIds().contains(serviceId))
-        .filter(c -> !on.isBefore(c.getValidFrom()) && !on.isAfter(c.getValidTo()))
-        .min(Comparator.comparing(ContractAgreed::getContractId));
-  }
-
   public static BigDecimal committed(FundingState s) {
     return sum(s.getLedger(), FundingCommitted.class);
   }
@@ -277,8 +277,5 @@ public final class FundingRules {
         .map(FundingRules::amount).reduce(BigDecimal.ZERO.setScale(2), BigDecimal::add);
   }
 
-  private static BigDecimal orZero(BigDecimal value) {
-    return value == null ? BigDecimal.ZERO.setScale(2) : value;
-  }
 
 }

@@ -8,12 +8,14 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.linkway.events.FundingCommitted;
 import org.linkway.events.FundingReleased;
 import org.linkway.events.LedgerEvent;
 import org.linkway.events.Milestone;
 import org.linkway.events.PaymentDue;
+import org.linkway.platform.Funding;
 import org.linkway.state.FundingState;
 import org.linkway.state.ReferralStatus;
 
@@ -27,7 +29,7 @@ import org.linkway.state.ReferralStatus;
  * @param clean every checked invariant holds
  * @param totals the commissioner's ledger summed over every referral checked
  * @param invariants the invariants checked, in a fixed order
- * @param notChecked the invariants that could not be checked, and why
+ * @param notChecked the invariants that could not be checked (a financial year without a budget), and why
  */
 public record Reconciliation(String commissioner, String currency, boolean clean, Totals totals,
     List<Invariant> invariants, List<NotChecked> notChecked) {
@@ -60,6 +62,14 @@ public record Reconciliation(String commissioner, String currency, boolean clean
    * so the caller may pass a superset.
    */
   public static Reconciliation of(String commissioner, Collection<FundingState> states) {
+    return of(commissioner, states, Map.of());
+  }
+
+  /**
+   * Checks the ledgers of the commissioner's referrals, and the money held in each financial year
+   * against that year's budget ({@code budgets}: amount by financial year, e.g. "2026-27").
+   */
+  public static Reconciliation of(String commissioner, Collection<FundingState> states, Map<String, BigDecimal> budgets) {
     List<FundingState> mine = states.stream()
         .filter(s -> commissioner.equals(s.getCommissioner()))
         .sorted(Comparator.comparing(s -> s.getReferralId().toString()))
@@ -72,6 +82,7 @@ public record Reconciliation(String commissioner, String currency, boolean clean
     BigDecimal committed = Money.ZERO;
     BigDecimal due = Money.ZERO;
     BigDecimal released = Money.ZERO;
+    Map<String, BigDecimal> heldByYear = new TreeMap<>();
 
     for (FundingState s : mine) {
       String id = s.getReferralId().toString();
@@ -98,11 +109,28 @@ public record Reconciliation(String commissioner, String currency, boolean clean
       if (!repeated.isEmpty()) {
         dueTwice.add(new Breach(id, repeated));
       }
+      for (LedgerEvent e : ledger) {
+        String year = financialYear(e);
+        if (e.getPayload() instanceof FundingCommitted fc) heldByYear.merge(year, fc.getAmount(), BigDecimal::add);
+        if (e.getPayload() instanceof FundingReleased fr) heldByYear.merge(year, fr.getAmount().negate(), BigDecimal::add);
+      }
       if (CLOSED.contains(s.getStatus()) && c.compareTo(d.add(r)) != 0) {
         unsettled.add(new Breach(id, s.getStatus() + ": committed " + c + " but due " + d + " + released " + r
             + " = " + d.add(r)));
       }
     }
+
+    List<Breach> overBudget = new ArrayList<>();
+    List<NotChecked> notChecked = new ArrayList<>();
+    String budgetRule = "per financial year: FundingCommitted sum - FundingReleased sum <= the commissioner's budget for the year";
+    heldByYear.forEach((year, held) -> {
+      BigDecimal budget = budgets.get(year);
+      if (budget == null) {
+        notChecked.add(new NotChecked(WITHIN_BUDGET + " " + year, budgetRule, "not checked: no budget set for " + year));
+      } else if (held.compareTo(budget) > 0) {
+        overBudget.add(new Breach(null, year + ": committed - released = " + Money.pence(held) + " exceeds the budget " + budget));
+      }
+    });
 
     List<Invariant> invariants = List.of(
         invariant(DUE_WITHIN_COMMITTED, "per referral: PaymentDue sum <= FundingCommitted sum", overDue),
@@ -112,14 +140,20 @@ public record Reconciliation(String commissioner, String currency, boolean clean
             "per referral: each milestone (ENGAGEMENT, COMPLETION, OUTCOME) is due at most once", dueTwice),
         invariant(CLOSED_REFERRALS_SETTLED,
             "per referral that has ended (COMPLETED, CANCELLED, DECLINED, UNPLACED): FundingCommitted sum"
-                + " = PaymentDue sum + FundingReleased sum", unsettled));
-    List<NotChecked> notChecked = List.of(new NotChecked(WITHIN_BUDGET,
-        "over all referrals: FundingCommitted sum - FundingReleased sum <= the commissioner's budget",
-        "not checked: no budget set"));
+                + " = PaymentDue sum + FundingReleased sum", unsettled),
+        invariant(WITHIN_BUDGET, budgetRule, overBudget));
     Totals totals = new Totals(mine.size(), Money.pence(committed), Money.pence(due), Money.pence(released),
         Money.pence(committed.subtract(due).subtract(released)));
     boolean clean = invariants.stream().allMatch(Invariant::holds);
     return new Reconciliation(commissioner, Money.CURRENCY, clean, totals, invariants, notChecked);
+  }
+
+  /** The financial year a ledger entry counts against: as recorded, or the year it was written in. */
+  private static String financialYear(LedgerEvent e) {
+    Object p = e.getPayload();
+    String year = p instanceof FundingCommitted c ? c.getFinancialYear()
+        : p instanceof FundingReleased r ? r.getFinancialYear() : p instanceof PaymentDue d ? d.getFinancialYear() : null;
+    return year != null ? year : Funding.financialYear(e.getMetadata().getOccurredAt());
   }
 
   /** The invariant of that name. */
@@ -129,7 +163,7 @@ public record Reconciliation(String commissioner, String currency, boolean clean
   }
 
   private static Invariant invariant(String name, String rule, List<Breach> breaches) {
-    return new Invariant(name, rule, breaches.isEmpty(), breaches.stream().map(Breach::referralId).toList(),
-        List.copyOf(breaches));
+    return new Invariant(name, rule, breaches.isEmpty(),
+        breaches.stream().map(Breach::referralId).filter(java.util.Objects::nonNull).toList(), List.copyOf(breaches));
   }
 }

@@ -6,7 +6,12 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.math.BigDecimal;
+import org.linkway.events.BudgetAgreed;
+import org.linkway.platform.TableView;
 import org.linkway.outcome.ledger.FundingProcessor;
 import org.linkway.platform.ProblemException;
 import org.linkway.platform.ProblemException.FieldProblem;
@@ -33,14 +38,18 @@ class StatementsController {
   private static final Pattern MONTH = Pattern.compile("\\d{4}-\\d{2}");
 
   private final StoreQueries stores;
+  private final TableView<BudgetAgreed> budgets;
 
-  StatementsController(StoreQueries stores) {
+  StatementsController(StoreQueries stores, TableView<BudgetAgreed> budgets) {
     this.stores = stores;
+    this.budgets = budgets;
   }
 
   @GetMapping("/commissioners/{code}/ledger/reconciliation")
   Reconciliation reconciliation(@PathVariable String code) {
-    return Reconciliation.of(code, states(code));
+    Map<String, BigDecimal> budgetByYear = budgets.values().stream().filter(b -> b.getCommissioner().equals(code))
+        .collect(Collectors.toMap(BudgetAgreed::getFinancialYear, BudgetAgreed::getAmount));
+    return Reconciliation.of(code, states(code), budgetByYear);
   }
 
   /** JSON unless the client prefers CSV (Accept: text/csv). */

@@ -98,15 +98,15 @@ final class FundingStates {
   }
 
   FundingStates committed(String amount) {
-    return ledger(new FundingCommitted(COMMISSIONER, contractId, provider(), service(), new BigDecimal(amount), "GBP"));
+    return ledger(new FundingCommitted(COMMISSIONER, contractId, provider(), service(), new BigDecimal(amount), "GBP", null));
   }
 
   FundingStates due(Milestone milestone, String amount) {
-    return ledger(new PaymentDue(COMMISSIONER, contractId, provider(), service(), milestone, new BigDecimal(amount), "GBP"));
+    return ledger(new PaymentDue(COMMISSIONER, contractId, provider(), service(), milestone, new BigDecimal(amount), "GBP", null));
   }
 
   FundingStates released(String amount) {
-    return ledger(new FundingReleased(COMMISSIONER, contractId, provider(), service(), new BigDecimal(amount), "GBP",
+    return ledger(new FundingReleased(COMMISSIONER, contractId, provider(), service(), new BigDecimal(amount), "GBP", null,
         "referral ended"));
   }
 

@@ -87,7 +87,7 @@ class ContractModelsTest {
 
   private ProviderEvent accepted() {
     return new ProviderEvent(Events.metadata("provider-service", referralId, null),
-        new ReferralAccepted("p1", "svc-1", "QMM", "p-person", List.of(NeedCode.LONELINESS)));
+        new ReferralAccepted("p1", "svc-1", "QMM", "p-person", List.of(NeedCode.LONELINESS), null));
   }
 
   private ProviderEvent completed(String improvement) {

@@ -21,6 +21,7 @@ import org.linkway.events.ContractAgreed;
 import org.linkway.events.EventMetadata;
 import org.linkway.events.FundingCommitted;
 import org.linkway.events.FundingReleased;
+import org.linkway.events.FundingReservation;
 import org.linkway.events.Instrument;
 import org.linkway.events.LedgerEvent;
 import org.linkway.events.Measure;
@@ -39,6 +40,7 @@ import org.linkway.events.ReferralOffered;
 import org.linkway.events.ReferralSubmitted;
 import org.linkway.events.Referrer;
 import org.linkway.platform.Events;
+import org.linkway.outcome.statements.Reconciliation;
 import org.linkway.state.FundingState;
 import org.linkway.state.ReferralStatus;
 
@@ -82,11 +84,24 @@ class FundingRulesTest {
   }
 
   private ProviderEvent accepted() {
-    return provider(new ReferralAccepted("p1", "svc-1", "QMM", PERSON, NEEDS));
+    return provider(new ReferralAccepted("p1", "svc-1", "QMM", PERSON, NEEDS, null));
   }
 
   private ProviderEvent acceptedAt(Instant at) {
-    return new ProviderEvent(meta("provider-service", at), new ReferralAccepted("p1", "svc-1", "QMM", PERSON, NEEDS));
+    return new ProviderEvent(meta("provider-service", at), new ReferralAccepted("p1", "svc-1", "QMM", PERSON, NEEDS, null));
+  }
+
+  /** Accepted after the commissioner's budget reserved the funding. */
+  private ProviderEvent acceptedWith(FundingReservation funding) {
+    return provider(new ReferralAccepted("p1", "svc-1", "QMM", PERSON, NEEDS, funding));
+  }
+
+  private ProviderEvent acceptedWith(Instant at, FundingReservation funding) {
+    return new ProviderEvent(meta("provider-service", at), new ReferralAccepted("p1", "svc-1", "QMM", PERSON, NEEDS, funding));
+  }
+
+  private static FundingReservation reservation(String contractId, String amount, String financialYear) {
+    return new FundingReservation(contractId, new BigDecimal(amount), financialYear, false);
   }
 
   private ProviderEvent completed(Completion completion, int sessions) {
@@ -484,5 +499,171 @@ class FundingRulesTest {
     var step = new FundingRules(() -> List.of()).apply(first.state(), again);
     assertThat(step.state()).isSameAs(first.state());
     assertThat(step.outputs()).isEmpty();
+  }
+
+  // ---- acceptances that carry what the commissioner's budget reserved ----
+
+  private static String yearOf(Object payload) {
+    if (payload instanceof FundingCommitted c) return c.getFinancialYear();
+    if (payload instanceof PaymentDue d) return d.getFinancialYear();
+    if (payload instanceof FundingReleased r) return r.getFinancialYear();
+    throw new IllegalArgumentException("not a ledger payload: " + payload);
+  }
+
+  private static void assertSettled(FundingState state) {
+    assertThat(FundingRules.committed(state))
+        .isEqualByComparingTo(FundingRules.due(state).add(FundingRules.released(state)));
+  }
+
+  /** The contract was amended after the budget reserved 200.00: the ledger commits what the budget holds. */
+  @Test
+  void givenAReservation_whenTheProviderAccepts_thenTheReservedAmountIsCommittedNotWhatTheContractNowAllows() {
+    contracts.set(0, contract().setEngagementFee(money("60.00")).setCompletionFee(money("160.00")).build());
+
+    Run run = run(submitted(), acceptedWith(reservation("qmm-p1-2026", "200.00", "2026-27")),
+        completed(Completion.COMPLETED, 3));
+
+    assertThat(ledgerPayloads(run.allOutputs())).hasSize(3);
+    assertThat(ledgerPayloads(run.allOutputs()).get(0)).isInstanceOfSatisfying(FundingCommitted.class, c -> {
+      assertThat(c.getAmount()).isEqualTo(money("200.00"));
+      assertThat(c.getContractId()).isEqualTo("qmm-p1-2026");
+      assertThat(c.getFinancialYear()).isEqualTo("2026-27");
+    });
+    assertThat(ledgerPayloads(run.allOutputs()).get(1)).isInstanceOfSatisfying(PaymentDue.class, d -> {
+      assertThat(d.getMilestone()).isEqualTo(Milestone.ENGAGEMENT);
+      assertThat(d.getAmount()).isEqualTo(money("60.00"));
+    });
+    // never more than was reserved: the completion fee is paid up to what is left of the 200.00
+    assertThat(ledgerPayloads(run.allOutputs()).get(2)).isInstanceOfSatisfying(PaymentDue.class, d -> {
+      assertThat(d.getMilestone()).isEqualTo(Milestone.COMPLETION);
+      assertThat(d.getAmount()).isEqualTo(money("140.00"));
+    });
+    assertThat(FundingRules.due(run.state())).isEqualTo(money("200.00"));
+    assertSettled(run.state());
+  }
+
+  /**
+   * The budget reserved at 23:59:59 BST on 31 March 2027, in 2026-27; the acceptance is written a
+   * second later, on 1 April, after the contract's last day. The reservation names the contract and
+   * the year, so every entry of the referral counts against 2026-27.
+   */
+  @Test
+  void givenAReservationDecidedOn31March_whenTheAcceptanceIsWrittenAfterMidnight_thenEveryEntryCountsAgainstTheReservedYear() {
+    Run run = run(submitted(),
+        acceptedWith(Instant.parse("2027-03-31T23:00:00Z"), reservation("qmm-p1-2026", "200.00", "2026-27")),
+        cancelled());
+
+    List<Object> entries = ledgerPayloads(run.allOutputs());
+    assertThat(entries).extracting(Object::getClass).containsExactly(FundingCommitted.class, PaymentDue.class, FundingReleased.class);
+    assertThat(entries).extracting(FundingRulesTest::yearOf).containsOnly("2026-27");
+    assertThat(FundingRules.committed(run.state())).isEqualTo(money("200.00"));
+    assertThat(FundingRules.released(run.state())).isEqualTo(money("150.00"));
+  }
+
+  @Test
+  void givenNoReservation_whenAccepted_thenTheEntriesCarryNoFinancialYearSoNoBudgetCountsThem() {
+    // an acceptance written before budgets: the budget never reserved it, so its due and released
+    // amounts must not change any budget's use
+    Run run = run(submitted(), acceptedAt(Instant.parse("2026-03-31T23:00:00Z")), completed(Completion.COMPLETED, 1));
+
+    assertThat(ledgerPayloads(run.allOutputs())).extracting(Object::getClass)
+        .containsExactly(FundingCommitted.class, PaymentDue.class, FundingReleased.class);
+    assertThat(ledgerPayloads(run.allOutputs())).extracting(FundingRulesTest::yearOf).containsOnlyNulls();
+    assertThat(FundingRules.committed(run.state())).isEqualTo(money("200.00"));
+  }
+
+  @Test
+  void givenAReservationWithoutAContract_whenAccepted_thenNothingIsCommittedEvenThoughAContractNowCoversTheService() {
+    Run run = run(submitted(), acceptedWith(reservation(null, "0.00", "2026-27")), completed(Completion.COMPLETED, 3));
+
+    assertThat(run.state().getContract()).isNull();
+    assertThat(run.state().getLedger()).isEmpty();
+    assertThat(outcomes(run.allOutputs())).hasSize(1);
+  }
+
+  @Test
+  void givenAGrantReservation_whenAcceptedAndCompleted_thenTheReferralIsRecordedAgainstTheGrantWithNothingCommittedOrDue() {
+    contracts.set(0, contract().setGrant(true).build());
+
+    Run run = run(submitted(), acceptedWith(new FundingReservation("qmm-p1-2026", money("0.00"), "2026-27", true)),
+        completed(Completion.COMPLETED, 3));
+
+    assertThat(run.state().getContract().getGrant()).isTrue();
+    assertThat(ledgerPayloads(run.allOutputs())).singleElement().isInstanceOfSatisfying(FundingCommitted.class, c -> {
+      assertThat(c.getAmount()).isEqualTo(money("0.00"));
+      assertThat(c.getFinancialYear()).isEqualTo("2026-27");
+    });
+    assertThat(FundingRules.due(run.state())).isEqualTo(money("0.00"));
+    assertSettled(run.state());
+  }
+
+  static Stream<Arguments> endedBeforeTheAcceptanceWasRead() {
+    return Stream.of(
+        Arguments.of("cancelled by the referrer", ReferralStatus.CANCELLED),
+        Arguments.of("declined by the person", ReferralStatus.DECLINED),
+        Arguments.of("completed", ReferralStatus.COMPLETED));
+  }
+
+  private SpecificRecord ending(ReferralStatus status) {
+    return switch (status) {
+      case CANCELLED -> cancelled();
+      case DECLINED -> provider(new org.linkway.events.ReferralDeclined("p1", "svc-1",
+          org.linkway.events.DeclineReason.PERSON_DECLINED, null, "871711000000103"));
+      case COMPLETED -> completed(Completion.COMPLETED, 3);
+      default -> throw new IllegalArgumentException(status.toString());
+    };
+  }
+
+  /**
+   * The referral ended while its acceptance was being decided, and the ending is read first. The
+   * budget did reserve 200.00 for it: the ledger commits that and releases what is not earned at
+   * once, so the referral is settled and the budget gets the money back. The provider did accept,
+   * so (as when the ending is read after the acceptance) its engagement fee is due.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("endedBeforeTheAcceptanceWasRead")
+  void givenAReferralThatEndedBeforeItsReservedAcceptanceWasRead_whenTheAcceptanceIsRead_thenTheReservationIsCommittedAndReleasedAtOnce(
+      String description, ReferralStatus ended) {
+    Run run = run(submitted(), ending(ended), acceptedWith(reservation("qmm-p1-2026", "200.00", "2026-27")));
+
+    assertThat(run.state().getStatus()).isEqualTo(ended);
+    List<Object> entries = ledgerPayloads(run.lastOutputs());
+    assertThat(entries).extracting(Object::getClass).containsExactly(FundingCommitted.class, PaymentDue.class, FundingReleased.class);
+    assertThat(entries).extracting(FundingRulesTest::yearOf).containsOnly("2026-27");
+    assertThat(entries.get(0)).isInstanceOfSatisfying(FundingCommitted.class, c -> assertThat(c.getAmount()).isEqualTo(money("200.00")));
+    assertThat(entries.get(1)).isInstanceOfSatisfying(PaymentDue.class, d -> {
+      assertThat(d.getMilestone()).isEqualTo(Milestone.ENGAGEMENT);
+      assertThat(d.getAmount()).isEqualTo(money("50.00"));
+    });
+    assertThat(entries.get(2)).isInstanceOfSatisfying(FundingReleased.class, r -> {
+      assertThat(r.getAmount()).isEqualTo(money("150.00"));
+      assertThat(r.getReason()).isEqualTo("the referral had ended when its acceptance was read");
+    });
+    assertSettled(run.state());
+    Reconciliation reconciliation = Reconciliation.of("QMM", List.of(run.state()), java.util.Map.of("2026-27", money("50.00")));
+    assertThat(reconciliation.invariant(Reconciliation.CLOSED_REFERRALS_SETTLED).holds()).isTrue();
+    assertThat(reconciliation.invariant(Reconciliation.WITHIN_BUDGET).holds()).as("only the 50.00 due stays spent").isTrue();
+    assertThat(reconciliation.clean()).isTrue();
+  }
+
+  @Test
+  void givenACancelledReferralWhoseReservedAcceptanceWasRead_whenTheAcceptanceOrTheCancellationIsReadAgain_thenNothingMoreIsWritten() {
+    Run run = run(submitted(), cancelled(), acceptedWith(reservation("qmm-p1-2026", "200.00", "2026-27")),
+        acceptedWith(reservation("qmm-p1-2026", "200.00", "2026-27")), cancelled());
+
+    assertThat(run.state().getLedger()).hasSize(3);
+    assertThat(FundingRules.committed(run.state())).isEqualTo(money("200.00"));
+    assertSettled(run.state());
+  }
+
+  @Test
+  void givenACancelledReferral_whenAnAcceptanceThatReservedNothingIsRead_thenNothingIsCommitted() {
+    contracts.set(0, contract().setGrant(true).build());
+
+    Run run = run(submitted(), cancelled(), acceptedWith(new FundingReservation("qmm-p1-2026", money("0.00"), "2026-27", true)));
+
+    assertThat(run.state().getStatus()).isEqualTo(ReferralStatus.CANCELLED);
+    assertThat(run.state().getLedger()).isEmpty();
+    assertThat(run.state().getContract()).isNull();
   }
 }

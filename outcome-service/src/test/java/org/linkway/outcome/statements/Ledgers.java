@@ -28,6 +28,7 @@ final class Ledgers {
   private String serviceId = "svc-1";
   private String contractId = CONTRACT;
   private Instant at = APRIL;
+  private String financialYear;
   private final List<LedgerEvent> ledger = new ArrayList<>();
 
   private Ledgers(UUID referralId) {
@@ -72,16 +73,22 @@ final class Ledgers {
     return this;
   }
 
+  /** The financial year recorded on the entries that follow; null (as before budgets) by default. */
+  Ledgers year(String financialYear) {
+    this.financialYear = financialYear;
+    return this;
+  }
+
   Ledgers committed(String amount) {
-    return entry(new FundingCommitted(commissioner, contractId, providerId, serviceId, money(amount), "GBP"));
+    return entry(new FundingCommitted(commissioner, contractId, providerId, serviceId, money(amount), "GBP", financialYear));
   }
 
   Ledgers due(Milestone milestone, String amount) {
-    return entry(new PaymentDue(commissioner, contractId, providerId, serviceId, milestone, money(amount), "GBP"));
+    return entry(new PaymentDue(commissioner, contractId, providerId, serviceId, milestone, money(amount), "GBP", financialYear));
   }
 
   Ledgers released(String amount) {
-    return entry(new FundingReleased(commissioner, contractId, providerId, serviceId, money(amount), "GBP", "test"));
+    return entry(new FundingReleased(commissioner, contractId, providerId, serviceId, money(amount), "GBP", financialYear, "test"));
   }
 
   private Ledgers entry(Object payload) {

@@ -7,9 +7,12 @@ import static org.linkway.outcome.statements.Reconciliation.CLOSED_REFERRALS_SET
 import static org.linkway.outcome.statements.Reconciliation.DUE_AND_RELEASED_WITHIN_COMMITTED;
 import static org.linkway.outcome.statements.Reconciliation.DUE_WITHIN_COMMITTED;
 import static org.linkway.outcome.statements.Reconciliation.MILESTONE_DUE_AT_MOST_ONCE;
+import static org.linkway.outcome.statements.Reconciliation.WITHIN_BUDGET;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -68,7 +71,8 @@ class ReconciliationTest {
     assertThat(r.commissioner()).isEqualTo("QMM");
     assertThat(r.currency()).isEqualTo("GBP");
     assertThat(r.invariants()).extracting(Reconciliation.Invariant::name).containsExactly(
-        DUE_WITHIN_COMMITTED, DUE_AND_RELEASED_WITHIN_COMMITTED, MILESTONE_DUE_AT_MOST_ONCE, CLOSED_REFERRALS_SETTLED);
+        DUE_WITHIN_COMMITTED, DUE_AND_RELEASED_WITHIN_COMMITTED, MILESTONE_DUE_AT_MOST_ONCE, CLOSED_REFERRALS_SETTLED,
+        WITHIN_BUDGET);
     assertThat(r.invariants()).allSatisfy(i -> {
       assertThat(i.holds()).isTrue();
       assertThat(i.referralIds()).isEmpty();
@@ -82,15 +86,118 @@ class ReconciliationTest {
   }
 
   @Test
-  void givenNoBudget_whenReconciled_thenTheBudgetCheckIsReportedAsNotChecked() {
+  void givenNoBudget_whenReconciled_thenTheBudgetCheckOfTheYearIsReportedAsNotChecked() {
     Reconciliation r = Reconciliation.of("QMM", cleanLedger());
 
     assertThat(r.notChecked()).singleElement().satisfies(n -> {
-      assertThat(n.name()).isEqualTo(Reconciliation.WITHIN_BUDGET);
+      assertThat(n.name()).isEqualTo("withinBudget 2026-27");
       assertThat(n.rule()).contains("budget");
-      assertThat(n.reason()).isEqualTo("not checked: no budget set");
+      assertThat(n.reason()).isEqualTo("not checked: no budget set for 2026-27");
+    });
+    assertThat(r.invariant(WITHIN_BUDGET).holds()).isTrue();
+    assertThat(r.clean()).isTrue();
+  }
+
+  // ---- the budget of each financial year: committed − released <= budget ----
+
+  private static Map<String, BigDecimal> budgets(String... yearsAndAmounts) {
+    Map<String, BigDecimal> budgets = new java.util.HashMap<>();
+    for (int i = 0; i < yearsAndAmounts.length; i += 2) budgets.put(yearsAndAmounts[i], money(yearsAndAmounts[i + 1]));
+    return budgets;
+  }
+
+  @Test
+  void givenABudgetThatCoversExactlyWhatIsHeld_whenReconciled_thenWithinBudgetHoldsAndNothingIsLeftUnchecked() {
+    // held = committed 1000.00 − released 450.00: what is due stays spent
+    Reconciliation r = Reconciliation.of("QMM", cleanLedger(), budgets("2026-27", "550.00"));
+
+    assertThat(r.invariant(WITHIN_BUDGET).holds()).isTrue();
+    assertThat(r.invariant(WITHIN_BUDGET).breaches()).isEmpty();
+    assertThat(r.notChecked()).isEmpty();
+    assertThat(r.clean()).isTrue();
+  }
+
+  @Test
+  void givenABudgetOnePennyShortOfWhatIsHeld_whenReconciled_thenWithinBudgetIsBreachedForThatYear() {
+    Reconciliation r = Reconciliation.of("QMM", cleanLedger(), budgets("2026-27", "549.99"));
+
+    assertThat(r.clean()).isFalse();
+    Reconciliation.Invariant withinBudget = r.invariant(WITHIN_BUDGET);
+    assertThat(withinBudget.holds()).isFalse();
+    assertThat(withinBudget.referralIds()).as("the year breaks it, not one referral").isEmpty();
+    assertThat(withinBudget.breaches()).singleElement().satisfies(b -> {
+      assertThat(b.referralId()).isNull();
+      assertThat(b.detail()).isEqualTo("2026-27: committed - released = 550.00 exceeds the budget 549.99");
+    });
+    assertThat(r.invariants()).filteredOn(i -> !i.name().equals(WITHIN_BUDGET)).allSatisfy(i -> assertThat(i.holds()).isTrue());
+    assertThat(r.notChecked()).isEmpty();
+  }
+
+  @Test
+  void givenReferralsInTwoFinancialYears_whenOnlyOneHasABudget_thenItIsCheckedAloneAndTheOtherIsListedAsNotChecked() {
+    FundingState lastYear = referral().status(ReferralStatus.COMPLETED).year("2025-26").at("2026-02-10T10:00:00Z")
+        .committed("300.00").due(Milestone.ENGAGEMENT, "100.00").released("200.00").build();
+    FundingState thisYear = referral().status(ReferralStatus.ACCEPTED).year("2026-27").committed("200.00").build();
+
+    Reconciliation r = Reconciliation.of("QMM", List.of(lastYear, thisYear), budgets("2026-27", "200.00"));
+
+    assertThat(r.invariant(WITHIN_BUDGET).holds()).isTrue();
+    assertThat(r.notChecked()).singleElement().satisfies(n -> {
+      assertThat(n.name()).isEqualTo("withinBudget 2025-26");
+      assertThat(n.reason()).isEqualTo("not checked: no budget set for 2025-26");
     });
     assertThat(r.clean()).isTrue();
+
+    Reconciliation both = Reconciliation.of("QMM", List.of(lastYear, thisYear), budgets("2026-27", "200.00", "2025-26", "99.99"));
+
+    assertThat(both.notChecked()).isEmpty();
+    assertThat(both.invariant(WITHIN_BUDGET).breaches()).singleElement().satisfies(b ->
+        assertThat(b.detail()).isEqualTo("2025-26: committed - released = 100.00 exceeds the budget 99.99"));
+  }
+
+  @Test
+  void givenFundingReleasedInTheNextFinancialYear_whenReconciled_thenItComesBackToTheYearItWasCommittedIn() {
+    FundingState crossing = referral().status(ReferralStatus.CANCELLED).year("2025-26")
+        .at("2026-03-20T10:00:00Z").committed("200.00").due(Milestone.ENGAGEMENT, "50.00")
+        .at("2026-04-20T10:00:00Z").released("150.00").build();
+
+    Reconciliation r = Reconciliation.of("QMM", List.of(crossing), budgets("2025-26", "50.00", "2026-27", "0.00"));
+
+    assertThat(r.invariant(WITHIN_BUDGET).holds()).isTrue();
+    assertThat(r.notChecked()).isEmpty();
+    assertThat(r.clean()).isTrue();
+  }
+
+  /** 23:30 UTC on 31 March 2026 is 00:30 BST on 1 April: an entry without a recorded year is in 2026-27. */
+  @Test
+  void givenEntriesWithoutARecordedYear_whenReconciled_thenTheUkDateTheyWereWrittenOnDecidesTheirYear() {
+    FundingState beforeMidnight = referral().at("2026-03-31T22:30:00Z").committed("10.00").build();
+    FundingState afterMidnight = referral().at("2026-03-31T23:30:00Z").committed("20.00").build();
+
+    Reconciliation r = Reconciliation.of("QMM", List.of(beforeMidnight, afterMidnight),
+        budgets("2025-26", "10.00", "2026-27", "19.99"));
+
+    assertThat(r.invariant(WITHIN_BUDGET).breaches()).singleElement().satisfies(b ->
+        assertThat(b.detail()).isEqualTo("2026-27: committed - released = 20.00 exceeds the budget 19.99"));
+  }
+
+  @Test
+  void givenABudgetForAYearWithNothingCommitted_whenReconciled_thenThereIsNothingToCheckOrReport() {
+    Reconciliation r = Reconciliation.of("QMM", List.of(), budgets("2026-27", "0.00"));
+
+    assertThat(r.invariant(WITHIN_BUDGET).holds()).isTrue();
+    assertThat(r.notChecked()).isEmpty();
+    assertThat(r.clean()).isTrue();
+  }
+
+  @Test
+  void givenAnotherCommissionersReferrals_whenReconciledAgainstOurBudget_thenTheyAreNotCountedAgainstIt() {
+    FundingState theirs = referral().commissioner("QHM").year("2026-27").committed("1000.00").build();
+    FundingState ours = referral().year("2026-27").committed("100.00").build();
+
+    Reconciliation r = Reconciliation.of("QMM", List.of(theirs, ours), budgets("2026-27", "100.00"));
+
+    assertThat(r.invariant(WITHIN_BUDGET).holds()).isTrue();
   }
 
   @Test

@@ -23,6 +23,8 @@ import org.linkway.platform.ProblemException;
 import org.linkway.platform.ProblemHandler;
 import org.linkway.platform.StoreQueries;
 import org.linkway.state.FundingState;
+import org.linkway.events.BudgetAgreed;
+import org.linkway.platform.TableView;
 import org.linkway.state.ReferralStatus;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -44,6 +46,9 @@ class StatementsControllerTest {
 
   private final StoreQueries stores = mock(StoreQueries.class);
   private final List<FundingState> states = new ArrayList<>();
+  private final List<BudgetAgreed> budgetTable = new ArrayList<>();
+  @SuppressWarnings("unchecked")
+  private final TableView<BudgetAgreed> budgets = mock(TableView.class);
   private WebTestClient client;
 
   @BeforeEach
@@ -61,7 +66,8 @@ class StatementsControllerTest {
       Predicate<FundingState> filter = call.getArgument(1);
       return states.stream().filter(filter).toList();
     });
-    client = WebTestClient.bindToController(new StatementsController(stores))
+    when(budgets.values()).thenAnswer(call -> List.copyOf(budgetTable));
+    client = WebTestClient.bindToController(new StatementsController(stores, budgets))
         .controllerAdvice(new ProblemHandler())
         .configureClient()
         // the first request warms up the codecs, slowly on a busy machine
@@ -193,6 +199,7 @@ class StatementsControllerTest {
 
   @Test
   void givenACleanLedger_whenReconciled_thenEveryInvariantHoldsAndTheBudgetIsNotChecked() {
+    // R1's commitment was written at 23:30 UTC on 31 March 2026, 00:30 BST on 1 April: 2026-27, as all the rest
     client.get().uri("/commissioners/QMM/ledger/reconciliation").exchange()
         .expectStatus().isOk()
         .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_JSON)
@@ -200,10 +207,12 @@ class StatementsControllerTest {
         .jsonPath("$.commissioner").isEqualTo("QMM")
         .jsonPath("$.clean").isEqualTo(true)
         .jsonPath("$.totals.referralsChecked").isEqualTo(2)
-        .jsonPath("$.invariants.length()").isEqualTo(4)
+        .jsonPath("$.invariants.length()").isEqualTo(5)
+        .jsonPath("$.invariants[4].name").isEqualTo("withinBudget")
         .jsonPath("$.invariants[?(@.holds == false)]").isEmpty()
-        .jsonPath("$.notChecked[0].name").isEqualTo("withinBudget")
-        .jsonPath("$.notChecked[0].reason").isEqualTo("not checked: no budget set")
+        .jsonPath("$.notChecked.length()").isEqualTo(1)
+        .jsonPath("$.notChecked[0].name").isEqualTo("withinBudget 2026-27")
+        .jsonPath("$.notChecked[0].reason").isEqualTo("not checked: no budget set for 2026-27")
         .consumeWith(result -> assertThat(new String(result.getResponseBodyContent(), StandardCharsets.UTF_8))
             .contains("\"committed\":110.00", "\"due\":100.00", "\"released\":0.01", "\"reserved\":9.99"));
   }
@@ -222,6 +231,41 @@ class StatementsControllerTest {
         .jsonPath("$.invariants[2].holds").isEqualTo(false)
         .jsonPath("$.invariants[3].name").isEqualTo("closedReferralsSettled")
         .jsonPath("$.invariants[3].holds").isEqualTo(true);
+  }
+
+  private static BudgetAgreed budget(String commissioner, String year, String amount) {
+    return new BudgetAgreed(org.linkway.platform.Events.metadata("outcome-service", null, null), commissioner, year,
+        new java.math.BigDecimal(amount), "GBP");
+  }
+
+  @Test
+  void givenABudgetThatCoversWhatIsHeld_whenReconciled_thenWithinBudgetHoldsAndNothingIsLeftUnchecked() {
+    // held in 2026-27: committed 110.00 − released 0.01 = 109.99; another commissioner's budget is not ours
+    budgetTable.add(budget("QMM", "2026-27", "109.99"));
+    budgetTable.add(budget("QHM", "2026-27", "0.00"));
+
+    client.get().uri("/commissioners/QMM/ledger/reconciliation").exchange()
+        .expectStatus().isOk()
+        .expectBody()
+        .jsonPath("$.clean").isEqualTo(true)
+        .jsonPath("$.invariants[4].name").isEqualTo("withinBudget")
+        .jsonPath("$.invariants[4].holds").isEqualTo(true)
+        .jsonPath("$.notChecked.length()").isEqualTo(0);
+  }
+
+  @Test
+  void givenABudgetOnePennyShort_whenReconciled_thenWithinBudgetIsBreachedWithTheFigures() {
+    budgetTable.add(budget("QMM", "2026-27", "109.98"));
+
+    client.get().uri("/commissioners/QMM/ledger/reconciliation").exchange()
+        .expectStatus().isOk()
+        .expectBody()
+        .jsonPath("$.clean").isEqualTo(false)
+        .jsonPath("$.invariants[4].name").isEqualTo("withinBudget")
+        .jsonPath("$.invariants[4].holds").isEqualTo(false)
+        .jsonPath("$.invariants[4].referralIds.length()").isEqualTo(0)
+        .jsonPath("$.invariants[4].breaches[0].detail")
+        .isEqualTo("2026-27: committed - released = 109.99 exceeds the budget 109.98");
   }
 
   @ParameterizedTest(name = "Accept: {0} -> csv {1}")

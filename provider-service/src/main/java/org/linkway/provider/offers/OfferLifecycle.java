@@ -1,6 +1,7 @@
 package org.linkway.provider.offers;
 
 import static org.linkway.state.OfferStatus.ACCEPTED;
+import static org.linkway.state.OfferStatus.ACCEPTING;
 import static org.linkway.state.OfferStatus.CANCELLED;
 import static org.linkway.state.OfferStatus.COMPLETED;
 import static org.linkway.state.OfferStatus.DECLINED;
@@ -17,7 +18,13 @@ import org.linkway.commands.DeclineReferral;
 import org.linkway.commands.ProviderCommand;
 import org.linkway.commands.RecordSession;
 import org.linkway.commands.RecordTimeCredits;
+import org.linkway.events.BudgetDecision;
+import org.linkway.events.BudgetRequest;
 import org.linkway.events.DeclineReason;
+import org.linkway.events.FundingRefused;
+import org.linkway.events.FundingReservation;
+import org.linkway.events.ReserveFunding;
+import org.linkway.events.WithdrawReservation;
 import org.linkway.events.EventMetadata;
 import org.linkway.events.Measure;
 import org.linkway.events.MeasureChange;
@@ -42,19 +49,26 @@ import org.linkway.state.OfferStatus;
  * state and either refused with a reason (HTTP 409) or turned into one event on
  * {@code provider-events}.
  *
+ * <p>An acceptance asks the commissioner's budget first: the accept command moves the offer to
+ * ACCEPTING and writes a {@link ReserveFunding} request; the budget's answer on
+ * {@code budget-decisions} completes the acceptance, or returns the offer to OFFERED and the
+ * provider gets a 409 saying the budget is spent.
+ *
  * <pre>
- * OFFERED --accept--> ACCEPTED --session--> ACCEPTED --complete--> COMPLETED
+ * OFFERED --accept--> ACCEPTING --funding reserved--> ACCEPTED --session--> ACCEPTED --complete--> COMPLETED
+ * ACCEPTING --the budget is spent--> OFFERED
  * OFFERED --decline--> DECLINED --offered to the next service--> OFFERED
  * OFFERED --no answer by the deadline--> DECLINED (EXPIRED); a reminder at half-time
  * ACCEPTED --the person declines or cannot be contacted--> DECLINED
  * ACCEPTED --session attended or missed--> ACCEPTED
- * OFFERED, ACCEPTED --cancelled by the referrer--> CANCELLED
+ * OFFERED, ACCEPTING, ACCEPTED --cancelled by the referrer--> CANCELLED
  * </pre>
  */
 public final class OfferLifecycle {
 
   private static final Map<OfferStatus, Set<OfferStatus>> NEXT = Map.of(
-      OFFERED, Set.of(ACCEPTED, DECLINED, CANCELLED),
+      OFFERED, Set.of(ACCEPTING, DECLINED, CANCELLED),
+      ACCEPTING, Set.of(ACCEPTED, OFFERED, CANCELLED),
       ACCEPTED, Set.of(ACCEPTED, COMPLETED, CANCELLED, DECLINED),
       DECLINED, Set.of(OFFERED),
       COMPLETED, Set.of(),
@@ -62,10 +76,22 @@ public final class OfferLifecycle {
 
   private static final String SELF = ProviderServiceApplication.NAME;
 
-  /** The outcome of one input: the new state, the event to write (if any), the refusal (if any). */
-  public record Step(OfferState state, ProviderEvent event, String refusal) {
+  /**
+   * The outcome of one input: the new state, the event to write (if any), the request to the
+   * commissioner's budget (if any), and the refusal (if any).
+   */
+  public record Step(OfferState state, ProviderEvent event, BudgetRequest budgetRequest, String refusal) {
+    Step(OfferState state, ProviderEvent event, String refusal) {
+      this(state, event, null, refusal);
+    }
+
     static Step refused(OfferState state, String reason) {
       return new Step(state, null, reason);
+    }
+
+    /** The command is not decided yet: it waits for the budget's answer. */
+    public boolean awaitsBudget() {
+      return budgetRequest != null && budgetRequest.getPayload() instanceof ReserveFunding;
     }
   }
 
@@ -79,6 +105,7 @@ public final class OfferLifecycle {
   public static String taskStatus(OfferStatus status) {
     return switch (status) {
       case OFFERED -> "requested";
+      case ACCEPTING -> "received";
       case ACCEPTED -> "accepted";
       case DECLINED -> "rejected";
       case COMPLETED -> "completed";
@@ -87,9 +114,13 @@ public final class OfferLifecycle {
     };
   }
 
-  /** A new offer. A referral re-offered after a decline keeps the list of providers that declined it. */
+  /**
+   * A new offer. A referral re-offered after a decline keeps the list of providers that declined it.
+   * Only a declined offer is offered again: ACCEPTING -> OFFERED is the budget's refusal, not a new
+   * offer, so an offer arriving (again) while the budget decides keeps the acceptance in progress.
+   */
   public static OfferState offered(OfferState previous, ReferralOffered offer, EventMetadata meta) {
-    if (previous != null && !allows(previous.getStatus(), OFFERED)) {
+    if (previous != null && previous.getStatus() != DECLINED) {
       return previous;
     }
     return OfferState.newBuilder()
@@ -150,11 +181,13 @@ public final class OfferLifecycle {
     Object c = command.getCommand();
     ReferralOffered offer = state.getOffer();
     EventMetadata meta = command.getMetadata();
-    if (c instanceof AcceptReferral accept) {
+    if (c instanceof AcceptReferral) {
       if (state.getStatus() != OFFERED) return Step.refused(state, notNow("accepted", state.getStatus()));
-      Step step = step(state, ACCEPTED, meta, new ReferralAccepted(providerId, offer.getServiceId(),
-          offer.getCommissioner(), offer.getPersonId(), offer.getNeeds()));
-      return withBaseline(step, accept.getMeasures());
+      BudgetRequest reserve = new BudgetRequest(Events.causedBy(SELF, meta, "reserve"), new ReserveFunding(
+          offer.getCommissioner(), providerId, offer.getServiceId(), meta.getEventId().toString()));
+      OfferState accepting = OfferState.newBuilder(state).setStatus(ACCEPTING).setPendingAccept(command)
+          .setProcessedCommandIds(processed(state, meta)).build();
+      return new Step(accepting, null, reserve, null);
     }
     if (c instanceof DeclineReferral decline) {
       boolean byPerson = SocialPrescribing.declinedByThePerson(decline.getReason());
@@ -198,11 +231,47 @@ public final class OfferLifecycle {
       ProviderEvent event = new ProviderEvent(Events.causedBy(SELF, meta, "time-credits"), new TimeCreditsEarned(providerId,
           offer.getServiceId(), offer.getCommissioner(), offer.getPersonId(), credits.getGivenOn(), credits.getHours(),
           credits.getHours(), credits.getActivity()));
-      List<String> processed = new ArrayList<>(state.getProcessedCommandIds());
-      processed.add(meta.getEventId().toString());
-      return new Step(OfferState.newBuilder(state).setProcessedCommandIds(processed).build(), event, null);
+      return new Step(OfferState.newBuilder(state).setProcessedCommandIds(processed(state, meta)).build(), event, null);
     }
     return Step.refused(state, "unknown command");
+  }
+
+  /**
+   * The commissioner's budget answered an acceptance: reserved, so the referral is accepted with
+   * the reservation on its {@link ReferralAccepted}; or refused, so the offer is open again and the
+   * provider is told why. A reservation that arrives after the referral was cancelled is given back.
+   * The refusal of the returned step is the answer to the provider's accept command.
+   */
+  public static Step budgetDecided(OfferState state, BudgetDecision decision) {
+    String decisionId = decision.getMetadata().getEventId().toString();
+    if (state.getProcessedCommandIds().contains(decisionId)) return Step.refused(state, "already applied");
+    ProviderCommand accept = state.getPendingAccept();
+    boolean answersPending = state.getStatus() == ACCEPTING && accept != null
+        && accept.getMetadata().getEventId().toString().equals(decision.getAcceptCommandId());
+    OfferState.Builder after = OfferState.newBuilder(state).setProcessedCommandIds(processed(state, decision.getMetadata()));
+    if (decision.getPayload() instanceof FundingRefused refused) {
+      if (!answersPending) return new Step(after.build(), null, refused.getReason());
+      return new Step(after.setStatus(OFFERED).setPendingAccept(null).build(), null, refused.getReason());
+    }
+    FundingReservation reservation = (FundingReservation) decision.getPayload();
+    if (!answersPending) {
+      // the referral ended while the budget decided: give the reservation back
+      BudgetRequest withdraw = reservation.getAmount().signum() <= 0 ? null : new BudgetRequest(
+          Events.causedBy(SELF, decision.getMetadata(), "withdraw"), new WithdrawReservation(state.getOffer().getCommissioner(),
+              reservation.getFinancialYear(), reservation.getAmount(), "the referral was " + state.getStatus() + " before its funding was reserved"));
+      return new Step(after.build(), null, withdraw, notNow("accepted", state.getStatus()));
+    }
+    ReferralOffered offer = state.getOffer();
+    ProviderEvent event = new ProviderEvent(Events.causedBy(SELF, accept.getMetadata(), "decided"), new ReferralAccepted(
+        offer.getProviderId(), offer.getServiceId(), offer.getCommissioner(), offer.getPersonId(), offer.getNeeds(), reservation));
+    Step accepted = new Step(after.setStatus(ACCEPTED).setPendingAccept(null).build(), event, null);
+    return withBaseline(accepted, ((AcceptReferral) accept.getCommand()).getMeasures());
+  }
+
+  private static List<String> processed(OfferState state, EventMetadata meta) {
+    List<String> processed = new ArrayList<>(state.getProcessedCommandIds());
+    processed.add(meta.getEventId().toString());
+    return processed;
   }
 
   /** Baseline measures given at acceptance or at a session are kept until the completion. */
@@ -210,7 +279,7 @@ public final class OfferLifecycle {
     if (measures == null || measures.isEmpty()) return step;
     List<Measure> baseline = new ArrayList<>(step.state().getBaseline());
     baseline.addAll(measures);
-    return new Step(OfferState.newBuilder(step.state()).setBaseline(baseline).build(), step.event(), step.refusal());
+    return new Step(OfferState.newBuilder(step.state()).setBaseline(baseline).build(), step.event(), step.budgetRequest(), step.refusal());
   }
 
   private static String holderRefusal(OfferState state, String providerId) {
@@ -227,6 +296,7 @@ public final class OfferLifecycle {
   private static String notNow(String verb, OfferStatus status) {
     return switch (status) {
       case ACCEPTED -> "the referral has already been accepted";
+      case ACCEPTING -> "the referral's acceptance is being decided (the commissioner's budget is asked to reserve its funding)";
       case COMPLETED -> "the referral has been completed";
       case CANCELLED -> "the referral was cancelled by the referrer";
       default -> "the referral cannot be " + verb + " now: it is " + status;
@@ -238,9 +308,7 @@ public final class OfferLifecycle {
       throw new IllegalStateException(state.getStatus() + " -> " + to + " is not a transition of an offer");
     }
     ProviderEvent event = new ProviderEvent(Events.causedBy(SELF, cause, "decided"), payload);
-    List<String> processed = new ArrayList<>(state.getProcessedCommandIds());
-    processed.add(cause.getEventId().toString());
-    OfferState after = OfferState.newBuilder(state).setStatus(to).setProcessedCommandIds(processed).build();
+    OfferState after = OfferState.newBuilder(state).setStatus(to).setProcessedCommandIds(processed(state, cause)).build();
     return new Step(after, event, null);
   }
 }

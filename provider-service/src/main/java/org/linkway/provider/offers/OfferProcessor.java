@@ -11,6 +11,9 @@ import java.util.function.BiFunction;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import java.util.UUID;
+import org.linkway.events.BudgetDecision;
+import org.linkway.events.BudgetRequest;
 import org.linkway.events.EventMetadata;
 import org.linkway.events.Measure;
 import org.linkway.events.MeasureChange;
@@ -28,9 +31,11 @@ import org.linkway.state.OfferStatus;
 /**
  * Keeps each referral's offer state from {@code referrals} (offers, cancellations) and decides the
  * providers' commands from {@code provider-commands}, writing what it decides to
- * {@code provider-events}. One referral's inputs are handled one at a time, in order.
+ * {@code provider-events}. An acceptance waits for the commissioner's budget: the request goes to
+ * {@code budget-requests} (keyed by commissioner) and the answer comes back on
+ * {@code budget-decisions}. One referral's inputs are handled one at a time, in order.
  */
-final class OfferProcessor implements Processor<String, SpecificRecord, String, org.linkway.events.ProviderEvent> {
+final class OfferProcessor implements Processor<String, SpecificRecord, String, SpecificRecord> {
 
   static final String STORE = "offer-state";
   /** When something is due: "{epoch millis}|{R reminder or E expiry}|{referralId}|{attempt}", ordered by time. */
@@ -40,7 +45,7 @@ final class OfferProcessor implements Processor<String, SpecificRecord, String, 
   private final OfferFeed feed;
   private final Duration checkEvery;
   private final BiFunction<List<Measure>, List<Measure>, List<MeasureChange>> changes;
-  private ProcessorContext<String, org.linkway.events.ProviderEvent> context;
+  private ProcessorContext<String, SpecificRecord> context;
   private KeyValueStore<String, OfferState> store;
   private KeyValueStore<String, String> deadlines;
 
@@ -53,7 +58,7 @@ final class OfferProcessor implements Processor<String, SpecificRecord, String, 
   }
 
   @Override
-  public void init(ProcessorContext<String, org.linkway.events.ProviderEvent> context) {
+  public void init(ProcessorContext<String, SpecificRecord> context) {
     this.context = context;
     this.store = context.getStateStore(STORE);
     this.deadlines = context.getStateStore(DEADLINES);
@@ -77,7 +82,7 @@ final class OfferProcessor implements Processor<String, SpecificRecord, String, 
       OfferLifecycle.Step step = expiry ? OfferLifecycle.expire(state, meta) : OfferLifecycle.remind(state, meta);
       if (step.refusal() != null) continue;
       store.put(parts[2], step.state());
-      context.forward(new Record<>(parts[2], step.event(), now));
+      context.forward(new Record<String, SpecificRecord>(parts[2], step.event(), now));
       if (expiry) feed.publish(step.state());
     }
   }
@@ -125,11 +130,31 @@ final class OfferProcessor implements Processor<String, SpecificRecord, String, 
         decisions.decided(command.getMetadata().getEventId(), Decision.refused(step.refusal()));
         return;
       }
-      store.put(record.key(), step.state());
-      if (step.state().getStatus() != state.getStatus()) feed.publish(step.state());
-      context.forward(record.withValue(step.event())
+      apply(record, state, step);
+      // an acceptance is answered when the budget has decided
+      if (!step.awaitsBudget()) decisions.decided(command.getMetadata().getEventId(), Decision.accepted(step.state()));
+    } else if (record.value() instanceof BudgetDecision decision && state != null) {
+      OfferLifecycle.Step step = OfferLifecycle.budgetDecided(state, decision);
+      if (step.state() == state) return;
+      apply(record, state, step);
+      if (step.state().getStatus() == OfferStatus.OFFERED) scheduleDeadlines(step.state()); // open again: its deadline still counts
+      UUID acceptId = UUID.fromString(decision.getAcceptCommandId());
+      decisions.decided(acceptId, step.event() != null ? Decision.accepted(step.state()) : Decision.refused(step.refusal()));
+    }
+  }
+
+  private void apply(Record<String, SpecificRecord> record, OfferState before, OfferLifecycle.Step step) {
+    store.put(record.key(), step.state());
+    if (step.state().getStatus() != before.getStatus()) feed.publish(step.state());
+    if (step.event() != null) {
+      context.forward(record.withValue((SpecificRecord) step.event())
           .withTimestamp(step.event().getMetadata().getOccurredAt().toEpochMilli()));
-      decisions.decided(command.getMetadata().getEventId(), Decision.accepted(step.state()));
+    }
+    BudgetRequest request = step.budgetRequest();
+    if (request != null) {
+      String commissioner = before.getOffer().getCommissioner();
+      context.forward(record.withKey(commissioner).withValue((SpecificRecord) request)
+          .withTimestamp(request.getMetadata().getOccurredAt().toEpochMilli()));
     }
   }
 }

@@ -34,10 +34,11 @@ class OfferTopology {
     Topologies.addStore(builder, serdes, OfferProcessor.STORE, OfferState.class);
     builder.addStateStore(Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(OfferProcessor.DEADLINES), Serdes.String(), Serdes.String()));
-    KStream<String, SpecificRecord> inputs = Topologies.merged(builder, serdes, Topics.REFERRALS, Topics.PROVIDER_COMMANDS);
-    inputs.process(() -> new OfferProcessor(decisions, feed, checkEvery, changes::between),
-            OfferProcessor.STORE, OfferProcessor.DEADLINES)
-        .to(Topics.PROVIDER_EVENTS.name(), Topologies.producedTo(serdes, Topics.PROVIDER_EVENTS));
+    KStream<String, SpecificRecord> inputs =
+        Topologies.merged(builder, serdes, Topics.REFERRALS, Topics.PROVIDER_COMMANDS, Topics.BUDGET_DECISIONS);
+    Topologies.toTopicsByType(inputs.process(() -> new OfferProcessor(decisions, feed, checkEvery, changes::between),
+            OfferProcessor.STORE, OfferProcessor.DEADLINES),
+        serdes, Topics.PROVIDER_EVENTS, Topics.BUDGET_REQUESTS);
     return inputs;
   }
 }

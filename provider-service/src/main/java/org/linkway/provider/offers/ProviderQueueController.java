@@ -197,7 +197,7 @@ class ProviderQueueController {
 
   private static OfferStatus parseStatus(String status) {
     return java.util.Optional.ofNullable(Codes.named(OfferStatus.class, status)).orElseThrow(() -> new ProblemException.Invalid(List.of(new FieldProblem("status",
-            "must be one of OFFERED, ACCEPTED, DECLINED, COMPLETED, CANCELLED"))));
+            "must be one of OFFERED, ACCEPTING, ACCEPTED, DECLINED, COMPLETED, CANCELLED"))));
   }
 
   static OfferView view(OfferState s) {

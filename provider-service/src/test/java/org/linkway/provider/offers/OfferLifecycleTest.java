@@ -3,6 +3,7 @@ package org.linkway.provider.offers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigDecimal;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.List;
@@ -19,9 +20,14 @@ import org.linkway.commands.CompleteReferral;
 import org.linkway.commands.DeclineReferral;
 import org.linkway.commands.ProviderCommand;
 import org.linkway.commands.RecordSession;
+import org.linkway.commands.RecordTimeCredits;
+import org.linkway.events.BudgetDecision;
+import org.linkway.events.BudgetRequest;
 import org.linkway.events.Completion;
 import org.linkway.events.DeclineReason;
 import org.linkway.events.EventMetadata;
+import org.linkway.events.FundingRefused;
+import org.linkway.events.FundingReservation;
 import org.linkway.events.Instrument;
 import org.linkway.events.Measure;
 import org.linkway.events.MeasureStage;
@@ -31,7 +37,9 @@ import org.linkway.events.ReferralAccepted;
 import org.linkway.events.ReferralCompleted;
 import org.linkway.events.ReferralDeclined;
 import org.linkway.events.ReferralOffered;
+import org.linkway.events.ReserveFunding;
 import org.linkway.events.SessionAttended;
+import org.linkway.events.WithdrawReservation;
 import org.linkway.platform.Events;
 import org.linkway.provider.offers.OfferLifecycle.Step;
 import org.linkway.state.OfferState;
@@ -41,15 +49,16 @@ class OfferLifecycleTest {
 
   /** Expected transitions, row = from, column = to (Y = allowed), written independently of the code. */
   private static final String[] TABLE = {
-      //          OFFERED ACCEPTED DECLINED COMPLETED CANCELLED
-      "OFFERED    -       Y        Y        -         Y",
-      "ACCEPTED   -       Y        Y        Y         Y",
-      "DECLINED   Y       -        -        -         -",
-      "COMPLETED  -       -        -        -         -",
-      "CANCELLED  -       -        -        -         -",
+      //          OFFERED ACCEPTING ACCEPTED DECLINED COMPLETED CANCELLED
+      "OFFERED    -       Y         -        Y        -         Y",
+      "ACCEPTING  Y       -         Y        -        -         Y",
+      "ACCEPTED   -       -         Y        Y        Y         Y",
+      "DECLINED   Y       -         -        -        -         -",
+      "COMPLETED  -       -         -        -        -         -",
+      "CANCELLED  -       -         -        -        -         -",
   };
-  private static final List<OfferStatus> COLUMNS = List.of(
-      OfferStatus.OFFERED, OfferStatus.ACCEPTED, OfferStatus.DECLINED, OfferStatus.COMPLETED, OfferStatus.CANCELLED);
+  private static final List<OfferStatus> COLUMNS = List.of(OfferStatus.OFFERED, OfferStatus.ACCEPTING,
+      OfferStatus.ACCEPTED, OfferStatus.DECLINED, OfferStatus.COMPLETED, OfferStatus.CANCELLED);
 
   static Stream<Arguments> everyPairOfStatuses() {
     return Arrays.stream(TABLE).flatMap(row -> {
@@ -77,6 +86,7 @@ class OfferLifecycleTest {
   @ParameterizedTest(name = "{0}")
   @CsvSource({
       "OFFERED, requested",
+      "ACCEPTING, received",
       "ACCEPTED, accepted",
       "DECLINED, rejected",
       "COMPLETED, completed",
@@ -91,6 +101,7 @@ class OfferLifecycleTest {
 
   private static final String P1 = "prov-1";
   private static final String P2 = "prov-2";
+  private static final String YEAR = "2026-27";
   private final UUID referralId = UUID.randomUUID();
 
   private ReferralOffered offerTo(String providerId, String serviceId, int attempt) {
@@ -134,19 +145,60 @@ class OfferLifecycleTest {
     return new CompleteReferral(Completion.COMPLETED, measures);
   }
 
+  private static String idOf(ProviderCommand command) {
+    return command.getMetadata().getEventId().toString();
+  }
+
+  private static FundingReservation reservation(String amount) {
+    return new FundingReservation("contract-QMM-1", new BigDecimal(amount), YEAR, false);
+  }
+
+  private static FundingRefused budgetSpent() {
+    return new FundingRefused("QMM", YEAR, new BigDecimal("250.00"), new BigDecimal("40.00"),
+        "the commissioner's budget for 2026-27 is spent: 250.00 needed, 40.00 free");
+  }
+
+  /** The budget's answer to an accept command, as outcome-service writes it on budget-decisions. */
+  private BudgetDecision decision(String acceptCommandId, Object payload) {
+    return new BudgetDecision(Events.metadata("outcome-service", referralId, null), acceptCommandId, payload);
+  }
+
   private OfferState applied(OfferState state, String providerId, Object payload) {
     Step step = OfferLifecycle.decide(state, command(providerId, payload));
     assertThat(step.refusal()).isNull();
     return step.state();
   }
 
+  /** The holder's accept, waiting for the budget. */
+  private OfferState accepting(OfferState offered, ProviderCommand accept) {
+    Step step = OfferLifecycle.decide(offered, accept);
+    assertThat(step.refusal()).isNull();
+    assertThat(step.state().getStatus()).isEqualTo(OfferStatus.ACCEPTING);
+    return step.state();
+  }
+
+  private OfferState accepting() {
+    return accepting(offered(), command(P1, accept()));
+  }
+
+  /** Accepted the way it happens: the holder accepts, then the budget reserves the funding. */
+  private OfferState accepted(OfferState offered, String providerId) {
+    ProviderCommand accept = command(providerId, accept());
+    Step step = OfferLifecycle.budgetDecided(accepting(offered, accept), decision(idOf(accept), reservation("250.00")));
+    assertThat(step.refusal()).isNull();
+    assertThat(step.state().getStatus()).isEqualTo(OfferStatus.ACCEPTED);
+    return step.state();
+  }
+
   private OfferState accepted() {
-    return applied(offered(), P1, accept());
+    return accepted(offered(), P1);
   }
 
   private static void assertRefused(Step step, OfferState before, String reason) {
     assertThat(step.refusal()).contains(reason);
     assertThat(step.event()).isNull();
+    assertThat(step.budgetRequest()).isNull();
+    assertThat(step.awaitsBudget()).isFalse();
     assertThat(step.state()).isSameAs(before);
   }
 
@@ -164,34 +216,286 @@ class OfferLifecycleTest {
     assertThat(state.getDeclinedBy()).isEmpty();
     assertThat(state.getSessionsAttended()).isZero();
     assertThat(state.getProcessedCommandIds()).isEmpty();
+    assertThat(state.getPendingAccept()).isNull();
   }
 
+  // ---------------------------------------------------------------- acceptance asks the budget
+
   @Test
-  void givenAnOffer_whenTheHolderAccepts_thenItIsAcceptedWithAReferralAccepted() {
-    ProviderCommand command = command(P1, accept());
+  void givenAnOffer_whenTheHolderAccepts_thenItIsAcceptingAndTheBudgetIsAskedToReserveItsFunding() {
+    ProviderCommand command = new ProviderCommand(Events.metadata("provider-service", referralId, "corr-accept"), P1, accept());
 
     Step step = OfferLifecycle.decide(offered(), command);
 
     assertThat(step.refusal()).isNull();
-    assertThat(step.state().getStatus()).isEqualTo(OfferStatus.ACCEPTED);
-    assertThat(step.state().getProcessedCommandIds()).containsExactly(command.getMetadata().getEventId().toString());
-    assertThat(step.event().getMetadata().getReferralId()).isEqualTo(referralId);
-    assertThat(step.event().getMetadata().getProducer()).isEqualTo("provider-service");
-    assertThat(step.event().getMetadata().getCorrelationId()).isEqualTo(command.getMetadata().getCorrelationId());
-    assertThat(step.event().getPayload()).isEqualTo(new ReferralAccepted(P1, "svc-1", "QMM", "p-0123456789abcdef",
-        List.of(NeedCode.LONELINESS, NeedCode.NATURE)));
+    assertThat(step.event()).as("nothing is written to provider-events until the budget answers").isNull();
+    assertThat(step.awaitsBudget()).isTrue();
+    assertThat(step.state().getStatus()).isEqualTo(OfferStatus.ACCEPTING);
+    assertThat(step.state().getPendingAccept()).isEqualTo(command);
+    assertThat(step.state().getProcessedCommandIds()).containsExactly(idOf(command));
+    assertThat(step.state().getBaseline()).isEmpty();
+    BudgetRequest request = step.budgetRequest();
+    assertThat(request.getPayload()).isEqualTo(new ReserveFunding("QMM", P1, "svc-1", idOf(command)));
+    assertThat(request.getMetadata().getReferralId()).isEqualTo(referralId);
+    assertThat(request.getMetadata().getProducer()).isEqualTo("provider-service");
+    assertThat(request.getMetadata().getCorrelationId()).isEqualTo("corr-accept");
+    assertThat(request.getMetadata().getEventId()).isNotEqualTo(command.getMetadata().getEventId());
   }
 
   @Test
-  void givenTheSameCommandDecidedTwiceFromTheSameState_whenDecided_thenTheEventHasTheSameId() {
+  void givenTheSameAcceptDecidedTwiceFromTheSameState_whenDecided_thenTheRequestHasTheSameId() {
     ProviderCommand command = command(P1, accept());
     OfferState offered = offered();
 
-    UUID first = OfferLifecycle.decide(offered, command).event().getMetadata().getEventId();
-    UUID second = OfferLifecycle.decide(offered, command).event().getMetadata().getEventId();
+    UUID first = OfferLifecycle.decide(offered, command).budgetRequest().getMetadata().getEventId();
+    UUID second = OfferLifecycle.decide(offered, command).budgetRequest().getMetadata().getEventId();
 
     assertThat(second).isEqualTo(first);
   }
+
+  @Test
+  void givenAnAcceptingOffer_whenTheBudgetReserves_thenItIsAcceptedWithTheReservationOnItsReferralAccepted() {
+    ProviderCommand accept = new ProviderCommand(Events.metadata("provider-service", referralId, "corr-accept"), P1, accept());
+    OfferState accepting = accepting(offered(), accept);
+    BudgetDecision reserved = new BudgetDecision(Events.metadata("outcome-service", referralId, "corr-budget"),
+        idOf(accept), reservation("250.00"));
+
+    Step step = OfferLifecycle.budgetDecided(accepting, reserved);
+
+    assertThat(step.refusal()).isNull();
+    assertThat(step.budgetRequest()).isNull();
+    assertThat(step.awaitsBudget()).isFalse();
+    assertThat(step.state().getStatus()).isEqualTo(OfferStatus.ACCEPTED);
+    assertThat(step.state().getPendingAccept()).isNull();
+    assertThat(step.state().getProcessedCommandIds())
+        .containsExactly(idOf(accept), reserved.getMetadata().getEventId().toString());
+    assertThat(step.event().getPayload()).isEqualTo(new ReferralAccepted(P1, "svc-1", "QMM", "p-0123456789abcdef",
+        List.of(NeedCode.LONELINESS, NeedCode.NATURE), reservation("250.00")));
+    assertThat(step.event().getMetadata().getReferralId()).isEqualTo(referralId);
+    assertThat(step.event().getMetadata().getProducer()).isEqualTo("provider-service");
+    assertThat(step.event().getMetadata().getCorrelationId())
+        .as("the acceptance belongs to the provider's accept command, not to the budget's answer").isEqualTo("corr-accept");
+  }
+
+  @Test
+  void givenTheSameDecisionAppliedTwiceFromTheSameState_whenApplied_thenTheEventHasTheSameId() {
+    ProviderCommand accept = command(P1, accept());
+    OfferState accepting = accepting(offered(), accept);
+    BudgetDecision reserved = decision(idOf(accept), reservation("250.00"));
+
+    UUID first = OfferLifecycle.budgetDecided(accepting, reserved).event().getMetadata().getEventId();
+    UUID second = OfferLifecycle.budgetDecided(accepting, reserved).event().getMetadata().getEventId();
+
+    assertThat(second).isEqualTo(first);
+  }
+
+  @Test
+  void givenAnAcceptWithBaselineMeasures_whenTheBudgetReserves_thenTheBaselineIsKeptForTheCompletion() {
+    Measure baseline = new Measure(Instrument.SWEMWBS, MeasureStage.BASELINE, List.of(2, 2, 3, 2, 2, 3, 2), 16,
+        new BigDecimal("16.36"), null);
+    ProviderCommand accept = command(P1, new AcceptReferral("first call went well", List.of(baseline)));
+    OfferState accepting = accepting(offered(), accept);
+
+    Step step = OfferLifecycle.budgetDecided(accepting, decision(idOf(accept), reservation("250.00")));
+
+    assertThat(accepting.getBaseline()).as("not kept before the acceptance is decided").isEmpty();
+    assertThat(step.state().getStatus()).isEqualTo(OfferStatus.ACCEPTED);
+    assertThat(step.state().getBaseline()).containsExactly(baseline);
+  }
+
+  @Test
+  void givenAnAcceptingOffer_whenTheBudgetRefuses_thenItIsOfferedAgainAndTheProviderIsToldWhy() {
+    ProviderCommand accept = command(P1, accept());
+    OfferState accepting = accepting(offered(), accept);
+    BudgetDecision refused = decision(idOf(accept), budgetSpent());
+
+    Step step = OfferLifecycle.budgetDecided(accepting, refused);
+
+    assertThat(step.refusal()).isEqualTo("the commissioner's budget for 2026-27 is spent: 250.00 needed, 40.00 free");
+    assertThat(step.event()).isNull();
+    assertThat(step.budgetRequest()).isNull();
+    assertThat(step.state().getStatus()).isEqualTo(OfferStatus.OFFERED);
+    assertThat(step.state().getPendingAccept()).isNull();
+    assertThat(step.state().getOffer()).isEqualTo(accepting.getOffer());
+    assertThat(step.state().getProcessedCommandIds()).contains(refused.getMetadata().getEventId().toString());
+  }
+
+  @Test
+  void givenAnOfferOpenAgainAfterTheBudgetRefused_whenTheHolderAcceptsAgain_thenTheBudgetIsAskedAgain() {
+    ProviderCommand first = command(P1, accept());
+    OfferState open = OfferLifecycle.budgetDecided(accepting(offered(), first), decision(idOf(first), budgetSpent())).state();
+    ProviderCommand second = command(P1, accept());
+
+    Step step = OfferLifecycle.decide(open, second);
+
+    assertThat(step.awaitsBudget()).isTrue();
+    assertThat(step.state().getStatus()).isEqualTo(OfferStatus.ACCEPTING);
+    assertThat(step.state().getPendingAccept()).isEqualTo(second);
+    assertThat(step.budgetRequest().getPayload()).isEqualTo(new ReserveFunding("QMM", P1, "svc-1", idOf(second)));
+  }
+
+  @Test
+  void givenAnAcceptingOffer_whenTheHolderAcceptsAgain_thenItIsRefusedWithoutAskingTheBudgetAgain() {
+    OfferState accepting = accepting();
+
+    assertRefused(OfferLifecycle.decide(accepting, command(P1, accept())), accepting,
+        "the referral's acceptance is being decided");
+  }
+
+  @Test
+  void givenAnAcceptingOffer_whenTheHolderDeclinesRecordsOrCompletes_thenEachIsRefusedWithAReason() {
+    OfferState accepting = accepting();
+
+    assertRefused(OfferLifecycle.decide(accepting, command(P1, decline())), accepting,
+        "the referral's acceptance is being decided");
+    assertRefused(OfferLifecycle.decide(accepting, command(P1, new DeclineReferral(DeclineReason.PERSON_DECLINED, null))),
+        accepting, "the referral's acceptance is being decided");
+    assertRefused(OfferLifecycle.decide(accepting, command(P1, session(20))), accepting,
+        "sessions can be recorded only once the referral is accepted; it is ACCEPTING");
+    assertRefused(OfferLifecycle.decide(accepting, command(P1, complete(List.of()))), accepting,
+        "a referral can be completed only after it is accepted; it is ACCEPTING");
+    assertRefused(OfferLifecycle.decide(accepting,
+            command(P1, new RecordTimeCredits(LocalDate.of(2026, 11, 20), new BigDecimal("2.00"), null))),
+        accepting, "it is ACCEPTING");
+  }
+
+  @Test
+  void givenAnAcceptingOffer_whenAnotherProviderAccepts_thenItIsRefusedAsNotOfferedToIt() {
+    OfferState accepting = accepting();
+
+    assertRefused(OfferLifecycle.decide(accepting, command(P2, accept())), accepting, "not offered to provider " + P2);
+  }
+
+  @Test
+  void givenAnAcceptingOfferPastItsDeadline_whenRemindersAndExpiriesAreDue_thenNeitherHappens() {
+    OfferState accepting = OfferState.newBuilder(accepting()).setRespondBy(Instant.now().minusSeconds(60)).build();
+
+    assertRefused(OfferLifecycle.remind(accepting, meta()), accepting, "no reminder due");
+    assertRefused(OfferLifecycle.expire(accepting, meta()), accepting, "not expired");
+  }
+
+  @Test
+  void givenAnAcceptingOffer_whenTheSameOfferArrivesAgain_thenTheAcceptanceInProgressIsKept() {
+    OfferState accepting = accepting();
+
+    assertThat(OfferLifecycle.offered(accepting, accepting.getOffer(), meta())).isSameAs(accepting);
+    assertThat(OfferLifecycle.offered(accepting, offerTo(P2, "svc-2", 2), meta())).isSameAs(accepting);
+  }
+
+  @Test
+  void givenAnOfferCancelledWhileAccepting_whenTheReservationArrives_thenItIsWithdrawn() {
+    ProviderCommand accept = command(P1, accept());
+    OfferState cancelled = OfferLifecycle.cancelled(accepting(offered(), accept));
+    BudgetDecision reserved = decision(idOf(accept), reservation("250.00"));
+
+    Step step = OfferLifecycle.budgetDecided(cancelled, reserved);
+
+    assertThat(step.event()).as("never accepted").isNull();
+    assertThat(step.refusal()).isEqualTo("the referral was cancelled by the referrer");
+    assertThat(step.awaitsBudget()).isFalse();
+    assertThat(step.state().getStatus()).isEqualTo(OfferStatus.CANCELLED);
+    assertThat(step.state()).isEqualTo(OfferState.newBuilder(cancelled)
+        .setProcessedCommandIds(List.of(idOf(accept), reserved.getMetadata().getEventId().toString())).build());
+    assertThat(step.budgetRequest().getPayload()).isInstanceOfSatisfying(WithdrawReservation.class, withdraw -> {
+      assertThat(withdraw.getCommissioner()).isEqualTo("QMM");
+      assertThat(withdraw.getFinancialYear()).isEqualTo(YEAR);
+      assertThat(withdraw.getAmount()).isEqualByComparingTo("250.00");
+      assertThat(withdraw.getReason()).contains("CANCELLED");
+    });
+    assertThat(step.budgetRequest().getMetadata().getReferralId()).isEqualTo(referralId);
+    assertThat(step.budgetRequest().getMetadata().getProducer()).isEqualTo("provider-service");
+  }
+
+  @Test
+  void givenAnOfferCancelledWhileAccepting_whenANothingReservedGrantArrives_thenThereIsNothingToWithdraw() {
+    ProviderCommand accept = command(P1, accept());
+    OfferState cancelled = OfferLifecycle.cancelled(accepting(offered(), accept));
+    BudgetDecision grant = decision(idOf(accept), new FundingReservation("grant-QMM-1", new BigDecimal("0.00"), YEAR, true));
+
+    Step step = OfferLifecycle.budgetDecided(cancelled, grant);
+
+    assertThat(step.event()).isNull();
+    assertThat(step.budgetRequest()).isNull();
+    assertThat(step.refusal()).isEqualTo("the referral was cancelled by the referrer");
+    assertThat(step.state().getStatus()).isEqualTo(OfferStatus.CANCELLED);
+  }
+
+  @Test
+  void givenAnOfferCancelledWhileAccepting_whenTheBudgetRefuses_thenItStaysCancelled() {
+    ProviderCommand accept = command(P1, accept());
+    OfferState cancelled = OfferLifecycle.cancelled(accepting(offered(), accept));
+
+    Step step = OfferLifecycle.budgetDecided(cancelled, decision(idOf(accept), budgetSpent()));
+
+    assertThat(step.event()).isNull();
+    assertThat(step.budgetRequest()).isNull();
+    assertThat(step.refusal()).contains("is spent");
+    assertThat(step.state().getStatus()).isEqualTo(OfferStatus.CANCELLED);
+  }
+
+  @Test
+  void givenAnAcceptedOffer_whenTheSameReservationIsDeliveredAgain_thenItIsIgnored() {
+    ProviderCommand accept = command(P1, accept());
+    BudgetDecision reserved = decision(idOf(accept), reservation("250.00"));
+    OfferState accepted = OfferLifecycle.budgetDecided(accepting(offered(), accept), reserved).state();
+
+    Step again = OfferLifecycle.budgetDecided(accepted, reserved);
+
+    assertRefused(again, accepted, "already applied");
+    assertThat(again.refusal()).isEqualTo("already applied");
+  }
+
+  @Test
+  void givenARefusalAndANewAccept_whenTheOldRefusalIsDeliveredAgain_thenTheNewAcceptStillWaits() {
+    ProviderCommand first = command(P1, accept());
+    BudgetDecision refused = decision(idOf(first), budgetSpent());
+    OfferState open = OfferLifecycle.budgetDecided(accepting(offered(), first), refused).state();
+    OfferState acceptingAgain = accepting(open, command(P1, accept()));
+
+    assertRefused(OfferLifecycle.budgetDecided(open, refused), open, "already applied");
+    assertRefused(OfferLifecycle.budgetDecided(acceptingAgain, refused), acceptingAgain, "already applied");
+  }
+
+  @Test
+  void givenAnAcceptingOffer_whenAReservationForAnotherAcceptArrives_thenItIsNotAcceptedAndTheReservationIsWithdrawn() {
+    ProviderCommand accept = command(P1, accept());
+    OfferState accepting = accepting(offered(), accept);
+    BudgetDecision stray = decision(UUID.randomUUID().toString(), reservation("120.00"));
+
+    Step step = OfferLifecycle.budgetDecided(accepting, stray);
+
+    assertThat(step.event()).isNull();
+    assertThat(step.refusal()).isNotNull();
+    assertThat(step.state().getStatus()).isEqualTo(OfferStatus.ACCEPTING);
+    assertThat(step.state().getPendingAccept()).isEqualTo(accept);
+    assertThat(step.budgetRequest().getPayload()).as("reserved for no accept of this referral: given back")
+        .isInstanceOfSatisfying(WithdrawReservation.class, withdraw -> {
+          assertThat(withdraw.getCommissioner()).isEqualTo("QMM");
+          assertThat(withdraw.getFinancialYear()).isEqualTo(YEAR);
+          assertThat(withdraw.getAmount()).isEqualByComparingTo("120.00");
+        });
+
+    Step answered = OfferLifecycle.budgetDecided(step.state(), decision(idOf(accept), reservation("250.00")));
+
+    assertThat(answered.state().getStatus()).as("the pending accept is still answered by its own decision")
+        .isEqualTo(OfferStatus.ACCEPTED);
+    assertThat(((ReferralAccepted) answered.event().getPayload()).getFunding()).isEqualTo(reservation("250.00"));
+  }
+
+  @Test
+  void givenAnAcceptingOffer_whenARefusalForAnotherAcceptArrives_thenItStaysAccepting() {
+    ProviderCommand accept = command(P1, accept());
+    OfferState accepting = accepting(offered(), accept);
+
+    Step step = OfferLifecycle.budgetDecided(accepting, decision(UUID.randomUUID().toString(), budgetSpent()));
+
+    assertThat(step.event()).isNull();
+    assertThat(step.budgetRequest()).isNull();
+    assertThat(step.state().getStatus()).isEqualTo(OfferStatus.ACCEPTING);
+    assertThat(step.state().getPendingAccept()).isEqualTo(accept);
+  }
+
+  // ---------------------------------------------------------------- after acceptance
 
   @Test
   void givenAnAcceptedOffer_whenTheHolderAcceptsAgain_thenItIsRefused() {
@@ -222,6 +526,7 @@ class OfferLifecycleTest {
     Step step = OfferLifecycle.decide(offered(), command(P1, decline()));
 
     assertThat(step.refusal()).isNull();
+    assertThat(step.budgetRequest()).isNull();
     assertThat(step.state().getStatus()).isEqualTo(OfferStatus.DECLINED);
     assertThat(step.state().getDeclinedBy()).containsExactly(P1);
     assertThat(step.event().getPayload())
@@ -268,12 +573,16 @@ class OfferLifecycleTest {
   }
 
   @Test
-  void givenAReOfferedReferral_whenTheNewHolderAccepts_thenItIsAccepted() {
+  void givenAReOfferedReferral_whenTheNewHolderAcceptsAndTheBudgetReserves_thenItIsAcceptedForTheNewService() {
     OfferState reOffered = OfferLifecycle.offered(applied(offered(), P1, decline()), offerTo(P2, "svc-2", 2), meta());
+    ProviderCommand accept = command(P2, accept());
 
-    Step step = OfferLifecycle.decide(reOffered, command(P2, accept()));
+    Step asked = OfferLifecycle.decide(reOffered, accept);
+    Step step = OfferLifecycle.budgetDecided(asked.state(), decision(idOf(accept), reservation("180.00")));
 
+    assertThat(asked.budgetRequest().getPayload()).isEqualTo(new ReserveFunding("QMM", P2, "svc-2", idOf(accept)));
     assertThat(step.state().getStatus()).isEqualTo(OfferStatus.ACCEPTED);
+    assertThat(((ReferralAccepted) step.event().getPayload()).getProviderId()).isEqualTo(P2);
     assertThat(((ReferralAccepted) step.event().getPayload()).getServiceId()).isEqualTo("svc-2");
   }
 
@@ -286,7 +595,7 @@ class OfferLifecycleTest {
   }
 
   @ParameterizedTest(name = "an offer already {0}")
-  @EnumSource(value = OfferStatus.class, names = {"OFFERED", "ACCEPTED", "COMPLETED", "CANCELLED"})
+  @EnumSource(value = OfferStatus.class, names = {"OFFERED", "ACCEPTING", "ACCEPTED", "COMPLETED", "CANCELLED"})
   void givenAnOfferNotDeclined_whenAnOfferArrivesAgain_thenTheStateIsKept(OfferStatus status) {
     OfferState before = OfferState.newBuilder(offered()).setStatus(status).build();
 
@@ -312,7 +621,8 @@ class OfferLifecycleTest {
     assertThat(second.state().getStatus()).isEqualTo(OfferStatus.ACCEPTED);
     assertThat(second.state().getSessionsAttended()).isEqualTo(2);
     assertThat(second.event().getPayload()).isEqualTo(new SessionAttended(P1, "svc-1", LocalDate.of(2026, 11, 20), 2));
-    assertThat(second.state().getProcessedCommandIds()).hasSize(3);
+    // the accept, the budget's decision and the two sessions
+    assertThat(second.state().getProcessedCommandIds()).hasSize(4);
   }
 
   @Test
@@ -372,9 +682,13 @@ class OfferLifecycleTest {
   }
 
   @ParameterizedTest(name = "from {0}")
-  @EnumSource(value = OfferStatus.class, names = {"OFFERED", "ACCEPTED"})
+  @EnumSource(value = OfferStatus.class, names = {"OFFERED", "ACCEPTING", "ACCEPTED"})
   void givenAnOpenOffer_whenTheReferrerCancels_thenItIsCancelled(OfferStatus status) {
-    OfferState before = status == OfferStatus.OFFERED ? offered() : accepted();
+    OfferState before = switch (status) {
+      case OFFERED -> offered();
+      case ACCEPTING -> accepting();
+      default -> accepted();
+    };
 
     OfferState after = OfferLifecycle.cancelled(before);
 

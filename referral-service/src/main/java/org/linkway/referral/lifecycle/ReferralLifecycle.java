@@ -39,6 +39,7 @@ import org.linkway.events.SessionMissed;
 import org.linkway.platform.Events;
 import org.linkway.platform.SocialPrescribing;
 import org.linkway.referral.ReferralServiceApplication;
+import org.linkway.referral.routing.FundingRoom;
 import org.linkway.referral.routing.Router;
 import org.linkway.referral.routing.ServiceLoad;
 import org.linkway.state.HistoryEntry;
@@ -101,9 +102,16 @@ public final class ReferralLifecycle {
 
   private final Supplier<Collection<ServiceListed>> directory;
   private final ServiceLoad load;
+  private final FundingRoom funding;
   private final Settings settings;
 
   public ReferralLifecycle(Supplier<Collection<ServiceListed>> directory, ServiceLoad load, Settings settings) {
+    this(directory, load, FundingRoom.UNKNOWN, settings);
+  }
+
+  public ReferralLifecycle(Supplier<Collection<ServiceListed>> directory, ServiceLoad load, FundingRoom funding,
+      Settings settings) {
+    this.funding = funding;
     this.directory = directory;
     this.load = load;
     this.settings = settings;
@@ -232,7 +240,8 @@ public final class ReferralLifecycle {
     List<ReferralEvent> events = new ArrayList<>(before);
     int attempt = state.getAttempts() + 1;
     Optional<Router.Choice> choice = attempt > settings.maxAttempts() ? Optional.empty()
-        : Router.choose(state.getSubmission(), directory.get(), state.getServicesTried(), load::of, LocalDate.ofInstant(now, UK));
+        : Router.choose(state.getSubmission(), directory.get(), state.getServicesTried(), load::of, funding,
+            LocalDate.ofInstant(now, UK));
     if (choice.isEmpty()) {
       String reason = attempt > settings.maxAttempts()
           ? "offered " + state.getAttempts() + " times (the most allowed) and not accepted: " + state.getServicesTried()

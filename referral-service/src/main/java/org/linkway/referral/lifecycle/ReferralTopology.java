@@ -3,6 +3,9 @@ package org.linkway.referral.lifecycle;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.KStream;
+import org.linkway.events.BudgetAgreed;
+import org.linkway.events.BudgetUse;
+import org.linkway.events.ContractAgreed;
 import org.linkway.events.ServiceListed;
 import org.linkway.platform.AvroSerdes;
 import org.linkway.platform.Decisions;
@@ -11,6 +14,7 @@ import org.linkway.platform.TableViews;
 import org.linkway.platform.Topologies;
 import org.linkway.platform.Topics;
 import java.time.Duration;
+import org.linkway.referral.routing.FundingRoom;
 import org.linkway.referral.routing.ServiceLoad;
 import org.linkway.state.ReferralState;
 import java.util.Map;
@@ -27,6 +31,27 @@ class ReferralTopology {
   @Bean
   TableView<ServiceListed> directory(TableViews views) {
     return views.of(Topics.PROVIDER_DIRECTORY);
+  }
+
+  /** Contracts, budgets and their use, so that routing can prefer services whose places would be paid for. */
+  @Bean
+  FundingRoom fundingRoom(TableView<ContractAgreed> contracts, TableView<BudgetAgreed> budgets, TableView<BudgetUse> budgetUse) {
+    return new FundingRoom(contracts, budgets, budgetUse);
+  }
+
+  @Bean
+  TableView<ContractAgreed> contracts(TableViews views) {
+    return views.of(Topics.FUNDING_CONTRACTS);
+  }
+
+  @Bean
+  TableView<BudgetAgreed> budgets(TableViews views) {
+    return views.of(Topics.COMMISSIONER_BUDGETS);
+  }
+
+  @Bean
+  TableView<BudgetUse> budgetUse(TableViews views) {
+    return views.of(Topics.BUDGET_USE);
   }
 
   @Bean
@@ -46,11 +71,12 @@ class ReferralTopology {
 
   @Bean
   KStream<String, SpecificRecord> referralLifecycle(StreamsBuilder builder, AvroSerdes serdes, Decisions decisions,
-      TableView<ServiceListed> directory, ServiceLoad load, ReferralLifecycle.Settings settings, ReferralFeed feed) {
+      TableView<ServiceListed> directory, ServiceLoad load, FundingRoom funding, ReferralLifecycle.Settings settings,
+      ReferralFeed feed) {
     Topologies.addStore(builder, serdes, ReferralProcessor.STORE, ReferralState.class);
     KStream<String, SpecificRecord> inputs =
         Topologies.merged(builder, serdes, Topics.REFERRALS, Topics.PROVIDER_EVENTS, Topics.REFERRAL_COMMANDS);
-    ReferralLifecycle lifecycle = new ReferralLifecycle(directory::values, load, settings);
+    ReferralLifecycle lifecycle = new ReferralLifecycle(directory::values, load, funding, settings);
     inputs.process(() -> new ReferralProcessor(lifecycle, decisions, load, feed), ReferralProcessor.STORE)
         .to(Topics.REFERRALS.name(), Topologies.producedTo(serdes, Topics.REFERRALS));
     return inputs;

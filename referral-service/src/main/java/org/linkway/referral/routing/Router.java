@@ -19,7 +19,10 @@ import org.linkway.referral.intake.ReferralValidator;
  * <p>A service is suitable when it is active, not paused, has an open place (accepted referrals
  * below its places), is commissioned by the referral's ICB, covers the person's postcode district,
  * takes people of their age, meets at least one of their needs, and has not been tried for this
- * referral. The person's preferred service comes first when suitable. Among the rest the choice is
+ * referral. Services whose place would be paid for come first (a grant, or a contract whose most per
+ * referral fits what is free of the commissioner's budget), then services without a contract, and
+ * last those whose contract the budget can no longer cover, since their acceptance would be refused.
+ * Then the person's preferred service comes first when suitable. Among the rest the choice is
  * fair: the lowest load relative to places ((open offers + accepted) / places) wins, so a small
  * group with two places gets its share and no large provider takes everything; then the most
  * needs met; then the service id, so that routing is repeatable.
@@ -33,9 +36,15 @@ public final class Router {
 
   public static Optional<Choice> choose(ReferralSubmitted referral, Collection<ServiceListed> directory,
       Collection<String> tried, Function<String, ServiceLoad.Count> load, LocalDate today) {
+    return choose(referral, directory, tried, load, FundingRoom.UNKNOWN, today);
+  }
+
+  public static Optional<Choice> choose(ReferralSubmitted referral, Collection<ServiceListed> directory,
+      Collection<String> tried, Function<String, ServiceLoad.Count> load, FundingRoom funding, LocalDate today) {
     String district = ReferralValidator.postcodeDistrict(referral.getPatient().getPostcode());
     int age = Period.between(referral.getPatient().getBirthDate(), today).getYears();
-    record Candidate(ServiceListed service, List<NeedCode> needsMet, ServiceLoad.Count count, double load) {}
+    record Candidate(ServiceListed service, List<NeedCode> needsMet, ServiceLoad.Count count, double load,
+        FundingRoom.Room room) {}
     return directory.stream()
         .filter(service -> service.getStatus() == ServiceStatus.ACTIVE && !service.getIntakePaused())
         .filter(service -> service.getCommissioners().contains(referral.getCommissioner()))
@@ -46,17 +55,19 @@ public final class Router {
         .map(service -> {
           ServiceLoad.Count count = load.apply(service.getServiceId());
           double relative = service.getCapacity() <= 0 ? Double.MAX_VALUE : (double) count.total() / service.getCapacity();
-          return new Candidate(service, needsMet(referral, service), count, relative);
+          return new Candidate(service, needsMet(referral, service), count, relative,
+              funding.of(referral.getCommissioner(), service, today));
         })
         .filter(c -> !c.needsMet().isEmpty())
         .filter(c -> c.count().accepted() < c.service().getCapacity())
         .min(Comparator
-            .comparing((Candidate c) -> !c.service().getServiceId().equals(referral.getPreferredServiceId()))
+            .comparing(Candidate::room)
+            .thenComparing((Candidate c) -> !c.service().getServiceId().equals(referral.getPreferredServiceId()))
             .thenComparingDouble(Candidate::load)
             .thenComparing(c -> -c.needsMet().size())
             .thenComparing(c -> c.service().getServiceId()))
         .map(c -> new Choice(c.service(), c.needsMet(), reason(c.service(), c.needsMet(), c.count(), district,
-            c.service().getServiceId().equals(referral.getPreferredServiceId()))));
+            c.service().getServiceId().equals(referral.getPreferredServiceId())) + "; " + c.room().words()));
   }
 
   private static String reason(ServiceListed service, List<NeedCode> needsMet, ServiceLoad.Count count,

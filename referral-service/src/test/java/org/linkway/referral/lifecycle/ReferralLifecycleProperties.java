@@ -77,7 +77,7 @@ class ReferralLifecycleProperties {
       String providerId = "prov-" + serviceId;
       step = switch (action.kind()) {
         case "accept" -> lifecycle.providerEvent(state, provider(referralId,
-            new ReferralAccepted(providerId, serviceId, "QMM", "p-1", List.of(NeedCode.LONELINESS))));
+            new ReferralAccepted(providerId, serviceId, "QMM", "p-1", List.of(NeedCode.LONELINESS), null)));
         case "decline" -> lifecycle.providerEvent(state, provider(referralId,
             new ReferralDeclined(providerId, serviceId, action.reason(), null, null)));
         case "session" -> lifecycle.providerEvent(state, provider(referralId,

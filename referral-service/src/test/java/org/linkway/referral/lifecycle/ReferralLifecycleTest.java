@@ -127,7 +127,7 @@ class ReferralLifecycleTest {
 
   private ProviderEvent acceptedBy(String serviceId) {
     return fromProvider(new ReferralAccepted("prov-" + serviceId, serviceId, "QMM", submission.getPersonId(),
-        submission.getNeeds()));
+        submission.getNeeds(), null));
   }
 
   private ProviderEvent completedBy(String serviceId, int sessions) {

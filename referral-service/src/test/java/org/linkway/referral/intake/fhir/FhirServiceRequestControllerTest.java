@@ -8,6 +8,7 @@ import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import org.hl7.fhir.r4.model.OperationOutcome;
@@ -37,7 +38,11 @@ class FhirServiceRequestControllerTest {
     intake = mock(ReferralIntake.class);
     answer("SUBMITTED", false);
     http = WebTestClient.bindToController(
-        new FhirServiceRequestController(intake, FhirExamples.MAPPER, FhirExamples.FHIR)).build();
+        new FhirServiceRequestController(intake, FhirExamples.MAPPER, FhirExamples.FHIR))
+        .configureClient()
+        // the first request warms up the codecs and HAPI's parser, slowly on a busy machine
+        .responseTimeout(Duration.ofSeconds(30))
+        .build();
   }
 
   /** Like ReferralIntake.submit: refuses what the validator refuses, otherwise answers the referral. */

@@ -1,0 +1,87 @@
+package org.linkway.outcome.budgets;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.Collection;
+import java.util.function.Function;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.linkway.events.BudgetAgreed;
+import org.linkway.events.BudgetDecision;
+import org.linkway.events.BudgetRequest;
+import org.linkway.events.BudgetUse;
+import org.linkway.events.ContractAgreed;
+import org.linkway.events.LedgerEvent;
+import org.linkway.events.ReserveFunding;
+import org.linkway.events.WithdrawReservation;
+import org.linkway.outcome.OutcomeServiceApplication;
+import org.linkway.platform.Events;
+import org.linkway.platform.Funding;
+
+/**
+ * Keeps each commissioner's budget use per financial year and decides reservations. Its inputs are
+ * keyed by commissioner ({@code budget-requests}, and the ledger's due and released entries
+ * re-keyed), so one commissioner's requests are decided one at a time, in order: two acceptances
+ * can never both take the last of a budget. Decisions go to {@code budget-decisions} keyed by
+ * referralId; the use, after each change, to {@code budget-use} keyed by commissioner and year.
+ */
+final class BudgetProcessor implements Processor<String, SpecificRecord, String, SpecificRecord> {
+
+  /** Budget use keyed "{commissioner}|{financial year}". */
+  static final String STORE = "budget-use";
+
+  private final Supplier<Collection<ContractAgreed>> contracts;
+  private final Function<String, Optional<BudgetAgreed>> budgets;
+  private ProcessorContext<String, SpecificRecord> context;
+  private KeyValueStore<String, BudgetUse> store;
+
+  BudgetProcessor(Supplier<Collection<ContractAgreed>> contracts, Function<String, Optional<BudgetAgreed>> budgets) {
+    this.contracts = contracts;
+    this.budgets = budgets;
+  }
+
+  @Override
+  public void init(ProcessorContext<String, SpecificRecord> context) {
+    this.context = context;
+    this.store = context.getStateStore(STORE);
+  }
+
+  @Override
+  public void process(Record<String, SpecificRecord> record) {
+    if (record.value() instanceof BudgetRequest request && request.getPayload() instanceof ReserveFunding reserve) {
+      Instant at = request.getMetadata().getOccurredAt();
+      String year = Funding.financialYear(at);
+      String key = Funding.budgetKey(reserve.getCommissioner(), year);
+      Optional<ContractAgreed> contract = Funding.contractFor(contracts.get(), reserve.getCommissioner(),
+          reserve.getProviderId(), reserve.getServiceId(), LocalDate.ofInstant(at, Funding.UK));
+      BudgetUse before = store.get(key);
+      BudgetRules.Decision decision = BudgetRules.reserve(reserve.getCommissioner(), year, contract,
+          budgets.apply(key).orElse(null), before, at);
+      if (decision.use() != before) changed(key, decision.use(), record);
+      BudgetDecision answer = new BudgetDecision(Events.causedBy(OutcomeServiceApplication.NAME, request.getMetadata(), "budget"),
+          reserve.getAcceptCommandId(), decision.payload());
+      context.forward(record.withKey(request.getMetadata().getReferralId().toString()).withValue(answer));
+    } else if (record.value() instanceof BudgetRequest request && request.getPayload() instanceof WithdrawReservation withdraw) {
+      String key = Funding.budgetKey(withdraw.getCommissioner(), withdraw.getFinancialYear());
+      BudgetUse use = store.get(key);
+      if (use != null) changed(key, BudgetRules.withdraw(use, withdraw.getAmount(), request.getMetadata().getOccurredAt()), record);
+    } else if (record.value() instanceof LedgerEvent entry) {
+      BudgetRules.financialYear(entry).ifPresent(year -> {
+        String key = Funding.budgetKey(BudgetRules.commissioner(entry), year);
+        BudgetUse use = store.get(key);
+        if (use == null) use = BudgetRules.none(BudgetRules.commissioner(entry), year, entry.getMetadata().getOccurredAt());
+        changed(key, BudgetRules.apply(use, entry), record);
+      });
+    }
+  }
+
+  private void changed(String key, BudgetUse use, Record<String, SpecificRecord> cause) {
+    store.put(key, use);
+    context.forward(cause.withKey(key).withValue(use));
+  }
+}

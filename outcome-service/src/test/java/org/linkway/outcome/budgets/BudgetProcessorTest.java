@@ -1,0 +1,373 @@
+package org.linkway.outcome.budgets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.linkway.outcome.budgets.BudgetRulesTest.money;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.linkway.events.BudgetAgreed;
+import org.linkway.events.BudgetDecision;
+import org.linkway.events.BudgetRequest;
+import org.linkway.events.BudgetUse;
+import org.linkway.events.ContractAgreed;
+import org.linkway.events.EventMetadata;
+import org.linkway.events.FundingCommitted;
+import org.linkway.events.FundingRefused;
+import org.linkway.events.FundingReleased;
+import org.linkway.events.FundingReservation;
+import org.linkway.events.LedgerEvent;
+import org.linkway.events.Milestone;
+import org.linkway.events.PaymentDue;
+import org.linkway.events.ReserveFunding;
+import org.linkway.events.WithdrawReservation;
+import org.linkway.platform.AvroSerdes;
+import org.linkway.platform.Events;
+import org.linkway.platform.Funding;
+import org.linkway.platform.LinkwayKafkaProperties;
+import org.linkway.platform.TableView;
+import org.linkway.platform.Topics;
+
+/**
+ * The budget topology as {@link BudgetTopology} wires it, driven by {@link TopologyTestDriver}:
+ * reservation requests keyed by commissioner, the funding ledger keyed by referral and re-keyed by
+ * commissioner, decisions back keyed by referral, and the use of each budget keyed by commissioner
+ * and year. Values go through a self-describing Avro serde instead of the schema registry.
+ */
+class BudgetProcessorTest {
+
+  private static final String QMM = "QMM";
+  private static final String YEAR = "2026-27";
+  private static final Instant DURING = Instant.parse("2026-11-22T10:00:00Z");
+
+  /** Avro binary prefixed with the record's class name, so that one deserializer reads every topic. */
+  public static final class AvroSerializer implements Serializer<SpecificRecord> {
+    @Override
+    public byte[] serialize(String topic, SpecificRecord data) {
+      if (data == null) return null;
+      try {
+        byte[] name = data.getClass().getName().getBytes(StandardCharsets.UTF_8);
+        ByteBuffer body = (ByteBuffer) data.getClass().getMethod("toByteBuffer").invoke(data);
+        return ByteBuffer.allocate(4 + name.length + body.remaining()).putInt(name.length).put(name).put(body).array();
+      } catch (ReflectiveOperationException e) {
+        throw new SerializationException(e);
+      }
+    }
+  }
+
+  public static final class AvroDeserializer implements Deserializer<SpecificRecord> {
+    @Override
+    public SpecificRecord deserialize(String topic, byte[] data) {
+      if (data == null) return null;
+      try {
+        ByteBuffer in = ByteBuffer.wrap(data);
+        byte[] name = new byte[in.getInt()];
+        in.get(name);
+        Class<?> type = Class.forName(new String(name, StandardCharsets.UTF_8));
+        return (SpecificRecord) type.getMethod("fromByteBuffer", ByteBuffer.class).invoke(null, in.slice());
+      } catch (ReflectiveOperationException e) {
+        throw new SerializationException(e);
+      }
+    }
+  }
+
+  @TempDir
+  Path stateDir;
+
+  private final List<ContractAgreed> contracts = new ArrayList<>(List.of(BudgetRulesTest.contract().build()));
+  private final Map<String, BudgetAgreed> budgets = new HashMap<>();
+  private TopologyTestDriver driver;
+  private TestInputTopic<String, SpecificRecord> requests;
+  private TestInputTopic<String, SpecificRecord> ledger;
+  private TestOutputTopic<String, SpecificRecord> decisions;
+  private TestOutputTopic<String, SpecificRecord> uses;
+
+  @BeforeEach
+  @SuppressWarnings("unchecked")
+  void setUp() {
+    TableView<ContractAgreed> contractTable = mock(TableView.class);
+    when(contractTable.values()).thenAnswer(call -> List.copyOf(contracts));
+    TableView<BudgetAgreed> budgetTable = mock(TableView.class);
+    when(budgetTable.get(anyString())).thenAnswer(call -> Optional.ofNullable(budgets.get((String) call.getArgument(0))));
+    AvroSerdes serdes = new AvroSerdes(new LinkwayKafkaProperties(null, AvroSerializer.class.getName(),
+        AvroDeserializer.class.getName(), null, 0, null));
+    StreamsBuilder builder = new StreamsBuilder();
+    new BudgetTopology().budgetReservations(builder, serdes, contractTable, budgetTable);
+
+    Properties config = new Properties();
+    config.put(StreamsConfig.APPLICATION_ID_CONFIG, "outcome-service-budgets-test");
+    config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:9");
+    config.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    driver = new TopologyTestDriver(builder.build(), config);
+    Serializer<SpecificRecord> values = new AvroSerializer();
+    requests = driver.createInputTopic(Topics.BUDGET_REQUESTS.name(), new StringSerializer(), values);
+    ledger = driver.createInputTopic(Topics.FUNDING_LEDGER.name(), new StringSerializer(), values);
+    decisions = driver.createOutputTopic(Topics.BUDGET_DECISIONS.name(), new StringDeserializer(), new AvroDeserializer());
+    uses = driver.createOutputTopic(Topics.BUDGET_USE.name(), new StringDeserializer(), new AvroDeserializer());
+  }
+
+  @AfterEach
+  void tearDown() {
+    driver.close();
+  }
+
+  private void budget(String year, String amount) {
+    budgets.put(Funding.budgetKey(QMM, year), new BudgetAgreed(Events.metadata("outcome-service", null, null), QMM, year,
+        money(amount), "GBP"));
+  }
+
+  private static EventMetadata meta(UUID referralId, Instant at) {
+    return EventMetadata.newBuilder(Events.metadata("provider-service", referralId, "corr-" + referralId))
+        .setOccurredAt(at).build();
+  }
+
+  /** A provider accepts a referral: provider-service asks for its funding to be reserved. */
+  private BudgetRequest reserve(String commissioner, UUID referralId, String serviceId, Instant at) {
+    BudgetRequest request = new BudgetRequest(meta(referralId, at),
+        new ReserveFunding(commissioner, "p1", serviceId, "accept-" + referralId));
+    requests.pipeInput(commissioner, request);
+    return request;
+  }
+
+  private BudgetRequest reserve(UUID referralId) {
+    return reserve(QMM, referralId, "svc-1", DURING);
+  }
+
+  private void withdraw(String year, String amount) {
+    requests.pipeInput(QMM, new BudgetRequest(meta(UUID.randomUUID(), DURING),
+        new WithdrawReservation(QMM, year, money(amount), "the referral was CANCELLED before its funding was reserved")));
+  }
+
+  private void ledger(UUID referralId, Object payload) {
+    ledger.pipeInput(referralId.toString(), new LedgerEvent(meta(referralId, DURING), payload));
+  }
+
+  /** The one decision written since the last read, keyed by the referral it answers. */
+  private BudgetDecision decisionFor(UUID referralId) {
+    KeyValue<String, SpecificRecord> record = decisions.readKeyValue();
+    assertThat(record.key).isEqualTo(referralId.toString());
+    assertThat(decisions.isEmpty()).isTrue();
+    return (BudgetDecision) record.value;
+  }
+
+  private List<KeyValue<String, BudgetUse>> usesWritten() {
+    return uses.readKeyValuesToList().stream()
+        .map(kv -> KeyValue.pair(kv.key, (BudgetUse) kv.value)).toList();
+  }
+
+  private BudgetUse stored(String commissioner, String year) {
+    KeyValueStore<String, BudgetUse> store = driver.getKeyValueStore(BudgetProcessor.STORE);
+    return store.get(Funding.budgetKey(commissioner, year));
+  }
+
+  private static BudgetUse use(String commissioner, String year, String committed, String due, String released) {
+    return BudgetUse.newBuilder().setCommissioner(commissioner).setFinancialYear(year).setCommitted(money(committed))
+        .setDue(money(due)).setReleased(money(released)).setUpdatedAt(Instant.EPOCH).build();
+  }
+
+  /** Compares a use by its figures, leaving out when it was updated. */
+  private static void assertUse(BudgetUse actual, BudgetUse expected) {
+    assertThat(actual).usingRecursiveComparison().ignoringFields("updatedAt").isEqualTo(expected);
+  }
+
+  @Test
+  void givenNoBudgetForTheYear_whenAProviderAccepts_thenTheMostItCanEarnIsReservedAndTheAnswerGoesBackToTheReferral() {
+    UUID referral = UUID.randomUUID();
+    BudgetRequest request = reserve(referral);
+
+    BudgetDecision decision = decisionFor(referral);
+    assertThat(decision.getAcceptCommandId()).isEqualTo("accept-" + referral);
+    assertThat(decision.getPayload()).isEqualTo(new FundingReservation("qmm-p1-2026", money("200.00"), YEAR, false));
+    assertThat(decision.getMetadata().getReferralId()).isEqualTo(referral);
+    assertThat(decision.getMetadata().getCorrelationId()).isEqualTo(request.getMetadata().getCorrelationId());
+    assertThat(decision.getMetadata().getProducer()).isEqualTo("outcome-service");
+    List<KeyValue<String, BudgetUse>> written = usesWritten();
+    assertThat(written).singleElement().satisfies(kv -> {
+      assertThat(kv.key).isEqualTo("QMM|2026-27");
+      assertUse(kv.value, use(QMM, YEAR, "200.00", "0.00", "0.00"));
+      assertThat(kv.value.getUpdatedAt()).isEqualTo(DURING);
+    });
+    assertThat(stored(QMM, YEAR)).isEqualTo(written.get(0).value);
+  }
+
+  @Test
+  void givenABudget_whenASecondAcceptanceWouldTakeMoreThanIsFree_thenItIsRefusedAndTheUseIsNotChanged() {
+    budget(YEAR, "399.99");
+    UUID first = UUID.randomUUID();
+    UUID second = UUID.randomUUID();
+
+    reserve(first);
+    assertThat(decisionFor(first).getPayload()).isInstanceOf(FundingReservation.class);
+    reserve(second);
+
+    assertThat(decisionFor(second).getPayload()).isInstanceOfSatisfying(FundingRefused.class, refused -> {
+      assertThat(refused.getFree()).isEqualTo(money("199.99"));
+      assertThat(refused.getNeeded()).isEqualTo(money("200.00"));
+      assertThat(refused.getReason()).contains("QMM", "2026-27", "199.99", "200.00");
+    });
+    assertThat(usesWritten()).hasSize(1);
+    assertUse(stored(QMM, YEAR), use(QMM, YEAR, "200.00", "0.00", "0.00"));
+  }
+
+  @Test
+  void givenAFullBudget_whenTheLedgerReleasesWhatAReferralDidNotEarn_thenTheNextAcceptanceCanReserveIt() {
+    budget(YEAR, "250.00");
+    UUID first = UUID.randomUUID();
+    UUID second = UUID.randomUUID();
+    reserve(first);
+    decisionFor(first);
+    reserve(second);
+    assertThat(decisionFor(second).getPayload()).isInstanceOf(FundingRefused.class);
+    usesWritten();
+
+    ledger(first, new FundingCommitted(QMM, "qmm-p1-2026", "p1", "svc-1", money("200.00"), "GBP", YEAR));
+    assertThat(uses.isEmpty()).as("a commitment was counted when it was reserved").isTrue();
+    ledger(first, new PaymentDue(QMM, "qmm-p1-2026", "p1", "svc-1", Milestone.ENGAGEMENT, money("50.00"), "GBP", YEAR));
+    ledger(first, new FundingReleased(QMM, "qmm-p1-2026", "p1", "svc-1", money("150.00"), "GBP", YEAR, "cancelled"));
+
+    assertThat(usesWritten()).extracting(kv -> kv.key).containsExactly("QMM|2026-27", "QMM|2026-27");
+    assertUse(stored(QMM, YEAR), use(QMM, YEAR, "200.00", "50.00", "150.00"));
+    reserve(second);
+    assertThat(decisionFor(second).getPayload()).isEqualTo(new FundingReservation("qmm-p1-2026", money("200.00"), YEAR, false));
+    assertUse(stored(QMM, YEAR), use(QMM, YEAR, "400.00", "50.00", "150.00"));
+    assertThat(Funding.free(budgets.get("QMM|2026-27"), stored(QMM, YEAR))).contains(money("0.00"));
+  }
+
+  @Test
+  void givenLedgerEntriesWrittenBeforeBudgets_whenRead_thenTheyCountAgainstNoBudget() {
+    UUID referral = UUID.randomUUID();
+    ledger(referral, new PaymentDue(QMM, "qmm-p1-2026", "p1", "svc-1", Milestone.ENGAGEMENT, money("50.00"), "GBP", null));
+    ledger(referral, new FundingReleased(QMM, "qmm-p1-2026", "p1", "svc-1", money("150.00"), "GBP", null, "cancelled"));
+
+    assertThat(uses.isEmpty()).isTrue();
+    assertThat(stored(QMM, YEAR)).isNull();
+  }
+
+  @Test
+  void givenADueEntryBeforeAnyReservation_whenRead_thenTheUseOfItsYearStartsFromIt() {
+    ledger(UUID.randomUUID(), new PaymentDue(QMM, "qmm-p1-2026", "p1", "svc-1", Milestone.OUTCOME, money("0.01"), "GBP", "2025-26"));
+
+    assertThat(usesWritten()).singleElement().satisfies(kv -> {
+      assertThat(kv.key).isEqualTo("QMM|2025-26");
+      assertUse(kv.value, use(QMM, "2025-26", "0.00", "0.01", "0.00"));
+    });
+  }
+
+  @Test
+  void givenAReservation_whenItIsWithdrawn_thenItIsNoLongerCommitted() {
+    budget(YEAR, "200.00");
+    UUID referral = UUID.randomUUID();
+    reserve(referral);
+    decisionFor(referral);
+    usesWritten();
+
+    withdraw(YEAR, "200.00");
+
+    assertThat(decisions.isEmpty()).as("a withdrawal is not answered").isTrue();
+    assertThat(usesWritten()).singleElement().satisfies(kv -> assertUse(kv.value, use(QMM, YEAR, "0.00", "0.00", "0.00")));
+    reserve(referral);
+    assertThat(decisionFor(referral).getPayload()).isInstanceOf(FundingReservation.class);
+  }
+
+  @Test
+  void givenNothingReservedInAYear_whenAWithdrawalForItArrives_thenNothingIsWritten() {
+    withdraw("2025-26", "200.00");
+
+    assertThat(uses.isEmpty()).isTrue();
+    assertThat(stored(QMM, "2025-26")).isNull();
+  }
+
+  @Test
+  void givenAServiceNoContractCovers_whenAccepted_thenTheReferralIsUnfundedAndNothingIsCommitted() {
+    budget(YEAR, "0.00");
+    contracts.clear();
+    UUID referral = UUID.randomUUID();
+
+    reserve(referral);
+
+    assertThat(decisionFor(referral).getPayload()).isEqualTo(new FundingReservation(null, money("0.00"), YEAR, false));
+    assertUse(stored(QMM, YEAR), use(QMM, YEAR, "0.00", "0.00", "0.00"));
+  }
+
+  @Test
+  void givenAnAcceptanceInTheLastSecondOf31MarchUkTime_whenDecided_thenItCountsAgainstTheYearEndingThatDay() {
+    contracts.set(0, BudgetRulesTest.contract().setValidTo(LocalDate.of(2028, 3, 31)).build());
+    budget("2027-28", "0.00");
+    UUID referral = UUID.randomUUID();
+
+    reserve(QMM, referral, "svc-1", Instant.parse("2027-03-31T22:59:59Z")); // 23:59:59 BST
+
+    assertThat(decisionFor(referral).getPayload()).isEqualTo(new FundingReservation("qmm-p1-2026", money("200.00"), "2026-27", false));
+    assertUse(stored(QMM, "2026-27"), use(QMM, "2026-27", "200.00", "0.00", "0.00"));
+    assertThat(stored(QMM, "2027-28")).isNull();
+  }
+
+  @Test
+  void givenAnAcceptanceAtMidnightOn1AprilUkTime_whenDecided_thenItCountsAgainstTheNewYearsBudget() {
+    contracts.set(0, BudgetRulesTest.contract().setValidTo(LocalDate.of(2028, 3, 31)).build());
+    budget("2027-28", "0.00");
+    UUID referral = UUID.randomUUID();
+
+    reserve(QMM, referral, "svc-1", Instant.parse("2027-03-31T23:00:00Z")); // 00:00 BST on 1 April
+
+    assertThat(decisionFor(referral).getPayload()).isInstanceOfSatisfying(FundingRefused.class, refused -> {
+      assertThat(refused.getFinancialYear()).isEqualTo("2027-28");
+      assertThat(refused.getReason()).contains("for 2027-28");
+    });
+    assertThat(stored(QMM, "2026-27")).isNull();
+  }
+
+  @Test
+  void givenAContractStarting1April_whenAcceptedHalfAnHourIntoThatDayUkTime_thenTheContractPaysForIt() {
+    UUID referral = UUID.randomUUID();
+
+    reserve(QMM, referral, "svc-1", Instant.parse("2026-03-31T23:30:00Z")); // 00:30 BST on 1 April 2026
+
+    assertThat(decisionFor(referral).getPayload()).isEqualTo(new FundingReservation("qmm-p1-2026", money("200.00"), "2026-27", false));
+  }
+
+  @Test
+  void givenTwoCommissioners_whenOneBudgetIsSpent_thenTheOtherIsNotLimitedByIt() {
+    contracts.add(BudgetRulesTest.contract().setCommissioner("QHM").setContractId("qhm-p1-2026").build());
+    budget(YEAR, "0.00");
+    UUID ours = UUID.randomUUID();
+    UUID theirs = UUID.randomUUID();
+
+    reserve(QMM, ours, "svc-1", DURING);
+    assertThat(decisionFor(ours).getPayload()).isInstanceOf(FundingRefused.class);
+    reserve("QHM", theirs, "svc-1", DURING);
+
+    assertThat(decisionFor(theirs).getPayload()).isEqualTo(new FundingReservation("qhm-p1-2026", money("200.00"), YEAR, false));
+    assertUse(stored("QHM", YEAR), use("QHM", YEAR, "200.00", "0.00", "0.00"));
+    assertUse(stored(QMM, YEAR), use(QMM, YEAR, "0.00", "0.00", "0.00"));
+  }
+}
