@@ -22,7 +22,8 @@ import org.linkway.platform.Topics;
 class DeadLetterIT {
 
   static final List<Topic<?>> CONSUMED = List.of(Topics.REFERRAL_REQUESTS, Topics.REFERRALS, Topics.PROVIDER_EVENTS,
-      Topics.REFERRAL_COMMANDS, Topics.PROVIDER_COMMANDS, Topics.PROVIDER_DIRECTORY, Topics.FUNDING_CONTRACTS);
+      Topics.REFERRAL_COMMANDS, Topics.PROVIDER_COMMANDS, Topics.PROVIDER_DIRECTORY, Topics.FUNDING_CONTRACTS,
+      Topics.FUNDING_LEDGER, Topics.BUDGET_REQUESTS, Topics.BUDGET_DECISIONS, Topics.COMMISSIONER_BUDGETS, Topics.BUDGET_USE);
 
   @Test
   void givenGarbageOnEveryConsumedTopic_whenValidRecordsFollow_thenTheGarbageIsDeadLetteredAndTheValidRecordsAreProcessed() {
@@ -44,23 +45,33 @@ class DeadLetterIT {
         .bodyValue(Map.of("providerId", "dlt-allotments", "validFrom", "2026-04-01", "validTo", "2027-03-31",
             "engagementFee", 25.00))
         .exchange().expectStatus().isOk();
+    // commissioner-budgets: a budget set after the garbage is read
+    String year = org.linkway.platform.Funding.financialYear(java.time.Instant.now());
+    platform.outcomeService().put().uri("/commissioners/QMM/budgets/{y}", year).bodyValue(Map.of("amount", 5000000.00))
+        .exchange().expectStatus().isOk();
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      platform.outcomeService().get().uri("/commissioners/QMM/budget").exchange()
+          .expectBody().jsonPath("$.budget").isEqualTo(5000000.0);
       platform.providerService().get().uri("/providers").exchange()
           .expectBody().jsonPath("$[?(@.providerId == 'dlt-allotments')]").exists();
       platform.outcomeService().get().uri("/commissioners/QMM/contracts").exchange()
           .expectBody().jsonPath("$[?(@.contractId == 'dlt-allotments-tariff')]").exists();
     });
 
-    // referrals, provider-commands, provider-events, referral-commands: a referral is offered, accepted, funded, cancelled
+    // referrals, provider-commands, provider-events, referral-commands, budget-requests, budget-decisions,
+    // funding-ledger and budget-use: a referral is offered, accepted within the budget, funded, cancelled, released
     String referralId = JourneyScenario.refer(platform, List.of("NATURE"));
     JourneyScenario.awaitReferral(platform, referralId, "OFFERED", "dlt-allotments");
     JourneyScenario.awaitOffer(platform, "dlt-allotments", referralId);
+    double dueBefore = budgetDue(platform);
     platform.providerService().post().uri("/providers/dlt-allotments/referrals/{r}/accept", referralId).exchange()
         .expectStatus().isOk();
     JourneyScenario.awaitReferral(platform, referralId, "ACCEPTED", "dlt-allotments");
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
         platform.outcomeService().get().uri("/commissioners/QMM/ledger?referralId={r}", referralId).exchange()
             .expectBody().jsonPath("$[?(@.type == 'COMMITTED')].amount").isEqualTo(25.0));
+    // the engagement fee due, read back from funding-ledger by the budget
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(budgetDue(platform)).isGreaterThanOrEqualTo(dueBefore + 25.0));
     platform.referralService().post().uri("/referrals/{r}/cancel", referralId).exchange().expectStatus().isAccepted();
 
     // referral-requests: a GP system's request on Kafka still becomes a referral
@@ -91,5 +102,12 @@ class DeadLetterIT {
         }
       });
     }
+  }
+
+  private static double budgetDue(RunningPlatform platform) {
+    Map<String, Object> budget = platform.outcomeService().get().uri("/commissioners/QMM/budget").exchange()
+        .expectStatus().isOk().expectBody(new org.springframework.core.ParameterizedTypeReference<Map<String, Object>>() {})
+        .returnResult().getResponseBody();
+    return ((Number) budget.get("due")).doubleValue();
   }
 }

@@ -1,0 +1,315 @@
+package org.linkway.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.linkway.platform.AvroSerdes;
+import org.linkway.platform.Funding;
+import org.linkway.platform.LinkwayKafkaProperties;
+
+/**
+ * {@code ./linkway bench}: the whole journey on the running local stack, beside raw Kafka on the
+ * same broker in the same run. Phases: set-up and warm-up; latency at a steady rate; throughput of
+ * N referrals; the highest HTTP intake rate held under 50 ms p99; raw Kafka; then memory, CPU and
+ * correctness. Results go to {@code results.json} and {@code RESULTS.md}.
+ */
+public final class Bench {
+
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+      .findAndRegisterModules();
+
+  private final BenchOptions options;
+  private final Map<String, Object> results = new LinkedHashMap<>();
+  private final Map<String, Map<String, Double>> cpuByPhase = new LinkedHashMap<>();
+  private final String runId = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now());
+  private final long started = System.nanoTime();
+  private String phase = "set-up";
+
+  private Bench(BenchOptions options) {
+    this.options = options;
+  }
+
+  public static void main(String[] args) throws Exception {
+    if (java.util.Arrays.asList(args).contains("--help")) {
+      System.out.print(BenchOptions.USAGE);
+      return;
+    }
+    BenchOptions options;
+    try {
+      options = BenchOptions.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      System.exit(2);
+      return;
+    }
+    int code = new Bench(options).run();
+    System.exit(code);
+  }
+
+  private int run() throws Exception {
+    String commissioner = commissionerFor(runId);
+    String host = "http://" + options.host();
+    Http referralService = new Http(host + ":8081", 500);
+    Http providerService = new Http(host + ":8082", 500);
+    Http outcomeService = new Http(host + ":8083", 50);
+    AvroSerdes serdes = new AvroSerdes(new LinkwayKafkaProperties(options.registry(), null, null, null, 0, null));
+
+    results.put("run", Map.of("id", runId, "date", Instant.now().toString(), "command", options.command(),
+        "machine", Machine.describe(), "commissioner", commissioner));
+    setUp(providerService, outcomeService, commissioner);
+
+    Map<String, Object> producerConfig = new HashMap<>(serdes.registryConfig());
+    producerConfig.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrap());
+    producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
+    producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    producerConfig.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+    try (KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(producerConfig, new StringSerializer(),
+        serdes.<SpecificRecord>forValues(SpecificRecord.class).serializer())) {
+      Journey journey = new Journey(referralService, providerService, outcomeService, producer, commissioner,
+          options.providers(), options.declinePercent(), runId);
+      try (TopicAudit audit = new TopicAudit(options.bootstrap(), serdes, journey)) {
+        journey.start();
+        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
+        ticker.scheduleAtFixedRate(() -> progress(journey, audit), 5, 5, TimeUnit.SECONDS);
+        try {
+          warmUp(journey);
+          latency(journey);
+          throughput(journey, audit);
+          correctness(journey, audit, outcomeService, commissioner);
+        } finally {
+          ticker.shutdownNow();
+          journey.stop();
+        }
+        results.put("meanEventBytes", audit.meanEventBytes());
+        intake(referralService);
+        raw(Math.max(100, audit.meanEventBytes()));
+      }
+    }
+    processes();
+    Map<String, Object> up = new LinkedHashMap<>();
+    up.put("secondsToHealthy", Double.isNaN(options.upSeconds()) ? null : options.upSeconds());
+    results.put("startUp", up);
+    Files.createDirectories(options.out());
+    Files.writeString(options.out().resolve("results.json"), JSON.writeValueAsString(results));
+    String markdown = Report.markdown(results);
+    Files.writeString(options.out().resolve("RESULTS.md"), markdown);
+    System.out.println();
+    System.out.println(markdown);
+    say("results in " + options.out().resolve("RESULTS.md") + " and " + options.out().resolve("results.json"));
+    return Boolean.TRUE.equals(((Map<?, ?>) results.get("correctness")).get("clean")) ? 0 : 1;
+  }
+
+  /** A commissioner code of the run's own, so that its budget, ledger and streams hold this run alone. */
+  static String commissionerFor(String runId) {
+    String alphabet = "ABCDEFGHJKLNPRSTUVWY0123456789";
+    int h = Math.floorMod(runId.hashCode(), alphabet.length() * alphabet.length());
+    return "QB" + alphabet.charAt(h % alphabet.length());
+  }
+
+  private void setUp(Http providerService, Http outcomeService, String commissioner) {
+    phase = "set-up";
+    String year = Funding.financialYear(Instant.now());
+    LocalDate[] dates = Funding.financialYearDates(year).orElseThrow();
+    for (int p = 1; p <= options.providers(); p++) {
+      expectOk(providerService.post("/providers", BenchPeople.providerBody(p, commissioner)).block(), "POST /providers");
+      expectOk(outcomeService.put("/commissioners/" + commissioner + "/contracts/bench-" + p,
+          BenchPeople.contractBody(p, dates[0], dates[1])).block(), "PUT contract");
+    }
+    expectOk(outcomeService.put("/commissioners/" + commissioner + "/budgets/" + year, "{\"amount\":900000000.00}").block(),
+        "PUT budget");
+    say(options.providers() + " providers, their contracts and a budget for " + commissioner + " " + year);
+  }
+
+  /** The first referrals after start-up are slow (code loading, schemas fetched): not measured. */
+  private void warmUp(Journey journey) throws InterruptedException {
+    phase = "warm-up";
+    int count = Math.min(500, options.rate() * 5);
+    for (int i = 0; i < count; i++) {
+      journey.submit(false);
+      if (i % 50 == 49) TimeUnit.MILLISECONDS.sleep(250);
+    }
+    awaitDone(journey, Duration.ofMinutes(3), "warm-up");
+    say("warm-up: " + count + " referrals through the journey");
+  }
+
+  private void latency(Journey journey) throws InterruptedException {
+    phase = "latency";
+    Map<String, Long> cpuBefore = cpu();
+    long interval = 1_000_000_000L / options.rate();
+    long start = System.nanoTime();
+    long total = (long) options.rate() * options.durationSeconds();
+    for (long i = 0; i < total; i++) {
+      long wait = start + i * interval - System.nanoTime();
+      if (wait > 0) TimeUnit.NANOSECONDS.sleep(wait);
+      journey.submit(true);
+    }
+    awaitDone(journey, Duration.ofMinutes(5), "latency");
+    cpuByPhase.put("latency", cpuSince(cpuBefore, System.nanoTime() - start));
+    Map<String, Object> hops = new LinkedHashMap<>();
+    hops.put("rate", options.rate());
+    hops.put("seconds", options.durationSeconds());
+    hops.put("submittedToProviderQueue", journey.toQueue.summary());
+    hops.put("acceptedToCommittedInLedger", journey.toCommitted.summary());
+    hops.put("completedToOutcomeOnStream", journey.toOutcomeStream.summary());
+    results.put("latency", hops);
+    say("latency at " + options.rate() + "/s: queue " + journey.toQueue.summary() + ", ledger " + journey.toCommitted.summary()
+        + ", outcome stream " + journey.toOutcomeStream.summary());
+  }
+
+  private void throughput(Journey journey, TopicAudit audit) throws InterruptedException {
+    phase = "throughput";
+    Map<String, Long> cpuBefore = cpu();
+    long eventsBefore = audit.events();
+    long doneBefore = journey.outcomes.get() + journey.unplaced.get();
+    journey.limitInFlight(options.window());
+    long start = System.nanoTime();
+    for (long i = 0; i < options.referrals(); i++) journey.submit(false);
+    awaitDone(journey, Duration.ofMinutes(120), "throughput");
+    long nanos = System.nanoTime() - start;
+    cpuByPhase.put("throughput", cpuSince(cpuBefore, nanos));
+    double seconds = nanos / 1e9;
+    long done = journey.outcomes.get() + journey.unplaced.get() - doneBefore;
+    Map<String, Object> figures = new LinkedHashMap<>();
+    figures.put("referrals", options.referrals());
+    figures.put("seconds", round(seconds));
+    figures.put("referralsPerSec", round(done / seconds));
+    figures.put("eventsPerSec", round((audit.events() - eventsBefore) / seconds));
+    figures.put("window", options.window());
+    results.put("throughput", figures);
+    say(String.format("throughput: %d referrals in %.1f s: %.1f referrals/s, %.1f events/s", done, seconds, done / seconds,
+        (audit.events() - eventsBefore) / seconds));
+  }
+
+  private void correctness(Journey journey, TopicAudit audit, Http outcomeService, String commissioner) throws Exception {
+    phase = "correctness";
+    Http.Answer reconciliation = outcomeService.get("/commissioners/" + commissioner + "/ledger/reconciliation").block();
+    Map<?, ?> body = JSON.readValue(reconciliation.body(), Map.class);
+    Map<String, Object> c = new LinkedHashMap<>();
+    c.put("submitted", journey.submitted.get());
+    c.put("completed", journey.outcomes.get());
+    c.put("unplaced", journey.unplaced.get());
+    c.put("unaccounted", journey.underWay());
+    c.put("offersDeclined", journey.declined.get());
+    c.put("duplicateEvents", audit.duplicates());
+    c.put("eventsRead", audit.counts());
+    c.put("failedRequests", journey.failures);
+    c.put("reconciliationClean", body.get("clean"));
+    c.put("ledgerTotals", body.get("totals"));
+    long duplicates = audit.duplicates().values().stream().mapToLong(Long::longValue).sum();
+    c.put("clean", journey.underWay() == 0 && duplicates == 0 && Boolean.TRUE.equals(body.get("clean")) && journey.failures() == 0);
+    results.put("correctness", c);
+    say("correctness: " + c);
+  }
+
+  private void intake(Http referralService) throws InterruptedException {
+    phase = "http-intake";
+    Map<String, Long> cpuBefore = cpu();
+    long start = System.nanoTime();
+    List<HttpIntake.Step> steps = new HttpIntake(referralService, runId)
+        .probe(options.intakeRates(), Duration.ofSeconds(options.intakeStepSeconds()), Bench::say);
+    cpuByPhase.put("http-intake", cpuSince(cpuBefore, System.nanoTime() - start));
+    Map<String, Object> intake = new LinkedHashMap<>();
+    intake.put("p99BoundMs", HttpIntake.P99_BOUND_MS);
+    intake.put("highestRateHeld", steps.stream().filter(HttpIntake.Step::held).mapToInt(HttpIntake.Step::rate).max().orElse(0));
+    intake.put("steps", steps);
+    results.put("httpIntake", intake);
+  }
+
+  private void raw(int recordSize) throws Exception {
+    phase = "raw-kafka";
+    String prefix = "bench-raw-" + runId;
+    RawKafka.Figures figures = RawKafka.measure(options.bootstrap(), prefix, recordSize, options.rawRecords(),
+        options.rawLatencyMessages(), Bench::say);
+    results.put("rawKafka", figures);
+    // the raw topics hold nothing anyone needs: do not leave them on the stack's disk
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrap()))) {
+      admin.deleteTopics(List.of(prefix + "-producer", prefix + "-e2e")).all().get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  private void processes() {
+    Map<String, Object> all = new LinkedHashMap<>();
+    long totalPeak = 0;
+    for (Map.Entry<String, Long> part : ProcessStats.linkwayPids(options.pidDir()).entrySet()) {
+      ProcessStats.Sample sample = ProcessStats.sample(part.getValue()).orElse(null);
+      if (sample == null) continue;
+      Map<String, Object> p = new LinkedHashMap<>();
+      p.put("peakRssMiB", sample.peakRssKiB() / 1024);
+      p.put("rssMiB", sample.rssKiB() / 1024);
+      Map<String, Double> cpu = new LinkedHashMap<>();
+      cpuByPhase.forEach((phaseName, byPart) -> cpu.put(phaseName, byPart.get(part.getKey())));
+      p.put("cpuPercentOfOneCore", cpu);
+      all.put(part.getKey(), p);
+      totalPeak += sample.peakRssKiB();
+    }
+    results.put("processes", all);
+    results.put("stackPeakRssMiB", totalPeak / 1024);
+  }
+
+  private Map<String, Long> cpu() {
+    Map<String, Long> out = new LinkedHashMap<>();
+    ProcessStats.linkwayPids(options.pidDir()).forEach((part, pid) -> ProcessStats.sample(pid)
+        .ifPresent(s -> out.put(part, (long) (s.cpuSeconds() * 1000))));
+    return out;
+  }
+
+  private Map<String, Double> cpuSince(Map<String, Long> before, long nanos) {
+    Map<String, Double> percent = new LinkedHashMap<>();
+    cpu().forEach((part, ms) -> {
+      Long was = before.get(part);
+      if (was != null) percent.put(part, round((ms - was) / (nanos / 1e6) * 100));
+    });
+    return percent;
+  }
+
+  private void awaitDone(Journey journey, Duration atMost, String what) throws InterruptedException {
+    long deadline = System.nanoTime() + atMost.toNanos();
+    while (journey.underWay() > 0) {
+      if (System.nanoTime() > deadline) {
+        say(what + ": " + journey.underWay() + " referrals still under way after " + atMost.toMinutes() + " min; going on");
+        return;
+      }
+      TimeUnit.MILLISECONDS.sleep(50);
+    }
+  }
+
+  private void progress(Journey journey, TopicAudit audit) {
+    say(String.format("%-11s submitted %d, offered %d, accepted %d, completed %d, reported %d, under way %d, events %d%s",
+        phase, journey.submitted.get(), journey.offered.get(), journey.accepted.get(), journey.completed.get(),
+        journey.outcomes.get(), journey.underWay(), audit.events(),
+        journey.failures() == 0 ? "" : ", failures " + journey.failures.toString()));
+  }
+
+  private static void expectOk(Http.Answer answer, String what) {
+    if (answer == null || !answer.ok()) {
+      throw new IllegalStateException(what + " answered " + (answer == null ? "nothing" : answer.status() + " " + answer.body()));
+    }
+  }
+
+  private static double round(double value) {
+    return Math.round(value * 10) / 10.0;
+  }
+
+  static void say(String line) {
+    System.out.printf("[%s] %s%n", DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC).format(Instant.now()), line);
+    System.out.flush();
+  }
+}

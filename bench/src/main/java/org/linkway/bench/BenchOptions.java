@@ -1,0 +1,58 @@
+package org.linkway.bench;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The benchmark's options, as {@code --name value}; every one has a default. */
+record BenchOptions(long referrals, int rate, int durationSeconds, int window, int providers, int declinePercent,
+    int[] intakeRates, int intakeStepSeconds, long rawRecords, int rawLatencyMessages, double upSeconds, Path out,
+    String bootstrap, String registry, String host, Path pidDir, String command) {
+
+  static final String USAGE = """
+      ./linkway bench [options]
+        --referrals N         referrals through the whole journey for throughput (200000)
+        --rate R              referrals per second for the latency phase (200)
+        --duration S          seconds of the latency phase (60)
+        --window W            most referrals under way at once in the throughput phase (4000)
+        --providers P         simulated providers (10)
+        --decline-percent D   share of first offers declined (10)
+        --intake-rates LIST   POST /referrals rates to try, per second (500,1000,2000,3000,4000,6000)
+        --intake-seconds S    seconds per intake rate (10)
+        --raw-records N       records for Kafka's ProducerPerformance (1000000)
+        --out DIR             where RESULTS.md and results.json go (bench)
+      """;
+
+  static BenchOptions parse(String[] args) {
+    Map<String, String> given = new LinkedHashMap<>();
+    for (int i = 0; i < args.length; i++) {
+      if (!args[i].startsWith("--") || i + 1 >= args.length) throw new IllegalArgumentException("unexpected argument " + args[i] + "\n" + USAGE);
+      given.put(args[i].substring(2), args[++i]);
+    }
+    BenchOptions options = new BenchOptions(
+        Long.parseLong(given.getOrDefault("referrals", "200000")),
+        Integer.parseInt(given.getOrDefault("rate", "200")),
+        Integer.parseInt(given.getOrDefault("duration", "60")),
+        Integer.parseInt(given.getOrDefault("window", "4000")),
+        Integer.parseInt(given.getOrDefault("providers", "10")),
+        Integer.parseInt(given.getOrDefault("decline-percent", "10")),
+        Arrays.stream(given.getOrDefault("intake-rates", "500,1000,2000,3000,4000,6000").split(","))
+            .mapToInt(s -> Integer.parseInt(s.trim())).toArray(),
+        Integer.parseInt(given.getOrDefault("intake-seconds", "10")),
+        Long.parseLong(given.getOrDefault("raw-records", "1000000")),
+        Integer.parseInt(given.getOrDefault("raw-latency-messages", "10000")),
+        Double.parseDouble(given.getOrDefault("up-seconds", "NaN")),
+        Path.of(given.getOrDefault("out", "bench")),
+        given.getOrDefault("bootstrap", "127.0.0.1:9092"),
+        given.getOrDefault("registry", "http://127.0.0.1:8085/apis/registry/v3"),
+        given.getOrDefault("host", "127.0.0.1"),
+        Path.of(given.getOrDefault("pid-dir", ".linkway/pids")),
+        given.getOrDefault("command", "./linkway bench"));
+    if (options.referrals() < 1 || options.rate() < 1 || options.durationSeconds() < 1 || options.window() < 1
+        || options.providers() < 1 || options.declinePercent() < 0 || options.declinePercent() > 90) {
+      throw new IllegalArgumentException("options out of range\n" + USAGE);
+    }
+    return options;
+  }
+}

@@ -1,0 +1,209 @@
+package org.linkway.bench;
+
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.linkway.platform.Topics;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+
+/**
+ * Referrals through the whole journey, as GP systems and providers would send them: half submitted
+ * through the Kafka intake, half through {@code POST /referrals}; a simulated provider population
+ * that watches its queue's live stream, declines some first offers, accepts the rest with a
+ * baseline, records two sessions and completes with a follow-up; the ledger and outcomes read
+ * back from Kafka and from the commissioner's stream.
+ */
+final class Journey implements TopicAudit.Listener {
+
+  /** One referral's moments (System.nanoTime), for the latency of each hop. */
+  static final class Track {
+    final long submitted;
+    final boolean measured;
+    volatile long acceptSent;
+    volatile long completeSent;
+    volatile boolean done;
+
+    Track(long submitted, boolean measured) {
+      this.submitted = submitted;
+      this.measured = measured;
+    }
+  }
+
+  final Latencies toQueue = new Latencies();
+  final Latencies toCommitted = new Latencies();
+  final Latencies toOutcomeStream = new Latencies();
+  final AtomicLong submitted = new AtomicLong();
+  final AtomicLong offered = new AtomicLong();
+  final AtomicLong declined = new AtomicLong();
+  final AtomicLong accepted = new AtomicLong();
+  final AtomicLong completed = new AtomicLong();
+  final AtomicLong outcomes = new AtomicLong();
+  final AtomicLong unplaced = new AtomicLong();
+  final Map<String, AtomicLong> failures = new ConcurrentHashMap<>();
+
+  private final Map<UUID, Track> tracks = new ConcurrentHashMap<>();
+  private final Set<String> offersSeen = ConcurrentHashMap.newKeySet();
+  private final Http referralService;
+  private final Http providerService;
+  private final Http outcomeService;
+  private final Producer<String, SpecificRecord> producer;
+  private final String commissioner;
+  private final int providers;
+  private final int declinePercent;
+  private final String runId;
+  private final List<Disposable> streams = new ArrayList<>();
+  private volatile Semaphore window;
+  private final AtomicLong sequence = new AtomicLong();
+
+  Journey(Http referralService, Http providerService, Http outcomeService, Producer<String, SpecificRecord> producer,
+      String commissioner, int providers, int declinePercent, String runId) {
+    this.referralService = referralService;
+    this.providerService = providerService;
+    this.outcomeService = outcomeService;
+    this.producer = producer;
+    this.commissioner = commissioner;
+    this.providers = providers;
+    this.declinePercent = declinePercent;
+    this.runId = runId;
+  }
+
+  /** Providers watch their queues; the commissioner watches the outcome stream. */
+  void start() {
+    for (int p = 1; p <= providers; p++) {
+      String providerId = BenchPeople.providerId(p);
+      streams.add(providerService.events("/providers/" + providerId + "/referrals/stream")
+          .subscribe(e -> offer(providerId, e), e -> failed("provider queue stream: " + e.getMessage())));
+    }
+    streams.add(outcomeService.events("/commissioners/" + commissioner + "/outcomes/stream")
+        .subscribe(this::outcomeOnStream, e -> failed("outcome stream: " + e.getMessage())));
+  }
+
+  /** At most this many referrals under way at once (submitted and not yet reported), so that the run measures throughput, not a queue. */
+  void limitInFlight(int referrals) {
+    window = new Semaphore(referrals);
+  }
+
+  /** Submits one referral; half go through the Kafka intake, half through HTTP. */
+  void submit(boolean measured) throws InterruptedException {
+    Semaphore w = window;
+    if (w != null) w.acquire();
+    long i = sequence.getAndIncrement();
+    String requestId = runId + "-" + i;
+    UUID referralId = BenchPeople.referralId(requestId);
+    tracks.put(referralId, new Track(System.nanoTime(), measured));
+    submitted.incrementAndGet();
+    if (i % 2 == 0) {
+      producer.send(new ProducerRecord<>(Topics.REFERRAL_REQUESTS.name(), requestId, BenchPeople.kafkaRequest(i, requestId, commissioner)),
+          (metadata, error) -> {
+            if (error != null) failed("kafka intake: " + error.getClass().getSimpleName());
+          });
+    } else {
+      referralService.post("/referrals", BenchPeople.httpBody(i, commissioner), requestId)
+          .subscribe(answer -> {
+            if (!answer.ok()) failed("POST /referrals " + answer.status());
+          }, e -> failed("POST /referrals: " + e.getClass().getSimpleName()));
+    }
+  }
+
+  private void offer(String providerId, Http.Sse event) {
+    if (!"offer".equals(event.event()) || event.id() == null) return;
+    int dash = event.id().lastIndexOf('-');
+    UUID referralId = UUID.fromString(event.id().substring(0, dash));
+    int attempt = Integer.parseInt(event.id().substring(dash + 1));
+    Track track = tracks.get(referralId);
+    if (track == null || !offersSeen.add(event.id())) return;
+    offered.incrementAndGet();
+    if (track.measured && attempt == 1) toQueue.record(System.nanoTime() - track.submitted);
+    String base = "/providers/" + providerId + "/referrals/" + referralId;
+    if (attempt == 1 && Math.floorMod(referralId.hashCode(), 100) < declinePercent) {
+      providerService.post(base + "/decline", "{\"reason\":\"CAPACITY\",\"note\":\"full this week\"}")
+          .subscribe(answer -> {
+            if (answer.ok()) declined.incrementAndGet(); else failed("decline " + answer.status());
+          }, e -> failed("decline: " + e.getClass().getSimpleName()));
+      return;
+    }
+    String today = LocalDate.now().toString();
+    String session = "{\"attendedOn\":\"" + today + "\",\"attended\":true}";
+    track.acceptSent = System.nanoTime();
+    providerService.post(base + "/accept", "{\"measures\":[" + BenchPeople.BASELINE + "]}")
+        .flatMap(answer -> step(answer, "accept", accepted))
+        .flatMap(ok -> providerService.post(base + "/sessions", session)).flatMap(answer -> step(answer, "session", null))
+        .flatMap(ok -> providerService.post(base + "/sessions", session)).flatMap(answer -> step(answer, "session", null))
+        .flatMap(ok -> {
+          track.completeSent = System.nanoTime();
+          return providerService.post(base + "/complete",
+              "{\"completion\":\"COMPLETED\",\"measures\":[" + BenchPeople.FOLLOW_UP + "]}");
+        })
+        .flatMap(answer -> step(answer, "complete", completed))
+        .subscribe(ok -> { }, e -> failed("provider: " + e.getClass().getSimpleName()));
+  }
+
+  private Mono<Boolean> step(Http.Answer answer, String what, AtomicLong counter) {
+    if (!answer.ok()) {
+      failed(what + " " + answer.status());
+      return Mono.empty();
+    }
+    if (counter != null) counter.incrementAndGet();
+    return Mono.just(true);
+  }
+
+  private void outcomeOnStream(Http.Sse event) {
+    int at = event.data().indexOf("\"referralId\":\"");
+    if (at < 0) return;
+    UUID referralId = UUID.fromString(event.data().substring(at + 14, at + 50));
+    Track track = tracks.get(referralId);
+    if (track != null && track.measured && track.completeSent > 0) toOutcomeStream.record(System.nanoTime() - track.completeSent);
+  }
+
+  @Override
+  public void committed(UUID referralId) {
+    Track track = tracks.get(referralId);
+    if (track != null && track.measured && track.acceptSent > 0) toCommitted.record(System.nanoTime() - track.acceptSent);
+  }
+
+  @Override
+  public void outcome(UUID referralId) {
+    finished(referralId, outcomes);
+  }
+
+  @Override
+  public void unplaced(UUID referralId) {
+    finished(referralId, unplaced);
+  }
+
+  private void finished(UUID referralId, AtomicLong counter) {
+    Track track = tracks.get(referralId);
+    if (track == null || track.done) return;
+    track.done = true;
+    counter.incrementAndGet();
+    Semaphore w = window;
+    if (w != null) w.release();
+  }
+
+  /** Referrals submitted and not yet completed or unplaced. */
+  long underWay() {
+    return submitted.get() - outcomes.get() - unplaced.get();
+  }
+
+  long failures() {
+    return failures.values().stream().mapToLong(AtomicLong::get).sum();
+  }
+
+  private void failed(String what) {
+    failures.computeIfAbsent(what, k -> new AtomicLong()).incrementAndGet();
+  }
+
+  void stop() {
+    streams.forEach(Disposable::dispose);
+  }
+}

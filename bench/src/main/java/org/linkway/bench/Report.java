@@ -1,0 +1,103 @@
+package org.linkway.bench;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** The results as a Markdown table: each figure beside the same run's raw Kafka figure, and the target. */
+final class Report {
+
+  private Report() {}
+
+  @SuppressWarnings("unchecked")
+  static String markdown(Map<String, Object> results) {
+    Map<String, Object> run = (Map<String, Object>) results.get("run");
+    Map<String, Object> machine = (Map<String, Object>) run.get("machine");
+    RawKafka.Figures raw = (RawKafka.Figures) results.get("rawKafka");
+    Map<String, Object> throughput = (Map<String, Object>) results.get("throughput");
+    Map<String, Object> latency = (Map<String, Object>) results.get("latency");
+    Map<String, Object> intake = (Map<String, Object>) results.get("httpIntake");
+    Map<String, Object> correctness = (Map<String, Object>) results.get("correctness");
+    Map<String, Object> processes = (Map<String, Object>) results.get("processes");
+    Map<String, Object> startUp = (Map<String, Object>) results.get("startUp");
+
+    StringBuilder md = new StringBuilder();
+    md.append("# Linkway benchmark results\n\n");
+    md.append("- Date: ").append(run.get("date")).append("\n");
+    md.append("- Command: `").append(run.get("command")).append("`\n");
+    md.append("- Machine: ").append(machine.get("cores")).append(" cores (").append(machine.get("cpu")).append("), ")
+        .append(machine.get("memoryGiB")).append(" GiB, ").append(machine.get("os")).append(", ").append(machine.get("java"))
+        .append("; the broker, the registry, the three services and the load generator all on it\n");
+    md.append("- Raw Kafka on the same broker, same run: `ProducerPerformance` ").append(raw.records()).append(" records of ")
+        .append(raw.recordSize()).append(" bytes (the mean Linkway event), acks=all, idempotent; `EndToEndLatency` ")
+        .append(raw.latencyMessages()).append(" messages\n\n");
+
+    md.append("| figure | Linkway | raw Kafka | ratio to raw | target |\n| --- | --- | --- | --- | --- |\n");
+    double events = num(throughput.get("eventsPerSec"));
+    md.append(row("Full-journey throughput", fmt(num(throughput.get("referralsPerSec"))) + " referrals/s ("
+        + fmt(events) + " events/s, " + throughput.get("referrals") + " referrals in " + throughput.get("seconds") + " s)",
+        fmt(raw.recordsPerSec()) + " records/s", ratio(events, raw.recordsPerSec()) + " (events)",
+        "≥ 2,000 referrals/s"));
+    String rate = " at " + latency.get("rate") + "/s";
+    md.append(hop("Submitted → provider's queue" + rate, (Latencies.Summary) latency.get("submittedToProviderQueue"), raw,
+        "p99 ≤ 100 ms"));
+    md.append(hop("Accept sent → COMMITTED in the ledger" + rate, (Latencies.Summary) latency.get("acceptedToCommittedInLedger"),
+        raw, ""));
+    md.append(hop("Complete sent → OutcomeReported on the SSE stream" + rate,
+        (Latencies.Summary) latency.get("completedToOutcomeOnStream"), raw, ""));
+    int held = ((Number) intake.get("highestRateHeld")).intValue();
+    md.append(row("HTTP intake: highest rate with p99 < 50 ms", held + " requests/s", fmt(raw.recordsPerSec()) + " records/s",
+        ratio(held, raw.recordsPerSec()), "≥ 3,000 requests/s"));
+    md.append(row("Peak RSS, whole stack", results.get("stackPeakRssMiB") + " MiB", "", "", "< 1,536 MiB"));
+    Object up = startUp.get("secondsToHealthy");
+    md.append(row("`./linkway up` to healthy", up == null ? "not measured (the stack was already up)" : fmt(num(up)) + " s",
+        "", "", "< 30 s"));
+    long duplicates = ((Map<String, Long>) correctness.get("duplicateEvents")).values().stream().mapToLong(Long::longValue).sum();
+    md.append(row("Correctness", correctness.get("completed") + " completed + " + correctness.get("unplaced") + " unplaced of "
+        + correctness.get("submitted") + " submitted, " + correctness.get("unaccounted") + " unaccounted; "
+        + duplicates + " duplicate events; reconciliation clean: " + correctness.get("reconciliationClean")
+        + "; failed requests: " + correctness.get("failedRequests"), "", "", "all accounted, clean"));
+
+    md.append("\nRaw Kafka: producer ").append(fmt(raw.recordsPerSec())).append(" records/s (")
+        .append(fmt(raw.mbPerSec())).append(" MB/s), end-to-end latency p50 ").append(fmt(raw.e2eP50Ms()))
+        .append(" ms, p99 ").append(fmt(raw.e2eP99Ms())).append(" ms, p99.9 ").append(fmt(raw.e2eP999Ms())).append(" ms.\n\n");
+
+    md.append("| process | peak RSS MiB | CPU % of one core by phase |\n| --- | --- | --- |\n");
+    processes.forEach((part, value) -> {
+      Map<String, Object> p = (Map<String, Object>) value;
+      md.append("| ").append(part).append(" | ").append(p.get("peakRssMiB")).append(" | ")
+          .append(p.get("cpuPercentOfOneCore")).append(" |\n");
+    });
+    md.append("\nHTTP intake steps (open loop, latency from each request's due time):\n\n");
+    md.append("| rate asked | answered/s | p50 ms | p99 ms | max ms | failed |\n| --- | --- | --- | --- | --- | --- |\n");
+    for (HttpIntake.Step step : (List<HttpIntake.Step>) intake.get("steps")) {
+      md.append("| ").append(step.rate()).append(" | ").append(fmt(step.answeredPerSec())).append(" | ")
+          .append(fmt(step.latency().p50())).append(" | ").append(fmt(step.latency().p99())).append(" | ")
+          .append(fmt(step.latency().max())).append(" | ").append(step.failures()).append(" |\n");
+    }
+    return md.toString();
+  }
+
+  private static String hop(String name, Latencies.Summary s, RawKafka.Figures raw, String target) {
+    return row(name, "p50 " + fmt(s.p50()) + " / p95 " + fmt(s.p95()) + " / p99 " + fmt(s.p99()) + " / max " + fmt(s.max())
+            + " ms (" + s.count() + ")", "e2e p50 " + fmt(raw.e2eP50Ms()) + " / p99 " + fmt(raw.e2eP99Ms()) + " ms",
+        ratio(s.p99(), raw.e2eP99Ms()) + " (p99)", target);
+  }
+
+  private static String row(String name, String linkway, String raw, String ratio, String target) {
+    return "| " + name + " | " + linkway + " | " + raw + " | " + ratio + " | " + target + " |\n";
+  }
+
+  private static String ratio(double value, double raw) {
+    return raw > 0 && !Double.isNaN(value) ? String.format(Locale.ROOT, "%.3g×", value / raw) : "";
+  }
+
+  private static String fmt(double value) {
+    if (Double.isNaN(value)) return "–";
+    return value >= 100 ? String.format(Locale.ROOT, "%,.0f", value) : String.format(Locale.ROOT, "%.1f", value);
+  }
+
+  private static double num(Object value) {
+    return value == null ? Double.NaN : ((Number) value).doubleValue();
+  }
+}
