@@ -130,7 +130,7 @@ public final class Bench {
     LocalDate[] dates = Funding.financialYearDates(year).orElseThrow();
     for (int p = 1; p <= options.providers(); p++) {
       expectOk(providerService.post("/providers", BenchPeople.providerBody(p, commissioner)).block(), "POST /providers");
-      expectOk(outcomeService.put("/commissioners/" + commissioner + "/contracts/bench-" + p,
+      expectOk(outcomeService.put("/commissioners/" + commissioner + "/contracts/bench-" + commissioner.toLowerCase() + "-" + p,
           BenchPeople.contractBody(p, dates[0], dates[1])).block(), "PUT contract");
     }
     expectOk(outcomeService.put("/commissioners/" + commissioner + "/budgets/" + year, "{\"amount\":900000000.00}").block(),
@@ -138,14 +138,14 @@ public final class Bench {
     say(options.providers() + " providers, their contracts and a budget for " + commissioner + " " + year);
   }
 
-  /** The first referrals after start-up are slow (code loading, schemas fetched): not measured. */
+  /**
+   * The first referrals after start-up are slow (code compiled, schemas fetched, stores opened): 20 s
+   * at the latency phase's rate, not measured, so that the latency is that of a running service.
+   */
   private void warmUp(Journey journey) throws InterruptedException {
     phase = "warm-up";
-    int count = Math.min(500, options.rate() * 5);
-    for (int i = 0; i < count; i++) {
-      journey.submit(false);
-      if (i % 50 == 49) TimeUnit.MILLISECONDS.sleep(250);
-    }
+    int count = options.rate() * 20;
+    feedAtRate(journey, count, false);
     awaitDone(journey, Duration.ofMinutes(3), "warm-up");
     say("warm-up: " + count + " referrals through the journey");
   }
@@ -153,25 +153,34 @@ public final class Bench {
   private void latency(Journey journey) throws InterruptedException {
     phase = "latency";
     Map<String, Long> cpuBefore = cpu();
-    long interval = 1_000_000_000L / options.rate();
     long start = System.nanoTime();
-    long total = (long) options.rate() * options.durationSeconds();
-    for (long i = 0; i < total; i++) {
-      long wait = start + i * interval - System.nanoTime();
-      if (wait > 0) TimeUnit.NANOSECONDS.sleep(wait);
-      journey.submit(true);
-    }
+    feedAtRate(journey, (long) options.rate() * options.durationSeconds(), true);
     awaitDone(journey, Duration.ofMinutes(5), "latency");
     cpuByPhase.put("latency", cpuSince(cpuBefore, System.nanoTime() - start));
     Map<String, Object> hops = new LinkedHashMap<>();
     hops.put("rate", options.rate());
     hops.put("seconds", options.durationSeconds());
     hops.put("submittedToProviderQueue", journey.toQueue.summary());
+    // where the time to the queue goes: the referral recorded, then offered, on the referrals topic
+    hops.put("submittedToReferralSubmittedOnTopic", journey.toSubmittedOnTopic.summary());
+    hops.put("submittedToReferralOfferedOnTopic", journey.toOfferedOnTopic.summary());
     hops.put("acceptedToCommittedInLedger", journey.toCommitted.summary());
     hops.put("completedToOutcomeOnStream", journey.toOutcomeStream.summary());
     results.put("latency", hops);
-    say("latency at " + options.rate() + "/s: queue " + journey.toQueue.summary() + ", ledger " + journey.toCommitted.summary()
+    say("latency at " + options.rate() + "/s: submitted on topic " + journey.toSubmittedOnTopic.summary() + ", offered on topic "
+        + journey.toOfferedOnTopic.summary() + ", queue " + journey.toQueue.summary() + ", ledger " + journey.toCommitted.summary()
         + ", outcome stream " + journey.toOutcomeStream.summary());
+  }
+
+  /** Submits referrals on a fixed schedule at the latency phase's rate, whatever the answers. */
+  private void feedAtRate(Journey journey, long count, boolean measured) throws InterruptedException {
+    long interval = 1_000_000_000L / options.rate();
+    long start = System.nanoTime();
+    for (long i = 0; i < count; i++) {
+      long wait = start + i * interval - System.nanoTime();
+      if (wait > 0) TimeUnit.NANOSECONDS.sleep(wait);
+      journey.submit(measured);
+    }
   }
 
   private void throughput(Journey journey, TopicAudit audit) throws InterruptedException {
@@ -208,6 +217,7 @@ public final class Bench {
     c.put("unplaced", journey.unplaced.get());
     c.put("unaccounted", journey.underWay());
     c.put("offersDeclined", journey.declined.get());
+    c.put("offersMissedByTheLiveStreamFoundInTheQueue", journey.offersFoundInQueue.get());
     c.put("duplicateEvents", audit.duplicates());
     c.put("eventsRead", audit.counts());
     c.put("failedRequests", journey.failures);
@@ -280,12 +290,22 @@ public final class Bench {
     return percent;
   }
 
+  /** Waits until every referral is reported; when nothing moves for 10 s, the providers read their queues. */
   private void awaitDone(Journey journey, Duration atMost, String what) throws InterruptedException {
     long deadline = System.nanoTime() + atMost.toNanos();
+    long lastMove = System.nanoTime();
+    long lastUnderWay = journey.underWay();
     while (journey.underWay() > 0) {
       if (System.nanoTime() > deadline) {
         say(what + ": " + journey.underWay() + " referrals still under way after " + atMost.toMinutes() + " min; going on");
         return;
+      }
+      if (journey.underWay() != lastUnderWay) {
+        lastUnderWay = journey.underWay();
+        lastMove = System.nanoTime();
+      } else if (System.nanoTime() - lastMove > Duration.ofSeconds(10).toNanos()) {
+        journey.readQueues();
+        lastMove = System.nanoTime();
       }
       TimeUnit.MILLISECONDS.sleep(50);
     }

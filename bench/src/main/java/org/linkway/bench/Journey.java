@@ -40,6 +40,8 @@ final class Journey implements TopicAudit.Listener {
   }
 
   final Latencies toQueue = new Latencies();
+  final Latencies toSubmittedOnTopic = new Latencies();
+  final Latencies toOfferedOnTopic = new Latencies();
   final Latencies toCommitted = new Latencies();
   final Latencies toOutcomeStream = new Latencies();
   final AtomicLong submitted = new AtomicLong();
@@ -49,6 +51,8 @@ final class Journey implements TopicAudit.Listener {
   final AtomicLong completed = new AtomicLong();
   final AtomicLong outcomes = new AtomicLong();
   final AtomicLong unplaced = new AtomicLong();
+  /** Offers a provider's live stream did not show (a slow subscriber misses events) and its queue did. */
+  final AtomicLong offersFoundInQueue = new AtomicLong();
   final Map<String, AtomicLong> failures = new ConcurrentHashMap<>();
 
   private final Map<UUID, Track> tracks = new ConcurrentHashMap<>();
@@ -115,6 +119,28 @@ final class Journey implements TopicAudit.Listener {
     }
   }
 
+  /**
+   * What a provider would do on finding its live stream quiet while offers wait: read its queue.
+   * Offers found there that the stream did not show are counted, then handled like the others.
+   */
+  void readQueues() {
+    for (int p = 1; p <= providers; p++) {
+      String providerId = BenchPeople.providerId(p);
+      Http.Answer answer = providerService.get("/providers/" + providerId + "/referrals?status=OFFERED").block();
+      if (answer == null || !answer.ok()) continue;
+      java.util.regex.Matcher m = java.util.regex.Pattern
+          .compile("\"referralId\":\"([0-9a-f-]{36})\",\"status\":\"OFFERED\".*?\"attempt\":(\\d+)")
+          .matcher(answer.body());
+      while (m.find()) {
+        String id = m.group(1) + "-" + m.group(2);
+        if (tracks.containsKey(UUID.fromString(m.group(1))) && !offersSeen.contains(id)) {
+          offersFoundInQueue.incrementAndGet();
+          offer(providerId, new Http.Sse(id, "offer", ""));
+        }
+      }
+    }
+  }
+
   private void offer(String providerId, Http.Sse event) {
     if (!"offer".equals(event.event()) || event.id() == null) return;
     int dash = event.id().lastIndexOf('-');
@@ -169,6 +195,13 @@ final class Journey implements TopicAudit.Listener {
   public void committed(UUID referralId) {
     Track track = tracks.get(referralId);
     if (track != null && track.measured && track.acceptSent > 0) toCommitted.record(System.nanoTime() - track.acceptSent);
+  }
+
+  @Override
+  public void onReferrals(UUID referralId, boolean offered) {
+    Track track = tracks.get(referralId);
+    if (track == null || !track.measured) return;
+    (offered ? toOfferedOnTopic : toSubmittedOnTopic).record(System.nanoTime() - track.submitted);
   }
 
   @Override

@@ -22,6 +22,8 @@ import org.linkway.events.FundingCommitted;
 import org.linkway.events.LedgerEvent;
 import org.linkway.events.OutcomeReported;
 import org.linkway.events.ReferralEvent;
+import org.linkway.events.ReferralOffered;
+import org.linkway.events.ReferralSubmitted;
 import org.linkway.events.ReferralUnplaced;
 import org.linkway.platform.AvroSerdes;
 import org.linkway.platform.Topic;
@@ -41,6 +43,9 @@ final class TopicAudit implements AutoCloseable {
     void outcome(UUID referralId);
 
     void unplaced(UUID referralId);
+
+    /** The referral's ReferralSubmitted or first ReferralOffered is readable on {@code referrals}. */
+    void onReferrals(UUID referralId, boolean offered);
   }
 
   static final List<Topic<?>> JOURNEY_TOPICS = List.of(Topics.REFERRAL_REQUESTS, Topics.REFERRAL_REJECTIONS,
@@ -97,6 +102,10 @@ final class TopicAudit implements AutoCloseable {
         if (value instanceof LedgerEvent e && e.getPayload() instanceof FundingCommitted) listener.committed(referralId);
         else if (value instanceof OutcomeReported) listener.outcome(referralId);
         else if (value instanceof ReferralEvent e && e.getPayload() instanceof ReferralUnplaced) listener.unplaced(referralId);
+        else if (value instanceof ReferralEvent e && e.getPayload() instanceof ReferralSubmitted) listener.onReferrals(referralId, false);
+        else if (value instanceof ReferralEvent e && e.getPayload() instanceof ReferralOffered o && o.getAttempt() == 1) {
+          listener.onReferrals(referralId, true);
+        }
       }
     }
   }

@@ -26,6 +26,8 @@ public final class AvroSerdes {
     config.put("apicurio.registry.url", properties.registryUrl());
     config.put("apicurio.registry.auto-register", "true");
     config.put("apicurio.registry.use-specific-avro-reader", "true");
+    // readers and writers found by schema identity, not by a fingerprint computed for every record
+    config.put("apicurio.registry.avro-datum-provider", CachingAvroDatumProvider.class.getName());
     // the JDK HTTP client keeps Vert.x's event loop out of the services
     config.put("apicurio.registry.http.adapter", "JDK");
     this.registryConfig = Map.copyOf(config);

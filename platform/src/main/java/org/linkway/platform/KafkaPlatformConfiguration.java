@@ -94,7 +94,8 @@ public class KafkaPlatformConfiguration {
       LinkwayKafkaProperties linkway,
       AvroSerdes serdes,
       DeadLetterPublishingRecoverer deadLetters,
-      @Value("${spring.application.name}") String applicationId) {
+      @Value("${spring.application.name}") String applicationId,
+      @Value("${linkway.kafka.fetch-max-wait-ms:50}") int fetchMaxWaitMs) {
     Map<String, Object> config = new HashMap<>(kafka.buildStreamsProperties());
     config.putAll(serdes.registryConfig());
     config.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
@@ -104,6 +105,7 @@ public class KafkaPlatformConfiguration {
     config.put(StreamsConfig.STATE_DIR_CONFIG, linkway.stateDir());
     config.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
     config.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
+    config.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), fetchMaxWaitMs);
     // static membership: a restarted instance takes its partitions back without waiting for the old session to expire
     config.put(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), linkway.instanceId(applicationId));
     config.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
