@@ -36,6 +36,8 @@ public final class Bench {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
       .findAndRegisterModules();
 
+  static final String LOAD_GENERATOR = "bench (load generator, not in the stack's total)";
+
   private final BenchOptions options;
   private final Map<String, Object> results = new LinkedHashMap<>();
   private final Map<String, Map<String, Double>> cpuByPhase = new LinkedHashMap<>();
@@ -258,7 +260,7 @@ public final class Bench {
   private void processes() {
     Map<String, Object> all = new LinkedHashMap<>();
     long totalPeak = 0;
-    for (Map.Entry<String, Long> part : ProcessStats.linkwayPids(options.pidDir()).entrySet()) {
+    for (Map.Entry<String, Long> part : parts().entrySet()) {
       ProcessStats.Sample sample = ProcessStats.sample(part.getValue()).orElse(null);
       if (sample == null) continue;
       Map<String, Object> p = new LinkedHashMap<>();
@@ -268,15 +270,22 @@ public final class Bench {
       cpuByPhase.forEach((phaseName, byPart) -> cpu.put(phaseName, byPart.get(part.getKey())));
       p.put("cpuPercentOfOneCore", cpu);
       all.put(part.getKey(), p);
-      totalPeak += sample.peakRssKiB();
+      if (!part.getKey().equals(LOAD_GENERATOR)) totalPeak += sample.peakRssKiB();
     }
     results.put("processes", all);
     results.put("stackPeakRssMiB", totalPeak / 1024);
   }
 
+  /** The stack's processes, and this one: on one machine the load generator's CPU is taken from the stack's. */
+  private Map<String, Long> parts() {
+    Map<String, Long> parts = new LinkedHashMap<>(ProcessStats.linkwayPids(options.pidDir()));
+    parts.put(LOAD_GENERATOR, ProcessHandle.current().pid());
+    return parts;
+  }
+
   private Map<String, Long> cpu() {
     Map<String, Long> out = new LinkedHashMap<>();
-    ProcessStats.linkwayPids(options.pidDir()).forEach((part, pid) -> ProcessStats.sample(pid)
+    parts().forEach((part, pid) -> ProcessStats.sample(pid)
         .ifPresent(s -> out.put(part, (long) (s.cpuSeconds() * 1000))));
     return out;
   }

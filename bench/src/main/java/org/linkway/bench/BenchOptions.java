@@ -15,7 +15,7 @@ record BenchOptions(long referrals, int rate, int durationSeconds, int window, i
         --referrals N         referrals through the whole journey for throughput (200000)
         --rate R              referrals per second for the latency phase (200)
         --duration S          seconds of the latency phase (60)
-        --window W            most referrals under way at once in the throughput phase (4000)
+        --window W            most referrals under way at once in the throughput phase (1000)
         --providers P         simulated providers (10)
         --decline-percent D   share of first offers declined (10)
         --intake-rates LIST   POST /referrals rates to try, per second (500,1000,2000,3000,4000,6000)
@@ -34,7 +34,7 @@ record BenchOptions(long referrals, int rate, int durationSeconds, int window, i
         Long.parseLong(given.getOrDefault("referrals", "200000")),
         Integer.parseInt(given.getOrDefault("rate", "200")),
         Integer.parseInt(given.getOrDefault("duration", "60")),
-        Integer.parseInt(given.getOrDefault("window", "4000")),
+        Integer.parseInt(given.getOrDefault("window", "1000")),
         Integer.parseInt(given.getOrDefault("providers", "10")),
         Integer.parseInt(given.getOrDefault("decline-percent", "10")),
         Arrays.stream(given.getOrDefault("intake-rates", "500,1000,2000,3000,4000,6000").split(","))

@@ -161,17 +161,37 @@ final class Journey implements TopicAudit.Listener {
     String today = LocalDate.now().toString();
     String session = "{\"attendedOn\":\"" + today + "\",\"attended\":true}";
     track.acceptSent = System.nanoTime();
-    providerService.post(base + "/accept", "{\"measures\":[" + BenchPeople.BASELINE + "]}")
-        .flatMap(answer -> step(answer, "accept", accepted))
-        .flatMap(ok -> providerService.post(base + "/sessions", session)).flatMap(answer -> step(answer, "session", null))
-        .flatMap(ok -> providerService.post(base + "/sessions", session)).flatMap(answer -> step(answer, "session", null))
+    send(base + "/accept", "{\"measures\":[" + BenchPeople.BASELINE + "]}", "accept", accepted, "already been accepted")
+        .flatMap(ok -> send(base + "/sessions", session, "session", null, null))
+        .flatMap(ok -> send(base + "/sessions", session, "session", null, null))
         .flatMap(ok -> {
           track.completeSent = System.nanoTime();
-          return providerService.post(base + "/complete",
-              "{\"completion\":\"COMPLETED\",\"measures\":[" + BenchPeople.FOLLOW_UP + "]}");
+          return send(base + "/complete", "{\"completion\":\"COMPLETED\",\"measures\":[" + BenchPeople.FOLLOW_UP + "]}",
+              "complete", completed, "has been completed");
         })
-        .flatMap(answer -> step(answer, "complete", completed))
         .subscribe(ok -> { }, e -> failed("provider: " + e.getClass().getSimpleName()));
+  }
+
+  /**
+   * One provider action, as a person at a screen would do it: when the service answers 503 (its
+   * decision was not ready in time; the command is in the log and may still be applied), wait a
+   * second and send it again, up to five times; a 409 saying the action was already applied then
+   * counts as done. Each 503 is counted.
+   */
+  private Mono<Boolean> send(String path, String body, String what, AtomicLong counter, String alreadyDone) {
+    return Mono.defer(() -> providerService.post(path, body))
+        .flatMap(answer -> {
+          if (answer.status() == 503) {
+            failed(what + " 503 (sent again)");
+            return Mono.error(new IllegalStateException("503"));
+          }
+          return Mono.just(answer);
+        })
+        .retryWhen(reactor.util.retry.Retry.fixedDelay(5, java.time.Duration.ofSeconds(1)))
+        .flatMap(answer -> {
+          boolean done = answer.ok() || (alreadyDone != null && answer.status() == 409 && answer.body().contains(alreadyDone));
+          return step(done ? new Http.Answer(200, answer.body()) : answer, what, counter);
+        });
   }
 
   private Mono<Boolean> step(Http.Answer answer, String what, AtomicLong counter) {
@@ -228,8 +248,10 @@ final class Journey implements TopicAudit.Listener {
     return submitted.get() - outcomes.get() - unplaced.get();
   }
 
+  /** Requests that failed for good (a 503 sent again and then answered is not one). */
   long failures() {
-    return failures.values().stream().mapToLong(AtomicLong::get).sum();
+    return failures.entrySet().stream().filter(e -> !e.getKey().endsWith("(sent again)"))
+        .mapToLong(e -> e.getValue().get()).sum();
   }
 
   private void failed(String what) {

@@ -111,6 +111,8 @@ class BudgetIT {
             .expectBody().jsonPath("$.clean").isEqualTo(true)
             .jsonPath("$.totals.committed").isEqualTo(400.0)
             .jsonPath("$.invariants[?(@.name == 'withinBudget')].holds").isEqualTo(List.of(true)));
+    platform.outcomeService().get().uri("/commissioners/{c}/ledger/reconciliation", COMMISSIONER).exchange()
+        .expectBody(String.class).value(body -> System.out.println("reconciliation of " + COMMISSIONER + ": " + body));
   }
 
   private static void register(RunningPlatform platform, String providerId) {
