@@ -18,7 +18,7 @@ record BenchOptions(long referrals, int rate, int durationSeconds, int window, i
         --window W            most referrals under way at once in the throughput phase (1000)
         --providers P         simulated providers (10)
         --decline-percent D   share of first offers declined (10)
-        --intake-rates LIST   POST /referrals rates to try, per second (500,1000,2000,3000,4000,6000)
+        --intake-rates LIST   POST /referrals rates to try, per second (100,200,300,500,750,1000,1500,2000,3000,4000)
         --intake-seconds S    seconds per intake rate (10)
         --raw-records N       records for Kafka's ProducerPerformance (1000000)
         --out DIR             where RESULTS.md and results.json go (bench)
@@ -37,7 +37,7 @@ record BenchOptions(long referrals, int rate, int durationSeconds, int window, i
         Integer.parseInt(given.getOrDefault("window", "1000")),
         Integer.parseInt(given.getOrDefault("providers", "10")),
         Integer.parseInt(given.getOrDefault("decline-percent", "10")),
-        Arrays.stream(given.getOrDefault("intake-rates", "500,1000,2000,3000,4000,6000").split(","))
+        Arrays.stream(given.getOrDefault("intake-rates", "100,200,300,500,750,1000,1500,2000,3000,4000").split(","))
             .mapToInt(s -> Integer.parseInt(s.trim())).toArray(),
         Integer.parseInt(given.getOrDefault("intake-seconds", "10")),
         Long.parseLong(given.getOrDefault("raw-records", "1000000")),

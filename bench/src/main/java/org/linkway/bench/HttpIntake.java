@@ -30,14 +30,27 @@ final class HttpIntake {
 
   private final Http referralService;
   private final String runId;
+  private final AtomicLong sequence = new AtomicLong();
 
   HttpIntake(Http referralService, String runId) {
     this.referralService = referralService;
     this.runId = runId;
   }
 
+  /** The intake steps alone, against a running stack: {@code HttpIntake [rates, e.g. 100,200,500] [seconds each]}. */
+  public static void main(String[] args) throws InterruptedException {
+    int[] rates = java.util.Arrays.stream((args.length > 0 ? args[0] : "100,200,300,500,750,1000").split(","))
+        .mapToInt(Integer::parseInt).toArray();
+    int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
+    new HttpIntake(new Http("http://127.0.0.1:8081", 500), "probe-" + System.currentTimeMillis())
+        .probe(rates, Duration.ofSeconds(seconds), Bench::say);
+    System.exit(0);
+  }
+
   List<Step> probe(int[] rates, Duration each, Consumer<String> progress) throws InterruptedException {
     List<Step> steps = new ArrayList<>();
+    // warm the connections and the code paths on both sides first; not measured
+    run(rates[0], Duration.ofSeconds(3));
     for (int rate : rates) {
       Step step = run(rate, each);
       steps.add(step);
@@ -60,8 +73,8 @@ final class HttpIntake {
       long due = start + i * intervalNanos;
       long wait = due - System.nanoTime();
       if (wait > 0) TimeUnit.NANOSECONDS.sleep(wait);
-      String requestId = runId + "-intake-" + rate + "-" + i;
-      referralService.post("/referrals", body(i), requestId).subscribe(answer -> {
+      String requestId = runId + "-intake-" + sequence.incrementAndGet();
+      referralService.post("/referrals", body(sequence.get()), requestId).subscribe(answer -> {
         latency.record(System.nanoTime() - due);
         if (answer.status() != 202) failures.incrementAndGet();
         answered.countDown();
