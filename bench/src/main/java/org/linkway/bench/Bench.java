@@ -217,6 +217,7 @@ public final class Bench {
     c.put("submitted", journey.submitted.get());
     c.put("completed", journey.outcomes.get());
     c.put("unplaced", journey.unplaced.get());
+    c.put("refusedAtIntake", journey.refusedAtIntake.get());
     c.put("unaccounted", journey.underWay());
     c.put("offersDeclined", journey.declined.get());
     c.put("offersMissedByTheLiveStreamFoundInTheQueue", journey.offersFoundInQueue.get());

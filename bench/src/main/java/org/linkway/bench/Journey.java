@@ -51,6 +51,7 @@ final class Journey implements TopicAudit.Listener {
   final AtomicLong completed = new AtomicLong();
   final AtomicLong outcomes = new AtomicLong();
   final AtomicLong unplaced = new AtomicLong();
+  final AtomicLong refusedAtIntake = new AtomicLong();
   /** Offers a provider's live stream did not show (a slow subscriber misses events) and its queue did. */
   final AtomicLong offersFoundInQueue = new AtomicLong();
   final Map<String, AtomicLong> failures = new ConcurrentHashMap<>();
@@ -112,10 +113,18 @@ final class Journey implements TopicAudit.Listener {
             if (error != null) failed("kafka intake: " + error.getClass().getSimpleName());
           });
     } else {
-      referralService.post("/referrals", BenchPeople.httpBody(i, commissioner), requestId)
+      // as a GP system would: a 503 (the service busy or rebalancing) is sent again with the same
+      // Idempotency-Key, which cannot make a second referral
+      Mono.defer(() -> referralService.post("/referrals", BenchPeople.httpBody(i, commissioner), requestId))
+          .flatMap(answer -> {
+            if (answer.status() != 503) return Mono.just(answer);
+            failed("POST /referrals 503 (sent again)");
+            return Mono.error(new IllegalStateException("503"));
+          })
+          .retryWhen(reactor.util.retry.Retry.fixedDelay(30, java.time.Duration.ofSeconds(1)))
           .subscribe(answer -> {
-            if (!answer.ok()) failed("POST /referrals " + answer.status());
-          }, e -> failed("POST /referrals: " + e.getClass().getSimpleName()));
+            if (!answer.ok()) refused(referralId, "POST /referrals " + answer.status());
+          }, e -> refused(referralId, "POST /referrals: " + e.getClass().getSimpleName()));
     }
   }
 
@@ -243,9 +252,15 @@ final class Journey implements TopicAudit.Listener {
     if (w != null) w.release();
   }
 
+  /** A referral the intake never took: counted as a failure and no longer awaited. */
+  private void refused(UUID referralId, String why) {
+    failed(why);
+    finished(referralId, refusedAtIntake);
+  }
+
   /** Referrals submitted and not yet completed or unplaced. */
   long underWay() {
-    return submitted.get() - outcomes.get() - unplaced.get();
+    return submitted.get() - outcomes.get() - unplaced.get() - refusedAtIntake.get();
   }
 
   /** Requests that failed for good (a 503 sent again and then answered is not one). */

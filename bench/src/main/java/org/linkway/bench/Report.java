@@ -54,7 +54,8 @@ final class Report {
         "", "", "< 30 s"));
     long duplicates = ((Map<String, Long>) correctness.get("duplicateEvents")).values().stream().mapToLong(Long::longValue).sum();
     md.append(row("Correctness", correctness.get("completed") + " completed + " + correctness.get("unplaced") + " unplaced of "
-        + correctness.get("submitted") + " submitted, " + correctness.get("unaccounted") + " unaccounted; "
+        + correctness.get("submitted") + " submitted, " + correctness.get("refusedAtIntake") + " refused at intake, "
+        + correctness.get("unaccounted") + " unaccounted; "
         + duplicates + " duplicate events; reconciliation clean: " + correctness.get("reconciliationClean")
         + "; failed requests: " + correctness.get("failedRequests"), "", "", "all accounted, clean"));
 
