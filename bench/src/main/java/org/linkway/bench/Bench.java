@@ -211,8 +211,16 @@ public final class Bench {
 
   private void correctness(Journey journey, TopicAudit audit, Http outcomeService, String commissioner) throws Exception {
     phase = "correctness";
-    Http.Answer reconciliation = outcomeService.get("/commissioners/" + commissioner + "/ledger/reconciliation").block();
-    Map<?, ?> body = JSON.readValue(reconciliation.body(), Map.class);
+    long asked = System.nanoTime();
+    Map<?, ?> body;
+    try {
+      Http.Answer reconciliation = outcomeService.get("/commissioners/" + commissioner + "/ledger/reconciliation",
+          Duration.ofMinutes(10)).block();
+      body = JSON.readValue(reconciliation.body(), Map.class);
+    } catch (RuntimeException e) {
+      body = Map.of("clean", false, "error", String.valueOf(e));
+    }
+    double reconciliationSeconds = round((System.nanoTime() - asked) / 1e9);
     Map<String, Object> c = new LinkedHashMap<>();
     c.put("submitted", journey.submitted.get());
     c.put("completed", journey.outcomes.get());
@@ -226,6 +234,8 @@ public final class Bench {
     c.put("failedRequests", journey.failures);
     c.put("reconciliationClean", body.get("clean"));
     c.put("ledgerTotals", body.get("totals"));
+    c.put("reconciliationSeconds", reconciliationSeconds);
+    if (body.containsKey("error")) c.put("reconciliationError", body.get("error"));
     long duplicates = audit.duplicates().values().stream().mapToLong(Long::longValue).sum();
     c.put("clean", journey.underWay() == 0 && duplicates == 0 && Boolean.TRUE.equals(body.get("clean")) && journey.failures() == 0);
     results.put("correctness", c);

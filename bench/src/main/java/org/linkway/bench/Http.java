@@ -52,7 +52,11 @@ final class Http {
   }
 
   Mono<Answer> get(String path) {
-    return client.get().uri(path)
+    return get(path, Duration.ofSeconds(60));
+  }
+
+  Mono<Answer> get(String path, Duration timeout) {
+    return client.responseTimeout(timeout).get().uri(path)
         .responseSingle((response, body) -> body.asString(StandardCharsets.UTF_8).defaultIfEmpty("")
             .map(text -> new Answer(response.status().code(), text)));
   }

@@ -37,6 +37,18 @@ public final class StoreQueries implements HealthIndicator {
     }
   }
 
+  /** Hands each value of the store to {@code action} as it is read, holding none of them afterwards. */
+  public <V> void forEach(String storeName, java.util.function.Consumer<V> action) {
+    try {
+      ReadOnlyKeyValueStore<String, V> store = store(storeName);
+      try (KeyValueIterator<String, V> it = store.all()) {
+        while (it.hasNext()) action.accept(it.next().value);
+      }
+    } catch (InvalidStateStoreException e) {
+      throw notReady(storeName);
+    }
+  }
+
   public <V> List<V> all(String storeName, Predicate<V> filter) {
     try {
       ReadOnlyKeyValueStore<String, V> store = store(storeName);

@@ -70,21 +70,36 @@ public record Reconciliation(String commissioner, String currency, boolean clean
    * against that year's budget ({@code budgets}: amount by financial year, e.g. "2026-27").
    */
   public static Reconciliation of(String commissioner, Collection<FundingState> states, Map<String, BigDecimal> budgets) {
-    List<FundingState> mine = states.stream()
-        .filter(s -> commissioner.equals(s.getCommissioner()))
-        .sorted(Comparator.comparing(s -> s.getReferralId().toString()))
-        .toList();
+    Accumulator accumulator = new Accumulator(commissioner);
+    states.forEach(accumulator::add);
+    return accumulator.result(budgets);
+  }
 
-    List<Breach> overDue = new ArrayList<>();
-    List<Breach> overSpent = new ArrayList<>();
-    List<Breach> dueTwice = new ArrayList<>();
-    List<Breach> unsettled = new ArrayList<>();
-    BigDecimal committed = Money.ZERO;
-    BigDecimal due = Money.ZERO;
-    BigDecimal released = Money.ZERO;
-    Map<String, BigDecimal> heldByYear = new TreeMap<>();
+  /**
+   * Checks referral by referral as the states are read, keeping only totals and breaches, so that
+   * a commissioner with hundreds of thousands of referrals is reconciled without holding their
+   * states in memory at once.
+   */
+  public static final class Accumulator {
+    private final String commissioner;
+    private final List<Breach> overDue = new ArrayList<>();
+    private final List<Breach> overSpent = new ArrayList<>();
+    private final List<Breach> dueTwice = new ArrayList<>();
+    private final List<Breach> unsettled = new ArrayList<>();
+    private BigDecimal committed = Money.ZERO;
+    private BigDecimal due = Money.ZERO;
+    private BigDecimal released = Money.ZERO;
+    private final Map<String, BigDecimal> heldByYear = new TreeMap<>();
+    private int referrals;
 
-    for (FundingState s : mine) {
+    public Accumulator(String commissioner) {
+      this.commissioner = commissioner;
+    }
+
+    /** Checks one referral's ledger; states of other commissioners are ignored. */
+    public void add(FundingState s) {
+      if (!commissioner.equals(s.getCommissioner())) return;
+      referrals++;
       String id = s.getReferralId().toString();
       List<LedgerEvent> ledger = s.getLedger();
       BigDecimal c = Money.sum(ledger, FundingCommitted.class);
@@ -120,32 +135,38 @@ public record Reconciliation(String commissioner, String currency, boolean clean
       }
     }
 
-    List<Breach> overBudget = new ArrayList<>();
-    List<NotChecked> notChecked = new ArrayList<>();
-    String budgetRule = "per financial year: FundingCommitted sum - FundingReleased sum <= the commissioner's budget for the year";
-    heldByYear.forEach((year, held) -> {
-      BigDecimal budget = budgets.get(year);
-      if (budget == null) {
-        notChecked.add(new NotChecked(WITHIN_BUDGET + " " + year, budgetRule, "not checked: no budget set for " + year));
-      } else if (held.compareTo(budget) > 0) {
-        overBudget.add(new Breach(null, year + ": committed - released = " + Money.pence(held) + " exceeds the budget " + budget));
+    /** The reconciliation of every referral added, with each year checked against its budget. */
+    public Reconciliation result(Map<String, BigDecimal> budgets) {
+      for (List<Breach> breaches : List.of(overDue, overSpent, dueTwice, unsettled)) {
+        breaches.sort(Comparator.comparing(Breach::referralId));
       }
-    });
+      List<Breach> overBudget = new ArrayList<>();
+      List<NotChecked> notChecked = new ArrayList<>();
+      String budgetRule = "per financial year: FundingCommitted sum - FundingReleased sum <= the commissioner's budget for the year";
+      heldByYear.forEach((year, held) -> {
+        BigDecimal budget = budgets.get(year);
+        if (budget == null) {
+          notChecked.add(new NotChecked(WITHIN_BUDGET + " " + year, budgetRule, "not checked: no budget set for " + year));
+        } else if (held.compareTo(budget) > 0) {
+          overBudget.add(new Breach(null, year + ": committed - released = " + Money.pence(held) + " exceeds the budget " + budget));
+        }
+      });
 
-    List<Invariant> invariants = List.of(
-        invariant(DUE_WITHIN_COMMITTED, "per referral: PaymentDue sum <= FundingCommitted sum", overDue),
-        invariant(DUE_AND_RELEASED_WITHIN_COMMITTED,
-            "per referral: PaymentDue sum + FundingReleased sum <= FundingCommitted sum", overSpent),
-        invariant(MILESTONE_DUE_AT_MOST_ONCE,
-            "per referral: each milestone (ENGAGEMENT, COMPLETION, OUTCOME) is due at most once", dueTwice),
-        invariant(CLOSED_REFERRALS_SETTLED,
-            "per referral that has ended (COMPLETED, CANCELLED, DECLINED, UNPLACED): FundingCommitted sum"
-                + " = PaymentDue sum + FundingReleased sum", unsettled),
-        invariant(WITHIN_BUDGET, budgetRule, overBudget));
-    Totals totals = new Totals(mine.size(), Money.pence(committed), Money.pence(due), Money.pence(released),
-        Money.pence(committed.subtract(due).subtract(released)));
-    boolean clean = invariants.stream().allMatch(Invariant::holds);
-    return new Reconciliation(commissioner, Money.CURRENCY, clean, totals, invariants, notChecked);
+      List<Invariant> invariants = List.of(
+          invariant(DUE_WITHIN_COMMITTED, "per referral: PaymentDue sum <= FundingCommitted sum", overDue),
+          invariant(DUE_AND_RELEASED_WITHIN_COMMITTED,
+              "per referral: PaymentDue sum + FundingReleased sum <= FundingCommitted sum", overSpent),
+          invariant(MILESTONE_DUE_AT_MOST_ONCE,
+              "per referral: each milestone (ENGAGEMENT, COMPLETION, OUTCOME) is due at most once", dueTwice),
+          invariant(CLOSED_REFERRALS_SETTLED,
+              "per referral that has ended (COMPLETED, CANCELLED, DECLINED, UNPLACED): FundingCommitted sum"
+                  + " = PaymentDue sum + FundingReleased sum", unsettled),
+          invariant(WITHIN_BUDGET, budgetRule, overBudget));
+      Totals totals = new Totals(referrals, Money.pence(committed), Money.pence(due), Money.pence(released),
+          Money.pence(committed.subtract(due).subtract(released)));
+      boolean clean = invariants.stream().allMatch(Invariant::holds);
+      return new Reconciliation(commissioner, Money.CURRENCY, clean, totals, invariants, notChecked);
+    }
   }
 
   /** The financial year a ledger entry counts against: as recorded, or the year it was written in. */

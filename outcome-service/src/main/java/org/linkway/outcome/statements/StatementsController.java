@@ -49,7 +49,10 @@ class StatementsController {
   Reconciliation reconciliation(@PathVariable String code) {
     Map<String, BigDecimal> budgetByYear = budgets.values().stream().filter(b -> b.getCommissioner().equals(code))
         .collect(Collectors.toMap(BudgetAgreed::getFinancialYear, BudgetAgreed::getAmount));
-    return Reconciliation.of(code, states(code), budgetByYear);
+    // read referral by referral: a commissioner's states do not all fit in memory at once
+    Reconciliation.Accumulator accumulator = new Reconciliation.Accumulator(code);
+    stores.<FundingState>forEach(STORE, accumulator::add);
+    return accumulator.result(budgetByYear);
   }
 
   /** JSON unless the client prefers CSV (Accept: text/csv). */

@@ -66,6 +66,11 @@ class StatementsControllerTest {
       Predicate<FundingState> filter = call.getArgument(1);
       return states.stream().filter(filter).toList();
     });
+    org.mockito.Mockito.doAnswer(call -> {
+      java.util.function.Consumer<FundingState> action = call.getArgument(1);
+      states.forEach(action);
+      return null;
+    }).when(stores).forEach(eq("funding-state"), any());
     when(budgets.values()).thenAnswer(call -> List.copyOf(budgetTable));
     client = WebTestClient.bindToController(new StatementsController(stores, budgets))
         .controllerAdvice(new ProblemHandler())
