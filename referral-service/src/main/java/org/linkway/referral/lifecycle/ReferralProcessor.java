@@ -4,8 +4,6 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import java.util.ArrayList;
-import java.util.List;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.linkway.commands.ReferralCommand;
@@ -47,12 +45,21 @@ final class ReferralProcessor implements Processor<String, SpecificRecord, Strin
     this.context = context;
     this.store = context.getStateStore(STORE);
     this.partition = context.taskId().partition();
-    // the store is restored by now: count what this task's referrals hold of each service
-    List<ReferralState> states = new ArrayList<>();
+    // the store is restored by now: count what this task's referrals hold of each service, one
+    // referral at a time (a partition's states do not all fit in memory at once)
     try (KeyValueIterator<String, ReferralState> all = store.all()) {
-      all.forEachRemaining(kv -> states.add(kv.value));
+      load.reset(partition, () -> new java.util.Iterator<>() {
+        @Override
+        public boolean hasNext() {
+          return all.hasNext();
+        }
+
+        @Override
+        public ReferralState next() {
+          return all.next().value;
+        }
+      });
     }
-    load.reset(partition, states);
   }
 
   @Override
