@@ -67,11 +67,11 @@ public final class Bench {
   }
 
   private int run() throws Exception {
-    String commissioner = commissionerFor(runId);
     String host = "http://" + options.host();
     Http referralService = new Http(host + ":8081", 500);
     Http providerService = new Http(host + ":8082", 500);
     Http outcomeService = new Http(host + ":8083", 50);
+    String commissioner = freshCommissioner(outcomeService);
     AvroSerdes serdes = new AvroSerdes(new LinkwayKafkaProperties(options.registry(), null, null, null, 0, null));
 
     results.put("run", Map.of("id", runId, "date", Instant.now().toString(), "command", options.command(),
@@ -119,11 +119,20 @@ public final class Bench {
     return Boolean.TRUE.equals(((Map<?, ?>) results.get("correctness")).get("clean")) ? 0 : 1;
   }
 
-  /** A commissioner code of the run's own, so that its budget, ledger and streams hold this run alone. */
-  static String commissionerFor(String runId) {
+  /**
+   * A commissioner code no earlier run has used (none has a budget), so that this run's budget,
+   * ledger and streams hold this run alone.
+   */
+  static String freshCommissioner(Http outcomeService) {
     String alphabet = "ABCDEFGHJKLNPRSTUVWY0123456789";
-    int h = Math.floorMod(runId.hashCode(), alphabet.length() * alphabet.length());
-    return "QB" + alphabet.charAt(h % alphabet.length());
+    for (char second : "BCDEFGHJKLNPRSTUVWY".toCharArray()) {
+      for (char third : alphabet.toCharArray()) {
+        String code = "Q" + second + third;
+        Http.Answer budgets = outcomeService.get("/commissioners/" + code + "/budgets").block();
+        if (budgets != null && budgets.ok() && budgets.body().trim().equals("[]")) return code;
+      }
+    }
+    throw new IllegalStateException("every benchmark commissioner code has been used: start from an empty .linkway/");
   }
 
   private void setUp(Http providerService, Http outcomeService, String commissioner) {

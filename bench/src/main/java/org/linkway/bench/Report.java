@@ -90,7 +90,9 @@ final class Report {
   }
 
   private static String ratio(double value, double raw) {
-    return raw > 0 && !Double.isNaN(value) ? String.format(Locale.ROOT, "%.3g×", value / raw) : "";
+    if (raw <= 0 || Double.isNaN(value)) return "";
+    double ratio = value / raw;
+    return ratio >= 100 ? String.format(Locale.ROOT, "%,.0f×", ratio) : String.format(Locale.ROOT, "%.3g×", ratio);
   }
 
   private static String fmt(double value) {
