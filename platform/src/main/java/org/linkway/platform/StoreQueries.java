@@ -37,6 +37,20 @@ public final class StoreQueries implements HealthIndicator {
     }
   }
 
+  /** The keys of the store from {@code from} to {@code to} (inclusive), over every partition this instance holds. */
+  public List<String> keys(String storeName, String from, String to) {
+    try {
+      ReadOnlyKeyValueStore<String, Object> store = store(storeName);
+      List<String> keys = new ArrayList<>();
+      try (KeyValueIterator<String, Object> it = store.range(from, to)) {
+        while (it.hasNext()) keys.add(it.next().key);
+      }
+      return keys;
+    } catch (InvalidStateStoreException e) {
+      throw notReady(storeName);
+    }
+  }
+
   /** Hands each value of the store to {@code action} as it is read, holding none of them afterwards. */
   public <V> void forEach(String storeName, java.util.function.Consumer<V> action) {
     try {

@@ -40,6 +40,11 @@ final class OfferProcessor implements Processor<String, SpecificRecord, String, 
   static final String STORE = "offer-state";
   /** When something is due: "{epoch millis}|{R reminder or E expiry}|{referralId}|{attempt}", ordered by time. */
   static final String DEADLINES = "offer-deadlines";
+  /**
+   * Each provider's offers, keyed "{providerId}|{referralId}" (values empty), so that a provider's
+   * queue is read by a range over its own keys instead of a scan of every offer ever made.
+   */
+  static final String BY_PROVIDER = "offers-by-provider";
 
   private final Decisions decisions;
   private final OfferFeed feed;
@@ -48,6 +53,7 @@ final class OfferProcessor implements Processor<String, SpecificRecord, String, 
   private ProcessorContext<String, SpecificRecord> context;
   private KeyValueStore<String, OfferState> store;
   private KeyValueStore<String, String> deadlines;
+  private KeyValueStore<String, String> byProvider;
 
   OfferProcessor(Decisions decisions, OfferFeed feed, Duration checkEvery,
       BiFunction<List<Measure>, List<Measure>, List<MeasureChange>> changes) {
@@ -62,7 +68,28 @@ final class OfferProcessor implements Processor<String, SpecificRecord, String, 
     this.context = context;
     this.store = context.getStateStore(STORE);
     this.deadlines = context.getStateStore(DEADLINES);
+    this.byProvider = context.getStateStore(BY_PROVIDER);
+    indexOffersMadeBeforeTheIndex();
     context.schedule(checkEvery, PunctuationType.WALL_CLOCK_TIME, this::dueBy);
+  }
+
+  /** Offers stored before the index existed are indexed once, one at a time. */
+  private void indexOffersMadeBeforeTheIndex() {
+    try (KeyValueIterator<String, String> indexed = byProvider.all()) {
+      if (indexed.hasNext()) return;
+    }
+    try (KeyValueIterator<String, OfferState> all = store.all()) {
+      all.forEachRemaining(kv -> byProvider.put(providerKey(kv.value.getOffer().getProviderId(), kv.key), ""));
+    }
+  }
+
+  static String providerKey(String providerId, String referralId) {
+    return providerId + "|" + referralId;
+  }
+
+  private void save(String referralId, OfferState state) {
+    store.put(referralId, state);
+    byProvider.put(providerKey(state.getOffer().getProviderId(), referralId), "");
   }
 
   /** Reminders at half-time and expiries at the deadline, for every offer whose moment has come. */
@@ -81,7 +108,7 @@ final class OfferProcessor implements Processor<String, SpecificRecord, String, 
           "attempt-" + parts[3] + (expiry ? "-expired" : "-reminder"));
       OfferLifecycle.Step step = expiry ? OfferLifecycle.expire(state, meta) : OfferLifecycle.remind(state, meta);
       if (step.refusal() != null) continue;
-      store.put(parts[2], step.state());
+      save(parts[2], step.state());
       context.forward(new Record<String, SpecificRecord>(parts[2], step.event(), now));
       if (expiry) feed.publish(step.state());
     }
@@ -103,7 +130,7 @@ final class OfferProcessor implements Processor<String, SpecificRecord, String, 
       if (event.getPayload() instanceof ReferralOffered offer) {
         OfferState after = OfferLifecycle.offered(state, offer, event.getMetadata());
         if (after != state) {
-          store.put(record.key(), after);
+          save(record.key(), after);
           if (after.getStatus() == OfferStatus.OFFERED) {
             scheduleDeadlines(after);
             feed.publish(after);
@@ -112,7 +139,7 @@ final class OfferProcessor implements Processor<String, SpecificRecord, String, 
       } else if (event.getPayload() instanceof ReferralCancelled && state != null) {
         OfferState after = OfferLifecycle.cancelled(state);
         if (after != state) {
-          store.put(record.key(), after);
+          save(record.key(), after);
           feed.publish(after);
         }
       }
@@ -144,7 +171,7 @@ final class OfferProcessor implements Processor<String, SpecificRecord, String, 
   }
 
   private void apply(Record<String, SpecificRecord> record, OfferState before, OfferLifecycle.Step step) {
-    store.put(record.key(), step.state());
+    save(record.key(), step.state());
     if (step.state().getStatus() != before.getStatus()) feed.publish(step.state());
     if (step.event() != null) {
       context.forward(record.withValue((SpecificRecord) step.event())

@@ -34,10 +34,12 @@ class OfferTopology {
     Topologies.addStore(builder, serdes, OfferProcessor.STORE, OfferState.class);
     builder.addStateStore(Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(OfferProcessor.DEADLINES), Serdes.String(), Serdes.String()));
+    builder.addStateStore(Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(OfferProcessor.BY_PROVIDER), Serdes.String(), Serdes.String()));
     KStream<String, SpecificRecord> inputs =
         Topologies.merged(builder, serdes, Topics.REFERRALS, Topics.PROVIDER_COMMANDS, Topics.BUDGET_DECISIONS);
     Topologies.toTopicsByType(inputs.process(() -> new OfferProcessor(decisions, feed, checkEvery, changes::between),
-            OfferProcessor.STORE, OfferProcessor.DEADLINES),
+            OfferProcessor.STORE, OfferProcessor.DEADLINES, OfferProcessor.BY_PROVIDER),
         serdes, Topics.PROVIDER_EVENTS, Topics.BUDGET_REQUESTS);
     return inputs;
   }

@@ -84,17 +84,15 @@ class ProviderQueueController {
   @GetMapping("/providers/{providerId}/referrals")
   List<OfferView> queue(@PathVariable String providerId, @RequestParam(required = false) String status) {
     OfferStatus wanted = status == null ? null : parseStatus(status);
-    return stores.<OfferState>all(OfferProcessor.STORE,
-            s -> s.getOffer().getProviderId().equals(providerId) && (wanted == null || s.getStatus() == wanted))
-        .stream().sorted(Comparator.comparing(OfferState::getOfferedAt)).map(ProviderQueueController::view).toList();
+    return offersOf(providerId, wanted).stream()
+        .sorted(Comparator.comparing(OfferState::getOfferedAt)).map(ProviderQueueController::view).toList();
   }
 
   /** New offers as they arrive; on connecting, the offers already waiting come first. */
   @GetMapping(path = "/providers/{providerId}/referrals/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
   Flux<ServerSentEvent<OfferView>> stream(@PathVariable String providerId) {
     Flux<OfferState> live = feed.events().filter(s -> s.getOffer().getProviderId().equals(providerId));
-    Flux<OfferState> waiting = Flux.defer(() -> Flux.fromIterable(stores.<OfferState>all(OfferProcessor.STORE,
-        s -> s.getOffer().getProviderId().equals(providerId) && s.getStatus() == OfferStatus.OFFERED)));
+    Flux<OfferState> waiting = Flux.defer(() -> Flux.fromIterable(offersOf(providerId, OfferStatus.OFFERED)));
     Flux<ServerSentEvent<OfferView>> events = Flux.merge(live, waiting)
         .distinct(s -> s.getReferralId() + "/" + s.getOffer().getAttempt() + "/" + s.getStatus(), EventStreams::recentKeys)
         .map(s -> ServerSentEvent.builder(view(s))
@@ -102,6 +100,21 @@ class ProviderQueueController {
             .event(s.getStatus() == OfferStatus.OFFERED ? "offer" : s.getStatus().name().toLowerCase())
             .build());
     return EventStreams.withKeepAlive(events);
+  }
+
+  /**
+   * The provider's offers (all, or in one status), found through the provider's index: the offers
+   * it holds now (a referral offered elsewhere after a decline belongs to the new provider).
+   */
+  private List<OfferState> offersOf(String providerId, OfferStatus wanted) {
+    String prefix = OfferProcessor.providerKey(providerId, "");
+    List<OfferState> offers = new java.util.ArrayList<>();
+    for (String key : stores.keys(OfferProcessor.BY_PROVIDER, prefix, prefix + "~")) {
+      stores.<OfferState>get(OfferProcessor.STORE, key.substring(prefix.length()))
+          .filter(s -> s.getOffer().getProviderId().equals(providerId) && (wanted == null || s.getStatus() == wanted))
+          .ifPresent(offers::add);
+    }
+    return offers;
   }
 
   @PostMapping("/providers/{providerId}/referrals/{referralId}/accept")
