@@ -73,8 +73,9 @@ final class HttpIntake {
       long due = start + i * intervalNanos;
       long wait = due - System.nanoTime();
       if (wait > 0) TimeUnit.NANOSECONDS.sleep(wait);
-      String requestId = runId + "-intake-" + sequence.incrementAndGet();
-      referralService.post("/referrals", body(sequence.get()), requestId).subscribe(answer -> {
+      long n = sequence.incrementAndGet();
+      String requestId = runId + "-intake-" + n;
+      referralService.post("/referrals", body(n), requestId).subscribe(answer -> {
         latency.record(System.nanoTime() - due);
         if (answer.status() != 202) failures.incrementAndGet();
         answered.countDown();

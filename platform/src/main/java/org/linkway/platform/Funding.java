@@ -3,7 +3,6 @@ package org.linkway.platform;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneId;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.Optional;
@@ -18,7 +17,6 @@ import org.linkway.events.ContractAgreed;
  */
 public final class Funding {
 
-  public static final ZoneId UK = ZoneId.of("Europe/London");
   public static final BigDecimal ZERO = BigDecimal.ZERO.setScale(2);
 
   private Funding() {}
@@ -30,7 +28,7 @@ public final class Funding {
   }
 
   public static String financialYear(Instant at) {
-    return financialYear(LocalDate.ofInstant(at, UK));
+    return financialYear(LocalDate.ofInstant(at, SocialPrescribing.UK));
   }
 
   /** The first and last day of a financial year written "2026-27"; empty when it is not one. */

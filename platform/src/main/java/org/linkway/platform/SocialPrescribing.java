@@ -1,5 +1,6 @@
 package org.linkway.platform;
 
+import java.time.ZoneId;
 import org.linkway.events.DeclineReason;
 
 /** Codes and rules of social prescribing that more than one service applies. */
@@ -10,6 +11,9 @@ public final class SocialPrescribing {
   public static final String SNOMED_REFERRED = "871731000000106";
   /** SNOMED CT |Social prescribing declined|: recorded when the person declines. */
   public static final String SNOMED_DECLINED = "871711000000103";
+
+  /** England's time: dates, months and financial years are read in it, whatever the server's zone. */
+  public static final ZoneId UK = ZoneId.of("Europe/London");
 
   private SocialPrescribing() {}
 

@@ -3,9 +3,9 @@ package org.linkway.platform;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -52,7 +52,7 @@ public final class StoreQueries implements HealthIndicator {
   }
 
   /** Hands each value of the store to {@code action} as it is read, holding none of them afterwards. */
-  public <V> void forEach(String storeName, java.util.function.Consumer<V> action) {
+  public <V> void forEach(String storeName, Consumer<V> action) {
     try {
       ReadOnlyKeyValueStore<String, V> store = store(storeName);
       try (KeyValueIterator<String, V> it = store.all()) {
@@ -64,19 +64,11 @@ public final class StoreQueries implements HealthIndicator {
   }
 
   public <V> List<V> all(String storeName, Predicate<V> filter) {
-    try {
-      ReadOnlyKeyValueStore<String, V> store = store(storeName);
-      List<V> values = new ArrayList<>();
-      try (KeyValueIterator<String, V> it = store.all()) {
-        while (it.hasNext()) {
-          KeyValue<String, V> next = it.next();
-          if (filter.test(next.value)) values.add(next.value);
-        }
-      }
-      return values;
-    } catch (InvalidStateStoreException e) {
-      throw notReady(storeName);
-    }
+    List<V> values = new ArrayList<>();
+    this.<V>forEach(storeName, value -> {
+      if (filter.test(value)) values.add(value);
+    });
+    return values;
   }
 
   private <V> ReadOnlyKeyValueStore<String, V> store(String storeName) {

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.linkway.platform.SocialPrescribing;
 import org.linkway.events.Completion;
 import org.linkway.events.FundingCommitted;
 import org.linkway.events.FundingReleased;
@@ -109,7 +110,7 @@ public record Breakdown(String commissioner, String by, LocalDate from, LocalDat
   static boolean submittedWithin(FundingState s, LocalDate from, LocalDate to) {
     if (from == null && to == null) return true;
     if (s.getSubmittedAt() == null) return false;
-    LocalDate on = LocalDate.ofInstant(s.getSubmittedAt(), Grouping.UK);
+    LocalDate on = LocalDate.ofInstant(s.getSubmittedAt(), SocialPrescribing.UK);
     return (from == null || !on.isBefore(from)) && (to == null || !on.isAfter(to));
   }
 

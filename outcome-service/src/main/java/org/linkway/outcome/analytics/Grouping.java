@@ -1,8 +1,9 @@
 package org.linkway.outcome.analytics;
 
+import static org.linkway.platform.SocialPrescribing.UK;
+
 import java.time.Instant;
 import java.time.YearMonth;
-import java.time.ZoneId;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -24,8 +25,6 @@ public enum Grouping {
   /** YYYY-MM of submission in UK time (Europe/London); {@value Breakdown#UNKNOWN} while not seen. */
   MONTH;
 
-  /** Months are those of the UK, whatever the server's zone. */
-  static final ZoneId UK = ZoneId.of("Europe/London");
 
   /** The name used in the query, e.g. {@code provider}. */
   public String param() {

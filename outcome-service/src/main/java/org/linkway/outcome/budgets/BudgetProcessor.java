@@ -22,6 +22,7 @@ import org.linkway.events.WithdrawReservation;
 import org.linkway.outcome.OutcomeServiceApplication;
 import org.linkway.platform.Events;
 import org.linkway.platform.Funding;
+import org.linkway.platform.SocialPrescribing;
 
 /**
  * Keeps each commissioner's budget use per financial year and decides reservations. Its inputs are
@@ -58,7 +59,7 @@ final class BudgetProcessor implements Processor<String, SpecificRecord, String,
       String year = Funding.financialYear(at);
       String key = Funding.budgetKey(reserve.getCommissioner(), year);
       Optional<ContractAgreed> contract = Funding.contractFor(contracts.get(), reserve.getCommissioner(),
-          reserve.getProviderId(), reserve.getServiceId(), LocalDate.ofInstant(at, Funding.UK));
+          reserve.getProviderId(), reserve.getServiceId(), LocalDate.ofInstant(at, SocialPrescribing.UK));
       BudgetUse before = store.get(key);
       BudgetRules.Decision decision = BudgetRules.reserve(reserve.getCommissioner(), year, contract,
           budgets.apply(key).orElse(null), before, at);

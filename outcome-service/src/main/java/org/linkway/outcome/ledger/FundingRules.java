@@ -138,7 +138,7 @@ public final class FundingRules {
     FundingReservation reservation = accepted.getFunding();
     Optional<ContractAgreed> contract = reservation == null
         ? Funding.contractFor(contracts.get(), accepted.getCommissioner(), accepted.getProviderId(),
-            accepted.getServiceId(), LocalDate.ofInstant(meta.getOccurredAt(), Funding.UK))
+            accepted.getServiceId(), LocalDate.ofInstant(meta.getOccurredAt(), SocialPrescribing.UK))
         : contracts.get().stream().filter(c -> c.getContractId().equals(reservation.getContractId())).findFirst();
     if (contract.isEmpty()) return;
     ContractAgreed c = contract.get();
@@ -276,6 +276,4 @@ public final class FundingRules {
     return ledger.stream().filter(e -> type.isInstance(e.getPayload()))
         .map(FundingRules::amount).reduce(BigDecimal.ZERO.setScale(2), BigDecimal::add);
   }
-
-
 }

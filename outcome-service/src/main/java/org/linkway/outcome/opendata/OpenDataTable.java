@@ -1,8 +1,9 @@
 package org.linkway.outcome.opendata;
 
+import static org.linkway.platform.SocialPrescribing.UK;
+
 import java.time.Instant;
 import java.time.YearMonth;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -38,8 +39,6 @@ import org.linkway.state.ReferralStatus;
  */
 public final class OpenDataTable {
 
-  /** Months are those of the UK, whatever the server's zone. */
-  public static final ZoneId UK = ZoneId.of("Europe/London");
   /** The provider of a referral never offered, the need of a referral that names none. */
   public static final String NONE = "none";
   /** The commissioner or month of a referral whose submission has not been seen. */

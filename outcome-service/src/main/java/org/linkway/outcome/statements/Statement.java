@@ -1,10 +1,11 @@
 package org.linkway.outcome.statements;
 
+import static org.linkway.platform.SocialPrescribing.UK;
+
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.YearMonth;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -33,8 +34,6 @@ import org.linkway.state.FundingState;
 public record Statement(String commissioner, String month, String timeZone, LocalDate from, LocalDate to,
     String providerId, String currency, List<ProviderStatement> providers, BigDecimal total) {
 
-  /** The month is read in UK time: a payment due at 23:30 UTC on 31 March is due on 1 April (BST). */
-  public static final ZoneId UK = ZoneId.of("Europe/London");
 
   /** What is due to one provider in the month. */
   public record ProviderStatement(String providerId, List<Item> items, BigDecimal total) {}

@@ -1,5 +1,7 @@
 package org.linkway.referral.lifecycle;
 
+import static org.linkway.platform.SocialPrescribing.UK;
+
 import static org.linkway.state.ReferralStatus.ACCEPTED;
 import static org.linkway.state.ReferralStatus.CANCELLED;
 import static org.linkway.state.ReferralStatus.COMPLETED;
@@ -11,7 +13,6 @@ import static org.linkway.state.ReferralStatus.UNPLACED;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -98,7 +99,6 @@ public final class ReferralLifecycle {
 
   private static final String SELF = ReferralServiceApplication.NAME;
 
-  private static final ZoneId UK = ZoneId.of("Europe/London");
 
   private final Supplier<Collection<ServiceListed>> directory;
   private final ServiceLoad load;

@@ -45,20 +45,11 @@ final class ReferralProcessor implements Processor<String, SpecificRecord, Strin
     this.context = context;
     this.store = context.getStateStore(STORE);
     this.partition = context.taskId().partition();
-    // the store is restored by now: count what this task's referrals hold of each service, one
-    // referral at a time (a partition's states do not all fit in memory at once)
+    // the store is restored by now: count afresh what this task's referrals hold of each service,
+    // one referral at a time (a partition's states do not all fit in memory at once)
+    load.forget(partition);
     try (KeyValueIterator<String, ReferralState> all = store.all()) {
-      load.reset(partition, () -> new java.util.Iterator<>() {
-        @Override
-        public boolean hasNext() {
-          return all.hasNext();
-        }
-
-        @Override
-        public ReferralState next() {
-          return all.next().value;
-        }
-      });
+      all.forEachRemaining(kv -> load.moved(partition, null, kv.value));
     }
   }
 

@@ -24,13 +24,7 @@ public final class ServiceLoad {
 
   private final Map<Integer, Map<String, int[]>> byPartition = new ConcurrentHashMap<>();
 
-  /** A task starts: everything it owns, counted afresh. */
-  public void reset(int partition, Iterable<ReferralState> states) {
-    Map<String, int[]> counts = new ConcurrentHashMap<>();
-    for (ReferralState state : states) add(counts, state, 1);
-    byPartition.put(partition, counts);
-  }
-
+  /** The task no longer holds the partition, or is about to count it afresh. */
   public void forget(int partition) {
     byPartition.remove(partition);
   }
