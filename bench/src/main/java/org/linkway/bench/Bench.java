@@ -185,13 +185,7 @@ public final class Bench {
 
   /** Submits referrals on a fixed schedule at the latency phase's rate, whatever the answers. */
   private void feedAtRate(Journey journey, long count, boolean measured) throws InterruptedException {
-    long interval = 1_000_000_000L / options.rate();
-    long start = System.nanoTime();
-    for (long i = 0; i < count; i++) {
-      long wait = start + i * interval - System.nanoTime();
-      if (wait > 0) TimeUnit.NANOSECONDS.sleep(wait);
-      journey.submit(measured);
-    }
+    OpenLoop.run(options.rate(), count, due -> journey.submit(measured));
   }
 
   private void throughput(Journey journey, TopicAudit audit) throws InterruptedException {

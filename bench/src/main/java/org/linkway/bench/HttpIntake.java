@@ -67,12 +67,8 @@ final class HttpIntake {
     AtomicLong failures = new AtomicLong();
     long total = rate * length.toSeconds();
     CountDownLatch answered = new CountDownLatch((int) total);
-    long intervalNanos = 1_000_000_000L / rate;
     long start = System.nanoTime();
-    for (long i = 0; i < total; i++) {
-      long due = start + i * intervalNanos;
-      long wait = due - System.nanoTime();
-      if (wait > 0) TimeUnit.NANOSECONDS.sleep(wait);
+    OpenLoop.run(rate, total, due -> {
       long n = sequence.incrementAndGet();
       String requestId = runId + "-intake-" + n;
       referralService.post("/referrals", body(n), requestId).subscribe(answer -> {
@@ -83,7 +79,7 @@ final class HttpIntake {
         failures.incrementAndGet();
         answered.countDown();
       });
-    }
+    });
     if (!answered.await(60, TimeUnit.SECONDS)) failures.addAndGet(answered.getCount());
     double seconds = (System.nanoTime() - start) / 1e9;
     return new Step(rate, (total - answered.getCount()) / seconds, latency.summary(), failures.get());
