@@ -1,11 +1,15 @@
 package org.linkway.bench;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import org.linkway.stack.LocalIssuer;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.ByteBufFlux;
@@ -27,6 +31,13 @@ final class Http {
 
   private final HttpClient client;
 
+  /**
+   * Every request carries the token of the party whose resource it addresses (the provider for its
+   * queue, the commissioner for its ledger, the bench's practice for referrals), signed once by the
+   * local stack's issuer: the benchmark plays all of them, with security on.
+   */
+  private static LocalIssuer issuer;
+
   Http(String baseUrl, int connections) {
     ConnectionProvider pool = ConnectionProvider.builder("bench-" + baseUrl).maxConnections(connections)
         .pendingAcquireMaxCount(-1).pendingAcquireTimeout(Duration.ofMinutes(5)).build();
@@ -34,19 +45,36 @@ final class Http {
         .headers(h -> h.set(HttpHeaderNames.CONTENT_TYPE, "application/json").set(HttpHeaderNames.ACCEPT, "application/json"));
   }
 
+  /** The local issuer of the stack in {@code .linkway/}, whose key the services trust. */
+  static synchronized LocalIssuer issuer() {
+    if (issuer == null) {
+      try {
+        issuer = LocalIssuer.inDirectory(Path.of(".linkway", "issuer"), "http://127.0.0.1:8089");
+      } catch (IOException e) {
+        throw new UncheckedIOException("no signing key of the local issuer in .linkway/issuer", e);
+      }
+    }
+    return issuer;
+  }
+
+  private HttpClient as(HttpClient c, String path) {
+    String token = issuer().ownerOf(path, BenchPeople.PRACTICE);
+    return token == null ? c : c.headers(h -> h.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + token));
+  }
+
   Mono<Answer> post(String path, String json) {
     return post(path, json, null);
   }
 
   Mono<Answer> post(String path, String json, String idempotencyKey) {
-    HttpClient c = idempotencyKey == null ? client : client.headers(h -> h.set("Idempotency-Key", idempotencyKey));
+    HttpClient c = as(idempotencyKey == null ? client : client.headers(h -> h.set("Idempotency-Key", idempotencyKey)), path);
     return c.post().uri(path).send(ByteBufFlux.fromString(Mono.just(json)))
         .responseSingle((response, body) -> body.asString(StandardCharsets.UTF_8).defaultIfEmpty("")
             .map(text -> new Answer(response.status().code(), text)));
   }
 
   Mono<Answer> put(String path, String json) {
-    return client.put().uri(path).send(ByteBufFlux.fromString(Mono.just(json)))
+    return as(client, path).put().uri(path).send(ByteBufFlux.fromString(Mono.just(json)))
         .responseSingle((response, body) -> body.asString(StandardCharsets.UTF_8).defaultIfEmpty("")
             .map(text -> new Answer(response.status().code(), text)));
   }
@@ -56,14 +84,14 @@ final class Http {
   }
 
   Mono<Answer> get(String path, Duration timeout) {
-    return client.responseTimeout(timeout).get().uri(path)
+    return as(client, path).responseTimeout(timeout).get().uri(path)
         .responseSingle((response, body) -> body.asString(StandardCharsets.UTF_8).defaultIfEmpty("")
             .map(text -> new Answer(response.status().code(), text)));
   }
 
   /** A server-sent event stream, event by event, for as long as it is subscribed. */
   Flux<Sse> events(String path) {
-    return client.headers(h -> h.set(HttpHeaderNames.ACCEPT, "text/event-stream"))
+    return as(client, path).headers(h -> h.set(HttpHeaderNames.ACCEPT, "text/event-stream"))
         .responseTimeout(Duration.ofDays(1))
         .get().uri(path).responseContent().asString(StandardCharsets.UTF_8)
         .concatMapIterable(new SseParser()::feed);

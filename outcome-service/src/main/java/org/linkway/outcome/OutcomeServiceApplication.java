@@ -1,13 +1,14 @@
 package org.linkway.outcome;
 
 import org.linkway.platform.KafkaPlatformConfiguration;
+import org.linkway.platform.security.SecurityConfiguration;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.annotation.Import;
 
 /** outcome-service: contracts, the funding ledger of every referral, and outcome streams for commissioners. */
 @SpringBootApplication
-@Import(KafkaPlatformConfiguration.class)
+@Import({KafkaPlatformConfiguration.class, SecurityConfiguration.class})
 public class OutcomeServiceApplication {
 
   public static final String NAME = "outcome-service";

@@ -36,6 +36,13 @@ public abstract class ProblemException extends RuntimeException {
     }
   }
 
+  /** 403: the caller is who they say, but this is not theirs to do. */
+  public static final class Forbidden extends ProblemException {
+    public Forbidden(String detail) {
+      super(HttpStatus.FORBIDDEN, detail);
+    }
+  }
+
   /** 404. */
   public static final class NotFound extends ProblemException {
     public NotFound(String detail) {

@@ -1,13 +1,14 @@
 package org.linkway.provider;
 
 import org.linkway.platform.KafkaPlatformConfiguration;
+import org.linkway.platform.security.SecurityConfiguration;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.annotation.Import;
 
 /** provider-service: the provider directory, each provider's queue of offered referrals, and their decisions, sessions and outcomes. */
 @SpringBootApplication
-@Import(KafkaPlatformConfiguration.class)
+@Import({KafkaPlatformConfiguration.class, SecurityConfiguration.class})
 public class ProviderServiceApplication {
 
   public static final String NAME = "provider-service";

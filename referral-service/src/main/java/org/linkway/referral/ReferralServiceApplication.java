@@ -1,13 +1,14 @@
 package org.linkway.referral;
 
 import org.linkway.platform.KafkaPlatformConfiguration;
+import org.linkway.platform.security.SecurityConfiguration;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.annotation.Import;
 
 /** referral-service: takes referrals from GP systems, routes them to providers, owns each referral's lifecycle. */
 @SpringBootApplication
-@Import(KafkaPlatformConfiguration.class)
+@Import({KafkaPlatformConfiguration.class, SecurityConfiguration.class})
 public class ReferralServiceApplication {
 
   public static final String NAME = "referral-service";

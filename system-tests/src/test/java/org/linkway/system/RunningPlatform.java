@@ -21,6 +21,7 @@ import org.linkway.outcome.OutcomeServiceApplication;
 import org.linkway.platform.AvroSerdes;
 import org.linkway.platform.LinkwayKafkaProperties;
 import org.linkway.platform.Topic;
+import org.linkway.platform.testing.TestStack;
 import org.linkway.provider.ProviderServiceApplication;
 import org.linkway.referral.ReferralServiceApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -94,15 +95,15 @@ final class RunningPlatform {
   }
 
   WebClient referralServiceStreams() {
-    return WebClient.create(baseUrl(referralService));
+    return WebClient.builder().baseUrl(baseUrl(referralService)).filter(OwnerTokens.filter()).build();
   }
 
   WebClient providerServiceStreams() {
-    return WebClient.create(baseUrl(providerService));
+    return WebClient.builder().baseUrl(baseUrl(providerService)).filter(OwnerTokens.filter()).build();
   }
 
   WebClient outcomeServiceStreams() {
-    return WebClient.create(baseUrl(outcomeService));
+    return WebClient.builder().baseUrl(baseUrl(outcomeService)).filter(OwnerTokens.filter()).build();
   }
 
   /** Every record now on a topic, as raw bytes, read from the start (read_committed). */
@@ -216,6 +217,7 @@ final class RunningPlatform {
         "--spring.kafka.bootstrap-servers=" + bootstrapServers,
         "--linkway.kafka.registry-url=" + registryUrl,
         "--linkway.kafka.state-dir=" + stateDir,
+        "--spring.security.oauth2.resourceserver.jwt.jwk-set-uri=" + TestStack.jwkSetUri(),
         // offers to commissioner QXT must be answered within seconds, so that expiry can be watched in a test
         "--linkway.offers.respond-within-for.QXT=PT4S",
         "--linkway.offers.check-deadlines-every=PT0.5S");
@@ -227,8 +229,20 @@ final class RunningPlatform {
         http.get().uri("/actuator/health").exchange().expectStatus().isOk());
   }
 
+  /** A client whose requests carry the token of whoever owns what they address ({@link OwnerTokens}). */
   private static WebTestClient client(ConfigurableApplicationContext context) {
-    return WebTestClient.bindToServer().baseUrl(baseUrl(context)).responseTimeout(Duration.ofSeconds(30)).build();
+    return WebTestClient.bindToServer().baseUrl(baseUrl(context)).filter(OwnerTokens.filter())
+        .responseTimeout(Duration.ofSeconds(30)).build();
+  }
+
+  /** Where a service (referral-service, provider-service, outcome-service) listens, for a test that sends its own tokens. */
+  String baseUrl(String service) {
+    return baseUrl(switch (service) {
+      case "referral-service" -> referralService;
+      case "provider-service" -> providerService;
+      case "outcome-service" -> outcomeService;
+      default -> throw new IllegalArgumentException("no service " + service);
+    });
   }
 
   private static String baseUrl(ConfigurableApplicationContext context) {

@@ -3,6 +3,7 @@ package org.linkway.platform.testing;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.Map;
+import org.linkway.stack.LocalIssuer;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
@@ -14,6 +15,8 @@ public final class TestStack {
 
   private static EmbeddedKafkaKraftBroker broker;
   private static RegistryProcess registry;
+  private static LocalIssuer issuer;
+  private static com.sun.net.httpserver.HttpServer issuerServer;
   private static final java.util.List<Runnable> beforeShutdown = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   static {
@@ -26,6 +29,7 @@ public final class TestStack {
           // shutting down anyway
         }
       }
+      if (issuerServer != null) issuerServer.stop(0);
       if (broker != null) broker.destroy();
       if (registry != null) registry.stop();
     }, "test-stack-shutdown"));
@@ -60,6 +64,28 @@ public final class TestStack {
     return registry;
   }
 
+  /** The token issuer the services trust in tests: a fresh key, its JWKS served on a free loopback port. */
+  public static synchronized LocalIssuer issuer() {
+    if (issuer == null) {
+      try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        int port = socket.getLocalPort();
+        socket.close();
+        LocalIssuer created = LocalIssuer.ephemeral("http://127.0.0.1:" + port);
+        issuerServer = created.serve("127.0.0.1", port);
+        issuer = created;
+      } catch (IOException e) {
+        throw new IllegalStateException("could not serve the test token issuer", e);
+      }
+    }
+    return issuer;
+  }
+
+  /** Where the services fetch the test issuer's keys. */
+  public static String jwkSetUri() {
+    issuer();
+    return "http://127.0.0.1:" + issuerServer.getAddress().getPort() + LocalIssuer.JWKS_PATH;
+  }
+
   /** Points a Spring Boot test at the shared broker and registry, with its own state directory. */
   public static void register(DynamicPropertyRegistry properties) {
     String servers = bootstrapServers();
@@ -73,5 +99,7 @@ public final class TestStack {
     properties.add("spring.kafka.bootstrap-servers", () -> servers);
     properties.add("linkway.kafka.registry-url", () -> registryUrl);
     properties.add("linkway.kafka.state-dir", () -> stateDir);
+    String jwks = jwkSetUri();
+    properties.add("spring.security.oauth2.resourceserver.jwt.jwk-set-uri", () -> jwks);
   }
 }

@@ -12,6 +12,8 @@ import org.linkway.events.Referrer;
 import org.linkway.platform.EventPublisher;
 import org.linkway.platform.Events;
 import org.linkway.platform.ProblemException;
+import org.linkway.platform.security.Caller;
+import org.linkway.platform.security.Role;
 import org.linkway.platform.StoreQueries;
 import org.linkway.platform.Topics;
 import org.linkway.referral.ReferralServiceApplication;
@@ -43,11 +45,18 @@ public class ReferralIntake {
     this.stores = stores;
   }
 
-  /** Validates and submits; an invalid request fails with every problem and writes nothing. */
-  public Mono<Received> submit(ReferralRequest request, String requestId, String correlationId) {
+  /**
+   * Validates and submits for a GP system; an invalid request fails with every problem and writes
+   * nothing, and a practice can refer only as itself.
+   */
+  public Mono<Received> submit(ReferralRequest request, String requestId, String correlationId, Caller caller) {
     List<ProblemException.FieldProblem> problems = ReferralValidator.validate(request);
     if (!problems.isEmpty()) {
       return Mono.error(new ProblemException.Invalid(problems));
+    }
+    if (!caller.is(Role.GP, request.referrer().odsCode())) {
+      return Mono.error(new ProblemException.Forbidden("a GP system refers for its own practice: this token is for "
+          + caller.actor() + ", and referrer.odsCode is " + request.referrer().odsCode()));
     }
     UUID referralId = referralId(request.referrer().odsCode(), requestId);
     if (requestId != null) {

@@ -2,6 +2,7 @@ package org.linkway.referral.intake;
 
 import java.net.URI;
 import java.util.Map;
+import org.linkway.platform.security.Caller;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -29,7 +30,8 @@ class ReferralIntakeController {
       @RequestBody ReferralRequest request,
       @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
       @RequestHeader(name = "X-Correlation-Id", required = false) String correlationId) {
-    return intake.submit(request, idempotencyKey, correlationId)
+    return Caller.current()
+        .flatMap(caller -> intake.submit(request, idempotencyKey, correlationId, caller))
         .map(received -> ResponseEntity.status(received.repeated() ? HttpStatus.OK : HttpStatus.ACCEPTED)
             .location(URI.create("/referrals/" + received.referralId()))
             .body(Map.of("referralId", received.referralId(), "status", received.status())));

@@ -12,6 +12,8 @@ import org.linkway.platform.Events;
 import org.linkway.platform.ProblemException;
 import org.linkway.platform.StoreQueries;
 import org.linkway.platform.Topics;
+import org.linkway.platform.security.Caller;
+import org.linkway.platform.security.Role;
 import org.linkway.referral.ReferralServiceApplication;
 import org.linkway.state.ReferralState;
 import org.springframework.http.MediaType;
@@ -52,13 +54,21 @@ class ReferralController {
   }
 
   @GetMapping("/referrals/{referralId}")
-  ReferralView get(@PathVariable String referralId) {
-    return view(find(referralId));
+  Mono<ReferralView> get(@PathVariable String referralId) {
+    return readableBy(referralId).map(ReferralController::view);
   }
 
   @PostMapping("/referrals/{referralId}/cancel")
   Mono<ResponseEntity<ReferralView>> cancel(@PathVariable String referralId, @RequestBody(required = false) CancelRequest body) {
-    ReferralState state = find(referralId);
+    return Caller.current().flatMap(caller -> {
+      ReferralState state = find(referralId);
+      if (!referredBy(caller, state)) throw notFound(referralId);
+      return cancel(state, body);
+    });
+  }
+
+  private Mono<ResponseEntity<ReferralView>> cancel(ReferralState state, CancelRequest body) {
+    String referralId = state.getReferralId().toString();
     String requestedBy = body != null && body.requestedBy() != null
         ? body.requestedBy() : state.getSubmission().getReferrer().getOdsCode();
     ReferralCommand command = ReferralCommand.newBuilder()
@@ -72,8 +82,8 @@ class ReferralController {
 
   /** The message back to the GP and the referrer (after the PRSB social prescribing standard). */
   @GetMapping("/referrals/{referralId}/summary")
-  ReferralSummary.Summary summary(@PathVariable String referralId) {
-    return ReferralSummary.of(find(referralId));
+  Mono<ReferralSummary.Summary> summary(@PathVariable String referralId) {
+    return readableBy(referralId).map(ReferralSummary::of);
   }
 
   /** A GP system follows its practice's referrals live: every change, as it happens. */
@@ -86,9 +96,27 @@ class ReferralController {
     return EventStreams.withKeepAlive(changes);
   }
 
+  /** The referral, if the caller may read it: the referring practice, or the provider now holding it. */
+  private Mono<ReferralState> readableBy(String referralId) {
+    return Caller.current().map(caller -> {
+      ReferralState state = find(referralId);
+      boolean holdsIt = caller.is(Role.PROVIDER, state.getProviderId());
+      if (!referredBy(caller, state) && !holdsIt) throw notFound(referralId);
+      return state;
+    });
+  }
+
+  private static boolean referredBy(Caller caller, ReferralState state) {
+    return caller.is(Role.GP, state.getSubmission().getReferrer().getOdsCode());
+  }
+
   private ReferralState find(String referralId) {
-    return stores.<ReferralState>get(ReferralProcessor.STORE, referralId)
-        .orElseThrow(() -> new ProblemException.NotFound("no referral " + referralId));
+    return stores.<ReferralState>get(ReferralProcessor.STORE, referralId).orElseThrow(() -> notFound(referralId));
+  }
+
+  /** Someone else's referral is answered as if it did not exist, so that ids cannot be probed. */
+  private static ProblemException notFound(String referralId) {
+    return new ProblemException.NotFound("no referral " + referralId);
   }
 
   private static ReferralView view(ReferralState s) {

@@ -9,6 +9,7 @@ import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.hl7.fhir.r4.model.ServiceRequest;
 import org.linkway.platform.ProblemException;
+import org.linkway.platform.security.Caller;
 import org.linkway.referral.intake.ReferralIntake;
 import org.linkway.referral.intake.ReferralValidator;
 import org.linkway.referral.lifecycle.ReferralLifecycle;
@@ -109,7 +110,8 @@ class FhirServiceRequestController {
       issues.addAll(mapped.with(ReferralValidator.validate(mapped.request())));
       return Mono.just(outcome(HttpStatus.BAD_REQUEST, issues));
     }
-    return intake.submit(mapped.request(), mapped.requestId(), correlationId)
+    return Caller.current()
+        .flatMap(caller -> intake.submit(mapped.request(), mapped.requestId(), correlationId, caller))
         .map(received -> created(parsed.serviceRequest(), received))
         .onErrorResume(ProblemException.class, e -> Mono.just(problem(e, mapped)));
   }
@@ -130,6 +132,7 @@ class FhirServiceRequestController {
       return outcome(HttpStatus.BAD_REQUEST, mapped.with(invalid.errors()));
     }
     String code = switch (e.status()) {
+      case FORBIDDEN -> "forbidden";
       case SERVICE_UNAVAILABLE -> "transient";
       case CONFLICT -> "conflict";
       case NOT_FOUND -> "not-found";

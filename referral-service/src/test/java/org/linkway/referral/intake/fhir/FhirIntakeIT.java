@@ -37,7 +37,9 @@ class FhirIntakeIT {
 
   @Test
   void givenAFhirServiceRequest_whenAGpSystemPostsItTwice_thenOneReferralIsMadeAndAnInvalidOneGetsAnOperationOutcome() {
+    // the practice D82044's GP system, with a token from the test issuer the service trusts
     WebTestClient http = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port)
+        .defaultHeaders(h -> h.setBearerAuth(TestStack.issuer().gp("D82044")))
         .responseTimeout(Duration.ofSeconds(20)).build();
     await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
         http.get().uri("/actuator/health").exchange().expectStatus().isOk());

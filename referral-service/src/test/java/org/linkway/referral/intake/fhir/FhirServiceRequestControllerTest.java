@@ -16,6 +16,8 @@ import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.ServiceRequest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.linkway.platform.security.Role;
+import org.linkway.platform.testing.TestCallers;
 import org.linkway.platform.ProblemException;
 import org.linkway.referral.intake.ReferralIntake;
 import org.linkway.referral.intake.ReferralRequest;
@@ -39,6 +41,7 @@ class FhirServiceRequestControllerTest {
     answer("SUBMITTED", false);
     http = WebTestClient.bindToController(
         new FhirServiceRequestController(intake, FhirExamples.MAPPER, FhirExamples.FHIR))
+        .webFilter(TestCallers.as(Role.GP, "D82044"))
         .configureClient()
         // the first request warms up the codecs and HAPI's parser, slowly on a busy machine
         .responseTimeout(Duration.ofSeconds(30))
@@ -47,7 +50,7 @@ class FhirServiceRequestControllerTest {
 
   /** Like ReferralIntake.submit: refuses what the validator refuses, otherwise answers the referral. */
   private void answer(String status, boolean repeated) {
-    when(intake.submit(any(), any(), any())).thenAnswer(call -> {
+    when(intake.submit(any(), any(), any(), any())).thenAnswer(call -> {
       List<ProblemException.FieldProblem> problems = ReferralValidator.validate(call.getArgument(0));
       if (!problems.isEmpty()) return Mono.error(new ProblemException.Invalid(problems));
       return Mono.just(new ReferralIntake.Received(
@@ -72,7 +75,7 @@ class FhirServiceRequestControllerTest {
     assertThat(echoed.getContained()).hasSize(2);
 
     ArgumentCaptor<ReferralRequest> request = ArgumentCaptor.forClass(ReferralRequest.class);
-    verify(intake).submit(request.capture(), eq("SPR-2026-000187"), eq("corr-1"));
+    verify(intake).submit(request.capture(), eq("SPR-2026-000187"), eq("corr-1"), any());
     assertThat(request.getValue().patient().nhsNumber()).isEqualTo("9434765919");
     assertThat(request.getValue().needs()).containsExactly("LONELINESS");
   }
@@ -135,7 +138,7 @@ class FhirServiceRequestControllerTest {
 
     assertThat(outcome.getIssue()).extracting(issue -> issue.getExpression().get(0).getValue())
         .containsExactly("ServiceRequest.code", "ServiceRequest.contained[0].address[0].postalCode");
-    verify(intake, never()).submit(any(), any(), any());
+    verify(intake, never()).submit(any(), any(), any(), any());
   }
 
   @Test
@@ -170,7 +173,7 @@ class FhirServiceRequestControllerTest {
 
   @Test
   void givenTheBrokerIsUnavailable_whenPosted_thenA503OperationOutcome() {
-    when(intake.submit(any(), any(), any())).thenReturn(Mono.error(new ProblemException.Unavailable("broker down")));
+    when(intake.submit(any(), any(), any(), any())).thenReturn(Mono.error(new ProblemException.Unavailable("broker down")));
 
     http.post().uri("/fhir/ServiceRequest")
         .contentType(MediaType.parseMediaType("application/fhir+json")).bodyValue(FhirExamples.json())

@@ -1,0 +1,27 @@
+package org.linkway.outcome;
+
+import static org.linkway.platform.security.Access.anyOf;
+import static org.linkway.platform.security.Access.own;
+
+import org.linkway.platform.security.AccessRules;
+import org.linkway.platform.security.Role;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
+
+/**
+ * Who may call outcome-service. A commissioner sees and changes only its own contracts, budgets,
+ * ledger, statements and streams; open data is public; a person's Time Credits wallet, looked up
+ * by pseudonymous id across commissioners, is the admin's.
+ */
+@Configuration(proxyBeanMethods = false)
+class OutcomeAccess {
+
+  @Bean
+  AccessRules outcomeAccessRules() {
+    return exchanges -> exchanges
+        .pathMatchers(HttpMethod.GET, "/open-data/**").permitAll()
+        .pathMatchers("/commissioners/{code}/**").access(own(Role.COMMISSIONER, "code"))
+        .pathMatchers(HttpMethod.GET, "/time-credits/wallets/{personId}").access(anyOf(Role.ADMIN));
+  }
+}

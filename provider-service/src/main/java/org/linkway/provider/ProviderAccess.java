@@ -1,0 +1,31 @@
+package org.linkway.provider;
+
+import static org.linkway.platform.security.Access.anyOf;
+import static org.linkway.platform.security.Access.either;
+import static org.linkway.platform.security.Access.own;
+
+import org.linkway.platform.security.AccessRules;
+import org.linkway.platform.security.Role;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
+
+/**
+ * Who may call provider-service. A provider works its own queue only; its directory entries are
+ * its own or the directory admin's to change; registering and importing providers is the admin's.
+ * The directory itself (who offers what, where) may be read by every known caller.
+ */
+@Configuration(proxyBeanMethods = false)
+class ProviderAccess {
+
+  @Bean
+  AccessRules providerAccessRules() {
+    return exchanges -> exchanges
+        .pathMatchers(HttpMethod.GET, "/providers").access(anyOf(Role.values()))
+        .pathMatchers(HttpMethod.POST, "/providers", "/providers/import").access(anyOf(Role.ADMIN))
+        .pathMatchers("/providers/{providerId}/services/**")
+            .access(either(own(Role.PROVIDER, "providerId"), anyOf(Role.ADMIN)))
+        .pathMatchers("/providers/{providerId}/referrals", "/providers/{providerId}/referrals/**")
+            .access(own(Role.PROVIDER, "providerId"));
+  }
+}
