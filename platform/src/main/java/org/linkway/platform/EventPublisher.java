@@ -1,6 +1,9 @@
 package org.linkway.platform;
 
+import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificRecord;
+import org.linkway.events.EventMetadata;
+import org.linkway.platform.security.Caller;
 import org.springframework.kafka.core.KafkaTemplate;
 import reactor.core.publisher.Mono;
 
@@ -13,9 +16,22 @@ public final class EventPublisher {
     this.template = template;
   }
 
+  /**
+   * Writes the event; during a request its metadata names the caller as the actor (the audit trail:
+   * who asked, from their token), unless it already names one.
+   */
   public <V extends SpecificRecord> Mono<Void> publish(Topic<V> topic, String key, V value) {
-    return Mono.fromFuture(() -> template.send(topic.name(), key, value))
+    return Caller.ofCurrentRequest()
+        .doOnNext(caller -> stampActor(value, caller))
+        .then(Mono.fromFuture(() -> template.send(topic.name(), key, value)))
         .onErrorMap(e -> new ProblemException.Unavailable("the event could not be written to " + topic.name() + ": " + e.getMessage()))
         .then();
+  }
+
+  private static void stampActor(SpecificRecord value, Caller caller) {
+    Schema.Field field = value.getSchema().getField("metadata");
+    if (field != null && value.get(field.pos()) instanceof EventMetadata metadata && metadata.getActor() == null) {
+      value.put(field.pos(), EventMetadata.newBuilder(metadata).setActor(caller.auditName()).build());
+    }
   }
 }

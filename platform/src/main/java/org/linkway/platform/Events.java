@@ -49,6 +49,7 @@ public final class Events {
         .setReferralId(cause.getReferralId())
         .setCorrelationId(cause.getCorrelationId())
         .setProducer(producer)
+        .setActor(cause.getActor())
         .build();
   }
 }

@@ -137,7 +137,8 @@ class AccessIT {
     rows.add(new Row("referral-service", HttpMethod.POST, "/referrals", json, referral, gpOfTheReferral(Expect.FORBIDDEN)));
     rows.add(new Row("referral-service", HttpMethod.POST, "/fhir/ServiceRequest", "application/fhir+json", fhir,
         gpOfTheReferral(Expect.FORBIDDEN)));
-    for (String path : List.of("/referrals/" + referralId, "/referrals/" + referralId + "/summary")) {
+    for (String path : List.of("/referrals/" + referralId, "/referrals/" + referralId + "/summary",
+        "/referrals/" + referralId + "/audit")) {
       rows.add(new Row("referral-service", HttpMethod.GET, path, null, null, referralReaders()));
     }
     rows.add(new Row("referral-service", HttpMethod.POST, "/referrals/" + cancellableId + "/cancel", json,

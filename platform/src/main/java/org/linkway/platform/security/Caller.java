@@ -37,18 +37,32 @@ public record Caller(Role role, String organisation, String subject) {
 
   /** The caller of the request being handled (the security filter lets only known callers reach a controller). */
   public static Mono<Caller> current() {
+    return ofCurrentRequest()
+        .switchIfEmpty(Mono.error(() -> new ProblemException.Forbidden("the request names no Linkway caller")));
+  }
+
+  /** The caller, or nothing outside a request (a stream processor, a scheduled task). */
+  public static Mono<Caller> ofCurrentRequest() {
     return ReactiveSecurityContextHolder.getContext()
         .map(SecurityContext::getAuthentication)
-        .flatMap(authentication -> Mono.justOrEmpty(of(authentication)))
-        .switchIfEmpty(Mono.error(() -> new ProblemException.Forbidden("the request names no Linkway caller")));
+        .flatMap(authentication -> Mono.justOrEmpty(of(authentication)));
   }
 
   public boolean is(Role role, String organisation) {
     return this.role == role && organisation != null && organisation.equals(this.organisation);
   }
 
-  /** How the audit trail names the caller: {@code gp D82044}, {@code provider p-1}, {@code admin}. */
+  /** How refusals name the caller: {@code gp D82044}, {@code provider p-1}, {@code admin}. */
   public String actor() {
     return organisation == null ? role.claimValue() : role.claimValue() + " " + organisation;
+  }
+
+  /**
+   * How the audit trail records the caller: {@link #actor()}, and the token's subject when it names
+   * someone more precise than the organisation (a person or a system at a real issuer).
+   */
+  public String auditName() {
+    String plain = role.claimValue() + (organisation == null ? "" : ":" + organisation);
+    return subject == null || subject.isBlank() || subject.equals(plain) ? actor() : actor() + " (" + subject + ")";
   }
 }

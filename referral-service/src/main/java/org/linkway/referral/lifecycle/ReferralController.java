@@ -27,7 +27,7 @@ import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-/** GET /referrals/{id} and POST /referrals/{id}/cancel. */
+/** GET /referrals/{id} (with its summary and audit trail) and POST /referrals/{id}/cancel. */
 @RestController
 class ReferralController {
 
@@ -40,6 +40,9 @@ class ReferralController {
   record HistoryView(Instant at, String status, String event, String actor, String detail) {}
 
   record CancelRequest(String reason, String requestedBy) {}
+
+  /** One change to a referral: when, who (from their token, or the platform itself), what happened, the status it moved between. */
+  record AuditEntry(Instant at, String actor, String event, String statusBefore, String statusAfter, String detail) {}
 
   private final StoreQueries stores;
   private final EventPublisher publisher;
@@ -84,6 +87,20 @@ class ReferralController {
   @GetMapping("/referrals/{referralId}/summary")
   Mono<ReferralSummary.Summary> summary(@PathVariable String referralId) {
     return readableBy(referralId).map(ReferralSummary::of);
+  }
+
+  /** The referral's audit trail, for the referring practice and the provider holding it. */
+  @GetMapping("/referrals/{referralId}/audit")
+  Mono<List<AuditEntry>> audit(@PathVariable String referralId) {
+    return readableBy(referralId).map(state -> {
+      List<AuditEntry> entries = new java.util.ArrayList<>();
+      String before = null;
+      for (var h : state.getHistory()) {
+        entries.add(new AuditEntry(h.getAt(), h.getActor(), h.getEvent(), before, h.getStatus().name(), h.getDetail()));
+        before = h.getStatus().name();
+      }
+      return entries;
+    });
   }
 
   /** A GP system follows its practice's referrals live: every change, as it happens. */

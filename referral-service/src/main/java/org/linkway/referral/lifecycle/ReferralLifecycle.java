@@ -145,7 +145,8 @@ public final class ReferralLifecycle {
         .setStatus(SUBMITTED)
         .setSubmission(submission)
         .setHistory(new ArrayList<>(List.of(history(event.getMetadata().getOccurredAt(), SUBMITTED,
-            "ReferralSubmitted", submission.getReferrer().getOdsCode(), "needs " + submission.getNeeds()))))
+            "ReferralSubmitted", actor(event.getMetadata(), submission.getReferrer().getOdsCode()),
+            "needs " + submission.getNeeds()))))
         .build();
     return route(state, event.getMetadata(), List.of());
   }
@@ -157,7 +158,7 @@ public final class ReferralLifecycle {
       if (!holdsOffer(state, accepted.getProviderId(), accepted.getServiceId()) || !allows(state.getStatus(), ACCEPTED)) {
         return Step.ignored(state);
       }
-      ReferralState after = move(state, ACCEPTED, meta.getOccurredAt(), "ReferralAccepted", accepted.getProviderId(),
+      ReferralState after = move(state, ACCEPTED, meta.getOccurredAt(), "ReferralAccepted", actor(meta, accepted.getProviderId()),
           "service " + accepted.getServiceId() + "; record SNOMED " + SocialPrescribing.SNOMED_REFERRED + " |Referral to social prescribing service|");
       return new Step(ReferralState.newBuilder(after).setTaskStatus("accepted").setRespondBy(null).build(), List.of(), null);
     }
@@ -168,7 +169,7 @@ public final class ReferralLifecycle {
       String detail = "reason " + declined.getReason() + (declined.getNote() == null ? "" : ": " + declined.getNote());
       if (SocialPrescribing.declinedByThePerson(declined.getReason())) {
         if (!allows(state.getStatus(), DECLINED)) return Step.ignored(state);
-        ReferralState after = move(state, DECLINED, meta.getOccurredAt(), "ReferralDeclined", declined.getProviderId(),
+        ReferralState after = move(state, DECLINED, meta.getOccurredAt(), "ReferralDeclined", actor(meta, declined.getProviderId()),
             "the person declined: " + detail + "; record SNOMED " + SocialPrescribing.SNOMED_DECLINED + " |Social prescribing declined|");
         return new Step(ReferralState.newBuilder(after).setTaskStatus("rejected").setLastDecline(declined)
             .setRespondBy(null).build(), List.of(), null);
@@ -176,7 +177,7 @@ public final class ReferralLifecycle {
       if (state.getStatus() != OFFERED) return Step.ignored(state);
       ReferralState after = ReferralState.newBuilder(state).setLastDecline(declined).setTaskStatus("rejected").build();
       after.getHistory().add(history(meta.getOccurredAt(), OFFERED, "ReferralDeclined",
-          declined.getReason() == DeclineReason.EXPIRED ? SELF : declined.getProviderId(), detail));
+          declined.getReason() == DeclineReason.EXPIRED ? SELF : actor(meta, declined.getProviderId()), detail));
       return route(after, meta, List.of());
     }
     if (payload instanceof OfferReminderDue reminder) {
@@ -191,7 +192,7 @@ public final class ReferralLifecycle {
     if (payload instanceof SessionMissed missed) {
       if (state.getStatus() != ACCEPTED) return Step.ignored(state);
       ReferralState after = ReferralState.newBuilder(state).setSessionsMissed(state.getSessionsMissed() + 1).build();
-      after.getHistory().add(history(meta.getOccurredAt(), ACCEPTED, "SessionMissed", missed.getProviderId(),
+      after.getHistory().add(history(meta.getOccurredAt(), ACCEPTED, "SessionMissed", actor(meta, missed.getProviderId()),
           "did not attend on " + missed.getMissedOn() + (missed.getMissedInARow() >= MISSED_IN_A_ROW_FLAG
               ? "; FLAG for the referrer: " + missed.getMissedInARow() + " sessions missed in a row" : "")));
       return Step.ignored(after);
@@ -200,7 +201,7 @@ public final class ReferralLifecycle {
       if (state.getStatus() != ACCEPTED) return Step.ignored(state);
       ReferralState after = ReferralState.newBuilder(state)
           .setSessionsAttended(session.getSessionsAttended()).setTaskStatus("in-progress").build();
-      after.getHistory().add(history(meta.getOccurredAt(), ACCEPTED, "SessionAttended", session.getProviderId(),
+      after.getHistory().add(history(meta.getOccurredAt(), ACCEPTED, "SessionAttended", actor(meta, session.getProviderId()),
           "session " + session.getSessionsAttended() + " on " + session.getAttendedOn()));
       return Step.ignored(after);
     }
@@ -208,7 +209,7 @@ public final class ReferralLifecycle {
       if (!holdsOffer(state, completed.getProviderId(), completed.getServiceId()) || !allows(state.getStatus(), COMPLETED)) {
         return Step.ignored(state);
       }
-      ReferralState after = move(state, COMPLETED, meta.getOccurredAt(), "ReferralCompleted", completed.getProviderId(),
+      ReferralState after = move(state, COMPLETED, meta.getOccurredAt(), "ReferralCompleted", actor(meta, completed.getProviderId()),
           completed.getCompletion() + " after " + completed.getSessionsAttended() + " sessions");
       return new Step(ReferralState.newBuilder(after).setCompletion(completed)
           .setSessionsAttended(completed.getSessionsAttended())
@@ -225,7 +226,7 @@ public final class ReferralLifecycle {
         return Step.refused(state, "the referral is " + state.getStatus() + " and can no longer be cancelled");
       }
       ReferralState moved = move(state, CANCELLED, command.getMetadata().getOccurredAt(), "ReferralCancelled",
-          cancel.getRequestedBy(), cancel.getReason());
+          actor(command.getMetadata(), cancel.getRequestedBy()), cancel.getReason());
       ReferralState after = ReferralState.newBuilder(moved).setRespondBy(null)
           .setTaskStatus(state.getTaskStatus() == null ? null : "cancelled").build();
       ReferralEvent cancelled = event(command.getMetadata(), "cancelled",
@@ -298,6 +299,11 @@ public final class ReferralLifecycle {
     List<HistoryEntry> history = new ArrayList<>(state.getHistory());
     history.add(history(at, to, event, actor, detail));
     return ReferralState.newBuilder(state).setStatus(to).setHistory(history).build();
+  }
+
+  /** Who caused an event: the caller its metadata names (from their token), else what the event itself says. */
+  private static String actor(EventMetadata metadata, String otherwise) {
+    return metadata.getActor() != null ? metadata.getActor() : otherwise;
   }
 
   private static HistoryEntry history(Instant at, ReferralStatus status, String event, String actor, String detail) {
