@@ -83,7 +83,8 @@ public final class Bench {
     producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
     producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     producerConfig.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-    try (KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(producerConfig, new StringSerializer(),
+    // the simulated GP systems write referral-requests as the local stack's gp-systems principal
+    try (KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(BenchKafka.asGpSystems(producerConfig), new StringSerializer(),
         serdes.<SpecificRecord>forValues(SpecificRecord.class).serializer())) {
       Journey journey = new Journey(referralService, providerService, outcomeService, producer, commissioner,
           options.providers(), options.declinePercent(), runId);
@@ -266,7 +267,7 @@ public final class Bench {
         options.rawLatencyMessages(), Bench::say);
     results.put("rawKafka", figures);
     // the raw topics hold nothing anyone needs: do not leave them on the stack's disk
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrap()))) {
+    try (Admin admin = Admin.create(BenchKafka.withLogin(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrap())))) {
       admin.deleteTopics(List.of(prefix + "-producer", prefix + "-e2e")).all().get(30, TimeUnit.SECONDS);
     }
   }

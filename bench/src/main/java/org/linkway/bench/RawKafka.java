@@ -125,6 +125,7 @@ public final class RawKafka {
     Path logback = Files.createTempFile("linkway-bench-logback", ".xml");
     try {
       Files.writeString(logback, CHILD_LOGBACK);
+      Path login = BenchKafka.loginFile();
 
       progress.accept(String.format(Locale.ROOT,
           "ProducerPerformance: %d records of %d bytes to %s (%d partitions, acks=all, idempotent, unthrottled)",
@@ -134,7 +135,8 @@ public final class RawKafka {
           "--num-records", Long.toString(producerRecords),
           "--record-size", Integer.toString(recordSize),
           "--throughput", "-1",
-          "--producer-props", "bootstrap.servers=" + bootstrap, "acks=all", "enable.idempotence=true");
+          "--producer-props", "bootstrap.servers=" + bootstrap, "acks=all", "enable.idempotence=true",
+          "--producer.config", login.toString());
       Duration producerTimeout = Duration.ofSeconds(120 + producerRecords / 1_000);
       ChildOutput producerOut = runChild(
           "ProducerPerformance", PRODUCER_PERFORMANCE, producerArgs, logback, producerTimeout,
@@ -151,7 +153,7 @@ public final class RawKafka {
           "EndToEndLatency: %d messages of %d bytes through %s (1 partition, acks=all), one at a time",
           latencyMessages, recordSize, e2eTopic));
       List<String> e2eArgs = List.of(
-          bootstrap, e2eTopic, Integer.toString(latencyMessages), "all", Integer.toString(recordSize));
+          bootstrap, e2eTopic, Integer.toString(latencyMessages), "all", Integer.toString(recordSize), login.toString());
       Duration e2eTimeout = Duration.ofSeconds(120 + latencyMessages / 10);
       ChildOutput e2eOut = runChild(
           "EndToEndLatency", END_TO_END_LATENCY, e2eArgs, logback, e2eTimeout,
@@ -256,7 +258,7 @@ public final class RawKafka {
         AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
         AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
         AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 20_000);
-    try (Admin admin = Admin.create(config)) {
+    try (Admin admin = Admin.create(BenchKafka.withLogin(config))) {
       List<NewTopic> topics = new ArrayList<>();
       partitionsByTopic.forEach((name, partitions) -> topics.add(new NewTopic(name, partitions, (short) 1)));
       var result = admin.createTopics(topics);

@@ -69,7 +69,7 @@ final class TopicAudit implements AutoCloseable {
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
-    this.consumer = new KafkaConsumer<>(config, new StringDeserializer(),
+    this.consumer = new KafkaConsumer<>(BenchKafka.withLogin(config), new StringDeserializer(),
         serdes.<SpecificRecord>forValues(SpecificRecord.class).deserializer());
     List<TopicPartition> partitions = new ArrayList<>();
     for (Topic<?> topic : JOURNEY_TOPICS) {

@@ -11,6 +11,12 @@ import java.util.UUID;
  * Runs one Apache Kafka broker in KRaft mode (broker and controller in one process) for the local
  * stack: formats its storage on first start, then hands over to {@code kafka.Kafka}.
  *
+ * <p>Every connection authenticates and the broker authorises each request (KRaft's
+ * {@code StandardAuthorizer}): the administrator with SASL/PLAIN (the broker itself, between its
+ * listeners, and the tools that grant access), each service as its own principal with
+ * SASL/SCRAM-SHA-256 and only the ACLs granted to it ({@code org.linkway.platform.KafkaAccess}).
+ * The administrator's password is made on first start in {@code <data-dir>/admin.password}.
+ *
  * <p>Usage: {@code KafkaLauncher <data-dir> <port> <controller-port>}. Stop it with SIGTERM: after
  * a SIGKILL the next start has to recover its logs and is slow.
  */
@@ -26,7 +32,7 @@ public final class KafkaLauncher {
     Path logDir = dataDir.resolve("data");
     Path config = dataDir.resolve("server.properties");
     Files.createDirectories(dataDir);
-    writeConfig(config, logDir, port, controllerPort);
+    writeConfig(config, logDir, port, controllerPort, KafkaCredentials.adminPassword(dataDir));
 
     if (!Files.exists(logDir.resolve("meta.properties"))) {
       String clusterId = clusterId(dataDir);
@@ -41,16 +47,33 @@ public final class KafkaLauncher {
     kafka.Kafka.main(new String[] {config.toString()});
   }
 
-  private static void writeConfig(Path config, Path logDir, int port, int controllerPort) throws IOException {
+  private static void writeConfig(Path config, Path logDir, int port, int controllerPort, String adminPassword)
+      throws IOException {
     Properties p = new Properties();
     p.setProperty("process.roles", "broker,controller");
     p.setProperty("node.id", "1");
     p.setProperty("controller.quorum.bootstrap.servers", "127.0.0.1:" + controllerPort);
-    p.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
-    p.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+    p.setProperty("listeners", "BROKER://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+    p.setProperty("advertised.listeners", "BROKER://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
     p.setProperty("controller.listener.names", "CONTROLLER");
-    p.setProperty("inter.broker.listener.name", "PLAINTEXT");
-    p.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    p.setProperty("inter.broker.listener.name", "BROKER");
+    p.setProperty("listener.security.protocol.map", "BROKER:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT");
+    // the administrator (and the broker itself) with PLAIN: its password is in this file, not in the
+    // metadata, so it works from the first start; the services with SCRAM, whose credentials the
+    // administrator puts into the metadata (SCRAM cannot serve the controller listener)
+    String admin = "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + KafkaCredentials.ADMIN
+        + "\" password=\"" + adminPassword + "\" user_" + KafkaCredentials.ADMIN + "=\"" + adminPassword + "\";";
+    p.setProperty("sasl.enabled.mechanisms", "PLAIN,SCRAM-SHA-256");
+    p.setProperty("sasl.mechanism.inter.broker.protocol", "PLAIN");
+    p.setProperty("sasl.mechanism.controller.protocol", "PLAIN");
+    p.setProperty("listener.name.broker.plain.sasl.jaas.config", admin);
+    p.setProperty("listener.name.broker.scram-sha-256.sasl.jaas.config",
+        "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+    p.setProperty("listener.name.controller.sasl.enabled.mechanisms", "PLAIN");
+    p.setProperty("listener.name.controller.plain.sasl.jaas.config", admin);
+    p.setProperty("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+    p.setProperty("super.users", "User:" + KafkaCredentials.ADMIN);
+    p.setProperty("allow.everyone.if.no.acl.found", "false");
     p.setProperty("log.dirs", logDir.toString());
     p.setProperty("num.partitions", "3");
     p.setProperty("default.replication.factor", "1");

@@ -140,8 +140,9 @@ public class KafkaPlatformConfiguration {
   }
 
   @Bean
-  TableViews tableViews(KafkaProperties kafka, AvroSerdes serdes, DeadLetterPublishingRecoverer deadLetters) {
-    return new TableViews(kafka, serdes, deadLetters);
+  TableViews tableViews(KafkaProperties kafka, AvroSerdes serdes, DeadLetterPublishingRecoverer deadLetters,
+      @Value("${spring.application.name}") String service) {
+    return new TableViews(kafka, serdes, deadLetters, service);
   }
 
   /** Also the health indicator "streams": DOWN until the stream processor runs. */

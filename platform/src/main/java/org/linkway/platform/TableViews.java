@@ -31,11 +31,13 @@ public final class TableViews {
 
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(TableViews.class);
 
+  private final String service;
   private final KafkaProperties kafka;
   private final AvroSerdes serdes;
   private final DeadLetterPublishingRecoverer deadLetters;
 
-  TableViews(KafkaProperties kafka, AvroSerdes serdes, DeadLetterPublishingRecoverer deadLetters) {
+  TableViews(KafkaProperties kafka, AvroSerdes serdes, DeadLetterPublishingRecoverer deadLetters, String service) {
+    this.service = service;
     this.kafka = kafka;
     this.serdes = serdes;
     this.deadLetters = deadLetters;
@@ -44,7 +46,8 @@ public final class TableViews {
   public <V extends SpecificRecord> TableView<V> of(Topic<V> topic) {
     Map<String, Object> config = new HashMap<>(kafka.buildConsumerProperties());
     config.putAll(serdes.registryConfig());
-    config.put(ConsumerConfig.GROUP_ID_CONFIG, "table-view-" + topic.name() + "-" + UUID.randomUUID());
+    // named after the service, whose consumer groups the broker's ACLs let it use (KafkaAccess)
+    config.put(ConsumerConfig.GROUP_ID_CONFIG, service + "-table-view-" + topic.name() + "-" + UUID.randomUUID());
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);

@@ -44,20 +44,33 @@ final class RunningPlatform {
   private final String registryUrl;
   /** The services' own Avro serdes, to read and write events as they do. */
   private final AvroSerdes serdes;
+  private final Map<String, Object> clientLogin;
+  private final java.util.function.Function<String, List<String>> serviceArgs;
   private ConfigurableApplicationContext referralService;
   private ConfigurableApplicationContext providerService;
   private ConfigurableApplicationContext outcomeService;
 
   RunningPlatform(String bootstrapServers, String registryUrl) {
+    this(bootstrapServers, registryUrl, Map.of(), service -> List.of());
+  }
+
+  /**
+   * On a broker that authenticates: the tests' own clients log in with {@code clientLogin} (the
+   * administrator's), and each service is started with its own {@code serviceArgs} (its principal).
+   */
+  RunningPlatform(String bootstrapServers, String registryUrl, Map<String, Object> clientLogin,
+      java.util.function.Function<String, List<String>> serviceArgs) {
     this.bootstrapServers = bootstrapServers;
     this.registryUrl = registryUrl;
+    this.clientLogin = clientLogin;
+    this.serviceArgs = serviceArgs;
     this.serdes = new AvroSerdes(new LinkwayKafkaProperties(registryUrl, null, null, null, 0, null));
   }
 
   RunningPlatform start() {
-    referralService = start(ReferralServiceApplication.builder());
-    providerService = start(ProviderServiceApplication.builder());
-    outcomeService = start(OutcomeServiceApplication.builder());
+    referralService = start(ReferralServiceApplication.builder(), ReferralServiceApplication.NAME);
+    providerService = start(ProviderServiceApplication.builder(), ProviderServiceApplication.NAME);
+    outcomeService = start(OutcomeServiceApplication.builder(), OutcomeServiceApplication.NAME);
     List.of(referralService, providerService, outcomeService).forEach(RunningPlatform::awaitHealthy);
     return this;
   }
@@ -65,14 +78,14 @@ final class RunningPlatform {
   /** Stops outcome-service and starts it again on an empty state directory: its state comes back from the changelogs. */
   void restartOutcomeServiceFromScratch() {
     outcomeService.close();
-    outcomeService = start(OutcomeServiceApplication.builder());
+    outcomeService = start(OutcomeServiceApplication.builder(), OutcomeServiceApplication.NAME);
     awaitHealthy(outcomeService);
   }
 
   /** The same for referral-service. */
   void restartReferralServiceFromScratch() {
     referralService.close();
-    referralService = start(ReferralServiceApplication.builder());
+    referralService = start(ReferralServiceApplication.builder(), ReferralServiceApplication.NAME);
     awaitHealthy(referralService);
   }
 
@@ -112,8 +125,7 @@ final class RunningPlatform {
   }
 
   List<ConsumerRecord<byte[], byte[]>> records(String topicName, int partitions) {
-    Properties config = new Properties();
-    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    Properties config = clientConfig();
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
     config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
@@ -152,8 +164,7 @@ final class RunningPlatform {
 
   /** Writes an Avro event to a topic the way a GP system's producer would, through the registry. */
   <V extends org.apache.avro.specific.SpecificRecord> void send(Topic<V> topic, String key, V value) {
-    Properties config = new Properties();
-    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    Properties config = clientConfig();
     try (var serde = serdes.forTopic(topic);
         KafkaProducer<String, V> producer = new KafkaProducer<>(config,
             new org.apache.kafka.common.serialization.StringSerializer(), serde.serializer())) {
@@ -165,8 +176,7 @@ final class RunningPlatform {
 
   /** Sum of the end offsets of a topic's partitions: grows by one for each record written. */
   long endOffsets(Topic<?> topic) {
-    Properties config = new Properties();
-    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    Properties config = clientConfig();
     config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
     config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
     try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config)) {
@@ -178,8 +188,7 @@ final class RunningPlatform {
 
   /** Writes raw bytes to a topic, as a misbehaving producer would. */
   void writeRaw(String topicName, int partition, String key, byte[] value) {
-    Properties config = new Properties();
-    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    Properties config = clientConfig();
     config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
     config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config)) {
@@ -197,7 +206,15 @@ final class RunningPlatform {
     return registryUrl;
   }
 
-  private ConfigurableApplicationContext start(SpringApplicationBuilder builder) {
+  /** Settings of the tests' own Kafka clients: the broker, and the login where the broker asks for one. */
+  private Properties clientConfig() {
+    Properties config = new Properties();
+    config.putAll(clientLogin);
+    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    return config;
+  }
+
+  private ConfigurableApplicationContext start(SpringApplicationBuilder builder, String service) {
     String stateDir;
     try {
       stateDir = Files.createTempDirectory("linkway-system-streams").toString();
@@ -211,7 +228,7 @@ final class RunningPlatform {
           resources.setUseGlobalResources(false);
           return resources;
         }));
-    return builder.run(
+    List<String> args = new ArrayList<>(List.of(
         "--server.port=0",
         "--server.address=127.0.0.1",
         "--spring.kafka.bootstrap-servers=" + bootstrapServers,
@@ -220,7 +237,9 @@ final class RunningPlatform {
         "--spring.security.oauth2.resourceserver.jwt.jwk-set-uri=" + TestStack.jwkSetUri(),
         // offers to commissioner QXT must be answered within seconds, so that expiry can be watched in a test
         "--linkway.offers.respond-within-for.QXT=PT4S",
-        "--linkway.offers.check-deadlines-every=PT0.5S");
+        "--linkway.offers.check-deadlines-every=PT0.5S"));
+    args.addAll(serviceArgs.apply(service));
+    return builder.run(args.toArray(String[]::new));
   }
 
   private static void awaitHealthy(ConfigurableApplicationContext context) {
