@@ -6,6 +6,7 @@ import org.linkway.events.EventMetadata;
 import org.linkway.platform.security.Caller;
 import org.springframework.kafka.core.KafkaTemplate;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /** Writes one event to a typed topic; completes when the broker has acknowledged it (acks=all). */
 public final class EventPublisher {
@@ -24,11 +25,15 @@ public final class EventPublisher {
     return Caller.ofCurrentRequest()
         .doOnNext(caller -> stampActor(value, caller))
         .then(Mono.fromFuture(() -> template.send(topic.name(), key, value)))
+        // the acknowledgement arrives on the producer's network thread: what follows (another send,
+        // which may wait for metadata that only that thread fetches) must not run there
+        .publishOn(Schedulers.boundedElastic())
         .onErrorMap(e -> new ProblemException.Unavailable("the event could not be written to " + topic.name() + ": " + e.getMessage()))
         .then();
   }
 
   private static void stampActor(SpecificRecord value, Caller caller) {
+    if (value == null) return; // a tombstone
     Schema.Field field = value.getSchema().getField("metadata");
     if (field != null && value.get(field.pos()) instanceof EventMetadata metadata && metadata.getActor() == null) {
       value.put(field.pos(), EventMetadata.newBuilder(metadata).setActor(caller.auditName()).build());

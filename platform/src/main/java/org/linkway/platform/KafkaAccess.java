@@ -41,9 +41,9 @@ public final class KafkaAccess {
   static final Map<String, List<Topic<?>>> READS = Map.of(
       Topics.REFERRAL_SERVICE, List.of(Topics.REFERRAL_REQUESTS, Topics.REFERRALS, Topics.PROVIDER_EVENTS,
           Topics.REFERRAL_COMMANDS, Topics.PROVIDER_DIRECTORY, Topics.FUNDING_CONTRACTS, Topics.COMMISSIONER_BUDGETS,
-          Topics.BUDGET_USE),
+          Topics.BUDGET_USE, Topics.PERSON_KEYS),
       Topics.PROVIDER_SERVICE, List.of(Topics.REFERRALS, Topics.PROVIDER_COMMANDS, Topics.BUDGET_DECISIONS,
-          Topics.PROVIDER_DIRECTORY),
+          Topics.PROVIDER_DIRECTORY, Topics.PERSON_KEYS),
       Topics.OUTCOME_SERVICE, List.of(Topics.REFERRALS, Topics.PROVIDER_EVENTS, Topics.FUNDING_LEDGER,
           Topics.BUDGET_REQUESTS, Topics.COMMISSIONER_BUDGETS, Topics.FUNDING_CONTRACTS));
 

@@ -57,6 +57,9 @@ public class KafkaPlatformConfiguration {
       if (topic.compacted()) {
         builder.config(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
       }
+      if (topic == Topics.PERSON_KEYS) {
+        builder.configs(Topics.PERSON_KEYS_CLEANUP);
+      }
       topics.add(builder.build());
       topics.add(TopicBuilder.name(topic.deadLetterName()).partitions(topic.partitions()).replicas(1).build());
     }

@@ -3,6 +3,7 @@ package org.linkway.platform;
 import java.util.List;
 import org.linkway.commands.ProviderCommand;
 import org.linkway.commands.ReferralCommand;
+import org.linkway.events.PersonKey;
 import org.linkway.events.BudgetAgreed;
 import org.linkway.events.BudgetDecision;
 import org.linkway.events.BudgetRequest;
@@ -62,10 +63,22 @@ public final class Topics {
   public static final Topic<BudgetDecision> BUDGET_DECISIONS =
       new Topic<>("budget-decisions", BudgetDecision.class, REFERRAL_PARTITIONS, OUTCOME_SERVICE, false);
 
+  /**
+   * People's data keys, keyed {personId}/{keyId}, compacted, and cleaned soon after an erasure's
+   * tombstones (see {@link #PERSON_KEYS_CLEANUP}): what makes a sealed identity readable.
+   */
+  public static final Topic<PersonKey> PERSON_KEYS =
+      new Topic<>("person-keys", PersonKey.class, TABLE_PARTITIONS, REFERRAL_SERVICE, true);
+
+  /** person-keys is compacted within a minute of a tombstone, so an erased key leaves the broker's disk too. */
+  public static final java.util.Map<String, String> PERSON_KEYS_CLEANUP = java.util.Map.of(
+      "segment.ms", "60000", "min.cleanable.dirty.ratio", "0.01", "delete.retention.ms", "1000",
+      "max.compaction.lag.ms", "60000");
+
   private static final List<Topic<?>> ALL = List.of(
       REFERRAL_REQUESTS, REFERRAL_REJECTIONS, REFERRAL_COMMANDS, REFERRALS, PROVIDER_DIRECTORY,
       PROVIDER_COMMANDS, PROVIDER_EVENTS, FUNDING_CONTRACTS, FUNDING_LEDGER, COMMISSIONER_OUTCOMES,
-      COMMISSIONER_BUDGETS, BUDGET_USE, BUDGET_REQUESTS, BUDGET_DECISIONS);
+      COMMISSIONER_BUDGETS, BUDGET_USE, BUDGET_REQUESTS, BUDGET_DECISIONS, PERSON_KEYS);
 
   private Topics() {}
 

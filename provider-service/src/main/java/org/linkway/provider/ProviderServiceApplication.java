@@ -1,6 +1,7 @@
 package org.linkway.provider;
 
 import org.linkway.platform.KafkaPlatformConfiguration;
+import org.linkway.platform.people.PeopleConfiguration;
 import org.linkway.platform.security.SecurityConfiguration;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -8,7 +9,7 @@ import org.springframework.context.annotation.Import;
 
 /** provider-service: the provider directory, each provider's queue of offered referrals, and their decisions, sessions and outcomes. */
 @SpringBootApplication
-@Import({KafkaPlatformConfiguration.class, SecurityConfiguration.class})
+@Import({KafkaPlatformConfiguration.class, SecurityConfiguration.class, PeopleConfiguration.class})
 public class ProviderServiceApplication {
 
   public static final String NAME = "provider-service";

@@ -25,6 +25,7 @@ class ReferralAccess {
         .pathMatchers(HttpMethod.POST, "/referrals/{referralId}/cancel").access(anyOf(Role.GP))
         .pathMatchers(HttpMethod.GET, "/referrals/{referralId}", "/referrals/{referralId}/summary",
             "/referrals/{referralId}/audit").access(anyOf(Role.GP, Role.PROVIDER))
-        .pathMatchers(HttpMethod.GET, "/referrers/{odsCode}/referrals/stream").access(own(Role.GP, "odsCode"));
+        .pathMatchers(HttpMethod.GET, "/referrers/{odsCode}/referrals/stream").access(own(Role.GP, "odsCode"))
+        .pathMatchers(HttpMethod.DELETE, "/people/{personId}").access(anyOf(Role.ADMIN));
   }
 }

@@ -1,6 +1,7 @@
 package org.linkway.referral;
 
 import org.linkway.platform.KafkaPlatformConfiguration;
+import org.linkway.platform.people.PeopleConfiguration;
 import org.linkway.platform.security.SecurityConfiguration;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -8,7 +9,7 @@ import org.springframework.context.annotation.Import;
 
 /** referral-service: takes referrals from GP systems, routes them to providers, owns each referral's lifecycle. */
 @SpringBootApplication
-@Import({KafkaPlatformConfiguration.class, SecurityConfiguration.class})
+@Import({KafkaPlatformConfiguration.class, SecurityConfiguration.class, PeopleConfiguration.class})
 public class ReferralServiceApplication {
 
   public static final String NAME = "referral-service";

@@ -150,6 +150,8 @@ class AccessIT {
         }));
     rows.add(new Row("referral-service", HttpMethod.GET, "/referrers/D82044/referrals/stream", null, null,
         only(Who.GP_OWN)));
+    rows.add(new Row("referral-service", HttpMethod.DELETE, "/people/p-00000000000000000000000000000000", null, null,
+        only(Who.ADMIN)));
 
     // provider-service
     rows.add(new Row("provider-service", HttpMethod.GET, "/providers", null, null, anyKnownCaller()));

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.linkway.commands.AcceptReferral;
 import org.linkway.commands.CompleteReferral;
@@ -27,6 +28,7 @@ import org.linkway.platform.Events;
 import org.linkway.platform.ProblemException;
 import org.linkway.platform.ProblemException.FieldProblem;
 import org.linkway.platform.StoreQueries;
+import org.linkway.platform.people.Identities;
 import org.linkway.platform.Topics;
 import org.linkway.provider.ProviderServiceApplication;
 import org.linkway.provider.measures.Measures;
@@ -47,9 +49,12 @@ import reactor.core.publisher.Mono;
 @RestController
 class ProviderQueueController {
 
-  /** The person, as the offered provider sees them: contact details shared with consent. */
+  /**
+   * The person, as the offered provider sees them: contact details shared with consent; all null
+   * and {@code erased} once the person's identity has been erased.
+   */
   record PersonView(String nhsNumber, String givenName, String familyName, LocalDate birthDate, String postcode,
-      String phone, String email) {}
+      String phone, String email, boolean erased) {}
 
   record OfferView(UUID referralId, String status, String taskStatus, String providerId, String serviceId,
       int attempt, Instant offeredAt, List<String> needs, List<String> needsMet, String notes,
@@ -66,6 +71,11 @@ class ProviderQueueController {
 
   record TimeCreditsRequest(String givenOn, java.math.BigDecimal hours, String activity) {}
 
+  /** Sessions and hours given back are recorded for this century: an earlier date is a mistake. */
+  static final LocalDate EARLIEST = LocalDate.of(2000, 1, 1);
+  static final int MAX_NOTE = 2000;
+  static final int MAX_ACTIVITY = 200;
+
   private static final List<DeclineReason> PROVIDER_DECLINE_REASONS = Arrays.stream(DeclineReason.values())
       .filter(r -> r != DeclineReason.EXPIRED).toList();
 
@@ -73,8 +83,11 @@ class ProviderQueueController {
   private final EventPublisher publisher;
   private final Decisions decisions;
   private final OfferFeed feed;
+  private final Identities identities;
 
-  ProviderQueueController(StoreQueries stores, EventPublisher publisher, Decisions decisions, OfferFeed feed) {
+  ProviderQueueController(StoreQueries stores, EventPublisher publisher, Decisions decisions, OfferFeed feed,
+      Identities identities) {
+    this.identities = identities;
     this.stores = stores;
     this.publisher = publisher;
     this.decisions = decisions;
@@ -85,7 +98,7 @@ class ProviderQueueController {
   List<OfferView> queue(@PathVariable String providerId, @RequestParam(required = false) String status) {
     OfferStatus wanted = status == null ? null : parseStatus(status);
     return offersOf(providerId, wanted).stream()
-        .sorted(Comparator.comparing(OfferState::getOfferedAt)).map(ProviderQueueController::view).toList();
+        .sorted(Comparator.comparing(OfferState::getOfferedAt)).map(this::view).toList();
   }
 
   /** New offers as they arrive; on connecting, the offers already waiting come first. */
@@ -120,6 +133,7 @@ class ProviderQueueController {
   @PostMapping("/providers/{providerId}/referrals/{referralId}/accept")
   Mono<OfferView> accept(@PathVariable String providerId, @PathVariable String referralId,
       @RequestBody(required = false) AcceptRequest body) {
+    text(body == null ? null : body.note(), "note", MAX_NOTE, true);
     List<Measure> baseline = baseline(body == null ? null : body.measures());
     return send(providerId, referralId, new AcceptReferral(body == null ? null : body.note(), baseline));
   }
@@ -131,6 +145,7 @@ class ProviderQueueController {
     if (reason == null) {
       throw new ProblemException.Invalid(List.of(new FieldProblem("reason", "is required, one of " + PROVIDER_DECLINE_REASONS)));
     }
+    text(body.note(), "note", MAX_NOTE, true);
     return send(providerId, referralId, new DeclineReferral(reason, body.note()));
   }
 
@@ -144,6 +159,9 @@ class ProviderQueueController {
     }
     if (attendedOn.isAfter(LocalDate.now())) {
       throw new ProblemException.Invalid(List.of(new FieldProblem("attendedOn", "is in the future")));
+    }
+    if (attendedOn.isBefore(EARLIEST)) {
+      throw new ProblemException.Invalid(List.of(new FieldProblem("attendedOn", "is before " + EARLIEST)));
     }
     List<Measure> baseline = baseline(body.measures());
     return send(providerId, referralId, new RecordSession(attendedOn, body.attended() == null || body.attended(), baseline));
@@ -169,6 +187,7 @@ class ProviderQueueController {
     try {
       givenOn = LocalDate.parse(body == null || body.givenOn() == null ? "" : body.givenOn());
       if (givenOn.isAfter(LocalDate.now())) problems.add(new FieldProblem("givenOn", "is in the future"));
+      else if (givenOn.isBefore(EARLIEST)) problems.add(new FieldProblem("givenOn", "is before " + EARLIEST));
     } catch (DateTimeParseException e) {
       problems.add(new FieldProblem("givenOn", "is required, a date in the form YYYY-MM-DD"));
     }
@@ -178,8 +197,27 @@ class ProviderQueueController {
     } else if (hours.stripTrailingZeros().scale() > 2) {
       problems.add(new FieldProblem("hours", "has more than 2 decimal places"));
     }
+    if (body != null && body.activity() != null) {
+      try {
+        text(body.activity(), "activity", MAX_ACTIVITY, false);
+      } catch (ProblemException.Invalid invalid) {
+        problems.addAll(invalid.errors());
+      }
+    }
     if (!problems.isEmpty()) throw new ProblemException.Invalid(problems);
     return send(providerId, referralId, new RecordTimeCredits(givenOn, hours.setScale(2), body.activity()));
+  }
+
+  /** Free text: at most {@code max} characters and no control characters (line breaks and tabs where {@code lines}). */
+  private static void text(String value, String field, int max, boolean lines) {
+    if (value == null) return;
+    String reason = null;
+    if (value.length() > max) {
+      reason = "is longer than " + max + " characters";
+    } else if (value.chars().anyMatch(c -> Character.isISOControl(c) && !(lines && (c == '\n' || c == '\r' || c == '\t')))) {
+      reason = "contains control characters";
+    }
+    if (reason != null) throw new ProblemException.Invalid(List.of(new FieldProblem(field, reason)));
   }
 
   /** Measures given before completion must be baselines. */
@@ -205,7 +243,7 @@ class ProviderQueueController {
         .build();
     return decisions.send(publisher, Topics.PROVIDER_COMMANDS, referralId, message, message.getMetadata().getEventId(),
             OfferState.class)
-        .map(ProviderQueueController::view);
+        .map(this::view);
   }
 
   private static OfferStatus parseStatus(String status) {
@@ -213,14 +251,16 @@ class ProviderQueueController {
             "must be one of OFFERED, ACCEPTING, ACCEPTED, DECLINED, COMPLETED, CANCELLED"))));
   }
 
-  static OfferView view(OfferState s) {
+  OfferView view(OfferState s) {
     ReferralOffered o = s.getOffer();
-    Patient p = o.getPatient();
+    PersonView person = (o.getPatient() != null ? Optional.of(o.getPatient()) : identities.open(o.getSealedPatient()))
+        .map(p -> new PersonView(p.getNhsNumber(), p.getGivenName(), p.getFamilyName(), p.getBirthDate(), p.getPostcode(),
+            p.getPhone(), p.getEmail(), false))
+        .orElse(new PersonView(null, null, null, null, null, null, null, true));
     return new OfferView(s.getReferralId(), s.getStatus().name(), OfferLifecycle.taskStatus(s.getStatus()),
         o.getProviderId(), o.getServiceId(), o.getAttempt(), s.getOfferedAt(),
         o.getNeeds().stream().map(Enum::name).toList(), o.getNeedsMet().stream().map(Enum::name).toList(),
         o.getNotes(), s.getSessionsAttended(),
-        new PersonView(p.getNhsNumber(), p.getGivenName(), p.getFamilyName(), p.getBirthDate(), p.getPostcode(),
-            p.getPhone(), p.getEmail()));
+        person);
   }
 }

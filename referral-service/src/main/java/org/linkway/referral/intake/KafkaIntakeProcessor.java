@@ -91,7 +91,10 @@ final class KafkaIntakeProcessor implements Processor<String, ReferralRequested,
     UUID referralId = ReferralIntake.referralId(practice, requestId);
     var metadata = Events.causedBy(ReferralServiceApplication.NAME, requested.getMetadata(), "submitted");
     metadata = org.linkway.events.EventMetadata.newBuilder(metadata).setReferralId(referralId).build();
-    ReferralEvent submitted = new ReferralEvent(metadata, intake.submission(request, requestId));
+    ReferralIntake.Submission sealed = intake.submission(request, requestId);
+    // the person's data key and the referral, in the same transaction
+    context.forward(record.withKey(sealed.identity().recordKey()).withValue((SpecificRecord) sealed.identity().key()));
+    ReferralEvent submitted = new ReferralEvent(metadata, sealed.submission());
     context.forward(record.withKey(referralId.toString()).withValue((SpecificRecord) submitted));
   }
 

@@ -23,7 +23,7 @@ class KafkaIntakeTopology {
     KStream<String, ReferralRequested> requests = builder.stream(Topics.REFERRAL_REQUESTS.name(),
         Consumed.with(Serdes.String(), serdes.forTopic(Topics.REFERRAL_REQUESTS)));
     Topologies.toTopicsByType(requests.process(() -> new KafkaIntakeProcessor(intake), KafkaIntakeProcessor.STORE),
-        serdes, Topics.REFERRALS, Topics.REFERRAL_REJECTIONS);
+        serdes, Topics.REFERRALS, Topics.REFERRAL_REJECTIONS, Topics.PERSON_KEYS);
     return requests;
   }
 }

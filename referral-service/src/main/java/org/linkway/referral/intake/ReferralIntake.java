@@ -12,6 +12,8 @@ import org.linkway.events.Referrer;
 import org.linkway.platform.EventPublisher;
 import org.linkway.platform.Events;
 import org.linkway.platform.ProblemException;
+import org.linkway.platform.SocialPrescribing;
+import org.linkway.platform.people.Identities;
 import org.linkway.platform.security.Caller;
 import org.linkway.platform.security.Role;
 import org.linkway.platform.StoreQueries;
@@ -38,8 +40,10 @@ public class ReferralIntake {
   private final EventPublisher publisher;
   private final PersonIds personIds;
   private final StoreQueries stores;
+  private final Identities identities;
 
-  ReferralIntake(EventPublisher publisher, PersonIds personIds, StoreQueries stores) {
+  ReferralIntake(EventPublisher publisher, PersonIds personIds, StoreQueries stores, Identities identities) {
+    this.identities = identities;
     this.publisher = publisher;
     this.personIds = personIds;
     this.stores = stores;
@@ -65,11 +69,15 @@ public class ReferralIntake {
         return Mono.just(new Received(referralId, existing.get().getStatus().name(), true));
       }
     }
+    Submission sealed = submission(request, requestId);
     ReferralEvent event = ReferralEvent.newBuilder()
         .setMetadata(Events.metadata(ReferralServiceApplication.NAME, referralId, correlationId))
-        .setPayload(submission(request, requestId))
+        .setPayload(sealed.submission())
         .build();
-    return publisher.publish(Topics.REFERRALS, referralId.toString(), event).thenReturn(new Received(referralId, "SUBMITTED", false));
+    // the person's data key first: whoever reads the referral can then open the identity
+    return publisher.publish(Topics.PERSON_KEYS, sealed.identity().recordKey(), sealed.identity().key())
+        .then(publisher.publish(Topics.REFERRALS, referralId.toString(), event))
+        .thenReturn(new Received(referralId, "SUBMITTED", false));
   }
 
   /** The same practice and request id always give the same referralId; without a request id, a new one. */
@@ -78,19 +86,28 @@ public class ReferralIntake {
     return UUID.nameUUIDFromBytes(("referral-request/" + practiceOdsCode + "/" + requestId).getBytes(StandardCharsets.UTF_8));
   }
 
-  public ReferralSubmitted submission(ReferralRequest request, String requestId) {
+  /** A new referral, the person's identity sealed in it, and the data key that opens it (for person-keys). */
+  public record Submission(ReferralSubmitted submission, Identities.Sealed identity) {}
+
+  /** The referral a valid request becomes: the identity sealed with a new data key of the person. */
+  public Submission submission(ReferralRequest request, String requestId) {
     ReferralRequest.Patient p = request.patient();
-    return ReferralSubmitted.newBuilder()
-        .setPersonId(personIds.of(p.nhsNumber()))
-        .setPatient(Patient.newBuilder()
+    String personId = personIds.of(p.nhsNumber());
+    LocalDate birthDate = LocalDate.parse(p.birthDate());
+    Identities.Sealed identity = identities.seal(personId, Patient.newBuilder()
             .setNhsNumber(NhsNumber.normalise(p.nhsNumber()))
             .setGivenName(p.givenName().trim())
             .setFamilyName(p.familyName().trim())
-            .setBirthDate(LocalDate.parse(p.birthDate()))
+            .setBirthDate(birthDate)
             .setPostcode(ReferralValidator.formatPostcode(p.postcode()))
             .setPhone(p.phone())
             .setEmail(p.email())
-            .build())
+            .build());
+    ReferralSubmitted submission = ReferralSubmitted.newBuilder()
+        .setPersonId(personId)
+        .setSealedPatient(identity.sealed())
+        .setPostcodeDistrict(ReferralValidator.postcodeDistrict(p.postcode()))
+        .setAgeWhenReferred(java.time.Period.between(birthDate, LocalDate.now(SocialPrescribing.UK)).getYears())
         .setConsent(true)
         .setReferrer(new Referrer(request.referrer().odsCode(), request.referrer().clinician()))
         .setCommissioner(request.commissioner())
@@ -99,5 +116,6 @@ public class ReferralIntake {
         .setPreferredServiceId(request.preferredServiceId())
         .setRequestId(requestId)
         .build();
+    return new Submission(submission, identity);
   }
 }

@@ -13,6 +13,7 @@ import org.linkway.platform.ProblemException;
 import org.linkway.platform.StoreQueries;
 import org.linkway.platform.Topics;
 import org.linkway.platform.security.Caller;
+import org.linkway.referral.people.People;
 import org.linkway.platform.security.Role;
 import org.linkway.referral.ReferralServiceApplication;
 import org.linkway.state.ReferralState;
@@ -48,8 +49,10 @@ class ReferralController {
   private final EventPublisher publisher;
   private final Decisions decisions;
   private final ReferralFeed feed;
+  private final People identities;
 
-  ReferralController(StoreQueries stores, EventPublisher publisher, Decisions decisions, ReferralFeed feed) {
+  ReferralController(StoreQueries stores, EventPublisher publisher, Decisions decisions, ReferralFeed feed, People identities) {
+    this.identities = identities;
     this.stores = stores;
     this.publisher = publisher;
     this.decisions = decisions;
@@ -63,11 +66,27 @@ class ReferralController {
 
   @PostMapping("/referrals/{referralId}/cancel")
   Mono<ResponseEntity<ReferralView>> cancel(@PathVariable String referralId, @RequestBody(required = false) CancelRequest body) {
+    List<ProblemException.FieldProblem> problems = new java.util.ArrayList<>();
+    if (body != null) {
+      checkText(problems, "reason", body.reason(), 500);
+      checkText(problems, "requestedBy", body.requestedBy(), 100);
+    }
+    if (!problems.isEmpty()) return Mono.error(new ProblemException.Invalid(problems));
     return Caller.current().flatMap(caller -> {
       ReferralState state = find(referralId);
       if (!referredBy(caller, state)) throw notFound(referralId);
       return cancel(state, body);
     });
+  }
+
+  /** Free text kept in the referral's history: bounded, and no control characters but tab and newline. */
+  private static void checkText(List<ProblemException.FieldProblem> problems, String field, String text, int max) {
+    if (text == null) return;
+    if (text.length() > max) {
+      problems.add(new ProblemException.FieldProblem(field, "must be at most " + max + " characters"));
+    } else if (text.chars().anyMatch(c -> Character.isISOControl(c) && c != '\t' && c != '\n')) {
+      problems.add(new ProblemException.FieldProblem(field, "must not contain control characters"));
+    }
   }
 
   private Mono<ResponseEntity<ReferralView>> cancel(ReferralState state, CancelRequest body) {
@@ -86,7 +105,7 @@ class ReferralController {
   /** The message back to the GP and the referrer (after the PRSB social prescribing standard). */
   @GetMapping("/referrals/{referralId}/summary")
   Mono<ReferralSummary.Summary> summary(@PathVariable String referralId) {
-    return readableBy(referralId).map(ReferralSummary::of);
+    return readableBy(referralId).map(state -> ReferralSummary.of(state, identities.identityOf(state.getSubmission())));
   }
 
   /** The referral's audit trail, for the referring practice and the provider holding it. */

@@ -265,6 +265,7 @@ public final class ReferralLifecycle {
         .setPersonId(submission.getPersonId())
         .setNeeds(submission.getNeeds())
         .setPatient(submission.getPatient())
+        .setSealedPatient(submission.getSealedPatient())
         .setNotes(submission.getNotes())
         .setReason(choice.get().reason())
         .setRespondBy(now.plus(settings.respondWithin(submission.getCommissioner())).truncatedTo(java.time.temporal.ChronoUnit.MILLIS))

@@ -24,7 +24,8 @@ import org.linkway.state.ReferralStatus;
  */
 final class ReferralSummary {
 
-  record Person(String nhsNumber, String givenName, String familyName, LocalDate birthDate) {}
+  /** Who the person is; all null and {@code erased} once their identity has been erased. */
+  record Person(String nhsNumber, String givenName, String familyName, LocalDate birthDate, boolean erased) {}
 
   record Step(Instant at, String event, String by, String detail) {}
 
@@ -48,8 +49,10 @@ final class ReferralSummary {
 
   private ReferralSummary() {}
 
-  static Summary of(ReferralState s) {
-    Patient p = s.getSubmission().getPatient();
+  /** The summary, with the person's identity if it can still be opened. */
+  static Summary of(ReferralState s, java.util.Optional<Patient> identity) {
+    Person person = identity.map(p -> new Person(p.getNhsNumber(), p.getGivenName(), p.getFamilyName(), p.getBirthDate(), false))
+        .orElse(new Person(null, null, null, null, true));
     List<Step> steps = s.getHistory().stream().filter(h -> JOURNEY.contains(h.getEvent()))
         .map(h -> new Step(h.getAt(), h.getEvent(), h.getActor(), h.getDetail())).toList();
     List<CodeToRecord> codes = new ArrayList<>();
@@ -65,7 +68,7 @@ final class ReferralSummary {
         .filter(d -> d != null && d.contains("FLAG")).toList();
     ReferralCompleted completed = s.getCompletion();
     return new Summary(s.getReferralId(), s.getSubmission().getReferrer().getOdsCode(),
-        new Person(p.getNhsNumber(), p.getGivenName(), p.getFamilyName(), p.getBirthDate()),
+        person,
         s.getSubmission().getNeeds().stream().map(Enum::name).toList(),
         s.getStatus().name(), ReferralLifecycle.serviceRequestStatus(s.getStatus()), s.getTaskStatus(), steps,
         new Sessions(s.getSessionsAttended(), s.getSessionsMissed()),

@@ -41,8 +41,11 @@ public final class Router {
 
   public static Optional<Choice> choose(ReferralSubmitted referral, Collection<ServiceListed> directory,
       Collection<String> tried, Function<String, ServiceLoad.Count> load, FundingRoom funding, LocalDate today) {
-    String district = ReferralValidator.postcodeDistrict(referral.getPatient().getPostcode());
-    int age = Period.between(referral.getPatient().getBirthDate(), today).getYears();
+    // since identities are sealed, a referral carries its district and age in clear; older ones the person
+    String district = referral.getPostcodeDistrict() != null ? referral.getPostcodeDistrict()
+        : ReferralValidator.postcodeDistrict(referral.getPatient().getPostcode());
+    int age = referral.getAgeWhenReferred() != null ? referral.getAgeWhenReferred()
+        : Period.between(referral.getPatient().getBirthDate(), today).getYears();
     record Candidate(ServiceListed service, List<NeedCode> needsMet, ServiceLoad.Count count, double load,
         FundingRoom.Room room) {}
     return directory.stream()

@@ -1,0 +1,24 @@
+package org.linkway.platform.people;
+
+import org.linkway.events.PersonKey;
+import org.linkway.platform.TableView;
+import org.linkway.platform.TableViews;
+import org.linkway.platform.Topics;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** For the services that may see people's identities (referral-service, provider-service): their sealed identities and keys. */
+@Configuration(proxyBeanMethods = false)
+public class PeopleConfiguration {
+
+  @Bean
+  TableView<PersonKey> personKeys(TableViews views) {
+    return views.of(Topics.PERSON_KEYS);
+  }
+
+  @Bean
+  Identities identities(@Value("${linkway.identity-key}") String identityKey, TableView<PersonKey> personKeys) {
+    return new Identities(identityKey, personKeys);
+  }
+}

@@ -1,0 +1,142 @@
+package org.linkway.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.linkway.events.ReferralEvent;
+import org.linkway.events.ReferralSubmitted;
+import org.linkway.platform.Topic;
+import org.linkway.platform.Topics;
+import org.linkway.platform.testing.TestStack;
+import org.springframework.core.ParameterizedTypeReference;
+
+/**
+ * Crypto-shredding: a person's identity travels the log sealed with their own data key, readable
+ * by referral-service and the offered provider only; an erasure request destroys the key, after
+ * which no service can read who the person was, while the referral, the ledger and the outcome
+ * stay, keyed by the pseudonymous id.
+ */
+class ErasureIT {
+
+  static final String COMMISSIONER = "QER";
+  static final String PROVIDER = "erasure-friends";
+  static final String NHS_NUMBER = "9990001111";
+  static final String FAMILY_NAME = "Winterbottom";
+
+  @Test
+  void givenAReferredPerson_whenTheyAreErased_thenTheirIdentityCannotBeReadButTheReferralAndLedgerRemain() {
+    RunningPlatform platform = EmbeddedPlatform.get();
+    platform.providerService().post().uri("/providers").bodyValue(Map.of("providerId", PROVIDER, "name", "Erasure Friends",
+            "services", List.of(Map.of("serviceId", PROVIDER + "-cafe", "name", "Memory cafe", "needs", List.of("MENTAL_WELLBEING"),
+                "commissioners", List.of(COMMISSIONER), "capacity", 10))))
+        .exchange().expectStatus().isCreated();
+    platform.outcomeService().put().uri("/commissioners/{c}/contracts/erasure-tariff", COMMISSIONER)
+        .bodyValue(Map.of("providerId", PROVIDER, "validFrom", "2026-04-01", "validTo", "2027-03-31", "engagementFee", 40.00))
+        .exchange().expectStatus().isOk();
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        platform.outcomeService().get().uri("/commissioners/{c}/contracts", COMMISSIONER).exchange()
+            .expectBody().jsonPath("$[?(@.contractId == 'erasure-tariff')]").exists());
+
+    Map<String, Object> body = Map.of(
+        "patient", Map.of("nhsNumber", NHS_NUMBER, "givenName", "Edith", "familyName", FAMILY_NAME,
+            "birthDate", "1941-03-02", "postcode", "NR2 1TT", "phone", "01603 111222", "email", "edith@example.org"),
+        "consent", true, "referrer", Map.of("odsCode", OwnerTokens.PRACTICE), "commissioner", COMMISSIONER,
+        "needs", List.of("MENTAL_WELLBEING"));
+    String referralId = (String) platform.referralService().post().uri("/referrals").bodyValue(body).exchange()
+        .expectStatus().isAccepted().expectBody(new ParameterizedTypeReference<Map<String, Object>>() {})
+        .returnResult().getResponseBody().get("referralId");
+    JourneyScenario.awaitReferral(platform, referralId, "OFFERED", PROVIDER);
+    JourneyScenario.awaitOffer(platform, PROVIDER, referralId);
+
+    // the offered provider sees who the person is
+    platform.providerService().get().uri("/providers/{p}/referrals?status=OFFERED", PROVIDER).exchange()
+        .expectBody()
+        .jsonPath("$[?(@.referralId == '" + referralId + "')].person.nhsNumber").isEqualTo(NHS_NUMBER)
+        .jsonPath("$[?(@.referralId == '" + referralId + "')].person.familyName").isEqualTo(FAMILY_NAME);
+    // but nowhere on the log is it in clear: not on referrals, provider-events, the ledger or any changelog
+    assertThat(topicsHolding(platform, NHS_NUMBER)).isEmpty();
+    assertThat(topicsHolding(platform, FAMILY_NAME)).isEmpty();
+
+    platform.providerService().post().uri("/providers/{p}/referrals/{r}/accept", PROVIDER, referralId).exchange()
+        .expectStatus().isOk();
+    JourneyScenario.awaitReferral(platform, referralId, "ACCEPTED", PROVIDER);
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        platform.outcomeService().get().uri("/commissioners/{c}/ledger?referralId={r}", COMMISSIONER, referralId).exchange()
+            .expectBody().jsonPath("$[?(@.type == 'COMMITTED')].amount").isEqualTo(40.0));
+
+    // the erasure request, by the admin, for the pseudonymous id
+    String personId = platform.events(Topics.REFERRALS).stream()
+        .filter(e -> referralId.equals(String.valueOf(e.getMetadata().getReferralId())))
+        .map(ReferralEvent::getPayload).filter(ReferralSubmitted.class::isInstance).map(ReferralSubmitted.class::cast)
+        .findFirst().orElseThrow().getPersonId();
+    platform.referralService().delete().uri("/people/{id}", personId)
+        .headers(h -> h.setBearerAuth(TestStack.issuer().gp(OwnerTokens.PRACTICE))).exchange()
+        .expectStatus().isForbidden();
+    platform.referralService().delete().uri("/people/{id}", personId)
+        .headers(h -> h.setBearerAuth(TestStack.issuer().admin())).exchange()
+        .expectStatus().isOk().expectBody().jsonPath("$.keysDestroyed").isEqualTo(1);
+
+    // no service can read who it was any more
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        platform.providerService().get().uri("/providers/{p}/referrals?status=ACCEPTED", PROVIDER).exchange()
+            .expectBody()
+            .jsonPath("$[?(@.referralId == '" + referralId + "')].person.erased").isEqualTo(true)
+            .jsonPath("$[?(@.referralId == '" + referralId + "')].person.nhsNumber").isEqualTo((Object) null));
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        platform.referralService().get().uri("/referrals/{r}/summary", referralId).exchange()
+            .expectBody().jsonPath("$.person.erased").isEqualTo(true).jsonPath("$.person.familyName").doesNotExist());
+    // the key's record on person-keys ends with a tombstone
+    List<ConsumerRecord<byte[], byte[]>> keys = platform.records(Topics.PERSON_KEYS).stream()
+        .filter(r -> new String(r.key(), StandardCharsets.UTF_8).startsWith(personId + "/")).toList();
+    assertThat(keys).isNotEmpty();
+    assertThat(keys.get(keys.size() - 1).value()).as("the last record of the person's key").isNull();
+
+    // and what is not identity stays: the referral and its ledger
+    JourneyScenario.awaitReferral(platform, referralId, "ACCEPTED", PROVIDER);
+    platform.outcomeService().get().uri("/commissioners/{c}/ledger?referralId={r}", COMMISSIONER, referralId).exchange()
+        .expectBody().jsonPath("$[?(@.type == 'COMMITTED')].amount").isEqualTo(40.0);
+    // erasing again finds nothing to erase
+    platform.referralService().delete().uri("/people/{id}", personId)
+        .headers(h -> h.setBearerAuth(TestStack.issuer().admin())).exchange()
+        .expectStatus().isNotFound();
+  }
+
+  /** The topics (and changelogs) whose records hold the text, except the GP systems' own input. */
+  private static List<String> topicsHolding(RunningPlatform platform, String text) {
+    byte[] needle = text.getBytes(StandardCharsets.UTF_8);
+    List<String> names = new java.util.ArrayList<>();
+    try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers", platform.bootstrapServers()))) {
+      for (var listing : admin.listTopics().listings().get()) {
+        String name = listing.name();
+        if (name.equals(Topics.REFERRAL_REQUESTS.name()) || name.endsWith(Topic.DEAD_LETTER_SUFFIX) || name.startsWith("__")) {
+          continue; // what GP systems send, as they send it; dead letters are raw input too
+        }
+        int partitions = admin.describeTopics(List.of(name)).allTopicNames().get().get(name).partitions().size();
+        if (platform.records(name, partitions).stream().anyMatch(r -> contains(r.value(), needle) || contains(r.key(), needle))) {
+          names.add(name);
+        }
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+    return names;
+  }
+
+  private static boolean contains(byte[] haystack, byte[] needle) {
+    if (haystack == null) return false;
+    outer:
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) continue outer;
+      }
+      return true;
+    }
+    return false;
+  }
+}
