@@ -35,6 +35,9 @@ class BudgetController {
 
   private static final Pattern ICB = Pattern.compile("^Q[A-Z0-9]{2}$");
   private static final BigDecimal MAX_BUDGET = new BigDecimal("1000000000.00");
+  /** Budgets are kept for the financial years 2000-01 to 2098-99: anything outside is a mistake, not a budget. */
+  private static final int FIRST_YEAR = 2000;
+  private static final int LAST_YEAR = 2098;
 
   record BudgetRequestBody(BigDecimal amount, String currency) {}
 
@@ -103,8 +106,11 @@ class BudgetController {
   }
 
   private static void year(String year, String field, List<FieldProblem> problems) {
-    if (Funding.financialYearDates(year).isEmpty()) {
+    var dates = Funding.financialYearDates(year);
+    if (dates.isEmpty()) {
       problems.add(new FieldProblem(field, "is not a financial year: write it as 2026-27 (1 April 2026 to 31 March 2027)"));
+    } else if (dates.get()[0].getYear() < FIRST_YEAR || dates.get()[0].getYear() > LAST_YEAR) {
+      problems.add(new FieldProblem(field, "must be a financial year from 2000-01 to 2098-99"));
     }
   }
 }

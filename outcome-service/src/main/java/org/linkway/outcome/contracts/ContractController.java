@@ -31,6 +31,15 @@ class ContractController {
   private static final Pattern ID = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9-]{1,63}$");
   private static final Pattern ICB = Pattern.compile("^Q[A-Z0-9]{2}$");
   private static final BigDecimal MAX_FEE = new BigDecimal("100000.00");
+  /** Provider and service ids as the directory keeps them. */
+  private static final Pattern DIRECTORY_ID = Pattern.compile("^[a-z0-9][a-z0-9-]{1,63}$");
+  private static final String DIRECTORY_ID_RULE = "2-64 lower-case letters, digits and hyphens, as in the directory";
+  /** Contracts run within these dates: anything outside is a mistake, not a contract. */
+  private static final LocalDate EARLIEST = LocalDate.of(2000, 1, 1);
+  private static final LocalDate LATEST = LocalDate.of(2099, 12, 31);
+  private static final int MAX_SESSIONS = 1000;
+  private static final int MAX_SERVICES = 1000;
+  private static final int MAX_SCORE = 64;
 
   /**
    * Any combination of: a grant (block funding), an engagement fee on acceptance, a completion fee
@@ -62,7 +71,23 @@ class ContractController {
     if (!ID.matcher(contractId).matches()) problems.add(new FieldProblem("contractId", "2-64 letters, digits and hyphens"));
     contracts.get(contractId).filter(c -> !c.getCommissioner().equals(code)).ifPresent(c ->
         problems.add(new FieldProblem("contractId", "belongs to another commissioner")));
-    if (body.providerId() == null || body.providerId().isBlank()) problems.add(new FieldProblem("providerId", "is required"));
+    if (body.providerId() == null || body.providerId().isBlank()) {
+      problems.add(new FieldProblem("providerId", "is required"));
+    } else if (!DIRECTORY_ID.matcher(body.providerId()).matches()) {
+      problems.add(new FieldProblem("providerId", "is not a provider id: " + DIRECTORY_ID_RULE));
+    }
+    if (body.serviceIds() != null) {
+      if (body.serviceIds().size() > MAX_SERVICES) {
+        problems.add(new FieldProblem("serviceIds", "lists " + body.serviceIds().size() + " services: at most " + MAX_SERVICES));
+      } else {
+        for (int i = 0; i < body.serviceIds().size(); i++) {
+          String serviceId = body.serviceIds().get(i);
+          if (serviceId == null || !DIRECTORY_ID.matcher(serviceId).matches()) {
+            problems.add(new FieldProblem("serviceIds[" + i + "]", "is not a service id: " + DIRECTORY_ID_RULE));
+          }
+        }
+      }
+    }
     LocalDate from = date(body.validFrom(), "validFrom", problems);
     LocalDate to = date(body.validTo(), "validTo", problems);
     if (from != null && to != null && to.isBefore(from)) problems.add(new FieldProblem("validTo", "is before validFrom"));
@@ -90,8 +115,12 @@ class ContractController {
         || body.outcomeThreshold().compareTo(new BigDecimal("999.99")) > 0)) {
       problems.add(new FieldProblem("outcomeThreshold", "must be above 0, at most 999.99, with at most 2 decimal places"));
     }
-    if (body.completionMinSessions() != null && body.completionMinSessions() < 0) {
-      problems.add(new FieldProblem("completionMinSessions", "must be 0 or more"));
+    if (body.completionMinSessions() != null && (body.completionMinSessions() < 0 || body.completionMinSessions() > MAX_SESSIONS)) {
+      problems.add(new FieldProblem("completionMinSessions", "must be 0 or more, at most " + MAX_SESSIONS));
+    }
+    if (body.outcomeScore() != null && (body.outcomeScore().isBlank() || body.outcomeScore().length() > MAX_SCORE
+        || !body.outcomeScore().matches("[A-Za-z0-9_-]+"))) {
+      problems.add(new FieldProblem("outcomeScore", "must be the name of a score, e.g. metric or total (letters, digits, _ and -)"));
     }
     if (body.currency() != null && !body.currency().equals("GBP")) problems.add(new FieldProblem("currency", "must be GBP"));
     if (!problems.isEmpty()) return Mono.error(new ProblemException.Invalid(problems));
@@ -134,7 +163,12 @@ class ContractController {
 
   private static LocalDate date(String value, String field, List<FieldProblem> problems) {
     try {
-      return LocalDate.parse(value == null ? "" : value);
+      LocalDate date = LocalDate.parse(value == null ? "" : value);
+      if (date.isBefore(EARLIEST) || date.isAfter(LATEST)) {
+        problems.add(new FieldProblem(field, "must be between " + EARLIEST + " and " + LATEST));
+        return null;
+      }
+      return date;
     } catch (DateTimeParseException e) {
       problems.add(new FieldProblem(field, "is required, a date in the form YYYY-MM-DD"));
       return null;

@@ -40,6 +40,11 @@ class DirectoryController {
 
   /** Listings written at once while importing: different keys, so their order does not matter. */
   private static final int IMPORT_CONCURRENCY = 16;
+  /** The longest provider or service name, and the longest taxonomy term. */
+  static final int MAX_NAME = 200;
+  /** The most open places a service can list: more is a mistake, not a service. */
+  static final int MAX_CAPACITY = 1_000_000;
+  static final int MAX_TAXONOMY_TERMS = 100;
 
   record ServiceRequest(String serviceId, String name, List<String> needs, List<String> taxonomy,
       List<String> commissioners, List<String> postcodeDistricts, Integer capacity, String status,
@@ -75,7 +80,7 @@ class DirectoryController {
     if (request.providerId() == null || !DirectoryCodes.ID.matcher(request.providerId()).matches()) {
       problems.add(new FieldProblem("providerId", "is required: " + DirectoryCodes.ID_RULE));
     }
-    if (blank(request.name())) problems.add(new FieldProblem("name", "is required"));
+    name(request.name(), "name", problems);
     if (request.services() == null || request.services().isEmpty()) {
       problems.add(new FieldProblem("services", "must list at least one service"));
     } else {
@@ -126,6 +131,9 @@ class DirectoryController {
         .orElseThrow(() -> new ProblemException.NotFound("no provider " + providerId + ": register it with POST /providers"));
     List<FieldProblem> problems = new ArrayList<>();
     if (!DirectoryCodes.ID.matcher(serviceId).matches()) problems.add(new FieldProblem("serviceId", DirectoryCodes.ID_RULE));
+    if (request.serviceId() != null && !request.serviceId().equals(serviceId)) {
+      problems.add(new FieldProblem("serviceId", "is given by the path (" + serviceId + "); leave it out of the body or make it the same"));
+    }
     directory.get(serviceId).filter(s -> !s.getProviderId().equals(providerId)).ifPresent(s ->
         problems.add(new FieldProblem("serviceId", "belongs to another provider")));
     validate(request, "", problems);
@@ -170,7 +178,14 @@ class DirectoryController {
   }
 
   private static void validate(ServiceRequest s, String prefix, List<FieldProblem> problems) {
-    if (blank(s.name())) problems.add(new FieldProblem(prefix + "name", "is required"));
+    name(s.name(), prefix + "name", problems);
+    if (s.taxonomy() != null) {
+      if (s.taxonomy().size() > MAX_TAXONOMY_TERMS) {
+        problems.add(new FieldProblem(prefix + "taxonomy", "lists " + s.taxonomy().size() + " terms: at most " + MAX_TAXONOMY_TERMS));
+      } else {
+        for (int i = 0; i < s.taxonomy().size(); i++) name(s.taxonomy().get(i), prefix + "taxonomy[" + i + "]", problems);
+      }
+    }
     if (s.needs() == null || s.needs().isEmpty()) {
       problems.add(new FieldProblem(prefix + "needs", "must name at least one need"));
     } else {
@@ -194,7 +209,9 @@ class DirectoryController {
         }
       }
     }
-    if (s.capacity() == null || s.capacity() < 0) problems.add(new FieldProblem(prefix + "capacity", "is required: the number of open places, 0 or more"));
+    if (s.capacity() == null || s.capacity() < 0 || s.capacity() > MAX_CAPACITY) {
+      problems.add(new FieldProblem(prefix + "capacity", "is required: the number of open places, 0 to " + MAX_CAPACITY));
+    }
     if (s.status() != null && DirectoryCodes.status(s.status()) == null) {
       problems.add(new FieldProblem(prefix + "status", "must be ACTIVE, INACTIVE, DEFUNCT or TEMPORARILY_CLOSED"));
     }
@@ -232,6 +249,17 @@ class DirectoryController {
     return new ServiceView(s.getServiceId(), s.getServiceName(), s.getNeeds().stream().map(Enum::name).toList(),
         s.getTaxonomy(), s.getCommissioners(), s.getPostcodeDistricts(), s.getCapacity(), s.getStatus().name(),
         s.getMinAge(), s.getMaxAge(), s.getIntakePaused());
+  }
+
+  /** A name or a term: required, at most {@link #MAX_NAME} characters, no control characters. */
+  private static void name(String value, String field, List<FieldProblem> problems) {
+    if (blank(value)) {
+      problems.add(new FieldProblem(field, "is required"));
+    } else if (value.length() > MAX_NAME) {
+      problems.add(new FieldProblem(field, "is longer than " + MAX_NAME + " characters"));
+    } else if (value.chars().anyMatch(Character::isISOControl)) {
+      problems.add(new FieldProblem(field, "contains control characters"));
+    }
   }
 
   private static boolean blank(String value) {

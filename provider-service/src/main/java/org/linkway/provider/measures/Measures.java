@@ -38,6 +38,9 @@ public final class Measures {
       Instrument.ONS4, new Shape(4, 0, 10, false),
       Instrument.UCLA3, new Shape(3, 1, 3, true));
 
+  /** The most measures one request can carry: each instrument once per stage. */
+  public static final int MAX_MEASURES = 2 * SHAPES.size();
+
   /** The range of the UCLA-3 direct question: 1 often/always, 2 some of the time, 3 occasionally, 4 hardly ever, 5 never. */
   public static final int DIRECT_ANSWER_MIN = 1;
   public static final int DIRECT_ANSWER_MAX = 5;
@@ -81,6 +84,11 @@ public final class Measures {
   public static List<FieldProblem> validate(List<Answers> measures) {
     List<FieldProblem> problems = new ArrayList<>();
     if (measures == null) return problems;
+    if (measures.size() > MAX_MEASURES) {
+      problems.add(new FieldProblem("measures", "lists " + measures.size() + " measures: at most " + MAX_MEASURES
+          + ", each instrument once per stage"));
+      return problems;
+    }
     Map<String, Integer> seen = new HashMap<>();
     for (int i = 0; i < measures.size(); i++) {
       String path = "measures[" + i + "]";

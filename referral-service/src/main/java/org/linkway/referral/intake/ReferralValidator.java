@@ -21,9 +21,23 @@ public final class ReferralValidator {
   private static final Pattern PRACTICE_ODS = Pattern.compile("^[A-Z][0-9]{5}$");
   /** ICB ODS code, e.g. QMM. */
   private static final Pattern ICB_ODS = Pattern.compile("^Q[A-Z0-9]{2}$");
-  private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
+  /** An email address as HTML forms take it (the WHATWG "valid email address"): no spaces, quotes or markup. */
+  private static final Pattern EMAIL = Pattern.compile("^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+"
+      + "@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$");
   private static final Pattern PHONE = Pattern.compile("^\\+?[0-9 ()-]{7,20}$");
+  /**
+   * A person's name: letters of any script and their marks, digits, spaces, and the apostrophes,
+   * hyphens, full stops and commas names are written with; it starts with a letter or digit.
+   */
+  private static final Pattern NAME = Pattern.compile("^[\\p{L}\\p{Nd}][\\p{L}\\p{M}\\p{Nd} '\u2019.,-]*$");
+  /** A directory service id, as provider-service keeps them. */
+  private static final Pattern SERVICE_ID = Pattern.compile("^[a-z0-9][a-z0-9-]{1,63}$");
   private static final int MAX_NOTES = 2000;
+  private static final int MAX_NAME = 100;
+  private static final int MAX_EMAIL = 254;
+  private static final int MAX_NEEDS = 20;
+  /** No one alive was born before this; dates before it are mistakes (or tests of the input). */
+  private static final LocalDate EARLIEST_BIRTH = LocalDate.of(1900, 1, 1);
 
   public static final List<NeedCode> NEEDS = Arrays.stream(NeedCode.values())
       .filter(need -> need != NeedCode.UNKNOWN).toList();
@@ -45,18 +59,18 @@ public final class ReferralValidator {
       } else if (!NhsNumber.isValid(patient.nhsNumber())) {
         problems.add(new FieldProblem("patient.nhsNumber", "is not a valid NHS number (10 digits with a modulus-11 check digit)"));
       }
-      if (blank(patient.givenName())) problems.add(new FieldProblem("patient.givenName", "is required"));
-      if (blank(patient.familyName())) problems.add(new FieldProblem("patient.familyName", "is required"));
+      name(patient.givenName(), "patient.givenName", problems);
+      name(patient.familyName(), "patient.familyName", problems);
       birthDate(patient.birthDate(), problems);
       if (blank(patient.postcode())) {
         problems.add(new FieldProblem("patient.postcode", "is required"));
-      } else if (!POSTCODE.matcher(patient.postcode().trim()).matches()) {
+      } else if (!POSTCODE.matcher(stripSpaces(patient.postcode())).matches()) {
         problems.add(new FieldProblem("patient.postcode", "is not a UK postcode (e.g. NR1 3SR)"));
       }
       if (!blank(patient.phone()) && !PHONE.matcher(patient.phone()).matches()) {
         problems.add(new FieldProblem("patient.phone", "is not a phone number"));
       }
-      if (!blank(patient.email()) && !EMAIL.matcher(patient.email()).matches()) {
+      if (!blank(patient.email()) && (patient.email().length() > MAX_EMAIL || !EMAIL.matcher(patient.email()).matches())) {
         problems.add(new FieldProblem("patient.email", "is not an email address"));
       }
     }
@@ -68,27 +82,31 @@ public final class ReferralValidator {
     } else if (!PRACTICE_ODS.matcher(request.referrer().odsCode()).matches()) {
       problems.add(new FieldProblem("referrer.odsCode", "is not a GP practice ODS code (a letter and 5 digits, e.g. A81001)"));
     }
+    if (request.referrer() != null && request.referrer().clinician() != null) {
+      text(request.referrer().clinician(), "referrer.clinician", MAX_NAME, false, problems);
+    }
     if (blank(request.commissioner())) {
       problems.add(new FieldProblem("commissioner", "is required"));
     } else if (!ICB_ODS.matcher(request.commissioner()).matches()) {
       problems.add(new FieldProblem("commissioner", "is not an ICB ODS code (Q and two more characters, e.g. QMM)"));
     }
     needs(request.needs(), problems);
-    if (request.notes() != null && request.notes().length() > MAX_NOTES) {
-      problems.add(new FieldProblem("notes", "is longer than " + MAX_NOTES + " characters"));
+    if (request.notes() != null) text(request.notes(), "notes", MAX_NOTES, true, problems);
+    if (request.preferredServiceId() != null && !SERVICE_ID.matcher(request.preferredServiceId()).matches()) {
+      problems.add(new FieldProblem("preferredServiceId", "is not a service id (2-64 lower-case letters, digits and hyphens)"));
     }
     return problems;
   }
 
   /** The postcode district (outward code): "NR1 3SR" gives "NR1". */
   public static String postcodeDistrict(String postcode) {
-    String compact = postcode.replace(" ", "").toUpperCase(Locale.ROOT);
+    String compact = postcode.replaceAll("\\s", "").toUpperCase(Locale.ROOT);
     return compact.substring(0, compact.length() - 3);
   }
 
   /** The postcode as Royal Mail writes it: upper case, one space before the inward code. */
   public static String formatPostcode(String postcode) {
-    String compact = postcode.replace(" ", "").toUpperCase(Locale.ROOT);
+    String compact = postcode.replaceAll("\\s", "").toUpperCase(Locale.ROOT);
     return compact.substring(0, compact.length() - 3) + " " + compact.substring(compact.length() - 3);
   }
 
@@ -103,6 +121,8 @@ public final class ReferralValidator {
         problems.add(new FieldProblem("patient.birthDate", "is in the future"));
       } else if (date.isBefore(LocalDate.now().minusYears(130))) {
         problems.add(new FieldProblem("patient.birthDate", "is more than 130 years ago"));
+      } else if (date.isBefore(EARLIEST_BIRTH)) {
+        problems.add(new FieldProblem("patient.birthDate", "is before 1900"));
       }
     } catch (DateTimeParseException e) {
       problems.add(new FieldProblem("patient.birthDate", "is not a date in the form YYYY-MM-DD"));
@@ -114,6 +134,10 @@ public final class ReferralValidator {
       problems.add(new FieldProblem("needs", "must name at least one need"));
       return;
     }
+    if (needs.size() > MAX_NEEDS) {
+      problems.add(new FieldProblem("needs", "lists " + needs.size() + " needs: at most " + MAX_NEEDS));
+      return;
+    }
     String known = NEEDS.stream().map(Enum::name).collect(Collectors.joining(", "));
     for (int i = 0; i < needs.size(); i++) {
       String need = needs.get(i);
@@ -121,6 +145,51 @@ public final class ReferralValidator {
         problems.add(new FieldProblem("needs[" + i + "]", "is not a known need code (" + known + ")"));
       }
     }
+  }
+
+  /** A person's name: required, at most 100 characters, written with the characters names have. */
+  private static void name(String value, String field, List<FieldProblem> problems) {
+    if (blank(value)) {
+      problems.add(new FieldProblem(field, "is required"));
+    } else if (text(value, field, MAX_NAME, false, problems) && !NAME.matcher(value.strip()).matches()) {
+      problems.add(new FieldProblem(field, "may have only letters, digits, spaces, apostrophes, hyphens, full stops"
+          + " and commas"));
+    }
+  }
+
+  /**
+   * Free text: at most {@code max} characters, no control characters (line breaks and tabs only
+   * where {@code lines}) and no unpaired surrogates. True if it passed.
+   */
+  private static boolean text(String value, String field, int max, boolean lines, List<FieldProblem> problems) {
+    if (value.length() > max) {
+      problems.add(new FieldProblem(field, "is longer than " + max + " characters"));
+      return false;
+    }
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      boolean allowed = lines && (c == '\n' || c == '\r' || c == '\t');
+      if (Character.isISOControl(c) && !allowed) {
+        problems.add(new FieldProblem(field, "contains control characters"));
+        return false;
+      }
+      if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        problems.add(new FieldProblem(field, "is not valid Unicode text (an unpaired surrogate)"));
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Leading and trailing spaces, as people type them; not tabs, line breaks or anything else. */
+  private static String stripSpaces(String value) {
+    int start = 0;
+    int end = value.length();
+    while (start < end && value.charAt(start) == ' ') start++;
+    while (end > start && value.charAt(end - 1) == ' ') end--;
+    return value.substring(start, end);
   }
 
   private static boolean blank(String value) {

@@ -116,10 +116,11 @@ public class ServiceRequestMapper {
 
   /**
    * Parses FHIR R4 JSON. Lenient about what Linkway does not read: unknown elements, extensions,
-   * elements FHIR requires but Linkway does not use (status, intent); an invalid primitive value is
-   * kept as written, as HAPI does, and checked where Linkway reads it. Strict about the shape of
-   * FHIR JSON: a value of the wrong JSON type, or a repeated element that may appear once, is a
-   * {@code structure} issue.
+   * elements FHIR requires but Linkway does not use (status, intent). Strict about the shape of
+   * FHIR JSON: a value of the wrong JSON type, a repeated element that may appear once, or a
+   * primitive value that is not valid for its element (a status of 5, an unknown code) is a
+   * {@code structure} issue; except a birthDate, which is kept as written, as HAPI does, so that
+   * the validator can say which form it expects.
    */
   public Parsed parse(String json) {
     if (json == null || json.isBlank()) {
@@ -131,6 +132,11 @@ public class ServiceRequestMapper {
       resource = fhir.newJsonParser().setParserErrorHandler(shape).parseResource(json);
     } catch (DataFormatException e) {
       return Parsed.refused("The body is not FHIR R4 JSON: " + e.getMessage());
+    } catch (RuntimeException e) {
+      // HAPI fails other ways on some malformed input (a contained resource whose resourceType is
+      // blank: IllegalArgumentException); its message is not repeated, it may quote the body
+      log.debug("FHIR ServiceRequest: the parser failed", e);
+      return Parsed.refused("The body is not FHIR R4 JSON: a resource in it cannot be read (is a resourceType blank?)");
     }
     if (!(resource instanceof ServiceRequest serviceRequest)) {
       return Parsed.refused("Expected a ServiceRequest, not a " + fhir.getResourceType(resource));
@@ -311,6 +317,9 @@ public class ServiceRequestMapper {
   /** Collects what makes the JSON not FHIR-shaped; logs, and otherwise tolerates, the rest. */
   private static final class ShapeCheck implements IParserErrorHandler {
 
+    /** Elements whose invalid values the referral validator names more precisely than the parser can. */
+    private static final Set<String> CHECKED_BY_THE_VALIDATOR = Set.of("birthDate");
+
     final List<FhirIssue> issues = new ArrayList<>();
 
     @Override
@@ -331,6 +340,10 @@ public class ServiceRequestMapper {
     public void invalidValue(IParseLocation location, String value, String error) {
       // the location only: the value (and HAPI's message, which quotes it) may be a patient's details
       log.debug("FHIR ServiceRequest: invalid value at {}", location);
+      String element = location == null ? null : location.getParentElementName();
+      if (CHECKED_BY_THE_VALIDATOR.contains(element)) return;
+      issues.add(FhirIssue.structure("The body is not FHIR R4 JSON: "
+          + (element == null ? "an element" : "element " + element) + " has a value that is not valid for its type"));
     }
 
     @Override
