@@ -54,8 +54,45 @@ public final class AvroSerdes {
     return Serdes.serdeFrom(serializer, deserializer);
   }
 
+  /**
+   * The serde of a topic's values. Reading refuses, as unreadable (so that it is dead-lettered and
+   * the consumer goes on), a record of another type than the topic carries and a tombstone on a
+   * topic that is not a table.
+   */
   public <V extends SpecificRecord> Serde<V> forTopic(Topic<V> topic) {
-    return forValues(topic.valueType());
+    Serde<V> serde = forValues(topic.valueType());
+    Deserializer<V> avro = serde.deserializer();
+    Deserializer<V> checked = new Deserializer<>() {
+      @Override
+      public V deserialize(String name, byte[] data) {
+        return checked(avro.deserialize(name, data), data);
+      }
+
+      @Override
+      public V deserialize(String name, org.apache.kafka.common.header.Headers headers, byte[] data) {
+        return checked(avro.deserialize(name, headers, data), data);
+      }
+
+      @Override
+      public void close() {
+        avro.close();
+      }
+
+      private V checked(Object value, byte[] data) {
+        if (value == null) {
+          if (data == null && topic.compacted()) return null; // a delete on a table
+          throw new org.apache.kafka.common.errors.SerializationException(data == null
+              ? "a tombstone on " + topic.name() + ", which is not a table"
+              : "no value could be read from the record on " + topic.name());
+        }
+        if (!topic.valueType().isInstance(value)) {
+          throw new org.apache.kafka.common.errors.SerializationException("a " + value.getClass().getSimpleName()
+              + " on " + topic.name() + ", which carries " + topic.valueType().getSimpleName());
+        }
+        return topic.valueType().cast(value);
+      }
+    };
+    return Serdes.serdeFrom(serde.serializer(), checked);
   }
 
   @SuppressWarnings("unchecked")

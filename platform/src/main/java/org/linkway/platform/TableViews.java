@@ -51,9 +51,9 @@ public final class TableViews {
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-    config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ErrorHandlingDeserializer.class);
-    config.put(ErrorHandlingDeserializer.VALUE_DESERIALIZER_CLASS, serdes.deserializerClass());
-    DefaultKafkaConsumerFactory<String, V> consumers = new DefaultKafkaConsumerFactory<>(config);
+    // unreadable values (and values of another topic's type) become errors the error handler dead-letters
+    DefaultKafkaConsumerFactory<String, V> consumers = new DefaultKafkaConsumerFactory<>(config, new StringDeserializer(),
+        new ErrorHandlingDeserializer<>(serdes.forTopic(topic).deserializer()));
     List<TopicPartition> partitions = IntStream.range(0, topic.partitions())
         .mapToObj(p -> new TopicPartition(topic.name(), p)).toList();
 
@@ -70,7 +70,11 @@ public final class TableViews {
             .toArray(TopicPartitionOffset[]::new));
         KafkaMessageListenerContainer<String, V> container = new KafkaMessageListenerContainer<>(consumers, properties);
         // a record that cannot be read is not retried: it goes to the dead-letter topic at once
-        container.setCommonErrorHandler(new DefaultErrorHandler(deadLetters, new FixedBackOff(0L, 0L)));
+        DefaultErrorHandler errors = new DefaultErrorHandler(deadLetters, new FixedBackOff(0L, 0L));
+        // go on with the rest of the batch: seeking back after each bad record re-read (and re-failed)
+        // everything behind it, and 1,000 poison records took minutes to get through
+        errors.setSeekAfterError(false);
+        container.setCommonErrorHandler(errors);
         container.setupMessageListener((MessageListener<String, V>) view::apply);
         return container;
       }
