@@ -14,12 +14,12 @@ import org.linkway.platform.Events;
  * person per referral, all for a commissioner code of the run's own and the benchmark's providers,
  * so that a run never mixes with the demo data or an earlier run.
  */
-final class BenchPeople {
+public final class BenchPeople {
 
-  static final String PRACTICE = "D82044";
+  public static final String PRACTICE = "D82044";
   static final List<String> NEEDS = List.of("LONELINESS");
-  static final String BASELINE = "{\"instrument\":\"SWEMWBS\",\"stage\":\"BASELINE\",\"answers\":[2,2,3,2,2,3,2]}";
-  static final String FOLLOW_UP = "{\"instrument\":\"SWEMWBS\",\"stage\":\"FOLLOW_UP\",\"answers\":[3,4,3,4,3,4,3]}";
+  public static final String BASELINE = "{\"instrument\":\"SWEMWBS\",\"stage\":\"BASELINE\",\"answers\":[2,2,3,2,2,3,2]}";
+  public static final String FOLLOW_UP = "{\"instrument\":\"SWEMWBS\",\"stage\":\"FOLLOW_UP\",\"answers\":[3,4,3,4,3,4,3]}";
 
   private BenchPeople() {}
 
@@ -40,11 +40,11 @@ final class BenchPeople {
   }
 
   /** The referral id referral-service derives from the practice and the request id (ReferralIntake.referralId). */
-  static UUID referralId(String requestId) {
+  public static UUID referralId(String requestId) {
     return UUID.nameUUIDFromBytes(("referral-request/" + PRACTICE + "/" + requestId).getBytes(StandardCharsets.UTF_8));
   }
 
-  static String httpBody(long i, String commissioner) {
+  public static String httpBody(long i, String commissioner) {
     return "{\"patient\":{\"nhsNumber\":\"" + nhsNumber(i) + "\",\"givenName\":\"Bench\",\"familyName\":\"Person" + i
         + "\",\"birthDate\":\"" + birthDate(i) + "\",\"postcode\":\"NR1 3SR\",\"phone\":\"01603 000000\"},"
         + "\"consent\":true,\"referrer\":{\"odsCode\":\"" + PRACTICE + "\",\"clinician\":\"Dr Bench\"},"
@@ -64,11 +64,11 @@ final class BenchPeople {
         .build();
   }
 
-  static String providerId(int p) {
+  public static String providerId(int p) {
     return "bench-provider-" + p;
   }
 
-  static String providerBody(int p, String commissioner) {
+  public static String providerBody(int p, String commissioner) {
     String id = providerId(p);
     return "{\"providerId\":\"" + id + "\",\"name\":\"Benchmark provider " + p + "\",\"services\":[{\"serviceId\":\"" + id
         + "-befriending\",\"name\":\"Befriending\",\"needs\":[\"LONELINESS\"],\"commissioners\":[\"" + commissioner
@@ -76,7 +76,7 @@ final class BenchPeople {
   }
 
   /** Engagement 20.00, completion 80.00 after 2 sessions, outcome 50.00 for SWEMWBS +2, at most 150.00. */
-  static String contractBody(int p, LocalDate from, LocalDate to) {
+  public static String contractBody(int p, LocalDate from, LocalDate to) {
     return "{\"providerId\":\"" + providerId(p) + "\",\"validFrom\":\"" + from + "\",\"validTo\":\"" + to + "\","
         + "\"engagementFee\":20.00,\"completionFee\":80.00,\"completionMinSessions\":2,\"outcomePayment\":50.00,"
         + "\"outcomeInstrument\":\"SWEMWBS\",\"outcomeScore\":\"metric\",\"outcomeThreshold\":2.0,\"perReferralCap\":150.00}";

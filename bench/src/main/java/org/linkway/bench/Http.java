@@ -17,17 +17,17 @@ import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
 /** A non-blocking HTTP client for one service: many requests in flight at once, none waiting for another. */
-final class Http {
+public final class Http {
 
   /** The status and body of one answer. */
-  record Answer(int status, String body) {
-    boolean ok() {
+  public record Answer(int status, String body) {
+    public boolean ok() {
       return status >= 200 && status < 300;
     }
   }
 
   /** One server-sent event. */
-  record Sse(String id, String event, String data) {}
+  public record Sse(String id, String event, String data) {}
 
   private final HttpClient client;
 
@@ -38,11 +38,19 @@ final class Http {
    */
   private static LocalIssuer issuer;
 
-  Http(String baseUrl, int connections) {
+  public Http(String baseUrl, int connections) {
     ConnectionProvider pool = ConnectionProvider.builder("bench-" + baseUrl).maxConnections(connections)
         .pendingAcquireMaxCount(-1).pendingAcquireTimeout(Duration.ofMinutes(5)).build();
     this.client = HttpClient.create(pool).baseUrl(baseUrl).responseTimeout(Duration.ofSeconds(60))
         .headers(h -> h.set(HttpHeaderNames.CONTENT_TYPE, "application/json").set(HttpHeaderNames.ACCEPT, "application/json"));
+  }
+
+  /**
+   * Signs the tokens with another issuer than the local stack's (the chaos harness runs its own
+   * stack, whose services trust its own issuer); for the whole JVM.
+   */
+  public static synchronized void useIssuer(LocalIssuer other) {
+    issuer = other;
   }
 
   /** The local issuer of the stack in {@code .linkway/}, whose key the services trust. */
@@ -62,35 +70,35 @@ final class Http {
     return token == null ? c : c.headers(h -> h.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + token));
   }
 
-  Mono<Answer> post(String path, String json) {
+  public Mono<Answer> post(String path, String json) {
     return post(path, json, null);
   }
 
-  Mono<Answer> post(String path, String json, String idempotencyKey) {
+  public Mono<Answer> post(String path, String json, String idempotencyKey) {
     HttpClient c = as(idempotencyKey == null ? client : client.headers(h -> h.set("Idempotency-Key", idempotencyKey)), path);
     return c.post().uri(path).send(ByteBufFlux.fromString(Mono.just(json)))
         .responseSingle((response, body) -> body.asString(StandardCharsets.UTF_8).defaultIfEmpty("")
             .map(text -> new Answer(response.status().code(), text)));
   }
 
-  Mono<Answer> put(String path, String json) {
+  public Mono<Answer> put(String path, String json) {
     return as(client, path).put().uri(path).send(ByteBufFlux.fromString(Mono.just(json)))
         .responseSingle((response, body) -> body.asString(StandardCharsets.UTF_8).defaultIfEmpty("")
             .map(text -> new Answer(response.status().code(), text)));
   }
 
-  Mono<Answer> get(String path) {
+  public Mono<Answer> get(String path) {
     return get(path, Duration.ofSeconds(60));
   }
 
-  Mono<Answer> get(String path, Duration timeout) {
+  public Mono<Answer> get(String path, Duration timeout) {
     return as(client, path).responseTimeout(timeout).get().uri(path)
         .responseSingle((response, body) -> body.asString(StandardCharsets.UTF_8).defaultIfEmpty("")
             .map(text -> new Answer(response.status().code(), text)));
   }
 
   /** A server-sent event stream, event by event, for as long as it is subscribed. */
-  Flux<Sse> events(String path) {
+  public Flux<Sse> events(String path) {
     return as(client, path).headers(h -> h.set(HttpHeaderNames.ACCEPT, "text/event-stream"))
         .responseTimeout(Duration.ofDays(1))
         .get().uri(path).responseContent().asString(StandardCharsets.UTF_8)

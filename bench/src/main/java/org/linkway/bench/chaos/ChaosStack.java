@@ -1,0 +1,383 @@
+package org.linkway.bench.chaos;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.linkway.stack.LocalIssuer;
+
+/**
+ * A whole Linkway stack of the harness's own, on free loopback ports and in its own directory, so
+ * that it never meets a running {@code ./linkway up} or another test: the Kafka broker
+ * ({@code KafkaLauncher}, a JVM of its own), the schema registry, the token issuer (in this JVM)
+ * and the three services from their exec jars, each started as {@code ./linkway up} starts it.
+ * Any part can be killed with SIGKILL and started again on the same ports and data; everything is
+ * stopped on {@link #close()}, and by a shutdown hook if this JVM ends first.
+ */
+final class ChaosStack implements AutoCloseable {
+
+  /** What can be started, killed and restarted. */
+  enum Part {
+    KAFKA("kafka"), REGISTRY("registry"),
+    REFERRAL_SERVICE("referral-service"), PROVIDER_SERVICE("provider-service"), OUTCOME_SERVICE("outcome-service");
+
+    final String label;
+
+    Part(String label) {
+      this.label = label;
+    }
+
+    boolean isService() {
+      return this == REFERRAL_SERVICE || this == PROVIDER_SERVICE || this == OUTCOME_SERVICE;
+    }
+
+    static final List<Part> SERVICES = List.of(REFERRAL_SERVICE, PROVIDER_SERVICE, OUTCOME_SERVICE);
+  }
+
+  static final Duration START_BOUND = Duration.ofMinutes(4);
+  private static final String HOST = "127.0.0.1";
+
+  private final Path repo;
+  private final Path work;
+  private final Consumer<String> say;
+  private final String javaCommand = ProcessHandle.current().info().command().orElse("java");
+  private final Map<Part, Integer> ports = new EnumMap<>(Part.class);
+  private final int controllerPort;
+  private final int issuerPort;
+  private final ChaosKafka kafka;
+  private final LocalIssuer issuer;
+  private final Map<Part, Process> processes = new ConcurrentHashMap<>();
+  private final Map<Part, Integer> starts = new ConcurrentHashMap<>();
+  private volatile boolean kafkaStartedLineSeen;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+  private final Thread shutdownHook = new Thread(this::killAll, "chaos-stack-shutdown");
+  private HttpServer issuerServer;
+  private volatile boolean closed;
+
+  /**
+   * @param repo the checkout, whose modules' target directories hold the jars
+   * @param work a directory of the run's own for data and logs
+   */
+  ChaosStack(Path repo, Path work, Consumer<String> say) {
+    this.repo = repo;
+    this.work = work;
+    this.say = say;
+    int[] free = freePorts(7);
+    ports.put(Part.KAFKA, free[0]);
+    controllerPort = free[1];
+    ports.put(Part.REGISTRY, free[2]);
+    issuerPort = free[3];
+    ports.put(Part.REFERRAL_SERVICE, free[4]);
+    ports.put(Part.PROVIDER_SERVICE, free[5]);
+    ports.put(Part.OUTCOME_SERVICE, free[6]);
+    kafka = new ChaosKafka(HOST + ":" + free[0], work.resolve("kafka"));
+    try {
+      Files.createDirectories(work.resolve("logs"));
+      issuer = LocalIssuer.inDirectory(work.resolve("issuer"), "http://" + HOST + ":" + issuerPort);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Runtime.getRuntime().addShutdownHook(shutdownHook);
+  }
+
+  /** Starts every part and waits until each is healthy: the broker and the registry first, then the services. */
+  void start() {
+    long started = System.nanoTime();
+    try {
+      issuerServer = issuer.serve(HOST, issuerPort);
+    } catch (IOException e) {
+      throw new UncheckedIOException("the token issuer could not listen on " + issuerPort, e);
+    }
+    startPart(Part.KAFKA);
+    startPart(Part.REGISTRY);
+    awaitHealthy(Part.KAFKA, START_BOUND);
+    awaitHealthy(Part.REGISTRY, START_BOUND);
+    grantKafkaAccess();
+    Part.SERVICES.forEach(this::startPart);
+    Part.SERVICES.forEach(p -> awaitHealthy(p, START_BOUND));
+    say.accept(String.format("stack up in %.1f s: kafka %s, registry %d, referral %d, provider %d, outcome %d (work in %s)",
+        (System.nanoTime() - started) / 1e9, kafka.bootstrap() + (kafka.secured() ? " (SASL, ACLs)" : ""),
+        ports.get(Part.REGISTRY), ports.get(Part.REFERRAL_SERVICE), ports.get(Part.PROVIDER_SERVICE),
+        ports.get(Part.OUTCOME_SERVICE), work));
+  }
+
+  LocalIssuer issuer() {
+    return issuer;
+  }
+
+  ChaosKafka kafka() {
+    return kafka;
+  }
+
+  String registryApi() {
+    return "http://" + HOST + ":" + ports.get(Part.REGISTRY) + "/apis/registry/v3";
+  }
+
+  String url(Part service) {
+    return "http://" + HOST + ":" + ports.get(service);
+  }
+
+  long pid(Part part) {
+    Process p = processes.get(part);
+    return p == null ? -1 : p.pid();
+  }
+
+  /** SIGKILL, and waits until the process is gone. */
+  void kill(Part part) {
+    Process p = processes.get(part);
+    if (p == null) throw new IllegalStateException(part.label + " is not running");
+    p.destroyForcibly();
+    try {
+      if (!p.waitFor(30, TimeUnit.SECONDS)) throw new IllegalStateException(part.label + " outlived SIGKILL by 30 s");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Starts a part again with the same command line, ports and data. */
+  void restart(Part part) {
+    Process p = processes.get(part);
+    if (p != null && p.isAlive()) throw new IllegalStateException(part.label + " is still running");
+    startPart(part);
+  }
+
+  /** Waits until the part is healthy; the time it took, or a failure naming the part and its log. */
+  Duration awaitHealthy(Part part, Duration bound) {
+    long start = System.nanoTime();
+    Await.orFail(part.label + " healthy", () -> {
+      Process p = processes.get(part);
+      if (p == null || !p.isAlive()) {
+        throw new IllegalStateException(part.label + " exited (status " + (p == null ? "?" : p.exitValue()) + "); see " + log(part));
+      }
+      return healthy(part);
+    }, bound, () -> "see " + log(part));
+    return Duration.ofNanos(System.nanoTime() - start);
+  }
+
+  /** Every part healthy: the broker up, the registry answering, each service's stream processor running. */
+  boolean allHealthy() {
+    return Stream.of(Part.values()).allMatch(this::healthy);
+  }
+
+  boolean healthy(Part part) {
+    Process p = processes.get(part);
+    if (p == null || !p.isAlive()) return false;
+    return switch (part) {
+      case KAFKA -> listening(ports.get(Part.KAFKA)) && kafkaStartedLine();
+      case REGISTRY -> !get(registryApi() + "/system/info").isEmpty();
+      default -> get(url(part) + "/actuator/health").contains("\"status\":\"UP\"");
+    };
+  }
+
+  /** The broker has said it started, in the log of its current run (it listens before it is ready). */
+  private boolean kafkaStartedLine() {
+    if (kafkaStartedLineSeen) return true;
+    try {
+      kafkaStartedLineSeen = new String(Files.readAllBytes(log(Part.KAFKA)), StandardCharsets.ISO_8859_1)
+          .contains("Kafka Server started");
+      return kafkaStartedLineSeen;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  Path log(Part part) {
+    return work.resolve("logs").resolve(part.label + "-" + starts.getOrDefault(part, 1) + ".log");
+  }
+
+  private void startPart(Part part) {
+    if (closed) throw new IllegalStateException("the stack is closed");
+    starts.merge(part, 1, Integer::sum);
+    if (part == Part.KAFKA) kafkaStartedLineSeen = false;
+    ProcessBuilder builder = new ProcessBuilder(command(part)).redirectErrorStream(true)
+        .redirectOutput(log(part).toFile()).directory(work.toFile());
+    // as ./linkway does: glibc would otherwise give each busy thread a malloc arena of its own
+    builder.environment().put("MALLOC_ARENA_MAX", "2");
+    if (part.isService()) builder.environment().putAll(kafka.serviceEnvironment(part.label));
+    try {
+      processes.put(part, builder.start());
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not start " + part.label, e);
+    }
+  }
+
+  /** Each part's command line, as {@code command_of} in the linkway script has it, on this stack's ports and directories. */
+  private List<String> command(Part part) {
+    List<String> c = new ArrayList<>(List.of(javaCommand, "-Xmx256m", "-XX:+UseSerialGC"));
+    switch (part) {
+      case KAFKA -> c.addAll(List.of("-cp", brokerClasspath(), "org.linkway.stack.KafkaLauncher",
+          work.resolve("kafka").toString(), String.valueOf(ports.get(Part.KAFKA)), String.valueOf(controllerPort)));
+      case REGISTRY -> c.addAll(List.of("-Dquarkus.http.host=" + HOST, "-Dquarkus.http.port=" + ports.get(Part.REGISTRY),
+          "-Dapicurio.ccompat.use-canonical-hash=true", "-Dapicurio.rules.global.compatibility=BACKWARD_TRANSITIVE",
+          "-Dapicurio.datasource.url=jdbc:h2:file:" + work.resolve("registry").resolve("registry"),
+          "-jar", registryJar().toString()));
+      default -> {
+        c.addAll(List.of("-jar", serviceJar(part).toString(),
+            "--server.address=" + HOST, "--server.port=" + ports.get(part)));
+        c.addAll(kafka.serviceArguments());
+        c.addAll(List.of("--linkway.kafka.registry-url=" + registryApi(),
+            "--linkway.kafka.state-dir=" + work.resolve("state").resolve(part.label),
+            "--spring.security.oauth2.resourceserver.jwt.jwk-set-uri=http://" + HOST + ":" + issuerPort + LocalIssuer.JWKS_PATH));
+      }
+    }
+    return c;
+  }
+
+  /** On a broker that authenticates clients: each principal's credential and ACLs, as ./linkway up grants them. */
+  private void grantKafkaAccess() {
+    List<String> grant = kafka.grantCommand(javaCommand, serviceJar(Part.REFERRAL_SERVICE));
+    if (grant.isEmpty()) return;
+    Path log = work.resolve("logs").resolve("kafka-access.log");
+    try {
+      Process p = new ProcessBuilder(grant).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      if (!p.waitFor(2, TimeUnit.MINUTES) || p.exitValue() != 0) {
+        p.destroyForcibly();
+        throw new IllegalStateException("granting Kafka access failed; see " + log);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private String brokerClasspath() {
+    Path stack = repo.resolve("local-stack/target");
+    try {
+      return onlyFile(stack, "local-stack-", ".jar") + ":" + Files.readString(stack.resolve("broker-classpath.txt")).trim();
+    } catch (IOException e) {
+      throw new UncheckedIOException("no local-stack/target/broker-classpath.txt: build first (./mvnw install -DskipTests)", e);
+    }
+  }
+
+  private Path registryJar() {
+    return onlyFile(repo.resolve("local-stack/target/apicurio-registry"), "apicurio-registry-app-", "-runner.jar");
+  }
+
+  private Path serviceJar(Part service) {
+    return onlyFile(repo.resolve(service.label).resolve("target"), service.label + "-", "-exec.jar");
+  }
+
+  private static Path onlyFile(Path dir, String prefix, String suffix) {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.filter(f -> {
+        String name = f.getFileName().toString();
+        return name.startsWith(prefix) && name.endsWith(suffix) && !name.endsWith("-tests.jar") && !name.endsWith("-sources.jar");
+      }).findFirst().orElseThrow(() -> new IllegalStateException("no " + prefix + "*" + suffix + " in " + dir
+          + ": build first (./mvnw install -DskipTests)"));
+    } catch (IOException e) {
+      throw new UncheckedIOException("no " + dir + ": build first (./mvnw install -DskipTests)", e);
+    }
+  }
+
+  private String get(String url) {
+    try {
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      return r.statusCode() == 200 ? r.body() : "";
+    } catch (IOException e) {
+      return "";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "";
+    }
+  }
+
+  private static boolean listening(int port) {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress(HOST, port), 500);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static int[] freePorts(int n) {
+    List<ServerSocket> sockets = new ArrayList<>();
+    try {
+      int[] out = new int[n];
+      for (int i = 0; i < n; i++) {
+        ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        sockets.add(s);
+        out[i] = s.getLocalPort();
+      }
+      return out;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      for (ServerSocket s : sockets) {
+        try {
+          s.close();
+        } catch (IOException ignored) {
+          // closing a probe socket
+        }
+      }
+    }
+  }
+
+  /** Stops everything: SIGTERM to every part at once, SIGKILL to what is left after 10 s (the data is thrown away). */
+  @Override
+  public void close() {
+    if (closed) return;
+    closed = true;
+    processes.values().forEach(Process::destroy);
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    for (Process p : processes.values()) {
+      try {
+        long left = deadline - System.nanoTime();
+        if (left <= 0 || !p.waitFor(left, TimeUnit.NANOSECONDS)) p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        p.destroyForcibly();
+      }
+    }
+    if (issuerServer != null) issuerServer.stop(0);
+    try {
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException shuttingDown) {
+      // the hook is running or has run
+    }
+  }
+
+  /** The shutdown hook: this JVM is ending, so no waiting for a clean stop. */
+  private void killAll() {
+    closed = true;
+    processes.values().forEach(Process::destroyForcibly);
+    if (issuerServer != null) issuerServer.stop(0);
+  }
+
+  /** Deletes the data of a run that went well (the broker's log, the stores, the registry's database); the logs stay. */
+  void deleteData() {
+    for (String dir : List.of("kafka", "state", "registry")) {
+      Path root = work.resolve(dir);
+      if (!Files.exists(root)) continue;
+      try (Stream<Path> all = Files.walk(root)) {
+        all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      } catch (IOException e) {
+        say.accept("could not delete " + root + ": " + e.getMessage());
+      }
+    }
+  }
+}
