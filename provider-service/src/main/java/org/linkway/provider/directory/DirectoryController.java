@@ -11,6 +11,7 @@ import org.linkway.events.ServiceListed;
 import org.linkway.events.ServiceStatus;
 import org.linkway.platform.EventPublisher;
 import org.linkway.platform.Events;
+import org.linkway.platform.FreeText;
 import org.linkway.platform.ProblemException;
 import org.linkway.platform.ProblemException.FieldProblem;
 import org.linkway.platform.TableView;
@@ -253,13 +254,8 @@ class DirectoryController {
 
   /** A name or a term: required, at most {@link #MAX_NAME} characters, no control characters. */
   private static void name(String value, String field, List<FieldProblem> problems) {
-    if (blank(value)) {
-      problems.add(new FieldProblem(field, "is required"));
-    } else if (value.length() > MAX_NAME) {
-      problems.add(new FieldProblem(field, "is longer than " + MAX_NAME + " characters"));
-    } else if (value.chars().anyMatch(Character::isISOControl)) {
-      problems.add(new FieldProblem(field, "contains control characters"));
-    }
+    String problem = blank(value) ? "is required" : FreeText.problem(value, MAX_NAME, false);
+    if (problem != null) problems.add(new FieldProblem(field, problem));
   }
 
   private static boolean blank(String value) {

@@ -27,6 +27,7 @@ import org.linkway.platform.EventStreams;
 import org.linkway.platform.Events;
 import org.linkway.platform.ProblemException;
 import org.linkway.platform.ProblemException.FieldProblem;
+import org.linkway.platform.FreeText;
 import org.linkway.platform.StoreQueries;
 import org.linkway.platform.people.Identities;
 import org.linkway.platform.Topics;
@@ -211,12 +212,7 @@ class ProviderQueueController {
   /** Free text: at most {@code max} characters and no control characters (line breaks and tabs where {@code lines}). */
   private static void text(String value, String field, int max, boolean lines) {
     if (value == null) return;
-    String reason = null;
-    if (value.length() > max) {
-      reason = "is longer than " + max + " characters";
-    } else if (value.chars().anyMatch(c -> Character.isISOControl(c) && !(lines && (c == '\n' || c == '\r' || c == '\t')))) {
-      reason = "contains control characters";
-    }
+    String reason = FreeText.problem(value, max, lines);
     if (reason != null) throw new ProblemException.Invalid(List.of(new FieldProblem(field, reason)));
   }
 

@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.linkway.events.NeedCode;
+import org.linkway.platform.FreeText;
 import org.linkway.platform.ProblemException.FieldProblem;
 
 /** Checks a referral request field by field and names every problem, not just the first. */
@@ -162,25 +163,9 @@ public final class ReferralValidator {
    * where {@code lines}) and no unpaired surrogates. True if it passed.
    */
   private static boolean text(String value, String field, int max, boolean lines, List<FieldProblem> problems) {
-    if (value.length() > max) {
-      problems.add(new FieldProblem(field, "is longer than " + max + " characters"));
-      return false;
-    }
-    for (int i = 0; i < value.length(); i++) {
-      char c = value.charAt(i);
-      boolean allowed = lines && (c == '\n' || c == '\r' || c == '\t');
-      if (Character.isISOControl(c) && !allowed) {
-        problems.add(new FieldProblem(field, "contains control characters"));
-        return false;
-      }
-      if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
-        i++;
-      } else if (Character.isSurrogate(c)) {
-        problems.add(new FieldProblem(field, "is not valid Unicode text (an unpaired surrogate)"));
-        return false;
-      }
-    }
-    return true;
+    String problem = FreeText.problem(value, max, lines);
+    if (problem != null) problems.add(new FieldProblem(field, problem));
+    return problem == null;
   }
 
   /** Leading and trailing spaces, as people type them; not tabs, line breaks or anything else. */

@@ -9,6 +9,7 @@ import org.linkway.platform.Decisions;
 import org.linkway.platform.EventPublisher;
 import org.linkway.platform.EventStreams;
 import org.linkway.platform.Events;
+import org.linkway.platform.FreeText;
 import org.linkway.platform.ProblemException;
 import org.linkway.platform.StoreQueries;
 import org.linkway.platform.Topics;
@@ -79,14 +80,10 @@ class ReferralController {
     });
   }
 
-  /** Free text kept in the referral's history: bounded, and no control characters but tab and newline. */
+  /** Free text kept in the referral's history. */
   private static void checkText(List<ProblemException.FieldProblem> problems, String field, String text, int max) {
-    if (text == null) return;
-    if (text.length() > max) {
-      problems.add(new ProblemException.FieldProblem(field, "must be at most " + max + " characters"));
-    } else if (text.chars().anyMatch(c -> Character.isISOControl(c) && c != '\t' && c != '\n')) {
-      problems.add(new ProblemException.FieldProblem(field, "must not contain control characters"));
-    }
+    String problem = text == null ? null : FreeText.problem(text, max, true);
+    if (problem != null) problems.add(new ProblemException.FieldProblem(field, problem));
   }
 
   private Mono<ResponseEntity<ReferralView>> cancel(ReferralState state, CancelRequest body) {
