@@ -36,6 +36,16 @@ public class SecurityConfiguration {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
+  /**
+   * Open to anyone, without a token: health for the orchestrator, the API description for
+   * integrators and the pages' static files. The rest of {@code /actuator} (metrics among it) is
+   * the admin's: Prometheus scrapes with an admin token.
+   */
+  static final String[] PUBLIC_GET_PATHS = {
+      "/actuator/health", "/actuator/health/**",
+      "/v3/api-docs", "/v3/api-docs/**", "/v3/api-docs.yaml", "/swagger-ui.html", "/swagger-ui/**",
+      "/webjars/**", "/static/**", "/favicon.ico"};
+
   @Bean
   SecurityWebFilterChain linkwaySecurity(ServerHttpSecurity http, AccessRules rules) {
     ServerAuthenticationEntryPoint unauthorized = SecurityConfiguration::unauthorized;
@@ -57,7 +67,7 @@ public class SecurityConfiguration {
         .oauth2ResourceServer(server -> server.jwt(jwt -> {})
             .authenticationEntryPoint(unauthorized).accessDeniedHandler(forbidden))
         .authorizeExchange(exchanges -> {
-          exchanges.pathMatchers(HttpMethod.GET, "/actuator/health", "/actuator/health/**").permitAll();
+          exchanges.pathMatchers(HttpMethod.GET, PUBLIC_GET_PATHS).permitAll();
           rules.apply(exchanges);
           exchanges.pathMatchers("/actuator/**").access(Access.anyOf(Role.ADMIN));
           // an endpoint missing from the table is refused, never open by accident
