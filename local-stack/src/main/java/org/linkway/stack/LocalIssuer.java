@@ -43,6 +43,7 @@ import java.util.regex.Pattern;
  * {@code LocalIssuer token <dir> gp --ods D82044} (or {@code provider --id <providerId>},
  * {@code commissioner --ods QMM}, {@code admin}) prints a signed token, alone, on stdout;
  * {@code LocalIssuer tokens <dir> gp:D82044 provider:<id> admin} prints one {@code label token} line each.
+ * The server also answers the pages' demo sign-in ({@link #SIGN_IN_PATH}).
  */
 public final class LocalIssuer {
 
@@ -51,6 +52,13 @@ public final class LocalIssuer {
   public static final String ODS_CLAIM = "ods";
   public static final String PROVIDER_CLAIM = "provider_id";
   static final Duration LOCAL_TOKEN_LIFETIME = Duration.ofHours(12);
+  /**
+   * The demo sign-in of the local stack's pages: a service posts {@code role} and {@code organisation}
+   * (form-encoded) and gets a token for that party. It exists only here, on loopback: a real issuer
+   * signs people in with OpenID Connect.
+   */
+  public static final String SIGN_IN_PATH = "/sign-in/token";
+  static final Duration SIGN_IN_LIFETIME = Duration.ofHours(8);
 
   private final RSAKey signingKey;
   private final String issuer;
@@ -174,12 +182,57 @@ public final class LocalIssuer {
         out.write(body);
       }
     });
+    server.createContext(SIGN_IN_PATH, exchange -> {
+      byte[] answer;
+      int status;
+      String type = "text/plain; charset=utf-8";
+      if (!"POST".equals(exchange.getRequestMethod())) {
+        status = 405;
+        answer = "POST role=<gp|provider|commissioner|admin>&organisation=<code or id>".getBytes(StandardCharsets.UTF_8);
+      } else {
+        Map<String, String> form = form(new String(exchange.getRequestBody().readNBytes(4096), StandardCharsets.UTF_8));
+        String role = form.getOrDefault("role", "");
+        String organisation = form.getOrDefault("organisation", "").strip();
+        String claim = switch (role) {
+          case "gp", "commissioner" -> ODS_CLAIM;
+          case "provider" -> PROVIDER_CLAIM;
+          case "admin" -> null;
+          default -> "";
+        };
+        if ("".equals(claim) || (claim != null && !organisation.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}"))) {
+          status = 400;
+          answer = ("unknown role or organisation: role must be gp, provider, commissioner or admin, and the "
+              + "organisation a code or id of letters, digits, '.', '_' or '-'").getBytes(StandardCharsets.UTF_8);
+        } else {
+          status = 200;
+          type = "application/jwt";
+          answer = sign(role, claim, claim == null ? null : organisation, SIGN_IN_LIFETIME).getBytes(StandardCharsets.UTF_8);
+        }
+      }
+      exchange.getResponseHeaders().set("Content-Type", type);
+      exchange.sendResponseHeaders(status, answer.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(answer);
+      }
+    });
     server.createContext("/health", exchange -> {
       exchange.sendResponseHeaders(204, -1);
       exchange.close();
     });
     server.start();
     return server;
+  }
+
+  private static Map<String, String> form(String body) {
+    Map<String, String> fields = new java.util.HashMap<>();
+    for (String pair : body.split("&")) {
+      int equals = pair.indexOf('=');
+      if (equals > 0) {
+        fields.put(java.net.URLDecoder.decode(pair.substring(0, equals), StandardCharsets.UTF_8),
+            java.net.URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8));
+      }
+    }
+    return fields;
   }
 
   private static RSAKey generate() {

@@ -235,6 +235,7 @@ final class RunningPlatform {
         "--linkway.kafka.registry-url=" + registryUrl,
         "--linkway.kafka.state-dir=" + stateDir,
         "--spring.security.oauth2.resourceserver.jwt.jwk-set-uri=" + TestStack.jwkSetUri(),
+        "--linkway.sign-in.local-issuer=" + TestStack.issuerUrl(),
         // offers to commissioner QXT must be answered within seconds, so that expiry can be watched in a test
         "--linkway.offers.respond-within-for.QXT=PT4S",
         "--linkway.offers.check-deadlines-every=PT0.5S"));

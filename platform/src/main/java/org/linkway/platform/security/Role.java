@@ -18,7 +18,7 @@ public enum Role {
     return name().toLowerCase(Locale.ROOT);
   }
 
-  static Optional<Role> fromClaim(Object value) {
+  public static Optional<Role> fromClaim(Object value) {
     if (!(value instanceof String text)) return Optional.empty();
     for (Role role : values()) {
       if (role.claimValue().equals(text)) return Optional.of(role);

@@ -82,8 +82,13 @@ public final class TestStack {
 
   /** Where the services fetch the test issuer's keys. */
   public static String jwkSetUri() {
+    return issuerUrl() + LocalIssuer.JWKS_PATH;
+  }
+
+  /** Where the test issuer listens (the pages' demo sign-in asks it for tokens). */
+  public static String issuerUrl() {
     issuer();
-    return "http://127.0.0.1:" + issuerServer.getAddress().getPort() + LocalIssuer.JWKS_PATH;
+    return "http://127.0.0.1:" + issuerServer.getAddress().getPort();
   }
 
   /** Points a Spring Boot test at the shared broker and registry, with its own state directory. */
@@ -101,5 +106,7 @@ public final class TestStack {
     properties.add("linkway.kafka.state-dir", () -> stateDir);
     String jwks = jwkSetUri();
     properties.add("spring.security.oauth2.resourceserver.jwt.jwk-set-uri", () -> jwks);
+    String issuerUrl = issuerUrl();
+    properties.add("linkway.sign-in.local-issuer", () -> issuerUrl);
   }
 }

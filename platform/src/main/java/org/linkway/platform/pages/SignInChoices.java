@@ -1,0 +1,16 @@
+package org.linkway.platform.pages;
+
+import java.util.List;
+import org.linkway.platform.security.Role;
+
+/**
+ * The demo parties the local sign-in page offers to pick from. A service may add its own (provider-service
+ * offers its registered providers); the page always lets a person type another organisation.
+ */
+@FunctionalInterface
+public interface SignInChoices {
+
+  record Party(Role role, String organisation, String label) {}
+
+  List<Party> parties();
+}
