@@ -26,6 +26,9 @@ class ReferralAccess {
         .pathMatchers(HttpMethod.GET, "/referrals/{referralId}", "/referrals/{referralId}/summary",
             "/referrals/{referralId}/audit").access(anyOf(Role.GP, Role.PROVIDER))
         .pathMatchers(HttpMethod.GET, "/referrers/{odsCode}/referrals/stream").access(own(Role.GP, "odsCode"))
-        .pathMatchers(HttpMethod.DELETE, "/people/{personId}").access(anyOf(Role.ADMIN));
+        .pathMatchers(HttpMethod.DELETE, "/people/{personId}").access(anyOf(Role.ADMIN))
+        // the pages: the practice's referrals (a provider may open one it holds, as through the API)
+        .pathMatchers(HttpMethod.GET, "/app/referrals", "/app/referrals/{referralId}").access(anyOf(Role.GP, Role.PROVIDER))
+        .pathMatchers(HttpMethod.POST, "/app/referrals/{referralId}/cancel").access(anyOf(Role.GP));
   }
 }

@@ -34,9 +34,19 @@ class SignInPageIT {
       assertThat(browser.find(By.tagName("h1")).getText()).isEqualTo("You cannot see this page");
       assertThat(browser.text()).contains("admin may not GET /app/no-such-page");
 
+      // signing out forgets the sign-in
+      browser.signIn(referrals, "gp", "D82044", null);
+      assertThat(browser.url()).endsWith("/app/referrals");
+      browser.find(By.cssSelector(".signed-in button")).click();
+      browser.await(d -> d.getCurrentUrl().endsWith("/sign-in?signedOut=true"));
+      assertThat(browser.text()).contains("You have signed out");
+      browser.open(referrals + "/app/referrals");
+      browser.await(d -> d.getCurrentUrl().contains("/sign-in?next="));
+
       // a forged cookie counts as no sign-in
       browser.driver().manage().deleteAllCookies();
       browser.open(referrals + "/sign-in");
+      assertThat(browser.findAll(By.cssSelector(".notice"))).as("no sign-in notice for someone not signed in").isEmpty();
       browser.driver().manage().addCookie(new org.openqa.selenium.Cookie("linkway_session", "not-a-token"));
       browser.open(referrals + "/app/no-such-page");
       browser.await(d -> d.getCurrentUrl().contains("/sign-in?next="));

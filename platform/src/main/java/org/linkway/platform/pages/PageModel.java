@@ -7,9 +7,19 @@ import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
-/** What every page's template can use: who is signed in ({@code caller}) and the form token ({@code csrf}). */
+/**
+ * What every page's template can use: who is signed in ({@code caller}), the form token
+ * ({@code csrf}) and how to show dates ({@code dates}).
+ */
 @ControllerAdvice(annotations = PageController.class)
 class PageModel {
+
+  private static final PageDates DATES = new PageDates();
+
+  @ModelAttribute("dates")
+  PageDates dates() {
+    return DATES;
+  }
 
   @ModelAttribute("caller")
   Mono<Caller> caller() {

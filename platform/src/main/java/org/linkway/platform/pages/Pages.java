@@ -64,7 +64,7 @@ public final class Pages {
       SignInCookie.keep(exchange, user.getIdToken().getTokenValue(), user.getIdToken().getExpiresAt());
     }
     exchange.getResponse().setStatusCode(HttpStatus.SEE_OTHER);
-    exchange.getResponse().getHeaders().setLocation(URI.create("/sign-in?signedIn"));
+    exchange.getResponse().getHeaders().setLocation(URI.create("/sign-in?signedIn=true"));
     return exchange.getResponse().setComplete();
   }
 }

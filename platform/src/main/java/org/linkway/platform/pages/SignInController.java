@@ -57,16 +57,16 @@ class SignInController {
   }
 
   @GetMapping("/sign-in")
-  String signInPage(@RequestParam(required = false) String next, @RequestParam(required = false) String signedOut,
-      @RequestParam(required = false) String signedIn, Model model) {
+  String signInPage(@RequestParam(required = false) String next, @RequestParam(defaultValue = "false") boolean signedOut,
+      @RequestParam(defaultValue = "false") boolean signedIn, Model model) {
     List<SignInChoices.Party> parties = new ArrayList<>(DEMO_PARTIES);
     choices.forEach(c -> parties.addAll(c.parties()));
     model.addAttribute("next", safeNext(next).orElse(""));
     model.addAttribute("openIdIssuers", openIdIssuers);
     model.addAttribute("parties", parties);
     model.addAttribute("roles", Role.values());
-    model.addAttribute("signedOut", signedOut != null);
-    model.addAttribute("signedIn", signedIn != null);
+    model.addAttribute("signedOut", signedOut);
+    model.addAttribute("signedIn", signedIn);
     model.addAttribute("homes", home.map(h -> java.util.Arrays.stream(Role.values())
         .flatMap(role -> h.pathFor(role).stream()).distinct().toList()).orElse(List.of()));
     return "linkway/sign-in";
@@ -97,7 +97,7 @@ class SignInController {
           .retrieve().bodyToMono(String.class)
           .flatMap(token -> tokens.decode(token).map(jwt -> {
             SignInCookie.keep(exchange, token, jwt.getExpiresAt());
-            return "redirect:" + safeNext(next).or(() -> home.flatMap(h -> h.pathFor(role))).orElse("/sign-in?signedIn");
+            return "redirect:" + safeNext(next).or(() -> home.flatMap(h -> h.pathFor(role))).orElse("/sign-in?signedIn=true");
           }))
           .onErrorResume(e -> Mono.just(failed(model, next, HttpStatus.SERVICE_UNAVAILABLE, "role", exchange,
               "Signing in is not working at the moment (the local token issuer did not answer). Try again shortly.")));
@@ -107,12 +107,12 @@ class SignInController {
   @PostMapping("/sign-out")
   String signOut(ServerWebExchange exchange) {
     SignInCookie.forget(exchange);
-    return "redirect:/sign-in?signedOut";
+    return "redirect:/sign-in?signedOut=true";
   }
 
   private String failed(Model model, String next, HttpStatus status, String field, ServerWebExchange exchange, String message) {
     exchange.getResponse().setStatusCode(status);
-    signInPage(next, null, null, model);
+    signInPage(next, false, false, model);
     model.addAttribute("error", message);
     model.addAttribute("errorField", field);
     return "linkway/sign-in";
