@@ -1,0 +1,197 @@
+package org.linkway.platform.pages;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Optional;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.linkway.platform.security.Access;
+import org.linkway.platform.security.AccessRules;
+import org.linkway.platform.security.Role;
+import org.linkway.platform.security.SecurityConfiguration;
+import org.linkway.platform.testing.TestStack;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.ResponseBody;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Signing in to the pages, on a small application with Linkway's security: the local demo sign-in
+ * through the test issuer, the cookie that serves pages but never the API, the form token a page
+ * post needs, and, with an OpenID Connect client registered, the way to the organisation's issuer.
+ */
+class SignInTest {
+
+  @SpringBootConfiguration
+  @EnableAutoConfiguration
+  @Import({SecurityConfiguration.class, Hello.class, HelloApi.class})
+  static class PagesApplication {
+
+    @Bean
+    AccessRules helloRules() {
+      return exchanges -> exchanges
+          .pathMatchers("/app/hello", "/app/hello/**").access(Access.anyOf(Role.GP))
+          .pathMatchers("/api/hello").access(Access.anyOf(Role.GP));
+    }
+
+    @Bean
+    PageHome helloHome() {
+      return role -> role == Role.GP ? Optional.of("/app/hello") : Optional.empty();
+    }
+  }
+
+  @PageController
+  static class Hello {
+    @GetMapping("/app/hello")
+    @ResponseBody
+    String hello() {
+      return "hello page";
+    }
+
+    @org.springframework.web.bind.annotation.PostMapping("/app/hello/wave")
+    @ResponseBody
+    String wave() {
+      return "waved";
+    }
+  }
+
+  @RestController
+  static class HelloApi {
+    @GetMapping("/api/hello")
+    String hello() {
+      return "hello api";
+    }
+  }
+
+  static WebTestClient client(int port) {
+    return WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).build();
+  }
+
+  @Nested
+  @SpringBootTest(classes = PagesApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+      properties = {"server.address=127.0.0.1", "spring.main.web-application-type=reactive"})
+  class OnTheLocalStack {
+
+    @LocalServerPort
+    int port;
+
+    @DynamicPropertySource
+    static void issuer(DynamicPropertyRegistry properties) {
+      properties.add("spring.security.oauth2.resourceserver.jwt.jwk-set-uri", TestStack::jwkSetUri);
+      properties.add("linkway.sign-in.local-issuer", TestStack::issuerUrl);
+    }
+
+    @Test
+    void aPageWithoutSignIn_sendsThePersonToSignInAndBack() {
+      client(port).get().uri("/app/hello?x=1").accept(MediaType.TEXT_HTML).exchange()
+          .expectStatus().isSeeOther()
+          .expectHeader().valueEquals(HttpHeaders.LOCATION, "/sign-in?next=/app/hello?x%3D1");
+    }
+
+    @Test
+    void signingInAsADemoParty_keepsTheTokenInACookieThatServesPagesButNotTheApi() {
+      WebTestClient http = client(port);
+      var signInPage = http.get().uri("/sign-in").exchange().expectStatus().isOk().returnResult(String.class);
+      String csrfCookie = signInPage.getResponseCookies().getFirst("XSRF-TOKEN").getValue();
+      String html = String.join("", signInPage.getResponseBody().collectList().block());
+      assertThat(html).contains("GP practice or link worker");
+      // the form carries the token masked afresh for each page, as a browser would post it
+      var field = java.util.regex.Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"").matcher(html);
+      assertThat(field.find()).isTrue();
+      String csrf = field.group(1);
+
+      var signedIn = http.post().uri("/sign-in").cookie("XSRF-TOKEN", csrfCookie)
+          .contentType(MediaType.APPLICATION_FORM_URLENCODED)
+          .bodyValue("role=gp&organisation=D82044&_csrf=" + java.net.URLEncoder.encode(csrf, java.nio.charset.StandardCharsets.UTF_8)).exchange()
+          .expectStatus().isSeeOther().expectHeader().valueEquals(HttpHeaders.LOCATION, "/app/hello")
+          .returnResult(String.class);
+      var cookie = signedIn.getResponseCookies().getFirst(SignInCookie.NAME);
+      assertThat(cookie.isHttpOnly()).isTrue();
+      assertThat(cookie.getSameSite()).isEqualTo("Lax");
+      assertThat(cookie.getMaxAge().toHours()).isBetween(7L, 8L);
+
+      http.get().uri("/app/hello").cookie(SignInCookie.NAME, cookie.getValue()).exchange()
+          .expectStatus().isOk().expectBody(String.class).isEqualTo("hello page");
+      // the API takes the Authorization header only: a cookie a browser sends by itself is not enough
+      http.get().uri("/api/hello").cookie(SignInCookie.NAME, cookie.getValue()).exchange()
+          .expectStatus().isUnauthorized();
+      http.get().uri("/api/hello").headers(h -> h.setBearerAuth(cookie.getValue())).exchange()
+          .expectStatus().isOk();
+      // a page's form post needs the form token as well as the cookie
+      http.post().uri("/app/hello/wave").cookie(SignInCookie.NAME, cookie.getValue()).exchange()
+          .expectStatus().isForbidden();
+      http.post().uri("/app/hello/wave").cookie(SignInCookie.NAME, cookie.getValue()).cookie("XSRF-TOKEN", csrfCookie)
+          .contentType(MediaType.APPLICATION_FORM_URLENCODED).bodyValue("_csrf=" + java.net.URLEncoder.encode(csrf, java.nio.charset.StandardCharsets.UTF_8)).exchange()
+          .expectStatus().isOk().expectBody(String.class).isEqualTo("waved");
+    }
+
+    @Test
+    void signingInWithoutTheFormToken_isRefused() {
+      client(port).post().uri("/sign-in").contentType(MediaType.APPLICATION_FORM_URLENCODED)
+          .bodyValue("role=admin").exchange().expectStatus().isForbidden();
+    }
+
+    @Test
+    void aPageOfAnotherRole_isRefusedWithAPageThatSaysWhy() {
+      client(port).get().uri("/app/hello").cookie(SignInCookie.NAME, TestStack.issuer().provider("p-1")).exchange()
+          .expectStatus().isForbidden()
+          .expectHeader().contentTypeCompatibleWith(MediaType.TEXT_HTML)
+          .expectBody(String.class).value(html -> assertThat(html).contains("provider p-1 may not GET /app/hello"));
+    }
+
+    @Test
+    void afterSignIn_onlyAPageOfThisSiteIsGoneTo() {
+      assertThat(SignInController.safeNext("/app/referrals/1?x=2")).contains("/app/referrals/1?x=2");
+      assertThat(SignInController.safeNext("https://elsewhere.example/app/")).isEmpty();
+      assertThat(SignInController.safeNext("//elsewhere.example/app/")).isEmpty();
+      assertThat(SignInController.safeNext("/app//elsewhere.example")).isEmpty();
+      assertThat(SignInController.safeNext("/actuator/env")).isEmpty();
+    }
+  }
+
+  @Nested
+  @SpringBootTest(classes = PagesApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+      properties = {"server.address=127.0.0.1", "spring.main.web-application-type=reactive",
+          "spring.security.oauth2.client.registration.icb.client-name=Norfolk and Waveney ICB",
+          "spring.security.oauth2.client.registration.icb.client-id=linkway",
+          "spring.security.oauth2.client.registration.icb.client-secret=secret",
+          "spring.security.oauth2.client.registration.icb.authorization-grant-type=authorization_code",
+          "spring.security.oauth2.client.registration.icb.scope=openid",
+          "spring.security.oauth2.client.registration.icb.redirect-uri={baseUrl}/login/oauth2/code/{registrationId}",
+          "spring.security.oauth2.client.provider.icb.authorization-uri=https://login.icb.example/authorize",
+          "spring.security.oauth2.client.provider.icb.token-uri=https://login.icb.example/token",
+          "spring.security.oauth2.client.provider.icb.jwk-set-uri=https://login.icb.example/keys",
+          "spring.security.oauth2.client.provider.icb.user-name-attribute=sub"})
+  class InProductionWithOpenIdConnect {
+
+    @LocalServerPort
+    int port;
+
+    @DynamicPropertySource
+    static void issuer(DynamicPropertyRegistry properties) {
+      properties.add("spring.security.oauth2.resourceserver.jwt.jwk-set-uri", TestStack::jwkSetUri);
+    }
+
+    @Test
+    void theSignInPage_sendsPeopleToTheOrganisationsIssuer_andOffersNoDemoParties() {
+      WebTestClient http = client(port);
+      http.get().uri("/sign-in").exchange().expectStatus().isOk().expectBody(String.class).value(html -> assertThat(html)
+          .contains("href=\"/oauth2/authorization/icb\"").contains("Sign in with Norfolk and Waveney ICB")
+          .doesNotContain("Demo people"));
+      http.get().uri("/oauth2/authorization/icb").exchange().expectStatus().is3xxRedirection()
+          .expectHeader().value(HttpHeaders.LOCATION, location -> assertThat(location)
+              .startsWith("https://login.icb.example/authorize?response_type=code&client_id=linkway&scope=openid")
+              .contains("redirect_uri=http://127.0.0.1:" + port + "/login/oauth2/code/icb"));
+    }
+  }
+}
