@@ -2,7 +2,6 @@ package org.linkway.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -33,13 +32,7 @@ class GpReferralPageIT {
     JourneyScenario.awaitOffer(platform, PROVIDER, toCancel);
     platform.providerService().post().uri("/providers/{p}/referrals/{r}/accept", PROVIDER, worked).exchange()
         .expectStatus().isOk();
-    platform.providerService().post().uri("/providers/{p}/referrals/{r}/sessions", PROVIDER, worked)
-        .bodyValue(Map.of("attendedOn", LocalDate.now().toString())).exchange().expectStatus().isOk();
-    platform.providerService().post().uri("/providers/{p}/referrals/{r}/complete", PROVIDER, worked)
-        .bodyValue(Map.of("completion", "COMPLETED", "measures", List.of(
-            Map.of("instrument", "SWEMWBS", "stage", "BASELINE", "answers", List.of(2, 2, 3, 2, 2, 3, 2)),
-            Map.of("instrument", "SWEMWBS", "stage", "FOLLOW_UP", "answers", List.of(3, 4, 3, 4, 3, 4, 3)))))
-        .exchange().expectStatus().isOk();
+    JourneyScenario.attendOnceAndComplete(platform, PROVIDER, worked);
     JourneyScenario.awaitReferral(platform, worked, "COMPLETED", PROVIDER);
 
     String referrals = platform.baseUrl("referral-service");

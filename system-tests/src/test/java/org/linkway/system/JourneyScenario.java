@@ -330,6 +330,20 @@ abstract class JourneyScenario {
             .expectStatus().isOk().expectBody().jsonPath("$[?(@.referralId == '" + referralId + "')]").exists());
   }
 
+  /**
+   * The provider records one session today, then completes the accepted referral with SWEMWBS
+   * measured at 16 (metric 16.36) and at 24 (metric 21.54): an improvement of 5.18, meaningful.
+   */
+  static void attendOnceAndComplete(RunningPlatform platform, String providerId, String referralId) {
+    platform.providerService().post().uri("/providers/{p}/referrals/{r}/sessions", providerId, referralId)
+        .bodyValue(Map.of("attendedOn", LocalDate.now().toString())).exchange().expectStatus().isOk();
+    platform.providerService().post().uri("/providers/{p}/referrals/{r}/complete", providerId, referralId)
+        .bodyValue(Map.of("completion", "COMPLETED", "measures", List.of(
+            Map.of("instrument", "SWEMWBS", "stage", "BASELINE", "answers", List.of(2, 2, 3, 2, 2, 3, 2)),
+            Map.of("instrument", "SWEMWBS", "stage", "FOLLOW_UP", "answers", List.of(3, 4, 3, 4, 3, 4, 3)))))
+        .exchange().expectStatus().isOk();
+  }
+
   private static void registerProvider(RunningPlatform platform, String providerId, String name, String serviceId,
       String serviceName, List<String> needs) {
     platform.providerService().post().uri("/providers").bodyValue(Map.of(

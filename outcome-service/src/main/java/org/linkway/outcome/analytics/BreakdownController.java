@@ -25,7 +25,7 @@ import org.springframework.web.bind.annotation.RestController;
  * while the funding-state store is not ready.
  */
 @RestController
-class BreakdownController {
+public class BreakdownController {
 
   /** outcome-service's store of one FundingState per referral (FundingProcessor.STORE). */
   static final String STORE = FundingProcessor.STORE;
@@ -38,7 +38,7 @@ class BreakdownController {
   }
 
   @GetMapping(path = "/commissioners/{code}/summary/breakdown", produces = MediaType.APPLICATION_JSON_VALUE)
-  Breakdown breakdown(@PathVariable String code, @RequestParam(required = false) String from,
+  public Breakdown breakdown(@PathVariable String code, @RequestParam(required = false) String from,
       @RequestParam(required = false) String to, @RequestParam(required = false) String by) {
     List<FieldProblem> problems = new ArrayList<>();
     LocalDate since = date("from", from, problems);

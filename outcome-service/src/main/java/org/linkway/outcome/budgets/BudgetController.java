@@ -31,7 +31,7 @@ import reactor.core.publisher.Mono;
  * referrals, still reserved, due to providers, released, and free.
  */
 @RestController
-class BudgetController {
+public class BudgetController {
 
   private static final Pattern ICB = Pattern.compile("^Q[A-Z0-9]{2}$");
   private static final BigDecimal MAX_BUDGET = new BigDecimal("1000000000.00");
@@ -47,7 +47,7 @@ class BudgetController {
    * @param reserved still held for referrals under way: committed − due − released
    * @param free what further acceptances can reserve: budget − reserved − due; null without a budget
    */
-  record BudgetView(String commissioner, String financialYear, String currency, BigDecimal budget,
+  public record BudgetView(String commissioner, String financialYear, String currency, BigDecimal budget,
       BigDecimal committed, BigDecimal reserved, BigDecimal due, BigDecimal released, BigDecimal free, Instant updatedAt) {}
 
   private final EventPublisher publisher;
@@ -79,7 +79,7 @@ class BudgetController {
 
   /** The budget of one financial year, by default the current one. */
   @GetMapping("/commissioners/{code}/budget")
-  BudgetView budget(@PathVariable String code, @RequestParam(name = "year", required = false) String financialYear) {
+  public BudgetView budget(@PathVariable String code, @RequestParam(name = "year", required = false) String financialYear) {
     String year = financialYear == null ? Funding.financialYear(Instant.now()) : financialYear;
     List<FieldProblem> problems = new ArrayList<>();
     year(year, "year", problems);

@@ -26,7 +26,7 @@ import reactor.core.publisher.Mono;
 
 /** A commissioner's contracts with providers: what each referral can earn, and for what. */
 @RestController
-class ContractController {
+public class ContractController {
 
   private static final Pattern ID = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9-]{1,63}$");
   private static final Pattern ICB = Pattern.compile("^Q[A-Z0-9]{2}$");
@@ -51,7 +51,7 @@ class ContractController {
       Boolean grant, BigDecimal outcomePayment, String outcomeInstrument, String outcomeScore,
       BigDecimal outcomeThreshold, BigDecimal perReferralCap) {}
 
-  record ContractView(String contractId, String commissioner, String providerId, List<String> serviceIds,
+  public record ContractView(String contractId, String commissioner, String providerId, List<String> serviceIds,
       LocalDate validFrom, LocalDate validTo, String currency, BigDecimal engagementFee, BigDecimal completionFee,
       int completionMinSessions, boolean grant, BigDecimal outcomePayment, String outcomeInstrument,
       String outcomeScore, BigDecimal outcomeThreshold, BigDecimal perReferralCap, BigDecimal mostPerReferral) {}
@@ -147,7 +147,7 @@ class ContractController {
   }
 
   @GetMapping("/commissioners/{code}/contracts")
-  List<ContractView> contracts(@PathVariable String code) {
+  public List<ContractView> contracts(@PathVariable String code) {
     return contracts.values().stream().filter(c -> c.getCommissioner().equals(code))
         .sorted(Comparator.comparing(ContractAgreed::getContractId)).map(ContractController::view).toList();
   }

@@ -26,9 +26,9 @@ import org.springframework.web.bind.annotation.RestController;
 
 /** The commissioner's view of the money: the ledger entries and a summary. */
 @RestController
-class LedgerController {
+public class LedgerController {
 
-  record LedgerEntry(UUID entryId, String referralId, String providerId, String serviceId, String contractId,
+  public record LedgerEntry(UUID entryId, String referralId, String providerId, String serviceId, String contractId,
       String type, String milestone, BigDecimal amount, String currency, Instant occurredAt, String reason) {}
 
   record Summary(String commissioner, Map<String, Long> referralsByStatus, BigDecimal committed, BigDecimal due,
@@ -44,7 +44,7 @@ class LedgerController {
 
   /** Ledger entries as they are made, resumable with {@code Last-Event-ID}. */
   @GetMapping(path = "/commissioners/{code}/ledger/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-  Flux<ServerSentEvent<LedgerEntry>> stream(@PathVariable String code,
+  public Flux<ServerSentEvent<LedgerEntry>> stream(@PathVariable String code,
       @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
     return ResumableStream.of("ledger",
         feed.events().filter(e -> code.equals(commissioner(e))),
@@ -62,7 +62,7 @@ class LedgerController {
   }
 
   @GetMapping("/commissioners/{code}/ledger")
-  List<LedgerEntry> ledger(@PathVariable String code, @RequestParam(required = false) String referralId) {
+  public List<LedgerEntry> ledger(@PathVariable String code, @RequestParam(required = false) String referralId) {
     List<FundingState> states = referralId != null
         ? stores.<FundingState>get(FundingProcessor.STORE, referralId).filter(s -> code.equals(s.getCommissioner()))
             .map(List::of).orElse(List.of())

@@ -24,14 +24,14 @@ import reactor.core.publisher.Flux;
  * number or a name.
  */
 @RestController
-class OutcomeStreamController {
+public class OutcomeStreamController {
 
-  record MeasureView(String instrument, String stage, List<Integer> answers, Integer rawTotal, BigDecimal metricScore) {}
+  public record MeasureView(String instrument, String stage, List<Integer> answers, Integer rawTotal, BigDecimal metricScore) {}
 
-  record ChangeView(String instrument, String score, BigDecimal baseline, BigDecimal followUp, BigDecimal improvement,
+  public record ChangeView(String instrument, String score, BigDecimal baseline, BigDecimal followUp, BigDecimal improvement,
       boolean meaningful) {}
 
-  record OutcomeView(UUID eventId, Instant occurredAt, String referralId, String commissioner, String personId,
+  public record OutcomeView(UUID eventId, Instant occurredAt, String referralId, String commissioner, String personId,
       String providerId, String serviceId, List<String> needs, String completion, int sessionsAttended,
       List<MeasureView> measures, List<ChangeView> changes) {}
 
@@ -44,7 +44,7 @@ class OutcomeStreamController {
   }
 
   @GetMapping(path = "/commissioners/{code}/outcomes/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-  Flux<ServerSentEvent<OutcomeView>> stream(@PathVariable String code,
+  public Flux<ServerSentEvent<OutcomeView>> stream(@PathVariable String code,
       @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
     return ResumableStream.of("outcome",
         feed.events().filter(o -> o.getCommissioner().equals(code)),
@@ -54,7 +54,7 @@ class OutcomeStreamController {
         lastEventId, OutcomeStreamController::view);
   }
 
-  static OutcomeView view(OutcomeReported o) {
+  public static OutcomeView view(OutcomeReported o) {
     return new OutcomeView(o.getMetadata().getEventId(), o.getMetadata().getOccurredAt(),
         String.valueOf(o.getMetadata().getReferralId()), o.getCommissioner(), o.getPersonId(), o.getProviderId(),
         o.getServiceId(), o.getNeeds().stream().map(Enum::name).toList(), o.getCompletion().name(),

@@ -30,7 +30,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 /** The commissioner's checks on the ledger, and monthly statements of what is due to each provider. */
 @RestController
-class StatementsController {
+public class StatementsController {
 
   /** The funding ledger's state store (FundingProcessor.STORE). */
   static final String STORE = FundingProcessor.STORE;
@@ -46,7 +46,7 @@ class StatementsController {
   }
 
   @GetMapping("/commissioners/{code}/ledger/reconciliation")
-  Reconciliation reconciliation(@PathVariable String code) {
+  public Reconciliation reconciliation(@PathVariable String code) {
     Map<String, BigDecimal> budgetByYear = budgets.values().stream().filter(b -> b.getCommissioner().equals(code))
         .collect(Collectors.toMap(BudgetAgreed::getFinancialYear, BudgetAgreed::getAmount));
     // read referral by referral: a commissioner's states do not all fit in memory at once
@@ -57,7 +57,7 @@ class StatementsController {
 
   /** JSON unless the client prefers CSV (Accept: text/csv). */
   @GetMapping("/commissioners/{code}/statements")
-  ResponseEntity<?> statement(@PathVariable String code, @RequestParam(required = false) String providerId,
+  public ResponseEntity<?> statement(@PathVariable String code, @RequestParam(required = false) String providerId,
       @RequestParam(required = false) String month, @RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept) {
     YearMonth when = month(month);
     Statement statement = Statement.of(code, when, providerId, states(code));

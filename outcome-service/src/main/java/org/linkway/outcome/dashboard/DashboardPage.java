@@ -1,0 +1,296 @@
+package org.linkway.outcome.dashboard;
+
+import static org.linkway.platform.SocialPrescribing.UK;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Instant;
+import java.time.YearMonth;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import org.linkway.outcome.analytics.Breakdown;
+import org.linkway.outcome.analytics.BreakdownController;
+import org.linkway.outcome.analytics.StatusByMonth;
+import org.linkway.outcome.budgets.BudgetController;
+import org.linkway.outcome.budgets.BudgetController.BudgetView;
+import org.linkway.outcome.budgets.BudgetRules;
+import org.linkway.outcome.contracts.ContractController;
+import org.linkway.outcome.contracts.ContractController.ContractView;
+import org.linkway.outcome.ledger.FundingProcessor;
+import org.linkway.outcome.ledger.LedgerController;
+import org.linkway.outcome.ledger.LedgerController.LedgerEntry;
+import org.linkway.outcome.outcomes.OutcomeStreamController;
+import org.linkway.outcome.outcomes.OutcomeStreamController.OutcomeView;
+import org.linkway.outcome.statements.Reconciliation;
+import org.linkway.outcome.statements.Statement;
+import org.linkway.outcome.statements.StatementsController;
+import org.linkway.platform.EventStreams;
+import org.linkway.platform.StoreQueries;
+import org.linkway.platform.pages.PageController;
+import org.linkway.platform.security.Caller;
+import org.linkway.state.FundingState;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseBody;
+import org.springframework.web.util.UriComponentsBuilder;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * The commissioning dashboard, for an ICB's analyst: the budget, the contracts, charts of the
+ * referrals, their outcomes and their cost, the ledger with its monthly statements, the open data
+ * and what happens live. Only the signed-in commissioner's own figures: the code is the caller's,
+ * never a parameter. Every figure comes from the API's own controllers, so page and API agree.
+ *
+ * <ul>
+ *   <li>{@code GET /app/dashboard}: the page.</li>
+ *   <li>{@code GET /app/dashboard/budget}, {@code /money}, {@code /charts}: its parts, which the page
+ *       fetches again (htmx) when its event stream says the ledger or an outcome changed.</li>
+ *   <li>{@code GET /app/dashboard/statements/{YYYY-MM}.csv}: a monthly statement, as the API's CSV.</li>
+ *   <li>{@code GET /app/dashboard/stream}: new ledger entries ({@code ledger}) and outcomes
+ *       ({@code outcome}) as HTML list items; each event's id holds where both streams are, so a
+ *       reconnecting browser (Last-Event-ID) misses nothing and gets nothing twice.</li>
+ * </ul>
+ */
+@PageController
+class DashboardPage {
+
+  static final String PATH = "/app/dashboard";
+  static final String VIEW = "dashboard/commissioning";
+  static final int RECENT_ENTRIES = 20;
+  static final int RECENT_OUTCOMES = 5;
+  /** Statements offered: the months with payments due, up to this many, latest first. */
+  static final int STATEMENT_MONTHS = 12;
+
+  record LedgerRow(String id, String when, String referral, String providerId, String entry, String tag, String amount) {}
+
+  record StatementRow(String month, String label, String total, int providers, String csv) {}
+
+  record Checks(boolean clean, int checked, List<String> broken, List<String> notChecked) {}
+
+  record StatusRow(String month, List<Long> counts, long total) {}
+
+  /** Money as text and, for the chart, as a plain number (null when there is none). */
+  record ProviderRow(String providerId, long accepted, BigDecimal medianDays, long completed,
+      BigDecimal costPerCompletion, String costPerCompletionText, long improved, BigDecimal costPerImprovement,
+      String costPerImprovementText) {}
+
+  record MeasureRow(String measure, long referrals, BigDecimal meanImprovement, long meaningful, BigDecimal meaningfulPercent) {}
+
+  record ContractRow(String contractId, String providerId, String services, String runs, String pays, String most) {}
+
+  private final BudgetController budgets;
+  private final ContractController contracts;
+  private final LedgerController ledger;
+  private final StatementsController statements;
+  private final BreakdownController breakdowns;
+  private final OutcomeStreamController outcomes;
+  private final StoreQueries stores;
+
+  DashboardPage(BudgetController budgets, ContractController contracts, LedgerController ledger,
+      StatementsController statements, BreakdownController breakdowns, OutcomeStreamController outcomes,
+      StoreQueries stores) {
+    this.budgets = budgets;
+    this.contracts = contracts;
+    this.ledger = ledger;
+    this.statements = statements;
+    this.breakdowns = breakdowns;
+    this.outcomes = outcomes;
+    this.stores = stores;
+  }
+
+  @GetMapping(PATH)
+  Mono<String> page(Model model) {
+    return Caller.current().map(caller -> {
+      String code = caller.organisation();
+      model.addAttribute("code", code);
+      budget(model, code);
+      List<LedgerEntry> entries = money(model, code);
+      charts(model, code);
+      model.addAttribute("contracts", contracts.contracts(code).stream().map(DashboardPage::contract).toList());
+      List<OutcomeView> reported = reported(code);
+      model.addAttribute("recentOutcomes", newestFirst(reported).stream().limit(RECENT_OUTCOMES).map(LiveItems::outcome).toList());
+      model.addAttribute("streamUrl", UriComponentsBuilder.fromPath(PATH + "/stream")
+          .queryParamIfPresent("ledgerAfter", last(entries, LedgerEntry::occurredAt, LedgerEntry::entryId))
+          .queryParamIfPresent("outcomeAfter", last(reported, OutcomeView::occurredAt, OutcomeView::eventId))
+          .build().toUriString());
+      return VIEW;
+    });
+  }
+
+  /** A part of the page, rendered again with the figures as they are now. */
+  @GetMapping(PATH + "/{part:budget|money|charts}")
+  Mono<String> part(@PathVariable String part, Model model) {
+    return Caller.current().map(caller -> {
+      String code = caller.organisation();
+      switch (part) {
+        case "budget" -> budget(model, code);
+        case "money" -> money(model, code);
+        default -> charts(model, code);
+      }
+      return VIEW + " :: " + part;
+    });
+  }
+
+  /** The API's statement CSV, here signed in by the page's cookie. */
+  @GetMapping(PATH + "/statements/{month}.csv")
+  Mono<ResponseEntity<?>> statementCsv(@PathVariable String month) {
+    return Caller.current().map(caller -> statements.statement(caller.organisation(), null, month, "text/csv"));
+  }
+
+  @GetMapping(path = PATH + "/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+  @ResponseBody
+  Flux<ServerSentEvent<String>> stream(@RequestParam(required = false) String ledgerAfter,
+      @RequestParam(required = false) String outcomeAfter,
+      @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
+    Cursor from = Cursor.parse(lastEventId).orElse(new Cursor(ledgerAfter, outcomeAfter));
+    return Caller.current().flatMapMany(caller -> {
+      String code = caller.organisation();
+      AtomicReference<Cursor> at = new AtomicReference<>(from);
+      Flux<ServerSentEvent<String>> items = Flux.merge(
+          ledger.stream(code, from.ledger()).filter(e -> e.data() != null).map(e -> {
+            Cursor now = at.updateAndGet(c -> new Cursor(e.id(), c.outcome()));
+            return item("ledger", now, LiveItems.ledger(e.data()));
+          }),
+          outcomes.stream(code, from.outcome()).filter(e -> e.data() != null).map(e -> {
+            Cursor now = at.updateAndGet(c -> new Cursor(c.ledger(), e.id()));
+            return item("outcome", now, LiveItems.outcome(e.data()));
+          }));
+      return EventStreams.withKeepAlive(items);
+    });
+  }
+
+  /** Where the page's stream has got to in each feed: the id of the last ledger entry and of the last outcome sent. */
+  record Cursor(String ledger, String outcome) {
+    private static final String SEPARATOR = "~";
+
+    static java.util.Optional<Cursor> parse(String id) {
+      if (id == null || !id.contains(SEPARATOR)) return java.util.Optional.empty();
+      String[] parts = id.split(SEPARATOR, -1);
+      return java.util.Optional.of(new Cursor(blankToNull(parts[0]), blankToNull(parts[1])));
+    }
+
+    @Override
+    public String toString() {
+      return Objects.toString(ledger, "") + SEPARATOR + Objects.toString(outcome, "");
+    }
+
+    private static String blankToNull(String s) {
+      return s == null || s.isBlank() ? null : s;
+    }
+  }
+
+  private static ServerSentEvent<String> item(String event, Cursor cursor, String html) {
+    return ServerSentEvent.builder(html).event(event).id(cursor.toString()).build();
+  }
+
+  private void budget(Model model, String code) {
+    BudgetView b = budgets.budget(code, null);
+    BigDecimal used = b.committed().subtract(b.released());
+    model.addAttribute("budget", b);
+    model.addAttribute("budgetTotal", Words.money(b.budget()));
+    model.addAttribute("budgetUsed", Words.money(used));
+    model.addAttribute("budgetFree", Words.money(b.free()));
+    model.addAttribute("budgetReserved", Words.money(b.reserved()));
+    model.addAttribute("budgetDue", Words.money(b.due()));
+    model.addAttribute("budgetReleased", Words.money(b.released()));
+    model.addAttribute("budgetUpdated", b.updatedAt() == null ? null : Words.when(b.updatedAt()));
+    // the budget's use follows the ledger a moment later (budget-use reads the ledger's topic): while it is
+    // behind an entry the page was told of, the part fetches itself again shortly, until it has caught up
+    boolean behind = stores.<FundingState>all(FundingProcessor.STORE, s -> code.equals(s.getCommissioner())).stream()
+        .flatMap(s -> s.getLedger().stream())
+        .anyMatch(e -> BudgetRules.financialYear(e).filter(b.financialYear()::equals).isPresent()
+            && (b.updatedAt() == null || e.getMetadata().getOccurredAt().isAfter(b.updatedAt())));
+    model.addAttribute("budgetTrigger", behind ? "sse:ledger delay:300ms, load delay:500ms" : "sse:ledger delay:300ms");
+    model.addAttribute("budgetUsedPercent", b.budget() == null || b.budget().signum() == 0 ? null
+        : used.multiply(BigDecimal.valueOf(100)).divide(b.budget(), 0, RoundingMode.HALF_UP).min(BigDecimal.valueOf(100)));
+  }
+
+  /** The ledger's latest entries, its checks and the monthly statements; returns every entry, oldest first. */
+  private List<LedgerEntry> money(Model model, String code) {
+    List<LedgerEntry> entries = ledger.ledger(code, null);
+    model.addAttribute("entryCount", entries.size());
+    model.addAttribute("entries", newestFirst(entries).stream().limit(RECENT_ENTRIES).map(e -> new LedgerRow(
+        e.entryId().toString(), Words.when(e.occurredAt()), Words.referral(e.referralId()), e.providerId(),
+        Words.entry(e.type(), e.milestone()), Words.entryTag(e.type()), Words.money(e.amount()))).toList());
+    Reconciliation r = statements.reconciliation(code);
+    model.addAttribute("checks", new Checks(r.clean(), r.invariants().size(),
+        r.invariants().stream().filter(i -> !i.holds()).map(Reconciliation.Invariant::rule).toList(),
+        r.notChecked().stream().map(Reconciliation.NotChecked::reason).toList()));
+    TreeSet<YearMonth> months = new TreeSet<>(Comparator.reverseOrder());
+    months.add(YearMonth.now(UK));
+    entries.stream().filter(e -> "PAYMENT_DUE".equals(e.type()))
+        .forEach(e -> months.add(YearMonth.from(e.occurredAt().atZone(UK))));
+    model.addAttribute("statements", months.stream().limit(STATEMENT_MONTHS).map(month -> {
+      Statement s = (Statement) statements.statement(code, null, month.toString(), null).getBody();
+      return new StatementRow(month.toString(), Words.month(month.toString()), Words.money(s.total()),
+          s.providers().size(), PATH + "/statements/" + month + ".csv");
+    }).toList());
+    return entries;
+  }
+
+  private void charts(Model model, String code) {
+    List<FundingState> states = stores.all(FundingProcessor.STORE, (FundingState s) -> code.equals(s.getCommissioner()));
+    model.addAttribute("stages", Arrays.stream(StatusByMonth.Stage.values()).map(StatusByMonth.Stage::label).toList());
+    model.addAttribute("statusRows", StatusByMonth.of(states).months().stream()
+        .map(m -> new StatusRow(Words.month(m.month()), m.counts(), m.total())).toList());
+    Breakdown byProvider = breakdowns.breakdown(code, null, null, "provider");
+    model.addAttribute("providerRows", byProvider.groups().stream().filter(g -> !Breakdown.NONE.equals(g.key()))
+        .map(g -> new ProviderRow(g.key(), g.accepted(), g.medianDaysToAcceptance(), g.completed(),
+            g.costPerCompletion(), Words.money(g.costPerCompletion()), g.meaningfullyImproved(),
+            g.costPerMeaningfulImprovement(), Words.money(g.costPerMeaningfulImprovement()))).toList());
+    model.addAttribute("measureRows", byProvider.total().measures().stream()
+        .map(m -> new MeasureRow(Words.measure(m.instrument(), m.score()), m.referrals(), m.meanImprovement(),
+            m.meaningfullyImproved(), m.meaningfulShare() == null ? null
+                : m.meaningfulShare().multiply(BigDecimal.valueOf(100)).setScale(1, RoundingMode.HALF_UP))).toList());
+  }
+
+  private List<OutcomeView> reported(String code) {
+    return stores.<FundingState>all(FundingProcessor.STORE, s -> code.equals(s.getCommissioner())).stream()
+        .flatMap(s -> s.getOutcomes().stream()).map(OutcomeStreamController::view)
+        .sorted(Comparator.comparing(OutcomeView::occurredAt).thenComparing(o -> o.eventId().toString())).toList();
+  }
+
+  private static <E> List<E> newestFirst(List<E> oldestFirst) {
+    List<E> reversed = new ArrayList<>(oldestFirst);
+    java.util.Collections.reverse(reversed);
+    return reversed;
+  }
+
+  /** The id of the last item in the order the API's streams replay in (time, then id). */
+  private static <E> java.util.Optional<String> last(List<E> items, Function<E, Instant> at, Function<E, UUID> id) {
+    return items.stream().max(Comparator.comparing(at).thenComparing(e -> id.apply(e).toString()))
+        .map(e -> id.apply(e).toString());
+  }
+
+  private static ContractRow contract(ContractView c) {
+    List<String> pays = new ArrayList<>();
+    if (c.grant()) pays.add("a grant (block funding, not paid per referral)");
+    if (c.engagementFee() != null) pays.add(Words.money(c.engagementFee()) + " when the provider accepts");
+    if (c.completionFee() != null) {
+      pays.add(Words.money(c.completionFee()) + " on completion" + (c.completionMinSessions() > 0
+          ? " after at least " + c.completionMinSessions() + " sessions" : ""));
+    }
+    if (c.outcomePayment() != null) {
+      pays.add(Words.money(c.outcomePayment()) + " when " + Words.measure(c.outcomeInstrument(),
+          c.outcomeScore() == null ? "" : c.outcomeScore()).strip() + " improves by " + c.outcomeThreshold() + " or more");
+    }
+    if (c.perReferralCap() != null) pays.add("at most " + Words.money(c.perReferralCap()) + " a referral");
+    String services = c.serviceIds() == null || c.serviceIds().isEmpty() ? "All its services" : String.join(", ", c.serviceIds());
+    return new ContractRow(c.contractId(), c.providerId(), services,
+        Words.day(c.validFrom()) + " to " + Words.day(c.validTo()), String.join("; ", pays), Words.money(c.mostPerReferral()));
+  }
+}
