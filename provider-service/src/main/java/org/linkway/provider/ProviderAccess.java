@@ -13,7 +13,8 @@ import org.springframework.http.HttpMethod;
 /**
  * Who may call provider-service. A provider works its own queue only; its directory entries are
  * its own or the directory admin's to change; registering and importing providers is the admin's.
- * The directory itself (who offers what, where) may be read by every known caller.
+ * The directory itself (who offers what, where) may be read by every known caller. The inbox pages
+ * ({@code /app/inbox}) are a provider's, and show only its own referrals and services.
  */
 @Configuration(proxyBeanMethods = false)
 class ProviderAccess {
@@ -26,6 +27,8 @@ class ProviderAccess {
         .pathMatchers("/providers/{providerId}/services/**")
             .access(either(own(Role.PROVIDER, "providerId"), anyOf(Role.ADMIN)))
         .pathMatchers("/providers/{providerId}/referrals", "/providers/{providerId}/referrals/**")
-            .access(own(Role.PROVIDER, "providerId"));
+            .access(own(Role.PROVIDER, "providerId"))
+        // the provider's pages: each works on the signed-in provider's own queue and services only
+        .pathMatchers("/app/inbox", "/app/inbox/**").access(anyOf(Role.PROVIDER));
   }
 }

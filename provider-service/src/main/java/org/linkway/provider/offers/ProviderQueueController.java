@@ -59,7 +59,7 @@ class ProviderQueueController {
 
   record OfferView(UUID referralId, String status, String taskStatus, String providerId, String serviceId,
       int attempt, Instant offeredAt, List<String> needs, List<String> needsMet, String notes,
-      int sessionsAttended, PersonView person) {}
+      int sessionsAttended, PersonView person, Instant respondBy, int sessionsMissed) {}
 
   record DeclineRequest(String reason, String note) {}
 
@@ -77,7 +77,7 @@ class ProviderQueueController {
   static final int MAX_NOTE = 2000;
   static final int MAX_ACTIVITY = 200;
 
-  private static final List<DeclineReason> PROVIDER_DECLINE_REASONS = Arrays.stream(DeclineReason.values())
+  static final List<DeclineReason> PROVIDER_DECLINE_REASONS = Arrays.stream(DeclineReason.values())
       .filter(r -> r != DeclineReason.EXPIRED).toList();
 
   private final StoreQueries stores;
@@ -257,6 +257,6 @@ class ProviderQueueController {
         o.getProviderId(), o.getServiceId(), o.getAttempt(), s.getOfferedAt(),
         o.getNeeds().stream().map(Enum::name).toList(), o.getNeedsMet().stream().map(Enum::name).toList(),
         o.getNotes(), s.getSessionsAttended(),
-        person);
+        person, s.getStatus() == OfferStatus.OFFERED ? s.getRespondBy() : null, s.getSessionsMissed());
   }
 }

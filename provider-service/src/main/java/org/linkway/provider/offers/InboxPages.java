@@ -1,0 +1,331 @@
+package org.linkway.provider.offers;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.linkway.events.DeclineReason;
+import org.linkway.events.Instrument;
+import org.linkway.platform.EventStreams;
+import org.linkway.platform.ProblemException;
+import org.linkway.platform.ProblemException.FieldProblem;
+import org.linkway.platform.pages.PageController;
+import org.linkway.platform.pages.PageHome;
+import org.linkway.platform.security.Caller;
+import org.linkway.platform.security.Role;
+import org.linkway.provider.measures.Measures;
+import org.linkway.provider.offers.ProviderQueueController.OfferView;
+import org.linkway.state.OfferStatus;
+import org.springframework.context.annotation.Bean;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.security.web.server.csrf.CsrfToken;
+import org.springframework.ui.Model;
+import org.springframework.util.LinkedMultiValueMap;
+import org.springframework.util.MultiValueMap;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseBody;
+import org.springframework.web.server.ServerWebExchange;
+import org.thymeleaf.context.Context;
+import org.thymeleaf.spring6.ISpringWebFluxTemplateEngine;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * The provider's inbox, for a volunteer coordinator on a phone: the offers waiting for an answer (each
+ * with its deadline counting down, the person's needs and contact details), accepting and declining,
+ * recording sessions and finishing with the outcome measures. New offers arrive live over SSE.
+ *
+ * <p>Everything goes through the API's own methods ({@link ProviderQueueController}) for the caller's
+ * own provider id, so the rules and their messages are the API's; a page shows each problem beside
+ * its field. The person's details are only ever rendered, never logged.
+ */
+@PageController
+class InboxPages {
+
+  static final String HOME = "/app/inbox";
+  static final ZoneId UK = ZoneId.of("Europe/London");
+  private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("d MMMM yyyy", Locale.UK);
+  private static final DateTimeFormatter DAY_TIME = DateTimeFormatter.ofPattern("d MMMM yyyy 'at' h:mma", Locale.UK);
+
+  /** An option of a select: its value and what a person reads. */
+  record Choice(String value, String label) {}
+
+  /** An offer as a card shows it: the API's view and what the page words for it. */
+  record Card(OfferView offer, String id, String href, String name, String statusText, String tag, String deadline,
+      String deadlineText, String timeLeft, String needs, String notes, String born, boolean erased) {}
+
+  static final List<Choice> DECLINE_REASONS = ProviderQueueController.PROVIDER_DECLINE_REASONS.stream()
+      .map(r -> new Choice(r.name(), declineLabel(r))).toList();
+
+  static final List<Choice> COMPLETIONS = List.of(
+      new Choice("COMPLETED", "They finished the programme"),
+      new Choice("DROPPED_OUT", "They stopped coming before the end (dropped out)"));
+
+  private static final Map<String, String> NOTICES = Map.of(
+      "accepted", "You accepted the referral.",
+      "declined", "You declined the referral. It goes back to be offered to another service.",
+      "attended", "Session recorded: the person attended.",
+      "missed", "Session recorded: the person did not attend.",
+      "completed", "You finished the referral. The outcome has been sent to the GP practice and the commissioner.");
+
+  private final ProviderQueueController api;
+  private final OfferFeed feed;
+  private final ISpringWebFluxTemplateEngine templates;
+
+  InboxPages(ProviderQueueController api, OfferFeed feed, ISpringWebFluxTemplateEngine templates) {
+    this.api = api;
+    this.feed = feed;
+    this.templates = templates;
+  }
+
+  @Bean
+  static PageHome providerPagesHome() {
+    return role -> role == Role.PROVIDER ? Optional.of(HOME) : Optional.empty();
+  }
+
+  @GetMapping(HOME)
+  Mono<String> inbox(@RequestParam(required = false) String done, Model model) {
+    return Caller.current().map(caller -> {
+      List<OfferView> all = api.queue(caller.organisation(), null);
+      Comparator<OfferView> newestFirst = Comparator.comparing(OfferView::offeredAt).reversed();
+      model.addAttribute("offers", all.stream().filter(o -> o.status().equals("OFFERED")).sorted(newestFirst)
+          .map(InboxPages::card).toList());
+      model.addAttribute("working", all.stream().filter(o -> o.status().equals("ACCEPTED") || o.status().equals("ACCEPTING"))
+          .sorted(newestFirst).map(InboxPages::card).toList());
+      model.addAttribute("finished", all.stream().filter(o -> !List.of("OFFERED", "ACCEPTED", "ACCEPTING").contains(o.status()))
+          .sorted(newestFirst).map(InboxPages::card).toList());
+      model.addAttribute("notice", done == null ? null : NOTICES.get(done));
+      model.addAttribute("reasons", DECLINE_REASONS);
+      model.addAttribute("errors", Map.of());
+      model.addAttribute("form", new LinkedMultiValueMap<String, String>());
+      return "inbox/inbox";
+    });
+  }
+
+  /** New offers for the signed-in provider as they arrive, each a rendered card; on connecting, the waiting ones first. */
+  @GetMapping(path = HOME + "/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+  @ResponseBody
+  Flux<ServerSentEvent<String>> stream(ServerWebExchange exchange) {
+    return Caller.current().zipWith(csrf(exchange)).flatMapMany(both -> {
+      String providerId = both.getT1().organisation();
+      Flux<OfferView> live = feed.events()
+          .filter(s -> s.getStatus() == OfferStatus.OFFERED && s.getOffer().getProviderId().equals(providerId))
+          .map(api::view);
+      Flux<OfferView> waiting = Flux.defer(() -> Flux.fromIterable(api.queue(providerId, OfferStatus.OFFERED.name())));
+      Flux<ServerSentEvent<String>> events = Flux.merge(live, waiting)
+          .distinct(o -> o.referralId() + "/" + o.attempt(), EventStreams::recentKeys)
+          .map(o -> ServerSentEvent.builder(render(card(o), both.getT2().orElse(null)))
+              .id(o.referralId().toString()).event("offer").build());
+      return EventStreams.withKeepAlive(events);
+    });
+  }
+
+  @GetMapping(HOME + "/referrals/{referralId}")
+  Mono<String> referral(@PathVariable String referralId, @RequestParam(required = false) String done, Model model,
+      ServerWebExchange exchange) {
+    return Caller.current().map(caller -> {
+      Optional<OfferView> offer = own(caller, referralId);
+      if (offer.isEmpty()) {
+        exchange.getResponse().setStatusCode(HttpStatus.NOT_FOUND);
+        return "inbox/not-found";
+      }
+      model.addAttribute("card", card(offer.get()));
+      model.addAttribute("reasons", DECLINE_REASONS);
+      model.addAttribute("completions", COMPLETIONS);
+      model.addAttribute("notice", done == null ? null : NOTICES.get(done));
+      model.addAttribute("today", LocalDate.now(UK).toString());
+      if (!model.containsAttribute("errors")) model.addAttribute("errors", Map.of());
+      if (!model.containsAttribute("form")) model.addAttribute("form", new LinkedMultiValueMap<String, String>());
+      if (!model.containsAttribute("measures")) model.addAttribute("measures", MeasuresForm.fieldsets(null));
+      return "inbox/referral";
+    });
+  }
+
+  @PostMapping(HOME + "/referrals/{referralId}/accept")
+  Mono<String> accept(@PathVariable String referralId, ServerWebExchange exchange, Model model) {
+    return act(referralId, "accepted", exchange, model, Map.of(),
+        (providerId, form) -> api.accept(providerId, referralId, null));
+  }
+
+  @PostMapping(HOME + "/referrals/{referralId}/decline")
+  Mono<String> decline(@PathVariable String referralId, ServerWebExchange exchange, Model model) {
+    return act(referralId, "declined", exchange, model,
+        Map.of("reason", "Reason for declining", "note", "Note"),
+        (providerId, form) -> api.decline(providerId, referralId,
+            new ProviderQueueController.DeclineRequest(blankToNull(form.getFirst("reason")), blankToNull(form.getFirst("note")))));
+  }
+
+  @PostMapping(HOME + "/referrals/{referralId}/sessions")
+  Mono<String> session(@PathVariable String referralId, ServerWebExchange exchange, Model model) {
+    return exchange.getFormData().flatMap(form -> act(referralId,
+        "false".equals(form.getFirst("attended")) ? "missed" : "attended", exchange, model,
+        Map.of("attendedOn", "Date of the session"),
+        (providerId, f) -> api.session(providerId, referralId, new ProviderQueueController.SessionRequest(
+            blankToNull(f.getFirst("attendedOn")), !"false".equals(f.getFirst("attended")), null))));
+  }
+
+  @PostMapping(HOME + "/referrals/{referralId}/complete")
+  Mono<String> complete(@PathVariable String referralId, ServerWebExchange exchange, Model model) {
+    return exchange.getFormData().flatMap(form -> {
+      MeasuresForm.Gathered gathered = MeasuresForm.gather(form);
+      Map<String, String> labels = new LinkedHashMap<>();
+      labels.put("completion", "How the referral ended");
+      MeasuresForm.fieldsets(form).forEach(f -> labels.put(f.id(), f.instrument()));
+      model.addAttribute("measures", MeasuresForm.fieldsets(form));
+      if (!gathered.unreadable().isEmpty()) {
+        // a number the API could not even be sent: shown with the API's own checks of the rest
+        List<FieldProblem> problems = new java.util.ArrayList<>(gathered.unreadable());
+        problems.addAll(Measures.validate(gathered.measures()));
+        return invalid(referralId, form, MeasuresForm.byField(problems, gathered.sent(), labels), exchange, model);
+      }
+      return act(referralId, "completed", exchange, model, labels, gathered.sent(),
+          (providerId, f) -> api.complete(providerId, referralId,
+              new ProviderQueueController.CompleteRequest(blankToNull(f.getFirst("completion")), gathered.measures())));
+    });
+  }
+
+  /** What a form post does through the API, for the caller's own provider id. */
+  @FunctionalInterface
+  interface Action {
+    Mono<OfferView> apply(String providerId, MultiValueMap<String, String> form);
+  }
+
+  private Mono<String> act(String referralId, String done, ServerWebExchange exchange, Model model,
+      Map<String, String> labels, Action action) {
+    return act(referralId, done, exchange, model, labels, List.of(), action);
+  }
+
+  /**
+   * Does the action; then to the referral (or the inbox, after a decline) with a notice. The API's
+   * problems come back beside their fields; a refusal (the offer moved on meanwhile) as a notice.
+   */
+  private Mono<String> act(String referralId, String done, ServerWebExchange exchange, Model model,
+      Map<String, String> labels, List<Instrument> sent, Action action) {
+    return Mono.zip(Caller.current(), exchange.getFormData()).flatMap(both -> {
+      String providerId = both.getT1().organisation();
+      MultiValueMap<String, String> form = both.getT2();
+      if (own(both.getT1(), referralId).isEmpty()) return referral(referralId, null, model, exchange);
+      return Mono.defer(() -> action.apply(providerId, form))
+          .map(view -> done.equals("declined") ? "redirect:" + HOME + "?done=declined"
+              : "redirect:" + HOME + "/referrals/" + referralId + "?done=" + done)
+          .onErrorResume(ProblemException.Invalid.class, e -> {
+            Map<String, String> errors = MeasuresForm.byField(e.errors(), sent, labels);
+            if (done.equals("declined")) errors = suffixed(errors, referralId);
+            return invalid(referralId, form, errors, exchange, model);
+          })
+          .onErrorResume(ProblemException.Conflict.class, e -> {
+            exchange.getResponse().setStatusCode(HttpStatus.CONFLICT);
+            model.addAttribute("refused", "That could not be done: " + e.getMessage() + ".");
+            return referral(referralId, null, model, exchange);
+          });
+    });
+  }
+
+  private Mono<String> invalid(String referralId, MultiValueMap<String, String> form, Map<String, String> errors,
+      ServerWebExchange exchange, Model model) {
+    exchange.getResponse().setStatusCode(HttpStatusCode.valueOf(422));
+    model.addAttribute("errors", errors);
+    model.addAttribute("form", form);
+    return referral(referralId, null, model, exchange);
+  }
+
+  /** The decline form's fields are named per offer (several cards share a page): reason-{id}. */
+  private static Map<String, String> suffixed(Map<String, String> errors, String referralId) {
+    Map<String, String> renamed = new LinkedHashMap<>();
+    errors.forEach((field, reason) -> renamed.put(field + "-" + referralId, reason));
+    return renamed;
+  }
+
+  private Optional<OfferView> own(Caller caller, String referralId) {
+    return api.queue(caller.organisation(), null).stream()
+        .filter(o -> o.referralId().toString().equals(referralId)).findFirst();
+  }
+
+  private String render(Card card, CsrfToken csrf) {
+    Context context = new Context(Locale.UK);
+    context.setVariable("card", card);
+    context.setVariable("csrf", csrf);
+    context.setVariable("reasons", DECLINE_REASONS);
+    context.setVariable("errors", Map.of());
+    context.setVariable("form", new LinkedMultiValueMap<String, String>());
+    return templates.process("inbox/offer", Set.of("card"), context);
+  }
+
+  private static Mono<Optional<CsrfToken>> csrf(ServerWebExchange exchange) {
+    Mono<CsrfToken> token = exchange.getAttribute(CsrfToken.class.getName());
+    return token == null ? Mono.just(Optional.empty()) : token.map(Optional::of).defaultIfEmpty(Optional.empty());
+  }
+
+  static Card card(OfferView o) {
+    var p = o.person();
+    String id = o.referralId().toString();
+    String name = p.erased() ? "Person's details erased" : p.givenName() + " " + p.familyName();
+    Instant deadline = o.respondBy();
+    return new Card(o, id, HOME + "/referrals/" + id, name, statusText(o.status()), o.status().toLowerCase(Locale.ROOT),
+        deadline == null ? null : deadline.toString(),
+        deadline == null ? null : DAY_TIME.format(deadline.atZone(UK)).replace("AM", "am").replace("PM", "pm"),
+        deadline == null ? null : timeLeft(Duration.between(Instant.now(), deadline)),
+        String.join(", ", o.needs().stream().map(InboxPages::plain).toList()),
+        o.notes(), p.birthDate() == null ? null : DAY.format(p.birthDate()), p.erased());
+  }
+
+  /** As linkway.js counts down, so that the page reads the same before the script runs. */
+  static String timeLeft(Duration left) {
+    long seconds = left.toSeconds();
+    if (seconds <= 0) return "time is up";
+    long days = seconds / 86400;
+    long hours = seconds % 86400 / 3600;
+    long minutes = seconds % 3600 / 60;
+    if (days > 0) return days + " days " + hours + " hours left";
+    if (hours > 0) return hours + " hours " + minutes + " minutes left";
+    return minutes + " minutes " + seconds % 60 + " seconds left";
+  }
+
+  static String statusText(String status) {
+    return switch (status) {
+      case "OFFERED" -> "New offer";
+      case "ACCEPTING" -> "Accepting";
+      case "ACCEPTED" -> "Accepted";
+      case "DECLINED" -> "Declined";
+      case "COMPLETED" -> "Finished";
+      case "CANCELLED" -> "Cancelled by the referrer";
+      case "WITHDRAWN" -> "Withdrawn";
+      default -> status;
+    };
+  }
+
+  static String declineLabel(DeclineReason reason) {
+    return switch (reason) {
+      case CAPACITY -> "We have no places at the moment";
+      case NOT_ELIGIBLE -> "The person is not eligible for this service";
+      case OUT_OF_AREA -> "The person lives outside the area we cover";
+      case PERSON_DECLINED -> "The person does not want to take part";
+      case PERSON_UNCONTACTABLE -> "We could not contact the person";
+      case EXPIRED -> "No answer in time";
+      case OTHER -> "Another reason (say why in the note)";
+    };
+  }
+
+  /** A need as people say it: {@code MENTAL_WELLBEING} is "mental wellbeing". */
+  static String plain(String code) {
+    return code.toLowerCase(Locale.ROOT).replace('_', ' ');
+  }
+
+  private static String blankToNull(String value) {
+    return value == null || value.isBlank() ? null : value.strip();
+  }
+}
