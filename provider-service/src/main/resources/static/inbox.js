@@ -1,17 +1,31 @@
 // The inbox's live offers (htmx's SSE extension swaps each in): an offer already on the page is not added
-// again (the stream sends the waiting offers again when it connects), and the page says what is happening.
+// again (the stream sends the waiting offers again when it connects); an offer no longer waiting for an
+// answer ("gone": accepted, declined, expired, cancelled) leaves the list; and the page says what is happening.
 (function () {
   function status(text) {
     var element = document.getElementById('live-status');
     if (element) element.textContent = text;
   }
+  function showNone(none) {
+    var element = document.getElementById('no-offers');
+    if (element) element.hidden = !none;
+  }
   document.addEventListener('htmx:sseBeforeMessage', function (event) {
-    var id = event.detail && event.detail.lastEventId;
-    if (id && document.getElementById('offer-' + id)) event.preventDefault();
+    var message = event.detail || {};
+    var card = message.lastEventId ? document.getElementById('offer-' + message.lastEventId) : null;
+    if (message.type === 'gone') {
+      event.preventDefault();
+      if (!card) return;
+      var offers = card.parentNode;
+      card.remove();
+      if (offers && !offers.querySelector('li')) showNone(true);
+      status(message.data);
+      return;
+    }
+    if (card) event.preventDefault();
   });
   document.addEventListener('htmx:sseMessage', function () {
-    var none = document.getElementById('no-offers');
-    if (none) none.remove();
+    showNone(false);
     status('A new offer has arrived. It is at the top of the list.');
   });
   document.addEventListener('htmx:sseOpen', function () {

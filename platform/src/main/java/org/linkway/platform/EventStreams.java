@@ -28,11 +28,19 @@ public final class EventStreams {
    * is replayed on connecting and what arrives live, so the recent keys are enough.
    */
   public static <K> Set<K> recentKeys() {
-    return Collections.newSetFromMap(new LinkedHashMap<>() {
+    return Collections.newSetFromMap(recent());
+  }
+
+  /**
+   * What was last sent for each of the keys seen lately, for a stream that sends a thing again only
+   * when it has changed (an offer taken back, then offered again).
+   */
+  public static <K, V> Map<K, V> recent() {
+    return new LinkedHashMap<>() {
       @Override
-      protected boolean removeEldestEntry(Map.Entry<K, Boolean> eldest) {
+      protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
         return size() > REMEMBERED_KEYS;
       }
-    });
+    };
   }
 }

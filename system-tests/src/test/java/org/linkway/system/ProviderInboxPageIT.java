@@ -15,9 +15,11 @@ import org.openqa.selenium.support.ui.Select;
 /**
  * The provider's inbox, in a real browser, as a volunteer coordinator uses it: signed in, the page
  * open, new offers arrive live (no reload) with their deadline counting down; one is declined with a
- * reason, the other accepted, a session attended and one missed recorded, and the referral finished
- * with the measures: a wrong answer is shown beside its field and nothing is completed until it is
- * corrected. Then the service's open places and intake are changed. Each step is checked through the API.
+ * reason, one the GP cancels leaves the list live, the other is accepted; the first session is recorded
+ * with the person's starting measures (a wrong answer shown beside its field), one missed, and the
+ * referral finished with the measures, compared with the baseline: a wrong answer is shown beside its
+ * field and nothing is completed until it is corrected, and the summary back to the GP has the change.
+ * Then the service's open places and intake are changed. Each step is checked through the API.
  */
 class ProviderInboxPageIT {
 
@@ -71,16 +73,49 @@ class ProviderInboxPageIT {
           .jsonPath("$.history[?(@.event == 'ReferralDeclined')]").exists()
           .jsonPath("$.status").isEqualTo("DECLINED"));
 
+      // an offer the GP cancels while the page is open leaves the list without a reload
+      browser.await(d -> "connected".equals(d.findElement(By.id("offers")).getAttribute("data-live")));
+      ((JavascriptExecutor) browser.driver()).executeScript("window.linkwayNotReloaded = true;");
+      String cancelled = JourneyScenario.refer(platform, COMMISSIONER, List.of("NATURE"));
+      browser.await(d -> d.findElement(By.id("offer-" + cancelled)));
+      platform.referralService().post().uri("/referrals/{id}/cancel", cancelled).bodyValue(Map.of("reason", "person moved away"))
+          .exchange().expectStatus().isAccepted();
+      browser.await(d -> d.findElements(By.id("offer-" + cancelled)).isEmpty());
+      assertThat(browser.find(By.id("live-status")).getText()).contains("cancelled by the referrer");
+      assertThat(browser.findAll(By.cssSelector("#offers > li"))).hasSize(1);
+      assertThat(((JavascriptExecutor) browser.driver()).executeScript("return window.linkwayNotReloaded === true")).isEqualTo(true);
+
       // accept the other: its page shows the session and completion forms once the acceptance is through
       browser.find(By.cssSelector("#offer-" + accepted + " button.accept")).click();
       browser.await(d -> d.getCurrentUrl().contains("/app/inbox/referrals/" + accepted));
       browser.await(d -> !d.findElements(By.id("session-form")).isEmpty());
       JourneyScenario.awaitReferral(platform, accepted, "ACCEPTED", PROVIDER);
 
-      // one session attended (today, the default), one missed
+      assertThat(browser.find(By.id("baseline-missing")).getText()).contains("cannot show a change");
+
+      // the first session attended (today, the default), with the starting measures: a wrong answer beside its field
       browser.find(By.id("attended-yes")).click();
+      browser.find(By.cssSelector("#session-form details.baseline summary")).click();
+      fillOns4(browser, "b", 5, 12, 5, 6);
       browser.find(By.cssSelector("#session-form button[type=submit]")).click();
-      browser.await(d -> d.getCurrentUrl().endsWith("?done=attended"));
+      browser.await(d -> d.getCurrentUrl().endsWith("/referrals/" + accepted + "/sessions"));
+      assertThat(browser.find(By.cssSelector("#session-form details.baseline")).getAttribute("open")).isNotNull();
+      assertProblemBeside(browser, "b-ONS4-1", "ONS4 item 2 (worthwhile) must be between 0 and 10, not 12");
+      assertThat(browser.find(By.id("b-ONS4-0")).getAttribute("value")).isEqualTo("5");
+      browser.assertAccessible("session form with the starting measures open");
+      browser.screenshots("provider-session-baseline");
+      platform.referralService().get().uri("/referrals/{id}", accepted).exchange().expectStatus().isOk()
+          .expectBody().jsonPath("$.sessionsAttended").isEqualTo(0);
+      fill(browser, "b-ONS4-1", "5");
+      browser.find(By.cssSelector("#session-form button[type=submit]")).click();
+      browser.await(d -> d.getCurrentUrl().endsWith("?done=attended-baseline"));
+      assertThat(browser.text()).contains("Their starting measures (baseline) are recorded");
+      // a baseline is recorded: the next session does not ask for one, and the completion says it compares with it
+      assertThat(browser.findAll(By.cssSelector("#session-form details.baseline"))).isEmpty();
+      assertThat(browser.find(By.id("baseline-compared")).getText()).contains("ONS4", "compared with them");
+      assertThat(browser.find(By.cssSelector("#m-ONS4 .compared")).getText()).contains("Compared with the starting answers");
+
+      // then a session missed
       browser.find(By.id("attended-no")).click();
       browser.find(By.cssSelector("#session-form button[type=submit]")).click();
       browser.await(d -> d.getCurrentUrl().endsWith("?done=missed"));
@@ -91,17 +126,10 @@ class ProviderInboxPageIT {
 
       // finish with an answer out of range: the API's reason beside that field, and nothing completed
       new Select(browser.find(By.id("completion"))).selectByValue("COMPLETED");
-      fill(browser, "m-ONS4-0", "7");
-      fill(browser, "m-ONS4-1", "11");
-      fill(browser, "m-ONS4-2", "6");
-      fill(browser, "m-ONS4-3", "3");
+      fillOns4(browser, "m", 7, 11, 6, 3);
       browser.find(By.cssSelector("#complete-form button[type=submit]")).click();
       browser.await(d -> d.getCurrentUrl().endsWith("/referrals/" + accepted + "/complete"));
-      WebElement wrong = browser.find(By.id("m-ONS4-1"));
-      assertThat(fieldOf(wrong).getAttribute("class")).contains("has-error");
-      assertThat(fieldOf(wrong).findElement(By.className("field-error")).getText())
-          .contains("ONS4 item 2 (worthwhile) must be between 0 and 10, not 11");
-      assertThat(browser.find(By.cssSelector(".error-summary a[href='#m-ONS4-1']")).getText()).contains("not 11");
+      assertProblemBeside(browser, "m-ONS4-1", "ONS4 item 2 (worthwhile) must be between 0 and 10, not 11");
       assertThat(browser.findAll(By.cssSelector(".field.has-error"))).hasSize(1);
       assertThat(browser.find(By.id("m-ONS4-0")).getAttribute("value")).isEqualTo("7");
       browser.assertAccessible("completion form with an error");
@@ -117,6 +145,11 @@ class ProviderInboxPageIT {
       browser.await(d -> d.getCurrentUrl().endsWith("?done=completed"));
       assertThat(browser.find(By.cssSelector(".offer .tag")).getText()).isEqualTo("Finished");
       JourneyScenario.awaitReferral(platform, accepted, "COMPLETED", PROVIDER);
+      // the follow-up is compared with the baseline: the GP's summary has the change (life satisfaction 5 to 7)
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> platform.referralService().get()
+          .uri("/referrals/{id}/summary", accepted).exchange().expectStatus().isOk().expectBody()
+          .jsonPath("$.changes").isNotEmpty()
+          .jsonPath("$.changes[?(@.instrument == 'ONS4')]").exists());
 
       // the service's open places, and pausing and resuming intake
       browser.open(providers + "/app/inbox/services");
@@ -156,6 +189,19 @@ class ProviderInboxPageIT {
     WebElement field = browser.find(By.id(id));
     field.clear();
     field.sendKeys(value);
+  }
+
+  /** The person's four ONS4 answers, into a questionnaire's fields: {@code b}, the baseline's; {@code m}, the end's. */
+  private static void fillOns4(Browser browser, String form, int... answers) {
+    for (int i = 0; i < answers.length; i++) fill(browser, form + "-ONS4-" + i, String.valueOf(answers[i]));
+  }
+
+  /** The field is marked wrong, its problem beside it, and the summary at the top links to it. */
+  private static void assertProblemBeside(Browser browser, String id, String problem) {
+    WebElement field = fieldOf(browser.find(By.id(id)));
+    assertThat(field.getAttribute("class")).contains("has-error");
+    assertThat(field.findElement(By.className("field-error")).getText()).contains(problem);
+    assertThat(browser.find(By.cssSelector(".error-summary a[href='#" + id + "']")).getText()).contains(problem);
   }
 
   /** The field's container: where its label, its error and the field itself stand together. */

@@ -11,6 +11,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Map;
 import org.linkway.outcome.analytics.Breakdown;
+import org.linkway.platform.pages.PageWords;
 
 /** How the commissioning dashboard says things: money, dates, months, ledger entries and measures, in plain English. */
 final class Words {
@@ -65,9 +66,8 @@ final class Words {
   static String entry(String type, String milestone) {
     return switch (type) {
       case "COMMITTED" -> "Committed";
-      case "PAYMENT_DUE" -> "Due to provider" + (milestone == null ? "" : ": " + milestone.toLowerCase(Locale.UK));
-      case "RELEASED" -> "Released";
-      default -> type;
+      case "PAYMENT_DUE" -> "Due to provider" + (milestone == null ? "" : ": " + PageWords.plain(milestone));
+      default -> PageWords.sentence(type);
     };
   }
 

@@ -9,6 +9,7 @@ import org.linkway.events.ServiceListed;
 import org.linkway.platform.ProblemException;
 import org.linkway.platform.TableView;
 import org.linkway.platform.pages.PageController;
+import org.linkway.platform.pages.PageWords;
 import org.linkway.platform.pages.SignInChoices;
 import org.linkway.platform.security.Caller;
 import org.linkway.platform.security.Role;
@@ -60,7 +61,11 @@ class ServicePages {
   Mono<String> services(@RequestParam(required = false) String done, @RequestParam(required = false) String service,
       Model model) {
     return Caller.current().map(caller -> {
-      model.addAttribute("services", services(caller));
+      List<ServiceView> services = services(caller);
+      model.addAttribute("services", services);
+      Map<String, String> needs = new LinkedHashMap<>();
+      services.forEach(s -> needs.put(s.serviceId(), PageWords.plainList(s.needs())));
+      model.addAttribute("needs", needs);
       model.addAttribute("notice", done == null ? null : NOTICES.get(done));
       model.addAttribute("noticeService", service);
       if (!model.containsAttribute("errors")) model.addAttribute("errors", Map.of());

@@ -13,16 +13,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.linkway.events.DeclineReason;
-import org.linkway.events.Instrument;
 import org.linkway.platform.EventStreams;
 import org.linkway.platform.ProblemException;
-import org.linkway.platform.ProblemException.FieldProblem;
 import org.linkway.platform.pages.PageController;
 import org.linkway.platform.pages.PageHome;
+import org.linkway.platform.pages.PageWords;
 import org.linkway.platform.security.Caller;
 import org.linkway.platform.security.Role;
-import org.linkway.provider.measures.Measures;
 import org.linkway.provider.offers.ProviderQueueController.OfferView;
+import org.linkway.state.OfferState;
 import org.linkway.state.OfferStatus;
 import org.springframework.context.annotation.Bean;
 import org.springframework.http.HttpStatus;
@@ -47,7 +46,9 @@ import reactor.core.publisher.Mono;
 /**
  * The provider's inbox, for a volunteer coordinator on a phone: the offers waiting for an answer (each
  * with its deadline counting down, the person's needs and contact details), accepting and declining,
- * recording sessions and finishing with the outcome measures. New offers arrive live over SSE.
+ * recording sessions (the first with the person's starting measures, the baseline) and finishing with the
+ * outcome measures, compared with the baseline. New offers arrive live over SSE, and leave the list
+ * live when they are no longer waiting for an answer (accepted, declined, expired, cancelled).
  *
  * <p>Everything goes through the API's own methods ({@link ProviderQueueController}) for the caller's
  * own provider id, so the rules and their messages are the API's; a page shows each problem beside
@@ -77,8 +78,11 @@ class InboxPages {
 
   private static final Map<String, String> NOTICES = Map.of(
       "accepted", "You accepted the referral.",
+      "accepted-baseline", "You accepted the referral, with the person's starting measures (baseline).",
       "declined", "You declined the referral. It goes back to be offered to another service.",
       "attended", "Session recorded: the person attended.",
+      "attended-baseline", "Session recorded: the person attended. Their starting measures (baseline) are recorded: "
+          + "the questionnaires at the end are compared with them.",
       "missed", "Session recorded: the person did not attend.",
       "completed", "You finished the referral. The outcome has been sent to the GP practice and the commissioner.");
 
@@ -116,22 +120,51 @@ class InboxPages {
     });
   }
 
-  /** New offers for the signed-in provider as they arrive, each a rendered card; on connecting, the waiting ones first. */
+  /** An offer as the stream sends it: {@code left}, when it is no longer waiting for an answer, says why in words. */
+  record LiveOffer(OfferView offer, String left) {}
+
+  /**
+   * The signed-in provider's offers as they change: each new one a rendered card ({@code offer}); one
+   * that stops waiting for an answer a sentence saying why ({@code gone}), for the page to take its
+   * card off the list. On connecting, the waiting ones first. An offer is sent again only when its
+   * status has changed (an acceptance the budget refused makes it an offer again).
+   */
   @GetMapping(path = HOME + "/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
   @ResponseBody
   Flux<ServerSentEvent<String>> stream(ServerWebExchange exchange) {
     return Caller.current().zipWith(csrf(exchange)).flatMapMany(both -> {
       String providerId = both.getT1().organisation();
-      Flux<OfferView> live = feed.events()
-          .filter(s -> s.getStatus() == OfferStatus.OFFERED && s.getOffer().getProviderId().equals(providerId))
-          .map(api::view);
-      Flux<OfferView> waiting = Flux.defer(() -> Flux.fromIterable(api.queue(providerId, OfferStatus.OFFERED.name())));
+      Flux<LiveOffer> live = feed.events()
+          .filter(s -> s.getOffer().getProviderId().equals(providerId))
+          .map(s -> {
+            OfferView view = api.view(s);
+            return new LiveOffer(view, left(s, view));
+          });
+      Flux<LiveOffer> waiting = Flux.defer(() -> Flux.fromIterable(api.queue(providerId, OfferStatus.OFFERED.name())))
+          .map(o -> new LiveOffer(o, null));
+      Map<String, String> sent = EventStreams.recent();
       Flux<ServerSentEvent<String>> events = Flux.merge(live, waiting)
-          .distinct(o -> o.referralId() + "/" + o.attempt(), EventStreams::recentKeys)
-          .map(o -> ServerSentEvent.builder(render(card(o), both.getT2().orElse(null)))
-              .id(o.referralId().toString()).event("offer").build());
+          .filter(c -> !c.offer().status().equals(sent.put(c.offer().referralId() + "/" + c.offer().attempt(), c.offer().status())))
+          .map(c -> ServerSentEvent.builder(c.left() == null ? render(card(c.offer()), both.getT2().orElse(null)) : c.left())
+              .id(c.offer().referralId().toString()).event(c.left() == null ? "offer" : "gone").build());
       return EventStreams.withKeepAlive(events);
     });
+  }
+
+  /** Why an offer is no longer waiting for an answer, in words; null while it is. */
+  private static String left(OfferState s, OfferView view) {
+    if (s.getStatus() == OfferStatus.OFFERED) return null;
+    String name = card(view).name();
+    String why = switch (s.getStatus()) {
+      case ACCEPTING, ACCEPTED -> "The offer for " + name + " was accepted.";
+      case DECLINED -> s.getRespondBy() != null && !s.getRespondBy().isAfter(Instant.now())
+          ? "The offer for " + name + " was not answered in time and goes to another service."
+          : "The offer for " + name + " was declined.";
+      case CANCELLED -> "The referral for " + name + " was cancelled by the referrer.";
+      case WITHDRAWN -> "The offer for " + name + " was withdrawn.";
+      default -> "The offer for " + name + " is now: " + statusText(s.getStatus().name()).toLowerCase(Locale.UK) + ".";
+    };
+    return why + " It is no longer in your new offers.";
   }
 
   @GetMapping(HOME + "/referrals/{referralId}")
@@ -150,15 +183,30 @@ class InboxPages {
       model.addAttribute("today", LocalDate.now(UK).toString());
       if (!model.containsAttribute("errors")) model.addAttribute("errors", Map.of());
       if (!model.containsAttribute("form")) model.addAttribute("form", new LinkedMultiValueMap<String, String>());
-      if (!model.containsAttribute("measures")) model.addAttribute("measures", MeasuresForm.fieldsets(null));
+      @SuppressWarnings("unchecked")
+      MultiValueMap<String, String> form = (MultiValueMap<String, String>) model.getAttribute("form");
+      @SuppressWarnings("unchecked")
+      Map<String, String> errors = (Map<String, String>) model.getAttribute("errors");
+      // what was typed comes back after a problem: the baseline open again if any of it was typed or is wrong
+      model.addAttribute("measures", MeasuresForm.FOLLOW_UP.fieldsets(form, offer.get().baselineInstruments()));
+      model.addAttribute("baseline", MeasuresForm.BASELINE.fieldsets(form, List.of()));
+      model.addAttribute("baselineOpen", errors.keySet().stream().anyMatch(MeasuresForm.BASELINE::owns)
+          || form.keySet().stream().anyMatch(k -> MeasuresForm.BASELINE.owns(k) && blankToNull(form.getFirst(k)) != null));
       return "inbox/referral";
     });
   }
 
+  /** On the referral's own page, the starting measures (baseline) may come with the acceptance. */
   @PostMapping(HOME + "/referrals/{referralId}/accept")
   Mono<String> accept(@PathVariable String referralId, ServerWebExchange exchange, Model model) {
-    return act(referralId, "accepted", exchange, model, Map.of(),
-        (providerId, form) -> api.accept(providerId, referralId, null));
+    return exchange.getFormData().flatMap(form -> {
+      MeasuresForm.Gathered baseline = MeasuresForm.BASELINE.gather(form);
+      Map<String, String> labels = MeasuresForm.BASELINE.labels();
+      if (!baseline.unreadable().isEmpty()) return invalid(referralId, form, baseline.unreadableByField(labels), exchange, model);
+      return act(referralId, baseline.measures().isEmpty() ? "accepted" : "accepted-baseline", exchange, model, labels, baseline,
+          (providerId, f) -> api.accept(providerId, referralId, baseline.measures().isEmpty() ? null
+              : new ProviderQueueController.AcceptRequest(null, baseline.measures())));
+    });
   }
 
   @PostMapping(HOME + "/referrals/{referralId}/decline")
@@ -169,30 +217,36 @@ class InboxPages {
             new ProviderQueueController.DeclineRequest(blankToNull(form.getFirst("reason")), blankToNull(form.getFirst("note")))));
   }
 
+  /** A session; until a baseline is recorded, the starting measures may come with one the person attended. */
   @PostMapping(HOME + "/referrals/{referralId}/sessions")
   Mono<String> session(@PathVariable String referralId, ServerWebExchange exchange, Model model) {
-    return exchange.getFormData().flatMap(form -> act(referralId,
-        "false".equals(form.getFirst("attended")) ? "missed" : "attended", exchange, model,
-        Map.of("attendedOn", "Date of the session"),
-        (providerId, f) -> api.session(providerId, referralId, new ProviderQueueController.SessionRequest(
-            blankToNull(f.getFirst("attendedOn")), !"false".equals(f.getFirst("attended")), null))));
+    return exchange.getFormData().flatMap(form -> {
+      boolean attended = !"false".equals(form.getFirst("attended"));
+      MeasuresForm.Gathered baseline = MeasuresForm.BASELINE.gather(form);
+      Map<String, String> labels = new LinkedHashMap<>(MeasuresForm.BASELINE.labels());
+      labels.put("attendedOn", "Date of the session");
+      if (!attended && !baseline.measures().isEmpty()) {
+        return invalid(referralId, form, Map.of("attended", "Starting measures are recorded with a session the person "
+            + "attended: choose \"Yes, they attended\", or leave the starting measures empty"), exchange, model);
+      }
+      if (!baseline.unreadable().isEmpty()) return invalid(referralId, form, baseline.unreadableByField(labels), exchange, model);
+      String done = !attended ? "missed" : baseline.measures().isEmpty() ? "attended" : "attended-baseline";
+      return act(referralId, done, exchange, model, labels, baseline,
+          (providerId, f) -> api.session(providerId, referralId, new ProviderQueueController.SessionRequest(
+              blankToNull(f.getFirst("attendedOn")), attended, baseline.measures().isEmpty() ? null : baseline.measures())));
+    });
   }
 
   @PostMapping(HOME + "/referrals/{referralId}/complete")
   Mono<String> complete(@PathVariable String referralId, ServerWebExchange exchange, Model model) {
     return exchange.getFormData().flatMap(form -> {
-      MeasuresForm.Gathered gathered = MeasuresForm.gather(form);
+      MeasuresForm.Gathered gathered = MeasuresForm.FOLLOW_UP.gather(form);
       Map<String, String> labels = new LinkedHashMap<>();
       labels.put("completion", "How the referral ended");
-      MeasuresForm.fieldsets(form).forEach(f -> labels.put(f.id(), f.instrument()));
-      model.addAttribute("measures", MeasuresForm.fieldsets(form));
-      if (!gathered.unreadable().isEmpty()) {
-        // a number the API could not even be sent: shown with the API's own checks of the rest
-        List<FieldProblem> problems = new java.util.ArrayList<>(gathered.unreadable());
-        problems.addAll(Measures.validate(gathered.measures()));
-        return invalid(referralId, form, MeasuresForm.byField(problems, gathered.sent(), labels), exchange, model);
-      }
-      return act(referralId, "completed", exchange, model, labels, gathered.sent(),
+      labels.putAll(MeasuresForm.FOLLOW_UP.labels());
+      // a number the API could not even be sent: shown with the API's own checks of the rest
+      if (!gathered.unreadable().isEmpty()) return invalid(referralId, form, gathered.unreadableByField(labels), exchange, model);
+      return act(referralId, "completed", exchange, model, labels, gathered,
           (providerId, f) -> api.complete(providerId, referralId,
               new ProviderQueueController.CompleteRequest(blankToNull(f.getFirst("completion")), gathered.measures())));
     });
@@ -206,7 +260,7 @@ class InboxPages {
 
   private Mono<String> act(String referralId, String done, ServerWebExchange exchange, Model model,
       Map<String, String> labels, Action action) {
-    return act(referralId, done, exchange, model, labels, List.of(), action);
+    return act(referralId, done, exchange, model, labels, MeasuresForm.Gathered.none(), action);
   }
 
   /**
@@ -214,7 +268,7 @@ class InboxPages {
    * problems come back beside their fields; a refusal (the offer moved on meanwhile) as a notice.
    */
   private Mono<String> act(String referralId, String done, ServerWebExchange exchange, Model model,
-      Map<String, String> labels, List<Instrument> sent, Action action) {
+      Map<String, String> labels, MeasuresForm.Gathered measures, Action action) {
     return Mono.zip(Caller.current(), exchange.getFormData()).flatMap(both -> {
       String providerId = both.getT1().organisation();
       MultiValueMap<String, String> form = both.getT2();
@@ -223,7 +277,7 @@ class InboxPages {
           .map(view -> done.equals("declined") ? "redirect:" + HOME + "?done=declined"
               : "redirect:" + HOME + "/referrals/" + referralId + "?done=" + done)
           .onErrorResume(ProblemException.Invalid.class, e -> {
-            Map<String, String> errors = MeasuresForm.byField(e.errors(), sent, labels);
+            Map<String, String> errors = measures.byField(e.errors(), labels);
             if (done.equals("declined")) errors = suffixed(errors, referralId);
             return invalid(referralId, form, errors, exchange, model);
           })
@@ -279,7 +333,7 @@ class InboxPages {
         deadline == null ? null : deadline.toString(),
         deadline == null ? null : DAY_TIME.format(deadline.atZone(UK)).replace("AM", "am").replace("PM", "pm"),
         deadline == null ? null : timeLeft(Duration.between(Instant.now(), deadline)),
-        String.join(", ", o.needs().stream().map(InboxPages::plain).toList()),
+        PageWords.plainList(o.needs()),
         o.notes(), p.birthDate() == null ? null : DAY.format(p.birthDate()), p.erased());
   }
 
@@ -304,7 +358,7 @@ class InboxPages {
       case "COMPLETED" -> "Finished";
       case "CANCELLED" -> "Cancelled by the referrer";
       case "WITHDRAWN" -> "Withdrawn";
-      default -> status;
+      default -> PageWords.sentence(status);
     };
   }
 
@@ -318,11 +372,6 @@ class InboxPages {
       case EXPIRED -> "No answer in time";
       case OTHER -> "Another reason (say why in the note)";
     };
-  }
-
-  /** A need as people say it: {@code MENTAL_WELLBEING} is "mental wellbeing". */
-  static String plain(String code) {
-    return code.toLowerCase(Locale.ROOT).replace('_', ' ');
   }
 
   private static String blankToNull(String value) {

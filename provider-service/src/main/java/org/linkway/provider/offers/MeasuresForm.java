@@ -1,6 +1,7 @@
 package org.linkway.provider.offers;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -8,33 +9,63 @@ import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.linkway.events.Instrument;
+import org.linkway.events.MeasureStage;
 import org.linkway.platform.ProblemException.FieldProblem;
 import org.linkway.provider.measures.Measures;
 import org.springframework.util.MultiValueMap;
 
 /**
- * The outcome measures as a form on the inbox's completion page: one fieldset per instrument the API
- * knows ({@link Measures#SHAPES}), one labelled number field per item. The form only gathers the
- * answers; {@link Measures#validate} (through the API's complete) decides what is wrong, and
+ * The outcome measures as a form on the inbox's referral page: one fieldset per instrument the API
+ * knows ({@link Measures#SHAPES}), one labelled number field per item. There are two such forms, one
+ * per stage: {@link #BASELINE}, the starting measures given with the acceptance or the first session,
+ * and {@link #FOLLOW_UP}, given with the completion and compared with the baseline. The form only
+ * gathers the answers; {@link Measures#validate} (through the API) decides what is wrong, and
  * {@link #fieldOf} puts each of its problems beside the field it is about.
  *
- * <p>Field names: {@code m-ONS4-0} is the first ONS4 answer, {@code m-UCLA3-direct} the UCLA-3 direct
- * question; the fieldset of an instrument is {@code m-ONS4}. An instrument whose fields are all left
- * empty was not measured and is not sent.
+ * <p>Field names: {@code m-ONS4-0} is the first follow-up ONS4 answer, {@code b-ONS4-0} the first
+ * baseline one, {@code m-UCLA3-direct} the UCLA-3 direct question; the fieldset of an instrument is
+ * {@code m-ONS4}. An instrument whose fields are all left empty was not measured and is not sent.
  */
 final class MeasuresForm {
 
   /** One question of an instrument, as the person is asked it. */
   record Item(String id, String label, String value) {}
 
-  /** One instrument's fieldset: its items, the range of an answer, and what the numbers mean. */
+  /**
+   * One instrument's fieldset: its items, the range of an answer, and what the numbers mean; {@code compared}
+   * when a follow-up's answers are compared with the person's baseline of the same instrument.
+   */
   record Fieldset(String id, String instrument, String title, String scale, int min, int max, List<Item> items,
-      Item direct) {}
+      Item direct, boolean compared) {}
 
-  /** What the page sends to the API, and which instrument each measure sent is (for mapping problems back). */
-  record Gathered(List<Measures.Answers> measures, List<Instrument> sent, List<FieldProblem> unreadable) {}
+  /**
+   * What the page sends to the API, and which instrument each measure sent is (for mapping problems back);
+   * {@code unreadable}, text that is not a whole number, cannot be sent at all.
+   */
+  record Gathered(MeasuresForm form, List<Measures.Answers> measures, List<Instrument> sent, List<FieldProblem> unreadable) {
 
-  static final String FOLLOW_UP = "FOLLOW_UP";
+    /** Nothing measured: what a form without measures gathers. */
+    static Gathered none() {
+      return new Gathered(FOLLOW_UP, List.of(), List.of(), List.of());
+    }
+
+    /** The API's problems by form field, in the order given, the first of each field kept. */
+    Map<String, String> byField(List<FieldProblem> problems, Map<String, String> labels) {
+      return form.byField(problems, sent, labels);
+    }
+
+    /** The unreadable answers with the API's own checks of the rest, by form field. */
+    Map<String, String> unreadableByField(Map<String, String> labels) {
+      List<FieldProblem> problems = new ArrayList<>(unreadable);
+      problems.addAll(Measures.validate(measures));
+      return byField(problems, labels);
+    }
+  }
+
+  /** The starting measures, given with the acceptance or the first session: fields {@code b-ONS4-0}. */
+  static final MeasuresForm BASELINE = new MeasuresForm(MeasureStage.BASELINE, "b-");
+  /** The measures at the end, given with the completion: fields {@code m-ONS4-0}. */
+  static final MeasuresForm FOLLOW_UP = new MeasuresForm(MeasureStage.FOLLOW_UP, "m-");
 
   private static final Map<Instrument, String> TITLES = Map.of(
       Instrument.ONS4, "ONS4: personal well-being",
@@ -78,22 +109,36 @@ final class MeasuresForm {
 
   private static final Pattern MEASURE_PATH = Pattern.compile("measures\\[(\\d+)](?:\\.(answers|directAnswer)(?:\\[(\\d+)])?)?.*");
 
-  private MeasuresForm() {}
+  private final MeasureStage stage;
+  private final String prefix;
 
-  static String fieldsetId(Instrument instrument) {
-    return "m-" + instrument.name();
+  private MeasuresForm(MeasureStage stage, String prefix) {
+    this.stage = stage;
+    this.prefix = prefix;
   }
 
-  static String itemId(Instrument instrument, int item) {
+  /** Whether a form field is one of this form's. */
+  boolean owns(String field) {
+    return field.startsWith(prefix);
+  }
+
+  String fieldsetId(Instrument instrument) {
+    return prefix + instrument.name();
+  }
+
+  String itemId(Instrument instrument, int item) {
     return fieldsetId(instrument) + "-" + item;
   }
 
-  static String directId(Instrument instrument) {
+  String directId(Instrument instrument) {
     return fieldsetId(instrument) + "-direct";
   }
 
-  /** The fieldsets, filled with what was typed (empty on a new form). */
-  static List<Fieldset> fieldsets(MultiValueMap<String, String> form) {
+  /**
+   * The fieldsets, filled with what was typed (empty on a new form); {@code baselineRecorded}, the instruments
+   * whose baseline is recorded, with which a follow-up is compared.
+   */
+  List<Fieldset> fieldsets(MultiValueMap<String, String> form, Collection<String> baselineRecorded) {
     Function<String, String> typed = id -> form == null || form.getFirst(id) == null ? "" : form.getFirst(id);
     return INSTRUMENTS.stream().map(instrument -> {
       Measures.Shape shape = Measures.SHAPES.get(instrument);
@@ -106,16 +151,23 @@ final class MeasuresForm {
       Item direct = instrument == Instrument.UCLA3
           ? new Item(directId(instrument), DIRECT_QUESTION, typed.apply(directId(instrument))) : null;
       return new Fieldset(fieldsetId(instrument), instrument.name(), TITLES.getOrDefault(instrument, instrument.name()),
-          SCALES.getOrDefault(instrument, ""), shape.min(), shape.max(), List.copyOf(items), direct);
+          SCALES.getOrDefault(instrument, ""), shape.min(), shape.max(), List.copyOf(items), direct,
+          stage == MeasureStage.FOLLOW_UP && baselineRecorded.contains(instrument.name()));
     }).toList();
   }
 
+  /** Each fieldset's id with its instrument's name, the label a problem with the measure as a whole is worded with. */
+  Map<String, String> labels() {
+    Map<String, String> labels = new LinkedHashMap<>();
+    INSTRUMENTS.forEach(instrument -> labels.put(fieldsetId(instrument), instrument.name()));
+    return labels;
+  }
+
   /**
-   * The measures the form holds, as the API takes them (follow-ups, since they come with the completion):
-   * an instrument with any answer is sent whole, an empty answer as null for the API to name. Text that is
+   * The measures the form holds, as the API takes them (at this form's stage): an instrument with any answer is sent whole, an empty answer as null for the API to name. Text that is
    * not a whole number cannot be sent as one (the API's JSON would refuse it): it is a problem of the form's own.
    */
-  static Gathered gather(MultiValueMap<String, String> form) {
+  Gathered gather(MultiValueMap<String, String> form) {
     List<Measures.Answers> measures = new ArrayList<>();
     List<Instrument> sent = new ArrayList<>();
     List<FieldProblem> unreadable = new ArrayList<>();
@@ -133,17 +185,17 @@ final class MeasuresForm {
       any |= directText != null;
       Integer direct = number(directText, directId(instrument), "The direct question", unreadable);
       if (!any) continue;
-      measures.add(new Measures.Answers(instrument.name(), FOLLOW_UP, answers, direct));
+      measures.add(new Measures.Answers(instrument.name(), stage.name(), answers, direct));
       sent.add(instrument);
     }
-    return new Gathered(List.copyOf(measures), List.copyOf(sent), List.copyOf(unreadable));
+    return new Gathered(this, List.copyOf(measures), List.copyOf(sent), List.copyOf(unreadable));
   }
 
   /**
    * The form field an API problem is about: {@code measures[1].answers[2]} of the second instrument sent is
    * its third item's field; a problem with a measure as a whole is its fieldset's. Other fields keep their name.
    */
-  static String fieldOf(String apiField, List<Instrument> sent) {
+  String fieldOf(String apiField, List<Instrument> sent) {
     Matcher m = MEASURE_PATH.matcher(apiField);
     if (!m.matches()) return apiField;
     int index = Integer.parseInt(m.group(1));
@@ -155,7 +207,7 @@ final class MeasuresForm {
   }
 
   /** The problems by form field, in the order given, the first of each field kept. */
-  static Map<String, String> byField(List<FieldProblem> problems, List<Instrument> sent, Map<String, String> labels) {
+  Map<String, String> byField(List<FieldProblem> problems, List<Instrument> sent, Map<String, String> labels) {
     Map<String, String> errors = new LinkedHashMap<>();
     for (FieldProblem problem : problems) {
       String field = fieldOf(problem.field(), sent);

@@ -57,9 +57,10 @@ class ProviderQueueController {
   record PersonView(String nhsNumber, String givenName, String familyName, LocalDate birthDate, String postcode,
       String phone, String email, boolean erased) {}
 
+  /** {@code baselineInstruments}: the instruments whose baseline (starting) measures are recorded, compared with the follow-up. */
   record OfferView(UUID referralId, String status, String taskStatus, String providerId, String serviceId,
       int attempt, Instant offeredAt, List<String> needs, List<String> needsMet, String notes,
-      int sessionsAttended, PersonView person, Instant respondBy, int sessionsMissed) {}
+      int sessionsAttended, PersonView person, Instant respondBy, int sessionsMissed, List<String> baselineInstruments) {}
 
   record DeclineRequest(String reason, String note) {}
 
@@ -257,6 +258,7 @@ class ProviderQueueController {
         o.getProviderId(), o.getServiceId(), o.getAttempt(), s.getOfferedAt(),
         o.getNeeds().stream().map(Enum::name).toList(), o.getNeedsMet().stream().map(Enum::name).toList(),
         o.getNotes(), s.getSessionsAttended(),
-        person, s.getStatus() == OfferStatus.OFFERED ? s.getRespondBy() : null, s.getSessionsMissed());
+        person, s.getStatus() == OfferStatus.OFFERED ? s.getRespondBy() : null, s.getSessionsMissed(),
+        s.getBaseline().stream().map(m -> m.getInstrument().name()).distinct().toList());
   }
 }

@@ -20,7 +20,7 @@ class MeasuresFormTest {
     form.add("m-ONS4-3", "3");
     form.add("m-SWEMWBS-0", " ");
 
-    MeasuresForm.Gathered gathered = MeasuresForm.gather(form);
+    MeasuresForm.Gathered gathered = MeasuresForm.FOLLOW_UP.gather(form);
 
     assertThat(gathered.sent()).containsExactly(Instrument.ONS4);
     assertThat(gathered.measures()).containsExactly(new Measures.Answers("ONS4", "FOLLOW_UP", java.util.Arrays.asList(7, 11, null, 3), null));
@@ -33,16 +33,41 @@ class MeasuresFormTest {
     form.add("m-ONS4-1", "11");
     form.add("m-UCLA3-0", "2");
     form.add("m-UCLA3-direct", "9");
-    MeasuresForm.Gathered gathered = MeasuresForm.gather(form);
+    MeasuresForm.Gathered gathered = MeasuresForm.FOLLOW_UP.gather(form);
     var problems = Measures.validate(gathered.measures());
 
-    Map<String, String> errors = MeasuresForm.byField(problems, gathered.sent(), Map.of());
+    Map<String, String> errors = gathered.byField(problems, Map.of());
 
     assertThat(errors).containsEntry("m-ONS4-1", "ONS4 item 2 (worthwhile) must be between 0 and 10, not 11")
         .containsKey("m-ONS4-0").containsKey("m-UCLA3-1").containsKey("m-UCLA3-direct");
-    assertThat(MeasuresForm.fieldOf("measures[1].answers", gathered.sent())).isEqualTo("m-UCLA3");
-    assertThat(MeasuresForm.fieldOf("completion", gathered.sent())).isEqualTo("completion");
-    assertThat(MeasuresForm.fieldOf("measures[7].stage", gathered.sent())).isEqualTo("measures");
+    assertThat(MeasuresForm.FOLLOW_UP.fieldOf("measures[1].answers", gathered.sent())).isEqualTo("m-UCLA3");
+    assertThat(MeasuresForm.FOLLOW_UP.fieldOf("completion", gathered.sent())).isEqualTo("completion");
+    assertThat(MeasuresForm.FOLLOW_UP.fieldOf("measures[7].stage", gathered.sent())).isEqualTo("measures");
+  }
+
+  @Test
+  void givenBaselineAnswers_whenGathered_thenTheyAreSentAsTheBaseline_withProblemsBesideTheBaselineFields() {
+    var form = new LinkedMultiValueMap<String, String>();
+    form.add("b-SWEMWBS-0", "3");
+    form.add("b-SWEMWBS-1", "9");
+    form.add("m-ONS4-0", "7"); // the completion form's field: not the baseline's
+
+    MeasuresForm.Gathered gathered = MeasuresForm.BASELINE.gather(form);
+
+    assertThat(gathered.sent()).containsExactly(Instrument.SWEMWBS);
+    assertThat(gathered.measures()).singleElement().satisfies(m -> assertThat(m.stage()).isEqualTo("BASELINE"));
+    assertThat(gathered.byField(Measures.validate(gathered.measures()), MeasuresForm.BASELINE.labels()))
+        .containsKey("b-SWEMWBS-1").containsKey("b-SWEMWBS-2").allSatisfy((field, reason) -> assertThat(field).startsWith("b-"));
+    assertThat(MeasuresForm.BASELINE.owns("b-SWEMWBS-1")).isTrue();
+    assertThat(MeasuresForm.BASELINE.owns("m-ONS4-0")).isFalse();
+  }
+
+  @Test
+  void givenABaselineOfOneInstrument_whenTheFollowUpIsShown_thenOnlyThatInstrumentIsCompared() {
+    assertThat(MeasuresForm.FOLLOW_UP.fieldsets(null, List.of("ONS4")))
+        .filteredOn(MeasuresForm.Fieldset::compared).extracting(MeasuresForm.Fieldset::instrument).containsExactly("ONS4");
+    assertThat(MeasuresForm.BASELINE.fieldsets(null, List.of("ONS4"))).noneMatch(MeasuresForm.Fieldset::compared)
+        .allSatisfy(f -> assertThat(f.id()).startsWith("b-"));
   }
 
   @Test
@@ -50,7 +75,7 @@ class MeasuresFormTest {
     var form = new LinkedMultiValueMap<String, String>();
     form.add("m-UCLA3-0", "often");
 
-    assertThat(MeasuresForm.gather(form).unreadable()).singleElement()
+    assertThat(MeasuresForm.FOLLOW_UP.gather(form).unreadable()).singleElement()
         .satisfies(p -> assertThat(p.field()).isEqualTo("m-UCLA3-0"));
   }
 
@@ -62,9 +87,9 @@ class MeasuresFormTest {
 
   @Test
   void everyInstrumentTheApiKnowsHasAFieldsetWithALabelPerItem() {
-    assertThat(MeasuresForm.fieldsets(null)).extracting(MeasuresForm.Fieldset::instrument)
+    assertThat(MeasuresForm.FOLLOW_UP.fieldsets(null, List.of())).extracting(MeasuresForm.Fieldset::instrument)
         .containsExactlyInAnyOrderElementsOf(Measures.SHAPES.keySet().stream().map(Enum::name).toList());
-    MeasuresForm.fieldsets(null).forEach(f -> assertThat(f.items())
+    MeasuresForm.FOLLOW_UP.fieldsets(null, List.of()).forEach(f -> assertThat(f.items())
         .hasSize(Measures.SHAPES.get(Instrument.valueOf(f.instrument())).items())
         .allSatisfy(item -> assertThat(item.label()).isNotBlank()));
     assertThat(List.of(InboxPages.timeLeft(java.time.Duration.ofHours(25)), InboxPages.timeLeft(java.time.Duration.ZERO)))

@@ -9,6 +9,7 @@ import org.linkway.platform.ProblemException;
 import org.linkway.platform.StoreQueries;
 import org.linkway.platform.pages.PageController;
 import org.linkway.platform.pages.PageHome;
+import org.linkway.platform.pages.PageWords;
 import org.linkway.platform.security.Caller;
 import org.linkway.platform.security.Role;
 import org.linkway.state.ReferralState;
@@ -59,7 +60,7 @@ class ReferralPages {
               .sorted(Comparator.comparing(ReferralPages::referredAt).reversed())
               .limit(LISTED)
               .map(s -> new Row(s.getReferralId().toString(), s.getStatus().name(), referredAt(s),
-                  String.join(", ", s.getSubmission().getNeeds().stream().map(ReferralPages::plain).toList()),
+                  PageWords.plainList(s.getSubmission().getNeeds()),
                   s.getProviderId()))
               .toList();
       model.addAttribute("rows", rows);
@@ -75,7 +76,7 @@ class ReferralPages {
     return api.get(referralId).zipWith(api.summary(referralId)).map(both -> {
       model.addAttribute("referral", both.getT1());
       model.addAttribute("summary", both.getT2());
-      model.addAttribute("needs", String.join(", ", both.getT2().needs().stream().map(ReferralPages::plain).toList()));
+      model.addAttribute("needs", PageWords.plainList(both.getT2().needs()));
       model.addAttribute("events", EVENTS);
       model.addAttribute("open", !List.of("COMPLETED", "CANCELLED", "UNPLACED", "DECLINED").contains(both.getT1().status()));
       return "referrals/referral";
@@ -106,12 +107,6 @@ class ReferralPages {
 
   private static Instant referredAt(ReferralState s) {
     return s.getHistory().isEmpty() ? Instant.EPOCH : s.getHistory().get(0).getAt();
-  }
-
-  /** A need as people say it: {@code MENTAL_WELLBEING} is "mental wellbeing". */
-  static String plain(Object code) {
-    String words = code.toString().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
-    return words;
   }
 
   /** Event names as people say them, for the history. */
