@@ -3,12 +3,17 @@ package org.linkway.platform;
 import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificRecord;
 import org.linkway.events.EventMetadata;
+import org.linkway.platform.observability.EventLog;
 import org.linkway.platform.security.Caller;
 import org.springframework.kafka.core.KafkaTemplate;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
-/** Writes one event to a typed topic; completes when the broker has acknowledged it (acks=all). */
+/**
+ * Writes one event to a typed topic; completes when the broker has acknowledged it (acks=all). The
+ * record carries the trace context of the request it is written in ({@code traceparent}), and the
+ * write is logged under that trace.
+ */
 public final class EventPublisher {
 
   private final KafkaTemplate<String, SpecificRecord> template;
@@ -28,6 +33,7 @@ public final class EventPublisher {
         // the acknowledgement arrives on the producer's network thread: what follows (another send,
         // which may wait for metadata that only that thread fetches) must not run there
         .publishOn(Schedulers.boundedElastic())
+        .doOnNext(sent -> EventLog.written(topic.name(), value))
         .onErrorMap(e -> new ProblemException.Unavailable("the event could not be written to " + topic.name() + ": " + e.getMessage()))
         .then();
   }

@@ -5,6 +5,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.linkway.platform.observability.CountedDeadLetters;
+import org.linkway.platform.observability.ObservabilityConfiguration;
+import org.linkway.platform.observability.TracingProcessorWrapper;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -20,6 +24,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.PropertySource;
 import org.springframework.kafka.annotation.EnableKafkaStreams;
 import org.springframework.kafka.annotation.KafkaStreamsDefaultConfiguration;
@@ -29,6 +34,7 @@ import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.core.MicrometerProducerListener;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.streams.RecoveringDeserializationExceptionHandler;
 import org.springframework.kafka.support.serializer.DelegatingByTypeSerializer;
@@ -40,6 +46,7 @@ import org.springframework.kafka.support.serializer.DelegatingByTypeSerializer;
 @Configuration(proxyBeanMethods = false)
 @EnableKafkaStreams
 @EnableConfigurationProperties(LinkwayKafkaProperties.class)
+@Import(ObservabilityConfiguration.class)
 @PropertySource("classpath:linkway-defaults.properties")
 public class KafkaPlatformConfiguration {
 
@@ -67,19 +74,25 @@ public class KafkaPlatformConfiguration {
   }
 
   @Bean
-  KafkaTemplate<String, SpecificRecord> eventTemplate(KafkaProperties kafka, AvroSerdes serdes) {
+  KafkaTemplate<String, SpecificRecord> eventTemplate(KafkaProperties kafka, AvroSerdes serdes, MeterRegistry meters) {
     Map<String, Object> config = new HashMap<>(kafka.buildProducerProperties());
     config.putAll(serdes.registryConfig());
     config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
     config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, serdes.serializerClass());
     config.put(ProducerConfig.ACKS_CONFIG, "all");
     config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    return new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(config));
+    DefaultKafkaProducerFactory<String, SpecificRecord> producers = new DefaultKafkaProducerFactory<>(config);
+    producers.addListener(new MicrometerProducerListener<>(meters));
+    KafkaTemplate<String, SpecificRecord> template = new KafkaTemplate<>(producers);
+    // each event written during a request carries the request's trace context (traceparent)
+    template.setObservationEnabled(true);
+    return template;
   }
 
-  /** Writes unreadable records, byte for byte, to the source topic's -dlt twin, same partition. */
+  /** Writes unreadable records, byte for byte, to the source topic's -dlt twin, same partition; counts them. */
   @Bean
-  DeadLetterPublishingRecoverer deadLetterRecoverer(KafkaProperties kafka) {
+  DeadLetterPublishingRecoverer deadLetterRecoverer(KafkaProperties kafka, MeterRegistry meters,
+      @Value("${spring.application.name}") String service) {
     Map<String, Object> config = new HashMap<>(kafka.buildProducerProperties());
     config.put(ProducerConfig.ACKS_CONFIG, "all");
     // keys arrive as bytes from Kafka Streams and as strings from listener containers; values are always the raw bytes
@@ -87,8 +100,9 @@ public class KafkaPlatformConfiguration {
         byte[].class, new ByteArraySerializer(), String.class, new StringSerializer()));
     KafkaTemplate<Object, byte[]> template = new KafkaTemplate<>(
         new DefaultKafkaProducerFactory<>(config, () -> keys, ByteArraySerializer::new));
-    return new DeadLetterPublishingRecoverer(template,
-        (record, exception) -> new TopicPartition(record.topic() + Topic.DEAD_LETTER_SUFFIX, record.partition()));
+    return new CountedDeadLetters(template,
+        (record, exception) -> new TopicPartition(record.topic() + Topic.DEAD_LETTER_SUFFIX, record.partition()),
+        meters, KafkaAccess.READS.getOrDefault(service, List.of()).stream().map(Topic::name).toList());
   }
 
   @Bean(name = KafkaStreamsDefaultConfiguration.DEFAULT_STREAMS_CONFIG_BEAN_NAME)
@@ -115,6 +129,8 @@ public class KafkaPlatformConfiguration {
     config.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
         RecoveringDeserializationExceptionHandler.class);
     config.put(RecoveringDeserializationExceptionHandler.KSTREAM_DESERIALIZATION_RECOVERER, deadLetters);
+    // what a stream thread logs about a record carries the record's trace (traceparent header)
+    config.put(StreamsConfig.PROCESSOR_WRAPPER_CLASS_CONFIG, TracingProcessorWrapper.class);
     return new KafkaStreamsConfiguration(config);
   }
 
@@ -144,8 +160,8 @@ public class KafkaPlatformConfiguration {
 
   @Bean
   TableViews tableViews(KafkaProperties kafka, AvroSerdes serdes, DeadLetterPublishingRecoverer deadLetters,
-      @Value("${spring.application.name}") String service) {
-    return new TableViews(kafka, serdes, deadLetters, service);
+      @Value("${spring.application.name}") String service, MeterRegistry meters) {
+    return new TableViews(kafka, serdes, deadLetters, service, meters);
   }
 
   /** Also the health indicator "streams": DOWN until the stream processor runs. */

@@ -9,6 +9,8 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
+import org.springframework.kafka.core.MicrometerConsumerListener;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
@@ -35,9 +37,12 @@ public final class TableViews {
   private final KafkaProperties kafka;
   private final AvroSerdes serdes;
   private final DeadLetterPublishingRecoverer deadLetters;
+  private final MeterRegistry meters;
 
-  TableViews(KafkaProperties kafka, AvroSerdes serdes, DeadLetterPublishingRecoverer deadLetters, String service) {
+  TableViews(KafkaProperties kafka, AvroSerdes serdes, DeadLetterPublishingRecoverer deadLetters, String service,
+      MeterRegistry meters) {
     this.service = service;
+    this.meters = meters;
     this.kafka = kafka;
     this.serdes = serdes;
     this.deadLetters = deadLetters;
@@ -54,6 +59,8 @@ public final class TableViews {
     // unreadable values (and values of another topic's type) become errors the error handler dead-letters
     DefaultKafkaConsumerFactory<String, V> consumers = new DefaultKafkaConsumerFactory<>(config, new StringDeserializer(),
         new ErrorHandlingDeserializer<>(serdes.forTopic(topic).deserializer()));
+    // its lag (kafka_consumer_fetch_manager_records_lag_max) and the rest of the client's metrics
+    consumers.addListener(new MicrometerConsumerListener<>(meters));
     List<TopicPartition> partitions = IntStream.range(0, topic.partitions())
         .mapToObj(p -> new TopicPartition(topic.name(), p)).toList();
 

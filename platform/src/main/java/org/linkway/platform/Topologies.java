@@ -7,6 +7,7 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.state.Stores;
+import org.linkway.platform.observability.EventLog;
 
 /** Building blocks for the services' stream topologies. */
 public final class Topologies {
@@ -46,10 +47,15 @@ public final class Topologies {
     }
   }
 
-  private static <V extends SpecificRecord> void toTopicOf(KStream<String, SpecificRecord> outputs, AvroSerdes serdes, Topic<V> topic) {
-    outputs.filter((key, value) -> topic.valueType().isInstance(value))
-        .mapValues(value -> topic.valueType().cast(value))
+  /** Writes a processor's outputs to a topic, each logged ({@link EventLog}) under the trace it carries. */
+  public static <V extends SpecificRecord> void to(KStream<String, V> outputs, AvroSerdes serdes, Topic<V> topic) {
+    outputs.peek((key, value) -> EventLog.written(topic.name(), value))
         .to(topic.name(), producedTo(serdes, topic));
+  }
+
+  private static <V extends SpecificRecord> void toTopicOf(KStream<String, SpecificRecord> outputs, AvroSerdes serdes, Topic<V> topic) {
+    to(outputs.filter((key, value) -> topic.valueType().isInstance(value))
+        .mapValues(value -> topic.valueType().cast(value)), serdes, topic);
   }
 
   private static <V extends SpecificRecord> KStream<String, SpecificRecord> source(

@@ -25,6 +25,7 @@ import org.linkway.events.ReferralEvent;
 import org.linkway.events.ReferralOffered;
 import org.linkway.platform.Decisions;
 import org.linkway.platform.Decisions.Decision;
+import org.linkway.platform.observability.ReferralTraces;
 import org.linkway.state.OfferState;
 import org.linkway.state.OfferStatus;
 
@@ -45,6 +46,8 @@ final class OfferProcessor implements Processor<String, SpecificRecord, String, 
    * queue is read by a range over its own keys instead of a scan of every offer ever made.
    */
   static final String BY_PROVIDER = "offers-by-provider";
+  /** Each referral's trace ({@link ReferralTraces}): the provider's decisions and the deadlines' events carry it. */
+  static final String TRACES = "offer-traces";
 
   private final Decisions decisions;
   private final OfferFeed feed;
@@ -54,6 +57,7 @@ final class OfferProcessor implements Processor<String, SpecificRecord, String, 
   private KeyValueStore<String, OfferState> store;
   private KeyValueStore<String, String> deadlines;
   private KeyValueStore<String, String> byProvider;
+  private ReferralTraces traces;
 
   OfferProcessor(Decisions decisions, OfferFeed feed, Duration checkEvery,
       BiFunction<List<Measure>, List<Measure>, List<MeasureChange>> changes) {
@@ -69,6 +73,7 @@ final class OfferProcessor implements Processor<String, SpecificRecord, String, 
     this.store = context.getStateStore(STORE);
     this.deadlines = context.getStateStore(DEADLINES);
     this.byProvider = context.getStateStore(BY_PROVIDER);
+    this.traces = new ReferralTraces(context.getStateStore(TRACES));
     indexOffersMadeBeforeTheIndex();
     context.schedule(checkEvery, PunctuationType.WALL_CLOCK_TIME, this::dueBy);
   }
@@ -109,7 +114,7 @@ final class OfferProcessor implements Processor<String, SpecificRecord, String, 
       OfferLifecycle.Step step = expiry ? OfferLifecycle.expire(state, meta) : OfferLifecycle.remind(state, meta);
       if (step.refusal() != null) continue;
       save(parts[2], step.state());
-      context.forward(new Record<String, SpecificRecord>(parts[2], step.event(), now));
+      context.forward(new Record<String, SpecificRecord>(parts[2], step.event(), now, traces.of(parts[2], null)));
       if (expiry) feed.publish(step.state());
     }
   }
@@ -128,6 +133,7 @@ final class OfferProcessor implements Processor<String, SpecificRecord, String, 
     OfferState state = store.get(record.key());
     if (record.value() instanceof ReferralEvent event) {
       if (event.getPayload() instanceof ReferralOffered offer) {
+        traces.of(record.key(), record.headers()); // the offer's trace becomes the referral's here, if it is the first
         OfferState after = OfferLifecycle.offered(state, offer, event.getMetadata());
         if (after != state) {
           save(record.key(), after);
@@ -170,7 +176,8 @@ final class OfferProcessor implements Processor<String, SpecificRecord, String, 
     }
   }
 
-  private void apply(Record<String, SpecificRecord> record, OfferState before, OfferLifecycle.Step step) {
+  private void apply(Record<String, SpecificRecord> input, OfferState before, OfferLifecycle.Step step) {
+    Record<String, SpecificRecord> record = input.withHeaders(traces.of(input.key(), input.headers()));
     save(record.key(), step.state());
     if (step.state().getStatus() != before.getStatus()) feed.publish(step.state());
     if (step.event() != null) {

@@ -10,6 +10,7 @@ import org.linkway.platform.TableView;
 import org.linkway.platform.TableViews;
 import org.linkway.platform.Topologies;
 import org.linkway.platform.Topics;
+import org.linkway.platform.observability.ReferralTraces;
 import java.time.Duration;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.state.Stores;
@@ -38,8 +39,9 @@ class OfferTopology {
         Stores.persistentKeyValueStore(OfferProcessor.BY_PROVIDER), Serdes.String(), Serdes.String()));
     KStream<String, SpecificRecord> inputs =
         Topologies.merged(builder, serdes, Topics.REFERRALS, Topics.PROVIDER_COMMANDS, Topics.BUDGET_DECISIONS);
+    ReferralTraces.addStore(builder, OfferProcessor.TRACES);
     Topologies.toTopicsByType(inputs.process(() -> new OfferProcessor(decisions, feed, checkEvery, changes::between),
-            OfferProcessor.STORE, OfferProcessor.DEADLINES, OfferProcessor.BY_PROVIDER),
+            OfferProcessor.STORE, OfferProcessor.DEADLINES, OfferProcessor.BY_PROVIDER, OfferProcessor.TRACES),
         serdes, Topics.PROVIDER_EVENTS, Topics.BUDGET_REQUESTS);
     return inputs;
   }

@@ -18,6 +18,7 @@ import org.linkway.events.ReferralRejected;
 import org.linkway.events.ReferralRequested;
 import org.linkway.platform.Events;
 import org.linkway.platform.ProblemException.FieldProblem;
+import org.linkway.platform.observability.Traceparent;
 import org.linkway.referral.ReferralServiceApplication;
 
 /**
@@ -62,7 +63,10 @@ final class KafkaIntakeProcessor implements Processor<String, ReferralRequested,
   }
 
   @Override
-  public void process(Record<String, ReferralRequested> record) {
+  public void process(Record<String, ReferralRequested> received) {
+    // a GP system that sends no trace context: the referral's trace starts here
+    Record<String, ReferralRequested> record = Traceparent.from(received.headers()).isPresent()
+        ? received : received.withHeaders(Traceparent.newTrace().onto(received.headers()));
     ReferralRequested requested = record.value();
     String requestId = requested.getRequestId();
     ReferralRequest request = asRequest(requested);

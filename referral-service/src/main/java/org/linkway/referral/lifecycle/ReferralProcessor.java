@@ -12,6 +12,7 @@ import org.linkway.events.ReferralEvent;
 import org.linkway.events.ReferralSubmitted;
 import org.linkway.platform.Decisions;
 import org.linkway.platform.Decisions.Decision;
+import org.linkway.platform.observability.ReferralTraces;
 import org.linkway.referral.routing.ServiceLoad;
 import org.linkway.state.ReferralState;
 
@@ -24,6 +25,8 @@ import org.linkway.state.ReferralState;
 final class ReferralProcessor implements Processor<String, SpecificRecord, String, ReferralEvent> {
 
   static final String STORE = "referral-state";
+  /** Each referral's trace ({@link ReferralTraces}): its events carry it, whoever asked for them. */
+  static final String TRACES = "referral-traces";
 
   private final ReferralLifecycle lifecycle;
   private final Decisions decisions;
@@ -31,6 +34,7 @@ final class ReferralProcessor implements Processor<String, SpecificRecord, Strin
   private final ReferralFeed feed;
   private ProcessorContext<String, ReferralEvent> context;
   private KeyValueStore<String, ReferralState> store;
+  private ReferralTraces traces;
   private int partition;
 
   ReferralProcessor(ReferralLifecycle lifecycle, Decisions decisions, ServiceLoad load, ReferralFeed feed) {
@@ -44,6 +48,7 @@ final class ReferralProcessor implements Processor<String, SpecificRecord, Strin
   public void init(ProcessorContext<String, ReferralEvent> context) {
     this.context = context;
     this.store = context.getStateStore(STORE);
+    this.traces = new ReferralTraces(context.getStateStore(TRACES));
     this.partition = context.taskId().partition();
     // the store is restored by now: count afresh what this task's referrals hold of each service,
     // one referral at a time (a partition's states do not all fit in memory at once)
@@ -87,8 +92,10 @@ final class ReferralProcessor implements Processor<String, SpecificRecord, Strin
       load.moved(partition, state, step.state());
       feed.publish(step.state());
     }
+    if (step.events().isEmpty()) return;
+    Record<String, SpecificRecord> traced = record.withHeaders(traces.of(referralId, record.headers()));
     for (ReferralEvent event : step.events()) {
-      context.forward(record.withValue(event).withTimestamp(event.getMetadata().getOccurredAt().toEpochMilli()));
+      context.forward(traced.withValue(event).withTimestamp(event.getMetadata().getOccurredAt().toEpochMilli()));
     }
   }
 }

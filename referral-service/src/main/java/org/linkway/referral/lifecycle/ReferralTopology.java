@@ -13,6 +13,7 @@ import org.linkway.platform.TableView;
 import org.linkway.platform.TableViews;
 import org.linkway.platform.Topologies;
 import org.linkway.platform.Topics;
+import org.linkway.platform.observability.ReferralTraces;
 import java.time.Duration;
 import org.linkway.referral.routing.FundingRoom;
 import org.linkway.referral.routing.ServiceLoad;
@@ -77,8 +78,9 @@ class ReferralTopology {
     KStream<String, SpecificRecord> inputs =
         Topologies.merged(builder, serdes, Topics.REFERRALS, Topics.PROVIDER_EVENTS, Topics.REFERRAL_COMMANDS);
     ReferralLifecycle lifecycle = new ReferralLifecycle(directory::values, load, funding, settings);
-    inputs.process(() -> new ReferralProcessor(lifecycle, decisions, load, feed), ReferralProcessor.STORE)
-        .to(Topics.REFERRALS.name(), Topologies.producedTo(serdes, Topics.REFERRALS));
+    ReferralTraces.addStore(builder, ReferralProcessor.TRACES);
+    Topologies.to(inputs.process(() -> new ReferralProcessor(lifecycle, decisions, load, feed),
+        ReferralProcessor.STORE, ReferralProcessor.TRACES), serdes, Topics.REFERRALS);
     return inputs;
   }
 }

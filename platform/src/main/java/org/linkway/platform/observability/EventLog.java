@@ -1,0 +1,38 @@
+package org.linkway.platform.observability;
+
+import org.apache.avro.Schema;
+import org.apache.avro.specific.SpecificRecord;
+import org.linkway.events.EventMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One log line for each event a service writes: what it is, where it went, its id and its
+ * referral, never its content (which may identify a person). Written under the trace of the request
+ * that caused it, so that a referral's lines in every service's log share one trace id.
+ */
+public final class EventLog {
+
+  private static final Logger log = LoggerFactory.getLogger(EventLog.class);
+
+  private EventLog() {}
+
+  public static void written(String topic, SpecificRecord event) {
+    if (event == null || !log.isInfoEnabled()) return;
+    EventMetadata metadata = field(event, "metadata") instanceof EventMetadata m ? m : null;
+    Object payload = field(event, "payload");
+    String type = (payload != null ? payload : event).getClass().getSimpleName();
+    if (metadata == null) {
+      log.info("wrote {} to {}", type, topic);
+    } else if (metadata.getReferralId() == null) {
+      log.info("wrote {} to {} (event {})", type, topic, metadata.getEventId());
+    } else {
+      log.info("wrote {} to {} (event {}, referral {})", type, topic, metadata.getEventId(), metadata.getReferralId());
+    }
+  }
+
+  private static Object field(SpecificRecord record, String name) {
+    Schema.Field field = record.getSchema().getField(name);
+    return field == null ? null : record.get(field.pos());
+  }
+}

@@ -1,0 +1,52 @@
+package org.linkway.platform.observability;
+
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One trace per referral: the trace of the request that made the referral (its first record), which
+ * every event about the referral carries from then on, whichever service writes it. A later request
+ * on the referral (a provider's acceptance, the referrer's cancellation) has a trace of its own: its
+ * HTTP log lines carry that one, and a log line under it names the referral's trace, which the
+ * events it causes carry. So one referral can be followed across the services by one trace id.
+ *
+ * <p>Kept in a store of the stream processor that decides on the referral's commands (trace
+ * context by referralId), changelog-backed like its other stores.
+ */
+public final class ReferralTraces {
+
+  private static final Logger log = LoggerFactory.getLogger(ReferralTraces.class);
+
+  private final KeyValueStore<String, String> store;
+
+  public ReferralTraces(KeyValueStore<String, String> store) {
+    this.store = store;
+  }
+
+  /** Adds the store, named {@code name}, to the topology; the processor that uses it must name it too. */
+  public static void addStore(StreamsBuilder builder, String name) {
+    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), Serdes.String()));
+  }
+
+  /**
+   * The headers to write the referral's events with: {@code headers} carrying the referral's trace.
+   * The first trace seen for a referral becomes its trace (a new one if its first record has none).
+   */
+  public Headers of(String referralId, Headers headers) {
+    Traceparent own = Traceparent.from(headers).orElse(null);
+    Traceparent referral = Traceparent.parse(store.get(referralId)).orElse(null);
+    if (referral == null) {
+      referral = own != null ? own : Traceparent.newTrace();
+      store.put(referralId, referral.value());
+    } else if (own != null && !own.traceId().equals(referral.traceId())) {
+      log.info("referral {}: this request (trace {}) goes on in the referral's trace {}", referralId, own.traceId(),
+          referral.traceId());
+    }
+    return referral.onto(headers);
+  }
+}
