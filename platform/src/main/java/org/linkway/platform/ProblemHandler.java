@@ -46,7 +46,7 @@ import tools.jackson.databind.type.LogicalType;
 /**
  * Every error as application/problem+json, with the invalid fields named.
  *
- * <p>Ordered first, so that what it handles (a body that cannot be read, one that is too large, a
+ * <p>Ordered first after the pages' own ({@code PageProblems}, which answers a person's page in words), so that what it handles (a body that cannot be read, one that is too large, a
  * content type that is not taken, and whatever else the framework refuses a request with: 405,
  * 406...) is answered here, naming the field or the type and always with a detail, rather than by
  * Spring Boot's generic problem details ("Failed to read HTTP message", or none).
@@ -58,7 +58,7 @@ import tools.jackson.databind.type.LogicalType;
  * {@code "consent": "true"}.
  */
 @RestControllerAdvice
-@Order(Ordered.HIGHEST_PRECEDENCE)
+@Order(Ordered.HIGHEST_PRECEDENCE + 1)
 public class ProblemHandler implements JsonMapperBuilderCustomizer {
 
   /** The largest request body a service reads: {@code spring.http.codecs.max-in-memory-size}, set in linkway-defaults. */

@@ -5,5 +5,5 @@ import org.springframework.context.annotation.Import;
 
 /** What every service's pages share: signing in and out, and the model every page's template gets. */
 @Configuration(proxyBeanMethods = false)
-@Import({SignInController.class, PageModel.class})
+@Import({SignInController.class, PageModel.class, PageProblems.class})
 public class PagesConfiguration {}

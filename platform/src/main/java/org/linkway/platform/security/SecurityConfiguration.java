@@ -94,7 +94,8 @@ public class SecurityConfiguration {
     return http
         // the API takes bearer tokens, which a browser never sends by itself; the pages' form posts carry a form token
         .csrf(csrf -> csrf.requireCsrfProtectionMatcher(PAGE_FORM_POSTS)
-            .csrfTokenRepository(CookieServerCsrfTokenRepository.withHttpOnlyFalse()))
+            .csrfTokenRepository(CookieServerCsrfTokenRepository.withHttpOnlyFalse())
+            .accessDeniedHandler((exchange, denied) -> Pages.formExpired(exchange)))
         .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
         .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
         .logout(ServerHttpSecurity.LogoutSpec::disable)

@@ -63,6 +63,11 @@ class SignInTest {
     String wave() {
       return "waved";
     }
+
+    @GetMapping("/app/hello/changed")
+    String changed() {
+      throw new org.linkway.platform.ProblemException.Conflict("referral r-1 was completed by the provider meanwhile");
+    }
   }
 
   @RestController
@@ -71,6 +76,22 @@ class SignInTest {
     String hello() {
       return "hello api";
     }
+  }
+
+  /** The form token as a browser holds it: the cookie, and the masked copy in the sign-in page's form. */
+  record FormToken(String cookie, String field) {}
+
+  static FormToken formToken(WebTestClient http) {
+    var signInPage = http.get().uri("/sign-in").exchange().expectStatus().isOk().returnResult(String.class);
+    String html = String.join("", signInPage.getResponseBody().collectList().block());
+    assertThat(html).contains("GP practice or link worker");
+    var field = java.util.regex.Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"").matcher(html);
+    assertThat(field.find()).isTrue();
+    return new FormToken(signInPage.getResponseCookies().getFirst("XSRF-TOKEN").getValue(), field.group(1));
+  }
+
+  static String formField(FormToken token) {
+    return "_csrf=" + java.net.URLEncoder.encode(token.field(), java.nio.charset.StandardCharsets.UTF_8);
   }
 
   static WebTestClient client(int port) {
@@ -101,15 +122,9 @@ class SignInTest {
     @Test
     void signingInAsADemoParty_keepsTheTokenInACookieThatServesPagesButNotTheApi() {
       WebTestClient http = client(port);
-      var signInPage = http.get().uri("/sign-in").exchange().expectStatus().isOk().returnResult(String.class);
-      String csrfCookie = signInPage.getResponseCookies().getFirst("XSRF-TOKEN").getValue();
-      String html = String.join("", signInPage.getResponseBody().collectList().block());
-      assertThat(html).contains("GP practice or link worker");
-      // the form carries the token masked afresh for each page, as a browser would post it
-      var field = java.util.regex.Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"").matcher(html);
-      assertThat(field.find()).isTrue();
-      String csrf = field.group(1);
-
+      FormToken token = formToken(http);
+      String csrfCookie = token.cookie();
+      String csrf = token.field();
       var signedIn = http.post().uri("/sign-in").cookie("XSRF-TOKEN", csrfCookie)
           .contentType(MediaType.APPLICATION_FORM_URLENCODED)
           .bodyValue("role=gp&organisation=D82044&_csrf=" + java.net.URLEncoder.encode(csrf, java.nio.charset.StandardCharsets.UTF_8)).exchange()
@@ -136,9 +151,54 @@ class SignInTest {
     }
 
     @Test
-    void signingInWithoutTheFormToken_isRefused() {
+    void signingInWithoutTheFormToken_isRefusedWithAPageThatSaysSo() {
       client(port).post().uri("/sign-in").contentType(MediaType.APPLICATION_FORM_URLENCODED)
-          .bodyValue("role=admin").exchange().expectStatus().isForbidden();
+          .bodyValue("role=admin").exchange().expectStatus().isForbidden()
+          .expectHeader().contentTypeCompatibleWith(MediaType.TEXT_HTML)
+          .expectBody(String.class).value(html -> assertThat(html).contains("This form has expired", "Nothing was saved"));
+    }
+
+    @Test
+    void aFormPostedAfterTheSignInRanOut_returnsThePersonToThePageTheFormWasOn() {
+      FormToken token = formToken(client(port));
+      client(port).post().uri("/app/hello/wave").header(HttpHeaders.REFERER, "http://127.0.0.1:" + port + "/app/hello?tab=2")
+          .cookie("XSRF-TOKEN", token.cookie()).contentType(MediaType.APPLICATION_FORM_URLENCODED).bodyValue(formField(token))
+          .exchange().expectStatus().isSeeOther()
+          .expectHeader().valueEquals(HttpHeaders.LOCATION, "/sign-in?next=/app/hello?tab%3D2");
+      // htmx asks for a part of a page: the whole page is sent to sign in, and back to the page it was on
+      client(port).get().uri("/app/hello/part").header("HX-Request", "true")
+          .header("HX-Current-URL", "http://127.0.0.1:" + port + "/app/hello")
+          .exchange().expectStatus().isUnauthorized()
+          .expectHeader().valueEquals("HX-Redirect", "/sign-in?next=/app/hello");
+      // another site's address is never where a person is sent: at most its path, on this site
+      client(port).post().uri("/app/hello/wave").header(HttpHeaders.REFERER, "https://elsewhere.example/app/x")
+          .cookie("XSRF-TOKEN", token.cookie()).contentType(MediaType.APPLICATION_FORM_URLENCODED).bodyValue(formField(token))
+          .exchange().expectStatus().isSeeOther().expectHeader().value(HttpHeaders.LOCATION, location ->
+              assertThat(location).startsWith("/sign-in").doesNotContain("elsewhere"));
+    }
+
+    @Test
+    void whatTheServiceRefusesAPage_isShownAsAPageInWords() {
+      client(port).get().uri("/app/hello/changed").accept(MediaType.TEXT_HTML)
+          .headers(h -> h.setBearerAuth(TestStack.issuer().gp("D82044"))).exchange()
+          .expectStatus().isEqualTo(409)
+          .expectHeader().contentTypeCompatibleWith(MediaType.TEXT_HTML)
+          .expectBody(String.class).value(html -> assertThat(html)
+              .contains("This has changed since you opened the page", "referral r-1 was completed by the provider meanwhile"));
+    }
+
+    @Test
+    void aPagesLiveStream_endsWhenTheSignInExpires() {
+      var jwt = org.springframework.security.oauth2.jwt.Jwt.withTokenValue("t").header("alg", "none")
+          .claim("linkway_role", "gp").claim("ods", "D82044")
+          .issuedAt(java.time.Instant.now()).expiresAt(java.time.Instant.now().plusMillis(300)).build();
+      var ticks = Pages.whileSignedIn(reactor.core.publisher.Flux.interval(java.time.Duration.ofMillis(50)))
+          .contextWrite(org.springframework.security.core.context.ReactiveSecurityContextHolder.withAuthentication(
+              new org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken(jwt)))
+          .collectList().block(java.time.Duration.ofSeconds(10));
+      assertThat(ticks).isNotEmpty().hasSizeLessThan(20);
+      // without a sign-in there is no stream at all
+      assertThat(Pages.whileSignedIn(reactor.core.publisher.Flux.just(1, 2)).collectList().block()).isEmpty();
     }
 
     @Test
