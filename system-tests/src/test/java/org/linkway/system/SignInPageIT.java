@@ -34,9 +34,23 @@ class SignInPageIT {
       assertThat(browser.find(By.tagName("h1")).getText()).isEqualTo("You cannot see this page");
       assertThat(browser.text()).contains("admin may not GET /app/no-such-page");
 
+      // signing in with the keyboard alone: the skip link first, then each demo person in turn
+      browser.driver().manage().deleteAllCookies();
+      browser.open(referrals + "/sign-in");
+      var keys = new org.openqa.selenium.interactions.Actions(browser.driver());
+      keys.sendKeys(org.openqa.selenium.Keys.TAB).perform();
+      assertThat(browser.driver().switchTo().activeElement().getText()).isEqualTo("Skip to main content");
+      org.openqa.selenium.WebElement focused;
+      int presses = 0;
+      do {
+        keys.sendKeys(org.openqa.selenium.Keys.TAB).perform();
+        focused = browser.driver().switchTo().activeElement();
+      } while (!focused.getText().startsWith("GP practice") && ++presses < 20);
+      assertThat(focused.getText()).startsWith("GP practice or link worker");
+      keys.sendKeys(org.openqa.selenium.Keys.ENTER).perform();
+      browser.await(d -> d.getCurrentUrl().endsWith("/app/referrals"));
+
       // signing out forgets the sign-in
-      browser.signIn(referrals, "gp", "D82044", null);
-      assertThat(browser.url()).endsWith("/app/referrals");
       browser.find(By.cssSelector(".signed-in button")).click();
       browser.await(d -> d.getCurrentUrl().endsWith("/sign-in?signedOut=true"));
       assertThat(browser.text()).contains("You have signed out");
