@@ -19,7 +19,8 @@
       var offers = card.parentNode;
       card.remove();
       if (offers && !offers.querySelector('li')) showNone(true);
-      status(message.data);
+      // the sentence comes as HTML (escaped, as htmx would swap it in): read as text, never as markup
+      status(new DOMParser().parseFromString(message.data, 'text/html').body.textContent);
       return;
     }
     if (card) event.preventDefault();

@@ -77,6 +77,13 @@ class GpReferralPageIT {
       browser.await(d -> d.getCurrentUrl().endsWith("?cancelled=true"));
       assertThat(browser.text()).contains("The referral is cancelled");
 
+      // "Find a referral" with something that is not a reference: not found, saying what was typed (as text)
+      browser.driver().get(referrals + "/app/referrals");
+      browser.find(By.id("find")).sendKeys("{x}");
+      browser.find(By.id("find")).submit();
+      browser.await(d -> "Referral not found".equals(d.findElement(By.tagName("h1")).getText()));
+      assertThat(browser.find(By.tagName("main")).getText()).contains("There is no referral {x}");
+
       // another practice: as through the API, the referral does not exist for it
       browser.driver().manage().deleteAllCookies();
       browser.signIn(referrals, "gp", "A81001", "/app/referrals/" + worked);

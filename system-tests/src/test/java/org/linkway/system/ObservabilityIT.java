@@ -152,6 +152,12 @@ class ObservabilityIT {
       assertThat(logs.lines()).anySatisfy(line -> assertThat(line.getFormattedMessage())
           .startsWith("wrote FundingCommitted to funding-ledger").contains(referralId));
     });
+    // the person's details are never logged: not in any line about the referral, as the console writes it
+    List<ILoggingEvent> aboutTheReferral = new ArrayList<>(logs.lines());
+    aboutTheReferral.addAll(logs.mentioning());
+    assertThat(aboutTheReferral).isNotEmpty().noneSatisfy(l -> assertThat(logs.consoleLine(l))
+        .containsAnyOf(JourneyScenario.NHS_NUMBER, JourneyScenario.FAMILY_NAME));
+
     // the acceptance's own trace leads to the referral's: a line under it names the referral's trace
     String acceptTrace = acceptTraceparent.split("-")[1];
     assertThat(logs.mentioning()).anySatisfy(line -> {

@@ -55,25 +55,35 @@ public final class BudgetRules {
           + " under contract " + c.getContractId() + "; the offer stays open until it is declined or expires";
       return new Decision(new FundingRefused(commissioner, financialYear, needed, free.get(), reason), before);
     }
-    BudgetUse after = BudgetUse.newBuilder(before).setCommitted(before.getCommitted().add(needed)).setUpdatedAt(at).build();
+    BudgetUse after = BudgetUse.newBuilder(before).setCommitted(before.getCommitted().add(needed)).setUpdatedAt(latest(before, at)).build();
     return new Decision(new FundingReservation(c.getContractId(), needed, financialYear, c.getGrant()), after);
   }
 
   /** A reservation given back before the acceptance it was for happened. */
   public static BudgetUse withdraw(BudgetUse use, BigDecimal amount, Instant at) {
-    return BudgetUse.newBuilder(use).setCommitted(use.getCommitted().subtract(amount)).setUpdatedAt(at).build();
+    return BudgetUse.newBuilder(use).setCommitted(use.getCommitted().subtract(amount)).setUpdatedAt(latest(use, at)).build();
   }
 
   /** The budget's use after a ledger entry: what became due, and what was released. Commitments were counted when reserved. */
   public static BudgetUse apply(BudgetUse use, LedgerEvent entry) {
     Instant at = entry.getMetadata().getOccurredAt();
     if (entry.getPayload() instanceof PaymentDue due) {
-      return BudgetUse.newBuilder(use).setDue(use.getDue().add(due.getAmount())).setUpdatedAt(at).build();
+      return BudgetUse.newBuilder(use).setDue(use.getDue().add(due.getAmount())).setUpdatedAt(latest(use, at)).build();
     }
     if (entry.getPayload() instanceof FundingReleased released) {
-      return BudgetUse.newBuilder(use).setReleased(use.getReleased().add(released.getAmount())).setUpdatedAt(at).build();
+      return BudgetUse.newBuilder(use).setReleased(use.getReleased().add(released.getAmount())).setUpdatedAt(latest(use, at)).build();
     }
     return use;
+  }
+
+  /**
+   * The latest time the use has seen: records arrive in the order they were processed, not the order
+   * they happened, so an older one never moves {@code updatedAt} back (the dashboard waits for it to
+   * reach the ledger's latest entry).
+   */
+  private static Instant latest(BudgetUse use, Instant at) {
+    Instant seen = use.getUpdatedAt();
+    return seen == null || at.isAfter(seen) ? at : seen;
   }
 
   /** The financial year a ledger entry counts against, when it says so. */

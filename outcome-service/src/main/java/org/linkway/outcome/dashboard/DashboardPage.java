@@ -34,6 +34,7 @@ import org.linkway.outcome.statements.StatementsController;
 import org.linkway.platform.EventStreams;
 import org.linkway.platform.StoreQueries;
 import org.linkway.platform.pages.PageController;
+import org.linkway.platform.pages.Pages;
 import org.linkway.platform.security.Caller;
 import org.linkway.state.FundingState;
 import org.springframework.http.MediaType;
@@ -74,6 +75,11 @@ class DashboardPage {
   static final int RECENT_OUTCOMES = 5;
   /** Statements offered: the months with payments due, up to this many, latest first. */
   static final int STATEMENT_MONTHS = 12;
+  /**
+   * How many times running the budget part fetches itself again while the budget's use is behind the
+   * ledger: every half second at first, then every second, for some 25 seconds in all.
+   */
+  static final int BUDGET_TRIES = 30;
 
   record LedgerRow(String id, String when, String referral, String providerId, String entry, String tag, String amount) {}
 
@@ -117,7 +123,7 @@ class DashboardPage {
     return Caller.current().map(caller -> {
       String code = caller.organisation();
       model.addAttribute("code", code);
-      budget(model, code);
+      budget(model, code, 0);
       List<LedgerEntry> entries = money(model, code);
       charts(model, code);
       model.addAttribute("contracts", contracts.contracts(code).stream().map(DashboardPage::contract).toList());
@@ -133,11 +139,11 @@ class DashboardPage {
 
   /** A part of the page, rendered again with the figures as they are now. */
   @GetMapping(PATH + "/{part:budget|money|charts}")
-  Mono<String> part(@PathVariable String part, Model model) {
+  Mono<String> part(@PathVariable String part, @RequestParam(required = false) Integer tries, Model model) {
     return Caller.current().map(caller -> {
       String code = caller.organisation();
       switch (part) {
-        case "budget" -> budget(model, code);
+        case "budget" -> budget(model, code, tries == null ? 0 : Math.max(0, tries));
         case "money" -> money(model, code);
         default -> charts(model, code);
       }
@@ -169,7 +175,7 @@ class DashboardPage {
             Cursor now = at.updateAndGet(c -> new Cursor(c.ledger(), e.id()));
             return item("outcome", now, LiveItems.outcome(e.data()));
           }));
-      return EventStreams.withKeepAlive(items);
+      return Pages.whileSignedIn(EventStreams.withKeepAlive(items));
     });
   }
 
@@ -197,7 +203,8 @@ class DashboardPage {
     return ServerSentEvent.builder(html).event(event).id(cursor.toString()).build();
   }
 
-  private void budget(Model model, String code) {
+  /** The budget part; {@code tries}: how many times running it has fetched itself again while behind the ledger. */
+  private void budget(Model model, String code, int tries) {
     BudgetView b = budgets.budget(code, null);
     BigDecimal used = b.committed().subtract(b.released());
     model.addAttribute("budget", b);
@@ -214,7 +221,11 @@ class DashboardPage {
         .flatMap(s -> s.getLedger().stream())
         .anyMatch(e -> BudgetRules.financialYear(e).filter(b.financialYear()::equals).isPresent()
             && (b.updatedAt() == null || e.getMetadata().getOccurredAt().isAfter(b.updatedAt())));
-    model.addAttribute("budgetTrigger", behind ? "sse:ledger delay:300ms, load delay:500ms" : "sse:ledger delay:300ms");
+    // never for ever: after so many tries it waits for the next ledger entry, which starts the count again
+    boolean again = behind && tries < BUDGET_TRIES;
+    model.addAttribute("budgetTrigger", !again ? "sse:ledger delay:300ms"
+        : "sse:ledger delay:300ms, load delay:" + (tries < 10 ? "500ms" : "1s"));
+    model.addAttribute("budgetUrl", again ? PATH + "/budget?tries=" + (tries + 1) : PATH + "/budget");
     model.addAttribute("budgetUsedPercent", b.budget() == null || b.budget().signum() == 0 ? null
         : used.multiply(BigDecimal.valueOf(100)).divide(b.budget(), 0, RoundingMode.HALF_UP).min(BigDecimal.valueOf(100)));
   }

@@ -381,6 +381,19 @@ class BudgetRulesTest {
       assertThat(after).isEqualTo(new BudgetUse(QMM, YEAR, money("200.00"), money("50.00"), money("150.01"), LATER));
     }
 
+    /** Entries are processed as they arrive, not as they happened: the dashboard waits for the latest time seen. */
+    @Test
+    void givenAnEntryOlderThanTheUse_whenApplied_thenTheAmountCountsButUpdatedAtStaysTheLatestSeen() {
+      BudgetUse after = BudgetRules.apply(use("200.00", "0.00", "0.00"), entry(due("50.00", YEAR), LATER));
+      after = BudgetRules.apply(after, entry(released("150.00", YEAR), AT));
+      after = BudgetRules.withdraw(after, money("10.00"), AT.minusSeconds(60));
+      after = reserve(contract().build(), null, after).use(); // at LATER
+
+      assertThat(after).isEqualTo(new BudgetUse(QMM, YEAR, money("390.00"), money("50.00"), money("150.00"), LATER));
+      assertThat(BudgetRules.apply(after, entry(due("1.00", YEAR), LATER.plusSeconds(1))).getUpdatedAt())
+          .isEqualTo(LATER.plusSeconds(1));
+    }
+
     @Test
     void givenACommitment_whenApplied_thenNothingChangesBecauseItWasCountedWhenReserved() {
       BudgetUse before = use("200.00", "0.00", "0.00");

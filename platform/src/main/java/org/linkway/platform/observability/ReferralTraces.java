@@ -16,7 +16,9 @@ import org.slf4j.LoggerFactory;
  * events it causes carry. So one referral can be followed across the services by one trace id.
  *
  * <p>Kept in a store of the stream processor that decides on the referral's commands (trace
- * context by referralId), changelog-backed like its other stores.
+ * context by referralId), changelog-backed like its other stores. The processor {@linkplain #forget
+ * forgets} a referral's trace once the referral has ended there, so the store holds the referrals
+ * under way, not every referral there ever was.
  */
 public final class ReferralTraces {
 
@@ -48,5 +50,14 @@ public final class ReferralTraces {
           referral.traceId());
     }
     return referral.onto(headers);
+  }
+
+  /**
+   * The referral has ended (nothing more happens to it here): its trace is no longer kept. Call it
+   * after forwarding the events of the step that ended it, whose headers already carry the trace.
+   * Should anything come after all, it starts from the trace it brings, as a first record would.
+   */
+  public void forget(String referralId) {
+    store.delete(referralId);
   }
 }

@@ -56,6 +56,33 @@ class ReferralTracesTest {
     assertThat(Traceparent.from(incoming)).contains(b); // the record's own headers are not changed
   }
 
+  @Test
+  void aReferralThatHasEnded_isForgotten_afterTheEventsThatEndedItHaveTheirTrace() {
+    Traceparent submitted = Traceparent.newTrace();
+    traces.of("r3", headers(submitted));
+    Headers ending = traces.of("r3", headers(Traceparent.newTrace()));
+
+    traces.forget("r3");
+
+    assertThat(Traceparent.from(ending)).contains(submitted);
+    assertThat(stored).doesNotContainKey("r3");
+    Traceparent later = Traceparent.newTrace();
+    assertThat(Traceparent.from(traces.of("r3", headers(later)))).as("starts again from what it brings").contains(later);
+  }
+
+  @Test
+  void forgettingAReferral_leavesTheOthersTraces() {
+    Traceparent kept = Traceparent.newTrace();
+    traces.of("kept", headers(kept));
+    traces.of("ended", headers(Traceparent.newTrace()));
+
+    traces.forget("ended");
+    traces.forget("never-seen");
+
+    assertThat(stored).containsOnlyKeys("kept");
+    assertThat(Traceparent.from(traces.of("kept", null))).contains(kept);
+  }
+
   private static Headers headers(Traceparent trace) {
     RecordHeaders headers = new RecordHeaders();
     headers.add(Traceparent.HEADER, trace.value().getBytes(StandardCharsets.UTF_8));
@@ -67,6 +94,7 @@ class ReferralTracesTest {
     KeyValueStore<String, String> store = mock(KeyValueStore.class);
     when(store.get(anyString())).thenAnswer(call -> map.get(call.<String>getArgument(0)));
     doAnswer(call -> map.put(call.getArgument(0), call.getArgument(1))).when(store).put(anyString(), anyString());
+    when(store.delete(anyString())).thenAnswer(call -> map.remove(call.<String>getArgument(0)));
     return store;
   }
 }

@@ -81,7 +81,8 @@ class ServicePages {
       Caller caller = both.getT1();
       String typed = Optional.ofNullable(both.getT2().getFirst("capacity")).map(String::strip).orElse("");
       Optional<ServiceView> current = own(caller, serviceId);
-      if (current.isEmpty()) return services(null, null, model);
+      // not the caller's (or no such service): not found, as the API answers, rendered as a page by PageProblems
+      if (current.isEmpty()) return Mono.error(new ProblemException.NotFound("You have no service " + serviceId));
       ServiceView s = current.get();
       ServiceRequest request = new ServiceRequest(null, s.name(), s.needs(), s.taxonomy(), s.commissioners(),
           s.postcodeDistricts(), wholeNumber(typed), s.status(), s.minAge(), s.maxAge(), null);

@@ -18,6 +18,7 @@ import org.linkway.platform.ProblemException;
 import org.linkway.platform.pages.PageController;
 import org.linkway.platform.pages.PageHome;
 import org.linkway.platform.pages.PageWords;
+import org.linkway.platform.pages.Pages;
 import org.linkway.platform.security.Caller;
 import org.linkway.platform.security.Role;
 import org.linkway.provider.offers.ProviderQueueController.OfferView;
@@ -38,6 +39,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseBody;
 import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.util.HtmlUtils;
 import org.thymeleaf.context.Context;
 import org.thymeleaf.spring6.ISpringWebFluxTemplateEngine;
 import reactor.core.publisher.Flux;
@@ -147,14 +149,14 @@ class InboxPages {
           .filter(c -> !c.offer().status().equals(sent.put(c.offer().referralId() + "/" + c.offer().attempt(), c.offer().status())))
           .map(c -> ServerSentEvent.builder(c.left() == null ? render(card(c.offer()), both.getT2().orElse(null)) : c.left())
               .id(c.offer().referralId().toString()).event(c.left() == null ? "offer" : "gone").build());
-      return EventStreams.withKeepAlive(events);
+      return Pages.whileSignedIn(EventStreams.withKeepAlive(events));
     });
   }
 
-  /** Why an offer is no longer waiting for an answer, in words; null while it is. */
+  /** Why an offer is no longer waiting for an answer, in words (HTML: the page swaps it in); null while it is. */
   private static String left(OfferState s, OfferView view) {
     if (s.getStatus() == OfferStatus.OFFERED) return null;
-    String name = card(view).name();
+    String name = HtmlUtils.htmlEscape(card(view).name());
     String why = switch (s.getStatus()) {
       case ACCEPTING, ACCEPTED -> "The offer for " + name + " was accepted.";
       case DECLINED -> s.getRespondBy() != null && !s.getRespondBy().isAfter(Instant.now())

@@ -6,7 +6,9 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.BiFunction;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -48,6 +50,9 @@ final class OfferProcessor implements Processor<String, SpecificRecord, String, 
   static final String BY_PROVIDER = "offers-by-provider";
   /** Each referral's trace ({@link ReferralTraces}): the provider's decisions and the deadlines' events carry it. */
   static final String TRACES = "offer-traces";
+  /** An offer in one of these has nothing more happening to it until (after a decline) the referral is offered again. */
+  private static final Set<OfferStatus> ENDED = EnumSet.of(OfferStatus.DECLINED, OfferStatus.COMPLETED,
+      OfferStatus.CANCELLED, OfferStatus.WITHDRAWN);
 
   private final Decisions decisions;
   private final OfferFeed feed;
@@ -116,6 +121,7 @@ final class OfferProcessor implements Processor<String, SpecificRecord, String, 
       save(parts[2], step.state());
       context.forward(new Record<String, SpecificRecord>(parts[2], step.event(), now, traces.of(parts[2], null)));
       if (expiry) feed.publish(step.state());
+      forgetTraceIfEnded(parts[2], step.state());
     }
   }
 
@@ -133,9 +139,9 @@ final class OfferProcessor implements Processor<String, SpecificRecord, String, 
     OfferState state = store.get(record.key());
     if (record.value() instanceof ReferralEvent event) {
       if (event.getPayload() instanceof ReferralOffered offer) {
-        traces.of(record.key(), record.headers()); // the offer's trace becomes the referral's here, if it is the first
         OfferState after = OfferLifecycle.offered(state, offer, event.getMetadata());
         if (after != state) {
+          traces.of(record.key(), record.headers()); // the offer's trace becomes the referral's here, if it is the first
           save(record.key(), after);
           if (after.getStatus() == OfferStatus.OFFERED) {
             scheduleDeadlines(after);
@@ -147,6 +153,7 @@ final class OfferProcessor implements Processor<String, SpecificRecord, String, 
         if (after != state) {
           save(record.key(), after);
           feed.publish(after);
+          forgetTraceIfEnded(record.key(), after);
         }
       }
     } else if (record.value() instanceof ProviderCommand command) {
@@ -190,5 +197,15 @@ final class OfferProcessor implements Processor<String, SpecificRecord, String, 
       context.forward(record.withKey(commissioner).withValue((SpecificRecord) request)
           .withTimestamp(request.getMetadata().getOccurredAt().toEpochMilli()));
     }
+    forgetTraceIfEnded(record.key(), step.state());
+  }
+
+  /**
+   * Once the offer has ended here, its events forwarded with the trace, the trace is no longer kept. A
+   * declined offer may be offered again (to this or another of the provider-service's providers): the new
+   * offer, written by referral-service, brings the referral's trace with it.
+   */
+  private void forgetTraceIfEnded(String referralId, OfferState state) {
+    if (ENDED.contains(state.getStatus())) traces.forget(referralId);
   }
 }

@@ -126,6 +126,11 @@ public final class ReferralLifecycle {
     return NEXT.getOrDefault(from, Set.of()).contains(to);
   }
 
+  /** A status the referral never leaves: completed, unplaced, cancelled, declined by the person. */
+  public static boolean ended(ReferralStatus status) {
+    return NEXT.containsKey(status) && NEXT.get(status).isEmpty();
+  }
+
   /** FHIR R4 ServiceRequest.status for a Linkway status. */
   public static String serviceRequestStatus(ReferralStatus status) {
     return switch (status) {

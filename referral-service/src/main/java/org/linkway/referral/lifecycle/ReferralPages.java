@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import org.linkway.platform.ProblemException;
 import org.linkway.platform.StoreQueries;
 import org.linkway.platform.pages.PageController;
@@ -51,8 +52,8 @@ class ReferralPages {
   }
 
   @GetMapping("/app/referrals")
-  Mono<String> practice(@RequestParam(required = false) String find, Model model) {
-    if (find != null && !find.isBlank()) return Mono.just("redirect:/app/referrals/" + find.strip());
+  Mono<String> practice(@RequestParam(required = false) String find, Model model, ServerWebExchange exchange) {
+    if (find != null && !find.isBlank()) return found(find.strip(), model, exchange);
     return Caller.current().map(caller -> {
       List<Row> rows = caller.role() != Role.GP ? List.of()
           : stores.<ReferralState>all(ReferralProcessor.STORE,
@@ -103,6 +104,19 @@ class ReferralPages {
             return referral(referralId, false, model, exchange);
           });
     });
+  }
+
+  /** "Find a referral": a referral's id goes to its page; anything else is no referral, said with what was typed. */
+  private static Mono<String> found(String typed, Model model, ServerWebExchange exchange) {
+    UUID referralId;
+    try {
+      referralId = UUID.fromString(typed);
+    } catch (IllegalArgumentException notAnId) {
+      exchange.getResponse().setStatusCode(HttpStatus.NOT_FOUND);
+      model.addAttribute("referralId", typed);
+      return Mono.just("referrals/not-found");
+    }
+    return Mono.just("redirect:/app/referrals/" + referralId);
   }
 
   private static Instant referredAt(ReferralState s) {

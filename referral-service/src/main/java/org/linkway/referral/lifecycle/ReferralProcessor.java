@@ -92,10 +92,13 @@ final class ReferralProcessor implements Processor<String, SpecificRecord, Strin
       load.moved(partition, state, step.state());
       feed.publish(step.state());
     }
-    if (step.events().isEmpty()) return;
-    Record<String, SpecificRecord> traced = record.withHeaders(traces.of(referralId, record.headers()));
-    for (ReferralEvent event : step.events()) {
-      context.forward(traced.withValue(event).withTimestamp(event.getMetadata().getOccurredAt().toEpochMilli()));
+    if (!step.events().isEmpty()) {
+      Record<String, SpecificRecord> traced = record.withHeaders(traces.of(referralId, record.headers()));
+      for (ReferralEvent event : step.events()) {
+        context.forward(traced.withValue(event).withTimestamp(event.getMetadata().getOccurredAt().toEpochMilli()));
+      }
     }
+    // ended by this step: its events went with the trace above; nothing more happens to the referral here
+    if (step.state() != state && ReferralLifecycle.ended(step.state().getStatus())) traces.forget(referralId);
   }
 }
