@@ -309,6 +309,8 @@ class ObservabilityIT {
     }
 
     void attach() {
+      // the line per event written is at DEBUG (it costs throughput); an operator following referrals turns it on
+      context.getLogger(org.linkway.platform.observability.EventLog.class).setLevel(ch.qos.logback.classic.Level.DEBUG);
       appender.setContext(context);
       appender.setName("observability-trace-logs");
       appender.start();
@@ -316,6 +318,7 @@ class ObservabilityIT {
     }
 
     void detach() {
+      context.getLogger(org.linkway.platform.observability.EventLog.class).setLevel(null);
       context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).detachAppender(appender);
       appender.stop();
     }
