@@ -11,13 +11,13 @@ import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Map;
 import org.linkway.outcome.analytics.Breakdown;
+import org.linkway.platform.pages.PageDates;
 import org.linkway.platform.pages.PageWords;
 
 /** How the commissioning dashboard says things: money, dates, months, ledger entries and measures, in plain English. */
 final class Words {
 
   private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("d MMM yyyy, HH:mm", Locale.UK).withZone(UK);
-  private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("d MMMM yyyy", Locale.UK);
   private static final DateTimeFormatter MONTH = DateTimeFormatter.ofPattern("MMMM yyyy", Locale.UK);
   private static final Map<String, String> MEASURES = Map.of(
       "SWEMWBS metric", "SWEMWBS wellbeing (metric score)",
@@ -44,7 +44,7 @@ final class Words {
 
   /** 1 April 2026. */
   static String day(java.time.LocalDate date) {
-    return date == null ? "–" : DAY.format(date);
+    return date == null ? "–" : PageDates.longDate(date);
   }
 
   /** "April 2026" for 2026-04; "Not yet known" for a month not seen. */

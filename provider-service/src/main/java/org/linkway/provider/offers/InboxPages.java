@@ -3,7 +3,6 @@ package org.linkway.provider.offers;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -15,7 +14,9 @@ import java.util.Set;
 import org.linkway.events.DeclineReason;
 import org.linkway.platform.EventStreams;
 import org.linkway.platform.ProblemException;
+import org.linkway.platform.SocialPrescribing;
 import org.linkway.platform.pages.PageController;
+import org.linkway.platform.pages.PageDates;
 import org.linkway.platform.pages.PageHome;
 import org.linkway.platform.pages.PageWords;
 import org.linkway.platform.pages.Pages;
@@ -60,8 +61,6 @@ import reactor.core.publisher.Mono;
 class InboxPages {
 
   static final String HOME = "/app/inbox";
-  static final ZoneId UK = ZoneId.of("Europe/London");
-  private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("d MMMM yyyy", Locale.UK);
   private static final DateTimeFormatter DAY_TIME = DateTimeFormatter.ofPattern("d MMMM yyyy 'at' h:mma", Locale.UK);
 
   /** An option of a select: its value and what a person reads. */
@@ -182,7 +181,7 @@ class InboxPages {
       model.addAttribute("reasons", DECLINE_REASONS);
       model.addAttribute("completions", COMPLETIONS);
       model.addAttribute("notice", done == null ? null : NOTICES.get(done));
-      model.addAttribute("today", LocalDate.now(UK).toString());
+      model.addAttribute("today", LocalDate.now(SocialPrescribing.UK).toString());
       if (!model.containsAttribute("errors")) model.addAttribute("errors", Map.of());
       if (!model.containsAttribute("form")) model.addAttribute("form", new LinkedMultiValueMap<String, String>());
       @SuppressWarnings("unchecked")
@@ -333,10 +332,10 @@ class InboxPages {
     Instant deadline = o.respondBy();
     return new Card(o, id, HOME + "/referrals/" + id, name, statusText(o.status()), o.status().toLowerCase(Locale.ROOT),
         deadline == null ? null : deadline.toString(),
-        deadline == null ? null : DAY_TIME.format(deadline.atZone(UK)).replace("AM", "am").replace("PM", "pm"),
+        deadline == null ? null : DAY_TIME.format(deadline.atZone(SocialPrescribing.UK)).replace("AM", "am").replace("PM", "pm"),
         deadline == null ? null : timeLeft(Duration.between(Instant.now(), deadline)),
         PageWords.plainList(o.needs()),
-        o.notes(), p.birthDate() == null ? null : DAY.format(p.birthDate()), p.erased());
+        o.notes(), p.birthDate() == null ? null : PageDates.longDate(p.birthDate()), p.erased());
   }
 
   /** As linkway.js counts down, so that the page reads the same before the script runs. */
