@@ -125,9 +125,11 @@ class DashboardPage {
       model.addAttribute("code", code);
       budget(model, code, 0);
       List<LedgerEntry> entries = money(model, code);
-      charts(model, code);
+      // the commissioner's referrals, read once for the charts and the outcomes reported so far
+      List<FundingState> states = fundingStates(code);
+      charts(model, code, states);
       model.addAttribute("contracts", contracts.contracts(code).stream().map(DashboardPage::contract).toList());
-      List<OutcomeView> reported = reported(code);
+      List<OutcomeView> reported = reported(states);
       model.addAttribute("recentOutcomes", newestFirst(reported).stream().limit(RECENT_OUTCOMES).map(LiveItems::outcome).toList());
       model.addAttribute("streamUrl", UriComponentsBuilder.fromPath(PATH + "/stream")
           .queryParamIfPresent("ledgerAfter", last(entries, LedgerEntry::occurredAt, LedgerEntry::entryId))
@@ -145,7 +147,7 @@ class DashboardPage {
       switch (part) {
         case "budget" -> budget(model, code, tries == null ? 0 : Math.max(0, tries));
         case "money" -> money(model, code);
-        default -> charts(model, code);
+        default -> charts(model, code, fundingStates(code));
       }
       return VIEW + " :: " + part;
     });
@@ -253,8 +255,11 @@ class DashboardPage {
     return entries;
   }
 
-  private void charts(Model model, String code) {
-    List<FundingState> states = stores.all(FundingProcessor.STORE, (FundingState s) -> code.equals(s.getCommissioner()));
+  private List<FundingState> fundingStates(String code) {
+    return stores.all(FundingProcessor.STORE, (FundingState s) -> code.equals(s.getCommissioner()));
+  }
+
+  private void charts(Model model, String code, List<FundingState> states) {
     model.addAttribute("stages", Arrays.stream(StatusByMonth.Stage.values()).map(StatusByMonth.Stage::label).toList());
     model.addAttribute("statusRows", StatusByMonth.of(states).months().stream()
         .map(m -> new StatusRow(Words.month(m.month()), m.counts(), m.total())).toList());
@@ -269,8 +274,8 @@ class DashboardPage {
                 : m.meaningfulShare().multiply(BigDecimal.valueOf(100)).setScale(1, RoundingMode.HALF_UP))).toList());
   }
 
-  private List<OutcomeView> reported(String code) {
-    return stores.<FundingState>all(FundingProcessor.STORE, s -> code.equals(s.getCommissioner())).stream()
+  private static List<OutcomeView> reported(List<FundingState> states) {
+    return states.stream()
         .flatMap(s -> s.getOutcomes().stream()).map(OutcomeStreamController::view)
         .sorted(Comparator.comparing(OutcomeView::occurredAt).thenComparing(o -> o.eventId().toString())).toList();
   }
