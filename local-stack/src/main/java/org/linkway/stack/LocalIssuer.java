@@ -18,7 +18,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.text.ParseException;
 import java.time.Duration;
 import java.time.Instant;
@@ -76,17 +75,7 @@ public final class LocalIssuer {
   /** The issuer whose key is kept in {@code dir/signing-key.json}, created (readable by the owner only) on first use. */
   public static LocalIssuer inDirectory(Path dir, String issuer) throws IOException {
     Path file = dir.resolve("signing-key.json");
-    if (!Files.exists(file)) {
-      Files.createDirectories(dir);
-      Path written = dir.resolve("signing-key.json.tmp");
-      Files.writeString(written, generate().toJSONString());
-      try {
-        Files.setPosixFilePermissions(written, PosixFilePermissions.fromString("rw-------"));
-      } catch (UnsupportedOperationException notPosix) {
-        // the file system has no owner permissions to set
-      }
-      Files.move(written, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-    }
+    if (!Files.exists(file)) PrivateFiles.write(file, generate().toJSONString());
     try {
       return new LocalIssuer(RSAKey.parse(Files.readString(file)), issuer);
     } catch (ParseException e) {

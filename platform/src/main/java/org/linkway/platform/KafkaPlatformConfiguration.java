@@ -58,8 +58,13 @@ public class KafkaPlatformConfiguration {
   /** Every topic and its -dlt twin, created at start-up if missing (creation is idempotent). */
   @Bean
   KafkaAdmin.NewTopics linkwayTopics() {
+    return newTopics(Topics.all());
+  }
+
+  /** The topics and their -dlt twins, as they are created: dead letters and GP systems' requests kept a week. */
+  public static KafkaAdmin.NewTopics newTopics(List<Topic<?>> all) {
     List<NewTopic> topics = new ArrayList<>();
-    for (Topic<?> topic : Topics.all()) {
+    for (Topic<?> topic : all) {
       TopicBuilder builder = TopicBuilder.name(topic.name()).partitions(topic.partitions()).replicas(1);
       if (topic.compacted()) {
         builder.config(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
@@ -67,8 +72,12 @@ public class KafkaPlatformConfiguration {
       if (topic == Topics.PERSON_KEYS) {
         builder.configs(Topics.PERSON_KEYS_CLEANUP);
       }
+      if (topic.name().startsWith(Topics.REFERRAL_REQUESTS_PREFIX)) {
+        builder.config(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(Topics.REQUESTS_RETENTION.toMillis()));
+      }
       topics.add(builder.build());
-      topics.add(TopicBuilder.name(topic.deadLetterName()).partitions(topic.partitions()).replicas(1).build());
+      topics.add(TopicBuilder.name(topic.deadLetterName()).partitions(topic.partitions()).replicas(1)
+          .config(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(Topics.DEAD_LETTER_RETENTION.toMillis())).build());
     }
     return new KafkaAdmin.NewTopics(topics.toArray(NewTopic[]::new));
   }

@@ -19,7 +19,8 @@ import org.linkway.events.ServiceListed;
 
 /**
  * Every topic of Linkway, declared once. Topics keyed by referralId share a partition count so
- * that one referral's events from different topics meet on the same stream task.
+ * that one referral's events from different topics meet on the same stream task. {@link #all()} are
+ * the platform's own; each GP system has two more, {@link #referralRequests} and {@link #referralRejections}.
  */
 public final class Topics {
 
@@ -30,10 +31,30 @@ public final class Topics {
   public static final String PROVIDER_SERVICE = "provider-service";
   public static final String OUTCOME_SERVICE = "outcome-service";
 
-  public static final Topic<ReferralRequested> REFERRAL_REQUESTS =
-      new Topic<>("referral-requests", ReferralRequested.class, REFERRAL_PARTITIONS, "GP systems", false);
-  public static final Topic<ReferralRejected> REFERRAL_REJECTIONS =
-      new Topic<>("referral-rejections", ReferralRejected.class, REFERRAL_PARTITIONS, REFERRAL_SERVICE, false);
+  /**
+   * What a GP system writes: each GP system has its own {@code referral-requests.<system>}, which only it may
+   * write, so that the intake knows who sent a request (see {@link GpSystems}). People's identities are in
+   * clear here, so it keeps a week ({@link #REQUESTS_RETENTION}), enough for the intake to read it.
+   */
+  public static Topic<ReferralRequested> referralRequests(String gpSystem) {
+    return new Topic<>(REFERRAL_REQUESTS_PREFIX + GpSystems.checkName(gpSystem), ReferralRequested.class,
+        REFERRAL_PARTITIONS, gpSystem, false);
+  }
+
+  /** Why a GP system's requests were refused, each field and reason: {@code referral-rejections.<system>}, which only it may read. */
+  public static Topic<ReferralRejected> referralRejections(String gpSystem) {
+    return new Topic<>(REFERRAL_REJECTIONS_PREFIX + GpSystems.checkName(gpSystem), ReferralRejected.class,
+        REFERRAL_PARTITIONS, REFERRAL_SERVICE, false);
+  }
+
+  public static final String REFERRAL_REQUESTS_PREFIX = "referral-requests.";
+  public static final String REFERRAL_REJECTIONS_PREFIX = "referral-rejections.";
+
+  /** How long a GP system's requests (identities in clear) are kept: 7 days. */
+  public static final java.time.Duration REQUESTS_RETENTION = java.time.Duration.ofDays(7);
+  /** How long records that could not be read are kept on a -dlt topic, for an operator to look at: 7 days. */
+  public static final java.time.Duration DEAD_LETTER_RETENTION = java.time.Duration.ofDays(7);
+
   public static final Topic<ReferralCommand> REFERRAL_COMMANDS =
       new Topic<>("referral-commands", ReferralCommand.class, REFERRAL_PARTITIONS, REFERRAL_SERVICE, false);
   public static final Topic<ReferralEvent> REFERRALS =
@@ -76,7 +97,7 @@ public final class Topics {
       "max.compaction.lag.ms", "60000");
 
   private static final List<Topic<?>> ALL = List.of(
-      REFERRAL_REQUESTS, REFERRAL_REJECTIONS, REFERRAL_COMMANDS, REFERRALS, PROVIDER_DIRECTORY,
+      REFERRAL_COMMANDS, REFERRALS, PROVIDER_DIRECTORY,
       PROVIDER_COMMANDS, PROVIDER_EVENTS, FUNDING_CONTRACTS, FUNDING_LEDGER, COMMISSIONER_OUTCOMES,
       COMMISSIONER_BUDGETS, BUDGET_USE, BUDGET_REQUESTS, BUDGET_DECISIONS, PERSON_KEYS);
 
@@ -84,5 +105,10 @@ public final class Topics {
 
   public static List<Topic<?>> all() {
     return ALL;
+  }
+
+  /** A GP system's pair of topics. */
+  public static List<Topic<?>> of(String gpSystem) {
+    return List.of(referralRequests(gpSystem), referralRejections(gpSystem));
   }
 }

@@ -114,7 +114,7 @@ class ErasureIT {
     try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers", platform.bootstrapServers()))) {
       for (var listing : admin.listTopics().listings().get()) {
         String name = listing.name();
-        if (name.equals(Topics.REFERRAL_REQUESTS.name()) || name.endsWith(Topic.DEAD_LETTER_SUFFIX) || name.startsWith("__")) {
+        if (name.equals(OwnerTokens.REQUESTS.name()) || name.endsWith(Topic.DEAD_LETTER_SUFFIX) || name.startsWith("__")) {
           continue; // what GP systems send, as they send it; dead letters are raw input too
         }
         int partitions = admin.describeTopics(List.of(name)).allTopicNames().get().get(name).partitions().size();

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.linkway.platform.security.Access;
 import org.linkway.platform.security.AccessRules;
 import org.linkway.platform.security.Role;
+import org.linkway.platform.security.Secrets;
 import org.linkway.platform.security.SecurityConfiguration;
 import org.linkway.platform.testing.TestStack;
 import org.springframework.boot.SpringBootConfiguration;
@@ -18,6 +19,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
+import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -101,6 +103,7 @@ class SignInTest {
   @Nested
   @SpringBootTest(classes = PagesApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
       properties = {"server.address=127.0.0.1", "spring.main.web-application-type=reactive"})
+  @ActiveProfiles(Secrets.LOCAL_PROFILE)
   class OnTheLocalStack {
 
     @LocalServerPort
@@ -216,6 +219,46 @@ class SignInTest {
       assertThat(SignInController.safeNext("//elsewhere.example/app/")).isEmpty();
       assertThat(SignInController.safeNext("/app//elsewhere.example")).isEmpty();
       assertThat(SignInController.safeNext("/actuator/env")).isEmpty();
+    }
+  }
+
+  /** A deployment without the local profile that has not registered an OpenID Connect client: nobody signs in. */
+  @Nested
+  @SpringBootTest(classes = PagesApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+      properties = {"server.address=127.0.0.1", "spring.main.web-application-type=reactive"})
+  class WithoutTheLocalProfileOrAnIssuer {
+
+    @LocalServerPort
+    int port;
+
+    @DynamicPropertySource
+    static void issuer(DynamicPropertyRegistry properties) {
+      properties.add("spring.security.oauth2.resourceserver.jwt.jwk-set-uri", TestStack::jwkSetUri);
+      // the local issuer answers, as it would if someone started one beside a real deployment
+      properties.add("linkway.sign-in.local-issuer", TestStack::issuerUrl);
+    }
+
+    @Test
+    void theSignInPage_saysSigningInIsNotConfigured_andOffersNobodyToSignInAs() {
+      client(port).get().uri("/sign-in").exchange().expectStatus().isOk().expectBody(String.class).value(html ->
+          assertThat(html).contains("Signing in is not configured on this service")
+              .doesNotContain("Demo people", "Platform administrator", "name=\"role\""));
+    }
+
+    @Test
+    void askingForTheAdministratorsToken_withAValidFormToken_isRefusedAndNoSignInIsKept() {
+      WebTestClient http = client(port);
+      var page = http.get().uri("/sign-in").exchange().expectStatus().isOk().returnResult(String.class);
+      String html = String.join("", page.getResponseBody().collectList().block());
+      var meta = java.util.regex.Pattern.compile("name=\"csrf-token\" content=\"([^\"]+)\"").matcher(html);
+      assertThat(meta.find()).isTrue();
+      FormToken token = new FormToken(page.getResponseCookies().getFirst("XSRF-TOKEN").getValue(), meta.group(1));
+      var refused = http.post().uri("/sign-in").cookie("XSRF-TOKEN", token.cookie())
+          .contentType(MediaType.APPLICATION_FORM_URLENCODED).bodyValue("role=admin&" + formField(token)).exchange()
+          .expectStatus().isForbidden().returnResult(String.class);
+      assertThat(refused.getResponseCookies().getFirst(SignInCookie.NAME)).isNull();
+      assertThat(String.join("", refused.getResponseBody().collectList().block()))
+          .contains("Signing in is not configured on this service");
     }
   }
 

@@ -22,7 +22,7 @@ class KafkaIntakeMemoryTest {
         .withLoggingDisabled().build();
     store.init(context.getStateStoreContext(), store);
     context.addStateStore(store);
-    KafkaIntakeProcessor processor = new KafkaIntakeProcessor(null);
+    KafkaIntakeProcessor processor = new KafkaIntakeProcessor(null, "gp-test", new org.linkway.platform.GpSystems(java.util.Map.of()));
     processor.init(context);
 
     long now = Instant.now().toEpochMilli();
