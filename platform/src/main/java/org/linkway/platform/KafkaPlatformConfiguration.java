@@ -76,8 +76,10 @@ public class KafkaPlatformConfiguration {
         builder.config(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(Topics.REQUESTS_RETENTION.toMillis()));
       }
       topics.add(builder.build());
+      java.time.Duration deadLetters = topic == Topics.PERSON_KEYS
+          ? Topics.PERSON_KEYS_DEAD_LETTER_RETENTION : Topics.DEAD_LETTER_RETENTION;
       topics.add(TopicBuilder.name(topic.deadLetterName()).partitions(topic.partitions()).replicas(1)
-          .config(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(Topics.DEAD_LETTER_RETENTION.toMillis())).build());
+          .config(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(deadLetters.toMillis())).build());
     }
     return new KafkaAdmin.NewTopics(topics.toArray(NewTopic[]::new));
   }

@@ -3,6 +3,7 @@ package org.linkway.platform;
 import java.util.List;
 import org.linkway.commands.ProviderCommand;
 import org.linkway.commands.ReferralCommand;
+import org.linkway.events.PersonErased;
 import org.linkway.events.PersonKey;
 import org.linkway.events.BudgetAgreed;
 import org.linkway.events.BudgetDecision;
@@ -91,6 +92,19 @@ public final class Topics {
   public static final Topic<PersonKey> PERSON_KEYS =
       new Topic<>("person-keys", PersonKey.class, TABLE_PARTITIONS, REFERRAL_SERVICE, true);
 
+  /**
+   * People's erasures, keyed by personId, compacted: what referral-service needs to destroy a key of an
+   * erased person that arrives after the erasure (see {@code People}).
+   */
+  public static final Topic<PersonErased> PERSON_ERASURES =
+      new Topic<>("person-erasures", PersonErased.class, TABLE_PARTITIONS, REFERRAL_SERVICE, true);
+
+  /**
+   * A person-keys record no service could read may hold a wrapped key: its dead letter is kept an hour, so that an
+   * erasure's tombstones are not outlived by a copy on person-keys-dlt for long.
+   */
+  public static final java.time.Duration PERSON_KEYS_DEAD_LETTER_RETENTION = java.time.Duration.ofHours(1);
+
   /** person-keys is compacted within a minute of a tombstone, so an erased key leaves the broker's disk too. */
   public static final java.util.Map<String, String> PERSON_KEYS_CLEANUP = java.util.Map.of(
       "segment.ms", "60000", "min.cleanable.dirty.ratio", "0.01", "delete.retention.ms", "1000",
@@ -99,7 +113,7 @@ public final class Topics {
   private static final List<Topic<?>> ALL = List.of(
       REFERRAL_COMMANDS, REFERRALS, PROVIDER_DIRECTORY,
       PROVIDER_COMMANDS, PROVIDER_EVENTS, FUNDING_CONTRACTS, FUNDING_LEDGER, COMMISSIONER_OUTCOMES,
-      COMMISSIONER_BUDGETS, BUDGET_USE, BUDGET_REQUESTS, BUDGET_DECISIONS, PERSON_KEYS);
+      COMMISSIONER_BUDGETS, BUDGET_USE, BUDGET_REQUESTS, BUDGET_DECISIONS, PERSON_KEYS, PERSON_ERASURES);
 
   private Topics() {}
 

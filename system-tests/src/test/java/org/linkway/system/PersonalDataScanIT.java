@@ -380,7 +380,7 @@ class PersonalDataScanIT {
             .containsAll(person.normalisedIdentity());
       }
     }
-    Source requests = sources.get("CONTROL topic referral-requests");
+    Source requests = sources.get("CONTROL topic " + OwnerTokens.REQUESTS.name());
     assertThat(requests.detectorsHit()).containsAll(Detectors.NAMES);
     assertThat(requests.findings).extracting(Finding::match).map(Detectors::normalise)
         .containsAll(PERPETUA.normalisedIdentity());
