@@ -97,6 +97,15 @@ public final class OfferLifecycle {
 
   private OfferLifecycle() {}
 
+  /**
+   * The offer ended and its provider is no longer involved with the person: it declined (or the person
+   * did, or the deadline passed), or the referrer cancelled, or it was withdrawn. A completed offer is
+   * the provider's own finished work and stays readable (Time Credits are still recorded for it).
+   */
+  public static boolean endedWithoutTheProvider(OfferStatus status) {
+    return status == DECLINED || status == CANCELLED || status == OfferStatus.WITHDRAWN;
+  }
+
   public static boolean allows(OfferStatus from, OfferStatus to) {
     return NEXT.getOrDefault(from, Set.of()).contains(to);
   }

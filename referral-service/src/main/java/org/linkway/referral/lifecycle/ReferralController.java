@@ -1,7 +1,9 @@
 package org.linkway.referral.lifecycle;
 
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.linkway.commands.CancelReferral;
 import org.linkway.commands.ReferralCommand;
@@ -14,10 +16,12 @@ import org.linkway.platform.ProblemException;
 import org.linkway.platform.StoreQueries;
 import org.linkway.platform.Topics;
 import org.linkway.platform.security.Caller;
+import org.linkway.platform.security.LiveStreams;
 import org.linkway.referral.people.People;
 import org.linkway.platform.security.Role;
 import org.linkway.referral.ReferralServiceApplication;
 import org.linkway.state.ReferralState;
+import org.linkway.state.ReferralStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.codec.ServerSentEvent;
@@ -51,9 +55,12 @@ class ReferralController {
   private final Decisions decisions;
   private final ReferralFeed feed;
   private final People identities;
+  private final LiveStreams liveStreams;
 
-  ReferralController(StoreQueries stores, EventPublisher publisher, Decisions decisions, ReferralFeed feed, People identities) {
+  ReferralController(StoreQueries stores, EventPublisher publisher, Decisions decisions, ReferralFeed feed, People identities,
+      LiveStreams liveStreams) {
     this.identities = identities;
+    this.liveStreams = liveStreams;
     this.stores = stores;
     this.publisher = publisher;
     this.decisions = decisions;
@@ -119,25 +126,34 @@ class ReferralController {
     });
   }
 
-  /** A GP system follows its practice's referrals live: every change, as it happens. */
+  /** A GP system follows its practice's referrals live: every change, as it happens, until its token expires. */
   @GetMapping(path = "/referrers/{odsCode}/referrals/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
   Flux<ServerSentEvent<ReferralView>> referrerStream(@PathVariable String odsCode) {
     Flux<ServerSentEvent<ReferralView>> changes = feed.events()
         .filter(s -> s.getSubmission().getReferrer().getOdsCode().equals(odsCode))
         .map(s -> ServerSentEvent.builder(view(s)).id(s.getReferralId() + "-" + s.getHistory().size())
             .event(s.getStatus().name().toLowerCase()).build());
-    return EventStreams.withKeepAlive(changes);
+    return liveStreams.ofCaller(EventStreams.withKeepAlive(changes));
   }
 
-  /** The referral, if the caller may read it: the referring practice, or the provider now holding it. */
+  /**
+   * The referral, if the caller may read it: the referring practice, or the provider now holding it
+   * while it is involved (offered to it, accepted or completed by it). A provider whose offer ended
+   * without it (declined, expired, the person declined, cancelled, or unplaced after its decline)
+   * finds nothing here any more: it keeps only its own offer's reference, dates and decision.
+   */
   private Mono<ReferralState> readableBy(String referralId) {
     return Caller.current().map(caller -> {
       ReferralState state = find(referralId);
-      boolean holdsIt = caller.is(Role.PROVIDER, state.getProviderId());
+      boolean holdsIt = caller.is(Role.PROVIDER, state.getProviderId()) && PROVIDER_INVOLVED.contains(state.getStatus());
       if (!referredBy(caller, state) && !holdsIt) throw notFound(referralId);
       return state;
     });
   }
+
+  /** The referral's statuses in which the provider holding it is still involved with the person. */
+  private static final Set<ReferralStatus> PROVIDER_INVOLVED = EnumSet.of(ReferralStatus.OFFERED, ReferralStatus.ACCEPTED,
+      ReferralStatus.COMPLETED);
 
   private static boolean referredBy(Caller caller, ReferralState state) {
     return caller.is(Role.GP, state.getSubmission().getReferrer().getOdsCode());
