@@ -18,11 +18,12 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import reactor.core.Disposable;
 
 /**
- * A provider stops seeing the person once its offer ends without it: declined by it, expired, or
- * cancelled by the referrer. Over real HTTP, as that provider: its queue (whatever status it asks
+ * A provider stops seeing the person once its offer ends without its acceptance: declined by it,
+ * expired, or cancelled by the referrer. Over real HTTP, as that provider: its queue (whatever status it asks
  * for), its live stream, its inbox pages and the referral's summary, view and audit in
  * referral-service show no name, NHS number, contact details or notes (referral-service answers 404);
- * only the reference, the dates and its decision remain. A provider that accepted still sees them.
+ * only the reference, the dates and its decision remain. A provider that accepted still sees them,
+ * also once the referrer cancels.
  */
 class EndedOfferIT {
 
@@ -122,6 +123,17 @@ class EndedOfferIT {
           .headers(h -> h.setBearerAuth(TestStack.issuer().provider(PROVIDER))).exchange().expectStatus().isOk()
           .expectBody().jsonPath("$.person.familyName").isEqualTo(JourneyScenario.FAMILY_NAME);
       assertThat(page("provider-service", "/app/inbox/referrals/" + accepted, 200)).contains(JourneyScenario.FAMILY_NAME);
+
+      // the referrer cancels after the acceptance: the provider was involved and keeps what it was given
+      platform.referralService().post().uri("/referrals/{r}/cancel", accepted).bodyValue(Map.of("reason", "moved away"))
+          .exchange().expectStatus().isAccepted();
+      JourneyScenario.awaitReferral(platform, accepted, "CANCELLED", PROVIDER);
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(queue("CANCELLED"))
+          .filteredOn(o -> accepted.equals(o.get("referralId"))).singleElement()
+          .satisfies(o -> assertThat(String.valueOf(o)).contains(JourneyScenario.NHS_NUMBER, JourneyScenario.FAMILY_NAME)));
+      platform.referralService().get().uri("/referrals/{r}/summary", accepted)
+          .headers(h -> h.setBearerAuth(TestStack.issuer().provider(PROVIDER))).exchange().expectStatus().isOk()
+          .expectBody().jsonPath("$.person.familyName").isEqualTo(JourneyScenario.FAMILY_NAME);
     } finally {
       stream.dispose();
     }

@@ -257,14 +257,14 @@ class ProviderQueueController {
   }
 
   /**
-   * The offer as its provider sees it. Once the offer has ended without the provider supporting the
-   * person to the end (declined by it or the person, expired, cancelled, withdrawn), the provider is
-   * no longer involved: it sees the reference, the dates and its decision, never again the person
-   * (null), the referrer's notes or the needs.
+   * The offer as its provider sees it. Once the offer has ended without its acceptance (declined by
+   * the provider or the person, expired, cancelled, withdrawn), the provider is no longer involved: it
+   * sees the reference, the dates and its decision, never again the person (null), the referrer's
+   * notes or the needs.
    */
   OfferView view(OfferState s) {
     ReferralOffered o = s.getOffer();
-    if (OfferLifecycle.endedWithoutTheProvider(s.getStatus())) {
+    if (OfferLifecycle.endedWithoutAcceptance(s)) {
       return new OfferView(s.getReferralId(), s.getStatus().name(), OfferLifecycle.taskStatus(s.getStatus()),
           o.getProviderId(), o.getServiceId(), o.getAttempt(), s.getOfferedAt(), List.of(), List.of(), null,
           s.getSessionsAttended(), null, null, s.getSessionsMissed(), List.of());

@@ -1,9 +1,7 @@
 package org.linkway.referral.lifecycle;
 
 import java.time.Instant;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 import org.linkway.commands.CancelReferral;
 import org.linkway.commands.ReferralCommand;
@@ -137,23 +135,21 @@ class ReferralController {
   }
 
   /**
-   * The referral, if the caller may read it: the referring practice, or the provider now holding it
-   * while it is involved (offered to it, accepted or completed by it). A provider whose offer ended
-   * without it (declined, expired, the person declined, cancelled, or unplaced after its decline)
-   * finds nothing here any more: it keeps only its own offer's reference, dates and decision.
+   * The referral, if the caller may read it: the referring practice, or the provider holding it while
+   * it is offered to it, and once it has accepted it. A provider whose offer ended without its
+   * acceptance (declined, expired, the person declined, cancelled, unplaced after its decline) finds
+   * nothing here any more: it keeps only its own offer's reference, dates and decision.
    */
   private Mono<ReferralState> readableBy(String referralId) {
     return Caller.current().map(caller -> {
       ReferralState state = find(referralId);
-      boolean holdsIt = caller.is(Role.PROVIDER, state.getProviderId()) && PROVIDER_INVOLVED.contains(state.getStatus());
+      boolean involved = state.getStatus() == ReferralStatus.OFFERED
+          || state.getHistory().stream().anyMatch(h -> h.getEvent().equals("ReferralAccepted"));
+      boolean holdsIt = caller.is(Role.PROVIDER, state.getProviderId()) && involved;
       if (!referredBy(caller, state) && !holdsIt) throw notFound(referralId);
       return state;
     });
   }
-
-  /** The referral's statuses in which the provider holding it is still involved with the person. */
-  private static final Set<ReferralStatus> PROVIDER_INVOLVED = EnumSet.of(ReferralStatus.OFFERED, ReferralStatus.ACCEPTED,
-      ReferralStatus.COMPLETED);
 
   private static boolean referredBy(Caller caller, ReferralState state) {
     return caller.is(Role.GP, state.getSubmission().getReferrer().getOdsCode());
