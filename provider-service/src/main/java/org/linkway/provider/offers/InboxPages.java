@@ -69,8 +69,8 @@ class InboxPages {
 
   /**
    * An offer as a card shows it: the API's view and what the page words for it. {@code hidden}: no
-   * details of the person to show, because they were erased or because the offer ended without this
-   * provider (then the card is named by the referral's reference).
+   * details of the person to show, because they were erased or because the offer ended without its
+   * acceptance (then the card is named by the referral's reference).
    */
   record Card(OfferView offer, String id, String href, String name, String statusText, String tag, String deadline,
       String deadlineText, String timeLeft, String needs, String notes, String born, boolean hidden) {}
@@ -163,14 +163,17 @@ class InboxPages {
   private static String left(OfferState s, OfferView view) {
     if (s.getStatus() == OfferStatus.OFFERED) return null;
     String name = HtmlUtils.htmlEscape(card(view).name());
+    // an offer that ended without acceptance is named by its reference ("Referral 1a2b3c4d"), not the person
+    String offer = view.person() == null ? name : "The offer for " + name;
+    String referral = view.person() == null ? name : "The referral for " + name;
     String why = switch (s.getStatus()) {
-      case ACCEPTING, ACCEPTED -> "The offer for " + name + " was accepted.";
+      case ACCEPTING, ACCEPTED -> offer + " was accepted.";
       case DECLINED -> s.getRespondBy() != null && !s.getRespondBy().isAfter(Instant.now())
-          ? "The offer for " + name + " was not answered in time and goes to another service."
-          : "The offer for " + name + " was declined.";
-      case CANCELLED -> "The referral for " + name + " was cancelled by the referrer.";
-      case WITHDRAWN -> "The offer for " + name + " was withdrawn.";
-      default -> "The offer for " + name + " is now: " + statusText(s.getStatus().name()).toLowerCase(Locale.UK) + ".";
+          ? offer + " was not answered in time and goes to another service."
+          : offer + " was declined.";
+      case CANCELLED -> referral + " was cancelled by the referrer.";
+      case WITHDRAWN -> offer + " was withdrawn.";
+      default -> offer + " is now: " + statusText(s.getStatus().name()).toLowerCase(Locale.UK) + ".";
     };
     return why + " It is no longer in your new offers.";
   }
