@@ -40,7 +40,8 @@ import java.util.regex.Pattern;
  *
  * <p>Usage: {@code LocalIssuer serve <dir> <port>} serves {@code /.well-known/jwks.json};
  * {@code LocalIssuer token <dir> gp --ods D82044} (or {@code provider --id <providerId>},
- * {@code commissioner --ods QMM}, {@code admin}) prints a signed token, alone, on stdout;
+ * {@code commissioner --ods QMM}, {@code admin}) prints a signed token, alone, on stdout, valid for
+ * 12 hours or, with {@code --expires-in SECONDS}, for that long (to see a live stream end at expiry);
  * {@code LocalIssuer tokens <dir> gp:D82044 provider:<id> admin} prints one {@code label token} line each.
  * The server also answers the pages' demo sign-in ({@link #SIGN_IN_PATH}).
  */
@@ -107,6 +108,11 @@ public final class LocalIssuer {
   /** A signed token for a role acting for one organisation (none for an admin). */
   public String token(String role, String organisationClaim, String organisation) {
     return sign(role, organisationClaim, organisation, LOCAL_TOKEN_LIFETIME);
+  }
+
+  /** A token that expires after {@code lifetime}: a live stream opened with it ends then. */
+  public String token(String role, String organisationClaim, String organisation, Duration lifetime) {
+    return sign(role, organisationClaim, organisation, lifetime);
   }
 
   private final Map<String, String> ownerTokens = new ConcurrentHashMap<>();
@@ -263,17 +269,37 @@ public final class LocalIssuer {
     }
   }
 
-  /** {@code gp --ods D82044}, {@code provider --id P}, {@code commissioner --ods QMM}, {@code admin}. */
+  /**
+   * {@code gp --ods D82044}, {@code provider --id P}, {@code commissioner --ods QMM}, {@code admin}; each
+   * may end with {@code --expires-in SECONDS} (a positive whole number) for a shorter (or longer) token.
+   */
   String tokenFor(String... words) {
+    Duration lifetime = LOCAL_TOKEN_LIFETIME;
+    int expiresIn = java.util.Arrays.asList(words).indexOf("--expires-in");
+    if (expiresIn >= 0) {
+      String seconds = expiresIn + 1 < words.length ? words[expiresIn + 1] : "";
+      if (!seconds.matches("[1-9][0-9]{0,8}")) {
+        System.err.println("--expires-in takes the token's lifetime in seconds, a whole number from 1: --expires-in 30");
+        System.exit(2);
+      }
+      lifetime = Duration.ofSeconds(Long.parseLong(seconds));
+      String[] rest = new String[words.length - 2];
+      System.arraycopy(words, 0, rest, 0, expiresIn);
+      System.arraycopy(words, expiresIn + 2, rest, expiresIn, words.length - expiresIn - 2);
+      words = rest;
+    }
     if (words.length == 0) usage();
     String role = words[0].toLowerCase(Locale.ROOT);
     String value = words.length >= 3 ? words[2] : null;
     String option = words.length >= 2 ? words[1] : null;
     return switch (role) {
-      case "gp" -> gp(required(option, "--ods", value, "a GP system acts for its practice: gp --ods D82044"));
-      case "provider" -> provider(required(option, "--id", value, "a provider acts for itself: provider --id <providerId>"));
-      case "commissioner" -> commissioner(required(option, "--ods", value, "a commissioner acts for its ICB: commissioner --ods QMM"));
-      case "admin" -> admin();
+      case "gp" -> token("gp", ODS_CLAIM,
+          required(option, "--ods", value, "a GP system acts for its practice: gp --ods D82044"), lifetime);
+      case "provider" -> token("provider", PROVIDER_CLAIM,
+          required(option, "--id", value, "a provider acts for itself: provider --id <providerId>"), lifetime);
+      case "commissioner" -> token("commissioner", ODS_CLAIM,
+          required(option, "--ods", value, "a commissioner acts for its ICB: commissioner --ods QMM"), lifetime);
+      case "admin" -> token("admin", null, null, lifetime);
       default -> {
         usage();
         yield null;
@@ -291,7 +317,7 @@ public final class LocalIssuer {
 
   private static void usage() {
     System.err.println("usage: LocalIssuer serve <dir> [port] | LocalIssuer token <dir> "
-        + "(gp --ods <practice> | provider --id <providerId> | commissioner --ods <icb> | admin)");
+        + "(gp --ods <practice> | provider --id <providerId> | commissioner --ods <icb> | admin) [--expires-in SECONDS]");
     System.exit(2);
   }
 }

@@ -57,6 +57,13 @@ public abstract class ProblemException extends RuntimeException {
     }
   }
 
+  /** 429: the caller holds as much of something as one caller may (live streams); the detail says what and how much. */
+  public static final class TooManyRequests extends ProblemException {
+    public TooManyRequests(String detail) {
+      super(HttpStatus.TOO_MANY_REQUESTS, detail);
+    }
+  }
+
   /** 503: a dependency (the broker, a state store being restored) is not ready. */
   public static final class Unavailable extends ProblemException {
     public Unavailable(String detail) {

@@ -82,7 +82,8 @@ public class ProblemHandler implements JsonMapperBuilderCustomizer {
     if (e instanceof ProblemException.Invalid invalid) {
       problem.setProperty("errors", invalid.errors());
     }
-    return ResponseEntity.status(e.status()).body(problem);
+    // said outright: a live stream's request accepts text/event-stream, in which any object could be written as an event
+    return ResponseEntity.status(e.status()).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
   }
 
   /**

@@ -195,13 +195,14 @@ class SignInTest {
       var jwt = org.springframework.security.oauth2.jwt.Jwt.withTokenValue("t").header("alg", "none")
           .claim("linkway_role", "gp").claim("ods", "D82044")
           .issuedAt(java.time.Instant.now()).expiresAt(java.time.Instant.now().plusMillis(300)).build();
-      var ticks = Pages.whileSignedIn(reactor.core.publisher.Flux.interval(java.time.Duration.ofMillis(50)))
+      var streams = new org.linkway.platform.security.LiveStreams(10);
+      var ticks = streams.ofCaller(reactor.core.publisher.Flux.interval(java.time.Duration.ofMillis(50)))
           .contextWrite(org.springframework.security.core.context.ReactiveSecurityContextHolder.withAuthentication(
               new org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken(jwt)))
           .collectList().block(java.time.Duration.ofSeconds(10));
       assertThat(ticks).isNotEmpty().hasSizeLessThan(20);
       // without a sign-in there is no stream at all
-      assertThat(Pages.whileSignedIn(reactor.core.publisher.Flux.just(1, 2)).collectList().block()).isEmpty();
+      assertThat(streams.ofCaller(reactor.core.publisher.Flux.just(1, 2)).collectList().block()).isEmpty();
     }
 
     @Test
