@@ -120,8 +120,11 @@ class SignInTest {
     return "_csrf=" + java.net.URLEncoder.encode(token.field(), java.nio.charset.StandardCharsets.UTF_8);
   }
 
+  /** The first request warms up the JVM (the issuer's keys, codecs, templates), slowly on a busy machine. */
+  static final java.time.Duration FIRST_ANSWER_WITHIN = java.time.Duration.ofSeconds(30);
+
   static WebTestClient client(int port) {
-    return WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).build();
+    return WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).responseTimeout(FIRST_ANSWER_WITHIN).build();
   }
 
   /** The address a proxy calls from in these tests: another loopback address than the tests' own 127.0.0.1. */
@@ -132,7 +135,7 @@ class SignInTest {
     var http = reactor.netty.http.client.HttpClient.create()
         .bindAddress(() -> new java.net.InetSocketAddress(PROXY, 0));
     return WebTestClient.bindToServer(new org.springframework.http.client.reactive.ReactorClientHttpConnector(http))
-        .baseUrl("http://127.0.0.1:" + port).build();
+        .baseUrl("http://127.0.0.1:" + port).responseTimeout(FIRST_ANSWER_WITHIN).build();
   }
 
   @Nested
