@@ -51,8 +51,11 @@ public class TrustedProxies extends ForwardedHeaderTransformer {
 
     static Range parse(String written) {
       String[] parts = written.split("/", 2);
-      // a literal address only: a host name would be looked up, and could change
-      if (!parts[0].matches("[0-9A-Fa-f:.]+")) throw invalid(written);
+      // a literal address only (IPv4 dotted, or IPv6 with its colons): a host name would be looked
+      // up, and could change
+      boolean literal = parts[0].matches("\\d{1,3}(\\.\\d{1,3}){3}")
+          || parts[0].matches("[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*");
+      if (!literal) throw invalid(written);
       try {
         byte[] network = InetAddress.getByName(parts[0]).getAddress();
         int bits = parts.length == 1 ? network.length * 8 : Integer.parseInt(parts[1]);

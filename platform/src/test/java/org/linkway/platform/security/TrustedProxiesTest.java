@@ -44,7 +44,7 @@ class TrustedProxiesTest {
   }
 
   @ParameterizedTest(name = "\"{0}\" is refused")
-  @ValueSource(strings = {"proxy.example", "10.0.0.0/33", "10.0.0.0/x", "fd00::/129", "*"})
+  @ValueSource(strings = {"proxy.example", "cafe.bad", "face", "10.0.0/8", "10.0.0.0/33", "10.0.0.0/x", "fd00::/129", "*"})
   void aSettingThatIsNoAddressOrRange_stopsTheServiceNamingIt(String setting) {
     assertThatThrownBy(() -> new TrustedProxies(setting)).isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("linkway.security.trusted-proxies").hasMessageContaining(setting);
