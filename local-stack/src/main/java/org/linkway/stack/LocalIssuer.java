@@ -34,9 +34,9 @@ import java.util.regex.Pattern;
  * served as a JWKS for the services to verify tokens with, and which signs tokens for the four
  * roles. Production points the services at a real issuer instead; nothing here runs there.
  *
- * <p>A token's claims: {@code linkway_role} ({@code gp}, {@code provider}, {@code commissioner},
- * {@code admin}), and the organisation it acts for: {@code ods} (a GP practice's or an ICB's ODS
- * code) or {@code provider_id}.
+ * <p>A token's claims: {@code aud} ({@link #AUDIENCE}), {@code linkway_role} ({@code gp},
+ * {@code provider}, {@code commissioner}, {@code admin}), and the organisation it acts for:
+ * {@code ods} (a GP practice's or an ICB's ODS code) or {@code provider_id}.
  *
  * <p>Usage: {@code LocalIssuer serve <dir> <port>} serves {@code /.well-known/jwks.json};
  * {@code LocalIssuer token <dir> gp --ods D82044} (or {@code provider --id <providerId>},
@@ -51,6 +51,11 @@ public final class LocalIssuer {
   public static final String ROLE_CLAIM = "linkway_role";
   public static final String ODS_CLAIM = "ods";
   public static final String PROVIDER_CLAIM = "provider_id";
+  /**
+   * Who the tokens are for ({@code aud}): the services take a token only for their audience
+   * ({@code linkway.security.audience}, whose default is this).
+   */
+  public static final String AUDIENCE = "linkway";
   static final Duration LOCAL_TOKEN_LIFETIME = Duration.ofHours(12);
   /**
    * The demo sign-in of the local stack's pages: a service posts {@code role} and {@code organisation}
@@ -145,11 +150,21 @@ public final class LocalIssuer {
     return sign(role, organisationClaim, organisation, Duration.ofMinutes(-1));
   }
 
+  /** A token as {@link #token} signs it, but for another audience (none when null), for tests of the refusal. */
+  public String forAudience(String audience, String role, String organisationClaim, String organisation) {
+    return sign(audience, role, organisationClaim, organisation, LOCAL_TOKEN_LIFETIME);
+  }
+
   private String sign(String role, String organisationClaim, String organisation, Duration lifetime) {
+    return sign(AUDIENCE, role, organisationClaim, organisation, lifetime);
+  }
+
+  private String sign(String audience, String role, String organisationClaim, String organisation, Duration lifetime) {
     Instant now = Instant.now();
     String subject = role + (organisation == null ? "" : ":" + organisation);
     JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
         .issuer(issuer)
+        .audience(audience)
         .subject(subject)
         .jwtID(UUID.randomUUID().toString())
         .issueTime(Date.from(now.isBefore(now.plus(lifetime)) ? now : now.plus(lifetime).minusSeconds(60)))

@@ -35,7 +35,9 @@ import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.core.MicrometerProducerListener;
+import org.springframework.kafka.core.ProducerFactory;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
+import org.springframework.kafka.support.ProducerListener;
 import org.springframework.kafka.streams.RecoveringDeserializationExceptionHandler;
 import org.springframework.kafka.support.serializer.DelegatingByTypeSerializer;
 
@@ -94,7 +96,17 @@ public class KafkaPlatformConfiguration {
     config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     DefaultKafkaProducerFactory<String, SpecificRecord> producers = new DefaultKafkaProducerFactory<>(config);
     producers.addListener(new MicrometerProducerListener<>(meters));
+    return eventTemplateOn(producers);
+  }
+
+  /**
+   * The template events are written with. A failed write is logged by {@link EventPublisher}
+   * alone, without the event: Spring Kafka's default listener would log the record's key and the
+   * start of its value (a person's details among them) at every failure.
+   */
+  static KafkaTemplate<String, SpecificRecord> eventTemplateOn(ProducerFactory<String, SpecificRecord> producers) {
     KafkaTemplate<String, SpecificRecord> template = new KafkaTemplate<>(producers);
+    template.setProducerListener(new ProducerListener<>() {});
     // each event written during a request carries the request's trace context (traceparent)
     template.setObservationEnabled(true);
     return template;
