@@ -4,7 +4,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.linkway.events.NeedCode;
 import org.linkway.events.ServiceListed;
@@ -16,9 +18,12 @@ import org.linkway.platform.ProblemException;
 import org.linkway.platform.ProblemException.FieldProblem;
 import org.linkway.platform.TableView;
 import org.linkway.platform.Topics;
+import org.linkway.platform.security.Caller;
+import org.linkway.platform.security.Role;
 import org.linkway.provider.ProviderServiceApplication;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -90,7 +95,7 @@ class DirectoryController {
         if (service == null || service.serviceId() == null || !DirectoryCodes.ID.matcher(service.serviceId()).matches()) {
           problems.add(new FieldProblem("services[" + i + "].serviceId", "is required: " + DirectoryCodes.ID_RULE));
         }
-        if (service != null) validate(service, "services[" + i + "].", problems);
+        if (service != null) validate(service, "services[" + i + "].", problems, true);
         if (service != null && service.serviceId() != null) {
           String field = "services[" + i + "].serviceId";
           directory.get(service.serviceId()).filter(listed -> !listed.getProviderId().equals(request.providerId()))
@@ -103,7 +108,7 @@ class DirectoryController {
     }
     if (!problems.isEmpty()) return Mono.error(new ProblemException.Invalid(problems));
     List<ServiceListed> listings = request.services().stream()
-        .map(s -> listing(request.providerId(), request.name(), s.serviceId(), s)).toList();
+        .map(s -> listing(request.providerId(), request.name(), s.serviceId(), s, s.commissioners())).toList();
     return Flux.fromIterable(listings)
         .concatMap(listing -> publisher.publish(Topics.PROVIDER_DIRECTORY, listing.getServiceId(), listing))
         .then(Mono.fromSupplier(() -> ResponseEntity.status(HttpStatus.CREATED)
@@ -125,8 +130,18 @@ class DirectoryController {
                 result.needsMapped(), result.unmappedTerms(), result.servicesWithoutNeeds()))));
   }
 
+  /**
+   * Lists or changes one service. Only the admin's word sets its {@code commissioners} here (it
+   * registers the directory on the commissioners' behalf); a provider describes its service, and its
+   * commissioners stay as the commissioners set them ({@link #addCommissioner}).
+   */
   @PutMapping("/providers/{providerId}/services/{serviceId}")
   Mono<ServiceView> list(@PathVariable String providerId, @PathVariable String serviceId, @RequestBody ServiceRequest request) {
+    return Caller.ofCurrentRequest().map(caller -> caller.role() == Role.ADMIN).defaultIfEmpty(false)
+        .flatMap(admin -> list(providerId, serviceId, request, admin));
+  }
+
+  private Mono<ServiceView> list(String providerId, String serviceId, ServiceRequest request, boolean admin) {
     String providerName = directory.values().stream()
         .filter(s -> s.getProviderId().equals(providerId)).map(ServiceListed::getProviderName).findFirst()
         .orElseThrow(() -> new ProblemException.NotFound("no provider " + providerId + ": register it with POST /providers"));
@@ -135,12 +150,39 @@ class DirectoryController {
     if (request.serviceId() != null && !request.serviceId().equals(serviceId)) {
       problems.add(new FieldProblem("serviceId", "is given by the path (" + serviceId + "); leave it out of the body or make it the same"));
     }
-    directory.get(serviceId).filter(s -> !s.getProviderId().equals(providerId)).ifPresent(s ->
+    Optional<ServiceListed> current = directory.get(serviceId);
+    current.filter(s -> !s.getProviderId().equals(providerId)).ifPresent(s ->
         problems.add(new FieldProblem("serviceId", "belongs to another provider")));
-    validate(request, "", problems);
+    validate(request, "", problems, admin);
     if (!problems.isEmpty()) return Mono.error(new ProblemException.Invalid(problems));
-    ServiceListed listing = listing(providerId, providerName, serviceId, request);
+    List<String> commissioners = request.commissioners();
+    if (!admin) {
+      List<String> listedBy = current.map(ServiceListed::getCommissioners).orElse(List.of());
+      Optional<String> notListedBy = commissioners == null ? Optional.empty()
+          : commissioners.stream().filter(code -> !listedBy.contains(code)).findFirst();
+      if (notListedBy.isPresent()) {
+        return Mono.error(new ProblemException.Forbidden(new FieldProblem("commissioners", "names " + notListedBy.get()
+            + ", which has not listed this service: only a commissioner lists a service for its referrals")));
+      }
+      commissioners = listedBy;
+    }
+    ServiceListed listing = listing(providerId, providerName, serviceId, request, commissioners);
     return publisher.publish(Topics.PROVIDER_DIRECTORY, serviceId, listing).thenReturn(view(listing));
+  }
+
+  /**
+   * The commissioner lists the service for its referrals: from now on routing may offer it that
+   * ICB's referrals. Its decision alone (or the admin's on its behalf), never the provider's.
+   */
+  @PutMapping("/providers/{providerId}/services/{serviceId}/commissioners/{icb}")
+  Mono<ServiceView> addCommissioner(@PathVariable String providerId, @PathVariable String serviceId, @PathVariable String icb) {
+    return setCommissioner(providerId, serviceId, icb, true);
+  }
+
+  /** The commissioner no longer lists the service: routing offers it none of that ICB's referrals. */
+  @DeleteMapping("/providers/{providerId}/services/{serviceId}/commissioners/{icb}")
+  Mono<ServiceView> removeCommissioner(@PathVariable String providerId, @PathVariable String serviceId, @PathVariable String icb) {
+    return setCommissioner(providerId, serviceId, icb, false);
   }
 
   /** The provider takes no new referrals for this service until it resumes; the listing stays. */
@@ -165,20 +207,39 @@ class DirectoryController {
   }
 
   private Mono<ServiceView> setIntakePaused(String providerId, String serviceId, boolean paused) {
+    return change(providerId, serviceId, current -> current.getIntakePaused() == paused ? current
+        : ServiceListed.newBuilder(current).setIntakePaused(paused).build());
+  }
+
+  private Mono<ServiceView> setCommissioner(String providerId, String serviceId, String icb, boolean listed) {
+    if (!DirectoryCodes.ICB.matcher(icb).matches()) {
+      return Mono.error(new ProblemException.Invalid(List.of(new FieldProblem("icb", "is not an ICB ODS code (e.g. QMM)"))));
+    }
+    return change(providerId, serviceId, current -> {
+      if (current.getCommissioners().contains(icb) == listed) return current;
+      List<String> commissioners = new ArrayList<>(current.getCommissioners());
+      if (listed) commissioners.add(icb); else commissioners.remove(icb);
+      return ServiceListed.newBuilder(current).setCommissioners(commissioners).build();
+    });
+  }
+
+  /** One change to a listed service of this provider; published only when it changes something. */
+  private Mono<ServiceView> change(String providerId, String serviceId, UnaryOperator<ServiceListed> change) {
     ServiceListed current = directory.get(serviceId)
         .orElseThrow(() -> new ProblemException.NotFound("no service " + serviceId + " in the directory"));
     if (!current.getProviderId().equals(providerId)) {
       return Mono.error(new ProblemException.Conflict("service " + serviceId + " belongs to another provider"));
     }
-    if (current.getIntakePaused() == paused) return Mono.just(view(current));
-    ServiceListed listing = ServiceListed.newBuilder(current)
+    ServiceListed changed = change.apply(current);
+    if (changed == current) return Mono.just(view(current));
+    ServiceListed listing = ServiceListed.newBuilder(changed)
         .setMetadata(Events.metadata(ProviderServiceApplication.NAME, null, null))
-        .setIntakePaused(paused)
         .build();
     return publisher.publish(Topics.PROVIDER_DIRECTORY, serviceId, listing).thenReturn(view(listing));
   }
 
-  private static void validate(ServiceRequest s, String prefix, List<FieldProblem> problems) {
+  /** {@code commissionersRequired}: the admin registers a service for at least one commissioner; a provider names none. */
+  private static void validate(ServiceRequest s, String prefix, List<FieldProblem> problems, boolean commissionersRequired) {
     name(s.name(), prefix + "name", problems);
     if (s.taxonomy() != null) {
       if (s.taxonomy().size() > MAX_TAXONOMY_TERMS) {
@@ -195,7 +256,7 @@ class DirectoryController {
       }
     }
     if (s.commissioners() == null || s.commissioners().isEmpty()) {
-      problems.add(new FieldProblem(prefix + "commissioners", "must name at least one ICB code (e.g. QMM)"));
+      if (commissionersRequired) problems.add(new FieldProblem(prefix + "commissioners", "must name at least one ICB code (e.g. QMM)"));
     } else {
       for (int i = 0; i < s.commissioners().size(); i++) {
         String code = s.commissioners().get(i);
@@ -225,7 +286,8 @@ class DirectoryController {
   }
 
   /** The listing a request describes; without {@code intakePaused} in the request, the current listing's stays. */
-  private ServiceListed listing(String providerId, String providerName, String serviceId, ServiceRequest s) {
+  private ServiceListed listing(String providerId, String providerName, String serviceId, ServiceRequest s,
+      List<String> commissioners) {
     boolean paused = s.intakePaused() != null ? s.intakePaused()
         : directory.get(serviceId).map(ServiceListed::getIntakePaused).orElse(false);
     return ServiceListed.newBuilder()
@@ -236,7 +298,7 @@ class DirectoryController {
         .setServiceName(s.name())
         .setNeeds(s.needs().stream().distinct().map(NeedCode::valueOf).toList())
         .setTaxonomy(s.taxonomy() == null ? List.of() : s.taxonomy())
-        .setCommissioners(s.commissioners())
+        .setCommissioners(List.copyOf(commissioners))
         .setPostcodeDistricts(s.postcodeDistricts() == null ? List.of() : s.postcodeDistricts())
         .setCapacity(s.capacity())
         .setStatus(s.status() == null ? ServiceStatus.ACTIVE : DirectoryCodes.status(s.status()))

@@ -142,6 +142,50 @@ class DirectoryControllerTest {
   }
 
   @Test
+  void givenAProvidersListing_whenItNamesAnIcbThatHasNotListedIt_thenForbiddenNamingCommissionersAndNothingIsPublished() {
+    list(listing("wensum-walkers", "riverside-walks", false));
+
+    client.put().uri("/providers/wensum-walkers/services/riverside-walks").contentType(MediaType.APPLICATION_JSON)
+        .bodyValue(Map.of("name", "Riverside walks", "needs", List.of("PHYSICAL_ACTIVITY"), "commissioners", List.of("QMM", "QUE"),
+            "capacity", 1_000_000))
+        .exchange()
+        .expectStatus().isForbidden()
+        .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+        .expectBody().jsonPath("$.errors[0].field").isEqualTo("commissioners");
+
+    verifyNoInteractions(kafka);
+  }
+
+  @Test
+  void givenAProvidersNewService_whenListedWithoutCommissioners_thenItIsListedForNone() {
+    list(listing("wensum-walkers", "riverside-walks", false));
+
+    client.put().uri("/providers/wensum-walkers/services/canal-walks").contentType(MediaType.APPLICATION_JSON)
+        .bodyValue(Map.of("name", "Canal walks", "needs", List.of("PHYSICAL_ACTIVITY"), "capacity", 8))
+        .exchange()
+        .expectStatus().isOk()
+        .expectBody().jsonPath("$.commissioners").isEmpty();
+
+    assertThat(published(1).get(0).getCommissioners()).isEmpty();
+  }
+
+  @Test
+  void givenAListedService_whenAnIcbListsAndUnlistsIt_thenEachChangeIsPublishedAndTheRestStays() {
+    list(listing("wensum-walkers", "riverside-walks", true));
+
+    client.put().uri("/providers/wensum-walkers/services/riverside-walks/commissioners/QUE").exchange()
+        .expectStatus().isOk().expectBody().jsonPath("$.commissioners").value(c -> assertThat(c.toString()).contains("QMM", "QUE"));
+    ServiceListed listedByQue = published(1).get(0);
+    assertThat(listedByQue.getCommissioners()).containsExactly("QMM", "QUE");
+    assertThat(listedByQue.getIntakePaused()).isTrue();
+    list(listedByQue);
+
+    client.delete().uri("/providers/wensum-walkers/services/riverside-walks/commissioners/QMM").exchange()
+        .expectStatus().isOk();
+    assertThat(published(2).get(1).getCommissioners()).containsExactly("QUE");
+  }
+
+  @Test
   void givenANewProviderWithAMaximumAgeBelowItsMinimum_whenRegistered_thenTheMaximumIsNamed() {
     client.post().uri("/providers").contentType(MediaType.APPLICATION_JSON)
         .bodyValue(Map.of("providerId", "acle-youth", "name", "Acle Youth", "services", List.of(Map.of(
