@@ -1,6 +1,7 @@
 package org.linkway.platform;
 
 import java.util.List;
+import org.linkway.commands.DirectoryCommand;
 import org.linkway.commands.ProviderCommand;
 import org.linkway.commands.ReferralCommand;
 import org.linkway.events.PersonKey;
@@ -40,6 +41,9 @@ public final class Topics {
       new Topic<>("referrals", ReferralEvent.class, REFERRAL_PARTITIONS, REFERRAL_SERVICE, false);
   public static final Topic<ServiceListed> PROVIDER_DIRECTORY =
       new Topic<>("provider-directory", ServiceListed.class, TABLE_PARTITIONS, PROVIDER_SERVICE, true);
+  /** Changes to the directory, keyed by serviceId like provider-directory: one decider per service id. */
+  public static final Topic<DirectoryCommand> DIRECTORY_COMMANDS =
+      new Topic<>("directory-commands", DirectoryCommand.class, TABLE_PARTITIONS, PROVIDER_SERVICE, false);
   public static final Topic<ProviderCommand> PROVIDER_COMMANDS =
       new Topic<>("provider-commands", ProviderCommand.class, REFERRAL_PARTITIONS, PROVIDER_SERVICE, false);
   public static final Topic<ProviderEvent> PROVIDER_EVENTS =
@@ -76,7 +80,7 @@ public final class Topics {
       "max.compaction.lag.ms", "60000");
 
   private static final List<Topic<?>> ALL = List.of(
-      REFERRAL_REQUESTS, REFERRAL_REJECTIONS, REFERRAL_COMMANDS, REFERRALS, PROVIDER_DIRECTORY,
+      REFERRAL_REQUESTS, REFERRAL_REJECTIONS, REFERRAL_COMMANDS, REFERRALS, PROVIDER_DIRECTORY, DIRECTORY_COMMANDS,
       PROVIDER_COMMANDS, PROVIDER_EVENTS, FUNDING_CONTRACTS, FUNDING_LEDGER, COMMISSIONER_OUTCOMES,
       COMMISSIONER_BUDGETS, BUDGET_USE, BUDGET_REQUESTS, BUDGET_DECISIONS, PERSON_KEYS);
 

@@ -6,18 +6,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.function.UnaryOperator;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
+import org.linkway.commands.DirectoryCommand;
 import org.linkway.events.NeedCode;
 import org.linkway.events.ServiceListed;
 import org.linkway.events.ServiceStatus;
-import org.linkway.platform.EventPublisher;
 import org.linkway.platform.Events;
 import org.linkway.platform.FreeText;
 import org.linkway.platform.ProblemException;
 import org.linkway.platform.ProblemException.FieldProblem;
 import org.linkway.platform.TableView;
-import org.linkway.platform.Topics;
 import org.linkway.platform.security.Caller;
 import org.linkway.platform.security.Role;
 import org.linkway.provider.ProviderServiceApplication;
@@ -72,11 +71,11 @@ class DirectoryController {
   record ImportSummary(int organizations, int services, int needsMapped, List<String> unmappedTerms,
       List<String> servicesWithoutNeeds) {}
 
-  private final EventPublisher publisher;
+  private final DirectoryCommands commands;
   private final TableView<ServiceListed> directory;
 
-  DirectoryController(EventPublisher publisher, TableView<ServiceListed> directory) {
-    this.publisher = publisher;
+  DirectoryController(DirectoryCommands commands, TableView<ServiceListed> directory) {
+    this.commands = commands;
     this.directory = directory;
   }
 
@@ -107,12 +106,13 @@ class DirectoryController {
       }
     }
     if (!problems.isEmpty()) return Mono.error(new ProblemException.Invalid(problems));
-    List<ServiceListed> listings = request.services().stream()
-        .map(s -> listing(request.providerId(), request.name(), s.serviceId(), s, s.commissioners())).toList();
-    return Flux.fromIterable(listings)
-        .concatMap(listing -> publisher.publish(Topics.PROVIDER_DIRECTORY, listing.getServiceId(), listing))
-        .then(Mono.fromSupplier(() -> ResponseEntity.status(HttpStatus.CREATED)
-            .body(new ProviderView(request.providerId(), request.name(), listings.stream().map(DirectoryController::view).toList()))));
+    return Flux.fromIterable(request.services())
+        .concatMap(s -> decide(listing(request.providerId(), request.name(), s.serviceId(), s, s.commissioners()),
+            false, s.intakePaused()))
+        .map(DirectoryController::view)
+        .collectList()
+        .map(services -> ResponseEntity.status(HttpStatus.CREATED)
+            .body(new ProviderView(request.providerId(), request.name(), services)));
   }
 
   /**
@@ -125,7 +125,7 @@ class DirectoryController {
   Mono<ImportSummary> importDirectory(@RequestBody JsonNode document) {
     return Mono.fromCallable(() -> HsdsImport.read(document, directory::get))
         .flatMap(result -> Flux.fromIterable(result.listings())
-            .flatMap(listing -> publisher.publish(Topics.PROVIDER_DIRECTORY, listing.getServiceId(), listing), IMPORT_CONCURRENCY)
+            .flatMap(listing -> decide(listing, false, null), IMPORT_CONCURRENCY)
             .then(Mono.fromSupplier(() -> new ImportSummary(result.organizations(), result.listings().size(),
                 result.needsMapped(), result.unmappedTerms(), result.servicesWithoutNeeds()))));
   }
@@ -156,6 +156,7 @@ class DirectoryController {
     validate(request, "", problems, admin);
     if (!problems.isEmpty()) return Mono.error(new ProblemException.Invalid(problems));
     List<String> commissioners = request.commissioners();
+    // the check on the table answers at once; the decider keeps the commissioners it holds, which may be newer
     if (!admin) {
       List<String> listedBy = current.map(ServiceListed::getCommissioners).orElse(List.of());
       Optional<String> notListedBy = commissioners == null ? Optional.empty()
@@ -166,8 +167,8 @@ class DirectoryController {
       }
       commissioners = listedBy;
     }
-    ServiceListed listing = listing(providerId, providerName, serviceId, request, commissioners);
-    return publisher.publish(Topics.PROVIDER_DIRECTORY, serviceId, listing).thenReturn(view(listing));
+    return decide(listing(providerId, providerName, serviceId, request, commissioners), !admin, request.intakePaused())
+        .map(DirectoryController::view);
   }
 
   /**
@@ -207,35 +208,45 @@ class DirectoryController {
   }
 
   private Mono<ServiceView> setIntakePaused(String providerId, String serviceId, boolean paused) {
-    return change(providerId, serviceId, current -> current.getIntakePaused() == paused ? current
-        : ServiceListed.newBuilder(current).setIntakePaused(paused).build());
+    return change(providerId, serviceId, command -> command.setIntakePaused(paused));
   }
 
   private Mono<ServiceView> setCommissioner(String providerId, String serviceId, String icb, boolean listed) {
     if (!DirectoryCodes.ICB.matcher(icb).matches()) {
       return Mono.error(new ProblemException.Invalid(List.of(new FieldProblem("icb", "is not an ICB ODS code (e.g. QMM)"))));
     }
-    return change(providerId, serviceId, current -> {
-      if (current.getCommissioners().contains(icb) == listed) return current;
-      List<String> commissioners = new ArrayList<>(current.getCommissioners());
-      if (listed) commissioners.add(icb); else commissioners.remove(icb);
-      return ServiceListed.newBuilder(current).setCommissioners(commissioners).build();
+    return change(providerId, serviceId, command -> {
+      if (listed) command.setAddCommissioner(icb); else command.setRemoveCommissioner(icb);
     });
   }
 
-  /** One change to a listed service of this provider; published only when it changes something. */
-  private Mono<ServiceView> change(String providerId, String serviceId, UnaryOperator<ServiceListed> change) {
+  /** One change to a listed service of this provider, applied by the decider to the listing as it holds it. */
+  private Mono<ServiceView> change(String providerId, String serviceId, Consumer<DirectoryCommand.Builder> change) {
     ServiceListed current = directory.get(serviceId)
         .orElseThrow(() -> new ProblemException.NotFound("no service " + serviceId + " in the directory"));
     if (!current.getProviderId().equals(providerId)) {
       return Mono.error(new ProblemException.Conflict("service " + serviceId + " belongs to another provider"));
     }
-    ServiceListed changed = change.apply(current);
-    if (changed == current) return Mono.just(view(current));
-    ServiceListed listing = ServiceListed.newBuilder(changed)
+    DirectoryCommand.Builder command = DirectoryCommand.newBuilder()
         .setMetadata(Events.metadata(ProviderServiceApplication.NAME, null, null))
-        .build();
-    return publisher.publish(Topics.PROVIDER_DIRECTORY, serviceId, listing).thenReturn(view(listing));
+        .setProviderId(providerId);
+    change.accept(command);
+    return commands.send(serviceId, command.build()).map(DirectoryController::view);
+  }
+
+  /**
+   * A whole listing, decided by the directory's decider: refused (409) when another provider holds
+   * the id, however close together the claims came. {@code keepCommissioners}: the provider's own
+   * word, so the commissioners stay as the decider holds them; {@code intakePaused} null: it stays.
+   */
+  private Mono<ServiceListed> decide(ServiceListed listing, boolean keepCommissioners, Boolean intakePaused) {
+    return commands.send(listing.getServiceId(), DirectoryCommand.newBuilder()
+        .setMetadata(Events.metadata(ProviderServiceApplication.NAME, null, null))
+        .setProviderId(listing.getProviderId())
+        .setListing(listing)
+        .setKeepCommissioners(keepCommissioners)
+        .setIntakePaused(intakePaused)
+        .build());
   }
 
   /** {@code commissionersRequired}: the admin registers a service for at least one commissioner; a provider names none. */
@@ -285,11 +296,10 @@ class DirectoryController {
     }
   }
 
-  /** The listing a request describes; without {@code intakePaused} in the request, the current listing's stays. */
-  private ServiceListed listing(String providerId, String providerName, String serviceId, ServiceRequest s,
+  /** The listing a request describes; without {@code intakePaused} in the request, the decider keeps the current one. */
+  private static ServiceListed listing(String providerId, String providerName, String serviceId, ServiceRequest s,
       List<String> commissioners) {
-    boolean paused = s.intakePaused() != null ? s.intakePaused()
-        : directory.get(serviceId).map(ServiceListed::getIntakePaused).orElse(false);
+    boolean paused = s.intakePaused() != null && s.intakePaused();
     return ServiceListed.newBuilder()
         .setMetadata(Events.metadata(ProviderServiceApplication.NAME, null, null))
         .setServiceId(serviceId)

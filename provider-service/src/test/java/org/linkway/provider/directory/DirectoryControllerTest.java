@@ -49,7 +49,8 @@ class DirectoryControllerTest {
     TableView<ServiceListed> directory = mock(TableView.class);
     when(directory.get(anyString())).thenAnswer(call -> Optional.ofNullable(listed.get(call.<String>getArgument(0))));
     when(directory.values()).thenAnswer(call -> List.copyOf(listed.values()));
-    client = WebTestClient.bindToController(new DirectoryController(new EventPublisher(kafka), directory))
+    DirectoryCommands decider = ImmediateDecider.over(listed::get, new EventPublisher(kafka));
+    client = WebTestClient.bindToController(new DirectoryController(decider, directory))
         .controllerAdvice(new ProblemHandler())
         .build();
   }
