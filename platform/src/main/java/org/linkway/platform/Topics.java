@@ -1,6 +1,7 @@
 package org.linkway.platform;
 
 import java.util.List;
+import org.linkway.commands.ContractCommand;
 import org.linkway.commands.DirectoryCommand;
 import org.linkway.commands.ProviderCommand;
 import org.linkway.commands.ReferralCommand;
@@ -50,6 +51,9 @@ public final class Topics {
       new Topic<>("provider-events", ProviderEvent.class, REFERRAL_PARTITIONS, PROVIDER_SERVICE, false);
   public static final Topic<ContractAgreed> FUNDING_CONTRACTS =
       new Topic<>("funding-contracts", ContractAgreed.class, TABLE_PARTITIONS, OUTCOME_SERVICE, true);
+  /** Contracts agreed, keyed by contract id like funding-contracts: one decider per contract id. */
+  public static final Topic<ContractCommand> CONTRACT_COMMANDS =
+      new Topic<>("contract-commands", ContractCommand.class, TABLE_PARTITIONS, OUTCOME_SERVICE, false);
   public static final Topic<LedgerEvent> FUNDING_LEDGER =
       new Topic<>("funding-ledger", LedgerEvent.class, REFERRAL_PARTITIONS, OUTCOME_SERVICE, false);
   public static final Topic<OutcomeReported> COMMISSIONER_OUTCOMES =
@@ -81,7 +85,7 @@ public final class Topics {
 
   private static final List<Topic<?>> ALL = List.of(
       REFERRAL_REQUESTS, REFERRAL_REJECTIONS, REFERRAL_COMMANDS, REFERRALS, PROVIDER_DIRECTORY, DIRECTORY_COMMANDS,
-      PROVIDER_COMMANDS, PROVIDER_EVENTS, FUNDING_CONTRACTS, FUNDING_LEDGER, COMMISSIONER_OUTCOMES,
+      PROVIDER_COMMANDS, PROVIDER_EVENTS, FUNDING_CONTRACTS, CONTRACT_COMMANDS, FUNDING_LEDGER, COMMISSIONER_OUTCOMES,
       COMMISSIONER_BUDGETS, BUDGET_USE, BUDGET_REQUESTS, BUDGET_DECISIONS, PERSON_KEYS);
 
   private Topics() {}

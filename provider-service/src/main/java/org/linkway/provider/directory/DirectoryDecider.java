@@ -6,31 +6,26 @@ import org.linkway.commands.DirectoryCommand;
 import org.linkway.events.EventMetadata;
 import org.linkway.events.ServiceListed;
 import org.linkway.platform.Events;
+import org.linkway.platform.KeyedDecider;
+import org.linkway.platform.KeyedDecider.Step;
 import org.linkway.provider.ProviderServiceApplication;
 
 /**
  * What one command makes of one service's listing, given the listing as the decider holds it
  * (null for a service id nobody holds yet). Applied one command at a time per service id, so the
  * first provider to claim an id owns it and every later claim by another is refused. No state,
- * no broker: {@link DirectoryProcessor} runs it for each command in order.
+ * no broker: the directory's {@link KeyedDecider} runs it for each command in order.
  */
 final class DirectoryDecider {
 
-  /** The listing after the command (the same instance when nothing changes), or why it is refused. */
-  record Step(ServiceListed listing, String refusal) {
-    boolean changes(ServiceListed current) {
-      return refusal == null && listing != current;
-    }
-  }
-
   private DirectoryDecider() {}
 
-  static Step decide(ServiceListed current, String serviceId, DirectoryCommand command) {
+  static Step<ServiceListed> decide(ServiceListed current, String serviceId, DirectoryCommand command) {
     if (current != null && !current.getProviderId().equals(command.getProviderId())) {
-      return refused("service " + serviceId + " belongs to another provider");
+      return Step.refused("service " + serviceId + " belongs to another provider");
     }
     ServiceListed asked = command.getListing();
-    if (asked == null && current == null) return refused("no service " + serviceId + " in the directory");
+    if (asked == null && current == null) return Step.refused("no service " + serviceId + " in the directory");
     // the listing is an event of its own, caused by the command and naming its caller
     ServiceListed.Builder next = ServiceListed.newBuilder(asked != null ? asked : current)
         .setMetadata(EventMetadata.newBuilder(Events.metadata(ProviderServiceApplication.NAME, null,
@@ -52,12 +47,8 @@ final class DirectoryDecider {
     ServiceListed listing = next.build();
     // nothing changes but the metadata: nothing to write, and the answer is the listing as it is
     if (current != null && ServiceListed.newBuilder(listing).setMetadata(current.getMetadata()).build().equals(current)) {
-      return new Step(current, null);
+      return Step.accepted(current);
     }
-    return new Step(listing, null);
-  }
-
-  private static Step refused(String reason) {
-    return new Step(null, reason);
+    return Step.accepted(listing);
   }
 }

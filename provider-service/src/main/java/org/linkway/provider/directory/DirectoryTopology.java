@@ -7,8 +7,8 @@ import org.linkway.events.ServiceListed;
 import org.linkway.platform.AvroSerdes;
 import org.linkway.platform.Decisions;
 import org.linkway.platform.EventPublisher;
+import org.linkway.platform.KeyedDecider;
 import org.linkway.platform.Topics;
-import org.linkway.platform.Topologies;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -16,14 +16,13 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 class DirectoryTopology {
 
+  static final String STORE = "directory-listings";
+
+  /** Every change of a listing is decided here, one at a time per service id ({@link DirectoryDecider}). */
   @Bean
   KStream<String, SpecificRecord> directoryDecider(StreamsBuilder builder, AvroSerdes serdes, Decisions decisions) {
-    Topologies.addStore(builder, serdes, DirectoryProcessor.STORE, ServiceListed.class);
-    KStream<String, SpecificRecord> inputs =
-        Topologies.merged(builder, serdes, Topics.DIRECTORY_COMMANDS, Topics.PROVIDER_DIRECTORY);
-    Topologies.toTopicsByType(inputs.process(() -> new DirectoryProcessor(decisions), DirectoryProcessor.STORE),
-        serdes, Topics.PROVIDER_DIRECTORY);
-    return inputs;
+    return KeyedDecider.add(builder, serdes, decisions, STORE, Topics.DIRECTORY_COMMANDS, Topics.PROVIDER_DIRECTORY,
+        command -> command.getMetadata().getEventId(), DirectoryDecider::decide);
   }
 
   @Bean

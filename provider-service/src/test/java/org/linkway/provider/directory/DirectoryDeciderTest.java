@@ -9,42 +9,43 @@ import org.linkway.events.NeedCode;
 import org.linkway.events.ServiceListed;
 import org.linkway.events.ServiceStatus;
 import org.linkway.platform.Events;
+import org.linkway.platform.KeyedDecider;
 
 /** The directory decider's rule, one command after another, as the processor applies them. */
 class DirectoryDeciderTest {
 
   @Test
   void givenTwoProvidersClaimingOneNewId_whenDecidedInOrder_thenTheFirstOwnsItAndTheSecondIsRefused() {
-    DirectoryDecider.Step first = DirectoryDecider.decide(null, "canal-walks", claim("wensum-walkers", List.of()));
-    DirectoryDecider.Step second = DirectoryDecider.decide(first.listing(), "canal-walks", claim("river-rovers", List.of()));
+    KeyedDecider.Step<ServiceListed> first = DirectoryDecider.decide(null, "canal-walks", claim("wensum-walkers", List.of()));
+    KeyedDecider.Step<ServiceListed> second = DirectoryDecider.decide(first.value(), "canal-walks", claim("river-rovers", List.of()));
 
     assertThat(first.refusal()).isNull();
-    assertThat(first.listing().getProviderId()).isEqualTo("wensum-walkers");
+    assertThat(first.value().getProviderId()).isEqualTo("wensum-walkers");
     assertThat(second.refusal()).isEqualTo("service canal-walks belongs to another provider");
-    assertThat(second.listing()).isNull();
+    assertThat(second.value()).isNull();
   }
 
   @Test
   void givenAListingAnIcbListed_whenItsProviderRelistsItKeepingCommissioners_thenTheIcbsListingAndThePauseStay() {
-    ServiceListed listed = DirectoryDecider.decide(null, "canal-walks", claim("wensum-walkers", List.of("QMM"))).listing();
-    ServiceListed paused = DirectoryDecider.decide(listed, "canal-walks", change("wensum-walkers").setIntakePaused(true).build()).listing();
-    ServiceListed byQue = DirectoryDecider.decide(paused, "canal-walks", change("wensum-walkers").setAddCommissioner("QUE").build()).listing();
+    ServiceListed listed = DirectoryDecider.decide(null, "canal-walks", claim("wensum-walkers", List.of("QMM"))).value();
+    ServiceListed paused = DirectoryDecider.decide(listed, "canal-walks", change("wensum-walkers").setIntakePaused(true).build()).value();
+    ServiceListed byQue = DirectoryDecider.decide(paused, "canal-walks", change("wensum-walkers").setAddCommissioner("QUE").build()).value();
 
     DirectoryCommand relist = DirectoryCommand.newBuilder(claim("wensum-walkers", List.of())).setKeepCommissioners(true).build();
-    DirectoryDecider.Step step = DirectoryDecider.decide(byQue, "canal-walks", relist);
+    KeyedDecider.Step<ServiceListed> step = DirectoryDecider.decide(byQue, "canal-walks", relist);
 
-    assertThat(step.listing().getCommissioners()).containsExactly("QMM", "QUE");
-    assertThat(step.listing().getIntakePaused()).isTrue();
+    assertThat(step.value().getCommissioners()).containsExactly("QMM", "QUE");
+    assertThat(step.value().getIntakePaused()).isTrue();
   }
 
   @Test
   void givenAChangeThatChangesNothing_whenDecided_thenTheListingAsItIsIsTheAnswerAndNothingIsWritten() {
-    ServiceListed listed = DirectoryDecider.decide(null, "canal-walks", claim("wensum-walkers", List.of("QMM"))).listing();
+    ServiceListed listed = DirectoryDecider.decide(null, "canal-walks", claim("wensum-walkers", List.of("QMM"))).value();
 
-    DirectoryDecider.Step step = DirectoryDecider.decide(listed, "canal-walks", change("wensum-walkers").setAddCommissioner("QMM").build());
+    KeyedDecider.Step<ServiceListed> step = DirectoryDecider.decide(listed, "canal-walks", change("wensum-walkers").setAddCommissioner("QMM").build());
 
     assertThat(step.changes(listed)).isFalse();
-    assertThat(step.listing()).isSameAs(listed);
+    assertThat(step.value()).isSameAs(listed);
   }
 
   private static DirectoryCommand claim(String providerId, List<String> commissioners) {
