@@ -1,6 +1,8 @@
 package org.linkway.platform;
 
 import java.util.List;
+import org.linkway.commands.ContractCommand;
+import org.linkway.commands.DirectoryCommand;
 import org.linkway.commands.ProviderCommand;
 import org.linkway.commands.ReferralCommand;
 import org.linkway.events.PersonErased;
@@ -62,12 +64,18 @@ public final class Topics {
       new Topic<>("referrals", ReferralEvent.class, REFERRAL_PARTITIONS, REFERRAL_SERVICE, false);
   public static final Topic<ServiceListed> PROVIDER_DIRECTORY =
       new Topic<>("provider-directory", ServiceListed.class, TABLE_PARTITIONS, PROVIDER_SERVICE, true);
+  /** Changes to the directory, keyed by serviceId like provider-directory: one decider per service id. */
+  public static final Topic<DirectoryCommand> DIRECTORY_COMMANDS =
+      new Topic<>("directory-commands", DirectoryCommand.class, TABLE_PARTITIONS, PROVIDER_SERVICE, false);
   public static final Topic<ProviderCommand> PROVIDER_COMMANDS =
       new Topic<>("provider-commands", ProviderCommand.class, REFERRAL_PARTITIONS, PROVIDER_SERVICE, false);
   public static final Topic<ProviderEvent> PROVIDER_EVENTS =
       new Topic<>("provider-events", ProviderEvent.class, REFERRAL_PARTITIONS, PROVIDER_SERVICE, false);
   public static final Topic<ContractAgreed> FUNDING_CONTRACTS =
       new Topic<>("funding-contracts", ContractAgreed.class, TABLE_PARTITIONS, OUTCOME_SERVICE, true);
+  /** Contracts agreed, keyed by contract id like funding-contracts: one decider per contract id. */
+  public static final Topic<ContractCommand> CONTRACT_COMMANDS =
+      new Topic<>("contract-commands", ContractCommand.class, TABLE_PARTITIONS, OUTCOME_SERVICE, false);
   public static final Topic<LedgerEvent> FUNDING_LEDGER =
       new Topic<>("funding-ledger", LedgerEvent.class, REFERRAL_PARTITIONS, OUTCOME_SERVICE, false);
   public static final Topic<OutcomeReported> COMMISSIONER_OUTCOMES =
@@ -111,8 +119,8 @@ public final class Topics {
       "max.compaction.lag.ms", "60000");
 
   private static final List<Topic<?>> ALL = List.of(
-      REFERRAL_COMMANDS, REFERRALS, PROVIDER_DIRECTORY,
-      PROVIDER_COMMANDS, PROVIDER_EVENTS, FUNDING_CONTRACTS, FUNDING_LEDGER, COMMISSIONER_OUTCOMES,
+      REFERRAL_COMMANDS, REFERRALS, PROVIDER_DIRECTORY, DIRECTORY_COMMANDS,
+      PROVIDER_COMMANDS, PROVIDER_EVENTS, FUNDING_CONTRACTS, CONTRACT_COMMANDS, FUNDING_LEDGER, COMMISSIONER_OUTCOMES,
       COMMISSIONER_BUDGETS, BUDGET_USE, BUDGET_REQUESTS, BUDGET_DECISIONS, PERSON_KEYS, PERSON_ERASURES);
 
   private Topics() {}

@@ -87,7 +87,12 @@ class AccessIT {
     for (Row row : rows) {
       for (Who who : Who.values()) {
         Expect expected = row.rule().apply(who);
-        Answer answer = call(row, who);
+        Answer answer;
+        try {
+          answer = call(row, who);
+        } catch (IllegalStateException noAnswer) {
+          throw new AssertionError(row + " as " + who + ": no answer", noAnswer);
+        }
         requests++;
         seen.merge(expected, 1, Integer::sum);
         String line = row + " as " + who + ": expected " + expected + ", got " + answer.status() + " " + answer.body();
@@ -166,6 +171,11 @@ class AccessIT {
       rows.add(new Row("provider-service", HttpMethod.POST, p + "/services/" + PROVIDER + "-group/" + action, null, null,
           only(Who.PROVIDER_OWN, Who.ADMIN)));
     }
+    // which ICBs list a service is each ICB's own decision (listing it again changes nothing; the unlisted service is none)
+    rows.add(new Row("provider-service", HttpMethod.PUT, p + "/services/" + PROVIDER + "-group/commissioners/" + COMMISSIONER,
+        null, null, only(Who.COMMISSIONER_OWN, Who.ADMIN)));
+    rows.add(new Row("provider-service", HttpMethod.DELETE, p + "/services/access-no-such-service/commissioners/" + COMMISSIONER,
+        null, null, only(Who.COMMISSIONER_OWN, Who.ADMIN)));
     rows.add(new Row("provider-service", HttpMethod.GET, p + "/referrals", null, null, only(Who.PROVIDER_OWN)));
     rows.add(new Row("provider-service", HttpMethod.GET, p + "/referrals/stream", null, null, only(Who.PROVIDER_OWN)));
     for (String action : List.of("accept", "decline", "sessions", "complete", "time-credits")) {
