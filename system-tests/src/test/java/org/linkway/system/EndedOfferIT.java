@@ -47,6 +47,9 @@ class EndedOfferIT {
             "services", List.of(Map.of("serviceId", PROVIDER + "-plot", "name", "Garden plot", "needs", NEEDS,
                 "commissioners", List.of(COMMISSIONER, QUICK_COMMISSIONER), "capacity", 20))))
         .exchange().expectStatus().isCreated();
+    // the listing is decided and on the directory before any referral is routed, as the other journeys await it
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> platform.providerService().get().uri("/providers").exchange()
+        .expectStatus().isOk().expectBody().jsonPath("$[?(@.providerId == '" + PROVIDER + "')]").exists());
     List<ServerSentEvent<String>> streamed = new CopyOnWriteArrayList<>();
     Disposable stream = platform.providerServiceStreams().get().uri("/providers/{p}/referrals/stream", PROVIDER)
         .retrieve().bodyToFlux(SSE).subscribe(streamed::add);

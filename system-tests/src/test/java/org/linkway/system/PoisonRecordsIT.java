@@ -178,10 +178,11 @@ class PoisonRecordsIT {
       Map.entry(Topics.FUNDING_LEDGER.name(), streams(Topics.OUTCOME_SERVICE)),
       Map.entry(Topics.BUDGET_REQUESTS.name(), streams(Topics.OUTCOME_SERVICE)),
       Map.entry(Topics.BUDGET_DECISIONS.name(), streams(Topics.PROVIDER_SERVICE)),
-      // the directory: referral-service (routing) and provider-service; contracts and budgets:
+      // the directory: referral-service (routing) and provider-service, whose directory decider reads it too;
+      // contracts: referral-service (routing) and outcome-service, whose contract decider reads it too; budgets:
       // referral-service (routing) and outcome-service; the budgets' use: referral-service (routing)
-      Map.entry(Topics.PROVIDER_DIRECTORY.name(), new Readers(List.of(), 2)),
-      Map.entry(Topics.FUNDING_CONTRACTS.name(), new Readers(List.of(), 2)),
+      Map.entry(Topics.PROVIDER_DIRECTORY.name(), new Readers(List.of(Topics.PROVIDER_SERVICE), 2)),
+      Map.entry(Topics.FUNDING_CONTRACTS.name(), new Readers(List.of(Topics.OUTCOME_SERVICE), 2)),
       Map.entry(Topics.COMMISSIONER_BUDGETS.name(), new Readers(List.of(), 2)),
       Map.entry(Topics.BUDGET_USE.name(), new Readers(List.of(), 1)));
 
