@@ -2,6 +2,9 @@ package org.linkway.outcome.opendata;
 
 import static org.linkway.platform.SocialPrescribing.UK;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.YearMonth;
@@ -32,10 +35,11 @@ import reactor.core.scheduler.Schedulers;
  * the store for every month due, shared by all the requests waiting for it. After that, a request
  * costs a map lookup and the bytes of the answer, however many come. A release once built never
  * changes (it is derived from the month's events only, see {@link OpenDataTable}); a restart builds
- * the same release again from the same events.
+ * the same release again from the same events. {@code linkway.open_data.builds} counts the builds
+ * (the store's reads for open data), so that an operator can see a flood of requests cost none.
  */
 @Component
-class OpenDataReleases {
+class OpenDataReleases implements MeterBinder {
 
   /** outcome-service's store of one FundingState per referral. */
   static final String STORE = FundingProcessor.STORE;
@@ -110,6 +114,12 @@ class OpenDataReleases {
     return builds.get();
   }
 
+  @Override
+  public void bindTo(MeterRegistry registry) {
+    FunctionCounter.builder("linkway.open_data.builds", builds, AtomicInteger::get)
+        .description("Open-data builds: reads of the funding-state store for the monthly releases").register(registry);
+  }
+
   private synchronized Mono<Published> build(YearMonth due) {
     Published now = published.get();
     if (now != null && !now.latest().isBefore(due)) return Mono.just(now);
@@ -134,8 +144,8 @@ class OpenDataReleases {
 
   /** Every release due and not built yet, from one read of the store; those already built are kept as they are. */
   private Published built(Published before, YearMonth due) {
-    builds.incrementAndGet();
     List<FundingState> states = stores.all(STORE, (FundingState s) -> s.getSubmittedAt() != null);
+    builds.incrementAndGet();
     NavigableMap<YearMonth, Release> releases = before == null ? new TreeMap<>() : new TreeMap<>(before.releases());
     YearMonth first = OpenDataTable.firstMonth(states).filter(m -> m.isBefore(due)).orElse(due);
     for (YearMonth month = first; !month.isAfter(due); month = month.plusMonths(1)) {
