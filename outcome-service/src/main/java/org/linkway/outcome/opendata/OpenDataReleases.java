@@ -44,25 +44,29 @@ class OpenDataReleases implements MeterBinder {
   /** outcome-service's store of one FundingState per referral. */
   static final String STORE = FundingProcessor.STORE;
 
-  /** One month's published rows, and its CSV written once, whole and by commissioner. */
-  record Release(YearMonth month, List<PublishedRow> rows, String csv, Map<String, String> csvByCommissioner) {
+  /** One month's published rows and their CSV, whole and by commissioner, made once. */
+  record Release(YearMonth month, List<PublishedRow> rows, String csv, Map<String, List<PublishedRow>> rowsByCommissioner,
+      Map<String, String> csvByCommissioner) {
+
+    private static final String NO_ROWS = OpenDataCsv.write(List.of());
 
     static Release of(YearMonth month, List<PublishedRow> rows) {
       Map<String, List<PublishedRow>> byCommissioner = rows.stream()
-          .collect(Collectors.groupingBy(PublishedRow::commissioner, TreeMap::new, Collectors.toList()));
+          .collect(Collectors.groupingBy(PublishedRow::commissioner, TreeMap::new, Collectors.toUnmodifiableList()));
       Map<String, String> csvByCommissioner = new TreeMap<>();
       byCommissioner.forEach((code, theirs) -> csvByCommissioner.put(code, OpenDataCsv.write(theirs)));
-      return new Release(month, List.copyOf(rows), OpenDataCsv.write(rows), Collections.unmodifiableMap(csvByCommissioner));
+      return new Release(month, List.copyOf(rows), OpenDataCsv.write(rows), Collections.unmodifiableMap(byCommissioner),
+          Collections.unmodifiableMap(csvByCommissioner));
     }
 
-    /** The rows of one commissioner, or all of them when {@code commissioner} is null. */
+    /** The rows of one commissioner (none for a code with no rows), or all of them when {@code commissioner} is null. */
     List<PublishedRow> rows(String commissioner) {
-      return commissioner == null ? rows : rows.stream().filter(r -> r.commissioner().equals(commissioner)).toList();
+      return commissioner == null ? rows : rowsByCommissioner.getOrDefault(commissioner, List.of());
     }
 
-    /** The CSV of one commissioner (only the header for one with no rows), or of all of them. */
+    /** The CSV of one commissioner (only the header for a code with no rows), or of all of them. */
     String csv(String commissioner) {
-      return commissioner == null ? csv : csvByCommissioner.getOrDefault(commissioner, OpenDataCsv.write(List.of()));
+      return commissioner == null ? csv : csvByCommissioner.getOrDefault(commissioner, NO_ROWS);
     }
   }
 
