@@ -83,8 +83,8 @@ public final class Bench {
     producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
     producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     producerConfig.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-    // the simulated GP systems write referral-requests as the local stack's gp-systems principal
-    try (KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(BenchKafka.asGpSystems(producerConfig), new StringSerializer(),
+    // the simulated GP system writes referral-requests.gp-demo as the local stack's gp-demo principal
+    try (KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(BenchKafka.asGpSystem(producerConfig), new StringSerializer(),
         serdes.<SpecificRecord>forValues(SpecificRecord.class).serializer())) {
       Journey journey = new Journey(referralService, providerService, outcomeService, producer, commissioner,
           options.providers(), options.declinePercent(), runId);

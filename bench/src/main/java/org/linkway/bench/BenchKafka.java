@@ -32,11 +32,11 @@ final class BenchKafka {
     return all;
   }
 
-  /** Client settings with the GP systems' login (they may write referral-requests and nothing else of Linkway's). */
-  static Map<String, Object> asGpSystems(Map<String, Object> config) {
+  /** Client settings with the demo GP system's login (it may write its referral-requests.gp-demo and nothing else of Linkway's). */
+  static Map<String, Object> asGpSystem(Map<String, Object> config) {
     Map<String, Object> all = new HashMap<>(config);
     try {
-      all.putAll(KafkaCredentials.principal("gp-systems", KafkaCredentials.passwordOf(KAFKA_DIR, "gp-systems")));
+      all.putAll(KafkaCredentials.principal(BenchPeople.GP_SYSTEM, KafkaCredentials.passwordOf(KAFKA_DIR, BenchPeople.GP_SYSTEM)));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -17,6 +17,8 @@ import org.linkway.platform.Events;
 public final class BenchPeople {
 
   public static final String PRACTICE = "D82044";
+  /** The local stack's GP system that refers for {@link #PRACTICE} over Kafka (local-stack/gp-systems.properties). */
+  public static final String GP_SYSTEM = "gp-demo";
   static final List<String> NEEDS = List.of("LONELINESS");
   public static final String BASELINE = "{\"instrument\":\"SWEMWBS\",\"stage\":\"BASELINE\",\"answers\":[2,2,3,2,2,3,2]}";
   public static final String FOLLOW_UP = "{\"instrument\":\"SWEMWBS\",\"stage\":\"FOLLOW_UP\",\"answers\":[3,4,3,4,3,4,3]}";
@@ -42,6 +44,12 @@ public final class BenchPeople {
   /** The referral id referral-service derives from the practice and the request id (ReferralIntake.referralId). */
   public static UUID referralId(String requestId) {
     return UUID.nameUUIDFromBytes(("referral-request/" + PRACTICE + "/" + requestId).getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The same for a request of {@link #GP_SYSTEM} on Kafka (ReferralIntake.kafkaReferralId): its ids are its own. */
+  public static UUID kafkaReferralId(String requestId) {
+    return UUID.nameUUIDFromBytes(("referral-request/kafka/" + GP_SYSTEM + "/" + PRACTICE + "/" + requestId)
+        .getBytes(StandardCharsets.UTF_8));
   }
 
   public static String httpBody(long i, String commissioner) {

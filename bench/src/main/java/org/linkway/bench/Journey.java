@@ -104,11 +104,12 @@ final class Journey implements TopicAudit.Listener {
     if (w != null) w.acquire();
     long i = sequence.getAndIncrement();
     String requestId = runId + "-" + i;
-    UUID referralId = BenchPeople.referralId(requestId);
+    boolean overKafka = i % 2 == 0;
+    UUID referralId = overKafka ? BenchPeople.kafkaReferralId(requestId) : BenchPeople.referralId(requestId);
     tracks.put(referralId, new Track(System.nanoTime(), measured));
     submitted.incrementAndGet();
-    if (i % 2 == 0) {
-      producer.send(new ProducerRecord<>(Topics.REFERRAL_REQUESTS.name(), requestId, BenchPeople.kafkaRequest(i, requestId, commissioner)),
+    if (overKafka) {
+      producer.send(new ProducerRecord<>(Topics.referralRequests(BenchPeople.GP_SYSTEM).name(), requestId, BenchPeople.kafkaRequest(i, requestId, commissioner)),
           (metadata, error) -> {
             if (error != null) failed("kafka intake: " + error.getClass().getSimpleName());
           });

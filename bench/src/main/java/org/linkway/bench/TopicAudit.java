@@ -48,7 +48,8 @@ final class TopicAudit implements AutoCloseable {
     void onReferrals(UUID referralId, boolean offered);
   }
 
-  static final List<Topic<?>> JOURNEY_TOPICS = List.of(Topics.REFERRAL_REQUESTS, Topics.REFERRAL_REJECTIONS,
+  static final List<Topic<?>> JOURNEY_TOPICS = List.of(Topics.referralRequests(BenchPeople.GP_SYSTEM),
+      Topics.referralRejections(BenchPeople.GP_SYSTEM),
       Topics.REFERRALS, Topics.PROVIDER_COMMANDS, Topics.PROVIDER_EVENTS, Topics.BUDGET_REQUESTS, Topics.BUDGET_DECISIONS,
       Topics.FUNDING_LEDGER, Topics.COMMISSIONER_OUTCOMES);
 

@@ -3,8 +3,6 @@ package org.linkway.stack;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HashMap;
@@ -55,17 +53,9 @@ public final class KafkaCredentials {
 
   private static synchronized String secret(Path file) throws IOException {
     if (!Files.exists(file)) {
-      Files.createDirectories(file.getParent());
       byte[] random = new byte[24];
       new SecureRandom().nextBytes(random);
-      Path written = file.resolveSibling(file.getFileName() + ".tmp");
-      Files.writeString(written, Base64.getUrlEncoder().withoutPadding().encodeToString(random));
-      try {
-        Files.setPosixFilePermissions(written, PosixFilePermissions.fromString("rw-------"));
-      } catch (UnsupportedOperationException notPosix) {
-        // no owner permissions on this file system
-      }
-      Files.move(written, file, StandardCopyOption.ATOMIC_MOVE);
+      PrivateFiles.write(file, Base64.getUrlEncoder().withoutPadding().encodeToString(random));
     }
     return Files.readString(file).trim();
   }

@@ -1,7 +1,7 @@
 package org.linkway.stack;
 
 import java.io.IOException;
-import java.io.Writer;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
@@ -31,7 +31,7 @@ public final class KafkaLauncher {
 
     Path logDir = dataDir.resolve("data");
     Path config = dataDir.resolve("server.properties");
-    Files.createDirectories(dataDir);
+    PrivateFiles.directory(dataDir);
     writeConfig(config, logDir, port, controllerPort, KafkaCredentials.adminPassword(dataDir));
 
     if (!Files.exists(logDir.resolve("meta.properties"))) {
@@ -47,7 +47,8 @@ public final class KafkaLauncher {
     kafka.Kafka.main(new String[] {config.toString()});
   }
 
-  private static void writeConfig(Path config, Path logDir, int port, int controllerPort, String adminPassword)
+  /** The broker's configuration, with the super user's password: the owner's alone (0600). */
+  static void writeConfig(Path config, Path logDir, int port, int controllerPort, String adminPassword)
       throws IOException {
     Properties p = new Properties();
     p.setProperty("process.roles", "broker,controller");
@@ -90,9 +91,9 @@ public final class KafkaLauncher {
     // 256 MiB heap, which left it in back-to-back full collections (31.9 s of them in one benchmark
     // run, each stalling every produce and fetch ~150 ms). 16 MiB is ample for these compacted topics.
     p.setProperty("log.cleaner.dedupe.buffer.size", String.valueOf(16 * 1024 * 1024));
-    try (Writer w = Files.newBufferedWriter(config)) {
-      p.store(w, "written by KafkaLauncher on every start");
-    }
+    StringWriter w = new StringWriter();
+    p.store(w, "written by KafkaLauncher on every start");
+    PrivateFiles.write(config, w.toString());
   }
 
   /** The cluster id is made once and kept, so a restart reuses the formatted storage. */

@@ -18,7 +18,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.text.ParseException;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,13 +34,14 @@ import java.util.regex.Pattern;
  * served as a JWKS for the services to verify tokens with, and which signs tokens for the four
  * roles. Production points the services at a real issuer instead; nothing here runs there.
  *
- * <p>A token's claims: {@code linkway_role} ({@code gp}, {@code provider}, {@code commissioner},
- * {@code admin}), and the organisation it acts for: {@code ods} (a GP practice's or an ICB's ODS
- * code) or {@code provider_id}.
+ * <p>A token's claims: {@code aud} ({@link #AUDIENCE}), {@code linkway_role} ({@code gp},
+ * {@code provider}, {@code commissioner}, {@code admin}), and the organisation it acts for:
+ * {@code ods} (a GP practice's or an ICB's ODS code) or {@code provider_id}.
  *
  * <p>Usage: {@code LocalIssuer serve <dir> <port>} serves {@code /.well-known/jwks.json};
  * {@code LocalIssuer token <dir> gp --ods D82044} (or {@code provider --id <providerId>},
- * {@code commissioner --ods QMM}, {@code admin}) prints a signed token, alone, on stdout;
+ * {@code commissioner --ods QMM}, {@code admin}) prints a signed token, alone, on stdout, valid for
+ * 12 hours or, with {@code --expires-in SECONDS}, for that long (to see a live stream end at expiry);
  * {@code LocalIssuer tokens <dir> gp:D82044 provider:<id> admin} prints one {@code label token} line each.
  * The server also answers the pages' demo sign-in ({@link #SIGN_IN_PATH}).
  */
@@ -51,6 +51,11 @@ public final class LocalIssuer {
   public static final String ROLE_CLAIM = "linkway_role";
   public static final String ODS_CLAIM = "ods";
   public static final String PROVIDER_CLAIM = "provider_id";
+  /**
+   * Who the tokens are for ({@code aud}): the services take a token only for their audience
+   * ({@code linkway.security.audience}, whose default is this).
+   */
+  public static final String AUDIENCE = "linkway";
   static final Duration LOCAL_TOKEN_LIFETIME = Duration.ofHours(12);
   /**
    * The demo sign-in of the local stack's pages: a service posts {@code role} and {@code organisation}
@@ -76,17 +81,7 @@ public final class LocalIssuer {
   /** The issuer whose key is kept in {@code dir/signing-key.json}, created (readable by the owner only) on first use. */
   public static LocalIssuer inDirectory(Path dir, String issuer) throws IOException {
     Path file = dir.resolve("signing-key.json");
-    if (!Files.exists(file)) {
-      Files.createDirectories(dir);
-      Path written = dir.resolve("signing-key.json.tmp");
-      Files.writeString(written, generate().toJSONString());
-      try {
-        Files.setPosixFilePermissions(written, PosixFilePermissions.fromString("rw-------"));
-      } catch (UnsupportedOperationException notPosix) {
-        // the file system has no owner permissions to set
-      }
-      Files.move(written, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-    }
+    if (!Files.exists(file)) PrivateFiles.write(file, generate().toJSONString());
     try {
       return new LocalIssuer(RSAKey.parse(Files.readString(file)), issuer);
     } catch (ParseException e) {
@@ -120,6 +115,11 @@ public final class LocalIssuer {
     return sign(role, organisationClaim, organisation, LOCAL_TOKEN_LIFETIME);
   }
 
+  /** A token that expires after {@code lifetime}: a live stream opened with it ends then. */
+  public String token(String role, String organisationClaim, String organisation, Duration lifetime) {
+    return sign(role, organisationClaim, organisation, lifetime);
+  }
+
   private final Map<String, String> ownerTokens = new ConcurrentHashMap<>();
   private static final Pattern PROVIDER_PATH = Pattern.compile("^/providers/(?!import$)([^/?]+)/.*");
   private static final Pattern COMMISSIONER_PATH = Pattern.compile("^/commissioners/([^/?]+)([/?].*)?$");
@@ -150,11 +150,21 @@ public final class LocalIssuer {
     return sign(role, organisationClaim, organisation, Duration.ofMinutes(-1));
   }
 
+  /** A token as {@link #token} signs it, but for another audience (none when null), for tests of the refusal. */
+  public String forAudience(String audience, String role, String organisationClaim, String organisation) {
+    return sign(audience, role, organisationClaim, organisation, LOCAL_TOKEN_LIFETIME);
+  }
+
   private String sign(String role, String organisationClaim, String organisation, Duration lifetime) {
+    return sign(AUDIENCE, role, organisationClaim, organisation, lifetime);
+  }
+
+  private String sign(String audience, String role, String organisationClaim, String organisation, Duration lifetime) {
     Instant now = Instant.now();
     String subject = role + (organisation == null ? "" : ":" + organisation);
     JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
         .issuer(issuer)
+        .audience(audience)
         .subject(subject)
         .jwtID(UUID.randomUUID().toString())
         .issueTime(Date.from(now.isBefore(now.plus(lifetime)) ? now : now.plus(lifetime).minusSeconds(60)))
@@ -274,17 +284,37 @@ public final class LocalIssuer {
     }
   }
 
-  /** {@code gp --ods D82044}, {@code provider --id P}, {@code commissioner --ods QMM}, {@code admin}. */
+  /**
+   * {@code gp --ods D82044}, {@code provider --id P}, {@code commissioner --ods QMM}, {@code admin}; each
+   * may end with {@code --expires-in SECONDS} (a positive whole number) for a shorter (or longer) token.
+   */
   String tokenFor(String... words) {
+    Duration lifetime = LOCAL_TOKEN_LIFETIME;
+    int expiresIn = java.util.Arrays.asList(words).indexOf("--expires-in");
+    if (expiresIn >= 0) {
+      String seconds = expiresIn + 1 < words.length ? words[expiresIn + 1] : "";
+      if (!seconds.matches("[1-9][0-9]{0,8}")) {
+        System.err.println("--expires-in takes the token's lifetime in seconds, a whole number from 1: --expires-in 30");
+        System.exit(2);
+      }
+      lifetime = Duration.ofSeconds(Long.parseLong(seconds));
+      String[] rest = new String[words.length - 2];
+      System.arraycopy(words, 0, rest, 0, expiresIn);
+      System.arraycopy(words, expiresIn + 2, rest, expiresIn, words.length - expiresIn - 2);
+      words = rest;
+    }
     if (words.length == 0) usage();
     String role = words[0].toLowerCase(Locale.ROOT);
     String value = words.length >= 3 ? words[2] : null;
     String option = words.length >= 2 ? words[1] : null;
     return switch (role) {
-      case "gp" -> gp(required(option, "--ods", value, "a GP system acts for its practice: gp --ods D82044"));
-      case "provider" -> provider(required(option, "--id", value, "a provider acts for itself: provider --id <providerId>"));
-      case "commissioner" -> commissioner(required(option, "--ods", value, "a commissioner acts for its ICB: commissioner --ods QMM"));
-      case "admin" -> admin();
+      case "gp" -> token("gp", ODS_CLAIM,
+          required(option, "--ods", value, "a GP system acts for its practice: gp --ods D82044"), lifetime);
+      case "provider" -> token("provider", PROVIDER_CLAIM,
+          required(option, "--id", value, "a provider acts for itself: provider --id <providerId>"), lifetime);
+      case "commissioner" -> token("commissioner", ODS_CLAIM,
+          required(option, "--ods", value, "a commissioner acts for its ICB: commissioner --ods QMM"), lifetime);
+      case "admin" -> token("admin", null, null, lifetime);
       default -> {
         usage();
         yield null;
@@ -302,7 +332,7 @@ public final class LocalIssuer {
 
   private static void usage() {
     System.err.println("usage: LocalIssuer serve <dir> [port] | LocalIssuer token <dir> "
-        + "(gp --ods <practice> | provider --id <providerId> | commissioner --ods <icb> | admin)");
+        + "(gp --ods <practice> | provider --id <providerId> | commissioner --ods <icb> | admin) [--expires-in SECONDS]");
     System.exit(2);
   }
 }

@@ -9,13 +9,15 @@ import java.util.function.Supplier;
 import org.linkway.platform.EventStreams;
 import org.springframework.http.codec.ServerSentEvent;
 import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * An SSE stream that a client can resume: every event has a stable id; on connecting, the events
  * already recorded come first, in the order they happened (after the one named by
  * {@code Last-Event-ID}, if given), then new ones as they happen. Live events are subscribed to
  * before the recorded ones are read, and duplicates are dropped by id, so a reconnecting client
- * gets every event it missed exactly once.
+ * gets every event it missed exactly once. The recorded ones are read off the event loop (a scan of
+ * a state store).
  */
 public final class ResumableStream {
 
@@ -36,7 +38,7 @@ public final class ResumableStream {
         }
       }
       return Flux.fromIterable(all.subList(from, all.size()));
-    });
+    }).subscribeOn(Schedulers.boundedElastic());
     Flux<ServerSentEvent<V>> events = Flux.merge(live, missed)
         .distinct(keys.id(), EventStreams::recentKeys)
         .map(e -> ServerSentEvent.builder(view.apply(e)).id(keys.id().apply(e).toString()).event(eventName).build());

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
 import org.linkway.platform.security.Caller;
+import org.linkway.platform.security.LiveStreams;
 import org.springdoc.core.customizers.OpenApiCustomizer;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
@@ -40,8 +41,8 @@ public final class ApiDescriptions {
       ODS code such as D82044, or an ICB's such as QMM) or `%s` (a provider's directory id); an admin's \
       names none. What a role may do, and for whom, is checked on every request: 401 without a valid \
       token, 403 for what is someone else's. Locally, `./linkway token gp --ods D82044` (or `provider \
-      --id <providerId>`, `commissioner --ods QMM`, `admin`) prints one.""".formatted(
-      Caller.ROLE_CLAIM, Caller.ODS_CLAIM, Caller.PROVIDER_CLAIM);
+      --id <providerId>`, `commissioner --ods QMM`, `admin`) prints one. A live stream (SSE) ends when       the token that opened it expires; a caller holds at most `%s` streams at once (%d unless set),       and one more answers 429.""".formatted(
+      Caller.ROLE_CLAIM, Caller.ODS_CLAIM, Caller.PROVIDER_CLAIM, LiveStreams.PER_CALLER, LiveStreams.DEFAULT_PER_CALLER);
 
   private ApiDescriptions() {}
 

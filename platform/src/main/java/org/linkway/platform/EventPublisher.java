@@ -5,6 +5,8 @@ import org.apache.avro.specific.SpecificRecord;
 import org.linkway.events.EventMetadata;
 import org.linkway.platform.observability.EventLog;
 import org.linkway.platform.security.Caller;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -15,6 +17,16 @@ import reactor.core.scheduler.Schedulers;
  * write is logged under that trace.
  */
 public final class EventPublisher {
+
+  /**
+   * What the caller is told (503) when the broker did not take an event. Never the broker's own
+   * words: they name hosts, topics, settings and the platform's state, which are no caller's
+   * business; those go to the log ({@link #whyNotWritten}).
+   */
+  public static final String NOT_WRITTEN =
+      "the service could not record this just now (its event log did not take it); try again shortly";
+
+  private static final Logger log = LoggerFactory.getLogger(EventPublisher.class);
 
   private final KafkaTemplate<String, SpecificRecord> template;
 
@@ -34,8 +46,30 @@ public final class EventPublisher {
         // which may wait for metadata that only that thread fetches) must not run there
         .publishOn(Schedulers.boundedElastic())
         .doOnNext(sent -> EventLog.written(topic.name(), value))
-        .onErrorMap(e -> new ProblemException.Unavailable("the event could not be written to " + topic.name() + ": " + e.getMessage()))
+        .onErrorMap(e -> {
+          log.warn("an event was not written to {}: {}", topic.name(), whyNotWritten(e));
+          return new ProblemException.Unavailable(NOT_WRITTEN);
+        })
         .then();
+  }
+
+  /**
+   * Each cause's type, with the message of those that are Kafka's own (the broker or the client:
+   * a timeout, a record too large, a refused authorisation). Not the message of a serialisation
+   * error or anything else: it may quote the value, a person's details.
+   */
+  static String whyNotWritten(Throwable e) {
+    StringBuilder why = new StringBuilder();
+    int depth = 0;
+    for (Throwable t = e; t != null && depth++ < 10; t = t.getCause()) {
+      if (!why.isEmpty()) why.append(" <- ");
+      why.append(t.getClass().getName());
+      boolean kafkas = t instanceof org.apache.kafka.common.KafkaException || t instanceof org.springframework.kafka.KafkaException;
+      if (kafkas && !(t instanceof org.apache.kafka.common.errors.SerializationException) && t.getMessage() != null) {
+        why.append(": ").append(t.getMessage());
+      }
+    }
+    return why.toString();
   }
 
   private static void stampActor(SpecificRecord value, Caller caller) {

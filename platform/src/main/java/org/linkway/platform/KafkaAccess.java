@@ -25,34 +25,34 @@ import org.apache.kafka.common.resource.ResourceType;
  * What each service may do on the broker, as ACLs: the single-writer rule of {@link Topics}
  * enforced by Kafka itself. A service writes only the topics it owns (and the dead-letter twins of
  * those it reads), reads only the topics its topologies read, and owns its own Kafka Streams
- * internals (topics, group and transactional ids prefixed with its name). GP systems may write
- * {@code referral-requests} and read {@code referral-rejections}. Every service may create the
- * registry's topics (whichever starts first does), which lets it write none of them.
+ * internals (topics, group and transactional ids prefixed with its name). Each GP system (see
+ * {@link GpSystems}) may write its own {@code referral-requests.<system>} and read its own
+ * {@code referral-rejections.<system>}, and nothing else; referral-service reads every system's
+ * requests and writes every system's rejections. Every service may create the registry's topics
+ * (whichever starts first does), which lets it write none of them.
  *
- * <p>{@code KafkaAccess <bootstrap> <kafka-dir>} grants them on the local stack, as the
- * administrator (password in {@code <kafka-dir>/admin.password}), giving each principal a
- * SCRAM-SHA-256 credential with the password in {@code <kafka-dir>/credentials/<principal>.password}.
+ * <p>{@code KafkaAccess <bootstrap> <kafka-dir> <gp-systems.properties>} grants them on the local
+ * stack, as the administrator (password in {@code <kafka-dir>/admin.password}), giving each principal
+ * a SCRAM-SHA-256 credential with the password in {@code <kafka-dir>/credentials/<principal>.password}.
  */
 public final class KafkaAccess {
 
-  public static final String GP_SYSTEMS = "gp-systems";
-
   /** The topics each service's topologies and table views read. */
   static final Map<String, List<Topic<?>>> READS = Map.of(
-      Topics.REFERRAL_SERVICE, List.of(Topics.REFERRAL_REQUESTS, Topics.REFERRALS, Topics.PROVIDER_EVENTS,
+      Topics.REFERRAL_SERVICE, List.of(Topics.REFERRALS, Topics.PROVIDER_EVENTS,
           Topics.REFERRAL_COMMANDS, Topics.PROVIDER_DIRECTORY, Topics.FUNDING_CONTRACTS, Topics.COMMISSIONER_BUDGETS,
           Topics.BUDGET_USE, Topics.PERSON_KEYS),
       Topics.PROVIDER_SERVICE, List.of(Topics.REFERRALS, Topics.PROVIDER_COMMANDS, Topics.BUDGET_DECISIONS,
-          Topics.PROVIDER_DIRECTORY, Topics.PERSON_KEYS),
+          Topics.PROVIDER_DIRECTORY, Topics.DIRECTORY_COMMANDS, Topics.PERSON_KEYS),
       Topics.OUTCOME_SERVICE, List.of(Topics.REFERRALS, Topics.PROVIDER_EVENTS, Topics.FUNDING_LEDGER,
-          Topics.BUDGET_REQUESTS, Topics.COMMISSIONER_BUDGETS, Topics.FUNDING_CONTRACTS));
+          Topics.BUDGET_REQUESTS, Topics.COMMISSIONER_BUDGETS, Topics.FUNDING_CONTRACTS, Topics.CONTRACT_COMMANDS));
 
   public static final List<String> SERVICES = List.of(Topics.REFERRAL_SERVICE, Topics.PROVIDER_SERVICE, Topics.OUTCOME_SERVICE);
 
   private KafkaAccess() {}
 
   /** Every ACL of every principal. */
-  public static List<AclBinding> bindings() {
+  public static List<AclBinding> bindings(GpSystems gpSystems) {
     List<AclBinding> acls = new ArrayList<>();
     for (String service : SERVICES) {
       String user = "User:" + service;
@@ -74,22 +74,42 @@ public final class KafkaAccess {
       acls.add(allow(user, ResourceType.TRANSACTIONAL_ID, service, PatternType.PREFIXED, AclOperation.ALL));
       acls.add(allow(user, ResourceType.CLUSTER, "kafka-cluster", PatternType.LITERAL, AclOperation.IDEMPOTENT_WRITE));
     }
-    String gp = "User:" + GP_SYSTEMS;
-    acls.add(allow(gp, ResourceType.TOPIC, Topics.REFERRAL_REQUESTS.name(), PatternType.LITERAL, AclOperation.WRITE));
-    acls.add(allow(gp, ResourceType.TOPIC, Topics.REFERRAL_REQUESTS.name(), PatternType.LITERAL, AclOperation.DESCRIBE));
-    acls.add(allow(gp, ResourceType.TOPIC, Topics.REFERRAL_REJECTIONS.name(), PatternType.LITERAL, AclOperation.READ));
-    acls.add(allow(gp, ResourceType.TOPIC, Topics.REFERRAL_REJECTIONS.name(), PatternType.LITERAL, AclOperation.DESCRIBE));
-    acls.add(allow(gp, ResourceType.GROUP, GP_SYSTEMS, PatternType.PREFIXED, AclOperation.READ));
+    String intake = "User:" + Topics.REFERRAL_SERVICE;
+    for (String system : gpSystems.names()) {
+      Topic<?> requests = Topics.referralRequests(system);
+      Topic<?> rejections = Topics.referralRejections(system);
+      String gp = "User:" + system;
+      acls.add(allow(gp, ResourceType.TOPIC, requests.name(), PatternType.LITERAL, AclOperation.WRITE));
+      acls.add(allow(gp, ResourceType.TOPIC, requests.name(), PatternType.LITERAL, AclOperation.DESCRIBE));
+      acls.add(allow(gp, ResourceType.TOPIC, rejections.name(), PatternType.LITERAL, AclOperation.READ));
+      acls.add(allow(gp, ResourceType.TOPIC, rejections.name(), PatternType.LITERAL, AclOperation.DESCRIBE));
+      // its consumer groups are named "<system>." and anything: no prefix of one system's is another's
+      acls.add(allow(gp, ResourceType.GROUP, system + ".", PatternType.PREFIXED, AclOperation.READ));
+      acls.add(allow(gp, ResourceType.CLUSTER, "kafka-cluster", PatternType.LITERAL, AclOperation.IDEMPOTENT_WRITE));
+      // the intake: reads the requests, writes the rejections and both dead-letter twins
+      for (Topic<?> topic : List.of(requests, rejections)) {
+        for (String name : List.of(topic.name(), topic.deadLetterName())) {
+          acls.add(allow(intake, ResourceType.TOPIC, name, PatternType.LITERAL, AclOperation.CREATE));
+          acls.add(allow(intake, ResourceType.TOPIC, name, PatternType.LITERAL, AclOperation.DESCRIBE));
+          acls.add(allow(intake, ResourceType.TOPIC, name, PatternType.LITERAL, AclOperation.DESCRIBE_CONFIGS));
+        }
+      }
+      acls.add(allow(intake, ResourceType.TOPIC, requests.name(), PatternType.LITERAL, AclOperation.READ));
+      acls.add(allow(intake, ResourceType.TOPIC, requests.deadLetterName(), PatternType.LITERAL, AclOperation.WRITE));
+      acls.add(allow(intake, ResourceType.TOPIC, rejections.name(), PatternType.LITERAL, AclOperation.WRITE));
+      acls.add(allow(intake, ResourceType.TOPIC, rejections.name(), PatternType.LITERAL, AclOperation.READ));
+    }
     return acls;
   }
 
   /** Gives each principal its SCRAM credential and every ACL; both are idempotent. */
-  public static void grant(Admin admin, Map<String, String> passwords) throws ExecutionException, InterruptedException {
+  public static void grant(Admin admin, Map<String, String> passwords, GpSystems gpSystems)
+      throws ExecutionException, InterruptedException {
     List<org.apache.kafka.clients.admin.UserScramCredentialAlteration> credentials = new ArrayList<>();
     passwords.forEach((principal, password) -> credentials.add(new UserScramCredentialUpsertion(principal,
         new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_256, 8192), password)));
     admin.alterUserScramCredentials(credentials).all().get();
-    admin.createAcls(bindings()).all().get();
+    admin.createAcls(bindings(gpSystems)).all().get();
   }
 
   private static AclBinding allow(String principal, ResourceType type, String name, PatternType pattern, AclOperation operation) {
@@ -98,11 +118,12 @@ public final class KafkaAccess {
   }
 
   public static void main(String[] args) throws Exception {
-    if (args.length != 2) {
-      System.err.println("usage: KafkaAccess <bootstrap-servers> <kafka-dir>");
+    if (args.length != 3) {
+      System.err.println("usage: KafkaAccess <bootstrap-servers> <kafka-dir> <gp-systems.properties>");
       System.exit(2);
     }
     Path kafkaDir = Path.of(args[1]);
+    GpSystems gpSystems = GpSystems.from(Path.of(args[2]));
     Properties config = new Properties();
     config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, args[0]);
     config.put("security.protocol", "SASL_PLAINTEXT");
@@ -111,15 +132,15 @@ public final class KafkaAccess {
         + "password=\"" + Files.readString(kafkaDir.resolve("admin.password")).trim() + "\";");
     Map<String, String> passwords = new LinkedHashMap<>();
     List<String> principals = new ArrayList<>(SERVICES);
-    principals.add(GP_SYSTEMS);
+    principals.addAll(gpSystems.names());
     for (String principal : principals) {
       Path file = kafkaDir.resolve("credentials").resolve(principal + ".password");
       if (!Files.exists(file)) throw new IllegalStateException("no password for " + principal + " in " + file);
       passwords.put(principal, Files.readString(file).trim());
     }
     try (Admin admin = Admin.create(config)) {
-      grant(admin, passwords);
+      grant(admin, passwords, gpSystems);
     }
-    System.out.println("granted " + bindings().size() + " ACLs to " + passwords.keySet());
+    System.out.println("granted " + bindings(gpSystems).size() + " ACLs to " + passwords.keySet());
   }
 }

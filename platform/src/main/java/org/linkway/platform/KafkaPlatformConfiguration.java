@@ -35,7 +35,9 @@ import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.core.MicrometerProducerListener;
+import org.springframework.kafka.core.ProducerFactory;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
+import org.springframework.kafka.support.ProducerListener;
 import org.springframework.kafka.streams.RecoveringDeserializationExceptionHandler;
 import org.springframework.kafka.support.serializer.DelegatingByTypeSerializer;
 
@@ -58,8 +60,13 @@ public class KafkaPlatformConfiguration {
   /** Every topic and its -dlt twin, created at start-up if missing (creation is idempotent). */
   @Bean
   KafkaAdmin.NewTopics linkwayTopics() {
+    return newTopics(Topics.all());
+  }
+
+  /** The topics and their -dlt twins, as they are created: dead letters and GP systems' requests kept a week. */
+  public static KafkaAdmin.NewTopics newTopics(List<Topic<?>> all) {
     List<NewTopic> topics = new ArrayList<>();
-    for (Topic<?> topic : Topics.all()) {
+    for (Topic<?> topic : all) {
       TopicBuilder builder = TopicBuilder.name(topic.name()).partitions(topic.partitions()).replicas(1);
       if (topic.compacted()) {
         builder.config(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
@@ -67,8 +74,14 @@ public class KafkaPlatformConfiguration {
       if (topic == Topics.PERSON_KEYS) {
         builder.configs(Topics.PERSON_KEYS_CLEANUP);
       }
+      if (topic.name().startsWith(Topics.REFERRAL_REQUESTS_PREFIX)) {
+        builder.config(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(Topics.REQUESTS_RETENTION.toMillis()));
+      }
       topics.add(builder.build());
-      topics.add(TopicBuilder.name(topic.deadLetterName()).partitions(topic.partitions()).replicas(1).build());
+      java.time.Duration deadLetters = topic == Topics.PERSON_KEYS
+          ? Topics.PERSON_KEYS_DEAD_LETTER_RETENTION : Topics.DEAD_LETTER_RETENTION;
+      topics.add(TopicBuilder.name(topic.deadLetterName()).partitions(topic.partitions()).replicas(1)
+          .config(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(deadLetters.toMillis())).build());
     }
     return new KafkaAdmin.NewTopics(topics.toArray(NewTopic[]::new));
   }
@@ -83,7 +96,17 @@ public class KafkaPlatformConfiguration {
     config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     DefaultKafkaProducerFactory<String, SpecificRecord> producers = new DefaultKafkaProducerFactory<>(config);
     producers.addListener(new MicrometerProducerListener<>(meters));
+    return eventTemplateOn(producers);
+  }
+
+  /**
+   * The template events are written with. A failed write is logged by {@link EventPublisher}
+   * alone, without the event: Spring Kafka's default listener would log the record's key and the
+   * start of its value (a person's details among them) at every failure.
+   */
+  static KafkaTemplate<String, SpecificRecord> eventTemplateOn(ProducerFactory<String, SpecificRecord> producers) {
     KafkaTemplate<String, SpecificRecord> template = new KafkaTemplate<>(producers);
+    template.setProducerListener(new ProducerListener<>() {});
     // each event written during a request carries the request's trace context (traceparent)
     template.setObservationEnabled(true);
     return template;

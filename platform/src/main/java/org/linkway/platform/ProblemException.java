@@ -7,14 +7,25 @@ import org.springframework.http.HttpStatus;
 public abstract class ProblemException extends RuntimeException {
 
   private final HttpStatus status;
+  private final List<FieldProblem> errors;
 
   protected ProblemException(HttpStatus status, String detail) {
+    this(status, detail, List.of());
+  }
+
+  protected ProblemException(HttpStatus status, String detail, List<FieldProblem> errors) {
     super(detail);
     this.status = status;
+    this.errors = List.copyOf(errors);
   }
 
   public HttpStatus status() {
     return status;
+  }
+
+  /** The fields the problem is about, each with why; empty when it is about the request as a whole. */
+  public List<FieldProblem> errors() {
+    return errors;
   }
 
   /** One field that failed validation, and why. */
@@ -22,17 +33,10 @@ public abstract class ProblemException extends RuntimeException {
 
   /** 400: the request names each invalid field with the reason. */
   public static final class Invalid extends ProblemException {
-    private final List<FieldProblem> errors;
-
     public Invalid(List<FieldProblem> errors) {
       super(HttpStatus.BAD_REQUEST, errors.size() == 1
           ? "1 field is invalid: " + errors.get(0).field()
-          : errors.size() + " fields are invalid");
-      this.errors = List.copyOf(errors);
-    }
-
-    public List<FieldProblem> errors() {
-      return errors;
+          : errors.size() + " fields are invalid", errors);
     }
   }
 
@@ -40,6 +44,11 @@ public abstract class ProblemException extends RuntimeException {
   public static final class Forbidden extends ProblemException {
     public Forbidden(String detail) {
       super(HttpStatus.FORBIDDEN, detail);
+    }
+
+    /** Refused because of what one field asks for, which the caller may not decide. */
+    public Forbidden(FieldProblem field) {
+      super(HttpStatus.FORBIDDEN, field.field() + " " + field.reason(), List.of(field));
     }
   }
 
@@ -54,6 +63,13 @@ public abstract class ProblemException extends RuntimeException {
   public static final class Conflict extends ProblemException {
     public Conflict(String detail) {
       super(HttpStatus.CONFLICT, detail);
+    }
+  }
+
+  /** 429: the caller holds as much of something as one caller may (live streams); the detail says what and how much. */
+  public static final class TooManyRequests extends ProblemException {
+    public TooManyRequests(String detail) {
+      super(HttpStatus.TOO_MANY_REQUESTS, detail);
     }
   }
 

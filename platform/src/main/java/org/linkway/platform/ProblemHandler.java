@@ -79,10 +79,11 @@ public class ProblemHandler implements JsonMapperBuilderCustomizer {
   public ResponseEntity<ProblemDetail> problem(ProblemException e) {
     ProblemDetail problem = ProblemDetail.forStatusAndDetail(e.status(), e.getMessage());
     problem.setType(type(e.status()));
-    if (e instanceof ProblemException.Invalid invalid) {
-      problem.setProperty("errors", invalid.errors());
+    if (!e.errors().isEmpty()) {
+      problem.setProperty("errors", e.errors());
     }
-    return ResponseEntity.status(e.status()).body(problem);
+    // said outright: a live stream's request accepts text/event-stream, in which any object could be written as an event
+    return ResponseEntity.status(e.status()).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
   }
 
   /**

@@ -1,10 +1,13 @@
 package org.linkway.platform;
 
+
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -34,6 +37,9 @@ public final class TableView<V extends SpecificRecord> implements SmartLifecycle
   private final Source<V> source;
   private final Map<String, V> values = new ConcurrentHashMap<>();
   private volatile MessageListenerContainer container;
+  private final List<BiConsumer<String, V>> listeners = new CopyOnWriteArrayList<>();
+  /** Whether the view follows the topic live: listeners hear of changes from then on, not of the first load. */
+  private volatile boolean live;
 
   TableView(Topic<V> topic, Source<V> source) {
     this.topic = topic;
@@ -46,6 +52,15 @@ public final class TableView<V extends SpecificRecord> implements SmartLifecycle
     } else {
       values.put(record.key(), record.value());
     }
+    if (live) listeners.forEach(listener -> listener.accept(record.key(), record.value()));
+  }
+
+  /**
+   * Hears of each change the view follows live, once it has loaded (a value, or null when the key was
+   * deleted), on the thread that reads the topic: the listener must not block.
+   */
+  public void onChange(BiConsumer<String, V> listener) {
+    listeners.add(listener);
   }
 
   public Optional<V> get(String key) {
@@ -64,6 +79,7 @@ public final class TableView<V extends SpecificRecord> implements SmartLifecycle
   @Override
   public void start() {
     container = source.follow(this, source.readToEnd(this));
+    live = true;
     container.start();
   }
 

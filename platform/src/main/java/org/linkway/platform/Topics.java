@@ -1,8 +1,11 @@
 package org.linkway.platform;
 
 import java.util.List;
+import org.linkway.commands.ContractCommand;
+import org.linkway.commands.DirectoryCommand;
 import org.linkway.commands.ProviderCommand;
 import org.linkway.commands.ReferralCommand;
+import org.linkway.events.PersonErased;
 import org.linkway.events.PersonKey;
 import org.linkway.events.BudgetAgreed;
 import org.linkway.events.BudgetDecision;
@@ -19,7 +22,8 @@ import org.linkway.events.ServiceListed;
 
 /**
  * Every topic of Linkway, declared once. Topics keyed by referralId share a partition count so
- * that one referral's events from different topics meet on the same stream task.
+ * that one referral's events from different topics meet on the same stream task. {@link #all()} are
+ * the platform's own; each GP system has two more, {@link #referralRequests} and {@link #referralRejections}.
  */
 public final class Topics {
 
@@ -30,22 +34,48 @@ public final class Topics {
   public static final String PROVIDER_SERVICE = "provider-service";
   public static final String OUTCOME_SERVICE = "outcome-service";
 
-  public static final Topic<ReferralRequested> REFERRAL_REQUESTS =
-      new Topic<>("referral-requests", ReferralRequested.class, REFERRAL_PARTITIONS, "GP systems", false);
-  public static final Topic<ReferralRejected> REFERRAL_REJECTIONS =
-      new Topic<>("referral-rejections", ReferralRejected.class, REFERRAL_PARTITIONS, REFERRAL_SERVICE, false);
+  /**
+   * What a GP system writes: each GP system has its own {@code referral-requests.<system>}, which only it may
+   * write, so that the intake knows who sent a request (see {@link GpSystems}). People's identities are in
+   * clear here, so it keeps a week ({@link #REQUESTS_RETENTION}), enough for the intake to read it.
+   */
+  public static Topic<ReferralRequested> referralRequests(String gpSystem) {
+    return new Topic<>(REFERRAL_REQUESTS_PREFIX + GpSystems.checkName(gpSystem), ReferralRequested.class,
+        REFERRAL_PARTITIONS, gpSystem, false);
+  }
+
+  /** Why a GP system's requests were refused, each field and reason: {@code referral-rejections.<system>}, which only it may read. */
+  public static Topic<ReferralRejected> referralRejections(String gpSystem) {
+    return new Topic<>(REFERRAL_REJECTIONS_PREFIX + GpSystems.checkName(gpSystem), ReferralRejected.class,
+        REFERRAL_PARTITIONS, REFERRAL_SERVICE, false);
+  }
+
+  public static final String REFERRAL_REQUESTS_PREFIX = "referral-requests.";
+  public static final String REFERRAL_REJECTIONS_PREFIX = "referral-rejections.";
+
+  /** How long a GP system's requests (identities in clear) are kept: 7 days. */
+  public static final java.time.Duration REQUESTS_RETENTION = java.time.Duration.ofDays(7);
+  /** How long records that could not be read are kept on a -dlt topic, for an operator to look at: 7 days. */
+  public static final java.time.Duration DEAD_LETTER_RETENTION = java.time.Duration.ofDays(7);
+
   public static final Topic<ReferralCommand> REFERRAL_COMMANDS =
       new Topic<>("referral-commands", ReferralCommand.class, REFERRAL_PARTITIONS, REFERRAL_SERVICE, false);
   public static final Topic<ReferralEvent> REFERRALS =
       new Topic<>("referrals", ReferralEvent.class, REFERRAL_PARTITIONS, REFERRAL_SERVICE, false);
   public static final Topic<ServiceListed> PROVIDER_DIRECTORY =
       new Topic<>("provider-directory", ServiceListed.class, TABLE_PARTITIONS, PROVIDER_SERVICE, true);
+  /** Changes to the directory, keyed by serviceId like provider-directory: one decider per service id. */
+  public static final Topic<DirectoryCommand> DIRECTORY_COMMANDS =
+      new Topic<>("directory-commands", DirectoryCommand.class, TABLE_PARTITIONS, PROVIDER_SERVICE, false);
   public static final Topic<ProviderCommand> PROVIDER_COMMANDS =
       new Topic<>("provider-commands", ProviderCommand.class, REFERRAL_PARTITIONS, PROVIDER_SERVICE, false);
   public static final Topic<ProviderEvent> PROVIDER_EVENTS =
       new Topic<>("provider-events", ProviderEvent.class, REFERRAL_PARTITIONS, PROVIDER_SERVICE, false);
   public static final Topic<ContractAgreed> FUNDING_CONTRACTS =
       new Topic<>("funding-contracts", ContractAgreed.class, TABLE_PARTITIONS, OUTCOME_SERVICE, true);
+  /** Contracts agreed, keyed by contract id like funding-contracts: one decider per contract id. */
+  public static final Topic<ContractCommand> CONTRACT_COMMANDS =
+      new Topic<>("contract-commands", ContractCommand.class, TABLE_PARTITIONS, OUTCOME_SERVICE, false);
   public static final Topic<LedgerEvent> FUNDING_LEDGER =
       new Topic<>("funding-ledger", LedgerEvent.class, REFERRAL_PARTITIONS, OUTCOME_SERVICE, false);
   public static final Topic<OutcomeReported> COMMISSIONER_OUTCOMES =
@@ -70,19 +100,37 @@ public final class Topics {
   public static final Topic<PersonKey> PERSON_KEYS =
       new Topic<>("person-keys", PersonKey.class, TABLE_PARTITIONS, REFERRAL_SERVICE, true);
 
+  /**
+   * People's erasures, keyed by personId, compacted: what referral-service needs to destroy a key of an
+   * erased person that arrives after the erasure (see {@code People}).
+   */
+  public static final Topic<PersonErased> PERSON_ERASURES =
+      new Topic<>("person-erasures", PersonErased.class, TABLE_PARTITIONS, REFERRAL_SERVICE, true);
+
+  /**
+   * A person-keys record no service could read may hold a wrapped key: its dead letter is kept an hour, so that an
+   * erasure's tombstones are not outlived by a copy on person-keys-dlt for long.
+   */
+  public static final java.time.Duration PERSON_KEYS_DEAD_LETTER_RETENTION = java.time.Duration.ofHours(1);
+
   /** person-keys is compacted within a minute of a tombstone, so an erased key leaves the broker's disk too. */
   public static final java.util.Map<String, String> PERSON_KEYS_CLEANUP = java.util.Map.of(
       "segment.ms", "60000", "min.cleanable.dirty.ratio", "0.01", "delete.retention.ms", "1000",
       "max.compaction.lag.ms", "60000");
 
   private static final List<Topic<?>> ALL = List.of(
-      REFERRAL_REQUESTS, REFERRAL_REJECTIONS, REFERRAL_COMMANDS, REFERRALS, PROVIDER_DIRECTORY,
-      PROVIDER_COMMANDS, PROVIDER_EVENTS, FUNDING_CONTRACTS, FUNDING_LEDGER, COMMISSIONER_OUTCOMES,
-      COMMISSIONER_BUDGETS, BUDGET_USE, BUDGET_REQUESTS, BUDGET_DECISIONS, PERSON_KEYS);
+      REFERRAL_COMMANDS, REFERRALS, PROVIDER_DIRECTORY, DIRECTORY_COMMANDS,
+      PROVIDER_COMMANDS, PROVIDER_EVENTS, FUNDING_CONTRACTS, CONTRACT_COMMANDS, FUNDING_LEDGER, COMMISSIONER_OUTCOMES,
+      COMMISSIONER_BUDGETS, BUDGET_USE, BUDGET_REQUESTS, BUDGET_DECISIONS, PERSON_KEYS, PERSON_ERASURES);
 
   private Topics() {}
 
   public static List<Topic<?>> all() {
     return ALL;
+  }
+
+  /** A GP system's pair of topics. */
+  public static List<Topic<?>> of(String gpSystem) {
+    return List.of(referralRequests(gpSystem), referralRejections(gpSystem));
   }
 }

@@ -38,8 +38,9 @@ class ProviderApiDescription {
         records the sessions the person attended or missed and the hours they gave back (Time Credits), \
         and completes the referral with outcome measures (SWEMWBS, WEMWBS, ONS4, UCLA3). Measures given \
         before completion are baselines; follow-ups come with the completion. Callers: `provider` tokens \
-        for their own queue and listings (`provider_id`), `admin` for registering and importing; every \
-        known caller may read the directory.""");
+        for their own queue and listings (`provider_id`), `commissioner` tokens to list or unlist a \
+        service for their own ICB's referrals, `admin` for registering and importing; every known caller \
+        may read the directory.""");
   }
 
   @Bean
@@ -49,8 +50,11 @@ class ProviderApiDescription {
             example("walking-group", "A walking group with one service for the ICB QMM", """
                 {"providerId": "wensum-valley-walkers", "name": "Wensum Valley Walkers",
                  "services": [{"serviceId": "riverside-wellbeing-walks", %s}]}""".formatted(SERVICE))),
-        put("/providers/{providerId}/services/{serviceId}", "List or change one of the provider's services",
+        put("/providers/{providerId}/services/{serviceId}",
+            "List or change one of the provider's services; only the admin's commissioners count, a provider's stay as listed",
             example("walks", "The service's whole listing; the id is the path's", "{" + SERVICE + "}")),
+        put("/providers/{providerId}/services/{serviceId}/commissioners/{icb}",
+            "The commissioner lists the service for its referrals (that commissioner, or admin); DELETE unlists it"),
         post("/providers/import", "Import an Open Referral UK / HSDS 3.0 directory (admin)"),
         post(QUEUE + "/accept", "Accept an offered referral; the body is optional",
             example("with-baseline", "A note, and the person's baseline SWEMWBS", """

@@ -12,7 +12,8 @@ import org.springframework.http.HttpMethod;
 /**
  * Who may call referral-service. A GP system refers for its own practice (checked against the
  * body's referrer) and follows and cancels its own referrals; the provider holding a referral may
- * read it. Whether a referral is the caller's is known only once it is read, so the controller
+ * read it while it is offered to it and once it accepted it, not after its offer ended without its
+ * acceptance (declined, expired, cancelled). Whether a referral is the caller's is known only once it is read, so the controller
  * answers 404 for someone else's: its existence is not disclosed.
  */
 @Configuration(proxyBeanMethods = false)

@@ -28,7 +28,8 @@ import reactor.core.publisher.Flux;
 
 /**
  * Who may do what, every endpoint of the three services against every kind of caller, over real
- * HTTP: no token, an expired token, a token signed by another key, and each role acting for its own
+ * HTTP: no token, an expired token, a token signed by another key, a token for another audience
+ * ({@code aud}) or for none, and each role acting for its own
  * organisation or for another. Each row names who is let through; everyone else is refused with
  * 401 (no valid token), 403 (someone else's), or 404 for a referral that is not the caller's (its
  * existence is not disclosed). Refusals are problem+json. The test counts unexpected allows and
@@ -38,8 +39,8 @@ class AccessIT {
 
   /** The callers tried on every endpoint. */
   enum Who {
-    NO_TOKEN, EXPIRED_TOKEN, FORGED_TOKEN, GP_OWN, GP_OTHER, PROVIDER_OWN, PROVIDER_OTHER, COMMISSIONER_OWN,
-    COMMISSIONER_OTHER, ADMIN
+    NO_TOKEN, EXPIRED_TOKEN, FORGED_TOKEN, OTHER_AUDIENCE, NO_AUDIENCE, GP_OWN, GP_OTHER, PROVIDER_OWN, PROVIDER_OTHER,
+    COMMISSIONER_OWN, COMMISSIONER_OTHER, ADMIN
   }
 
   /** What a caller should get. */
@@ -92,7 +93,12 @@ class AccessIT {
     for (Row row : rows) {
       for (Who who : Who.values()) {
         Expect expected = row.rule().apply(who);
-        Answer answer = call(row, who);
+        Answer answer;
+        try {
+          answer = call(row, who);
+        } catch (IllegalStateException noAnswer) {
+          throw new AssertionError(row + " as " + who + ": no answer", noAnswer);
+        }
         requests++;
         seen.merge(expected, 1, Integer::sum);
         String line = row + " as " + who + ": expected " + expected + ", got " + answer.status() + " " + answer.body();
@@ -116,6 +122,9 @@ class AccessIT {
         } else {
           assertThat(answer.contentType()).as(line).startsWith("application/problem+json");
           assertThat(answer.body()).as(line).contains("\"status\":" + wanted).contains("\"detail\"");
+          if (who == Who.OTHER_AUDIENCE || who == Who.NO_AUDIENCE) {
+            assertThat(answer.body()).as(line).contains("its audience (aud) must include");
+          }
         }
       }
     }
@@ -149,10 +158,9 @@ class AccessIT {
     }
     rows.add(new Row("referral-service", HttpMethod.POST, "/referrals/" + cancellableId + "/cancel", json,
         "{\"reason\":\"moved away\"}", who -> switch (who) {
-          case NO_TOKEN, EXPIRED_TOKEN, FORGED_TOKEN -> Expect.UNAUTHORIZED;
           case GP_OWN -> Expect.ALLOWED;
           case GP_OTHER -> Expect.HIDDEN;
-          default -> Expect.FORBIDDEN;
+          default -> refused(who, Expect.FORBIDDEN);
         }));
     rows.add(new Row("referral-service", HttpMethod.GET, "/referrers/D82044/referrals/stream", null, null,
         only(Who.GP_OWN)));
@@ -169,6 +177,11 @@ class AccessIT {
       rows.add(new Row("provider-service", HttpMethod.POST, p + "/services/" + PROVIDER + "-group/" + action, null, null,
           only(Who.PROVIDER_OWN, Who.ADMIN)));
     }
+    // which ICBs list a service is each ICB's own decision (listing it again changes nothing; the unlisted service is none)
+    rows.add(new Row("provider-service", HttpMethod.PUT, p + "/services/" + PROVIDER + "-group/commissioners/" + COMMISSIONER,
+        null, null, only(Who.COMMISSIONER_OWN, Who.ADMIN)));
+    rows.add(new Row("provider-service", HttpMethod.DELETE, p + "/services/access-no-such-service/commissioners/" + COMMISSIONER,
+        null, null, only(Who.COMMISSIONER_OWN, Who.ADMIN)));
     rows.add(new Row("provider-service", HttpMethod.GET, p + "/referrals", null, null, only(Who.PROVIDER_OWN)));
     rows.add(new Row("provider-service", HttpMethod.GET, p + "/referrals/stream", null, null, only(Who.PROVIDER_OWN)));
     for (String action : List.of("accept", "decline", "sessions", "complete", "time-credits")) {
@@ -195,10 +208,7 @@ class AccessIT {
     for (String service : List.of("referral-service", "provider-service", "outcome-service")) {
       rows.add(new Row(service, HttpMethod.GET, "/actuator/health", null, null, open()));
       rows.add(new Row(service, HttpMethod.GET, "/actuator/prometheus", null, null, only(Who.ADMIN)));
-      rows.add(new Row(service, HttpMethod.GET, "/no/such/endpoint", null, null, who -> switch (who) {
-        case NO_TOKEN, EXPIRED_TOKEN, FORGED_TOKEN -> Expect.UNAUTHORIZED;
-        default -> Expect.FORBIDDEN;
-      }));
+      rows.add(new Row(service, HttpMethod.GET, "/no/such/endpoint", null, null, who -> refused(who, Expect.FORBIDDEN)));
     }
     return rows;
   }
@@ -246,7 +256,7 @@ class AccessIT {
   }
 
   private static Function<Who, Expect> open() {
-    return who -> who == Who.EXPIRED_TOKEN || who == Who.FORGED_TOKEN ? Expect.UNAUTHORIZED : Expect.ALLOWED;
+    return who -> who == Who.NO_TOKEN ? Expect.ALLOWED : refused(who, Expect.ALLOWED);
   }
 
   private static Function<Who, Expect> anyKnownCaller() {
@@ -269,7 +279,7 @@ class AccessIT {
 
   private static Expect refused(Who who, Expect otherwise) {
     return switch (who) {
-      case NO_TOKEN, EXPIRED_TOKEN, FORGED_TOKEN -> Expect.UNAUTHORIZED;
+      case NO_TOKEN, EXPIRED_TOKEN, FORGED_TOKEN, OTHER_AUDIENCE, NO_AUDIENCE -> Expect.UNAUTHORIZED;
       default -> otherwise;
     };
   }
@@ -280,6 +290,9 @@ class AccessIT {
       case NO_TOKEN -> null;
       case EXPIRED_TOKEN -> issuer.expired("gp", LocalIssuer.ODS_CLAIM, OwnerTokens.PRACTICE);
       case FORGED_TOKEN -> LocalIssuer.ephemeral("http://127.0.0.1:1").gp(OwnerTokens.PRACTICE);
+      // signed by the platform's issuer, valid in every other way: issued for another application, or for none
+      case OTHER_AUDIENCE -> issuer.forAudience("another-application", "gp", LocalIssuer.ODS_CLAIM, OwnerTokens.PRACTICE);
+      case NO_AUDIENCE -> issuer.forAudience(null, "gp", LocalIssuer.ODS_CLAIM, OwnerTokens.PRACTICE);
       case GP_OWN -> issuer.gp(OwnerTokens.PRACTICE);
       case GP_OTHER -> issuer.gp(OTHER_PRACTICE);
       case PROVIDER_OWN -> issuer.provider(PROVIDER);

@@ -69,7 +69,7 @@ class BadRequestCorpusIT {
   static final int MB = 1024 * 1024;
 
   /** Every topic an HTTP command can lead to a write on. */
-  static final List<Topic<?>> WATCHED = List.of(Topics.REFERRALS, Topics.REFERRAL_REJECTIONS, Topics.REFERRAL_COMMANDS,
+  static final List<Topic<?>> WATCHED = List.of(Topics.REFERRALS, OwnerTokens.REJECTIONS, Topics.REFERRAL_COMMANDS,
       Topics.PROVIDER_DIRECTORY, Topics.PROVIDER_COMMANDS, Topics.PROVIDER_EVENTS, Topics.FUNDING_CONTRACTS,
       Topics.FUNDING_LEDGER, Topics.COMMISSIONER_OUTCOMES, Topics.COMMISSIONER_BUDGETS, Topics.BUDGET_USE,
       Topics.BUDGET_REQUESTS, Topics.BUDGET_DECISIONS);

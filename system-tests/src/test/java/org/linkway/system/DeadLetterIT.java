@@ -21,7 +21,7 @@ import org.linkway.platform.Topics;
  */
 class DeadLetterIT {
 
-  static final List<Topic<?>> CONSUMED = List.of(Topics.REFERRAL_REQUESTS, Topics.REFERRALS, Topics.PROVIDER_EVENTS,
+  static final List<Topic<?>> CONSUMED = List.of(OwnerTokens.REQUESTS, Topics.REFERRALS, Topics.PROVIDER_EVENTS,
       Topics.REFERRAL_COMMANDS, Topics.PROVIDER_COMMANDS, Topics.PROVIDER_DIRECTORY, Topics.FUNDING_CONTRACTS,
       Topics.FUNDING_LEDGER, Topics.BUDGET_REQUESTS, Topics.BUDGET_DECISIONS, Topics.COMMISSIONER_BUDGETS, Topics.BUDGET_USE);
 
@@ -76,14 +76,14 @@ class DeadLetterIT {
 
     // referral-requests: a GP system's request on Kafka still becomes a referral
     String requestId = "dlt-" + java.util.UUID.randomUUID();
-    platform.send(Topics.REFERRAL_REQUESTS, requestId, org.linkway.events.ReferralRequested.newBuilder()
+    platform.send(OwnerTokens.REQUESTS, requestId, org.linkway.events.ReferralRequested.newBuilder()
         .setMetadata(org.linkway.platform.Events.metadata("gp-system-test", null, requestId))
         .setRequestId(requestId)
         .setPatient(new org.linkway.events.Patient("9434765919", "Grace", "Hopper", java.time.LocalDate.of(1946, 12, 9),
             "NR2 4AB", null, null))
         .setConsent(true).setReferrer(new org.linkway.events.Referrer("D82044", null)).setCommissioner("QMM")
         .setNeeds(List.of("NATURE")).build());
-    String fromKafka = org.linkway.referral.intake.ReferralIntake.referralId("D82044", requestId).toString();
+    String fromKafka = OwnerTokens.kafkaReferralId(requestId);
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
         platform.referralService().get().uri("/referrals/{id}", fromKafka).exchange().expectStatus().isOk());
 

@@ -105,6 +105,29 @@ class ErasureIT {
     platform.referralService().delete().uri("/people/{id}", personId)
         .headers(h -> h.setBearerAuth(TestStack.issuer().admin())).exchange()
         .expectStatus().isNotFound();
+
+    // a key of theirs made before the erasure but reaching person-keys after it (a referral that was on its
+    // way) is destroyed when it arrives; one made after the erasure (a new referral) is kept
+    java.time.Instant erasedAt = platform.events(Topics.PERSON_ERASURES).stream()
+        .filter(e -> e.getPersonId().equals(personId)).findFirst().orElseThrow().getErasedAt();
+    platform.send(Topics.PERSON_KEYS, personId + "/after-erasure", personKey(personId, "after-erasure", erasedAt.plusSeconds(5)));
+    platform.send(Topics.PERSON_KEYS, personId + "/on-its-way", personKey(personId, "on-its-way", erasedAt.minusMillis(200)));
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        assertThat(lastRecordOf(platform, personId + "/on-its-way")).as("the late key's last record").isNotNull()
+            .satisfies(r -> assertThat(r.value()).isNull()));
+    await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(15)).untilAsserted(() ->
+        assertThat(lastRecordOf(platform, personId + "/after-erasure").value()).as("the new key").isNotNull());
+  }
+
+  private static org.linkway.events.PersonKey personKey(String personId, String keyId, java.time.Instant createdAt) {
+    return new org.linkway.events.PersonKey(personId, keyId, java.nio.ByteBuffer.wrap(new byte[12]),
+        java.nio.ByteBuffer.wrap(new byte[48]), createdAt);
+  }
+
+  private static ConsumerRecord<byte[], byte[]> lastRecordOf(RunningPlatform platform, String recordKey) {
+    List<ConsumerRecord<byte[], byte[]>> records = platform.records(Topics.PERSON_KEYS).stream()
+        .filter(r -> new String(r.key(), StandardCharsets.UTF_8).equals(recordKey)).toList();
+    return records.isEmpty() ? null : records.get(records.size() - 1);
   }
 
   /** The topics (and changelogs) whose records hold the text, except the GP systems' own input. */
@@ -114,7 +137,7 @@ class ErasureIT {
     try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers", platform.bootstrapServers()))) {
       for (var listing : admin.listTopics().listings().get()) {
         String name = listing.name();
-        if (name.equals(Topics.REFERRAL_REQUESTS.name()) || name.endsWith(Topic.DEAD_LETTER_SUFFIX) || name.startsWith("__")) {
+        if (name.equals(OwnerTokens.REQUESTS.name()) || name.endsWith(Topic.DEAD_LETTER_SUFFIX) || name.startsWith("__")) {
           continue; // what GP systems send, as they send it; dead letters are raw input too
         }
         int partitions = admin.describeTopics(List.of(name)).allTopicNames().get().get(name).partitions().size();

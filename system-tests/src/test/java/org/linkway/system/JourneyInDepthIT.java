@@ -60,16 +60,16 @@ class JourneyInDepthIT {
   void givenReferralRequestsOnKafka_whenOneIsValidAndOneIsNot_thenTheValidOneIsAReferralOnceAndTheOtherIsRejectedWithEveryReason() {
     String requestId = "gp-system-" + UUID.randomUUID();
     ReferralRequested valid = request(requestId, "9434765919", true);
-    platform.send(Topics.REFERRAL_REQUESTS, requestId, valid);
-    platform.send(Topics.REFERRAL_REQUESTS, requestId, valid); // the GP system retries
-    String referralId = ReferralIntake.referralId("D82044", requestId).toString();
+    platform.send(OwnerTokens.REQUESTS, requestId, valid);
+    platform.send(OwnerTokens.REQUESTS, requestId, valid); // the GP system retries
+    String referralId = OwnerTokens.kafkaReferralId(requestId);
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
         platform.referralService().get().uri("/referrals/{id}", referralId).exchange().expectStatus().isOk());
 
     String badRequestId = "gp-system-" + UUID.randomUUID();
-    platform.send(Topics.REFERRAL_REQUESTS, badRequestId, request(badRequestId, "1234567890", false));
+    platform.send(OwnerTokens.REQUESTS, badRequestId, request(badRequestId, "1234567890", false));
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-      List<ReferralRejected> rejections = platform.events(Topics.REFERRAL_REJECTIONS).stream()
+      List<ReferralRejected> rejections = platform.events(OwnerTokens.REJECTIONS).stream()
           .filter(r -> r.getRequestId().equals(badRequestId)).toList();
       assertThat(rejections).hasSize(1);
       assertThat(rejections.get(0).getErrors()).extracting(e -> e.getField())

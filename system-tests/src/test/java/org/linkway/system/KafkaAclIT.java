@@ -21,6 +21,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.linkway.platform.GpSystems;
 import org.linkway.platform.KafkaAccess;
 import org.linkway.platform.Topic;
 import org.linkway.platform.Topics;
@@ -37,19 +38,25 @@ import org.linkway.platform.testing.TestStack;
 class KafkaAclIT {
 
   private static SecuredBrokerProcess broker;
+  /** Two GP systems, as RunningPlatform configures referral-service: each refers for one practice. */
+  static final GpSystems GP_SYSTEMS = new GpSystems(Map.of(
+      OwnerTokens.GP_SYSTEM, java.util.Set.of(OwnerTokens.PRACTICE),
+      OwnerTokens.OTHER_GP_SYSTEM, java.util.Set.of(OwnerTokens.OTHER_GP_PRACTICE)));
 
   @BeforeAll
   static void aBrokerThatAuthorisesEveryRequest() throws Exception {
     broker = SecuredBrokerProcess.start();
     Map<String, String> passwords = new LinkedHashMap<>();
     for (String principal : List.of(Topics.REFERRAL_SERVICE, Topics.PROVIDER_SERVICE, Topics.OUTCOME_SERVICE,
-        KafkaAccess.GP_SYSTEMS)) {
+        OwnerTokens.GP_SYSTEM, OwnerTokens.OTHER_GP_SYSTEM)) {
       passwords.put(principal, org.linkway.stack.KafkaCredentials.passwordOf(broker.dataDir(), principal));
     }
     try (Admin admin = Admin.create(broker.admin())) {
-      KafkaAccess.grant(admin, passwords);
+      KafkaAccess.grant(admin, passwords, GP_SYSTEMS);
       List<org.apache.kafka.clients.admin.NewTopic> topics = new java.util.ArrayList<>();
-      for (Topic<?> topic : Topics.all()) {
+      List<Topic<?>> all = new java.util.ArrayList<>(Topics.all());
+      GP_SYSTEMS.names().forEach(system -> all.addAll(Topics.of(system)));
+      for (Topic<?> topic : all) {
         topics.add(new org.apache.kafka.clients.admin.NewTopic(topic.name(), topic.partitions(), (short) 1));
       }
       admin.createTopics(topics).all().get(60, TimeUnit.SECONDS);
@@ -72,12 +79,26 @@ class KafkaAclIT {
   }
 
   @Test
-  void givenTheGpSystemsPrincipal_whenItWrites_thenOnlyReferralRequestsIsOpenToIt() throws Exception {
-    write(broker.principal(KafkaAccess.GP_SYSTEMS), Topics.REFERRAL_REQUESTS.name());
-    for (Topic<?> topic : List.of(Topics.REFERRALS, Topics.FUNDING_LEDGER, Topics.PROVIDER_COMMANDS)) {
-      assertThatThrownBy(() -> write(broker.principal(KafkaAccess.GP_SYSTEMS), topic.name()))
-          .as(topic.name()).hasCauseInstanceOf(TopicAuthorizationException.class);
+  void givenAGpSystemsPrincipal_whenItWrites_thenOnlyItsOwnRequestsTopicIsOpenToIt() throws Exception {
+    Map<String, Object> gp = broker.principal(OwnerTokens.GP_SYSTEM);
+    write(gp, OwnerTokens.REQUESTS.name());
+    for (String topic : List.of(Topics.REFERRALS.name(), Topics.FUNDING_LEDGER.name(), Topics.PROVIDER_COMMANDS.name(),
+        Topics.referralRequests(OwnerTokens.OTHER_GP_SYSTEM).name(), OwnerTokens.REJECTIONS.name())) {
+      assertThatThrownBy(() -> write(gp, topic)).as(topic).hasCauseInstanceOf(TopicAuthorizationException.class);
     }
+  }
+
+  @Test
+  void givenAGpSystemsPrincipal_whenItReadsAnotherSystemsRejections_thenTheBrokerRefuses_andItsOwnAreReadable() {
+    Map<String, Object> gp = broker.principal(OwnerTokens.GP_SYSTEM);
+    assertThat(read(gp, OwnerTokens.REJECTIONS.name(), OwnerTokens.GP_SYSTEM + ".rejections")).isNotNull();
+    assertThatThrownBy(() -> read(gp, Topics.referralRejections(OwnerTokens.OTHER_GP_SYSTEM).name(), OwnerTokens.GP_SYSTEM + ".rejections"))
+        .isInstanceOf(TopicAuthorizationException.class);
+    // nor may it read what the platform says of referrals, nor use another system's consumer group
+    assertThatThrownBy(() -> read(gp, Topics.REFERRALS.name(), OwnerTokens.GP_SYSTEM + ".rejections"))
+        .isInstanceOf(TopicAuthorizationException.class);
+    assertThatThrownBy(() -> read(gp, OwnerTokens.REJECTIONS.name(), OwnerTokens.OTHER_GP_SYSTEM + ".rejections"))
+        .isInstanceOf(org.apache.kafka.common.errors.GroupAuthorizationException.class);
   }
 
   @Test
@@ -121,12 +142,97 @@ class KafkaAclIT {
     }
   }
 
+  /**
+   * A GP system on the secured broker tries what one GP system could do to others when they all shared
+   * one principal: refer for a practice it does not serve, write another caller into the audit trail,
+   * and take another system's request id first so that the real referral answers "repeated".
+   */
+  @Test
+  void givenAGpSystem_whenItRefersAsAnotherPractice_forgesTheActor_orTakesAnotherSystemsRequestId_thenNoneOfItWorks() {
+    RunningPlatform platform = new RunningPlatform(broker.bootstrapServers(), TestStack.registry().apiUrl(),
+        broker.admin(), service -> loginArgs(service)).start();
+    try {
+      Map<String, Object> gpTest = broker.principal(OwnerTokens.GP_SYSTEM);
+      Map<String, Object> gpOther = broker.principal(OwnerTokens.OTHER_GP_SYSTEM);
+      // 1. gp-test refers for A81001, a practice only gp-other-test serves: rejected, to gp-test alone, and no referral
+      platform.sendAs(gpTest, OwnerTokens.REQUESTS, "as-another-practice",
+          gpRequest("as-another-practice", OwnerTokens.OTHER_GP_PRACTICE, null));
+      await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> assertThat(platform.events(OwnerTokens.REJECTIONS))
+          .anySatisfy(r -> {
+            assertThat(r.getRequestId()).isEqualTo("as-another-practice");
+            assertThat(r.getErrors()).anySatisfy(e -> {
+              assertThat(e.getField()).isEqualTo("referrer.odsCode");
+              assertThat(e.getReason()).contains("is not a practice that GP system gp-test refers for");
+            });
+          }));
+      String wouldBe = org.linkway.referral.intake.ReferralIntake.kafkaReferralId(OwnerTokens.GP_SYSTEM,
+          OwnerTokens.OTHER_GP_PRACTICE, "as-another-practice").toString();
+      platform.referralService().get().uri("/referrals/{id}", wouldBe)
+          .headers(h -> h.setBearerAuth(TestStack.issuer().gp(OwnerTokens.OTHER_GP_PRACTICE))).exchange()
+          .expectStatus().isNotFound();
+      assertThat(platform.events(Topics.REFERRALS)).noneMatch(e -> wouldBe.equals(String.valueOf(e.getMetadata().getReferralId())));
+
+      // 2. gp-other-test refers with request id "shared-1"; gp-test then uses the same id, claiming to be someone else
+      platform.sendAs(gpOther, Topics.referralRequests(OwnerTokens.OTHER_GP_SYSTEM), "shared-1",
+          gpRequest("shared-1", OwnerTokens.OTHER_GP_PRACTICE, null));
+      platform.sendAs(gpTest, OwnerTokens.REQUESTS, "shared-1",
+          gpRequest("shared-1", OwnerTokens.PRACTICE, "gp A81001 (Dr Mallory)"));
+      String others = org.linkway.referral.intake.ReferralIntake.kafkaReferralId(OwnerTokens.OTHER_GP_SYSTEM,
+          OwnerTokens.OTHER_GP_PRACTICE, "shared-1").toString();
+      String ours = OwnerTokens.kafkaReferralId("shared-1");
+      assertThat(ours).isNotEqualTo(others);
+      // both are referrals, each of its own practice: neither request id blocked the other
+      await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
+        platform.referralService().get().uri("/referrals/{id}", others)
+            .headers(h -> h.setBearerAuth(TestStack.issuer().gp(OwnerTokens.OTHER_GP_PRACTICE))).exchange()
+            .expectStatus().isOk();
+        platform.referralService().get().uri("/referrals/{id}/audit", ours)
+            .headers(h -> h.setBearerAuth(TestStack.issuer().gp(OwnerTokens.PRACTICE))).exchange()
+            .expectStatus().isOk().expectBody(String.class).value(audit -> assertThat(audit)
+                .contains("\"actor\":\"gp-system gp-test\"").doesNotContain("Mallory"));
+      });
+    } finally {
+      platform.stop();
+    }
+  }
+
+  /** A GP system's request for a practice, with whatever actor it chooses to claim. */
+  private static org.linkway.events.ReferralRequested gpRequest(String requestId, String practice, String claimedActor) {
+    org.linkway.events.EventMetadata metadata = org.linkway.events.EventMetadata.newBuilder(
+        org.linkway.platform.Events.metadata("a-gp-system", null, requestId)).setActor(claimedActor).build();
+    return org.linkway.events.ReferralRequested.newBuilder()
+        .setMetadata(metadata)
+        .setRequestId(requestId)
+        .setPatient(new org.linkway.events.Patient("9434765919", "Grace", "Hopper", java.time.LocalDate.of(1946, 12, 9),
+            "NR2 4AB", null, null))
+        .setConsent(true)
+        .setReferrer(new org.linkway.events.Referrer(practice, "Dr Patel"))
+        .setCommissioner("QAL")
+        .setNeeds(List.of("LONELINESS"))
+        .build();
+  }
+
   /** What a service is started with to log in as itself. */
   private static List<String> loginArgs(String service) {
     Map<String, Object> login = broker.principal(service);
     return List.of("--spring.kafka.security.protocol=" + login.get("security.protocol"),
         "--spring.kafka.properties.sasl.mechanism=" + login.get("sasl.mechanism"),
         "--spring.kafka.properties.sasl.jaas.config=" + login.get("sasl.jaas.config"));
+  }
+
+  /** Polls a topic from its start as a principal; the broker's refusal surfaces as its exception. */
+  private static org.apache.kafka.clients.consumer.ConsumerRecords<String, String> read(Map<String, Object> login, String topic,
+      String group) {
+    Map<String, Object> config = new HashMap<>(login);
+    config.put(org.apache.kafka.clients.consumer.ConsumerConfig.GROUP_ID_CONFIG, group);
+    config.put(org.apache.kafka.clients.consumer.ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<>(config,
+        new org.apache.kafka.common.serialization.StringDeserializer(), new org.apache.kafka.common.serialization.StringDeserializer())) {
+      consumer.subscribe(List.of(topic));
+      var records = consumer.poll(Duration.ofSeconds(5));
+      consumer.commitSync();
+      return records;
+    }
   }
 
   private static void write(Map<String, Object> login, String topic) throws ExecutionException, InterruptedException {

@@ -1,6 +1,11 @@
 package org.linkway.system;
 
+import org.linkway.events.ReferralRejected;
+import org.linkway.events.ReferralRequested;
+import org.linkway.platform.Topic;
+import org.linkway.platform.Topics;
 import org.linkway.platform.testing.TestStack;
+import org.linkway.referral.intake.ReferralIntake;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.reactive.function.client.ClientRequest;
 import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
@@ -15,6 +20,18 @@ import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
 final class OwnerTokens {
 
   static final String PRACTICE = "D82044";
+  /** The GP system that refers for {@link #PRACTICE} over Kafka, and the one that refers for another practice. */
+  static final String GP_SYSTEM = "gp-test";
+  static final String OTHER_GP_SYSTEM = "gp-other-test";
+  static final String OTHER_GP_PRACTICE = "A81001";
+  /** What {@link #GP_SYSTEM} writes its requests to, and reads its rejections from. */
+  static final Topic<ReferralRequested> REQUESTS = Topics.referralRequests(GP_SYSTEM);
+  static final Topic<ReferralRejected> REJECTIONS = Topics.referralRejections(GP_SYSTEM);
+
+  /** The referral a request of {@link #GP_SYSTEM} for {@link #PRACTICE} becomes. */
+  static String kafkaReferralId(String requestId) {
+    return ReferralIntake.kafkaReferralId(GP_SYSTEM, PRACTICE, requestId).toString();
+  }
 
   private OwnerTokens() {}
 

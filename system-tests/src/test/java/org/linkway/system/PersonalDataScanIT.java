@@ -210,7 +210,7 @@ class PersonalDataScanIT {
       platform.referralService().post().uri("/referrals").bodyValue(referralBody(WILHELMINA, false))
           .exchange().expectStatus().isBadRequest();
       String refusedRequestId = "qsc-scan-refused-" + UUID.randomUUID();
-      platform.send(Topics.REFERRAL_REQUESTS, refusedRequestId, kafkaRequest(PERPETUA, refusedRequestId, false));
+      platform.send(OwnerTokens.REQUESTS, refusedRequestId, kafkaRequest(PERPETUA, refusedRequestId, false));
 
       // A: JSON intake; accepted with a baseline, two sessions, completed with a follow-up; Time Credits
       // (intake may answer 503 while a stream thread rejoins: sent again with the same idempotency key, it is one referral)
@@ -232,8 +232,8 @@ class PersonalDataScanIT {
       }, id -> id != null);
       // C: Kafka intake; accepted with a baseline, then cancelled by the referrer
       String requestId = "qsc-scan-" + UUID.randomUUID();
-      platform.send(Topics.REFERRAL_REQUESTS, requestId, kafkaRequest(PERPETUA, requestId, true));
-      String c = ReferralIntake.referralId(OwnerTokens.PRACTICE, requestId).toString();
+      platform.send(OwnerTokens.REQUESTS, requestId, kafkaRequest(PERPETUA, requestId, true));
+      String c = OwnerTokens.kafkaReferralId(requestId);
       List<String> referrals = List.of(a, b, c);
       for (String referralId : referrals) {
         JourneyScenario.awaitReferral(platform, referralId, "OFFERED", PROVIDER);
@@ -380,7 +380,7 @@ class PersonalDataScanIT {
             .containsAll(person.normalisedIdentity());
       }
     }
-    Source requests = sources.get("CONTROL topic referral-requests");
+    Source requests = sources.get("CONTROL topic " + OwnerTokens.REQUESTS.name());
     assertThat(requests.detectorsHit()).containsAll(Detectors.NAMES);
     assertThat(requests.findings).extracting(Finding::match).map(Detectors::normalise)
         .containsAll(PERPETUA.normalisedIdentity());
@@ -525,7 +525,7 @@ class PersonalDataScanIT {
       topics.keySet().stream().filter(t -> !order.contains(t)).forEach(order::add);
       for (String topic : order) {
         boolean asserted = commissionerFacing.contains(topic) || topic.startsWith(OUTCOME_SERVICE_INTERNAL_PREFIX);
-        boolean control = topic.equals(Topics.REFERRAL_REQUESTS.name());
+        boolean control = topic.equals(OwnerTokens.REQUESTS.name());
         String name = (asserted ? "TOPIC " : control ? "CONTROL topic " : "other topic ") + topic;
         Source source = source(name, "topic", asserted);
         for (ConsumerRecord<byte[], byte[]> record : platform.records(topic, topics.get(topic))) {

@@ -170,7 +170,7 @@ class PoisonRecordsIT {
   }
 
   static final Map<String, Readers> READERS = Map.ofEntries(
-      Map.entry(Topics.REFERRAL_REQUESTS.name(), streams(Topics.REFERRAL_SERVICE)),
+      Map.entry(OwnerTokens.REQUESTS.name(), streams(Topics.REFERRAL_SERVICE)),
       Map.entry(Topics.REFERRALS.name(), streams(Topics.REFERRAL_SERVICE, Topics.PROVIDER_SERVICE, Topics.OUTCOME_SERVICE)),
       Map.entry(Topics.PROVIDER_EVENTS.name(), streams(Topics.REFERRAL_SERVICE, Topics.OUTCOME_SERVICE)),
       Map.entry(Topics.REFERRAL_COMMANDS.name(), streams(Topics.REFERRAL_SERVICE)),
@@ -251,7 +251,7 @@ class PoisonRecordsIT {
     RecordMetadata budgeted = send(Topics.COMMISSIONER_BUDGETS, Funding.budgetKey(COMMISSIONER, financialYear),
         budget(new BigDecimal("100.00")));
     String requestUnmet = "poison-" + run + "-unmet";
-    send(Topics.REFERRAL_REQUESTS, requestUnmet, request(requestUnmet, NeedCode.HOUSING));
+    send(OwnerTokens.REQUESTS, requestUnmet, request(requestUnmet, NeedCode.HOUSING));
 
     // the second half
     Duration secondHalf = writePoison(PER_TOPIC / 2, PER_TOPIC, wellFormed, written);
@@ -275,7 +275,7 @@ class PoisonRecordsIT {
         + " %,d ms after the first poison record", Duration.between(poisonStarted, Instant.now()).toMillis());
 
     // the valid records written between the halves are processed: the request unplaced, the rest read by all their readers
-    awaitEvent(Topics.REFERRALS, ReferralIntake.referralId(PRACTICE, requestUnmet).toString(),
+    awaitEvent(Topics.REFERRALS, OwnerTokens.kafkaReferralId(requestUnmet),
         e -> e.getPayload() instanceof ReferralUnplaced);
     awaitReadByAll(Topics.PROVIDER_DIRECTORY, listed);
     awaitReadByAll(Topics.FUNDING_CONTRACTS, contracted);
@@ -287,10 +287,10 @@ class PoisonRecordsIT {
     // after the poison: two GP requests, both offered to the listed service
     String requestA = "poison-" + run + "-a";
     String requestB = "poison-" + run + "-b";
-    send(Topics.REFERRAL_REQUESTS, requestA, request(requestA, NeedCode.NATURE));
-    send(Topics.REFERRAL_REQUESTS, requestB, request(requestB, NeedCode.NATURE));
-    String referralA = ReferralIntake.referralId(PRACTICE, requestA).toString();
-    String referralB = ReferralIntake.referralId(PRACTICE, requestB).toString();
+    send(OwnerTokens.REQUESTS, requestA, request(requestA, NeedCode.NATURE));
+    send(OwnerTokens.REQUESTS, requestB, request(requestB, NeedCode.NATURE));
+    String referralA = OwnerTokens.kafkaReferralId(requestA);
+    String referralB = OwnerTokens.kafkaReferralId(requestB);
     Read<ReferralEvent> offeredA = awaitEvent(Topics.REFERRALS, referralA, e -> e.getPayload() instanceof ReferralOffered);
     Read<ReferralEvent> offeredB = awaitEvent(Topics.REFERRALS, referralB, e -> e.getPayload() instanceof ReferralOffered);
     assertThat(((ReferralOffered) offeredA.value().getPayload()).getServiceId()).isEqualTo(serviceId);
@@ -419,7 +419,7 @@ class PoisonRecordsIT {
     Map<String, byte[]> wellFormed = wellFormedRecords();
     byte[] anotherTopics = wellFormed.get(Topics.BUDGET_USE.name());
     Map<Topic<?>, List<String>> written = new LinkedHashMap<>();
-    for (Topic<?> topic : List.of(Topics.REFERRAL_REQUESTS, Topics.FUNDING_LEDGER, Topics.PROVIDER_DIRECTORY)) {
+    for (Topic<?> topic : List.of(OwnerTokens.REQUESTS, Topics.FUNDING_LEDGER, Topics.PROVIDER_DIRECTORY)) {
       // on a compacted topic a null value is a delete: only the record of another type there
       List<byte[]> values = topic.compacted() ? List.of(anotherTopics) : Arrays.asList((byte[]) null, anotherTopics);
       for (int n = 0; n < values.size(); n++) {
@@ -432,8 +432,8 @@ class PoisonRecordsIT {
     await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
         written.forEach((topic, names) -> assertThat(deadLettered(topic).keySet()).containsAll(names)));
     String requestId = "poison-" + run + "-after";
-    send(Topics.REFERRAL_REQUESTS, requestId, request(requestId, NeedCode.NATURE));
-    awaitEvent(Topics.REFERRALS, ReferralIntake.referralId(PRACTICE, requestId).toString(), e -> true);
+    send(OwnerTokens.REQUESTS, requestId, request(requestId, NeedCode.NATURE));
+    awaitEvent(Topics.REFERRALS, OwnerTokens.kafkaReferralId(requestId), e -> true);
     for (var service : List.of(platform.referralService(), platform.providerService(), platform.outcomeService())) {
       service.get().uri("/actuator/health").exchange().expectStatus().isOk();
     }
@@ -482,7 +482,7 @@ class PoisonRecordsIT {
   private Map<String, byte[]> wellFormedRecords() {
     UUID referralId = UUID.randomUUID();
     Map<Topic<?>, SpecificRecord> records = new LinkedHashMap<>();
-    records.put(Topics.REFERRAL_REQUESTS, request("poison-" + run + "-well-formed", NeedCode.NATURE));
+    records.put(OwnerTokens.REQUESTS, request("poison-" + run + "-well-formed", NeedCode.NATURE));
     records.put(Topics.REFERRALS, new ReferralEvent(metadata(referralId), new ReferralCancelled(null, PRACTICE)));
     records.put(Topics.PROVIDER_EVENTS,
         new ProviderEvent(metadata(referralId), new OfferReminderDue(providerId, serviceId, Instant.now())));

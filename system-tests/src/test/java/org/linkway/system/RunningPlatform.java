@@ -19,8 +19,10 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.linkway.outcome.OutcomeServiceApplication;
 import org.linkway.platform.AvroSerdes;
+import org.linkway.platform.GpSystems;
 import org.linkway.platform.LinkwayKafkaProperties;
 import org.linkway.platform.Topic;
+import org.linkway.platform.security.Secrets;
 import org.linkway.platform.testing.TestStack;
 import org.linkway.provider.ProviderServiceApplication;
 import org.linkway.referral.ReferralServiceApplication;
@@ -164,7 +166,13 @@ final class RunningPlatform {
 
   /** Writes an Avro event to a topic the way a GP system's producer would, through the registry. */
   <V extends org.apache.avro.specific.SpecificRecord> void send(Topic<V> topic, String key, V value) {
+    sendAs(Map.of(), topic, key, value);
+  }
+
+  /** The same, logged in as a principal of the broker (its SASL settings). */
+  <V extends org.apache.avro.specific.SpecificRecord> void sendAs(Map<String, Object> login, Topic<V> topic, String key, V value) {
     Properties config = clientConfig();
+    config.putAll(login);
     try (var serde = serdes.forTopic(topic);
         KafkaProducer<String, V> producer = new KafkaProducer<>(config,
             new org.apache.kafka.common.serialization.StringSerializer(), serde.serializer())) {
@@ -238,7 +246,13 @@ final class RunningPlatform {
         "--linkway.sign-in.local-issuer=" + TestStack.issuerUrl(),
         // offers to commissioner QXT must be answered within seconds, so that expiry can be watched in a test
         "--linkway.offers.respond-within-for.QXT=PT4S",
-        "--linkway.offers.check-deadlines-every=PT0.5S"));
+        "--linkway.offers.check-deadlines-every=PT0.5S",
+        // the local stack's profile (demo sign-in), with the keys every service of this JVM shares
+        "--spring.profiles.active=" + Secrets.LOCAL_PROFILE,
+        // the GP systems that refer over Kafka, each for its own practice
+        "--" + GpSystems.SETTING + "." + OwnerTokens.GP_SYSTEM + "=" + OwnerTokens.PRACTICE,
+        "--" + GpSystems.SETTING + "." + OwnerTokens.OTHER_GP_SYSTEM + "=" + OwnerTokens.OTHER_GP_PRACTICE));
+    TestStack.secretKeys().forEach((name, value) -> args.add("--" + name + "=" + value));
     args.addAll(serviceArgs.apply(service));
     return builder.run(args.toArray(String[]::new));
   }

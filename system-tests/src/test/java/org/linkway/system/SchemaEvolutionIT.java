@@ -74,7 +74,7 @@ import org.linkway.referral.intake.ReferralIntake;
  */
 class SchemaEvolutionIT {
 
-  static final String SUBJECT = Topics.REFERRAL_REQUESTS.name() + "-value";
+  static final String SUBJECT = OwnerTokens.REQUESTS.name() + "-value";
   static final String PRACTICE = "D82044";
   static final String ADDED_FIELD = "referrerSystemVersion";
 
@@ -85,7 +85,7 @@ class SchemaEvolutionIT {
     RunningPlatform platform = EmbeddedPlatform.get();
     Registry registry = new Registry();
     String todaysRequestId = "schema-today-" + UUID.randomUUID();
-    platform.send(Topics.REFERRAL_REQUESTS, todaysRequestId, request(todaysRequestId)); // today's GP systems
+    platform.send(OwnerTokens.REQUESTS, todaysRequestId, request(todaysRequestId)); // today's GP systems
     JsonNode before = registry.latest();
 
     Schema newer = newerSchema();
@@ -98,13 +98,13 @@ class SchemaEvolutionIT {
     assertThat(after.get("version").asInt()).as("the newer schema is the next version of %s", SUBJECT)
         .isEqualTo(before.get("version").asInt() + 1);
     assertThat(registry.latestSchema()).as("the latest version, references resolved").isEqualTo(newer);
-    ConsumerRecord<byte[], byte[]> onTopic = platform.records(Topics.REFERRAL_REQUESTS).stream()
+    ConsumerRecord<byte[], byte[]> onTopic = platform.records(OwnerTokens.REQUESTS).stream()
         .filter(r -> requestId.equals(key(r))).findFirst().orElseThrow();
     assertThat(onTopic.value()[0]).as("Confluent magic byte").isZero();
     assertThat(ByteBuffer.wrap(onTopic.value(), 1, 4).getInt()).as("schema id in the record")
         .isEqualTo(after.get("id").asInt());
 
-    String referralId = ReferralIntake.referralId(PRACTICE, requestId).toString();
+    String referralId = OwnerTokens.kafkaReferralId(requestId);
     ReferralEvent event = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
         .until(() -> submitted(platform, referralId), found -> found != null);
     assertThat(event.getMetadata().getCorrelationId()).isEqualTo(requestId);
@@ -120,7 +120,7 @@ class SchemaEvolutionIT {
     assertThat(submitted.getCommissioner()).isEqualTo("QMM");
     assertThat(submitted.getNeeds()).containsExactlyInAnyOrder(NeedCode.NATURE, NeedCode.LONELINESS);
     assertThat(submitted.getNotes()).isEqualTo("Walks with a friend on Sundays");
-    assertThat(platform.records(Topics.REFERRAL_REQUESTS.deadLetterName(), Topics.REFERRAL_REQUESTS.partitions()))
+    assertThat(platform.records(OwnerTokens.REQUESTS.deadLetterName(), OwnerTokens.REQUESTS.partitions()))
         .as("dead letters for %s", requestId).noneMatch(r -> requestId.equals(key(r)));
   }
 
@@ -131,7 +131,7 @@ class SchemaEvolutionIT {
     RunningPlatform platform = EmbeddedPlatform.get();
     Registry registry = new Registry();
     String todaysRequestId = "schema-today-" + UUID.randomUUID();
-    platform.send(Topics.REFERRAL_REQUESTS, todaysRequestId, request(todaysRequestId)); // there is a version to be compatible with
+    platform.send(OwnerTokens.REQUESTS, todaysRequestId, request(todaysRequestId)); // there is a version to be compatible with
     JsonNode before = registry.latest();
     Schema incompatible = consentAsText();
     // registered as the services' serializer registers a schema: its nested records by reference to their own artifacts.
@@ -163,7 +163,7 @@ class SchemaEvolutionIT {
         });
 
     assertThat(registry.latest()).as("latest version of %s", SUBJECT).isEqualTo(before);
-    assertThat(platform.records(Topics.REFERRAL_REQUESTS)).noneMatch(r -> requestId.equals(key(r)));
+    assertThat(platform.records(OwnerTokens.REQUESTS)).noneMatch(r -> requestId.equals(key(r)));
   }
 
   // ---- 3. the build's own check ----
@@ -262,7 +262,7 @@ class SchemaEvolutionIT {
     Properties config = new Properties();
     config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers());
     try (KafkaProducer<String, GenericRecord> producer = new KafkaProducer<>(config, new StringSerializer(), serializer)) {
-      producer.send(new ProducerRecord<>(Topics.REFERRAL_REQUESTS.name(), key, value)).get();
+      producer.send(new ProducerRecord<>(OwnerTokens.REQUESTS.name(), key, value)).get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
@@ -287,7 +287,7 @@ class SchemaEvolutionIT {
     List<Schema> versions = new ArrayList<>();
     for (int v = 1; ; v++) {
       try (InputStream in = SchemaEvolutionIT.class.getResourceAsStream(
-          "/schema-history/" + Topics.REFERRAL_REQUESTS.name() + "/v" + v + ".avsc")) {
+          "/schema-history/referral-requests/v" + v + ".avsc")) {
         if (in == null) return versions;
         versions.add(new Schema.Parser().parse(new String(in.readAllBytes(), StandardCharsets.UTF_8)));
       } catch (IOException e) {

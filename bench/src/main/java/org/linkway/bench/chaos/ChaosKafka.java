@@ -6,10 +6,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,7 +27,7 @@ import org.apache.kafka.clients.CommonClientConfigs;
  */
 final class ChaosKafka {
 
-  static final List<String> PRINCIPALS = List.of("referral-service", "provider-service", "outcome-service", "gp-systems");
+  static final List<String> SERVICES = List.of("referral-service", "provider-service", "outcome-service");
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -89,31 +85,26 @@ final class ChaosKafka {
    * The command that grants every principal its credential and ACLs (idempotent), or none when
    * the broker does not authenticate; each principal's password is made first.
    */
-  List<String> grantCommand(String java, Path serviceJar) {
+  List<String> grantCommand(String java, Path serviceJar, Path gpSystemsFile) {
     if (!secured()) return List.of();
-    PRINCIPALS.forEach(this::password);
+    SERVICES.forEach(this::password);
+    try {
+      org.linkway.platform.GpSystems.from(gpSystemsFile).names().forEach(this::password);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
     return List.of(java, "-cp", serviceJar.toString(), "-Dloader.main=org.linkway.platform.KafkaAccess",
-        "org.springframework.boot.loader.launch.PropertiesLauncher", bootstrap, kafkaDir.toString());
+        "org.springframework.boot.loader.launch.PropertiesLauncher", bootstrap, kafkaDir.toString(), gpSystemsFile.toString());
   }
 
   private static String jaas(String loginModule, String user, String password) {
     return loginModule + " required username=\"" + user + "\" password=\"" + password + "\";";
   }
 
-  /** The principal's password, made (readable by the owner only) on first use. */
-  private synchronized String password(String principal) {
-    Path file = kafkaDir.resolve("credentials").resolve(principal + ".password");
+  /** The principal's password, made (readable by the owner only, as ./linkway up makes it) on first use. */
+  private String password(String principal) {
     try {
-      if (!Files.exists(file)) {
-        Files.createDirectories(file.getParent());
-        byte[] random = new byte[24];
-        new SecureRandom().nextBytes(random);
-        Path written = file.resolveSibling(principal + ".password.tmp");
-        Files.writeString(written, Base64.getUrlEncoder().withoutPadding().encodeToString(random));
-        Files.setPosixFilePermissions(written, PosixFilePermissions.fromString("rw-------"));
-        Files.move(written, file, StandardCopyOption.ATOMIC_MOVE);
-      }
-      return read(file);
+      return org.linkway.stack.KafkaCredentials.passwordOf(kafkaDir, principal);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

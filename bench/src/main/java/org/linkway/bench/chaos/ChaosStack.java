@@ -69,6 +69,8 @@ final class ChaosStack implements AutoCloseable {
   private final Map<Part, Process> processes = new ConcurrentHashMap<>();
   private final Map<Part, Integer> starts = new ConcurrentHashMap<>();
   private volatile boolean kafkaStartedLineSeen;
+  private final String identityKey = randomKey();
+  private final String pseudonymKey = randomKey();
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
   private final Thread shutdownHook = new Thread(this::killAll, "chaos-stack-shutdown");
   private HttpServer issuerServer;
@@ -214,12 +216,24 @@ final class ChaosStack implements AutoCloseable {
         .redirectOutput(log(part).toFile()).directory(work.toFile());
     // as ./linkway does: glibc would otherwise give each busy thread a malloc arena of its own
     builder.environment().put("MALLOC_ARENA_MAX", "2");
-    if (part.isService()) builder.environment().putAll(kafka.serviceEnvironment(part.label));
+    if (part.isService()) {
+      builder.environment().putAll(kafka.serviceEnvironment(part.label));
+      // as ./linkway up runs them: the local profile, and keys of this stack's own, the same across restarts
+      builder.environment().put("SPRING_PROFILES_ACTIVE", "local");
+      builder.environment().put("LINKWAY_IDENTITYKEY", identityKey);
+      builder.environment().put("LINKWAY_PSEUDONYMKEY", pseudonymKey);
+    }
     try {
       processes.put(part, builder.start());
     } catch (IOException e) {
       throw new UncheckedIOException("could not start " + part.label, e);
     }
+  }
+
+  private static String randomKey() {
+    byte[] key = new byte[32];
+    new java.security.SecureRandom().nextBytes(key);
+    return java.util.Base64.getEncoder().encodeToString(key);
   }
 
   /** Each part's command line, as {@code command_of} in the linkway script has it, on this stack's ports and directories. */
@@ -246,7 +260,8 @@ final class ChaosStack implements AutoCloseable {
 
   /** On a broker that authenticates clients: each principal's credential and ACLs, as ./linkway up grants them. */
   private void grantKafkaAccess() {
-    List<String> grant = kafka.grantCommand(javaCommand, serviceJar(Part.REFERRAL_SERVICE));
+    List<String> grant = kafka.grantCommand(javaCommand, serviceJar(Part.REFERRAL_SERVICE),
+        repo.resolve("local-stack").resolve("gp-systems.properties"));
     if (grant.isEmpty()) return;
     Path log = work.resolve("logs").resolve("kafka-access.log");
     try {

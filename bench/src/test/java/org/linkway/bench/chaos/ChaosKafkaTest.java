@@ -19,7 +19,7 @@ class ChaosKafkaTest {
     assertThat(kafka.harnessClient()).containsOnlyKeys("bootstrap.servers");
     assertThat(kafka.serviceArguments()).containsExactly("--spring.kafka.bootstrap-servers=127.0.0.1:1234");
     assertThat(kafka.serviceEnvironment("referral-service")).isEmpty();
-    assertThat(kafka.grantCommand("java", Path.of("referral-service.jar"))).isEmpty();
+    assertThat(kafka.grantCommand("java", Path.of("referral-service.jar"), Path.of("gp-systems.properties"))).isEmpty();
   }
 
   @Test
@@ -31,9 +31,10 @@ class ChaosKafkaTest {
     assertThat(kafka.secured()).isTrue();
     assertThat(kafka.harnessClient()).containsEntry("security.protocol", "SASL_PLAINTEXT").containsEntry("sasl.mechanism", "PLAIN");
     assertThat((String) kafka.harnessClient().get("sasl.jaas.config")).contains("username=\"admin\" password=\"admin-secret\"");
-    assertThat(kafka.grantCommand("java", Path.of("referral-service.jar")))
-        .contains("-Dloader.main=org.linkway.platform.KafkaAccess", "127.0.0.1:1234", kafkaDir.toString());
-    for (String principal : ChaosKafka.PRINCIPALS) {
+    Path gpSystems = Files.writeString(kafkaDir.resolve("gp-systems.properties"), "linkway.intake.gp-systems.gp-demo=D82044\n");
+    assertThat(kafka.grantCommand("java", Path.of("referral-service.jar"), gpSystems))
+        .contains("-Dloader.main=org.linkway.platform.KafkaAccess", "127.0.0.1:1234", kafkaDir.toString(), gpSystems.toString());
+    for (String principal : java.util.List.of("referral-service", "provider-service", "outcome-service", "gp-demo")) {
       Path password = kafkaDir.resolve("credentials").resolve(principal + ".password");
       assertThat(password).exists();
       assertThat(Files.getPosixFilePermissions(password)).isEqualTo(PosixFilePermissions.fromString("rw-------"));

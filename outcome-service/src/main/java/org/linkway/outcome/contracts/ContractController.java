@@ -7,10 +7,12 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Pattern;
+import org.linkway.commands.ContractCommand;
 import org.linkway.events.ContractAgreed;
 import org.linkway.events.Instrument;
 import org.linkway.outcome.OutcomeServiceApplication;
 import org.linkway.platform.Codes;
+import org.linkway.platform.Decisions;
 import org.linkway.platform.EventPublisher;
 import org.linkway.platform.Events;
 import org.linkway.platform.ProblemException;
@@ -57,10 +59,12 @@ public class ContractController {
       String outcomeScore, BigDecimal outcomeThreshold, BigDecimal perReferralCap, BigDecimal mostPerReferral) {}
 
   private final EventPublisher publisher;
+  private final Decisions decisions;
   private final TableView<ContractAgreed> contracts;
 
-  ContractController(EventPublisher publisher, TableView<ContractAgreed> contracts) {
+  ContractController(EventPublisher publisher, Decisions decisions, TableView<ContractAgreed> contracts) {
     this.publisher = publisher;
+    this.decisions = decisions;
     this.contracts = contracts;
   }
 
@@ -143,7 +147,14 @@ public class ContractController {
         .setOutcomeThreshold(body.outcomeThreshold() == null ? null : body.outcomeThreshold().setScale(2))
         .setPerReferralCap(money(body.perReferralCap()))
         .build();
-    return publisher.publish(Topics.FUNDING_CONTRACTS, contractId, contract).thenReturn(view(contract));
+    // the contracts' decider agrees it, or refuses it (409) when another commissioner holds the id
+    ContractCommand command = ContractCommand.newBuilder()
+        .setMetadata(Events.metadata(OutcomeServiceApplication.NAME, null, null))
+        .setContract(contract)
+        .build();
+    return decisions.send(publisher, Topics.CONTRACT_COMMANDS, contractId, command, command.getMetadata().getEventId(),
+            ContractAgreed.class)
+        .map(ContractController::view);
   }
 
   @GetMapping("/commissioners/{code}/contracts")

@@ -34,7 +34,7 @@ import org.linkway.outcome.statements.StatementsController;
 import org.linkway.platform.EventStreams;
 import org.linkway.platform.StoreQueries;
 import org.linkway.platform.pages.PageController;
-import org.linkway.platform.pages.Pages;
+import org.linkway.platform.security.LiveStreams;
 import org.linkway.platform.security.Caller;
 import org.linkway.state.FundingState;
 import org.springframework.http.MediaType;
@@ -105,10 +105,12 @@ class DashboardPage {
   private final BreakdownController breakdowns;
   private final OutcomeStreamController outcomes;
   private final StoreQueries stores;
+  private final LiveStreams liveStreams;
 
   DashboardPage(BudgetController budgets, ContractController contracts, LedgerController ledger,
       StatementsController statements, BreakdownController breakdowns, OutcomeStreamController outcomes,
-      StoreQueries stores) {
+      StoreQueries stores, LiveStreams liveStreams) {
+    this.liveStreams = liveStreams;
     this.budgets = budgets;
     this.contracts = contracts;
     this.ledger = ledger;
@@ -169,15 +171,15 @@ class DashboardPage {
       String code = caller.organisation();
       AtomicReference<Cursor> at = new AtomicReference<>(from);
       Flux<ServerSentEvent<String>> items = Flux.merge(
-          ledger.stream(code, from.ledger()).filter(e -> e.data() != null).map(e -> {
+          ledger.events(code, from.ledger()).filter(e -> e.data() != null).map(e -> {
             Cursor now = at.updateAndGet(c -> new Cursor(e.id(), c.outcome()));
             return item("ledger", now, LiveItems.ledger(e.data()));
           }),
-          outcomes.stream(code, from.outcome()).filter(e -> e.data() != null).map(e -> {
+          outcomes.events(code, from.outcome()).filter(e -> e.data() != null).map(e -> {
             Cursor now = at.updateAndGet(c -> new Cursor(c.ledger(), e.id()));
             return item("outcome", now, LiveItems.outcome(e.data()));
           }));
-      return Pages.whileSignedIn(EventStreams.withKeepAlive(items));
+      return liveStreams.ofCaller(EventStreams.withKeepAlive(items));
     });
   }
 

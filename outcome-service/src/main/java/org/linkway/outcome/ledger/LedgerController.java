@@ -15,6 +15,7 @@ import org.linkway.platform.StoreQueries;
 import org.linkway.state.FundingState;
 import org.linkway.state.ReferralStatus;
 import org.linkway.outcome.ResumableStream;
+import org.linkway.platform.security.LiveStreams;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -36,16 +37,26 @@ public class LedgerController {
 
   private final StoreQueries stores;
   private final LedgerFeed feed;
+  private final LiveStreams liveStreams;
 
-  LedgerController(StoreQueries stores, LedgerFeed feed) {
+  LedgerController(StoreQueries stores, LedgerFeed feed, LiveStreams liveStreams) {
     this.stores = stores;
     this.feed = feed;
+    this.liveStreams = liveStreams;
   }
 
-  /** Ledger entries as they are made, resumable with {@code Last-Event-ID}. */
+  /**
+   * Ledger entries as they are made, resumable with {@code Last-Event-ID}, until the caller's token
+   * expires; one of the caller's live streams.
+   */
   @GetMapping(path = "/commissioners/{code}/ledger/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
   public Flux<ServerSentEvent<LedgerEntry>> stream(@PathVariable String code,
       @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
+    return liveStreams.ofCaller(events(code, lastEventId));
+  }
+
+  /** The commissioner's ledger entries, those made after {@code lastEventId} first, then as they are made. */
+  public Flux<ServerSentEvent<LedgerEntry>> events(String code, String lastEventId) {
     return ResumableStream.of("ledger",
         feed.events().filter(e -> code.equals(commissioner(e))),
         () -> stores.<FundingState>all(FundingProcessor.STORE, s -> code.equals(s.getCommissioner())).stream()

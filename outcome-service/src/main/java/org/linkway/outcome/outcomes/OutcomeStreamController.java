@@ -8,6 +8,7 @@ import java.util.UUID;
 import org.linkway.outcome.ledger.FundingProcessor;
 import org.linkway.events.OutcomeReported;
 import org.linkway.outcome.ResumableStream;
+import org.linkway.platform.security.LiveStreams;
 import org.linkway.platform.StoreQueries;
 import org.linkway.state.FundingState;
 import org.springframework.http.MediaType;
@@ -37,15 +38,23 @@ public class OutcomeStreamController {
 
   private final StoreQueries stores;
   private final OutcomeFeed feed;
+  private final LiveStreams liveStreams;
 
-  OutcomeStreamController(StoreQueries stores, OutcomeFeed feed) {
+  OutcomeStreamController(StoreQueries stores, OutcomeFeed feed, LiveStreams liveStreams) {
     this.stores = stores;
     this.feed = feed;
+    this.liveStreams = liveStreams;
   }
 
+  /** Until the caller's token expires; one of the caller's live streams. */
   @GetMapping(path = "/commissioners/{code}/outcomes/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
   public Flux<ServerSentEvent<OutcomeView>> stream(@PathVariable String code,
       @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
+    return liveStreams.ofCaller(events(code, lastEventId));
+  }
+
+  /** The commissioner's outcomes, those reported after {@code lastEventId} first, then as they are reported. */
+  public Flux<ServerSentEvent<OutcomeView>> events(String code, String lastEventId) {
     return ResumableStream.of("outcome",
         feed.events().filter(o -> o.getCommissioner().equals(code)),
         () -> stores.<FundingState>all(FundingProcessor.STORE, s -> code.equals(s.getCommissioner())).stream()

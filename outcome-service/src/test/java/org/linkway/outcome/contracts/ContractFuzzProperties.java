@@ -15,8 +15,11 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.statistics.Statistics;
+import org.linkway.commands.ContractCommand;
 import org.linkway.events.ContractAgreed;
 import org.linkway.platform.testing.FuzzBodies;
+import org.linkway.platform.Decisions;
+import org.linkway.platform.Decisions.Decision;
 import org.linkway.platform.EventPublisher;
 import org.linkway.platform.ProblemHandler;
 import org.linkway.platform.TableView;
@@ -45,10 +48,16 @@ class ContractFuzzProperties {
 
   @SuppressWarnings("unchecked")
   ContractFuzzProperties() {
-    when(publisher.publish(any(), anyString(), any())).thenReturn(Mono.empty());
+    // the contracts' decider, as it answers a contract id nobody holds: agreed as asked
+    Decisions decisions = new Decisions(Duration.ofSeconds(10));
+    when(publisher.publish(any(), anyString(), any())).thenAnswer(call -> {
+      ContractCommand command = call.getArgument(2);
+      decisions.decided(command.getMetadata().getEventId(), Decision.accepted(command.getContract()));
+      return Mono.empty();
+    });
     TableView<ContractAgreed> contracts = mock(TableView.class);
     when(contracts.get(anyString())).thenReturn(Optional.empty());
-    http = WebTestClient.bindToController(new ContractController(publisher, contracts))
+    http = WebTestClient.bindToController(new ContractController(publisher, decisions, contracts))
         .controllerAdvice(new ProblemHandler())
         .httpMessageCodecs(ServiceCodecs.asTheServicesRun())
         .configureClient().responseTimeout(Duration.ofSeconds(30))

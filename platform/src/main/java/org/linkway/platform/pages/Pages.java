@@ -2,26 +2,20 @@ package org.linkway.platform.pages;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Optional;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.security.core.Authentication;
-import org.springframework.security.core.context.ReactiveSecurityContextHolder;
-import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.oauth2.core.oidc.user.OidcUser;
-import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.security.web.server.WebFilterExchange;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.util.HtmlUtils;
 import org.springframework.web.util.UriComponentsBuilder;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-/** How the security filter answers a page, where the API would answer problem+json; and a page's live streams. */
+/** How the security filter answers a page, where the API would answer problem+json. A page's live streams are {@link org.linkway.platform.security.LiveStreams}'. */
 public final class Pages {
 
   private Pages() {}
@@ -65,19 +59,6 @@ public final class Pages {
     } catch (java.net.URISyntaxException e) {
       return Optional.empty();
     }
-  }
-
-  /**
-   * A live stream of a page, for as long as the sign-in that opened it lasts: it ends when the token
-   * expires, so an inbox left open stops receiving people's details then.
-   */
-  public static <T> Flux<T> whileSignedIn(Flux<T> stream) {
-    return ReactiveSecurityContextHolder.getContext()
-        .map(SecurityContext::getAuthentication)
-        .ofType(JwtAuthenticationToken.class)
-        .map(token -> Optional.ofNullable(token.getToken().getExpiresAt()).orElse(Instant.now()))
-        .flatMapMany(expires -> stream.take(Duration.between(Instant.now(), expires).isNegative()
-            ? Duration.ZERO : Duration.between(Instant.now(), expires)));
   }
 
   /** A form posted without its form token (or with one from another sign-in): say so, keep nothing. */

@@ -6,8 +6,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.StreamSupport;
 import org.linkway.platform.security.Role;
+import org.linkway.platform.security.Secrets;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.core.env.Environment;
+import org.springframework.core.env.Profiles;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
@@ -26,8 +29,10 @@ import reactor.core.publisher.Mono;
 /**
  * Signing in to the pages. With an OpenID Connect client registered
  * ({@code spring.security.oauth2.client.registration.<id>.*}), the page sends people to that
- * issuer. Otherwise, on the local stack, a person picks a demo party and the local token issuer
- * ({@code linkway.sign-in.local-issuer}) signs a token for it. Either way the browser keeps the token
+ * issuer. Otherwise, on the local stack alone (the {@code local} profile), a person picks a demo
+ * party and the local token issuer ({@code linkway.sign-in.local-issuer}) signs a token for it.
+ * Without either, nobody can sign in and the page says that signing in is not configured: a
+ * deployment that forgot its issuer must not hand out tokens, the administrator's included. Either way the browser keeps the token
  * in {@link SignInCookie} and every page checks it exactly as the API checks a bearer token.
  */
 @PageController
@@ -38,15 +43,20 @@ class SignInController {
       new SignInChoices.Party(Role.COMMISSIONER, "QMM", "Commissioner, Norfolk and Waveney ICB (QMM)"),
       new SignInChoices.Party(Role.ADMIN, null, "Platform administrator"));
 
+  static final String NOT_CONFIGURED = "Signing in is not configured on this service: its operator must register an "
+      + "OpenID Connect client (spring.security.oauth2.client.registration.<id>.*).";
+
   private final WebClient issuer;
   private final ReactiveJwtDecoder tokens;
   private final List<ClientRegistration> openIdIssuers;
   private final List<SignInChoices> choices;
   private final Optional<PageHome> home;
+  /** Whether the local stack's demo sign-in is on: the local profile and no OpenID Connect client. */
+  private final boolean demo;
 
   SignInController(@Value("${linkway.sign-in.local-issuer:http://127.0.0.1:8089}") String localIssuer,
       ReactiveJwtDecoder tokens, ObjectProvider<ReactiveClientRegistrationRepository> registrations,
-      List<SignInChoices> choices, ObjectProvider<PageHome> home) {
+      List<SignInChoices> choices, ObjectProvider<PageHome> home, Environment environment) {
     this.issuer = WebClient.create(localIssuer);
     this.tokens = tokens;
     ReactiveClientRegistrationRepository repository = registrations.getIfAvailable();
@@ -54,6 +64,7 @@ class SignInController {
         ? StreamSupport.stream(all.spliterator(), false).map(ClientRegistration.class::cast).toList() : List.of();
     this.choices = choices;
     this.home = Optional.ofNullable(home.getIfAvailable());
+    this.demo = openIdIssuers.isEmpty() && environment.acceptsProfiles(Profiles.of(Secrets.LOCAL_PROFILE));
   }
 
   @GetMapping("/sign-in")
@@ -63,7 +74,8 @@ class SignInController {
     choices.forEach(c -> parties.addAll(c.parties()));
     model.addAttribute("next", safeNext(next).orElse(""));
     model.addAttribute("openIdIssuers", openIdIssuers);
-    model.addAttribute("parties", parties);
+    model.addAttribute("demo", demo);
+    model.addAttribute("parties", demo ? parties : List.of());
     model.addAttribute("roles", Role.values());
     model.addAttribute("signedOut", signedOut);
     model.addAttribute("signedIn", signedIn);
@@ -82,6 +94,9 @@ class SignInController {
       if (!openIdIssuers.isEmpty()) {
         return Mono.just(failed(model, next, HttpStatus.BAD_REQUEST, "role", exchange,
             "Sign in with " + openIdIssuers.get(0).getClientName() + "."));
+      }
+      if (!demo) {
+        return Mono.just(failed(model, next, HttpStatus.FORBIDDEN, "role", exchange, NOT_CONFIGURED));
       }
       if (role == null) {
         return Mono.just(failed(model, next, HttpStatus.BAD_REQUEST, "role", exchange, "Choose who you are signing in as."));

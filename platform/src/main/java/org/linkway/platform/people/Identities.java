@@ -52,7 +52,11 @@ public final class Identities {
 
   /** @param identityKey the key-encryption key: 32 bytes, base64 */
   public Identities(String identityKey, TableView<PersonKey> keys) {
-    byte[] kek = Base64.getDecoder().decode(identityKey.trim());
+    this(Base64.getDecoder().decode(identityKey.trim()), keys);
+  }
+
+  /** @param kek the key-encryption key: 32 bytes (see {@link org.linkway.platform.security.Secrets}) */
+  public Identities(byte[] kek, TableView<PersonKey> keys) {
     if (kek.length != 32) {
       throw new IllegalArgumentException("linkway.identity-key must be 32 bytes, base64-encoded (it is " + kek.length + ")");
     }

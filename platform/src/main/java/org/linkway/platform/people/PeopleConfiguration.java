@@ -4,9 +4,10 @@ import org.linkway.events.PersonKey;
 import org.linkway.platform.TableView;
 import org.linkway.platform.TableViews;
 import org.linkway.platform.Topics;
-import org.springframework.beans.factory.annotation.Value;
+import org.linkway.platform.security.Secrets;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 /** For the services that may see people's identities (referral-service, provider-service): their sealed identities and keys. */
 @Configuration(proxyBeanMethods = false)
@@ -18,7 +19,7 @@ public class PeopleConfiguration {
   }
 
   @Bean
-  Identities identities(@Value("${linkway.identity-key}") String identityKey, TableView<PersonKey> personKeys) {
-    return new Identities(identityKey, personKeys);
+  Identities identities(Environment environment, TableView<PersonKey> personKeys) {
+    return new Identities(Secrets.key(environment, Secrets.IDENTITY_KEY), personKeys);
   }
 }

@@ -45,7 +45,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebFluxSecurity
-@Import(PagesConfiguration.class)
+@Import({PagesConfiguration.class, LiveStreams.class, PlatformAudience.class, TrustedProxies.class})
 public class SecurityConfiguration {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();

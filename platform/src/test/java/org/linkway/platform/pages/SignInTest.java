@@ -2,14 +2,18 @@ package org.linkway.platform.pages;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.linkway.platform.security.Access;
 import org.linkway.platform.security.AccessRules;
 import org.linkway.platform.security.Role;
+import org.linkway.platform.security.PlatformAudience;
+import org.linkway.platform.security.Secrets;
 import org.linkway.platform.security.SecurityConfiguration;
 import org.linkway.platform.testing.TestStack;
+import org.linkway.stack.LocalIssuer;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -18,8 +22,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
+import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.ResponseBody;
@@ -78,6 +84,28 @@ class SignInTest {
     }
   }
 
+  /** An OpenID Connect client registered as production does (client id {@code linkway}), and the API's audience. */
+  static final String OPENID_CONNECT_CLIENT = "classpath:org/linkway/platform/pages/openid-connect-client.properties";
+  static final String PRODUCTION_AUDIENCE = "https://api.linkway.example";
+
+  /** What a TLS-terminating proxy adds, here sent by whoever calls: the request was https, to another host. */
+  static void forwardedAsHttpsTo(HttpHeaders headers, String host) {
+    headers.set("X-Forwarded-Proto", "https");
+    headers.set("X-Forwarded-Host", host);
+    headers.set("X-Forwarded-Port", "443");
+    headers.set("Forwarded", "proto=https;host=" + host);
+  }
+
+  /** Signs in as the demo GP with the headers given; the sign-in cookie set. */
+  static org.springframework.http.ResponseCookie signInAsTheDemoGp(WebTestClient http,
+      java.util.function.Consumer<HttpHeaders> headers) {
+    FormToken token = formToken(http);
+    return http.post().uri("/sign-in").headers(headers).cookie("XSRF-TOKEN", token.cookie())
+        .contentType(MediaType.APPLICATION_FORM_URLENCODED).bodyValue("role=gp&organisation=D82044&" + formField(token))
+        .exchange().expectStatus().isSeeOther()
+        .returnResult(String.class).getResponseCookies().getFirst(SignInCookie.NAME);
+  }
+
   /** The form token as a browser holds it: the cookie, and the masked copy in the sign-in page's form. */
   record FormToken(String cookie, String field) {}
 
@@ -94,13 +122,28 @@ class SignInTest {
     return "_csrf=" + java.net.URLEncoder.encode(token.field(), java.nio.charset.StandardCharsets.UTF_8);
   }
 
+  /** The first request warms up the JVM (the issuer's keys, codecs, templates), slowly on a busy machine. */
+  static final java.time.Duration FIRST_ANSWER_WITHIN = java.time.Duration.ofSeconds(30);
+
   static WebTestClient client(int port) {
-    return WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).build();
+    return WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).responseTimeout(FIRST_ANSWER_WITHIN).build();
+  }
+
+  /** The address a proxy calls from in these tests: another loopback address than the tests' own 127.0.0.1. */
+  static final String PROXY = "127.0.0.2";
+
+  /** A client calling from {@link #PROXY}. */
+  static WebTestClient clientFromTheProxy(int port) {
+    var http = reactor.netty.http.client.HttpClient.create()
+        .bindAddress(() -> new java.net.InetSocketAddress(PROXY, 0));
+    return WebTestClient.bindToServer(new org.springframework.http.client.reactive.ReactorClientHttpConnector(http))
+        .baseUrl("http://127.0.0.1:" + port).responseTimeout(FIRST_ANSWER_WITHIN).build();
   }
 
   @Nested
   @SpringBootTest(classes = PagesApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
       properties = {"server.address=127.0.0.1", "spring.main.web-application-type=reactive"})
+  @ActiveProfiles(Secrets.LOCAL_PROFILE)
   class OnTheLocalStack {
 
     @LocalServerPort
@@ -192,13 +235,14 @@ class SignInTest {
       var jwt = org.springframework.security.oauth2.jwt.Jwt.withTokenValue("t").header("alg", "none")
           .claim("linkway_role", "gp").claim("ods", "D82044")
           .issuedAt(java.time.Instant.now()).expiresAt(java.time.Instant.now().plusMillis(300)).build();
-      var ticks = Pages.whileSignedIn(reactor.core.publisher.Flux.interval(java.time.Duration.ofMillis(50)))
+      var streams = new org.linkway.platform.security.LiveStreams(10);
+      var ticks = streams.ofCaller(reactor.core.publisher.Flux.interval(java.time.Duration.ofMillis(50)))
           .contextWrite(org.springframework.security.core.context.ReactiveSecurityContextHolder.withAuthentication(
               new org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken(jwt)))
           .collectList().block(java.time.Duration.ofSeconds(10));
       assertThat(ticks).isNotEmpty().hasSizeLessThan(20);
       // without a sign-in there is no stream at all
-      assertThat(Pages.whileSignedIn(reactor.core.publisher.Flux.just(1, 2)).collectList().block()).isEmpty();
+      assertThat(streams.ofCaller(reactor.core.publisher.Flux.just(1, 2)).collectList().block()).isEmpty();
     }
 
     @Test
@@ -207,6 +251,36 @@ class SignInTest {
           .expectStatus().isForbidden()
           .expectHeader().contentTypeCompatibleWith(MediaType.TEXT_HTML)
           .expectBody(String.class).value(html -> assertThat(html).contains("provider p-1 may not GET /app/hello"));
+    }
+
+    /** Issue 13 point 11: a token the issuer signed for another application (or for none) is not taken here. */
+    @Test
+    void aTokenForAnotherAudienceOrNone_isRefusedWith401ByTheApiAndSentToSignInByThePages() {
+      LocalIssuer issuer = TestStack.issuer();
+      for (String audience : java.util.Arrays.asList("another-application", null)) {
+        String token = issuer.forAudience(audience, "gp", LocalIssuer.ODS_CLAIM, "D82044");
+        client(port).get().uri("/api/hello").headers(h -> h.setBearerAuth(token)).exchange()
+            .expectStatus().isUnauthorized()
+            .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+            .expectBody(String.class).value(body -> assertThat(body)
+                .contains("\"status\":401", "its audience (aud) must include " + PlatformAudience.LOCAL));
+        client(port).get().uri("/app/hello").cookie(SignInCookie.NAME, token).exchange()
+            .expectStatus().isSeeOther().expectHeader().valueEquals(HttpHeaders.LOCATION, "/sign-in?next=/app/hello");
+      }
+      // the same token for this platform's audience is taken
+      String ours = issuer.forAudience(PlatformAudience.LOCAL, "gp", LocalIssuer.ODS_CLAIM, "D82044");
+      client(port).get().uri("/api/hello").headers(h -> h.setBearerAuth(ours)).exchange().expectStatus().isOk();
+      assertThat(LocalIssuer.AUDIENCE).isEqualTo(PlatformAudience.LOCAL);
+    }
+
+    /** Issue 13 point 11: by default no proxy is trusted, so no caller's X-Forwarded-* headers are believed. */
+    @Test
+    void forwardedHeadersWhenNoProxyIsTrusted_doNotMakeTheSignInCookieSecure() {
+      for (WebTestClient http : List.of(client(port), clientFromTheProxy(port))) {
+        var cookie = signInAsTheDemoGp(http, h -> forwardedAsHttpsTo(h, "linkway.example"));
+
+        assertThat(cookie.isSecure()).isFalse();
+      }
     }
 
     @Test
@@ -219,19 +293,51 @@ class SignInTest {
     }
   }
 
+  /** A deployment without the local profile that has not registered an OpenID Connect client: nobody signs in. */
+  @Nested
+  @SpringBootTest(classes = PagesApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+      properties = {"server.address=127.0.0.1", "spring.main.web-application-type=reactive"})
+  class WithoutTheLocalProfileOrAnIssuer {
+
+    @LocalServerPort
+    int port;
+
+    @DynamicPropertySource
+    static void issuer(DynamicPropertyRegistry properties) {
+      properties.add("spring.security.oauth2.resourceserver.jwt.jwk-set-uri", TestStack::jwkSetUri);
+      // the local issuer answers, as it would if someone started one beside a real deployment
+      properties.add("linkway.sign-in.local-issuer", TestStack::issuerUrl);
+    }
+
+    @Test
+    void theSignInPage_saysSigningInIsNotConfigured_andOffersNobodyToSignInAs() {
+      client(port).get().uri("/sign-in").exchange().expectStatus().isOk().expectBody(String.class).value(html ->
+          assertThat(html).contains("Signing in is not configured on this service")
+              .doesNotContain("Demo people", "Platform administrator", "name=\"role\""));
+    }
+
+    @Test
+    void askingForTheAdministratorsToken_withAValidFormToken_isRefusedAndNoSignInIsKept() {
+      WebTestClient http = client(port);
+      var page = http.get().uri("/sign-in").exchange().expectStatus().isOk().returnResult(String.class);
+      String html = String.join("", page.getResponseBody().collectList().block());
+      var meta = java.util.regex.Pattern.compile("name=\"csrf-token\" content=\"([^\"]+)\"").matcher(html);
+      assertThat(meta.find()).isTrue();
+      FormToken token = new FormToken(page.getResponseCookies().getFirst("XSRF-TOKEN").getValue(), meta.group(1));
+      var refused = http.post().uri("/sign-in").cookie("XSRF-TOKEN", token.cookie())
+          .contentType(MediaType.APPLICATION_FORM_URLENCODED).bodyValue("role=admin&" + formField(token)).exchange()
+          .expectStatus().isForbidden().returnResult(String.class);
+      assertThat(refused.getResponseCookies().getFirst(SignInCookie.NAME)).isNull();
+      assertThat(String.join("", refused.getResponseBody().collectList().block()))
+          .contains("Signing in is not configured on this service");
+    }
+  }
+
   @Nested
   @SpringBootTest(classes = PagesApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
       properties = {"server.address=127.0.0.1", "spring.main.web-application-type=reactive",
-          "spring.security.oauth2.client.registration.icb.client-name=Norfolk and Waveney ICB",
-          "spring.security.oauth2.client.registration.icb.client-id=linkway",
-          "spring.security.oauth2.client.registration.icb.client-secret=secret",
-          "spring.security.oauth2.client.registration.icb.authorization-grant-type=authorization_code",
-          "spring.security.oauth2.client.registration.icb.scope=openid",
-          "spring.security.oauth2.client.registration.icb.redirect-uri={baseUrl}/login/oauth2/code/{registrationId}",
-          "spring.security.oauth2.client.provider.icb.authorization-uri=https://login.icb.example/authorize",
-          "spring.security.oauth2.client.provider.icb.token-uri=https://login.icb.example/token",
-          "spring.security.oauth2.client.provider.icb.jwk-set-uri=https://login.icb.example/keys",
-          "spring.security.oauth2.client.provider.icb.user-name-attribute=sub"})
+          "linkway.security.trusted-proxies=10.0.0.0/8, " + PROXY})
+  @TestPropertySource(locations = OPENID_CONNECT_CLIENT)
   class InProductionWithOpenIdConnect {
 
     @LocalServerPort
@@ -252,6 +358,43 @@ class SignInTest {
           .expectHeader().value(HttpHeaders.LOCATION, location -> assertThat(location)
               .startsWith("https://login.icb.example/authorize?response_type=code&client_id=linkway&scope=openid")
               .contains("redirect_uri=http://127.0.0.1:" + port + "/login/oauth2/code/icb"));
+    }
+
+    /**
+     * Issue 13 point 11: a caller that is not the trusted proxy cannot choose where the issuer sends
+     * people back to (with their authorisation code); the proxy's forwarded address is believed.
+     */
+    @Test
+    void forwardedHeaders_changeTheRedirectAddressOnlyWhenTheTrustedProxySendsThem() {
+      client(port).get().uri("/oauth2/authorization/icb").headers(h -> forwardedAsHttpsTo(h, "attacker.example"))
+          .exchange().expectStatus().is3xxRedirection()
+          .expectHeader().value(HttpHeaders.LOCATION, location -> assertThat(location)
+              .contains("redirect_uri=http://127.0.0.1:" + port + "/login/oauth2/code/icb")
+              .doesNotContain("attacker.example"));
+      clientFromTheProxy(port).get().uri("/oauth2/authorization/icb").headers(h -> forwardedAsHttpsTo(h, "linkway.example"))
+          .exchange().expectStatus().is3xxRedirection()
+          .expectHeader().value(HttpHeaders.LOCATION, location -> assertThat(location)
+              .contains("redirect_uri=https://linkway.example/login/oauth2/code/icb"));
+    }
+
+    /**
+     * An ID token's audience is the client id (here {@code linkway}), not the API's audience: the
+     * pages keep it after an OpenID Connect sign-in, so it is taken, as is an access token for the
+     * API's audience; a token for anyone else is not.
+     */
+    @Test
+    void anIdTokenForThisClientAndATokenForTheApi_areTaken_andATokenForAnotherAudienceIsNot() {
+      LocalIssuer issuer = TestStack.issuer();
+      String idToken = issuer.forAudience("linkway", "gp", LocalIssuer.ODS_CLAIM, "D82044");
+      String accessToken = issuer.forAudience(PRODUCTION_AUDIENCE, "gp", LocalIssuer.ODS_CLAIM, "D82044");
+      String someoneElses = issuer.forAudience("another-client", "gp", LocalIssuer.ODS_CLAIM, "D82044");
+
+      client(port).get().uri("/app/hello").cookie(SignInCookie.NAME, idToken).exchange().expectStatus().isOk();
+      client(port).get().uri("/api/hello").headers(h -> h.setBearerAuth(accessToken)).exchange().expectStatus().isOk();
+      client(port).get().uri("/app/hello").cookie(SignInCookie.NAME, someoneElses).exchange().expectStatus().isSeeOther();
+      client(port).get().uri("/api/hello").headers(h -> h.setBearerAuth(someoneElses)).exchange()
+          .expectStatus().isUnauthorized()
+          .expectBody(String.class).value(body -> assertThat(body).contains("must include " + PRODUCTION_AUDIENCE));
     }
   }
 }

@@ -91,7 +91,24 @@ public final class TestStack {
     return "http://127.0.0.1:" + issuerServer.getAddress().getPort();
   }
 
-  /** Points a Spring Boot test at the shared broker and registry, with its own state directory. */
+  private static final String IDENTITY_KEY = randomKey();
+  private static final String PSEUDONYM_KEY = randomKey();
+
+  private static String randomKey() {
+    byte[] key = new byte[32];
+    new java.security.SecureRandom().nextBytes(key);
+    return java.util.Base64.getEncoder().encodeToString(key);
+  }
+
+  /**
+   * The secret keys every service of this test JVM shares (linkway.identity-key, linkway.pseudonym-key):
+   * random, made once, as {@code ./linkway up} makes them once per .linkway/.
+   */
+  public static Map<String, String> secretKeys() {
+    return Map.of("linkway.identity-key", IDENTITY_KEY, "linkway.pseudonym-key", PSEUDONYM_KEY);
+  }
+
+  /** Points a Spring Boot test at the shared broker and registry, with its own state directory and the JVM's keys. */
   public static void register(DynamicPropertyRegistry properties) {
     String servers = bootstrapServers();
     String registryUrl = registry().apiUrl();
@@ -108,5 +125,6 @@ public final class TestStack {
     properties.add("spring.security.oauth2.resourceserver.jwt.jwk-set-uri", () -> jwks);
     String issuerUrl = issuerUrl();
     properties.add("linkway.sign-in.local-issuer", () -> issuerUrl);
+    secretKeys().forEach((name, value) -> properties.add(name, () -> value));
   }
 }

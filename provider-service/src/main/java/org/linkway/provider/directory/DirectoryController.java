@@ -4,21 +4,25 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
+import org.linkway.commands.DirectoryCommand;
 import org.linkway.events.NeedCode;
 import org.linkway.events.ServiceListed;
 import org.linkway.events.ServiceStatus;
-import org.linkway.platform.EventPublisher;
 import org.linkway.platform.Events;
 import org.linkway.platform.FreeText;
 import org.linkway.platform.ProblemException;
 import org.linkway.platform.ProblemException.FieldProblem;
 import org.linkway.platform.TableView;
-import org.linkway.platform.Topics;
+import org.linkway.platform.security.Caller;
+import org.linkway.platform.security.Role;
 import org.linkway.provider.ProviderServiceApplication;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -67,11 +71,11 @@ class DirectoryController {
   record ImportSummary(int organizations, int services, int needsMapped, List<String> unmappedTerms,
       List<String> servicesWithoutNeeds) {}
 
-  private final EventPublisher publisher;
+  private final DirectoryCommands commands;
   private final TableView<ServiceListed> directory;
 
-  DirectoryController(EventPublisher publisher, TableView<ServiceListed> directory) {
-    this.publisher = publisher;
+  DirectoryController(DirectoryCommands commands, TableView<ServiceListed> directory) {
+    this.commands = commands;
     this.directory = directory;
   }
 
@@ -90,7 +94,7 @@ class DirectoryController {
         if (service == null || service.serviceId() == null || !DirectoryCodes.ID.matcher(service.serviceId()).matches()) {
           problems.add(new FieldProblem("services[" + i + "].serviceId", "is required: " + DirectoryCodes.ID_RULE));
         }
-        if (service != null) validate(service, "services[" + i + "].", problems);
+        if (service != null) validate(service, "services[" + i + "].", problems, true);
         if (service != null && service.serviceId() != null) {
           String field = "services[" + i + "].serviceId";
           directory.get(service.serviceId()).filter(listed -> !listed.getProviderId().equals(request.providerId()))
@@ -102,12 +106,13 @@ class DirectoryController {
       }
     }
     if (!problems.isEmpty()) return Mono.error(new ProblemException.Invalid(problems));
-    List<ServiceListed> listings = request.services().stream()
-        .map(s -> listing(request.providerId(), request.name(), s.serviceId(), s)).toList();
-    return Flux.fromIterable(listings)
-        .concatMap(listing -> publisher.publish(Topics.PROVIDER_DIRECTORY, listing.getServiceId(), listing))
-        .then(Mono.fromSupplier(() -> ResponseEntity.status(HttpStatus.CREATED)
-            .body(new ProviderView(request.providerId(), request.name(), listings.stream().map(DirectoryController::view).toList()))));
+    return Flux.fromIterable(request.services())
+        .concatMap(s -> decide(listing(request.providerId(), request.name(), s.serviceId(), s, s.commissioners()),
+            false, s.intakePaused()))
+        .map(DirectoryController::view)
+        .collectList()
+        .map(services -> ResponseEntity.status(HttpStatus.CREATED)
+            .body(new ProviderView(request.providerId(), request.name(), services)));
   }
 
   /**
@@ -120,13 +125,23 @@ class DirectoryController {
   Mono<ImportSummary> importDirectory(@RequestBody JsonNode document) {
     return Mono.fromCallable(() -> HsdsImport.read(document, directory::get))
         .flatMap(result -> Flux.fromIterable(result.listings())
-            .flatMap(listing -> publisher.publish(Topics.PROVIDER_DIRECTORY, listing.getServiceId(), listing), IMPORT_CONCURRENCY)
+            .flatMap(listing -> decide(listing, false, null), IMPORT_CONCURRENCY)
             .then(Mono.fromSupplier(() -> new ImportSummary(result.organizations(), result.listings().size(),
                 result.needsMapped(), result.unmappedTerms(), result.servicesWithoutNeeds()))));
   }
 
+  /**
+   * Lists or changes one service. Only the admin's word sets its {@code commissioners} here (it
+   * registers the directory on the commissioners' behalf); a provider describes its service, and its
+   * commissioners stay as the commissioners set them ({@link #addCommissioner}).
+   */
   @PutMapping("/providers/{providerId}/services/{serviceId}")
   Mono<ServiceView> list(@PathVariable String providerId, @PathVariable String serviceId, @RequestBody ServiceRequest request) {
+    return Caller.ofCurrentRequest().map(caller -> caller.role() == Role.ADMIN).defaultIfEmpty(false)
+        .flatMap(admin -> list(providerId, serviceId, request, admin));
+  }
+
+  private Mono<ServiceView> list(String providerId, String serviceId, ServiceRequest request, boolean admin) {
     String providerName = directory.values().stream()
         .filter(s -> s.getProviderId().equals(providerId)).map(ServiceListed::getProviderName).findFirst()
         .orElseThrow(() -> new ProblemException.NotFound("no provider " + providerId + ": register it with POST /providers"));
@@ -135,12 +150,40 @@ class DirectoryController {
     if (request.serviceId() != null && !request.serviceId().equals(serviceId)) {
       problems.add(new FieldProblem("serviceId", "is given by the path (" + serviceId + "); leave it out of the body or make it the same"));
     }
-    directory.get(serviceId).filter(s -> !s.getProviderId().equals(providerId)).ifPresent(s ->
+    Optional<ServiceListed> current = directory.get(serviceId);
+    current.filter(s -> !s.getProviderId().equals(providerId)).ifPresent(s ->
         problems.add(new FieldProblem("serviceId", "belongs to another provider")));
-    validate(request, "", problems);
+    validate(request, "", problems, admin);
     if (!problems.isEmpty()) return Mono.error(new ProblemException.Invalid(problems));
-    ServiceListed listing = listing(providerId, providerName, serviceId, request);
-    return publisher.publish(Topics.PROVIDER_DIRECTORY, serviceId, listing).thenReturn(view(listing));
+    List<String> commissioners = request.commissioners();
+    // the check on the table answers at once; the decider keeps the commissioners it holds, which may be newer
+    if (!admin) {
+      List<String> listedBy = current.map(ServiceListed::getCommissioners).orElse(List.of());
+      Optional<String> notListedBy = commissioners == null ? Optional.empty()
+          : commissioners.stream().filter(code -> !listedBy.contains(code)).findFirst();
+      if (notListedBy.isPresent()) {
+        return Mono.error(new ProblemException.Forbidden(new FieldProblem("commissioners", "names " + notListedBy.get()
+            + ", which has not listed this service: only a commissioner lists a service for its referrals")));
+      }
+      commissioners = listedBy;
+    }
+    return decide(listing(providerId, providerName, serviceId, request, commissioners), !admin, request.intakePaused())
+        .map(DirectoryController::view);
+  }
+
+  /**
+   * The commissioner lists the service for its referrals: from now on routing may offer it that
+   * ICB's referrals. Its decision alone (or the admin's on its behalf), never the provider's.
+   */
+  @PutMapping("/providers/{providerId}/services/{serviceId}/commissioners/{icb}")
+  Mono<ServiceView> addCommissioner(@PathVariable String providerId, @PathVariable String serviceId, @PathVariable String icb) {
+    return setCommissioner(providerId, serviceId, icb, true);
+  }
+
+  /** The commissioner no longer lists the service: routing offers it none of that ICB's referrals. */
+  @DeleteMapping("/providers/{providerId}/services/{serviceId}/commissioners/{icb}")
+  Mono<ServiceView> removeCommissioner(@PathVariable String providerId, @PathVariable String serviceId, @PathVariable String icb) {
+    return setCommissioner(providerId, serviceId, icb, false);
   }
 
   /** The provider takes no new referrals for this service until it resumes; the listing stays. */
@@ -165,20 +208,49 @@ class DirectoryController {
   }
 
   private Mono<ServiceView> setIntakePaused(String providerId, String serviceId, boolean paused) {
+    return change(providerId, serviceId, command -> command.setIntakePaused(paused));
+  }
+
+  private Mono<ServiceView> setCommissioner(String providerId, String serviceId, String icb, boolean listed) {
+    if (!DirectoryCodes.ICB.matcher(icb).matches()) {
+      return Mono.error(new ProblemException.Invalid(List.of(new FieldProblem("icb", "is not an ICB ODS code (e.g. QMM)"))));
+    }
+    return change(providerId, serviceId, command -> {
+      if (listed) command.setAddCommissioner(icb); else command.setRemoveCommissioner(icb);
+    });
+  }
+
+  /** One change to a listed service of this provider, applied by the decider to the listing as it holds it. */
+  private Mono<ServiceView> change(String providerId, String serviceId, Consumer<DirectoryCommand.Builder> change) {
     ServiceListed current = directory.get(serviceId)
         .orElseThrow(() -> new ProblemException.NotFound("no service " + serviceId + " in the directory"));
     if (!current.getProviderId().equals(providerId)) {
       return Mono.error(new ProblemException.Conflict("service " + serviceId + " belongs to another provider"));
     }
-    if (current.getIntakePaused() == paused) return Mono.just(view(current));
-    ServiceListed listing = ServiceListed.newBuilder(current)
+    DirectoryCommand.Builder command = DirectoryCommand.newBuilder()
         .setMetadata(Events.metadata(ProviderServiceApplication.NAME, null, null))
-        .setIntakePaused(paused)
-        .build();
-    return publisher.publish(Topics.PROVIDER_DIRECTORY, serviceId, listing).thenReturn(view(listing));
+        .setProviderId(providerId);
+    change.accept(command);
+    return commands.send(serviceId, command.build()).map(DirectoryController::view);
   }
 
-  private static void validate(ServiceRequest s, String prefix, List<FieldProblem> problems) {
+  /**
+   * A whole listing, decided by the directory's decider: refused (409) when another provider holds
+   * the id, however close together the claims came. {@code keepCommissioners}: the provider's own
+   * word, so the commissioners stay as the decider holds them; {@code intakePaused} null: it stays.
+   */
+  private Mono<ServiceListed> decide(ServiceListed listing, boolean keepCommissioners, Boolean intakePaused) {
+    return commands.send(listing.getServiceId(), DirectoryCommand.newBuilder()
+        .setMetadata(Events.metadata(ProviderServiceApplication.NAME, null, null))
+        .setProviderId(listing.getProviderId())
+        .setListing(listing)
+        .setKeepCommissioners(keepCommissioners)
+        .setIntakePaused(intakePaused)
+        .build());
+  }
+
+  /** {@code commissionersRequired}: the admin registers a service for at least one commissioner; a provider names none. */
+  private static void validate(ServiceRequest s, String prefix, List<FieldProblem> problems, boolean commissionersRequired) {
     name(s.name(), prefix + "name", problems);
     if (s.taxonomy() != null) {
       if (s.taxonomy().size() > MAX_TAXONOMY_TERMS) {
@@ -195,7 +267,7 @@ class DirectoryController {
       }
     }
     if (s.commissioners() == null || s.commissioners().isEmpty()) {
-      problems.add(new FieldProblem(prefix + "commissioners", "must name at least one ICB code (e.g. QMM)"));
+      if (commissionersRequired) problems.add(new FieldProblem(prefix + "commissioners", "must name at least one ICB code (e.g. QMM)"));
     } else {
       for (int i = 0; i < s.commissioners().size(); i++) {
         String code = s.commissioners().get(i);
@@ -224,10 +296,10 @@ class DirectoryController {
     }
   }
 
-  /** The listing a request describes; without {@code intakePaused} in the request, the current listing's stays. */
-  private ServiceListed listing(String providerId, String providerName, String serviceId, ServiceRequest s) {
-    boolean paused = s.intakePaused() != null ? s.intakePaused()
-        : directory.get(serviceId).map(ServiceListed::getIntakePaused).orElse(false);
+  /** The listing a request describes; without {@code intakePaused} in the request, the decider keeps the current one. */
+  private static ServiceListed listing(String providerId, String providerName, String serviceId, ServiceRequest s,
+      List<String> commissioners) {
+    boolean paused = s.intakePaused() != null && s.intakePaused();
     return ServiceListed.newBuilder()
         .setMetadata(Events.metadata(ProviderServiceApplication.NAME, null, null))
         .setServiceId(serviceId)
@@ -236,7 +308,7 @@ class DirectoryController {
         .setServiceName(s.name())
         .setNeeds(s.needs().stream().distinct().map(NeedCode::valueOf).toList())
         .setTaxonomy(s.taxonomy() == null ? List.of() : s.taxonomy())
-        .setCommissioners(s.commissioners())
+        .setCommissioners(List.copyOf(commissioners))
         .setPostcodeDistricts(s.postcodeDistricts() == null ? List.of() : s.postcodeDistricts())
         .setCapacity(s.capacity())
         .setStatus(s.status() == null ? ServiceStatus.ACTIVE : DirectoryCodes.status(s.status()))

@@ -84,7 +84,8 @@ class ServicePages {
       // not the caller's (or no such service): not found, as the API answers, rendered as a page by PageProblems
       if (current.isEmpty()) return Mono.error(new ProblemException.NotFound("You have no service " + serviceId));
       ServiceView s = current.get();
-      ServiceRequest request = new ServiceRequest(null, s.name(), s.needs(), s.taxonomy(), s.commissioners(),
+      // no commissioners: they are the commissioners' to set, and stay as they are
+      ServiceRequest request = new ServiceRequest(null, s.name(), s.needs(), s.taxonomy(), null,
           s.postcodeDistricts(), wholeNumber(typed), s.status(), s.minAge(), s.maxAge(), null);
       return Mono.defer(() -> api.list(caller.organisation(), serviceId, request))
           .map(saved -> "redirect:" + PAGE + "?done=capacity&service=" + serviceId)

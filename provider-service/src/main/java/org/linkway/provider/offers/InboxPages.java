@@ -19,8 +19,8 @@ import org.linkway.platform.pages.PageController;
 import org.linkway.platform.pages.PageDates;
 import org.linkway.platform.pages.PageHome;
 import org.linkway.platform.pages.PageWords;
-import org.linkway.platform.pages.Pages;
 import org.linkway.platform.security.Caller;
+import org.linkway.platform.security.LiveStreams;
 import org.linkway.platform.security.Role;
 import org.linkway.provider.offers.ProviderQueueController.OfferView;
 import org.linkway.state.OfferState;
@@ -45,6 +45,7 @@ import org.thymeleaf.context.Context;
 import org.thymeleaf.spring6.ISpringWebFluxTemplateEngine;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * The provider's inbox, for a volunteer coordinator on a phone: the offers waiting for an answer (each
@@ -66,9 +67,13 @@ class InboxPages {
   /** An option of a select: its value and what a person reads. */
   record Choice(String value, String label) {}
 
-  /** An offer as a card shows it: the API's view and what the page words for it. */
+  /**
+   * An offer as a card shows it: the API's view and what the page words for it. {@code hidden}: no
+   * details of the person to show, because they were erased or because the offer ended without its
+   * acceptance (then the card is named by the referral's reference).
+   */
   record Card(OfferView offer, String id, String href, String name, String statusText, String tag, String deadline,
-      String deadlineText, String timeLeft, String needs, String notes, String born, boolean erased) {}
+      String deadlineText, String timeLeft, String needs, String notes, String born, boolean hidden) {}
 
   static final List<Choice> DECLINE_REASONS = ProviderQueueController.PROVIDER_DECLINE_REASONS.stream()
       .map(r -> new Choice(r.name(), declineLabel(r))).toList();
@@ -90,9 +95,11 @@ class InboxPages {
   private final ProviderQueueController api;
   private final OfferFeed feed;
   private final ISpringWebFluxTemplateEngine templates;
+  private final LiveStreams liveStreams;
 
-  InboxPages(ProviderQueueController api, OfferFeed feed, ISpringWebFluxTemplateEngine templates) {
+  InboxPages(ProviderQueueController api, OfferFeed feed, ISpringWebFluxTemplateEngine templates, LiveStreams liveStreams) {
     this.api = api;
+    this.liveStreams = liveStreams;
     this.feed = feed;
     this.templates = templates;
   }
@@ -142,13 +149,13 @@ class InboxPages {
             return new LiveOffer(view, left(s, view));
           });
       Flux<LiveOffer> waiting = Flux.defer(() -> Flux.fromIterable(api.queue(providerId, OfferStatus.OFFERED.name())))
-          .map(o -> new LiveOffer(o, null));
+          .subscribeOn(Schedulers.boundedElastic()).map(o -> new LiveOffer(o, null));
       Map<String, String> sent = EventStreams.recent();
       Flux<ServerSentEvent<String>> events = Flux.merge(live, waiting)
           .filter(c -> !c.offer().status().equals(sent.put(c.offer().referralId() + "/" + c.offer().attempt(), c.offer().status())))
           .map(c -> ServerSentEvent.builder(c.left() == null ? render(card(c.offer()), both.getT2().orElse(null)) : c.left())
               .id(c.offer().referralId().toString()).event(c.left() == null ? "offer" : "gone").build());
-      return Pages.whileSignedIn(EventStreams.withKeepAlive(events));
+      return liveStreams.ofCaller(EventStreams.withKeepAlive(events));
     });
   }
 
@@ -156,14 +163,17 @@ class InboxPages {
   private static String left(OfferState s, OfferView view) {
     if (s.getStatus() == OfferStatus.OFFERED) return null;
     String name = HtmlUtils.htmlEscape(card(view).name());
+    // an offer that ended without acceptance is named by its reference ("Referral 1a2b3c4d"), not the person
+    String offer = view.person() == null ? name : "The offer for " + name;
+    String referral = view.person() == null ? name : "The referral for " + name;
     String why = switch (s.getStatus()) {
-      case ACCEPTING, ACCEPTED -> "The offer for " + name + " was accepted.";
+      case ACCEPTING, ACCEPTED -> offer + " was accepted.";
       case DECLINED -> s.getRespondBy() != null && !s.getRespondBy().isAfter(Instant.now())
-          ? "The offer for " + name + " was not answered in time and goes to another service."
-          : "The offer for " + name + " was declined.";
-      case CANCELLED -> "The referral for " + name + " was cancelled by the referrer.";
-      case WITHDRAWN -> "The offer for " + name + " was withdrawn.";
-      default -> "The offer for " + name + " is now: " + statusText(s.getStatus().name()).toLowerCase(Locale.UK) + ".";
+          ? offer + " was not answered in time and goes to another service."
+          : offer + " was declined.";
+      case CANCELLED -> referral + " was cancelled by the referrer.";
+      case WITHDRAWN -> offer + " was withdrawn.";
+      default -> offer + " is now: " + statusText(s.getStatus().name()).toLowerCase(Locale.UK) + ".";
     };
     return why + " It is no longer in your new offers.";
   }
@@ -328,14 +338,16 @@ class InboxPages {
   static Card card(OfferView o) {
     var p = o.person();
     String id = o.referralId().toString();
-    String name = p.erased() ? "Person's details erased" : p.givenName() + " " + p.familyName();
+    boolean hidden = p == null || p.erased();
+    String name = p == null ? "Referral " + id.substring(0, 8)
+        : p.erased() ? "Person's details erased" : p.givenName() + " " + p.familyName();
     Instant deadline = o.respondBy();
     return new Card(o, id, HOME + "/referrals/" + id, name, statusText(o.status()), o.status().toLowerCase(Locale.ROOT),
         deadline == null ? null : deadline.toString(),
         deadline == null ? null : DAY_TIME.format(deadline.atZone(SocialPrescribing.UK)).replace("AM", "am").replace("PM", "pm"),
         deadline == null ? null : timeLeft(Duration.between(Instant.now(), deadline)),
         PageWords.plainList(o.needs()),
-        o.notes(), p.birthDate() == null ? null : PageDates.longDate(p.birthDate()), p.erased());
+        o.notes(), hidden || p.birthDate() == null ? null : PageDates.longDate(p.birthDate()), hidden);
   }
 
   /** As linkway.js counts down, so that the page reads the same before the script runs. */

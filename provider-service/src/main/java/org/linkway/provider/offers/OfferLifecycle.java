@@ -97,6 +97,16 @@ public final class OfferLifecycle {
 
   private OfferLifecycle() {}
 
+  /**
+   * The offer ended without the provider accepting it: declined (by it, by the person, or as the
+   * deadline passed), cancelled by the referrer or withdrawn before its acceptance. The provider is no
+   * longer involved with the person. An offer it accepted stays its own, however the referral ends.
+   */
+  public static boolean endedWithoutAcceptance(OfferState state) {
+    OfferStatus status = state.getStatus();
+    return !state.getAccepted() && (status == DECLINED || status == CANCELLED || status == OfferStatus.WITHDRAWN);
+  }
+
   public static boolean allows(OfferStatus from, OfferStatus to) {
     return NEXT.getOrDefault(from, Set.of()).contains(to);
   }
@@ -264,7 +274,7 @@ public final class OfferLifecycle {
     ReferralOffered offer = state.getOffer();
     ProviderEvent event = new ProviderEvent(Events.causedBy(SELF, accept.getMetadata(), "decided"), new ReferralAccepted(
         offer.getProviderId(), offer.getServiceId(), offer.getCommissioner(), offer.getPersonId(), offer.getNeeds(), reservation));
-    Step accepted = new Step(after.setStatus(ACCEPTED).setPendingAccept(null).build(), event, null);
+    Step accepted = new Step(after.setStatus(ACCEPTED).setAccepted(true).setPendingAccept(null).build(), event, null);
     return withBaseline(accepted, ((AcceptReferral) accept.getCommand()).getMeasures());
   }
 

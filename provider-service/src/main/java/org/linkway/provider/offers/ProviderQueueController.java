@@ -30,6 +30,7 @@ import org.linkway.platform.ProblemException.FieldProblem;
 import org.linkway.platform.FreeText;
 import org.linkway.platform.StoreQueries;
 import org.linkway.platform.people.Identities;
+import org.linkway.platform.security.LiveStreams;
 import org.linkway.platform.Topics;
 import org.linkway.provider.ProviderServiceApplication;
 import org.linkway.provider.measures.Measures;
@@ -45,6 +46,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /** A provider's queue of referrals and what it does with them: accept, decline, record sessions, complete. */
 @RestController
@@ -86,10 +88,12 @@ class ProviderQueueController {
   private final Decisions decisions;
   private final OfferFeed feed;
   private final Identities identities;
+  private final LiveStreams liveStreams;
 
   ProviderQueueController(StoreQueries stores, EventPublisher publisher, Decisions decisions, OfferFeed feed,
-      Identities identities) {
+      Identities identities, LiveStreams liveStreams) {
     this.identities = identities;
+    this.liveStreams = liveStreams;
     this.stores = stores;
     this.publisher = publisher;
     this.decisions = decisions;
@@ -103,18 +107,22 @@ class ProviderQueueController {
         .sorted(Comparator.comparing(OfferState::getOfferedAt)).map(this::view).toList();
   }
 
-  /** New offers as they arrive; on connecting, the offers already waiting come first. */
+  /**
+   * New offers as they arrive; on connecting, the offers already waiting come first (read off the
+   * event loop). The stream ends when the caller's token expires, and counts towards its streams.
+   */
   @GetMapping(path = "/providers/{providerId}/referrals/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
   Flux<ServerSentEvent<OfferView>> stream(@PathVariable String providerId) {
     Flux<OfferState> live = feed.events().filter(s -> s.getOffer().getProviderId().equals(providerId));
-    Flux<OfferState> waiting = Flux.defer(() -> Flux.fromIterable(offersOf(providerId, OfferStatus.OFFERED)));
+    Flux<OfferState> waiting = Flux.defer(() -> Flux.fromIterable(offersOf(providerId, OfferStatus.OFFERED)))
+        .subscribeOn(Schedulers.boundedElastic());
     Flux<ServerSentEvent<OfferView>> events = Flux.merge(live, waiting)
         .distinct(s -> s.getReferralId() + "/" + s.getOffer().getAttempt() + "/" + s.getStatus(), EventStreams::recentKeys)
         .map(s -> ServerSentEvent.builder(view(s))
             .id(s.getReferralId() + "-" + s.getOffer().getAttempt())
             .event(s.getStatus() == OfferStatus.OFFERED ? "offer" : s.getStatus().name().toLowerCase())
             .build());
-    return EventStreams.withKeepAlive(events);
+    return liveStreams.ofCaller(EventStreams.withKeepAlive(events));
   }
 
   /**
@@ -248,8 +256,19 @@ class ProviderQueueController {
             "must be one of OFFERED, ACCEPTING, ACCEPTED, DECLINED, COMPLETED, CANCELLED"))));
   }
 
+  /**
+   * The offer as its provider sees it. Once the offer has ended without its acceptance (declined by
+   * the provider or the person, expired, cancelled, withdrawn), the provider is no longer involved: it
+   * sees the reference, the dates and its decision, never again the person (null), the referrer's
+   * notes or the needs.
+   */
   OfferView view(OfferState s) {
     ReferralOffered o = s.getOffer();
+    if (OfferLifecycle.endedWithoutAcceptance(s)) {
+      return new OfferView(s.getReferralId(), s.getStatus().name(), OfferLifecycle.taskStatus(s.getStatus()),
+          o.getProviderId(), o.getServiceId(), o.getAttempt(), s.getOfferedAt(), List.of(), List.of(), null,
+          s.getSessionsAttended(), null, null, s.getSessionsMissed(), List.of());
+    }
     PersonView person = (o.getPatient() != null ? Optional.of(o.getPatient()) : identities.open(o.getSealedPatient()))
         .map(p -> new PersonView(p.getNhsNumber(), p.getGivenName(), p.getFamilyName(), p.getBirthDate(), p.getPostcode(),
             p.getPhone(), p.getEmail(), false))

@@ -49,7 +49,8 @@ class DirectoryControllerTest {
     TableView<ServiceListed> directory = mock(TableView.class);
     when(directory.get(anyString())).thenAnswer(call -> Optional.ofNullable(listed.get(call.<String>getArgument(0))));
     when(directory.values()).thenAnswer(call -> List.copyOf(listed.values()));
-    client = WebTestClient.bindToController(new DirectoryController(new EventPublisher(kafka), directory))
+    DirectoryCommands decider = ImmediateDecider.over(listed::get, new EventPublisher(kafka));
+    client = WebTestClient.bindToController(new DirectoryController(decider, directory))
         .controllerAdvice(new ProblemHandler())
         .build();
   }
@@ -139,6 +140,50 @@ class DirectoryControllerTest {
     assertThat(put.getMinAge()).isEqualTo(50);
     assertThat(put.getMaxAge()).isEqualTo(90);
     assertThat(put.getIntakePaused()).isTrue();
+  }
+
+  @Test
+  void givenAProvidersListing_whenItNamesAnIcbThatHasNotListedIt_thenForbiddenNamingCommissionersAndNothingIsPublished() {
+    list(listing("wensum-walkers", "riverside-walks", false));
+
+    client.put().uri("/providers/wensum-walkers/services/riverside-walks").contentType(MediaType.APPLICATION_JSON)
+        .bodyValue(Map.of("name", "Riverside walks", "needs", List.of("PHYSICAL_ACTIVITY"), "commissioners", List.of("QMM", "QUE"),
+            "capacity", 1_000_000))
+        .exchange()
+        .expectStatus().isForbidden()
+        .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+        .expectBody().jsonPath("$.errors[0].field").isEqualTo("commissioners");
+
+    verifyNoInteractions(kafka);
+  }
+
+  @Test
+  void givenAProvidersNewService_whenListedWithoutCommissioners_thenItIsListedForNone() {
+    list(listing("wensum-walkers", "riverside-walks", false));
+
+    client.put().uri("/providers/wensum-walkers/services/canal-walks").contentType(MediaType.APPLICATION_JSON)
+        .bodyValue(Map.of("name", "Canal walks", "needs", List.of("PHYSICAL_ACTIVITY"), "capacity", 8))
+        .exchange()
+        .expectStatus().isOk()
+        .expectBody().jsonPath("$.commissioners").isEmpty();
+
+    assertThat(published(1).get(0).getCommissioners()).isEmpty();
+  }
+
+  @Test
+  void givenAListedService_whenAnIcbListsAndUnlistsIt_thenEachChangeIsPublishedAndTheRestStays() {
+    list(listing("wensum-walkers", "riverside-walks", true));
+
+    client.put().uri("/providers/wensum-walkers/services/riverside-walks/commissioners/QUE").exchange()
+        .expectStatus().isOk().expectBody().jsonPath("$.commissioners").value(c -> assertThat(c.toString()).contains("QMM", "QUE"));
+    ServiceListed listedByQue = published(1).get(0);
+    assertThat(listedByQue.getCommissioners()).containsExactly("QMM", "QUE");
+    assertThat(listedByQue.getIntakePaused()).isTrue();
+    list(listedByQue);
+
+    client.delete().uri("/providers/wensum-walkers/services/riverside-walks/commissioners/QMM").exchange()
+        .expectStatus().isOk();
+    assertThat(published(2).get(1).getCommissioners()).containsExactly("QUE");
   }
 
   @Test

@@ -254,6 +254,29 @@ class OfferLifecycleTest {
   }
 
   @Test
+  void givenOffersThatEndWithoutAcceptance_whenAsked_thenTheyHaveEnded_butAnAcceptedOneThatEndsIsStillTheProviders() {
+    OfferState declined = applied(offered(), P1, decline());
+    assertThat(OfferLifecycle.endedWithoutAcceptance(declined)).as("declined").isTrue();
+    OfferState expired = OfferLifecycle.expire(OfferState.newBuilder(offered()).setRespondBy(java.time.Instant.now().minusSeconds(1))
+        .build(), meta()).state();
+    assertThat(expired.getStatus()).isEqualTo(OfferStatus.DECLINED);
+    assertThat(OfferLifecycle.endedWithoutAcceptance(expired)).as("expired").isTrue();
+    assertThat(OfferLifecycle.endedWithoutAcceptance(OfferLifecycle.cancelled(offered()))).as("cancelled when offered").isTrue();
+    assertThat(OfferLifecycle.endedWithoutAcceptance(OfferLifecycle.cancelled(accepting()))).as("cancelled while the budget decided").isTrue();
+    assertThat(OfferLifecycle.endedWithoutAcceptance(offered())).isFalse();
+
+    OfferState accepted = accepted();
+    assertThat(accepted.getAccepted()).isTrue();
+    assertThat(OfferLifecycle.endedWithoutAcceptance(accepted)).isFalse();
+    assertThat(OfferLifecycle.endedWithoutAcceptance(OfferLifecycle.cancelled(accepted))).as("cancelled after acceptance").isFalse();
+    OfferState personDeclined = applied(accepted, P1, new DeclineReferral(DeclineReason.PERSON_DECLINED, null));
+    assertThat(personDeclined.getStatus()).isEqualTo(OfferStatus.DECLINED);
+    assertThat(OfferLifecycle.endedWithoutAcceptance(personDeclined)).as("the person declined after acceptance").isFalse();
+    OfferState offeredAgain = OfferLifecycle.offered(declined, offerTo(P2, "svc-2", 2), meta());
+    assertThat(offeredAgain.getAccepted()).as("a new offer starts unaccepted").isFalse();
+  }
+
+  @Test
   void givenAnAcceptingOffer_whenTheBudgetReserves_thenItIsAcceptedWithTheReservationOnItsReferralAccepted() {
     ProviderCommand accept = new ProviderCommand(Events.metadata("provider-service", referralId, "corr-accept"), P1, accept());
     OfferState accepting = accepting(offered(), accept);

@@ -1,18 +1,56 @@
 package org.linkway.referral.intake;
 
-/** NHS number rules: 10 digits, the last a modulus-11 check digit. */
+/**
+ * NHS number rules: 10 digits, the last a modulus-11 check digit.
+ *
+ * <p>As written, an NHS number is its ten digits (0-9), with nothing else but the single spaces
+ * people put between groups of them ({@code 943 476 5919}). Anything else (a sign, a hyphen, a
+ * full stop, a tab or line break, a space before or after, digits of another script) is refused,
+ * not cleaned away: a value with junk around the digits is not what the referrer's system meant to
+ * send, and taking it as if typed cleanly would hide that.
+ */
 public final class NhsNumber {
+
+  static final String REQUIRED = "is required";
+  static final String NOT_AS_WRITTEN =
+      "must be 10 digits (0-9) with nothing else but single spaces between them, e.g. 943 476 5919";
+  static final String WRONG_CHECK_DIGIT = "is not a valid NHS number (10 digits with a modulus-11 check digit)";
+
+  private static final int DIGITS = 10;
 
   private NhsNumber() {}
 
-  /** Digits only: spaces and hyphens, as people write them (943 476 5919), are removed. */
+  /** The digits alone, for a value {@link #isValid} took: the spaces between them are removed. */
   public static String normalise(String value) {
-    return value == null ? null : value.replaceAll("[\\s-]", "");
+    return value == null ? null : value.replace(" ", "");
   }
 
   public static boolean isValid(String value) {
-    String digits = normalise(value);
-    if (digits == null || !digits.matches("\\d{10}")) return false;
+    return problem(value) == null;
+  }
+
+  /** Why the value is not an NHS number, in words that do not repeat it; null when it is one. */
+  public static String problem(String value) {
+    if (value == null || value.isBlank()) return REQUIRED;
+    if (!writtenAsDigitsAndSpaces(value)) return NOT_AS_WRITTEN;
+    return checkDigitHolds(normalise(value)) ? null : WRONG_CHECK_DIGIT;
+  }
+
+  /** Ten ASCII digits, each space between two of them; nothing else at all. */
+  private static boolean writtenAsDigitsAndSpaces(String value) {
+    int digits = 0;
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c >= '0' && c <= '9') {
+        if (++digits > DIGITS) return false;
+      } else if (c != ' ' || i == 0 || i == value.length() - 1 || value.charAt(i - 1) == ' ') {
+        return false;
+      }
+    }
+    return digits == DIGITS;
+  }
+
+  private static boolean checkDigitHolds(String digits) {
     int sum = 0;
     for (int i = 0; i < 9; i++) {
       sum += (digits.charAt(i) - '0') * (10 - i);

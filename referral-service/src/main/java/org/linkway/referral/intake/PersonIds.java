@@ -6,21 +6,30 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import org.springframework.beans.factory.annotation.Value;
+import org.linkway.platform.security.Secrets;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
 /**
  * The pseudonymous person id: a keyed HMAC-SHA256 of the NHS number. The same person gets the same
  * id across referrals, so outcomes can be followed over time, but the NHS number cannot be
- * recovered from it without the key.
+ * recovered from it without the key ({@code linkway.pseudonym-key}, at least 256 bits, held by
+ * referral-service alone): trying the ~10^9 valid NHS numbers needs the key.
  */
 @Component
 public class PersonIds {
 
   private final SecretKeySpec key;
 
-  public PersonIds(@Value("${linkway.pseudonym-key}") String key) {
-    this.key = new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
+  @Autowired
+  public PersonIds(Environment environment) {
+    this(Secrets.key(environment, Secrets.PSEUDONYM_KEY));
+  }
+
+  /** @param key the HMAC key: at least 32 random bytes, which whoever could see a person id must not hold */
+  public PersonIds(byte[] key) {
+    this.key = new SecretKeySpec(key, "HmacSHA256");
   }
 
   public String of(String nhsNumber) {

@@ -86,6 +86,15 @@ public class ReferralIntake {
     return UUID.nameUUIDFromBytes(("referral-request/" + practiceOdsCode + "/" + requestId).getBytes(StandardCharsets.UTF_8));
   }
 
+  /**
+   * The referral a GP system's Kafka request becomes: request ids are the system's own, so the same id
+   * from another system (or over HTTP) is another referral, and no system can take another's id first.
+   */
+  public static UUID kafkaReferralId(String gpSystem, String practiceOdsCode, String requestId) {
+    return UUID.nameUUIDFromBytes(("referral-request/kafka/" + gpSystem + "/" + practiceOdsCode + "/" + requestId)
+        .getBytes(StandardCharsets.UTF_8));
+  }
+
   /** A new referral, the person's identity sealed in it, and the data key that opens it (for person-keys). */
   public record Submission(ReferralSubmitted submission, Identities.Sealed identity) {}
 

@@ -55,11 +55,8 @@ public final class ReferralValidator {
     if (patient == null) {
       problems.add(new FieldProblem("patient", "is required"));
     } else {
-      if (blank(patient.nhsNumber())) {
-        problems.add(new FieldProblem("patient.nhsNumber", "is required"));
-      } else if (!NhsNumber.isValid(patient.nhsNumber())) {
-        problems.add(new FieldProblem("patient.nhsNumber", "is not a valid NHS number (10 digits with a modulus-11 check digit)"));
-      }
+      String nhsNumber = NhsNumber.problem(patient.nhsNumber());
+      if (nhsNumber != null) problems.add(new FieldProblem("patient.nhsNumber", nhsNumber));
       name(patient.givenName(), "patient.givenName", problems);
       name(patient.familyName(), "patient.familyName", problems);
       birthDate(patient.birthDate(), problems);

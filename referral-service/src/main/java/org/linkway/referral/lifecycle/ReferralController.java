@@ -14,10 +14,12 @@ import org.linkway.platform.ProblemException;
 import org.linkway.platform.StoreQueries;
 import org.linkway.platform.Topics;
 import org.linkway.platform.security.Caller;
+import org.linkway.platform.security.LiveStreams;
 import org.linkway.referral.people.People;
 import org.linkway.platform.security.Role;
 import org.linkway.referral.ReferralServiceApplication;
 import org.linkway.state.ReferralState;
+import org.linkway.state.ReferralStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.codec.ServerSentEvent;
@@ -51,9 +53,12 @@ class ReferralController {
   private final Decisions decisions;
   private final ReferralFeed feed;
   private final People identities;
+  private final LiveStreams liveStreams;
 
-  ReferralController(StoreQueries stores, EventPublisher publisher, Decisions decisions, ReferralFeed feed, People identities) {
+  ReferralController(StoreQueries stores, EventPublisher publisher, Decisions decisions, ReferralFeed feed, People identities,
+      LiveStreams liveStreams) {
     this.identities = identities;
+    this.liveStreams = liveStreams;
     this.stores = stores;
     this.publisher = publisher;
     this.decisions = decisions;
@@ -119,21 +124,28 @@ class ReferralController {
     });
   }
 
-  /** A GP system follows its practice's referrals live: every change, as it happens. */
+  /** A GP system follows its practice's referrals live: every change, as it happens, until its token expires. */
   @GetMapping(path = "/referrers/{odsCode}/referrals/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
   Flux<ServerSentEvent<ReferralView>> referrerStream(@PathVariable String odsCode) {
     Flux<ServerSentEvent<ReferralView>> changes = feed.events()
         .filter(s -> s.getSubmission().getReferrer().getOdsCode().equals(odsCode))
         .map(s -> ServerSentEvent.builder(view(s)).id(s.getReferralId() + "-" + s.getHistory().size())
             .event(s.getStatus().name().toLowerCase()).build());
-    return EventStreams.withKeepAlive(changes);
+    return liveStreams.ofCaller(EventStreams.withKeepAlive(changes));
   }
 
-  /** The referral, if the caller may read it: the referring practice, or the provider now holding it. */
+  /**
+   * The referral, if the caller may read it: the referring practice, or the provider holding it while
+   * it is offered to it, and once it has accepted it. A provider whose offer ended without its
+   * acceptance (declined, expired, the person declined, cancelled, unplaced after its decline) finds
+   * nothing here any more: it keeps only its own offer's reference, dates and decision.
+   */
   private Mono<ReferralState> readableBy(String referralId) {
     return Caller.current().map(caller -> {
       ReferralState state = find(referralId);
-      boolean holdsIt = caller.is(Role.PROVIDER, state.getProviderId());
+      boolean involved = state.getStatus() == ReferralStatus.OFFERED
+          || state.getHistory().stream().anyMatch(h -> h.getEvent().equals("ReferralAccepted"));
+      boolean holdsIt = caller.is(Role.PROVIDER, state.getProviderId()) && involved;
       if (!referredBy(caller, state) && !holdsIt) throw notFound(referralId);
       return state;
     });

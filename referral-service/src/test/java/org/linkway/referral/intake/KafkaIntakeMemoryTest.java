@@ -17,12 +17,8 @@ class KafkaIntakeMemoryTest {
   @Test
   void givenRequestsSeenAnHourAndTwoDaysAgo_whenTheForgettingRuns_thenOnlyTheRecentOneIsRemembered() {
     MockProcessorContext<String, SpecificRecord> context = new MockProcessorContext<>();
-    KeyValueStore<String, Long> store = Stores.keyValueStoreBuilder(
-            Stores.inMemoryKeyValueStore(KafkaIntakeProcessor.STORE), Serdes.String(), Serdes.Long())
-        .withLoggingDisabled().build();
-    store.init(context.getStateStoreContext(), store);
-    context.addStateStore(store);
-    KafkaIntakeProcessor processor = new KafkaIntakeProcessor(null);
+    KeyValueStore<String, Long> store = seenStoreIn(context);
+    KafkaIntakeProcessor processor = new KafkaIntakeProcessor(null, "gp-test", new org.linkway.platform.GpSystems(java.util.Map.of()));
     processor.init(context);
 
     long now = Instant.now().toEpochMilli();
@@ -35,5 +31,15 @@ class KafkaIntakeMemoryTest {
 
     assertThat(store.get("D82044/recent")).isNotNull();
     assertThat(store.get("D82044/old")).isNull();
+  }
+
+  /** The intake's store of request ids seen, in memory, added to the context as the processor finds it. */
+  static KeyValueStore<String, Long> seenStoreIn(MockProcessorContext<String, SpecificRecord> context) {
+    KeyValueStore<String, Long> store = Stores.keyValueStoreBuilder(
+            Stores.inMemoryKeyValueStore(KafkaIntakeProcessor.STORE), Serdes.String(), Serdes.Long())
+        .withLoggingDisabled().build();
+    store.init(context.getStateStoreContext(), store);
+    context.addStateStore(store);
+    return store;
   }
 }

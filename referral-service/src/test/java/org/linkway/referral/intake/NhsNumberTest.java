@@ -29,15 +29,33 @@ class NhsNumberTest {
   }
 
   @ParameterizedTest(name = "\"{0}\" is valid")
-  @ValueSource(strings = {"943 476 5919", "943-476-5919", " 9434765919 ", "401 023 2137", "999\t000\t0018"})
-  void givenANumberWrittenWithSpacesOrHyphens_whenValidated_thenItIsValid(String number) {
+  @ValueSource(strings = {"943 476 5919", "401 023 2137", "9434 765919", "9 4 3 4 7 6 5 9 1 9"})
+  void givenANumberWrittenWithSpacesBetweenItsDigits_whenValidated_thenItIsValid(String number) {
     assertThat(NhsNumber.isValid(number)).isTrue();
+    assertThat(NhsNumber.problem(number)).isNull();
   }
 
   @Test
   void givenANumberWithSpaces_whenNormalised_thenOnlyTheDigitsRemain() {
-    assertThat(NhsNumber.normalise("943 476-5919")).isEqualTo("9434765919");
+    assertThat(NhsNumber.normalise("943 476 5919")).isEqualTo("9434765919");
     assertThat(NhsNumber.normalise(null)).isNull();
+  }
+
+  /**
+   * Issue 13 point 11: a sign or other junk around or among the digits was cleaned away and the
+   * number taken as if typed cleanly. Each of these has the digits of a valid number (9434765919)
+   * and is refused, with the reason that says how an NHS number is written.
+   */
+  @ParameterizedTest(name = "\"{0}\" is refused")
+  @ValueSource(strings = {"+9434765919", "-9434765919", "9434765919-", "9434765919x", "x9434765919", "94347-65919",
+      "943-476-5919", "943.476.5919", "943/476/5919", "(943) 476 5919", " 9434765919", "9434765919 ", " 943 476 5919 ",
+      "943  476 5919", "943\t476\t5919", "943\n476\n5919", "9434765919\n", "\t9434765919", "943\u00a0476\u00a05919",
+      "943\u2009476\u20095919", "\u200b9434765919", "\ufeff9434765919", "９４３４７６５９１９", "٩٤٣٤٧٦٥٩١٩",
+      "943476591\u0669", "9434765919\u0000", "NHS 9434765919"})
+  void givenTheDigitsOfAValidNumberWithAnythingButSpacesBetweenThem_whenValidated_thenItIsRefusedAsNotWrittenAsANumber(
+      String number) {
+    assertThat(NhsNumber.isValid(number)).isFalse();
+    assertThat(NhsNumber.problem(number)).isEqualTo(NhsNumber.NOT_AS_WRITTEN).doesNotContain("9434765919");
   }
 
   @ParameterizedTest(name = "{0} has the wrong check digit")
@@ -71,5 +89,16 @@ class NhsNumberTest {
   @ValueSource(strings = {"   ", " - "})
   void givenNothing_whenValidated_thenItIsInvalid(String number) {
     assertThat(NhsNumber.isValid(number)).isFalse();
+  }
+
+  @Test
+  void givenNothing_whenValidated_thenTheReasonIsThatItIsRequired() {
+    assertThat(NhsNumber.problem(null)).isEqualTo(NhsNumber.REQUIRED);
+    assertThat(NhsNumber.problem(" \t ")).isEqualTo(NhsNumber.REQUIRED);
+  }
+
+  @Test
+  void givenWellWrittenDigitsWithTheWrongCheckDigit_whenValidated_thenTheReasonIsTheCheckDigit() {
+    assertThat(NhsNumber.problem("943 476 5918")).isEqualTo(NhsNumber.WRONG_CHECK_DIGIT);
   }
 }

@@ -128,6 +128,24 @@ class FhirServiceRequestControllerTest {
     });
   }
 
+  /** Issue 13 point 11: a sign or junk around the digits of a valid NHS number is refused, not cleaned away. */
+  @org.junit.jupiter.params.ParameterizedTest(name = "\"{0}\" is refused")
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"+9434765919", "9434765919x", "94347-65919", "943\t476\t5919",
+      "٩٤٣٤٧٦٥٩١٩"})
+  void givenTheDigitsOfAValidNhsNumberWithJunk_whenPosted_thenAnOperationOutcomeNamesTheIdentifier(
+      String written) {
+    ServiceRequest sr = FhirExamples.serviceRequest();
+    ((Patient) sr.getContained().get(0)).getIdentifierFirstRep().setValue(written);
+
+    OperationOutcome outcome = refused(FhirExamples.encode(sr));
+
+    assertThat(outcome.getIssue()).singleElement().satisfies(issue -> {
+      assertThat(issue.getExpression().get(0).getValue()).isEqualTo("ServiceRequest.contained[0].identifier[0]");
+      assertThat(issue.getCode()).isEqualTo(OperationOutcome.IssueType.INVALID);
+      assertThat(issue.getDiagnostics()).contains("must be 10 digits").doesNotContain("9434765919");
+    });
+  }
+
   @Test
   void givenAnotherCodeAndABadPostcode_whenPosted_thenBothAreNamedAndNothingIsSubmitted() {
     ServiceRequest sr = FhirExamples.serviceRequest();
