@@ -22,8 +22,9 @@ class OutcomeApiDescription {
         referral) and sets a budget per financial year (1 April to 31 March, written 2026-27). The \
         ledger records what each referral commits, earns and releases; the commissioner reads it, its \
         reconciliation, monthly statements per provider (JSON or CSV), a summary and its breakdowns, \
-        Time Credits, and live streams of ledger entries and outcomes. Open data (counts below 5 \
-        suppressed, the rest rounded) is public. Callers: `commissioner` tokens for their own ICB \
+        Time Credits, and live streams of ledger entries and outcomes. Open data (a release per \
+        closed month that never changes; counts 0-4 suppressed, more where a total would reveal \
+        one, the rest rounded) is public. Callers: `commissioner` tokens for their own ICB \
         (`ods`), `admin` for a person's Time Credits wallet; open data needs no token.""");
   }
 

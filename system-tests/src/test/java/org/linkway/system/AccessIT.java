@@ -5,18 +5,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.linkway.platform.SocialPrescribing;
 import org.linkway.platform.testing.TestStack;
 import org.linkway.stack.LocalIssuer;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
 
@@ -193,7 +199,8 @@ class AccessIT {
         only(Who.COMMISSIONER_OWN)));
     rows.add(new Row("outcome-service", HttpMethod.GET, "/time-credits/wallets/p-0123456789abcdef", null, null,
         only(Who.ADMIN)));
-    for (String path : List.of("/open-data/outcomes.csv", "/open-data/outcomes", "/open-data/outcomes/columns")) {
+    for (String path : List.of("/open-data/outcomes.csv", "/open-data/outcomes", "/open-data/outcomes/columns",
+        "/open-data/releases", "/open-data/releases/" + lastClosedMonth() + "/outcomes.csv")) {
       rows.add(new Row("outcome-service", HttpMethod.GET, path, null, null, open()));
     }
 
@@ -213,6 +220,41 @@ class AccessIT {
   }
 
   /** Open to all, with or without a token; a token that is presented must still be valid (RFC 6750). */
+  /**
+   * Open data is free to ask for, so asking costs the service nothing: a flood of anonymous
+   * requests is answered from the releases built once (one read of the store, off the event loop),
+   * every answer the same bytes.
+   */
+  @Test
+  void givenAFloodOfAnonymousOpenDataRequests_whenServed_thenAllAreAnsweredTheSameFromOneReadOfTheStore() {
+    String release = "/open-data/releases/" + lastClosedMonth() + "/outcomes.csv";
+    List<String> paths = List.of("/open-data/outcomes.csv", release, "/open-data/releases",
+        "/open-data/outcomes?commissioner=" + COMMISSIONER);
+    WebClient anonymous = WebClient.create(platform.baseUrl("outcome-service"));
+
+    Map<String, Set<String>> answers = Flux.range(0, 400)
+        .flatMap(i -> anonymous.get().uri(paths.get(i % paths.size()))
+            .exchangeToMono(response -> response.bodyToMono(String.class).defaultIfEmpty("")
+                .map(body -> Map.entry(paths.get(i % paths.size()), response.statusCode().value() + " " + body))), 32)
+        .collect(Collectors.groupingBy(Map.Entry::getKey, Collectors.mapping(Map.Entry::getValue, Collectors.toSet())))
+        .block(Duration.ofSeconds(120));
+
+    assertThat(answers).hasSize(paths.size());
+    answers.forEach((path, bodies) -> assertThat(bodies).as(path).hasSize(1).allMatch(body -> body.startsWith("200 ")));
+    assertThat(answers.get(release)).isEqualTo(answers.get("/open-data/outcomes.csv"));
+    String metrics = WebTestClient.bindToServer().baseUrl(platform.baseUrl("outcome-service"))
+        .codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(16 * 1024 * 1024)).build()
+        .get().uri("/actuator/prometheus").accept(MediaType.TEXT_PLAIN)
+        .headers(h -> h.setBearerAuth(TestStack.issuer().admin())).exchange()
+        .expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
+    assertThat(metrics).containsPattern("(?m)^linkway_open_data_builds_total(\\{[^}]*})? 1\\.0$");
+  }
+
+  /** The last month with an open-data release: closed two days ago or more (linkway.open-data.grace). */
+  private static String lastClosedMonth() {
+    return YearMonth.from(Instant.now().minus(Duration.ofDays(2)).atZone(SocialPrescribing.UK)).minusMonths(1).toString();
+  }
+
   private static Function<Who, Expect> open() {
     return who -> who == Who.NO_TOKEN ? Expect.ALLOWED : refused(who, Expect.ALLOWED);
   }

@@ -12,11 +12,11 @@ import org.linkway.outcome.opendata.OpenDataTable.Measure;
  *   <caption>Columns of /open-data/outcomes.csv and /open-data/outcomes</caption>
  *   <tr><th>Column</th><th>Meaning</th></tr>
  *   <tr><td>commissioner</td><td>Code of the commissioner (ICB or council) that funds the referrals; "unknown" while the submission has not been seen.</td></tr>
- *   <tr><td>provider</td><td>Id of the provider organisation that holds or held the referrals (the last one offered or accepted); "none" when never offered.</td></tr>
+ *   <tr><td>provider</td><td>Id of the provider organisation that had accepted the referrals by the end of the month; "none" when none had; "ALL" for the total of the commissioner, need and month over every provider.</td></tr>
  *   <tr><td>need</td><td>Social-prescribing need (LONELINESS, MENTAL_WELLBEING, ...). A referral with several needs counts once under each; "none" when it names none.</td></tr>
- *   <tr><td>month</td><td>Month of submission, YYYY-MM, UK time; "unknown" while the submission has not been seen.</td></tr>
+ *   <tr><td>month</td><td>Month of submission, YYYY-MM, UK time: the release's month. Every count is as at the end of it.</td></tr>
  *   <tr><td>referrals</td><td>Referrals submitted.</td></tr>
- *   <tr><td>accepted</td><td>Of those, accepted by a provider (whatever happened next).</td></tr>
+ *   <tr><td>accepted</td><td>Of those, accepted by a provider by the end of the month (whatever happened next).</td></tr>
  *   <tr><td>completed</td><td>Ended with the programme completed.</td></tr>
  *   <tr><td>droppedOut</td><td>Ended with the person dropping out after starting.</td></tr>
  *   <tr><td>improved</td><td>Completed, with at least one outcome measure (SWEMWBS, WEMWBS, ONS4, UCLA-3) improved by a meaningful amount.</td></tr>
@@ -25,22 +25,23 @@ import org.linkway.outcome.opendata.OpenDataTable.Measure;
  *   <tr><td>cancelled</td><td>Cancelled by the referrer.</td></tr>
  * </table>
  *
- * Every count is under {@link DisclosureControl}: 0 stays 0, 1–4 is suppressed ("*" in CSV,
- * {@code {"value": null, "suppressed": true}} in JSON), the rest is rounded to the nearest 5. No
- * rates or totals are published. Rows are sorted by commissioner, provider, need, month.
+ * Every count is under {@link DisclosureControl}: 0–4 is suppressed ("*" in CSV,
+ * {@code {"value": null, "suppressed": true}} in JSON), the rest is rounded to the nearest 5, and
+ * more counts are suppressed where the "ALL" total would reveal one. No rates are published. Rows
+ * are sorted by commissioner, provider ("ALL" first), need, month.
  */
 public enum OpenDataColumn {
 
   COMMISSIONER("commissioner", "Code of the commissioner (ICB or council) that funds the referrals; \"unknown\" while the submission has not been seen.",
       PublishedRow::commissioner),
-  PROVIDER("provider", "Id of the provider organisation that holds or held the referrals (the last one offered or accepted); \"none\" when never offered.",
+  PROVIDER("provider", "Id of the provider organisation that had accepted the referrals by the end of the month; \"none\" when none had; \"ALL\" for the total of the commissioner, need and month over every provider (the other rows add up to it).",
       PublishedRow::provider),
   NEED("need", "Social-prescribing need (LONELINESS, MENTAL_WELLBEING, PHYSICAL_ACTIVITY, MONEY_AND_DEBT, HOUSING, ARTS_AND_CULTURE, NATURE). A referral with several needs counts once under each; \"none\" when it names none.",
       PublishedRow::need),
-  MONTH("month", "Month of submission, YYYY-MM, UK time; \"unknown\" while the submission has not been seen.",
+  MONTH("month", "Month of submission, YYYY-MM, UK time: the release's month. Every count is as at the end of it.",
       PublishedRow::month),
   REFERRALS(Measure.REFERRALS, "referrals", "Referrals submitted."),
-  ACCEPTED(Measure.ACCEPTED, "accepted", "Of those, accepted by a provider (whatever happened next)."),
+  ACCEPTED(Measure.ACCEPTED, "accepted", "Of those, accepted by a provider by the end of the month (whatever happened next)."),
   COMPLETED(Measure.COMPLETED, "completed", "Ended with the programme completed."),
   DROPPED_OUT(Measure.DROPPED_OUT, "droppedOut", "Ended with the person dropping out after starting."),
   IMPROVED(Measure.IMPROVED, "improved", "Completed, with at least one outcome measure (SWEMWBS, WEMWBS, ONS4, UCLA-3) improved by a meaningful amount."),
@@ -49,7 +50,7 @@ public enum OpenDataColumn {
   CANCELLED(Measure.CANCELLED, "cancelled", "Cancelled by the referrer.");
 
   /** Said of every count column. */
-  static final String COUNT_NOTE = " A count: 0, or a multiple of 5 (rounded to the nearest 5); 1 to 4 is suppressed.";
+  static final String COUNT_NOTE = " A count: a multiple of 5 (rounded to the nearest 5); 0 to 4 is suppressed (*), and so is a larger count where the ALL total would otherwise reveal a suppressed one.";
 
   private final String header;
   private final String meaning;

@@ -7,8 +7,11 @@ import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -19,36 +22,44 @@ import org.linkway.state.FundingState;
 import org.linkway.state.ReferralStatus;
 
 /**
- * Counts referrals by commissioner, provider, need and month, from outcome-service's
- * {@code funding-state} store: the raw (unpublished) counts behind the open data. Pure: no Spring,
- * no store. {@link DisclosureControl} turns these rows into what may be published.
+ * Counts one month's referrals by commissioner, provider and need, from outcome-service's
+ * {@code funding-state} store: the raw (unpublished) counts behind one open-data release. Pure: no
+ * Spring, no store. {@link DisclosureControl} turns these rows into what may be published.
  *
- * <p>One row per (commissioner, provider, need, month) that has at least one referral:
+ * <p>A release of a month counts the referrals submitted in that month (UK time), each as it stood
+ * at the end of the month: only what happened before midnight on its last day counts (acceptance
+ * by {@code acceptedAt}, an ending by {@code endedAt}, which are set once). So a closed month's
+ * rows are derived from that month's events only, and stay the same however often they are
+ * rebuilt; a referral whose submission has not been seen is in no release.
+ *
+ * <p>One row per (commissioner, provider, need) with at least one referral:
  * <ul>
- *   <li>{@code commissioner}: the commissioner's code; {@value #UNKNOWN} when not known yet.</li>
- *   <li>{@code provider}: the provider that holds (or held) the referral, i.e. the last one it was
- *       offered to or accepted by; {@value #NONE} when it was never offered.</li>
+ *   <li>{@code commissioner}: the commissioner's code; {@value #UNKNOWN} when not known.</li>
+ *   <li>{@code provider}: the provider that had accepted the referral by the end of the month;
+ *       {@value #NONE} when none had (later offers and acceptances are not seen by the release).</li>
  *   <li>{@code need}: a {@link NeedCode} name. A referral with several needs counts once under each
- *       of them (so rows of one commissioner and month do not add up to its number of referrals);
+ *       of them (so rows of one commissioner do not add up to its number of referrals);
  *       {@value #NONE} when the referral names no need.</li>
- *   <li>{@code month}: YYYY-MM of submission, in UK time (Europe/London); {@value #UNKNOWN} while
- *       the submission has not been seen (a provider's event read first).</li>
+ *   <li>{@code month}: the release's month, YYYY-MM.</li>
  * </ul>
  * The counts are defined by {@link Measure}. No referral id, person id, practice, service or date
  * finer than the month is carried into a row.
  */
 public final class OpenDataTable {
 
-  /** The provider of a referral never offered, the need of a referral that names none. */
+  /** The provider of a referral not accepted by the end of the month, the need of a referral that names none. */
   public static final String NONE = "none";
-  /** The commissioner or month of a referral whose submission has not been seen. */
+  /** The commissioner of a referral submitted without one; the provider of one accepted without one. */
   public static final String UNKNOWN = "unknown";
 
-  /** What is counted in each row, in column order. Each referral counts once per row it falls in. */
+  /**
+   * What is counted in each row, in column order, as at the end of the month. Each referral counts
+   * once per row it falls in.
+   */
   public enum Measure {
     /** Referrals submitted in the month. */
     REFERRALS,
-    /** Of those, accepted by a provider (whatever happened next). */
+    /** Of those, accepted by a provider by the end of the month (whatever happened next). */
     ACCEPTED,
     /** Ended with the programme completed (the provider reported completion COMPLETED). */
     COMPLETED,
@@ -63,17 +74,37 @@ public final class OpenDataTable {
     /** Cancelled by the referrer. */
     CANCELLED;
 
-    boolean counts(FundingState s) {
-      ReferralStatus status = s.getStatus();
+    /**
+     * The counts of the same row that every referral counted here is counted in too (one who
+     * completed was accepted, and referred), so that this count is no more than any of them.
+     */
+    public Set<Measure> partOf() {
+      return switch (this) {
+        case REFERRALS -> EnumSet.noneOf(Measure.class);
+        case ACCEPTED, DECLINED, UNPLACED, CANCELLED -> EnumSet.of(REFERRALS);
+        case COMPLETED, DROPPED_OUT -> EnumSet.of(ACCEPTED, REFERRALS);
+        case IMPROVED -> EnumSet.of(COMPLETED, ACCEPTED, REFERRALS);
+      };
+    }
+
+    /** Whether only an accepted referral can count here: 0 by definition in a row of provider {@value #NONE}. */
+    public boolean needsAcceptance() {
+      return this == ACCEPTED || partOf().contains(ACCEPTED);
+    }
+
+    /** Whether the referral counts here, as it stood just before {@code end}. */
+    boolean counts(FundingState s, Instant end) {
+      if (needsAcceptance() && !acceptedBy(s, end)) return false;
+      ReferralStatus ended = endedBy(s, end);
       return switch (this) {
         case REFERRALS -> true;
-        case ACCEPTED -> s.getAcceptedAt() != null;
-        case COMPLETED -> status == ReferralStatus.COMPLETED && completion(s) == Completion.COMPLETED;
-        case DROPPED_OUT -> status == ReferralStatus.COMPLETED && completion(s) == Completion.DROPPED_OUT;
-        case IMPROVED -> COMPLETED.counts(s) && last(s).getChanges().stream().anyMatch(c -> c.getMeaningful());
-        case DECLINED -> status == ReferralStatus.DECLINED;
-        case UNPLACED -> status == ReferralStatus.UNPLACED;
-        case CANCELLED -> status == ReferralStatus.CANCELLED;
+        case ACCEPTED -> acceptedBy(s, end);
+        case COMPLETED -> ended == ReferralStatus.COMPLETED && completion(s) == Completion.COMPLETED;
+        case DROPPED_OUT -> ended == ReferralStatus.COMPLETED && completion(s) == Completion.DROPPED_OUT;
+        case IMPROVED -> COMPLETED.counts(s, end) && last(s).getChanges().stream().anyMatch(c -> c.getMeaningful());
+        case DECLINED -> ended == ReferralStatus.DECLINED;
+        case UNPLACED -> ended == ReferralStatus.UNPLACED;
+        case CANCELLED -> ended == ReferralStatus.CANCELLED;
       };
     }
   }
@@ -108,18 +139,24 @@ public final class OpenDataTable {
 
   private OpenDataTable() {}
 
-  /** The rows, sorted by commissioner, provider, need, then month (plain string order). */
-  public static List<Row> rows(Collection<FundingState> states) {
+  /**
+   * The raw rows of the release of {@code month}: the referrals submitted in it, as they stood at
+   * its end; sorted by commissioner, provider, need (plain string order).
+   */
+  public static List<Row> rows(Collection<FundingState> states, YearMonth month) {
+    Instant end = month.plusMonths(1).atDay(1).atStartOfDay(UK).toInstant();
+    String released = month.toString();
     Measure[] measures = Measure.values();
     Map<Key, long[]> counts = new TreeMap<>();
     for (FundingState s : states) {
+      if (!released.equals(month(s.getSubmittedAt()))) continue;
       String commissioner = orElse(s.getCommissioner(), UNKNOWN);
-      String provider = orElse(s.getProviderId(), NONE);
-      String month = month(s.getSubmittedAt());
+      // NONE means not accepted: its accepted, completed, dropped-out and improved counts are 0 by definition
+      String provider = acceptedBy(s, end) ? orElse(s.getProviderId(), UNKNOWN) : NONE;
       for (String need : needs(s)) {
-        long[] row = counts.computeIfAbsent(new Key(commissioner, provider, need, month), k -> new long[measures.length]);
+        long[] row = counts.computeIfAbsent(new Key(commissioner, provider, need, released), k -> new long[measures.length]);
         for (Measure m : measures) {
-          if (m.counts(s)) row[m.ordinal()]++;
+          if (m.counts(s, end)) row[m.ordinal()]++;
         }
       }
     }
@@ -127,6 +164,12 @@ public final class OpenDataTable {
     counts.forEach((k, c) -> rows.add(new Row(k.commissioner(), k.provider(), k.need(), k.month(),
         c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7])));
     return rows;
+  }
+
+  /** The month of the earliest submission in the store, if any. */
+  static Optional<YearMonth> firstMonth(Collection<FundingState> states) {
+    return states.stream().map(FundingState::getSubmittedAt).filter(Objects::nonNull).min(Comparator.naturalOrder())
+        .map(at -> YearMonth.from(at.atZone(UK)));
   }
 
   /** YYYY-MM in UK time. */
@@ -142,6 +185,15 @@ public final class OpenDataTable {
     }
     if (needs.isEmpty()) needs.add(NONE);
     return needs;
+  }
+
+  private static boolean acceptedBy(FundingState s, Instant end) {
+    return s.getAcceptedAt() != null && s.getAcceptedAt().isBefore(end);
+  }
+
+  /** How the referral had ended before {@code end} (a status is final once ended); null while open. */
+  private static ReferralStatus endedBy(FundingState s, Instant end) {
+    return s.getEndedAt() != null && s.getEndedAt().isBefore(end) ? s.getStatus() : null;
   }
 
   private static OutcomeReported last(FundingState s) {

@@ -74,7 +74,8 @@ public class StatementsController {
     return stores.<FundingState>all(STORE, s -> code.equals(s.getCommissioner()));
   }
 
-  static YearMonth month(String month) {
+  /** A {@code month} parameter, YYYY-MM; 400 naming the field otherwise (the open-data releases parse theirs here too). */
+  public static YearMonth month(String month) {
     if (month == null || month.isBlank()) {
       throw invalidMonth("required, as YYYY-MM, e.g. 2026-04");
     }

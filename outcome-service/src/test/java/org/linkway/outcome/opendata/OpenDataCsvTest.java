@@ -3,6 +3,7 @@ package org.linkway.outcome.opendata;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -29,15 +30,16 @@ class OpenDataCsvTest {
 
   @Test
   void givenControlledRows_whenWritten_thenSuppressedCountsAreStarsAndLinesEndInCrLf() {
-    List<PublishedRow> rows = DisclosureControl.publish(List.of(
+    List<PublishedRow> rows = Stream.of(
         new Row("QMM", "none", "LONELINESS", "2026-11", 3, 0, 0, 0, 0, 0, 0, 0),
-        new Row("QMM", "wensum-walkers", "NATURE", "2026-11", 23, 18, 12, 2, 8, 1, 0, 5)));
+        new Row("QMM", "wensum-walkers", "NATURE", "2026-11", 23, 18, 12, 2, 8, 1, 0, 5))
+        .map(DisclosureControl::publish).toList();
 
     String csv = OpenDataCsv.write(rows);
 
     assertThat(csv).isEqualTo(HEADER + "\r\n"
-        + "QMM,none,LONELINESS,2026-11,*,0,0,0,0,0,0,0\r\n"
-        + "QMM,wensum-walkers,NATURE,2026-11,25,20,10,*,10,*,0,5\r\n");
+        + "QMM,none,LONELINESS,2026-11,*,*,*,*,*,*,*,*\r\n"
+        + "QMM,wensum-walkers,NATURE,2026-11,25,20,10,*,10,*,*,5\r\n");
   }
 
   @ParameterizedTest(name = "[{0}] is written as [{1}]")
@@ -58,11 +60,11 @@ class OpenDataCsvTest {
 
   @Test
   void givenAProviderIdWithACommaAndQuotes_whenWritten_thenTheLineStillHasTwelveCells() {
-    List<PublishedRow> rows = DisclosureControl.publish(List.of(
+    List<PublishedRow> rows = List.of(DisclosureControl.publish(
         new Row("QMM", "Walkers, \"Wensum\"", "NATURE", "2026-11", 10, 5, 0, 0, 0, 0, 0, 0)));
 
     String line = OpenDataCsv.write(rows).split("\r\n")[1];
 
-    assertThat(line).isEqualTo("QMM,\"Walkers, \"\"Wensum\"\"\",NATURE,2026-11,10,5,0,0,0,0,0,0");
+    assertThat(line).isEqualTo("QMM,\"Walkers, \"\"Wensum\"\"\",NATURE,2026-11,10,5,*,*,*,*,*,*");
   }
 }

@@ -25,13 +25,17 @@ final class Referrals {
   private String serviceId = "riverside-walks";
 
   private Referrals(UUID referralId) {
-    this.state = FundingState.newBuilder()
+    this(FundingState.newBuilder()
         .setReferralId(referralId)
         .setStatus(ReferralStatus.SUBMITTED)
         .setLedger(new ArrayList<>())
         .setOutcomes(new ArrayList<>())
-        .setAppliedEventIds(new ArrayList<>());
-    this.personId = "p-" + referralId.toString().replace("-", "").substring(0, 16);
+        .setAppliedEventIds(new ArrayList<>()));
+  }
+
+  private Referrals(FundingState.Builder state) {
+    this.state = state;
+    this.personId = "p-" + state.getReferralId().toString().replace("-", "").substring(0, 16);
   }
 
   /** A referral submitted by {@value #PRACTICE} to the commissioner, at the time, for the needs. */
@@ -39,6 +43,12 @@ final class Referrals {
     Referrals r = new Referrals(UUID.randomUUID());
     r.state.setCommissioner(commissioner).setSubmittedAt(at).setPractice(PRACTICE).setNeeds(List.of(needs));
     return r;
+  }
+
+  /** The referral as it is in that state, to be moved on (a later state of the same referral). */
+  static Referrals of(FundingState state) {
+    return new Referrals(FundingState.newBuilder(state)
+        .setOutcomes(new ArrayList<>(state.getOutcomes())));
   }
 
   /** A state built from a provider's event read before the submission: no commissioner, no date, no needs. */
@@ -65,17 +75,30 @@ final class Referrals {
     return this;
   }
 
+  /** Accepted a day after submission. */
   Referrals accepted(String providerId) {
     offered(providerId);
-    state.setAcceptedAt(state.getSubmittedAt() == null ? NOV_2026 : state.getSubmittedAt().plusSeconds(86_400))
-        .setStatus(ReferralStatus.ACCEPTED);
+    state.setAcceptedAt(daysAfterSubmission(1)).setStatus(ReferralStatus.ACCEPTED);
     return this;
   }
 
-  /** The provider reported the end: status COMPLETED, with the outcome as reported. */
+  /** Accepted at that time. */
+  Referrals acceptedAt(String providerId, Instant at) {
+    accepted(providerId);
+    state.setAcceptedAt(at);
+    return this;
+  }
+
+  /** The provider reported the end, five days after submission: status COMPLETED, with the outcome as reported. */
   Referrals ended(Completion completion, boolean meaningful) {
     state.getOutcomes().add(outcome(completion, meaningful));
-    state.setStatus(ReferralStatus.COMPLETED).setEndedAt(NOV_2026.plusSeconds(60L * 86_400));
+    state.setStatus(ReferralStatus.COMPLETED).setEndedAt(daysAfterSubmission(5));
+    return this;
+  }
+
+  /** The referral ended at that time, however it ended (FundingRules sets endedAt once). */
+  Referrals endedAt(Instant at) {
+    state.setEndedAt(at);
     return this;
   }
 
@@ -89,9 +112,17 @@ final class Referrals {
     return this;
   }
 
+  /** The status; one that ends the referral (declined, unplaced, cancelled) ends it three days after submission. */
   Referrals status(ReferralStatus status) {
     state.setStatus(status);
+    boolean ends = status == ReferralStatus.DECLINED || status == ReferralStatus.UNPLACED
+        || status == ReferralStatus.CANCELLED || status == ReferralStatus.COMPLETED;
+    if (ends && state.getEndedAt() == null) state.setEndedAt(daysAfterSubmission(3));
     return this;
+  }
+
+  private Instant daysAfterSubmission(long days) {
+    return (state.getSubmittedAt() == null ? NOV_2026 : state.getSubmittedAt()).plusSeconds(days * 86_400);
   }
 
   FundingState build() {
