@@ -152,8 +152,10 @@ public class ContractController {
         .setMetadata(Events.metadata(OutcomeServiceApplication.NAME, null, null))
         .setContract(contract)
         .build();
+    // answered once the agreed contract is committed, so that routing and the ledger can already see it
     return decisions.send(publisher, Topics.CONTRACT_COMMANDS, contractId, command, command.getMetadata().getEventId(),
             ContractAgreed.class)
+        .flatMap(agreed -> contracts.awaitHolding(contractId, agreed, TableView.COMMITTED_WITHIN))
         .map(ContractController::view);
   }
 

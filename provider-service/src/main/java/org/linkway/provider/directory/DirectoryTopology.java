@@ -8,6 +8,7 @@ import org.linkway.platform.AvroSerdes;
 import org.linkway.platform.Decisions;
 import org.linkway.platform.EventPublisher;
 import org.linkway.platform.KeyedDecider;
+import org.linkway.platform.TableView;
 import org.linkway.platform.Topics;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -26,8 +27,10 @@ class DirectoryTopology {
   }
 
   @Bean
-  DirectoryCommands directoryCommands(EventPublisher publisher, Decisions decisions) {
+  DirectoryCommands directoryCommands(EventPublisher publisher, Decisions decisions, TableView<ServiceListed> directory) {
+    // answered once the listing is committed, so that routing can already see what the caller was told
     return (serviceId, command) -> decisions.send(publisher, Topics.DIRECTORY_COMMANDS, serviceId, command,
-        command.getMetadata().getEventId(), ServiceListed.class);
+            command.getMetadata().getEventId(), ServiceListed.class)
+        .flatMap(listed -> directory.awaitHolding(serviceId, listed, TableView.COMMITTED_WITHIN));
   }
 }
