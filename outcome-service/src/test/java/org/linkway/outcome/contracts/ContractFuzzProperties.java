@@ -57,6 +57,8 @@ class ContractFuzzProperties {
     });
     TableView<ContractAgreed> contracts = mock(TableView.class);
     when(contracts.get(anyString())).thenReturn(Optional.empty());
+    // the agreed contract is committed and in the view at once
+    when(contracts.awaitHolding(anyString(), any(), any())).thenAnswer(call -> reactor.core.publisher.Mono.just(call.getArgument(1)));
     http = WebTestClient.bindToController(new ContractController(publisher, decisions, contracts))
         .controllerAdvice(new ProblemHandler())
         .httpMessageCodecs(ServiceCodecs.asTheServicesRun())
