@@ -163,6 +163,12 @@ public class KafkaPlatformConfiguration {
     return factory -> {
       factory.setLeaveGroupOnClose(true);
       factory.setCloseTimeout(10);
+      // a stream thread that fails (a transaction that cannot commit while the broker restarts) is replaced,
+      // not left dead: Kafka Streams' default shuts the whole client down for good, and the service stays
+      // DOWN until someone restarts it. Under exactly_once_v2 the failed transaction is aborted and its input
+      // read again, so nothing is lost or written twice.
+      factory.setStreamsUncaughtExceptionHandler(failure -> org.apache.kafka.streams.errors
+          .StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD);
     };
   }
 
