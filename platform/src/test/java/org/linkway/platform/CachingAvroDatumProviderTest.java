@@ -20,7 +20,7 @@ class CachingAvroDatumProviderTest {
   private final CachingAvroDatumProvider<ReferralEvent> provider = new CachingAvroDatumProvider<>();
 
   private static ReferralEvent event() {
-    return new ReferralEvent(Events.metadata("test", UUID.randomUUID(), null), new ReferralCancelled("moved away", "D82044"));
+    return new ReferralEvent(Events.metadata("test", UUID.randomUUID(), null), new ReferralCancelled("moved away", "D82044", null));
   }
 
   @Test

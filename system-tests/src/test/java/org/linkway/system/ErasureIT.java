@@ -119,6 +119,84 @@ class ErasureIT {
         assertThat(lastRecordOf(platform, personId + "/after-erasure").value()).as("the new key").isNotNull());
   }
 
+  /**
+   * Free text about a person (the referrer's notes, a provider's decline note, a cancel reason) travels
+   * sealed with the person's data key, like their identity: the people involved read it, the log holds
+   * no word of it in clear, and after an erasure nobody can read it again.
+   */
+  @Test
+  void givenNotesDeclineNotesAndCancelReasons_whenTheyTravel_thenNoneIsInClearOnTheLogAndAnErasureLeavesThemUnreadable() {
+    RunningPlatform platform = EmbeddedPlatform.get();
+    String provider = "erasure-walks";
+    String notes = "Lives alone since Albert died in the spring";
+    String declineNote = "Group full until the hedge-laying season";
+    String cancelReason = "Moved in with her daughter near Harrogate";
+    platform.providerService().post().uri("/providers").bodyValue(Map.of("providerId", provider, "name", "Erasure Walks",
+            "services", List.of(Map.of("serviceId", provider + "-heath", "name", "Heath walks", "needs", List.of("NATURE"),
+                "commissioners", List.of(COMMISSIONER), "capacity", 10))))
+        .exchange().expectStatus().isCreated();
+
+    Map<String, Object> body = Map.of(
+        "patient", Map.of("nhsNumber", "9990002223", "givenName", "Maud", "familyName", "Pettigrew",
+            "birthDate", "1939-07-14", "postcode", "NR3 1AB"),
+        "consent", true, "referrer", Map.of("odsCode", OwnerTokens.PRACTICE), "commissioner", COMMISSIONER,
+        "needs", List.of("NATURE"), "notes", notes);
+    String declined = refer(platform, body);
+    JourneyScenario.awaitReferral(platform, declined, "OFFERED", provider);
+    JourneyScenario.awaitOffer(platform, provider, declined);
+    platform.providerService().get().uri("/providers/{p}/referrals?status=OFFERED", provider).exchange()
+        .expectBody().jsonPath("$[?(@.referralId == '" + declined + "')].notes").isEqualTo(notes);
+    platform.providerService().post().uri("/providers/{p}/referrals/{r}/decline", provider, declined)
+        .bodyValue(Map.of("reason", "CAPACITY", "note", declineNote)).exchange().expectStatus().isOk();
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        platform.referralService().get().uri("/referrals/{id}", declined).exchange().expectStatus().isOk()
+            .expectBody().jsonPath("$.status").isEqualTo("UNPLACED"));
+    assertThat(details(platform, declined)).anySatisfy(d -> assertThat(d).isEqualTo("reason CAPACITY: " + declineNote));
+
+    String cancelled = refer(platform, body);
+    JourneyScenario.awaitReferral(platform, cancelled, "OFFERED", provider);
+    platform.referralService().post().uri("/referrals/{r}/cancel", cancelled).bodyValue(Map.of("reason", cancelReason))
+        .exchange().expectStatus().isAccepted();
+    assertThat(details(platform, cancelled)).contains(cancelReason);
+    platform.referralService().get().uri("/referrals/{r}/audit", cancelled).exchange()
+        .expectBody().jsonPath("$[?(@.event == 'ReferralCancelled')].detail").isEqualTo(cancelReason);
+
+    // on no topic or changelog in clear: referrals, provider-events, both command topics, the state stores
+    for (String text : List.of(notes, declineNote, cancelReason)) {
+      assertThat(topicsHolding(platform, text)).as(text).isEmpty();
+    }
+
+    String personId = platform.events(Topics.REFERRALS).stream()
+        .filter(e -> declined.equals(String.valueOf(e.getMetadata().getReferralId())))
+        .map(ReferralEvent::getPayload).filter(ReferralSubmitted.class::isInstance).map(ReferralSubmitted.class::cast)
+        .findFirst().orElseThrow().getPersonId();
+    platform.referralService().delete().uri("/people/{id}", personId)
+        .headers(h -> h.setBearerAuth(TestStack.issuer().admin())).exchange()
+        .expectStatus().isOk().expectBody().jsonPath("$.keysDestroyed").isEqualTo(2);
+    // what happened stays, what anyone wrote about the person is gone with their keys
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      assertThat(details(platform, declined)).contains("reason CAPACITY").noneMatch(d -> d != null && d.contains("hedge"));
+      assertThat(details(platform, cancelled)).noneMatch(d -> d != null && d.contains("Harrogate"));
+    });
+    platform.referralService().get().uri("/referrals/{r}/summary", declined).exchange().expectBody(String.class)
+        .value(summary -> assertThat(summary).doesNotContain("hedge").doesNotContain("Albert").contains("CAPACITY"));
+  }
+
+  private static String refer(RunningPlatform platform, Map<String, Object> body) {
+    return (String) platform.referralService().post().uri("/referrals").bodyValue(body).exchange()
+        .expectStatus().isAccepted().expectBody(new ParameterizedTypeReference<Map<String, Object>>() {})
+        .returnResult().getResponseBody().get("referralId");
+  }
+
+  /** The details of a referral's history, as its referrer reads them. */
+  @SuppressWarnings("unchecked")
+  private static List<String> details(RunningPlatform platform, String referralId) {
+    List<Map<String, Object>> history = platform.referralService().get().uri("/referrals/{r}", referralId).exchange()
+        .expectStatus().isOk().expectBody(new ParameterizedTypeReference<Map<String, Object>>() {}).returnResult()
+        .getResponseBody().get("history") instanceof List<?> list ? (List<Map<String, Object>>) list : List.of();
+    return history.stream().map(h -> (String) h.get("detail")).toList();
+  }
+
   private static org.linkway.events.PersonKey personKey(String personId, String keyId, java.time.Instant createdAt) {
     return new org.linkway.events.PersonKey(personId, keyId, java.nio.ByteBuffer.wrap(new byte[12]),
         java.nio.ByteBuffer.wrap(new byte[48]), createdAt);

@@ -484,7 +484,7 @@ class PoisonRecordsIT {
     UUID referralId = UUID.randomUUID();
     Map<Topic<?>, SpecificRecord> records = new LinkedHashMap<>();
     records.put(OwnerTokens.REQUESTS, request("poison-" + run + "-well-formed", NeedCode.NATURE));
-    records.put(Topics.REFERRALS, new ReferralEvent(metadata(referralId), new ReferralCancelled(null, PRACTICE)));
+    records.put(Topics.REFERRALS, new ReferralEvent(metadata(referralId), new ReferralCancelled(null, PRACTICE, null)));
     records.put(Topics.PROVIDER_EVENTS,
         new ProviderEvent(metadata(referralId), new OfferReminderDue(providerId, serviceId, Instant.now())));
     records.put(Topics.REFERRAL_COMMANDS, cancel(referralId.toString()));
@@ -531,11 +531,11 @@ class PoisonRecordsIT {
   }
 
   private ProviderCommand accept(String referralId) {
-    return new ProviderCommand(metadata(UUID.fromString(referralId)), providerId, new AcceptReferral(null, List.of()));
+    return new ProviderCommand(metadata(UUID.fromString(referralId)), providerId, new AcceptReferral(null, List.of(), null));
   }
 
   private static ReferralCommand cancel(String referralId) {
-    return new ReferralCommand(metadata(UUID.fromString(referralId)), new CancelReferral("poison test", PRACTICE));
+    return new ReferralCommand(metadata(UUID.fromString(referralId)), new CancelReferral("poison test", PRACTICE, null));
   }
 
   private static org.linkway.events.EventMetadata metadata(UUID referralId) {

@@ -112,13 +112,13 @@ class FundingRulesTest {
   }
 
   private ReferralEvent cancelled() {
-    return referral(new ReferralCancelled("moved away", "D82044"));
+    return referral(new ReferralCancelled("moved away", "D82044", null));
   }
 
   private ReferralEvent submitted() {
     return referral(new ReferralSubmitted(PERSON,
         new Patient(NHS_NUMBER, "Ada", "Lovelace", LocalDate.of(1950, 12, 10), "NR1 3SR", null, null), null, "NR1", 75,
-        true, new Referrer("D82044", null), "QMM", NEEDS, null, null, null));
+        true, new Referrer("D82044", null), "QMM", NEEDS, null, null, null, null));
   }
 
   /** Applies the inputs in order; returns the last step, with every output collected. */
@@ -486,7 +486,7 @@ class FundingRulesTest {
   @Test
   void givenAnOfferedReferral_whenThePersonDeclines_thenTheReferralEndsDeclinedWithNothingCommitted() {
     Run run = run(submitted(), provider(new org.linkway.events.ReferralDeclined("p1", "svc-1",
-        org.linkway.events.DeclineReason.PERSON_DECLINED, null, "871711000000103")));
+        org.linkway.events.DeclineReason.PERSON_DECLINED, null, "871711000000103", null)));
     assertThat(run.state().getStatus()).isEqualTo(ReferralStatus.DECLINED);
     assertThat(run.state().getEndedAt()).isNotNull();
     assertThat(FundingRules.committed(run.state())).isEqualByComparingTo("0.00");
@@ -608,7 +608,7 @@ class FundingRulesTest {
     return switch (status) {
       case CANCELLED -> cancelled();
       case DECLINED -> provider(new org.linkway.events.ReferralDeclined("p1", "svc-1",
-          org.linkway.events.DeclineReason.PERSON_DECLINED, null, "871711000000103"));
+          org.linkway.events.DeclineReason.PERSON_DECLINED, null, "871711000000103", null));
       case COMPLETED -> completed(Completion.COMPLETED, 3);
       default -> throw new IllegalArgumentException(status.toString());
     };

@@ -25,6 +25,7 @@ import org.apache.avro.specific.SpecificDatumWriter;
 import org.linkway.events.Patient;
 import org.linkway.events.PersonKey;
 import org.linkway.events.SealedPatient;
+import org.linkway.events.SealedText;
 import org.linkway.platform.TableView;
 
 /**
@@ -39,8 +40,11 @@ public final class Identities {
   private static final int TAG_BITS = 128;
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  /** A person's identity sealed with a new data key, and that key wrapped for person-keys. */
-  public record Sealed(SealedPatient sealed, PersonKey key) {
+  /**
+   * A person's identity sealed with a new data key, the referrer's notes sealed with the same key
+   * (null without notes), and that key wrapped for person-keys.
+   */
+  public record Sealed(SealedPatient sealed, PersonKey key, SealedText notes) {
     /** The person-keys record key. */
     public String recordKey() {
       return keyOf(key.getPersonId(), key.getKeyId());
@@ -71,6 +75,11 @@ public final class Identities {
 
   /** Seals a person's identity with a new data key of theirs. */
   public Sealed seal(String personId, Patient patient) {
+    return seal(personId, patient, null);
+  }
+
+  /** Seals a person's identity, and the free text that comes with it, with a new data key of theirs. */
+  public Sealed seal(String personId, Patient patient, String notes) {
     try {
       KeyGenerator generator = KeyGenerator.getInstance("AES");
       generator.init(256, RANDOM);
@@ -84,7 +93,8 @@ public final class Identities {
       return new Sealed(
           new SealedPatient(personId, keyId, ByteBuffer.wrap(iv), ByteBuffer.wrap(ciphertext)),
           new PersonKey(personId, keyId, ByteBuffer.wrap(keyIv), ByteBuffer.wrap(wrapped),
-              Instant.now().truncatedTo(ChronoUnit.MILLIS)));
+              Instant.now().truncatedTo(ChronoUnit.MILLIS)),
+          sealText(dataKey, personId, keyId, notes));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("could not seal an identity", e);
     }
@@ -93,15 +103,65 @@ public final class Identities {
   /** The identity, if the person's key is still there (not erased) and this service has seen it. */
   public Optional<Patient> open(SealedPatient sealed) {
     if (sealed == null) return Optional.empty();
-    return keys.get(keyOf(sealed.getPersonId(), sealed.getKeyId())).map(key -> {
+    return dataKey(sealed.getPersonId(), sealed.getKeyId()).map(dataKey -> {
+      try {
+        return decode(cipher(Cipher.DECRYPT_MODE, dataKey, bytes(sealed.getIv()), sealed.getPersonId())
+            .doFinal(bytes(sealed.getCiphertext())));
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException("the identity of " + sealed.getPersonId() + " could not be opened", e);
+      }
+    });
+  }
+
+  /**
+   * Free text about the person a referral is for (a decline note, a cancel reason), sealed with the
+   * data key of that referral's identity. Null when there is no text, and when the key is gone (the
+   * person was erased) or not yet seen here: text about an erased person is not kept.
+   */
+  public SealedText sealText(SealedPatient identity, String text) {
+    if (identity == null || text == null) return null;
+    return dataKey(identity.getPersonId(), identity.getKeyId())
+        .map(key -> sealText(key, identity.getPersonId(), identity.getKeyId(), text)).orElse(null);
+  }
+
+  /** Sealed free text, if the person's key is still there (not erased) and this service has seen it. */
+  public Optional<String> openText(SealedText sealed) {
+    if (sealed == null) return Optional.empty();
+    return dataKey(sealed.getPersonId(), sealed.getKeyId()).map(dataKey -> {
+      try {
+        return new String(cipher(Cipher.DECRYPT_MODE, dataKey, bytes(sealed.getIv()), textAssociatedData(sealed.getPersonId()))
+            .doFinal(bytes(sealed.getCiphertext())), StandardCharsets.UTF_8);
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException("a note about " + sealed.getPersonId() + " could not be opened", e);
+      }
+    });
+  }
+
+  private static SealedText sealText(SecretKey dataKey, String personId, String keyId, String text) {
+    if (text == null) return null;
+    try {
+      byte[] iv = iv();
+      byte[] ciphertext = cipher(Cipher.ENCRYPT_MODE, dataKey, iv, textAssociatedData(personId))
+          .doFinal(text.getBytes(StandardCharsets.UTF_8));
+      return new SealedText(personId, keyId, ByteBuffer.wrap(iv), ByteBuffer.wrap(ciphertext));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("could not seal a note", e);
+    }
+  }
+
+  /** Bound to the person and to being text, so that a sealed note can never be opened as an identity or the reverse. */
+  private static String textAssociatedData(String personId) {
+    return personId + "/text";
+  }
+
+  private Optional<SecretKey> dataKey(String personId, String keyId) {
+    return keys.get(keyOf(personId, keyId)).map(key -> {
       try {
         byte[] dataKey = cipher(Cipher.DECRYPT_MODE, keyEncryptionKey, bytes(key.getIv()),
             keyOf(key.getPersonId(), key.getKeyId())).doFinal(bytes(key.getWrappedKey()));
-        byte[] plain = cipher(Cipher.DECRYPT_MODE, new SecretKeySpec(dataKey, "AES"), bytes(sealed.getIv()),
-            sealed.getPersonId()).doFinal(bytes(sealed.getCiphertext()));
-        return decode(plain);
+        return new SecretKeySpec(dataKey, "AES");
       } catch (GeneralSecurityException e) {
-        throw new IllegalStateException("the identity of " + sealed.getPersonId() + " could not be opened", e);
+        throw new IllegalStateException("the data key " + keyOf(personId, keyId) + " could not be unwrapped", e);
       }
     });
   }

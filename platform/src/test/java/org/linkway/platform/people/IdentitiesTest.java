@@ -18,6 +18,7 @@ import org.apache.avro.specific.SpecificDatumWriter;
 import org.junit.jupiter.api.Test;
 import org.linkway.events.Patient;
 import org.linkway.events.PersonKey;
+import org.linkway.events.SealedText;
 import org.linkway.platform.TableView;
 
 class IdentitiesTest {
@@ -72,6 +73,44 @@ class IdentitiesTest {
     keys.put(sealed.recordKey(), sealed.key());
     Identities other = new Identities(Base64.getEncoder().encodeToString(new byte[32]), view);
     assertThatThrownBy(() -> other.open(sealed.sealed())).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void givenNotesSealedWithTheIdentity_whenTheKeyIsThere_thenTheyOpenAndNoWordOfThemIsInTheBytes() throws Exception {
+    Identities.Sealed sealed = identities.seal("p-1", ADA, "lives alone since her husband died");
+    keys.put(sealed.recordKey(), sealed.key());
+    assertThat(sealed.notes().getKeyId()).isEqualTo(sealed.sealed().getKeyId());
+    assertThat(identities.openText(sealed.notes())).contains("lives alone since her husband died");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    var encoder = EncoderFactory.get().binaryEncoder(out, null);
+    new SpecificDatumWriter<>(SealedText.class).write(sealed.notes(), encoder);
+    encoder.flush();
+    assertThat(out.toString(StandardCharsets.ISO_8859_1)).doesNotContain("alone").doesNotContain("husband");
+    assertThat(identities.seal("p-1", ADA).notes()).as("no notes, nothing sealed").isNull();
+  }
+
+  @Test
+  void givenALaterNote_whenItIsSealedWithAReferralsIdentity_thenItOpensUntilTheKeyIsErased() {
+    Identities.Sealed sealed = identities.seal("p-1", ADA);
+    keys.put(sealed.recordKey(), sealed.key());
+    SealedText reason = identities.sealText(sealed.sealed(), "moved to Leeds");
+    assertThat(identities.openText(reason)).contains("moved to Leeds");
+    keys.remove(sealed.recordKey());
+    assertThat(identities.openText(reason)).as("erased: unreadable").isEmpty();
+    assertThat(identities.sealText(sealed.sealed(), "moved back")).as("erased: a new note is not kept").isNull();
+    assertThat(identities.sealText(sealed.sealed(), null)).isNull();
+  }
+
+  @Test
+  void givenSealedText_whenOpenedAsAnIdentityOrByAnotherPerson_thenItFails() {
+    Identities.Sealed sealed = identities.seal("p-1", ADA, "note");
+    keys.put(sealed.recordKey(), sealed.key());
+    SealedText notes = sealed.notes();
+    var asIdentity = new org.linkway.events.SealedPatient(notes.getPersonId(), notes.getKeyId(), notes.getIv(), notes.getCiphertext());
+    assertThatThrownBy(() -> identities.open(asIdentity)).isInstanceOf(IllegalStateException.class);
+    keys.put(Identities.keyOf("p-2", notes.getKeyId()), sealed.key());
+    var asAnother = new SealedText("p-2", notes.getKeyId(), notes.getIv(), notes.getCiphertext());
+    assertThatThrownBy(() -> identities.openText(asAnother)).isInstanceOf(IllegalStateException.class);
   }
 
   @Test

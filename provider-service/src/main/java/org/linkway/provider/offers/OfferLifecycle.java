@@ -162,7 +162,7 @@ public final class OfferLifecycle {
     }
     String providerId = state.getOffer().getProviderId();
     ProviderEvent event = new ProviderEvent(meta, new ReferralDeclined(providerId, state.getOffer().getServiceId(),
-        DeclineReason.EXPIRED, "no answer by " + state.getRespondBy(), null));
+        DeclineReason.EXPIRED, "no answer by " + state.getRespondBy(), null, null));
     List<String> declinedBy = new ArrayList<>(state.getDeclinedBy());
     declinedBy.add(providerId);
     return new Step(OfferState.newBuilder(state).setStatus(DECLINED).setDeclinedBy(declinedBy).build(), event, null);
@@ -205,7 +205,7 @@ public final class OfferLifecycle {
         return Step.refused(state, notNow("declined", state.getStatus()));
       }
       Step step = step(state, DECLINED, meta, new ReferralDeclined(providerId, offer.getServiceId(), decline.getReason(),
-          decline.getNote(), byPerson ? SocialPrescribing.SNOMED_DECLINED : null));
+          decline.getNote(), byPerson ? SocialPrescribing.SNOMED_DECLINED : null, decline.getSealedNote()));
       List<String> declinedBy = new ArrayList<>(state.getDeclinedBy());
       declinedBy.add(providerId);
       return new Step(OfferState.newBuilder(step.state()).setDeclinedBy(declinedBy).build(), step.event(), null);

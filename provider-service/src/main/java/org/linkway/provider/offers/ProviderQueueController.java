@@ -145,7 +145,9 @@ class ProviderQueueController {
       @RequestBody(required = false) AcceptRequest body) {
     text(body == null ? null : body.note(), "note", MAX_NOTE, true);
     List<Measure> baseline = baseline(body == null ? null : body.measures());
-    return send(providerId, referralId, new AcceptReferral(body == null ? null : body.note(), baseline));
+    String note = body == null ? null : body.note();
+    return send(providerId, referralId, offer -> offer.getSealedPatient() == null
+        ? new AcceptReferral(note, baseline, null) : new AcceptReferral(null, baseline, identities.sealText(offer.getSealedPatient(), note)));
   }
 
   @PostMapping("/providers/{providerId}/referrals/{referralId}/decline")
@@ -156,7 +158,8 @@ class ProviderQueueController {
       throw new ProblemException.Invalid(List.of(new FieldProblem("reason", "is required, one of " + PROVIDER_DECLINE_REASONS)));
     }
     text(body.note(), "note", MAX_NOTE, true);
-    return send(providerId, referralId, new DeclineReferral(reason, body.note()));
+    return send(providerId, referralId, offer -> offer.getSealedPatient() == null
+        ? new DeclineReferral(reason, body.note(), null) : new DeclineReferral(reason, null, identities.sealText(offer.getSealedPatient(), body.note())));
   }
 
   @PostMapping("/providers/{providerId}/referrals/{referralId}/sessions")
@@ -239,12 +242,20 @@ class ProviderQueueController {
   }
 
   private Mono<OfferView> send(String providerId, String referralId, Object command) {
+    return send(providerId, referralId, offer -> command);
+  }
+
+  /**
+   * A command made from the offer it is about: a note in the provider's words is sealed with the data key
+   * of the person the offer is for, as their identity is (in clear only for offers from before that).
+   */
+  private Mono<OfferView> send(String providerId, String referralId, java.util.function.Function<ReferralOffered, Object> command) {
     OfferState state = stores.<OfferState>get(OfferProcessor.STORE, referralId)
         .orElseThrow(() -> new ProblemException.NotFound("no referral " + referralId + " has been offered"));
     ProviderCommand message = ProviderCommand.newBuilder()
         .setMetadata(Events.metadata(ProviderServiceApplication.NAME, state.getReferralId(), null))
         .setProviderId(providerId)
-        .setCommand(command)
+        .setCommand(command.apply(state.getOffer()))
         .build();
     return decisions.send(publisher, Topics.PROVIDER_COMMANDS, referralId, message, message.getMetadata().getEventId(),
             OfferState.class)
@@ -276,7 +287,7 @@ class ProviderQueueController {
     return new OfferView(s.getReferralId(), s.getStatus().name(), OfferLifecycle.taskStatus(s.getStatus()),
         o.getProviderId(), o.getServiceId(), o.getAttempt(), s.getOfferedAt(),
         o.getNeeds().stream().map(Enum::name).toList(), o.getNeedsMet().stream().map(Enum::name).toList(),
-        o.getNotes(), s.getSessionsAttended(),
+        o.getNotes() != null ? o.getNotes() : identities.openText(o.getSealedNotes()).orElse(null), s.getSessionsAttended(),
         person, s.getStatus() == OfferStatus.OFFERED ? s.getRespondBy() : null, s.getSessionsMissed(),
         s.getBaseline().stream().map(m -> m.getInstrument().name()).distinct().toList());
   }

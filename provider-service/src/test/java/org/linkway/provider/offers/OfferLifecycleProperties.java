@@ -144,9 +144,9 @@ class OfferLifecycleProperties {
 
     OfferState decide(Action action, String provider) {
       Object command = switch (action.kind()) {
-        case "accept" -> new AcceptReferral(null, List.of());
-        case "decline" -> new DeclineReferral(DeclineReason.CAPACITY, null);
-        case "person-decline" -> new DeclineReferral(DeclineReason.PERSON_DECLINED, null);
+        case "accept" -> new AcceptReferral(null, List.of(), null);
+        case "decline" -> new DeclineReferral(DeclineReason.CAPACITY, null, null);
+        case "person-decline" -> new DeclineReferral(DeclineReason.PERSON_DECLINED, null, null);
         case "session" -> new RecordSession(LocalDate.of(2026, 11, 1), action.attended(), List.of());
         default -> new CompleteReferral(Completion.COMPLETED, List.of());
       };

@@ -130,11 +130,11 @@ class OfferLifecycleTest {
   }
 
   private static AcceptReferral accept() {
-    return new AcceptReferral(null, List.of());
+    return new AcceptReferral(null, List.of(), null);
   }
 
   private static DeclineReferral decline() {
-    return new DeclineReferral(DeclineReason.CAPACITY, "full until spring");
+    return new DeclineReferral(DeclineReason.CAPACITY, "full until spring", null);
   }
 
   private static RecordSession session(int day) {
@@ -269,7 +269,7 @@ class OfferLifecycleTest {
     assertThat(accepted.getAccepted()).isTrue();
     assertThat(OfferLifecycle.endedWithoutAcceptance(accepted)).isFalse();
     assertThat(OfferLifecycle.endedWithoutAcceptance(OfferLifecycle.cancelled(accepted))).as("cancelled after acceptance").isFalse();
-    OfferState personDeclined = applied(accepted, P1, new DeclineReferral(DeclineReason.PERSON_DECLINED, null));
+    OfferState personDeclined = applied(accepted, P1, new DeclineReferral(DeclineReason.PERSON_DECLINED, null, null));
     assertThat(personDeclined.getStatus()).isEqualTo(OfferStatus.DECLINED);
     assertThat(OfferLifecycle.endedWithoutAcceptance(personDeclined)).as("the person declined after acceptance").isFalse();
     OfferState offeredAgain = OfferLifecycle.offered(declined, offerTo(P2, "svc-2", 2), meta());
@@ -316,7 +316,7 @@ class OfferLifecycleTest {
   void givenAnAcceptWithBaselineMeasures_whenTheBudgetReserves_thenTheBaselineIsKeptForTheCompletion() {
     Measure baseline = new Measure(Instrument.SWEMWBS, MeasureStage.BASELINE, List.of(2, 2, 3, 2, 2, 3, 2), 16,
         new BigDecimal("16.36"), null);
-    ProviderCommand accept = command(P1, new AcceptReferral("first call went well", List.of(baseline)));
+    ProviderCommand accept = command(P1, new AcceptReferral("first call went well", List.of(baseline), null));
     OfferState accepting = accepting(offered(), accept);
 
     Step step = OfferLifecycle.budgetDecided(accepting, decision(idOf(accept), reservation("250.00")));
@@ -371,7 +371,7 @@ class OfferLifecycleTest {
 
     assertRefused(OfferLifecycle.decide(accepting, command(P1, decline())), accepting,
         "the referral's acceptance is being decided");
-    assertRefused(OfferLifecycle.decide(accepting, command(P1, new DeclineReferral(DeclineReason.PERSON_DECLINED, null))),
+    assertRefused(OfferLifecycle.decide(accepting, command(P1, new DeclineReferral(DeclineReason.PERSON_DECLINED, null, null))),
         accepting, "the referral's acceptance is being decided");
     assertRefused(OfferLifecycle.decide(accepting, command(P1, session(20))), accepting,
         "sessions can be recorded only once the referral is accepted; it is ACCEPTING");
@@ -553,7 +553,7 @@ class OfferLifecycleTest {
     assertThat(step.state().getStatus()).isEqualTo(OfferStatus.DECLINED);
     assertThat(step.state().getDeclinedBy()).containsExactly(P1);
     assertThat(step.event().getPayload())
-        .isEqualTo(new ReferralDeclined(P1, "svc-1", DeclineReason.CAPACITY, "full until spring", null));
+        .isEqualTo(new ReferralDeclined(P1, "svc-1", DeclineReason.CAPACITY, "full until spring", null, null));
   }
 
   @Test

@@ -25,6 +25,8 @@ import org.linkway.platform.StoreQueries;
 import org.linkway.platform.testing.JsonFuzz;
 import org.linkway.platform.testing.ServiceCodecs;
 import org.linkway.platform.testing.FuzzBodies;
+import org.linkway.events.ReferralOffered;
+import org.linkway.events.SealedPatient;
 import org.linkway.state.OfferState;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -50,7 +52,11 @@ class ProviderDecisionFuzzProperties {
 
   ProviderDecisionFuzzProperties() throws Exception {
     StoreQueries stores = mock(StoreQueries.class);
-    when(stores.get(anyString(), anyString())).thenReturn(Optional.of(mock(OfferState.class)));
+    OfferState offered = mock(OfferState.class);
+    ReferralOffered offer = mock(ReferralOffered.class);
+    when(offer.getSealedPatient()).thenReturn(mock(SealedPatient.class));
+    when(offered.getOffer()).thenReturn(offer);
+    when(stores.get(anyString(), anyString())).thenReturn(Optional.of(offered));
     when(decisions.send(any(), any(), any(), any(), any(), any()))
         .thenReturn(Mono.error(new ProblemException.Conflict("fuzz: the command was sent; the offer refuses it")));
     http = WebTestClient.bindToController(controller(stores))

@@ -98,7 +98,7 @@ public class ReferralIntake {
   /** A new referral, the person's identity sealed in it, and the data key that opens it (for person-keys). */
   public record Submission(ReferralSubmitted submission, Identities.Sealed identity) {}
 
-  /** The referral a valid request becomes: the identity sealed with a new data key of the person. */
+  /** The referral a valid request becomes: the identity, and the notes, sealed with a new data key of the person. */
   public Submission submission(ReferralRequest request, String requestId) {
     ReferralRequest.Patient p = request.patient();
     String personId = personIds.of(p.nhsNumber());
@@ -111,7 +111,7 @@ public class ReferralIntake {
             .setPostcode(ReferralValidator.formatPostcode(p.postcode()))
             .setPhone(p.phone())
             .setEmail(p.email())
-            .build());
+            .build(), request.notes());
     ReferralSubmitted submission = ReferralSubmitted.newBuilder()
         .setPersonId(personId)
         .setSealedPatient(identity.sealed())
@@ -121,7 +121,7 @@ public class ReferralIntake {
         .setReferrer(new Referrer(request.referrer().odsCode(), request.referrer().clinician()))
         .setCommissioner(request.commissioner())
         .setNeeds(request.needs().stream().distinct().map(NeedCode::valueOf).toList())
-        .setNotes(request.notes())
+        .setSealedNotes(identity.notes())
         .setPreferredServiceId(request.preferredServiceId())
         .setRequestId(requestId)
         .build();

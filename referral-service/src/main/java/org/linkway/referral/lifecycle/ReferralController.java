@@ -67,7 +67,7 @@ class ReferralController {
 
   @GetMapping("/referrals/{referralId}")
   Mono<ReferralView> get(@PathVariable String referralId) {
-    return readableBy(referralId).map(ReferralController::view);
+    return readableBy(referralId).map(this::view);
   }
 
   @PostMapping("/referrals/{referralId}/cancel")
@@ -97,17 +97,23 @@ class ReferralController {
         ? body.requestedBy() : state.getSubmission().getReferrer().getOdsCode();
     ReferralCommand command = ReferralCommand.newBuilder()
         .setMetadata(Events.metadata(ReferralServiceApplication.NAME, state.getReferralId(), null))
-        .setCommand(new CancelReferral(body == null ? null : body.reason(), requestedBy))
+        .setCommand(sealedReason(state, body == null ? null : body.reason(), requestedBy))
         .build();
     return decisions.send(publisher, Topics.REFERRAL_COMMANDS, referralId, command, command.getMetadata().getEventId(),
             ReferralState.class)
         .map(after -> ResponseEntity.accepted().body(view(after)));
   }
 
+  /** The reason travels sealed with the person's data key (in clear only for a referral from before identities were sealed). */
+  private CancelReferral sealedReason(ReferralState state, String reason, String requestedBy) {
+    if (state.getSubmission().getSealedPatient() == null) return new CancelReferral(reason, requestedBy, null);
+    return new CancelReferral(null, requestedBy, identities.sealText(state.getSubmission(), reason));
+  }
+
   /** The message back to the GP and the referrer (after the PRSB social prescribing standard). */
   @GetMapping("/referrals/{referralId}/summary")
   Mono<ReferralSummary.Summary> summary(@PathVariable String referralId) {
-    return readableBy(referralId).map(state -> ReferralSummary.of(state, identities.identityOf(state.getSubmission())));
+    return readableBy(referralId).map(state -> ReferralSummary.of(state, identities.identityOf(state.getSubmission()), identities::detailOf));
   }
 
   /** The referral's audit trail, for the referring practice and the provider holding it. */
@@ -117,7 +123,7 @@ class ReferralController {
       List<AuditEntry> entries = new java.util.ArrayList<>();
       String before = null;
       for (var h : state.getHistory()) {
-        entries.add(new AuditEntry(h.getAt(), h.getActor(), h.getEvent(), before, h.getStatus().name(), h.getDetail()));
+        entries.add(new AuditEntry(h.getAt(), h.getActor(), h.getEvent(), before, h.getStatus().name(), identities.detailOf(h)));
         before = h.getStatus().name();
       }
       return entries;
@@ -164,7 +170,7 @@ class ReferralController {
     return new ProblemException.NotFound("no referral " + referralId);
   }
 
-  private static ReferralView view(ReferralState s) {
+  private ReferralView view(ReferralState s) {
     return new ReferralView(
         s.getReferralId(), s.getStatus().name(), ReferralLifecycle.serviceRequestStatus(s.getStatus()), s.getTaskStatus(),
         s.getProviderId(), s.getServiceId(), s.getRespondBy(), s.getSubmission().getCommissioner(),
@@ -172,7 +178,7 @@ class ReferralController {
         s.getSubmission().getNeeds().stream().map(Enum::name).toList(), s.getAttempts(),
         s.getSessionsAttended(), s.getSessionsMissed(),
         s.getHistory().stream()
-            .map(h -> new HistoryView(h.getAt(), h.getStatus().name(), h.getEvent(), h.getActor(), h.getDetail()))
+            .map(h -> new HistoryView(h.getAt(), h.getStatus().name(), h.getEvent(), h.getActor(), identities.detailOf(h)))
             .toList());
   }
 }

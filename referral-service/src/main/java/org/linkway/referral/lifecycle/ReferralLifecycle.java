@@ -26,6 +26,7 @@ import org.linkway.events.EventMetadata;
 import org.linkway.events.ProviderEvent;
 import org.linkway.events.ReferralAccepted;
 import org.linkway.events.ReferralCancelled;
+import org.linkway.events.SealedText;
 import org.linkway.events.ReferralCompleted;
 import org.linkway.events.ReferralDeclined;
 import org.linkway.events.ReferralEvent;
@@ -171,18 +172,21 @@ public final class ReferralLifecycle {
       if (!holdsOffer(state, declined.getProviderId(), declined.getServiceId())) {
         return Step.ignored(state);
       }
+      // the note, in the provider's words, stays sealed in the history (in clear only in old declines)
       String detail = "reason " + declined.getReason() + (declined.getNote() == null ? "" : ": " + declined.getNote());
       if (SocialPrescribing.declinedByThePerson(declined.getReason())) {
         if (!allows(state.getStatus(), DECLINED)) return Step.ignored(state);
         ReferralState after = move(state, DECLINED, meta.getOccurredAt(), "ReferralDeclined", actor(meta, declined.getProviderId()),
-            "the person declined: " + detail + "; record SNOMED " + SocialPrescribing.SNOMED_DECLINED + " |Social prescribing declined|");
+            "the person declined: " + detail + "; record SNOMED " + SocialPrescribing.SNOMED_DECLINED + " |Social prescribing declined|",
+            declined.getSealedNote());
         return new Step(ReferralState.newBuilder(after).setTaskStatus("rejected").setLastDecline(declined)
             .setRespondBy(null).build(), List.of(), null);
       }
       if (state.getStatus() != OFFERED) return Step.ignored(state);
       ReferralState after = ReferralState.newBuilder(state).setLastDecline(declined).setTaskStatus("rejected").build();
       after.getHistory().add(history(meta.getOccurredAt(), OFFERED, "ReferralDeclined",
-          declined.getReason() == DeclineReason.EXPIRED ? SELF : actor(meta, declined.getProviderId()), detail));
+          declined.getReason() == DeclineReason.EXPIRED ? SELF : actor(meta, declined.getProviderId()), detail,
+          declined.getSealedNote()));
       return route(after, meta, List.of());
     }
     if (payload instanceof OfferReminderDue reminder) {
@@ -231,11 +235,11 @@ public final class ReferralLifecycle {
         return Step.refused(state, "the referral is " + state.getStatus() + " and can no longer be cancelled");
       }
       ReferralState moved = move(state, CANCELLED, command.getMetadata().getOccurredAt(), "ReferralCancelled",
-          actor(command.getMetadata(), cancel.getRequestedBy()), cancel.getReason());
+          actor(command.getMetadata(), cancel.getRequestedBy()), cancel.getReason(), cancel.getSealedReason());
       ReferralState after = ReferralState.newBuilder(moved).setRespondBy(null)
           .setTaskStatus(state.getTaskStatus() == null ? null : "cancelled").build();
       ReferralEvent cancelled = event(command.getMetadata(), "cancelled",
-          new ReferralCancelled(cancel.getReason(), cancel.getRequestedBy()));
+          new ReferralCancelled(cancel.getReason(), cancel.getRequestedBy(), cancel.getSealedReason()));
       return new Step(after, List.of(cancelled), null);
     }
     return Step.refused(state, "unknown command");
@@ -272,6 +276,7 @@ public final class ReferralLifecycle {
         .setPatient(submission.getPatient())
         .setSealedPatient(submission.getSealedPatient())
         .setNotes(submission.getNotes())
+        .setSealedNotes(submission.getSealedNotes())
         .setReason(choice.get().reason())
         .setRespondBy(now.plus(settings.respondWithin(submission.getCommissioner())).truncatedTo(java.time.temporal.ChronoUnit.MILLIS))
         .build();
@@ -299,11 +304,16 @@ public final class ReferralLifecycle {
   }
 
   private static ReferralState move(ReferralState state, ReferralStatus to, Instant at, String event, String actor, String detail) {
+    return move(state, to, at, event, actor, detail, null);
+  }
+
+  private static ReferralState move(ReferralState state, ReferralStatus to, Instant at, String event, String actor, String detail,
+      SealedText note) {
     if (!allows(state.getStatus(), to)) {
       throw new IllegalStateException(state.getStatus() + " -> " + to + " is not a transition of a referral");
     }
     List<HistoryEntry> history = new ArrayList<>(state.getHistory());
-    history.add(history(at, to, event, actor, detail));
+    history.add(history(at, to, event, actor, detail, note));
     return ReferralState.newBuilder(state).setStatus(to).setHistory(history).build();
   }
 
@@ -313,7 +323,13 @@ public final class ReferralLifecycle {
   }
 
   private static HistoryEntry history(Instant at, ReferralStatus status, String event, String actor, String detail) {
-    return new HistoryEntry(at, status, event, actor, detail);
+    return history(at, status, event, actor, detail, null);
+  }
+
+  /** An entry of the history; free text in someone's words (a note, a reason) is kept sealed beside the detail. */
+  private static HistoryEntry history(Instant at, ReferralStatus status, String event, String actor, String detail,
+      SealedText note) {
+    return new HistoryEntry(at, status, event, actor, detail, note);
   }
 
   private static ReferralEvent event(EventMetadata cause, String what, Object payload) {

@@ -49,12 +49,12 @@ final class ReferralSummary {
 
   private ReferralSummary() {}
 
-  /** The summary, with the person's identity if it can still be opened. */
-  static Summary of(ReferralState s, java.util.Optional<Patient> identity) {
+  /** The summary, with the person's identity and what was written about them, if they can still be opened. */
+  static Summary of(ReferralState s, java.util.Optional<Patient> identity, java.util.function.Function<HistoryEntry, String> detail) {
     Person person = identity.map(p -> new Person(p.getNhsNumber(), p.getGivenName(), p.getFamilyName(), p.getBirthDate(), false))
         .orElse(new Person(null, null, null, null, true));
     List<Step> steps = s.getHistory().stream().filter(h -> JOURNEY.contains(h.getEvent()))
-        .map(h -> new Step(h.getAt(), h.getEvent(), h.getActor(), h.getDetail())).toList();
+        .map(h -> new Step(h.getAt(), h.getEvent(), h.getActor(), detail.apply(h))).toList();
     List<CodeToRecord> codes = new ArrayList<>();
     for (HistoryEntry h : s.getHistory()) {
       if (h.getEvent().equals("ReferralAccepted")) {

@@ -8,6 +8,8 @@ import org.linkway.events.Patient;
 import org.linkway.events.PersonErased;
 import org.linkway.events.PersonKey;
 import org.linkway.events.ReferralSubmitted;
+import org.linkway.events.SealedText;
+import org.linkway.state.HistoryEntry;
 import org.linkway.platform.EventPublisher;
 import org.linkway.platform.TableView;
 import org.linkway.platform.Topics;
@@ -68,6 +70,21 @@ public class People implements SmartLifecycle {
   public Optional<Patient> identityOf(ReferralSubmitted submission) {
     return submission.getPatient() != null ? Optional.of(submission.getPatient())
         : identities.open(submission.getSealedPatient());
+  }
+
+  /** Free text about the person a referral is for, sealed with that referral's data key (null: no text, or erased). */
+  public SealedText sealText(ReferralSubmitted submission, String text) {
+    return identities.sealText(submission.getSealedPatient(), text);
+  }
+
+  /**
+   * What a history entry says, with its sealed note opened when the person's key is still there: after
+   * an erasure the entry says what happened and no longer what anyone wrote about the person.
+   */
+  public String detailOf(HistoryEntry entry) {
+    String note = identities.openText(entry.getSealedNote()).orElse(null);
+    if (note == null) return entry.getDetail();
+    return entry.getDetail() == null ? note : entry.getDetail() + ": " + note;
   }
 
   /**

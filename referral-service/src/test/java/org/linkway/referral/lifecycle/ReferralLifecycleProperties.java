@@ -79,13 +79,13 @@ class ReferralLifecycleProperties {
         case "accept" -> lifecycle.providerEvent(state, provider(referralId,
             new ReferralAccepted(providerId, serviceId, "QMM", "p-1", List.of(NeedCode.LONELINESS), null)));
         case "decline" -> lifecycle.providerEvent(state, provider(referralId,
-            new ReferralDeclined(providerId, serviceId, action.reason(), null, null)));
+            new ReferralDeclined(providerId, serviceId, action.reason(), null, null, null)));
         case "session" -> lifecycle.providerEvent(state, provider(referralId,
             new SessionAttended(providerId, serviceId, LocalDate.of(2026, 11, 1), 1)));
         case "complete" -> lifecycle.providerEvent(state, provider(referralId, new ReferralCompleted(providerId, serviceId,
             "QMM", "p-1", List.of(NeedCode.LONELINESS), Completion.COMPLETED, 1, List.of(), List.of(), 0)));
         default -> lifecycle.command(state, new ReferralCommand(Events.metadata("test", referralId, null),
-            new CancelReferral(null, "D82044")));
+            new CancelReferral(null, "D82044", null)));
       };
       // a decline that was applied: the service that declined must never be offered the referral again
       if (step.state().getLastDecline() != null) declinedServices.add(step.state().getLastDecline().getServiceId());

@@ -122,7 +122,7 @@ class ReferralLifecycleTest {
   }
 
   private ProviderEvent declinedBy(String serviceId) {
-    return fromProvider(new ReferralDeclined("prov-" + serviceId, serviceId, DeclineReason.CAPACITY, "no places", null));
+    return fromProvider(new ReferralDeclined("prov-" + serviceId, serviceId, DeclineReason.CAPACITY, "no places", null, null));
   }
 
   private ProviderEvent acceptedBy(String serviceId) {
@@ -136,7 +136,7 @@ class ReferralLifecycleTest {
   }
 
   private ReferralCommand cancel(String reason) {
-    return new ReferralCommand(Events.metadata("referral-service", referralId, null), new CancelReferral(reason, "D82044"));
+    return new ReferralCommand(Events.metadata("referral-service", referralId, null), new CancelReferral(reason, "D82044", null));
   }
 
   private ReferralState offered() {
@@ -281,9 +281,9 @@ class ReferralLifecycleTest {
 
   static Stream<Arguments> declinesFromProvidersNotHoldingTheOffer() {
     return Stream.of(
-        Arguments.of("another provider", new ReferralDeclined("prov-svc-2", "svc-2", DeclineReason.CAPACITY, null, null)),
-        Arguments.of("the holder, for another service", new ReferralDeclined("prov-svc-1", "svc-2", DeclineReason.OTHER, null, null)),
-        Arguments.of("another provider, for the offered service", new ReferralDeclined("prov-x", "svc-1", DeclineReason.OTHER, null, null)));
+        Arguments.of("another provider", new ReferralDeclined("prov-svc-2", "svc-2", DeclineReason.CAPACITY, null, null, null)),
+        Arguments.of("the holder, for another service", new ReferralDeclined("prov-svc-1", "svc-2", DeclineReason.OTHER, null, null, null)),
+        Arguments.of("another provider, for the offered service", new ReferralDeclined("prov-x", "svc-1", DeclineReason.OTHER, null, null, null)));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -383,7 +383,7 @@ class ReferralLifecycleTest {
     assertThat(step.events()).singleElement().satisfies(event -> {
       assertThat(event.getMetadata().getReferralId()).isEqualTo(referralId);
       assertThat(event.getMetadata().getCorrelationId()).isEqualTo(command.getMetadata().getCorrelationId());
-      assertThat(event.getPayload()).isEqualTo(new ReferralCancelled("moved away", "D82044"));
+      assertThat(event.getPayload()).isEqualTo(new ReferralCancelled("moved away", "D82044", null));
     });
   }
 
@@ -393,7 +393,7 @@ class ReferralLifecycleTest {
 
     assertThat(step.state().getStatus()).isEqualTo(ReferralStatus.CANCELLED);
     assertThat(step.events()).singleElement()
-        .satisfies(event -> assertThat(event.getPayload()).isEqualTo(new ReferralCancelled(null, "D82044")));
+        .satisfies(event -> assertThat(event.getPayload()).isEqualTo(new ReferralCancelled(null, "D82044", null)));
   }
 
   @ParameterizedTest(name = "{0}")
