@@ -21,9 +21,11 @@ import org.linkway.platform.Topics;
  */
 class DeadLetterIT {
 
-  static final List<Topic<?>> CONSUMED = List.of(OwnerTokens.REQUESTS, Topics.REFERRALS, Topics.PROVIDER_EVENTS,
-      Topics.REFERRAL_COMMANDS, Topics.PROVIDER_COMMANDS, Topics.PROVIDER_DIRECTORY, Topics.FUNDING_CONTRACTS,
-      Topics.FUNDING_LEDGER, Topics.BUDGET_REQUESTS, Topics.BUDGET_DECISIONS, Topics.COMMISSIONER_BUDGETS, Topics.BUDGET_USE);
+  static final List<Topic<?>> CONSUMED = List.of(OwnerTokens.REQUESTS, OwnerTokens.OTHER_REQUESTS, Topics.REFERRALS,
+      Topics.PROVIDER_EVENTS, Topics.REFERRAL_COMMANDS, Topics.PROVIDER_COMMANDS, Topics.DIRECTORY_COMMANDS,
+      Topics.PROVIDER_DIRECTORY, Topics.CONTRACT_COMMANDS, Topics.FUNDING_CONTRACTS, Topics.FUNDING_LEDGER,
+      Topics.BUDGET_REQUESTS, Topics.BUDGET_DECISIONS, Topics.COMMISSIONER_BUDGETS, Topics.BUDGET_USE, Topics.PERSON_KEYS,
+      Topics.PERSON_ERASURES);
 
   @Test
   void givenGarbageOnEveryConsumedTopic_whenValidRecordsFollow_thenTheGarbageIsDeadLetteredAndTheValidRecordsAreProcessed() {

@@ -26,6 +26,7 @@ final class OwnerTokens {
   static final String OTHER_GP_PRACTICE = "A81001";
   /** What {@link #GP_SYSTEM} writes its requests to, and reads its rejections from. */
   static final Topic<ReferralRequested> REQUESTS = Topics.referralRequests(GP_SYSTEM);
+  static final Topic<ReferralRequested> OTHER_REQUESTS = Topics.referralRequests(OTHER_GP_SYSTEM);
   static final Topic<ReferralRejected> REJECTIONS = Topics.referralRejections(GP_SYSTEM);
 
   /** The referral a request of {@link #GP_SYSTEM} for {@link #PRACTICE} becomes. */

@@ -47,6 +47,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.linkway.commands.AcceptReferral;
 import org.linkway.commands.CancelReferral;
+import org.linkway.commands.ContractCommand;
+import org.linkway.commands.DirectoryCommand;
 import org.linkway.commands.ProviderCommand;
 import org.linkway.commands.ReferralCommand;
 import org.linkway.events.BudgetAgreed;
@@ -62,6 +64,8 @@ import org.linkway.events.Milestone;
 import org.linkway.events.NeedCode;
 import org.linkway.events.OfferReminderDue;
 import org.linkway.events.Patient;
+import org.linkway.events.PersonErased;
+import org.linkway.events.PersonKey;
 import org.linkway.events.PaymentDue;
 import org.linkway.events.ProviderEvent;
 import org.linkway.events.ReferralAccepted;
@@ -99,7 +103,9 @@ import org.linkway.referral.intake.ReferralIntake;
  * <p>The valid records are a journey through Kafka alone, for a commissioner of this test's own
  * ({@value #COMMISSIONER}), so that nothing else is routed or funded with them. Between the halves: a
  * service listing, a contract (25.00 at acceptance, 40.00 on completion), a budget of 100.00, and a
- * GP request for a need no service meets, which must end unplaced. After the poison: two GP requests,
+ * GP request for a need no service meets, which must end unplaced; another provider's service and
+ * contract through the deciders' command topics, the other GP system's request for its own practice
+ * (unplaced too) and an erasure. After the poison: two GP requests,
  * both offered to the listed service; the first accepted, 65.00 reserved and committed, 25.00 falling
  * due; the second refused because only 35.00 of the budget is free; the first cancelled and its
  * 40.00 released; the budget's use shows all of it. Every consumed topic carries at least one of
@@ -171,6 +177,12 @@ class PoisonRecordsIT {
 
   static final Map<String, Readers> READERS = Map.ofEntries(
       Map.entry(OwnerTokens.REQUESTS.name(), streams(Topics.REFERRAL_SERVICE)),
+      Map.entry(OwnerTokens.OTHER_REQUESTS.name(), streams(Topics.REFERRAL_SERVICE)),
+      Map.entry(Topics.DIRECTORY_COMMANDS.name(), streams(Topics.PROVIDER_SERVICE)),
+      Map.entry(Topics.CONTRACT_COMMANDS.name(), streams(Topics.OUTCOME_SERVICE)),
+      // people's data keys: referral-service and provider-service open identities; erasures: referral-service
+      Map.entry(Topics.PERSON_KEYS.name(), new Readers(List.of(), 2)),
+      Map.entry(Topics.PERSON_ERASURES.name(), new Readers(List.of(), 1)),
       Map.entry(Topics.REFERRALS.name(), streams(Topics.REFERRAL_SERVICE, Topics.PROVIDER_SERVICE, Topics.OUTCOME_SERVICE)),
       Map.entry(Topics.PROVIDER_EVENTS.name(), streams(Topics.REFERRAL_SERVICE, Topics.OUTCOME_SERVICE)),
       Map.entry(Topics.REFERRAL_COMMANDS.name(), streams(Topics.REFERRAL_SERVICE)),
@@ -203,6 +215,9 @@ class PoisonRecordsIT {
   private String serviceId;
   private String contractId;
   private String financialYear;
+  private String otherProviderId;
+  private String otherServiceId;
+  private String otherContractId;
 
   @BeforeEach
   void connect() {
@@ -219,6 +234,9 @@ class PoisonRecordsIT {
     providerId = "poison-" + run + "-allotments";
     serviceId = "poison-" + run + "-plots";
     contractId = "poison-" + run + "-tariff";
+    otherProviderId = "poison-" + run + "-choir";
+    otherServiceId = "poison-" + run + "-singing";
+    otherContractId = "poison-" + run + "-choir-tariff";
     financialYear = Funding.financialYear(Instant.now());
     deadline = Instant.now().plus(BOUND);
   }
@@ -253,6 +271,14 @@ class PoisonRecordsIT {
         budget(new BigDecimal("100.00")));
     String requestUnmet = "poison-" + run + "-unmet";
     send(OwnerTokens.REQUESTS, requestUnmet, request(requestUnmet, NeedCode.HOUSING));
+    // and on the topics the deciders, the other GP system and the erasures read: another provider's service and
+    // contract, decided one id at a time; the other GP system's request for its practice; an erasure
+    RecordMetadata directoryCommand = send(Topics.DIRECTORY_COMMANDS, otherServiceId, directoryCommand());
+    RecordMetadata contractCommand = send(Topics.CONTRACT_COMMANDS, otherContractId, contractCommand());
+    String requestOther = "poison-" + run + "-other";
+    send(OwnerTokens.OTHER_REQUESTS, requestOther, request(requestOther, NeedCode.HOUSING, OwnerTokens.OTHER_GP_PRACTICE));
+    RecordMetadata erased = send(Topics.PERSON_ERASURES, "poison-" + run + "-person",
+        new PersonErased("poison-" + run + "-person", Instant.now()));
 
     // the second half
     Duration secondHalf = writePoison(PER_TOPIC / 2, PER_TOPIC, wellFormed, written);
@@ -281,8 +307,16 @@ class PoisonRecordsIT {
     awaitReadByAll(Topics.PROVIDER_DIRECTORY, listed);
     awaitReadByAll(Topics.FUNDING_CONTRACTS, contracted);
     awaitReadByAll(Topics.COMMISSIONER_BUDGETS, budgeted);
-    print("the records written between the halves processed by all their readers (request unplaced; listing, contract"
-        + " and budget read by every table view), %,d ms after the first poison record",
+    awaitReadByAll(Topics.DIRECTORY_COMMANDS, directoryCommand);
+    awaitEvent(Topics.PROVIDER_DIRECTORY, otherServiceId, listing -> listing.getProviderId().equals(otherProviderId));
+    awaitReadByAll(Topics.CONTRACT_COMMANDS, contractCommand);
+    awaitEvent(Topics.FUNDING_CONTRACTS, otherContractId, contract -> contract.getProviderId().equals(otherProviderId));
+    awaitEvent(Topics.REFERRALS, ReferralIntake.kafkaReferralId(OwnerTokens.OTHER_GP_SYSTEM, OwnerTokens.OTHER_GP_PRACTICE,
+        requestOther).toString(), e -> e.getPayload() instanceof ReferralUnplaced);
+    awaitReadByAll(Topics.PERSON_ERASURES, erased);
+    print("the records written between the halves processed by all their readers (requests of both GP systems unplaced;"
+        + " listing, contract, budget and erasure read by every table view; the deciders' listing and contract decided),"
+        + " %,d ms after the first poison record",
         Duration.between(poisonStarted, Instant.now()).toMillis());
 
     // after the poison: two GP requests, both offered to the listed service
@@ -484,6 +518,13 @@ class PoisonRecordsIT {
     UUID referralId = UUID.randomUUID();
     Map<Topic<?>, SpecificRecord> records = new LinkedHashMap<>();
     records.put(OwnerTokens.REQUESTS, request("poison-" + run + "-well-formed", NeedCode.NATURE));
+    records.put(OwnerTokens.OTHER_REQUESTS,
+        request("poison-" + run + "-well-formed", NeedCode.NATURE, OwnerTokens.OTHER_GP_PRACTICE));
+    records.put(Topics.DIRECTORY_COMMANDS, directoryCommand());
+    records.put(Topics.CONTRACT_COMMANDS, contractCommand());
+    records.put(Topics.PERSON_KEYS, new PersonKey("poison-" + run + "-person", "well-formed", ByteBuffer.wrap(new byte[12]),
+        ByteBuffer.wrap(new byte[48]), Instant.now()));
+    records.put(Topics.PERSON_ERASURES, new PersonErased("poison-" + run + "-person", Instant.now()));
     records.put(Topics.REFERRALS, new ReferralEvent(metadata(referralId), new ReferralCancelled(null, PRACTICE, null)));
     records.put(Topics.PROVIDER_EVENTS,
         new ProviderEvent(metadata(referralId), new OfferReminderDue(providerId, serviceId, Instant.now())));
@@ -518,15 +559,32 @@ class PoisonRecordsIT {
         .build();
   }
 
+  /** Another provider lists a service of its own through the directory's decider (a need none of the requests has). */
+  private DirectoryCommand directoryCommand() {
+    ServiceListed listing = ServiceListed.newBuilder(listing()).setServiceId(otherServiceId).setProviderId(otherProviderId)
+        .setNeeds(List.of(NeedCode.ARTS_AND_CULTURE)).build();
+    return DirectoryCommand.newBuilder().setMetadata(metadata(null)).setProviderId(otherProviderId).setListing(listing).build();
+  }
+
+  /** A contract of that other provider, agreed through the contracts' decider. */
+  private ContractCommand contractCommand() {
+    return new ContractCommand(metadata(null),
+        ContractAgreed.newBuilder(contract()).setContractId(otherContractId).setProviderId(otherProviderId).build());
+  }
+
   private BudgetAgreed budget(BigDecimal amount) {
     return new BudgetAgreed(metadata(null), COMMISSIONER, financialYear, amount, "GBP");
   }
 
   private static ReferralRequested request(String requestId, NeedCode need) {
+    return request(requestId, need, PRACTICE);
+  }
+
+  private static ReferralRequested request(String requestId, NeedCode need, String practice) {
     return ReferralRequested.newBuilder().setMetadata(Events.metadata("gp-system-test", null, requestId))
         .setRequestId(requestId)
         .setPatient(new Patient("9434765919", "Grace", "Hopper", LocalDate.of(1946, 12, 9), "NR2 4AB", null, null))
-        .setConsent(true).setReferrer(new Referrer(PRACTICE, null)).setCommissioner(COMMISSIONER)
+        .setConsent(true).setReferrer(new Referrer(practice, null)).setCommissioner(COMMISSIONER)
         .setNeeds(List.of(need.name())).build();
   }
 
