@@ -10,6 +10,7 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.linkway.platform.Decisions.Decision;
+import reactor.core.publisher.Mono;
 
 /**
  * The one decider of a keyed record (a directory listing, a contract): takes the commands for it
@@ -77,6 +78,17 @@ public final class KeyedDecider<C extends SpecificRecord, V extends SpecificReco
     Topologies.toTopicsByType(inputs.process(() -> new KeyedDecider<>(store, commands, values, commandId, rule, decisions), store),
         serdes, values);
     return inputs;
+  }
+
+  /**
+   * Asks the decider of {@code commands} and answers with what it decided once {@code decided}, the
+   * service's read-committed view of the decided topic, holds it: a caller told "yes" finds what it was
+   * told already there for every reader (routing, the ledger), not still inside the decider's transaction.
+   */
+  public static <C extends SpecificRecord, V extends SpecificRecord> Mono<V> ask(Decisions decisions, EventPublisher publisher,
+      Topic<C> commands, String key, C command, UUID commandId, TableView<V> decided) {
+    return decisions.send(publisher, commands, key, command, commandId, decided.topic().valueType())
+        .flatMap(value -> decided.awaitHolding(key, value, TableView.COMMITTED_WITHIN));
   }
 
   @Override

@@ -15,6 +15,7 @@ import org.linkway.platform.Codes;
 import org.linkway.platform.Decisions;
 import org.linkway.platform.EventPublisher;
 import org.linkway.platform.Events;
+import org.linkway.platform.KeyedDecider;
 import org.linkway.platform.ProblemException;
 import org.linkway.platform.ProblemException.FieldProblem;
 import org.linkway.platform.TableView;
@@ -152,10 +153,8 @@ public class ContractController {
         .setMetadata(Events.metadata(OutcomeServiceApplication.NAME, null, null))
         .setContract(contract)
         .build();
-    // answered once the agreed contract is committed, so that routing and the ledger can already see it
-    return decisions.send(publisher, Topics.CONTRACT_COMMANDS, contractId, command, command.getMetadata().getEventId(),
-            ContractAgreed.class)
-        .flatMap(agreed -> contracts.awaitHolding(contractId, agreed, TableView.COMMITTED_WITHIN))
+    return KeyedDecider.ask(decisions, publisher, Topics.CONTRACT_COMMANDS, contractId, command,
+            command.getMetadata().getEventId(), contracts)
         .map(ContractController::view);
   }
 

@@ -59,6 +59,7 @@ class ContractFuzzProperties {
     when(contracts.get(anyString())).thenReturn(Optional.empty());
     // the agreed contract is committed and in the view at once
     when(contracts.awaitHolding(anyString(), any(), any())).thenAnswer(call -> reactor.core.publisher.Mono.just(call.getArgument(1)));
+    when(contracts.topic()).thenReturn(org.linkway.platform.Topics.FUNDING_CONTRACTS);
     http = WebTestClient.bindToController(new ContractController(publisher, decisions, contracts))
         .controllerAdvice(new ProblemHandler())
         .httpMessageCodecs(ServiceCodecs.asTheServicesRun())

@@ -28,9 +28,7 @@ class DirectoryTopology {
 
   @Bean
   DirectoryCommands directoryCommands(EventPublisher publisher, Decisions decisions, TableView<ServiceListed> directory) {
-    // answered once the listing is committed, so that routing can already see what the caller was told
-    return (serviceId, command) -> decisions.send(publisher, Topics.DIRECTORY_COMMANDS, serviceId, command,
-            command.getMetadata().getEventId(), ServiceListed.class)
-        .flatMap(listed -> directory.awaitHolding(serviceId, listed, TableView.COMMITTED_WITHIN));
+    return (serviceId, command) -> KeyedDecider.ask(decisions, publisher, Topics.DIRECTORY_COMMANDS, serviceId, command,
+        command.getMetadata().getEventId(), directory);
   }
 }
