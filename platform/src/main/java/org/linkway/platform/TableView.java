@@ -78,7 +78,8 @@ public final class TableView<V extends SpecificRecord> implements SmartLifecycle
    * (routing, above all) can see too, not one still inside its transaction.
    */
   public Mono<V> awaitHolding(String key, V value, Duration bound) {
-    return Mono.justOrEmpty(get(key)).filter(value::equals)
+    // deferred: each attempt looks at the view again (Mono.justOrEmpty alone would look once, and wait out the bound)
+    return Mono.defer(() -> Mono.justOrEmpty(get(key))).filter(value::equals)
         .repeatWhenEmpty(attempts -> attempts.delayElements(Duration.ofMillis(20)))
         .timeout(bound, Mono.just(value));
   }
