@@ -47,12 +47,32 @@ public final class AvroSerdes {
   }
 
   public <V extends SpecificRecord> Serde<V> forValues(Class<V> type) {
+    return forValues(registryConfig);
+  }
+
+  private <V extends SpecificRecord> Serde<V> forValues(Map<String, Object> config) {
     Serializer<V> serializer = instantiate(properties.valueSerializer());
     Deserializer<V> deserializer = instantiate(properties.valueDeserializer());
-    serializer.configure(registryConfig, false);
-    deserializer.configure(registryConfig, false);
+    serializer.configure(config, false);
+    deserializer.configure(config, false);
     return Serdes.serdeFrom(serializer, deserializer);
   }
+
+  /**
+   * The serde of a topic that outside parties read with their own clients (a commissioner's own topics):
+   * its schema is registered whole, with every type it uses written out in it and no references to other
+   * subjects. The platform's own topics register the shared types (metadata, measures) as references, which
+   * Confluent's JavaScript deserializer cannot resolve ("undefined type name"); a self-contained schema needs
+   * no resolving. Records are in the same Confluent wire format either way.
+   */
+  public <V extends SpecificRecord> Serde<V> selfContained(Class<V> type) {
+    Map<String, Object> config = new HashMap<>(registryConfig);
+    config.put(DEREFERENCE_SCHEMA, "true");
+    return forValues(config);
+  }
+
+  /** Apicurio's setting: register (and look up) a record's schema dereferenced, as one document. */
+  static final String DEREFERENCE_SCHEMA = "apicurio.registry.dereference-schema";
 
   /**
    * The serde of a topic's values. Reading refuses, as unreadable (so that it is dead-lettered and

@@ -1,14 +1,11 @@
 package org.linkway.platform;
 
 import java.io.IOException;
-import java.io.Reader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -68,13 +65,7 @@ public record GpSystems(Map<String, Set<String>> practicesBySystem) {
 
   /** The GP systems of a properties file (the same settings, for the tools that grant access and print a client's settings). */
   public static GpSystems from(Path file) throws IOException {
-    Properties properties = new Properties();
-    try (Reader in = Files.newBufferedReader(file)) {
-      properties.load(in);
-    }
-    Map<String, String> raw = new TreeMap<>();
-    properties.stringPropertyNames().stream().filter(name -> name.startsWith(SETTING + "."))
-        .forEach(name -> raw.put(name.substring(SETTING.length() + 1), properties.getProperty(name)));
+    Map<String, String> raw = SettingsFiles.under(file, SETTING);
     return parse(raw);
   }
 

@@ -28,11 +28,13 @@ import org.apache.kafka.common.resource.ResourceType;
  * internals (topics, group and transactional ids prefixed with its name). Each GP system (see
  * {@link GpSystems}) may write its own {@code referral-requests.<system>} and read its own
  * {@code referral-rejections.<system>}, and nothing else; referral-service reads every system's
- * requests and writes every system's rejections. Every service may create the registry's topics
- * (whichever starts first does), which lets it write none of them.
+ * requests and writes every system's rejections. Each commissioner's principal (see {@link Commissioners})
+ * may read its own {@code commissioner-outcomes.<ODS>} and {@code funding-ledger.<ODS>} with consumer groups
+ * named {@code <principal>.…}, and nothing else; outcome-service writes them. Every service may create the
+ * registry's topics (whichever starts first does), which lets it write none of them.
  *
- * <p>{@code KafkaAccess <bootstrap> <kafka-dir> <gp-systems.properties>} grants them on the local
- * stack, as the administrator (password in {@code <kafka-dir>/admin.password}), giving each principal
+ * <p>{@code KafkaAccess <bootstrap> <kafka-dir> <gp-systems.properties> [<commissioners.properties>]} grants them
+ * on the local stack, as the administrator (password in {@code <kafka-dir>/admin.password}), giving each principal
  * a SCRAM-SHA-256 credential with the password in {@code <kafka-dir>/credentials/<principal>.password}.
  */
 public final class KafkaAccess {
@@ -51,8 +53,13 @@ public final class KafkaAccess {
 
   private KafkaAccess() {}
 
-  /** Every ACL of every principal. */
+  /** Every ACL of every principal, with no commissioner reading over Kafka. */
   public static List<AclBinding> bindings(GpSystems gpSystems) {
+    return bindings(gpSystems, Commissioners.NONE);
+  }
+
+  /** Every ACL of every principal. */
+  public static List<AclBinding> bindings(GpSystems gpSystems, Commissioners commissioners) {
     List<AclBinding> acls = new ArrayList<>();
     for (String service : SERVICES) {
       String user = "User:" + service;
@@ -99,17 +106,39 @@ public final class KafkaAccess {
       acls.add(allow(intake, ResourceType.TOPIC, rejections.name(), PatternType.LITERAL, AclOperation.WRITE));
       acls.add(allow(intake, ResourceType.TOPIC, rejections.name(), PatternType.LITERAL, AclOperation.READ));
     }
+    String writer = "User:" + Topics.OUTCOME_SERVICE;
+    commissioners.odsByPrincipal().forEach((principal, ods) -> {
+      String icb = "User:" + principal;
+      for (Topic<?> topic : Topics.ofCommissioner(ods)) {
+        acls.add(allow(icb, ResourceType.TOPIC, topic.name(), PatternType.LITERAL, AclOperation.READ));
+        acls.add(allow(icb, ResourceType.TOPIC, topic.name(), PatternType.LITERAL, AclOperation.DESCRIBE));
+        for (String name : List.of(topic.name(), topic.deadLetterName())) {
+          acls.add(allow(writer, ResourceType.TOPIC, name, PatternType.LITERAL, AclOperation.CREATE));
+          acls.add(allow(writer, ResourceType.TOPIC, name, PatternType.LITERAL, AclOperation.DESCRIBE));
+          acls.add(allow(writer, ResourceType.TOPIC, name, PatternType.LITERAL, AclOperation.DESCRIBE_CONFIGS));
+        }
+        acls.add(allow(writer, ResourceType.TOPIC, topic.name(), PatternType.LITERAL, AclOperation.WRITE));
+      }
+      // its consumer groups are named "<principal>." and anything: no prefix of one principal's is another's
+      acls.add(allow(icb, ResourceType.GROUP, principal + ".", PatternType.PREFIXED, AclOperation.READ));
+    });
     return acls;
   }
 
-  /** Gives each principal its SCRAM credential and every ACL; both are idempotent. */
+  /** Gives each principal its SCRAM credential and every ACL, with no commissioner reading over Kafka. */
   public static void grant(Admin admin, Map<String, String> passwords, GpSystems gpSystems)
+      throws ExecutionException, InterruptedException {
+    grant(admin, passwords, gpSystems, Commissioners.NONE);
+  }
+
+  /** Gives each principal its SCRAM credential and every ACL; both are idempotent. */
+  public static void grant(Admin admin, Map<String, String> passwords, GpSystems gpSystems, Commissioners commissioners)
       throws ExecutionException, InterruptedException {
     List<org.apache.kafka.clients.admin.UserScramCredentialAlteration> credentials = new ArrayList<>();
     passwords.forEach((principal, password) -> credentials.add(new UserScramCredentialUpsertion(principal,
         new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_256, 8192), password)));
     admin.alterUserScramCredentials(credentials).all().get();
-    admin.createAcls(bindings(gpSystems)).all().get();
+    admin.createAcls(bindings(gpSystems, commissioners)).all().get();
   }
 
   private static AclBinding allow(String principal, ResourceType type, String name, PatternType pattern, AclOperation operation) {
@@ -118,12 +147,13 @@ public final class KafkaAccess {
   }
 
   public static void main(String[] args) throws Exception {
-    if (args.length != 3) {
-      System.err.println("usage: KafkaAccess <bootstrap-servers> <kafka-dir> <gp-systems.properties>");
+    if (args.length != 3 && args.length != 4) {
+      System.err.println("usage: KafkaAccess <bootstrap-servers> <kafka-dir> <gp-systems.properties> [<commissioners.properties>]");
       System.exit(2);
     }
     Path kafkaDir = Path.of(args[1]);
     GpSystems gpSystems = GpSystems.from(Path.of(args[2]));
+    Commissioners commissioners = args.length == 4 ? Commissioners.from(Path.of(args[3])) : Commissioners.NONE;
     Properties config = new Properties();
     config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, args[0]);
     config.put("security.protocol", "SASL_PLAINTEXT");
@@ -133,14 +163,15 @@ public final class KafkaAccess {
     Map<String, String> passwords = new LinkedHashMap<>();
     List<String> principals = new ArrayList<>(SERVICES);
     principals.addAll(gpSystems.names());
+    principals.addAll(commissioners.names());
     for (String principal : principals) {
       Path file = kafkaDir.resolve("credentials").resolve(principal + ".password");
       if (!Files.exists(file)) throw new IllegalStateException("no password for " + principal + " in " + file);
       passwords.put(principal, Files.readString(file).trim());
     }
     try (Admin admin = Admin.create(config)) {
-      grant(admin, passwords, gpSystems);
+      grant(admin, passwords, gpSystems, commissioners);
     }
-    System.out.println("granted " + bindings(gpSystems).size() + " ACLs to " + passwords.keySet());
+    System.out.println("granted " + bindings(gpSystems, commissioners).size() + " ACLs to " + passwords.keySet());
   }
 }

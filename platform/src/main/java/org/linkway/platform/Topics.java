@@ -23,7 +23,8 @@ import org.linkway.events.ServiceListed;
 /**
  * Every topic of Linkway, declared once. Topics keyed by referralId share a partition count so
  * that one referral's events from different topics meet on the same stream task. {@link #all()} are
- * the platform's own; each GP system has two more, {@link #referralRequests} and {@link #referralRejections}.
+ * the platform's own; each GP system has two more, {@link #referralRequests} and {@link #referralRejections}, and
+ * each commissioner with a Kafka principal two more, {@link #commissionerOutcomes} and {@link #commissionerLedger}.
  */
 public final class Topics {
 
@@ -49,6 +50,25 @@ public final class Topics {
     return new Topic<>(REFERRAL_REJECTIONS_PREFIX + GpSystems.checkName(gpSystem), ReferralRejected.class,
         REFERRAL_PARTITIONS, REFERRAL_SERVICE, false);
   }
+
+  /**
+   * One commissioner's outcomes, {@code commissioner-outcomes.<ODS>}: what outcome-service writes to
+   * {@link #COMMISSIONER_OUTCOMES} for that ICB, copied in the same transaction, readable by that ICB's
+   * principal alone (see {@link Commissioners}). Pseudonymous, like the shared topic.
+   */
+  public static Topic<OutcomeReported> commissionerOutcomes(String ods) {
+    return new Topic<>(COMMISSIONER_OUTCOMES_PREFIX + Commissioners.checkOds(ods), OutcomeReported.class,
+        TABLE_PARTITIONS, OUTCOME_SERVICE, false);
+  }
+
+  /** One commissioner's ledger entries, {@code funding-ledger.<ODS>}, keyed by referralId like {@link #FUNDING_LEDGER}. */
+  public static Topic<LedgerEvent> commissionerLedger(String ods) {
+    return new Topic<>(FUNDING_LEDGER_PREFIX + Commissioners.checkOds(ods), LedgerEvent.class,
+        REFERRAL_PARTITIONS, OUTCOME_SERVICE, false);
+  }
+
+  public static final String COMMISSIONER_OUTCOMES_PREFIX = "commissioner-outcomes.";
+  public static final String FUNDING_LEDGER_PREFIX = "funding-ledger.";
 
   public static final String REFERRAL_REQUESTS_PREFIX = "referral-requests.";
   public static final String REFERRAL_REJECTIONS_PREFIX = "referral-rejections.";
@@ -127,6 +147,11 @@ public final class Topics {
 
   public static List<Topic<?>> all() {
     return ALL;
+  }
+
+  /** A commissioner's pair of topics. */
+  public static List<Topic<?>> ofCommissioner(String ods) {
+    return List.of(commissionerOutcomes(ods), commissionerLedger(ods));
   }
 
   /** A GP system's pair of topics. */

@@ -27,10 +27,14 @@ class SchemaCompatibilityTest {
   static List<Topic<?>> topics() {
     List<Topic<?>> topics = new ArrayList<>(Topics.all());
     topics.addAll(Topics.of("gp-any")); // every GP system's pair of topics has the same schemas
+    topics.addAll(Topics.ofCommissioner("QXX")); // and every commissioner's pair those of the shared topics
     return topics;
   }
 
-  /** The history of a GP system's topic is its kind's ({@code referral-requests.gp-x}: {@code referral-requests}). */
+  /**
+   * The history of a GP system's or a commissioner's topic is its kind's ({@code referral-requests.gp-x}:
+   * {@code referral-requests}; {@code funding-ledger.QMM}: {@code funding-ledger}).
+   */
   static String historyName(Topic<?> topic) {
     int dot = topic.name().indexOf('.');
     return dot < 0 ? topic.name() : topic.name().substring(0, dot);

@@ -63,7 +63,7 @@ import org.linkway.platform.Topics;
  * commissioner, decisions back keyed by referral, and the use of each budget keyed by commissioner
  * and year. Values go through a self-describing Avro serde instead of the schema registry.
  */
-class BudgetProcessorTest {
+public class BudgetProcessorTest {
 
   private static final String QMM = "QMM";
   private static final String YEAR = "2026-27";
