@@ -119,7 +119,11 @@ class SchemaEvolutionIT {
     assertThat(submitted.getReferrer().getOdsCode()).isEqualTo(PRACTICE);
     assertThat(submitted.getCommissioner()).isEqualTo("QMM");
     assertThat(submitted.getNeeds()).containsExactlyInAnyOrder(NeedCode.NATURE, NeedCode.LONELINESS);
-    assertThat(submitted.getNotes()).isEqualTo("Walks with a friend on Sundays");
+    // the notes are sealed with the same data key as the identity (ErasureIT shows the provider reading them)
+    assertThat(submitted.getNotes()).isNull();
+    assertThat(submitted.getSealedNotes().getKeyId()).isEqualTo(submitted.getSealedPatient().getKeyId());
+    assertThat(new String(submitted.getSealedNotes().getCiphertext().array(), java.nio.charset.StandardCharsets.ISO_8859_1))
+        .doesNotContain("Sundays");
     assertThat(platform.records(OwnerTokens.REQUESTS.deadLetterName(), OwnerTokens.REQUESTS.partitions()))
         .as("dead letters for %s", requestId).noneMatch(r -> requestId.equals(key(r)));
   }
