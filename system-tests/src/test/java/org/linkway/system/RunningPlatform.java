@@ -263,9 +263,15 @@ final class RunningPlatform {
         http.get().uri("/actuator/health").exchange().expectStatus().isOk());
   }
 
-  /** A client whose requests carry the token of whoever owns what they address ({@link OwnerTokens}). */
+  /**
+   * A client whose requests carry the token of whoever owns what they address ({@link OwnerTokens}). Each
+   * request on a connection of its own, as in AccessIT: a request now and then went unanswered for 30 s on
+   * a pooled connection after earlier calls (once in AccessIT, once in EndedOfferIT), never on a new one.
+   */
   private static WebTestClient client(ConfigurableApplicationContext context) {
-    return WebTestClient.bindToServer().baseUrl(baseUrl(context)).filter(OwnerTokens.filter())
+    return WebTestClient.bindToServer(new org.springframework.http.client.reactive.ReactorClientHttpConnector(
+            reactor.netty.http.client.HttpClient.newConnection()))
+        .baseUrl(baseUrl(context)).filter(OwnerTokens.filter())
         .responseTimeout(Duration.ofSeconds(30)).build();
   }
 
