@@ -151,6 +151,9 @@ final class Journey implements TopicAudit.Listener {
     }
   }
 
+  /** What provider-service answers (409) to an accept while an earlier accept of the offer awaits the budget. */
+  static final String BEING_DECIDED = "acceptance is being decided";
+
   private void offer(String providerId, Http.Sse event) {
     if (!"offer".equals(event.event()) || event.id() == null) return;
     int dash = event.id().lastIndexOf('-');
@@ -172,34 +175,40 @@ final class Journey implements TopicAudit.Listener {
     String session = "{\"attendedOn\":\"" + today + "\",\"attended\":true}";
     track.acceptSent = System.nanoTime();
     send(base + "/accept", "{\"measures\":[" + BenchPeople.BASELINE + "]}", "accept", accepted, "already been accepted")
-        .flatMap(ok -> send(base + "/sessions", session, "session", null, null))
-        .flatMap(ok -> send(base + "/sessions", session, "session", null, null))
+        .flatMap(ok -> send(base + "/sessions", session, "session", null))
+        .flatMap(ok -> send(base + "/sessions", session, "session", null))
         .flatMap(ok -> {
           track.completeSent = System.nanoTime();
           return send(base + "/complete", "{\"completion\":\"COMPLETED\",\"measures\":[" + BenchPeople.FOLLOW_UP + "]}",
-              "complete", completed, "has been completed");
+              "complete", completed, "has been completed", "it is COMPLETED");
         })
         .subscribe(ok -> { }, e -> failed("provider: " + e.getClass().getSimpleName()));
   }
 
   /**
    * One provider action, as a person at a screen would do it: when the service answers 503 (its
-   * decision was not ready in time; the command is in the log and may still be applied), wait a
-   * second and send it again, up to five times; a 409 saying the action was already applied then
-   * counts as done. Each 503 is counted.
+   * decision was not ready in time; the command is in the log and may still be applied), or 409
+   * saying an acceptance is still being decided (the first one was applied and waits for the budget),
+   * wait a second and send it again, for up to half a minute; a 409 saying the action was already
+   * applied then counts as done. Each of those answers is counted.
    */
-  private Mono<Boolean> send(String path, String body, String what, AtomicLong counter, String alreadyDone) {
+  private Mono<Boolean> send(String path, String body, String what, AtomicLong counter, String... alreadyDone) {
     return Mono.defer(() -> providerService.post(path, body))
         .flatMap(answer -> {
           if (answer.status() == 503) {
             failed(what + " 503 (sent again)");
             return Mono.error(new IllegalStateException("503"));
           }
+          if (answer.status() == 409 && answer.body().contains(BEING_DECIDED)) {
+            failed(what + " 409 being decided (sent again)");
+            return Mono.error(new IllegalStateException("409 being decided"));
+          }
           return Mono.just(answer);
         })
-        .retryWhen(reactor.util.retry.Retry.fixedDelay(5, java.time.Duration.ofSeconds(1)))
+        .retryWhen(reactor.util.retry.Retry.fixedDelay(30, java.time.Duration.ofSeconds(1)))
         .flatMap(answer -> {
-          boolean done = answer.ok() || (alreadyDone != null && answer.status() == 409 && answer.body().contains(alreadyDone));
+          boolean done = answer.ok() || (answer.status() == 409
+              && java.util.Arrays.stream(alreadyDone).anyMatch(phrase -> answer.body().contains(phrase)));
           return step(done ? new Http.Answer(200, answer.body()) : answer, what, counter);
         });
   }
