@@ -86,8 +86,14 @@ public class KafkaPlatformConfiguration {
     return new KafkaAdmin.NewTopics(topics.toArray(NewTopic[]::new));
   }
 
+  /**
+   * The producers events are written with: a bean of its own, so that the context closes them as it
+   * closes (made inside the template's bean method, they were never closed and went on after the
+   * service stopped).
+   */
   @Bean
-  KafkaTemplate<String, SpecificRecord> eventTemplate(KafkaProperties kafka, AvroSerdes serdes, MeterRegistry meters) {
+  DefaultKafkaProducerFactory<String, SpecificRecord> eventProducers(KafkaProperties kafka, AvroSerdes serdes,
+      MeterRegistry meters) {
     Map<String, Object> config = new HashMap<>(kafka.buildProducerProperties());
     config.putAll(serdes.registryConfig());
     config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
@@ -96,7 +102,12 @@ public class KafkaPlatformConfiguration {
     config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     DefaultKafkaProducerFactory<String, SpecificRecord> producers = new DefaultKafkaProducerFactory<>(config);
     producers.addListener(new MicrometerProducerListener<>(meters));
-    return eventTemplateOn(producers);
+    return producers;
+  }
+
+  @Bean
+  KafkaTemplate<String, SpecificRecord> eventTemplate(DefaultKafkaProducerFactory<String, SpecificRecord> eventProducers) {
+    return eventTemplateOn(eventProducers);
   }
 
   /**
@@ -113,16 +124,21 @@ public class KafkaPlatformConfiguration {
   }
 
   /** Writes unreadable records, byte for byte, to the source topic's -dlt twin, same partition; counts them. */
+  /** The producers dead letters are written with (a bean, so that the context closes them). */
   @Bean
-  DeadLetterPublishingRecoverer deadLetterRecoverer(KafkaProperties kafka, MeterRegistry meters,
-      @Value("${spring.application.name}") String service) {
+  DefaultKafkaProducerFactory<Object, byte[]> deadLetterProducers(KafkaProperties kafka) {
     Map<String, Object> config = new HashMap<>(kafka.buildProducerProperties());
     config.put(ProducerConfig.ACKS_CONFIG, "all");
     // keys arrive as bytes from Kafka Streams and as strings from listener containers; values are always the raw bytes
     Serializer<Object> keys = new DelegatingByTypeSerializer(Map.of(
         byte[].class, new ByteArraySerializer(), String.class, new StringSerializer()));
-    KafkaTemplate<Object, byte[]> template = new KafkaTemplate<>(
-        new DefaultKafkaProducerFactory<>(config, () -> keys, ByteArraySerializer::new));
+    return new DefaultKafkaProducerFactory<>(config, () -> keys, ByteArraySerializer::new);
+  }
+
+  @Bean
+  DeadLetterPublishingRecoverer deadLetterRecoverer(DefaultKafkaProducerFactory<Object, byte[]> deadLetterProducers,
+      MeterRegistry meters, @Value("${spring.application.name}") String service) {
+    KafkaTemplate<Object, byte[]> template = new KafkaTemplate<>(deadLetterProducers);
     return new CountedDeadLetters(template,
         (record, exception) -> new TopicPartition(record.topic() + Topic.DEAD_LETTER_SUFFIX, record.partition()),
         meters, KafkaAccess.READS.getOrDefault(service, List.of()).stream().map(Topic::name).toList());
