@@ -187,6 +187,9 @@ public final class LocalIssuer {
     byte[] body = jwks().getBytes(StandardCharsets.UTF_8);
     server.createContext(JWKS_PATH, exchange -> {
       exchange.getResponseHeaders().set("Content-Type", "application/jwk-set+json");
+      // not kept alive: this server closes an idle connection after a while, and a service's pooled client
+      // that later sent its next key fetch on it got no answer (a first request of a service hung 30 s)
+      exchange.getResponseHeaders().set("Connection", "close");
       exchange.sendResponseHeaders(200, body.length);
       try (OutputStream out = exchange.getResponseBody()) {
         out.write(body);
