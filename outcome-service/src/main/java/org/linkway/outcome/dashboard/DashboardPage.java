@@ -34,6 +34,7 @@ import org.linkway.outcome.statements.StatementsController;
 import org.linkway.platform.EventStreams;
 import org.linkway.platform.StoreQueries;
 import org.linkway.platform.pages.PageController;
+import org.linkway.platform.pages.Templates;
 import org.linkway.platform.security.LiveStreams;
 import org.linkway.platform.security.Caller;
 import org.linkway.state.FundingState;
@@ -98,6 +99,23 @@ class DashboardPage {
 
   record ContractRow(String contractId, String providerId, String services, String runs, String pays, String most) {}
 
+  /** The model of the page around its parts: whose it is, the contracts, the outcomes already reported, its stream. */
+  record Dashboard(String code, List<ContractRow> contracts, List<LiveItems.OutcomeItem> recentOutcomes, String streamUrl) {}
+
+  /**
+   * The model of the budget part: the figures in words, how it fetches itself again ({@code budgetTrigger},
+   * {@code budgetUrl}) and how much of the bar is used.
+   */
+  record Budget(BudgetView budget, String budgetTotal, String budgetUsed, String budgetFree, String budgetReserved,
+      String budgetDue, String budgetReleased, String budgetUpdated, String budgetTrigger, String budgetUrl,
+      BigDecimal budgetUsedPercent) {}
+
+  /** The model of the money part: the latest ledger entries of {@code entryCount}, its checks, the statements. */
+  record Money(int entryCount, List<LedgerRow> entries, Checks checks, List<StatementRow> statements) {}
+
+  /** The model of the charts part: each chart's rows. */
+  record Charts(List<String> stages, List<StatusRow> statusRows, List<ProviderRow> providerRows, List<MeasureRow> measureRows) {}
+
   private final BudgetController budgets;
   private final ContractController contracts;
   private final LedgerController ledger;
@@ -106,11 +124,13 @@ class DashboardPage {
   private final OutcomeStreamController outcomes;
   private final StoreQueries stores;
   private final LiveStreams liveStreams;
+  private final LiveItems liveItems;
 
   DashboardPage(BudgetController budgets, ContractController contracts, LedgerController ledger,
       StatementsController statements, BreakdownController breakdowns, OutcomeStreamController outcomes,
-      StoreQueries stores, LiveStreams liveStreams) {
+      StoreQueries stores, LiveStreams liveStreams, LiveItems liveItems) {
     this.liveStreams = liveStreams;
+    this.liveItems = liveItems;
     this.budgets = budgets;
     this.contracts = contracts;
     this.ledger = ledger;
@@ -124,20 +144,17 @@ class DashboardPage {
   Mono<String> page(Model model) {
     return Caller.current().map(caller -> {
       String code = caller.organisation();
-      model.addAttribute("code", code);
-      budget(model, code, 0);
-      List<LedgerEntry> entries = money(model, code);
+      List<LedgerEntry> entries = ledger.ledger(code, null);
       // the commissioner's referrals, read once for the charts and the outcomes reported so far
       List<FundingState> states = fundingStates(code);
-      charts(model, code, states);
-      model.addAttribute("contracts", contracts.contracts(code).stream().map(DashboardPage::contract).toList());
       List<OutcomeView> reported = reported(states);
-      model.addAttribute("recentOutcomes", newestFirst(reported).stream().limit(RECENT_OUTCOMES).map(LiveItems::outcome).toList());
-      model.addAttribute("streamUrl", UriComponentsBuilder.fromPath(PATH + "/stream")
-          .queryParamIfPresent("ledgerAfter", last(entries, LedgerEntry::occurredAt, LedgerEntry::entryId))
-          .queryParamIfPresent("outcomeAfter", last(reported, OutcomeView::occurredAt, OutcomeView::eventId))
-          .build().toUriString());
-      return VIEW;
+      Dashboard dashboard = new Dashboard(code, contracts.contracts(code).stream().map(DashboardPage::contract).toList(),
+          newestFirst(reported).stream().limit(RECENT_OUTCOMES).map(LiveItems::item).toList(),
+          UriComponentsBuilder.fromPath(PATH + "/stream")
+              .queryParamIfPresent("ledgerAfter", last(entries, LedgerEntry::occurredAt, LedgerEntry::entryId))
+              .queryParamIfPresent("outcomeAfter", last(reported, OutcomeView::occurredAt, OutcomeView::eventId))
+              .build().toUriString());
+      return Templates.page(model, VIEW, dashboard, budget(code, 0), money(code, entries), charts(code, states));
     });
   }
 
@@ -146,12 +163,11 @@ class DashboardPage {
   Mono<String> part(@PathVariable String part, @RequestParam(required = false) Integer tries, Model model) {
     return Caller.current().map(caller -> {
       String code = caller.organisation();
-      switch (part) {
-        case "budget" -> budget(model, code, tries == null ? 0 : Math.max(0, tries));
-        case "money" -> money(model, code);
-        default -> charts(model, code, fundingStates(code));
-      }
-      return VIEW + " :: " + part;
+      return Templates.page(model, VIEW + " :: " + part, switch (part) {
+        case "budget" -> budget(code, tries == null ? 0 : Math.max(0, tries));
+        case "money" -> money(code, ledger.ledger(code, null));
+        default -> charts(code, fundingStates(code));
+      });
     });
   }
 
@@ -173,11 +189,11 @@ class DashboardPage {
       Flux<ServerSentEvent<String>> items = Flux.merge(
           ledger.events(code, from.ledger()).filter(e -> e.data() != null).map(e -> {
             Cursor now = at.updateAndGet(c -> new Cursor(e.id(), c.outcome()));
-            return item("ledger", now, LiveItems.ledger(e.data()));
+            return item("ledger", now, liveItems.ledger(e.data()));
           }),
           outcomes.events(code, from.outcome()).filter(e -> e.data() != null).map(e -> {
             Cursor now = at.updateAndGet(c -> new Cursor(c.ledger(), e.id()));
-            return item("outcome", now, LiveItems.outcome(e.data()));
+            return item("outcome", now, liveItems.outcome(e.data()));
           }));
       return liveStreams.ofCaller(EventStreams.withKeepAlive(items));
     });
@@ -208,17 +224,9 @@ class DashboardPage {
   }
 
   /** The budget part; {@code tries}: how many times running it has fetched itself again while behind the ledger. */
-  private void budget(Model model, String code, int tries) {
+  private Budget budget(String code, int tries) {
     BudgetView b = budgets.budget(code, null);
     BigDecimal used = b.committed().subtract(b.released());
-    model.addAttribute("budget", b);
-    model.addAttribute("budgetTotal", Words.money(b.budget()));
-    model.addAttribute("budgetUsed", Words.money(used));
-    model.addAttribute("budgetFree", Words.money(b.free()));
-    model.addAttribute("budgetReserved", Words.money(b.reserved()));
-    model.addAttribute("budgetDue", Words.money(b.due()));
-    model.addAttribute("budgetReleased", Words.money(b.released()));
-    model.addAttribute("budgetUpdated", b.updatedAt() == null ? null : Words.when(b.updatedAt()));
     // the budget's use follows the ledger a moment later (budget-use reads the ledger's topic): while it is
     // behind an entry the page was told of, the part fetches itself again shortly, until it has caught up
     boolean behind = stores.<FundingState>all(FundingProcessor.STORE, s -> code.equals(s.getCommissioner())).stream()
@@ -227,53 +235,51 @@ class DashboardPage {
             && (b.updatedAt() == null || e.getMetadata().getOccurredAt().isAfter(b.updatedAt())));
     // never for ever: after so many tries it waits for the next ledger entry, which starts the count again
     boolean again = behind && tries < BUDGET_TRIES;
-    model.addAttribute("budgetTrigger", !again ? "sse:ledger delay:300ms"
-        : "sse:ledger delay:300ms, load delay:" + (tries < 10 ? "500ms" : "1s"));
-    model.addAttribute("budgetUrl", again ? PATH + "/budget?tries=" + (tries + 1) : PATH + "/budget");
-    model.addAttribute("budgetUsedPercent", b.budget() == null || b.budget().signum() == 0 ? null
-        : used.multiply(BigDecimal.valueOf(100)).divide(b.budget(), 0, RoundingMode.HALF_UP).min(BigDecimal.valueOf(100)));
+    return new Budget(b, Words.money(b.budget()), Words.money(used), Words.money(b.free()), Words.money(b.reserved()),
+        Words.money(b.due()), Words.money(b.released()), b.updatedAt() == null ? null : Words.when(b.updatedAt()),
+        !again ? "sse:ledger delay:300ms" : "sse:ledger delay:300ms, load delay:" + (tries < 10 ? "500ms" : "1s"),
+        again ? PATH + "/budget?tries=" + (tries + 1) : PATH + "/budget",
+        b.budget() == null || b.budget().signum() == 0 ? null
+            : used.multiply(BigDecimal.valueOf(100)).divide(b.budget(), 0, RoundingMode.HALF_UP).min(BigDecimal.valueOf(100)));
   }
 
-  /** The ledger's latest entries, its checks and the monthly statements; returns every entry, oldest first. */
-  private List<LedgerEntry> money(Model model, String code) {
-    List<LedgerEntry> entries = ledger.ledger(code, null);
-    model.addAttribute("entryCount", entries.size());
-    model.addAttribute("entries", newestFirst(entries).stream().limit(RECENT_ENTRIES).map(e -> new LedgerRow(
+  /** The latest of the ledger's {@code entries} (every one, oldest first), its checks and the monthly statements. */
+  private Money money(String code, List<LedgerEntry> entries) {
+    List<LedgerRow> latest = newestFirst(entries).stream().limit(RECENT_ENTRIES).map(e -> new LedgerRow(
         e.entryId().toString(), Words.when(e.occurredAt()), Words.referral(e.referralId()), e.providerId(),
-        Words.entry(e.type(), e.milestone()), Words.entryTag(e.type()), Words.money(e.amount()))).toList());
+        Words.entry(e.type(), e.milestone()), Words.entryTag(e.type()), Words.money(e.amount()))).toList();
     Reconciliation r = statements.reconciliation(code);
-    model.addAttribute("checks", new Checks(r.clean(), r.invariants().size(),
+    Checks checks = new Checks(r.clean(), r.invariants().size(),
         r.invariants().stream().filter(i -> !i.holds()).map(Reconciliation.Invariant::rule).toList(),
-        r.notChecked().stream().map(Reconciliation.NotChecked::reason).toList()));
+        r.notChecked().stream().map(Reconciliation.NotChecked::reason).toList());
     TreeSet<YearMonth> months = new TreeSet<>(Comparator.reverseOrder());
     months.add(YearMonth.now(UK));
     entries.stream().filter(e -> "PAYMENT_DUE".equals(e.type()))
         .forEach(e -> months.add(YearMonth.from(e.occurredAt().atZone(UK))));
-    model.addAttribute("statements", months.stream().limit(STATEMENT_MONTHS).map(month -> {
+    return new Money(entries.size(), latest, checks, months.stream().limit(STATEMENT_MONTHS).map(month -> {
       Statement s = (Statement) statements.statement(code, null, month.toString(), null).getBody();
       return new StatementRow(month.toString(), Words.month(month.toString()), Words.money(s.total()),
           s.providers().size(), PATH + "/statements/" + month + ".csv");
     }).toList());
-    return entries;
   }
 
   private List<FundingState> fundingStates(String code) {
     return stores.all(FundingProcessor.STORE, (FundingState s) -> code.equals(s.getCommissioner()));
   }
 
-  private void charts(Model model, String code, List<FundingState> states) {
-    model.addAttribute("stages", Arrays.stream(StatusByMonth.Stage.values()).map(StatusByMonth.Stage::label).toList());
-    model.addAttribute("statusRows", StatusByMonth.of(states).months().stream()
-        .map(m -> new StatusRow(Words.month(m.month()), m.counts(), m.total())).toList());
+  private Charts charts(String code, List<FundingState> states) {
     Breakdown byProvider = breakdowns.breakdown(code, null, null, "provider");
-    model.addAttribute("providerRows", byProvider.groups().stream().filter(g -> !Breakdown.NONE.equals(g.key()))
-        .map(g -> new ProviderRow(g.key(), g.accepted(), g.medianDaysToAcceptance(), g.completed(),
-            g.costPerCompletion(), Words.money(g.costPerCompletion()), g.meaningfullyImproved(),
-            g.costPerMeaningfulImprovement(), Words.money(g.costPerMeaningfulImprovement()))).toList());
-    model.addAttribute("measureRows", byProvider.total().measures().stream()
-        .map(m -> new MeasureRow(Words.measure(m.instrument(), m.score()), m.referrals(), m.meanImprovement(),
-            m.meaningfullyImproved(), m.meaningfulShare() == null ? null
-                : m.meaningfulShare().multiply(BigDecimal.valueOf(100)).setScale(1, RoundingMode.HALF_UP))).toList());
+    return new Charts(Arrays.stream(StatusByMonth.Stage.values()).map(StatusByMonth.Stage::label).toList(),
+        StatusByMonth.of(states).months().stream()
+            .map(m -> new StatusRow(Words.month(m.month()), m.counts(), m.total())).toList(),
+        byProvider.groups().stream().filter(g -> !Breakdown.NONE.equals(g.key()))
+            .map(g -> new ProviderRow(g.key(), g.accepted(), g.medianDaysToAcceptance(), g.completed(),
+                g.costPerCompletion(), Words.money(g.costPerCompletion()), g.meaningfullyImproved(),
+                g.costPerMeaningfulImprovement(), Words.money(g.costPerMeaningfulImprovement()))).toList(),
+        byProvider.total().measures().stream()
+            .map(m -> new MeasureRow(Words.measure(m.instrument(), m.score()), m.referrals(), m.meanImprovement(),
+                m.meaningfullyImproved(), m.meaningfulShare() == null ? null
+                    : m.meaningfulShare().multiply(BigDecimal.valueOf(100)).setScale(1, RoundingMode.HALF_UP))).toList());
   }
 
   private static List<OutcomeView> reported(List<FundingState> states) {

@@ -1,38 +1,58 @@
 package org.linkway.outcome.dashboard;
 
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.linkway.outcome.ledger.LedgerController.LedgerEntry;
 import org.linkway.outcome.outcomes.OutcomeStreamController.ChangeView;
 import org.linkway.outcome.outcomes.OutcomeStreamController.OutcomeView;
-import org.springframework.web.util.HtmlUtils;
+import org.linkway.platform.pages.Templates;
+import org.springframework.stereotype.Component;
 
 /**
- * The items of the dashboard's live list, as HTML: a ledger entry or an outcome, each one line,
- * every value escaped. Served down the page's event stream and used for the outcomes shown on
- * opening the page. No person's details: a commissioner's streams carry none.
+ * The items of the dashboard's live list: a ledger entry or an outcome, each one line, rendered from
+ * {@value #TEMPLATE} (so every value is escaped as on every page). Served down the page's event stream;
+ * the outcomes shown on opening the page are the same fragment. No person's details: a commissioner's
+ * streams carry none.
  */
-final class LiveItems {
+@Component
+class LiveItems {
 
-  private LiveItems() {}
+  static final String TEMPLATE = "dashboard/live";
 
-  static String ledger(LedgerEntry e) {
-    return "<li class=\"live-item\" data-kind=\"ledger\" data-referral=\"" + htmlEscape(e.referralId()) + "\">"
-        + "<span class=\"tag " + Words.entryTag(e.type()) + "\">" + htmlEscape(Words.entry(e.type(), e.milestone())) + "</span> "
-        + "<strong>" + htmlEscape(Words.money(e.amount())) + "</strong> for referral " + htmlEscape(Words.referral(e.referralId()))
-        + " with " + htmlEscape(e.providerId()) + " (contract " + htmlEscape(e.contractId()) + ")"
-        + (e.reason() == null ? "" : ": " + htmlEscape(e.reason()))
-        + " <span class=\"hint\">" + htmlEscape(Words.when(e.occurredAt())) + "</span></li>";
+  /** A ledger entry in words: {@code tag}, the class (linkway.css) of its type; {@code referral}, its id shortened. */
+  record LedgerItem(String referralId, String tag, String entry, String amount, String referral, String providerId,
+      String contractId, String reason, String when) {}
+
+  /** An outcome in words: {@code ended}, how; {@code changes}, each measure's change, or that none was recorded. */
+  record OutcomeItem(String referralId, String referral, String providerId, String ended, int sessions, String changes,
+      String when) {}
+
+  private final Templates templates;
+
+  LiveItems(Templates templates) {
+    this.templates = templates;
   }
 
-  static String outcome(OutcomeView o) {
+  String ledger(LedgerEntry e) {
+    return templates.fragment(TEMPLATE, "ledger", Map.of("entry", item(e)));
+  }
+
+  String outcome(OutcomeView o) {
+    return templates.fragment(TEMPLATE, "outcome", Map.of("outcome", item(o)));
+  }
+
+  static LedgerItem item(LedgerEntry e) {
+    return new LedgerItem(e.referralId(), Words.entryTag(e.type()), Words.entry(e.type(), e.milestone()),
+        Words.money(e.amount()), Words.referral(e.referralId()), e.providerId(), e.contractId(), e.reason(),
+        Words.when(e.occurredAt()));
+  }
+
+  static OutcomeItem item(OutcomeView o) {
     String ended = "COMPLETED".equals(o.completion()) ? "completed" : "left early";
     String changes = o.changes().isEmpty() ? " No wellbeing measures were recorded."
         : " " + o.changes().stream().map(LiveItems::change).collect(Collectors.joining(" "));
-    return "<li class=\"live-item\" data-kind=\"outcome\" data-referral=\"" + htmlEscape(o.referralId()) + "\">"
-        + "<span class=\"tag completed\">Outcome</span> Referral " + htmlEscape(Words.referral(o.referralId()))
-        + " with " + htmlEscape(o.providerId()) + ": " + ended + " after " + o.sessionsAttended()
-        + (o.sessionsAttended() == 1 ? " session." : " sessions.") + htmlEscape(changes)
-        + " <span class=\"hint\">" + htmlEscape(Words.when(o.occurredAt())) + "</span></li>";
+    return new OutcomeItem(o.referralId(), Words.referral(o.referralId()), o.providerId(), ended, o.sessionsAttended(),
+        changes, Words.when(o.occurredAt()));
   }
 
   /** e.g. "SWEMWBS wellbeing (metric score): 17.43 to 21.54, better by 4.11 (meaningful)." */
@@ -42,10 +62,5 @@ final class LiveItems {
         : direction < 0 ? "worse by " + c.improvement().negate().toPlainString() : "no change";
     return Words.measure(c.instrument(), c.score()) + ": " + c.baseline().toPlainString() + " to "
         + c.followUp().toPlainString() + ", " + moved + (c.meaningful() ? " (meaningful)." : ".");
-  }
-
-  /** Only what HTML needs escaped (&lt; &gt; &amp; &quot; &#39;): the page is UTF-8, so £ stays £. */
-  private static String htmlEscape(String text) {
-    return HtmlUtils.htmlEscape(text == null ? "" : text, "UTF-8");
   }
 }

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.linkway.platform.pages.TestTemplates;
 import org.linkway.outcome.ledger.LedgerController.LedgerEntry;
 import org.linkway.outcome.outcomes.OutcomeStreamController.ChangeView;
 import org.linkway.outcome.outcomes.OutcomeStreamController.OutcomeView;
@@ -16,9 +17,11 @@ class LiveItemsTest {
 
   static final Instant AT = Instant.parse("2026-05-03T13:05:00Z");
 
+  private final LiveItems items = new LiveItems(TestTemplates.onClassPath());
+
   @Test
   void givenALedgerEntry_whenRendered_thenItSaysWhatWasCommittedAndEscapesEveryValue() {
-    String html = LiveItems.ledger(new LedgerEntry(UUID.randomUUID(), "0b8c1d2e-0000-4000-8000-000000000001",
+    String html = items.ledger(new LedgerEntry(UUID.randomUUID(), "0b8c1d2e-0000-4000-8000-000000000001",
         "<script>alert(1)</script>", "svc", "c&1", "COMMITTED", null, new BigDecimal("1300.00"), "GBP", AT, null));
 
     assertThat(html).startsWith("<li class=\"live-item\" data-kind=\"ledger\" data-referral=\"0b8c1d2e-0000-4000-8000-000000000001\">")
@@ -29,9 +32,9 @@ class LiveItemsTest {
 
   @Test
   void givenAPaymentDueAndARelease_whenRendered_thenTheirMilestoneAndReasonAreSaid() {
-    assertThat(LiveItems.ledger(new LedgerEntry(UUID.randomUUID(), "r-1", "p", "s", "c", "PAYMENT_DUE", "OUTCOME",
+    assertThat(items.ledger(new LedgerEntry(UUID.randomUUID(), "r-1", "p", "s", "c", "PAYMENT_DUE", "OUTCOME",
         new BigDecimal("100.00"), "GBP", AT, null))).contains("<span class=\"tag paid\">Due to provider: outcome</span>");
-    assertThat(LiveItems.ledger(new LedgerEntry(UUID.randomUUID(), "r-1", "p", "s", "c", "RELEASED", null,
+    assertThat(items.ledger(new LedgerEntry(UUID.randomUUID(), "r-1", "p", "s", "c", "RELEASED", null,
         new BigDecimal("23.32"), "GBP", AT, "referral ended: DROPPED_OUT")))
         .contains("<span class=\"tag released\">Released</span>", ": referral ended: DROPPED_OUT");
   }
@@ -43,7 +46,7 @@ class LiveItemsTest {
             new ChangeView("SWEMWBS", "metric", new BigDecimal("16.36"), new BigDecimal("21.54"), new BigDecimal("5.18"), true),
             new ChangeView("UCLA3", "total", new BigDecimal("7"), new BigDecimal("8"), new BigDecimal("-1"), false)));
 
-    assertThat(LiveItems.outcome(outcome))
+    assertThat(items.outcome(outcome))
         .contains("Referral r-2 with walkers: completed after 1 session.")
         .contains("SWEMWBS wellbeing (metric score): 16.36 to 21.54, better by 5.18 (meaningful).")
         .contains("UCLA-3 loneliness (a fall is better): 7 to 8, worse by 1.")

@@ -22,15 +22,16 @@ class PageProblems {
   String problem(ProblemException problem, Model model, ServerWebExchange exchange) {
     HttpStatus status = problem.status();
     exchange.getResponse().setStatusCode(status);
-    model.addAttribute("status", status.value());
-    model.addAttribute("title", switch (status) {
+    String title = switch (status) {
       case NOT_FOUND -> "Not found";
       case CONFLICT -> "This has changed since you opened the page";
       case SERVICE_UNAVAILABLE -> "Try again in a moment";
       case FORBIDDEN -> "You cannot do this";
       default -> "There is a problem";
-    });
-    model.addAttribute("detail", problem.getMessage());
-    return "linkway/problem";
+    };
+    return Templates.page(model, "linkway/problem", new Problem(status.value(), title, problem.getMessage()));
   }
+
+  /** The model of {@code linkway/problem}. */
+  record Problem(int status, String title, String detail) {}
 }

@@ -11,12 +11,13 @@ import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.core.oidc.user.OidcUser;
 import org.springframework.security.web.server.WebFilterExchange;
 import org.springframework.web.server.ServerWebExchange;
-import org.springframework.web.util.HtmlUtils;
 import org.springframework.web.util.UriComponentsBuilder;
 import reactor.core.publisher.Mono;
 
 /** How the security filter answers a page, where the API would answer problem+json. A page's live streams are {@link org.linkway.platform.security.LiveStreams}'. */
 public final class Pages {
+
+  static final String REFUSED = "linkway/refused";
 
   private Pages() {}
 
@@ -62,29 +63,20 @@ public final class Pages {
   }
 
   /** A form posted without its form token (or with one from another sign-in): say so, keep nothing. */
-  public static Mono<Void> formExpired(ServerWebExchange exchange) {
-    return page(exchange, HttpStatus.FORBIDDEN, "This form has expired",
-        "<p>The form was sent without the token that shows it came from this site, or from a page opened "
-            + "before you last signed in. Nothing was saved.</p><p>Go back, reload the page and try again.</p>");
+  public static Mono<Void> formExpired(Templates templates, ServerWebExchange exchange) {
+    return page(exchange, HttpStatus.FORBIDDEN, templates.whole(REFUSED, new Refused("This form has expired", null)));
   }
 
   /** Signed in, but this page is someone else's. */
-  public static Mono<Void> forbidden(ServerWebExchange exchange, String detail) {
-    return page(exchange, HttpStatus.FORBIDDEN, "You cannot see this page",
-        "<p>You are signed in, but this page is for someone else: " + HtmlUtils.htmlEscape(detail) + ".</p>");
+  public static Mono<Void> forbidden(Templates templates, ServerWebExchange exchange, String detail) {
+    return page(exchange, HttpStatus.FORBIDDEN, templates.whole(REFUSED, new Refused("You cannot see this page", detail)));
   }
 
-  /** A plain page written by the security filter (it answers before any template could be rendered). */
-  private static Mono<Void> page(ServerWebExchange exchange, HttpStatus status, String title, String body) {
-    String html = """
-        <!DOCTYPE html>
-        <html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>%s - Linkway</title><link rel="stylesheet" href="/static/linkway.css"></head>
-        <body><header class="site-header"><div class="width"><span class="brand">Linkway</span></div></header>
-        <main class="width" id="main"><h1>%s</h1>
-        %s
-        <p><a href="/sign-in">Sign in as someone else</a></p></main></body></html>
-        """.formatted(title, title, body);
+  /** The model of {@value #REFUSED}: without {@code detail}, the form had no token. */
+  record Refused(String title, String detail) {}
+
+  /** A plain page the security filter answers with (it answers before any controller, so the view is written here). */
+  private static Mono<Void> page(ServerWebExchange exchange, HttpStatus status, String html) {
     var response = exchange.getResponse();
     response.setStatusCode(status);
     response.getHeaders().setContentType(new MediaType(MediaType.TEXT_HTML, StandardCharsets.UTF_8));

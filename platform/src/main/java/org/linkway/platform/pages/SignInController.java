@@ -43,6 +43,8 @@ class SignInController {
       new SignInChoices.Party(Role.COMMISSIONER, "QMM", "Commissioner, Norfolk and Waveney ICB (QMM)"),
       new SignInChoices.Party(Role.ADMIN, null, "Platform administrator"));
 
+  static final String VIEW = "linkway/sign-in";
+
   static final String NOT_CONFIGURED = "Signing in is not configured on this service: its operator must register an "
       + "OpenID Connect client (spring.security.oauth2.client.registration.<id>.*).";
 
@@ -67,21 +69,26 @@ class SignInController {
     this.demo = openIdIssuers.isEmpty() && environment.acceptsProfiles(Profiles.of(Secrets.LOCAL_PROFILE));
   }
 
+  /**
+   * The model of {@code linkway/sign-in}: {@code next}, the page to go back to; {@code parties}, the demo
+   * parties to pick from (on the local stack alone); {@code homes}, this service's pages; {@code error}
+   * and its {@code errorField}, why signing in failed.
+   */
+  record SignIn(String next, List<ClientRegistration> openIdIssuers, boolean demo, List<SignInChoices.Party> parties,
+      Role[] roles, boolean signedOut, boolean signedIn, List<String> homes, String error, String errorField) {}
+
   @GetMapping("/sign-in")
   String signInPage(@RequestParam(required = false) String next, @RequestParam(defaultValue = "false") boolean signedOut,
       @RequestParam(defaultValue = "false") boolean signedIn, Model model) {
+    return Templates.page(model, VIEW, signIn(next, signedOut, signedIn, null, null));
+  }
+
+  private SignIn signIn(String next, boolean signedOut, boolean signedIn, String error, String errorField) {
     List<SignInChoices.Party> parties = new ArrayList<>(DEMO_PARTIES);
     choices.forEach(c -> parties.addAll(c.parties()));
-    model.addAttribute("next", safeNext(next).orElse(""));
-    model.addAttribute("openIdIssuers", openIdIssuers);
-    model.addAttribute("demo", demo);
-    model.addAttribute("parties", demo ? parties : List.of());
-    model.addAttribute("roles", Role.values());
-    model.addAttribute("signedOut", signedOut);
-    model.addAttribute("signedIn", signedIn);
-    model.addAttribute("homes", home.map(h -> java.util.Arrays.stream(Role.values())
-        .flatMap(role -> h.pathFor(role).stream()).distinct().toList()).orElse(List.of()));
-    return "linkway/sign-in";
+    return new SignIn(safeNext(next).orElse(""), openIdIssuers, demo, demo ? parties : List.of(), Role.values(),
+        signedOut, signedIn, home.map(h -> java.util.Arrays.stream(Role.values())
+            .flatMap(role -> h.pathFor(role).stream()).distinct().toList()).orElse(List.of()), error, errorField);
   }
 
   /** The local stack's demo sign-in: a token for the party picked, from the local issuer. */
@@ -127,10 +134,7 @@ class SignInController {
 
   private String failed(Model model, String next, HttpStatus status, String field, ServerWebExchange exchange, String message) {
     exchange.getResponse().setStatusCode(status);
-    signInPage(next, false, false, model);
-    model.addAttribute("error", message);
-    model.addAttribute("errorField", field);
-    return "linkway/sign-in";
+    return Templates.page(model, VIEW, signIn(next, false, false, message, field));
   }
 
   /** Only a page of this service may be gone to after signing in, never another site. */

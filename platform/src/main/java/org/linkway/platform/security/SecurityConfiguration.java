@@ -7,6 +7,7 @@ import java.util.Optional;
 import org.linkway.platform.pages.Pages;
 import org.linkway.platform.pages.PagesConfiguration;
 import org.linkway.platform.pages.SignInCookie;
+import org.linkway.platform.pages.Templates;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -72,7 +73,7 @@ public class SecurityConfiguration {
 
   @Bean
   SecurityWebFilterChain linkwaySecurity(ServerHttpSecurity http, AccessRules rules,
-      ObjectProvider<ReactiveClientRegistrationRepository> openIdIssuers) {
+      ObjectProvider<ReactiveClientRegistrationRepository> openIdIssuers, Templates templates) {
     ServerAuthenticationEntryPoint unauthorized = SecurityConfiguration::unauthorized;
     ServerAccessDeniedHandler forbidden = (exchange, denied) -> exchange.getPrincipal()
         .flatMap(principal -> Mono.justOrEmpty(principal instanceof Authentication a ? Caller.of(a) : Optional.empty()))
@@ -80,7 +81,7 @@ public class SecurityConfiguration {
             + exchange.getRequest().getPath().value())
         .defaultIfEmpty("the token names no Linkway role (claim " + Caller.ROLE_CLAIM + ") or no organisation")
         .flatMap(detail -> SignInCookie.isPage(exchange.getRequest())
-            ? Pages.forbidden(exchange, detail) : problem(exchange, HttpStatus.FORBIDDEN, detail));
+            ? Pages.forbidden(templates, exchange, detail) : problem(exchange, HttpStatus.FORBIDDEN, detail));
     ServerBearerTokenAuthenticationConverter header = new ServerBearerTokenAuthenticationConverter();
     // the API reads the Authorization header only; a page may instead be signed in by its cookie
     ServerAuthenticationConverter headerOrPageCookie = exchange -> header.convert(exchange)
@@ -95,7 +96,7 @@ public class SecurityConfiguration {
         // the API takes bearer tokens, which a browser never sends by itself; the pages' form posts carry a form token
         .csrf(csrf -> csrf.requireCsrfProtectionMatcher(PAGE_FORM_POSTS)
             .csrfTokenRepository(CookieServerCsrfTokenRepository.withHttpOnlyFalse())
-            .accessDeniedHandler((exchange, denied) -> Pages.formExpired(exchange)))
+            .accessDeniedHandler((exchange, denied) -> Pages.formExpired(templates, exchange)))
         .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
         .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
         .logout(ServerHttpSecurity.LogoutSpec::disable)

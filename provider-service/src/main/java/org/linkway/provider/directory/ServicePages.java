@@ -11,6 +11,7 @@ import org.linkway.platform.TableView;
 import org.linkway.platform.pages.PageController;
 import org.linkway.platform.pages.PageWords;
 import org.linkway.platform.pages.SignInChoices;
+import org.linkway.platform.pages.Templates;
 import org.linkway.platform.security.Caller;
 import org.linkway.platform.security.Role;
 import org.linkway.provider.directory.DirectoryController.ServiceRequest;
@@ -34,6 +35,14 @@ import reactor.core.publisher.Mono;
 class ServicePages {
 
   static final String PAGE = "/app/inbox/services";
+  static final String VIEW = "inbox/services";
+
+  /**
+   * The model of {@value #VIEW}: the caller's services with the needs each meets in words, a notice of
+   * what was just done (to {@code noticeService}), and after a problem each one by field and what was typed by service.
+   */
+  record Services(List<ServiceView> services, Map<String, String> needs, String notice, String noticeService,
+      Map<String, String> errors, Map<String, String> typed) {}
 
   private static final Map<String, String> NOTICES = Map.of(
       "capacity", "Open places saved.",
@@ -60,18 +69,15 @@ class ServicePages {
   @GetMapping(PAGE)
   Mono<String> services(@RequestParam(required = false) String done, @RequestParam(required = false) String service,
       Model model) {
-    return Caller.current().map(caller -> {
-      List<ServiceView> services = services(caller);
-      model.addAttribute("services", services);
-      Map<String, String> needs = new LinkedHashMap<>();
-      services.forEach(s -> needs.put(s.serviceId(), PageWords.plainList(s.needs())));
-      model.addAttribute("needs", needs);
-      model.addAttribute("notice", done == null ? null : NOTICES.get(done));
-      model.addAttribute("noticeService", service);
-      if (!model.containsAttribute("errors")) model.addAttribute("errors", Map.of());
-      if (!model.containsAttribute("typed")) model.addAttribute("typed", Map.of());
-      return "inbox/services";
-    });
+    return Caller.current().map(caller -> services(caller, done == null ? null : NOTICES.get(done), service, Map.of(), Map.of(), model));
+  }
+
+  private String services(Caller caller, String notice, String noticeService, Map<String, String> errors,
+      Map<String, String> typed, Model model) {
+    List<ServiceView> services = services(caller);
+    Map<String, String> needs = new LinkedHashMap<>();
+    services.forEach(s -> needs.put(s.serviceId(), PageWords.plainList(s.needs())));
+    return Templates.page(model, VIEW, new Services(services, needs, notice, noticeService, errors, typed));
   }
 
   /** A new number of open places; the rest of the listing stays as it is. */
@@ -94,9 +100,7 @@ class ServicePages {
             e.errors().forEach(p -> errors.putIfAbsent(p.field().equals("capacity") ? "capacity-" + serviceId : p.field(),
                 (p.field().equals("capacity") ? "Open places " : p.field() + " ") + p.reason()));
             exchange.getResponse().setStatusCode(HttpStatusCode.valueOf(422));
-            model.addAttribute("errors", errors);
-            model.addAttribute("typed", Map.of(serviceId, typed));
-            return services(null, null, model);
+            return Mono.just(services(caller, null, null, errors, Map.of(serviceId, typed), model));
           });
     });
   }

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.linkway.events.DeclineReason;
 import org.linkway.platform.EventStreams;
 import org.linkway.platform.ProblemException;
@@ -19,6 +18,7 @@ import org.linkway.platform.pages.PageController;
 import org.linkway.platform.pages.PageDates;
 import org.linkway.platform.pages.PageHome;
 import org.linkway.platform.pages.PageWords;
+import org.linkway.platform.pages.Templates;
 import org.linkway.platform.security.Caller;
 import org.linkway.platform.security.LiveStreams;
 import org.linkway.platform.security.Role;
@@ -40,9 +40,6 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseBody;
 import org.springframework.web.server.ServerWebExchange;
-import org.springframework.web.util.HtmlUtils;
-import org.thymeleaf.context.Context;
-import org.thymeleaf.spring6.ISpringWebFluxTemplateEngine;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -92,12 +89,37 @@ class InboxPages {
       "missed", "Session recorded: the person did not attend.",
       "completed", "You finished the referral. The outcome has been sent to the GP practice and the commissioner.");
 
+  static final String INBOX = "inbox/inbox";
+  static final String REFERRAL = "inbox/referral";
+  static final String OFFER = "inbox/offer";
+
+  /** The model of {@value #INBOX}: the offers waiting, the people being supported, the rest. */
+  record Inbox(List<Card> offers, List<Card> working, List<Card> finished, String notice, List<Choice> reasons,
+      Map<String, String> errors, MultiValueMap<String, String> form) {}
+
+  /**
+   * The model of {@value #REFERRAL}: the referral's card, its forms ({@code measures} at the end,
+   * {@code baseline} at the start, open if any of it was typed or is wrong) and what was typed with its problems.
+   */
+  record Referral(Card card, List<Choice> reasons, List<Choice> completions, String notice, String today,
+      Map<String, String> errors, MultiValueMap<String, String> form, List<MeasuresForm.Fieldset> measures,
+      List<MeasuresForm.Fieldset> baseline, boolean baselineOpen, String refused) {}
+
+  /** The model of {@value #OFFER}{@code :: card} sent on its own, down the live stream. */
+  record OfferCard(Card card, CsrfToken csrf, List<Choice> reasons, Map<String, String> errors,
+      MultiValueMap<String, String> form) {}
+
+  /** What a form post sent back to its page: what was typed, each problem by field, or why it was refused. */
+  record Typed(Map<String, String> errors, MultiValueMap<String, String> form, String refused) {
+    static final Typed NOTHING = new Typed(Map.of(), new LinkedMultiValueMap<>(), null);
+  }
+
   private final ProviderQueueController api;
   private final OfferFeed feed;
-  private final ISpringWebFluxTemplateEngine templates;
+  private final Templates templates;
   private final LiveStreams liveStreams;
 
-  InboxPages(ProviderQueueController api, OfferFeed feed, ISpringWebFluxTemplateEngine templates, LiveStreams liveStreams) {
+  InboxPages(ProviderQueueController api, OfferFeed feed, Templates templates, LiveStreams liveStreams) {
     this.api = api;
     this.liveStreams = liveStreams;
     this.feed = feed;
@@ -114,17 +136,13 @@ class InboxPages {
     return Caller.current().map(caller -> {
       List<OfferView> all = api.queue(caller.organisation(), null);
       Comparator<OfferView> newestFirst = Comparator.comparing(OfferView::offeredAt).reversed();
-      model.addAttribute("offers", all.stream().filter(o -> o.status().equals("OFFERED")).sorted(newestFirst)
-          .map(InboxPages::card).toList());
-      model.addAttribute("working", all.stream().filter(o -> o.status().equals("ACCEPTED") || o.status().equals("ACCEPTING"))
-          .sorted(newestFirst).map(InboxPages::card).toList());
-      model.addAttribute("finished", all.stream().filter(o -> !List.of("OFFERED", "ACCEPTED", "ACCEPTING").contains(o.status()))
-          .sorted(newestFirst).map(InboxPages::card).toList());
-      model.addAttribute("notice", done == null ? null : NOTICES.get(done));
-      model.addAttribute("reasons", DECLINE_REASONS);
-      model.addAttribute("errors", Map.of());
-      model.addAttribute("form", new LinkedMultiValueMap<String, String>());
-      return "inbox/inbox";
+      return Templates.page(model, INBOX, new Inbox(
+          all.stream().filter(o -> o.status().equals("OFFERED")).sorted(newestFirst).map(InboxPages::card).toList(),
+          all.stream().filter(o -> o.status().equals("ACCEPTED") || o.status().equals("ACCEPTING"))
+              .sorted(newestFirst).map(InboxPages::card).toList(),
+          all.stream().filter(o -> !List.of("OFFERED", "ACCEPTED", "ACCEPTING").contains(o.status()))
+              .sorted(newestFirst).map(InboxPages::card).toList(),
+          done == null ? null : NOTICES.get(done), DECLINE_REASONS, Map.of(), new LinkedMultiValueMap<>()));
     });
   }
 
@@ -153,16 +171,17 @@ class InboxPages {
       Map<String, String> sent = EventStreams.recent();
       Flux<ServerSentEvent<String>> events = Flux.merge(live, waiting)
           .filter(c -> !c.offer().status().equals(sent.put(c.offer().referralId() + "/" + c.offer().attempt(), c.offer().status())))
-          .map(c -> ServerSentEvent.builder(c.left() == null ? render(card(c.offer()), both.getT2().orElse(null)) : c.left())
+          .map(c -> ServerSentEvent.builder(c.left() == null ? render(card(c.offer()), both.getT2().orElse(null))
+                  : templates.fragment(OFFER, "gone", Map.of("gone", c.left())))
               .id(c.offer().referralId().toString()).event(c.left() == null ? "offer" : "gone").build());
       return liveStreams.ofCaller(EventStreams.withKeepAlive(events));
     });
   }
 
-  /** Why an offer is no longer waiting for an answer, in words (HTML: the page swaps it in); null while it is. */
+  /** Why an offer is no longer waiting for an answer, in words (sent as {@value #OFFER}{@code :: gone}); null while it is. */
   private static String left(OfferState s, OfferView view) {
     if (s.getStatus() == OfferStatus.OFFERED) return null;
-    String name = HtmlUtils.htmlEscape(card(view).name());
+    String name = card(view).name();
     // an offer that ended without acceptance is named by its reference ("Referral 1a2b3c4d"), not the person
     String offer = view.person() == null ? name : "The offer for " + name;
     String referral = view.person() == null ? name : "The referral for " + name;
@@ -181,29 +200,25 @@ class InboxPages {
   @GetMapping(HOME + "/referrals/{referralId}")
   Mono<String> referral(@PathVariable String referralId, @RequestParam(required = false) String done, Model model,
       ServerWebExchange exchange) {
+    return referral(referralId, done == null ? null : NOTICES.get(done), Typed.NOTHING, model, exchange);
+  }
+
+  /** The referral's page, with what a form post sent back to it. */
+  private Mono<String> referral(String referralId, String notice, Typed typed, Model model, ServerWebExchange exchange) {
     return Caller.current().map(caller -> {
       Optional<OfferView> offer = own(caller, referralId);
       if (offer.isEmpty()) {
         exchange.getResponse().setStatusCode(HttpStatus.NOT_FOUND);
         return "inbox/not-found";
       }
-      model.addAttribute("card", card(offer.get()));
-      model.addAttribute("reasons", DECLINE_REASONS);
-      model.addAttribute("completions", COMPLETIONS);
-      model.addAttribute("notice", done == null ? null : NOTICES.get(done));
-      model.addAttribute("today", LocalDate.now(SocialPrescribing.UK).toString());
-      if (!model.containsAttribute("errors")) model.addAttribute("errors", Map.of());
-      if (!model.containsAttribute("form")) model.addAttribute("form", new LinkedMultiValueMap<String, String>());
-      @SuppressWarnings("unchecked")
-      MultiValueMap<String, String> form = (MultiValueMap<String, String>) model.getAttribute("form");
-      @SuppressWarnings("unchecked")
-      Map<String, String> errors = (Map<String, String>) model.getAttribute("errors");
+      MultiValueMap<String, String> form = typed.form();
       // what was typed comes back after a problem: the baseline open again if any of it was typed or is wrong
-      model.addAttribute("measures", MeasuresForm.FOLLOW_UP.fieldsets(form, offer.get().baselineInstruments()));
-      model.addAttribute("baseline", MeasuresForm.BASELINE.fieldsets(form, List.of()));
-      model.addAttribute("baselineOpen", errors.keySet().stream().anyMatch(MeasuresForm.BASELINE::owns)
-          || form.keySet().stream().anyMatch(k -> MeasuresForm.BASELINE.owns(k) && blankToNull(form.getFirst(k)) != null));
-      return "inbox/referral";
+      boolean baselineOpen = typed.errors().keySet().stream().anyMatch(MeasuresForm.BASELINE::owns)
+          || form.keySet().stream().anyMatch(k -> MeasuresForm.BASELINE.owns(k) && blankToNull(form.getFirst(k)) != null);
+      return Templates.page(model, REFERRAL, new Referral(card(offer.get()), DECLINE_REASONS, COMPLETIONS, notice,
+          LocalDate.now(SocialPrescribing.UK).toString(), typed.errors(), form,
+          MeasuresForm.FOLLOW_UP.fieldsets(form, offer.get().baselineInstruments()),
+          MeasuresForm.BASELINE.fieldsets(form, List.of()), baselineOpen, typed.refused()));
     });
   }
 
@@ -283,7 +298,7 @@ class InboxPages {
     return Mono.zip(Caller.current(), exchange.getFormData()).flatMap(both -> {
       String providerId = both.getT1().organisation();
       MultiValueMap<String, String> form = both.getT2();
-      if (own(both.getT1(), referralId).isEmpty()) return referral(referralId, null, model, exchange);
+      if (own(both.getT1(), referralId).isEmpty()) return referral(referralId, null, Typed.NOTHING, model, exchange);
       return Mono.defer(() -> action.apply(providerId, form))
           .map(view -> done.equals("declined") ? "redirect:" + HOME + "?done=declined"
               : "redirect:" + HOME + "/referrals/" + referralId + "?done=" + done)
@@ -294,8 +309,8 @@ class InboxPages {
           })
           .onErrorResume(ProblemException.Conflict.class, e -> {
             exchange.getResponse().setStatusCode(HttpStatus.CONFLICT);
-            model.addAttribute("refused", "That could not be done: " + e.getMessage() + ".");
-            return referral(referralId, null, model, exchange);
+            return referral(referralId, null, new Typed(Map.of(), new LinkedMultiValueMap<>(),
+                "That could not be done: " + e.getMessage() + "."), model, exchange);
           });
     });
   }
@@ -303,9 +318,7 @@ class InboxPages {
   private Mono<String> invalid(String referralId, MultiValueMap<String, String> form, Map<String, String> errors,
       ServerWebExchange exchange, Model model) {
     exchange.getResponse().setStatusCode(HttpStatusCode.valueOf(422));
-    model.addAttribute("errors", errors);
-    model.addAttribute("form", form);
-    return referral(referralId, null, model, exchange);
+    return referral(referralId, null, new Typed(errors, form, null), model, exchange);
   }
 
   /** The decline form's fields are named per offer (several cards share a page): reason-{id}. */
@@ -321,13 +334,7 @@ class InboxPages {
   }
 
   private String render(Card card, CsrfToken csrf) {
-    Context context = new Context(Locale.UK);
-    context.setVariable("card", card);
-    context.setVariable("csrf", csrf);
-    context.setVariable("reasons", DECLINE_REASONS);
-    context.setVariable("errors", Map.of());
-    context.setVariable("form", new LinkedMultiValueMap<String, String>());
-    return templates.process("inbox/offer", Set.of("card"), context);
+    return templates.fragment(OFFER, "card", new OfferCard(card, csrf, DECLINE_REASONS, Map.of(), new LinkedMultiValueMap<>()));
   }
 
   private static Mono<Optional<CsrfToken>> csrf(ServerWebExchange exchange) {

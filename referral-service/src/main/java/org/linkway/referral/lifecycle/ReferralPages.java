@@ -11,6 +11,7 @@ import org.linkway.platform.StoreQueries;
 import org.linkway.platform.pages.PageController;
 import org.linkway.platform.pages.PageHome;
 import org.linkway.platform.pages.PageWords;
+import org.linkway.platform.pages.Templates;
 import org.linkway.platform.security.Caller;
 import org.linkway.platform.security.Role;
 import org.linkway.state.ReferralState;
@@ -38,6 +39,20 @@ class ReferralPages {
 
   record Row(String referralId, String status, Instant referredAt, String needs, String providerId) {}
 
+  /** The model of {@code referrals/practice}: the practice's latest referrals, at most {@code listed}. */
+  record Practice(List<Row> rows, int listed) {}
+
+  /**
+   * The model of {@code referrals/referral}: the referral and its summary, its needs in words, the names
+   * of its history's events, whether it can still be cancelled; after a cancel with a problem, the
+   * problem by field and the reason typed.
+   */
+  record Referral(ReferralController.ReferralView referral, ReferralSummary.Summary summary, String needs,
+      Map<String, String> events, boolean open, boolean cancelled, Map<String, String> errors, String reason) {}
+
+  /** The model of {@code referrals/not-found}: what was asked for. */
+  record NotFound(String referralId) {}
+
   private final ReferralController api;
   private final StoreQueries stores;
 
@@ -64,28 +79,27 @@ class ReferralPages {
                   PageWords.plainList(s.getSubmission().getNeeds()),
                   s.getProviderId()))
               .toList();
-      model.addAttribute("rows", rows);
-      model.addAttribute("listed", LISTED);
-      return "referrals/practice";
+      return Templates.page(model, "referrals/practice", new Practice(rows, LISTED));
     });
   }
 
   @GetMapping("/app/referrals/{referralId}")
   Mono<String> referral(@PathVariable String referralId, @RequestParam(defaultValue = "false") boolean cancelled, Model model,
       ServerWebExchange exchange) {
-    model.addAttribute("cancelled", cancelled);
-    return api.get(referralId).zipWith(api.summary(referralId)).map(both -> {
-      model.addAttribute("referral", both.getT1());
-      model.addAttribute("summary", both.getT2());
-      model.addAttribute("needs", PageWords.plainList(both.getT2().needs()));
-      model.addAttribute("events", EVENTS);
-      model.addAttribute("open", !List.of("COMPLETED", "CANCELLED", "UNPLACED", "DECLINED").contains(both.getT1().status()));
-      return "referrals/referral";
-    }).onErrorResume(ProblemException.NotFound.class, e -> {
-      exchange.getResponse().setStatusCode(HttpStatus.NOT_FOUND);
-      model.addAttribute("referralId", referralId);
-      return Mono.just("referrals/not-found");
-    });
+    return referral(referralId, cancelled, null, null, model, exchange);
+  }
+
+  /** The referral's page; after a cancel with a problem, the problem by field and the reason typed. */
+  private Mono<String> referral(String referralId, boolean cancelled, Map<String, String> errors, String reason, Model model,
+      ServerWebExchange exchange) {
+    return api.get(referralId).zipWith(api.summary(referralId)).map(both -> Templates.page(model, "referrals/referral",
+        new Referral(both.getT1(), both.getT2(), PageWords.plainList(both.getT2().needs()), EVENTS,
+            !List.of("COMPLETED", "CANCELLED", "UNPLACED", "DECLINED").contains(both.getT1().status()), cancelled,
+            errors, reason)))
+        .onErrorResume(ProblemException.NotFound.class, e -> {
+          exchange.getResponse().setStatusCode(HttpStatus.NOT_FOUND);
+          return Mono.just(Templates.page(model, "referrals/not-found", new NotFound(referralId)));
+        });
   }
 
   /** The practice cancels: the same checks as the API's cancel, with the reason's problem shown beside it. */
@@ -97,11 +111,9 @@ class ReferralPages {
           .map(done -> "redirect:/app/referrals/" + referralId + "?cancelled=true")
           .onErrorResume(ProblemException.Invalid.class, invalid -> {
             exchange.getResponse().setStatusCode(HttpStatus.BAD_REQUEST);
-            model.addAttribute("errors", invalid.errors().stream()
+            return referral(referralId, false, invalid.errors().stream()
                 .collect(java.util.stream.Collectors.toMap(ProblemException.FieldProblem::field,
-                    ProblemException.FieldProblem::reason, (a, b) -> a, java.util.LinkedHashMap::new)));
-            model.addAttribute("reason", reason);
-            return referral(referralId, false, model, exchange);
+                    ProblemException.FieldProblem::reason, (a, b) -> a, java.util.LinkedHashMap::new)), reason, model, exchange);
           });
     });
   }
@@ -113,8 +125,7 @@ class ReferralPages {
       referralId = UUID.fromString(typed);
     } catch (IllegalArgumentException notAnId) {
       exchange.getResponse().setStatusCode(HttpStatus.NOT_FOUND);
-      model.addAttribute("referralId", typed);
-      return Mono.just("referrals/not-found");
+      return Mono.just(Templates.page(model, "referrals/not-found", new NotFound(typed)));
     }
     return Mono.just("redirect:/app/referrals/" + referralId);
   }
