@@ -4,12 +4,12 @@ import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.linkway.commands.ContractCommand;
 import org.linkway.events.ContractAgreed;
 import org.linkway.events.Instrument;
+import org.linkway.outcome.contracts.ContractQueries.ContractView;
 import org.linkway.outcome.OutcomeServiceApplication;
 import org.linkway.platform.Codes;
 import org.linkway.platform.Decisions;
@@ -54,19 +54,16 @@ public class ContractController {
       Boolean grant, BigDecimal outcomePayment, String outcomeInstrument, String outcomeScore,
       BigDecimal outcomeThreshold, BigDecimal perReferralCap) {}
 
-  public record ContractView(String contractId, String commissioner, String providerId, List<String> serviceIds,
-      LocalDate validFrom, LocalDate validTo, String currency, BigDecimal engagementFee, BigDecimal completionFee,
-      int completionMinSessions, boolean grant, BigDecimal outcomePayment, String outcomeInstrument,
-      String outcomeScore, BigDecimal outcomeThreshold, BigDecimal perReferralCap, BigDecimal mostPerReferral) {}
-
   private final EventPublisher publisher;
   private final Decisions decisions;
   private final TableView<ContractAgreed> contracts;
+  private final ContractQueries agreed;
 
   ContractController(EventPublisher publisher, Decisions decisions, TableView<ContractAgreed> contracts) {
     this.publisher = publisher;
     this.decisions = decisions;
     this.contracts = contracts;
+    this.agreed = new ContractQueries(contracts);
   }
 
   @PutMapping("/commissioners/{code}/contracts/{contractId}")
@@ -155,22 +152,12 @@ public class ContractController {
         .build();
     return KeyedDecider.ask(decisions, publisher, Topics.CONTRACT_COMMANDS, contractId, command,
             command.getMetadata().getEventId(), contracts)
-        .map(ContractController::view);
+        .map(ContractQueries::view);
   }
 
   @GetMapping("/commissioners/{code}/contracts")
   public List<ContractView> contracts(@PathVariable String code) {
-    return contracts.values().stream().filter(c -> c.getCommissioner().equals(code))
-        .sorted(Comparator.comparing(ContractAgreed::getContractId)).map(ContractController::view).toList();
-  }
-
-  private static ContractView view(ContractAgreed c) {
-    return new ContractView(c.getContractId(), c.getCommissioner(), c.getProviderId(), c.getServiceIds(),
-        c.getValidFrom(), c.getValidTo(), c.getCurrency(), c.getEngagementFee(), c.getCompletionFee(),
-        c.getCompletionMinSessions(), c.getGrant(), c.getOutcomePayment(),
-        c.getOutcomeInstrument() == null ? null : c.getOutcomeInstrument().name(), c.getOutcomeScore(),
-        c.getOutcomeThreshold(), c.getPerReferralCap(),
-        org.linkway.platform.Funding.mostEarned(c));
+    return agreed.contracts(code);
   }
 
   private static LocalDate date(String value, String field, List<FieldProblem> problems) {

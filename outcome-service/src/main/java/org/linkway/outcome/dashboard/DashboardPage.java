@@ -16,21 +16,21 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.linkway.outcome.analytics.Breakdown;
-import org.linkway.outcome.analytics.BreakdownController;
+import org.linkway.outcome.analytics.Grouping;
 import org.linkway.outcome.analytics.StatusByMonth;
-import org.linkway.outcome.budgets.BudgetController;
-import org.linkway.outcome.budgets.BudgetController.BudgetView;
 import org.linkway.outcome.budgets.BudgetRules;
-import org.linkway.outcome.contracts.ContractController;
-import org.linkway.outcome.contracts.ContractController.ContractView;
+import org.linkway.outcome.budgets.BudgetQueries;
+import org.linkway.outcome.budgets.BudgetQueries.BudgetView;
+import org.linkway.outcome.contracts.ContractQueries;
+import org.linkway.outcome.contracts.ContractQueries.ContractView;
 import org.linkway.outcome.ledger.FundingProcessor;
-import org.linkway.outcome.ledger.LedgerController;
-import org.linkway.outcome.ledger.LedgerController.LedgerEntry;
-import org.linkway.outcome.outcomes.OutcomeStreamController;
-import org.linkway.outcome.outcomes.OutcomeStreamController.OutcomeView;
+import org.linkway.outcome.ledger.LedgerQueries;
+import org.linkway.outcome.ledger.LedgerQueries.LedgerEntry;
+import org.linkway.outcome.outcomes.OutcomeQueries;
+import org.linkway.outcome.outcomes.OutcomeQueries.OutcomeView;
 import org.linkway.outcome.statements.Reconciliation;
 import org.linkway.outcome.statements.Statement;
-import org.linkway.outcome.statements.StatementsController;
+import org.linkway.outcome.statements.StatementQueries;
 import org.linkway.platform.EventStreams;
 import org.linkway.platform.StoreQueries;
 import org.linkway.platform.pages.PageController;
@@ -55,7 +55,8 @@ import reactor.core.publisher.Mono;
  * The commissioning dashboard, for an ICB's analyst: the budget, the contracts, charts of the
  * referrals, their outcomes and their cost, the ledger with its monthly statements, the open data
  * and what happens live. Only the signed-in commissioner's own figures: the code is the caller's,
- * never a parameter. Every figure comes from the API's own controllers, so page and API agree.
+ * never a parameter. Every figure comes from the same application services as the API's (budgets,
+ * contracts, ledger, statements, outcomes) and the same breakdown, so page and API agree.
  *
  * <ul>
  *   <li>{@code GET /app/dashboard}: the page.</li>
@@ -116,28 +117,25 @@ class DashboardPage {
   /** The model of the charts part: each chart's rows. */
   record Charts(List<String> stages, List<StatusRow> statusRows, List<ProviderRow> providerRows, List<MeasureRow> measureRows) {}
 
-  private final BudgetController budgets;
-  private final ContractController contracts;
-  private final LedgerController ledger;
-  private final StatementsController statements;
-  private final BreakdownController breakdowns;
-  private final OutcomeStreamController outcomes;
+  private final BudgetQueries budgets;
+  private final ContractQueries contracts;
+  private final LedgerQueries ledger;
+  private final StatementQueries statements;
+  private final OutcomeQueries outcomes;
   private final StoreQueries stores;
   private final LiveStreams liveStreams;
   private final LiveItems liveItems;
 
-  DashboardPage(BudgetController budgets, ContractController contracts, LedgerController ledger,
-      StatementsController statements, BreakdownController breakdowns, OutcomeStreamController outcomes,
+  DashboardPage(BudgetQueries budgets, ContractQueries contracts, LedgerQueries ledger, StatementQueries statements, OutcomeQueries outcomes,
       StoreQueries stores, LiveStreams liveStreams, LiveItems liveItems) {
-    this.liveStreams = liveStreams;
-    this.liveItems = liveItems;
     this.budgets = budgets;
     this.contracts = contracts;
     this.ledger = ledger;
     this.statements = statements;
-    this.breakdowns = breakdowns;
     this.outcomes = outcomes;
     this.stores = stores;
+    this.liveStreams = liveStreams;
+    this.liveItems = liveItems;
   }
 
   @GetMapping(PATH)
@@ -173,8 +171,8 @@ class DashboardPage {
 
   /** The API's statement CSV, here signed in by the page's cookie. */
   @GetMapping(PATH + "/statements/{month}.csv")
-  Mono<ResponseEntity<?>> statementCsv(@PathVariable String month) {
-    return Caller.current().map(caller -> statements.statement(caller.organisation(), null, month, "text/csv"));
+  Mono<ResponseEntity<String>> statementCsv(@PathVariable String month) {
+    return Caller.current().map(caller -> StatementQueries.csv(statements.statement(caller.organisation(), null, month)));
   }
 
   @GetMapping(path = PATH + "/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
@@ -257,7 +255,7 @@ class DashboardPage {
     entries.stream().filter(e -> "PAYMENT_DUE".equals(e.type()))
         .forEach(e -> months.add(YearMonth.from(e.occurredAt().atZone(UK))));
     return new Money(entries.size(), latest, checks, months.stream().limit(STATEMENT_MONTHS).map(month -> {
-      Statement s = (Statement) statements.statement(code, null, month.toString(), null).getBody();
+      Statement s = statements.statement(code, null, month.toString());
       return new StatementRow(month.toString(), Words.month(month.toString()), Words.money(s.total()),
           s.providers().size(), PATH + "/statements/" + month + ".csv");
     }).toList());
@@ -268,7 +266,7 @@ class DashboardPage {
   }
 
   private Charts charts(String code, List<FundingState> states) {
-    Breakdown byProvider = breakdowns.breakdown(code, null, null, "provider");
+    Breakdown byProvider = Breakdown.of(code, states, Grouping.PROVIDER, null, null);
     return new Charts(Arrays.stream(StatusByMonth.Stage.values()).map(StatusByMonth.Stage::label).toList(),
         StatusByMonth.of(states).months().stream()
             .map(m -> new StatusRow(Words.month(m.month()), m.counts(), m.total())).toList(),
@@ -284,7 +282,7 @@ class DashboardPage {
 
   private static List<OutcomeView> reported(List<FundingState> states) {
     return states.stream()
-        .flatMap(s -> s.getOutcomes().stream()).map(OutcomeStreamController::view)
+        .flatMap(s -> s.getOutcomes().stream()).map(OutcomeQueries::view)
         .sorted(Comparator.comparing(OutcomeView::occurredAt).thenComparing(o -> o.eventId().toString())).toList();
   }
 

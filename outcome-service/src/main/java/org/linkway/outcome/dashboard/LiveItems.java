@@ -2,9 +2,9 @@ package org.linkway.outcome.dashboard;
 
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.linkway.outcome.ledger.LedgerController.LedgerEntry;
-import org.linkway.outcome.outcomes.OutcomeStreamController.ChangeView;
-import org.linkway.outcome.outcomes.OutcomeStreamController.OutcomeView;
+import org.linkway.outcome.ledger.LedgerQueries.LedgerEntry;
+import org.linkway.outcome.outcomes.OutcomeQueries.ChangeView;
+import org.linkway.outcome.outcomes.OutcomeQueries.OutcomeView;
 import org.linkway.platform.pages.Templates;
 import org.springframework.stereotype.Component;
 

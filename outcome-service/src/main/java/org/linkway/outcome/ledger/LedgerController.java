@@ -1,20 +1,16 @@
 package org.linkway.outcome.ledger;
 
 import java.math.BigDecimal;
-import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.UUID;
 import org.linkway.events.FundingCommitted;
 import org.linkway.events.FundingReleased;
-import org.linkway.events.LedgerEvent;
 import org.linkway.events.PaymentDue;
+import org.linkway.outcome.ledger.LedgerQueries.LedgerEntry;
 import org.linkway.platform.StoreQueries;
 import org.linkway.state.FundingState;
 import org.linkway.state.ReferralStatus;
-import org.linkway.outcome.ResumableStream;
 import org.linkway.platform.security.LiveStreams;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
@@ -29,19 +25,16 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 public class LedgerController {
 
-  public record LedgerEntry(UUID entryId, String referralId, String providerId, String serviceId, String contractId,
-      String type, String milestone, BigDecimal amount, String currency, Instant occurredAt, String reason) {}
-
   record Summary(String commissioner, Map<String, Long> referralsByStatus, BigDecimal committed, BigDecimal due,
       BigDecimal released, BigDecimal reserved, String currency) {}
 
   private final StoreQueries stores;
-  private final LedgerFeed feed;
+  private final LedgerQueries ledger;
   private final LiveStreams liveStreams;
 
   LedgerController(StoreQueries stores, LedgerFeed feed, LiveStreams liveStreams) {
     this.stores = stores;
-    this.feed = feed;
+    this.ledger = new LedgerQueries(stores, feed);
     this.liveStreams = liveStreams;
   }
 
@@ -52,36 +45,12 @@ public class LedgerController {
   @GetMapping(path = "/commissioners/{code}/ledger/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
   public Flux<ServerSentEvent<LedgerEntry>> stream(@PathVariable String code,
       @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
-    return liveStreams.ofCaller(events(code, lastEventId));
-  }
-
-  /** The commissioner's ledger entries, those made after {@code lastEventId} first, then as they are made. */
-  public Flux<ServerSentEvent<LedgerEntry>> events(String code, String lastEventId) {
-    return ResumableStream.of("ledger",
-        feed.events().filter(e -> code.equals(commissioner(e))),
-        () -> stores.<FundingState>all(FundingProcessor.STORE, s -> code.equals(s.getCommissioner())).stream()
-            .flatMap(s -> s.getLedger().stream()).toList(),
-        new ResumableStream.Keys<>(e -> e.getMetadata().getEventId(), e -> e.getMetadata().getOccurredAt()),
-        lastEventId, e -> entry(String.valueOf(e.getMetadata().getReferralId()), e));
-  }
-
-  private static String commissioner(LedgerEvent e) {
-    Object p = e.getPayload();
-    if (p instanceof FundingCommitted c) return c.getCommissioner();
-    if (p instanceof PaymentDue d) return d.getCommissioner();
-    return ((FundingReleased) p).getCommissioner();
+    return liveStreams.ofCaller(ledger.events(code, lastEventId));
   }
 
   @GetMapping("/commissioners/{code}/ledger")
   public List<LedgerEntry> ledger(@PathVariable String code, @RequestParam(required = false) String referralId) {
-    List<FundingState> states = referralId != null
-        ? stores.<FundingState>get(FundingProcessor.STORE, referralId).filter(s -> code.equals(s.getCommissioner()))
-            .map(List::of).orElse(List.of())
-        : stores.<FundingState>all(FundingProcessor.STORE, s -> code.equals(s.getCommissioner()));
-    return states.stream()
-        .flatMap(s -> s.getLedger().stream().map(e -> entry(s.getReferralId().toString(), e)))
-        .sorted(Comparator.comparing(LedgerEntry::occurredAt).thenComparing(LedgerEntry::referralId))
-        .toList();
+    return ledger.ledger(code, referralId);
   }
 
   @GetMapping("/commissioners/{code}/summary")
@@ -100,22 +69,5 @@ public class LedgerController {
 
   private static BigDecimal total(List<FundingState> states, Class<?> type) {
     return states.stream().map(s -> FundingRules.sum(s.getLedger(), type)).reduce(BigDecimal.ZERO.setScale(2), BigDecimal::add);
-  }
-
-  private static LedgerEntry entry(String referralId, LedgerEvent e) {
-    Object p = e.getPayload();
-    UUID id = e.getMetadata().getEventId();
-    Instant at = e.getMetadata().getOccurredAt();
-    if (p instanceof FundingCommitted c) {
-      return new LedgerEntry(id, referralId, c.getProviderId(), c.getServiceId(), c.getContractId(), "COMMITTED",
-          null, c.getAmount(), c.getCurrency(), at, null);
-    }
-    if (p instanceof PaymentDue d) {
-      return new LedgerEntry(id, referralId, d.getProviderId(), d.getServiceId(), d.getContractId(), "PAYMENT_DUE",
-          d.getMilestone().name(), d.getAmount(), d.getCurrency(), at, null);
-    }
-    FundingReleased r = (FundingReleased) p;
-    return new LedgerEntry(id, referralId, r.getProviderId(), r.getServiceId(), r.getContractId(), "RELEASED",
-        null, r.getAmount(), r.getCurrency(), at, r.getReason());
   }
 }

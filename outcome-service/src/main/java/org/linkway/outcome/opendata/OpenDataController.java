@@ -7,7 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.linkway.outcome.opendata.DisclosureControl.PublishedRow;
 import org.linkway.outcome.opendata.OpenDataReleases.Release;
-import org.linkway.outcome.statements.StatementsController;
+import org.linkway.outcome.statements.StatementQueries;
 import org.linkway.platform.ProblemException;
 import org.springframework.http.CacheControl;
 import org.springframework.http.ContentDisposition;
@@ -86,7 +86,7 @@ class OpenDataController {
   }
 
   private Mono<Release> release(String month) {
-    YearMonth wanted = StatementsController.month(month);
+    YearMonth wanted = StatementQueries.month(month);
     return releases.published().map(p -> {
       Release release = p.releases().get(wanted);
       if (release == null) {

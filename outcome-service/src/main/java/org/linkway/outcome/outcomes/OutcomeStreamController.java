@@ -1,16 +1,8 @@
 package org.linkway.outcome.outcomes;
 
-import java.math.BigDecimal;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
-import java.util.UUID;
-import org.linkway.outcome.ledger.FundingProcessor;
-import org.linkway.events.OutcomeReported;
-import org.linkway.outcome.ResumableStream;
-import org.linkway.platform.security.LiveStreams;
+import org.linkway.outcome.outcomes.OutcomeQueries.OutcomeView;
 import org.linkway.platform.StoreQueries;
-import org.linkway.state.FundingState;
+import org.linkway.platform.security.LiveStreams;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -27,22 +19,11 @@ import reactor.core.publisher.Flux;
 @RestController
 public class OutcomeStreamController {
 
-  public record MeasureView(String instrument, String stage, List<Integer> answers, Integer rawTotal, BigDecimal metricScore) {}
-
-  public record ChangeView(String instrument, String score, BigDecimal baseline, BigDecimal followUp, BigDecimal improvement,
-      boolean meaningful) {}
-
-  public record OutcomeView(UUID eventId, Instant occurredAt, String referralId, String commissioner, String personId,
-      String providerId, String serviceId, List<String> needs, String completion, int sessionsAttended,
-      List<MeasureView> measures, List<ChangeView> changes) {}
-
-  private final StoreQueries stores;
-  private final OutcomeFeed feed;
+  private final OutcomeQueries outcomes;
   private final LiveStreams liveStreams;
 
   OutcomeStreamController(StoreQueries stores, OutcomeFeed feed, LiveStreams liveStreams) {
-    this.stores = stores;
-    this.feed = feed;
+    this.outcomes = new OutcomeQueries(stores, feed);
     this.liveStreams = liveStreams;
   }
 
@@ -50,27 +31,6 @@ public class OutcomeStreamController {
   @GetMapping(path = "/commissioners/{code}/outcomes/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
   public Flux<ServerSentEvent<OutcomeView>> stream(@PathVariable String code,
       @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
-    return liveStreams.ofCaller(events(code, lastEventId));
-  }
-
-  /** The commissioner's outcomes, those reported after {@code lastEventId} first, then as they are reported. */
-  public Flux<ServerSentEvent<OutcomeView>> events(String code, String lastEventId) {
-    return ResumableStream.of("outcome",
-        feed.events().filter(o -> o.getCommissioner().equals(code)),
-        () -> stores.<FundingState>all(FundingProcessor.STORE, s -> code.equals(s.getCommissioner())).stream()
-            .flatMap(s -> s.getOutcomes().stream()).toList(),
-        new ResumableStream.Keys<>(o -> o.getMetadata().getEventId(), o -> o.getMetadata().getOccurredAt()),
-        lastEventId, OutcomeStreamController::view);
-  }
-
-  public static OutcomeView view(OutcomeReported o) {
-    return new OutcomeView(o.getMetadata().getEventId(), o.getMetadata().getOccurredAt(),
-        String.valueOf(o.getMetadata().getReferralId()), o.getCommissioner(), o.getPersonId(), o.getProviderId(),
-        o.getServiceId(), o.getNeeds().stream().map(Enum::name).toList(), o.getCompletion().name(),
-        o.getSessionsAttended(),
-        o.getMeasures().stream().map(m -> new MeasureView(m.getInstrument().name(), m.getStage().name(),
-            m.getAnswers(), m.getRawTotal(), m.getMetricScore())).toList(),
-        o.getChanges().stream().map(c -> new ChangeView(c.getInstrument().name(), c.getScore(), c.getBaseline(),
-            c.getFollowUp(), c.getImprovement(), c.getMeaningful())).toList());
+    return liveStreams.ofCaller(outcomes.events(code, lastEventId));
   }
 }

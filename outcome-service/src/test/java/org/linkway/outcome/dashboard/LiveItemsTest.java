@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.linkway.platform.pages.TestTemplates;
-import org.linkway.outcome.ledger.LedgerController.LedgerEntry;
-import org.linkway.outcome.outcomes.OutcomeStreamController.ChangeView;
-import org.linkway.outcome.outcomes.OutcomeStreamController.OutcomeView;
+import org.linkway.outcome.ledger.LedgerQueries.LedgerEntry;
+import org.linkway.outcome.outcomes.OutcomeQueries.ChangeView;
+import org.linkway.outcome.outcomes.OutcomeQueries.OutcomeView;
 
 /** The dashboard's live list items: plain words, every value escaped, and the stream's resumable position. */
 class LiveItemsTest {

@@ -1,0 +1,88 @@
+package org.linkway.outcome.statements;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.YearMonth;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.linkway.events.BudgetAgreed;
+import org.linkway.outcome.ledger.FundingProcessor;
+import org.linkway.platform.ProblemException;
+import org.linkway.platform.ProblemException.FieldProblem;
+import org.linkway.platform.StoreQueries;
+import org.linkway.platform.TableView;
+import org.linkway.state.FundingState;
+import org.springframework.http.ContentDisposition;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.stereotype.Component;
+
+/**
+ * A commissioner's checks on the ledger and its monthly statements: what the API answers
+ * ({@link StatementsController}) and the dashboard shows and offers to download. Reads only, so
+ * holding two is as good as one.
+ */
+@Component
+public class StatementQueries {
+
+  /** The funding ledger's state store (FundingProcessor.STORE). */
+  static final String STORE = FundingProcessor.STORE;
+  static final MediaType TEXT_CSV = MediaType.parseMediaType("text/csv");
+  private static final Pattern MONTH = Pattern.compile("\\d{4}-\\d{2}");
+
+  private final StoreQueries stores;
+  private final TableView<BudgetAgreed> budgets;
+
+  StatementQueries(StoreQueries stores, TableView<BudgetAgreed> budgets) {
+    this.stores = stores;
+    this.budgets = budgets;
+  }
+
+  public Reconciliation reconciliation(String code) {
+    Map<String, BigDecimal> budgetByYear = budgets.values().stream().filter(b -> b.getCommissioner().equals(code))
+        .collect(Collectors.toMap(BudgetAgreed::getFinancialYear, BudgetAgreed::getAmount));
+    // read referral by referral: a commissioner's states do not all fit in memory at once
+    Reconciliation.Accumulator accumulator = new Reconciliation.Accumulator(code);
+    stores.<FundingState>forEach(STORE, accumulator::add);
+    return accumulator.result(budgetByYear);
+  }
+
+  /** The statement of a month ({@code month}, YYYY-MM: 400 naming it otherwise), of one provider or of all. */
+  public Statement statement(String code, String providerId, String month) {
+    return Statement.of(code, month(month), providerId, stores.<FundingState>all(STORE, s -> code.equals(s.getCommissioner())));
+  }
+
+  /** The statement as a CSV file to download, named for the commissioner, the month and the provider if one. */
+  public static ResponseEntity<String> csv(Statement statement) {
+    String name = "statement-" + statement.commissioner() + "-" + statement.month()
+        + (statement.providerId() == null ? "" : "-" + statement.providerId()) + ".csv";
+    return ResponseEntity.ok()
+        .contentType(new MediaType(TEXT_CSV, StandardCharsets.UTF_8))
+        .header(HttpHeaders.CONTENT_DISPOSITION,
+            ContentDisposition.attachment().filename(name, StandardCharsets.UTF_8).build().toString())
+        .body(statement.toCsv());
+  }
+
+  /** A {@code month} parameter, YYYY-MM; 400 naming the field otherwise (the open-data releases parse theirs here too). */
+  public static YearMonth month(String month) {
+    if (month == null || month.isBlank()) {
+      throw invalidMonth("required, as YYYY-MM, e.g. 2026-04");
+    }
+    if (!MONTH.matcher(month).matches()) {
+      throw invalidMonth("must be YYYY-MM, e.g. 2026-04; was '" + month + "'");
+    }
+    try {
+      return YearMonth.parse(month);
+    } catch (DateTimeParseException e) {
+      throw invalidMonth("not a month: '" + month + "'; must be YYYY-MM with the month 01 to 12");
+    }
+  }
+
+  private static ProblemException.Invalid invalidMonth(String reason) {
+    return new ProblemException.Invalid(List.of(new FieldProblem("month", reason)));
+  }
+}
