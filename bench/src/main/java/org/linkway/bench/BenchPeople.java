@@ -7,7 +7,7 @@ import java.util.UUID;
 import org.linkway.events.Patient;
 import org.linkway.events.ReferralRequested;
 import org.linkway.events.Referrer;
-import org.linkway.platform.Events;
+import org.linkway.platform.kafka.Events;
 
 /**
  * The benchmark's invented people and referrals: valid NHS numbers in the 94… range, one lonely

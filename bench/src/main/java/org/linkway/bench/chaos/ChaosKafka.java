@@ -20,7 +20,7 @@ import org.apache.kafka.clients.CommonClientConfigs;
  * directory: a plaintext one (nothing to log in with), and one that authenticates every client
  * (it makes {@code admin.password} on its first start). With the latter the harness does what
  * {@code ./linkway up} does: a password per principal in {@code credentials/<principal>.password},
- * their SCRAM credentials and ACLs granted by {@code org.linkway.platform.KafkaAccess} (run from a
+ * their SCRAM credentials and ACLs granted by {@code org.linkway.platform.kafka.KafkaAccess} (run from a
  * service's jar, as the administrator), each service logging in as itself through
  * {@code SPRING_APPLICATION_JSON} (off the command line), and the harness's reader as the
  * administrator, which may read every topic.
@@ -89,11 +89,11 @@ final class ChaosKafka {
     if (!secured()) return List.of();
     SERVICES.forEach(this::password);
     try {
-      org.linkway.platform.GpSystems.from(gpSystemsFile).names().forEach(this::password);
+      org.linkway.platform.kafka.GpSystems.from(gpSystemsFile).names().forEach(this::password);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return List.of(java, "-cp", serviceJar.toString(), "-Dloader.main=org.linkway.platform.KafkaAccess",
+    return List.of(java, "-cp", serviceJar.toString(), "-Dloader.main=org.linkway.platform.kafka.KafkaAccess",
         "org.springframework.boot.loader.launch.PropertiesLauncher", bootstrap, kafkaDir.toString(), gpSystemsFile.toString());
   }
 

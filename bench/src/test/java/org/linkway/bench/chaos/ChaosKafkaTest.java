@@ -33,7 +33,7 @@ class ChaosKafkaTest {
     assertThat((String) kafka.harnessClient().get("sasl.jaas.config")).contains("username=\"admin\" password=\"admin-secret\"");
     Path gpSystems = Files.writeString(kafkaDir.resolve("gp-systems.properties"), "linkway.intake.gp-systems.gp-demo=D82044\n");
     assertThat(kafka.grantCommand("java", Path.of("referral-service.jar"), gpSystems))
-        .contains("-Dloader.main=org.linkway.platform.KafkaAccess", "127.0.0.1:1234", kafkaDir.toString(), gpSystems.toString());
+        .contains("-Dloader.main=org.linkway.platform.kafka.KafkaAccess", "127.0.0.1:1234", kafkaDir.toString(), gpSystems.toString());
     for (String principal : java.util.List.of("referral-service", "provider-service", "outcome-service", "gp-demo")) {
       Path password = kafkaDir.resolve("credentials").resolve(principal + ".password");
       assertThat(password).exists();

@@ -8,11 +8,11 @@ import java.util.List;
 import java.util.Optional;
 import org.linkway.events.BudgetAgreed;
 import org.linkway.events.BudgetUse;
-import org.linkway.platform.Funding;
-import org.linkway.platform.ProblemException;
-import org.linkway.platform.ProblemException.FieldProblem;
-import org.linkway.platform.StoreQueries;
-import org.linkway.platform.TableView;
+import org.linkway.platform.domain.Funding;
+import org.linkway.platform.web.ProblemException;
+import org.linkway.platform.web.ProblemException.FieldProblem;
+import org.linkway.platform.streams.StoreQueries;
+import org.linkway.platform.streams.TableView;
 import org.springframework.stereotype.Component;
 
 /**

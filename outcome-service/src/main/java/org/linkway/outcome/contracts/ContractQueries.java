@@ -5,8 +5,8 @@ import java.time.LocalDate;
 import java.util.Comparator;
 import java.util.List;
 import org.linkway.events.ContractAgreed;
-import org.linkway.platform.Funding;
-import org.linkway.platform.TableView;
+import org.linkway.platform.domain.Funding;
+import org.linkway.platform.streams.TableView;
 import org.springframework.stereotype.Component;
 
 /**

@@ -8,7 +8,7 @@ import org.linkway.events.FundingCommitted;
 import org.linkway.events.FundingReleased;
 import org.linkway.events.PaymentDue;
 import org.linkway.outcome.ledger.LedgerQueries.LedgerEntry;
-import org.linkway.platform.StoreQueries;
+import org.linkway.platform.streams.StoreQueries;
 import org.linkway.state.FundingState;
 import org.linkway.state.ReferralStatus;
 import org.linkway.platform.security.LiveStreams;

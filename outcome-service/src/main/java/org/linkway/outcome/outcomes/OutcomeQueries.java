@@ -7,7 +7,7 @@ import java.util.UUID;
 import org.linkway.events.OutcomeReported;
 import org.linkway.outcome.ResumableStream;
 import org.linkway.outcome.ledger.FundingProcessor;
-import org.linkway.platform.StoreQueries;
+import org.linkway.platform.streams.StoreQueries;
 import org.linkway.state.FundingState;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.stereotype.Component;

@@ -1,7 +1,7 @@
 package org.linkway.outcome.outcomes;
 
 import org.linkway.outcome.outcomes.OutcomeQueries.OutcomeView;
-import org.linkway.platform.StoreQueries;
+import org.linkway.platform.streams.StoreQueries;
 import org.linkway.platform.security.LiveStreams;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
