@@ -28,8 +28,8 @@ import reactor.core.publisher.Mono;
 /**
  * The referral pages for the GP practice and its link worker: the practice's referrals, and each
  * referral's status, history and the summary back to the practice with the SNOMED CT codes to
- * record. The data and the rules are the API's ({@link ReferralController}): a referral that is
- * not the caller's is not found.
+ * record. The data and the rules are the API's ({@link ReferralService}, which {@link ReferralController} answers
+ * with): a referral that is not the caller's is not found.
  */
 @PageController
 class ReferralPages {
@@ -47,17 +47,17 @@ class ReferralPages {
    * of its history's events, whether it can still be cancelled; after a cancel with a problem, the
    * problem by field and the reason typed.
    */
-  record Referral(ReferralController.ReferralView referral, ReferralSummary.Summary summary, String needs,
+  record Referral(ReferralService.ReferralView referral, ReferralSummary.Summary summary, String needs,
       Map<String, String> events, boolean open, boolean cancelled, Map<String, String> errors, String reason) {}
 
   /** The model of {@code referrals/not-found}: what was asked for. */
   record NotFound(String referralId) {}
 
-  private final ReferralController api;
+  private final ReferralService referrals;
   private final StoreQueries stores;
 
-  ReferralPages(ReferralController api, StoreQueries stores) {
-    this.api = api;
+  ReferralPages(ReferralService referrals, StoreQueries stores) {
+    this.referrals = referrals;
     this.stores = stores;
   }
 
@@ -92,7 +92,7 @@ class ReferralPages {
   /** The referral's page; after a cancel with a problem, the problem by field and the reason typed. */
   private Mono<String> referral(String referralId, boolean cancelled, Map<String, String> errors, String reason, Model model,
       ServerWebExchange exchange) {
-    return api.get(referralId).zipWith(api.summary(referralId)).map(both -> Templates.page(model, "referrals/referral",
+    return referrals.get(referralId).zipWith(referrals.summary(referralId)).map(both -> Templates.page(model, "referrals/referral",
         new Referral(both.getT1(), both.getT2(), PageWords.plainList(both.getT2().needs()), EVENTS,
             !List.of("COMPLETED", "CANCELLED", "UNPLACED", "DECLINED").contains(both.getT1().status()), cancelled,
             errors, reason)))
@@ -107,7 +107,7 @@ class ReferralPages {
   Mono<String> cancel(@PathVariable String referralId, ServerWebExchange exchange, Model model) {
     return exchange.getFormData().flatMap(form -> {
       String reason = Optional.ofNullable(form.getFirst("reason")).filter(r -> !r.isBlank()).orElse(null);
-      return api.cancel(referralId, new ReferralController.CancelRequest(reason, null))
+      return referrals.cancel(referralId, new ReferralService.CancelRequest(reason, null))
           .map(done -> "redirect:/app/referrals/" + referralId + "?cancelled=true")
           .onErrorResume(ProblemException.Invalid.class, invalid -> {
             exchange.getResponse().setStatusCode(HttpStatus.BAD_REQUEST);
