@@ -14,8 +14,8 @@ import org.linkway.platform.pages.SignInChoices;
 import org.linkway.platform.pages.Templates;
 import org.linkway.platform.security.Caller;
 import org.linkway.platform.security.Role;
-import org.linkway.provider.directory.DirectoryController.ServiceRequest;
-import org.linkway.provider.directory.DirectoryController.ServiceView;
+import org.linkway.provider.directory.DirectoryService.ServiceRequest;
+import org.linkway.provider.directory.DirectoryService.ServiceView;
 import org.springframework.context.annotation.Bean;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.ui.Model;
@@ -28,8 +28,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * The provider's services on its pages: how many open places each has, and pausing or resuming
- * intake. The changes are the API's own ({@link DirectoryController}: PUT the service, pause,
- * resume) for the caller's own provider id, with the API's problems shown beside their field.
+ * intake. The changes are the API's own ({@link DirectoryService}, as {@link DirectoryController} makes them: PUT the
+ * service, pause, resume) for the caller's own provider id, with the API's problems shown beside their field.
  */
 @PageController
 class ServicePages {
@@ -49,10 +49,10 @@ class ServicePages {
       "paused", "Intake paused: you will get no new offers for this service until you resume it.",
       "resumed", "Intake resumed: this service can get new offers again.");
 
-  private final DirectoryController api;
+  private final DirectoryService directory;
 
-  ServicePages(DirectoryController api) {
-    this.api = api;
+  ServicePages(DirectoryService directory) {
+    this.directory = directory;
   }
 
   /** The local sign-in page offers each registered provider as a demo party. */
@@ -93,7 +93,7 @@ class ServicePages {
       // no commissioners: they are the commissioners' to set, and stay as they are
       ServiceRequest request = new ServiceRequest(null, s.name(), s.needs(), s.taxonomy(), null,
           s.postcodeDistricts(), wholeNumber(typed), s.status(), s.minAge(), s.maxAge(), null);
-      return Mono.defer(() -> api.list(caller.organisation(), serviceId, request))
+      return Mono.defer(() -> directory.list(caller.organisation(), serviceId, request))
           .map(saved -> "redirect:" + PAGE + "?done=capacity&service=" + serviceId)
           .onErrorResume(ProblemException.Invalid.class, e -> {
             Map<String, String> errors = new LinkedHashMap<>();
@@ -107,18 +107,18 @@ class ServicePages {
 
   @PostMapping(PAGE + "/{serviceId}/pause")
   Mono<String> pause(@PathVariable String serviceId) {
-    return Caller.current().flatMap(caller -> api.pause(caller.organisation(), serviceId))
+    return Caller.current().flatMap(caller -> directory.pause(caller.organisation(), serviceId))
         .thenReturn("redirect:" + PAGE + "?done=paused&service=" + serviceId);
   }
 
   @PostMapping(PAGE + "/{serviceId}/resume")
   Mono<String> resume(@PathVariable String serviceId) {
-    return Caller.current().flatMap(caller -> api.resume(caller.organisation(), serviceId))
+    return Caller.current().flatMap(caller -> directory.resume(caller.organisation(), serviceId))
         .thenReturn("redirect:" + PAGE + "?done=resumed&service=" + serviceId);
   }
 
   private List<ServiceView> services(Caller caller) {
-    return api.providers().stream().filter(p -> p.providerId().equals(caller.organisation()))
+    return directory.providers().stream().filter(p -> p.providerId().equals(caller.organisation()))
         .flatMap(p -> p.services().stream()).toList();
   }
 

@@ -22,7 +22,7 @@ import org.linkway.platform.pages.Templates;
 import org.linkway.platform.security.Caller;
 import org.linkway.platform.security.LiveStreams;
 import org.linkway.platform.security.Role;
-import org.linkway.provider.offers.ProviderQueueController.OfferView;
+import org.linkway.provider.offers.OfferService.OfferView;
 import org.linkway.state.OfferState;
 import org.linkway.state.OfferStatus;
 import org.springframework.context.annotation.Bean;
@@ -51,8 +51,8 @@ import reactor.core.scheduler.Schedulers;
  * outcome measures, compared with the baseline. New offers arrive live over SSE, and leave the list
  * live when they are no longer waiting for an answer (accepted, declined, expired, cancelled).
  *
- * <p>Everything goes through the API's own methods ({@link ProviderQueueController}) for the caller's
- * own provider id, so the rules and their messages are the API's; a page shows each problem beside
+ * <p>Everything goes through the API's own rules ({@link OfferService}, which {@link ProviderQueueController} answers
+ * with) for the caller's own provider id, so the rules and their messages are the API's; a page shows each problem beside
  * its field. The person's details are only ever rendered, never logged.
  */
 @PageController
@@ -72,7 +72,7 @@ class InboxPages {
   record Card(OfferView offer, String id, String href, String name, String statusText, String tag, String deadline,
       String deadlineText, String timeLeft, String needs, String notes, String born, boolean hidden) {}
 
-  static final List<Choice> DECLINE_REASONS = ProviderQueueController.PROVIDER_DECLINE_REASONS.stream()
+  static final List<Choice> DECLINE_REASONS = OfferService.PROVIDER_DECLINE_REASONS.stream()
       .map(r -> new Choice(r.name(), declineLabel(r))).toList();
 
   static final List<Choice> COMPLETIONS = List.of(
@@ -114,13 +114,13 @@ class InboxPages {
     static final Typed NOTHING = new Typed(Map.of(), new LinkedMultiValueMap<>(), null);
   }
 
-  private final ProviderQueueController api;
+  private final OfferService offers;
   private final OfferFeed feed;
   private final Templates templates;
   private final LiveStreams liveStreams;
 
-  InboxPages(ProviderQueueController api, OfferFeed feed, Templates templates, LiveStreams liveStreams) {
-    this.api = api;
+  InboxPages(OfferService offers, OfferFeed feed, Templates templates, LiveStreams liveStreams) {
+    this.offers = offers;
     this.liveStreams = liveStreams;
     this.feed = feed;
     this.templates = templates;
@@ -134,7 +134,7 @@ class InboxPages {
   @GetMapping(HOME)
   Mono<String> inbox(@RequestParam(required = false) String done, Model model) {
     return Caller.current().map(caller -> {
-      List<OfferView> all = api.queue(caller.organisation(), null);
+      List<OfferView> all = offers.queue(caller.organisation(), null);
       Comparator<OfferView> newestFirst = Comparator.comparing(OfferView::offeredAt).reversed();
       return Templates.page(model, INBOX, new Inbox(
           all.stream().filter(o -> o.status().equals("OFFERED")).sorted(newestFirst).map(InboxPages::card).toList(),
@@ -163,10 +163,10 @@ class InboxPages {
       Flux<LiveOffer> live = feed.events()
           .filter(s -> s.getOffer().getProviderId().equals(providerId))
           .map(s -> {
-            OfferView view = api.view(s);
+            OfferView view = offers.view(s);
             return new LiveOffer(view, left(s, view));
           });
-      Flux<LiveOffer> waiting = Flux.defer(() -> Flux.fromIterable(api.queue(providerId, OfferStatus.OFFERED.name())))
+      Flux<LiveOffer> waiting = Flux.defer(() -> Flux.fromIterable(offers.queue(providerId, OfferStatus.OFFERED.name())))
           .subscribeOn(Schedulers.boundedElastic()).map(o -> new LiveOffer(o, null));
       Map<String, String> sent = EventStreams.recent();
       Flux<ServerSentEvent<String>> events = Flux.merge(live, waiting)
@@ -230,8 +230,8 @@ class InboxPages {
       Map<String, String> labels = MeasuresForm.BASELINE.labels();
       if (!baseline.unreadable().isEmpty()) return invalid(referralId, form, baseline.unreadableByField(labels), exchange, model);
       return act(referralId, baseline.measures().isEmpty() ? "accepted" : "accepted-baseline", exchange, model, labels, baseline,
-          (providerId, f) -> api.accept(providerId, referralId, baseline.measures().isEmpty() ? null
-              : new ProviderQueueController.AcceptRequest(null, baseline.measures())));
+          (providerId, f) -> offers.accept(providerId, referralId, baseline.measures().isEmpty() ? null
+              : new OfferService.AcceptRequest(null, baseline.measures())));
     });
   }
 
@@ -239,8 +239,8 @@ class InboxPages {
   Mono<String> decline(@PathVariable String referralId, ServerWebExchange exchange, Model model) {
     return act(referralId, "declined", exchange, model,
         Map.of("reason", "Reason for declining", "note", "Note"),
-        (providerId, form) -> api.decline(providerId, referralId,
-            new ProviderQueueController.DeclineRequest(blankToNull(form.getFirst("reason")), blankToNull(form.getFirst("note")))));
+        (providerId, form) -> offers.decline(providerId, referralId,
+            new OfferService.DeclineRequest(blankToNull(form.getFirst("reason")), blankToNull(form.getFirst("note")))));
   }
 
   /** A session; until a baseline is recorded, the starting measures may come with one the person attended. */
@@ -258,7 +258,7 @@ class InboxPages {
       if (!baseline.unreadable().isEmpty()) return invalid(referralId, form, baseline.unreadableByField(labels), exchange, model);
       String done = !attended ? "missed" : baseline.measures().isEmpty() ? "attended" : "attended-baseline";
       return act(referralId, done, exchange, model, labels, baseline,
-          (providerId, f) -> api.session(providerId, referralId, new ProviderQueueController.SessionRequest(
+          (providerId, f) -> offers.session(providerId, referralId, new OfferService.SessionRequest(
               blankToNull(f.getFirst("attendedOn")), attended, baseline.measures().isEmpty() ? null : baseline.measures())));
     });
   }
@@ -273,8 +273,8 @@ class InboxPages {
       // a number the API could not even be sent: shown with the API's own checks of the rest
       if (!gathered.unreadable().isEmpty()) return invalid(referralId, form, gathered.unreadableByField(labels), exchange, model);
       return act(referralId, "completed", exchange, model, labels, gathered,
-          (providerId, f) -> api.complete(providerId, referralId,
-              new ProviderQueueController.CompleteRequest(blankToNull(f.getFirst("completion")), gathered.measures())));
+          (providerId, f) -> offers.complete(providerId, referralId,
+              new OfferService.CompleteRequest(blankToNull(f.getFirst("completion")), gathered.measures())));
     });
   }
 
@@ -329,7 +329,7 @@ class InboxPages {
   }
 
   private Optional<OfferView> own(Caller caller, String referralId) {
-    return api.queue(caller.organisation(), null).stream()
+    return offers.queue(caller.organisation(), null).stream()
         .filter(o -> o.referralId().toString().equals(referralId)).findFirst();
   }
 
