@@ -1,20 +1,17 @@
 package org.linkway.referral.lifecycle;
 
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.linkway.platform.web.ProblemException;
-import org.linkway.platform.streams.StoreQueries;
 import org.linkway.platform.pages.PageController;
 import org.linkway.platform.pages.PageHome;
 import org.linkway.platform.pages.PageWords;
 import org.linkway.platform.pages.Templates;
 import org.linkway.platform.security.Caller;
 import org.linkway.platform.security.Role;
-import org.linkway.state.ReferralState;
 import org.springframework.context.annotation.Bean;
 import org.springframework.http.HttpStatus;
 import org.springframework.ui.Model;
@@ -54,11 +51,9 @@ class ReferralPages {
   record NotFound(String referralId) {}
 
   private final ReferralService referrals;
-  private final StoreQueries stores;
 
-  ReferralPages(ReferralService referrals, StoreQueries stores) {
+  ReferralPages(ReferralService referrals) {
     this.referrals = referrals;
-    this.stores = stores;
   }
 
   @Bean
@@ -71,11 +66,8 @@ class ReferralPages {
     if (find != null && !find.isBlank()) return found(find.strip(), model, exchange);
     return Caller.current().map(caller -> {
       List<Row> rows = caller.role() != Role.GP ? List.of()
-          : stores.<ReferralState>all(ReferralStores.STATE,
-                  s -> caller.organisation().equals(s.getSubmission().getReferrer().getOdsCode())).stream()
-              .sorted(Comparator.comparing(ReferralPages::referredAt).reversed())
-              .limit(LISTED)
-              .map(s -> new Row(s.getReferralId().toString(), s.getStatus().name(), referredAt(s),
+          : referrals.latestOf(caller.organisation(), LISTED).stream()
+              .map(s -> new Row(s.getReferralId().toString(), s.getStatus().name(), ReferralService.referredAt(s),
                   PageWords.plainList(s.getSubmission().getNeeds()),
                   s.getProviderId()))
               .toList();
@@ -128,10 +120,6 @@ class ReferralPages {
       return Mono.just(Templates.page(model, "referrals/not-found", new NotFound(typed)));
     }
     return Mono.just("redirect:/app/referrals/" + referralId);
-  }
-
-  private static Instant referredAt(ReferralState s) {
-    return s.getHistory().isEmpty() ? Instant.EPOCH : s.getHistory().get(0).getAt();
   }
 
   /** Event names as people say them, for the history. */

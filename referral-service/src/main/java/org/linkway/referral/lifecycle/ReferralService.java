@@ -1,6 +1,7 @@
 package org.linkway.referral.lifecycle;
 
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import org.linkway.commands.CancelReferral;
@@ -49,6 +50,17 @@ class ReferralService {
     this.publisher = publisher;
     this.decisions = decisions;
     this.identities = identities;
+  }
+
+  /** The practice's most recent referrals, at most {@code limit}, newest first. */
+  List<ReferralState> latestOf(String odsCode, int limit) {
+    return stores.<ReferralState>all(ReferralStores.STATE, s -> odsCode.equals(s.getSubmission().getReferrer().getOdsCode()))
+        .stream().sorted(Comparator.comparing(ReferralService::referredAt).reversed()).limit(limit).toList();
+  }
+
+  /** When the referral was made: its first event. */
+  static Instant referredAt(ReferralState s) {
+    return s.getHistory().isEmpty() ? Instant.EPOCH : s.getHistory().get(0).getAt();
   }
 
   Mono<ReferralView> get(String referralId) {
