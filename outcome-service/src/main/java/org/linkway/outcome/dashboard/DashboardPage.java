@@ -23,7 +23,6 @@ import org.linkway.outcome.budgets.BudgetQueries;
 import org.linkway.outcome.budgets.BudgetQueries.BudgetView;
 import org.linkway.outcome.contracts.ContractQueries;
 import org.linkway.outcome.contracts.ContractQueries.ContractView;
-import org.linkway.outcome.ledger.FundingProcessor;
 import org.linkway.outcome.ledger.LedgerQueries;
 import org.linkway.outcome.ledger.LedgerQueries.LedgerEntry;
 import org.linkway.outcome.outcomes.OutcomeQueries;
@@ -32,7 +31,6 @@ import org.linkway.outcome.statements.Reconciliation;
 import org.linkway.outcome.statements.Statement;
 import org.linkway.outcome.statements.StatementQueries;
 import org.linkway.platform.web.EventStreams;
-import org.linkway.platform.streams.StoreQueries;
 import org.linkway.platform.pages.PageController;
 import org.linkway.platform.pages.Templates;
 import org.linkway.platform.security.LiveStreams;
@@ -122,18 +120,16 @@ class DashboardPage {
   private final LedgerQueries ledger;
   private final StatementQueries statements;
   private final OutcomeQueries outcomes;
-  private final StoreQueries stores;
   private final LiveStreams liveStreams;
   private final LiveItems liveItems;
 
-  DashboardPage(BudgetQueries budgets, ContractQueries contracts, LedgerQueries ledger, StatementQueries statements, OutcomeQueries outcomes,
-      StoreQueries stores, LiveStreams liveStreams, LiveItems liveItems) {
+  DashboardPage(BudgetQueries budgets, ContractQueries contracts, LedgerQueries ledger, StatementQueries statements,
+      OutcomeQueries outcomes, LiveStreams liveStreams, LiveItems liveItems) {
     this.budgets = budgets;
     this.contracts = contracts;
     this.ledger = ledger;
     this.statements = statements;
     this.outcomes = outcomes;
-    this.stores = stores;
     this.liveStreams = liveStreams;
     this.liveItems = liveItems;
   }
@@ -227,7 +223,7 @@ class DashboardPage {
     BigDecimal used = b.committed().subtract(b.released());
     // the budget's use follows the ledger a moment later (budget-use reads the ledger's topic): while it is
     // behind an entry the page was told of, the part fetches itself again shortly, until it has caught up
-    boolean behind = stores.<FundingState>all(FundingProcessor.STORE, s -> code.equals(s.getCommissioner())).stream()
+    boolean behind = ledger.states(code).stream()
         .flatMap(s -> s.getLedger().stream())
         .anyMatch(e -> BudgetRules.financialYear(e).filter(b.financialYear()::equals).isPresent()
             && (b.updatedAt() == null || e.getMetadata().getOccurredAt().isAfter(b.updatedAt())));
@@ -262,7 +258,7 @@ class DashboardPage {
   }
 
   private List<FundingState> fundingStates(String code) {
-    return stores.all(FundingProcessor.STORE, (FundingState s) -> code.equals(s.getCommissioner()));
+    return ledger.states(code);
   }
 
   private Charts charts(String code, List<FundingState> states) {

@@ -57,6 +57,11 @@ public class LedgerQueries {
         .toList();
   }
 
+  /** The funding state of each of the commissioner's referrals: its ledger and the outcomes reported. */
+  public List<FundingState> states(String code) {
+    return stores.all(FundingProcessor.STORE, (FundingState s) -> code.equals(s.getCommissioner()));
+  }
+
   private static String commissioner(LedgerEvent e) {
     Object p = e.getPayload();
     if (p instanceof FundingCommitted c) return c.getCommissioner();
