@@ -2,7 +2,7 @@ package org.linkway.outcome.dashboard;
 
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.linkway.outcome.ledger.LedgerQueries.LedgerEntry;
+import org.linkway.outcome.ledger.api.LedgerQueries.LedgerEntry;
 import org.linkway.outcome.outcomes.OutcomeQueries.ChangeView;
 import org.linkway.outcome.outcomes.OutcomeQueries.OutcomeView;
 import org.linkway.platform.pages.Templates;

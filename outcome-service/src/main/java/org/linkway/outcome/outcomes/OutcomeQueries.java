@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.UUID;
 import org.linkway.events.OutcomeReported;
 import org.linkway.outcome.ResumableStream;
-import org.linkway.outcome.ledger.FundingProcessor;
+import org.linkway.outcome.ledger.stream.FundingProcessor;
 import org.linkway.platform.streams.StoreQueries;
 import org.linkway.state.FundingState;
 import org.springframework.http.codec.ServerSentEvent;

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.linkway.platform.pages.TestTemplates;
-import org.linkway.outcome.ledger.LedgerQueries.LedgerEntry;
+import org.linkway.outcome.ledger.api.LedgerQueries.LedgerEntry;
 import org.linkway.outcome.outcomes.OutcomeQueries.ChangeView;
 import org.linkway.outcome.outcomes.OutcomeQueries.OutcomeView;
 

@@ -1,0 +1,77 @@
+package org.linkway.outcome.ledger.api;
+
+import org.linkway.outcome.ledger.domain.FundingRules;
+import org.linkway.outcome.ledger.stream.FundingProcessor;
+import org.linkway.outcome.ledger.stream.LedgerFeed;
+
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.linkway.events.FundingCommitted;
+import org.linkway.events.FundingReleased;
+import org.linkway.events.PaymentDue;
+import org.linkway.outcome.ledger.api.LedgerQueries.LedgerEntry;
+import org.linkway.platform.streams.StoreQueries;
+import org.linkway.state.FundingState;
+import org.linkway.state.ReferralStatus;
+import org.linkway.platform.security.LiveStreams;
+import org.springframework.http.MediaType;
+import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import reactor.core.publisher.Flux;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** The commissioner's view of the money: the ledger entries and a summary. */
+@RestController
+public class LedgerController {
+
+  record Summary(String commissioner, Map<String, Long> referralsByStatus, BigDecimal committed, BigDecimal due,
+      BigDecimal released, BigDecimal reserved, String currency) {}
+
+  private final StoreQueries stores;
+  private final LedgerQueries ledger;
+  private final LiveStreams liveStreams;
+
+  LedgerController(StoreQueries stores, LedgerFeed feed, LiveStreams liveStreams) {
+    this.stores = stores;
+    this.ledger = new LedgerQueries(stores, feed);
+    this.liveStreams = liveStreams;
+  }
+
+  /**
+   * Ledger entries as they are made, resumable with {@code Last-Event-ID}, until the caller's token
+   * expires; one of the caller's live streams.
+   */
+  @GetMapping(path = "/commissioners/{code}/ledger/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+  public Flux<ServerSentEvent<LedgerEntry>> stream(@PathVariable String code,
+      @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
+    return liveStreams.ofCaller(ledger.events(code, lastEventId));
+  }
+
+  @GetMapping("/commissioners/{code}/ledger")
+  public List<LedgerEntry> ledger(@PathVariable String code, @RequestParam(required = false) String referralId) {
+    return ledger.ledger(code, referralId);
+  }
+
+  @GetMapping("/commissioners/{code}/summary")
+  Summary summary(@PathVariable String code) {
+    List<FundingState> states = stores.all(FundingProcessor.STORE, (FundingState s) -> code.equals(s.getCommissioner()));
+    Map<String, Long> byStatus = new TreeMap<>();
+    for (ReferralStatus status : ReferralStatus.values()) {
+      if (status != ReferralStatus.UNKNOWN) byStatus.put(status.name(), 0L);
+    }
+    states.forEach(s -> byStatus.merge(s.getStatus().name(), 1L, Long::sum));
+    BigDecimal committed = total(states, FundingCommitted.class);
+    BigDecimal due = total(states, PaymentDue.class);
+    BigDecimal released = total(states, FundingReleased.class);
+    return new Summary(code, byStatus, committed, due, released, committed.subtract(due).subtract(released), "GBP");
+  }
+
+  private static BigDecimal total(List<FundingState> states, Class<?> type) {
+    return states.stream().map(s -> FundingRules.sum(s.getLedger(), type)).reduce(BigDecimal.ZERO.setScale(2), BigDecimal::add);
+  }
+}

@@ -1,0 +1,83 @@
+package org.linkway.provider.directory.api;
+
+import org.linkway.provider.directory.stream.DirectoryCommands;
+
+import java.util.List;
+import org.linkway.events.ServiceListed;
+import org.linkway.platform.streams.TableView;
+import org.linkway.provider.directory.api.DirectoryService.ImportSummary;
+import org.linkway.provider.directory.api.DirectoryService.ProviderRequest;
+import org.linkway.provider.directory.api.DirectoryService.ProviderView;
+import org.linkway.provider.directory.api.DirectoryService.ServiceRequest;
+import org.linkway.provider.directory.api.DirectoryService.ServiceView;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The provider directory over HTTP: registering providers, importing an Open Referral UK / HSDS
+ * directory, listing, pausing and resuming services, and the commissioners' listing of them. The
+ * rules are {@link DirectoryService}'s.
+ */
+@RestController
+public class DirectoryController {
+
+  private final DirectoryService directory;
+
+  DirectoryController(DirectoryCommands commands, TableView<ServiceListed> directory) {
+    this.directory = new DirectoryService(commands, directory);
+  }
+
+  @PostMapping("/providers")
+  Mono<ResponseEntity<ProviderView>> register(@RequestBody ProviderRequest request) {
+    return directory.register(request).map(provider -> ResponseEntity.status(HttpStatus.CREATED).body(provider));
+  }
+
+  /** Imports an Open Referral UK / HSDS 3.0 directory: {@link DirectoryService#importDirectory}. */
+  @PostMapping("/providers/import")
+  Mono<ImportSummary> importDirectory(@RequestBody JsonNode document) {
+    return directory.importDirectory(document);
+  }
+
+  /** Lists or changes one service: {@link DirectoryService#list(String, String, ServiceRequest)}. */
+  @PutMapping("/providers/{providerId}/services/{serviceId}")
+  Mono<ServiceView> list(@PathVariable String providerId, @PathVariable String serviceId, @RequestBody ServiceRequest request) {
+    return directory.list(providerId, serviceId, request);
+  }
+
+  /** The commissioner lists the service for its referrals: {@link DirectoryService#addCommissioner}. */
+  @PutMapping("/providers/{providerId}/services/{serviceId}/commissioners/{icb}")
+  Mono<ServiceView> addCommissioner(@PathVariable String providerId, @PathVariable String serviceId, @PathVariable String icb) {
+    return directory.addCommissioner(providerId, serviceId, icb);
+  }
+
+  /** The commissioner no longer lists the service: {@link DirectoryService#removeCommissioner}. */
+  @DeleteMapping("/providers/{providerId}/services/{serviceId}/commissioners/{icb}")
+  Mono<ServiceView> removeCommissioner(@PathVariable String providerId, @PathVariable String serviceId, @PathVariable String icb) {
+    return directory.removeCommissioner(providerId, serviceId, icb);
+  }
+
+  /** The provider takes no new referrals for this service until it resumes; the listing stays. */
+  @PostMapping("/providers/{providerId}/services/{serviceId}/pause")
+  Mono<ServiceView> pause(@PathVariable String providerId, @PathVariable String serviceId) {
+    return directory.pause(providerId, serviceId);
+  }
+
+  @PostMapping("/providers/{providerId}/services/{serviceId}/resume")
+  Mono<ServiceView> resume(@PathVariable String providerId, @PathVariable String serviceId) {
+    return directory.resume(providerId, serviceId);
+  }
+
+  @GetMapping("/providers")
+  List<ProviderView> providers() {
+    return directory.providers();
+  }
+}

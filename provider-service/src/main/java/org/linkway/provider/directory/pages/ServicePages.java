@@ -1,0 +1,139 @@
+package org.linkway.provider.directory.pages;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.linkway.events.ServiceListed;
+import org.linkway.platform.web.ProblemException;
+import org.linkway.platform.streams.TableView;
+import org.linkway.platform.pages.PageController;
+import org.linkway.platform.pages.PageWords;
+import org.linkway.platform.pages.SignInChoices;
+import org.linkway.platform.pages.Templates;
+import org.linkway.platform.security.Caller;
+import org.linkway.platform.security.Role;
+import org.linkway.provider.directory.api.DirectoryService;
+import org.linkway.provider.directory.api.DirectoryService.ServiceRequest;
+import org.linkway.provider.directory.api.DirectoryService.ServiceView;
+import org.springframework.context.annotation.Bean;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+
+/**
+ * The provider's services on its pages: how many open places each has, and pausing or resuming
+ * intake. The changes are the API's own ({@link DirectoryService}, as
+ * {@link org.linkway.provider.directory.api.DirectoryController} makes them: PUT the service, pause, resume) for
+ * the caller's own provider id, with the API's problems shown beside their field.
+ */
+@PageController
+class ServicePages {
+
+  static final String PAGE = "/app/inbox/services";
+  static final String VIEW = "inbox/services";
+
+  /**
+   * The model of {@value #VIEW}: the caller's services with the needs each meets in words, a notice of
+   * what was just done (to {@code noticeService}), and after a problem each one by field and what was typed by service.
+   */
+  record Services(List<ServiceView> services, Map<String, String> needs, String notice, String noticeService,
+      Map<String, String> errors, Map<String, String> typed) {}
+
+  private static final Map<String, String> NOTICES = Map.of(
+      "capacity", "Open places saved.",
+      "paused", "Intake paused: you will get no new offers for this service until you resume it.",
+      "resumed", "Intake resumed: this service can get new offers again.");
+
+  private final DirectoryService directory;
+
+  ServicePages(DirectoryService directory) {
+    this.directory = directory;
+  }
+
+  /** The local sign-in page offers each registered provider as a demo party. */
+  @Bean
+  static SignInChoices providerSignInChoices(TableView<ServiceListed> directory) {
+    return () -> {
+      Map<String, String> providers = new TreeMap<>();
+      directory.values().forEach(s -> providers.putIfAbsent(s.getProviderId(), s.getProviderName()));
+      return providers.entrySet().stream()
+          .map(p -> new SignInChoices.Party(Role.PROVIDER, p.getKey(), "Provider: " + p.getValue())).toList();
+    };
+  }
+
+  @GetMapping(PAGE)
+  Mono<String> services(@RequestParam(required = false) String done, @RequestParam(required = false) String service,
+      Model model) {
+    return Caller.current().map(caller -> services(caller, done == null ? null : NOTICES.get(done), service, Map.of(), Map.of(), model));
+  }
+
+  private String services(Caller caller, String notice, String noticeService, Map<String, String> errors,
+      Map<String, String> typed, Model model) {
+    List<ServiceView> services = services(caller);
+    Map<String, String> needs = new LinkedHashMap<>();
+    services.forEach(s -> needs.put(s.serviceId(), PageWords.plainList(s.needs())));
+    return Templates.page(model, VIEW, new Services(services, needs, notice, noticeService, errors, typed));
+  }
+
+  /** A new number of open places; the rest of the listing stays as it is. */
+  @PostMapping(PAGE + "/{serviceId}/capacity")
+  Mono<String> capacity(@PathVariable String serviceId, ServerWebExchange exchange, Model model) {
+    return Mono.zip(Caller.current(), exchange.getFormData()).flatMap(both -> {
+      Caller caller = both.getT1();
+      String typed = Optional.ofNullable(both.getT2().getFirst("capacity")).map(String::strip).orElse("");
+      Optional<ServiceView> current = own(caller, serviceId);
+      // not the caller's (or no such service): not found, as the API answers, rendered as a page by PageProblems
+      if (current.isEmpty()) return Mono.error(new ProblemException.NotFound("You have no service " + serviceId));
+      ServiceView s = current.get();
+      // no commissioners: they are the commissioners' to set, and stay as they are
+      ServiceRequest request = new ServiceRequest(null, s.name(), s.needs(), s.taxonomy(), null,
+          s.postcodeDistricts(), wholeNumber(typed), s.status(), s.minAge(), s.maxAge(), null);
+      return Mono.defer(() -> directory.list(caller.organisation(), serviceId, request))
+          .map(saved -> "redirect:" + PAGE + "?done=capacity&service=" + serviceId)
+          .onErrorResume(ProblemException.Invalid.class, e -> {
+            Map<String, String> errors = new LinkedHashMap<>();
+            e.errors().forEach(p -> errors.putIfAbsent(p.field().equals("capacity") ? "capacity-" + serviceId : p.field(),
+                (p.field().equals("capacity") ? "Open places " : p.field() + " ") + p.reason()));
+            exchange.getResponse().setStatusCode(HttpStatusCode.valueOf(422));
+            return Mono.just(services(caller, null, null, errors, Map.of(serviceId, typed), model));
+          });
+    });
+  }
+
+  @PostMapping(PAGE + "/{serviceId}/pause")
+  Mono<String> pause(@PathVariable String serviceId) {
+    return Caller.current().flatMap(caller -> directory.pause(caller.organisation(), serviceId))
+        .thenReturn("redirect:" + PAGE + "?done=paused&service=" + serviceId);
+  }
+
+  @PostMapping(PAGE + "/{serviceId}/resume")
+  Mono<String> resume(@PathVariable String serviceId) {
+    return Caller.current().flatMap(caller -> directory.resume(caller.organisation(), serviceId))
+        .thenReturn("redirect:" + PAGE + "?done=resumed&service=" + serviceId);
+  }
+
+  private List<ServiceView> services(Caller caller) {
+    return directory.providers().stream().filter(p -> p.providerId().equals(caller.organisation()))
+        .flatMap(p -> p.services().stream()).toList();
+  }
+
+  private Optional<ServiceView> own(Caller caller, String serviceId) {
+    return services(caller).stream().filter(s -> s.serviceId().equals(serviceId)).findFirst();
+  }
+
+  /** What was typed, as the API's JSON would carry it: not a whole number is no number at all. */
+  private static Integer wholeNumber(String typed) {
+    try {
+      return Integer.valueOf(typed);
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+}

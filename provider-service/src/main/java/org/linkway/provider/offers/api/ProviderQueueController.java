@@ -1,0 +1,100 @@
+package org.linkway.provider.offers.api;
+
+import org.linkway.provider.offers.stream.OfferFeed;
+
+import java.util.List;
+import org.linkway.platform.kafka.EventPublisher;
+import org.linkway.platform.people.Identities;
+import org.linkway.platform.security.LiveStreams;
+import org.linkway.platform.streams.Decisions;
+import org.linkway.platform.streams.StoreQueries;
+import org.linkway.platform.web.EventStreams;
+import org.linkway.provider.offers.api.OfferService.AcceptRequest;
+import org.linkway.provider.offers.api.OfferService.CompleteRequest;
+import org.linkway.provider.offers.api.OfferService.DeclineRequest;
+import org.linkway.provider.offers.api.OfferService.OfferView;
+import org.linkway.provider.offers.api.OfferService.SessionRequest;
+import org.linkway.provider.offers.api.OfferService.TimeCreditsRequest;
+import org.linkway.state.OfferState;
+import org.linkway.state.OfferStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * A provider's queue of referrals and what it does with them: accept, decline, record sessions, complete.
+ * The rules are {@link OfferService}'; this is their HTTP face, with the live stream of offers.
+ */
+@RestController
+public class ProviderQueueController {
+
+  private final OfferService offers;
+  private final OfferFeed feed;
+  private final LiveStreams liveStreams;
+
+  ProviderQueueController(StoreQueries stores, EventPublisher publisher, Decisions decisions, OfferFeed feed,
+      Identities identities, LiveStreams liveStreams) {
+    this.offers = new OfferService(stores, publisher, decisions, identities);
+    this.feed = feed;
+    this.liveStreams = liveStreams;
+  }
+
+  @GetMapping("/providers/{providerId}/referrals")
+  List<OfferView> queue(@PathVariable String providerId, @RequestParam(required = false) String status) {
+    return offers.queue(providerId, status);
+  }
+
+  /**
+   * New offers as they arrive; on connecting, the offers already waiting come first (read off the
+   * event loop). The stream ends when the caller's token expires, and counts towards its streams.
+   */
+  @GetMapping(path = "/providers/{providerId}/referrals/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+  Flux<ServerSentEvent<OfferView>> stream(@PathVariable String providerId) {
+    Flux<OfferState> live = feed.events().filter(s -> s.getOffer().getProviderId().equals(providerId));
+    Flux<OfferState> waiting = Flux.defer(() -> Flux.fromIterable(offers.offersOf(providerId, OfferStatus.OFFERED)))
+        .subscribeOn(Schedulers.boundedElastic());
+    Flux<ServerSentEvent<OfferView>> events = Flux.merge(live, waiting)
+        .distinct(s -> s.getReferralId() + "/" + s.getOffer().getAttempt() + "/" + s.getStatus(), EventStreams::recentKeys)
+        .map(s -> ServerSentEvent.builder(offers.view(s))
+            .id(s.getReferralId() + "-" + s.getOffer().getAttempt())
+            .event(s.getStatus() == OfferStatus.OFFERED ? "offer" : s.getStatus().name().toLowerCase())
+            .build());
+    return liveStreams.ofCaller(EventStreams.withKeepAlive(events));
+  }
+
+  @PostMapping("/providers/{providerId}/referrals/{referralId}/accept")
+  public Mono<OfferView> accept(@PathVariable String providerId, @PathVariable String referralId,
+      @RequestBody(required = false) AcceptRequest body) {
+    return offers.accept(providerId, referralId, body);
+  }
+
+  @PostMapping("/providers/{providerId}/referrals/{referralId}/decline")
+  Mono<OfferView> decline(@PathVariable String providerId, @PathVariable String referralId, @RequestBody DeclineRequest body) {
+    return offers.decline(providerId, referralId, body);
+  }
+
+  @PostMapping("/providers/{providerId}/referrals/{referralId}/sessions")
+  Mono<OfferView> session(@PathVariable String providerId, @PathVariable String referralId, @RequestBody SessionRequest body) {
+    return offers.session(providerId, referralId, body);
+  }
+
+  @PostMapping("/providers/{providerId}/referrals/{referralId}/complete")
+  Mono<OfferView> complete(@PathVariable String providerId, @PathVariable String referralId, @RequestBody CompleteRequest body) {
+    return offers.complete(providerId, referralId, body);
+  }
+
+  /** Hours the person gave back (volunteering, co-production): 1 hour earns 1 Time Credit. */
+  @PostMapping("/providers/{providerId}/referrals/{referralId}/time-credits")
+  Mono<OfferView> timeCredits(@PathVariable String providerId, @PathVariable String referralId,
+      @RequestBody TimeCreditsRequest body) {
+    return offers.timeCredits(providerId, referralId, body);
+  }
+}
