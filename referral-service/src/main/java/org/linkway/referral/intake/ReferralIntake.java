@@ -14,6 +14,7 @@ import org.linkway.platform.Events;
 import org.linkway.platform.ProblemException;
 import org.linkway.platform.SocialPrescribing;
 import org.linkway.platform.people.Identities;
+import org.linkway.platform.people.NhsNumber;
 import org.linkway.platform.security.Caller;
 import org.linkway.platform.security.Role;
 import org.linkway.platform.StoreQueries;

@@ -11,6 +11,7 @@ import java.util.stream.Collectors;
 import org.linkway.events.NeedCode;
 import org.linkway.platform.FreeText;
 import org.linkway.platform.ProblemException.FieldProblem;
+import org.linkway.platform.people.NhsNumber;
 
 /** Checks a referral request field by field and names every problem, not just the first. */
 public final class ReferralValidator {
