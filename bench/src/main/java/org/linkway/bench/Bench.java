@@ -21,9 +21,9 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.linkway.platform.AvroSerdes;
-import org.linkway.platform.Funding;
-import org.linkway.platform.LinkwayKafkaProperties;
+import org.linkway.platform.kafka.AvroSerdes;
+import org.linkway.platform.domain.Funding;
+import org.linkway.platform.kafka.LinkwayKafkaProperties;
 import org.linkway.stack.LocalStack;
 
 /**

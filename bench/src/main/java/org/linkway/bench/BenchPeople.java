@@ -7,7 +7,7 @@ import java.util.UUID;
 import org.linkway.events.Patient;
 import org.linkway.events.ReferralRequested;
 import org.linkway.events.Referrer;
-import org.linkway.platform.Events;
+import org.linkway.platform.kafka.Events;
 import org.linkway.platform.people.NhsNumber;
 
 /**

@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.linkway.platform.Topics;
+import org.linkway.platform.kafka.Topics;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 

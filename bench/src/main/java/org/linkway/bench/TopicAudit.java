@@ -25,9 +25,9 @@ import org.linkway.events.ReferralEvent;
 import org.linkway.events.ReferralOffered;
 import org.linkway.events.ReferralSubmitted;
 import org.linkway.events.ReferralUnplaced;
-import org.linkway.platform.AvroSerdes;
-import org.linkway.platform.Topic;
-import org.linkway.platform.Topics;
+import org.linkway.platform.kafka.AvroSerdes;
+import org.linkway.platform.kafka.Topic;
+import org.linkway.platform.kafka.Topics;
 
 /**
  * Reads every Linkway topic the journey writes, from where they ended when the benchmark began, as

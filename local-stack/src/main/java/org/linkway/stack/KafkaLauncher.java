@@ -14,7 +14,7 @@ import java.util.UUID;
  * <p>Every connection authenticates and the broker authorises each request (KRaft's
  * {@code StandardAuthorizer}): the administrator with SASL/PLAIN (the broker itself, between its
  * listeners, and the tools that grant access), each service as its own principal with
- * SASL/SCRAM-SHA-256 and only the ACLs granted to it ({@code org.linkway.platform.KafkaAccess}).
+ * SASL/SCRAM-SHA-256 and only the ACLs granted to it ({@code org.linkway.platform.kafka.KafkaAccess}).
  * The administrator's password is made on first start in {@code <data-dir>/admin.password}.
  *
  * <p>Usage: {@code KafkaLauncher <data-dir> <port> <controller-port>}. Stop it with SIGTERM: after

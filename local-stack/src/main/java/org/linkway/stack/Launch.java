@@ -250,21 +250,21 @@ public final class Launch {
   }
 
   /**
-   * As the administrator: each principal's SCRAM credential and ACLs ({@code org.linkway.platform.KafkaAccess},
+   * As the administrator: each principal's SCRAM credential and ACLs ({@code org.linkway.platform.kafka.KafkaAccess},
    * idempotent), run from referral-service's jar, which holds the platform; the passwords are made first.
    */
   public List<String> grantKafkaAccess() {
     principals().forEach(this::password);
-    return platformTool("org.linkway.platform.KafkaAccess", List.of(bootstrap(), kafkaDir().toString(),
+    return platformTool("org.linkway.platform.kafka.KafkaAccess", List.of(bootstrap(), kafkaDir().toString(),
         gpSystemsFile().toString(), commissionersFile().toString()));
   }
 
-  /** The Kafka client settings of a GP system's or a commissioner's principal ({@code org.linkway.platform.KafkaClientSettings}). */
+  /** The Kafka client settings of a GP system's or a commissioner's principal ({@code org.linkway.platform.kafka.KafkaClientSettings}). */
   public List<String> kafkaClientSettings(List<String> args) {
     List<String> all = new ArrayList<>(List.of(bootstrap(), registryCompatApi(), kafkaDir().toString(),
         gpSystemsFile().toString(), commissionersFile().toString()));
     all.addAll(args);
-    return platformTool("org.linkway.platform.KafkaClientSettings", all);
+    return platformTool("org.linkway.platform.kafka.KafkaClientSettings", all);
   }
 
   private List<String> platformTool(String mainClass, List<String> args) {

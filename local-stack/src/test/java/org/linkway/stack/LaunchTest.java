@@ -36,7 +36,7 @@ class LaunchTest {
 
     List<String> grant = launch.grantKafkaAccess();
 
-    assertThat(grant).contains("-Dloader.main=org.linkway.platform.KafkaAccess", "127.0.0.1:1234",
+    assertThat(grant).contains("-Dloader.main=org.linkway.platform.kafka.KafkaAccess", "127.0.0.1:1234",
         home.resolve("kafka").toString(), launch.gpSystemsFile().toString(), launch.commissionersFile().toString());
     for (String principal : List.of("referral-service", "provider-service", "outcome-service", "gp-demo", "gp-other", "icb-qmm")) {
       Path password = home.resolve("kafka/credentials").resolve(principal + ".password");

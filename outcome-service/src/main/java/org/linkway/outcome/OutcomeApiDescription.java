@@ -1,10 +1,10 @@
 package org.linkway.outcome;
 
-import static org.linkway.platform.ApiDescriptions.example;
-import static org.linkway.platform.ApiDescriptions.put;
+import static org.linkway.platform.web.ApiDescriptions.example;
+import static org.linkway.platform.web.ApiDescriptions.put;
 
 import io.swagger.v3.oas.models.OpenAPI;
-import org.linkway.platform.ApiDescriptions;
+import org.linkway.platform.web.ApiDescriptions;
 import org.springdoc.core.customizers.OpenApiCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;

@@ -1,6 +1,6 @@
 package org.linkway.outcome;
 
-import org.linkway.platform.KafkaPlatformConfiguration;
+import org.linkway.platform.kafka.KafkaPlatformConfiguration;
 import org.linkway.platform.security.SecurityConfiguration;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;

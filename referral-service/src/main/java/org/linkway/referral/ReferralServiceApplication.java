@@ -1,6 +1,6 @@
 package org.linkway.referral;
 
-import org.linkway.platform.KafkaPlatformConfiguration;
+import org.linkway.platform.kafka.KafkaPlatformConfiguration;
 import org.linkway.platform.people.PeopleConfiguration;
 import org.linkway.platform.security.SecurityConfiguration;
 import org.springframework.boot.autoconfigure.SpringBootApplication;

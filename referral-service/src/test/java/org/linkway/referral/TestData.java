@@ -10,7 +10,7 @@ import org.linkway.events.ReferralSubmitted;
 import org.linkway.events.Referrer;
 import org.linkway.events.ServiceListed;
 import org.linkway.events.ServiceStatus;
-import org.linkway.platform.Events;
+import org.linkway.platform.kafka.Events;
 
 /** Directory entries and referrals for unit tests. */
 public final class TestData {

@@ -17,7 +17,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.linkway.platform.SocialPrescribing;
+import org.linkway.platform.domain.SocialPrescribing;
 import org.linkway.platform.testing.TestStack;
 import org.linkway.stack.LocalIssuer;
 import org.springframework.http.HttpMethod;
@@ -144,7 +144,7 @@ class AccessIT {
     String someone = UUID.randomUUID().toString();
     String p = "/providers/" + PROVIDER;
     String c = "/commissioners/" + COMMISSIONER;
-    String year = org.linkway.platform.Funding.financialYear(java.time.Instant.now());
+    String year = org.linkway.platform.domain.Funding.financialYear(java.time.Instant.now());
     List<Row> rows = new ArrayList<>();
     String json = MediaType.APPLICATION_JSON_VALUE;
 

@@ -12,7 +12,7 @@ import org.linkway.events.ProviderEvent;
 import org.linkway.events.ReferralAccepted;
 import org.linkway.events.ReferralEvent;
 import org.linkway.events.ReferralSubmitted;
-import org.linkway.platform.Topics;
+import org.linkway.platform.kafka.Topics;
 import org.linkway.platform.testing.TestStack;
 import org.springframework.core.ParameterizedTypeReference;
 

@@ -11,7 +11,7 @@ import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.linkway.platform.Funding;
+import org.linkway.platform.domain.Funding;
 import org.openqa.selenium.By;
 
 /**

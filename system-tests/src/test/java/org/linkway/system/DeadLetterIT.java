@@ -11,8 +11,8 @@ import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.Test;
-import org.linkway.platform.Topic;
-import org.linkway.platform.Topics;
+import org.linkway.platform.kafka.Topic;
+import org.linkway.platform.kafka.Topics;
 
 /**
  * A record that cannot be read goes, byte for byte, to its topic's -dlt twin with the error in its
@@ -48,7 +48,7 @@ class DeadLetterIT {
             "engagementFee", 25.00))
         .exchange().expectStatus().isOk();
     // commissioner-budgets: a budget set after the garbage is read
-    String year = org.linkway.platform.Funding.financialYear(java.time.Instant.now());
+    String year = org.linkway.platform.domain.Funding.financialYear(java.time.Instant.now());
     platform.outcomeService().put().uri("/commissioners/QMM/budgets/{y}", year).bodyValue(Map.of("amount", 5000000.00))
         .exchange().expectStatus().isOk();
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
@@ -79,7 +79,7 @@ class DeadLetterIT {
     // referral-requests: a GP system's request on Kafka still becomes a referral
     String requestId = "dlt-" + java.util.UUID.randomUUID();
     platform.send(OwnerTokens.REQUESTS, requestId, org.linkway.events.ReferralRequested.newBuilder()
-        .setMetadata(org.linkway.platform.Events.metadata("gp-system-test", null, requestId))
+        .setMetadata(org.linkway.platform.kafka.Events.metadata("gp-system-test", null, requestId))
         .setRequestId(requestId)
         .setPatient(new org.linkway.events.Patient("9434765919", "Grace", "Hopper", java.time.LocalDate.of(1946, 12, 9),
             "NR2 4AB", null, null))

@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.linkway.platform.Topics;
+import org.linkway.platform.kafka.Topics;
 import org.springframework.core.ParameterizedTypeReference;
 
 /**

@@ -11,8 +11,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.linkway.events.ReferralEvent;
 import org.linkway.events.ReferralSubmitted;
-import org.linkway.platform.Topic;
-import org.linkway.platform.Topics;
+import org.linkway.platform.kafka.Topic;
+import org.linkway.platform.kafka.Topics;
 import org.linkway.platform.testing.TestStack;
 import org.springframework.core.ParameterizedTypeReference;
 

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.linkway.events.ProviderEvent;
 import org.linkway.events.ReferralAccepted;
-import org.linkway.platform.Topics;
+import org.linkway.platform.kafka.Topics;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;

@@ -21,10 +21,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.linkway.platform.GpSystems;
-import org.linkway.platform.KafkaAccess;
-import org.linkway.platform.Topic;
-import org.linkway.platform.Topics;
+import org.linkway.platform.kafka.GpSystems;
+import org.linkway.platform.kafka.KafkaAccess;
+import org.linkway.platform.kafka.Topic;
+import org.linkway.platform.kafka.Topics;
 import org.linkway.platform.testing.SecuredBrokerProcess;
 import org.linkway.platform.testing.TestStack;
 
@@ -199,7 +199,7 @@ class KafkaAclIT {
   /** A GP system's request for a practice, with whatever actor it chooses to claim. */
   private static org.linkway.events.ReferralRequested gpRequest(String requestId, String practice, String claimedActor) {
     org.linkway.events.EventMetadata metadata = org.linkway.events.EventMetadata.newBuilder(
-        org.linkway.platform.Events.metadata("a-gp-system", null, requestId)).setActor(claimedActor).build();
+        org.linkway.platform.kafka.Events.metadata("a-gp-system", null, requestId)).setActor(claimedActor).build();
     return org.linkway.events.ReferralRequested.newBuilder()
         .setMetadata(metadata)
         .setRequestId(requestId)

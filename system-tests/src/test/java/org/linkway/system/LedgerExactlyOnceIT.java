@@ -13,7 +13,7 @@ import org.linkway.events.EventMetadata;
 import org.linkway.events.ProviderEvent;
 import org.linkway.events.ReferralAccepted;
 import org.linkway.events.ReferralCompleted;
-import org.linkway.platform.Topics;
+import org.linkway.platform.kafka.Topics;
 import org.springframework.core.ParameterizedTypeReference;
 
 /**

@@ -2,8 +2,8 @@ package org.linkway.system;
 
 import org.linkway.events.ReferralRejected;
 import org.linkway.events.ReferralRequested;
-import org.linkway.platform.Topic;
-import org.linkway.platform.Topics;
+import org.linkway.platform.kafka.Topic;
+import org.linkway.platform.kafka.Topics;
 import org.linkway.platform.testing.TestStack;
 import org.linkway.referral.intake.ReferralIntake;
 import org.springframework.http.HttpHeaders;

@@ -78,12 +78,12 @@ import org.linkway.events.Referrer;
 import org.linkway.events.ServiceListed;
 import org.linkway.events.ServiceStatus;
 import org.linkway.events.WithdrawReservation;
-import org.linkway.platform.AvroSerdes;
-import org.linkway.platform.Events;
-import org.linkway.platform.Funding;
-import org.linkway.platform.LinkwayKafkaProperties;
-import org.linkway.platform.Topic;
-import org.linkway.platform.Topics;
+import org.linkway.platform.kafka.AvroSerdes;
+import org.linkway.platform.kafka.Events;
+import org.linkway.platform.domain.Funding;
+import org.linkway.platform.kafka.LinkwayKafkaProperties;
+import org.linkway.platform.kafka.Topic;
+import org.linkway.platform.kafka.Topics;
 import org.linkway.referral.intake.ReferralIntake;
 
 /**

@@ -48,10 +48,10 @@ import org.linkway.events.ReferralEvent;
 import org.linkway.events.ReferralRequested;
 import org.linkway.events.ReferralSubmitted;
 import org.linkway.events.Referrer;
-import org.linkway.platform.AvroSerdes;
-import org.linkway.platform.Events;
-import org.linkway.platform.LinkwayKafkaProperties;
-import org.linkway.platform.Topics;
+import org.linkway.platform.kafka.AvroSerdes;
+import org.linkway.platform.kafka.Events;
+import org.linkway.platform.kafka.LinkwayKafkaProperties;
+import org.linkway.platform.kafka.Topics;
 import org.linkway.platform.testing.TestStack;
 import org.linkway.referral.intake.ReferralIntake;
 

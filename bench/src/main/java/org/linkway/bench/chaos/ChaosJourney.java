@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.linkway.bench.BenchPeople;
 import org.linkway.bench.Http;
-import org.linkway.platform.Funding;
+import org.linkway.platform.domain.Funding;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;

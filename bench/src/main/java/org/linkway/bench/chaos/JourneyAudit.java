@@ -25,10 +25,10 @@ import org.linkway.events.FundingCommitted;
 import org.linkway.events.FundingReleased;
 import org.linkway.events.PaymentDue;
 import org.linkway.events.ReferralOffered;
-import org.linkway.platform.AvroSerdes;
-import org.linkway.platform.LinkwayKafkaProperties;
-import org.linkway.platform.Topic;
-import org.linkway.platform.Topics;
+import org.linkway.platform.kafka.AvroSerdes;
+import org.linkway.platform.kafka.LinkwayKafkaProperties;
+import org.linkway.platform.kafka.Topic;
+import org.linkway.platform.kafka.Topics;
 
 /**
  * Reads back, from the start and as any read_committed consumer would, every topic the journey

@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import org.linkway.platform.SocialPrescribing;
+import org.linkway.platform.domain.SocialPrescribing;
 import org.linkway.events.Completion;
 import org.linkway.events.FundingCommitted;
 import org.linkway.events.FundingReleased;

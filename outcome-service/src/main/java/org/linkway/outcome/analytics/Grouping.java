@@ -1,6 +1,6 @@
 package org.linkway.outcome.analytics;
 
-import static org.linkway.platform.SocialPrescribing.UK;
+import static org.linkway.platform.domain.SocialPrescribing.UK;
 
 import java.time.Instant;
 import java.time.YearMonth;

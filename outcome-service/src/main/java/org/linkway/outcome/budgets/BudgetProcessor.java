@@ -20,9 +20,9 @@ import org.linkway.events.LedgerEvent;
 import org.linkway.events.ReserveFunding;
 import org.linkway.events.WithdrawReservation;
 import org.linkway.outcome.OutcomeServiceApplication;
-import org.linkway.platform.Events;
-import org.linkway.platform.Funding;
-import org.linkway.platform.SocialPrescribing;
+import org.linkway.platform.kafka.Events;
+import org.linkway.platform.domain.Funding;
+import org.linkway.platform.domain.SocialPrescribing;
 
 /**
  * Keeps each commissioner's budget use per financial year and decides reservations. Its inputs are

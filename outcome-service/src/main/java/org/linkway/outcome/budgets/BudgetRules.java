@@ -11,7 +11,7 @@ import org.linkway.events.FundingReleased;
 import org.linkway.events.FundingReservation;
 import org.linkway.events.LedgerEvent;
 import org.linkway.events.PaymentDue;
-import org.linkway.platform.Funding;
+import org.linkway.platform.domain.Funding;
 
 /**
  * A commissioner's budget for one financial year, request by request. An acceptance reserves the

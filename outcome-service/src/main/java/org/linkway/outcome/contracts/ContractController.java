@@ -11,15 +11,15 @@ import org.linkway.commands.ContractCommand;
 import org.linkway.events.ContractAgreed;
 import org.linkway.events.Instrument;
 import org.linkway.outcome.OutcomeServiceApplication;
-import org.linkway.platform.Codes;
-import org.linkway.platform.Decisions;
-import org.linkway.platform.EventPublisher;
-import org.linkway.platform.Events;
-import org.linkway.platform.KeyedDecider;
-import org.linkway.platform.ProblemException;
-import org.linkway.platform.ProblemException.FieldProblem;
-import org.linkway.platform.TableView;
-import org.linkway.platform.Topics;
+import org.linkway.platform.domain.Codes;
+import org.linkway.platform.streams.Decisions;
+import org.linkway.platform.kafka.EventPublisher;
+import org.linkway.platform.kafka.Events;
+import org.linkway.platform.streams.KeyedDecider;
+import org.linkway.platform.web.ProblemException;
+import org.linkway.platform.web.ProblemException.FieldProblem;
+import org.linkway.platform.streams.TableView;
+import org.linkway.platform.kafka.Topics;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PutMapping;
@@ -170,7 +170,7 @@ public class ContractController {
         c.getCompletionMinSessions(), c.getGrant(), c.getOutcomePayment(),
         c.getOutcomeInstrument() == null ? null : c.getOutcomeInstrument().name(), c.getOutcomeScore(),
         c.getOutcomeThreshold(), c.getPerReferralCap(),
-        org.linkway.platform.Funding.mostEarned(c));
+        org.linkway.platform.domain.Funding.mostEarned(c));
   }
 
   private static LocalDate date(String value, String field, List<FieldProblem> problems) {

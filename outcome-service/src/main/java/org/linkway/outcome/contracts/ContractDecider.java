@@ -5,11 +5,11 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.KStream;
 import org.linkway.commands.ContractCommand;
 import org.linkway.events.ContractAgreed;
-import org.linkway.platform.AvroSerdes;
-import org.linkway.platform.Decisions;
-import org.linkway.platform.KeyedDecider;
-import org.linkway.platform.KeyedDecider.Step;
-import org.linkway.platform.Topics;
+import org.linkway.platform.kafka.AvroSerdes;
+import org.linkway.platform.streams.Decisions;
+import org.linkway.platform.streams.KeyedDecider;
+import org.linkway.platform.streams.KeyedDecider.Step;
+import org.linkway.platform.kafka.Topics;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 

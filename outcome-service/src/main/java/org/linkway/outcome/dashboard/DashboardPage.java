@@ -1,6 +1,6 @@
 package org.linkway.outcome.dashboard;
 
-import static org.linkway.platform.SocialPrescribing.UK;
+import static org.linkway.platform.domain.SocialPrescribing.UK;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -31,8 +31,8 @@ import org.linkway.outcome.outcomes.OutcomeStreamController.OutcomeView;
 import org.linkway.outcome.statements.Reconciliation;
 import org.linkway.outcome.statements.Statement;
 import org.linkway.outcome.statements.StatementsController;
-import org.linkway.platform.EventStreams;
-import org.linkway.platform.StoreQueries;
+import org.linkway.platform.web.EventStreams;
+import org.linkway.platform.streams.StoreQueries;
 import org.linkway.platform.pages.PageController;
 import org.linkway.platform.security.LiveStreams;
 import org.linkway.platform.security.Caller;

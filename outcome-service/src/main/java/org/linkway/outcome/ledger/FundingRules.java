@@ -28,9 +28,9 @@ import org.linkway.events.ReferralOffered;
 import org.linkway.events.ReferralSubmitted;
 import org.linkway.events.ReferralUnplaced;
 import org.linkway.outcome.OutcomeServiceApplication;
-import org.linkway.platform.Events;
-import org.linkway.platform.Funding;
-import org.linkway.platform.SocialPrescribing;
+import org.linkway.platform.kafka.Events;
+import org.linkway.platform.domain.Funding;
+import org.linkway.platform.domain.SocialPrescribing;
 import org.linkway.state.FundingState;
 import org.linkway.state.ReferralStatus;
 

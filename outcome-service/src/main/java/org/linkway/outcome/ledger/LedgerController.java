@@ -11,7 +11,7 @@ import org.linkway.events.FundingCommitted;
 import org.linkway.events.FundingReleased;
 import org.linkway.events.LedgerEvent;
 import org.linkway.events.PaymentDue;
-import org.linkway.platform.StoreQueries;
+import org.linkway.platform.streams.StoreQueries;
 import org.linkway.state.FundingState;
 import org.linkway.state.ReferralStatus;
 import org.linkway.outcome.ResumableStream;

@@ -1,7 +1,7 @@
 package org.linkway.outcome.ledger;
 
 import org.linkway.events.LedgerEvent;
-import org.linkway.platform.Feed;
+import org.linkway.platform.streams.Feed;
 import org.springframework.stereotype.Component;
 
 /** Ledger entries as the funding rules make them, for the commissioners' ledger streams. */

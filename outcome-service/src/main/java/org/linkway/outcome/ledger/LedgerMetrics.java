@@ -7,7 +7,7 @@ import java.math.BigDecimal;
 import org.linkway.events.FundingCommitted;
 import org.linkway.events.FundingReleased;
 import org.linkway.events.PaymentDue;
-import org.linkway.platform.StoreQueries;
+import org.linkway.platform.streams.StoreQueries;
 import org.linkway.platform.observability.StoreSnapshot;
 import org.linkway.state.FundingState;
 import org.springframework.stereotype.Component;

@@ -8,7 +8,7 @@ import java.util.List;
 import org.linkway.outcome.opendata.DisclosureControl.PublishedRow;
 import org.linkway.outcome.opendata.OpenDataReleases.Release;
 import org.linkway.outcome.statements.StatementsController;
-import org.linkway.platform.ProblemException;
+import org.linkway.platform.web.ProblemException;
 import org.springframework.http.CacheControl;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;

@@ -1,6 +1,6 @@
 package org.linkway.outcome.opendata;
 
-import static org.linkway.platform.SocialPrescribing.UK;
+import static org.linkway.platform.domain.SocialPrescribing.UK;
 
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.linkway.outcome.ledger.FundingProcessor;
 import org.linkway.outcome.opendata.DisclosureControl.PublishedRow;
-import org.linkway.platform.StoreQueries;
+import org.linkway.platform.streams.StoreQueries;
 import org.linkway.state.FundingState;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;

@@ -9,7 +9,7 @@ import org.linkway.outcome.ledger.FundingProcessor;
 import org.linkway.events.OutcomeReported;
 import org.linkway.outcome.ResumableStream;
 import org.linkway.platform.security.LiveStreams;
-import org.linkway.platform.StoreQueries;
+import org.linkway.platform.streams.StoreQueries;
 import org.linkway.state.FundingState;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;

@@ -15,7 +15,7 @@ import org.linkway.events.FundingReleased;
 import org.linkway.events.LedgerEvent;
 import org.linkway.events.Milestone;
 import org.linkway.events.PaymentDue;
-import org.linkway.platform.Funding;
+import org.linkway.platform.domain.Funding;
 import org.linkway.state.FundingState;
 import org.linkway.state.ReferralStatus;
 

@@ -1,6 +1,6 @@
 package org.linkway.outcome.statements;
 
-import static org.linkway.platform.SocialPrescribing.UK;
+import static org.linkway.platform.domain.SocialPrescribing.UK;
 
 import java.math.BigDecimal;
 import java.time.Instant;

@@ -9,7 +9,7 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.linkway.outcome.ledger.FundingProcessor;
 import org.linkway.events.TimeCreditsEarned;
-import org.linkway.platform.StoreQueries;
+import org.linkway.platform.streams.StoreQueries;
 import org.linkway.state.FundingState;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;

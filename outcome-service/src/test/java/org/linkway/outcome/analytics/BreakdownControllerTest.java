@@ -1,5 +1,6 @@
 package org.linkway.outcome.analytics;
 
+import org.linkway.outcome.ledger.FundingProcessor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.linkway.outcome.analytics.FundingStates.submitted;
 import static org.mockito.ArgumentMatchers.any;
@@ -16,9 +17,9 @@ import java.util.List;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.linkway.platform.ProblemException;
-import org.linkway.platform.ProblemHandler;
-import org.linkway.platform.StoreQueries;
+import org.linkway.platform.web.ProblemException;
+import org.linkway.platform.web.ProblemHandler;
+import org.linkway.platform.streams.StoreQueries;
 import org.linkway.state.FundingState;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -32,7 +33,7 @@ class BreakdownControllerTest {
 
   @BeforeEach
   void setUp() {
-    when(stores.all(eq("funding-state"), any())).thenAnswer(call -> {
+    when(stores.all(eq(FundingProcessor.STORE), any())).thenAnswer(call -> {
       Predicate<FundingState> filter = call.getArgument(1);
       return store.stream().filter(filter).toList();
     });
@@ -179,7 +180,7 @@ class BreakdownControllerTest {
 
   @Test
   void givenTheStoreIsNotReady_whenFetched_thenServiceUnavailableAsProblemJson() {
-    when(stores.all(eq("funding-state"), any()))
+    when(stores.all(eq(FundingProcessor.STORE), any()))
         .thenThrow(new ProblemException.Unavailable("the funding-state store is not ready yet"));
 
     client.get().uri("/commissioners/QMM/summary/breakdown").exchange()

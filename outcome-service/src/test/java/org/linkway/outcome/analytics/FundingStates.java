@@ -16,7 +16,7 @@ import org.linkway.events.Milestone;
 import org.linkway.events.NeedCode;
 import org.linkway.events.OutcomeReported;
 import org.linkway.events.PaymentDue;
-import org.linkway.platform.Events;
+import org.linkway.platform.kafka.Events;
 import org.linkway.state.FundingState;
 import org.linkway.state.ReferralStatus;
 

@@ -18,11 +18,11 @@ import net.jqwik.api.statistics.Statistics;
 import org.linkway.commands.ContractCommand;
 import org.linkway.events.ContractAgreed;
 import org.linkway.platform.testing.FuzzBodies;
-import org.linkway.platform.Decisions;
-import org.linkway.platform.Decisions.Decision;
-import org.linkway.platform.EventPublisher;
-import org.linkway.platform.ProblemHandler;
-import org.linkway.platform.TableView;
+import org.linkway.platform.streams.Decisions;
+import org.linkway.platform.streams.Decisions.Decision;
+import org.linkway.platform.kafka.EventPublisher;
+import org.linkway.platform.web.ProblemHandler;
+import org.linkway.platform.streams.TableView;
 import org.linkway.platform.testing.JsonFuzz;
 import org.linkway.platform.testing.ServiceCodecs;
 import org.springframework.http.MediaType;
@@ -59,7 +59,7 @@ class ContractFuzzProperties {
     when(contracts.get(anyString())).thenReturn(Optional.empty());
     // the agreed contract is committed and in the view at once
     when(contracts.awaitHolding(anyString(), any(), any())).thenAnswer(call -> reactor.core.publisher.Mono.just(call.getArgument(1)));
-    when(contracts.topic()).thenReturn(org.linkway.platform.Topics.FUNDING_CONTRACTS);
+    when(contracts.topic()).thenReturn(org.linkway.platform.kafka.Topics.FUNDING_CONTRACTS);
     http = WebTestClient.bindToController(new ContractController(publisher, decisions, contracts))
         .controllerAdvice(new ProblemHandler())
         .httpMessageCodecs(ServiceCodecs.asTheServicesRun())

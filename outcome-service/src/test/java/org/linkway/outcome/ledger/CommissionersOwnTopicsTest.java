@@ -26,11 +26,11 @@ import org.linkway.events.PaymentDue;
 import org.linkway.events.OutcomeReported;
 import org.linkway.outcome.budgets.BudgetProcessorTest.AvroDeserializer;
 import org.linkway.outcome.budgets.BudgetProcessorTest.AvroSerializer;
-import org.linkway.platform.AvroSerdes;
-import org.linkway.platform.Commissioners;
-import org.linkway.platform.Events;
-import org.linkway.platform.LinkwayKafkaProperties;
-import org.linkway.platform.Topics;
+import org.linkway.platform.kafka.AvroSerdes;
+import org.linkway.platform.kafka.Commissioners;
+import org.linkway.platform.kafka.Events;
+import org.linkway.platform.kafka.LinkwayKafkaProperties;
+import org.linkway.platform.kafka.Topics;
 
 /**
  * What the funding processor writes for a commissioner with topics of its own is copied to them: its

@@ -19,7 +19,7 @@ import org.linkway.events.PaymentDue;
 import org.linkway.events.ProviderEvent;
 import org.linkway.events.ReferralAccepted;
 import org.linkway.events.ReferralCompleted;
-import org.linkway.platform.Events;
+import org.linkway.platform.kafka.Events;
 import org.linkway.state.FundingState;
 
 /** The contract models: outcome payments, caps per referral, grants. Pennies exact. */

@@ -1,5 +1,6 @@
 package org.linkway.outcome.opendata;
 
+import org.linkway.outcome.ledger.FundingProcessor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.linkway.outcome.opendata.Referrals.NOV_2026;
@@ -28,9 +29,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.linkway.events.NeedCode;
-import org.linkway.platform.ProblemException;
-import org.linkway.platform.ProblemHandler;
-import org.linkway.platform.StoreQueries;
+import org.linkway.platform.web.ProblemException;
+import org.linkway.platform.web.ProblemHandler;
+import org.linkway.platform.streams.StoreQueries;
 import org.linkway.state.FundingState;
 import org.linkway.state.ReferralStatus;
 import org.springframework.http.HttpHeaders;
@@ -57,7 +58,7 @@ class OpenDataControllerTest {
 
   @BeforeEach
   void setUp() {
-    when(stores.all(eq("funding-state"), any())).thenAnswer(call -> {
+    when(stores.all(eq(FundingProcessor.STORE), any())).thenAnswer(call -> {
       scans.add(Thread.currentThread().getName());
       Predicate<FundingState> filter = call.getArgument(1);
       return store.stream().filter(filter).toList();
@@ -147,7 +148,7 @@ class OpenDataControllerTest {
 
   @Test
   void givenTheStoreIsNotReady_whenTheCsvIsFetched_thenServiceUnavailableAsProblemJsonAndTheNextRequestTriesAgain() {
-    when(stores.all(eq("funding-state"), any()))
+    when(stores.all(eq(FundingProcessor.STORE), any()))
         .thenThrow(new ProblemException.Unavailable("the funding-state store is not ready yet"));
 
     client.get().uri("/open-data/outcomes.csv").accept(new MediaType("text", "csv"), MediaType.APPLICATION_PROBLEM_JSON)
@@ -155,7 +156,7 @@ class OpenDataControllerTest {
         .expectStatus().isEqualTo(503)
         .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
 
-    when(stores.all(eq("funding-state"), any())).thenAnswer(call -> store);
+    when(stores.all(eq(FundingProcessor.STORE), any())).thenAnswer(call -> store);
     client.get().uri("/open-data/outcomes.csv").exchange().expectStatus().isOk();
   }
 
@@ -238,7 +239,7 @@ class OpenDataControllerTest {
     // the store is held in its scan until 16 requests wait at once: they all share that one build
     CountDownLatch scanning = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    when(stores.all(eq("funding-state"), any())).thenAnswer(call -> {
+    when(stores.all(eq(FundingProcessor.STORE), any())).thenAnswer(call -> {
       scans.add(Thread.currentThread().getName());
       scanning.countDown();
       assertThat(release.await(30, TimeUnit.SECONDS)).isTrue();

@@ -10,7 +10,7 @@ import org.linkway.events.Instrument;
 import org.linkway.events.MeasureChange;
 import org.linkway.events.NeedCode;
 import org.linkway.events.OutcomeReported;
-import org.linkway.platform.Events;
+import org.linkway.platform.kafka.Events;
 import org.linkway.state.FundingState;
 import org.linkway.state.ReferralStatus;
 

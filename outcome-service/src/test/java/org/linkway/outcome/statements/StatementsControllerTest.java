@@ -1,5 +1,6 @@
 package org.linkway.outcome.statements;
 
+import org.linkway.outcome.ledger.FundingProcessor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.linkway.outcome.statements.Ledgers.referral;
 import static org.mockito.ArgumentMatchers.any;
@@ -19,12 +20,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.linkway.events.Milestone;
-import org.linkway.platform.ProblemException;
-import org.linkway.platform.ProblemHandler;
-import org.linkway.platform.StoreQueries;
+import org.linkway.platform.web.ProblemException;
+import org.linkway.platform.web.ProblemHandler;
+import org.linkway.platform.streams.StoreQueries;
 import org.linkway.state.FundingState;
 import org.linkway.events.BudgetAgreed;
-import org.linkway.platform.TableView;
+import org.linkway.platform.streams.TableView;
 import org.linkway.state.ReferralStatus;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -62,7 +63,7 @@ class StatementsControllerTest {
         .due(Milestone.ENGAGEMENT, "0.01").build());
     states.add(referral().commissioner("QHM").at("2026-04-04T10:00:00Z").committed("10.00")
         .due(Milestone.ENGAGEMENT, "10.00").due(Milestone.ENGAGEMENT, "10.00").build());
-    when(stores.all(eq("funding-state"), any())).thenAnswer(call -> {
+    when(stores.all(eq(FundingProcessor.STORE), any())).thenAnswer(call -> {
       Predicate<FundingState> filter = call.getArgument(1);
       return states.stream().filter(filter).toList();
     });
@@ -70,7 +71,7 @@ class StatementsControllerTest {
       java.util.function.Consumer<FundingState> action = call.getArgument(1);
       states.forEach(action);
       return null;
-    }).when(stores).forEach(eq("funding-state"), any());
+    }).when(stores).forEach(eq(FundingProcessor.STORE), any());
     when(budgets.values()).thenAnswer(call -> List.copyOf(budgetTable));
     client = WebTestClient.bindToController(new StatementsController(stores, budgets))
         .controllerAdvice(new ProblemHandler())
@@ -195,7 +196,7 @@ class StatementsControllerTest {
 
   @Test
   void givenTheStoreIsRestoring_whenTheStatementIsAskedFor_thenServiceUnavailable() {
-    when(stores.all(eq("funding-state"), any())).thenThrow(new ProblemException.Unavailable("not ready"));
+    when(stores.all(eq(FundingProcessor.STORE), any())).thenThrow(new ProblemException.Unavailable("not ready"));
 
     client.get().uri("/commissioners/QMM/statements?month=2026-04").exchange()
         .expectStatus().isEqualTo(HttpStatus.SERVICE_UNAVAILABLE)
@@ -239,7 +240,7 @@ class StatementsControllerTest {
   }
 
   private static BudgetAgreed budget(String commissioner, String year, String amount) {
-    return new BudgetAgreed(org.linkway.platform.Events.metadata("outcome-service", null, null), commissioner, year,
+    return new BudgetAgreed(org.linkway.platform.kafka.Events.metadata("outcome-service", null, null), commissioner, year,
         new java.math.BigDecimal(amount), "GBP");
   }
 

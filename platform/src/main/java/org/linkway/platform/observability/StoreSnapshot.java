@@ -3,7 +3,7 @@ package org.linkway.platform.observability;
 import java.time.Duration;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
-import org.linkway.platform.ProblemException;
+import org.linkway.platform.web.ProblemException;
 
 /**
  * Figures computed from a service's state stores for its gauges, at most once per {@link #MAX_AGE}:

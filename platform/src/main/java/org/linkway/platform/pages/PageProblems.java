@@ -1,6 +1,6 @@
 package org.linkway.platform.pages;
 
-import org.linkway.platform.ProblemException;
+import org.linkway.platform.web.ProblemException;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;

@@ -26,7 +26,7 @@ import org.linkway.events.Patient;
 import org.linkway.events.PersonKey;
 import org.linkway.events.SealedPatient;
 import org.linkway.events.SealedText;
-import org.linkway.platform.TableView;
+import org.linkway.platform.streams.TableView;
 
 /**
  * People's identities on the log, sealed by envelope encryption: each referral's Patient is

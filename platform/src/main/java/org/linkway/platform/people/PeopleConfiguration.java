@@ -1,9 +1,9 @@
 package org.linkway.platform.people;
 
 import org.linkway.events.PersonKey;
-import org.linkway.platform.TableView;
-import org.linkway.platform.TableViews;
-import org.linkway.platform.Topics;
+import org.linkway.platform.streams.TableView;
+import org.linkway.platform.streams.TableViews;
+import org.linkway.platform.kafka.Topics;
 import org.linkway.platform.security.Secrets;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;

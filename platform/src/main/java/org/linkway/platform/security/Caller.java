@@ -1,7 +1,7 @@
 package org.linkway.platform.security;
 
 import java.util.Optional;
-import org.linkway.platform.ProblemException;
+import org.linkway.platform.web.ProblemException;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.ReactiveSecurityContextHolder;
 import org.springframework.security.core.context.SecurityContext;

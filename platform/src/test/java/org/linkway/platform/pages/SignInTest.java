@@ -72,7 +72,7 @@ class SignInTest {
 
     @GetMapping("/app/hello/changed")
     String changed() {
-      throw new org.linkway.platform.ProblemException.Conflict("referral r-1 was completed by the provider meanwhile");
+      throw new org.linkway.platform.web.ProblemException.Conflict("referral r-1 was completed by the provider meanwhile");
     }
   }
 

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.linkway.events.Patient;
 import org.linkway.events.PersonKey;
 import org.linkway.events.SealedText;
-import org.linkway.platform.TableView;
+import org.linkway.platform.streams.TableView;
 
 class IdentitiesTest {
 

@@ -6,7 +6,7 @@ import java.io.UncheckedIOException;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.function.Consumer;
-import org.linkway.platform.ProblemHandler;
+import org.linkway.platform.web.ProblemHandler;
 import org.springframework.http.codec.ServerCodecConfigurer;
 import org.springframework.http.codec.json.JacksonJsonDecoder;
 import org.springframework.util.unit.DataSize;

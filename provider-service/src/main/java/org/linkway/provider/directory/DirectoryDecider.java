@@ -5,9 +5,9 @@ import java.util.List;
 import org.linkway.commands.DirectoryCommand;
 import org.linkway.events.EventMetadata;
 import org.linkway.events.ServiceListed;
-import org.linkway.platform.Events;
-import org.linkway.platform.KeyedDecider;
-import org.linkway.platform.KeyedDecider.Step;
+import org.linkway.platform.kafka.Events;
+import org.linkway.platform.streams.KeyedDecider;
+import org.linkway.platform.streams.KeyedDecider.Step;
 import org.linkway.provider.ProviderServiceApplication;
 
 /**

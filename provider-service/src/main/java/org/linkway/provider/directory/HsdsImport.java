@@ -17,9 +17,9 @@ import java.util.regex.Pattern;
 import org.linkway.events.NeedCode;
 import org.linkway.events.ServiceListed;
 import org.linkway.events.ServiceStatus;
-import org.linkway.platform.Events;
-import org.linkway.platform.ProblemException;
-import org.linkway.platform.ProblemException.FieldProblem;
+import org.linkway.platform.kafka.Events;
+import org.linkway.platform.web.ProblemException;
+import org.linkway.platform.web.ProblemException.FieldProblem;
 import org.linkway.provider.ProviderServiceApplication;
 import tools.jackson.databind.JsonNode;
 

@@ -13,7 +13,7 @@ import org.linkway.events.Instrument;
 import org.linkway.events.Measure;
 import org.linkway.events.MeasureChange;
 import org.linkway.events.MeasureStage;
-import org.linkway.platform.ProblemException.FieldProblem;
+import org.linkway.platform.web.ProblemException.FieldProblem;
 
 /**
  * Outcome questionnaires: how many items each has, the range of each answer, the scores, and how

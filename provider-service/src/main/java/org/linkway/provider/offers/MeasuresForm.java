@@ -10,7 +10,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.linkway.events.Instrument;
 import org.linkway.events.MeasureStage;
-import org.linkway.platform.ProblemException.FieldProblem;
+import org.linkway.platform.web.ProblemException.FieldProblem;
 import org.linkway.provider.measures.Measures;
 import org.springframework.util.MultiValueMap;
 

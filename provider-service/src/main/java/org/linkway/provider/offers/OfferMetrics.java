@@ -5,7 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Duration;
 import java.time.Instant;
-import org.linkway.platform.StoreQueries;
+import org.linkway.platform.streams.StoreQueries;
 import org.linkway.platform.observability.StoreSnapshot;
 import org.linkway.state.OfferState;
 import org.linkway.state.OfferStatus;

@@ -8,8 +8,8 @@ import org.linkway.commands.DirectoryCommand;
 import org.linkway.events.NeedCode;
 import org.linkway.events.ServiceListed;
 import org.linkway.events.ServiceStatus;
-import org.linkway.platform.Events;
-import org.linkway.platform.KeyedDecider;
+import org.linkway.platform.kafka.Events;
+import org.linkway.platform.streams.KeyedDecider;
 
 /** The directory decider's rule, one command after another, as the processor applies them. */
 class DirectoryDeciderTest {

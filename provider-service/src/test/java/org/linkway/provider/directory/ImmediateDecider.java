@@ -2,10 +2,10 @@ package org.linkway.provider.directory;
 
 import java.util.function.Function;
 import org.linkway.events.ServiceListed;
-import org.linkway.platform.EventPublisher;
-import org.linkway.platform.KeyedDecider;
-import org.linkway.platform.ProblemException;
-import org.linkway.platform.Topics;
+import org.linkway.platform.kafka.EventPublisher;
+import org.linkway.platform.streams.KeyedDecider;
+import org.linkway.platform.web.ProblemException;
+import org.linkway.platform.kafka.Topics;
 import reactor.core.publisher.Mono;
 
 /**

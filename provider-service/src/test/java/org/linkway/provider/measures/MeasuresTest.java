@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.linkway.events.Instrument;
 import org.linkway.events.Measure;
 import org.linkway.events.MeasureStage;
-import org.linkway.platform.ProblemException.FieldProblem;
+import org.linkway.platform.web.ProblemException.FieldProblem;
 import org.linkway.provider.measures.Measures.Answers;
 
 class MeasuresTest {

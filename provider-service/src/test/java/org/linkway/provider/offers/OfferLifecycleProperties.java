@@ -32,7 +32,7 @@ import org.linkway.events.ReferralAccepted;
 import org.linkway.events.ReferralOffered;
 import org.linkway.events.ReserveFunding;
 import org.linkway.events.WithdrawReservation;
-import org.linkway.platform.Events;
+import org.linkway.platform.kafka.Events;
 import org.linkway.state.OfferState;
 import org.linkway.state.OfferStatus;
 

@@ -19,8 +19,8 @@ import org.linkway.events.Patient;
 import org.linkway.events.ReferralEvent;
 import org.linkway.events.ReferralRejected;
 import org.linkway.events.ReferralRequested;
-import org.linkway.platform.GpSystems;
-import org.linkway.platform.ProblemException.FieldProblem;
+import org.linkway.platform.kafka.GpSystems;
+import org.linkway.platform.web.ProblemException.FieldProblem;
 import org.linkway.platform.observability.Traceparent;
 import org.linkway.referral.ReferralServiceApplication;
 

@@ -9,16 +9,17 @@ import org.linkway.events.Patient;
 import org.linkway.events.ReferralEvent;
 import org.linkway.events.ReferralSubmitted;
 import org.linkway.events.Referrer;
-import org.linkway.platform.EventPublisher;
-import org.linkway.platform.Events;
-import org.linkway.platform.ProblemException;
-import org.linkway.platform.SocialPrescribing;
+import org.linkway.referral.lifecycle.ReferralStores;
+import org.linkway.platform.kafka.EventPublisher;
+import org.linkway.platform.kafka.Events;
+import org.linkway.platform.web.ProblemException;
+import org.linkway.platform.domain.SocialPrescribing;
 import org.linkway.platform.people.Identities;
 import org.linkway.platform.people.NhsNumber;
 import org.linkway.platform.security.Caller;
 import org.linkway.platform.security.Role;
-import org.linkway.platform.StoreQueries;
-import org.linkway.platform.Topics;
+import org.linkway.platform.streams.StoreQueries;
+import org.linkway.platform.kafka.Topics;
 import org.linkway.referral.ReferralServiceApplication;
 import org.linkway.state.ReferralState;
 import org.springframework.stereotype.Component;
@@ -35,8 +36,6 @@ public class ReferralIntake {
 
   /** The referral a request became, its status, and whether the request had been received before. */
   public record Received(UUID referralId, String status, boolean repeated) {}
-
-  static final String STORE = "referral-state";
 
   private final EventPublisher publisher;
   private final PersonIds personIds;
@@ -65,7 +64,7 @@ public class ReferralIntake {
     }
     UUID referralId = referralId(request.referrer().odsCode(), requestId);
     if (requestId != null) {
-      var existing = stores.<ReferralState>get(STORE, referralId.toString());
+      var existing = stores.<ReferralState>get(ReferralStores.STATE, referralId.toString());
       if (existing.isPresent()) {
         return Mono.just(new Received(referralId, existing.get().getStatus().name(), true));
       }

@@ -9,8 +9,8 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.linkway.events.NeedCode;
-import org.linkway.platform.FreeText;
-import org.linkway.platform.ProblemException.FieldProblem;
+import org.linkway.platform.domain.FreeText;
+import org.linkway.platform.web.ProblemException.FieldProblem;
 import org.linkway.platform.people.NhsNumber;
 
 /** Checks a referral request field by field and names every problem, not just the first. */

@@ -5,14 +5,14 @@ import java.util.List;
 import java.util.UUID;
 import org.linkway.commands.CancelReferral;
 import org.linkway.commands.ReferralCommand;
-import org.linkway.platform.Decisions;
-import org.linkway.platform.EventPublisher;
-import org.linkway.platform.EventStreams;
-import org.linkway.platform.Events;
-import org.linkway.platform.FreeText;
-import org.linkway.platform.ProblemException;
-import org.linkway.platform.StoreQueries;
-import org.linkway.platform.Topics;
+import org.linkway.platform.streams.Decisions;
+import org.linkway.platform.kafka.EventPublisher;
+import org.linkway.platform.web.EventStreams;
+import org.linkway.platform.kafka.Events;
+import org.linkway.platform.domain.FreeText;
+import org.linkway.platform.web.ProblemException;
+import org.linkway.platform.streams.StoreQueries;
+import org.linkway.platform.kafka.Topics;
 import org.linkway.platform.security.Caller;
 import org.linkway.platform.security.LiveStreams;
 import org.linkway.referral.people.People;
@@ -162,7 +162,7 @@ class ReferralController {
   }
 
   private ReferralState find(String referralId) {
-    return stores.<ReferralState>get(ReferralProcessor.STORE, referralId).orElseThrow(() -> notFound(referralId));
+    return stores.<ReferralState>get(ReferralStores.STATE, referralId).orElseThrow(() -> notFound(referralId));
   }
 
   /** Someone else's referral is answered as if it did not exist, so that ids cannot be probed. */

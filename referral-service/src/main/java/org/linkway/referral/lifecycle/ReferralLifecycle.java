@@ -1,6 +1,6 @@
 package org.linkway.referral.lifecycle;
 
-import static org.linkway.platform.SocialPrescribing.UK;
+import static org.linkway.platform.domain.SocialPrescribing.UK;
 
 import static org.linkway.state.ReferralStatus.ACCEPTED;
 import static org.linkway.state.ReferralStatus.CANCELLED;
@@ -38,8 +38,8 @@ import org.linkway.events.OfferReminderDue;
 import org.linkway.events.ServiceListed;
 import org.linkway.events.SessionAttended;
 import org.linkway.events.SessionMissed;
-import org.linkway.platform.Events;
-import org.linkway.platform.SocialPrescribing;
+import org.linkway.platform.kafka.Events;
+import org.linkway.platform.domain.SocialPrescribing;
 import org.linkway.referral.ReferralServiceApplication;
 import org.linkway.referral.routing.FundingRoom;
 import org.linkway.referral.routing.Router;

@@ -5,7 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.EnumMap;
 import java.util.Map;
-import org.linkway.platform.StoreQueries;
+import org.linkway.platform.streams.StoreQueries;
 import org.linkway.platform.observability.StoreSnapshot;
 import org.linkway.state.ReferralState;
 import org.linkway.state.ReferralStatus;
@@ -20,7 +20,7 @@ class ReferralMetrics implements MeterBinder {
   ReferralMetrics(StoreQueries stores) {
     this.byStatus = new StoreSnapshot<>(() -> {
       Map<ReferralStatus, Long> counts = new EnumMap<>(ReferralStatus.class);
-      stores.<ReferralState>forEach(ReferralProcessor.STORE, state -> counts.merge(state.getStatus(), 1L, Long::sum));
+      stores.<ReferralState>forEach(ReferralStores.STATE, state -> counts.merge(state.getStatus(), 1L, Long::sum));
       return counts;
     });
   }

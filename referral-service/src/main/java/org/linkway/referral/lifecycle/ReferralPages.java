@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import org.linkway.platform.ProblemException;
-import org.linkway.platform.StoreQueries;
+import org.linkway.platform.web.ProblemException;
+import org.linkway.platform.streams.StoreQueries;
 import org.linkway.platform.pages.PageController;
 import org.linkway.platform.pages.PageHome;
 import org.linkway.platform.pages.PageWords;
@@ -56,7 +56,7 @@ class ReferralPages {
     if (find != null && !find.isBlank()) return found(find.strip(), model, exchange);
     return Caller.current().map(caller -> {
       List<Row> rows = caller.role() != Role.GP ? List.of()
-          : stores.<ReferralState>all(ReferralProcessor.STORE,
+          : stores.<ReferralState>all(ReferralStores.STATE,
                   s -> caller.organisation().equals(s.getSubmission().getReferrer().getOdsCode())).stream()
               .sorted(Comparator.comparing(ReferralPages::referredAt).reversed())
               .limit(LISTED)

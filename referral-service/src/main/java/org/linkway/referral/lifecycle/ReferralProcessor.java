@@ -10,8 +10,8 @@ import org.linkway.commands.ReferralCommand;
 import org.linkway.events.ProviderEvent;
 import org.linkway.events.ReferralEvent;
 import org.linkway.events.ReferralSubmitted;
-import org.linkway.platform.Decisions;
-import org.linkway.platform.Decisions.Decision;
+import org.linkway.platform.streams.Decisions;
+import org.linkway.platform.streams.Decisions.Decision;
 import org.linkway.platform.observability.ReferralTraces;
 import org.linkway.referral.routing.ServiceLoad;
 import org.linkway.state.ReferralState;
@@ -23,10 +23,6 @@ import org.linkway.state.ReferralState;
  * events it decides, to {@code referrals}. State and output are committed in one transaction.
  */
 final class ReferralProcessor implements Processor<String, SpecificRecord, String, ReferralEvent> {
-
-  static final String STORE = "referral-state";
-  /** Each referral's trace ({@link ReferralTraces}): its events carry it, whoever asked for them. */
-  static final String TRACES = "referral-traces";
 
   private final ReferralLifecycle lifecycle;
   private final Decisions decisions;
@@ -47,8 +43,8 @@ final class ReferralProcessor implements Processor<String, SpecificRecord, Strin
   @Override
   public void init(ProcessorContext<String, ReferralEvent> context) {
     this.context = context;
-    this.store = context.getStateStore(STORE);
-    this.traces = new ReferralTraces(context.getStateStore(TRACES));
+    this.store = context.getStateStore(ReferralStores.STATE);
+    this.traces = new ReferralTraces(context.getStateStore(ReferralStores.TRACES));
     this.partition = context.taskId().partition();
     // the store is restored by now: count afresh what this task's referrals hold of each service,
     // one referral at a time (a partition's states do not all fit in memory at once)

@@ -11,7 +11,7 @@ import org.linkway.events.Measure;
 import org.linkway.events.MeasureChange;
 import org.linkway.events.Patient;
 import org.linkway.events.ReferralCompleted;
-import org.linkway.platform.SocialPrescribing;
+import org.linkway.platform.domain.SocialPrescribing;
 import org.linkway.state.HistoryEntry;
 import org.linkway.state.ReferralState;
 import org.linkway.state.ReferralStatus;

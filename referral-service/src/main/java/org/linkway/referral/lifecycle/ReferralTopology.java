@@ -7,12 +7,12 @@ import org.linkway.events.BudgetAgreed;
 import org.linkway.events.BudgetUse;
 import org.linkway.events.ContractAgreed;
 import org.linkway.events.ServiceListed;
-import org.linkway.platform.AvroSerdes;
-import org.linkway.platform.Decisions;
-import org.linkway.platform.TableView;
-import org.linkway.platform.TableViews;
-import org.linkway.platform.Topologies;
-import org.linkway.platform.Topics;
+import org.linkway.platform.kafka.AvroSerdes;
+import org.linkway.platform.streams.Decisions;
+import org.linkway.platform.streams.TableView;
+import org.linkway.platform.streams.TableViews;
+import org.linkway.platform.streams.Topologies;
+import org.linkway.platform.kafka.Topics;
 import org.linkway.platform.observability.ReferralTraces;
 import java.time.Duration;
 import org.linkway.referral.routing.FundingRoom;
@@ -74,13 +74,13 @@ class ReferralTopology {
   KStream<String, SpecificRecord> referralLifecycle(StreamsBuilder builder, AvroSerdes serdes, Decisions decisions,
       TableView<ServiceListed> directory, ServiceLoad load, FundingRoom funding, ReferralLifecycle.Settings settings,
       ReferralFeed feed) {
-    Topologies.addStore(builder, serdes, ReferralProcessor.STORE, ReferralState.class);
+    Topologies.addStore(builder, serdes, ReferralStores.STATE, ReferralState.class);
     KStream<String, SpecificRecord> inputs =
         Topologies.merged(builder, serdes, Topics.REFERRALS, Topics.PROVIDER_EVENTS, Topics.REFERRAL_COMMANDS);
     ReferralLifecycle lifecycle = new ReferralLifecycle(directory::values, load, funding, settings);
-    ReferralTraces.addStore(builder, ReferralProcessor.TRACES);
+    ReferralTraces.addStore(builder, ReferralStores.TRACES);
     Topologies.to(inputs.process(() -> new ReferralProcessor(lifecycle, decisions, load, feed),
-        ReferralProcessor.STORE, ReferralProcessor.TRACES), serdes, Topics.REFERRALS);
+        ReferralStores.STATE, ReferralStores.TRACES), serdes, Topics.REFERRALS);
     return inputs;
   }
 }

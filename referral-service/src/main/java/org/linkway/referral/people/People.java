@@ -10,9 +10,9 @@ import org.linkway.events.PersonKey;
 import org.linkway.events.ReferralSubmitted;
 import org.linkway.events.SealedText;
 import org.linkway.state.HistoryEntry;
-import org.linkway.platform.EventPublisher;
-import org.linkway.platform.TableView;
-import org.linkway.platform.Topics;
+import org.linkway.platform.kafka.EventPublisher;
+import org.linkway.platform.streams.TableView;
+import org.linkway.platform.kafka.Topics;
 import org.linkway.platform.people.Identities;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +38,7 @@ public class People implements SmartLifecycle {
   @org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
   static class Erasures {
     @org.springframework.context.annotation.Bean
-    TableView<PersonErased> personErasures(org.linkway.platform.TableViews views) {
+    TableView<PersonErased> personErasures(org.linkway.platform.streams.TableViews views) {
       return views.of(Topics.PERSON_ERASURES);
     }
   }

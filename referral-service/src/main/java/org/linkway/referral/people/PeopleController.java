@@ -2,7 +2,7 @@ package org.linkway.referral.people;
 
 import java.util.Map;
 import java.util.regex.Pattern;
-import org.linkway.platform.ProblemException;
+import org.linkway.platform.web.ProblemException;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.PathVariable;

@@ -6,8 +6,8 @@ import org.linkway.events.BudgetAgreed;
 import org.linkway.events.BudgetUse;
 import org.linkway.events.ContractAgreed;
 import org.linkway.events.ServiceListed;
-import org.linkway.platform.Funding;
-import org.linkway.platform.TableView;
+import org.linkway.platform.domain.Funding;
+import org.linkway.platform.streams.TableView;
 
 /**
  * Whether a place at a service would be paid for, as far as routing can tell: from the

@@ -18,7 +18,7 @@ class KafkaIntakeMemoryTest {
   void givenRequestsSeenAnHourAndTwoDaysAgo_whenTheForgettingRuns_thenOnlyTheRecentOneIsRemembered() {
     MockProcessorContext<String, SpecificRecord> context = new MockProcessorContext<>();
     KeyValueStore<String, Long> store = seenStoreIn(context);
-    KafkaIntakeProcessor processor = new KafkaIntakeProcessor(null, "gp-test", new org.linkway.platform.GpSystems(java.util.Map.of()));
+    KafkaIntakeProcessor processor = new KafkaIntakeProcessor(null, "gp-test", new org.linkway.platform.kafka.GpSystems(java.util.Map.of()));
     processor.init(context);
 
     long now = Instant.now().toEpochMilli();

@@ -15,7 +15,7 @@ import org.linkway.events.Patient;
 import org.linkway.events.ReferralRejected;
 import org.linkway.events.ReferralRequested;
 import org.linkway.events.Referrer;
-import org.linkway.platform.Events;
+import org.linkway.platform.kafka.Events;
 
 /**
  * Issue 13 point 11 on the Kafka intake: a request whose NHS number has a sign or other junk
@@ -32,7 +32,7 @@ class KafkaIntakeNhsNumberTest {
     KeyValueStore<String, Long> seen = KafkaIntakeMemoryTest.seenStoreIn(context);
     // no intake: nothing may be submitted, so nothing may reach it
     KafkaIntakeProcessor processor = new KafkaIntakeProcessor(null, "gp-test",
-        new org.linkway.platform.GpSystems(java.util.Map.of("gp-test", java.util.Set.of("D82044"))));
+        new org.linkway.platform.kafka.GpSystems(java.util.Map.of("gp-test", java.util.Set.of("D82044"))));
     processor.init(context);
 
     processor.process(new Record<>("request-1", request("request-1", written), 0L));

@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.linkway.events.NeedCode;
-import org.linkway.platform.ProblemException.FieldProblem;
+import org.linkway.platform.web.ProblemException.FieldProblem;
 import org.linkway.referral.intake.ReferralRequest.Patient;
 import org.linkway.referral.intake.ReferralRequest.Referrer;
 

@@ -36,7 +36,7 @@ import org.linkway.events.ReferralSubmitted;
 import org.linkway.events.ReferralUnplaced;
 import org.linkway.events.ServiceListed;
 import org.linkway.events.SessionAttended;
-import org.linkway.platform.Events;
+import org.linkway.platform.kafka.Events;
 import org.linkway.referral.lifecycle.ReferralLifecycle.Step;
 import org.linkway.state.HistoryEntry;
 import org.linkway.state.ReferralState;

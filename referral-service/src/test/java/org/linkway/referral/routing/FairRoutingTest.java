@@ -17,7 +17,7 @@ import org.linkway.events.ReferralSubmitted;
 import org.linkway.events.Referrer;
 import org.linkway.events.ServiceListed;
 import org.linkway.events.ServiceStatus;
-import org.linkway.platform.Events;
+import org.linkway.platform.kafka.Events;
 import org.linkway.state.ReferralState;
 import org.linkway.state.ReferralStatus;
 

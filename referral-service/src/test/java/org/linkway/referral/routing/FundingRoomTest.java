@@ -21,9 +21,9 @@ import org.linkway.events.BudgetAgreed;
 import org.linkway.events.BudgetUse;
 import org.linkway.events.ContractAgreed;
 import org.linkway.events.ServiceListed;
-import org.linkway.platform.Events;
-import org.linkway.platform.Tables;
-import org.linkway.platform.Topics;
+import org.linkway.platform.kafka.Events;
+import org.linkway.platform.streams.Tables;
+import org.linkway.platform.kafka.Topics;
 
 /**
  * How routing classifies a service for a commissioner on a day, read from real tables of

@@ -8,7 +8,7 @@ import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.hl7.fhir.r4.model.ServiceRequest;
-import org.linkway.platform.ProblemException;
+import org.linkway.platform.web.ProblemException;
 import org.linkway.platform.security.Caller;
 import org.linkway.referral.intake.ReferralIntake;
 import org.linkway.referral.intake.ReferralValidator;

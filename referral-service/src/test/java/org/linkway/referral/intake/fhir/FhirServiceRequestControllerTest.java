@@ -18,7 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.linkway.platform.security.Role;
 import org.linkway.platform.testing.TestCallers;
-import org.linkway.platform.ProblemException;
+import org.linkway.platform.web.ProblemException;
 import org.linkway.referral.intake.ReferralIntake;
 import org.linkway.referral.intake.ReferralRequest;
 import org.linkway.referral.intake.ReferralValidator;

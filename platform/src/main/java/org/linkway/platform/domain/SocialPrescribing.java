@@ -1,0 +1,27 @@
+package org.linkway.platform.domain;
+
+import java.time.ZoneId;
+import org.linkway.events.DeclineReason;
+
+/** Codes and rules of social prescribing that more than one service applies. */
+public final class SocialPrescribing {
+
+  public static final String SNOMED_SYSTEM = "http://snomed.info/sct";
+  /** SNOMED CT |Referral to social prescribing service|: recorded once, when the person accepts. */
+  public static final String SNOMED_REFERRED = "871731000000106";
+  /** SNOMED CT |Social prescribing declined|: recorded when the person declines. */
+  public static final String SNOMED_DECLINED = "871711000000103";
+
+  /** England's time: dates, months and financial years are read in it, whatever the server's zone. */
+  public static final ZoneId UK = ZoneId.of("Europe/London");
+
+  private SocialPrescribing() {}
+
+  /**
+   * A decline by the person (did not want it, could not be contacted) ends the referral, before or
+   * after acceptance; a decline by the provider, or an expiry, sends it to the next service.
+   */
+  public static boolean declinedByThePerson(DeclineReason reason) {
+    return reason == DeclineReason.PERSON_DECLINED || reason == DeclineReason.PERSON_UNCONTACTABLE;
+  }
+}

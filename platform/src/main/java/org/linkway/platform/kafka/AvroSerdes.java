@@ -1,0 +1,126 @@
+package org.linkway.platform.kafka;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
+import org.springframework.beans.BeanUtils;
+import org.springframework.util.ClassUtils;
+
+/**
+ * Avro values in the Confluent wire format (magic byte, 4-byte schema id, Avro binary) through the
+ * schema registry. One subject per topic ({@code <topic>-value}); each topic carries one envelope
+ * record whose payload is a union of its event types.
+ */
+public final class AvroSerdes {
+
+  private final LinkwayKafkaProperties properties;
+  private final Map<String, Object> registryConfig;
+
+  public AvroSerdes(LinkwayKafkaProperties properties) {
+    this.properties = properties;
+    Map<String, Object> config = new HashMap<>();
+    config.put("apicurio.registry.url", properties.registryUrl());
+    config.put("apicurio.registry.auto-register", "true");
+    config.put("apicurio.registry.use-specific-avro-reader", "true");
+    // readers and writers found by schema identity, not by a fingerprint computed for every record
+    config.put("apicurio.registry.avro-datum-provider", CachingAvroDatumProvider.class.getName());
+    // the JDK HTTP client keeps Vert.x's event loop out of the services
+    config.put("apicurio.registry.http.adapter", "JDK");
+    this.registryConfig = Map.copyOf(config);
+  }
+
+  /** Settings the serializer and deserializer need, for Kafka client and Streams configs. */
+  public Map<String, Object> registryConfig() {
+    return registryConfig;
+  }
+
+  public String serializerClass() {
+    return properties.valueSerializer();
+  }
+
+  public String deserializerClass() {
+    return properties.valueDeserializer();
+  }
+
+  public <V extends SpecificRecord> Serde<V> forValues(Class<V> type) {
+    return forValues(registryConfig);
+  }
+
+  private <V extends SpecificRecord> Serde<V> forValues(Map<String, Object> config) {
+    Serializer<V> serializer = instantiate(properties.valueSerializer());
+    Deserializer<V> deserializer = instantiate(properties.valueDeserializer());
+    serializer.configure(config, false);
+    deserializer.configure(config, false);
+    return Serdes.serdeFrom(serializer, deserializer);
+  }
+
+  /**
+   * The serde of a topic that outside parties read with their own clients (a commissioner's own topics):
+   * its schema is registered whole, with every type it uses written out in it and no references to other
+   * subjects. The platform's own topics register the shared types (metadata, measures) as references, which
+   * Confluent's JavaScript deserializer cannot resolve ("undefined type name"); a self-contained schema needs
+   * no resolving. Records are in the same Confluent wire format either way.
+   */
+  public <V extends SpecificRecord> Serde<V> selfContained(Class<V> type) {
+    Map<String, Object> config = new HashMap<>(registryConfig);
+    config.put(DEREFERENCE_SCHEMA, "true");
+    return forValues(config);
+  }
+
+  /** Apicurio's setting: register (and look up) a record's schema dereferenced, as one document. */
+  static final String DEREFERENCE_SCHEMA = "apicurio.registry.dereference-schema";
+
+  /**
+   * The serde of a topic's values. Reading refuses, as unreadable (so that it is dead-lettered and
+   * the consumer goes on), a record of another type than the topic carries and a tombstone on a
+   * topic that is not a table.
+   */
+  public <V extends SpecificRecord> Serde<V> forTopic(Topic<V> topic) {
+    Serde<V> serde = forValues(topic.valueType());
+    Deserializer<V> avro = serde.deserializer();
+    Deserializer<V> checked = new Deserializer<>() {
+      @Override
+      public V deserialize(String name, byte[] data) {
+        return checked(avro.deserialize(name, data), data);
+      }
+
+      @Override
+      public V deserialize(String name, org.apache.kafka.common.header.Headers headers, byte[] data) {
+        return checked(avro.deserialize(name, headers, data), data);
+      }
+
+      @Override
+      public void close() {
+        avro.close();
+      }
+
+      private V checked(Object value, byte[] data) {
+        if (value == null) {
+          if (data == null && topic.compacted()) return null; // a delete on a table
+          throw new org.apache.kafka.common.errors.SerializationException(data == null
+              ? "a tombstone on " + topic.name() + ", which is not a table"
+              : "no value could be read from the record on " + topic.name());
+        }
+        if (!topic.valueType().isInstance(value)) {
+          throw new org.apache.kafka.common.errors.SerializationException("a " + value.getClass().getSimpleName()
+              + " on " + topic.name() + ", which carries " + topic.valueType().getSimpleName());
+        }
+        return topic.valueType().cast(value);
+      }
+    };
+    return Serdes.serdeFrom(serde.serializer(), checked);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> T instantiate(String className) {
+    try {
+      return (T) BeanUtils.instantiateClass(ClassUtils.forName(className, AvroSerdes.class.getClassLoader()));
+    } catch (ClassNotFoundException e) {
+      throw new IllegalStateException("serde class not found: " + className, e);
+    }
+  }
+}

@@ -1,0 +1,223 @@
+package org.linkway.platform.kafka;
+
+import org.linkway.platform.streams.BoundedRocksDbMemory;
+import org.linkway.platform.streams.Decisions;
+import org.linkway.platform.streams.StoreQueries;
+import org.linkway.platform.streams.TableViews;
+import org.linkway.platform.web.ProblemHandler;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.linkway.platform.observability.CountedDeadLetters;
+import org.linkway.platform.observability.ObservabilityConfiguration;
+import org.linkway.platform.observability.TracingProcessorWrapper;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.PropertySource;
+import org.springframework.kafka.annotation.EnableKafkaStreams;
+import org.springframework.kafka.annotation.KafkaStreamsDefaultConfiguration;
+import org.springframework.kafka.config.KafkaStreamsConfiguration;
+import org.springframework.kafka.config.StreamsBuilderFactoryBeanConfigurer;
+import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.core.MicrometerProducerListener;
+import org.springframework.kafka.core.ProducerFactory;
+import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
+import org.springframework.kafka.support.ProducerListener;
+import org.springframework.kafka.streams.RecoveringDeserializationExceptionHandler;
+import org.springframework.kafka.support.serializer.DelegatingByTypeSerializer;
+
+/**
+ * Kafka for every service: the topics (each with its dead-letter twin), an Avro producer, the
+ * dead-letter publisher, and Kafka Streams with exactly-once processing.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableKafkaStreams
+@EnableConfigurationProperties(LinkwayKafkaProperties.class)
+@Import(ObservabilityConfiguration.class)
+@PropertySource("classpath:linkway-defaults.properties")
+public class KafkaPlatformConfiguration {
+
+  @Bean
+  AvroSerdes avroSerdes(LinkwayKafkaProperties properties) {
+    return new AvroSerdes(properties);
+  }
+
+  /** Every topic and its -dlt twin, created at start-up if missing (creation is idempotent). */
+  @Bean
+  KafkaAdmin.NewTopics linkwayTopics() {
+    return newTopics(Topics.all());
+  }
+
+  /** The topics and their -dlt twins, as they are created: dead letters and GP systems' requests kept a week. */
+  public static KafkaAdmin.NewTopics newTopics(List<Topic<?>> all) {
+    List<NewTopic> topics = new ArrayList<>();
+    for (Topic<?> topic : all) {
+      TopicBuilder builder = TopicBuilder.name(topic.name()).partitions(topic.partitions()).replicas(1);
+      if (topic.compacted()) {
+        builder.config(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+      }
+      if (topic == Topics.PERSON_KEYS) {
+        builder.configs(Topics.PERSON_KEYS_CLEANUP);
+      }
+      if (topic.name().startsWith(Topics.REFERRAL_REQUESTS_PREFIX)) {
+        builder.config(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(Topics.REQUESTS_RETENTION.toMillis()));
+      }
+      topics.add(builder.build());
+      java.time.Duration deadLetters = topic == Topics.PERSON_KEYS
+          ? Topics.PERSON_KEYS_DEAD_LETTER_RETENTION : Topics.DEAD_LETTER_RETENTION;
+      topics.add(TopicBuilder.name(topic.deadLetterName()).partitions(topic.partitions()).replicas(1)
+          .config(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(deadLetters.toMillis())).build());
+    }
+    return new KafkaAdmin.NewTopics(topics.toArray(NewTopic[]::new));
+  }
+
+  /**
+   * The producers events are written with: a bean of its own, so that the context closes them as it
+   * closes (made inside the template's bean method, they were never closed and went on after the
+   * service stopped).
+   */
+  @Bean
+  DefaultKafkaProducerFactory<String, SpecificRecord> eventProducers(KafkaProperties kafka, AvroSerdes serdes,
+      MeterRegistry meters) {
+    Map<String, Object> config = new HashMap<>(kafka.buildProducerProperties());
+    config.putAll(serdes.registryConfig());
+    config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+    config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, serdes.serializerClass());
+    config.put(ProducerConfig.ACKS_CONFIG, "all");
+    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    DefaultKafkaProducerFactory<String, SpecificRecord> producers = new DefaultKafkaProducerFactory<>(config);
+    producers.addListener(new MicrometerProducerListener<>(meters));
+    return producers;
+  }
+
+  @Bean
+  KafkaTemplate<String, SpecificRecord> eventTemplate(DefaultKafkaProducerFactory<String, SpecificRecord> eventProducers) {
+    return eventTemplateOn(eventProducers);
+  }
+
+  /**
+   * The template events are written with. A failed write is logged by {@link EventPublisher}
+   * alone, without the event: Spring Kafka's default listener would log the record's key and the
+   * start of its value (a person's details among them) at every failure.
+   */
+  static KafkaTemplate<String, SpecificRecord> eventTemplateOn(ProducerFactory<String, SpecificRecord> producers) {
+    KafkaTemplate<String, SpecificRecord> template = new KafkaTemplate<>(producers);
+    template.setProducerListener(new ProducerListener<>() {});
+    // each event written during a request carries the request's trace context (traceparent)
+    template.setObservationEnabled(true);
+    return template;
+  }
+
+  /** Writes unreadable records, byte for byte, to the source topic's -dlt twin, same partition; counts them. */
+  /** The producers dead letters are written with (a bean, so that the context closes them). */
+  @Bean
+  DefaultKafkaProducerFactory<Object, byte[]> deadLetterProducers(KafkaProperties kafka) {
+    Map<String, Object> config = new HashMap<>(kafka.buildProducerProperties());
+    config.put(ProducerConfig.ACKS_CONFIG, "all");
+    // keys arrive as bytes from Kafka Streams and as strings from listener containers; values are always the raw bytes
+    Serializer<Object> keys = new DelegatingByTypeSerializer(Map.of(
+        byte[].class, new ByteArraySerializer(), String.class, new StringSerializer()));
+    return new DefaultKafkaProducerFactory<>(config, () -> keys, ByteArraySerializer::new);
+  }
+
+  @Bean
+  DeadLetterPublishingRecoverer deadLetterRecoverer(DefaultKafkaProducerFactory<Object, byte[]> deadLetterProducers,
+      MeterRegistry meters, @Value("${spring.application.name}") String service) {
+    KafkaTemplate<Object, byte[]> template = new KafkaTemplate<>(deadLetterProducers);
+    return new CountedDeadLetters(template,
+        (record, exception) -> new TopicPartition(record.topic() + Topic.DEAD_LETTER_SUFFIX, record.partition()),
+        meters, KafkaAccess.READS.getOrDefault(service, List.of()).stream().map(Topic::name).toList());
+  }
+
+  @Bean(name = KafkaStreamsDefaultConfiguration.DEFAULT_STREAMS_CONFIG_BEAN_NAME)
+  KafkaStreamsConfiguration streamsConfiguration(
+      KafkaProperties kafka,
+      LinkwayKafkaProperties linkway,
+      AvroSerdes serdes,
+      DeadLetterPublishingRecoverer deadLetters,
+      @Value("${spring.application.name}") String applicationId,
+      @Value("${linkway.kafka.fetch-max-wait-ms:50}") int fetchMaxWaitMs) {
+    Map<String, Object> config = new HashMap<>(kafka.buildStreamsProperties());
+    config.putAll(serdes.registryConfig());
+    config.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+    config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, String.join(",", kafka.getBootstrapServers()));
+    config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, linkway.commitIntervalMs());
+    config.put(StreamsConfig.STATE_DIR_CONFIG, linkway.stateDir());
+    config.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+    config.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
+    config.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), fetchMaxWaitMs);
+    config.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class);
+    // static membership: a restarted instance takes its partitions back without waiting for the old session to expire
+    config.put(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), linkway.instanceId(applicationId));
+    config.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+        RecoveringDeserializationExceptionHandler.class);
+    config.put(RecoveringDeserializationExceptionHandler.KSTREAM_DESERIALIZATION_RECOVERER, deadLetters);
+    // what a stream thread logs about a record carries the record's trace (traceparent header)
+    config.put(StreamsConfig.PROCESSOR_WRAPPER_CLASS_CONFIG, TracingProcessorWrapper.class);
+    return new KafkaStreamsConfiguration(config);
+  }
+
+  /** Leave the consumer group on close, so that the partitions move at once to whoever takes over. */
+  @Bean
+  StreamsBuilderFactoryBeanConfigurer leaveGroupOnClose() {
+    return factory -> {
+      factory.setLeaveGroupOnClose(true);
+      factory.setCloseTimeout(10);
+      // a stream thread that fails (a transaction that cannot commit while the broker restarts) is replaced,
+      // not left dead: Kafka Streams' default shuts the whole client down for good, and the service stays
+      // DOWN until someone restarts it. Under exactly_once_v2 the failed transaction is aborted and its input
+      // read again, so nothing is lost or written twice.
+      factory.setStreamsUncaughtExceptionHandler(failure -> org.apache.kafka.streams.errors
+          .StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD);
+    };
+  }
+
+  @Bean
+  Decisions decisions(@Value("${linkway.decision-timeout:PT10S}") Duration timeout) {
+    return new Decisions(timeout);
+  }
+
+  @Bean
+  EventPublisher eventPublisher(KafkaTemplate<String, SpecificRecord> eventTemplate) {
+    return new EventPublisher(eventTemplate);
+  }
+
+  @Bean
+  ProblemHandler problemHandler() {
+    return new ProblemHandler();
+  }
+
+  @Bean
+  TableViews tableViews(KafkaProperties kafka, AvroSerdes serdes, DeadLetterPublishingRecoverer deadLetters,
+      @Value("${spring.application.name}") String service, MeterRegistry meters) {
+    return new TableViews(kafka, serdes, deadLetters, service, meters);
+  }
+
+  /** Also the health indicator "streams": DOWN until the stream processor runs. */
+  @Bean("streamsHealthIndicator")
+  StoreQueries storeQueries(org.springframework.kafka.config.StreamsBuilderFactoryBean streams) {
+    return new StoreQueries(streams);
+  }
+}

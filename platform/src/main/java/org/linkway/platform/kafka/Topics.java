@@ -1,0 +1,161 @@
+package org.linkway.platform.kafka;
+
+import java.util.List;
+import org.linkway.commands.ContractCommand;
+import org.linkway.commands.DirectoryCommand;
+import org.linkway.commands.ProviderCommand;
+import org.linkway.commands.ReferralCommand;
+import org.linkway.events.PersonErased;
+import org.linkway.events.PersonKey;
+import org.linkway.events.BudgetAgreed;
+import org.linkway.events.BudgetDecision;
+import org.linkway.events.BudgetRequest;
+import org.linkway.events.BudgetUse;
+import org.linkway.events.ContractAgreed;
+import org.linkway.events.LedgerEvent;
+import org.linkway.events.OutcomeReported;
+import org.linkway.events.ProviderEvent;
+import org.linkway.events.ReferralEvent;
+import org.linkway.events.ReferralRejected;
+import org.linkway.events.ReferralRequested;
+import org.linkway.events.ServiceListed;
+
+/**
+ * Every topic of Linkway, declared once. Topics keyed by referralId share a partition count so
+ * that one referral's events from different topics meet on the same stream task. {@link #all()} are
+ * the platform's own; each GP system has two more, {@link #referralRequests} and {@link #referralRejections}, and
+ * each commissioner with a Kafka principal two more, {@link #commissionerOutcomes} and {@link #commissionerLedger}.
+ */
+public final class Topics {
+
+  public static final int REFERRAL_PARTITIONS = 6;
+  public static final int TABLE_PARTITIONS = 3;
+
+  public static final String REFERRAL_SERVICE = "referral-service";
+  public static final String PROVIDER_SERVICE = "provider-service";
+  public static final String OUTCOME_SERVICE = "outcome-service";
+
+  /**
+   * What a GP system writes: each GP system has its own {@code referral-requests.<system>}, which only it may
+   * write, so that the intake knows who sent a request (see {@link GpSystems}). People's identities are in
+   * clear here, so it keeps a week ({@link #REQUESTS_RETENTION}), enough for the intake to read it.
+   */
+  public static Topic<ReferralRequested> referralRequests(String gpSystem) {
+    return new Topic<>(REFERRAL_REQUESTS_PREFIX + GpSystems.checkName(gpSystem), ReferralRequested.class,
+        REFERRAL_PARTITIONS, gpSystem, false);
+  }
+
+  /** Why a GP system's requests were refused, each field and reason: {@code referral-rejections.<system>}, which only it may read. */
+  public static Topic<ReferralRejected> referralRejections(String gpSystem) {
+    return new Topic<>(REFERRAL_REJECTIONS_PREFIX + GpSystems.checkName(gpSystem), ReferralRejected.class,
+        REFERRAL_PARTITIONS, REFERRAL_SERVICE, false);
+  }
+
+  /**
+   * One commissioner's outcomes, {@code commissioner-outcomes.<ODS>}: what outcome-service writes to
+   * {@link #COMMISSIONER_OUTCOMES} for that ICB, copied in the same transaction, readable by that ICB's
+   * principal alone (see {@link Commissioners}). Pseudonymous, like the shared topic.
+   */
+  public static Topic<OutcomeReported> commissionerOutcomes(String ods) {
+    return new Topic<>(COMMISSIONER_OUTCOMES_PREFIX + Commissioners.checkOds(ods), OutcomeReported.class,
+        TABLE_PARTITIONS, OUTCOME_SERVICE, false);
+  }
+
+  /** One commissioner's ledger entries, {@code funding-ledger.<ODS>}, keyed by referralId like {@link #FUNDING_LEDGER}. */
+  public static Topic<LedgerEvent> commissionerLedger(String ods) {
+    return new Topic<>(FUNDING_LEDGER_PREFIX + Commissioners.checkOds(ods), LedgerEvent.class,
+        REFERRAL_PARTITIONS, OUTCOME_SERVICE, false);
+  }
+
+  public static final String COMMISSIONER_OUTCOMES_PREFIX = "commissioner-outcomes.";
+  public static final String FUNDING_LEDGER_PREFIX = "funding-ledger.";
+
+  public static final String REFERRAL_REQUESTS_PREFIX = "referral-requests.";
+  public static final String REFERRAL_REJECTIONS_PREFIX = "referral-rejections.";
+
+  /** How long a GP system's requests (identities in clear) are kept: 7 days. */
+  public static final java.time.Duration REQUESTS_RETENTION = java.time.Duration.ofDays(7);
+  /** How long records that could not be read are kept on a -dlt topic, for an operator to look at: 7 days. */
+  public static final java.time.Duration DEAD_LETTER_RETENTION = java.time.Duration.ofDays(7);
+
+  public static final Topic<ReferralCommand> REFERRAL_COMMANDS =
+      new Topic<>("referral-commands", ReferralCommand.class, REFERRAL_PARTITIONS, REFERRAL_SERVICE, false);
+  public static final Topic<ReferralEvent> REFERRALS =
+      new Topic<>("referrals", ReferralEvent.class, REFERRAL_PARTITIONS, REFERRAL_SERVICE, false);
+  public static final Topic<ServiceListed> PROVIDER_DIRECTORY =
+      new Topic<>("provider-directory", ServiceListed.class, TABLE_PARTITIONS, PROVIDER_SERVICE, true);
+  /** Changes to the directory, keyed by serviceId like provider-directory: one decider per service id. */
+  public static final Topic<DirectoryCommand> DIRECTORY_COMMANDS =
+      new Topic<>("directory-commands", DirectoryCommand.class, TABLE_PARTITIONS, PROVIDER_SERVICE, false);
+  public static final Topic<ProviderCommand> PROVIDER_COMMANDS =
+      new Topic<>("provider-commands", ProviderCommand.class, REFERRAL_PARTITIONS, PROVIDER_SERVICE, false);
+  public static final Topic<ProviderEvent> PROVIDER_EVENTS =
+      new Topic<>("provider-events", ProviderEvent.class, REFERRAL_PARTITIONS, PROVIDER_SERVICE, false);
+  public static final Topic<ContractAgreed> FUNDING_CONTRACTS =
+      new Topic<>("funding-contracts", ContractAgreed.class, TABLE_PARTITIONS, OUTCOME_SERVICE, true);
+  /** Contracts agreed, keyed by contract id like funding-contracts: one decider per contract id. */
+  public static final Topic<ContractCommand> CONTRACT_COMMANDS =
+      new Topic<>("contract-commands", ContractCommand.class, TABLE_PARTITIONS, OUTCOME_SERVICE, false);
+  public static final Topic<LedgerEvent> FUNDING_LEDGER =
+      new Topic<>("funding-ledger", LedgerEvent.class, REFERRAL_PARTITIONS, OUTCOME_SERVICE, false);
+  public static final Topic<OutcomeReported> COMMISSIONER_OUTCOMES =
+      new Topic<>("commissioner-outcomes", OutcomeReported.class, TABLE_PARTITIONS, OUTCOME_SERVICE, false);
+  /** Each commissioner's budget per financial year, keyed "{commissioner}|{financial year}". */
+  public static final Topic<BudgetAgreed> COMMISSIONER_BUDGETS =
+      new Topic<>("commissioner-budgets", BudgetAgreed.class, TABLE_PARTITIONS, OUTCOME_SERVICE, true);
+  /** How much of each budget is used, keyed like commissioner-budgets; routing reads it. */
+  public static final Topic<BudgetUse> BUDGET_USE =
+      new Topic<>("budget-use", BudgetUse.class, TABLE_PARTITIONS, OUTCOME_SERVICE, true);
+  /** Requests to reserve funding for an acceptance, keyed by commissioner so that one task sees all of them. */
+  public static final Topic<BudgetRequest> BUDGET_REQUESTS =
+      new Topic<>("budget-requests", BudgetRequest.class, REFERRAL_PARTITIONS, PROVIDER_SERVICE, false);
+  /** The budget's answer to each request, keyed by referralId, back to the offer it is for. */
+  public static final Topic<BudgetDecision> BUDGET_DECISIONS =
+      new Topic<>("budget-decisions", BudgetDecision.class, REFERRAL_PARTITIONS, OUTCOME_SERVICE, false);
+
+  /**
+   * People's data keys, keyed {personId}/{keyId}, compacted, and cleaned soon after an erasure's
+   * tombstones (see {@link #PERSON_KEYS_CLEANUP}): what makes a sealed identity readable.
+   */
+  public static final Topic<PersonKey> PERSON_KEYS =
+      new Topic<>("person-keys", PersonKey.class, TABLE_PARTITIONS, REFERRAL_SERVICE, true);
+
+  /**
+   * People's erasures, keyed by personId, compacted: what referral-service needs to destroy a key of an
+   * erased person that arrives after the erasure (see {@code People}).
+   */
+  public static final Topic<PersonErased> PERSON_ERASURES =
+      new Topic<>("person-erasures", PersonErased.class, TABLE_PARTITIONS, REFERRAL_SERVICE, true);
+
+  /**
+   * A person-keys record no service could read may hold a wrapped key: its dead letter is kept an hour, so that an
+   * erasure's tombstones are not outlived by a copy on person-keys-dlt for long.
+   */
+  public static final java.time.Duration PERSON_KEYS_DEAD_LETTER_RETENTION = java.time.Duration.ofHours(1);
+
+  /** person-keys is compacted within a minute of a tombstone, so an erased key leaves the broker's disk too. */
+  public static final java.util.Map<String, String> PERSON_KEYS_CLEANUP = java.util.Map.of(
+      "segment.ms", "60000", "min.cleanable.dirty.ratio", "0.01", "delete.retention.ms", "1000",
+      "max.compaction.lag.ms", "60000");
+
+  private static final List<Topic<?>> ALL = List.of(
+      REFERRAL_COMMANDS, REFERRALS, PROVIDER_DIRECTORY, DIRECTORY_COMMANDS,
+      PROVIDER_COMMANDS, PROVIDER_EVENTS, FUNDING_CONTRACTS, CONTRACT_COMMANDS, FUNDING_LEDGER, COMMISSIONER_OUTCOMES,
+      COMMISSIONER_BUDGETS, BUDGET_USE, BUDGET_REQUESTS, BUDGET_DECISIONS, PERSON_KEYS, PERSON_ERASURES);
+
+  private Topics() {}
+
+  public static List<Topic<?>> all() {
+    return ALL;
+  }
+
+  /** A commissioner's pair of topics. */
+  public static List<Topic<?>> ofCommissioner(String ods) {
+    return List.of(commissionerOutcomes(ods), commissionerLedger(ods));
+  }
+
+  /** A GP system's pair of topics. */
+  public static List<Topic<?>> of(String gpSystem) {
+    return List.of(referralRequests(gpSystem), referralRejections(gpSystem));
+  }
+}

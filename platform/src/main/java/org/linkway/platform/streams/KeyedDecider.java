@@ -1,0 +1,124 @@
+package org.linkway.platform.streams;
+
+import org.linkway.platform.kafka.AvroSerdes;
+import org.linkway.platform.kafka.EventPublisher;
+import org.linkway.platform.kafka.Topic;
+
+import java.util.UUID;
+import java.util.function.Function;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.linkway.platform.streams.Decisions.Decision;
+import reactor.core.publisher.Mono;
+
+/**
+ * The one decider of a keyed record (a directory listing, a contract): takes the commands for it
+ * one at a time per key, decides each against the record it holds with a {@link Rule}, writes what
+ * it accepts to the record's topic and answers the request that sent the command
+ * ({@link Decisions}). What it holds is its own store, written in the same transaction as the
+ * record, so a second command for a key sees the first one's result, not a table that has yet to
+ * catch up: two claims of one id, however close, get one winner.
+ *
+ * <p>It also reads the record's topic, only to learn records written before it existed: one it
+ * already holds is its own, echoed back, and may be older than what it has since decided.
+ */
+public final class KeyedDecider<C extends SpecificRecord, V extends SpecificRecord>
+    implements Processor<String, SpecificRecord, String, SpecificRecord> {
+
+  /** What a command makes of the record: the record after it (the same instance when nothing changes), or why not. */
+  public record Step<V>(V value, String refusal) {
+    public static <V> Step<V> accepted(V value) {
+      return new Step<>(value, null);
+    }
+
+    public static <V> Step<V> refused(String reason) {
+      return new Step<>(null, reason);
+    }
+
+    public boolean changes(V current) {
+      return refusal == null && value != current;
+    }
+  }
+
+  /** Decides one command against the record as held (null when the key has none yet). */
+  @FunctionalInterface
+  public interface Rule<C, V> {
+    Step<V> decide(V current, String key, C command);
+  }
+
+  private final String store;
+  private final Class<C> commandType;
+  private final Class<V> valueType;
+  private final Function<C, UUID> commandId;
+  private final Rule<C, V> rule;
+  private final Decisions decisions;
+  private ProcessorContext<String, SpecificRecord> context;
+  private KeyValueStore<String, V> held;
+
+  private KeyedDecider(String store, Topic<C> commands, Topic<V> values, Function<C, UUID> commandId, Rule<C, V> rule,
+      Decisions decisions) {
+    this.store = store;
+    this.commandType = commands.valueType();
+    this.valueType = values.valueType();
+    this.commandId = commandId;
+    this.rule = rule;
+    this.decisions = decisions;
+  }
+
+  /**
+   * Adds the decider to a topology: commands from {@code commands}, decided records to {@code values};
+   * both topics keyed by the record's id, with the same number of partitions.
+   */
+  public static <C extends SpecificRecord, V extends SpecificRecord> KStream<String, SpecificRecord> add(
+      StreamsBuilder builder, AvroSerdes serdes,
+      Decisions decisions, String store, Topic<C> commands, Topic<V> values, Function<C, UUID> commandId, Rule<C, V> rule) {
+    Topologies.addStore(builder, serdes, store, values.valueType());
+    KStream<String, SpecificRecord> inputs = Topologies.merged(builder, serdes, commands, values);
+    Topologies.toTopicsByType(inputs.process(() -> new KeyedDecider<>(store, commands, values, commandId, rule, decisions), store),
+        serdes, values);
+    return inputs;
+  }
+
+  /**
+   * Asks the decider of {@code commands} and answers with what it decided once {@code decided}, the
+   * service's read-committed view of the decided topic, holds it: a caller told "yes" finds what it was
+   * told already there for every reader (routing, the ledger), not still inside the decider's transaction.
+   */
+  public static <C extends SpecificRecord, V extends SpecificRecord> Mono<V> ask(Decisions decisions, EventPublisher publisher,
+      Topic<C> commands, String key, C command, UUID commandId, TableView<V> decided) {
+    return decisions.send(publisher, commands, key, command, commandId, decided.topic().valueType())
+        .flatMap(value -> decided.awaitHolding(key, value, TableView.COMMITTED_WITHIN));
+  }
+
+  @Override
+  public void init(ProcessorContext<String, SpecificRecord> context) {
+    this.context = context;
+    this.held = context.getStateStore(store);
+  }
+
+  @Override
+  public void process(Record<String, SpecificRecord> record) {
+    if (valueType.isInstance(record.value())) {
+      if (held.get(record.key()) == null) held.put(record.key(), valueType.cast(record.value()));
+      return;
+    }
+    if (!commandType.isInstance(record.value())) return;
+    C command = commandType.cast(record.value());
+    V current = held.get(record.key());
+    Step<V> step = rule.decide(current, record.key(), command);
+    if (step.refusal() != null) {
+      decisions.decided(commandId.apply(command), Decision.refused(step.refusal()));
+      return;
+    }
+    if (step.changes(current)) {
+      held.put(record.key(), step.value());
+      context.forward(record.withValue(step.value()));
+    }
+    decisions.decided(commandId.apply(command), Decision.accepted(step.value()));
+  }
+}

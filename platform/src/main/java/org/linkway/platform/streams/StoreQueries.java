@@ -1,0 +1,95 @@
+package org.linkway.platform.streams;
+
+import org.linkway.platform.web.ProblemException;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.kafka.config.StreamsBuilderFactoryBean;
+
+/**
+ * Reads the service's Kafka Streams state stores for HTTP queries. While a store is being restored
+ * from its changelog the answer is 503, never a stale or empty result; the health indicator is
+ * DOWN until the stream processor is running.
+ */
+public final class StoreQueries implements HealthIndicator {
+
+  private final StreamsBuilderFactoryBean factory;
+
+  public StoreQueries(StreamsBuilderFactoryBean factory) {
+    this.factory = factory;
+  }
+
+  public <V> Optional<V> get(String storeName, String key) {
+    try {
+      ReadOnlyKeyValueStore<String, V> store = store(storeName);
+      return Optional.ofNullable(store.get(key));
+    } catch (InvalidStateStoreException e) {
+      throw notReady(storeName);
+    }
+  }
+
+  /** The keys of the store from {@code from} to {@code to} (inclusive), over every partition this instance holds. */
+  public List<String> keys(String storeName, String from, String to) {
+    try {
+      ReadOnlyKeyValueStore<String, Object> store = store(storeName);
+      List<String> keys = new ArrayList<>();
+      try (KeyValueIterator<String, Object> it = store.range(from, to)) {
+        while (it.hasNext()) keys.add(it.next().key);
+      }
+      return keys;
+    } catch (InvalidStateStoreException e) {
+      throw notReady(storeName);
+    }
+  }
+
+  /** Hands each value of the store to {@code action} as it is read, holding none of them afterwards. */
+  public <V> void forEach(String storeName, Consumer<V> action) {
+    try {
+      ReadOnlyKeyValueStore<String, V> store = store(storeName);
+      try (KeyValueIterator<String, V> it = store.all()) {
+        while (it.hasNext()) action.accept(it.next().value);
+      }
+    } catch (InvalidStateStoreException e) {
+      throw notReady(storeName);
+    }
+  }
+
+  public <V> List<V> all(String storeName, Predicate<V> filter) {
+    List<V> values = new ArrayList<>();
+    this.<V>forEach(storeName, value -> {
+      if (filter.test(value)) values.add(value);
+    });
+    return values;
+  }
+
+  private <V> ReadOnlyKeyValueStore<String, V> store(String storeName) {
+    KafkaStreams streams = factory.getKafkaStreams();
+    if (streams == null || streams.state() != KafkaStreams.State.RUNNING) {
+      throw notReady(storeName);
+    }
+    return streams.store(StoreQueryParameters.fromNameAndType(storeName, QueryableStoreTypes.keyValueStore()));
+  }
+
+  private static ProblemException.Unavailable notReady(String storeName) {
+    return new ProblemException.Unavailable("the " + storeName + " store is not ready yet (starting or rebalancing); try again shortly");
+  }
+
+  @Override
+  public Health health() {
+    KafkaStreams streams = factory.getKafkaStreams();
+    KafkaStreams.State state = streams == null ? null : streams.state();
+    Health.Builder health = state == KafkaStreams.State.RUNNING ? Health.up() : Health.down();
+    return health.withDetail("streams", String.valueOf(state)).build();
+  }
+}
