@@ -4,9 +4,7 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,6 +23,7 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.linkway.stack.Launch;
 import org.linkway.stack.LocalIssuer;
+import org.linkway.stack.Ports;
 
 /**
  * A whole Linkway stack of the harness's own, on free loopback ports and in its own directory, so
@@ -184,7 +182,7 @@ final class ChaosStack implements AutoCloseable {
     Process p = processes.get(part);
     if (p == null || !p.isAlive()) return false;
     return switch (part) {
-      case KAFKA -> listening(port(Part.KAFKA)) && kafkaStartedLine();
+      case KAFKA -> Ports.listening(port(Part.KAFKA)) && kafkaStartedLine();
       case REGISTRY -> !get(registryApi() + "/system/info").isEmpty();
       default -> get(url(part) + "/actuator/health").contains("\"status\":\"UP\"");
     };
@@ -251,15 +249,6 @@ final class ChaosStack implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return "";
-    }
-  }
-
-  private static boolean listening(int port) {
-    try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress(HOST, port), 500);
-      return true;
-    } catch (IOException e) {
-      return false;
     }
   }
 
