@@ -13,7 +13,7 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 class ReferralApiDescription {
 
-  /** A person referred by their GP practice (D82044) to Norfolk and Waveney ICB (QMM), as the README's journey. */
+  /** A person referred by their GP practice (D82044) to Norfolk and Waveney ICB (QMM), as in the journey of docs/api.md. */
   static final String REFERRAL = """
       {"patient": {"nhsNumber": "9434765919", "givenName": "Ada", "familyName": "Lovelace",
                    "birthDate": "1950-12-10", "postcode": "NR1 3SR", "phone": "01603 000000"},

@@ -20,7 +20,7 @@ import org.linkway.events.FundingReleased;
 import org.linkway.events.MeasureChange;
 import org.linkway.events.OutcomeReported;
 import org.linkway.events.PaymentDue;
-import org.linkway.outcome.ledger.FundingRules;
+import org.linkway.outcome.ledger.domain.FundingRules;
 import org.linkway.state.FundingState;
 import org.linkway.state.ReferralStatus;
 

@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import org.linkway.outcome.ledger.FundingProcessor;
+import org.linkway.outcome.ledger.stream.FundingProcessor;
 import org.linkway.platform.web.ProblemException;
 import org.linkway.platform.web.ProblemException.FieldProblem;
 import org.linkway.platform.streams.StoreQueries;

@@ -1,7 +1,7 @@
 package org.linkway.outcome.dashboard;
 
 import java.util.stream.Collectors;
-import org.linkway.outcome.ledger.LedgerController.LedgerEntry;
+import org.linkway.outcome.ledger.api.LedgerController.LedgerEntry;
 import org.linkway.outcome.outcomes.OutcomeStreamController.ChangeView;
 import org.linkway.outcome.outcomes.OutcomeStreamController.OutcomeView;
 import org.springframework.web.util.HtmlUtils;

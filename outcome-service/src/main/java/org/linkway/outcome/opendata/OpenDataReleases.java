@@ -16,7 +16,7 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
-import org.linkway.outcome.ledger.FundingProcessor;
+import org.linkway.outcome.ledger.stream.FundingProcessor;
 import org.linkway.outcome.opendata.DisclosureControl.PublishedRow;
 import org.linkway.platform.streams.StoreQueries;
 import org.linkway.state.FundingState;

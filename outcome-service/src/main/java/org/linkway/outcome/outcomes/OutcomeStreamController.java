@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import org.linkway.outcome.ledger.FundingProcessor;
+import org.linkway.outcome.ledger.stream.FundingProcessor;
 import org.linkway.events.OutcomeReported;
 import org.linkway.outcome.ResumableStream;
 import org.linkway.platform.security.LiveStreams;

@@ -12,7 +12,7 @@ import java.util.stream.Collectors;
 import java.math.BigDecimal;
 import org.linkway.events.BudgetAgreed;
 import org.linkway.platform.streams.TableView;
-import org.linkway.outcome.ledger.FundingProcessor;
+import org.linkway.outcome.ledger.stream.FundingProcessor;
 import org.linkway.platform.web.ProblemException;
 import org.linkway.platform.web.ProblemException.FieldProblem;
 import org.linkway.platform.streams.StoreQueries;

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
-import org.linkway.outcome.ledger.FundingProcessor;
+import org.linkway.outcome.ledger.stream.FundingProcessor;
 import org.linkway.events.TimeCreditsEarned;
 import org.linkway.platform.streams.StoreQueries;
 import org.linkway.state.FundingState;

@@ -1,6 +1,6 @@
 package org.linkway.outcome.analytics;
 
-import org.linkway.outcome.ledger.FundingProcessor;
+import org.linkway.outcome.ledger.stream.FundingProcessor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.linkway.outcome.analytics.FundingStates.submitted;
 import static org.mockito.ArgumentMatchers.any;

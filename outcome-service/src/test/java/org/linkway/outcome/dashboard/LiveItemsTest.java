@@ -7,7 +7,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
-import org.linkway.outcome.ledger.LedgerController.LedgerEntry;
+import org.linkway.outcome.ledger.api.LedgerController.LedgerEntry;
 import org.linkway.outcome.outcomes.OutcomeStreamController.ChangeView;
 import org.linkway.outcome.outcomes.OutcomeStreamController.OutcomeView;
 

@@ -1,6 +1,6 @@
 package org.linkway.outcome.opendata;
 
-import org.linkway.outcome.ledger.FundingProcessor;
+import org.linkway.outcome.ledger.stream.FundingProcessor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.linkway.outcome.opendata.Referrals.NOV_2026;

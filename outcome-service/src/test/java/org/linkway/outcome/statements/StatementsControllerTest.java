@@ -1,6 +1,6 @@
 package org.linkway.outcome.statements;
 
-import org.linkway.outcome.ledger.FundingProcessor;
+import org.linkway.outcome.ledger.stream.FundingProcessor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.linkway.outcome.statements.Ledgers.referral;
 import static org.mockito.ArgumentMatchers.any;

@@ -9,7 +9,7 @@ import org.linkway.events.Patient;
 import org.linkway.events.ReferralEvent;
 import org.linkway.events.ReferralSubmitted;
 import org.linkway.events.Referrer;
-import org.linkway.referral.lifecycle.ReferralStores;
+import org.linkway.referral.lifecycle.stream.ReferralStores;
 import org.linkway.platform.kafka.EventPublisher;
 import org.linkway.platform.kafka.Events;
 import org.linkway.platform.web.ProblemException;

@@ -12,7 +12,7 @@ import org.linkway.platform.web.ProblemException;
 import org.linkway.platform.security.Caller;
 import org.linkway.referral.intake.ReferralIntake;
 import org.linkway.referral.intake.ReferralValidator;
-import org.linkway.referral.lifecycle.ReferralLifecycle;
+import org.linkway.referral.lifecycle.domain.ReferralLifecycle;
 import org.linkway.state.ReferralStatus;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;

@@ -7,7 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import org.hl7.fhir.r4.model.ServiceRequest;
 
-/** The example ServiceRequest the README quotes, as text and as HAPI's model. */
+/** The example ServiceRequest that docs/api.md quotes and sends with curl, as text and as HAPI's model. */
 final class FhirExamples {
 
   /** One context for every test in the JVM: building one takes seconds. */

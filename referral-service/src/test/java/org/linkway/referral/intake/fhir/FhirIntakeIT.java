@@ -44,7 +44,7 @@ class FhirIntakeIT {
     await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
         http.get().uri("/actuator/health").exchange().expectStatus().isOk());
 
-    // the example the README quotes
+    // the example docs/api.md quotes
     EntityExchangeResult<String> created = post(http, FhirExamples.json())
         .expectStatus().isCreated()
         .expectHeader().contentType("application/fhir+json")

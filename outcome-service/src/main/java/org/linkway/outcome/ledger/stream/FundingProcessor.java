@@ -1,0 +1,61 @@
+package org.linkway.outcome.ledger.stream;
+
+import org.linkway.outcome.ledger.domain.FundingRules;
+
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.linkway.events.LedgerEvent;
+import org.linkway.events.OutcomeReported;
+import org.linkway.outcome.outcomes.OutcomeFeed;
+import org.linkway.state.FundingState;
+
+/**
+ * Applies {@link FundingRules} to each referral's events from {@code referrals} and
+ * {@code provider-events}. Ledger events go out keyed by referralId, outcome reports keyed by
+ * commissioner; the state and both outputs commit in one transaction, so a redelivered or
+ * reprocessed input never makes a payment due twice.
+ */
+public final class FundingProcessor implements Processor<String, SpecificRecord, String, SpecificRecord> {
+
+  /** The funding store, where outcome-service keeps each referral's funding and outcomes. */
+  public static final String STORE = "funding-state";
+
+  private final FundingRules rules;
+  private final OutcomeFeed feed;
+  private final LedgerFeed ledgerFeed;
+  private ProcessorContext<String, SpecificRecord> context;
+  private KeyValueStore<String, FundingState> store;
+
+  FundingProcessor(FundingRules rules, OutcomeFeed feed, LedgerFeed ledgerFeed) {
+    this.rules = rules;
+    this.feed = feed;
+    this.ledgerFeed = ledgerFeed;
+  }
+
+  @Override
+  public void init(ProcessorContext<String, SpecificRecord> context) {
+    this.context = context;
+    this.store = context.getStateStore(STORE);
+  }
+
+  @Override
+  public void process(Record<String, SpecificRecord> record) {
+    FundingState before = store.get(record.key());
+    FundingRules.Step step = rules.apply(before, record.value());
+    if (step.state() == before) return;
+    store.put(record.key(), step.state());
+    for (SpecificRecord output : step.outputs()) {
+      if (output instanceof LedgerEvent ledger) {
+        context.forward(record.withValue(output).withTimestamp(ledger.getMetadata().getOccurredAt().toEpochMilli()));
+        ledgerFeed.publish(ledger);
+      } else if (output instanceof OutcomeReported outcome) {
+        context.forward(record.withKey(outcome.getCommissioner()).withValue(output)
+            .withTimestamp(outcome.getMetadata().getOccurredAt().toEpochMilli()));
+        feed.publish(outcome);
+      }
+    }
+  }
+}

@@ -1,0 +1,92 @@
+package org.linkway.outcome.ledger.stream;
+
+import org.linkway.outcome.ledger.domain.FundingRules;
+
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.KStream;
+import org.linkway.events.ContractAgreed;
+import org.linkway.outcome.outcomes.OutcomeFeed;
+import org.linkway.platform.kafka.AvroSerdes;
+import org.linkway.platform.streams.TableView;
+import org.linkway.platform.streams.TableViews;
+import org.linkway.platform.streams.Topologies;
+import org.linkway.platform.kafka.Topics;
+import org.linkway.state.FundingState;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.kstream.Produced;
+import org.linkway.events.LedgerEvent;
+import org.linkway.events.OutcomeReported;
+import org.linkway.outcome.budgets.BudgetRules;
+import org.linkway.platform.kafka.Commissioners;
+import org.linkway.platform.kafka.KafkaPlatformConfiguration;
+import org.linkway.platform.observability.EventLog;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.env.Environment;
+import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Wires the funding rules into Kafka Streams, and the contracts into memory. */
+@Configuration(proxyBeanMethods = false)
+class FundingTopology {
+
+  private static final Logger log = LoggerFactory.getLogger(FundingTopology.class);
+
+  @Bean
+  TableView<ContractAgreed> contracts(TableViews views) {
+    return views.of(Topics.FUNDING_CONTRACTS);
+  }
+
+  @Bean
+  KStream<String, SpecificRecord> fundingLedger(
+      StreamsBuilder builder, AvroSerdes serdes, TableView<ContractAgreed> contracts, OutcomeFeed feed,
+      LedgerFeed ledgerFeed, Commissioners commissioners) {
+    Topologies.addStore(builder, serdes, FundingProcessor.STORE, FundingState.class);
+    KStream<String, SpecificRecord> inputs = Topologies.merged(builder, serdes, Topics.REFERRALS, Topics.PROVIDER_EVENTS);
+    FundingRules rules = new FundingRules(contracts::values);
+    KStream<String, SpecificRecord> outputs =
+        inputs.process(() -> new FundingProcessor(rules, feed, ledgerFeed), FundingProcessor.STORE);
+    Topologies.toTopicsByType(outputs, serdes, Topics.FUNDING_LEDGER, Topics.COMMISSIONER_OUTCOMES);
+    toCommissionersOwnTopics(outputs, serdes, commissioners);
+    return inputs;
+  }
+
+  @Bean
+  Commissioners commissioners(Environment environment) {
+    Commissioners commissioners = Commissioners.from(environment);
+    if (commissioners.names().isEmpty()) {
+      log.info("no commissioner reads over Kafka ({}.<principal> is not set): outcomes and ledger entries go to the "
+          + "shared topics alone", Commissioners.SETTING);
+    }
+    return commissioners;
+  }
+
+  /** Each commissioner's pair of topics, created at start-up if missing. */
+  @Bean
+  KafkaAdmin.NewTopics commissionerTopics(Commissioners commissioners) {
+    return KafkaPlatformConfiguration.newTopics(
+        commissioners.codes().stream().sorted().flatMap(ods -> Topics.ofCommissioner(ods).stream()).toList());
+  }
+
+  /**
+   * The outcomes and ledger entries of each commissioner that has topics of its own are written to them
+   * too, by the same processor in the same transaction as the shared topics: a commissioner's topic has
+   * exactly the records of that commissioner on the shared one. Their schemas are registered
+   * self-contained, for Confluent's clients.
+   */
+  static void toCommissionersOwnTopics(KStream<String, SpecificRecord> outputs, AvroSerdes serdes, Commissioners commissioners) {
+    if (commissioners.names().isEmpty()) return;
+    outputs.filter((key, value) -> value instanceof OutcomeReported o && commissioners.has(o.getCommissioner()))
+        .mapValues(value -> (OutcomeReported) value)
+        .peek((key, value) -> EventLog.written(Topics.commissionerOutcomes(value.getCommissioner()).name(), value))
+        .to((key, value, context) -> Topics.commissionerOutcomes(value.getCommissioner()).name(),
+            Produced.with(Serdes.String(), serdes.selfContained(OutcomeReported.class)));
+    outputs.filter((key, value) -> value instanceof LedgerEvent e && commissioners.has(BudgetRules.commissioner(e)))
+        .mapValues(value -> (LedgerEvent) value)
+        .peek((key, value) -> EventLog.written(Topics.commissionerLedger(BudgetRules.commissioner(value)).name(), value))
+        .to((key, value, context) -> Topics.commissionerLedger(BudgetRules.commissioner(value)).name(),
+            Produced.with(Serdes.String(), serdes.selfContained(LedgerEvent.class)));
+  }
+}

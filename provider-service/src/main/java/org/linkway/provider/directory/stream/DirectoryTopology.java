@@ -1,0 +1,36 @@
+package org.linkway.provider.directory.stream;
+
+import org.linkway.provider.directory.domain.DirectoryDecider;
+
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.KStream;
+import org.linkway.events.ServiceListed;
+import org.linkway.platform.kafka.AvroSerdes;
+import org.linkway.platform.streams.Decisions;
+import org.linkway.platform.kafka.EventPublisher;
+import org.linkway.platform.streams.KeyedDecider;
+import org.linkway.platform.streams.TableView;
+import org.linkway.platform.kafka.Topics;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Wires the directory's decider into Kafka Streams, and the HTTP side's way of asking it. */
+@Configuration(proxyBeanMethods = false)
+class DirectoryTopology {
+
+  static final String STORE = "directory-listings";
+
+  /** Every change of a listing is decided here, one at a time per service id ({@link DirectoryDecider}). */
+  @Bean
+  KStream<String, SpecificRecord> directoryDecider(StreamsBuilder builder, AvroSerdes serdes, Decisions decisions) {
+    return KeyedDecider.add(builder, serdes, decisions, STORE, Topics.DIRECTORY_COMMANDS, Topics.PROVIDER_DIRECTORY,
+        command -> command.getMetadata().getEventId(), DirectoryDecider::decide);
+  }
+
+  @Bean
+  DirectoryCommands directoryCommands(EventPublisher publisher, Decisions decisions, TableView<ServiceListed> directory) {
+    return (serviceId, command) -> KeyedDecider.ask(decisions, publisher, Topics.DIRECTORY_COMMANDS, serviceId, command,
+        command.getMetadata().getEventId(), directory);
+  }
+}

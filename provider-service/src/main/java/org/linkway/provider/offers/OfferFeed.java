@@ -1,9 +1,0 @@
-package org.linkway.provider.offers;
-
-import org.linkway.state.OfferState;
-import org.linkway.platform.streams.Feed;
-import org.springframework.stereotype.Component;
-
-/** New offers as the stream processor records them, for the providers' SSE streams. */
-@Component
-public class OfferFeed extends Feed<OfferState> {}

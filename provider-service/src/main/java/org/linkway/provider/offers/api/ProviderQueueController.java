@@ -1,0 +1,298 @@
+package org.linkway.provider.offers.api;
+
+import org.linkway.provider.offers.domain.OfferLifecycle;
+import org.linkway.provider.offers.stream.OfferFeed;
+import org.linkway.provider.offers.stream.OfferProcessor;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.linkway.commands.AcceptReferral;
+import org.linkway.commands.CompleteReferral;
+import org.linkway.commands.DeclineReferral;
+import org.linkway.commands.ProviderCommand;
+import org.linkway.commands.RecordSession;
+import org.linkway.commands.RecordTimeCredits;
+import org.linkway.events.Completion;
+import org.linkway.events.Measure;
+import org.linkway.events.DeclineReason;
+import org.linkway.events.Patient;
+import org.linkway.events.ReferralOffered;
+import org.linkway.platform.streams.Decisions;
+import org.linkway.platform.domain.Codes;
+import org.linkway.platform.kafka.EventPublisher;
+import org.linkway.platform.web.EventStreams;
+import org.linkway.platform.kafka.Events;
+import org.linkway.platform.web.ProblemException;
+import org.linkway.platform.web.ProblemException.FieldProblem;
+import org.linkway.platform.domain.FreeText;
+import org.linkway.platform.streams.StoreQueries;
+import org.linkway.platform.people.Identities;
+import org.linkway.platform.security.LiveStreams;
+import org.linkway.platform.kafka.Topics;
+import org.linkway.provider.ProviderServiceApplication;
+import org.linkway.provider.measures.Measures;
+import org.linkway.state.OfferState;
+import org.linkway.state.OfferStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/** A provider's queue of referrals and what it does with them: accept, decline, record sessions, complete. */
+@RestController
+public class ProviderQueueController {
+
+  /**
+   * The person, as the offered provider sees them: contact details shared with consent; all null
+   * and {@code erased} once the person's identity has been erased.
+   */
+  public record PersonView(String nhsNumber, String givenName, String familyName, LocalDate birthDate, String postcode,
+      String phone, String email, boolean erased) {}
+
+  /** {@code baselineInstruments}: the instruments whose baseline (starting) measures are recorded, compared with the follow-up. */
+  public record OfferView(UUID referralId, String status, String taskStatus, String providerId, String serviceId,
+      int attempt, Instant offeredAt, List<String> needs, List<String> needsMet, String notes,
+      int sessionsAttended, PersonView person, Instant respondBy, int sessionsMissed, List<String> baselineInstruments) {}
+
+  public record DeclineRequest(String reason, String note) {}
+
+  public record AcceptRequest(String note, List<Measures.Answers> measures) {}
+
+  /** {@code attended} false records a session the person did not attend; baseline measures may come with the first. */
+  public record SessionRequest(String attendedOn, Boolean attended, List<Measures.Answers> measures) {}
+
+  public record CompleteRequest(String completion, List<Measures.Answers> measures) {}
+
+  record TimeCreditsRequest(String givenOn, java.math.BigDecimal hours, String activity) {}
+
+  /** Sessions and hours given back are recorded for this century: an earlier date is a mistake. */
+  static final LocalDate EARLIEST = LocalDate.of(2000, 1, 1);
+  static final int MAX_NOTE = 2000;
+  static final int MAX_ACTIVITY = 200;
+
+  public static final List<DeclineReason> PROVIDER_DECLINE_REASONS = Arrays.stream(DeclineReason.values())
+      .filter(r -> r != DeclineReason.EXPIRED).toList();
+
+  private final StoreQueries stores;
+  private final EventPublisher publisher;
+  private final Decisions decisions;
+  private final OfferFeed feed;
+  private final Identities identities;
+  private final LiveStreams liveStreams;
+
+  ProviderQueueController(StoreQueries stores, EventPublisher publisher, Decisions decisions, OfferFeed feed,
+      Identities identities, LiveStreams liveStreams) {
+    this.identities = identities;
+    this.liveStreams = liveStreams;
+    this.stores = stores;
+    this.publisher = publisher;
+    this.decisions = decisions;
+    this.feed = feed;
+  }
+
+  @GetMapping("/providers/{providerId}/referrals")
+  public List<OfferView> queue(@PathVariable String providerId, @RequestParam(required = false) String status) {
+    OfferStatus wanted = status == null ? null : parseStatus(status);
+    return offersOf(providerId, wanted).stream()
+        .sorted(Comparator.comparing(OfferState::getOfferedAt)).map(this::view).toList();
+  }
+
+  /**
+   * New offers as they arrive; on connecting, the offers already waiting come first (read off the
+   * event loop). The stream ends when the caller's token expires, and counts towards its streams.
+   */
+  @GetMapping(path = "/providers/{providerId}/referrals/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+  Flux<ServerSentEvent<OfferView>> stream(@PathVariable String providerId) {
+    Flux<OfferState> live = feed.events().filter(s -> s.getOffer().getProviderId().equals(providerId));
+    Flux<OfferState> waiting = Flux.defer(() -> Flux.fromIterable(offersOf(providerId, OfferStatus.OFFERED)))
+        .subscribeOn(Schedulers.boundedElastic());
+    Flux<ServerSentEvent<OfferView>> events = Flux.merge(live, waiting)
+        .distinct(s -> s.getReferralId() + "/" + s.getOffer().getAttempt() + "/" + s.getStatus(), EventStreams::recentKeys)
+        .map(s -> ServerSentEvent.builder(view(s))
+            .id(s.getReferralId() + "-" + s.getOffer().getAttempt())
+            .event(s.getStatus() == OfferStatus.OFFERED ? "offer" : s.getStatus().name().toLowerCase())
+            .build());
+    return liveStreams.ofCaller(EventStreams.withKeepAlive(events));
+  }
+
+  /**
+   * The provider's offers (all, or in one status), found through the provider's index: the offers
+   * it holds now (a referral offered elsewhere after a decline belongs to the new provider).
+   */
+  private List<OfferState> offersOf(String providerId, OfferStatus wanted) {
+    String prefix = OfferProcessor.providerKey(providerId, "");
+    List<OfferState> offers = new java.util.ArrayList<>();
+    for (String key : stores.keys(OfferProcessor.BY_PROVIDER, prefix, prefix + "~")) {
+      stores.<OfferState>get(OfferProcessor.STORE, key.substring(prefix.length()))
+          .filter(s -> s.getOffer().getProviderId().equals(providerId) && (wanted == null || s.getStatus() == wanted))
+          .ifPresent(offers::add);
+    }
+    return offers;
+  }
+
+  @PostMapping("/providers/{providerId}/referrals/{referralId}/accept")
+  public Mono<OfferView> accept(@PathVariable String providerId, @PathVariable String referralId,
+      @RequestBody(required = false) AcceptRequest body) {
+    text(body == null ? null : body.note(), "note", MAX_NOTE, true);
+    List<Measure> baseline = baseline(body == null ? null : body.measures());
+    String note = body == null ? null : body.note();
+    return send(providerId, referralId, offer -> offer.getSealedPatient() == null
+        ? new AcceptReferral(note, baseline, null) : new AcceptReferral(null, baseline, identities.sealText(offer.getSealedPatient(), note)));
+  }
+
+  @PostMapping("/providers/{providerId}/referrals/{referralId}/decline")
+  public Mono<OfferView> decline(@PathVariable String providerId, @PathVariable String referralId, @RequestBody DeclineRequest body) {
+    DeclineReason reason = body == null || body.reason() == null ? null
+        : PROVIDER_DECLINE_REASONS.stream().filter(r -> r.name().equals(body.reason())).findFirst().orElse(null);
+    if (reason == null) {
+      throw new ProblemException.Invalid(List.of(new FieldProblem("reason", "is required, one of " + PROVIDER_DECLINE_REASONS)));
+    }
+    text(body.note(), "note", MAX_NOTE, true);
+    return send(providerId, referralId, offer -> offer.getSealedPatient() == null
+        ? new DeclineReferral(reason, body.note(), null) : new DeclineReferral(reason, null, identities.sealText(offer.getSealedPatient(), body.note())));
+  }
+
+  @PostMapping("/providers/{providerId}/referrals/{referralId}/sessions")
+  public Mono<OfferView> session(@PathVariable String providerId, @PathVariable String referralId, @RequestBody SessionRequest body) {
+    LocalDate attendedOn;
+    try {
+      attendedOn = LocalDate.parse(body == null || body.attendedOn() == null ? "" : body.attendedOn());
+    } catch (DateTimeParseException e) {
+      throw new ProblemException.Invalid(List.of(new FieldProblem("attendedOn", "is required, a date in the form YYYY-MM-DD")));
+    }
+    if (attendedOn.isAfter(LocalDate.now())) {
+      throw new ProblemException.Invalid(List.of(new FieldProblem("attendedOn", "is in the future")));
+    }
+    if (attendedOn.isBefore(EARLIEST)) {
+      throw new ProblemException.Invalid(List.of(new FieldProblem("attendedOn", "is before " + EARLIEST)));
+    }
+    List<Measure> baseline = baseline(body.measures());
+    return send(providerId, referralId, new RecordSession(attendedOn, body.attended() == null || body.attended(), baseline));
+  }
+
+  @PostMapping("/providers/{providerId}/referrals/{referralId}/complete")
+  public Mono<OfferView> complete(@PathVariable String providerId, @PathVariable String referralId, @RequestBody CompleteRequest body) {
+    List<FieldProblem> problems = new ArrayList<>();
+    Completion completion = body == null ? null : Codes.named(Completion.class, body.completion());
+    if (completion == null) problems.add(new FieldProblem("completion", "is required: COMPLETED or DROPPED_OUT"));
+    List<Measures.Answers> measures = body == null || body.measures() == null ? List.of() : body.measures();
+    problems.addAll(Measures.validate(measures));
+    if (!problems.isEmpty()) throw new ProblemException.Invalid(problems);
+    return send(providerId, referralId, new CompleteReferral(completion, measures.stream().map(Measures::score).toList()));
+  }
+
+  /** Hours the person gave back (volunteering, co-production): 1 hour earns 1 Time Credit. */
+  @PostMapping("/providers/{providerId}/referrals/{referralId}/time-credits")
+  Mono<OfferView> timeCredits(@PathVariable String providerId, @PathVariable String referralId,
+      @RequestBody TimeCreditsRequest body) {
+    List<FieldProblem> problems = new ArrayList<>();
+    LocalDate givenOn = null;
+    try {
+      givenOn = LocalDate.parse(body == null || body.givenOn() == null ? "" : body.givenOn());
+      if (givenOn.isAfter(LocalDate.now())) problems.add(new FieldProblem("givenOn", "is in the future"));
+      else if (givenOn.isBefore(EARLIEST)) problems.add(new FieldProblem("givenOn", "is before " + EARLIEST));
+    } catch (DateTimeParseException e) {
+      problems.add(new FieldProblem("givenOn", "is required, a date in the form YYYY-MM-DD"));
+    }
+    java.math.BigDecimal hours = body == null ? null : body.hours();
+    if (hours == null || hours.signum() <= 0 || hours.compareTo(java.math.BigDecimal.valueOf(24)) > 0) {
+      problems.add(new FieldProblem("hours", "is required: more than 0 and at most 24 in a day"));
+    } else if (hours.stripTrailingZeros().scale() > 2) {
+      problems.add(new FieldProblem("hours", "has more than 2 decimal places"));
+    }
+    if (body != null && body.activity() != null) {
+      try {
+        text(body.activity(), "activity", MAX_ACTIVITY, false);
+      } catch (ProblemException.Invalid invalid) {
+        problems.addAll(invalid.errors());
+      }
+    }
+    if (!problems.isEmpty()) throw new ProblemException.Invalid(problems);
+    return send(providerId, referralId, new RecordTimeCredits(givenOn, hours.setScale(2), body.activity()));
+  }
+
+  /** Free text: at most {@code max} characters and no control characters (line breaks and tabs where {@code lines}). */
+  private static void text(String value, String field, int max, boolean lines) {
+    if (value == null) return;
+    String reason = FreeText.problem(value, max, lines);
+    if (reason != null) throw new ProblemException.Invalid(List.of(new FieldProblem(field, reason)));
+  }
+
+  /** Measures given before completion must be baselines. */
+  private static List<Measure> baseline(List<Measures.Answers> answers) {
+    if (answers == null || answers.isEmpty()) return List.of();
+    List<FieldProblem> problems = new ArrayList<>(Measures.validate(answers));
+    for (int i = 0; i < answers.size(); i++) {
+      if (answers.get(i) != null && !"BASELINE".equals(answers.get(i).stage())) {
+        problems.add(new FieldProblem("measures[" + i + "].stage", "must be BASELINE before completion; follow-ups come with the completion"));
+      }
+    }
+    if (!problems.isEmpty()) throw new ProblemException.Invalid(problems);
+    return answers.stream().map(Measures::score).toList();
+  }
+
+  private Mono<OfferView> send(String providerId, String referralId, Object command) {
+    return send(providerId, referralId, offer -> command);
+  }
+
+  /**
+   * A command made from the offer it is about: a note in the provider's words is sealed with the data key
+   * of the person the offer is for, as their identity is (in clear only for offers from before that).
+   */
+  private Mono<OfferView> send(String providerId, String referralId, java.util.function.Function<ReferralOffered, Object> command) {
+    OfferState state = stores.<OfferState>get(OfferProcessor.STORE, referralId)
+        .orElseThrow(() -> new ProblemException.NotFound("no referral " + referralId + " has been offered"));
+    ProviderCommand message = ProviderCommand.newBuilder()
+        .setMetadata(Events.metadata(ProviderServiceApplication.NAME, state.getReferralId(), null))
+        .setProviderId(providerId)
+        .setCommand(command.apply(state.getOffer()))
+        .build();
+    return decisions.send(publisher, Topics.PROVIDER_COMMANDS, referralId, message, message.getMetadata().getEventId(),
+            OfferState.class)
+        .map(this::view);
+  }
+
+  private static OfferStatus parseStatus(String status) {
+    return java.util.Optional.ofNullable(Codes.named(OfferStatus.class, status)).orElseThrow(() -> new ProblemException.Invalid(List.of(new FieldProblem("status",
+            "must be one of OFFERED, ACCEPTING, ACCEPTED, DECLINED, COMPLETED, CANCELLED"))));
+  }
+
+  /**
+   * The offer as its provider sees it. Once the offer has ended without its acceptance (declined by
+   * the provider or the person, expired, cancelled, withdrawn), the provider is no longer involved: it
+   * sees the reference, the dates and its decision, never again the person (null), the referrer's
+   * notes or the needs.
+   */
+  public OfferView view(OfferState s) {
+    ReferralOffered o = s.getOffer();
+    if (OfferLifecycle.endedWithoutAcceptance(s)) {
+      return new OfferView(s.getReferralId(), s.getStatus().name(), OfferLifecycle.taskStatus(s.getStatus()),
+          o.getProviderId(), o.getServiceId(), o.getAttempt(), s.getOfferedAt(), List.of(), List.of(), null,
+          s.getSessionsAttended(), null, null, s.getSessionsMissed(), List.of());
+    }
+    PersonView person = (o.getPatient() != null ? Optional.of(o.getPatient()) : identities.open(o.getSealedPatient()))
+        .map(p -> new PersonView(p.getNhsNumber(), p.getGivenName(), p.getFamilyName(), p.getBirthDate(), p.getPostcode(),
+            p.getPhone(), p.getEmail(), false))
+        .orElse(new PersonView(null, null, null, null, null, null, null, true));
+    return new OfferView(s.getReferralId(), s.getStatus().name(), OfferLifecycle.taskStatus(s.getStatus()),
+        o.getProviderId(), o.getServiceId(), o.getAttempt(), s.getOfferedAt(),
+        o.getNeeds().stream().map(Enum::name).toList(), o.getNeedsMet().stream().map(Enum::name).toList(),
+        o.getNotes() != null ? o.getNotes() : identities.openText(o.getSealedNotes()).orElse(null), s.getSessionsAttended(),
+        person, s.getStatus() == OfferStatus.OFFERED ? s.getRespondBy() : null, s.getSessionsMissed(),
+        s.getBaseline().stream().map(m -> m.getInstrument().name()).distinct().toList());
+  }
+}

@@ -1,0 +1,324 @@
+package org.linkway.provider.offers.domain;
+
+import static org.linkway.state.OfferStatus.ACCEPTED;
+import static org.linkway.state.OfferStatus.ACCEPTING;
+import static org.linkway.state.OfferStatus.CANCELLED;
+import static org.linkway.state.OfferStatus.COMPLETED;
+import static org.linkway.state.OfferStatus.DECLINED;
+import static org.linkway.state.OfferStatus.OFFERED;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BiFunction;
+import org.linkway.commands.AcceptReferral;
+import org.linkway.commands.CompleteReferral;
+import org.linkway.commands.DeclineReferral;
+import org.linkway.commands.ProviderCommand;
+import org.linkway.commands.RecordSession;
+import org.linkway.commands.RecordTimeCredits;
+import org.linkway.events.BudgetDecision;
+import org.linkway.events.BudgetRequest;
+import org.linkway.events.DeclineReason;
+import org.linkway.events.FundingRefused;
+import org.linkway.events.FundingReservation;
+import org.linkway.events.ReserveFunding;
+import org.linkway.events.WithdrawReservation;
+import org.linkway.events.EventMetadata;
+import org.linkway.events.Measure;
+import org.linkway.events.MeasureChange;
+import org.linkway.events.MeasureStage;
+import org.linkway.events.OfferReminderDue;
+import org.linkway.events.SessionMissed;
+import org.linkway.events.TimeCreditsEarned;
+import org.linkway.events.ProviderEvent;
+import org.linkway.events.ReferralAccepted;
+import org.linkway.events.ReferralCompleted;
+import org.linkway.events.ReferralDeclined;
+import org.linkway.events.ReferralOffered;
+import org.linkway.events.SessionAttended;
+import org.linkway.platform.kafka.Events;
+import org.linkway.platform.domain.SocialPrescribing;
+import org.linkway.provider.ProviderServiceApplication;
+import org.linkway.state.OfferState;
+import org.linkway.state.OfferStatus;
+
+/**
+ * The state machine of a referral as its provider handles it. Each command is checked against the
+ * state and either refused with a reason (HTTP 409) or turned into one event on
+ * {@code provider-events}.
+ *
+ * <p>An acceptance asks the commissioner's budget first: the accept command moves the offer to
+ * ACCEPTING and writes a {@link ReserveFunding} request; the budget's answer on
+ * {@code budget-decisions} completes the acceptance, or returns the offer to OFFERED and the
+ * provider gets a 409 saying the budget is spent.
+ *
+ * <pre>
+ * OFFERED --accept--> ACCEPTING --funding reserved--> ACCEPTED --session--> ACCEPTED --complete--> COMPLETED
+ * ACCEPTING --the budget is spent--> OFFERED
+ * OFFERED --decline--> DECLINED --offered to the next service--> OFFERED
+ * OFFERED --no answer by the deadline--> DECLINED (EXPIRED); a reminder at half-time
+ * ACCEPTED --the person declines or cannot be contacted--> DECLINED
+ * ACCEPTED --session attended or missed--> ACCEPTED
+ * OFFERED, ACCEPTING, ACCEPTED --cancelled by the referrer--> CANCELLED
+ * </pre>
+ */
+public final class OfferLifecycle {
+
+  private static final Map<OfferStatus, Set<OfferStatus>> NEXT = Map.of(
+      OFFERED, Set.of(ACCEPTING, DECLINED, CANCELLED),
+      ACCEPTING, Set.of(ACCEPTED, OFFERED, CANCELLED),
+      ACCEPTED, Set.of(ACCEPTED, COMPLETED, CANCELLED, DECLINED),
+      DECLINED, Set.of(OFFERED),
+      COMPLETED, Set.of(),
+      CANCELLED, Set.of());
+
+  private static final String SELF = ProviderServiceApplication.NAME;
+
+  /**
+   * The outcome of one input: the new state, the event to write (if any), the request to the
+   * commissioner's budget (if any), and the refusal (if any).
+   */
+  public record Step(OfferState state, ProviderEvent event, BudgetRequest budgetRequest, String refusal) {
+    Step(OfferState state, ProviderEvent event, String refusal) {
+      this(state, event, null, refusal);
+    }
+
+    static Step refused(OfferState state, String reason) {
+      return new Step(state, null, reason);
+    }
+
+    /** The command is not decided yet: it waits for the budget's answer. */
+    public boolean awaitsBudget() {
+      return budgetRequest != null && budgetRequest.getPayload() instanceof ReserveFunding;
+    }
+  }
+
+  private OfferLifecycle() {}
+
+  /**
+   * The offer ended without the provider accepting it: declined (by it, by the person, or as the
+   * deadline passed), cancelled by the referrer or withdrawn before its acceptance. The provider is no
+   * longer involved with the person. An offer it accepted stays its own, however the referral ends.
+   */
+  public static boolean endedWithoutAcceptance(OfferState state) {
+    OfferStatus status = state.getStatus();
+    return !state.getAccepted() && (status == DECLINED || status == CANCELLED || status == OfferStatus.WITHDRAWN);
+  }
+
+  public static boolean allows(OfferStatus from, OfferStatus to) {
+    return NEXT.getOrDefault(from, Set.of()).contains(to);
+  }
+
+  /** FHIR R4 Task.status of the provider's task for a referral. */
+  public static String taskStatus(OfferStatus status) {
+    return switch (status) {
+      case OFFERED -> "requested";
+      case ACCEPTING -> "received";
+      case ACCEPTED -> "accepted";
+      case DECLINED -> "rejected";
+      case COMPLETED -> "completed";
+      case CANCELLED -> "cancelled";
+      default -> "unknown";
+    };
+  }
+
+  /**
+   * A new offer. A referral re-offered after a decline keeps the list of providers that declined it.
+   * Only a declined offer is offered again: ACCEPTING -> OFFERED is the budget's refusal, not a new
+   * offer, so an offer arriving (again) while the budget decides keeps the acceptance in progress.
+   */
+  public static OfferState offered(OfferState previous, ReferralOffered offer, EventMetadata meta) {
+    if (previous != null && previous.getStatus() != DECLINED) {
+      return previous;
+    }
+    return OfferState.newBuilder()
+        .setReferralId(meta.getReferralId())
+        .setStatus(OFFERED)
+        .setOffer(offer)
+        .setOfferedAt(meta.getOccurredAt())
+        .setRespondBy(offer.getRespondBy())
+        .setDeclinedBy(previous == null ? new ArrayList<>() : new ArrayList<>(previous.getDeclinedBy()))
+        .setSessionsAttended(0)
+        .setProcessedCommandIds(new ArrayList<>())
+        .build();
+  }
+
+  /** Half the time to answer has passed: remind the provider, once. */
+  public static Step remind(OfferState state, EventMetadata meta) {
+    if (state.getStatus() != OFFERED || state.getReminded() || state.getRespondBy() == null) {
+      return Step.refused(state, "no reminder due");
+    }
+    ProviderEvent event = new ProviderEvent(meta, new OfferReminderDue(state.getOffer().getProviderId(),
+        state.getOffer().getServiceId(), state.getRespondBy()));
+    return new Step(OfferState.newBuilder(state).setReminded(true).build(), event, null);
+  }
+
+  /** The deadline passed without an answer: the offer is declined as EXPIRED and the referral moves on. */
+  public static Step expire(OfferState state, EventMetadata meta) {
+    if (state.getStatus() != OFFERED || state.getRespondBy() == null || meta.getOccurredAt().isBefore(state.getRespondBy())) {
+      return Step.refused(state, "not expired");
+    }
+    String providerId = state.getOffer().getProviderId();
+    ProviderEvent event = new ProviderEvent(meta, new ReferralDeclined(providerId, state.getOffer().getServiceId(),
+        DeclineReason.EXPIRED, "no answer by " + state.getRespondBy(), null, null));
+    List<String> declinedBy = new ArrayList<>(state.getDeclinedBy());
+    declinedBy.add(providerId);
+    return new Step(OfferState.newBuilder(state).setStatus(DECLINED).setDeclinedBy(declinedBy).build(), event, null);
+  }
+
+
+  public static OfferState cancelled(OfferState state) {
+    return allows(state.getStatus(), CANCELLED)
+        ? OfferState.newBuilder(state).setStatus(CANCELLED).build()
+        : state;
+  }
+
+  public static Step decide(OfferState state, ProviderCommand command) {
+    return decide(state, command, (baseline, followUp) -> List.of());
+  }
+
+  /**
+   * Decides a command. {@code changes} computes how the measures changed between baseline and
+   * follow-up, for the completion.
+   */
+  public static Step decide(OfferState state, ProviderCommand command,
+      BiFunction<List<Measure>, List<Measure>, List<MeasureChange>> changes) {
+    String providerId = command.getProviderId();
+    String refusal = holderRefusal(state, providerId);
+    if (refusal != null) return Step.refused(state, refusal);
+    Object c = command.getCommand();
+    ReferralOffered offer = state.getOffer();
+    EventMetadata meta = command.getMetadata();
+    if (c instanceof AcceptReferral) {
+      if (state.getStatus() != OFFERED) return Step.refused(state, notNow("accepted", state.getStatus()));
+      BudgetRequest reserve = new BudgetRequest(Events.causedBy(SELF, meta, "reserve"), new ReserveFunding(
+          offer.getCommissioner(), providerId, offer.getServiceId(), meta.getEventId().toString()));
+      OfferState accepting = OfferState.newBuilder(state).setStatus(ACCEPTING).setPendingAccept(command)
+          .setProcessedCommandIds(processed(state, meta)).build();
+      return new Step(accepting, null, reserve, null);
+    }
+    if (c instanceof DeclineReferral decline) {
+      boolean byPerson = SocialPrescribing.declinedByThePerson(decline.getReason());
+      if (!(state.getStatus() == OFFERED || (byPerson && state.getStatus() == ACCEPTED))) {
+        return Step.refused(state, notNow("declined", state.getStatus()));
+      }
+      Step step = step(state, DECLINED, meta, new ReferralDeclined(providerId, offer.getServiceId(), decline.getReason(),
+          decline.getNote(), byPerson ? SocialPrescribing.SNOMED_DECLINED : null, decline.getSealedNote()));
+      List<String> declinedBy = new ArrayList<>(state.getDeclinedBy());
+      declinedBy.add(providerId);
+      return new Step(OfferState.newBuilder(step.state()).setDeclinedBy(declinedBy).build(), step.event(), null);
+    }
+    if (c instanceof RecordSession session) {
+      if (state.getStatus() != ACCEPTED) return Step.refused(state, "sessions can be recorded only once the referral is accepted; it is " + state.getStatus());
+      if (!session.getAttended()) {
+        int inARow = state.getMissedInARow() + 1;
+        Step step = step(state, ACCEPTED, meta, new SessionMissed(providerId, offer.getServiceId(), session.getAttendedOn(), inARow));
+        return new Step(OfferState.newBuilder(step.state()).setMissedInARow(inARow)
+            .setSessionsMissed(state.getSessionsMissed() + 1).build(), step.event(), null);
+      }
+      int sessions = state.getSessionsAttended() + 1;
+      Step step = step(state, ACCEPTED, meta, new SessionAttended(providerId, offer.getServiceId(), session.getAttendedOn(), sessions));
+      return withBaseline(new Step(OfferState.newBuilder(step.state()).setSessionsAttended(sessions).setMissedInARow(0).build(),
+          step.event(), null), session.getMeasures());
+    }
+    if (c instanceof CompleteReferral complete) {
+      if (state.getStatus() != ACCEPTED) return Step.refused(state, "a referral can be completed only after it is accepted; it is " + state.getStatus());
+      List<Measure> measures = new ArrayList<>(state.getBaseline());
+      measures.addAll(complete.getMeasures());
+      List<Measure> baseline = measures.stream().filter(m -> m.getStage() == MeasureStage.BASELINE).toList();
+      List<Measure> followUp = measures.stream().filter(m -> m.getStage() == MeasureStage.FOLLOW_UP).toList();
+      return step(state, COMPLETED, meta, new ReferralCompleted(providerId, offer.getServiceId(), offer.getCommissioner(),
+          offer.getPersonId(), offer.getNeeds(), complete.getCompletion(), state.getSessionsAttended(), measures,
+          changes.apply(baseline, followUp), state.getSessionsMissed()));
+    }
+    if (c instanceof RecordTimeCredits credits) {
+      if (state.getStatus() != ACCEPTED && state.getStatus() != COMPLETED) {
+        return Step.refused(state, "Time Credits are recorded for a referral the provider accepted; it is " + state.getStatus());
+      }
+      // 1 hour given earns 1 credit
+      ProviderEvent event = new ProviderEvent(Events.causedBy(SELF, meta, "time-credits"), new TimeCreditsEarned(providerId,
+          offer.getServiceId(), offer.getCommissioner(), offer.getPersonId(), credits.getGivenOn(), credits.getHours(),
+          credits.getHours(), credits.getActivity()));
+      return new Step(OfferState.newBuilder(state).setProcessedCommandIds(processed(state, meta)).build(), event, null);
+    }
+    return Step.refused(state, "unknown command");
+  }
+
+  /**
+   * The commissioner's budget answered an acceptance: reserved, so the referral is accepted with
+   * the reservation on its {@link ReferralAccepted}; or refused, so the offer is open again and the
+   * provider is told why. A reservation that arrives after the referral was cancelled is given back.
+   * The refusal of the returned step is the answer to the provider's accept command.
+   */
+  public static Step budgetDecided(OfferState state, BudgetDecision decision) {
+    String decisionId = decision.getMetadata().getEventId().toString();
+    if (state.getProcessedCommandIds().contains(decisionId)) return Step.refused(state, "already applied");
+    ProviderCommand accept = state.getPendingAccept();
+    boolean answersPending = state.getStatus() == ACCEPTING && accept != null
+        && accept.getMetadata().getEventId().toString().equals(decision.getAcceptCommandId());
+    OfferState.Builder after = OfferState.newBuilder(state).setProcessedCommandIds(processed(state, decision.getMetadata()));
+    if (decision.getPayload() instanceof FundingRefused refused) {
+      if (!answersPending) return new Step(after.build(), null, refused.getReason());
+      return new Step(after.setStatus(OFFERED).setPendingAccept(null).build(), null, refused.getReason());
+    }
+    FundingReservation reservation = (FundingReservation) decision.getPayload();
+    if (!answersPending) {
+      // the referral ended while the budget decided: give the reservation back
+      BudgetRequest withdraw = reservation.getAmount().signum() <= 0 ? null : new BudgetRequest(
+          Events.causedBy(SELF, decision.getMetadata(), "withdraw"), new WithdrawReservation(state.getOffer().getCommissioner(),
+              reservation.getFinancialYear(), reservation.getAmount(), "the referral was " + state.getStatus() + " before its funding was reserved"));
+      return new Step(after.build(), null, withdraw, notNow("accepted", state.getStatus()));
+    }
+    ReferralOffered offer = state.getOffer();
+    ProviderEvent event = new ProviderEvent(Events.causedBy(SELF, accept.getMetadata(), "decided"), new ReferralAccepted(
+        offer.getProviderId(), offer.getServiceId(), offer.getCommissioner(), offer.getPersonId(), offer.getNeeds(), reservation));
+    Step accepted = new Step(after.setStatus(ACCEPTED).setAccepted(true).setPendingAccept(null).build(), event, null);
+    return withBaseline(accepted, ((AcceptReferral) accept.getCommand()).getMeasures());
+  }
+
+  private static List<String> processed(OfferState state, EventMetadata meta) {
+    List<String> processed = new ArrayList<>(state.getProcessedCommandIds());
+    processed.add(meta.getEventId().toString());
+    return processed;
+  }
+
+  /** Baseline measures given at acceptance or at a session are kept until the completion. */
+  private static Step withBaseline(Step step, List<Measure> measures) {
+    if (measures == null || measures.isEmpty()) return step;
+    List<Measure> baseline = new ArrayList<>(step.state().getBaseline());
+    baseline.addAll(measures);
+    return new Step(OfferState.newBuilder(step.state()).setBaseline(baseline).build(), step.event(), step.budgetRequest(), step.refusal());
+  }
+
+  private static String holderRefusal(OfferState state, String providerId) {
+    if (state.getOffer().getProviderId().equals(providerId)) {
+      if (state.getStatus() == DECLINED) return "provider " + providerId + " declined this referral";
+      return null;
+    }
+    if (state.getDeclinedBy().contains(providerId)) {
+      return "provider " + providerId + " declined this referral; it has been offered elsewhere";
+    }
+    return "this referral is not offered to provider " + providerId;
+  }
+
+  private static String notNow(String verb, OfferStatus status) {
+    return switch (status) {
+      case ACCEPTED -> "the referral has already been accepted";
+      case ACCEPTING -> "the referral's acceptance is being decided (the commissioner's budget is asked to reserve its funding)";
+      case COMPLETED -> "the referral has been completed";
+      case CANCELLED -> "the referral was cancelled by the referrer";
+      default -> "the referral cannot be " + verb + " now: it is " + status;
+    };
+  }
+
+  private static Step step(OfferState state, OfferStatus to, EventMetadata cause, Object payload) {
+    if (!allows(state.getStatus(), to)) {
+      throw new IllegalStateException(state.getStatus() + " -> " + to + " is not a transition of an offer");
+    }
+    ProviderEvent event = new ProviderEvent(Events.causedBy(SELF, cause, "decided"), payload);
+    OfferState after = OfferState.newBuilder(state).setStatus(to).setProcessedCommandIds(processed(state, cause)).build();
+    return new Step(after, event, null);
+  }
+}

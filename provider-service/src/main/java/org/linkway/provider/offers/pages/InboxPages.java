@@ -1,0 +1,396 @@
+package org.linkway.provider.offers.pages;
+
+import org.linkway.provider.offers.stream.OfferFeed;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.linkway.events.DeclineReason;
+import org.linkway.platform.web.EventStreams;
+import org.linkway.platform.web.ProblemException;
+import org.linkway.platform.domain.SocialPrescribing;
+import org.linkway.platform.pages.PageController;
+import org.linkway.platform.pages.PageDates;
+import org.linkway.platform.pages.PageHome;
+import org.linkway.platform.pages.PageWords;
+import org.linkway.platform.security.Caller;
+import org.linkway.platform.security.LiveStreams;
+import org.linkway.platform.security.Role;
+import org.linkway.provider.offers.api.ProviderQueueController;
+import org.linkway.provider.offers.api.ProviderQueueController.OfferView;
+import org.linkway.state.OfferState;
+import org.linkway.state.OfferStatus;
+import org.springframework.context.annotation.Bean;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.security.web.server.csrf.CsrfToken;
+import org.springframework.ui.Model;
+import org.springframework.util.LinkedMultiValueMap;
+import org.springframework.util.MultiValueMap;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseBody;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.util.HtmlUtils;
+import org.thymeleaf.context.Context;
+import org.thymeleaf.spring6.ISpringWebFluxTemplateEngine;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * The provider's inbox, for a volunteer coordinator on a phone: the offers waiting for an answer (each
+ * with its deadline counting down, the person's needs and contact details), accepting and declining,
+ * recording sessions (the first with the person's starting measures, the baseline) and finishing with the
+ * outcome measures, compared with the baseline. New offers arrive live over SSE, and leave the list
+ * live when they are no longer waiting for an answer (accepted, declined, expired, cancelled).
+ *
+ * <p>Everything goes through the API's own methods ({@link ProviderQueueController}) for the caller's
+ * own provider id, so the rules and their messages are the API's; a page shows each problem beside
+ * its field. The person's details are only ever rendered, never logged.
+ */
+@PageController
+class InboxPages {
+
+  static final String HOME = "/app/inbox";
+  private static final DateTimeFormatter DAY_TIME = DateTimeFormatter.ofPattern("d MMMM yyyy 'at' h:mma", Locale.UK);
+
+  /** An option of a select: its value and what a person reads. */
+  record Choice(String value, String label) {}
+
+  /**
+   * An offer as a card shows it: the API's view and what the page words for it. {@code hidden}: no
+   * details of the person to show, because they were erased or because the offer ended without its
+   * acceptance (then the card is named by the referral's reference).
+   */
+  record Card(OfferView offer, String id, String href, String name, String statusText, String tag, String deadline,
+      String deadlineText, String timeLeft, String needs, String notes, String born, boolean hidden) {}
+
+  static final List<Choice> DECLINE_REASONS = ProviderQueueController.PROVIDER_DECLINE_REASONS.stream()
+      .map(r -> new Choice(r.name(), declineLabel(r))).toList();
+
+  static final List<Choice> COMPLETIONS = List.of(
+      new Choice("COMPLETED", "They finished the programme"),
+      new Choice("DROPPED_OUT", "They stopped coming before the end (dropped out)"));
+
+  private static final Map<String, String> NOTICES = Map.of(
+      "accepted", "You accepted the referral.",
+      "accepted-baseline", "You accepted the referral, with the person's starting measures (baseline).",
+      "declined", "You declined the referral. It goes back to be offered to another service.",
+      "attended", "Session recorded: the person attended.",
+      "attended-baseline", "Session recorded: the person attended. Their starting measures (baseline) are recorded: "
+          + "the questionnaires at the end are compared with them.",
+      "missed", "Session recorded: the person did not attend.",
+      "completed", "You finished the referral. The outcome has been sent to the GP practice and the commissioner.");
+
+  private final ProviderQueueController api;
+  private final OfferFeed feed;
+  private final ISpringWebFluxTemplateEngine templates;
+  private final LiveStreams liveStreams;
+
+  InboxPages(ProviderQueueController api, OfferFeed feed, ISpringWebFluxTemplateEngine templates, LiveStreams liveStreams) {
+    this.api = api;
+    this.liveStreams = liveStreams;
+    this.feed = feed;
+    this.templates = templates;
+  }
+
+  @Bean
+  static PageHome providerPagesHome() {
+    return role -> role == Role.PROVIDER ? Optional.of(HOME) : Optional.empty();
+  }
+
+  @GetMapping(HOME)
+  Mono<String> inbox(@RequestParam(required = false) String done, Model model) {
+    return Caller.current().map(caller -> {
+      List<OfferView> all = api.queue(caller.organisation(), null);
+      Comparator<OfferView> newestFirst = Comparator.comparing(OfferView::offeredAt).reversed();
+      model.addAttribute("offers", all.stream().filter(o -> o.status().equals("OFFERED")).sorted(newestFirst)
+          .map(InboxPages::card).toList());
+      model.addAttribute("working", all.stream().filter(o -> o.status().equals("ACCEPTED") || o.status().equals("ACCEPTING"))
+          .sorted(newestFirst).map(InboxPages::card).toList());
+      model.addAttribute("finished", all.stream().filter(o -> !List.of("OFFERED", "ACCEPTED", "ACCEPTING").contains(o.status()))
+          .sorted(newestFirst).map(InboxPages::card).toList());
+      model.addAttribute("notice", done == null ? null : NOTICES.get(done));
+      model.addAttribute("reasons", DECLINE_REASONS);
+      model.addAttribute("errors", Map.of());
+      model.addAttribute("form", new LinkedMultiValueMap<String, String>());
+      return "inbox/inbox";
+    });
+  }
+
+  /** An offer as the stream sends it: {@code left}, when it is no longer waiting for an answer, says why in words. */
+  record LiveOffer(OfferView offer, String left) {}
+
+  /**
+   * The signed-in provider's offers as they change: each new one a rendered card ({@code offer}); one
+   * that stops waiting for an answer a sentence saying why ({@code gone}), for the page to take its
+   * card off the list. On connecting, the waiting ones first. An offer is sent again only when its
+   * status has changed (an acceptance the budget refused makes it an offer again).
+   */
+  @GetMapping(path = HOME + "/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+  @ResponseBody
+  Flux<ServerSentEvent<String>> stream(ServerWebExchange exchange) {
+    return Caller.current().zipWith(csrf(exchange)).flatMapMany(both -> {
+      String providerId = both.getT1().organisation();
+      Flux<LiveOffer> live = feed.events()
+          .filter(s -> s.getOffer().getProviderId().equals(providerId))
+          .map(s -> {
+            OfferView view = api.view(s);
+            return new LiveOffer(view, left(s, view));
+          });
+      Flux<LiveOffer> waiting = Flux.defer(() -> Flux.fromIterable(api.queue(providerId, OfferStatus.OFFERED.name())))
+          .subscribeOn(Schedulers.boundedElastic()).map(o -> new LiveOffer(o, null));
+      Map<String, String> sent = EventStreams.recent();
+      Flux<ServerSentEvent<String>> events = Flux.merge(live, waiting)
+          .filter(c -> !c.offer().status().equals(sent.put(c.offer().referralId() + "/" + c.offer().attempt(), c.offer().status())))
+          .map(c -> ServerSentEvent.builder(c.left() == null ? render(card(c.offer()), both.getT2().orElse(null)) : c.left())
+              .id(c.offer().referralId().toString()).event(c.left() == null ? "offer" : "gone").build());
+      return liveStreams.ofCaller(EventStreams.withKeepAlive(events));
+    });
+  }
+
+  /** Why an offer is no longer waiting for an answer, in words (HTML: the page swaps it in); null while it is. */
+  private static String left(OfferState s, OfferView view) {
+    if (s.getStatus() == OfferStatus.OFFERED) return null;
+    String name = HtmlUtils.htmlEscape(card(view).name());
+    // an offer that ended without acceptance is named by its reference ("Referral 1a2b3c4d"), not the person
+    String offer = view.person() == null ? name : "The offer for " + name;
+    String referral = view.person() == null ? name : "The referral for " + name;
+    String why = switch (s.getStatus()) {
+      case ACCEPTING, ACCEPTED -> offer + " was accepted.";
+      case DECLINED -> s.getRespondBy() != null && !s.getRespondBy().isAfter(Instant.now())
+          ? offer + " was not answered in time and goes to another service."
+          : offer + " was declined.";
+      case CANCELLED -> referral + " was cancelled by the referrer.";
+      case WITHDRAWN -> offer + " was withdrawn.";
+      default -> offer + " is now: " + statusText(s.getStatus().name()).toLowerCase(Locale.UK) + ".";
+    };
+    return why + " It is no longer in your new offers.";
+  }
+
+  @GetMapping(HOME + "/referrals/{referralId}")
+  Mono<String> referral(@PathVariable String referralId, @RequestParam(required = false) String done, Model model,
+      ServerWebExchange exchange) {
+    return Caller.current().map(caller -> {
+      Optional<OfferView> offer = own(caller, referralId);
+      if (offer.isEmpty()) {
+        exchange.getResponse().setStatusCode(HttpStatus.NOT_FOUND);
+        return "inbox/not-found";
+      }
+      model.addAttribute("card", card(offer.get()));
+      model.addAttribute("reasons", DECLINE_REASONS);
+      model.addAttribute("completions", COMPLETIONS);
+      model.addAttribute("notice", done == null ? null : NOTICES.get(done));
+      model.addAttribute("today", LocalDate.now(SocialPrescribing.UK).toString());
+      if (!model.containsAttribute("errors")) model.addAttribute("errors", Map.of());
+      if (!model.containsAttribute("form")) model.addAttribute("form", new LinkedMultiValueMap<String, String>());
+      @SuppressWarnings("unchecked")
+      MultiValueMap<String, String> form = (MultiValueMap<String, String>) model.getAttribute("form");
+      @SuppressWarnings("unchecked")
+      Map<String, String> errors = (Map<String, String>) model.getAttribute("errors");
+      // what was typed comes back after a problem: the baseline open again if any of it was typed or is wrong
+      model.addAttribute("measures", MeasuresForm.FOLLOW_UP.fieldsets(form, offer.get().baselineInstruments()));
+      model.addAttribute("baseline", MeasuresForm.BASELINE.fieldsets(form, List.of()));
+      model.addAttribute("baselineOpen", errors.keySet().stream().anyMatch(MeasuresForm.BASELINE::owns)
+          || form.keySet().stream().anyMatch(k -> MeasuresForm.BASELINE.owns(k) && blankToNull(form.getFirst(k)) != null));
+      return "inbox/referral";
+    });
+  }
+
+  /** On the referral's own page, the starting measures (baseline) may come with the acceptance. */
+  @PostMapping(HOME + "/referrals/{referralId}/accept")
+  Mono<String> accept(@PathVariable String referralId, ServerWebExchange exchange, Model model) {
+    return exchange.getFormData().flatMap(form -> {
+      MeasuresForm.Gathered baseline = MeasuresForm.BASELINE.gather(form);
+      Map<String, String> labels = MeasuresForm.BASELINE.labels();
+      if (!baseline.unreadable().isEmpty()) return invalid(referralId, form, baseline.unreadableByField(labels), exchange, model);
+      return act(referralId, baseline.measures().isEmpty() ? "accepted" : "accepted-baseline", exchange, model, labels, baseline,
+          (providerId, f) -> api.accept(providerId, referralId, baseline.measures().isEmpty() ? null
+              : new ProviderQueueController.AcceptRequest(null, baseline.measures())));
+    });
+  }
+
+  @PostMapping(HOME + "/referrals/{referralId}/decline")
+  Mono<String> decline(@PathVariable String referralId, ServerWebExchange exchange, Model model) {
+    return act(referralId, "declined", exchange, model,
+        Map.of("reason", "Reason for declining", "note", "Note"),
+        (providerId, form) -> api.decline(providerId, referralId,
+            new ProviderQueueController.DeclineRequest(blankToNull(form.getFirst("reason")), blankToNull(form.getFirst("note")))));
+  }
+
+  /** A session; until a baseline is recorded, the starting measures may come with one the person attended. */
+  @PostMapping(HOME + "/referrals/{referralId}/sessions")
+  Mono<String> session(@PathVariable String referralId, ServerWebExchange exchange, Model model) {
+    return exchange.getFormData().flatMap(form -> {
+      boolean attended = !"false".equals(form.getFirst("attended"));
+      MeasuresForm.Gathered baseline = MeasuresForm.BASELINE.gather(form);
+      Map<String, String> labels = new LinkedHashMap<>(MeasuresForm.BASELINE.labels());
+      labels.put("attendedOn", "Date of the session");
+      if (!attended && !baseline.measures().isEmpty()) {
+        return invalid(referralId, form, Map.of("attended", "Starting measures are recorded with a session the person "
+            + "attended: choose \"Yes, they attended\", or leave the starting measures empty"), exchange, model);
+      }
+      if (!baseline.unreadable().isEmpty()) return invalid(referralId, form, baseline.unreadableByField(labels), exchange, model);
+      String done = !attended ? "missed" : baseline.measures().isEmpty() ? "attended" : "attended-baseline";
+      return act(referralId, done, exchange, model, labels, baseline,
+          (providerId, f) -> api.session(providerId, referralId, new ProviderQueueController.SessionRequest(
+              blankToNull(f.getFirst("attendedOn")), attended, baseline.measures().isEmpty() ? null : baseline.measures())));
+    });
+  }
+
+  @PostMapping(HOME + "/referrals/{referralId}/complete")
+  Mono<String> complete(@PathVariable String referralId, ServerWebExchange exchange, Model model) {
+    return exchange.getFormData().flatMap(form -> {
+      MeasuresForm.Gathered gathered = MeasuresForm.FOLLOW_UP.gather(form);
+      Map<String, String> labels = new LinkedHashMap<>();
+      labels.put("completion", "How the referral ended");
+      labels.putAll(MeasuresForm.FOLLOW_UP.labels());
+      // a number the API could not even be sent: shown with the API's own checks of the rest
+      if (!gathered.unreadable().isEmpty()) return invalid(referralId, form, gathered.unreadableByField(labels), exchange, model);
+      return act(referralId, "completed", exchange, model, labels, gathered,
+          (providerId, f) -> api.complete(providerId, referralId,
+              new ProviderQueueController.CompleteRequest(blankToNull(f.getFirst("completion")), gathered.measures())));
+    });
+  }
+
+  /** What a form post does through the API, for the caller's own provider id. */
+  @FunctionalInterface
+  interface Action {
+    Mono<OfferView> apply(String providerId, MultiValueMap<String, String> form);
+  }
+
+  private Mono<String> act(String referralId, String done, ServerWebExchange exchange, Model model,
+      Map<String, String> labels, Action action) {
+    return act(referralId, done, exchange, model, labels, MeasuresForm.Gathered.none(), action);
+  }
+
+  /**
+   * Does the action; then to the referral (or the inbox, after a decline) with a notice. The API's
+   * problems come back beside their fields; a refusal (the offer moved on meanwhile) as a notice.
+   */
+  private Mono<String> act(String referralId, String done, ServerWebExchange exchange, Model model,
+      Map<String, String> labels, MeasuresForm.Gathered measures, Action action) {
+    return Mono.zip(Caller.current(), exchange.getFormData()).flatMap(both -> {
+      String providerId = both.getT1().organisation();
+      MultiValueMap<String, String> form = both.getT2();
+      if (own(both.getT1(), referralId).isEmpty()) return referral(referralId, null, model, exchange);
+      return Mono.defer(() -> action.apply(providerId, form))
+          .map(view -> done.equals("declined") ? "redirect:" + HOME + "?done=declined"
+              : "redirect:" + HOME + "/referrals/" + referralId + "?done=" + done)
+          .onErrorResume(ProblemException.Invalid.class, e -> {
+            Map<String, String> errors = measures.byField(e.errors(), labels);
+            if (done.equals("declined")) errors = suffixed(errors, referralId);
+            return invalid(referralId, form, errors, exchange, model);
+          })
+          .onErrorResume(ProblemException.Conflict.class, e -> {
+            exchange.getResponse().setStatusCode(HttpStatus.CONFLICT);
+            model.addAttribute("refused", "That could not be done: " + e.getMessage() + ".");
+            return referral(referralId, null, model, exchange);
+          });
+    });
+  }
+
+  private Mono<String> invalid(String referralId, MultiValueMap<String, String> form, Map<String, String> errors,
+      ServerWebExchange exchange, Model model) {
+    exchange.getResponse().setStatusCode(HttpStatusCode.valueOf(422));
+    model.addAttribute("errors", errors);
+    model.addAttribute("form", form);
+    return referral(referralId, null, model, exchange);
+  }
+
+  /** The decline form's fields are named per offer (several cards share a page): reason-{id}. */
+  private static Map<String, String> suffixed(Map<String, String> errors, String referralId) {
+    Map<String, String> renamed = new LinkedHashMap<>();
+    errors.forEach((field, reason) -> renamed.put(field + "-" + referralId, reason));
+    return renamed;
+  }
+
+  private Optional<OfferView> own(Caller caller, String referralId) {
+    return api.queue(caller.organisation(), null).stream()
+        .filter(o -> o.referralId().toString().equals(referralId)).findFirst();
+  }
+
+  private String render(Card card, CsrfToken csrf) {
+    Context context = new Context(Locale.UK);
+    context.setVariable("card", card);
+    context.setVariable("csrf", csrf);
+    context.setVariable("reasons", DECLINE_REASONS);
+    context.setVariable("errors", Map.of());
+    context.setVariable("form", new LinkedMultiValueMap<String, String>());
+    return templates.process("inbox/offer", Set.of("card"), context);
+  }
+
+  private static Mono<Optional<CsrfToken>> csrf(ServerWebExchange exchange) {
+    Mono<CsrfToken> token = exchange.getAttribute(CsrfToken.class.getName());
+    return token == null ? Mono.just(Optional.empty()) : token.map(Optional::of).defaultIfEmpty(Optional.empty());
+  }
+
+  static Card card(OfferView o) {
+    var p = o.person();
+    String id = o.referralId().toString();
+    boolean hidden = p == null || p.erased();
+    String name = p == null ? "Referral " + id.substring(0, 8)
+        : p.erased() ? "Person's details erased" : p.givenName() + " " + p.familyName();
+    Instant deadline = o.respondBy();
+    return new Card(o, id, HOME + "/referrals/" + id, name, statusText(o.status()), o.status().toLowerCase(Locale.ROOT),
+        deadline == null ? null : deadline.toString(),
+        deadline == null ? null : DAY_TIME.format(deadline.atZone(SocialPrescribing.UK)).replace("AM", "am").replace("PM", "pm"),
+        deadline == null ? null : timeLeft(Duration.between(Instant.now(), deadline)),
+        PageWords.plainList(o.needs()),
+        o.notes(), hidden || p.birthDate() == null ? null : PageDates.longDate(p.birthDate()), hidden);
+  }
+
+  /** As linkway.js counts down, so that the page reads the same before the script runs. */
+  static String timeLeft(Duration left) {
+    long seconds = left.toSeconds();
+    if (seconds <= 0) return "time is up";
+    long days = seconds / 86400;
+    long hours = seconds % 86400 / 3600;
+    long minutes = seconds % 3600 / 60;
+    if (days > 0) return days + " days " + hours + " hours left";
+    if (hours > 0) return hours + " hours " + minutes + " minutes left";
+    return minutes + " minutes " + seconds % 60 + " seconds left";
+  }
+
+  static String statusText(String status) {
+    return switch (status) {
+      case "OFFERED" -> "New offer";
+      case "ACCEPTING" -> "Accepting";
+      case "ACCEPTED" -> "Accepted";
+      case "DECLINED" -> "Declined";
+      case "COMPLETED" -> "Finished";
+      case "CANCELLED" -> "Cancelled by the referrer";
+      case "WITHDRAWN" -> "Withdrawn";
+      default -> PageWords.sentence(status);
+    };
+  }
+
+  static String declineLabel(DeclineReason reason) {
+    return switch (reason) {
+      case CAPACITY -> "We have no places at the moment";
+      case NOT_ELIGIBLE -> "The person is not eligible for this service";
+      case OUT_OF_AREA -> "The person lives outside the area we cover";
+      case PERSON_DECLINED -> "The person does not want to take part";
+      case PERSON_UNCONTACTABLE -> "We could not contact the person";
+      case EXPIRED -> "No answer in time";
+      case OTHER -> "Another reason (say why in the note)";
+    };
+  }
+
+  private static String blankToNull(String value) {
+    return value == null || value.isBlank() ? null : value.strip();
+  }
+}

@@ -1,0 +1,213 @@
+package org.linkway.provider.offers.stream;
+
+import org.linkway.provider.offers.domain.OfferLifecycle;
+
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.BiFunction;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import java.util.UUID;
+import org.linkway.events.BudgetDecision;
+import org.linkway.events.BudgetRequest;
+import org.linkway.events.EventMetadata;
+import org.linkway.events.Measure;
+import org.linkway.events.MeasureChange;
+import org.linkway.platform.kafka.Events;
+import org.linkway.provider.ProviderServiceApplication;
+import org.linkway.commands.ProviderCommand;
+import org.linkway.events.ReferralCancelled;
+import org.linkway.events.ReferralEvent;
+import org.linkway.events.ReferralOffered;
+import org.linkway.platform.streams.Decisions;
+import org.linkway.platform.streams.Decisions.Decision;
+import org.linkway.platform.observability.ReferralTraces;
+import org.linkway.state.OfferState;
+import org.linkway.state.OfferStatus;
+
+/**
+ * Keeps each referral's offer state from {@code referrals} (offers, cancellations) and decides the
+ * providers' commands from {@code provider-commands}, writing what it decides to
+ * {@code provider-events}. An acceptance waits for the commissioner's budget: the request goes to
+ * {@code budget-requests} (keyed by commissioner) and the answer comes back on
+ * {@code budget-decisions}. One referral's inputs are handled one at a time, in order.
+ */
+public final class OfferProcessor implements Processor<String, SpecificRecord, String, SpecificRecord> {
+
+  public static final String STORE = "offer-state";
+  /** When something is due: "{epoch millis}|{R reminder or E expiry}|{referralId}|{attempt}", ordered by time. */
+  static final String DEADLINES = "offer-deadlines";
+  /**
+   * Each provider's offers, keyed "{providerId}|{referralId}" (values empty), so that a provider's
+   * queue is read by a range over its own keys instead of a scan of every offer ever made.
+   */
+  public static final String BY_PROVIDER = "offers-by-provider";
+  /** Each referral's trace ({@link ReferralTraces}): the provider's decisions and the deadlines' events carry it. */
+  static final String TRACES = "offer-traces";
+  /** An offer in one of these has nothing more happening to it until (after a decline) the referral is offered again. */
+  private static final Set<OfferStatus> ENDED = EnumSet.of(OfferStatus.DECLINED, OfferStatus.COMPLETED,
+      OfferStatus.CANCELLED, OfferStatus.WITHDRAWN);
+
+  private final Decisions decisions;
+  private final OfferFeed feed;
+  private final Duration checkEvery;
+  private final BiFunction<List<Measure>, List<Measure>, List<MeasureChange>> changes;
+  private ProcessorContext<String, SpecificRecord> context;
+  private KeyValueStore<String, OfferState> store;
+  private KeyValueStore<String, String> deadlines;
+  private KeyValueStore<String, String> byProvider;
+  private ReferralTraces traces;
+
+  OfferProcessor(Decisions decisions, OfferFeed feed, Duration checkEvery,
+      BiFunction<List<Measure>, List<Measure>, List<MeasureChange>> changes) {
+    this.decisions = decisions;
+    this.feed = feed;
+    this.checkEvery = checkEvery;
+    this.changes = changes;
+  }
+
+  @Override
+  public void init(ProcessorContext<String, SpecificRecord> context) {
+    this.context = context;
+    this.store = context.getStateStore(STORE);
+    this.deadlines = context.getStateStore(DEADLINES);
+    this.byProvider = context.getStateStore(BY_PROVIDER);
+    this.traces = new ReferralTraces(context.getStateStore(TRACES));
+    indexOffersMadeBeforeTheIndex();
+    context.schedule(checkEvery, PunctuationType.WALL_CLOCK_TIME, this::dueBy);
+  }
+
+  /** Offers stored before the index existed are indexed once, one at a time. */
+  private void indexOffersMadeBeforeTheIndex() {
+    try (KeyValueIterator<String, String> indexed = byProvider.all()) {
+      if (indexed.hasNext()) return;
+    }
+    try (KeyValueIterator<String, OfferState> all = store.all()) {
+      all.forEachRemaining(kv -> byProvider.put(providerKey(kv.value.getOffer().getProviderId(), kv.key), ""));
+    }
+  }
+
+  public static String providerKey(String providerId, String referralId) {
+    return providerId + "|" + referralId;
+  }
+
+  private void save(String referralId, OfferState state) {
+    store.put(referralId, state);
+    byProvider.put(providerKey(state.getOffer().getProviderId(), referralId), "");
+  }
+
+  /** Reminders at half-time and expiries at the deadline, for every offer whose moment has come. */
+  private void dueBy(long now) {
+    List<String> due = new ArrayList<>();
+    try (KeyValueIterator<String, String> it = deadlines.range("0", String.format("%013d|~", now))) {
+      it.forEachRemaining(kv -> due.add(kv.key));
+    }
+    for (String key : due) {
+      deadlines.delete(key);
+      String[] parts = key.split("\\|");
+      OfferState state = store.get(parts[2]);
+      if (state == null || state.getOffer().getAttempt() != Integer.parseInt(parts[3])) continue;
+      boolean expiry = parts[1].equals("E");
+      EventMetadata meta = Events.scheduled(ProviderServiceApplication.NAME, state.getReferralId(),
+          "attempt-" + parts[3] + (expiry ? "-expired" : "-reminder"));
+      OfferLifecycle.Step step = expiry ? OfferLifecycle.expire(state, meta) : OfferLifecycle.remind(state, meta);
+      if (step.refusal() != null) continue;
+      save(parts[2], step.state());
+      context.forward(new Record<String, SpecificRecord>(parts[2], step.event(), now, traces.of(parts[2], null)));
+      if (expiry) feed.publish(step.state());
+      forgetTraceIfEnded(parts[2], step.state());
+    }
+  }
+
+  private void scheduleDeadlines(OfferState offer) {
+    if (offer.getRespondBy() == null) return;
+    long respondBy = offer.getRespondBy().toEpochMilli();
+    long half = offer.getOfferedAt().toEpochMilli() + (respondBy - offer.getOfferedAt().toEpochMilli()) / 2;
+    String suffix = "|" + offer.getReferralId() + "|" + offer.getOffer().getAttempt();
+    deadlines.put(String.format("%013d|R", half) + suffix, "");
+    deadlines.put(String.format("%013d|E", respondBy) + suffix, "");
+  }
+
+  @Override
+  public void process(Record<String, SpecificRecord> record) {
+    OfferState state = store.get(record.key());
+    if (record.value() instanceof ReferralEvent event) {
+      if (event.getPayload() instanceof ReferralOffered offer) {
+        OfferState after = OfferLifecycle.offered(state, offer, event.getMetadata());
+        if (after != state) {
+          traces.of(record.key(), record.headers()); // the offer's trace becomes the referral's here, if it is the first
+          save(record.key(), after);
+          if (after.getStatus() == OfferStatus.OFFERED) {
+            scheduleDeadlines(after);
+            feed.publish(after);
+          }
+        }
+      } else if (event.getPayload() instanceof ReferralCancelled && state != null) {
+        OfferState after = OfferLifecycle.cancelled(state);
+        if (after != state) {
+          save(record.key(), after);
+          feed.publish(after);
+          forgetTraceIfEnded(record.key(), after);
+        }
+      }
+    } else if (record.value() instanceof ProviderCommand command) {
+      String commandId = command.getMetadata().getEventId().toString();
+      if (state == null) {
+        decisions.decided(command.getMetadata().getEventId(), Decision.refused("no referral " + record.key() + " has been offered"));
+        return;
+      }
+      if (state.getProcessedCommandIds().contains(commandId)) {
+        return;
+      }
+      OfferLifecycle.Step step = OfferLifecycle.decide(state, command, changes);
+      if (step.refusal() != null) {
+        decisions.decided(command.getMetadata().getEventId(), Decision.refused(step.refusal()));
+        return;
+      }
+      apply(record, state, step);
+      // an acceptance is answered when the budget has decided
+      if (!step.awaitsBudget()) decisions.decided(command.getMetadata().getEventId(), Decision.accepted(step.state()));
+    } else if (record.value() instanceof BudgetDecision decision && state != null) {
+      OfferLifecycle.Step step = OfferLifecycle.budgetDecided(state, decision);
+      if (step.state() == state) return;
+      apply(record, state, step);
+      if (step.state().getStatus() == OfferStatus.OFFERED) scheduleDeadlines(step.state()); // open again: its deadline still counts
+      UUID acceptId = UUID.fromString(decision.getAcceptCommandId());
+      decisions.decided(acceptId, step.event() != null ? Decision.accepted(step.state()) : Decision.refused(step.refusal()));
+    }
+  }
+
+  private void apply(Record<String, SpecificRecord> input, OfferState before, OfferLifecycle.Step step) {
+    Record<String, SpecificRecord> record = input.withHeaders(traces.of(input.key(), input.headers()));
+    save(record.key(), step.state());
+    if (step.state().getStatus() != before.getStatus()) feed.publish(step.state());
+    if (step.event() != null) {
+      context.forward(record.withValue((SpecificRecord) step.event())
+          .withTimestamp(step.event().getMetadata().getOccurredAt().toEpochMilli()));
+    }
+    BudgetRequest request = step.budgetRequest();
+    if (request != null) {
+      String commissioner = before.getOffer().getCommissioner();
+      context.forward(record.withKey(commissioner).withValue((SpecificRecord) request)
+          .withTimestamp(request.getMetadata().getOccurredAt().toEpochMilli()));
+    }
+    forgetTraceIfEnded(record.key(), step.state());
+  }
+
+  /**
+   * Once the offer has ended here, its events forwarded with the trace, the trace is no longer kept. A
+   * declined offer may be offered again (to this or another of the provider-service's providers): the new
+   * offer, written by referral-service, brings the referral's trace with it.
+   */
+  private void forgetTraceIfEnded(String referralId, OfferState state) {
+    if (ENDED.contains(state.getStatus())) traces.forget(referralId);
+  }
+}

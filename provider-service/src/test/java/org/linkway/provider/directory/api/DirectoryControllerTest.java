@@ -1,0 +1,262 @@
+package org.linkway.provider.directory.api;
+
+import org.linkway.provider.directory.stream.DirectoryCommands;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.atLeast;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.verifyNoInteractions;
+import static org.mockito.Mockito.when;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.apache.avro.specific.SpecificRecord;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.assertj.core.api.InstanceOfAssertFactories;
+import org.linkway.events.NeedCode;
+import org.linkway.events.ServiceListed;
+import org.linkway.events.ServiceStatus;
+import org.linkway.platform.kafka.EventPublisher;
+import org.linkway.platform.kafka.Events;
+import org.linkway.platform.web.ProblemHandler;
+import org.linkway.platform.streams.TableView;
+import org.linkway.platform.kafka.Topics;
+import org.mockito.ArgumentCaptor;
+import org.springframework.http.MediaType;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/** The HTTP side of the directory, with the broker and the directory table stubbed. */
+class DirectoryControllerTest {
+
+  private final Map<String, ServiceListed> listed = new HashMap<>();
+  @SuppressWarnings("unchecked")
+  private final KafkaTemplate<String, SpecificRecord> kafka = mock(KafkaTemplate.class);
+  private WebTestClient client;
+
+  @BeforeEach
+  @SuppressWarnings("unchecked")
+  void setUp() {
+    when(kafka.send(anyString(), anyString(), any(SpecificRecord.class))).thenReturn(CompletableFuture.completedFuture(null));
+    TableView<ServiceListed> directory = mock(TableView.class);
+    when(directory.get(anyString())).thenAnswer(call -> Optional.ofNullable(listed.get(call.<String>getArgument(0))));
+    when(directory.values()).thenAnswer(call -> List.copyOf(listed.values()));
+    DirectoryCommands decider = ImmediateDecider.over(listed::get, new EventPublisher(kafka));
+    client = WebTestClient.bindToController(new DirectoryController(decider, directory))
+        .controllerAdvice(new ProblemHandler())
+        .build();
+  }
+
+  @Test
+  void givenTheNorfolkDirectory_whenImported_thenEveryServiceIsPublishedUnderItsIdAndTheCountsAnswer() throws IOException {
+    byte[] norfolk = Files.readAllBytes(HsdsImportTest.NORFOLK);
+
+    client.post().uri("/providers/import").contentType(MediaType.APPLICATION_JSON).bodyValue(norfolk).exchange()
+        .expectStatus().isOk()
+        .expectBody()
+        .jsonPath("$.organizations").isEqualTo(16)
+        .jsonPath("$.services").isEqualTo(24)
+        .jsonPath("$.needsMapped").value(n -> assertThat((Integer) n).isGreaterThanOrEqualTo(24))
+        .jsonPath("$.unmappedTerms").value(terms -> assertThat(terms).asInstanceOf(InstanceOfAssertFactories.LIST).contains("snomedCT:871731000000106"))
+        .jsonPath("$.servicesWithoutNeeds[0]").isEqualTo("norfolk-tablet-lending");
+
+    List<ServiceListed> published = published(24);
+    assertThat(published).extracting(ServiceListed::getServiceId).doesNotHaveDuplicates()
+        .contains("norfolk-dereham-mens-shed", "norfolk-costessey-befriending");
+  }
+
+  @Test
+  void givenAMalformedDirectory_whenImported_thenProblemJsonNamesEachBadElementAndNothingIsPublished() {
+    String bad = HsdsImportTest.SMALL
+        .replace("\"organization_id\": \"dereham-growers\", \"name\": \"Seed swap\"", "\"organization_id\": \"nobody\", \"name\": \"Seed swap\"")
+        .replace("\"status\": \"temporarily closed\"", "\"status\": \"closed\"");
+
+    client.post().uri("/providers/import").contentType(MediaType.APPLICATION_JSON).bodyValue(bad).exchange()
+        .expectStatus().isBadRequest()
+        .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+        .expectBody()
+        .jsonPath("$.detail").isEqualTo("2 fields are invalid")
+        .jsonPath("$.errors[0].field").isEqualTo("services[1].status")
+        .jsonPath("$.errors[1].field").isEqualTo("services[2].organization_id");
+
+    verifyNoInteractions(kafka);
+  }
+
+  @Test
+  void givenAListedService_whenItsProviderPausesAndResumesIntake_thenTheListingIsRepublishedEachTime() {
+    list(listing("wensum-walkers", "riverside-walks", false));
+
+    client.post().uri("/providers/wensum-walkers/services/riverside-walks/pause").exchange()
+        .expectStatus().isOk().expectBody().jsonPath("$.intakePaused").isEqualTo(true);
+    ServiceListed paused = published(1).get(0);
+    assertThat(paused.getIntakePaused()).isTrue();
+    assertThat(paused.getCapacity()).isEqualTo(12);
+    assertThat(paused.getMinAge()).isEqualTo(18);
+    list(paused);
+
+    client.post().uri("/providers/wensum-walkers/services/riverside-walks/resume").exchange()
+        .expectStatus().isOk().expectBody().jsonPath("$.intakePaused").isEqualTo(false);
+    assertThat(published(2).get(1).getIntakePaused()).isFalse();
+  }
+
+  @Test
+  void givenAnUnknownService_whenPaused_thenNotFound() {
+    client.post().uri("/providers/wensum-walkers/services/no-such-service/pause").exchange()
+        .expectStatus().isNotFound();
+
+    verifyNoInteractions(kafka);
+  }
+
+  @Test
+  void givenAServiceOfAnotherProvider_whenPaused_thenConflict() {
+    list(listing("wensum-walkers", "riverside-walks", false));
+
+    client.post().uri("/providers/someone-else/services/riverside-walks/pause").exchange()
+        .expectStatus().isEqualTo(409);
+
+    verifyNoInteractions(kafka);
+  }
+
+  @Test
+  void givenAPausedService_whenPutWithAgesButNoPause_thenTheAgesChangeAndIntakeStaysPaused() {
+    list(listing("wensum-walkers", "riverside-walks", true));
+
+    client.put().uri("/providers/wensum-walkers/services/riverside-walks").contentType(MediaType.APPLICATION_JSON)
+        .bodyValue(Map.of("name", "Riverside walks", "needs", List.of("PHYSICAL_ACTIVITY"), "commissioners", List.of("QMM"),
+            "capacity", 12, "minAge", 50, "maxAge", 90))
+        .exchange()
+        .expectStatus().isOk()
+        .expectBody().jsonPath("$.minAge").isEqualTo(50).jsonPath("$.maxAge").isEqualTo(90).jsonPath("$.intakePaused").isEqualTo(true);
+
+    ServiceListed put = published(1).get(0);
+    assertThat(put.getMinAge()).isEqualTo(50);
+    assertThat(put.getMaxAge()).isEqualTo(90);
+    assertThat(put.getIntakePaused()).isTrue();
+  }
+
+  @Test
+  void givenAProvidersListing_whenItNamesAnIcbThatHasNotListedIt_thenForbiddenNamingCommissionersAndNothingIsPublished() {
+    list(listing("wensum-walkers", "riverside-walks", false));
+
+    client.put().uri("/providers/wensum-walkers/services/riverside-walks").contentType(MediaType.APPLICATION_JSON)
+        .bodyValue(Map.of("name", "Riverside walks", "needs", List.of("PHYSICAL_ACTIVITY"), "commissioners", List.of("QMM", "QUE"),
+            "capacity", 1_000_000))
+        .exchange()
+        .expectStatus().isForbidden()
+        .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+        .expectBody().jsonPath("$.errors[0].field").isEqualTo("commissioners");
+
+    verifyNoInteractions(kafka);
+  }
+
+  @Test
+  void givenAProvidersNewService_whenListedWithoutCommissioners_thenItIsListedForNone() {
+    list(listing("wensum-walkers", "riverside-walks", false));
+
+    client.put().uri("/providers/wensum-walkers/services/canal-walks").contentType(MediaType.APPLICATION_JSON)
+        .bodyValue(Map.of("name", "Canal walks", "needs", List.of("PHYSICAL_ACTIVITY"), "capacity", 8))
+        .exchange()
+        .expectStatus().isOk()
+        .expectBody().jsonPath("$.commissioners").isEmpty();
+
+    assertThat(published(1).get(0).getCommissioners()).isEmpty();
+  }
+
+  @Test
+  void givenAListedService_whenAnIcbListsAndUnlistsIt_thenEachChangeIsPublishedAndTheRestStays() {
+    list(listing("wensum-walkers", "riverside-walks", true));
+
+    client.put().uri("/providers/wensum-walkers/services/riverside-walks/commissioners/QUE").exchange()
+        .expectStatus().isOk().expectBody().jsonPath("$.commissioners").value(c -> assertThat(c.toString()).contains("QMM", "QUE"));
+    ServiceListed listedByQue = published(1).get(0);
+    assertThat(listedByQue.getCommissioners()).containsExactly("QMM", "QUE");
+    assertThat(listedByQue.getIntakePaused()).isTrue();
+    list(listedByQue);
+
+    client.delete().uri("/providers/wensum-walkers/services/riverside-walks/commissioners/QMM").exchange()
+        .expectStatus().isOk();
+    assertThat(published(2).get(1).getCommissioners()).containsExactly("QUE");
+  }
+
+  @Test
+  void givenANewProviderWithAMaximumAgeBelowItsMinimum_whenRegistered_thenTheMaximumIsNamed() {
+    client.post().uri("/providers").contentType(MediaType.APPLICATION_JSON)
+        .bodyValue(Map.of("providerId", "acle-youth", "name", "Acle Youth", "services", List.of(Map.of(
+            "serviceId", "acle-youth-club", "name", "Youth club", "needs", List.of("LONELINESS"),
+            "commissioners", List.of("QMM"), "capacity", 10, "minAge", 25, "maxAge", 11))))
+        .exchange()
+        .expectStatus().isBadRequest()
+        .expectBody().jsonPath("$.errors[0].field").isEqualTo("services[0].maxAge");
+
+    verifyNoInteractions(kafka);
+  }
+
+  @Test
+  void givenANewProviderWithAgesAndPausedIntake_whenRegistered_thenTheListingCarriesThem() {
+    client.post().uri("/providers").contentType(MediaType.APPLICATION_JSON)
+        .bodyValue(Map.of("providerId", "acle-youth", "name", "Acle Youth", "services", List.of(Map.of(
+            "serviceId", "acle-youth-club", "name", "Youth club", "needs", List.of("LONELINESS"),
+            "commissioners", List.of("QMM"), "capacity", 10, "minAge", 11, "maxAge", 18, "intakePaused", true))))
+        .exchange()
+        .expectStatus().isCreated();
+
+    ServiceListed registered = published(1).get(0);
+    assertThat(registered.getMinAge()).isEqualTo(11);
+    assertThat(registered.getMaxAge()).isEqualTo(18);
+    assertThat(registered.getIntakePaused()).isTrue();
+  }
+
+  @Test
+  void givenListedServices_whenTheDirectoryIsRead_thenAgesAndIntakePauseAreShown() {
+    list(listing("wensum-walkers", "riverside-walks", true));
+
+    client.get().uri("/providers").exchange()
+        .expectStatus().isOk()
+        .expectBody()
+        .jsonPath("$[0].services[0].minAge").isEqualTo(18)
+        .jsonPath("$[0].services[0].maxAge").doesNotExist()
+        .jsonPath("$[0].services[0].intakePaused").isEqualTo(true);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private void list(ServiceListed listing) {
+    listed.put(listing.getServiceId(), listing);
+  }
+
+  private List<ServiceListed> published(int atLeast) {
+    ArgumentCaptor<SpecificRecord> captor = ArgumentCaptor.forClass(SpecificRecord.class);
+    ArgumentCaptor<String> keys = ArgumentCaptor.forClass(String.class);
+    verify(kafka, atLeast(atLeast)).send(eq(Topics.PROVIDER_DIRECTORY.name()), keys.capture(), captor.capture());
+    List<ServiceListed> listings = captor.getAllValues().stream().map(ServiceListed.class::cast).toList();
+    assertThat(listings).hasSize(atLeast);
+    assertThat(keys.getAllValues()).isEqualTo(listings.stream().map(ServiceListed::getServiceId).toList());
+    return listings;
+  }
+
+  private static ServiceListed listing(String providerId, String serviceId, boolean paused) {
+    return ServiceListed.newBuilder()
+        .setMetadata(Events.metadata("provider-service", null, null))
+        .setServiceId(serviceId)
+        .setProviderId(providerId)
+        .setProviderName("Wensum Walkers")
+        .setServiceName("Riverside walks")
+        .setNeeds(List.of(NeedCode.PHYSICAL_ACTIVITY))
+        .setCommissioners(List.of("QMM"))
+        .setCapacity(12)
+        .setStatus(ServiceStatus.ACTIVE)
+        .setMinAge(18)
+        .setIntakePaused(paused)
+        .build();
+  }
+}

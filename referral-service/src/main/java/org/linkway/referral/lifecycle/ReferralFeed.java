@@ -1,9 +1,0 @@
-package org.linkway.referral.lifecycle;
-
-import org.linkway.state.ReferralState;
-import org.linkway.platform.streams.Feed;
-import org.springframework.stereotype.Component;
-
-/** Every change to a referral as the state machine makes it, for the referrers' SSE streams. */
-@Component
-public class ReferralFeed extends Feed<ReferralState> {}

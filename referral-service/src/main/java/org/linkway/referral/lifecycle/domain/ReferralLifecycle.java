@@ -1,0 +1,338 @@
+package org.linkway.referral.lifecycle.domain;
+
+import static org.linkway.platform.domain.SocialPrescribing.UK;
+
+import static org.linkway.state.ReferralStatus.ACCEPTED;
+import static org.linkway.state.ReferralStatus.CANCELLED;
+import static org.linkway.state.ReferralStatus.COMPLETED;
+import static org.linkway.state.ReferralStatus.DECLINED;
+import static org.linkway.state.ReferralStatus.OFFERED;
+import static org.linkway.state.ReferralStatus.SUBMITTED;
+import static org.linkway.state.ReferralStatus.UNPLACED;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.linkway.commands.CancelReferral;
+import org.linkway.commands.ReferralCommand;
+import org.linkway.events.EventMetadata;
+import org.linkway.events.ProviderEvent;
+import org.linkway.events.ReferralAccepted;
+import org.linkway.events.ReferralCancelled;
+import org.linkway.events.SealedText;
+import org.linkway.events.ReferralCompleted;
+import org.linkway.events.ReferralDeclined;
+import org.linkway.events.ReferralEvent;
+import org.linkway.events.ReferralOffered;
+import org.linkway.events.ReferralSubmitted;
+import org.linkway.events.ReferralUnplaced;
+import org.linkway.events.DeclineReason;
+import org.linkway.events.OfferReminderDue;
+import org.linkway.events.ServiceListed;
+import org.linkway.events.SessionAttended;
+import org.linkway.events.SessionMissed;
+import org.linkway.platform.kafka.Events;
+import org.linkway.platform.domain.SocialPrescribing;
+import org.linkway.referral.ReferralServiceApplication;
+import org.linkway.referral.routing.FundingRoom;
+import org.linkway.referral.routing.Router;
+import org.linkway.referral.routing.ServiceLoad;
+import org.linkway.state.HistoryEntry;
+import org.linkway.state.ReferralState;
+import org.linkway.state.ReferralStatus;
+
+/**
+ * The state machine of one referral, as referral-service owns it. Every transition goes through
+ * {@link #allows}; each input gives a {@link Step}: the new state, the events to write to
+ * {@code referrals}, and, for a refused command, the reason.
+ *
+ * <pre>
+ * SUBMITTED --offer--> OFFERED --accepted--> ACCEPTED --completed--> COMPLETED
+ *                       |  ^ declined by the provider or expired: the next suitable service
+ *                       |  |
+ * SUBMITTED, OFFERED --nothing suitable left, or the maximum attempts reached--> UNPLACED
+ * OFFERED, ACCEPTED --the person declined or could not be contacted--> DECLINED
+ * SUBMITTED, OFFERED, ACCEPTED --cancelled by the referrer--> CANCELLED
+ * </pre>
+ */
+public final class ReferralLifecycle {
+
+  private static final Map<ReferralStatus, Set<ReferralStatus>> NEXT = Map.of(
+      SUBMITTED, Set.of(OFFERED, UNPLACED, CANCELLED),
+      OFFERED, Set.of(OFFERED, ACCEPTED, UNPLACED, CANCELLED, DECLINED),
+      ACCEPTED, Set.of(COMPLETED, CANCELLED, DECLINED),
+      COMPLETED, Set.of(),
+      UNPLACED, Set.of(),
+      CANCELLED, Set.of(),
+      DECLINED, Set.of());
+
+  /**
+   * How long a provider has to answer an offer (a commissioner may set its own), and how many
+   * services are tried before giving up.
+   */
+  public record Settings(Duration respondWithin, java.util.Map<String, Duration> respondWithinFor, int maxAttempts) {
+    public static Settings defaults() {
+      return new Settings(Duration.ofDays(14), java.util.Map.of(), 3);
+    }
+
+    public Duration respondWithin(String commissioner) {
+      return respondWithinFor.getOrDefault(commissioner, respondWithin);
+    }
+  }
+
+  /** The outcome of one input. {@code refusal} is null when the input was applied. */
+  public record Step(ReferralState state, List<ReferralEvent> events, String refusal) {
+    static Step refused(ReferralState state, String reason) {
+      return new Step(state, List.of(), reason);
+    }
+
+    static Step ignored(ReferralState state) {
+      return new Step(state, List.of(), null);
+    }
+  }
+
+  private static final String SELF = ReferralServiceApplication.NAME;
+
+
+  private final Supplier<Collection<ServiceListed>> directory;
+  private final ServiceLoad load;
+  private final FundingRoom funding;
+  private final Settings settings;
+
+  public ReferralLifecycle(Supplier<Collection<ServiceListed>> directory, ServiceLoad load, Settings settings) {
+    this(directory, load, FundingRoom.UNKNOWN, settings);
+  }
+
+  public ReferralLifecycle(Supplier<Collection<ServiceListed>> directory, ServiceLoad load, FundingRoom funding,
+      Settings settings) {
+    this.funding = funding;
+    this.directory = directory;
+    this.load = load;
+    this.settings = settings;
+  }
+
+  /** A lifecycle with the default settings and nothing offered yet: for tests. */
+  public ReferralLifecycle(Supplier<Collection<ServiceListed>> directory) {
+    this(directory, new ServiceLoad(), Settings.defaults());
+  }
+
+  public static boolean allows(ReferralStatus from, ReferralStatus to) {
+    return NEXT.getOrDefault(from, Set.of()).contains(to);
+  }
+
+  /** A status the referral never leaves: completed, unplaced, cancelled, declined by the person. */
+  public static boolean ended(ReferralStatus status) {
+    return NEXT.containsKey(status) && NEXT.get(status).isEmpty();
+  }
+
+  /** FHIR R4 ServiceRequest.status for a Linkway status. */
+  public static String serviceRequestStatus(ReferralStatus status) {
+    return switch (status) {
+      case SUBMITTED, OFFERED, ACCEPTED -> "active";
+      case COMPLETED -> "completed";
+      case CANCELLED, DECLINED -> "revoked";
+      case UNPLACED -> "on-hold";
+      default -> "unknown";
+    };
+  }
+
+  /** A new referral: record it and offer it to the first suitable service. */
+  public Step submitted(ReferralEvent event) {
+    ReferralSubmitted submission = (ReferralSubmitted) event.getPayload();
+    ReferralState state = ReferralState.newBuilder()
+        .setReferralId(event.getMetadata().getReferralId())
+        .setStatus(SUBMITTED)
+        .setSubmission(submission)
+        .setHistory(new ArrayList<>(List.of(history(event.getMetadata().getOccurredAt(), SUBMITTED,
+            "ReferralSubmitted", actor(event.getMetadata(), submission.getReferrer().getOdsCode()),
+            "needs " + submission.getNeeds()))))
+        .build();
+    return route(state, event.getMetadata(), List.of());
+  }
+
+  public Step providerEvent(ReferralState state, ProviderEvent event) {
+    Object payload = event.getPayload();
+    EventMetadata meta = event.getMetadata();
+    if (payload instanceof ReferralAccepted accepted) {
+      if (!holdsOffer(state, accepted.getProviderId(), accepted.getServiceId()) || !allows(state.getStatus(), ACCEPTED)) {
+        return Step.ignored(state);
+      }
+      ReferralState after = move(state, ACCEPTED, meta.getOccurredAt(), "ReferralAccepted", actor(meta, accepted.getProviderId()),
+          "service " + accepted.getServiceId() + "; record SNOMED " + SocialPrescribing.SNOMED_REFERRED + " |Referral to social prescribing service|");
+      return new Step(ReferralState.newBuilder(after).setTaskStatus("accepted").setRespondBy(null).build(), List.of(), null);
+    }
+    if (payload instanceof ReferralDeclined declined) {
+      if (!holdsOffer(state, declined.getProviderId(), declined.getServiceId())) {
+        return Step.ignored(state);
+      }
+      // the note, in the provider's words, stays sealed in the history (in clear only in old declines)
+      String detail = "reason " + declined.getReason() + (declined.getNote() == null ? "" : ": " + declined.getNote());
+      if (SocialPrescribing.declinedByThePerson(declined.getReason())) {
+        if (!allows(state.getStatus(), DECLINED)) return Step.ignored(state);
+        ReferralState after = move(state, DECLINED, meta.getOccurredAt(), "ReferralDeclined", actor(meta, declined.getProviderId()),
+            "the person declined: " + detail + "; record SNOMED " + SocialPrescribing.SNOMED_DECLINED + " |Social prescribing declined|",
+            declined.getSealedNote());
+        return new Step(ReferralState.newBuilder(after).setTaskStatus("rejected").setLastDecline(declined)
+            .setRespondBy(null).build(), List.of(), null);
+      }
+      if (state.getStatus() != OFFERED) return Step.ignored(state);
+      ReferralState after = ReferralState.newBuilder(state).setLastDecline(declined).setTaskStatus("rejected").build();
+      after.getHistory().add(history(meta.getOccurredAt(), OFFERED, "ReferralDeclined",
+          declined.getReason() == DeclineReason.EXPIRED ? SELF : actor(meta, declined.getProviderId()), detail,
+          declined.getSealedNote()));
+      return route(after, meta, List.of());
+    }
+    if (payload instanceof OfferReminderDue reminder) {
+      if (state.getStatus() != OFFERED || !holdsOffer(state, reminder.getProviderId(), reminder.getServiceId())) {
+        return Step.ignored(state);
+      }
+      ReferralState after = ReferralState.newBuilder(state).build();
+      after.getHistory().add(history(meta.getOccurredAt(), OFFERED, "OfferReminderDue", SELF,
+          "half the time to answer has passed; answer by " + reminder.getRespondBy()));
+      return Step.ignored(after);
+    }
+    if (payload instanceof SessionMissed missed) {
+      if (state.getStatus() != ACCEPTED) return Step.ignored(state);
+      ReferralState after = ReferralState.newBuilder(state).setSessionsMissed(state.getSessionsMissed() + 1).build();
+      after.getHistory().add(history(meta.getOccurredAt(), ACCEPTED, "SessionMissed", actor(meta, missed.getProviderId()),
+          "did not attend on " + missed.getMissedOn() + (missed.getMissedInARow() >= MISSED_IN_A_ROW_FLAG
+              ? "; FLAG for the referrer: " + missed.getMissedInARow() + " sessions missed in a row" : "")));
+      return Step.ignored(after);
+    }
+    if (payload instanceof SessionAttended session) {
+      if (state.getStatus() != ACCEPTED) return Step.ignored(state);
+      ReferralState after = ReferralState.newBuilder(state)
+          .setSessionsAttended(session.getSessionsAttended()).setTaskStatus("in-progress").build();
+      after.getHistory().add(history(meta.getOccurredAt(), ACCEPTED, "SessionAttended", actor(meta, session.getProviderId()),
+          "session " + session.getSessionsAttended() + " on " + session.getAttendedOn()));
+      return Step.ignored(after);
+    }
+    if (payload instanceof ReferralCompleted completed) {
+      if (!holdsOffer(state, completed.getProviderId(), completed.getServiceId()) || !allows(state.getStatus(), COMPLETED)) {
+        return Step.ignored(state);
+      }
+      ReferralState after = move(state, COMPLETED, meta.getOccurredAt(), "ReferralCompleted", actor(meta, completed.getProviderId()),
+          completed.getCompletion() + " after " + completed.getSessionsAttended() + " sessions");
+      return new Step(ReferralState.newBuilder(after).setCompletion(completed)
+          .setSessionsAttended(completed.getSessionsAttended())
+          .setTaskStatus(completed.getCompletion() == org.linkway.events.Completion.COMPLETED ? "completed" : "failed")
+          .build(), List.of(), null);
+    }
+    return Step.ignored(state);
+  }
+
+  /** The referrer cancels. Refused once the referral has ended. */
+  public Step command(ReferralState state, ReferralCommand command) {
+    if (command.getCommand() instanceof CancelReferral cancel) {
+      if (!allows(state.getStatus(), CANCELLED)) {
+        return Step.refused(state, "the referral is " + state.getStatus() + " and can no longer be cancelled");
+      }
+      ReferralState moved = move(state, CANCELLED, command.getMetadata().getOccurredAt(), "ReferralCancelled",
+          actor(command.getMetadata(), cancel.getRequestedBy()), cancel.getReason(), cancel.getSealedReason());
+      ReferralState after = ReferralState.newBuilder(moved).setRespondBy(null)
+          .setTaskStatus(state.getTaskStatus() == null ? null : "cancelled").build();
+      ReferralEvent cancelled = event(command.getMetadata(), "cancelled",
+          new ReferralCancelled(cancel.getReason(), cancel.getRequestedBy(), cancel.getSealedReason()));
+      return new Step(after, List.of(cancelled), null);
+    }
+    return Step.refused(state, "unknown command");
+  }
+
+  private Step route(ReferralState state, EventMetadata cause, List<ReferralEvent> before) {
+    Instant now = Instant.now();
+    List<ReferralEvent> events = new ArrayList<>(before);
+    int attempt = state.getAttempts() + 1;
+    Optional<Router.Choice> choice = attempt > settings.maxAttempts() ? Optional.empty()
+        : Router.choose(state.getSubmission(), directory.get(), state.getServicesTried(), load::of, funding,
+            LocalDate.ofInstant(now, UK));
+    if (choice.isEmpty()) {
+      String reason = attempt > settings.maxAttempts()
+          ? "offered " + state.getAttempts() + " times (the most allowed) and not accepted: " + state.getServicesTried()
+          : state.getServicesTried().isEmpty()
+              ? "no active service with an open place meets the needs for this person's age and area"
+              : "every suitable service has been tried: " + state.getServicesTried();
+      ReferralState after = ReferralState.newBuilder(move(state, UNPLACED, now, "ReferralUnplaced", SELF, reason))
+          .setRespondBy(null).build();
+      events.add(event(cause, "unplaced", new ReferralUnplaced(reason, List.copyOf(state.getServicesTried()))));
+      return new Step(after, events, null);
+    }
+    ServiceListed service = choice.get().service();
+    ReferralSubmitted submission = state.getSubmission();
+    ReferralOffered offered = ReferralOffered.newBuilder()
+        .setProviderId(service.getProviderId())
+        .setServiceId(service.getServiceId())
+        .setAttempt(attempt)
+        .setNeedsMet(choice.get().needsMet())
+        .setCommissioner(submission.getCommissioner())
+        .setPersonId(submission.getPersonId())
+        .setNeeds(submission.getNeeds())
+        .setPatient(submission.getPatient())
+        .setSealedPatient(submission.getSealedPatient())
+        .setNotes(submission.getNotes())
+        .setSealedNotes(submission.getSealedNotes())
+        .setReason(choice.get().reason())
+        .setRespondBy(now.plus(settings.respondWithin(submission.getCommissioner())).truncatedTo(java.time.temporal.ChronoUnit.MILLIS))
+        .build();
+    List<String> tried = new ArrayList<>(state.getServicesTried());
+    tried.add(service.getServiceId());
+    ReferralState after = ReferralState.newBuilder(move(state, OFFERED, now, "ReferralOffered",
+            SELF, "offered to " + service.getServiceName() + " (" + service.getServiceId() + ") of "
+                + service.getProviderName() + ": " + choice.get().reason() + "; answer by " + offered.getRespondBy()))
+        .setProviderId(service.getProviderId())
+        .setServiceId(service.getServiceId())
+        .setAttempts(attempt)
+        .setServicesTried(tried)
+        .setTaskStatus("requested")
+        .setRespondBy(offered.getRespondBy())
+        .build();
+    events.add(event(cause, "offered-" + attempt, offered));
+    return new Step(after, events, null);
+  }
+
+  /** Missed sessions in a row from which the referrer is told. */
+  public static final int MISSED_IN_A_ROW_FLAG = 2;
+
+  private static boolean holdsOffer(ReferralState state, String providerId, String serviceId) {
+    return providerId.equals(state.getProviderId()) && serviceId.equals(state.getServiceId());
+  }
+
+  private static ReferralState move(ReferralState state, ReferralStatus to, Instant at, String event, String actor, String detail) {
+    return move(state, to, at, event, actor, detail, null);
+  }
+
+  private static ReferralState move(ReferralState state, ReferralStatus to, Instant at, String event, String actor, String detail,
+      SealedText note) {
+    if (!allows(state.getStatus(), to)) {
+      throw new IllegalStateException(state.getStatus() + " -> " + to + " is not a transition of a referral");
+    }
+    List<HistoryEntry> history = new ArrayList<>(state.getHistory());
+    history.add(history(at, to, event, actor, detail, note));
+    return ReferralState.newBuilder(state).setStatus(to).setHistory(history).build();
+  }
+
+  /** Who caused an event: the caller its metadata names (from their token), else what the event itself says. */
+  private static String actor(EventMetadata metadata, String otherwise) {
+    return metadata.getActor() != null ? metadata.getActor() : otherwise;
+  }
+
+  private static HistoryEntry history(Instant at, ReferralStatus status, String event, String actor, String detail) {
+    return history(at, status, event, actor, detail, null);
+  }
+
+  /** An entry of the history; free text in someone's words (a note, a reason) is kept sealed beside the detail. */
+  private static HistoryEntry history(Instant at, ReferralStatus status, String event, String actor, String detail,
+      SealedText note) {
+    return new HistoryEntry(at, status, event, actor, detail, note);
+  }
+
+  private static ReferralEvent event(EventMetadata cause, String what, Object payload) {
+    return new ReferralEvent(Events.causedBy(SELF, cause, what), payload);
+  }
+}

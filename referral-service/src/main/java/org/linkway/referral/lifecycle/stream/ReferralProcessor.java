@@ -1,0 +1,102 @@
+package org.linkway.referral.lifecycle.stream;
+
+import org.linkway.referral.lifecycle.domain.ReferralLifecycle;
+
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.linkway.commands.ReferralCommand;
+import org.linkway.events.ProviderEvent;
+import org.linkway.events.ReferralEvent;
+import org.linkway.events.ReferralSubmitted;
+import org.linkway.platform.streams.Decisions;
+import org.linkway.platform.streams.Decisions.Decision;
+import org.linkway.platform.observability.ReferralTraces;
+import org.linkway.referral.routing.ServiceLoad;
+import org.linkway.state.ReferralState;
+
+/**
+ * Runs the referral state machine for the referrals of one stream task. Inputs, all keyed by
+ * referralId: new referrals from {@code referrals}, the provider's decisions from
+ * {@code provider-events}, and the referrer's commands from {@code referral-commands}. Output: the
+ * events it decides, to {@code referrals}. State and output are committed in one transaction.
+ */
+final class ReferralProcessor implements Processor<String, SpecificRecord, String, ReferralEvent> {
+
+  private final ReferralLifecycle lifecycle;
+  private final Decisions decisions;
+  private final ServiceLoad load;
+  private final ReferralFeed feed;
+  private ProcessorContext<String, ReferralEvent> context;
+  private KeyValueStore<String, ReferralState> store;
+  private ReferralTraces traces;
+  private int partition;
+
+  ReferralProcessor(ReferralLifecycle lifecycle, Decisions decisions, ServiceLoad load, ReferralFeed feed) {
+    this.lifecycle = lifecycle;
+    this.decisions = decisions;
+    this.load = load;
+    this.feed = feed;
+  }
+
+  @Override
+  public void init(ProcessorContext<String, ReferralEvent> context) {
+    this.context = context;
+    this.store = context.getStateStore(ReferralStores.STATE);
+    this.traces = new ReferralTraces(context.getStateStore(ReferralStores.TRACES));
+    this.partition = context.taskId().partition();
+    // the store is restored by now: count afresh what this task's referrals hold of each service,
+    // one referral at a time (a partition's states do not all fit in memory at once)
+    load.forget(partition);
+    try (KeyValueIterator<String, ReferralState> all = store.all()) {
+      all.forEachRemaining(kv -> load.moved(partition, null, kv.value));
+    }
+  }
+
+  @Override
+  public void close() {
+    load.forget(partition);
+  }
+
+  @Override
+  public void process(Record<String, SpecificRecord> record) {
+    String referralId = record.key();
+    ReferralState state = store.get(referralId);
+    ReferralLifecycle.Step step;
+    if (record.value() instanceof ReferralEvent event) {
+      // this service's own events come back here; only a new submission needs action
+      if (!(event.getPayload() instanceof ReferralSubmitted) || state != null) return;
+      step = lifecycle.submitted(event);
+    } else if (record.value() instanceof ProviderEvent event) {
+      if (state == null) return;
+      step = lifecycle.providerEvent(state, event);
+    } else if (record.value() instanceof ReferralCommand command) {
+      if (state == null) {
+        decisions.decided(command.getMetadata().getEventId(), Decision.refused("no referral " + referralId));
+        return;
+      }
+      step = lifecycle.command(state, command);
+      decisions.decided(command.getMetadata().getEventId(), step.refusal() == null
+          ? Decision.accepted(step.state())
+          : Decision.refused(step.refusal()));
+    } else {
+      return;
+    }
+    if (step.state() != state) {
+      store.put(referralId, step.state());
+      load.moved(partition, state, step.state());
+      feed.publish(step.state());
+    }
+    if (!step.events().isEmpty()) {
+      Record<String, SpecificRecord> traced = record.withHeaders(traces.of(referralId, record.headers()));
+      for (ReferralEvent event : step.events()) {
+        context.forward(traced.withValue(event).withTimestamp(event.getMetadata().getOccurredAt().toEpochMilli()));
+      }
+    }
+    // ended by this step: its events went with the trace above; nothing more happens to the referral here
+    if (step.state() != state && ReferralLifecycle.ended(step.state().getStatus())) traces.forget(referralId);
+  }
+}

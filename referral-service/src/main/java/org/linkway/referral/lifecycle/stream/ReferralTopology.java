@@ -1,0 +1,88 @@
+package org.linkway.referral.lifecycle.stream;
+
+import org.linkway.referral.lifecycle.domain.ReferralLifecycle;
+
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.KStream;
+import org.linkway.events.BudgetAgreed;
+import org.linkway.events.BudgetUse;
+import org.linkway.events.ContractAgreed;
+import org.linkway.events.ServiceListed;
+import org.linkway.platform.kafka.AvroSerdes;
+import org.linkway.platform.streams.Decisions;
+import org.linkway.platform.streams.TableView;
+import org.linkway.platform.streams.TableViews;
+import org.linkway.platform.streams.Topologies;
+import org.linkway.platform.kafka.Topics;
+import org.linkway.platform.observability.ReferralTraces;
+import java.time.Duration;
+import org.linkway.referral.routing.FundingRoom;
+import org.linkway.referral.routing.ServiceLoad;
+import org.linkway.state.ReferralState;
+import java.util.Map;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.core.env.Environment;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Wires the referral state machine into Kafka Streams. */
+@Configuration(proxyBeanMethods = false)
+class ReferralTopology {
+
+  @Bean
+  TableView<ServiceListed> directory(TableViews views) {
+    return views.of(Topics.PROVIDER_DIRECTORY);
+  }
+
+  /** Contracts, budgets and their use, so that routing can prefer services whose places would be paid for. */
+  @Bean
+  FundingRoom fundingRoom(TableView<ContractAgreed> contracts, TableView<BudgetAgreed> budgets, TableView<BudgetUse> budgetUse) {
+    return new FundingRoom(contracts, budgets, budgetUse);
+  }
+
+  @Bean
+  TableView<ContractAgreed> contracts(TableViews views) {
+    return views.of(Topics.FUNDING_CONTRACTS);
+  }
+
+  @Bean
+  TableView<BudgetAgreed> budgets(TableViews views) {
+    return views.of(Topics.COMMISSIONER_BUDGETS);
+  }
+
+  @Bean
+  TableView<BudgetUse> budgetUse(TableViews views) {
+    return views.of(Topics.BUDGET_USE);
+  }
+
+  @Bean
+  ServiceLoad serviceLoad() {
+    return new ServiceLoad();
+  }
+
+  /** Offers: {@code linkway.offers.respond-within} (P14D), {@code linkway.offers.respond-within-for.<ICB>}, {@code max-attempts} (3). */
+  @Bean
+  ReferralLifecycle.Settings lifecycleSettings(Environment environment) {
+    Binder binder = Binder.get(environment);
+    return new ReferralLifecycle.Settings(
+        binder.bind("linkway.offers.respond-within", Duration.class).orElse(Duration.ofDays(14)),
+        binder.bind("linkway.offers.respond-within-for", Bindable.mapOf(String.class, Duration.class)).orElse(Map.of()),
+        binder.bind("linkway.offers.max-attempts", Integer.class).orElse(3));
+  }
+
+  @Bean
+  KStream<String, SpecificRecord> referralLifecycle(StreamsBuilder builder, AvroSerdes serdes, Decisions decisions,
+      TableView<ServiceListed> directory, ServiceLoad load, FundingRoom funding, ReferralLifecycle.Settings settings,
+      ReferralFeed feed) {
+    Topologies.addStore(builder, serdes, ReferralStores.STATE, ReferralState.class);
+    KStream<String, SpecificRecord> inputs =
+        Topologies.merged(builder, serdes, Topics.REFERRALS, Topics.PROVIDER_EVENTS, Topics.REFERRAL_COMMANDS);
+    ReferralLifecycle lifecycle = new ReferralLifecycle(directory::values, load, funding, settings);
+    ReferralTraces.addStore(builder, ReferralStores.TRACES);
+    Topologies.to(inputs.process(() -> new ReferralProcessor(lifecycle, decisions, load, feed),
+        ReferralStores.STATE, ReferralStores.TRACES), serdes, Topics.REFERRALS);
+    return inputs;
+  }
+}

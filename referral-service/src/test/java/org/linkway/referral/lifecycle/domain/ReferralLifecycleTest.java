@@ -1,0 +1,430 @@
+package org.linkway.referral.lifecycle.domain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.linkway.events.NeedCode.LONELINESS;
+import static org.linkway.events.NeedCode.MENTAL_WELLBEING;
+import static org.linkway.referral.TestData.referral;
+import static org.linkway.referral.TestData.service;
+import static org.linkway.referral.TestData.submittedEvent;
+
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.linkway.commands.CancelReferral;
+import org.linkway.commands.ReferralCommand;
+import org.linkway.events.Completion;
+import org.linkway.events.DeclineReason;
+import org.linkway.events.EventMetadata;
+import org.linkway.events.ProviderEvent;
+import org.linkway.events.ReferralAccepted;
+import org.linkway.events.ReferralCancelled;
+import org.linkway.events.ReferralCompleted;
+import org.linkway.events.ReferralDeclined;
+import org.linkway.events.ReferralEvent;
+import org.linkway.events.ReferralOffered;
+import org.linkway.events.ReferralSubmitted;
+import org.linkway.events.ReferralUnplaced;
+import org.linkway.events.ServiceListed;
+import org.linkway.events.SessionAttended;
+import org.linkway.platform.kafka.Events;
+import org.linkway.referral.lifecycle.domain.ReferralLifecycle.Step;
+import org.linkway.state.HistoryEntry;
+import org.linkway.state.ReferralState;
+import org.linkway.state.ReferralStatus;
+
+class ReferralLifecycleTest {
+
+  /**
+   * The expected transitions, row = from, column = to (Y = allowed). Written out independently of
+   * the code under test.
+   */
+  private static final String[] TABLE = {
+      //           SUBMITTED OFFERED ACCEPTED COMPLETED UNPLACED CANCELLED DECLINED
+      "SUBMITTED   -         Y       -        -         Y        Y         -",
+      "OFFERED     -         Y       Y        -         Y        Y         Y",
+      "ACCEPTED    -         -       -        Y         -        Y         Y",
+      "COMPLETED   -         -       -        -         -        -         -",
+      "UNPLACED    -         -       -        -         -        -         -",
+      "CANCELLED   -         -       -        -         -        -         -",
+      "DECLINED    -         -       -        -         -        -         -",
+  };
+  private static final ReferralStatus[] COLUMNS = {
+      ReferralStatus.SUBMITTED, ReferralStatus.OFFERED, ReferralStatus.ACCEPTED,
+      ReferralStatus.COMPLETED, ReferralStatus.UNPLACED, ReferralStatus.CANCELLED, ReferralStatus.DECLINED};
+
+  static Stream<Arguments> everyPairOfStatuses() {
+    return Arrays.stream(TABLE).flatMap(row -> {
+      String[] cells = row.trim().split("\\s+");
+      ReferralStatus from = ReferralStatus.valueOf(cells[0]);
+      return Stream.of(COLUMNS).map(to -> {
+        int column = List.of(COLUMNS).indexOf(to) + 1;
+        return Arguments.of(from, to, cells[column].equals("Y"));
+      });
+    });
+  }
+
+  @Test
+  void givenTheExpectedTable_whenItIsRead_thenItCoversEveryStatusExceptUnknown() {
+    List<ReferralStatus> known = Arrays.stream(ReferralStatus.values()).filter(s -> s != ReferralStatus.UNKNOWN).toList();
+    assertThat(everyPairOfStatuses()).hasSize(known.size() * known.size());
+    assertThat(List.of(COLUMNS)).containsExactlyInAnyOrderElementsOf(known);
+  }
+
+  @ParameterizedTest(name = "{0} -> {1}: {2}")
+  @MethodSource("everyPairOfStatuses")
+  void givenTwoStatuses_whenTheTransitionIsChecked_thenItIsAllowedOnlyIfInTheTable(
+      ReferralStatus from, ReferralStatus to, boolean allowed) {
+    assertThat(ReferralLifecycle.allows(from, to)).isEqualTo(allowed);
+  }
+
+  @ParameterizedTest(name = "UNKNOWN and {0}")
+  @EnumSource(ReferralStatus.class)
+  void givenTheUnknownStatus_whenATransitionToOrFromItIsChecked_thenItIsNeverAllowed(ReferralStatus other) {
+    assertThat(ReferralLifecycle.allows(ReferralStatus.UNKNOWN, other)).isFalse();
+    assertThat(ReferralLifecycle.allows(other, ReferralStatus.UNKNOWN)).isFalse();
+  }
+
+  @ParameterizedTest(name = "{0} is {1}")
+  @CsvSource({
+      "SUBMITTED, active",
+      "OFFERED, active",
+      "ACCEPTED, active",
+      "COMPLETED, completed",
+      "CANCELLED, revoked",
+      "UNPLACED, on-hold",
+      "UNKNOWN, unknown",
+  })
+  void givenAStatus_whenMappedToFhir_thenItIsTheServiceRequestStatus(ReferralStatus status, String fhir) {
+    assertThat(ReferralLifecycle.serviceRequestStatus(status)).isEqualTo(fhir);
+  }
+
+  // ---------------------------------------------------------------- behaviour
+
+  private final UUID referralId = UUID.randomUUID();
+  private final List<ServiceListed> directory = new ArrayList<>(List.of(
+      service("svc-1", LONELINESS, MENTAL_WELLBEING).build(),
+      service("svc-2", LONELINESS).build()));
+  private final ReferralLifecycle lifecycle = new ReferralLifecycle(() -> (Collection<ServiceListed>) directory);
+  private final ReferralSubmitted submission = referral(LONELINESS, MENTAL_WELLBEING).build();
+
+  private ProviderEvent fromProvider(Object payload) {
+    return new ProviderEvent(Events.metadata("provider-service", referralId, null), payload);
+  }
+
+  private ProviderEvent declinedBy(String serviceId) {
+    return fromProvider(new ReferralDeclined("prov-" + serviceId, serviceId, DeclineReason.CAPACITY, "no places", null, null));
+  }
+
+  private ProviderEvent acceptedBy(String serviceId) {
+    return fromProvider(new ReferralAccepted("prov-" + serviceId, serviceId, "QMM", submission.getPersonId(),
+        submission.getNeeds(), null));
+  }
+
+  private ProviderEvent completedBy(String serviceId, int sessions) {
+    return fromProvider(new ReferralCompleted("prov-" + serviceId, serviceId, "QMM", submission.getPersonId(),
+        submission.getNeeds(), Completion.COMPLETED, sessions, List.of(), List.of(), 0));
+  }
+
+  private ReferralCommand cancel(String reason) {
+    return new ReferralCommand(Events.metadata("referral-service", referralId, null), new CancelReferral(reason, "D82044", null));
+  }
+
+  private ReferralState offered() {
+    Step step = lifecycle.submitted(submittedEvent(referralId, submission));
+    assertThat(step.state().getStatus()).isEqualTo(ReferralStatus.OFFERED);
+    return step.state();
+  }
+
+  private ReferralState accepted() {
+    Step step = lifecycle.providerEvent(offered(), acceptedBy("svc-1"));
+    assertThat(step.state().getStatus()).isEqualTo(ReferralStatus.ACCEPTED);
+    return step.state();
+  }
+
+  private static List<String> historyEvents(ReferralState state) {
+    return state.getHistory().stream().map(HistoryEntry::getEvent).toList();
+  }
+
+  @Test
+  void givenASuitableService_whenAReferralIsSubmitted_thenItIsOfferedToIt() {
+    ReferralEvent submitted = submittedEvent(referralId, submission);
+
+    Step step = lifecycle.submitted(submitted);
+
+    ReferralState state = step.state();
+    assertThat(step.refusal()).isNull();
+    assertThat(state.getReferralId()).isEqualTo(referralId);
+    assertThat(state.getStatus()).isEqualTo(ReferralStatus.OFFERED);
+    assertThat(state.getProviderId()).isEqualTo("prov-svc-1");
+    assertThat(state.getServiceId()).isEqualTo("svc-1");
+    assertThat(state.getAttempts()).isEqualTo(1);
+    assertThat(state.getServicesTried()).containsExactly("svc-1");
+    assertThat(state.getSubmission()).isEqualTo(submission);
+    assertThat(historyEvents(state)).containsExactly("ReferralSubmitted", "ReferralOffered");
+    assertThat(state.getHistory().get(0).getActor()).isEqualTo("D82044");
+
+    assertThat(step.events()).singleElement().satisfies(event -> {
+      assertThat(event.getMetadata().getReferralId()).isEqualTo(referralId);
+      assertThat(event.getMetadata().getCorrelationId()).isEqualTo(submitted.getMetadata().getCorrelationId());
+      assertThat(event.getMetadata().getProducer()).isEqualTo("referral-service");
+      assertThat(event.getPayload()).isInstanceOfSatisfying(ReferralOffered.class, offer -> {
+        assertThat(offer.getAttempt()).isEqualTo(1);
+        assertThat(offer.getProviderId()).isEqualTo("prov-svc-1");
+        assertThat(offer.getServiceId()).isEqualTo("svc-1");
+        assertThat(offer.getNeedsMet()).containsExactly(LONELINESS, MENTAL_WELLBEING);
+        assertThat(offer.getNeeds()).containsExactly(LONELINESS, MENTAL_WELLBEING);
+        assertThat(offer.getCommissioner()).isEqualTo("QMM");
+        assertThat(offer.getPersonId()).isEqualTo(submission.getPersonId());
+        assertThat(offer.getPatient()).isEqualTo(submission.getPatient());
+      });
+    });
+  }
+
+  @Test
+  void givenTheSameSubmissionProcessedTwice_whenRouted_thenTheOfferHasTheSameEventId() {
+    ReferralEvent submitted = submittedEvent(referralId, submission);
+
+    EventMetadata first = lifecycle.submitted(submitted).events().get(0).getMetadata();
+    EventMetadata second = lifecycle.submitted(submitted).events().get(0).getMetadata();
+
+    assertThat(second.getEventId()).isEqualTo(first.getEventId()).isNotEqualTo(submitted.getMetadata().getEventId());
+  }
+
+  @Test
+  void givenNoSuitableService_whenAReferralIsSubmitted_thenItIsUnplaced() {
+    directory.clear();
+    directory.add(service("svc-debt", org.linkway.events.NeedCode.MONEY_AND_DEBT).build());
+
+    Step step = lifecycle.submitted(submittedEvent(referralId, submission));
+
+    assertThat(step.refusal()).isNull();
+    assertThat(step.state().getStatus()).isEqualTo(ReferralStatus.UNPLACED);
+    assertThat(step.state().getProviderId()).isNull();
+    assertThat(step.state().getServiceId()).isNull();
+    assertThat(step.state().getAttempts()).isZero();
+    assertThat(historyEvents(step.state())).containsExactly("ReferralSubmitted", "ReferralUnplaced");
+    assertThat(step.events()).singleElement().satisfies(event ->
+        assertThat(event.getPayload()).isInstanceOfSatisfying(ReferralUnplaced.class, unplaced -> {
+          assertThat(unplaced.getReason()).contains("no active service");
+          assertThat(unplaced.getServicesTried()).isEmpty();
+        }));
+  }
+
+  @Test
+  void givenAnOffer_whenTheHoldingProviderDeclines_thenTheReferralIsOfferedToTheNextService() {
+    ReferralState offered = offered();
+
+    Step step = lifecycle.providerEvent(offered, declinedBy("svc-1"));
+
+    ReferralState state = step.state();
+    assertThat(step.refusal()).isNull();
+    assertThat(state.getStatus()).isEqualTo(ReferralStatus.OFFERED);
+    assertThat(state.getProviderId()).isEqualTo("prov-svc-2");
+    assertThat(state.getServiceId()).isEqualTo("svc-2");
+    assertThat(state.getAttempts()).isEqualTo(2);
+    assertThat(state.getServicesTried()).containsExactly("svc-1", "svc-2");
+    assertThat(historyEvents(state))
+        .containsExactly("ReferralSubmitted", "ReferralOffered", "ReferralDeclined", "ReferralOffered");
+    assertThat(step.events()).singleElement().satisfies(event ->
+        assertThat(event.getPayload()).isInstanceOfSatisfying(ReferralOffered.class, offer -> {
+          assertThat(offer.getAttempt()).isEqualTo(2);
+          assertThat(offer.getServiceId()).isEqualTo("svc-2");
+          assertThat(offer.getNeedsMet()).containsExactly(LONELINESS);
+        }));
+  }
+
+  @Test
+  void givenAnOffer_whenTheHoldingProviderDeclines_thenTheStateItWasGivenIsNotChanged() {
+    ReferralState offered = offered();
+    ReferralState copy = ReferralState.newBuilder(offered).build();
+
+    lifecycle.providerEvent(offered, declinedBy("svc-1"));
+
+    assertThat(offered).isEqualTo(copy);
+    assertThat(offered.getHistory()).hasSize(2);
+  }
+
+  @Test
+  void givenTheLastSuitableServiceHoldsTheOffer_whenItDeclines_thenTheReferralIsUnplaced() {
+    ReferralState second = lifecycle.providerEvent(offered(), declinedBy("svc-1")).state();
+
+    Step step = lifecycle.providerEvent(second, declinedBy("svc-2"));
+
+    assertThat(step.state().getStatus()).isEqualTo(ReferralStatus.UNPLACED);
+    assertThat(step.state().getAttempts()).isEqualTo(2);
+    assertThat(step.events()).singleElement().satisfies(event ->
+        assertThat(event.getPayload()).isInstanceOfSatisfying(ReferralUnplaced.class, unplaced -> {
+          assertThat(unplaced.getReason()).startsWith("every suitable service has been tried");
+          assertThat(unplaced.getServicesTried()).containsExactly("svc-1", "svc-2");
+        }));
+  }
+
+  @Test
+  void givenTheNextServiceFilledUpAfterSubmission_whenTheFirstDeclines_thenTheReferralIsUnplaced() {
+    ReferralState offered = offered();
+    directory.set(1, service("svc-2", LONELINESS).setCapacity(0).build());
+
+    Step step = lifecycle.providerEvent(offered, declinedBy("svc-1"));
+
+    assertThat(step.state().getStatus()).isEqualTo(ReferralStatus.UNPLACED);
+  }
+
+  static Stream<Arguments> declinesFromProvidersNotHoldingTheOffer() {
+    return Stream.of(
+        Arguments.of("another provider", new ReferralDeclined("prov-svc-2", "svc-2", DeclineReason.CAPACITY, null, null, null)),
+        Arguments.of("the holder, for another service", new ReferralDeclined("prov-svc-1", "svc-2", DeclineReason.OTHER, null, null, null)),
+        Arguments.of("another provider, for the offered service", new ReferralDeclined("prov-x", "svc-1", DeclineReason.OTHER, null, null, null)));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("declinesFromProvidersNotHoldingTheOffer")
+  void givenAnOffer_whenAProviderNotHoldingItDeclines_thenTheDeclineIsIgnored(String who, ReferralDeclined decline) {
+    ReferralState offered = offered();
+
+    Step step = lifecycle.providerEvent(offered, fromProvider(decline));
+
+    assertThat(step.state()).isSameAs(offered);
+    assertThat(step.events()).isEmpty();
+    assertThat(step.refusal()).isNull();
+  }
+
+  @Test
+  void givenAnAcceptedReferral_whenTheProviderDeclinesLate_thenTheDeclineIsIgnored() {
+    ReferralState accepted = accepted();
+
+    Step step = lifecycle.providerEvent(accepted, declinedBy("svc-1"));
+
+    assertThat(step.state()).isSameAs(accepted);
+    assertThat(step.events()).isEmpty();
+  }
+
+  @Test
+  void givenAnOffer_whenTheHoldingProviderAccepts_thenTheReferralIsAccepted() {
+    Step step = lifecycle.providerEvent(offered(), acceptedBy("svc-1"));
+
+    assertThat(step.state().getStatus()).isEqualTo(ReferralStatus.ACCEPTED);
+    assertThat(step.state().getServiceId()).isEqualTo("svc-1");
+    assertThat(step.events()).isEmpty();
+    assertThat(step.refusal()).isNull();
+    assertThat(historyEvents(step.state())).endsWith("ReferralAccepted");
+  }
+
+  @Test
+  void givenAnOffer_whenAProviderNotHoldingItAccepts_thenTheAcceptanceIsIgnored() {
+    ReferralState offered = offered();
+
+    Step step = lifecycle.providerEvent(offered, acceptedBy("svc-2"));
+
+    assertThat(step.state()).isSameAs(offered);
+    assertThat(step.events()).isEmpty();
+  }
+
+  @Test
+  void givenAnAcceptedReferral_whenTheAcceptanceIsRedelivered_thenItIsIgnored() {
+    ReferralState accepted = accepted();
+
+    Step step = lifecycle.providerEvent(accepted, acceptedBy("svc-1"));
+
+    assertThat(step.state()).isSameAs(accepted);
+  }
+
+  @Test
+  void givenAnAcceptedReferral_whenASessionIsAttended_thenItIsRecordedInTheHistoryOnly() {
+    ReferralState accepted = accepted();
+
+    Step step = lifecycle.providerEvent(accepted,
+        fromProvider(new SessionAttended("prov-svc-1", "svc-1", LocalDate.of(2026, 11, 20), 1)));
+
+    assertThat(step.state().getStatus()).isEqualTo(ReferralStatus.ACCEPTED);
+    assertThat(step.events()).isEmpty();
+    assertThat(step.state().getHistory()).hasSize(accepted.getHistory().size() + 1);
+    assertThat(step.state().getHistory().get(step.state().getHistory().size() - 1).getDetail())
+        .isEqualTo("session 1 on 2026-11-20");
+  }
+
+  @Test
+  void givenAnAcceptedReferral_whenTheHolderCompletesIt_thenItIsCompleted() {
+    Step step = lifecycle.providerEvent(accepted(), completedBy("svc-1", 4));
+
+    assertThat(step.state().getStatus()).isEqualTo(ReferralStatus.COMPLETED);
+    assertThat(step.events()).isEmpty();
+    assertThat(step.state().getHistory().get(step.state().getHistory().size() - 1).getDetail())
+        .isEqualTo("COMPLETED after 4 sessions");
+  }
+
+  @Test
+  void givenAnOfferNotYetAccepted_whenACompletionArrives_thenItIsIgnored() {
+    ReferralState offered = offered();
+
+    Step step = lifecycle.providerEvent(offered, completedBy("svc-1", 4));
+
+    assertThat(step.state()).isSameAs(offered);
+  }
+
+  @Test
+  void givenAnAcceptedReferral_whenTheReferrerCancels_thenItIsCancelledWithAnEvent() {
+    ReferralCommand command = cancel("moved away");
+
+    Step step = lifecycle.command(accepted(), command);
+
+    assertThat(step.refusal()).isNull();
+    assertThat(step.state().getStatus()).isEqualTo(ReferralStatus.CANCELLED);
+    assertThat(historyEvents(step.state())).endsWith("ReferralCancelled");
+    assertThat(step.events()).singleElement().satisfies(event -> {
+      assertThat(event.getMetadata().getReferralId()).isEqualTo(referralId);
+      assertThat(event.getMetadata().getCorrelationId()).isEqualTo(command.getMetadata().getCorrelationId());
+      assertThat(event.getPayload()).isEqualTo(new ReferralCancelled("moved away", "D82044", null));
+    });
+  }
+
+  @Test
+  void givenAnOffer_whenTheReferrerCancels_thenItIsCancelled() {
+    Step step = lifecycle.command(offered(), cancel(null));
+
+    assertThat(step.state().getStatus()).isEqualTo(ReferralStatus.CANCELLED);
+    assertThat(step.events()).singleElement()
+        .satisfies(event -> assertThat(event.getPayload()).isEqualTo(new ReferralCancelled(null, "D82044", null)));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(value = ReferralStatus.class, names = {"COMPLETED", "CANCELLED", "UNPLACED"})
+  void givenAnEndedReferral_whenTheReferrerCancels_thenTheCancellationIsRefusedWithAReason(ReferralStatus ended) {
+    ReferralState state = ReferralState.newBuilder(accepted()).setStatus(ended).build();
+
+    Step step = lifecycle.command(state, cancel("changed mind"));
+
+    assertThat(step.state()).isSameAs(state);
+    assertThat(step.events()).isEmpty();
+    assertThat(step.refusal()).isEqualTo("the referral is " + ended + " and can no longer be cancelled");
+  }
+
+  @Test
+  void givenACancelledReferral_whenTheReferrerCancelsAgain_thenTheSecondIsRefused() {
+    ReferralState cancelled = lifecycle.command(accepted(), cancel("first")).state();
+
+    Step step = lifecycle.command(cancelled, cancel("second"));
+
+    assertThat(step.refusal()).contains("CANCELLED");
+    assertThat(step.events()).isEmpty();
+  }
+
+  @Test
+  void givenACancelledReferral_whenTheProviderAcceptsLate_thenTheAcceptanceIsIgnored() {
+    ReferralState cancelled = lifecycle.command(offered(), cancel(null)).state();
+
+    Step step = lifecycle.providerEvent(cancelled, acceptedBy("svc-1"));
+
+    assertThat(step.state()).isSameAs(cancelled);
+    assertThat(step.state().getStatus()).isEqualTo(ReferralStatus.CANCELLED);
+  }
+}
