@@ -111,10 +111,7 @@ class FundingRoomTest {
         .isEqualTo(UNFUNDED);
   }
 
-  /**
-   * Free is the budget (£1,000) less what is committed and not released; the contract's most is £150.
-   * Due does not count: what falls due was committed first.
-   */
+  /** Free is the budget (£1,000) less what is committed and not released; the contract's most is £150. */
   @ParameterizedTest(name = "committed {0}, due {1}, released {2}: {3}")
   @CsvSource({
       "500,    100, 0,  FUNDED", // 500 free, more than the contract's most
