@@ -6,10 +6,10 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import org.linkway.events.BudgetAgreed;
 import org.linkway.events.BudgetUse;
 import org.linkway.outcome.OutcomeServiceApplication;
+import org.linkway.platform.domain.SocialPrescribing;
 import org.linkway.platform.kafka.EventPublisher;
 import org.linkway.platform.kafka.Events;
 import org.linkway.platform.domain.Funding;
@@ -33,7 +33,6 @@ import reactor.core.publisher.Mono;
 @RestController
 public class BudgetController {
 
-  private static final Pattern ICB = Pattern.compile("^Q[A-Z0-9]{2}$");
   private static final BigDecimal MAX_BUDGET = new BigDecimal("1000000000.00");
   /** Budgets are kept for the financial years 2000-01 to 2098-99: anything outside is a mistake, not a budget. */
   private static final int FIRST_YEAR = 2000;
@@ -63,7 +62,7 @@ public class BudgetController {
   @PutMapping("/commissioners/{code}/budgets/{financialYear}")
   Mono<BudgetView> set(@PathVariable String code, @PathVariable String financialYear, @RequestBody BudgetRequestBody body) {
     List<FieldProblem> problems = new ArrayList<>();
-    if (!ICB.matcher(code).matches()) problems.add(new FieldProblem("code", "is not an ICB ODS code (e.g. QMM)"));
+    if (!SocialPrescribing.isIcbCode(code)) problems.add(new FieldProblem("code", "is not an ICB ODS code (e.g. QMM)"));
     year(financialYear, "financialYear", problems);
     if (body.amount() == null) problems.add(new FieldProblem("amount", "is required: the budget in pounds, e.g. 250000.00"));
     else if (body.amount().signum() < 0) problems.add(new FieldProblem("amount", "must not be negative"));

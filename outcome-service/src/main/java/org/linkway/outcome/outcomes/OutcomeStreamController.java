@@ -10,7 +10,6 @@ import org.linkway.events.OutcomeReported;
 import org.linkway.outcome.ResumableStream;
 import org.linkway.platform.security.LiveStreams;
 import org.linkway.platform.streams.StoreQueries;
-import org.linkway.state.FundingState;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -57,9 +56,8 @@ public class OutcomeStreamController {
   public Flux<ServerSentEvent<OutcomeView>> events(String code, String lastEventId) {
     return ResumableStream.of("outcome",
         feed.events().filter(o -> o.getCommissioner().equals(code)),
-        () -> stores.<FundingState>all(FundingProcessor.STORE, s -> code.equals(s.getCommissioner())).stream()
-            .flatMap(s -> s.getOutcomes().stream()).toList(),
-        new ResumableStream.Keys<>(o -> o.getMetadata().getEventId(), o -> o.getMetadata().getOccurredAt()),
+        () -> FundingProcessor.ofCommissioner(stores, code).stream().flatMap(s -> s.getOutcomes().stream()).toList(),
+        ResumableStream.Keys.ofMetadata(OutcomeReported::getMetadata),
         lastEventId, OutcomeStreamController::view);
   }
 

@@ -63,9 +63,8 @@ public class LedgerController {
   public Flux<ServerSentEvent<LedgerEntry>> events(String code, String lastEventId) {
     return ResumableStream.of("ledger",
         feed.events().filter(e -> code.equals(commissioner(e))),
-        () -> stores.<FundingState>all(FundingProcessor.STORE, s -> code.equals(s.getCommissioner())).stream()
-            .flatMap(s -> s.getLedger().stream()).toList(),
-        new ResumableStream.Keys<>(e -> e.getMetadata().getEventId(), e -> e.getMetadata().getOccurredAt()),
+        () -> FundingProcessor.ofCommissioner(stores, code).stream().flatMap(s -> s.getLedger().stream()).toList(),
+        ResumableStream.Keys.ofMetadata(LedgerEvent::getMetadata),
         lastEventId, e -> entry(String.valueOf(e.getMetadata().getReferralId()), e));
   }
 
@@ -81,7 +80,7 @@ public class LedgerController {
     List<FundingState> states = referralId != null
         ? stores.<FundingState>get(FundingProcessor.STORE, referralId).filter(s -> code.equals(s.getCommissioner()))
             .map(List::of).orElse(List.of())
-        : stores.<FundingState>all(FundingProcessor.STORE, s -> code.equals(s.getCommissioner()));
+        : FundingProcessor.ofCommissioner(stores, code);
     return states.stream()
         .flatMap(s -> s.getLedger().stream().map(e -> entry(s.getReferralId().toString(), e)))
         .sorted(Comparator.comparing(LedgerEntry::occurredAt).thenComparing(LedgerEntry::referralId))
@@ -90,7 +89,7 @@ public class LedgerController {
 
   @GetMapping("/commissioners/{code}/summary")
   Summary summary(@PathVariable String code) {
-    List<FundingState> states = stores.all(FundingProcessor.STORE, (FundingState s) -> code.equals(s.getCommissioner()));
+    List<FundingState> states = FundingProcessor.ofCommissioner(stores, code);
     Map<String, Long> byStatus = new TreeMap<>();
     for (ReferralStatus status : ReferralStatus.values()) {
       if (status != ReferralStatus.UNKNOWN) byStatus.put(status.name(), 0L);
