@@ -24,6 +24,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.linkway.platform.kafka.AvroSerdes;
 import org.linkway.platform.domain.Funding;
 import org.linkway.platform.kafka.LinkwayKafkaProperties;
+import org.linkway.stack.LocalStack;
 
 /**
  * {@code ./linkway bench}: the whole journey on the running local stack, beside raw Kafka on the
@@ -62,8 +63,43 @@ public final class Bench {
       System.exit(2);
       return;
     }
+    if (Double.isNaN(options.upSeconds())) {
+      Double up = restartStack();
+      if (up == null) {
+        System.exit(1);
+        return;
+      }
+      options = options.withUpSeconds(up);
+    }
     int code = new Bench(options).run();
     System.exit(code);
+  }
+
+  /**
+   * The stack restarted without demo data, to time its start-up (the run's {@code up.secondsToHealthy}):
+   * stopped first if any part runs. The seconds it took to be healthy; null when it did not stop or start.
+   */
+  private static Double restartStack() {
+    LocalStack stack = LocalStack.here(System.out, System.err);
+    try {
+      stack.lock();
+      if (stack.anyRunning()) {
+        System.out.println("bench: restarting the stack to time its start-up");
+        try {
+          stack.down();
+        } catch (LocalStack.Failure e) {
+          System.err.println("linkway: bench: the stack did not stop" + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+          return null;
+        }
+      }
+      double seconds = stack.up().toMillis() / 1000.0;
+      System.out.println("bench: running (progress every 5 s)");
+      return seconds;
+    } catch (LocalStack.Failure | java.io.IOException e) {
+      if (e.getMessage() != null) System.err.println("linkway: " + e.getMessage());
+      System.err.println("linkway: bench: the stack did not start");
+      return null;
+    }
   }
 
   private int run() throws Exception {

@@ -24,6 +24,12 @@ record BenchOptions(long referrals, int rate, int durationSeconds, int window, i
         --out DIR             where RESULTS.md and results.json go (bench)
       """;
 
+  /** The same options, with the stack's time to healthy measured by this run. */
+  BenchOptions withUpSeconds(double seconds) {
+    return new BenchOptions(referrals, rate, durationSeconds, window, providers, declinePercent, intakeRates, intakeStepSeconds,
+        rawRecords, rawLatencyMessages, seconds, out, bootstrap, registry, host, pidDir, command);
+  }
+
   static BenchOptions parse(String[] args) {
     Map<String, String> given = new LinkedHashMap<>();
     for (int i = 0; i < args.length; i++) {

@@ -8,6 +8,7 @@ import org.linkway.events.Patient;
 import org.linkway.events.ReferralRequested;
 import org.linkway.events.Referrer;
 import org.linkway.platform.kafka.Events;
+import org.linkway.platform.people.NhsNumber;
 
 /**
  * The benchmark's invented people and referrals: valid NHS numbers in the 94… range, one lonely
@@ -25,15 +26,12 @@ public final class BenchPeople {
 
   private BenchPeople() {}
 
-  /** A valid NHS number for index i: 9 digits, then the modulus-11 check digit (a 10 is no number: the next one is used). */
+  /** A valid NHS number for index i: 94 and 7 digits, then the check digit (nine digits with none: the next ones are used). */
   static String nhsNumber(long i) {
     for (long n = i * 2; ; n++) {
       String digits = String.format("94%07d", n % 10_000_000L);
-      int sum = 0;
-      for (int k = 0; k < 9; k++) sum += (digits.charAt(k) - '0') * (10 - k);
-      int check = 11 - sum % 11;
-      if (check == 11) check = 0;
-      if (check != 10) return digits + check;
+      int check = NhsNumber.checkDigit(digits);
+      if (check >= 0) return digits + check;
     }
   }
 

@@ -66,7 +66,11 @@ public final class Http {
   }
 
   private HttpClient as(HttpClient c, String path) {
-    String token = issuer().ownerOf(path, BenchPeople.PRACTICE);
+    return as(c, path, BenchPeople.PRACTICE);
+  }
+
+  private HttpClient as(HttpClient c, String path, String practice) {
+    String token = issuer().ownerOf(path, practice);
     return token == null ? c : c.headers(h -> h.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + token));
   }
 
@@ -75,7 +79,13 @@ public final class Http {
   }
 
   public Mono<Answer> post(String path, String json, String idempotencyKey) {
-    HttpClient c = as(idempotencyKey == null ? client : client.headers(h -> h.set("Idempotency-Key", idempotencyKey)), path);
+    return post(path, json, idempotencyKey, BenchPeople.PRACTICE);
+  }
+
+  /** A POST as the GP system of the practice, for a referral (the token of whoever owns the path otherwise). */
+  public Mono<Answer> post(String path, String json, String idempotencyKey, String practice) {
+    HttpClient c = as(idempotencyKey == null ? client : client.headers(h -> h.set("Idempotency-Key", idempotencyKey)), path,
+        practice);
     return c.post().uri(path).send(ByteBufFlux.fromString(Mono.just(json)))
         .responseSingle((response, body) -> body.asString(StandardCharsets.UTF_8).defaultIfEmpty("")
             .map(text -> new Answer(response.status().code(), text)));

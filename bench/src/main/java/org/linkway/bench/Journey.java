@@ -17,25 +17,49 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 
 /**
- * Referrals through the whole journey, as GP systems and providers would send them: half submitted
- * through the Kafka intake, half through {@code POST /referrals}; a simulated provider population
- * that watches its queue's live stream, declines some first offers, accepts the rest with a
- * baseline, records two sessions and completes with a follow-up; the ledger and outcomes read
- * back from Kafka and from the commissioner's stream.
+ * Referrals through the whole journey, as GP systems and providers would send them, for the
+ * benchmark and for the local stack's demo history. The benchmark's: half submitted through the
+ * Kafka intake, half through {@code POST /referrals}; a simulated provider population that watches
+ * its queue's live stream, declines some first offers, accepts the rest with a baseline, records
+ * two sessions and completes with a follow-up; the ledger and outcomes read back from Kafka and
+ * from the commissioner's stream. The demo's: referrals of its own, each with its {@link Plan}.
  */
-final class Journey implements TopicAudit.Listener {
+public final class Journey implements TopicAudit.Listener {
 
-  /** One referral's moments (System.nanoTime), for the latency of each hop. */
+  /**
+   * What the provider offered a referral does with it: declines the first offer (then, or not,
+   * accepts the next one), or accepts it with a baseline, records the sessions and completes it with
+   * the follow-up measure (a JSON measure; none: the referral is left in progress).
+   */
+  public record Plan(boolean declineFirstOffer, boolean acceptLaterOffer, List<LocalDate> sessions, String followUp) {
+
+    /** The benchmark's: two sessions today and the follow-up that earns the outcome payment. */
+    static Plan bench(boolean declineFirstOffer) {
+      LocalDate today = LocalDate.now();
+      return new Plan(declineFirstOffer, true, List.of(today, today), BenchPeople.FOLLOW_UP);
+    }
+  }
+
+  /** How a referral's plan ended. */
+  public enum Result { COMPLETED, DECLINED, IN_PROGRESS, FAILED }
+
+  /** A referral of the caller's own, sent over HTTP by its practice's GP system. */
+  public record Referral(String requestId, String practice, String body, Plan plan) {}
+
+  /** One referral's moments (System.nanoTime), for the latency of each hop, its plan and how it ended. */
   static final class Track {
     final long submitted;
     final boolean measured;
+    final Plan plan;
     volatile long acceptSent;
     volatile long completeSent;
     volatile boolean done;
+    volatile Result result;
 
-    Track(long submitted, boolean measured) {
+    Track(long submitted, boolean measured, Plan plan) {
       this.submitted = submitted;
       this.measured = measured;
+      this.plan = plan;
     }
   }
 
@@ -63,7 +87,7 @@ final class Journey implements TopicAudit.Listener {
   private final Http outcomeService;
   private final Producer<String, SpecificRecord> producer;
   private final String commissioner;
-  private final int providers;
+  private final List<String> providers;
   private final int declinePercent;
   private final String runId;
   private final List<Disposable> streams = new ArrayList<>();
@@ -72,20 +96,33 @@ final class Journey implements TopicAudit.Listener {
 
   Journey(Http referralService, Http providerService, Http outcomeService, Producer<String, SpecificRecord> producer,
       String commissioner, int providers, int declinePercent, String runId) {
+    this(referralService, providerService, outcomeService, producer, commissioner,
+        java.util.stream.IntStream.rangeClosed(1, providers).mapToObj(BenchPeople::providerId).toList(), declinePercent, runId);
+  }
+
+  /**
+   * A journey over HTTP alone, with referrals of the caller's own ({@link #submit(Referral)}), for
+   * the given providers and commissioner.
+   */
+  public Journey(Http referralService, Http providerService, Http outcomeService, String commissioner, List<String> providers) {
+    this(referralService, providerService, outcomeService, null, commissioner, providers, 0, "demo");
+  }
+
+  private Journey(Http referralService, Http providerService, Http outcomeService, Producer<String, SpecificRecord> producer,
+      String commissioner, List<String> providers, int declinePercent, String runId) {
     this.referralService = referralService;
     this.providerService = providerService;
     this.outcomeService = outcomeService;
     this.producer = producer;
     this.commissioner = commissioner;
-    this.providers = providers;
+    this.providers = List.copyOf(providers);
     this.declinePercent = declinePercent;
     this.runId = runId;
   }
 
   /** Providers watch their queues; the commissioner watches the outcome stream. */
-  void start() {
-    for (int p = 1; p <= providers; p++) {
-      String providerId = BenchPeople.providerId(p);
+  public void start() {
+    for (String providerId : providers) {
       streams.add(providerService.events("/providers/" + providerId + "/referrals/stream")
           .subscribe(e -> offer(providerId, e), e -> failed("provider queue stream: " + e.getMessage())));
     }
@@ -106,7 +143,8 @@ final class Journey implements TopicAudit.Listener {
     String requestId = runId + "-" + i;
     boolean overKafka = i % 2 == 0;
     UUID referralId = overKafka ? BenchPeople.kafkaReferralId(requestId) : BenchPeople.referralId(requestId);
-    tracks.put(referralId, new Track(System.nanoTime(), measured));
+    tracks.put(referralId, new Track(System.nanoTime(), measured,
+        Plan.bench(Math.floorMod(referralId.hashCode(), 100) < declinePercent)));
     submitted.incrementAndGet();
     if (overKafka) {
       producer.send(new ProducerRecord<>(Topics.referralRequests(BenchPeople.GP_SYSTEM).name(), requestId, BenchPeople.kafkaRequest(i, requestId, commissioner)),
@@ -130,12 +168,42 @@ final class Journey implements TopicAudit.Listener {
   }
 
   /**
+   * Submits a referral of the caller's own over HTTP, as its practice's GP system (a 503 is sent
+   * again with the same Idempotency-Key, which cannot make a second referral).
+   *
+   * @return its id, or empty when the intake refused it (a failure is counted)
+   */
+  public java.util.Optional<UUID> submit(Referral referral) {
+    Http.Answer answer = Mono.defer(() -> referralService.post("/referrals", referral.body(), referral.requestId(),
+            referral.practice()))
+        .flatMap(a -> a.status() == 503 ? Mono.error(new IllegalStateException("503")) : Mono.just(a))
+        .retryWhen(reactor.util.retry.Retry.fixedDelay(30, java.time.Duration.ofSeconds(1)))
+        .onErrorResume(e -> Mono.just(new Http.Answer(0, e.getClass().getSimpleName())))
+        .block();
+    java.util.regex.Matcher id = java.util.regex.Pattern.compile("\"referralId\":\"([0-9a-f-]{36})\"")
+        .matcher(answer == null ? "" : answer.body());
+    if (answer == null || !answer.ok() || !id.find()) {
+      failed("POST /referrals answered " + (answer == null ? "nothing" : answer.status() + ": " + answer.body()));
+      return java.util.Optional.empty();
+    }
+    UUID referralId = UUID.fromString(id.group(1));
+    tracks.putIfAbsent(referralId, new Track(System.nanoTime(), false, referral.plan()));
+    submitted.incrementAndGet();
+    return java.util.Optional.of(referralId);
+  }
+
+  /** How the referral's plan ended; empty while it is under way (or when it was never offered). */
+  public java.util.Optional<Result> result(UUID referralId) {
+    Track track = tracks.get(referralId);
+    return track == null ? java.util.Optional.empty() : java.util.Optional.ofNullable(track.result);
+  }
+
+  /**
    * What a provider would do on finding its live stream quiet while offers wait: read its queue.
    * Offers found there that the stream did not show are counted, then handled like the others.
    */
-  void readQueues() {
-    for (int p = 1; p <= providers; p++) {
-      String providerId = BenchPeople.providerId(p);
+  public void readQueues() {
+    for (String providerId : providers) {
       Http.Answer answer = providerService.get("/providers/" + providerId + "/referrals?status=OFFERED").block();
       if (answer == null || !answer.ok()) continue;
       java.util.regex.Matcher m = java.util.regex.Pattern
@@ -164,25 +232,40 @@ final class Journey implements TopicAudit.Listener {
     offered.incrementAndGet();
     if (track.measured && attempt == 1) toQueue.record(System.nanoTime() - track.submitted);
     String base = "/providers/" + providerId + "/referrals/" + referralId;
-    if (attempt == 1 && Math.floorMod(referralId.hashCode(), 100) < declinePercent) {
+    Plan plan = track.plan;
+    if (attempt == 1 && plan.declineFirstOffer()) {
       providerService.post(base + "/decline", "{\"reason\":\"CAPACITY\",\"note\":\"full this week\"}")
           .subscribe(answer -> {
             if (answer.ok()) declined.incrementAndGet(); else failed("decline " + answer.status());
-          }, e -> failed("decline: " + e.getClass().getSimpleName()));
+            track.result = answer.ok() ? Result.DECLINED : Result.FAILED;
+          }, e -> {
+            failed("decline: " + e.getClass().getSimpleName());
+            track.result = Result.FAILED;
+          });
       return;
     }
-    String today = LocalDate.now().toString();
-    String session = "{\"attendedOn\":\"" + today + "\",\"attended\":true}";
+    if (attempt > 1 && !plan.acceptLaterOffer()) return;
     track.acceptSent = System.nanoTime();
-    send(base + "/accept", "{\"measures\":[" + BenchPeople.BASELINE + "]}", "accept", accepted, "already been accepted")
-        .flatMap(ok -> send(base + "/sessions", session, "session", null))
-        .flatMap(ok -> send(base + "/sessions", session, "session", null))
-        .flatMap(ok -> {
-          track.completeSent = System.nanoTime();
-          return send(base + "/complete", "{\"completion\":\"COMPLETED\",\"measures\":[" + BenchPeople.FOLLOW_UP + "]}",
-              "complete", completed, "has been completed", "it is COMPLETED");
-        })
-        .subscribe(ok -> { }, e -> failed("provider: " + e.getClass().getSimpleName()));
+    Mono<Boolean> steps = send(base + "/accept", "{\"measures\":[" + BenchPeople.BASELINE + "]}", "accept", accepted,
+        "already been accepted");
+    for (LocalDate day : plan.sessions()) {
+      String session = "{\"attendedOn\":\"" + day + "\",\"attended\":true}";
+      steps = steps.flatMap(ok -> send(base + "/sessions", session, "session", null));
+    }
+    if (plan.followUp() != null) {
+      steps = steps.flatMap(ok -> {
+        track.completeSent = System.nanoTime();
+        return send(base + "/complete", "{\"completion\":\"COMPLETED\",\"measures\":[" + plan.followUp() + "]}",
+            "complete", completed, "has been completed", "it is COMPLETED");
+      });
+    }
+    Result whenDone = plan.followUp() == null ? Result.IN_PROGRESS : Result.COMPLETED;
+    steps.subscribe(ok -> track.result = whenDone, e -> {
+      failed("provider: " + e.getClass().getSimpleName());
+      track.result = Result.FAILED;
+    }, () -> {
+      if (track.result == null) track.result = Result.FAILED;
+    });
   }
 
   /**
@@ -283,7 +366,12 @@ final class Journey implements TopicAudit.Listener {
     failures.computeIfAbsent(what, k -> new AtomicLong()).incrementAndGet();
   }
 
-  void stop() {
+  /** Requests that failed for good, each with how often. */
+  public Map<String, AtomicLong> failuresByKind() {
+    return failures;
+  }
+
+  public void stop() {
     streams.forEach(Disposable::dispose);
   }
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.linkway.events.EventMetadata;
 import org.linkway.platform.web.EventStreams;
 import org.springframework.http.codec.ServerSentEvent;
 import reactor.core.publisher.Flux;
@@ -22,7 +23,13 @@ import reactor.core.scheduler.Schedulers;
 public final class ResumableStream {
 
   /** How to read an event's id and time. */
-  public record Keys<E>(Function<E, UUID> id, Function<E, Instant> at) {}
+  public record Keys<E>(Function<E, UUID> id, Function<E, Instant> at) {
+
+    /** The id and time of an event that carries them in its metadata, as every Linkway event does. */
+    public static <E> Keys<E> ofMetadata(Function<E, EventMetadata> metadata) {
+      return new Keys<>(e -> metadata.apply(e).getEventId(), e -> metadata.apply(e).getOccurredAt());
+    }
+  }
 
   private ResumableStream() {}
 

@@ -160,10 +160,7 @@ class ApiDescriptionIT {
 
   /** A referral to this test's ICB, once it is in the provider's queue. */
   private static String offered(RunningPlatform platform) {
-    String referralId = JourneyScenario.refer(platform, COMMISSIONER, List.of("NATURE"));
-    JourneyScenario.awaitReferral(platform, referralId, "OFFERED", PROVIDER);
-    JourneyScenario.awaitOffer(platform, PROVIDER, referralId);
-    return referralId;
+    return JourneyScenario.referAndAwaitOffer(platform, COMMISSIONER, List.of("NATURE"), PROVIDER);
   }
 
   /** Sends an example to one of the provider's referrals, with the provider's token: 200. */

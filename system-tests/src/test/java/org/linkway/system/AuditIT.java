@@ -34,12 +34,8 @@ class AuditIT {
             "services", List.of(Map.of("serviceId", PROVIDER + "-group", "name", "Walking group", "needs", List.of("NATURE"),
                 "commissioners", List.of(COMMISSIONER), "capacity", 10))))
         .exchange().expectStatus().isCreated();
-    String referralId = JourneyScenario.refer(platform, COMMISSIONER, List.of("NATURE"));
-    JourneyScenario.awaitReferral(platform, referralId, "OFFERED", PROVIDER);
-    JourneyScenario.awaitOffer(platform, PROVIDER, referralId);
-    platform.providerService().post().uri("/providers/{p}/referrals/{r}/accept", PROVIDER, referralId).exchange()
-        .expectStatus().isOk();
-    JourneyScenario.awaitReferral(platform, referralId, "ACCEPTED", PROVIDER);
+    String referralId = JourneyScenario.referAndAwaitOffer(platform, COMMISSIONER, List.of("NATURE"), PROVIDER);
+    JourneyScenario.acceptOffer(platform, PROVIDER, referralId);
     platform.providerService().post().uri("/providers/{p}/referrals/{r}/sessions", PROVIDER, referralId)
         .bodyValue(Map.of("attendedOn", LocalDate.now().toString())).exchange().expectStatus().isOk();
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(trail(platform, referralId))

@@ -51,10 +51,7 @@ class BudgetIT {
     // routing prefers the service whose places are paid for, whatever the load
     List<String> referrals = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
-      String referralId = JourneyScenario.refer(platform, COMMISSIONER, List.of("ARTS_AND_CULTURE"));
-      JourneyScenario.awaitReferral(platform, referralId, "OFFERED", FUNDED);
-      JourneyScenario.awaitOffer(platform, FUNDED, referralId);
-      referrals.add(referralId);
+      referrals.add(JourneyScenario.referAndAwaitOffer(platform, COMMISSIONER, List.of("ARTS_AND_CULTURE"), FUNDED));
     }
 
     CountDownLatch start = new CountDownLatch(1);

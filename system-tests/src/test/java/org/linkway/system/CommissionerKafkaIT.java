@@ -228,12 +228,8 @@ class CommissionerKafkaIT {
 
   /** One referral of the ICB through the whole journey, with measures; returns its id. */
   private String completeOne(String icb) {
-    String referralId = JourneyScenario.refer(platform, icb, List.of("LONELINESS"));
-    JourneyScenario.awaitReferral(platform, referralId, "OFFERED", PROVIDER);
-    JourneyScenario.awaitOffer(platform, PROVIDER, referralId);
-    platform.providerService().post().uri("/providers/{p}/referrals/{r}/accept", PROVIDER, referralId).exchange()
-        .expectStatus().isOk();
-    JourneyScenario.awaitReferral(platform, referralId, "ACCEPTED", PROVIDER);
+    String referralId = JourneyScenario.referAndAwaitOffer(platform, icb, List.of("LONELINESS"), PROVIDER);
+    JourneyScenario.acceptOffer(platform, PROVIDER, referralId);
     JourneyScenario.attendOnceAndComplete(platform, PROVIDER, referralId);
     return referralId;
   }

@@ -144,9 +144,7 @@ class CommissionerStreamsIT {
 
   /** One referral through the whole journey to completion; returns its id. */
   private String completeOne() {
-    String referralId = JourneyScenario.refer(platform, "QXW", List.of("PHYSICAL_ACTIVITY"));
-    JourneyScenario.awaitReferral(platform, referralId, "OFFERED", PROVIDER);
-    JourneyScenario.awaitOffer(platform, PROVIDER, referralId);
+    String referralId = JourneyScenario.referAndAwaitOffer(platform, "QXW", List.of("PHYSICAL_ACTIVITY"), PROVIDER);
     platform.providerService().post().uri("/providers/{p}/referrals/{r}/accept", PROVIDER, referralId).exchange()
         .expectStatus().isOk();
     platform.providerService().post().uri("/providers/{p}/referrals/{r}/complete", PROVIDER, referralId)

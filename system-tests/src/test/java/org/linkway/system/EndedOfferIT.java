@@ -143,10 +143,7 @@ class EndedOfferIT {
   }
 
   private String offered(String commissioner) {
-    String referralId = JourneyScenario.refer(platform, commissioner, NEEDS);
-    JourneyScenario.awaitReferral(platform, referralId, "OFFERED", PROVIDER);
-    JourneyScenario.awaitOffer(platform, PROVIDER, referralId);
-    return referralId;
+    return JourneyScenario.referAndAwaitOffer(platform, commissioner, NEEDS, PROVIDER);
   }
 
   /** No filter, then each status an offer can be in. */

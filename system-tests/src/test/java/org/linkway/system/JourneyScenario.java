@@ -224,9 +224,7 @@ abstract class JourneyScenario {
   @Test
   void givenAnOffer_when20ProvidersRequestsAcceptItAtOnce_thenExactlyOneReferralAcceptedIsWritten() throws Exception {
     RunningPlatform platform = platform();
-    String referralId = refer(platform, List.of("LONELINESS"));
-    awaitReferral(platform, referralId, "OFFERED", FIRST_PROVIDER);
-    awaitOffer(platform, FIRST_PROVIDER, referralId);
+    String referralId = referAndAwaitOffer(platform, COMMISSIONER, List.of("LONELINESS"), FIRST_PROVIDER);
 
     int attempts = 20;
     CountDownLatch start = new CountDownLatch(1);
@@ -256,9 +254,7 @@ abstract class JourneyScenario {
   @Test
   void givenAnOffer_whenTheReferrerCancels_thenTheProviderSeesItCancelledAndCannotAcceptIt() {
     RunningPlatform platform = platform();
-    String referralId = refer(platform, List.of("LONELINESS"));
-    awaitReferral(platform, referralId, "OFFERED", FIRST_PROVIDER);
-    awaitOffer(platform, FIRST_PROVIDER, referralId);
+    String referralId = referAndAwaitOffer(platform, COMMISSIONER, List.of("LONELINESS"), FIRST_PROVIDER);
     platform.referralService().post().uri("/referrals/{id}/cancel", referralId)
         .bodyValue(Map.of("reason", "person moved away")).exchange()
         .expectStatus().isAccepted().expectBody().jsonPath("$.status").isEqualTo("CANCELLED")
@@ -274,12 +270,8 @@ abstract class JourneyScenario {
   @Test
   void givenAnAcceptedReferral_whenTheReferrerCancels_thenWhatWasReservedAndNotEarnedIsReleased() {
     RunningPlatform platform = platform();
-    String referralId = refer(platform, List.of("LONELINESS"));
-    awaitReferral(platform, referralId, "OFFERED", FIRST_PROVIDER);
-    awaitOffer(platform, FIRST_PROVIDER, referralId);
-    platform.providerService().post().uri("/providers/{p}/referrals/{r}/accept", FIRST_PROVIDER, referralId).exchange()
-        .expectStatus().isOk();
-    awaitReferral(platform, referralId, "ACCEPTED", FIRST_PROVIDER);
+    String referralId = referAndAwaitOffer(platform, COMMISSIONER, List.of("LONELINESS"), FIRST_PROVIDER);
+    acceptOffer(platform, FIRST_PROVIDER, referralId);
     platform.referralService().post().uri("/referrals/{id}/cancel", referralId).exchange().expectStatus().isAccepted();
     await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
         platform.outcomeService().get().uri("/commissioners/{c}/ledger?referralId={r}", COMMISSIONER, referralId)
@@ -321,6 +313,24 @@ abstract class JourneyScenario {
     await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
         platform.referralService().get().uri("/referrals/{id}", referralId).exchange().expectStatus().isOk()
             .expectBody().jsonPath("$.status").isEqualTo(status).jsonPath("$.providerId").isEqualTo(providerId));
+  }
+
+  /**
+   * Refers a person of the commissioner with these needs and waits until referral-service has offered
+   * the referral to the provider and the provider's queue shows it; returns the referral id.
+   */
+  static String referAndAwaitOffer(RunningPlatform platform, String commissioner, List<String> needs, String providerId) {
+    String referralId = refer(platform, commissioner, needs);
+    awaitReferral(platform, referralId, "OFFERED", providerId);
+    awaitOffer(platform, providerId, referralId);
+    return referralId;
+  }
+
+  /** The provider accepts the offer, and referral-service comes to show the referral accepted by it. */
+  static void acceptOffer(RunningPlatform platform, String providerId, String referralId) {
+    platform.providerService().post().uri("/providers/{p}/referrals/{r}/accept", providerId, referralId).exchange()
+        .expectStatus().isOk();
+    awaitReferral(platform, referralId, "ACCEPTED", providerId);
   }
 
   /** The provider's queue shows the offer (provider-service reads it from the referrals topic). */

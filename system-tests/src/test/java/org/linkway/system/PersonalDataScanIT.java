@@ -58,6 +58,7 @@ import org.linkway.platform.domain.Funding;
 import org.linkway.platform.kafka.LinkwayKafkaProperties;
 import org.linkway.platform.kafka.Topic;
 import org.linkway.platform.kafka.Topics;
+import org.linkway.platform.people.NhsNumber;
 import org.linkway.platform.testing.TestStack;
 import org.linkway.referral.intake.ReferralIntake;
 import org.slf4j.LoggerFactory;
@@ -824,14 +825,10 @@ class PersonalDataScanIT {
       return validNhsNumber(digits) && Integer.parseInt(digits.substring(0, 3)) >= 320;
     }
 
-    /** The NHS number check: weights 10 to 2 on the first nine digits, 11 minus the remainder (11 is 0, 10 invalid). */
+    /** Ten digits, not all the same, whose last is the NHS number's check digit ({@link NhsNumber}). */
     static boolean validNhsNumber(String digits) {
       if (digits.length() != 10 || digits.chars().distinct().count() == 1) return false;
-      int sum = 0;
-      for (int i = 0; i < 9; i++) sum += (digits.charAt(i) - '0') * (10 - i);
-      int check = 11 - sum % 11;
-      if (check == 11) check = 0;
-      return check != 10 && check == digits.charAt(9) - '0';
+      return NhsNumber.isValid(digits);
     }
 
     /** A match or an identity as comparable text: lower case letters and digits; +44 becomes 0; dates as digits. */

@@ -4,9 +4,7 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,14 +15,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.linkway.stack.Launch;
 import org.linkway.stack.LocalIssuer;
+import org.linkway.stack.Ports;
 
 /**
  * A whole Linkway stack of the harness's own, on free loopback ports and in its own directory, so
@@ -51,26 +50,26 @@ final class ChaosStack implements AutoCloseable {
       return this == REFERRAL_SERVICE || this == PROVIDER_SERVICE || this == OUTCOME_SERVICE;
     }
 
+    /** The same part of the local stack, whose launch this one shares. */
+    org.linkway.stack.Part inStack() {
+      return org.linkway.stack.Part.named(label);
+    }
+
     static final List<Part> SERVICES = List.of(REFERRAL_SERVICE, PROVIDER_SERVICE, OUTCOME_SERVICE);
   }
 
   static final Duration START_BOUND = Duration.ofMinutes(4);
   private static final String HOST = "127.0.0.1";
 
-  private final Path repo;
   private final Path work;
   private final Consumer<String> say;
   private final String javaCommand = ProcessHandle.current().info().command().orElse("java");
-  private final Map<Part, Integer> ports = new EnumMap<>(Part.class);
-  private final int controllerPort;
-  private final int issuerPort;
   private final ChaosKafka kafka;
   private final LocalIssuer issuer;
+  private final Launch launch;
   private final Map<Part, Process> processes = new ConcurrentHashMap<>();
   private final Map<Part, Integer> starts = new ConcurrentHashMap<>();
   private volatile boolean kafkaStartedLineSeen;
-  private final String identityKey = randomKey();
-  private final String pseudonymKey = randomKey();
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
   private final Thread shutdownHook = new Thread(this::killAll, "chaos-stack-shutdown");
   private HttpServer issuerServer;
@@ -81,21 +80,15 @@ final class ChaosStack implements AutoCloseable {
    * @param work a directory of the run's own for data and logs
    */
   ChaosStack(Path repo, Path work, Consumer<String> say) {
-    this.repo = repo;
     this.work = work;
     this.say = say;
     int[] free = freePorts(7);
-    ports.put(Part.KAFKA, free[0]);
-    controllerPort = free[1];
-    ports.put(Part.REGISTRY, free[2]);
-    issuerPort = free[3];
-    ports.put(Part.REFERRAL_SERVICE, free[4]);
-    ports.put(Part.PROVIDER_SERVICE, free[5]);
-    ports.put(Part.OUTCOME_SERVICE, free[6]);
-    kafka = new ChaosKafka(HOST + ":" + free[0], work.resolve("kafka"));
+    launch = new Launch(repo, work, new Launch.Ports(free[0], free[1], free[2], free[3], free[4], free[5], free[6]),
+        javaCommand);
+    kafka = new ChaosKafka(launch.bootstrap(), launch.kafkaDir());
     try {
       Files.createDirectories(work.resolve("logs"));
-      issuer = LocalIssuer.inDirectory(work.resolve("issuer"), "http://" + HOST + ":" + issuerPort);
+      issuer = LocalIssuer.inDirectory(work.resolve("issuer"), launch.url(org.linkway.stack.Part.ISSUER));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -106,9 +99,9 @@ final class ChaosStack implements AutoCloseable {
   void start() {
     long started = System.nanoTime();
     try {
-      issuerServer = issuer.serve(HOST, issuerPort);
+      issuerServer = issuer.serve(HOST, launch.ports().issuer());
     } catch (IOException e) {
-      throw new UncheckedIOException("the token issuer could not listen on " + issuerPort, e);
+      throw new UncheckedIOException("the token issuer could not listen on " + launch.ports().issuer(), e);
     }
     startPart(Part.KAFKA);
     startPart(Part.REGISTRY);
@@ -119,8 +112,11 @@ final class ChaosStack implements AutoCloseable {
     Part.SERVICES.forEach(p -> awaitHealthy(p, START_BOUND));
     say.accept(String.format("stack up in %.1f s: kafka %s, registry %d, referral %d, provider %d, outcome %d (work in %s)",
         (System.nanoTime() - started) / 1e9, kafka.bootstrap() + (kafka.secured() ? " (SASL, ACLs)" : ""),
-        ports.get(Part.REGISTRY), ports.get(Part.REFERRAL_SERVICE), ports.get(Part.PROVIDER_SERVICE),
-        ports.get(Part.OUTCOME_SERVICE), work));
+        port(Part.REGISTRY), port(Part.REFERRAL_SERVICE), port(Part.PROVIDER_SERVICE), port(Part.OUTCOME_SERVICE), work));
+  }
+
+  private int port(Part part) {
+    return launch.ports().of(part.inStack());
   }
 
   LocalIssuer issuer() {
@@ -132,11 +128,11 @@ final class ChaosStack implements AutoCloseable {
   }
 
   String registryApi() {
-    return "http://" + HOST + ":" + ports.get(Part.REGISTRY) + "/apis/registry/v3";
+    return launch.registryApi();
   }
 
   String url(Part service) {
-    return "http://" + HOST + ":" + ports.get(service);
+    return launch.url(service.inStack());
   }
 
   long pid(Part part) {
@@ -186,7 +182,7 @@ final class ChaosStack implements AutoCloseable {
     Process p = processes.get(part);
     if (p == null || !p.isAlive()) return false;
     return switch (part) {
-      case KAFKA -> listening(ports.get(Part.KAFKA)) && kafkaStartedLine();
+      case KAFKA -> Ports.listening(port(Part.KAFKA)) && kafkaStartedLine();
       case REGISTRY -> !get(registryApi() + "/system/info").isEmpty();
       default -> get(url(part) + "/actuator/health").contains("\"status\":\"UP\"");
     };
@@ -212,17 +208,11 @@ final class ChaosStack implements AutoCloseable {
     if (closed) throw new IllegalStateException("the stack is closed");
     starts.merge(part, 1, Integer::sum);
     if (part == Part.KAFKA) kafkaStartedLineSeen = false;
-    ProcessBuilder builder = new ProcessBuilder(command(part)).redirectErrorStream(true)
+    // as ./linkway up runs it (Launch), on this stack's ports and directories: the services with keys of
+    // this stack's own, made once in its directory, so the same across restarts
+    ProcessBuilder builder = new ProcessBuilder(launch.command(part.inStack())).redirectErrorStream(true)
         .redirectOutput(log(part).toFile()).directory(work.toFile());
-    // as ./linkway does: glibc would otherwise give each busy thread a malloc arena of its own
-    builder.environment().put("MALLOC_ARENA_MAX", "2");
-    if (part.isService()) {
-      builder.environment().putAll(kafka.serviceEnvironment(part.label));
-      // as ./linkway up runs them: the local profile, and keys of this stack's own, the same across restarts
-      builder.environment().put("SPRING_PROFILES_ACTIVE", "local");
-      builder.environment().put("LINKWAY_IDENTITYKEY", identityKey);
-      builder.environment().put("LINKWAY_PSEUDONYMKEY", pseudonymKey);
-    }
+    builder.environment().putAll(launch.environment(part.inStack()));
     try {
       processes.put(part, builder.start());
     } catch (IOException e) {
@@ -230,39 +220,10 @@ final class ChaosStack implements AutoCloseable {
     }
   }
 
-  private static String randomKey() {
-    byte[] key = new byte[32];
-    new java.security.SecureRandom().nextBytes(key);
-    return java.util.Base64.getEncoder().encodeToString(key);
-  }
-
-  /** Each part's command line, as {@code command_of} in the linkway script has it, on this stack's ports and directories. */
-  private List<String> command(Part part) {
-    List<String> c = new ArrayList<>(List.of(javaCommand, "-Xmx256m", "-XX:+UseSerialGC"));
-    switch (part) {
-      case KAFKA -> c.addAll(List.of("-cp", brokerClasspath(), "org.linkway.stack.KafkaLauncher",
-          work.resolve("kafka").toString(), String.valueOf(ports.get(Part.KAFKA)), String.valueOf(controllerPort)));
-      case REGISTRY -> c.addAll(List.of("-Dquarkus.http.host=" + HOST, "-Dquarkus.http.port=" + ports.get(Part.REGISTRY),
-          "-Dapicurio.ccompat.use-canonical-hash=true", "-Dapicurio.rules.global.compatibility=BACKWARD_TRANSITIVE",
-          "-Dapicurio.datasource.url=jdbc:h2:file:" + work.resolve("registry").resolve("registry"),
-          "-jar", registryJar().toString()));
-      default -> {
-        c.addAll(List.of("-jar", serviceJar(part).toString(),
-            "--server.address=" + HOST, "--server.port=" + ports.get(part)));
-        c.addAll(kafka.serviceArguments());
-        c.addAll(List.of("--linkway.kafka.registry-url=" + registryApi(),
-            "--linkway.kafka.state-dir=" + work.resolve("state").resolve(part.label),
-            "--spring.security.oauth2.resourceserver.jwt.jwk-set-uri=http://" + HOST + ":" + issuerPort + LocalIssuer.JWKS_PATH));
-      }
-    }
-    return c;
-  }
-
   /** On a broker that authenticates clients: each principal's credential and ACLs, as ./linkway up grants them. */
   private void grantKafkaAccess() {
-    List<String> grant = kafka.grantCommand(javaCommand, serviceJar(Part.REFERRAL_SERVICE),
-        repo.resolve("local-stack").resolve("gp-systems.properties"));
-    if (grant.isEmpty()) return;
+    if (!kafka.secured()) return;
+    List<String> grant = launch.grantKafkaAccess();
     Path log = work.resolve("logs").resolve("kafka-access.log");
     try {
       Process p = new ProcessBuilder(grant).redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -278,35 +239,6 @@ final class ChaosStack implements AutoCloseable {
     }
   }
 
-  private String brokerClasspath() {
-    Path stack = repo.resolve("local-stack/target");
-    try {
-      return onlyFile(stack, "local-stack-", ".jar") + ":" + Files.readString(stack.resolve("broker-classpath.txt")).trim();
-    } catch (IOException e) {
-      throw new UncheckedIOException("no local-stack/target/broker-classpath.txt: build first (./mvnw install -DskipTests)", e);
-    }
-  }
-
-  private Path registryJar() {
-    return onlyFile(repo.resolve("local-stack/target/apicurio-registry"), "apicurio-registry-app-", "-runner.jar");
-  }
-
-  private Path serviceJar(Part service) {
-    return onlyFile(repo.resolve(service.label).resolve("target"), service.label + "-", "-exec.jar");
-  }
-
-  private static Path onlyFile(Path dir, String prefix, String suffix) {
-    try (Stream<Path> files = Files.list(dir)) {
-      return files.filter(f -> {
-        String name = f.getFileName().toString();
-        return name.startsWith(prefix) && name.endsWith(suffix) && !name.endsWith("-tests.jar") && !name.endsWith("-sources.jar");
-      }).findFirst().orElseThrow(() -> new IllegalStateException("no " + prefix + "*" + suffix + " in " + dir
-          + ": build first (./mvnw install -DskipTests)"));
-    } catch (IOException e) {
-      throw new UncheckedIOException("no " + dir + ": build first (./mvnw install -DskipTests)", e);
-    }
-  }
-
   private String get(String url) {
     try {
       HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(),
@@ -317,15 +249,6 @@ final class ChaosStack implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return "";
-    }
-  }
-
-  private static boolean listening(int port) {
-    try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress(HOST, port), 500);
-      return true;
-    } catch (IOException e) {
-      return false;
     }
   }
 

@@ -3,10 +3,10 @@ package org.linkway.outcome.budgets;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 import org.linkway.events.BudgetAgreed;
 import org.linkway.outcome.budgets.BudgetQueries.BudgetView;
 import org.linkway.outcome.OutcomeServiceApplication;
+import org.linkway.platform.domain.SocialPrescribing;
 import org.linkway.platform.kafka.EventPublisher;
 import org.linkway.platform.kafka.Events;
 import org.linkway.platform.domain.Funding;
@@ -30,7 +30,6 @@ import reactor.core.publisher.Mono;
 @RestController
 public class BudgetController {
 
-  private static final Pattern ICB = Pattern.compile("^Q[A-Z0-9]{2}$");
   private static final BigDecimal MAX_BUDGET = new BigDecimal("1000000000.00");
 
   record BudgetRequestBody(BigDecimal amount, String currency) {}
@@ -46,7 +45,7 @@ public class BudgetController {
   @PutMapping("/commissioners/{code}/budgets/{financialYear}")
   Mono<BudgetView> set(@PathVariable String code, @PathVariable String financialYear, @RequestBody BudgetRequestBody body) {
     List<FieldProblem> problems = new ArrayList<>();
-    if (!ICB.matcher(code).matches()) problems.add(new FieldProblem("code", "is not an ICB ODS code (e.g. QMM)"));
+    if (!SocialPrescribing.isIcbCode(code)) problems.add(new FieldProblem("code", "is not an ICB ODS code (e.g. QMM)"));
     BudgetQueries.year(financialYear, "financialYear", problems);
     if (body.amount() == null) problems.add(new FieldProblem("amount", "is required: the budget in pounds, e.g. 250000.00"));
     else if (body.amount().signum() < 0) problems.add(new FieldProblem("amount", "must not be negative"));

@@ -12,6 +12,7 @@ import org.linkway.events.Instrument;
 import org.linkway.outcome.contracts.ContractQueries.ContractView;
 import org.linkway.outcome.OutcomeServiceApplication;
 import org.linkway.platform.domain.Codes;
+import org.linkway.platform.domain.SocialPrescribing;
 import org.linkway.platform.streams.Decisions;
 import org.linkway.platform.kafka.EventPublisher;
 import org.linkway.platform.kafka.Events;
@@ -32,7 +33,6 @@ import reactor.core.publisher.Mono;
 public class ContractController {
 
   private static final Pattern ID = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9-]{1,63}$");
-  private static final Pattern ICB = Pattern.compile("^Q[A-Z0-9]{2}$");
   private static final BigDecimal MAX_FEE = new BigDecimal("100000.00");
   /** Provider and service ids as the directory keeps them. */
   private static final Pattern DIRECTORY_ID = Pattern.compile("^[a-z0-9][a-z0-9-]{1,63}$");
@@ -69,7 +69,7 @@ public class ContractController {
   @PutMapping("/commissioners/{code}/contracts/{contractId}")
   Mono<ContractView> agree(@PathVariable String code, @PathVariable String contractId, @RequestBody ContractRequest body) {
     List<FieldProblem> problems = new ArrayList<>();
-    if (!ICB.matcher(code).matches()) problems.add(new FieldProblem("code", "is not an ICB ODS code (e.g. QMM)"));
+    if (!SocialPrescribing.isIcbCode(code)) problems.add(new FieldProblem("code", "is not an ICB ODS code (e.g. QMM)"));
     if (!ID.matcher(contractId).matches()) problems.add(new FieldProblem("contractId", "2-64 letters, digits and hyphens"));
     contracts.get(contractId).filter(c -> !c.getCommissioner().equals(code)).ifPresent(c ->
         problems.add(new FieldProblem("contractId", "belongs to another commissioner")));

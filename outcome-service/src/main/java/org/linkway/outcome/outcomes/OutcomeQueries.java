@@ -42,9 +42,8 @@ public class OutcomeQueries {
   public Flux<ServerSentEvent<OutcomeView>> events(String code, String lastEventId) {
     return ResumableStream.of("outcome",
         feed.events().filter(o -> o.getCommissioner().equals(code)),
-        () -> stores.<FundingState>all(FundingProcessor.STORE, s -> code.equals(s.getCommissioner())).stream()
-            .flatMap(s -> s.getOutcomes().stream()).toList(),
-        new ResumableStream.Keys<>(o -> o.getMetadata().getEventId(), o -> o.getMetadata().getOccurredAt()),
+        () -> FundingProcessor.ofCommissioner(stores, code).stream().flatMap(s -> s.getOutcomes().stream()).toList(),
+        ResumableStream.Keys.ofMetadata(OutcomeReported::getMetadata),
         lastEventId, OutcomeQueries::view);
   }
 

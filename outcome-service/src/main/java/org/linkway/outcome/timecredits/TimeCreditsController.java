@@ -58,7 +58,7 @@ class TimeCreditsController {
   }
 
   private List<TimeCreditsEarned> earned(String commissioner) {
-    return stores.<FundingState>all(FundingProcessor.STORE, s -> commissioner.equals(s.getCommissioner())).stream()
+    return FundingProcessor.ofCommissioner(stores, commissioner).stream()
         .flatMap(s -> s.getTimeCredits().stream()).toList();
   }
 

@@ -18,6 +18,7 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.linkway.platform.web.ProblemException;
+import org.linkway.platform.testing.Problems;
 import org.linkway.platform.web.ProblemHandler;
 import org.linkway.platform.streams.StoreQueries;
 import org.linkway.state.FundingState;
@@ -189,15 +190,8 @@ class BreakdownControllerTest {
   }
 
   private void expectInvalid(String query, String field, String reason) {
-    client.get().uri("/commissioners/QMM/summary/breakdown?" + query).exchange()
-        .expectStatus().isBadRequest()
-        .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
-        .expectBody()
-        .jsonPath("$.status").isEqualTo(400)
-        .jsonPath("$.detail").isEqualTo("1 field is invalid: " + field)
-        .jsonPath("$.errors.length()").isEqualTo(1)
-        .jsonPath("$.errors[0].field").isEqualTo(field)
-        .jsonPath("$.errors[0].reason").value(r -> assertThat(r).asString().contains(reason));
+    Problems.assertOneInvalidField(client.get().uri("/commissioners/QMM/summary/breakdown?" + query).exchange(), field,
+        r -> assertThat(r).contains(reason));
     verify(stores, never()).all(anyString(), any());
   }
 }

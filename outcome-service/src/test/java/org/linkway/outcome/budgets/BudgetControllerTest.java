@@ -30,6 +30,7 @@ import org.linkway.platform.kafka.EventPublisher;
 import org.linkway.platform.kafka.Events;
 import org.linkway.platform.domain.Funding;
 import org.linkway.platform.web.ProblemException;
+import org.linkway.platform.testing.Problems;
 import org.linkway.platform.web.ProblemHandler;
 import org.linkway.platform.streams.StoreQueries;
 import org.linkway.platform.streams.TableView;
@@ -148,15 +149,8 @@ class BudgetControllerTest {
   })
   void givenOneInvalidField_whenPut_thenProblemJsonNamesItAndNothingIsWritten(String code, String year, String body,
       String field, String reason) {
-    put("/commissioners/" + code + "/budgets/" + year, body)
-        .expectStatus().isBadRequest()
-        .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
-        .expectBody()
-        .jsonPath("$.status").isEqualTo(400)
-        .jsonPath("$.detail").isEqualTo("1 field is invalid: " + field)
-        .jsonPath("$.errors.length()").isEqualTo(1)
-        .jsonPath("$.errors[0].field").isEqualTo(field)
-        .jsonPath("$.errors[0].reason").value(r -> assertThat((String) r).startsWith(reason));
+    Problems.assertOneInvalidField(put("/commissioners/" + code + "/budgets/" + year, body), field,
+        r -> assertThat(r).startsWith(reason));
     verifyNoInteractions(publisher);
   }
 

@@ -1,6 +1,7 @@
 package org.linkway.platform.domain;
 
 import java.time.ZoneId;
+import java.util.regex.Pattern;
 import org.linkway.events.DeclineReason;
 
 /** Codes and rules of social prescribing that more than one service applies. */
@@ -15,7 +16,15 @@ public final class SocialPrescribing {
   /** England's time: dates, months and financial years are read in it, whatever the server's zone. */
   public static final ZoneId UK = ZoneId.of("Europe/London");
 
+  /** An ICB's ODS code: Q and two more capitals or digits, such as QMM (NHS Norfolk and Waveney ICB). */
+  private static final Pattern ICB_CODE = Pattern.compile("Q[A-Z0-9]{2}");
+
   private SocialPrescribing() {}
+
+  /** Whether the code can be an ICB's ODS code (false for null). */
+  public static boolean isIcbCode(String code) {
+    return code != null && ICB_CODE.matcher(code).matches();
+  }
 
   /**
    * A decline by the person (did not want it, could not be contacted) ends the referral, before or

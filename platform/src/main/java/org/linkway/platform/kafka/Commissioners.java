@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
+import org.linkway.platform.domain.SocialPrescribing;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.env.Environment;
@@ -27,8 +28,6 @@ public record Commissioners(Map<String, String> odsByPrincipal) {
 
   public static final String SETTING = "linkway.commissioners";
   static final Pattern NAME = Pattern.compile("icb-[a-z0-9](?:[a-z0-9-]{0,35}[a-z0-9])?");
-  /** An ICB's ODS code, as the referral intake takes it: Q and two more characters. */
-  static final Pattern ODS = Pattern.compile("Q[A-Z0-9]{2}");
 
   public static final Commissioners NONE = new Commissioners(Map.of());
 
@@ -53,7 +52,7 @@ public record Commissioners(Map<String, String> odsByPrincipal) {
 
   /** The code, if it can be an ICB's: a part of a topic name. */
   public static String checkOds(String ods) {
-    if (ods == null || !ODS.matcher(ods).matches()) {
+    if (!SocialPrescribing.isIcbCode(ods)) {
       throw new IllegalArgumentException("'" + ods + "' is not an ICB ODS code (Q and two more characters, e.g. QMM)");
     }
     return ods;

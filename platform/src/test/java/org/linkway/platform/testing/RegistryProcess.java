@@ -11,10 +11,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.linkway.stack.Launch;
 
 /**
  * The Apicurio schema registry, the distribution unpacked by the local-stack module, run as its own
- * process on a free loopback port, the same way {@code ./linkway up} runs it.
+ * process on a free loopback port, launched as {@code ./linkway up} launches it ({@link Launch}).
  */
 public final class RegistryProcess {
 
@@ -31,12 +32,8 @@ public final class RegistryProcess {
     int port = freePort();
     Path log = Path.of("target", "schema-registry-" + port + ".log").toAbsolutePath();
     String java = ProcessHandle.current().info().command().orElse("java");
-    List<String> command = List.of(java, "-Xmx256m",
-        "-Dquarkus.http.host=127.0.0.1",
-        "-Dquarkus.http.port=" + port,
-        "-Dapicurio.ccompat.use-canonical-hash=true",
-        "-Dapicurio.rules.global.compatibility=BACKWARD_TRANSITIVE",
-        "-jar", runner.toString());
+    // as the local stack launches it, but with its schemas in memory
+    List<String> command = Launch.registry(java, runner, port, null);
     try {
       Files.createDirectories(log.getParent());
       Process process = new ProcessBuilder(command)

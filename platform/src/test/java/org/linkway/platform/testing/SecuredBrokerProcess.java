@@ -6,12 +6,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.linkway.stack.KafkaCredentials;
+import org.linkway.stack.Launch;
 
 /**
  * The local stack's broker, {@code KafkaLauncher}, as its own process on free loopback ports:
@@ -36,9 +36,8 @@ public final class SecuredBrokerProcess implements AutoCloseable {
     Path log = Path.of("target", "secured-kafka-" + port + ".log").toAbsolutePath();
     Files.createDirectories(log.getParent());
     String java = ProcessHandle.current().info().command().orElse("java");
-    Process process = new ProcessBuilder(List.of(java, "-Xmx256m", "-XX:+UseSerialGC",
-            "-cp", System.getProperty("java.class.path"), "org.linkway.stack.KafkaLauncher",
-            dataDir.toString(), String.valueOf(port), String.valueOf(controllerPort)))
+    // as the local stack launches it, with this JVM's classpath (which holds the launcher and Kafka)
+    Process process = new ProcessBuilder(Launch.broker(java, System.getProperty("java.class.path"), dataDir, port, controllerPort))
         .redirectErrorStream(true).redirectOutput(log.toFile()).start();
     SecuredBrokerProcess broker = new SecuredBrokerProcess(process, dataDir, port);
     broker.awaitReady(Duration.ofSeconds(90), log);

@@ -38,6 +38,12 @@ class MeasuresChangesTest {
     return measure(instrument, "FOLLOW_UP", answers);
   }
 
+  private static void assertCompared(MeasureChange change, String baseline, String followUp, String improvement) {
+    assertThat(change.getBaseline()).isEqualTo(new BigDecimal(baseline));
+    assertThat(change.getFollowUp()).isEqualTo(new BigDecimal(followUp));
+    assertThat(change.getImprovement()).isEqualTo(new BigDecimal(improvement));
+  }
+
   private static void assertTwoPlaces(MeasureChange change) {
     assertThat(change.getBaseline().scale()).isEqualTo(2);
     assertThat(change.getFollowUp().scale()).isEqualTo(2);
@@ -254,11 +260,7 @@ class MeasuresChangesTest {
         List.of(followUp("UCLA3", "3,3,2"), followUp("UCLA3", "2,2,2")),
         DEFAULTS);
 
-    assertThat(changes).singleElement().satisfies(change -> {
-      assertThat(change.getBaseline()).isEqualTo(new BigDecimal("9.00"));
-      assertThat(change.getFollowUp()).isEqualTo(new BigDecimal("6.00"));
-      assertThat(change.getImprovement()).isEqualTo(new BigDecimal("3.00"));
-    });
+    assertThat(changes).singleElement().satisfies(change -> assertCompared(change, "9.00", "6.00", "3.00"));
   }
 
   @Test
@@ -282,11 +284,7 @@ class MeasuresChangesTest {
         new BigDecimal("35.00"), null);
     Measure after = new Measure(Instrument.SWEMWBS, MeasureStage.FOLLOW_UP, List.of(3, 3, 3, 3, 3, 3, 3), null, null, null);
 
-    assertThat(Measures.changes(List.of(before), List.of(after), DEFAULTS)).singleElement().satisfies(change -> {
-      assertThat(change.getBaseline()).isEqualTo(new BigDecimal("15.32"));
-      assertThat(change.getFollowUp()).isEqualTo(new BigDecimal("19.25"));
-      assertThat(change.getImprovement()).isEqualTo(new BigDecimal("3.93"));
-    });
+    assertThat(Measures.changes(List.of(before), List.of(after), DEFAULTS)).singleElement().satisfies(change -> assertCompared(change, "15.32", "19.25", "3.93"));
   }
 
   @Test

@@ -6,6 +6,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.linkway.platform.people.NhsNumber;
 import org.linkway.platform.security.Secrets;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.env.Environment;

@@ -15,6 +15,7 @@ import org.linkway.platform.kafka.Events;
 import org.linkway.platform.web.ProblemException;
 import org.linkway.platform.domain.SocialPrescribing;
 import org.linkway.platform.people.Identities;
+import org.linkway.platform.people.NhsNumber;
 import org.linkway.platform.security.Caller;
 import org.linkway.platform.security.Role;
 import org.linkway.platform.streams.StoreQueries;

@@ -10,7 +10,9 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.linkway.events.NeedCode;
 import org.linkway.platform.domain.FreeText;
+import org.linkway.platform.domain.SocialPrescribing;
 import org.linkway.platform.web.ProblemException.FieldProblem;
+import org.linkway.platform.people.NhsNumber;
 
 /** Checks a referral request field by field and names every problem, not just the first. */
 public final class ReferralValidator {
@@ -20,8 +22,6 @@ public final class ReferralValidator {
       Pattern.compile("^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$", Pattern.CASE_INSENSITIVE);
   /** GP practice ODS code, e.g. A81001. */
   private static final Pattern PRACTICE_ODS = Pattern.compile("^[A-Z][0-9]{5}$");
-  /** ICB ODS code, e.g. QMM. */
-  private static final Pattern ICB_ODS = Pattern.compile("^Q[A-Z0-9]{2}$");
   /** An email address as HTML forms take it (the WHATWG "valid email address"): no spaces, quotes or markup. */
   private static final Pattern EMAIL = Pattern.compile("^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+"
       + "@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$");
@@ -85,7 +85,7 @@ public final class ReferralValidator {
     }
     if (blank(request.commissioner())) {
       problems.add(new FieldProblem("commissioner", "is required"));
-    } else if (!ICB_ODS.matcher(request.commissioner()).matches()) {
+    } else if (!SocialPrescribing.isIcbCode(request.commissioner())) {
       problems.add(new FieldProblem("commissioner", "is not an ICB ODS code (Q and two more characters, e.g. QMM)"));
     }
     needs(request.needs(), problems);

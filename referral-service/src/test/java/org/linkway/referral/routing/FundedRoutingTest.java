@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.linkway.events.ReferralSubmitted;
 import org.linkway.events.ServiceListed;
@@ -65,24 +66,19 @@ class FundedRoutingTest {
         .containsExactly(FundingRoom.Room.FUNDED, FundingRoom.Room.UNFUNDED, FundingRoom.Room.SPENT);
   }
 
-  @Test
-  void givenAFundedServiceBusierThanAnUnfundedOne_whenRouted_thenTheFundedOneWins() {
+  /** The busier service (2 of 2 places taken) is in the better room, the idle one in the worse; the room wins. */
+  @ParameterizedTest(name = "a busier {0} service beats an idle {1} one")
+  @CsvSource({
+      "funded,   unfunded",
+      "unfunded, spent",
+  })
+  void givenAServiceInABetterRoomBusierThanOneInAWorseRoom_whenRouted_thenTheBetterRoomWins(String better, String worse) {
     List<ServiceListed> directory = List.of(
-        service("a-unfunded", LONELINESS, MENTAL_WELLBEING).build(),
-        service("z-funded", LONELINESS).build());
-    Map<String, ServiceLoad.Count> loads = Map.of("z-funded", new ServiceLoad.Count(2, 2));
+        service("a-" + worse, LONELINESS, MENTAL_WELLBEING).build(),
+        service("z-" + better, LONELINESS).build());
+    Map<String, ServiceLoad.Count> loads = Map.of("z-" + better, new ServiceLoad.Count(2, 2));
 
-    assertThat(chosen(REFERRAL, directory, loads)).contains("z-funded");
-  }
-
-  @Test
-  void givenAnUnfundedServiceBusierThanASpentOne_whenRouted_thenTheUnfundedOneWins() {
-    List<ServiceListed> directory = List.of(
-        service("a-spent", LONELINESS, MENTAL_WELLBEING).build(),
-        service("z-unfunded", LONELINESS).build());
-    Map<String, ServiceLoad.Count> loads = Map.of("z-unfunded", new ServiceLoad.Count(2, 2));
-
-    assertThat(chosen(REFERRAL, directory, loads)).contains("z-unfunded");
+    assertThat(chosen(REFERRAL, directory, loads)).contains("z-" + better);
   }
 
   @Test

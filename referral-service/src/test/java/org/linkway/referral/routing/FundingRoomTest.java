@@ -111,34 +111,19 @@ class FundingRoomTest {
         .isEqualTo(UNFUNDED);
   }
 
-  @Test
-  void givenAContractWhoseMostFitsWhatIsFree_whenClassified_thenFunded() {
-    FundingRoom room = room(contract("c1").build(), budget("QMM", YEAR, "1000"), use("QMM", YEAR, "500", "100", "0"));
+  /** Free is the budget (£1,000) less what is committed and not released; the contract's most is £150. */
+  @ParameterizedTest(name = "committed {0}, due {1}, released {2}: {3}")
+  @CsvSource({
+      "500,    100, 0,  FUNDED", // 500 free, more than the contract's most
+      "900,    0,   0,  SPENT",  // 100 free, less than the contract's most
+      "900,    200, 50, FUNDED", // 1000 - (900 - 50) = 150, the contract's most exactly
+      "900.01, 200, 50, SPENT",  // 1000 - (900.01 - 50) = 149.99, a penny short of the contract's most
+  })
+  void givenAContractAndTheBudgetsUse_whenClassified_thenFundedOnlyIfItsMostFitsWhatIsFree(String committed, String due,
+      String released, FundingRoom.Room expected) {
+    FundingRoom room = room(contract("c1").build(), budget("QMM", YEAR, "1000"), use("QMM", YEAR, committed, due, released));
 
-    assertThat(room.of("QMM", S1, TODAY)).isEqualTo(FUNDED);
-  }
-
-  @Test
-  void givenAContractWhoseMostIsMoreThanIsFree_whenClassified_thenSpent() {
-    FundingRoom room = room(contract("c1").build(), budget("QMM", YEAR, "1000"), use("QMM", YEAR, "900", "0", "0"));
-
-    assertThat(room.of("QMM", S1, TODAY)).isEqualTo(SPENT);
-  }
-
-  /** Free is the budget less what is committed and not released: 1000 - (900 - 50) = 150, the contract's most exactly. */
-  @Test
-  void givenAContractWhoseMostExactlyFitsWhatIsFree_whenClassified_thenFunded() {
-    FundingRoom room = room(contract("c1").build(), budget("QMM", YEAR, "1000"), use("QMM", YEAR, "900", "200", "50"));
-
-    assertThat(room.of("QMM", S1, TODAY)).isEqualTo(FUNDED);
-  }
-
-  /** 1000 - (900.01 - 50) = 149.99, a penny short of the contract's most. */
-  @Test
-  void givenAContractWhoseMostIsOnePennyMoreThanIsFree_whenClassified_thenSpent() {
-    FundingRoom room = room(contract("c1").build(), budget("QMM", YEAR, "1000"), use("QMM", YEAR, "900.01", "200", "50"));
-
-    assertThat(room.of("QMM", S1, TODAY)).isEqualTo(SPENT);
+    assertThat(room.of("QMM", S1, TODAY)).isEqualTo(expected);
   }
 
   /** Without a cap the most is every fee: 50 + 100 + 50 = 200, which 150 free does not cover. */

@@ -59,7 +59,7 @@ public class LedgerController {
 
   @GetMapping("/commissioners/{code}/summary")
   Summary summary(@PathVariable String code) {
-    List<FundingState> states = stores.all(FundingProcessor.STORE, (FundingState s) -> code.equals(s.getCommissioner()));
+    List<FundingState> states = FundingProcessor.ofCommissioner(stores, code);
     Map<String, Long> byStatus = new TreeMap<>();
     for (ReferralStatus status : ReferralStatus.values()) {
       if (status != ReferralStatus.UNKNOWN) byStatus.put(status.name(), 0L);

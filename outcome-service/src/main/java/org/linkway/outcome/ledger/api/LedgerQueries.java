@@ -41,9 +41,8 @@ public class LedgerQueries {
   public Flux<ServerSentEvent<LedgerEntry>> events(String code, String lastEventId) {
     return ResumableStream.of("ledger",
         feed.events().filter(e -> code.equals(commissioner(e))),
-        () -> stores.<FundingState>all(FundingProcessor.STORE, s -> code.equals(s.getCommissioner())).stream()
-            .flatMap(s -> s.getLedger().stream()).toList(),
-        new ResumableStream.Keys<>(e -> e.getMetadata().getEventId(), e -> e.getMetadata().getOccurredAt()),
+        () -> FundingProcessor.ofCommissioner(stores, code).stream().flatMap(s -> s.getLedger().stream()).toList(),
+        ResumableStream.Keys.ofMetadata(LedgerEvent::getMetadata),
         lastEventId, e -> entry(String.valueOf(e.getMetadata().getReferralId()), e));
   }
 
@@ -52,7 +51,7 @@ public class LedgerQueries {
     List<FundingState> states = referralId != null
         ? stores.<FundingState>get(FundingProcessor.STORE, referralId).filter(s -> code.equals(s.getCommissioner()))
             .map(List::of).orElse(List.of())
-        : stores.<FundingState>all(FundingProcessor.STORE, s -> code.equals(s.getCommissioner()));
+        : FundingProcessor.ofCommissioner(stores, code);
     return states.stream()
         .flatMap(s -> s.getLedger().stream().map(e -> entry(s.getReferralId().toString(), e)))
         .sorted(Comparator.comparing(LedgerEntry::occurredAt).thenComparing(LedgerEntry::referralId))
@@ -61,7 +60,7 @@ public class LedgerQueries {
 
   /** The funding state of each of the commissioner's referrals: its ledger and the outcomes reported. */
   public List<FundingState> states(String code) {
-    return stores.all(FundingProcessor.STORE, (FundingState s) -> code.equals(s.getCommissioner()));
+    return FundingProcessor.ofCommissioner(stores, code);
   }
 
   private static String commissioner(LedgerEvent e) {

@@ -2,6 +2,7 @@ package org.linkway.outcome.ledger.stream;
 
 import org.linkway.outcome.ledger.domain.FundingRules;
 
+import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -10,6 +11,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.linkway.events.LedgerEvent;
 import org.linkway.events.OutcomeReported;
 import org.linkway.outcome.outcomes.OutcomeFeed;
+import org.linkway.platform.streams.StoreQueries;
 import org.linkway.state.FundingState;
 
 /**
@@ -22,6 +24,11 @@ public final class FundingProcessor implements Processor<String, SpecificRecord,
 
   /** The funding store, where outcome-service keeps each referral's funding and outcomes. */
   public static final String STORE = "funding-state";
+
+  /** The funding state of each referral of one commissioner, read from the {@link #STORE} as {@link StoreQueries} reads. */
+  public static List<FundingState> ofCommissioner(StoreQueries stores, String commissioner) {
+    return stores.all(STORE, (FundingState s) -> commissioner.equals(s.getCommissioner()));
+  }
 
   private final FundingRules rules;
   private final OutcomeFeed feed;

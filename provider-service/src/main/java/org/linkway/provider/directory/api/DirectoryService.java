@@ -1,5 +1,6 @@
 package org.linkway.provider.directory.api;
 
+import org.linkway.platform.domain.SocialPrescribing;
 import org.linkway.provider.directory.domain.DirectoryCodes;
 import org.linkway.provider.directory.stream.DirectoryCommands;
 import java.util.ArrayList;
@@ -198,7 +199,7 @@ public class DirectoryService {
   }
 
   private Mono<ServiceView> setCommissioner(String providerId, String serviceId, String icb, boolean listed) {
-    if (!DirectoryCodes.ICB.matcher(icb).matches()) {
+    if (!SocialPrescribing.isIcbCode(icb)) {
       return Mono.error(new ProblemException.Invalid(List.of(new FieldProblem("icb", "is not an ICB ODS code (e.g. QMM)"))));
     }
     return change(providerId, serviceId, command -> {
@@ -257,7 +258,7 @@ public class DirectoryService {
     } else {
       for (int i = 0; i < s.commissioners().size(); i++) {
         String code = s.commissioners().get(i);
-        if (code == null || !DirectoryCodes.ICB.matcher(code).matches()) problems.add(new FieldProblem(prefix + "commissioners[" + i + "]", "is not an ICB ODS code"));
+        if (!SocialPrescribing.isIcbCode(code)) problems.add(new FieldProblem(prefix + "commissioners[" + i + "]", "is not an ICB ODS code"));
       }
     }
     if (s.postcodeDistricts() != null) {

@@ -1,5 +1,6 @@
 package org.linkway.provider.directory.api;
 
+import org.linkway.platform.domain.SocialPrescribing;
 import org.linkway.provider.directory.domain.DirectoryCodes;
 import org.linkway.provider.directory.domain.NeedTaxonomy;
 
@@ -350,7 +351,7 @@ final class HsdsImport {
         for (String token : extent.split("[,;\\s]+")) {
           String code = token.toUpperCase(Locale.ROOT);
           if (code.isEmpty()) continue;
-          if (DirectoryCodes.ICB.matcher(code).matches()) icbs.add(code);
+          if (SocialPrescribing.isIcbCode(code)) icbs.add(code);
           else if (DirectoryCodes.DISTRICT.matcher(code).matches()) districts.add(code);
           else problem(e.at("extent"), "'" + token + "' is neither a postcode district (e.g. NR2) nor an ICB code (e.g. QMM)");
         }
@@ -582,7 +583,7 @@ final class HsdsImport {
       for (int i = 0; i < value.size(); i++) {
         JsonNode code = value.get(i);
         String text = code.isString() ? code.stringValue().trim() : null;
-        if (text == null || !DirectoryCodes.ICB.matcher(text).matches()) {
+        if (!SocialPrescribing.isIcbCode(text)) {
           problem(e.at(field) + "[" + i + "]", "is not an ICB ODS code (e.g. QMM)");
         } else if (!codes.contains(text)) {
           codes.add(text);

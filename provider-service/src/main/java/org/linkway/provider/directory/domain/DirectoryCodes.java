@@ -14,8 +14,6 @@ public final class DirectoryCodes {
   /** Provider and service ids, the keys of the directory: a lower-case UUID will do. */
   public static final Pattern ID = Pattern.compile("^[a-z0-9][a-z0-9-]{1,63}$");
   public static final String ID_RULE = "2-64 lower-case letters, digits and hyphens";
-  /** An ICB's ODS code, such as QMM (NHS Norfolk and Waveney ICB). */
-  public static final Pattern ICB = Pattern.compile("^Q[A-Z0-9]{2}$");
   /** A postcode district (the outward code), such as NR1, NR19 or EC1A. */
   public static final Pattern DISTRICT = Pattern.compile("^[A-Z]{1,2}[0-9][A-Z0-9]?$");
   /** A full UK postcode; group 1 is the district. */

@@ -23,11 +23,8 @@ import org.apache.avro.specific.SpecificRecord;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.assertj.core.api.InstanceOfAssertFactories;
-import org.linkway.events.NeedCode;
 import org.linkway.events.ServiceListed;
-import org.linkway.events.ServiceStatus;
 import org.linkway.platform.kafka.EventPublisher;
-import org.linkway.platform.kafka.Events;
 import org.linkway.platform.web.ProblemHandler;
 import org.linkway.platform.streams.TableView;
 import org.linkway.platform.kafka.Topics;
@@ -245,18 +242,6 @@ class DirectoryControllerTest {
   }
 
   private static ServiceListed listing(String providerId, String serviceId, boolean paused) {
-    return ServiceListed.newBuilder()
-        .setMetadata(Events.metadata("provider-service", null, null))
-        .setServiceId(serviceId)
-        .setProviderId(providerId)
-        .setProviderName("Wensum Walkers")
-        .setServiceName("Riverside walks")
-        .setNeeds(List.of(NeedCode.PHYSICAL_ACTIVITY))
-        .setCommissioners(List.of("QMM"))
-        .setCapacity(12)
-        .setStatus(ServiceStatus.ACTIVE)
-        .setMinAge(18)
-        .setIntakePaused(paused)
-        .build();
+    return WalksListing.of(providerId, serviceId).setMinAge(18).setIntakePaused(paused).build();
   }
 }

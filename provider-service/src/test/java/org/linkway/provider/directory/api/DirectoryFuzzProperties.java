@@ -17,11 +17,8 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.statistics.Statistics;
-import org.linkway.events.NeedCode;
 import org.linkway.events.ServiceListed;
-import org.linkway.events.ServiceStatus;
 import org.linkway.platform.kafka.EventPublisher;
-import org.linkway.platform.kafka.Events;
 import org.linkway.platform.web.ProblemHandler;
 import org.linkway.platform.streams.TableView;
 import org.linkway.platform.testing.JsonFuzz;
@@ -60,8 +57,8 @@ class DirectoryFuzzProperties {
     TableView<ServiceListed> directory = mock(TableView.class);
     // one provider already listed, so that a PUT reaches validation; "other-service" is someone else's
     Map<String, ServiceListed> listed = Map.of(
-        "riverside-walks", listing("wensum-walkers", "riverside-walks"),
-        "other-service", listing("someone-else", "other-service"));
+        "riverside-walks", WalksListing.of("wensum-walkers", "riverside-walks").build(),
+        "other-service", WalksListing.of("someone-else", "other-service").build());
     when(directory.get(anyString())).thenAnswer(call -> Optional.ofNullable(listed.get(call.<String>getArgument(0))));
     when(directory.values()).thenReturn(List.copyOf(listed.values()));
     http = WebTestClient.bindToController(new DirectoryController(ImmediateDecider.over(listed::get, publisher), directory))
@@ -115,18 +112,4 @@ class DirectoryFuzzProperties {
     return mockingDetails(publisher).getInvocations().stream().filter(i -> i.getMethod().getName().equals("publish")).count();
   }
 
-  private static ServiceListed listing(String providerId, String serviceId) {
-    return ServiceListed.newBuilder()
-        .setMetadata(Events.metadata("provider-service", null, null))
-        .setServiceId(serviceId)
-        .setProviderId(providerId)
-        .setProviderName("Wensum Walkers")
-        .setServiceName("Riverside walks")
-        .setNeeds(List.of(NeedCode.PHYSICAL_ACTIVITY))
-        .setCommissioners(List.of("QMM"))
-        .setCapacity(12)
-        .setStatus(ServiceStatus.ACTIVE)
-        .setIntakePaused(false)
-        .build();
-  }
 }

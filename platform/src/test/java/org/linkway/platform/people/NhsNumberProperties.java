@@ -1,4 +1,4 @@
-package org.linkway.referral.intake;
+package org.linkway.platform.people;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,7 +1,9 @@
-package org.linkway.referral.intake;
+package org.linkway.platform.people;
 
 /**
- * NHS number rules: 10 digits, the last a modulus-11 check digit.
+ * NHS number rules: 10 digits, the last a modulus-11 check digit. The one place the rule is written:
+ * referral-service checks what GP systems send with it, the demo and the benchmark make valid
+ * numbers with {@link #checkDigit}, the personal-data scan recognises numbers with it.
  *
  * <p>As written, an NHS number is its ten digits (0-9), with nothing else but the single spaces
  * people put between groups of them ({@code 943 476 5919}). Anything else (a sign, a hyphen, a
@@ -51,13 +53,22 @@ public final class NhsNumber {
   }
 
   private static boolean checkDigitHolds(String digits) {
+    int check = checkDigit(digits.substring(0, 9));
+    return check >= 0 && check == digits.charAt(9) - '0';
+  }
+
+  /**
+   * The check digit of nine digits (modulus 11: weights 10 down to 2, eleven minus the remainder, 11
+   * giving 0), or -1 when it would be 10: no NHS number starts with those nine digits.
+   */
+  public static int checkDigit(String nineDigits) {
+    if (!nineDigits.matches("[0-9]{9}")) throw new IllegalArgumentException("nine digits (0-9) have a check digit");
     int sum = 0;
     for (int i = 0; i < 9; i++) {
-      sum += (digits.charAt(i) - '0') * (10 - i);
+      sum += (nineDigits.charAt(i) - '0') * (10 - i);
     }
     int check = 11 - (sum % 11);
-    if (check == 11) check = 0;
-    if (check == 10) return false;
-    return check == digits.charAt(9) - '0';
+    if (check == 11) return 0;
+    return check == 10 ? -1 : check;
   }
 }

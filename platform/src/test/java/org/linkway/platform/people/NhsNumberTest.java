@@ -1,4 +1,4 @@
-package org.linkway.referral.intake;
+package org.linkway.platform.people;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -100,5 +100,17 @@ class NhsNumberTest {
   @Test
   void givenWellWrittenDigitsWithTheWrongCheckDigit_whenValidated_thenTheReasonIsTheCheckDigit() {
     assertThat(NhsNumber.problem("943 476 5918")).isEqualTo(NhsNumber.WRONG_CHECK_DIGIT);
+  }
+
+  @ParameterizedTest(name = "{0} has the check digit {1}")
+  @CsvSource({"943476591, 9", "401023213, 7", "828836075, 0", "123456789, -1"})
+  void givenNineDigits_whenTheirCheckDigitIsAsked_thenItIsTheOneThatMakesAValidNumberOrNoneForTen(String nine, int check) {
+    assertThat(NhsNumber.checkDigit(nine)).isEqualTo(check);
+    if (check >= 0) assertThat(NhsNumber.isValid(nine + check)).isTrue();
+  }
+
+  @Test
+  void givenSomethingButNineDigits_whenTheirCheckDigitIsAsked_thenItIsRefused() {
+    org.assertj.core.api.Assertions.assertThatIllegalArgumentException().isThrownBy(() -> NhsNumber.checkDigit("94347659"));
   }
 }

@@ -1,0 +1,85 @@
+package org.linkway.stack;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * The pid file of each part, {@code <home>/pids/<part>.pid}, and the guards around it: a pid is the
+ * part's only while that process lives and its command line carries the part's marker, since a pid
+ * left in a file may since have been given to another process.
+ */
+public final class PidFiles {
+
+  private final Path dir;
+
+  public PidFiles(Path dir) {
+    this.dir = dir;
+  }
+
+  public Path file(Part part) {
+    return dir.resolve(part.label() + ".pid");
+  }
+
+  /** The pid of the running part, from its pid file, if that process is alive and is that part. */
+  public OptionalLong running(Part part) {
+    OptionalLong pid = written(part);
+    if (pid.isEmpty()) return pid;
+    return isPart(pid.getAsLong(), part) ? pid : OptionalLong.empty();
+  }
+
+  /** The pid the file holds, whatever runs under it. */
+  public OptionalLong written(Part part) {
+    try {
+      return parse(Files.readString(file(part)));
+    } catch (IOException e) {
+      return OptionalLong.empty();
+    }
+  }
+
+  static OptionalLong parse(String text) {
+    String s = text.trim();
+    return s.matches("[0-9]{1,18}") ? OptionalLong.of(Long.parseLong(s)) : OptionalLong.empty();
+  }
+
+  /** Whether the process lives and its command line says it is the part. */
+  public static boolean isPart(long pid, Part part) {
+    return commandLine(pid).map(c -> c.contains(part.marker())).orElse(false);
+  }
+
+  /** A process's command line, its arguments joined by spaces (from /proc: whole, not cut short). */
+  static Optional<String> commandLine(long pid) {
+    try {
+      byte[] raw = Files.readAllBytes(Path.of("/proc", String.valueOf(pid), "cmdline"));
+      return raw.length == 0 ? Optional.empty() : Optional.of(new String(raw, StandardCharsets.UTF_8).replace('\0', ' '));
+    } catch (IOException e) {
+      return ProcessHandle.of(pid).flatMap(h -> h.info().commandLine());
+    }
+  }
+
+  /** A process's working directory, where /proc tells it. */
+  static Optional<Path> workingDirectory(long pid) {
+    try {
+      return Optional.of(Files.readSymbolicLink(Path.of("/proc", String.valueOf(pid), "cwd")));
+    } catch (IOException | UnsupportedOperationException e) {
+      return Optional.empty();
+    }
+  }
+
+  public void write(Part part, long pid) throws IOException {
+    PrivateFiles.directory(dir);
+    PrivateFiles.write(file(part), pid + "\n");
+  }
+
+  /** Removes the part's pid file if it still names this pid (a newer start's is left alone). */
+  public void removeIfStill(Part part, long pid) throws IOException {
+    if (written(part).equals(OptionalLong.of(pid))) Files.deleteIfExists(file(part));
+  }
+
+  public void remove(Part part) throws IOException {
+    Files.deleteIfExists(file(part));
+  }
+}
