@@ -6,8 +6,6 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,7 +40,7 @@ public final class Bench {
   private final BenchOptions options;
   private final Map<String, Object> results = new LinkedHashMap<>();
   private final Map<String, Map<String, Double>> cpuByPhase = new LinkedHashMap<>();
-  private final String runId = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now());
+  private final String runId = RunClock.runId();
   private final long started = System.nanoTime();
   private String phase = "set-up";
 
@@ -389,7 +387,6 @@ public final class Bench {
   }
 
   static void say(String line) {
-    System.out.printf("[%s] %s%n", DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC).format(Instant.now()), line);
-    System.out.flush();
+    RunClock.say(line);
   }
 }

@@ -2,15 +2,13 @@ package org.linkway.bench.chaos;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.linkway.bench.RunClock;
 import org.linkway.bench.Http;
 import org.linkway.bench.chaos.ChaosStack.Part;
 
@@ -58,7 +56,7 @@ public final class Chaos {
   /** Starts the stack in {@code work}, injects each fault with referrals flowing, checks, stops the stack. */
   static Outcome run(Path repo, Path work, Options options, Consumer<String> say) throws InterruptedException {
     long started = System.nanoTime();
-    String runTag = DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneOffset.UTC).format(Instant.now());
+    String runTag = RunClock.runId();
     List<FaultRun.Result> results = new ArrayList<>();
     List<String> notes = new ArrayList<>();
     double startSeconds = Double.NaN;
@@ -147,7 +145,7 @@ public final class Chaos {
       return;
     }
     Path repo = Path.of("").toAbsolutePath();
-    String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now());
+    String stamp = RunClock.runId();
     Path work = repo.resolve("bench/target/chaos").resolve(stamp);
     Outcome outcome = run(repo, work, options, Chaos::say);
     String markdown = ChaosReport.markdown(outcome, given.getOrDefault("command", "./linkway chaos"));
@@ -177,7 +175,6 @@ public final class Chaos {
   }
 
   static void say(String line) {
-    System.out.printf("[%s] %s%n", DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC).format(Instant.now()), line);
-    System.out.flush();
+    RunClock.say(line);
   }
 }

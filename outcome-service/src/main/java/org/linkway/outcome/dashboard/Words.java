@@ -1,13 +1,10 @@
 package org.linkway.outcome.dashboard;
 
-import static org.linkway.platform.domain.SocialPrescribing.UK;
-
 import java.math.BigDecimal;
 import java.text.DecimalFormat;
 import java.text.DecimalFormatSymbols;
 import java.time.Instant;
 import java.time.YearMonth;
-import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Map;
 import org.linkway.outcome.analytics.Breakdown;
@@ -17,8 +14,6 @@ import org.linkway.platform.pages.PageWords;
 /** How the commissioning dashboard says things: money, dates, months, ledger entries and measures, in plain English. */
 final class Words {
 
-  private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("d MMM yyyy, HH:mm", Locale.UK).withZone(UK);
-  private static final DateTimeFormatter MONTH = DateTimeFormatter.ofPattern("MMMM yyyy", Locale.UK);
   private static final Map<String, String> MEASURES = Map.of(
       "SWEMWBS metric", "SWEMWBS wellbeing (metric score)",
       "WEMWBS total", "WEMWBS wellbeing (total)",
@@ -37,9 +32,9 @@ final class Words {
     return pounds.format(amount);
   }
 
-  /** 3 May 2026, 14:05 (UK time). */
+  /** 3 May 2026 14:05 (UK time). */
   static String when(Instant at) {
-    return at == null ? "–" : WHEN.format(at);
+    return at == null ? "–" : PageDates.shortDateTime(at);
   }
 
   /** 1 April 2026. */
@@ -49,7 +44,7 @@ final class Words {
 
   /** "April 2026" for 2026-04; "Not yet known" for a month not seen. */
   static String month(String yearMonth) {
-    return Breakdown.UNKNOWN.equals(yearMonth) ? "Not yet known" : MONTH.format(YearMonth.parse(yearMonth));
+    return Breakdown.UNKNOWN.equals(yearMonth) ? "Not yet known" : PageDates.month(YearMonth.parse(yearMonth));
   }
 
   /** A referral's pseudonymous id, shortened to what a person can read and compare. */

@@ -5,7 +5,6 @@ import org.linkway.provider.offers.stream.OfferFeed;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.format.DateTimeFormatter;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -63,8 +62,6 @@ import reactor.core.scheduler.Schedulers;
 class InboxPages {
 
   static final String HOME = "/app/inbox";
-  private static final DateTimeFormatter DAY_TIME = DateTimeFormatter.ofPattern("d MMMM yyyy 'at' h:mma", Locale.UK);
-
   /** An option of a select: its value and what a person reads. */
   record Choice(String value, String label) {}
 
@@ -355,7 +352,7 @@ class InboxPages {
     Instant deadline = o.respondBy();
     return new Card(o, id, HOME + "/referrals/" + id, name, statusText(o.status()), o.status().toLowerCase(Locale.ROOT),
         deadline == null ? null : deadline.toString(),
-        deadline == null ? null : DAY_TIME.format(deadline.atZone(SocialPrescribing.UK)).replace("AM", "am").replace("PM", "pm"),
+        deadline == null ? null : PageDates.longDateTime(deadline),
         deadline == null ? null : timeLeft(Duration.between(Instant.now(), deadline)),
         PageWords.plainList(o.needs()),
         o.notes(), hidden || p.birthDate() == null ? null : PageDates.longDate(p.birthDate()), hidden);
