@@ -19,8 +19,8 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.linkway.platform.kafka.AvroSerdes;
 import org.linkway.platform.domain.Funding;
+import org.linkway.platform.kafka.AvroSerdes;
 import org.linkway.platform.kafka.LinkwayKafkaProperties;
 import org.linkway.stack.LocalStack;
 

@@ -1,5 +1,7 @@
 package org.linkway.system;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -32,8 +34,6 @@ import org.springframework.context.support.GenericApplicationContext;
 import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.client.WebClient;
-
-import static org.awaitility.Awaitility.await;
 
 /**
  * The three services, each a Spring Boot application with its own context, HTTP port and Kafka

@@ -8,8 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import org.linkway.bench.RunClock;
 import org.linkway.bench.Http;
+import org.linkway.bench.RunClock;
 import org.linkway.bench.chaos.ChaosStack.Part;
 
 /**

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.LocalDate;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.linkway.bench.Journey;
 import org.linkway.platform.people.NhsNumber;
-import org.junit.jupiter.api.Test;
 
 /** The demo history's referrals: the same on every fresh stack, valid, and planned as the demo README says. */
 class DemoReferralsTest {

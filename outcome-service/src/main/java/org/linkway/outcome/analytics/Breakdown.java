@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import org.linkway.platform.domain.SocialPrescribing;
 import org.linkway.events.Completion;
 import org.linkway.events.FundingCommitted;
 import org.linkway.events.FundingReleased;
@@ -21,6 +20,7 @@ import org.linkway.events.MeasureChange;
 import org.linkway.events.OutcomeReported;
 import org.linkway.events.PaymentDue;
 import org.linkway.outcome.ledger.domain.FundingRules;
+import org.linkway.platform.domain.SocialPrescribing;
 import org.linkway.state.FundingState;
 import org.linkway.state.ReferralStatus;
 

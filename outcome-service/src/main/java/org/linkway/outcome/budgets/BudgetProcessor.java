@@ -2,10 +2,10 @@ package org.linkway.outcome.budgets;
 
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.Optional;
-import java.util.function.Supplier;
 import java.util.Collection;
+import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -20,9 +20,9 @@ import org.linkway.events.LedgerEvent;
 import org.linkway.events.ReserveFunding;
 import org.linkway.events.WithdrawReservation;
 import org.linkway.outcome.OutcomeServiceApplication;
-import org.linkway.platform.kafka.Events;
 import org.linkway.platform.domain.Funding;
 import org.linkway.platform.domain.SocialPrescribing;
+import org.linkway.platform.kafka.Events;
 
 /**
  * Keeps each commissioner's budget use per financial year and decides reservations. Its inputs are

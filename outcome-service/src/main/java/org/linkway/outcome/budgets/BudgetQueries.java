@@ -9,10 +9,10 @@ import java.util.Optional;
 import org.linkway.events.BudgetAgreed;
 import org.linkway.events.BudgetUse;
 import org.linkway.platform.domain.Funding;
-import org.linkway.platform.web.ProblemException;
-import org.linkway.platform.web.ProblemException.FieldProblem;
 import org.linkway.platform.streams.StoreQueries;
 import org.linkway.platform.streams.TableView;
+import org.linkway.platform.web.ProblemException;
+import org.linkway.platform.web.ProblemException.FieldProblem;
 import org.springframework.stereotype.Component;
 
 /**

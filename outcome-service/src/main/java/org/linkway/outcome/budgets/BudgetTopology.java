@@ -11,10 +11,10 @@ import org.linkway.events.BudgetUse;
 import org.linkway.events.ContractAgreed;
 import org.linkway.events.LedgerEvent;
 import org.linkway.platform.kafka.AvroSerdes;
+import org.linkway.platform.kafka.Topics;
 import org.linkway.platform.streams.TableView;
 import org.linkway.platform.streams.TableViews;
 import org.linkway.platform.streams.Topologies;
-import org.linkway.platform.kafka.Topics;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 

@@ -6,10 +6,10 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.linkway.commands.ContractCommand;
 import org.linkway.events.ContractAgreed;
 import org.linkway.platform.kafka.AvroSerdes;
+import org.linkway.platform.kafka.Topics;
 import org.linkway.platform.streams.Decisions;
 import org.linkway.platform.streams.KeyedDecider;
 import org.linkway.platform.streams.KeyedDecider.Step;
-import org.linkway.platform.kafka.Topics;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 

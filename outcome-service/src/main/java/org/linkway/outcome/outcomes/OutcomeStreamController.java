@@ -1,8 +1,8 @@
 package org.linkway.outcome.outcomes;
 
 import org.linkway.outcome.outcomes.OutcomeQueries.OutcomeView;
-import org.linkway.platform.streams.StoreQueries;
 import org.linkway.platform.security.LiveStreams;
+import org.linkway.platform.streams.StoreQueries;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.web.bind.annotation.GetMapping;

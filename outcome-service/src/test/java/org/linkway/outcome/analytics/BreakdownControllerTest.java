@@ -1,6 +1,5 @@
 package org.linkway.outcome.analytics;
 
-import org.linkway.outcome.ledger.stream.FundingProcessor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.linkway.outcome.analytics.FundingStates.submitted;
 import static org.mockito.ArgumentMatchers.any;
@@ -17,10 +16,11 @@ import java.util.List;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.linkway.platform.web.ProblemException;
-import org.linkway.platform.testing.Problems;
-import org.linkway.platform.web.ProblemHandler;
+import org.linkway.outcome.ledger.stream.FundingProcessor;
 import org.linkway.platform.streams.StoreQueries;
+import org.linkway.platform.testing.Problems;
+import org.linkway.platform.web.ProblemException;
+import org.linkway.platform.web.ProblemHandler;
 import org.linkway.state.FundingState;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;

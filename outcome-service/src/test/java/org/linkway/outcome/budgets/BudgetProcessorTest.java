@@ -50,12 +50,12 @@ import org.linkway.events.Milestone;
 import org.linkway.events.PaymentDue;
 import org.linkway.events.ReserveFunding;
 import org.linkway.events.WithdrawReservation;
+import org.linkway.platform.domain.Funding;
 import org.linkway.platform.kafka.AvroSerdes;
 import org.linkway.platform.kafka.Events;
-import org.linkway.platform.domain.Funding;
 import org.linkway.platform.kafka.LinkwayKafkaProperties;
-import org.linkway.platform.streams.TableView;
 import org.linkway.platform.kafka.Topics;
+import org.linkway.platform.streams.TableView;
 
 /**
  * The budget topology as {@link BudgetTopology} wires it, driven by {@link TopologyTestDriver}:

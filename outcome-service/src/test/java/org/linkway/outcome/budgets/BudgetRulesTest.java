@@ -26,8 +26,8 @@ import org.linkway.events.FundingReservation;
 import org.linkway.events.LedgerEvent;
 import org.linkway.events.Milestone;
 import org.linkway.events.PaymentDue;
-import org.linkway.platform.kafka.Events;
 import org.linkway.platform.domain.Funding;
+import org.linkway.platform.kafka.Events;
 
 /**
  * A commissioner's budget, request by request, and the arithmetic under it ({@link Funding}: the

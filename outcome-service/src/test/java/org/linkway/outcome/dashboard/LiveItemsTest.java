@@ -7,10 +7,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
-import org.linkway.platform.pages.TestTemplates;
 import org.linkway.outcome.ledger.api.LedgerQueries.LedgerEntry;
 import org.linkway.outcome.outcomes.OutcomeQueries.ChangeView;
 import org.linkway.outcome.outcomes.OutcomeQueries.OutcomeView;
+import org.linkway.platform.pages.TestTemplates;
 
 /** The dashboard's live list items: plain words, every value escaped, and the stream's resumable position. */
 class LiveItemsTest {

@@ -1,6 +1,5 @@
 package org.linkway.outcome.statements;
 
-import org.linkway.outcome.ledger.stream.FundingProcessor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.linkway.outcome.statements.Ledgers.referral;
 import static org.mockito.ArgumentMatchers.any;
@@ -19,13 +18,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.linkway.events.BudgetAgreed;
 import org.linkway.events.Milestone;
+import org.linkway.outcome.ledger.stream.FundingProcessor;
+import org.linkway.platform.streams.StoreQueries;
+import org.linkway.platform.streams.TableView;
 import org.linkway.platform.web.ProblemException;
 import org.linkway.platform.web.ProblemHandler;
-import org.linkway.platform.streams.StoreQueries;
 import org.linkway.state.FundingState;
-import org.linkway.events.BudgetAgreed;
-import org.linkway.platform.streams.TableView;
 import org.linkway.state.ReferralStatus;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;

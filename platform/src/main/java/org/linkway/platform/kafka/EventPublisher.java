@@ -1,12 +1,11 @@
 package org.linkway.platform.kafka;
 
-import org.linkway.platform.web.ProblemException;
-
 import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificRecord;
 import org.linkway.events.EventMetadata;
 import org.linkway.platform.observability.EventLog;
 import org.linkway.platform.security.Caller;
+import org.linkway.platform.web.ProblemException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.core.KafkaTemplate;

@@ -1,20 +1,11 @@
 package org.linkway.platform.kafka;
 
-import org.linkway.platform.streams.BoundedRocksDbMemory;
-import org.linkway.platform.streams.Decisions;
-import org.linkway.platform.streams.StoreQueries;
-import org.linkway.platform.streams.TableViews;
-import org.linkway.platform.web.ProblemHandler;
-
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import io.micrometer.core.instrument.MeterRegistry;
-import org.linkway.platform.observability.CountedDeadLetters;
-import org.linkway.platform.observability.ObservabilityConfiguration;
-import org.linkway.platform.observability.TracingProcessorWrapper;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -25,6 +16,14 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
+import org.linkway.platform.observability.CountedDeadLetters;
+import org.linkway.platform.observability.ObservabilityConfiguration;
+import org.linkway.platform.observability.TracingProcessorWrapper;
+import org.linkway.platform.streams.BoundedRocksDbMemory;
+import org.linkway.platform.streams.Decisions;
+import org.linkway.platform.streams.StoreQueries;
+import org.linkway.platform.streams.TableViews;
+import org.linkway.platform.web.ProblemHandler;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
@@ -43,8 +42,8 @@ import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.core.MicrometerProducerListener;
 import org.springframework.kafka.core.ProducerFactory;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
-import org.springframework.kafka.support.ProducerListener;
 import org.springframework.kafka.streams.RecoveringDeserializationExceptionHandler;
+import org.springframework.kafka.support.ProducerListener;
 import org.springframework.kafka.support.serializer.DelegatingByTypeSerializer;
 
 /**

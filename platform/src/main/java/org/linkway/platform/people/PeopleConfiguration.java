@@ -1,10 +1,10 @@
 package org.linkway.platform.people;
 
 import org.linkway.events.PersonKey;
-import org.linkway.platform.streams.TableView;
-import org.linkway.platform.streams.TableViews;
 import org.linkway.platform.kafka.Topics;
 import org.linkway.platform.security.Secrets;
+import org.linkway.platform.streams.TableView;
+import org.linkway.platform.streams.TableViews;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;

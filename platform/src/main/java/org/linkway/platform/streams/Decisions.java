@@ -1,14 +1,13 @@
 package org.linkway.platform.streams;
 
-import org.linkway.platform.kafka.EventPublisher;
-import org.linkway.platform.kafka.Topic;
-import org.linkway.platform.web.ProblemException;
-
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.specific.SpecificRecord;
+import org.linkway.platform.kafka.EventPublisher;
+import org.linkway.platform.kafka.Topic;
+import org.linkway.platform.web.ProblemException;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 

@@ -1,9 +1,5 @@
 package org.linkway.platform.streams;
 
-import org.linkway.platform.kafka.AvroSerdes;
-import org.linkway.platform.kafka.EventPublisher;
-import org.linkway.platform.kafka.Topic;
-
 import java.util.UUID;
 import java.util.function.Function;
 import org.apache.avro.specific.SpecificRecord;
@@ -13,6 +9,9 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.linkway.platform.kafka.AvroSerdes;
+import org.linkway.platform.kafka.EventPublisher;
+import org.linkway.platform.kafka.Topic;
 import org.linkway.platform.streams.Decisions.Decision;
 import reactor.core.publisher.Mono;
 

@@ -1,8 +1,5 @@
 package org.linkway.platform.streams;
 
-import org.linkway.platform.kafka.Topic;
-
-
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -14,6 +11,7 @@ import java.util.function.BiConsumer;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.linkway.platform.kafka.Topic;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.kafka.listener.MessageListenerContainer;
 import reactor.core.publisher.Mono;

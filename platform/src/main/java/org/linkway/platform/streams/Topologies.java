@@ -1,8 +1,5 @@
 package org.linkway.platform.streams;
 
-import org.linkway.platform.kafka.AvroSerdes;
-import org.linkway.platform.kafka.Topic;
-
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -10,6 +7,8 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.state.Stores;
+import org.linkway.platform.kafka.AvroSerdes;
+import org.linkway.platform.kafka.Topic;
 import org.linkway.platform.observability.EventLog;
 
 /** Building blocks for the services' stream topologies. */

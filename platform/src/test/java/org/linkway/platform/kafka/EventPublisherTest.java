@@ -1,7 +1,5 @@
 package org.linkway.platform.kafka;
 
-import org.linkway.platform.web.ProblemHandler;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -18,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.linkway.events.Patient;
 import org.linkway.platform.testing.TestStack;
+import org.linkway.platform.web.ProblemHandler;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.http.MediaType;

@@ -1,7 +1,5 @@
 package org.linkway.platform.streams;
 
-import org.linkway.platform.kafka.Topics;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.ByteBuffer;
@@ -12,6 +10,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.linkway.events.PersonKey;
+import org.linkway.platform.kafka.Topics;
 import org.springframework.kafka.listener.MessageListenerContainer;
 import reactor.core.scheduler.Schedulers;
 

@@ -1,18 +1,18 @@
 package org.linkway.referral.intake;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import java.nio.charset.StandardCharsets;
-import java.time.temporal.ChronoUnit;
 import org.linkway.events.EventMetadata;
 import org.linkway.events.FieldError;
 import org.linkway.events.Patient;
@@ -20,8 +20,8 @@ import org.linkway.events.ReferralEvent;
 import org.linkway.events.ReferralRejected;
 import org.linkway.events.ReferralRequested;
 import org.linkway.platform.kafka.GpSystems;
-import org.linkway.platform.web.ProblemException.FieldProblem;
 import org.linkway.platform.observability.Traceparent;
+import org.linkway.platform.web.ProblemException.FieldProblem;
 import org.linkway.referral.ReferralServiceApplication;
 
 /**

@@ -11,8 +11,8 @@ import java.util.stream.Collectors;
 import org.linkway.events.NeedCode;
 import org.linkway.platform.domain.FreeText;
 import org.linkway.platform.domain.SocialPrescribing;
-import org.linkway.platform.web.ProblemException.FieldProblem;
 import org.linkway.platform.people.NhsNumber;
+import org.linkway.platform.web.ProblemException.FieldProblem;
 
 /** Checks a referral request field by field and names every problem, not just the first. */
 public final class ReferralValidator {

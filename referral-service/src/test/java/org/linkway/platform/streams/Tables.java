@@ -1,9 +1,9 @@
 package org.linkway.platform.streams;
 
 import java.util.Map;
-import org.linkway.platform.kafka.Topic;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.linkway.platform.kafka.Topic;
 
 /**
  * Real {@link TableView}s holding given rows, for unit tests outside the platform: the rows are

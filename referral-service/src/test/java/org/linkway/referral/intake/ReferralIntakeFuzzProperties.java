@@ -7,9 +7,9 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.statistics.Statistics;
+import org.linkway.platform.testing.FuzzBodies;
 import org.linkway.platform.testing.JsonFuzz;
 import org.linkway.platform.testing.ServiceCodecs;
-import org.linkway.platform.testing.FuzzBodies;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 

@@ -22,8 +22,8 @@ import org.linkway.events.BudgetUse;
 import org.linkway.events.ContractAgreed;
 import org.linkway.events.ServiceListed;
 import org.linkway.platform.kafka.Events;
-import org.linkway.platform.streams.Tables;
 import org.linkway.platform.kafka.Topics;
+import org.linkway.platform.streams.Tables;
 
 /**
  * How routing classifies a service for a commissioner on a day, read from real tables of

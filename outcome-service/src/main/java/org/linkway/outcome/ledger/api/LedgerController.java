@@ -1,9 +1,5 @@
 package org.linkway.outcome.ledger.api;
 
-import org.linkway.outcome.ledger.domain.FundingRules;
-import org.linkway.outcome.ledger.stream.FundingProcessor;
-import org.linkway.outcome.ledger.stream.LedgerFeed;
-
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
@@ -12,18 +8,21 @@ import org.linkway.events.FundingCommitted;
 import org.linkway.events.FundingReleased;
 import org.linkway.events.PaymentDue;
 import org.linkway.outcome.ledger.api.LedgerQueries.LedgerEntry;
+import org.linkway.outcome.ledger.domain.FundingRules;
+import org.linkway.outcome.ledger.stream.FundingProcessor;
+import org.linkway.outcome.ledger.stream.LedgerFeed;
+import org.linkway.platform.security.LiveStreams;
 import org.linkway.platform.streams.StoreQueries;
 import org.linkway.state.FundingState;
 import org.linkway.state.ReferralStatus;
-import org.linkway.platform.security.LiveStreams;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.RequestHeader;
-import reactor.core.publisher.Flux;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Flux;
 
 /** The commissioner's view of the money: the ledger entries and a summary. */
 @RestController

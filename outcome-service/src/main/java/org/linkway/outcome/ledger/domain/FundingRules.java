@@ -22,15 +22,15 @@ import org.linkway.events.ReferralAccepted;
 import org.linkway.events.ReferralCancelled;
 import org.linkway.events.ReferralCompleted;
 import org.linkway.events.ReferralDeclined;
-import org.linkway.events.TimeCreditsEarned;
 import org.linkway.events.ReferralEvent;
 import org.linkway.events.ReferralOffered;
 import org.linkway.events.ReferralSubmitted;
 import org.linkway.events.ReferralUnplaced;
+import org.linkway.events.TimeCreditsEarned;
 import org.linkway.outcome.OutcomeServiceApplication;
-import org.linkway.platform.kafka.Events;
 import org.linkway.platform.domain.Funding;
 import org.linkway.platform.domain.SocialPrescribing;
+import org.linkway.platform.kafka.Events;
 import org.linkway.state.FundingState;
 import org.linkway.state.ReferralStatus;
 

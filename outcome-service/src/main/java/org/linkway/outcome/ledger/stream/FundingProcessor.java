@@ -1,7 +1,5 @@
 package org.linkway.outcome.ledger.stream;
 
-import org.linkway.outcome.ledger.domain.FundingRules;
-
 import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -10,6 +8,7 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.linkway.events.LedgerEvent;
 import org.linkway.events.OutcomeReported;
+import org.linkway.outcome.ledger.domain.FundingRules;
 import org.linkway.outcome.outcomes.OutcomeFeed;
 import org.linkway.platform.streams.StoreQueries;
 import org.linkway.state.FundingState;

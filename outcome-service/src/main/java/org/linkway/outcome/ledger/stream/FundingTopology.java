@@ -1,32 +1,31 @@
 package org.linkway.outcome.ledger.stream;
 
-import org.linkway.outcome.ledger.domain.FundingRules;
-
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.KStream;
-import org.linkway.events.ContractAgreed;
-import org.linkway.outcome.outcomes.OutcomeFeed;
-import org.linkway.platform.kafka.AvroSerdes;
-import org.linkway.platform.streams.TableView;
-import org.linkway.platform.streams.TableViews;
-import org.linkway.platform.streams.Topologies;
-import org.linkway.platform.kafka.Topics;
-import org.linkway.state.FundingState;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.kstream.Produced;
+import org.linkway.events.ContractAgreed;
 import org.linkway.events.LedgerEvent;
 import org.linkway.events.OutcomeReported;
 import org.linkway.outcome.budgets.BudgetRules;
+import org.linkway.outcome.ledger.domain.FundingRules;
+import org.linkway.outcome.outcomes.OutcomeFeed;
+import org.linkway.platform.kafka.AvroSerdes;
 import org.linkway.platform.kafka.Commissioners;
 import org.linkway.platform.kafka.KafkaPlatformConfiguration;
+import org.linkway.platform.kafka.Topics;
 import org.linkway.platform.observability.EventLog;
+import org.linkway.platform.streams.TableView;
+import org.linkway.platform.streams.TableViews;
+import org.linkway.platform.streams.Topologies;
+import org.linkway.state.FundingState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.core.env.Environment;
-import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.kafka.core.KafkaAdmin;
 
 /** Wires the funding rules into Kafka Streams, and the contracts into memory. */
 @Configuration(proxyBeanMethods = false)

@@ -1,7 +1,5 @@
 package org.linkway.outcome.ledger.stream;
 
-import org.linkway.outcome.ledger.domain.FundingRules;
-
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -9,8 +7,9 @@ import java.math.BigDecimal;
 import org.linkway.events.FundingCommitted;
 import org.linkway.events.FundingReleased;
 import org.linkway.events.PaymentDue;
-import org.linkway.platform.streams.StoreQueries;
+import org.linkway.outcome.ledger.domain.FundingRules;
 import org.linkway.platform.observability.StoreSnapshot;
+import org.linkway.platform.streams.StoreQueries;
 import org.linkway.state.FundingState;
 import org.springframework.stereotype.Component;
 

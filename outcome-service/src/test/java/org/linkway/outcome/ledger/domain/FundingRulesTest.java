@@ -39,8 +39,8 @@ import org.linkway.events.ReferralEvent;
 import org.linkway.events.ReferralOffered;
 import org.linkway.events.ReferralSubmitted;
 import org.linkway.events.Referrer;
-import org.linkway.platform.kafka.Events;
 import org.linkway.outcome.statements.Reconciliation;
+import org.linkway.platform.kafka.Events;
 import org.linkway.state.FundingState;
 import org.linkway.state.ReferralStatus;
 

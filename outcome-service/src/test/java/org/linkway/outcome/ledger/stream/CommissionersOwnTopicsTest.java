@@ -2,8 +2,8 @@ package org.linkway.outcome.ledger.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.math.BigDecimal;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -22,8 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.linkway.events.Completion;
 import org.linkway.events.LedgerEvent;
 import org.linkway.events.Milestone;
-import org.linkway.events.PaymentDue;
 import org.linkway.events.OutcomeReported;
+import org.linkway.events.PaymentDue;
 import org.linkway.outcome.budgets.BudgetProcessorTest.AvroDeserializer;
 import org.linkway.outcome.budgets.BudgetProcessorTest.AvroSerializer;
 import org.linkway.platform.kafka.AvroSerdes;

@@ -1,7 +1,5 @@
 package org.linkway.provider.directory.api;
 
-import org.linkway.provider.directory.stream.DirectoryCommands;
-
 import java.util.List;
 import org.linkway.events.ServiceListed;
 import org.linkway.platform.streams.TableView;
@@ -10,6 +8,7 @@ import org.linkway.provider.directory.api.DirectoryService.ProviderRequest;
 import org.linkway.provider.directory.api.DirectoryService.ProviderView;
 import org.linkway.provider.directory.api.DirectoryService.ServiceRequest;
 import org.linkway.provider.directory.api.DirectoryService.ServiceView;
+import org.linkway.provider.directory.stream.DirectoryCommands;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;

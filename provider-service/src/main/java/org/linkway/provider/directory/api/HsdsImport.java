@@ -1,9 +1,5 @@
 package org.linkway.provider.directory.api;
 
-import org.linkway.platform.domain.SocialPrescribing;
-import org.linkway.provider.directory.domain.DirectoryCodes;
-import org.linkway.provider.directory.domain.NeedTaxonomy;
-
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,10 +17,13 @@ import java.util.regex.Pattern;
 import org.linkway.events.NeedCode;
 import org.linkway.events.ServiceListed;
 import org.linkway.events.ServiceStatus;
+import org.linkway.platform.domain.SocialPrescribing;
 import org.linkway.platform.kafka.Events;
 import org.linkway.platform.web.ProblemException;
 import org.linkway.platform.web.ProblemException.FieldProblem;
 import org.linkway.provider.ProviderServiceApplication;
+import org.linkway.provider.directory.domain.DirectoryCodes;
+import org.linkway.provider.directory.domain.NeedTaxonomy;
 import tools.jackson.databind.JsonNode;
 
 /**

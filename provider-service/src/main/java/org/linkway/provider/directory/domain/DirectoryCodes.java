@@ -5,8 +5,8 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.linkway.events.NeedCode;
-import org.linkway.platform.domain.Codes;
 import org.linkway.events.ServiceStatus;
+import org.linkway.platform.domain.Codes;
 
 /** The codes a directory listing is made of, and how each is checked; shared by the JSON API and the HSDS import. */
 public final class DirectoryCodes {

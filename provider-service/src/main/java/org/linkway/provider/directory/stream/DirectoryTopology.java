@@ -1,17 +1,16 @@
 package org.linkway.provider.directory.stream;
 
-import org.linkway.provider.directory.domain.DirectoryDecider;
-
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.KStream;
 import org.linkway.events.ServiceListed;
 import org.linkway.platform.kafka.AvroSerdes;
-import org.linkway.platform.streams.Decisions;
 import org.linkway.platform.kafka.EventPublisher;
+import org.linkway.platform.kafka.Topics;
+import org.linkway.platform.streams.Decisions;
 import org.linkway.platform.streams.KeyedDecider;
 import org.linkway.platform.streams.TableView;
-import org.linkway.platform.kafka.Topics;
+import org.linkway.provider.directory.domain.DirectoryDecider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 

@@ -1,7 +1,5 @@
 package org.linkway.provider.offers.api;
 
-import org.linkway.provider.offers.stream.OfferFeed;
-
 import java.util.List;
 import org.linkway.platform.kafka.EventPublisher;
 import org.linkway.platform.people.Identities;
@@ -15,6 +13,7 @@ import org.linkway.provider.offers.api.OfferService.DeclineRequest;
 import org.linkway.provider.offers.api.OfferService.OfferView;
 import org.linkway.provider.offers.api.OfferService.SessionRequest;
 import org.linkway.provider.offers.api.OfferService.TimeCreditsRequest;
+import org.linkway.provider.offers.stream.OfferFeed;
 import org.linkway.state.OfferState;
 import org.linkway.state.OfferStatus;
 import org.springframework.http.MediaType;

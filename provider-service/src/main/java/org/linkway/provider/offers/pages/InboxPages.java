@@ -1,7 +1,5 @@
 package org.linkway.provider.offers.pages;
 
-import org.linkway.provider.offers.stream.OfferFeed;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -12,8 +10,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.linkway.events.DeclineReason;
-import org.linkway.platform.web.EventStreams;
-import org.linkway.platform.web.ProblemException;
 import org.linkway.platform.domain.SocialPrescribing;
 import org.linkway.platform.pages.PageController;
 import org.linkway.platform.pages.PageDates;
@@ -23,8 +19,11 @@ import org.linkway.platform.pages.Templates;
 import org.linkway.platform.security.Caller;
 import org.linkway.platform.security.LiveStreams;
 import org.linkway.platform.security.Role;
+import org.linkway.platform.web.EventStreams;
+import org.linkway.platform.web.ProblemException;
 import org.linkway.provider.offers.api.OfferService;
 import org.linkway.provider.offers.api.OfferService.OfferView;
+import org.linkway.provider.offers.stream.OfferFeed;
 import org.linkway.state.OfferState;
 import org.linkway.state.OfferStatus;
 import org.springframework.context.annotation.Bean;

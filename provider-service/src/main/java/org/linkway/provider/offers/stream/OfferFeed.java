@@ -1,7 +1,7 @@
 package org.linkway.provider.offers.stream;
 
-import org.linkway.state.OfferState;
 import org.linkway.platform.streams.Feed;
+import org.linkway.state.OfferState;
 import org.springframework.stereotype.Component;
 
 /** New offers as the stream processor records them, for the providers' SSE streams. */

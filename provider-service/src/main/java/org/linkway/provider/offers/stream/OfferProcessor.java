@@ -1,35 +1,34 @@
 package org.linkway.provider.offers.stream;
 
-import org.linkway.provider.offers.domain.OfferLifecycle;
-
-import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.streams.processor.api.Processor;
-import org.apache.kafka.streams.processor.api.ProcessorContext;
-import org.apache.kafka.streams.processor.api.Record;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import java.util.function.BiFunction;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import java.util.UUID;
+import org.linkway.commands.ProviderCommand;
 import org.linkway.events.BudgetDecision;
 import org.linkway.events.BudgetRequest;
 import org.linkway.events.EventMetadata;
 import org.linkway.events.Measure;
 import org.linkway.events.MeasureChange;
-import org.linkway.platform.kafka.Events;
-import org.linkway.provider.ProviderServiceApplication;
-import org.linkway.commands.ProviderCommand;
 import org.linkway.events.ReferralCancelled;
 import org.linkway.events.ReferralEvent;
 import org.linkway.events.ReferralOffered;
+import org.linkway.platform.kafka.Events;
+import org.linkway.platform.observability.ReferralTraces;
 import org.linkway.platform.streams.Decisions;
 import org.linkway.platform.streams.Decisions.Decision;
-import org.linkway.platform.observability.ReferralTraces;
+import org.linkway.provider.ProviderServiceApplication;
+import org.linkway.provider.offers.domain.OfferLifecycle;
 import org.linkway.state.OfferState;
 import org.linkway.state.OfferStatus;
 

@@ -1,19 +1,19 @@
 package org.linkway.provider.offers.stream;
 
+import java.time.Duration;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.state.Stores;
 import org.linkway.events.ServiceListed;
 import org.linkway.platform.kafka.AvroSerdes;
+import org.linkway.platform.kafka.Topics;
+import org.linkway.platform.observability.ReferralTraces;
 import org.linkway.platform.streams.Decisions;
 import org.linkway.platform.streams.TableView;
 import org.linkway.platform.streams.TableViews;
 import org.linkway.platform.streams.Topologies;
-import org.linkway.platform.kafka.Topics;
-import org.linkway.platform.observability.ReferralTraces;
-import java.time.Duration;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.state.Stores;
 import org.linkway.provider.measures.MeasureChanges;
 import org.linkway.state.OfferState;
 import org.springframework.beans.factory.annotation.Value;

@@ -1,7 +1,5 @@
 package org.linkway.provider.directory.api;
 
-import org.linkway.provider.directory.stream.DirectoryCommands;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyString;
@@ -20,14 +18,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.apache.avro.specific.SpecificRecord;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.assertj.core.api.InstanceOfAssertFactories;
 import org.linkway.events.ServiceListed;
 import org.linkway.platform.kafka.EventPublisher;
-import org.linkway.platform.web.ProblemHandler;
-import org.linkway.platform.streams.TableView;
 import org.linkway.platform.kafka.Topics;
+import org.linkway.platform.streams.TableView;
+import org.linkway.platform.web.ProblemHandler;
+import org.linkway.provider.directory.stream.DirectoryCommands;
 import org.mockito.ArgumentCaptor;
 import org.springframework.http.MediaType;
 import org.springframework.kafka.core.KafkaTemplate;

@@ -1,14 +1,13 @@
 package org.linkway.provider.directory.api;
 
-import org.linkway.provider.directory.domain.DirectoryDecider;
-import org.linkway.provider.directory.stream.DirectoryCommands;
-
 import java.util.function.Function;
 import org.linkway.events.ServiceListed;
 import org.linkway.platform.kafka.EventPublisher;
+import org.linkway.platform.kafka.Topics;
 import org.linkway.platform.streams.KeyedDecider;
 import org.linkway.platform.web.ProblemException;
-import org.linkway.platform.kafka.Topics;
+import org.linkway.provider.directory.domain.DirectoryDecider;
+import org.linkway.provider.directory.stream.DirectoryCommands;
 import reactor.core.publisher.Mono;
 
 /**

@@ -1,13 +1,12 @@
 package org.linkway.referral.lifecycle.api;
 
-import org.linkway.referral.lifecycle.stream.ReferralFeed;
-
 import java.time.Instant;
 import java.util.List;
 import org.linkway.platform.security.LiveStreams;
 import org.linkway.platform.web.EventStreams;
 import org.linkway.referral.lifecycle.api.ReferralService.CancelRequest;
 import org.linkway.referral.lifecycle.api.ReferralService.ReferralView;
+import org.linkway.referral.lifecycle.stream.ReferralFeed;
 import org.linkway.referral.people.People;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;

@@ -1,7 +1,5 @@
 package org.linkway.referral.lifecycle.api;
 
-import org.linkway.referral.lifecycle.domain.ReferralLifecycle;
-import org.linkway.referral.lifecycle.stream.ReferralStores;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
@@ -18,6 +16,8 @@ import org.linkway.platform.streams.Decisions;
 import org.linkway.platform.streams.StoreQueries;
 import org.linkway.platform.web.ProblemException;
 import org.linkway.referral.ReferralServiceApplication;
+import org.linkway.referral.lifecycle.domain.ReferralLifecycle;
+import org.linkway.referral.lifecycle.stream.ReferralStores;
 import org.linkway.referral.people.People;
 import org.linkway.state.ReferralState;
 import org.linkway.state.ReferralStatus;

@@ -1,7 +1,5 @@
 package org.linkway.referral.lifecycle.api;
 
-import org.linkway.referral.lifecycle.domain.ReferralLifecycle;
-
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -14,6 +12,7 @@ import org.linkway.events.MeasureChange;
 import org.linkway.events.Patient;
 import org.linkway.events.ReferralCompleted;
 import org.linkway.platform.domain.SocialPrescribing;
+import org.linkway.referral.lifecycle.domain.ReferralLifecycle;
 import org.linkway.state.HistoryEntry;
 import org.linkway.state.ReferralState;
 import org.linkway.state.ReferralStatus;

@@ -1,7 +1,6 @@
 package org.linkway.referral.lifecycle.domain;
 
 import static org.linkway.platform.domain.SocialPrescribing.UK;
-
 import static org.linkway.state.ReferralStatus.ACCEPTED;
 import static org.linkway.state.ReferralStatus.CANCELLED;
 import static org.linkway.state.ReferralStatus.COMPLETED;
@@ -22,24 +21,24 @@ import java.util.Set;
 import java.util.function.Supplier;
 import org.linkway.commands.CancelReferral;
 import org.linkway.commands.ReferralCommand;
+import org.linkway.events.DeclineReason;
 import org.linkway.events.EventMetadata;
+import org.linkway.events.OfferReminderDue;
 import org.linkway.events.ProviderEvent;
 import org.linkway.events.ReferralAccepted;
 import org.linkway.events.ReferralCancelled;
-import org.linkway.events.SealedText;
 import org.linkway.events.ReferralCompleted;
 import org.linkway.events.ReferralDeclined;
 import org.linkway.events.ReferralEvent;
 import org.linkway.events.ReferralOffered;
 import org.linkway.events.ReferralSubmitted;
 import org.linkway.events.ReferralUnplaced;
-import org.linkway.events.DeclineReason;
-import org.linkway.events.OfferReminderDue;
+import org.linkway.events.SealedText;
 import org.linkway.events.ServiceListed;
 import org.linkway.events.SessionAttended;
 import org.linkway.events.SessionMissed;
-import org.linkway.platform.kafka.Events;
 import org.linkway.platform.domain.SocialPrescribing;
+import org.linkway.platform.kafka.Events;
 import org.linkway.referral.ReferralServiceApplication;
 import org.linkway.referral.routing.FundingRoom;
 import org.linkway.referral.routing.Router;

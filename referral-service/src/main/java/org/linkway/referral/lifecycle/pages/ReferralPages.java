@@ -1,21 +1,20 @@
 package org.linkway.referral.lifecycle.pages;
 
-import org.linkway.referral.lifecycle.api.ReferralController;
-import org.linkway.referral.lifecycle.api.ReferralService;
-import org.linkway.referral.lifecycle.api.ReferralSummary;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import org.linkway.platform.web.ProblemException;
 import org.linkway.platform.pages.PageController;
 import org.linkway.platform.pages.PageHome;
 import org.linkway.platform.pages.PageWords;
 import org.linkway.platform.pages.Templates;
 import org.linkway.platform.security.Caller;
 import org.linkway.platform.security.Role;
+import org.linkway.platform.web.ProblemException;
+import org.linkway.referral.lifecycle.api.ReferralController;
+import org.linkway.referral.lifecycle.api.ReferralService;
+import org.linkway.referral.lifecycle.api.ReferralSummary;
 import org.springframework.context.annotation.Bean;
 import org.springframework.http.HttpStatus;
 import org.springframework.ui.Model;

@@ -1,7 +1,7 @@
 package org.linkway.referral.lifecycle.stream;
 
-import org.linkway.state.ReferralState;
 import org.linkway.platform.streams.Feed;
+import org.linkway.state.ReferralState;
 import org.springframework.stereotype.Component;
 
 /** Every change to a referral as the state machine makes it, for the referrers' SSE streams. */

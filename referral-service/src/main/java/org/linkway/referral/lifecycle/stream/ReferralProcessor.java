@@ -1,7 +1,5 @@
 package org.linkway.referral.lifecycle.stream;
 
-import org.linkway.referral.lifecycle.domain.ReferralLifecycle;
-
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -12,9 +10,10 @@ import org.linkway.commands.ReferralCommand;
 import org.linkway.events.ProviderEvent;
 import org.linkway.events.ReferralEvent;
 import org.linkway.events.ReferralSubmitted;
+import org.linkway.platform.observability.ReferralTraces;
 import org.linkway.platform.streams.Decisions;
 import org.linkway.platform.streams.Decisions.Decision;
-import org.linkway.platform.observability.ReferralTraces;
+import org.linkway.referral.lifecycle.domain.ReferralLifecycle;
 import org.linkway.referral.routing.ServiceLoad;
 import org.linkway.state.ReferralState;
 

@@ -1,7 +1,7 @@
 package org.linkway.referral.lifecycle.stream;
 
-import org.linkway.referral.lifecycle.domain.ReferralLifecycle;
-
+import java.time.Duration;
+import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.KStream;
@@ -10,22 +10,21 @@ import org.linkway.events.BudgetUse;
 import org.linkway.events.ContractAgreed;
 import org.linkway.events.ServiceListed;
 import org.linkway.platform.kafka.AvroSerdes;
+import org.linkway.platform.kafka.Topics;
+import org.linkway.platform.observability.ReferralTraces;
 import org.linkway.platform.streams.Decisions;
 import org.linkway.platform.streams.TableView;
 import org.linkway.platform.streams.TableViews;
 import org.linkway.platform.streams.Topologies;
-import org.linkway.platform.kafka.Topics;
-import org.linkway.platform.observability.ReferralTraces;
-import java.time.Duration;
+import org.linkway.referral.lifecycle.domain.ReferralLifecycle;
 import org.linkway.referral.routing.FundingRoom;
 import org.linkway.referral.routing.ServiceLoad;
 import org.linkway.state.ReferralState;
-import java.util.Map;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.core.env.Environment;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 /** Wires the referral state machine into Kafka Streams. */
 @Configuration(proxyBeanMethods = false)
