@@ -1,5 +1,6 @@
 package org.linkway.referral.intake;
 
+import org.linkway.platform.domain.Postcodes;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.List;
@@ -108,14 +109,14 @@ public class ReferralIntake {
             .setGivenName(p.givenName().trim())
             .setFamilyName(p.familyName().trim())
             .setBirthDate(birthDate)
-            .setPostcode(ReferralValidator.formatPostcode(p.postcode()))
+            .setPostcode(Postcodes.format(p.postcode()))
             .setPhone(p.phone())
             .setEmail(p.email())
             .build(), request.notes());
     ReferralSubmitted submission = ReferralSubmitted.newBuilder()
         .setPersonId(personId)
         .setSealedPatient(identity.sealed())
-        .setPostcodeDistrict(ReferralValidator.postcodeDistrict(p.postcode()))
+        .setPostcodeDistrict(Postcodes.district(p.postcode()))
         .setAgeWhenReferred(java.time.Period.between(birthDate, LocalDate.now(SocialPrescribing.UK)).getYears())
         .setConsent(true)
         .setReferrer(new Referrer(request.referrer().odsCode(), request.referrer().clinician()))

@@ -1,5 +1,6 @@
 package org.linkway.referral.intake;
 
+import org.linkway.platform.domain.Postcodes;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -17,9 +18,6 @@ import org.linkway.platform.web.ProblemException.FieldProblem;
 /** Checks a referral request field by field and names every problem, not just the first. */
 public final class ReferralValidator {
 
-  /** UK postcode: outward code (area, district) and inward code (sector, unit). */
-  private static final Pattern POSTCODE =
-      Pattern.compile("^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$", Pattern.CASE_INSENSITIVE);
   /** GP practice ODS code, e.g. A81001. */
   private static final Pattern PRACTICE_ODS = Pattern.compile("^[A-Z][0-9]{5}$");
   /** An email address as HTML forms take it (the WHATWG "valid email address"): no spaces, quotes or markup. */
@@ -62,7 +60,7 @@ public final class ReferralValidator {
       birthDate(patient.birthDate(), problems);
       if (blank(patient.postcode())) {
         problems.add(new FieldProblem("patient.postcode", "is required"));
-      } else if (!POSTCODE.matcher(stripSpaces(patient.postcode())).matches()) {
+      } else if (!Postcodes.isPostcode(patient.postcode())) {
         problems.add(new FieldProblem("patient.postcode", "is not a UK postcode (e.g. NR1 3SR)"));
       }
       if (!blank(patient.phone()) && !PHONE.matcher(patient.phone()).matches()) {
@@ -94,18 +92,6 @@ public final class ReferralValidator {
       problems.add(new FieldProblem("preferredServiceId", "is not a service id (2-64 lower-case letters, digits and hyphens)"));
     }
     return problems;
-  }
-
-  /** The postcode district (outward code): "NR1 3SR" gives "NR1". */
-  public static String postcodeDistrict(String postcode) {
-    String compact = postcode.replaceAll("\\s", "").toUpperCase(Locale.ROOT);
-    return compact.substring(0, compact.length() - 3);
-  }
-
-  /** The postcode as Royal Mail writes it: upper case, one space before the inward code. */
-  public static String formatPostcode(String postcode) {
-    String compact = postcode.replaceAll("\\s", "").toUpperCase(Locale.ROOT);
-    return compact.substring(0, compact.length() - 3) + " " + compact.substring(compact.length() - 3);
   }
 
   private static void birthDate(String value, List<FieldProblem> problems) {
@@ -163,15 +149,6 @@ public final class ReferralValidator {
     String problem = FreeText.problem(value, max, lines);
     if (problem != null) problems.add(new FieldProblem(field, problem));
     return problem == null;
-  }
-
-  /** Leading and trailing spaces, as people type them; not tabs, line breaks or anything else. */
-  private static String stripSpaces(String value) {
-    int start = 0;
-    int end = value.length();
-    while (start < end && value.charAt(start) == ' ') start++;
-    while (end > start && value.charAt(end - 1) == ' ') end--;
-    return value.substring(start, end);
   }
 
   private static boolean blank(String value) {

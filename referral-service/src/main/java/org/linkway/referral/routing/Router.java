@@ -1,5 +1,6 @@
 package org.linkway.referral.routing;
 
+import org.linkway.platform.domain.Postcodes;
 import java.time.LocalDate;
 import java.time.Period;
 import java.util.Collection;
@@ -43,7 +44,7 @@ public final class Router {
       Collection<String> tried, Function<String, ServiceLoad.Count> load, FundingRoom funding, LocalDate today) {
     // since identities are sealed, a referral carries its district and age in clear; older ones the person
     String district = referral.getPostcodeDistrict() != null ? referral.getPostcodeDistrict()
-        : ReferralValidator.postcodeDistrict(referral.getPatient().getPostcode());
+        : Postcodes.district(referral.getPatient().getPostcode());
     int age = referral.getAgeWhenReferred() != null ? referral.getAgeWhenReferred()
         : Period.between(referral.getPatient().getBirthDate(), today).getYears();
     record Candidate(ServiceListed service, List<NeedCode> needsMet, ServiceLoad.Count count, double load,

@@ -203,30 +203,4 @@ class ReferralValidatorTest {
 
     assertThat(problems).containsExactly(new FieldProblem("patient.postcode", "is not a UK postcode (e.g. NR1 3SR)"));
   }
-
-  @ParameterizedTest(name = "{0} is in district {1}")
-  @CsvSource({
-      "NR1 3SR, NR1",
-      "nr13sr, NR1",
-      "SW1A 1AA, SW1A",
-      "M1 1AE, M1",
-      "B33 8TH, B33",
-      "CR2 6XH, CR2",
-      "DN55 1PT, DN55",
-  })
-  void givenAPostcode_whenItsDistrictIsTaken_thenItIsTheOutwardCode(String postcode, String district) {
-    assertThat(ReferralValidator.postcodeDistrict(postcode)).isEqualTo(district);
-  }
-
-  @ParameterizedTest(name = "\"{0}\" is written {1}")
-  @CsvSource({
-      "nr13sr, NR1 3SR",
-      "NR1 3SR, NR1 3SR",
-      "sw1a1aa, SW1A 1AA",
-      "m1 1ae, M1 1AE",
-      "DN551PT, DN55 1PT",
-  })
-  void givenAPostcodeAsTyped_whenFormatted_thenItIsWrittenAsRoyalMailWritesIt(String typed, String formatted) {
-    assertThat(ReferralValidator.formatPostcode(typed)).isEqualTo(formatted);
-  }
 }

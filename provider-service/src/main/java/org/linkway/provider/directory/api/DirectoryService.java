@@ -1,5 +1,6 @@
 package org.linkway.provider.directory.api;
 
+import org.linkway.platform.domain.Postcodes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -264,7 +265,7 @@ public class DirectoryService {
     if (s.postcodeDistricts() != null) {
       for (int i = 0; i < s.postcodeDistricts().size(); i++) {
         String district = s.postcodeDistricts().get(i);
-        if (district == null || !DirectoryCodes.DISTRICT.matcher(district).matches()) {
+        if (district == null || !Postcodes.DISTRICT.matcher(district).matches()) {
           problems.add(new FieldProblem(prefix + "postcodeDistricts[" + i + "]", "is not a postcode district (e.g. NR1)"));
         }
       }

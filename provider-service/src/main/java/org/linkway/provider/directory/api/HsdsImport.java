@@ -1,5 +1,6 @@
 package org.linkway.provider.directory.api;
 
+import org.linkway.platform.domain.Postcodes;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -351,7 +352,7 @@ final class HsdsImport {
           String code = token.toUpperCase(Locale.ROOT);
           if (code.isEmpty()) continue;
           if (SocialPrescribing.isIcbCode(code)) icbs.add(code);
-          else if (DirectoryCodes.DISTRICT.matcher(code).matches()) districts.add(code);
+          else if (Postcodes.DISTRICT.matcher(code).matches()) districts.add(code);
           else problem(e.at("extent"), "'" + token + "' is neither a postcode district (e.g. NR2) nor an ICB code (e.g. QMM)");
         }
         if (serviceId != null) {
@@ -470,7 +471,7 @@ final class HsdsImport {
 
     /** From the service areas; failing those, from the postcodes of the service's locations. */
     private List<String> districts(String serviceId) {
-      Set<String> districts = new TreeSet<>(DirectoryCodes.DISTRICT_ORDER);
+      Set<String> districts = new TreeSet<>(Postcodes.DISTRICT_ORDER);
       districts.addAll(areaDistricts.getOrDefault(serviceId, Set.of()));
       if (districts.isEmpty()) {
         for (String location : serviceLocations.getOrDefault(serviceId, List.of())) {
@@ -594,7 +595,7 @@ final class HsdsImport {
     private void addDistrict(Element e, List<String> districts) {
       String postcode = text(e, "postal_code", false, false);
       if (postcode == null) return;
-      String district = DirectoryCodes.district(postcode);
+      String district = Postcodes.district(postcode);
       if (district == null) problem(e.at("postal_code"), "is not a UK postcode (e.g. NR2 4TE): '" + postcode + "'");
       else districts.add(district);
     }

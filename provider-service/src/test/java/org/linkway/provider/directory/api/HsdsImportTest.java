@@ -1,5 +1,6 @@
 package org.linkway.provider.directory.api;
 
+import org.linkway.platform.domain.Postcodes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -342,12 +343,6 @@ class HsdsImportTest {
 
     assertThat(journeyServices).isNotEmpty();
     assertThat(result.listings()).extracting(ServiceListed::getServiceId).doesNotContainAnyElementsOf(journeyServices);
-  }
-
-  @ParameterizedTest(name = "{0} -> {1}")
-  @CsvSource({"NR2 4TE, NR2", "nr192xx, NR19", "  NR28   9JH , NR28", "EC1A 1BB, EC1A", "Dereham,", "NR13,"})
-  void givenAPostcode_whenItsDistrictIsTaken_thenItIsTheOutwardCode(String postcode, String district) {
-    assertThat(DirectoryCodes.district(postcode)).isEqualTo(district);
   }
 
   // ---------------------------------------------------------------------------------------------
