@@ -56,16 +56,7 @@ public final class DisclosureControl {
       Count cancelled) {
 
     public Count count(Measure m) {
-      return switch (m) {
-        case REFERRALS -> referrals;
-        case ACCEPTED -> accepted;
-        case COMPLETED -> completed;
-        case DROPPED_OUT -> droppedOut;
-        case IMPROVED -> improved;
-        case DECLINED -> declined;
-        case UNPLACED -> unplaced;
-        case CANCELLED -> cancelled;
-      };
+      return m.published.apply(this);
     }
   }
 

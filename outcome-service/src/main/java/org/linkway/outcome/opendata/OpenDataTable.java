@@ -15,9 +15,13 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.function.ToLongFunction;
 import org.linkway.events.Completion;
 import org.linkway.events.NeedCode;
 import org.linkway.events.OutcomeReported;
+import org.linkway.outcome.opendata.DisclosureControl.Count;
+import org.linkway.outcome.opendata.DisclosureControl.PublishedRow;
 import org.linkway.state.FundingState;
 import org.linkway.state.ReferralStatus;
 
@@ -58,21 +62,30 @@ public final class OpenDataTable {
    */
   public enum Measure {
     /** Referrals submitted in the month. */
-    REFERRALS,
+    REFERRALS(Row::referrals, PublishedRow::referrals),
     /** Of those, accepted by a provider by the end of the month (whatever happened next). */
-    ACCEPTED,
+    ACCEPTED(Row::accepted, PublishedRow::accepted),
     /** Ended with the programme completed (the provider reported completion COMPLETED). */
-    COMPLETED,
+    COMPLETED(Row::completed, PublishedRow::completed),
     /** Ended with the person dropping out after starting (the provider reported DROPPED_OUT). */
-    DROPPED_OUT,
+    DROPPED_OUT(Row::droppedOut, PublishedRow::droppedOut),
     /** Completed, with at least one outcome measure showing a meaningful improvement. */
-    IMPROVED,
+    IMPROVED(Row::improved, PublishedRow::improved),
     /** The person declined or could not be contacted (before or after acceptance). */
-    DECLINED,
+    DECLINED(Row::declined, PublishedRow::declined),
     /** No provider could take the referral. */
-    UNPLACED,
+    UNPLACED(Row::unplaced, PublishedRow::unplaced),
     /** Cancelled by the referrer. */
-    CANCELLED;
+    CANCELLED(Row::cancelled, PublishedRow::cancelled);
+
+    /** Where a row of raw counts keeps this measure, and where a published row does. */
+    final ToLongFunction<Row> raw;
+    final Function<PublishedRow, Count> published;
+
+    Measure(ToLongFunction<Row> raw, Function<PublishedRow, Count> published) {
+      this.raw = raw;
+      this.published = published;
+    }
 
     /**
      * The counts of the same row that every referral counted here is counted in too (one who
@@ -114,16 +127,7 @@ public final class OpenDataTable {
       long completed, long droppedOut, long improved, long declined, long unplaced, long cancelled) {
 
     public long count(Measure m) {
-      return switch (m) {
-        case REFERRALS -> referrals;
-        case ACCEPTED -> accepted;
-        case COMPLETED -> completed;
-        case DROPPED_OUT -> droppedOut;
-        case IMPROVED -> improved;
-        case DECLINED -> declined;
-        case UNPLACED -> unplaced;
-        case CANCELLED -> cancelled;
-      };
+      return m.raw.applyAsLong(this);
     }
   }
 

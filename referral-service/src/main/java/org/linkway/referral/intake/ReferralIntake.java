@@ -1,6 +1,5 @@
 package org.linkway.referral.intake;
 
-import org.linkway.platform.domain.Postcodes;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.List;
@@ -10,6 +9,7 @@ import org.linkway.events.Patient;
 import org.linkway.events.ReferralEvent;
 import org.linkway.events.ReferralSubmitted;
 import org.linkway.events.Referrer;
+import org.linkway.platform.domain.Postcodes;
 import org.linkway.platform.domain.SocialPrescribing;
 import org.linkway.platform.kafka.EventPublisher;
 import org.linkway.platform.kafka.Events;

@@ -1,6 +1,5 @@
 package org.linkway.referral.intake;
 
-import org.linkway.platform.domain.Postcodes;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -11,6 +10,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.linkway.events.NeedCode;
 import org.linkway.platform.domain.FreeText;
+import org.linkway.platform.domain.Postcodes;
 import org.linkway.platform.domain.SocialPrescribing;
 import org.linkway.platform.people.NhsNumber;
 import org.linkway.platform.web.ProblemException.FieldProblem;

@@ -1,6 +1,5 @@
 package org.linkway.referral.routing;
 
-import org.linkway.platform.domain.Postcodes;
 import java.time.LocalDate;
 import java.time.Period;
 import java.util.Collection;
@@ -12,6 +11,7 @@ import org.linkway.events.NeedCode;
 import org.linkway.events.ReferralSubmitted;
 import org.linkway.events.ServiceListed;
 import org.linkway.events.ServiceStatus;
+import org.linkway.platform.domain.Postcodes;
 import org.linkway.referral.intake.ReferralValidator;
 
 /**

@@ -1,6 +1,5 @@
 package org.linkway.provider.directory.api;
 
-import org.linkway.platform.domain.Postcodes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -14,6 +13,7 @@ import org.linkway.events.NeedCode;
 import org.linkway.events.ServiceListed;
 import org.linkway.events.ServiceStatus;
 import org.linkway.platform.domain.FreeText;
+import org.linkway.platform.domain.Postcodes;
 import org.linkway.platform.domain.SocialPrescribing;
 import org.linkway.platform.kafka.Events;
 import org.linkway.platform.security.Caller;

@@ -1,6 +1,5 @@
 package org.linkway.provider.directory.api;
 
-import org.linkway.platform.domain.Postcodes;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -18,6 +17,7 @@ import java.util.regex.Pattern;
 import org.linkway.events.NeedCode;
 import org.linkway.events.ServiceListed;
 import org.linkway.events.ServiceStatus;
+import org.linkway.platform.domain.Postcodes;
 import org.linkway.platform.domain.SocialPrescribing;
 import org.linkway.platform.kafka.Events;
 import org.linkway.platform.web.ProblemException;

@@ -1,6 +1,5 @@
 package org.linkway.provider.directory.api;
 
-import org.linkway.platform.domain.Postcodes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -22,6 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.linkway.events.NeedCode;
 import org.linkway.events.ServiceListed;
 import org.linkway.events.ServiceStatus;
+import org.linkway.platform.domain.Postcodes;
 import org.linkway.platform.web.ProblemException;
 import org.linkway.platform.web.ProblemException.FieldProblem;
 import org.linkway.provider.directory.domain.DirectoryCodes;
