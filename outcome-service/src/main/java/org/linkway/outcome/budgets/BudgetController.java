@@ -11,8 +11,6 @@ import org.linkway.platform.domain.SocialPrescribing;
 import org.linkway.platform.kafka.EventPublisher;
 import org.linkway.platform.kafka.Events;
 import org.linkway.platform.kafka.Topics;
-import org.linkway.platform.streams.StoreQueries;
-import org.linkway.platform.streams.TableView;
 import org.linkway.platform.web.ProblemException;
 import org.linkway.platform.web.ProblemException.FieldProblem;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -37,9 +35,9 @@ public class BudgetController {
   private final EventPublisher publisher;
   private final BudgetQueries budgets;
 
-  BudgetController(EventPublisher publisher, TableView<BudgetAgreed> budgets, StoreQueries stores) {
+  BudgetController(EventPublisher publisher, BudgetQueries budgets) {
     this.publisher = publisher;
-    this.budgets = new BudgetQueries(budgets, stores);
+    this.budgets = budgets;
   }
 
   @PutMapping("/commissioners/{code}/budgets/{financialYear}")

@@ -59,11 +59,12 @@ public class ContractController {
   private final TableView<ContractAgreed> contracts;
   private final ContractQueries agreed;
 
-  ContractController(EventPublisher publisher, Decisions decisions, TableView<ContractAgreed> contracts) {
+  ContractController(EventPublisher publisher, Decisions decisions, TableView<ContractAgreed> contracts,
+      ContractQueries agreed) {
     this.publisher = publisher;
     this.decisions = decisions;
     this.contracts = contracts;
-    this.agreed = new ContractQueries(contracts);
+    this.agreed = agreed;
   }
 
   @PutMapping("/commissioners/{code}/contracts/{contractId}")

@@ -2,7 +2,6 @@ package org.linkway.outcome.outcomes;
 
 import org.linkway.outcome.outcomes.OutcomeQueries.OutcomeView;
 import org.linkway.platform.security.LiveStreams;
-import org.linkway.platform.streams.StoreQueries;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -22,8 +21,8 @@ public class OutcomeStreamController {
   private final OutcomeQueries outcomes;
   private final LiveStreams liveStreams;
 
-  OutcomeStreamController(StoreQueries stores, OutcomeFeed feed, LiveStreams liveStreams) {
-    this.outcomes = new OutcomeQueries(stores, feed);
+  OutcomeStreamController(OutcomeQueries outcomes, LiveStreams liveStreams) {
+    this.outcomes = outcomes;
     this.liveStreams = liveStreams;
   }
 

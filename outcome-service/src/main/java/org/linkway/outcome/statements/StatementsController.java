@@ -3,9 +3,6 @@ package org.linkway.outcome.statements;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import org.linkway.events.BudgetAgreed;
-import org.linkway.platform.streams.StoreQueries;
-import org.linkway.platform.streams.TableView;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
@@ -22,8 +19,8 @@ public class StatementsController {
 
   private final StatementQueries statements;
 
-  StatementsController(StoreQueries stores, TableView<BudgetAgreed> budgets) {
-    this.statements = new StatementQueries(stores, budgets);
+  StatementsController(StatementQueries statements) {
+    this.statements = statements;
   }
 
   @GetMapping("/commissioners/{code}/ledger/reconciliation")

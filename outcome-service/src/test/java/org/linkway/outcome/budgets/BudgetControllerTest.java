@@ -63,7 +63,7 @@ class BudgetControllerTest {
       return useStore.values().stream().filter(filter).toList();
     });
     when(publisher.publish(any(), anyString(), any())).thenReturn(Mono.empty());
-    client = WebTestClient.bindToController(new BudgetController(publisher, budgets, stores))
+    client = WebTestClient.bindToController(new BudgetController(publisher, new BudgetQueries(budgets, stores)))
         .controllerAdvice(new ProblemHandler())
         .configureClient()
         // the first request warms up the codecs, slowly on a busy machine

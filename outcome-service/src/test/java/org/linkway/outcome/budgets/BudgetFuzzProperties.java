@@ -38,7 +38,7 @@ class BudgetFuzzProperties {
 
   BudgetFuzzProperties() {
     when(publisher.publish(any(), anyString(), any())).thenReturn(Mono.empty());
-    http = WebTestClient.bindToController(new BudgetController(publisher, mock(TableView.class), mock(StoreQueries.class)))
+    http = WebTestClient.bindToController(new BudgetController(publisher, new BudgetQueries(mock(TableView.class), mock(StoreQueries.class))))
         .controllerAdvice(new ProblemHandler())
         .httpMessageCodecs(ServiceCodecs.asTheServicesRun())
         .configureClient().responseTimeout(Duration.ofSeconds(30))

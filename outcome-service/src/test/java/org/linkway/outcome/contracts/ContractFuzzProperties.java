@@ -60,7 +60,7 @@ class ContractFuzzProperties {
     // the agreed contract is committed and in the view at once
     when(contracts.awaitHolding(anyString(), any(), any())).thenAnswer(call -> reactor.core.publisher.Mono.just(call.getArgument(1)));
     when(contracts.topic()).thenReturn(org.linkway.platform.kafka.Topics.FUNDING_CONTRACTS);
-    http = WebTestClient.bindToController(new ContractController(publisher, decisions, contracts))
+    http = WebTestClient.bindToController(new ContractController(publisher, decisions, contracts, new ContractQueries(contracts)))
         .controllerAdvice(new ProblemHandler())
         .httpMessageCodecs(ServiceCodecs.asTheServicesRun())
         .configureClient().responseTimeout(Duration.ofSeconds(30))

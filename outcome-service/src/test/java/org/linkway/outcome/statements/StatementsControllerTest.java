@@ -73,7 +73,7 @@ class StatementsControllerTest {
       return null;
     }).when(stores).forEach(eq(FundingProcessor.STORE), any());
     when(budgets.values()).thenAnswer(call -> List.copyOf(budgetTable));
-    client = WebTestClient.bindToController(new StatementsController(stores, budgets))
+    client = WebTestClient.bindToController(new StatementsController(new StatementQueries(stores, budgets)))
         .controllerAdvice(new ProblemHandler())
         .configureClient()
         // the first request warms up the codecs, slowly on a busy machine

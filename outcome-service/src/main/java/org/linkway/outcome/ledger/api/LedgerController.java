@@ -10,7 +10,6 @@ import org.linkway.events.PaymentDue;
 import org.linkway.outcome.ledger.api.LedgerQueries.LedgerEntry;
 import org.linkway.outcome.ledger.domain.FundingRules;
 import org.linkway.outcome.ledger.stream.FundingProcessor;
-import org.linkway.outcome.ledger.stream.LedgerFeed;
 import org.linkway.platform.security.LiveStreams;
 import org.linkway.platform.streams.StoreQueries;
 import org.linkway.state.FundingState;
@@ -35,9 +34,9 @@ public class LedgerController {
   private final LedgerQueries ledger;
   private final LiveStreams liveStreams;
 
-  LedgerController(StoreQueries stores, LedgerFeed feed, LiveStreams liveStreams) {
+  LedgerController(StoreQueries stores, LedgerQueries ledger, LiveStreams liveStreams) {
     this.stores = stores;
-    this.ledger = new LedgerQueries(stores, feed);
+    this.ledger = ledger;
     this.liveStreams = liveStreams;
   }
 

@@ -1,14 +1,11 @@
 package org.linkway.provider.directory.api;
 
 import java.util.List;
-import org.linkway.events.ServiceListed;
-import org.linkway.platform.streams.TableView;
 import org.linkway.provider.directory.api.DirectoryService.ImportSummary;
 import org.linkway.provider.directory.api.DirectoryService.ProviderRequest;
 import org.linkway.provider.directory.api.DirectoryService.ProviderView;
 import org.linkway.provider.directory.api.DirectoryService.ServiceRequest;
 import org.linkway.provider.directory.api.DirectoryService.ServiceView;
-import org.linkway.provider.directory.stream.DirectoryCommands;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -31,8 +28,8 @@ public class DirectoryController {
 
   private final DirectoryService directory;
 
-  DirectoryController(DirectoryCommands commands, TableView<ServiceListed> directory) {
-    this.directory = new DirectoryService(commands, directory);
+  DirectoryController(DirectoryService directory) {
+    this.directory = directory;
   }
 
   @PostMapping("/providers")

@@ -1,11 +1,7 @@
 package org.linkway.provider.offers.api;
 
 import java.util.List;
-import org.linkway.platform.kafka.EventPublisher;
-import org.linkway.platform.people.Identities;
 import org.linkway.platform.security.LiveStreams;
-import org.linkway.platform.streams.Decisions;
-import org.linkway.platform.streams.StoreQueries;
 import org.linkway.platform.web.EventStreams;
 import org.linkway.provider.offers.api.OfferService.AcceptRequest;
 import org.linkway.provider.offers.api.OfferService.CompleteRequest;
@@ -39,9 +35,8 @@ public class ProviderQueueController {
   private final OfferFeed feed;
   private final LiveStreams liveStreams;
 
-  ProviderQueueController(StoreQueries stores, EventPublisher publisher, Decisions decisions, OfferFeed feed,
-      Identities identities, LiveStreams liveStreams) {
-    this.offers = new OfferService(stores, publisher, decisions, identities);
+  ProviderQueueController(OfferService offers, OfferFeed feed, LiveStreams liveStreams) {
+    this.offers = offers;
     this.feed = feed;
     this.liveStreams = liveStreams;
   }

@@ -48,7 +48,7 @@ class DirectoryControllerTest {
     when(directory.get(anyString())).thenAnswer(call -> Optional.ofNullable(listed.get(call.<String>getArgument(0))));
     when(directory.values()).thenAnswer(call -> List.copyOf(listed.values()));
     DirectoryCommands decider = ImmediateDecider.over(listed::get, new EventPublisher(kafka));
-    client = WebTestClient.bindToController(new DirectoryController(decider, directory))
+    client = WebTestClient.bindToController(new DirectoryController(new DirectoryService(decider, directory)))
         .controllerAdvice(new ProblemHandler())
         .build();
   }

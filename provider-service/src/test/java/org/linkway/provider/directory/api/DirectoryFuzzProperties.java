@@ -61,7 +61,7 @@ class DirectoryFuzzProperties {
         "other-service", WalksListing.of("someone-else", "other-service").build());
     when(directory.get(anyString())).thenAnswer(call -> Optional.ofNullable(listed.get(call.<String>getArgument(0))));
     when(directory.values()).thenReturn(List.copyOf(listed.values()));
-    http = WebTestClient.bindToController(new DirectoryController(ImmediateDecider.over(listed::get, publisher), directory))
+    http = WebTestClient.bindToController(new DirectoryController(new DirectoryService(ImmediateDecider.over(listed::get, publisher), directory)))
         .controllerAdvice(new ProblemHandler())
         .httpMessageCodecs(ServiceCodecs.asTheServicesRun())
         .configureClient().responseTimeout(Duration.ofSeconds(30))

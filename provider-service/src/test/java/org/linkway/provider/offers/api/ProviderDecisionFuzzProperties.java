@@ -20,6 +20,8 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.statistics.Statistics;
 import org.linkway.events.ReferralOffered;
 import org.linkway.events.SealedPatient;
+import org.linkway.platform.kafka.EventPublisher;
+import org.linkway.platform.people.Identities;
 import org.linkway.platform.streams.Decisions;
 import org.linkway.platform.streams.StoreQueries;
 import org.linkway.platform.testing.FuzzBodies;
@@ -72,7 +74,9 @@ class ProviderDecisionFuzzProperties {
     Object[] arguments = new Object[constructor.getParameterCount()];
     Class<?>[] types = constructor.getParameterTypes();
     for (int i = 0; i < types.length; i++) {
-      arguments[i] = types[i] == StoreQueries.class ? stores : types[i] == Decisions.class ? decisions : mock(types[i]);
+      arguments[i] = types[i] == OfferService.class
+          ? new OfferService(stores, mock(EventPublisher.class), decisions, mock(Identities.class))
+          : mock(types[i]);
     }
     constructor.setAccessible(true);
     return (ProviderQueueController) constructor.newInstance(arguments);
