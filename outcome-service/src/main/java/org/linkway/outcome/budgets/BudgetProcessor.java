@@ -7,7 +7,7 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -31,14 +31,13 @@ import org.linkway.platform.kafka.Events;
  * can never both take the last of a budget. Decisions go to {@code budget-decisions} keyed by
  * referralId; the use, after each change, to {@code budget-use} keyed by commissioner and year.
  */
-final class BudgetProcessor implements Processor<String, SpecificRecord, String, SpecificRecord> {
+final class BudgetProcessor extends ContextualProcessor<String, SpecificRecord, String, SpecificRecord> {
 
   /** Budget use keyed "{commissioner}|{financial year}". */
   static final String STORE = "budget-use";
 
   private final Supplier<Collection<ContractAgreed>> contracts;
   private final Function<String, Optional<BudgetAgreed>> budgets;
-  private ProcessorContext<String, SpecificRecord> context;
   private KeyValueStore<String, BudgetUse> store;
 
   BudgetProcessor(Supplier<Collection<ContractAgreed>> contracts, Function<String, Optional<BudgetAgreed>> budgets) {
@@ -48,7 +47,7 @@ final class BudgetProcessor implements Processor<String, SpecificRecord, String,
 
   @Override
   public void init(ProcessorContext<String, SpecificRecord> context) {
-    this.context = context;
+    super.init(context);
     this.store = context.getStateStore(STORE);
   }
 
@@ -66,7 +65,7 @@ final class BudgetProcessor implements Processor<String, SpecificRecord, String,
       if (decision.use() != before) changed(key, decision.use(), record);
       BudgetDecision answer = new BudgetDecision(Events.causedBy(OutcomeServiceApplication.NAME, request.getMetadata(), "budget"),
           reserve.getAcceptCommandId(), decision.payload());
-      context.forward(record.withKey(request.getMetadata().getReferralId().toString()).withValue(answer));
+      context().forward(record.withKey(request.getMetadata().getReferralId().toString()).withValue(answer));
     } else if (record.value() instanceof BudgetRequest request && request.getPayload() instanceof WithdrawReservation withdraw) {
       String key = Funding.budgetKey(withdraw.getCommissioner(), withdraw.getFinancialYear());
       BudgetUse use = store.get(key);
@@ -83,6 +82,6 @@ final class BudgetProcessor implements Processor<String, SpecificRecord, String,
 
   private void changed(String key, BudgetUse use, Record<String, SpecificRecord> cause) {
     store.put(key, use);
-    context.forward(cause.withKey(key).withValue(use));
+    context().forward(cause.withKey(key).withValue(use));
   }
 }

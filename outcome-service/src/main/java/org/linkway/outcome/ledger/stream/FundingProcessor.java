@@ -2,7 +2,7 @@ package org.linkway.outcome.ledger.stream;
 
 import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -19,7 +19,7 @@ import org.linkway.state.FundingState;
  * commissioner; the state and both outputs commit in one transaction, so a redelivered or
  * reprocessed input never makes a payment due twice.
  */
-public final class FundingProcessor implements Processor<String, SpecificRecord, String, SpecificRecord> {
+public final class FundingProcessor extends ContextualProcessor<String, SpecificRecord, String, SpecificRecord> {
 
   /** The funding store, where outcome-service keeps each referral's funding and outcomes. */
   public static final String STORE = "funding-state";
@@ -32,7 +32,6 @@ public final class FundingProcessor implements Processor<String, SpecificRecord,
   private final FundingRules rules;
   private final OutcomeFeed feed;
   private final LedgerFeed ledgerFeed;
-  private ProcessorContext<String, SpecificRecord> context;
   private KeyValueStore<String, FundingState> store;
 
   FundingProcessor(FundingRules rules, OutcomeFeed feed, LedgerFeed ledgerFeed) {
@@ -43,7 +42,7 @@ public final class FundingProcessor implements Processor<String, SpecificRecord,
 
   @Override
   public void init(ProcessorContext<String, SpecificRecord> context) {
-    this.context = context;
+    super.init(context);
     this.store = context.getStateStore(STORE);
   }
 
@@ -55,10 +54,10 @@ public final class FundingProcessor implements Processor<String, SpecificRecord,
     store.put(record.key(), step.state());
     for (SpecificRecord output : step.outputs()) {
       if (output instanceof LedgerEvent ledger) {
-        context.forward(record.withValue(output).withTimestamp(ledger.getMetadata().getOccurredAt().toEpochMilli()));
+        context().forward(record.withValue(output).withTimestamp(ledger.getMetadata().getOccurredAt().toEpochMilli()));
         ledgerFeed.publish(ledger);
       } else if (output instanceof OutcomeReported outcome) {
-        context.forward(record.withKey(outcome.getCommissioner()).withValue(output)
+        context().forward(record.withKey(outcome.getCommissioner()).withValue(output)
             .withTimestamp(outcome.getMetadata().getOccurredAt().toEpochMilli()));
         feed.publish(outcome);
       }
