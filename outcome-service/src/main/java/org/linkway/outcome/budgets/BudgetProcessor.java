@@ -38,7 +38,7 @@ final class BudgetProcessor extends ContextualProcessor<String, SpecificRecord, 
 
   private final Supplier<Collection<ContractAgreed>> contracts;
   private final Function<String, Optional<BudgetAgreed>> budgets;
-  private KeyValueStore<String, BudgetUse> store;
+  private KeyValueStore<String, BudgetUse> budgetUse;
 
   BudgetProcessor(Supplier<Collection<ContractAgreed>> contracts, Function<String, Optional<BudgetAgreed>> budgets) {
     this.contracts = contracts;
@@ -48,7 +48,7 @@ final class BudgetProcessor extends ContextualProcessor<String, SpecificRecord, 
   @Override
   public void init(ProcessorContext<String, SpecificRecord> context) {
     super.init(context);
-    this.store = context.getStateStore(STORE);
+    this.budgetUse = context.getStateStore(STORE);
   }
 
   @Override
@@ -59,7 +59,7 @@ final class BudgetProcessor extends ContextualProcessor<String, SpecificRecord, 
       String key = Funding.budgetKey(reserve.getCommissioner(), year);
       Optional<ContractAgreed> contract = Funding.contractFor(contracts.get(), reserve.getCommissioner(),
           reserve.getProviderId(), reserve.getServiceId(), LocalDate.ofInstant(at, SocialPrescribing.UK));
-      BudgetUse before = store.get(key);
+      BudgetUse before = budgetUse.get(key);
       BudgetRules.Decision decision = BudgetRules.reserve(reserve.getCommissioner(), year, contract,
           budgets.apply(key).orElse(null), before, at);
       if (decision.use() != before) changed(key, decision.use(), record);
@@ -68,12 +68,12 @@ final class BudgetProcessor extends ContextualProcessor<String, SpecificRecord, 
       context().forward(record.withKey(request.getMetadata().getReferralId().toString()).withValue(answer));
     } else if (record.value() instanceof BudgetRequest request && request.getPayload() instanceof WithdrawReservation withdraw) {
       String key = Funding.budgetKey(withdraw.getCommissioner(), withdraw.getFinancialYear());
-      BudgetUse use = store.get(key);
+      BudgetUse use = budgetUse.get(key);
       if (use != null) changed(key, BudgetRules.withdraw(use, withdraw.getAmount(), request.getMetadata().getOccurredAt()), record);
     } else if (record.value() instanceof LedgerEvent entry) {
       BudgetRules.financialYear(entry).ifPresent(year -> {
         String key = Funding.budgetKey(BudgetRules.commissioner(entry), year);
-        BudgetUse use = store.get(key);
+        BudgetUse use = budgetUse.get(key);
         if (use == null) use = BudgetRules.none(BudgetRules.commissioner(entry), year, entry.getMetadata().getOccurredAt());
         changed(key, BudgetRules.apply(use, entry), record);
       });
@@ -81,7 +81,7 @@ final class BudgetProcessor extends ContextualProcessor<String, SpecificRecord, 
   }
 
   private void changed(String key, BudgetUse use, Record<String, SpecificRecord> cause) {
-    store.put(key, use);
+    budgetUse.put(key, use);
     context().forward(cause.withKey(key).withValue(use));
   }
 }

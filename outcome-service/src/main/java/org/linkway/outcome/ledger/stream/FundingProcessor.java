@@ -32,7 +32,7 @@ public final class FundingProcessor extends ContextualProcessor<String, Specific
   private final FundingRules rules;
   private final OutcomeFeed feed;
   private final LedgerFeed ledgerFeed;
-  private KeyValueStore<String, FundingState> store;
+  private KeyValueStore<String, FundingState> funding;
 
   FundingProcessor(FundingRules rules, OutcomeFeed feed, LedgerFeed ledgerFeed) {
     this.rules = rules;
@@ -43,15 +43,15 @@ public final class FundingProcessor extends ContextualProcessor<String, Specific
   @Override
   public void init(ProcessorContext<String, SpecificRecord> context) {
     super.init(context);
-    this.store = context.getStateStore(STORE);
+    this.funding = context.getStateStore(STORE);
   }
 
   @Override
   public void process(Record<String, SpecificRecord> record) {
-    FundingState before = store.get(record.key());
+    FundingState before = funding.get(record.key());
     FundingRules.Step step = rules.apply(before, record.value());
     if (step.state() == before) return;
-    store.put(record.key(), step.state());
+    funding.put(record.key(), step.state());
     for (SpecificRecord output : step.outputs()) {
       if (output instanceof LedgerEvent ledger) {
         context().forward(record.withValue(output).withTimestamp(ledger.getMetadata().getOccurredAt().toEpochMilli()));
