@@ -163,19 +163,39 @@ public class KafkaPlatformConfiguration {
     config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, String.join(",", kafka.getBootstrapServers()));
     config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, linkway.commitIntervalMs());
-    config.put(StreamsConfig.STATE_DIR_CONFIG, linkway.stateDir());
     config.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
     config.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
     config.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), fetchMaxWaitMs);
     config.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class);
-    // static membership: a restarted instance takes its partitions back without waiting for the old session to expire
-    config.put(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), linkway.instanceId(applicationId));
+    config.putAll(instanceSettings(linkway, applicationId));
     config.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
         RecoveringDeserializationExceptionHandler.class);
     config.put(RecoveringDeserializationExceptionHandler.KSTREAM_DESERIALIZATION_RECOVERER, deadLetters);
     // what a stream thread logs about a record carries the record's trace (traceparent header)
     config.put(StreamsConfig.PROCESSOR_WRAPPER_CLASS_CONFIG, TracingProcessorWrapper.class);
     return new KafkaStreamsConfiguration(config);
+  }
+
+  /**
+   * What makes this instance one of several on a replicated cluster: its own state directory and static
+   * member id, the replication of its internal topics, its standbys, and where it answers.
+   */
+  static Map<String, Object> instanceSettings(LinkwayKafkaProperties linkway, String applicationId) {
+    Map<String, Object> config = new HashMap<>();
+    config.put(StreamsConfig.STATE_DIR_CONFIG, linkway.stateDir(applicationId));
+    // static membership: a restarted instance takes its partitions back without waiting for the old session to expire
+    config.put(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), linkway.instanceId(applicationId));
+    // a crashed instance's partitions move after 10 s without a heartbeat, not the consumer's default 45 s
+    config.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000);
+    config.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 3_000);
+    // changelogs and repartition topics replicated as the platform's own topics are
+    config.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, linkway.replicationFactor());
+    config.put(StreamsConfig.topicPrefix(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG), String.valueOf(linkway.minInsyncReplicas()));
+    config.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, linkway.standbyReplicas());
+    if (linkway.applicationServer() != null) {
+      config.put(StreamsConfig.APPLICATION_SERVER_CONFIG, linkway.applicationServer());
+    }
+    return config;
   }
 
   /** Leave the consumer group on close, so that the partitions move at once to whoever takes over. */
