@@ -259,6 +259,17 @@ public final class Launch {
         gpSystemsFile().toString(), commissionersFile().toString()));
   }
 
+  /**
+   * As the administrator: every topic of the stack, each GP system's and commissioner's among them, created where
+   * missing with so many replicas ({@code org.linkway.platform.kafka.TopicSetup}, idempotent), before any service
+   * starts: the services only check that their topics are there.
+   */
+  public List<String> setUpTopics(int replicationFactor, int minInsyncReplicas) {
+    return platformTool("org.linkway.platform.kafka.TopicSetup", List.of(bootstrap(), "--kafka-dir=" + kafkaDir(),
+        "--gp-systems=" + gpSystemsFile(), "--commissioners=" + commissionersFile(),
+        "--replication-factor=" + replicationFactor, "--min-insync-replicas=" + minInsyncReplicas));
+  }
+
   /** The Kafka client settings of a GP system's or a commissioner's principal ({@code org.linkway.platform.kafka.KafkaClientSettings}). */
   public List<String> kafkaClientSettings(List<String> args) {
     List<String> all = new ArrayList<>(List.of(bootstrap(), registryCompatApi(), kafkaDir().toString(),

@@ -108,7 +108,7 @@ public final class LocalStack {
 
   /**
    * Starts every part not running and waits until each is healthy: the broker, the registry and the
-   * issuer first (they need nothing), then Kafka access granted, then the services.
+   * issuer first (they need nothing), then Kafka access granted and the topics set up, then the services.
    *
    * @return how long it took until all were healthy
    */
@@ -122,7 +122,11 @@ public final class LocalStack {
     out.println("starting Linkway (logs in .linkway/logs)");
     for (Part p : List.of(Part.KAFKA, Part.REGISTRY, Part.ISSUER)) start(p);
     await(List.of(Part.KAFKA, Part.REGISTRY, Part.ISSUER));
-    grantKafkaAccess();
+    // as the administrator, on every up (both are idempotent): each principal's credential and ACLs, then every
+    // topic the services use, created where missing (what differs on one already there is printed, and left alone)
+    runTool("kafka-access", launch.grantKafkaAccess(), "grant the services their Kafka access");
+    // one broker: one replica of each topic
+    runTool("topics", launch.setUpTopics(1, 1), "set the topics up");
     Part.SERVICES.forEach(this::start);
     await(Part.SERVICES);
     Duration took = Duration.ofNanos(System.nanoTime() - start);
@@ -254,25 +258,25 @@ public final class LocalStack {
     throw new Failure("'./linkway logs " + part.label() + "' for more, './linkway down' to stop what was started");
   }
 
-  /** As the administrator: each principal's SCRAM credential and ACLs (idempotent, on every up). */
-  private void grantKafkaAccess() throws IOException {
+  /** Runs one of the platform's tools to its end; prints its last line, and the lines before it indented. */
+  private void runTool(String label, List<String> command, String what) throws IOException {
     long start = System.nanoTime();
-    Process p = new ProcessBuilder(launch.grantKafkaAccess()).directory(root.toFile()).redirectErrorStream(true).start();
+    Process p = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true).start();
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     int status;
     try {
       status = p.waitFor();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new Failure("interrupted while granting the services their Kafka access");
+      throw new Failure("interrupted while trying to " + what);
     }
     if (status != 0) {
       err.println(output);
-      throw new Failure("could not grant the services their Kafka access");
+      throw new Failure("could not " + what);
     }
     List<String> lines = output.lines().toList();
-    out.printf("  %-17s %s in %s%n", "kafka-access", lines.isEmpty() ? "" : lines.get(lines.size() - 1),
-        seconds(since(start)));
+    out.printf("  %-17s %s in %s%n", label, lines.isEmpty() ? "" : lines.get(lines.size() - 1), seconds(since(start)));
+    lines.stream().limit(Math.max(0, lines.size() - 1)).forEach(line -> out.println("    " + line));
   }
 
   // ------------------------------------------------------------------ health

@@ -46,6 +46,18 @@ class LaunchTest {
   }
 
   @Test
+  void givenAStack_whenItsTopicsAreSetUp_thenTheToolRunsAsTheAdministratorForItsGpSystemsAndCommissionersWithTheReplication()
+      throws Exception {
+    Launch launch = launch();
+
+    List<String> setUp = launch.setUpTopics(3, 2);
+
+    assertThat(setUp).contains("-Dloader.main=org.linkway.platform.kafka.TopicSetup", "127.0.0.1:1234",
+        "--kafka-dir=" + home.resolve("kafka"), "--gp-systems=" + launch.gpSystemsFile(),
+        "--commissioners=" + launch.commissionersFile(), "--replication-factor=3", "--min-insync-replicas=2");
+  }
+
+  @Test
   void givenAService_whenLaunched_thenItLogsInAsItselfWithItsSecretsInItsEnvironmentNotOnItsCommandLine() throws Exception {
     Launch launch = launch();
 

@@ -10,6 +10,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -21,9 +23,11 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.linkway.outcome.OutcomeServiceApplication;
 import org.linkway.platform.kafka.AvroSerdes;
+import org.linkway.platform.kafka.Commissioners;
 import org.linkway.platform.kafka.GpSystems;
 import org.linkway.platform.kafka.LinkwayKafkaProperties;
 import org.linkway.platform.kafka.Topic;
+import org.linkway.platform.kafka.TopicSetup;
 import org.linkway.platform.security.Secrets;
 import org.linkway.platform.testing.TestStack;
 import org.linkway.provider.ProviderServiceApplication;
@@ -41,6 +45,11 @@ import org.springframework.web.reactive.function.client.WebClient;
  * them over real HTTP on loopback.
  */
 final class RunningPlatform {
+
+  /** The GP systems that refer over Kafka, each for its own practice, as referral-service is configured here. */
+  static final GpSystems GP_SYSTEMS = new GpSystems(Map.of(
+      OwnerTokens.GP_SYSTEM, Set.of(OwnerTokens.PRACTICE),
+      OwnerTokens.OTHER_GP_SYSTEM, Set.of(OwnerTokens.OTHER_GP_PRACTICE)));
 
   private final String bootstrapServers;
   private final String registryUrl;
@@ -69,7 +78,9 @@ final class RunningPlatform {
     this.serdes = new AvroSerdes(new LinkwayKafkaProperties(registryUrl, null, null, null, 0, null));
   }
 
+  /** Sets up the topics (those there already are left alone), as the stack's set-up does, then starts the services. */
   RunningPlatform start() {
+    setUpTopics(TopicSetup.topics(GP_SYSTEMS, Commissioners.NONE));
     referralService = start(ReferralServiceApplication.builder(), ReferralServiceApplication.NAME);
     providerService = start(ProviderServiceApplication.builder(), ProviderServiceApplication.NAME);
     outcomeService = start(OutcomeServiceApplication.builder(), OutcomeServiceApplication.NAME);
@@ -210,6 +221,15 @@ final class RunningPlatform {
     return bootstrapServers;
   }
 
+  /** Creates those of the topics that are missing, as the stack's set-up does. */
+  void setUpTopics(List<Topic<?>> topics) {
+    try (Admin admin = Admin.create(clientConfig())) {
+      TopicSetup.setUp(admin, topics, 1, 1);
+    } catch (Exception e) {
+      throw new IllegalStateException("could not set the topics up", e);
+    }
+  }
+
   String registryUrl() {
     return registryUrl;
   }
@@ -222,7 +242,8 @@ final class RunningPlatform {
     return config;
   }
 
-  private ConfigurableApplicationContext start(SpringApplicationBuilder builder, String service) {
+  /** Starts one service (referral-service, provider-service, outcome-service) as {@link #start()} does, with no wait. */
+  ConfigurableApplicationContext start(SpringApplicationBuilder builder, String service) {
     String stateDir;
     try {
       stateDir = Files.createTempDirectory("linkway-system-streams").toString();
@@ -248,10 +269,9 @@ final class RunningPlatform {
         "--linkway.offers.respond-within-for.QXT=PT4S",
         "--linkway.offers.check-deadlines-every=PT0.5S",
         // the local stack's profile (demo sign-in), with the keys every service of this JVM shares
-        "--spring.profiles.active=" + Secrets.LOCAL_PROFILE,
-        // the GP systems that refer over Kafka, each for its own practice
-        "--" + GpSystems.SETTING + "." + OwnerTokens.GP_SYSTEM + "=" + OwnerTokens.PRACTICE,
-        "--" + GpSystems.SETTING + "." + OwnerTokens.OTHER_GP_SYSTEM + "=" + OwnerTokens.OTHER_GP_PRACTICE));
+        "--spring.profiles.active=" + Secrets.LOCAL_PROFILE));
+    GP_SYSTEMS.practicesBySystem().forEach((system, practices) ->
+        args.add("--" + GpSystems.SETTING + "." + system + "=" + String.join(",", practices)));
     TestStack.secretKeys().forEach((name, value) -> args.add("--" + name + "=" + value));
     args.addAll(serviceArgs.apply(service));
     return builder.run(args.toArray(String[]::new));

@@ -7,7 +7,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
@@ -24,6 +23,7 @@ import org.linkway.platform.streams.Decisions;
 import org.linkway.platform.streams.StoreQueries;
 import org.linkway.platform.streams.TableViews;
 import org.linkway.platform.web.ProblemHandler;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
@@ -35,9 +35,7 @@ import org.springframework.kafka.annotation.EnableKafkaStreams;
 import org.springframework.kafka.annotation.KafkaStreamsDefaultConfiguration;
 import org.springframework.kafka.config.KafkaStreamsConfiguration;
 import org.springframework.kafka.config.StreamsBuilderFactoryBeanConfigurer;
-import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
-import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.core.MicrometerProducerListener;
 import org.springframework.kafka.core.ProducerFactory;
@@ -47,8 +45,8 @@ import org.springframework.kafka.support.ProducerListener;
 import org.springframework.kafka.support.serializer.DelegatingByTypeSerializer;
 
 /**
- * Kafka for every service: the topics (each with its dead-letter twin), an Avro producer, the
- * dead-letter publisher, and Kafka Streams with exactly-once processing.
+ * Kafka for every service: the check that its topics are there, an Avro producer, the dead-letter
+ * publisher, and Kafka Streams with exactly-once processing.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableKafkaStreams
@@ -62,33 +60,16 @@ public class KafkaPlatformConfiguration {
     return new AvroSerdes(properties);
   }
 
-  /** Every topic and its -dlt twin, created at start-up if missing (creation is idempotent). */
+  /**
+   * The topics this service uses, checked before anything reads them: the stack's set-up ({@link TopicSetup})
+   * creates them once, and a service started before it refuses to start.
+   */
   @Bean
-  KafkaAdmin.NewTopics linkwayTopics() {
-    return newTopics(Topics.all());
-  }
-
-  /** The topics and their -dlt twins, as they are created: dead letters and GP systems' requests kept a week. */
-  public static KafkaAdmin.NewTopics newTopics(List<Topic<?>> all) {
-    List<NewTopic> topics = new ArrayList<>();
-    for (Topic<?> topic : all) {
-      TopicBuilder builder = TopicBuilder.name(topic.name()).partitions(topic.partitions()).replicas(1);
-      if (topic.compacted()) {
-        builder.config(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
-      }
-      if (topic == Topics.PERSON_KEYS) {
-        builder.configs(Topics.PERSON_KEYS_CLEANUP);
-      }
-      if (topic.name().startsWith(Topics.REFERRAL_REQUESTS_PREFIX)) {
-        builder.config(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(Topics.REQUESTS_RETENTION.toMillis()));
-      }
-      topics.add(builder.build());
-      java.time.Duration deadLetters = topic == Topics.PERSON_KEYS
-          ? Topics.PERSON_KEYS_DEAD_LETTER_RETENTION : Topics.DEAD_LETTER_RETENTION;
-      topics.add(TopicBuilder.name(topic.deadLetterName()).partitions(topic.partitions()).replicas(1)
-          .config(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(deadLetters.toMillis())).build());
-    }
-    return new KafkaAdmin.NewTopics(topics.toArray(NewTopic[]::new));
+  TopicCheck topicCheck(KafkaProperties kafka, LinkwayKafkaProperties linkway, ObjectProvider<ServiceTopics> serviceTopics,
+      @Value("${spring.application.name}") String service) {
+    List<Topic<?>> topics = new ArrayList<>(Topics.all());
+    serviceTopics.orderedStream().forEach(more -> topics.addAll(more.topics()));
+    return new TopicCheck(kafka.buildAdminProperties(), service, topics, linkway.replicationFactor());
   }
 
   /**

@@ -2,14 +2,23 @@ package org.linkway.platform.testing;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.linkway.platform.kafka.Topic;
+import org.linkway.platform.kafka.TopicSetup;
+import org.linkway.platform.kafka.Topics;
 import org.linkway.stack.LocalIssuer;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
  * One real Kafka broker (embedded KRaft) and one schema registry process per test JVM, started on
- * first use on loopback, free ports, and stopped when the JVM exits.
+ * first use on loopback, free ports, and stopped when the JVM exits; the platform's topics are set up
+ * on the broker as the stack's set-up does.
  */
 public final class TestStack {
 
@@ -42,6 +51,7 @@ public final class TestStack {
 
   private TestStack() {}
 
+  /** The shared broker, started on first use, with the platform's topics set up as the stack's set-up does. */
   public static synchronized String bootstrapServers() {
     if (broker == null) {
       EmbeddedKafkaKraftBroker kafka = new EmbeddedKafkaKraftBroker(1, 3);
@@ -52,9 +62,23 @@ public final class TestStack {
           "offsets.topic.replication.factor", "1",
           "auto.create.topics.enable", "false"));
       kafka.afterPropertiesSet();
+      setUpTopics(kafka, Topics.all(), 1, 1);
       broker = kafka;
     }
     return broker.getBrokersAsString();
+  }
+
+  /** Sets topics up on a test broker, as the stack's set-up does on the local stack. */
+  private static void setUpTopics(EmbeddedKafkaKraftBroker kafka, List<Topic<?>> topics, int replicationFactor,
+      int minInsyncReplicas) {
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString()))) {
+      TopicSetup.setUp(admin, topics, replicationFactor, minInsyncReplicas);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("could not set the topics up on the test broker", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   public static synchronized RegistryProcess registry() {
