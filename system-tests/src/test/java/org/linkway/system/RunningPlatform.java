@@ -57,6 +57,8 @@ final class RunningPlatform {
   private final AvroSerdes serdes;
   private final Map<String, Object> clientLogin;
   private final java.util.function.Function<String, List<String>> serviceArgs;
+  private int replicationFactor = 1;
+  private int minInsyncReplicas = 1;
   private ConfigurableApplicationContext referralService;
   private ConfigurableApplicationContext providerService;
   private ConfigurableApplicationContext outcomeService;
@@ -76,6 +78,16 @@ final class RunningPlatform {
     this.clientLogin = clientLogin;
     this.serviceArgs = serviceArgs;
     this.serdes = new AvroSerdes(new LinkwayKafkaProperties(registryUrl, null, null, null, 0, null));
+  }
+
+  /**
+   * On a replicated cluster: the topics are set up with so many replicas, and the services replicate their
+   * internal topics as much.
+   */
+  RunningPlatform replicated(int replicationFactor, int minInsyncReplicas) {
+    this.replicationFactor = replicationFactor;
+    this.minInsyncReplicas = minInsyncReplicas;
+    return this;
   }
 
   /** Sets up the topics (those there already are left alone), as the stack's set-up does, then starts the services. */
@@ -221,10 +233,10 @@ final class RunningPlatform {
     return bootstrapServers;
   }
 
-  /** Creates those of the topics that are missing, as the stack's set-up does. */
+  /** Creates those of the topics that are missing, with the platform's replication, as the stack's set-up does. */
   void setUpTopics(List<Topic<?>> topics) {
     try (Admin admin = Admin.create(clientConfig())) {
-      TopicSetup.setUp(admin, topics, 1, 1);
+      TopicSetup.setUp(admin, topics, replicationFactor, minInsyncReplicas);
     } catch (Exception e) {
       throw new IllegalStateException("could not set the topics up", e);
     }
@@ -263,6 +275,8 @@ final class RunningPlatform {
         "--spring.kafka.bootstrap-servers=" + bootstrapServers,
         "--linkway.kafka.registry-url=" + registryUrl,
         "--linkway.kafka.state-dir=" + stateDir,
+        "--linkway.kafka.replication-factor=" + replicationFactor,
+        "--linkway.kafka.min-insync-replicas=" + minInsyncReplicas,
         "--spring.security.oauth2.resourceserver.jwt.jwk-set-uri=" + TestStack.jwkSetUri(),
         "--linkway.sign-in.local-issuer=" + TestStack.issuerUrl(),
         // offers to commissioner QXT must be answered within seconds, so that expiry can be watched in a test

@@ -8,6 +8,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
 import org.linkway.platform.kafka.Topic;
 import org.linkway.platform.kafka.TopicSetup;
 import org.linkway.platform.kafka.Topics;
@@ -18,7 +20,8 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 /**
  * One real Kafka broker (embedded KRaft) and one schema registry process per test JVM, started on
  * first use on loopback, free ports, and stopped when the JVM exits; the platform's topics are set up
- * on the broker as the stack's set-up does.
+ * on the broker as the stack's set-up does. A test of a replicated cluster starts one of its own
+ * ({@link #cluster}).
  */
 public final class TestStack {
 
@@ -55,17 +58,58 @@ public final class TestStack {
   public static synchronized String bootstrapServers() {
     if (broker == null) {
       EmbeddedKafkaKraftBroker kafka = new EmbeddedKafkaKraftBroker(1, 3);
-      kafka.brokerProperties(Map.of(
-          "group.initial.rebalance.delay.ms", "0",
-          "transaction.state.log.replication.factor", "1",
-          "transaction.state.log.min.isr", "1",
-          "offsets.topic.replication.factor", "1",
-          "auto.create.topics.enable", "false"));
+      kafka.brokerProperties(brokerProperties(1, 1));
       kafka.afterPropertiesSet();
       setUpTopics(kafka, Topics.all(), 1, 1);
       broker = kafka;
     }
     return broker.getBrokersAsString();
+  }
+
+  /**
+   * A cluster of its own for a test: {@code brokers} brokers and one KRaft controller, on which the transaction
+   * log and the consumer offsets have {@link #clusterReplicationFactor} replicas, and {@code min.insync.replicas}
+   * is {@link #clusterMinInsyncReplicas} (3 and 2 from three brokers). Other topics have one replica unless their
+   * creator says otherwise, as on a broker left at its defaults. No topic is set up: the test runs
+   * {@link TopicSetup}. The test closes it.
+   *
+   * <p>One controller, not three: three combined KRaft nodes ({@code new EmbeddedKafkaKraftBroker(3, …)}, Kafka
+   * 4.1.2's test kit) lose their controller within seconds of starting, the followers' raft threads failing on an
+   * {@code UpdateRaftVoter} answered {@code INVALID_REQUEST}; the brokers, which hold the replicas, are three.
+   */
+  public static KafkaClusterTestKit cluster(int brokers) {
+    try {
+      KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+          .setCombined(false).setNumControllerNodes(1).setNumBrokerNodes(brokers).build());
+      brokerProperties(clusterReplicationFactor(brokers), clusterMinInsyncReplicas(brokers)).forEach(builder::setConfigProp);
+      KafkaClusterTestKit cluster = builder.build();
+      cluster.format();
+      cluster.startup();
+      cluster.waitForReadyBrokers();
+      return cluster;
+    } catch (Exception e) {
+      throw new IllegalStateException("could not start a cluster of " + brokers + " brokers", e);
+    }
+  }
+
+  /** The replicas of each topic on a cluster of so many brokers: 3, or all of them on a smaller one. */
+  public static int clusterReplicationFactor(int brokers) {
+    return Math.min(3, brokers);
+  }
+
+  /** The replicas that must have a write before it is acknowledged: 2 of 3, so that one node can be lost. */
+  public static int clusterMinInsyncReplicas(int brokers) {
+    return Math.max(1, clusterReplicationFactor(brokers) - 1);
+  }
+
+  private static Map<String, String> brokerProperties(int replicationFactor, int minInsyncReplicas) {
+    return Map.of(
+        "group.initial.rebalance.delay.ms", "0",
+        "min.insync.replicas", String.valueOf(minInsyncReplicas),
+        "transaction.state.log.replication.factor", String.valueOf(replicationFactor),
+        "transaction.state.log.min.isr", String.valueOf(minInsyncReplicas),
+        "offsets.topic.replication.factor", String.valueOf(replicationFactor),
+        "auto.create.topics.enable", "false");
   }
 
   /** Sets topics up on a test broker, as the stack's set-up does on the local stack. */
