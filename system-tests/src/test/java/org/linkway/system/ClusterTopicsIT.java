@@ -71,7 +71,7 @@ class ClusterTopicsIT {
   @Test
   @Order(1)
   void givenNoTopicSetUp_whenAServiceStarts_thenItRefusesNamingTheMissingTopicsAndTheSetUp() {
-    assertThatThrownBy(() -> platform.start(ReferralServiceApplication.builder(), ReferralServiceApplication.NAME).close())
+    assertThatThrownBy(() -> platform.start(ReferralServiceApplication.builder(), ReferralServiceApplication.NAME, 1).close())
         .rootCause().isInstanceOf(TopicCheck.MissingTopics.class)
         .hasMessageStartingWith("referral-service cannot start: ")
         .hasMessageContaining("referrals, referrals-dlt")

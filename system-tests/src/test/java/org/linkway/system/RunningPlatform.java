@@ -62,6 +62,9 @@ final class RunningPlatform {
   private ConfigurableApplicationContext referralService;
   private ConfigurableApplicationContext providerService;
   private ConfigurableApplicationContext outcomeService;
+  /** Instances 2, 3 … of each service, where several run; instance 1 is the field above. */
+  private final Map<String, List<ConfigurableApplicationContext>> moreInstances = new HashMap<>();
+  private int instances = 1;
 
   RunningPlatform(String bootstrapServers, String registryUrl) {
     this(bootstrapServers, registryUrl, Map.of(), service -> List.of());
@@ -90,31 +93,55 @@ final class RunningPlatform {
     return this;
   }
 
+  /**
+   * Several instances of each service: each on a port fixed before it starts, which it gives the
+   * others as its {@code application.server}, with its own static member id and state directory.
+   */
+  RunningPlatform withInstances(int count) {
+    this.instances = count;
+    return this;
+  }
+
   /** Sets up the topics (those there already are left alone), as the stack's set-up does, then starts the services. */
   RunningPlatform start() {
     setUpTopics(TopicSetup.topics(GP_SYSTEMS, Commissioners.NONE));
-    referralService = start(ReferralServiceApplication.builder(), ReferralServiceApplication.NAME);
-    providerService = start(ProviderServiceApplication.builder(), ProviderServiceApplication.NAME);
-    outcomeService = start(OutcomeServiceApplication.builder(), OutcomeServiceApplication.NAME);
+    referralService = start(ReferralServiceApplication.builder(), ReferralServiceApplication.NAME, 1);
+    providerService = start(ProviderServiceApplication.builder(), ProviderServiceApplication.NAME, 1);
+    outcomeService = start(OutcomeServiceApplication.builder(), OutcomeServiceApplication.NAME, 1);
+    for (int k = 2; k <= instances; k++) {
+      moreInstances.computeIfAbsent(ReferralServiceApplication.NAME, s -> new ArrayList<>())
+          .add(start(ReferralServiceApplication.builder(), ReferralServiceApplication.NAME, k));
+      moreInstances.computeIfAbsent(ProviderServiceApplication.NAME, s -> new ArrayList<>())
+          .add(start(ProviderServiceApplication.builder(), ProviderServiceApplication.NAME, k));
+      moreInstances.computeIfAbsent(OutcomeServiceApplication.NAME, s -> new ArrayList<>())
+          .add(start(OutcomeServiceApplication.builder(), OutcomeServiceApplication.NAME, k));
+    }
     List.of(referralService, providerService, outcomeService).forEach(RunningPlatform::awaitHealthy);
+    moreInstances.values().forEach(contexts -> contexts.forEach(RunningPlatform::awaitHealthy));
     return this;
+  }
+
+  /** Instance {@code k} (from 1) of a service (referral-service, provider-service, outcome-service). */
+  WebTestClient instance(String service, int k) {
+    return client(k == 1 ? contextOf(service) : moreInstances.get(service).get(k - 2));
   }
 
   /** Stops outcome-service and starts it again on an empty state directory: its state comes back from the changelogs. */
   void restartOutcomeServiceFromScratch() {
     outcomeService.close();
-    outcomeService = start(OutcomeServiceApplication.builder(), OutcomeServiceApplication.NAME);
+    outcomeService = start(OutcomeServiceApplication.builder(), OutcomeServiceApplication.NAME, 1);
     awaitHealthy(outcomeService);
   }
 
   /** The same for referral-service. */
   void restartReferralServiceFromScratch() {
     referralService.close();
-    referralService = start(ReferralServiceApplication.builder(), ReferralServiceApplication.NAME);
+    referralService = start(ReferralServiceApplication.builder(), ReferralServiceApplication.NAME, 1);
     awaitHealthy(referralService);
   }
 
   void stop() {
+    moreInstances.values().forEach(contexts -> contexts.forEach(ConfigurableApplicationContext::close));
     for (ConfigurableApplicationContext context : new ConfigurableApplicationContext[] {outcomeService, providerService, referralService}) {
       if (context != null) context.close();
     }
@@ -254,8 +281,8 @@ final class RunningPlatform {
     return config;
   }
 
-  /** Starts one service (referral-service, provider-service, outcome-service) as {@link #start()} does, with no wait. */
-  ConfigurableApplicationContext start(SpringApplicationBuilder builder, String service) {
+  /** Starts instance k of a service (referral-service, provider-service, outcome-service) as {@link #start()} does, with no wait. */
+  ConfigurableApplicationContext start(SpringApplicationBuilder builder, String service, int instance) {
     String stateDir;
     try {
       stateDir = Files.createTempDirectory("linkway-system-streams").toString();
@@ -269,8 +296,10 @@ final class RunningPlatform {
           resources.setUseGlobalResources(false);
           return resources;
         }));
+    // one instance: any free port; several: a port known before start, since the others reach it there
+    int port = instances == 1 ? 0 : org.linkway.platform.testing.TestStack.freePort();
     List<String> args = new ArrayList<>(List.of(
-        "--server.port=0",
+        "--server.port=" + port,
         "--server.address=127.0.0.1",
         "--spring.kafka.bootstrap-servers=" + bootstrapServers,
         "--linkway.kafka.registry-url=" + registryUrl,
@@ -287,6 +316,10 @@ final class RunningPlatform {
     GP_SYSTEMS.practicesBySystem().forEach((system, practices) ->
         args.add("--" + GpSystems.SETTING + "." + system + "=" + String.join(",", practices)));
     TestStack.secretKeys().forEach((name, value) -> args.add("--" + name + "=" + value));
+    if (instances > 1) {
+      args.add("--linkway.kafka.instance=" + instance);
+      args.add("--linkway.kafka.application-server=127.0.0.1:" + port);
+    }
     args.addAll(serviceArgs.apply(service));
     return builder.run(args.toArray(String[]::new));
   }
@@ -311,12 +344,16 @@ final class RunningPlatform {
 
   /** Where a service (referral-service, provider-service, outcome-service) listens, for a test that sends its own tokens. */
   String baseUrl(String service) {
-    return baseUrl(switch (service) {
+    return baseUrl(contextOf(service));
+  }
+
+  private ConfigurableApplicationContext contextOf(String service) {
+    return switch (service) {
       case "referral-service" -> referralService;
       case "provider-service" -> providerService;
       case "outcome-service" -> outcomeService;
       default -> throw new IllegalArgumentException("no service " + service);
-    });
+    };
   }
 
   private static String baseUrl(ConfigurableApplicationContext context) {

@@ -226,9 +226,9 @@ final class ChaosStack implements AutoCloseable {
     if (kafka.secured()) runTool(launch.grantKafkaAccess(), "kafka-access", "granting Kafka access");
   }
 
-  /** Every topic the services use, created before they start, as ./linkway up sets them up: one broker, one replica. */
+  /** Every topic the services use, created before they start, as ./linkway up sets them up. */
   private void setUpTopics() {
-    runTool(launch.setUpTopics(1, 1), "topics", "setting the topics up");
+    runTool(launch.setUpTopics(), "topics", "setting the topics up");
   }
 
   /** Runs one of the platform's tools to its end, its output in the run's logs. */

@@ -20,6 +20,7 @@ import org.linkway.platform.observability.ObservabilityConfiguration;
 import org.linkway.platform.observability.TracingProcessorWrapper;
 import org.linkway.platform.streams.BoundedRocksDbMemory;
 import org.linkway.platform.streams.Decisions;
+import org.linkway.platform.streams.KeyOwners;
 import org.linkway.platform.streams.StoreQueries;
 import org.linkway.platform.streams.TableViews;
 import org.linkway.platform.web.ProblemHandler;
@@ -43,6 +44,7 @@ import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.streams.RecoveringDeserializationExceptionHandler;
 import org.springframework.kafka.support.ProducerListener;
 import org.springframework.kafka.support.serializer.DelegatingByTypeSerializer;
+import org.springframework.web.reactive.function.client.WebClient;
 
 /**
  * Kafka for every service: the check that its topics are there, an Avro producer, the dead-letter
@@ -219,5 +221,12 @@ public class KafkaPlatformConfiguration {
   @Bean("streamsHealthIndicator")
   StoreQueries storeQueries(org.springframework.kafka.config.StreamsBuilderFactoryBean streams) {
     return new StoreQueries(streams);
+  }
+
+  /** Requests about one key answered by the instance that holds it; each service declares its {@link KeyOwners.KeyedRoutes}. */
+  @Bean
+  KeyOwners keyOwners(org.springframework.kafka.config.StreamsBuilderFactoryBean streams,
+      ObjectProvider<KeyOwners.KeyedRoutes> routes, ObjectProvider<WebClient.Builder> http, MeterRegistry meters) {
+    return new KeyOwners(streams, routes.orderedStream().toList(), http.getIfAvailable(WebClient::builder), meters);
   }
 }

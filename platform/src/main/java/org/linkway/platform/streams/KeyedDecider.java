@@ -5,7 +5,7 @@ import java.util.function.Function;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -27,7 +27,7 @@ import reactor.core.publisher.Mono;
  * already holds is its own, echoed back, and may be older than what it has since decided.
  */
 public final class KeyedDecider<C extends SpecificRecord, V extends SpecificRecord>
-    implements Processor<String, SpecificRecord, String, SpecificRecord> {
+    extends ContextualProcessor<String, SpecificRecord, String, SpecificRecord> {
 
   /** What a command makes of the record: the record after it (the same instance when nothing changes), or why not. */
   public record Step<V>(V value, String refusal) {
@@ -56,7 +56,6 @@ public final class KeyedDecider<C extends SpecificRecord, V extends SpecificReco
   private final Function<C, UUID> commandId;
   private final Rule<C, V> rule;
   private final Decisions decisions;
-  private ProcessorContext<String, SpecificRecord> context;
   private KeyValueStore<String, V> held;
 
   private KeyedDecider(String store, Topic<C> commands, Topic<V> values, Function<C, UUID> commandId, Rule<C, V> rule,
@@ -96,7 +95,7 @@ public final class KeyedDecider<C extends SpecificRecord, V extends SpecificReco
 
   @Override
   public void init(ProcessorContext<String, SpecificRecord> context) {
-    this.context = context;
+    super.init(context);
     this.held = context.getStateStore(store);
   }
 
@@ -116,7 +115,7 @@ public final class KeyedDecider<C extends SpecificRecord, V extends SpecificReco
     }
     if (step.changes(current)) {
       held.put(record.key(), step.value());
-      context.forward(record.withValue(step.value()));
+      context().forward(record.withValue(step.value()));
     }
     decisions.decided(commandId.apply(command), Decision.accepted(step.value()));
   }

@@ -2,7 +2,6 @@ package org.linkway.platform.testing;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
@@ -10,7 +9,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
-import org.linkway.platform.kafka.Topic;
 import org.linkway.platform.kafka.TopicSetup;
 import org.linkway.platform.kafka.Topics;
 import org.linkway.stack.LocalIssuer;
@@ -56,14 +54,20 @@ public final class TestStack {
 
   /** The shared broker, started on first use, with the platform's topics set up as the stack's set-up does. */
   public static synchronized String bootstrapServers() {
-    if (broker == null) {
-      EmbeddedKafkaKraftBroker kafka = new EmbeddedKafkaKraftBroker(1, 3);
-      kafka.brokerProperties(brokerProperties(1, 1));
-      kafka.afterPropertiesSet();
-      setUpTopics(kafka, Topics.all(), 1, 1);
-      broker = kafka;
-    }
+    if (broker == null) broker = newBroker();
     return broker.getBrokersAsString();
+  }
+
+  /**
+   * A broker of its own, started, with the platform's topics set up, for a test whose services must not meet this
+   * JVM's others; the caller destroys it.
+   */
+  public static EmbeddedKafkaKraftBroker newBroker() {
+    EmbeddedKafkaKraftBroker kafka = new EmbeddedKafkaKraftBroker(1, 3);
+    kafka.brokerProperties(brokerProperties(1, 1));
+    kafka.afterPropertiesSet();
+    setUpPlatformTopics(kafka.getBrokersAsString());
+    return kafka;
   }
 
   /**
@@ -112,17 +116,21 @@ public final class TestStack {
         "auto.create.topics.enable", "false");
   }
 
-  /** Sets topics up on a test broker, as the stack's set-up does on the local stack. */
-  private static void setUpTopics(EmbeddedKafkaKraftBroker kafka, List<Topic<?>> topics, int replicationFactor,
-      int minInsyncReplicas) {
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString()))) {
-      TopicSetup.setUp(admin, topics, replicationFactor, minInsyncReplicas);
+  /** Sets the platform's topics up on a test broker, as the stack's set-up does on the local stack. */
+  private static void setUpPlatformTopics(String bootstrapServers) {
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+      TopicSetup.setUp(admin, Topics.all(), 1, 1);
     } catch (ExecutionException | TimeoutException e) {
       throw new IllegalStateException("could not set the topics up on the test broker", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  /** A loopback port free now, for a server whose port must be known before it starts. */
+  public static int freePort() {
+    return RegistryProcess.freePort();
   }
 
   public static synchronized RegistryProcess registry() {

@@ -9,7 +9,7 @@ import java.util.UUID;
 import java.util.function.BiFunction;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.PunctuationType;
-import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -39,7 +39,7 @@ import org.linkway.state.OfferStatus;
  * {@code budget-requests} (keyed by commissioner) and the answer comes back on
  * {@code budget-decisions}. One referral's inputs are handled one at a time, in order.
  */
-public final class OfferProcessor implements Processor<String, SpecificRecord, String, SpecificRecord> {
+public final class OfferProcessor extends ContextualProcessor<String, SpecificRecord, String, SpecificRecord> {
 
   public static final String STORE = "offer-state";
   /** When something is due: "{epoch millis}|{R reminder or E expiry}|{referralId}|{attempt}", ordered by time. */
@@ -59,7 +59,6 @@ public final class OfferProcessor implements Processor<String, SpecificRecord, S
   private final OfferFeed feed;
   private final Duration checkEvery;
   private final BiFunction<List<Measure>, List<Measure>, List<MeasureChange>> changes;
-  private ProcessorContext<String, SpecificRecord> context;
   private KeyValueStore<String, OfferState> store;
   private KeyValueStore<String, String> deadlines;
   private KeyValueStore<String, String> byProvider;
@@ -75,7 +74,7 @@ public final class OfferProcessor implements Processor<String, SpecificRecord, S
 
   @Override
   public void init(ProcessorContext<String, SpecificRecord> context) {
-    this.context = context;
+    super.init(context);
     this.store = context.getStateStore(STORE);
     this.deadlines = context.getStateStore(DEADLINES);
     this.byProvider = context.getStateStore(BY_PROVIDER);
@@ -120,7 +119,7 @@ public final class OfferProcessor implements Processor<String, SpecificRecord, S
       OfferLifecycle.Step step = expiry ? OfferLifecycle.expire(state, meta) : OfferLifecycle.remind(state, meta);
       if (step.refusal() != null) continue;
       save(parts[2], step.state());
-      context.forward(new Record<String, SpecificRecord>(parts[2], step.event(), now, traces.of(parts[2], null)));
+      context().forward(new Record<String, SpecificRecord>(parts[2], step.event(), now, traces.of(parts[2], null)));
       if (expiry) feed.publish(step.state());
       forgetTraceIfEnded(parts[2], step.state());
     }
@@ -189,13 +188,13 @@ public final class OfferProcessor implements Processor<String, SpecificRecord, S
     save(record.key(), step.state());
     if (step.state().getStatus() != before.getStatus()) feed.publish(step.state());
     if (step.event() != null) {
-      context.forward(record.withValue((SpecificRecord) step.event())
+      context().forward(record.withValue((SpecificRecord) step.event())
           .withTimestamp(step.event().getMetadata().getOccurredAt().toEpochMilli()));
     }
     BudgetRequest request = step.budgetRequest();
     if (request != null) {
       String commissioner = before.getOffer().getCommissioner();
-      context.forward(record.withKey(commissioner).withValue((SpecificRecord) request)
+      context().forward(record.withKey(commissioner).withValue((SpecificRecord) request)
           .withTimestamp(request.getMetadata().getOccurredAt().toEpochMilli()));
     }
     forgetTraceIfEnded(record.key(), step.state());

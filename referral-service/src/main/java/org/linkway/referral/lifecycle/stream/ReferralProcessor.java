@@ -1,7 +1,7 @@
 package org.linkway.referral.lifecycle.stream;
 
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -23,13 +23,12 @@ import org.linkway.state.ReferralState;
  * {@code provider-events}, and the referrer's commands from {@code referral-commands}. Output: the
  * events it decides, to {@code referrals}. State and output are committed in one transaction.
  */
-final class ReferralProcessor implements Processor<String, SpecificRecord, String, ReferralEvent> {
+final class ReferralProcessor extends ContextualProcessor<String, SpecificRecord, String, ReferralEvent> {
 
   private final ReferralLifecycle lifecycle;
   private final Decisions decisions;
   private final ServiceLoad load;
   private final ReferralFeed feed;
-  private ProcessorContext<String, ReferralEvent> context;
   private KeyValueStore<String, ReferralState> store;
   private ReferralTraces traces;
   private int partition;
@@ -43,7 +42,7 @@ final class ReferralProcessor implements Processor<String, SpecificRecord, Strin
 
   @Override
   public void init(ProcessorContext<String, ReferralEvent> context) {
-    this.context = context;
+    super.init(context);
     this.store = context.getStateStore(ReferralStores.STATE);
     this.traces = new ReferralTraces(context.getStateStore(ReferralStores.TRACES));
     this.partition = context.taskId().partition();
@@ -92,7 +91,7 @@ final class ReferralProcessor implements Processor<String, SpecificRecord, Strin
     if (!step.events().isEmpty()) {
       Record<String, SpecificRecord> traced = record.withHeaders(traces.of(referralId, record.headers()));
       for (ReferralEvent event : step.events()) {
-        context.forward(traced.withValue(event).withTimestamp(event.getMetadata().getOccurredAt().toEpochMilli()));
+        context().forward(traced.withValue(event).withTimestamp(event.getMetadata().getOccurredAt().toEpochMilli()));
       }
     }
     // ended by this step: its events went with the trace above; nothing more happens to the referral here
