@@ -5,6 +5,7 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.state.Stores;
 import org.linkway.events.ContractAgreed;
 import org.linkway.events.LedgerEvent;
 import org.linkway.events.OutcomeReported;
@@ -42,12 +43,15 @@ class FundingTopology {
       StreamsBuilder builder, AvroSerdes serdes, TableView<ContractAgreed> contracts, OutcomeFeed feed,
       LedgerFeed ledgerFeed, Commissioners commissioners) {
     Topologies.addStore(builder, serdes, FundingProcessor.STORE, FundingState.class);
+    builder.addStateStore(Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(FundingProcessor.VIEW_FILLED), Serdes.String(), Serdes.Long()));
     KStream<String, SpecificRecord> inputs = Topologies.merged(builder, serdes, Topics.REFERRALS, Topics.PROVIDER_EVENTS);
     FundingRules rules = new FundingRules(contracts::values);
-    KStream<String, SpecificRecord> outputs =
-        inputs.process(() -> new FundingProcessor(rules, feed, ledgerFeed), FundingProcessor.STORE);
+    KStream<String, SpecificRecord> outputs = inputs.process(() -> new FundingProcessor(rules, feed, ledgerFeed),
+        FundingProcessor.STORE, FundingProcessor.VIEW_FILLED);
     Topologies.toTopicsByType(outputs, serdes, Topics.FUNDING_LEDGER, Topics.COMMISSIONER_OUTCOMES);
     toCommissionersOwnTopics(outputs, serdes, commissioners);
+    CommissionerFunding.keep(builder, serdes, outputs);
     return inputs;
   }
 
