@@ -14,7 +14,7 @@ import org.linkway.outcome.ledger.domain.FundingRules;
 import org.linkway.outcome.outcomes.OutcomeFeed;
 import org.linkway.platform.kafka.AvroSerdes;
 import org.linkway.platform.kafka.Commissioners;
-import org.linkway.platform.kafka.KafkaPlatformConfiguration;
+import org.linkway.platform.kafka.ServiceTopics;
 import org.linkway.platform.kafka.Topics;
 import org.linkway.platform.observability.EventLog;
 import org.linkway.platform.streams.TableView;
@@ -26,7 +26,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
-import org.springframework.kafka.core.KafkaAdmin;
 
 /** Wires the funding rules into Kafka Streams, and the contracts into memory. */
 @Configuration(proxyBeanMethods = false)
@@ -66,11 +65,10 @@ class FundingTopology {
     return commissioners;
   }
 
-  /** Each commissioner's pair of topics, created at start-up if missing. */
+  /** Each commissioner's pair of topics, checked at start with the platform's (the stack's set-up creates them). */
   @Bean
-  KafkaAdmin.NewTopics commissionerTopics(Commissioners commissioners) {
-    return KafkaPlatformConfiguration.newTopics(
-        commissioners.codes().stream().sorted().flatMap(ods -> Topics.ofCommissioner(ods).stream()).toList());
+  ServiceTopics commissionerTopics(Commissioners commissioners) {
+    return new ServiceTopics(commissioners.codes().stream().sorted().flatMap(ods -> Topics.ofCommissioner(ods).stream()).toList());
   }
 
   /**
