@@ -12,33 +12,20 @@ import org.linkway.events.ContractAgreed;
 import org.linkway.events.LedgerEvent;
 import org.linkway.platform.kafka.AvroSerdes;
 import org.linkway.platform.kafka.Topics;
+import org.linkway.platform.streams.FundingTables;
 import org.linkway.platform.streams.TableView;
-import org.linkway.platform.streams.TableViews;
 import org.linkway.platform.streams.Topologies;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 
 /**
  * Wires the budgets into Kafka Streams: reservation requests, and the ledger's due and released
  * entries re-keyed by commissioner, into one processor per commissioner.
  */
 @Configuration(proxyBeanMethods = false)
+@Import(FundingTables.class)
 class BudgetTopology {
-
-  @Bean
-  TableView<BudgetAgreed> budgets(TableViews views) {
-    return views.of(Topics.COMMISSIONER_BUDGETS);
-  }
-
-  /**
-   * Each commissioner's budget use per year, as the processor publishes it after each change, held
-   * by every instance: a budget is read the same on any of them, wherever its commissioner's
-   * reservations are decided.
-   */
-  @Bean
-  TableView<BudgetUse> budgetUse(TableViews views) {
-    return views.of(Topics.BUDGET_USE);
-  }
 
   @Bean
   KStream<String, SpecificRecord> budgetReservations(StreamsBuilder builder, AvroSerdes serdes,

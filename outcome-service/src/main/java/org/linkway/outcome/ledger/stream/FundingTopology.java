@@ -18,7 +18,6 @@ import org.linkway.platform.kafka.ServiceTopics;
 import org.linkway.platform.kafka.Topics;
 import org.linkway.platform.observability.EventLog;
 import org.linkway.platform.streams.TableView;
-import org.linkway.platform.streams.TableViews;
 import org.linkway.platform.streams.Topologies;
 import org.linkway.state.FundingState;
 import org.slf4j.Logger;
@@ -27,16 +26,11 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
-/** Wires the funding rules into Kafka Streams, and the contracts into memory. */
+/** Wires the funding rules into Kafka Streams (the contracts they read: {@link org.linkway.platform.streams.FundingTables}). */
 @Configuration(proxyBeanMethods = false)
 class FundingTopology {
 
   private static final Logger log = LoggerFactory.getLogger(FundingTopology.class);
-
-  @Bean
-  TableView<ContractAgreed> contracts(TableViews views) {
-    return views.of(Topics.FUNDING_CONTRACTS);
-  }
 
   @Bean
   KStream<String, SpecificRecord> fundingLedger(

@@ -13,6 +13,7 @@ import org.linkway.platform.kafka.AvroSerdes;
 import org.linkway.platform.kafka.Topics;
 import org.linkway.platform.observability.ReferralTraces;
 import org.linkway.platform.streams.Decisions;
+import org.linkway.platform.streams.FundingTables;
 import org.linkway.platform.streams.TableView;
 import org.linkway.platform.streams.TableViews;
 import org.linkway.platform.streams.Topologies;
@@ -24,10 +25,12 @@ import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 
 /** Wires the referral state machine into Kafka Streams. */
 @Configuration(proxyBeanMethods = false)
+@Import(FundingTables.class)
 class ReferralTopology {
 
   @Bean
@@ -39,21 +42,6 @@ class ReferralTopology {
   @Bean
   FundingRoom fundingRoom(TableView<ContractAgreed> contracts, TableView<BudgetAgreed> budgets, TableView<BudgetUse> budgetUse) {
     return new FundingRoom(contracts, budgets, budgetUse);
-  }
-
-  @Bean
-  TableView<ContractAgreed> contracts(TableViews views) {
-    return views.of(Topics.FUNDING_CONTRACTS);
-  }
-
-  @Bean
-  TableView<BudgetAgreed> budgets(TableViews views) {
-    return views.of(Topics.COMMISSIONER_BUDGETS);
-  }
-
-  @Bean
-  TableView<BudgetUse> budgetUse(TableViews views) {
-    return views.of(Topics.BUDGET_USE);
   }
 
   @Bean
