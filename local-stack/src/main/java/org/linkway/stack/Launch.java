@@ -56,6 +56,7 @@ public final class Launch {
   private final Path home;
   private final Ports ports;
   private final String java;
+  private final StackSize size;
 
   /**
    * @param repo the checkout
@@ -63,10 +64,33 @@ public final class Launch {
    * @param java the java command the parts run with
    */
   public Launch(Path repo, Path home, Ports ports, String java) {
+    this(repo, home, ports, java, StackSize.SINGLE);
+  }
+
+  /**
+   * @param size how many brokers and instances of each service; instance k's ports are the given
+   *     ones + 100·(k−1)
+   */
+  public Launch(Path repo, Path home, Ports ports, String java, StackSize size) {
     this.repo = repo.toAbsolutePath();
     this.home = home.toAbsolutePath();
     this.ports = ports;
     this.java = java;
+    this.size = size;
+  }
+
+  /** The same launch for a stack of another size. */
+  public Launch sized(StackSize other) {
+    return new Launch(repo, home, ports, java, other);
+  }
+
+  public StackSize size() {
+    return size;
+  }
+
+  /** The java command the parts run with. */
+  public String java() {
+    return java;
   }
 
   /** The java of this JVM, for a stack started from Java. */
@@ -82,8 +106,19 @@ public final class Launch {
     return ports;
   }
 
+  /** Every broker's address, as clients are given them. */
   public String bootstrap() {
-    return HOST + ":" + ports.kafka();
+    return String.join(",", Instance.of(Part.KAFKA, size).stream().map(b -> HOST + ":" + port(b)).toList());
+  }
+
+  /** The port an instance answers on. */
+  public int port(Instance instance) {
+    return instance.port(ports.of(instance.part()));
+  }
+
+  /** Every port an instance listens on: a broker's controller port besides its own. */
+  public List<Integer> portsOf(Instance instance) {
+    return instance.part() == Part.KAFKA ? List.of(port(instance), instance.port(ports.controller())) : List.of(port(instance));
   }
 
   public String registryApi() {
@@ -95,8 +130,13 @@ public final class Launch {
     return "http://" + HOST + ":" + ports.registry() + "/apis/ccompat/v7";
   }
 
+  /** The first instance's address. */
   public String url(Part part) {
-    return "http://" + HOST + ":" + ports.of(part);
+    return url(Instance.first(part));
+  }
+
+  public String url(Instance instance) {
+    return "http://" + HOST + ":" + port(instance);
   }
 
   public Path kafkaDir() {
@@ -115,17 +155,37 @@ public final class Launch {
     return repo.resolve("local-stack/commissioners.properties");
   }
 
-  /** The command line that runs a part. */
+  /** The command line that runs a part's first instance. */
   public List<String> command(Part part) {
+    return command(Instance.first(part));
+  }
+
+  /** The command line that runs an instance of a part. */
+  public List<String> command(Instance instance) {
+    Part part = instance.part();
     return switch (part) {
-      case KAFKA -> broker(java, brokerClasspath(), kafkaDir(), ports.kafka(), ports.controller());
+      case KAFKA -> size.brokers() == 1
+          ? broker(java, brokerClasspath(), kafkaDir(), ports.kafka(), ports.controller())
+          : clusterBroker(instance);
       // H2 in a file, not in memory: records in Kafka carry schema ids, which must survive a restart
       case REGISTRY -> registry(java, registryJar(), ports.registry(), home.resolve("registry/registry"));
       // the local identity provider: its signing key in <home>/issuer, the public half served as a JWKS
       case ISSUER -> List.of(java, "-Xmx32m", "-XX:+UseSerialGC", "-cp", brokerClasspath(), LocalIssuer.class.getName(),
           "serve", issuerDir().toString(), String.valueOf(ports.issuer()));
-      default -> service(part);
+      default -> service(instance);
     };
+  }
+
+  /**
+   * Broker {@code k} of a KRaft cluster: its own storage and configuration in the shared broker
+   * directory (whose passwords and cluster id the brokers share), every broker a voter of the quorum.
+   */
+  private List<String> clusterBroker(Instance broker) {
+    String voters = String.join(",", Instance.of(Part.KAFKA, size).stream()
+        .map(b -> b.number() + "@" + HOST + ":" + b.port(ports.controller())).toList());
+    List<String> c = new ArrayList<>(broker(java, brokerClasspath(), kafkaDir(), port(broker), broker.port(ports.controller())));
+    c.addAll(List.of(String.valueOf(broker.number()), voters, String.valueOf(size.replicationFactor())));
+    return c;
   }
 
   /** The broker ({@link KafkaLauncher}) on its data directory, port and controller port, with the given classpath. */
@@ -145,15 +205,23 @@ public final class Launch {
     return c;
   }
 
-  private List<String> service(Part part) {
+  private List<String> service(Instance instance) {
+    Part part = instance.part();
     // -OmitStackTraceInFastThrow: an exception thrown thousands of times (poison records) keeps its
     // message, which its dead letter carries in a header
     List<String> c = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:-OmitStackTraceInFastThrow",
         "-jar", serviceJar(part).toString(),
-        "--server.address=" + HOST, "--server.port=" + ports.of(part),
+        "--server.address=" + HOST, "--server.port=" + port(instance),
         "--spring.kafka.bootstrap-servers=" + bootstrap(),
         "--linkway.kafka.registry-url=" + registryApi(),
-        "--linkway.kafka.state-dir=" + home.resolve("state").resolve(part.label()),
+        "--linkway.kafka.state-dir=" + home.resolve("state").resolve(instance.label()),
+        // which instance this is (its static group membership), where the others reach it for the keys
+        // it owns, and how many copies its topics and its state keep
+        "--linkway.kafka.instance=" + instance.number(),
+        "--linkway.kafka.application-server=" + HOST + ":" + port(instance),
+        "--linkway.kafka.replication-factor=" + size.replicationFactor(),
+        "--linkway.kafka.min-insync-replicas=" + size.minInsyncReplicas(),
+        "--linkway.kafka.standby-replicas=" + size.standbyReplicas(),
         "--spring.security.oauth2.resourceserver.jwt.jwk-set-uri=" + url(Part.ISSUER) + LocalIssuer.JWKS_PATH,
         "--linkway.sign-in.local-issuer=" + url(Part.ISSUER)));
     if (part == Part.REFERRAL_SERVICE) c.add("--spring.config.import=file:" + gpSystemsFile());
@@ -215,10 +283,21 @@ public final class Launch {
     }
   }
 
-  /** Makes every secret this home's stack needs that is missing: the keys and each principal's Kafka password. */
+  /**
+   * Makes every secret this home's stack needs that is missing: the keys, each principal's Kafka
+   * password, the brokers' administrator password and cluster id (made here, once, before several
+   * brokers start at the same time and would each make their own).
+   */
   public void ensureSecrets() {
     SECRET_KEYS.forEach(this::secretKey);
     principals().forEach(this::password);
+    try {
+      PrivateFiles.directory(kafkaDir());
+      KafkaCredentials.adminPassword(kafkaDir());
+      KafkaLauncher.clusterId(kafkaDir());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot make the brokers' password or cluster id in " + kafkaDir(), e);
+    }
   }
 
   private String password(String principal) {

@@ -9,7 +9,8 @@ import java.util.List;
 import java.util.ServiceLoader;
 
 /**
- * The commands of {@code ./linkway} that run the local stack: {@code up [--no-demo]}, {@code down},
+ * The commands of {@code ./linkway} that run the local stack: {@code up [--no-demo] [--instances N]
+ * [--brokers M]}, {@code down},
  * {@code status}, {@code logs <part> [n]}, {@code token ...} and {@code kafka-client ...}; the
  * script builds what is missing and hands them here (its {@code usage} describes each).
  *
@@ -29,7 +30,7 @@ public final class Linkway {
   }
 
   /** A command and its arguments, as understood. */
-  record Command(String name, List<String> args, boolean demo, Part part, int lines) {
+  record Command(String name, List<String> args, boolean demo, StackSize size, Instance instance, int lines) {
 
     static Command parse(String... argv) {
       if (argv.length == 0) throw new NotUnderstood(2, "no command");
@@ -37,29 +38,48 @@ public final class Linkway {
       List<String> args = List.of(argv).subList(1, argv.length);
       return switch (name) {
         case "up" -> {
-          for (String a : args) {
-            if (!a.equals("--no-demo")) throw new NotUnderstood(1, "up: unknown option '" + a + "'");
+          boolean demo = true;
+          int instances = 1;
+          int brokers = 1;
+          for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            switch (a) {
+              case "--no-demo" -> demo = false;
+              case "--instances", "--brokers" -> {
+                if (i + 1 >= args.size() || !args.get(i + 1).matches("[0-9]{1,2}")) {
+                  throw new NotUnderstood(1, "up: " + a + " takes a number, e.g. up --instances 2 --brokers 3");
+                }
+                int n = Integer.parseInt(args.get(++i));
+                if (a.equals("--instances")) instances = n;
+                else brokers = n;
+              }
+              default -> throw new NotUnderstood(1, "up: unknown option '" + a + "'");
+            }
           }
-          yield new Command(name, args, !args.contains("--no-demo"), null, 0);
+          try {
+            yield new Command(name, args, demo, new StackSize(instances, brokers), null, 0);
+          } catch (IllegalArgumentException e) {
+            throw new NotUnderstood(1, "up: " + e.getMessage());
+          }
         }
         case "down", "status" -> {
           if (!args.isEmpty()) throw new NotUnderstood(1, name + ": takes no arguments");
-          yield new Command(name, args, false, null, 0);
+          yield new Command(name, args, false, null, null, 0);
         }
         case "logs" -> {
           if (args.isEmpty()) throw new NotUnderstood(1, "logs: which part? (" + Part.labels() + ")");
           if (args.size() > 2 || (args.size() == 2 && !args.get(1).matches("[0-9]{1,7}"))) {
             throw new NotUnderstood(1, "logs: <part> [lines], e.g. logs referral-service 200");
           }
-          Part part;
+          Instance instance;
           try {
-            part = Part.named(args.get(0));
+            instance = Instance.named(args.get(0));
           } catch (IllegalArgumentException e) {
             throw new NotUnderstood(1, e.getMessage());
           }
-          yield new Command(name, args, false, part, args.size() == 2 ? Integer.parseInt(args.get(1)) : 100);
+          yield new Command(name, args, false, null, instance, args.size() == 2 ? Integer.parseInt(args.get(1)) : 100);
         }
-        case "token", "kafka-client" -> new Command(name, args, false, null, 0);
+        case "token", "kafka-client" -> new Command(name, args, false, null, null, 0);
         default -> throw new NotUnderstood(2, "unknown command '" + name + "'");
       };
     }
@@ -82,14 +102,14 @@ public final class Linkway {
     LocalStack stack = LocalStack.here(out, err);
     try {
       return switch (command.name()) {
-        case "up" -> up(stack, command.demo());
+        case "up" -> up(stack.sized(command.size()), command.demo());
         case "down" -> {
           stack.lock();
           stack.down();
           yield 0;
         }
         case "status" -> stack.status() ? 0 : 3;
-        case "logs" -> logs(stack, command.part(), command.lines());
+        case "logs" -> logs(stack, command.instance(), command.lines());
         case "token" -> token(stack, command.args(), out);
         default -> kafkaClient(stack, command.args());
       };
@@ -139,12 +159,20 @@ public final class Linkway {
           curl -s -XPOST http://%1$s:8081/referrals -H 'content-type: application/json' \\
             -H "Authorization: Bearer $(./linkway token gp --ods D82044)" -d '{"patient":{"nhsNumber":"9434765919","givenName":"Ada","familyName":"Lovelace","birthDate":"1950-12-10","postcode":"NR1 3SR"},"consent":true,"referrer":{"odsCode":"D82044"},"commissioner":"QMM","needs":["LONELINESS"]}'
         """.formatted(h, launch.registryApi(), launch.registryCompatApi(), launch.bootstrap()));
+    if (launch.size().instances() > 1) {
+      out.println();
+      out.println("Each service runs " + launch.size().instances() + " instances; any of them answers any request:");
+      for (Part service : Part.SERVICES) {
+        out.printf("  %-17s %s%n", service.label(), String.join("  ",
+            Instance.of(service, launch.size()).stream().map(launch::url).toList()));
+      }
+    }
   }
 
   /** The last lines of a part's log, followed (tail -F) when on a terminal. */
-  static int logs(LocalStack stack, Part part, int lines) throws IOException, InterruptedException {
-    Path log = stack.log(part);
-    if (!Files.exists(log)) throw new LocalStack.Failure("no log yet for " + part.label() + " (" + log + ")");
+  static int logs(LocalStack stack, Instance instance, int lines) throws IOException, InterruptedException {
+    Path log = stack.log(instance);
+    if (!Files.exists(log)) throw new LocalStack.Failure("no log yet for " + instance.label() + " (" + log + ")");
     if (System.console() != null) {
       return new ProcessBuilder("tail", "-n", String.valueOf(lines), "-F", log.toString()).inheritIO().start().waitFor();
     }

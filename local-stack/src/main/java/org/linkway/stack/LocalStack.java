@@ -16,8 +16,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,10 +28,12 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * The local stack of {@code ./linkway}: each part its own background process, in a session of its
- * own so that it outlives the command that started it, with its pid in {@code .linkway/pids/} and
- * its log in {@code .linkway/logs/}. Starting waits until each part is healthy; stopping sends
- * SIGTERM and waits; a part that runs without its pid file is found by its port and taken back.
+ * The local stack of {@code ./linkway}: each instance of each part its own background process, in a
+ * session of its own so that it outlives the command that started it, with its pid in
+ * {@code .linkway/pids/} and its log in {@code .linkway/logs/}. Its size ({@link StackSize}: brokers,
+ * instances of each service) is the one its last {@code up} recorded. Starting waits until each
+ * process is healthy; stopping sends SIGTERM and waits; a process that runs without its pid file is
+ * found by its port and taken back.
  */
 public final class LocalStack {
 
@@ -55,15 +56,20 @@ public final class LocalStack {
   private final PrintStream out;
   private final PrintStream err;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-  private final Map<Part, Long> startedAt = new EnumMap<>(Part.class);
+  private final Map<Instance, Long> startedAt = new HashMap<>();
 
   /**
    * @param root the checkout; the stack lives in its {@code .linkway/}
    */
   public LocalStack(Path root, String java, Duration startTimeout, Duration stopTimeout, PrintStream out, PrintStream err) {
+    this(root, java, StackSize.recorded(root.toAbsolutePath().resolve(".linkway")), startTimeout, stopTimeout, out, err);
+  }
+
+  private LocalStack(Path root, String java, StackSize size, Duration startTimeout, Duration stopTimeout, PrintStream out,
+      PrintStream err) {
     this.root = root.toAbsolutePath();
     Path home = this.root.resolve(".linkway");
-    this.launch = new Launch(this.root, home, Launch.Ports.LOCAL, java);
+    this.launch = new Launch(this.root, home, Launch.Ports.LOCAL, java, size);
     this.pids = new PidFiles(home.resolve("pids"));
     this.logs = home.resolve("logs");
     this.startTimeout = startTimeout;
@@ -87,6 +93,28 @@ public final class LocalStack {
     return launch;
   }
 
+  public StackSize size() {
+    return launch.size();
+  }
+
+  /**
+   * This stack at another size, for an {@code up} that asks for one. Refused while the stack runs at
+   * its recorded size (stop it first), and for another number of brokers over data a stack of a
+   * different number wrote (the topics' copies and the quorum are in that data).
+   */
+  public LocalStack sized(StackSize wanted) {
+    StackSize recorded = size();
+    if (wanted.equals(recorded)) return this;
+    if (anyRunning()) {
+      throw new Failure("a stack of " + recorded + " runs here: ./linkway down first, then up with the new size");
+    }
+    if (wanted.brokers() != recorded.brokers() && StackSize.started(home())) {
+      throw new Failure(".linkway/ holds the data of a stack of " + recorded.brokers() + (recorded.brokers() == 1 ? " broker" : " brokers")
+          + "; to start " + wanted.brokers() + ", move .linkway/ aside (mv .linkway .linkway-old) and up again");
+    }
+    return new LocalStack(root, launch.java(), wanted, startTimeout, stopTimeout, out, err);
+  }
+
   /** Where the command's report goes. */
   public PrintStream out() {
     return out;
@@ -100,15 +128,15 @@ public final class LocalStack {
     return launch.home();
   }
 
-  public Path log(Part part) {
-    return logs.resolve(part.label() + ".log");
+  public Path log(Instance instance) {
+    return logs.resolve(instance.label() + ".log");
   }
 
   // ------------------------------------------------------------------ up
 
   /**
-   * Starts every part not running and waits until each is healthy: the broker, the registry and the
-   * issuer first (they need nothing), then Kafka access granted, then the services.
+   * Starts every process not running and waits until each is healthy: the brokers, the registry and
+   * the issuer first (they need nothing), then Kafka access granted, then the services' instances.
    *
    * @return how long it took until all were healthy
    */
@@ -118,13 +146,16 @@ public final class LocalStack {
     narrowPermissions(home());
     launch.ensureSecrets();
     checkPorts();
+    size().record(home());
     long start = System.nanoTime();
-    out.println("starting Linkway (logs in .linkway/logs)");
-    for (Part p : List.of(Part.KAFKA, Part.REGISTRY, Part.ISSUER)) start(p);
-    await(List.of(Part.KAFKA, Part.REGISTRY, Part.ISSUER));
+    out.println("starting Linkway, " + size() + " (logs in .linkway/logs)");
+    List<Instance> infrastructure = instances().stream().filter(i -> !i.part().isService()).toList();
+    List<Instance> services = instances().stream().filter(i -> i.part().isService()).toList();
+    infrastructure.forEach(this::start);
+    await(infrastructure);
     grantKafkaAccess();
-    Part.SERVICES.forEach(this::start);
-    await(Part.SERVICES);
+    services.forEach(this::start);
+    await(services);
     Duration took = Duration.ofNanos(System.nanoTime() - start);
     out.println("all healthy in " + seconds(took));
     return took;
@@ -150,14 +181,19 @@ public final class LocalStack {
     }
   }
 
-  /** Before starting anything: every port of a part that is not running must be free. */
+  /** Every process of this stack, in start order. */
+  public List<Instance> instances() {
+    return Instance.all(size());
+  }
+
+  /** Before starting anything: every port of a process that is not running must be free. */
   private void checkPorts() {
     List<String> problems = new ArrayList<>();
-    for (Part part : Part.values()) {
-      if (adopt(part)) continue;
-      for (int port : part.ports()) {
+    for (Instance instance : instances()) {
+      if (adopt(instance)) continue;
+      for (int port : launch.portsOf(instance)) {
         if (Ports.listening(port)) {
-          problems.add("  port " + port + " (" + part.label() + ") is in use by " + Ports.owner(port) + ", which is not Linkway's");
+          problems.add("  port " + port + " (" + instance.label() + ") is in use by " + Ports.owner(port) + ", which is not Linkway's");
         }
       }
     }
@@ -169,89 +205,89 @@ public final class LocalStack {
   }
 
   /**
-   * A part of this checkout that runs without its pid file (deleted, or lost in a crash of the
+   * A process of this checkout that runs without its pid file (deleted, or lost in a crash of the
    * command) is found by its port and taken back, so that it is neither started twice nor left behind.
    */
-  boolean adopt(Part part) {
-    if (pids.running(part).isPresent()) return true;
-    OptionalLong pid = Ports.pid(part.port());
-    if (pid.isEmpty() || !PidFiles.isPart(pid.getAsLong(), part)
+  boolean adopt(Instance instance) {
+    if (pids.running(instance).isPresent()) return true;
+    OptionalLong pid = Ports.pid(launch.port(instance));
+    if (pid.isEmpty() || !PidFiles.isInstance(pid.getAsLong(), instance)
         || !PidFiles.workingDirectory(pid.getAsLong()).map(root::equals).orElse(false)) {
       return false;
     }
     try {
-      pids.write(part, pid.getAsLong());
+      pids.write(instance, pid.getAsLong());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    out.printf("  %-17s found running without its pid file (pid %s), taken back%n", part.label(), pid.getAsLong());
+    out.printf("  %-19s found running without its pid file (pid %s), taken back%n", instance.label(), pid.getAsLong());
     return true;
   }
 
-  /** Starts a part in the background, unless it runs. */
-  private void start(Part part) {
-    OptionalLong running = pids.running(part);
+  /** Starts a process in the background, unless it runs. */
+  private void start(Instance instance) {
+    OptionalLong running = pids.running(instance);
     if (running.isPresent()) {
-      if (healthy(part)) {
-        out.printf("  %-17s already running (pid %s)%n", part.label(), running.getAsLong());
+      if (healthy(instance)) {
+        out.printf("  %-19s already running (pid %s)%n", instance.label(), running.getAsLong());
       } else {
-        out.printf("  %-17s already started (pid %s), waiting for it%n", part.label(), running.getAsLong());
-        startedAt.put(part, System.nanoTime());
+        out.printf("  %-19s already started (pid %s), waiting for it%n", instance.label(), running.getAsLong());
+        startedAt.put(instance, System.nanoTime());
       }
       return;
     }
     try {
-      Path log = log(part);
+      Path log = log(instance);
       if (Files.exists(log)) Files.move(log, log.resolveSibling(log.getFileName() + ".1"), StandardCopyOption.REPLACE_EXISTING);
-      pids.remove(part);
+      pids.remove(instance);
       Files.createFile(log, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
           java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
       // in a session of its own (setsid), so that it outlives this command and no terminal's signal reaches it;
       // the inner shell writes its own pid, then becomes the part: the pid file holds the part's pid
       List<String> command = new ArrayList<>(List.of("setsid", "nohup", "bash", "-c", "echo $$ >\"$1\"; shift; exec \"$@\"",
-          "linkway-start", pids.file(part).toString()));
-      command.addAll(launch.command(part));
+          "linkway-start", pids.file(instance).toString()));
+      command.addAll(launch.command(instance));
       ProcessBuilder builder = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
           .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-      builder.environment().putAll(launch.environment(part));
+      builder.environment().putAll(launch.environment(instance.part()));
       builder.start();
-      startedAt.put(part, System.nanoTime());
+      startedAt.put(instance, System.nanoTime());
       long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-      while (pids.written(part).isEmpty() && System.nanoTime() < deadline) pause(Duration.ofMillis(100));
-      OptionalLong pid = pids.written(part);
-      out.printf("  %-17s starting (pid %s, log %s)%n", part.label(), pid.isPresent() ? pid.getAsLong() : "?",
+      while (pids.written(instance).isEmpty() && System.nanoTime() < deadline) pause(Duration.ofMillis(100));
+      OptionalLong pid = pids.written(instance);
+      out.printf("  %-19s starting (pid %s, log %s)%n", instance.label(), pid.isPresent() ? pid.getAsLong() : "?",
           root.relativize(log));
     } catch (IOException e) {
-      throw new UncheckedIOException("could not start " + part.label(), e);
+      throw new UncheckedIOException("could not start " + instance.label(), e);
     }
   }
 
-  /** Waits until every given part (started or found starting) is healthy, reporting each once ready. */
-  private void await(List<Part> parts) {
-    List<Part> waiting = new ArrayList<>(parts.stream().filter(startedAt::containsKey).toList());
+  /** Waits until every given process (started or found starting) is healthy, reporting each once ready. */
+  private void await(List<Instance> instances) {
+    List<Instance> waiting = new ArrayList<>(instances.stream().filter(startedAt::containsKey).toList());
     while (!waiting.isEmpty()) {
       for (var it = waiting.iterator(); it.hasNext(); ) {
-        Part part = it.next();
-        if (healthy(part)) {
-          out.printf("  %-17s ready in %s%n", part.label(), seconds(since(startedAt.get(part))));
+        Instance instance = it.next();
+        if (healthy(instance)) {
+          out.printf("  %-19s ready in %s%n", instance.label(), seconds(since(startedAt.get(instance))));
           it.remove();
           continue;
         }
-        OptionalLong pid = pids.running(part);
-        if (pid.isEmpty()) fail(part, "exited while starting");
-        if (since(startedAt.get(part)).compareTo(startTimeout) > 0) {
-          fail(part, "was not healthy within " + startTimeout.toSeconds() + " s (pid " + pid.getAsLong() + " still runs)");
+        OptionalLong pid = pids.running(instance);
+        if (pid.isEmpty()) fail(instance, "exited while starting");
+        if (since(startedAt.get(instance)).compareTo(startTimeout) > 0) {
+          fail(instance, "was not healthy within " + startTimeout.toSeconds() + " s (pid " + pid.getAsLong() + " still runs)");
         }
       }
       if (!waiting.isEmpty()) pause(POLL);
     }
   }
 
-  private void fail(Part part, String why) {
-    err.println("linkway: " + part.label() + " " + why + "; the last 30 lines of " + log(part) + ":");
-    lastLines(log(part), 30).forEach(line -> err.println("    | " + line));
-    throw new Failure("'./linkway logs " + part.label() + "' for more, './linkway down' to stop what was started");
+  private void fail(Instance instance, String why) {
+    err.println("linkway: " + instance.label() + " " + why + "; the last 30 lines of " + log(instance) + ":");
+    lastLines(log(instance), 30).forEach(line -> err.println("    | " + line));
+    throw new Failure("'./linkway logs " + instance.label() + "' for more, './linkway down' to stop what was started");
   }
 
   /** As the administrator: each principal's SCRAM credential and ACLs (idempotent, on every up). */
@@ -271,27 +307,27 @@ public final class LocalStack {
       throw new Failure("could not grant the services their Kafka access");
     }
     List<String> lines = output.lines().toList();
-    out.printf("  %-17s %s in %s%n", "kafka-access", lines.isEmpty() ? "" : lines.get(lines.size() - 1),
+    out.printf("  %-19s %s in %s%n", "kafka-access", lines.isEmpty() ? "" : lines.get(lines.size() - 1),
         seconds(since(start)));
   }
 
   // ------------------------------------------------------------------ health
 
-  /** Whether a part is ready for work. */
-  public boolean healthy(Part part) {
-    return switch (part) {
+  /** Whether a process is ready for work. */
+  public boolean healthy(Instance instance) {
+    return switch (instance.part()) {
       // the listener binds before the broker is ready, so wait for its "started" line as well
-      case KAFKA -> Ports.listening(part.port()) && logSays(log(part), "Kafka Server started");
+      case KAFKA -> Ports.listening(launch.port(instance)) && logSays(log(instance), "Kafka Server started");
       case REGISTRY -> get(launch.registryApi() + "/system/info") != null;
       case ISSUER -> get(launch.url(Part.ISSUER) + LocalIssuer.JWKS_PATH) != null;
-      default -> "UP".equals(healthStatus(get(launch.url(part) + "/actuator/health")));
+      default -> "UP".equals(healthStatus(get(launch.url(instance) + "/actuator/health")));
     };
   }
 
   /** What {@code status} shows in its HEALTH column. */
-  String healthText(Part part) {
-    if (!part.isService()) return healthy(part) ? "UP" : "not ready";
-    String status = healthStatus(getAnyStatus(launch.url(part) + "/actuator/health"));
+  String healthText(Instance instance) {
+    if (!instance.part().isService()) return healthy(instance) ? "UP" : "not ready";
+    String status = healthStatus(getAnyStatus(launch.url(instance) + "/actuator/health"));
     return status == null ? "no answer" : status;
   }
 
@@ -339,14 +375,14 @@ public final class LocalStack {
   /** Stops everything: the services, then the registry and the issuer, then the broker; then checks the ports are free. */
   public void down() {
     out.println("stopping Linkway");
-    for (Part part : Part.values()) adopt(part);
-    stop(Part.SERVICES);
-    stop(List.of(Part.REGISTRY, Part.ISSUER));
-    stop(List.of(Part.KAFKA));
+    instances().forEach(this::adopt);
+    stop(instancesOf(Part.SERVICES));
+    stop(instancesOf(List.of(Part.REGISTRY, Part.ISSUER)));
+    stop(instancesOf(List.of(Part.KAFKA)));
     List<String> busy = new ArrayList<>();
-    for (Part part : Part.values()) {
-      for (int port : part.ports()) {
-        if (Ports.listening(port)) busy.add("  port " + port + " (" + part.label() + ") is still in use by " + Ports.owner(port));
+    for (Instance instance : instances()) {
+      for (int port : launch.portsOf(instance)) {
+        if (Ports.listening(port)) busy.add("  port " + port + " (" + instance.label() + ") is still in use by " + Ports.owner(port));
       }
     }
     if (!busy.isEmpty()) {
@@ -354,45 +390,49 @@ public final class LocalStack {
       busy.forEach(err::println);
       throw new Failure(null);
     }
-    out.println("all stopped; ports " + Arrays.stream(Part.values()).flatMap(p -> p.ports().stream()).map(String::valueOf)
+    out.println("all stopped; ports " + instances().stream().flatMap(i -> launch.portsOf(i).stream()).map(String::valueOf)
         .collect(Collectors.joining(" ")) + " are free");
   }
 
-  /** SIGTERM to the given parts together, then waits for each to exit (SIGKILL after the stop timeout). */
-  private void stop(List<Part> parts) {
-    Map<Part, ProcessHandle> stopping = new LinkedHashMap<>();
-    Map<Part, Long> since = new EnumMap<>(Part.class);
-    for (Part part : parts) {
-      OptionalLong pid = pids.running(part);
+  private List<Instance> instancesOf(List<Part> parts) {
+    return instances().stream().filter(i -> parts.contains(i.part())).toList();
+  }
+
+  /** SIGTERM to the given processes together, then waits for each to exit (SIGKILL after the stop timeout). */
+  private void stop(List<Instance> instances) {
+    Map<Instance, ProcessHandle> stopping = new LinkedHashMap<>();
+    Map<Instance, Long> since = new HashMap<>();
+    for (Instance instance : instances) {
+      OptionalLong pid = pids.running(instance);
       var handle = pid.isPresent() ? ProcessHandle.of(pid.getAsLong()) : java.util.Optional.<ProcessHandle>empty();
       if (handle.isPresent()) {
         handle.get().destroy();
-        stopping.put(part, handle.get());
-        since.put(part, System.nanoTime());
+        stopping.put(instance, handle.get());
+        since.put(instance, System.nanoTime());
       } else {
-        if (Files.exists(pids.file(part))) out.printf("  %-17s was not running (stale pid file removed)%n", part.label());
+        if (Files.exists(pids.file(instance))) out.printf("  %-19s was not running (stale pid file removed)%n", instance.label());
         try {
-          pids.remove(part);
+          pids.remove(instance);
         } catch (IOException e) {
           throw new UncheckedIOException(e);
         }
       }
     }
-    stopping.forEach((part, process) -> {
-      Duration left = stopTimeout.minus(since(since.get(part)));
+    stopping.forEach((instance, process) -> {
+      Duration left = stopTimeout.minus(since(since.get(instance)));
       boolean gone = !process.isAlive() || waitFor(process, left);
       if (!gone) {
-        err.printf("linkway: WARNING: %s (pid %d) did not stop within %d s of SIGTERM; sending SIGKILL%n", part.label(),
+        err.printf("linkway: WARNING: %s (pid %d) did not stop within %d s of SIGTERM; sending SIGKILL%n", instance.label(),
             process.pid(), stopTimeout.toSeconds());
         process.destroyForcibly();
         waitFor(process, Duration.ofMillis(500));
       }
       try {
-        pids.removeIfStill(part, process.pid());
+        pids.removeIfStill(instance, process.pid());
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
-      out.printf("  %-17s stopped in %s (pid %d)%n", part.label(), seconds(since(since.get(part))), process.pid());
+      out.printf("  %-19s stopped in %s (pid %d)%n", instance.label(), seconds(since(since.get(instance))), process.pid());
     });
   }
 
@@ -412,21 +452,21 @@ public final class LocalStack {
 
   // ------------------------------------------------------------------ status, logs
 
-  /** Which parts run: pid, port, health, memory. @return whether all are UP */
+  /** Which processes run, one line each: pid, port, health, memory. @return whether all are UP */
   public boolean status() {
     boolean allUp = true;
-    out.printf("%-17s %-8s %-8s %-11s %s%n", "PART", "PID", "PORT", "HEALTH", "RSS");
-    for (Part part : Part.values()) {
-      OptionalLong pid = pids.running(part);
+    out.printf("%-19s %-8s %-8s %-11s %s%n", "PART", "PID", "PORT", "HEALTH", "RSS");
+    for (Instance instance : instances()) {
+      OptionalLong pid = pids.running(instance);
+      int port = launch.port(instance);
       if (pid.isPresent()) {
-        String health = healthText(part);
+        String health = healthText(instance);
         allUp &= health.equals("UP");
-        out.printf("%-17s %-8s %-8s %-11s %s%n", part.label(), pid.getAsLong(), part.port(), health, rss(pid.getAsLong()));
+        out.printf("%-19s %-8s %-8s %-11s %s%n", instance.label(), pid.getAsLong(), port, health, rss(pid.getAsLong()));
       } else {
         allUp = false;
-        String note = Ports.listening(part.port())
-            ? "stopped, but port " + part.port() + " is used by " + Ports.owner(part.port()) : "stopped";
-        out.printf("%-17s %-8s %-8s %s%n", part.label(), "-", part.port(), note);
+        String note = Ports.listening(port) ? "stopped, but port " + port + " is used by " + Ports.owner(port) : "stopped";
+        out.printf("%-19s %-8s %-8s %s%n", instance.label(), "-", port, note);
       }
     }
     return allUp;
@@ -446,17 +486,10 @@ public final class LocalStack {
         .map(l -> Long.parseLong(l.replaceAll("[^0-9]", "")) / 1024 + " MiB").orElse("?");
   }
 
-  /** The parts that run now, by pid file (for the benchmark's memory and CPU figures). */
-  public Map<Part, Long> running() {
-    Map<Part, Long> all = new EnumMap<>(Part.class);
-    for (Part part : Part.values()) pids.running(part).ifPresent(pid -> all.put(part, pid));
-    return all;
-  }
-
-  /** Whether any part runs, taking back any found without its pid file. */
+  /** Whether any process of the stack runs, taking back any found without its pid file. */
   public boolean anyRunning() {
     boolean any = false;
-    for (Part part : Part.values()) any |= adopt(part);
+    for (Instance instance : instances()) any |= adopt(instance);
     return any;
   }
 

@@ -8,9 +8,10 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * The pid file of each part, {@code <home>/pids/<part>.pid}, and the guards around it: a pid is the
- * part's only while that process lives and its command line carries the part's marker, since a pid
- * left in a file may since have been given to another process.
+ * The pid file of each process of the stack, {@code <home>/pids/<instance>.pid} ({@code kafka.pid},
+ * {@code provider-service-2.pid}), and the guards around it: a pid is the instance's only while that
+ * process lives and its command line carries the instance's markers, since a pid left in a file may
+ * since have been given to another process.
  */
 public final class PidFiles {
 
@@ -20,21 +21,21 @@ public final class PidFiles {
     this.dir = dir;
   }
 
-  public Path file(Part part) {
-    return dir.resolve(part.label() + ".pid");
+  public Path file(Instance instance) {
+    return dir.resolve(instance.label() + ".pid");
   }
 
-  /** The pid of the running part, from its pid file, if that process is alive and is that part. */
-  public OptionalLong running(Part part) {
-    OptionalLong pid = written(part);
+  /** The pid of the running instance, from its pid file, if that process is alive and is that instance. */
+  public OptionalLong running(Instance instance) {
+    OptionalLong pid = written(instance);
     if (pid.isEmpty()) return pid;
-    return isPart(pid.getAsLong(), part) ? pid : OptionalLong.empty();
+    return isInstance(pid.getAsLong(), instance) ? pid : OptionalLong.empty();
   }
 
   /** The pid the file holds, whatever runs under it. */
-  public OptionalLong written(Part part) {
+  public OptionalLong written(Instance instance) {
     try {
-      return parse(Files.readString(file(part)));
+      return parse(Files.readString(file(instance)));
     } catch (IOException e) {
       return OptionalLong.empty();
     }
@@ -45,9 +46,9 @@ public final class PidFiles {
     return s.matches("[0-9]{1,18}") ? OptionalLong.of(Long.parseLong(s)) : OptionalLong.empty();
   }
 
-  /** Whether the process lives and its command line says it is the part. */
-  public static boolean isPart(long pid, Part part) {
-    return commandLine(pid).map(c -> c.contains(part.marker())).orElse(false);
+  /** Whether the process lives and its command line says it is the instance. */
+  public static boolean isInstance(long pid, Instance instance) {
+    return commandLine(pid).map(c -> instance.markers().stream().allMatch(c::contains)).orElse(false);
   }
 
   /** A process's command line, its arguments joined by spaces (from /proc: whole, not cut short). */
@@ -69,17 +70,17 @@ public final class PidFiles {
     }
   }
 
-  public void write(Part part, long pid) throws IOException {
+  public void write(Instance instance, long pid) throws IOException {
     PrivateFiles.directory(dir);
-    PrivateFiles.write(file(part), pid + "\n");
+    PrivateFiles.write(file(instance), pid + "\n");
   }
 
-  /** Removes the part's pid file if it still names this pid (a newer start's is left alone). */
-  public void removeIfStill(Part part, long pid) throws IOException {
-    if (written(part).equals(OptionalLong.of(pid))) Files.deleteIfExists(file(part));
+  /** Removes the instance's pid file if it still names this pid (a newer start's is left alone). */
+  public void removeIfStill(Instance instance, long pid) throws IOException {
+    if (written(instance).equals(OptionalLong.of(pid))) Files.deleteIfExists(file(instance));
   }
 
-  public void remove(Part part) throws IOException {
-    Files.deleteIfExists(file(part));
+  public void remove(Instance instance) throws IOException {
+    Files.deleteIfExists(file(instance));
   }
 }

@@ -113,6 +113,56 @@ class LaunchTest {
   }
 
   @Test
+  void givenAStackOfTwoInstancesAndThreeBrokers_whenLaunched_thenEachProcessHasItsOwnPortsStateAndNodeAndEveryTopicThreeCopies()
+      throws Exception {
+    Launch launch = launch().sized(new StackSize(2, 3));
+    Files.createDirectories(repo.resolve("local-stack/target"));
+    Files.writeString(repo.resolve("local-stack/target/local-stack-" + Launch.VERSION + ".jar"), "");
+    Files.writeString(repo.resolve("local-stack/target/broker-classpath.txt"), "kafka.jar");
+    Instance secondProvider = new Instance(Part.PROVIDER_SERVICE, 2);
+    Instance thirdBroker = new Instance(Part.KAFKA, 3);
+
+    List<String> provider = launch.command(secondProvider);
+    List<String> broker = launch.command(thirdBroker);
+
+    assertThat(launch.bootstrap()).isEqualTo("127.0.0.1:1234,127.0.0.1:1334,127.0.0.1:1434");
+    assertThat(provider).contains("--server.port=1339", "--spring.kafka.bootstrap-servers=" + launch.bootstrap(),
+        "--linkway.kafka.state-dir=" + home.resolve("state/provider-service-2"), "--linkway.kafka.instance=2",
+        "--linkway.kafka.application-server=127.0.0.1:1339", "--linkway.kafka.replication-factor=3",
+        "--linkway.kafka.min-insync-replicas=2", "--linkway.kafka.standby-replicas=1");
+    assertThat(broker).endsWith(KafkaLauncher.class.getName(), home.resolve("kafka").toString(), "1434", "1435", "3",
+        "1@127.0.0.1:1235,2@127.0.0.1:1335,3@127.0.0.1:1435", "3");
+    assertThat(launch.portsOf(thirdBroker)).containsExactly(1434, 1435);
+    // the pid file's guard tells instances of one part apart
+    assertThat(secondProvider.markers()).allMatch(String.join(" ", provider)::contains);
+    assertThat(new Instance(Part.PROVIDER_SERVICE, 3).markers()).noneMatch(m -> m.startsWith("--") && String.join(" ", provider).contains(m));
+    assertThat(thirdBroker.markers()).allMatch(String.join(" ", broker)::contains);
+    assertThat(new Instance(Part.KAFKA, 2).markers()).anyMatch(m -> !String.join(" ", broker).contains(m));
+  }
+
+  @Test
+  void givenAStackSize_whenAsked_thenCopiesAndStandbysFollowIt() {
+    assertThat(StackSize.SINGLE.replicationFactor()).isEqualTo(1);
+    assertThat(StackSize.SINGLE.minInsyncReplicas()).isEqualTo(1);
+    assertThat(StackSize.SINGLE.standbyReplicas()).isZero();
+    assertThat(new StackSize(2, 3).replicationFactor()).isEqualTo(3);
+    assertThat(new StackSize(2, 5).replicationFactor()).isEqualTo(3);
+    assertThat(new StackSize(2, 3).minInsyncReplicas()).isEqualTo(2);
+    assertThat(new StackSize(2, 1).standbyReplicas()).isEqualTo(1);
+    assertThat(Instance.all(new StackSize(2, 3))).extracting(Instance::label).containsExactly("kafka", "kafka-2", "kafka-3",
+        "registry", "issuer", "referral-service", "referral-service-2", "provider-service", "provider-service-2",
+        "outcome-service", "outcome-service-2");
+  }
+
+  @Test
+  void givenAStackSizeRecorded_whenReadAgain_thenItIsTheSame() throws Exception {
+    assertThat(StackSize.recorded(home)).isEqualTo(StackSize.SINGLE);
+    new StackSize(2, 3).record(home);
+    assertThat(StackSize.recorded(home)).isEqualTo(new StackSize(2, 3));
+    assertThat(StackSize.started(home)).isTrue();
+  }
+
+  @Test
   void givenAJsonString_whenQuoted_thenQuotesBackslashesAndControlsAreEscaped() {
     assertThat(Launch.quoted("a \"b\" \\ \n")).isEqualTo("\"a \\\"b\\\" \\\\ \\u000a\"");
   }

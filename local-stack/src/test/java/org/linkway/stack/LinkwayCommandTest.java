@@ -20,9 +20,24 @@ class LinkwayCommandTest {
   }
 
   @Test
+  void givenUpWithASize_whenParsed_thenItIsTheStackSizeAndASizeWithoutAQuorumIsRefused() {
+    assertThat(Linkway.Command.parse("up").size()).isEqualTo(StackSize.SINGLE);
+    assertThat(Linkway.Command.parse("up", "--instances", "2", "--brokers", "3", "--no-demo").size())
+        .isEqualTo(new StackSize(2, 3));
+    assertThatIllegalArgumentException().isThrownBy(() -> Linkway.Command.parse("up", "--brokers", "2"))
+        .withMessageStartingWith("up: --brokers takes 1, or 3 to 5");
+    assertThatIllegalArgumentException().isThrownBy(() -> Linkway.Command.parse("up", "--instances", "0"))
+        .withMessage("up: --instances takes 1 to 5, not 0");
+    assertThatIllegalArgumentException().isThrownBy(() -> Linkway.Command.parse("up", "--instances"))
+        .withMessageContaining("takes a number");
+  }
+
+  @Test
   void givenLogs_whenParsed_thenThePartMayBeNamedWithoutServiceAndTheLinesDefaultTo100() {
     Linkway.Command logs = Linkway.Command.parse("logs", "referral");
-    assertThat(logs.part()).isEqualTo(Part.REFERRAL_SERVICE);
+    assertThat(logs.instance()).isEqualTo(Instance.first(Part.REFERRAL_SERVICE));
+    assertThat(Linkway.Command.parse("logs", "provider-service-2").instance()).isEqualTo(new Instance(Part.PROVIDER_SERVICE, 2));
+    assertThat(Linkway.Command.parse("logs", "kafka-3").instance()).isEqualTo(new Instance(Part.KAFKA, 3));
     assertThat(logs.lines()).isEqualTo(100);
     assertThat(Linkway.Command.parse("logs", "kafka", "20").lines()).isEqualTo(20);
     assertThatIllegalArgumentException().isThrownBy(() -> Linkway.Command.parse("logs"))

@@ -19,10 +19,10 @@ class PidFilesTest {
   void givenAPidFileNamingAProcessThatIsNotThePart_whenAsked_thenThePartIsNotRunning() throws Exception {
     PidFiles pids = new PidFiles(dir);
     // this JVM: alive, but its command line is no part's
-    pids.write(Part.KAFKA, ProcessHandle.current().pid());
+    pids.write(Instance.first(Part.KAFKA), ProcessHandle.current().pid());
 
-    assertThat(pids.written(Part.KAFKA)).hasValue(ProcessHandle.current().pid());
-    assertThat(pids.running(Part.KAFKA)).isEmpty();
+    assertThat(pids.written(Instance.first(Part.KAFKA))).hasValue(ProcessHandle.current().pid());
+    assertThat(pids.running(Instance.first(Part.KAFKA))).isEmpty();
   }
 
   @Test
@@ -31,32 +31,32 @@ class PidFilesTest {
     // a process whose command line carries the issuer's marker, as the part's would
     Process fake = new ProcessBuilder("sh", "-c", "sleep 60; :", Part.ISSUER.marker()).start();
     try {
-      pids.write(Part.ISSUER, fake.pid());
+      pids.write(Instance.first(Part.ISSUER), fake.pid());
 
-      assertThat(pids.running(Part.ISSUER)).hasValue(fake.pid());
-      assertThat(pids.running(Part.KAFKA)).isEmpty();
+      assertThat(pids.running(Instance.first(Part.ISSUER))).hasValue(fake.pid());
+      assertThat(pids.running(Instance.first(Part.KAFKA))).isEmpty();
     } finally {
       fake.destroyForcibly().waitFor();
     }
-    assertThat(pids.running(Part.ISSUER)).isEmpty();
+    assertThat(pids.running(Instance.first(Part.ISSUER))).isEmpty();
   }
 
   @Test
   void givenAPidFileOfANewerStart_whenAnOlderStopRemovesIt_thenItIsKept() throws Exception {
     PidFiles pids = new PidFiles(dir);
-    pids.write(Part.REGISTRY, 42);
+    pids.write(Instance.first(Part.REGISTRY), 42);
 
-    pids.removeIfStill(Part.REGISTRY, 41);
-    assertThat(pids.file(Part.REGISTRY)).exists();
-    pids.removeIfStill(Part.REGISTRY, 42);
-    assertThat(pids.file(Part.REGISTRY)).doesNotExist();
+    pids.removeIfStill(Instance.first(Part.REGISTRY), 41);
+    assertThat(pids.file(Instance.first(Part.REGISTRY))).exists();
+    pids.removeIfStill(Instance.first(Part.REGISTRY), 42);
+    assertThat(pids.file(Instance.first(Part.REGISTRY))).doesNotExist();
   }
 
   @Test
   void givenAPidFileThatHoldsNoNumber_whenRead_thenThereIsNoPid() throws Exception {
     Files.writeString(dir.resolve("kafka.pid"), "kafka\n");
 
-    assertThat(new PidFiles(dir).written(Part.KAFKA)).isEmpty();
+    assertThat(new PidFiles(dir).written(Instance.first(Part.KAFKA))).isEmpty();
     assertThat(PidFiles.parse(" 4242\n")).hasValue(4242);
     assertThat(PidFiles.parse("")).isEmpty();
   }

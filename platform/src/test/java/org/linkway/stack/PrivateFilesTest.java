@@ -22,7 +22,7 @@ class PrivateFilesTest {
     Path kafka = home.resolve("kafka");
     PrivateFiles.directory(kafka);
     Path config = kafka.resolve("server.properties");
-    KafkaLauncher.writeConfig(config, kafka.resolve("data"), 9092, 9093, KafkaCredentials.adminPassword(kafka));
+    KafkaLauncher.writeConfig(config, kafka.resolve("data"), 9092, 9093, KafkaCredentials.adminPassword(kafka), KafkaLauncher.Node.ALONE);
     assertThat(Files.readString(config)).contains("super.users");
     assertPrivate(config);
     assertPrivate(kafka.resolve("admin.password"));

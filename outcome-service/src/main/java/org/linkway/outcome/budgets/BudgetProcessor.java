@@ -7,7 +7,7 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -31,15 +31,14 @@ import org.linkway.platform.kafka.Events;
  * can never both take the last of a budget. Decisions go to {@code budget-decisions} keyed by
  * referralId; the use, after each change, to {@code budget-use} keyed by commissioner and year.
  */
-final class BudgetProcessor implements Processor<String, SpecificRecord, String, SpecificRecord> {
+final class BudgetProcessor extends ContextualProcessor<String, SpecificRecord, String, SpecificRecord> {
 
   /** Budget use keyed "{commissioner}|{financial year}". */
   static final String STORE = "budget-use";
 
   private final Supplier<Collection<ContractAgreed>> contracts;
   private final Function<String, Optional<BudgetAgreed>> budgets;
-  private ProcessorContext<String, SpecificRecord> context;
-  private KeyValueStore<String, BudgetUse> store;
+  private KeyValueStore<String, BudgetUse> budgetUse;
 
   BudgetProcessor(Supplier<Collection<ContractAgreed>> contracts, Function<String, Optional<BudgetAgreed>> budgets) {
     this.contracts = contracts;
@@ -48,8 +47,8 @@ final class BudgetProcessor implements Processor<String, SpecificRecord, String,
 
   @Override
   public void init(ProcessorContext<String, SpecificRecord> context) {
-    this.context = context;
-    this.store = context.getStateStore(STORE);
+    super.init(context);
+    this.budgetUse = context.getStateStore(STORE);
   }
 
   @Override
@@ -60,21 +59,21 @@ final class BudgetProcessor implements Processor<String, SpecificRecord, String,
       String key = Funding.budgetKey(reserve.getCommissioner(), year);
       Optional<ContractAgreed> contract = Funding.contractFor(contracts.get(), reserve.getCommissioner(),
           reserve.getProviderId(), reserve.getServiceId(), LocalDate.ofInstant(at, SocialPrescribing.UK));
-      BudgetUse before = store.get(key);
+      BudgetUse before = budgetUse.get(key);
       BudgetRules.Decision decision = BudgetRules.reserve(reserve.getCommissioner(), year, contract,
           budgets.apply(key).orElse(null), before, at);
       if (decision.use() != before) changed(key, decision.use(), record);
       BudgetDecision answer = new BudgetDecision(Events.causedBy(OutcomeServiceApplication.NAME, request.getMetadata(), "budget"),
           reserve.getAcceptCommandId(), decision.payload());
-      context.forward(record.withKey(request.getMetadata().getReferralId().toString()).withValue(answer));
+      context().forward(record.withKey(request.getMetadata().getReferralId().toString()).withValue(answer));
     } else if (record.value() instanceof BudgetRequest request && request.getPayload() instanceof WithdrawReservation withdraw) {
       String key = Funding.budgetKey(withdraw.getCommissioner(), withdraw.getFinancialYear());
-      BudgetUse use = store.get(key);
+      BudgetUse use = budgetUse.get(key);
       if (use != null) changed(key, BudgetRules.withdraw(use, withdraw.getAmount(), request.getMetadata().getOccurredAt()), record);
     } else if (record.value() instanceof LedgerEvent entry) {
       BudgetRules.financialYear(entry).ifPresent(year -> {
         String key = Funding.budgetKey(BudgetRules.commissioner(entry), year);
-        BudgetUse use = store.get(key);
+        BudgetUse use = budgetUse.get(key);
         if (use == null) use = BudgetRules.none(BudgetRules.commissioner(entry), year, entry.getMetadata().getOccurredAt());
         changed(key, BudgetRules.apply(use, entry), record);
       });
@@ -82,7 +81,7 @@ final class BudgetProcessor implements Processor<String, SpecificRecord, String,
   }
 
   private void changed(String key, BudgetUse use, Record<String, SpecificRecord> cause) {
-    store.put(key, use);
-    context.forward(cause.withKey(key).withValue(use));
+    budgetUse.put(key, use);
+    context().forward(cause.withKey(key).withValue(use));
   }
 }

@@ -5,7 +5,7 @@ import java.util.function.Function;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -27,7 +27,7 @@ import reactor.core.publisher.Mono;
  * already holds is its own, echoed back, and may be older than what it has since decided.
  */
 public final class KeyedDecider<C extends SpecificRecord, V extends SpecificRecord>
-    implements Processor<String, SpecificRecord, String, SpecificRecord> {
+    extends ContextualProcessor<String, SpecificRecord, String, SpecificRecord> {
 
   /** What a command makes of the record: the record after it (the same instance when nothing changes), or why not. */
   public record Step<V>(V value, String refusal) {
@@ -55,7 +55,6 @@ public final class KeyedDecider<C extends SpecificRecord, V extends SpecificReco
   private final Class<V> valueType;
   private final Function<C, UUID> commandId;
   private final Rule<C, V> rule;
-  private ProcessorContext<String, SpecificRecord> context;
   private KeyValueStore<String, V> held;
 
   private KeyedDecider(String store, Topic<C> commands, Topic<V> values, Function<C, UUID> commandId, Rule<C, V> rule) {
@@ -93,7 +92,7 @@ public final class KeyedDecider<C extends SpecificRecord, V extends SpecificReco
 
   @Override
   public void init(ProcessorContext<String, SpecificRecord> context) {
-    this.context = context;
+    super.init(context);
     this.held = context.getStateStore(store);
   }
 
@@ -109,13 +108,13 @@ public final class KeyedDecider<C extends SpecificRecord, V extends SpecificReco
     Step<V> step = rule.decide(current, record.key(), command);
     UUID id = commandId.apply(command);
     if (step.refusal() != null) {
-      context.forward(Decisions.reply(record, Decisions.refused(id, step.refusal())));
+      context().forward(Decisions.reply(record, Decisions.refused(id, step.refusal())));
       return;
     }
     if (step.changes(current)) {
       held.put(record.key(), step.value());
-      context.forward(record.withValue(step.value()));
+      context().forward(record.withValue(step.value()));
     }
-    context.forward(Decisions.reply(record, Decisions.accepted(id, step.value())));
+    context().forward(Decisions.reply(record, Decisions.accepted(id, step.value())));
   }
 }

@@ -140,18 +140,26 @@ class SignInTest {
         .baseUrl("http://127.0.0.1:" + port).responseTimeout(FIRST_ANSWER_WITHIN).build();
   }
 
-  @Nested
+  /** The test application served on a free loopback port, checking tokens against the test stack's issuer. */
   @SpringBootTest(classes = PagesApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
       properties = {"server.address=127.0.0.1", "spring.main.web-application-type=reactive"})
-  @ActiveProfiles(Secrets.LOCAL_PROFILE)
-  class OnTheLocalStack {
+  abstract static class Served {
 
     @LocalServerPort
     int port;
 
     @DynamicPropertySource
-    static void issuer(DynamicPropertyRegistry properties) {
+    static void jwkSet(DynamicPropertyRegistry properties) {
       properties.add("spring.security.oauth2.resourceserver.jwt.jwk-set-uri", TestStack::jwkSetUri);
+    }
+  }
+
+  @Nested
+  @ActiveProfiles(Secrets.LOCAL_PROFILE)
+  class OnTheLocalStack extends Served {
+
+    @DynamicPropertySource
+    static void issuer(DynamicPropertyRegistry properties) {
       properties.add("linkway.sign-in.local-issuer", TestStack::issuerUrl);
     }
 
@@ -295,16 +303,10 @@ class SignInTest {
 
   /** A deployment without the local profile that has not registered an OpenID Connect client: nobody signs in. */
   @Nested
-  @SpringBootTest(classes = PagesApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-      properties = {"server.address=127.0.0.1", "spring.main.web-application-type=reactive"})
-  class WithoutTheLocalProfileOrAnIssuer {
-
-    @LocalServerPort
-    int port;
+  class WithoutTheLocalProfileOrAnIssuer extends Served {
 
     @DynamicPropertySource
     static void issuer(DynamicPropertyRegistry properties) {
-      properties.add("spring.security.oauth2.resourceserver.jwt.jwk-set-uri", TestStack::jwkSetUri);
       // the local issuer answers, as it would if someone started one beside a real deployment
       properties.add("linkway.sign-in.local-issuer", TestStack::issuerUrl);
     }
@@ -334,19 +336,8 @@ class SignInTest {
   }
 
   @Nested
-  @SpringBootTest(classes = PagesApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-      properties = {"server.address=127.0.0.1", "spring.main.web-application-type=reactive",
-          "linkway.security.trusted-proxies=10.0.0.0/8, " + PROXY})
-  @TestPropertySource(locations = OPENID_CONNECT_CLIENT)
-  class InProductionWithOpenIdConnect {
-
-    @LocalServerPort
-    int port;
-
-    @DynamicPropertySource
-    static void issuer(DynamicPropertyRegistry properties) {
-      properties.add("spring.security.oauth2.resourceserver.jwt.jwk-set-uri", TestStack::jwkSetUri);
-    }
+  @TestPropertySource(locations = OPENID_CONNECT_CLIENT, properties = "linkway.security.trusted-proxies=10.0.0.0/8, " + PROXY)
+  class InProductionWithOpenIdConnect extends Served {
 
     @Test
     void theSignInPage_sendsPeopleToTheOrganisationsIssuer_andOffersNoDemoParties() {

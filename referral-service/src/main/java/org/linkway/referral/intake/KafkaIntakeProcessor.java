@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.UUID;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.PunctuationType;
-import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -33,7 +33,7 @@ import org.linkway.referral.ReferralServiceApplication;
  * system's own (another system using the same id is another request). A request id seen in the
  * last 24 hours is not submitted again.
  */
-final class KafkaIntakeProcessor implements Processor<String, ReferralRequested, String, SpecificRecord> {
+final class KafkaIntakeProcessor extends ContextualProcessor<String, ReferralRequested, String, SpecificRecord> {
 
   static final String STORE = "referral-requests-seen";
   static final Duration REMEMBER = Duration.ofHours(24);
@@ -41,7 +41,6 @@ final class KafkaIntakeProcessor implements Processor<String, ReferralRequested,
   private final ReferralIntake intake;
   private final String gpSystem;
   private final GpSystems gpSystems;
-  private ProcessorContext<String, SpecificRecord> context;
   /** request key (practice/request id) to the time it was first received, epoch millis */
   private KeyValueStore<String, Long> seen;
 
@@ -56,7 +55,7 @@ final class KafkaIntakeProcessor implements Processor<String, ReferralRequested,
 
   @Override
   public void init(ProcessorContext<String, SpecificRecord> context) {
-    this.context = context;
+    super.init(context);
     this.seen = context.getStateStore(STORE);
     context.schedule(FORGET_EVERY, PunctuationType.WALL_CLOCK_TIME, this::forgetOlderThanADay);
   }
@@ -92,10 +91,10 @@ final class KafkaIntakeProcessor implements Processor<String, ReferralRequested,
     if (!problems.isEmpty()) {
       String key = record.key() == null ? String.valueOf(requestId) : record.key();
       ReferralRejected rejected = new ReferralRejected(
-          metadata(requested, "rejected/" + key + "/" + context.recordMetadata().map(m -> m.offset()).orElse(-1L), null),
+          metadata(requested, "rejected/" + key + "/" + context().recordMetadata().map(m -> m.offset()).orElse(-1L), null),
           requestId == null ? "" : requestId,
           problems.stream().map(p -> new FieldError(p.field(), p.reason())).toList());
-      context.forward(record.withKey(key).withValue((SpecificRecord) rejected));
+      context().forward(record.withKey(key).withValue((SpecificRecord) rejected));
       return;
     }
     String seenKey = gpSystem + "/" + practice + "/" + requestId;
@@ -109,9 +108,9 @@ final class KafkaIntakeProcessor implements Processor<String, ReferralRequested,
     var metadata = metadata(requested, "submitted/" + referralId, referralId);
     ReferralIntake.Submission sealed = intake.submission(request, requestId);
     // the person's data key and the referral, in the same transaction
-    context.forward(record.withKey(sealed.identity().recordKey()).withValue((SpecificRecord) sealed.identity().key()));
+    context().forward(record.withKey(sealed.identity().recordKey()).withValue((SpecificRecord) sealed.identity().key()));
     ReferralEvent submitted = new ReferralEvent(metadata, sealed.submission());
-    context.forward(record.withKey(referralId.toString()).withValue((SpecificRecord) submitted));
+    context().forward(record.withKey(referralId.toString()).withValue((SpecificRecord) submitted));
   }
 
   /**

@@ -2,7 +2,7 @@ package org.linkway.outcome.ledger.stream;
 
 import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -19,7 +19,7 @@ import org.linkway.state.FundingState;
  * commissioner; the state and both outputs commit in one transaction, so a redelivered or
  * reprocessed input never makes a payment due twice.
  */
-public final class FundingProcessor implements Processor<String, SpecificRecord, String, SpecificRecord> {
+public final class FundingProcessor extends ContextualProcessor<String, SpecificRecord, String, SpecificRecord> {
 
   /** The funding store, where outcome-service keeps each referral's funding and outcomes. */
   public static final String STORE = "funding-state";
@@ -32,8 +32,7 @@ public final class FundingProcessor implements Processor<String, SpecificRecord,
   private final FundingRules rules;
   private final OutcomeFeed feed;
   private final LedgerFeed ledgerFeed;
-  private ProcessorContext<String, SpecificRecord> context;
-  private KeyValueStore<String, FundingState> store;
+  private KeyValueStore<String, FundingState> funding;
 
   FundingProcessor(FundingRules rules, OutcomeFeed feed, LedgerFeed ledgerFeed) {
     this.rules = rules;
@@ -43,22 +42,22 @@ public final class FundingProcessor implements Processor<String, SpecificRecord,
 
   @Override
   public void init(ProcessorContext<String, SpecificRecord> context) {
-    this.context = context;
-    this.store = context.getStateStore(STORE);
+    super.init(context);
+    this.funding = context.getStateStore(STORE);
   }
 
   @Override
   public void process(Record<String, SpecificRecord> record) {
-    FundingState before = store.get(record.key());
+    FundingState before = funding.get(record.key());
     FundingRules.Step step = rules.apply(before, record.value());
     if (step.state() == before) return;
-    store.put(record.key(), step.state());
+    funding.put(record.key(), step.state());
     for (SpecificRecord output : step.outputs()) {
       if (output instanceof LedgerEvent ledger) {
-        context.forward(record.withValue(output).withTimestamp(ledger.getMetadata().getOccurredAt().toEpochMilli()));
+        context().forward(record.withValue(output).withTimestamp(ledger.getMetadata().getOccurredAt().toEpochMilli()));
         ledgerFeed.publish(ledger);
       } else if (output instanceof OutcomeReported outcome) {
-        context.forward(record.withKey(outcome.getCommissioner()).withValue(output)
+        context().forward(record.withKey(outcome.getCommissioner()).withValue(output)
             .withTimestamp(outcome.getMetadata().getOccurredAt().toEpochMilli()));
         feed.publish(outcome);
       }

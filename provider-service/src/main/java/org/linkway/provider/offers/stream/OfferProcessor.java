@@ -9,7 +9,7 @@ import java.util.UUID;
 import java.util.function.BiFunction;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.PunctuationType;
-import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -39,7 +39,7 @@ import org.linkway.state.OfferStatus;
  * {@code budget-decisions}. Each command is answered on {@code provider-service-replies} ({@link Decisions}), an
  * acceptance once the budget has decided. One referral's inputs are handled one at a time, in order.
  */
-public final class OfferProcessor implements Processor<String, SpecificRecord, String, SpecificRecord> {
+public final class OfferProcessor extends ContextualProcessor<String, SpecificRecord, String, SpecificRecord> {
 
   public static final String STORE = "offer-state";
   /** When something is due: "{epoch millis}|{R reminder or E expiry}|{referralId}|{attempt}", ordered by time. */
@@ -58,7 +58,6 @@ public final class OfferProcessor implements Processor<String, SpecificRecord, S
   private final OfferFeed feed;
   private final Duration checkEvery;
   private final BiFunction<List<Measure>, List<Measure>, List<MeasureChange>> changes;
-  private ProcessorContext<String, SpecificRecord> context;
   private KeyValueStore<String, OfferState> store;
   private KeyValueStore<String, String> deadlines;
   private KeyValueStore<String, String> byProvider;
@@ -72,7 +71,7 @@ public final class OfferProcessor implements Processor<String, SpecificRecord, S
 
   @Override
   public void init(ProcessorContext<String, SpecificRecord> context) {
-    this.context = context;
+    super.init(context);
     this.store = context.getStateStore(STORE);
     this.deadlines = context.getStateStore(DEADLINES);
     this.byProvider = context.getStateStore(BY_PROVIDER);
@@ -117,7 +116,7 @@ public final class OfferProcessor implements Processor<String, SpecificRecord, S
       OfferLifecycle.Step step = expiry ? OfferLifecycle.expire(state, meta) : OfferLifecycle.remind(state, meta);
       if (step.refusal() != null) continue;
       save(parts[2], step.state());
-      context.forward(new Record<String, SpecificRecord>(parts[2], step.event(), now, traces.of(parts[2], null)));
+      context().forward(new Record<String, SpecificRecord>(parts[2], step.event(), now, traces.of(parts[2], null)));
       if (expiry) feed.publish(step.state());
       forgetTraceIfEnded(parts[2], step.state());
     }
@@ -157,7 +156,7 @@ public final class OfferProcessor implements Processor<String, SpecificRecord, S
     } else if (record.value() instanceof ProviderCommand command) {
       UUID commandId = command.getMetadata().getEventId();
       if (state == null) {
-        context.forward(Decisions.reply(record, Decisions.refused(commandId, "no referral " + record.key() + " has been offered")));
+        context().forward(Decisions.reply(record, Decisions.refused(commandId, "no referral " + record.key() + " has been offered")));
         return;
       }
       if (state.getProcessedCommandIds().contains(commandId.toString())) {
@@ -165,19 +164,19 @@ public final class OfferProcessor implements Processor<String, SpecificRecord, S
       }
       OfferLifecycle.Step step = OfferLifecycle.decide(state, command, changes);
       if (step.refusal() != null) {
-        context.forward(Decisions.reply(record, Decisions.refused(commandId, step.refusal())));
+        context().forward(Decisions.reply(record, Decisions.refused(commandId, step.refusal())));
         return;
       }
       apply(record, state, step);
       // an acceptance is answered when the budget has decided
-      if (!step.awaitsBudget()) context.forward(Decisions.reply(record, Decisions.accepted(commandId, step.state())));
+      if (!step.awaitsBudget()) context().forward(Decisions.reply(record, Decisions.accepted(commandId, step.state())));
     } else if (record.value() instanceof BudgetDecision decision && state != null) {
       OfferLifecycle.Step step = OfferLifecycle.budgetDecided(state, decision);
       if (step.state() == state) return;
       apply(record, state, step);
       if (step.state().getStatus() == OfferStatus.OFFERED) scheduleDeadlines(step.state()); // open again: its deadline still counts
       UUID acceptId = UUID.fromString(decision.getAcceptCommandId());
-      context.forward(Decisions.reply(record, step.event() != null
+      context().forward(Decisions.reply(record, step.event() != null
           ? Decisions.accepted(acceptId, step.state())
           : Decisions.refused(acceptId, step.refusal())));
     }
@@ -188,13 +187,13 @@ public final class OfferProcessor implements Processor<String, SpecificRecord, S
     save(record.key(), step.state());
     if (step.state().getStatus() != before.getStatus()) feed.publish(step.state());
     if (step.event() != null) {
-      context.forward(record.withValue((SpecificRecord) step.event())
+      context().forward(record.withValue((SpecificRecord) step.event())
           .withTimestamp(step.event().getMetadata().getOccurredAt().toEpochMilli()));
     }
     BudgetRequest request = step.budgetRequest();
     if (request != null) {
       String commissioner = before.getOffer().getCommissioner();
-      context.forward(record.withKey(commissioner).withValue((SpecificRecord) request)
+      context().forward(record.withKey(commissioner).withValue((SpecificRecord) request)
           .withTimestamp(request.getMetadata().getOccurredAt().toEpochMilli()));
     }
     forgetTraceIfEnded(record.key(), step.state());

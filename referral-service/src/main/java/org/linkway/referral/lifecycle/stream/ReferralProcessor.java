@@ -2,7 +2,7 @@ package org.linkway.referral.lifecycle.stream;
 
 import java.util.UUID;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -24,12 +24,11 @@ import org.linkway.state.ReferralState;
  * events it decides, to {@code referrals}, and its answer to each command, to
  * {@code referral-service-replies} ({@link Decisions}). State and output are committed in one transaction.
  */
-final class ReferralProcessor implements Processor<String, SpecificRecord, String, SpecificRecord> {
+final class ReferralProcessor extends ContextualProcessor<String, SpecificRecord, String, SpecificRecord> {
 
   private final ReferralLifecycle lifecycle;
   private final ServiceLoad load;
   private final ReferralFeed feed;
-  private ProcessorContext<String, SpecificRecord> context;
   private KeyValueStore<String, ReferralState> store;
   private ReferralTraces traces;
   private int partition;
@@ -42,7 +41,7 @@ final class ReferralProcessor implements Processor<String, SpecificRecord, Strin
 
   @Override
   public void init(ProcessorContext<String, SpecificRecord> context) {
-    this.context = context;
+    super.init(context);
     this.store = context.getStateStore(ReferralStores.STATE);
     this.traces = new ReferralTraces(context.getStateStore(ReferralStores.TRACES));
     this.partition = context.taskId().partition();
@@ -74,11 +73,11 @@ final class ReferralProcessor implements Processor<String, SpecificRecord, Strin
     } else if (record.value() instanceof ReferralCommand command) {
       UUID commandId = command.getMetadata().getEventId();
       if (state == null) {
-        context.forward(Decisions.reply(record, Decisions.refused(commandId, "no referral " + referralId)));
+        context().forward(Decisions.reply(record, Decisions.refused(commandId, "no referral " + referralId)));
         return;
       }
       step = lifecycle.command(state, command);
-      context.forward(Decisions.reply(record, step.refusal() == null
+      context().forward(Decisions.reply(record, step.refusal() == null
           ? Decisions.accepted(commandId, step.state())
           : Decisions.refused(commandId, step.refusal())));
     } else {
@@ -92,7 +91,7 @@ final class ReferralProcessor implements Processor<String, SpecificRecord, Strin
     if (!step.events().isEmpty()) {
       Record<String, SpecificRecord> traced = record.withHeaders(traces.of(referralId, record.headers()));
       for (ReferralEvent event : step.events()) {
-        context.forward(traced.withValue(event).withTimestamp(event.getMetadata().getOccurredAt().toEpochMilli()));
+        context().forward(traced.withValue(event).withTimestamp(event.getMetadata().getOccurredAt().toEpochMilli()));
       }
     }
     // ended by this step: its events went with the trace above; nothing more happens to the referral here
