@@ -51,6 +51,9 @@ final class RunningPlatform {
   private ConfigurableApplicationContext referralService;
   private ConfigurableApplicationContext providerService;
   private ConfigurableApplicationContext outcomeService;
+  /** Instances 2, 3 … of each service, where several run; instance 1 is the field above. */
+  private final Map<String, List<ConfigurableApplicationContext>> moreInstances = new HashMap<>();
+  private int instances = 1;
 
   RunningPlatform(String bootstrapServers, String registryUrl) {
     this(bootstrapServers, registryUrl, Map.of(), service -> List.of());
@@ -69,29 +72,53 @@ final class RunningPlatform {
     this.serdes = new AvroSerdes(new LinkwayKafkaProperties(registryUrl, null, null, null, 0, null));
   }
 
-  RunningPlatform start() {
-    referralService = start(ReferralServiceApplication.builder(), ReferralServiceApplication.NAME);
-    providerService = start(ProviderServiceApplication.builder(), ProviderServiceApplication.NAME);
-    outcomeService = start(OutcomeServiceApplication.builder(), OutcomeServiceApplication.NAME);
-    List.of(referralService, providerService, outcomeService).forEach(RunningPlatform::awaitHealthy);
+  /**
+   * Several instances of each service: each on a port fixed before it starts, which it gives the
+   * others as its {@code application.server}, with its own static member id and state directory.
+   */
+  RunningPlatform withInstances(int count) {
+    this.instances = count;
     return this;
+  }
+
+  RunningPlatform start() {
+    referralService = start(ReferralServiceApplication.builder(), ReferralServiceApplication.NAME, 1);
+    providerService = start(ProviderServiceApplication.builder(), ProviderServiceApplication.NAME, 1);
+    outcomeService = start(OutcomeServiceApplication.builder(), OutcomeServiceApplication.NAME, 1);
+    for (int k = 2; k <= instances; k++) {
+      moreInstances.computeIfAbsent(ReferralServiceApplication.NAME, s -> new ArrayList<>())
+          .add(start(ReferralServiceApplication.builder(), ReferralServiceApplication.NAME, k));
+      moreInstances.computeIfAbsent(ProviderServiceApplication.NAME, s -> new ArrayList<>())
+          .add(start(ProviderServiceApplication.builder(), ProviderServiceApplication.NAME, k));
+      moreInstances.computeIfAbsent(OutcomeServiceApplication.NAME, s -> new ArrayList<>())
+          .add(start(OutcomeServiceApplication.builder(), OutcomeServiceApplication.NAME, k));
+    }
+    List.of(referralService, providerService, outcomeService).forEach(RunningPlatform::awaitHealthy);
+    moreInstances.values().forEach(contexts -> contexts.forEach(RunningPlatform::awaitHealthy));
+    return this;
+  }
+
+  /** Instance {@code k} (from 1) of a service (referral-service, provider-service, outcome-service). */
+  WebTestClient instance(String service, int k) {
+    return client(k == 1 ? contextOf(service) : moreInstances.get(service).get(k - 2));
   }
 
   /** Stops outcome-service and starts it again on an empty state directory: its state comes back from the changelogs. */
   void restartOutcomeServiceFromScratch() {
     outcomeService.close();
-    outcomeService = start(OutcomeServiceApplication.builder(), OutcomeServiceApplication.NAME);
+    outcomeService = start(OutcomeServiceApplication.builder(), OutcomeServiceApplication.NAME, 1);
     awaitHealthy(outcomeService);
   }
 
   /** The same for referral-service. */
   void restartReferralServiceFromScratch() {
     referralService.close();
-    referralService = start(ReferralServiceApplication.builder(), ReferralServiceApplication.NAME);
+    referralService = start(ReferralServiceApplication.builder(), ReferralServiceApplication.NAME, 1);
     awaitHealthy(referralService);
   }
 
   void stop() {
+    moreInstances.values().forEach(contexts -> contexts.forEach(ConfigurableApplicationContext::close));
     for (ConfigurableApplicationContext context : new ConfigurableApplicationContext[] {outcomeService, providerService, referralService}) {
       if (context != null) context.close();
     }
@@ -222,7 +249,7 @@ final class RunningPlatform {
     return config;
   }
 
-  private ConfigurableApplicationContext start(SpringApplicationBuilder builder, String service) {
+  private ConfigurableApplicationContext start(SpringApplicationBuilder builder, String service, int instance) {
     String stateDir;
     try {
       stateDir = Files.createTempDirectory("linkway-system-streams").toString();
@@ -236,8 +263,10 @@ final class RunningPlatform {
           resources.setUseGlobalResources(false);
           return resources;
         }));
+    // one instance: any free port; several: a port known before start, since the others reach it there
+    int port = instances == 1 ? 0 : org.linkway.platform.testing.TestStack.freePort();
     List<String> args = new ArrayList<>(List.of(
-        "--server.port=0",
+        "--server.port=" + port,
         "--server.address=127.0.0.1",
         "--spring.kafka.bootstrap-servers=" + bootstrapServers,
         "--linkway.kafka.registry-url=" + registryUrl,
@@ -253,6 +282,10 @@ final class RunningPlatform {
         "--" + GpSystems.SETTING + "." + OwnerTokens.GP_SYSTEM + "=" + OwnerTokens.PRACTICE,
         "--" + GpSystems.SETTING + "." + OwnerTokens.OTHER_GP_SYSTEM + "=" + OwnerTokens.OTHER_GP_PRACTICE));
     TestStack.secretKeys().forEach((name, value) -> args.add("--" + name + "=" + value));
+    if (instances > 1) {
+      args.add("--linkway.kafka.instance-id=" + service + "-" + instance);
+      args.add("--spring.kafka.streams.properties.application.server=127.0.0.1:" + port);
+    }
     args.addAll(serviceArgs.apply(service));
     return builder.run(args.toArray(String[]::new));
   }
@@ -277,12 +310,16 @@ final class RunningPlatform {
 
   /** Where a service (referral-service, provider-service, outcome-service) listens, for a test that sends its own tokens. */
   String baseUrl(String service) {
-    return baseUrl(switch (service) {
+    return baseUrl(contextOf(service));
+  }
+
+  private ConfigurableApplicationContext contextOf(String service) {
+    return switch (service) {
       case "referral-service" -> referralService;
       case "provider-service" -> providerService;
       case "outcome-service" -> outcomeService;
       default -> throw new IllegalArgumentException("no service " + service);
-    });
+    };
   }
 
   private static String baseUrl(ConfigurableApplicationContext context) {

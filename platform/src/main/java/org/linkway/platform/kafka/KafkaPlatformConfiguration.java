@@ -25,10 +25,12 @@ import org.linkway.platform.observability.ObservabilityConfiguration;
 import org.linkway.platform.observability.TracingProcessorWrapper;
 import org.linkway.platform.streams.BoundedRocksDbMemory;
 import org.linkway.platform.streams.Decisions;
+import org.linkway.platform.streams.KeyOwners;
 import org.linkway.platform.streams.StoreQueries;
 import org.linkway.platform.streams.TableViews;
 import org.linkway.platform.web.ProblemHandler;
 import org.linkway.replies.CommandReply;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
@@ -50,6 +52,7 @@ import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.streams.RecoveringDeserializationExceptionHandler;
 import org.springframework.kafka.support.ProducerListener;
 import org.springframework.kafka.support.serializer.DelegatingByTypeSerializer;
+import org.springframework.web.reactive.function.client.WebClient;
 
 /**
  * Kafka for every service: the topics (each with its dead-letter twin), an Avro producer, the
@@ -249,5 +252,12 @@ public class KafkaPlatformConfiguration {
   @Bean("streamsHealthIndicator")
   StoreQueries storeQueries(org.springframework.kafka.config.StreamsBuilderFactoryBean streams) {
     return new StoreQueries(streams);
+  }
+
+  /** Requests about one key answered by the instance that holds it; each service declares its {@link KeyOwners.KeyedRoutes}. */
+  @Bean
+  KeyOwners keyOwners(org.springframework.kafka.config.StreamsBuilderFactoryBean streams,
+      ObjectProvider<KeyOwners.KeyedRoutes> routes, ObjectProvider<WebClient.Builder> http, MeterRegistry meters) {
+    return new KeyOwners(streams, routes.orderedStream().toList(), http.getIfAvailable(WebClient::builder), meters);
   }
 }

@@ -1,13 +1,11 @@
 package org.linkway.platform.security;
 
-import java.net.URI;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 import org.linkway.platform.pages.Pages;
 import org.linkway.platform.pages.PagesConfiguration;
 import org.linkway.platform.pages.SignInCookie;
 import org.linkway.platform.pages.Templates;
+import org.linkway.platform.web.ProblemHandler;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -15,7 +13,6 @@ import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.core.Authentication;
@@ -34,7 +31,6 @@ import org.springframework.security.web.server.savedrequest.NoOpServerRequestCac
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Every service is an OAuth2 resource server: each request but health carries a bearer token (a
@@ -49,7 +45,6 @@ import tools.jackson.databind.json.JsonMapper;
 @Import({PagesConfiguration.class, LiveStreams.class, PlatformAudience.class, TrustedProxies.class})
 public class SecurityConfiguration {
 
-  private static final JsonMapper JSON = JsonMapper.builder().build();
 
   /**
    * Open to anyone, without a token: health for the orchestrator, the API description for
@@ -81,7 +76,7 @@ public class SecurityConfiguration {
             + exchange.getRequest().getPath().value())
         .defaultIfEmpty("the token names no Linkway role (claim " + Caller.ROLE_CLAIM + ") or no organisation")
         .flatMap(detail -> SignInCookie.isPage(exchange.getRequest())
-            ? Pages.forbidden(templates, exchange, detail) : problem(exchange, HttpStatus.FORBIDDEN, detail));
+            ? Pages.forbidden(templates, exchange, detail) : ProblemHandler.write(exchange, HttpStatus.FORBIDDEN, detail));
     ServerBearerTokenAuthenticationConverter header = new ServerBearerTokenAuthenticationConverter();
     // the API reads the Authorization header only; a page may instead be signed in by its cookie
     ServerAuthenticationConverter headerOrPageCookie = exchange -> header.convert(exchange)
@@ -123,19 +118,7 @@ public class SecurityConfiguration {
         : "a bearer token is required (Authorization: Bearer <token>)";
     exchange.getResponse().getHeaders().set(HttpHeaders.WWW_AUTHENTICATE,
         e instanceof OAuth2AuthenticationException ? "Bearer error=\"invalid_token\"" : "Bearer");
-    return problem(exchange, HttpStatus.UNAUTHORIZED, detail);
+    return ProblemHandler.write(exchange, HttpStatus.UNAUTHORIZED, detail);
   }
 
-  static Mono<Void> problem(ServerWebExchange exchange, HttpStatus status, String detail) {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("type", URI.create("https://linkway.org/problems/" + status.name().toLowerCase().replace('_', '-')).toString());
-    body.put("title", status.getReasonPhrase());
-    body.put("status", status.value());
-    body.put("detail", detail);
-    body.put("instance", exchange.getRequest().getPath().value());
-    var response = exchange.getResponse();
-    response.setStatusCode(status);
-    response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
-    return response.writeWith(Mono.fromSupplier(() -> response.bufferFactory().wrap(JSON.writeValueAsBytes(body))));
-  }
 }

@@ -3,6 +3,7 @@ package org.linkway.platform.web;
 import java.net.URI;
 import java.util.ArrayDeque;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -29,6 +30,7 @@ import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.ServerWebInputException;
 import org.springframework.web.server.UnsupportedMediaTypeStatusException;
+import reactor.core.publisher.Mono;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.TokenStreamContext;
@@ -64,7 +66,10 @@ public class ProblemHandler implements JsonMapperBuilderCustomizer {
   /** The largest request body a service reads: {@code spring.http.codecs.max-in-memory-size}, set in linkway-defaults. */
   public static final String MAX_BODY = "1 MB";
 
+  /** How long a caller is asked to wait (Retry-After, seconds) when the state it reads is not ready. */
+  public static final int RETRY_AFTER_SECONDS = 1;
   private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
+  private static final JsonMapper JSON = JsonMapper.builder().build();
 
   /** A JSON number or boolean where the request has a string is a wrong type, not a string. */
   @Override
@@ -82,8 +87,28 @@ public class ProblemHandler implements JsonMapperBuilderCustomizer {
     if (!e.errors().isEmpty()) {
       problem.setProperty("errors", e.errors());
     }
+    ResponseEntity.BodyBuilder answer = ResponseEntity.status(e.status());
+    // a state not ready yet (starting, partitions moving between instances): when to ask again
+    if (e instanceof ProblemException.Unavailable) answer.header(HttpHeaders.RETRY_AFTER, String.valueOf(RETRY_AFTER_SECONDS));
     // said outright: a live stream's request accepts text/event-stream, in which any object could be written as an event
-    return ResponseEntity.status(e.status()).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+    return answer.contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+  }
+
+  /**
+   * Writes a problem+json answer from where no handler is reached (a filter: security, the
+   * forwarding of reads to the instance that owns the key).
+   */
+  public static Mono<Void> write(ServerWebExchange exchange, HttpStatus status, String detail) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("type", type(status).toString());
+    body.put("title", status.getReasonPhrase());
+    body.put("status", status.value());
+    body.put("detail", detail);
+    body.put("instance", exchange.getRequest().getPath().value());
+    var response = exchange.getResponse();
+    response.setStatusCode(status);
+    response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+    return response.writeWith(Mono.fromSupplier(() -> response.bufferFactory().wrap(JSON.writeValueAsBytes(body))));
   }
 
   /**

@@ -43,18 +43,26 @@ public final class TestStack {
   private TestStack() {}
 
   public static synchronized String bootstrapServers() {
-    if (broker == null) {
-      EmbeddedKafkaKraftBroker kafka = new EmbeddedKafkaKraftBroker(1, 3);
-      kafka.brokerProperties(Map.of(
-          "group.initial.rebalance.delay.ms", "0",
-          "transaction.state.log.replication.factor", "1",
-          "transaction.state.log.min.isr", "1",
-          "offsets.topic.replication.factor", "1",
-          "auto.create.topics.enable", "false"));
-      kafka.afterPropertiesSet();
-      broker = kafka;
-    }
+    if (broker == null) broker = newBroker();
     return broker.getBrokersAsString();
+  }
+
+  /** A broker of its own, started, for a test whose services must not meet this JVM's others; the caller destroys it. */
+  public static EmbeddedKafkaKraftBroker newBroker() {
+    EmbeddedKafkaKraftBroker kafka = new EmbeddedKafkaKraftBroker(1, 3);
+    kafka.brokerProperties(Map.of(
+        "group.initial.rebalance.delay.ms", "0",
+        "transaction.state.log.replication.factor", "1",
+        "transaction.state.log.min.isr", "1",
+        "offsets.topic.replication.factor", "1",
+        "auto.create.topics.enable", "false"));
+    kafka.afterPropertiesSet();
+    return kafka;
+  }
+
+  /** A loopback port free now, for a server whose port must be known before it starts. */
+  public static int freePort() {
+    return RegistryProcess.freePort();
   }
 
   public static synchronized RegistryProcess registry() {

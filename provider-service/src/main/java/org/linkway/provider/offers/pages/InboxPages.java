@@ -58,9 +58,9 @@ import reactor.core.scheduler.Schedulers;
  * details are only ever rendered, never logged.
  */
 @PageController
-class InboxPages {
+public class InboxPages {
 
-  static final String HOME = "/app/inbox";
+  public static final String HOME = "/app/inbox";
   /** An option of a select: its value and what a person reads. */
   record Choice(String value, String label) {}
 
