@@ -338,6 +338,17 @@ public final class Launch {
         gpSystemsFile().toString(), commissionersFile().toString()));
   }
 
+  /**
+   * As the administrator: every topic of the stack, each GP system's and commissioner's among them, created where
+   * missing with the stack's replication ({@code org.linkway.platform.kafka.TopicSetup}, idempotent), before any
+   * service starts: the services only check that their topics are there.
+   */
+  public List<String> setUpTopics() {
+    return platformTool("org.linkway.platform.kafka.TopicSetup", List.of(bootstrap(), "--kafka-dir=" + kafkaDir(),
+        "--gp-systems=" + gpSystemsFile(), "--commissioners=" + commissionersFile(),
+        "--replication-factor=" + size.replicationFactor(), "--min-insync-replicas=" + size.minInsyncReplicas()));
+  }
+
   /** The Kafka client settings of a GP system's or a commissioner's principal ({@code org.linkway.platform.kafka.KafkaClientSettings}). */
   public List<String> kafkaClientSettings(List<String> args) {
     List<String> all = new ArrayList<>(List.of(bootstrap(), registryCompatApi(), kafkaDir().toString(),

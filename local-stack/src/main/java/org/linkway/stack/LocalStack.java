@@ -136,7 +136,8 @@ public final class LocalStack {
 
   /**
    * Starts every process not running and waits until each is healthy: the brokers, the registry and
-   * the issuer first (they need nothing), then Kafka access granted, then the services' instances.
+   * the issuer first (they need nothing), then Kafka access granted and the topics set up, then the
+   * services' instances.
    *
    * @return how long it took until all were healthy
    */
@@ -153,7 +154,11 @@ public final class LocalStack {
     List<Instance> services = instances().stream().filter(i -> i.part().isService()).toList();
     infrastructure.forEach(this::start);
     await(infrastructure);
-    grantKafkaAccess();
+    // as the administrator, on every up (both are idempotent): each principal's credential and ACLs, then every
+    // topic the services use, created where missing with the stack's replication (what differs on one already
+    // there is printed, and left alone)
+    runTool("kafka-access", launch.grantKafkaAccess(), "grant the services their Kafka access");
+    runTool("topics", launch.setUpTopics(), "set the topics up");
     services.forEach(this::start);
     await(services);
     Duration took = Duration.ofNanos(System.nanoTime() - start);
@@ -290,25 +295,25 @@ public final class LocalStack {
     throw new Failure("'./linkway logs " + instance.label() + "' for more, './linkway down' to stop what was started");
   }
 
-  /** As the administrator: each principal's SCRAM credential and ACLs (idempotent, on every up). */
-  private void grantKafkaAccess() throws IOException {
+  /** Runs one of the platform's tools to its end; prints its last line, and the lines before it indented. */
+  private void runTool(String label, List<String> command, String what) throws IOException {
     long start = System.nanoTime();
-    Process p = new ProcessBuilder(launch.grantKafkaAccess()).directory(root.toFile()).redirectErrorStream(true).start();
+    Process p = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true).start();
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     int status;
     try {
       status = p.waitFor();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new Failure("interrupted while granting the services their Kafka access");
+      throw new Failure("interrupted while trying to " + what);
     }
     if (status != 0) {
       err.println(output);
-      throw new Failure("could not grant the services their Kafka access");
+      throw new Failure("could not " + what);
     }
     List<String> lines = output.lines().toList();
-    out.printf("  %-19s %s in %s%n", "kafka-access", lines.isEmpty() ? "" : lines.get(lines.size() - 1),
-        seconds(since(start)));
+    out.printf("  %-19s %s in %s%n", label, lines.isEmpty() ? "" : lines.get(lines.size() - 1), seconds(since(start)));
+    lines.stream().limit(Math.max(0, lines.size() - 1)).forEach(line -> out.println("    " + line));
   }
 
   // ------------------------------------------------------------------ health

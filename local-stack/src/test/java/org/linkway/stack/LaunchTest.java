@@ -46,6 +46,18 @@ class LaunchTest {
   }
 
   @Test
+  void givenAStack_whenItsTopicsAreSetUp_thenTheToolRunsAsTheAdministratorForItsGpSystemsAndCommissionersWithTheReplication()
+      throws Exception {
+    Launch launch = launch().sized(new StackSize(2, 3));
+
+    List<String> setUp = launch.setUpTopics();
+
+    assertThat(setUp).contains("-Dloader.main=org.linkway.platform.kafka.TopicSetup", launch.bootstrap(),
+        "--kafka-dir=" + home.resolve("kafka"), "--gp-systems=" + launch.gpSystemsFile(),
+        "--commissioners=" + launch.commissionersFile(), "--replication-factor=3", "--min-insync-replicas=2");
+  }
+
+  @Test
   void givenAService_whenLaunched_thenItLogsInAsItselfWithItsSecretsInItsEnvironmentNotOnItsCommandLine() throws Exception {
     Launch launch = launch();
 

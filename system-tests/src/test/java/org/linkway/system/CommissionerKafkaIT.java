@@ -20,7 +20,6 @@ import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -40,6 +39,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.linkway.platform.kafka.Commissioners;
 import org.linkway.platform.kafka.KafkaAccess;
 import org.linkway.platform.kafka.Topic;
+import org.linkway.platform.kafka.TopicSetup;
 import org.linkway.platform.kafka.Topics;
 import org.linkway.platform.testing.SecuredBrokerProcess;
 import org.linkway.platform.testing.TestStack;
@@ -78,19 +78,15 @@ class CommissionerKafkaIT {
     broker = SecuredBrokerProcess.start();
     Map<String, String> passwords = new LinkedHashMap<>();
     List<String> principals = new ArrayList<>(KafkaAccess.SERVICES);
-    principals.addAll(KafkaAclIT.GP_SYSTEMS.names());
+    principals.addAll(RunningPlatform.GP_SYSTEMS.names());
     principals.addAll(COMMISSIONERS.names());
     for (String principal : principals) {
       passwords.put(principal, org.linkway.stack.KafkaCredentials.passwordOf(broker.dataDir(), principal));
     }
     try (Admin admin = Admin.create(broker.admin())) {
-      KafkaAccess.grant(admin, passwords, KafkaAclIT.GP_SYSTEMS, COMMISSIONERS);
-      List<Topic<?>> all = new ArrayList<>(Topics.all());
-      KafkaAclIT.GP_SYSTEMS.names().forEach(system -> all.addAll(Topics.of(system)));
-      List<NewTopic> topics = new ArrayList<>();
-      for (Topic<?> topic : all) topics.add(new NewTopic(topic.name(), topic.partitions(), (short) 1));
-      admin.createTopics(topics).all().get(60, TimeUnit.SECONDS);
-      // the commissioners' own topics are left to outcome-service to create, as on the local stack
+      KafkaAccess.grant(admin, passwords, RunningPlatform.GP_SYSTEMS, COMMISSIONERS);
+      // as on the local stack: the set-up creates the topics, the commissioners' own among them
+      TopicSetup.setUp(admin, TopicSetup.topics(RunningPlatform.GP_SYSTEMS, COMMISSIONERS), 1, 1);
     }
     platform = new RunningPlatform(broker.bootstrapServers(), TestStack.registry().apiUrl(), broker.admin(),
         this::serviceArgs).start();

@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -21,9 +20,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.linkway.platform.kafka.GpSystems;
+import org.linkway.platform.kafka.Commissioners;
 import org.linkway.platform.kafka.KafkaAccess;
-import org.linkway.platform.kafka.Topic;
+import org.linkway.platform.kafka.TopicSetup;
 import org.linkway.platform.kafka.Topics;
 import org.linkway.platform.testing.SecuredBrokerProcess;
 import org.linkway.platform.testing.TestStack;
@@ -38,11 +37,6 @@ import org.linkway.platform.testing.TestStack;
 class KafkaAclIT {
 
   private static SecuredBrokerProcess broker;
-  /** Two GP systems, as RunningPlatform configures referral-service: each refers for one practice. */
-  static final GpSystems GP_SYSTEMS = new GpSystems(Map.of(
-      OwnerTokens.GP_SYSTEM, java.util.Set.of(OwnerTokens.PRACTICE),
-      OwnerTokens.OTHER_GP_SYSTEM, java.util.Set.of(OwnerTokens.OTHER_GP_PRACTICE)));
-
   @BeforeAll
   static void aBrokerThatAuthorisesEveryRequest() throws Exception {
     broker = SecuredBrokerProcess.start();
@@ -52,14 +46,9 @@ class KafkaAclIT {
       passwords.put(principal, org.linkway.stack.KafkaCredentials.passwordOf(broker.dataDir(), principal));
     }
     try (Admin admin = Admin.create(broker.admin())) {
-      KafkaAccess.grant(admin, passwords, GP_SYSTEMS);
-      List<org.apache.kafka.clients.admin.NewTopic> topics = new java.util.ArrayList<>();
-      List<Topic<?>> all = new java.util.ArrayList<>(Topics.all());
-      GP_SYSTEMS.names().forEach(system -> all.addAll(Topics.of(system)));
-      for (Topic<?> topic : all) {
-        topics.add(new org.apache.kafka.clients.admin.NewTopic(topic.name(), topic.partitions(), (short) 1));
-      }
-      admin.createTopics(topics).all().get(60, TimeUnit.SECONDS);
+      KafkaAccess.grant(admin, passwords, RunningPlatform.GP_SYSTEMS);
+      // as on the local stack: the set-up creates the topics, as the administrator, before any service starts
+      TopicSetup.setUp(admin, TopicSetup.topics(RunningPlatform.GP_SYSTEMS, Commissioners.NONE), 1, 1);
     }
   }
 

@@ -10,6 +10,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -21,9 +23,11 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.linkway.outcome.OutcomeServiceApplication;
 import org.linkway.platform.kafka.AvroSerdes;
+import org.linkway.platform.kafka.Commissioners;
 import org.linkway.platform.kafka.GpSystems;
 import org.linkway.platform.kafka.LinkwayKafkaProperties;
 import org.linkway.platform.kafka.Topic;
+import org.linkway.platform.kafka.TopicSetup;
 import org.linkway.platform.security.Secrets;
 import org.linkway.platform.testing.TestStack;
 import org.linkway.provider.ProviderServiceApplication;
@@ -42,12 +46,19 @@ import org.springframework.web.reactive.function.client.WebClient;
  */
 final class RunningPlatform {
 
+  /** The GP systems that refer over Kafka, each for its own practice, as referral-service is configured here. */
+  static final GpSystems GP_SYSTEMS = new GpSystems(Map.of(
+      OwnerTokens.GP_SYSTEM, Set.of(OwnerTokens.PRACTICE),
+      OwnerTokens.OTHER_GP_SYSTEM, Set.of(OwnerTokens.OTHER_GP_PRACTICE)));
+
   private final String bootstrapServers;
   private final String registryUrl;
   /** The services' own Avro serdes, to read and write events as they do. */
   private final AvroSerdes serdes;
   private final Map<String, Object> clientLogin;
   private final java.util.function.Function<String, List<String>> serviceArgs;
+  private int replicationFactor = 1;
+  private int minInsyncReplicas = 1;
   private ConfigurableApplicationContext referralService;
   private ConfigurableApplicationContext providerService;
   private ConfigurableApplicationContext outcomeService;
@@ -73,6 +84,16 @@ final class RunningPlatform {
   }
 
   /**
+   * On a replicated cluster: the topics are set up with so many replicas, and the services replicate their
+   * internal topics as much.
+   */
+  RunningPlatform replicated(int replicationFactor, int minInsyncReplicas) {
+    this.replicationFactor = replicationFactor;
+    this.minInsyncReplicas = minInsyncReplicas;
+    return this;
+  }
+
+  /**
    * Several instances of each service: each on a port fixed before it starts, which it gives the
    * others as its {@code application.server}, with its own static member id and state directory.
    */
@@ -81,7 +102,9 @@ final class RunningPlatform {
     return this;
   }
 
+  /** Sets up the topics (those there already are left alone), as the stack's set-up does, then starts the services. */
   RunningPlatform start() {
+    setUpTopics(TopicSetup.topics(GP_SYSTEMS, Commissioners.NONE));
     referralService = start(ReferralServiceApplication.builder(), ReferralServiceApplication.NAME, 1);
     providerService = start(ProviderServiceApplication.builder(), ProviderServiceApplication.NAME, 1);
     outcomeService = start(OutcomeServiceApplication.builder(), OutcomeServiceApplication.NAME, 1);
@@ -237,6 +260,15 @@ final class RunningPlatform {
     return bootstrapServers;
   }
 
+  /** Creates those of the topics that are missing, with the platform's replication, as the stack's set-up does. */
+  void setUpTopics(List<Topic<?>> topics) {
+    try (Admin admin = Admin.create(clientConfig())) {
+      TopicSetup.setUp(admin, topics, replicationFactor, minInsyncReplicas);
+    } catch (Exception e) {
+      throw new IllegalStateException("could not set the topics up", e);
+    }
+  }
+
   String registryUrl() {
     return registryUrl;
   }
@@ -249,7 +281,8 @@ final class RunningPlatform {
     return config;
   }
 
-  private ConfigurableApplicationContext start(SpringApplicationBuilder builder, String service, int instance) {
+  /** Starts instance k of a service (referral-service, provider-service, outcome-service) as {@link #start()} does, with no wait. */
+  ConfigurableApplicationContext start(SpringApplicationBuilder builder, String service, int instance) {
     String stateDir;
     try {
       stateDir = Files.createTempDirectory("linkway-system-streams").toString();
@@ -271,20 +304,21 @@ final class RunningPlatform {
         "--spring.kafka.bootstrap-servers=" + bootstrapServers,
         "--linkway.kafka.registry-url=" + registryUrl,
         "--linkway.kafka.state-dir=" + stateDir,
+        "--linkway.kafka.replication-factor=" + replicationFactor,
+        "--linkway.kafka.min-insync-replicas=" + minInsyncReplicas,
         "--spring.security.oauth2.resourceserver.jwt.jwk-set-uri=" + TestStack.jwkSetUri(),
         "--linkway.sign-in.local-issuer=" + TestStack.issuerUrl(),
         // offers to commissioner QXT must be answered within seconds, so that expiry can be watched in a test
         "--linkway.offers.respond-within-for.QXT=PT4S",
         "--linkway.offers.check-deadlines-every=PT0.5S",
         // the local stack's profile (demo sign-in), with the keys every service of this JVM shares
-        "--spring.profiles.active=" + Secrets.LOCAL_PROFILE,
-        // the GP systems that refer over Kafka, each for its own practice
-        "--" + GpSystems.SETTING + "." + OwnerTokens.GP_SYSTEM + "=" + OwnerTokens.PRACTICE,
-        "--" + GpSystems.SETTING + "." + OwnerTokens.OTHER_GP_SYSTEM + "=" + OwnerTokens.OTHER_GP_PRACTICE));
+        "--spring.profiles.active=" + Secrets.LOCAL_PROFILE));
+    GP_SYSTEMS.practicesBySystem().forEach((system, practices) ->
+        args.add("--" + GpSystems.SETTING + "." + system + "=" + String.join(",", practices)));
     TestStack.secretKeys().forEach((name, value) -> args.add("--" + name + "=" + value));
     if (instances > 1) {
-      args.add("--linkway.kafka.instance-id=" + service + "-" + instance);
-      args.add("--spring.kafka.streams.properties.application.server=127.0.0.1:" + port);
+      args.add("--linkway.kafka.instance=" + instance);
+      args.add("--linkway.kafka.application-server=127.0.0.1:" + port);
     }
     args.addAll(serviceArgs.apply(service));
     return builder.run(args.toArray(String[]::new));

@@ -108,6 +108,7 @@ final class ChaosStack implements AutoCloseable {
     awaitHealthy(Part.KAFKA, START_BOUND);
     awaitHealthy(Part.REGISTRY, START_BOUND);
     grantKafkaAccess();
+    setUpTopics();
     Part.SERVICES.forEach(this::startPart);
     Part.SERVICES.forEach(p -> awaitHealthy(p, START_BOUND));
     say.accept(String.format("stack up in %.1f s: kafka %s, registry %d, referral %d, provider %d, outcome %d (work in %s)",
@@ -222,14 +223,22 @@ final class ChaosStack implements AutoCloseable {
 
   /** On a broker that authenticates clients: each principal's credential and ACLs, as ./linkway up grants them. */
   private void grantKafkaAccess() {
-    if (!kafka.secured()) return;
-    List<String> grant = launch.grantKafkaAccess();
-    Path log = work.resolve("logs").resolve("kafka-access.log");
+    if (kafka.secured()) runTool(launch.grantKafkaAccess(), "kafka-access", "granting Kafka access");
+  }
+
+  /** Every topic the services use, created before they start, as ./linkway up sets them up. */
+  private void setUpTopics() {
+    runTool(launch.setUpTopics(), "topics", "setting the topics up");
+  }
+
+  /** Runs one of the platform's tools to its end, its output in the run's logs. */
+  private void runTool(List<String> command, String name, String what) {
+    Path log = work.resolve("logs").resolve(name + ".log");
     try {
-      Process p = new ProcessBuilder(grant).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
       if (!p.waitFor(2, TimeUnit.MINUTES) || p.exitValue() != 0) {
         p.destroyForcibly();
-        throw new IllegalStateException("granting Kafka access failed; see " + log);
+        throw new IllegalStateException(what + " failed; see " + log);
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.linkway.outcome.ledger.stream.CommissionerFunding;
 import org.linkway.outcome.ledger.stream.FundingProcessor;
 import org.linkway.platform.streams.StoreQueries;
 import org.linkway.platform.web.ProblemException;
@@ -48,7 +49,7 @@ public class BreakdownController {
     }
     Grouping grouping = grouping(by, problems);
     if (!problems.isEmpty()) throw new ProblemException.Invalid(problems);
-    List<FundingState> states = stores.<FundingState>all(STORE, s -> code.equals(s.getCommissioner()));
+    List<FundingState> states = CommissionerFunding.of(stores, code);
     return Breakdown.of(code, states, grouping, since, until);
   }
 

@@ -9,7 +9,6 @@ import java.util.Optional;
 import org.linkway.events.BudgetAgreed;
 import org.linkway.events.BudgetUse;
 import org.linkway.platform.domain.Funding;
-import org.linkway.platform.streams.StoreQueries;
 import org.linkway.platform.streams.TableView;
 import org.linkway.platform.web.ProblemException;
 import org.linkway.platform.web.ProblemException.FieldProblem;
@@ -17,7 +16,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * A commissioner's budgets as they stand: what the API answers ({@link BudgetController}) and the
- * dashboard shows. Reads only the budgets' table and the budget-use store, so holding two is as good as one.
+ * dashboard shows. Reads only the budgets' table and the budget use the processor publishes
+ * ({@code budget-use}), both held by every instance: any instance answers, the same.
  */
 @Component
 public class BudgetQueries {
@@ -36,11 +36,11 @@ public class BudgetQueries {
       BigDecimal committed, BigDecimal reserved, BigDecimal due, BigDecimal released, BigDecimal free, Instant updatedAt) {}
 
   private final TableView<BudgetAgreed> budgets;
-  private final StoreQueries stores;
+  private final TableView<BudgetUse> use;
 
-  BudgetQueries(TableView<BudgetAgreed> budgets, StoreQueries stores) {
+  BudgetQueries(TableView<BudgetAgreed> budgets, TableView<BudgetUse> use) {
     this.budgets = budgets;
-    this.stores = stores;
+    this.use = use;
   }
 
   /** The budget of one financial year, by default the current one; 400 naming {@code year} if it is not one. */
@@ -56,17 +56,17 @@ public class BudgetQueries {
   public List<BudgetView> budgets(String code) {
     List<String> years = new ArrayList<>();
     budgets.values().stream().filter(b -> b.getCommissioner().equals(code)).forEach(b -> years.add(b.getFinancialYear()));
-    stores.<BudgetUse>all(BudgetProcessor.STORE, u -> u.getCommissioner().equals(code)).forEach(u -> years.add(u.getFinancialYear()));
+    use.values().stream().filter(u -> u.getCommissioner().equals(code)).forEach(u -> years.add(u.getFinancialYear()));
     return years.stream().distinct().sorted(Comparator.reverseOrder())
         .map(year -> view(code, year, budgets.get(Funding.budgetKey(code, year)).orElse(null))).toList();
   }
 
   /** The year's budget ({@code budget}, null if none is set) with its use so far. */
   BudgetView view(String code, String year, BudgetAgreed budget) {
-    Optional<BudgetUse> found = stores.get(BudgetProcessor.STORE, Funding.budgetKey(code, year));
-    BudgetUse use = found.orElseGet(() -> BudgetRules.none(code, year, Instant.EPOCH));
-    return new BudgetView(code, year, "GBP", budget == null ? null : budget.getAmount(), use.getCommitted(),
-        Funding.reserved(use), use.getDue(), use.getReleased(), Funding.free(budget, use).orElse(null),
+    Optional<BudgetUse> found = use.get(Funding.budgetKey(code, year));
+    BudgetUse used = found.orElseGet(() -> BudgetRules.none(code, year, Instant.EPOCH));
+    return new BudgetView(code, year, "GBP", budget == null ? null : budget.getAmount(), used.getCommitted(),
+        Funding.reserved(used), used.getDue(), used.getReleased(), Funding.free(budget, used).orElse(null),
         found.map(BudgetUse::getUpdatedAt).orElse(null));
   }
 

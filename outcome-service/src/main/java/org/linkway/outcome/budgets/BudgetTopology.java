@@ -30,6 +30,16 @@ class BudgetTopology {
     return views.of(Topics.COMMISSIONER_BUDGETS);
   }
 
+  /**
+   * Each commissioner's budget use per year, as the processor publishes it after each change, held
+   * by every instance: a budget is read the same on any of them, wherever its commissioner's
+   * reservations are decided.
+   */
+  @Bean
+  TableView<BudgetUse> budgetUse(TableViews views) {
+    return views.of(Topics.BUDGET_USE);
+  }
+
   @Bean
   KStream<String, SpecificRecord> budgetReservations(StreamsBuilder builder, AvroSerdes serdes,
       TableView<ContractAgreed> contracts, TableView<BudgetAgreed> budgets) {

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.UUID;
 import org.linkway.events.OutcomeReported;
 import org.linkway.outcome.ResumableStream;
-import org.linkway.outcome.ledger.stream.FundingProcessor;
+import org.linkway.outcome.ledger.stream.CommissionerFunding;
 import org.linkway.platform.streams.StoreQueries;
 import org.linkway.state.FundingState;
 import org.springframework.http.codec.ServerSentEvent;
@@ -42,7 +42,7 @@ public class OutcomeQueries {
   public Flux<ServerSentEvent<OutcomeView>> events(String code, String lastEventId) {
     return ResumableStream.of("outcome",
         feed.events().filter(o -> o.getCommissioner().equals(code)),
-        () -> FundingProcessor.ofCommissioner(stores, code).stream().flatMap(s -> s.getOutcomes().stream()).toList(),
+        () -> CommissionerFunding.of(stores, code).stream().flatMap(s -> s.getOutcomes().stream()).toList(),
         ResumableStream.Keys.ofMetadata(OutcomeReported::getMetadata),
         lastEventId, OutcomeQueries::view);
   }

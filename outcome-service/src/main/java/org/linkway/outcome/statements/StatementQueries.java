@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.linkway.events.BudgetAgreed;
+import org.linkway.outcome.ledger.stream.CommissionerFunding;
 import org.linkway.outcome.ledger.stream.FundingProcessor;
 import org.linkway.platform.streams.StoreQueries;
 import org.linkway.platform.streams.TableView;
@@ -47,13 +48,13 @@ public class StatementQueries {
         .collect(Collectors.toMap(BudgetAgreed::getFinancialYear, BudgetAgreed::getAmount));
     // read referral by referral: a commissioner's states do not all fit in memory at once
     Reconciliation.Accumulator accumulator = new Reconciliation.Accumulator(code);
-    stores.<FundingState>forEach(STORE, accumulator::add);
+    stores.<FundingState>forEachWithPrefix(CommissionerFunding.STORE, code + "|", accumulator::add);
     return accumulator.result(budgetByYear);
   }
 
   /** The statement of a month ({@code month}, YYYY-MM: 400 naming it otherwise), of one provider or of all. */
   public Statement statement(String code, String providerId, String month) {
-    return Statement.of(code, month(month), providerId, stores.<FundingState>all(STORE, s -> code.equals(s.getCommissioner())));
+    return Statement.of(code, month(month), providerId, CommissionerFunding.of(stores, code));
   }
 
   /** The statement as a CSV file to download, named for the commissioner, the month and the provider if one. */

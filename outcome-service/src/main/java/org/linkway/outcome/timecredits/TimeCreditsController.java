@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.linkway.events.TimeCreditsEarned;
+import org.linkway.outcome.ledger.stream.CommissionerFunding;
 import org.linkway.outcome.ledger.stream.FundingProcessor;
 import org.linkway.platform.streams.StoreQueries;
 import org.linkway.state.FundingState;
@@ -58,7 +59,7 @@ class TimeCreditsController {
   }
 
   private List<TimeCreditsEarned> earned(String commissioner) {
-    return FundingProcessor.ofCommissioner(stores, commissioner).stream()
+    return CommissionerFunding.of(stores, commissioner).stream()
         .flatMap(s -> s.getTimeCredits().stream()).toList();
   }
 

@@ -2,7 +2,6 @@ package org.linkway.outcome.analytics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.linkway.outcome.analytics.FundingStates.submitted;
-import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.mock;
@@ -13,10 +12,10 @@ import static org.mockito.Mockito.when;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.linkway.outcome.ledger.stream.FundingProcessor;
+import org.linkway.outcome.ledger.stream.CommissionerFunding;
+import org.linkway.outcome.ledger.stream.CommissionerFundingStub;
 import org.linkway.platform.streams.StoreQueries;
 import org.linkway.platform.testing.Problems;
 import org.linkway.platform.web.ProblemException;
@@ -34,10 +33,7 @@ class BreakdownControllerTest {
 
   @BeforeEach
   void setUp() {
-    when(stores.all(eq(FundingProcessor.STORE), any())).thenAnswer(call -> {
-      Predicate<FundingState> filter = call.getArgument(1);
-      return store.stream().filter(filter).toList();
-    });
+    CommissionerFundingStub.answerFrom(stores, store);
     client = WebTestClient.bindToController(new BreakdownController(stores))
         .controllerAdvice(new ProblemHandler())
         .build();
@@ -176,12 +172,12 @@ class BreakdownControllerTest {
         .jsonPath("$.errors[0].field").isEqualTo("from")
         .jsonPath("$.errors[1].field").isEqualTo("to")
         .jsonPath("$.errors[2].field").isEqualTo("by");
-    verify(stores, never()).all(anyString(), any());
+    verify(stores, never()).withPrefix(anyString(), anyString());
   }
 
   @Test
   void givenTheStoreIsNotReady_whenFetched_thenServiceUnavailableAsProblemJson() {
-    when(stores.all(eq(FundingProcessor.STORE), any()))
+    when(stores.withPrefix(eq(CommissionerFunding.STORE), anyString()))
         .thenThrow(new ProblemException.Unavailable("the funding-state store is not ready yet"));
 
     client.get().uri("/commissioners/QMM/summary/breakdown").exchange()
@@ -192,6 +188,6 @@ class BreakdownControllerTest {
   private void expectInvalid(String query, String field, String reason) {
     Problems.assertOneInvalidField(client.get().uri("/commissioners/QMM/summary/breakdown?" + query).exchange(), field,
         r -> assertThat(r).contains(reason));
-    verify(stores, never()).all(anyString(), any());
+    verify(stores, never()).withPrefix(anyString(), anyString());
   }
 }

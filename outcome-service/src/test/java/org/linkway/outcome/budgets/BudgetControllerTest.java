@@ -18,7 +18,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -30,7 +29,6 @@ import org.linkway.platform.domain.Funding;
 import org.linkway.platform.kafka.EventPublisher;
 import org.linkway.platform.kafka.Events;
 import org.linkway.platform.kafka.Topics;
-import org.linkway.platform.streams.StoreQueries;
 import org.linkway.platform.streams.TableView;
 import org.linkway.platform.testing.Problems;
 import org.linkway.platform.web.ProblemException;
@@ -45,7 +43,8 @@ import reactor.core.publisher.Mono;
 class BudgetControllerTest {
 
   private final EventPublisher publisher = mock(EventPublisher.class);
-  private final StoreQueries stores = mock(StoreQueries.class);
+  @SuppressWarnings("unchecked")
+  private final TableView<BudgetUse> use = mock(TableView.class);
   @SuppressWarnings("unchecked")
   private final TableView<BudgetAgreed> budgets = mock(TableView.class);
   private final Map<String, BudgetAgreed> budgetTable = new HashMap<>();
@@ -56,14 +55,10 @@ class BudgetControllerTest {
   void setUp() {
     when(budgets.get(anyString())).thenAnswer(call -> Optional.ofNullable(budgetTable.get((String) call.getArgument(0))));
     when(budgets.values()).thenAnswer(call -> List.copyOf(budgetTable.values()));
-    when(stores.get(eq(BudgetProcessor.STORE), anyString()))
-        .thenAnswer(call -> Optional.ofNullable(useStore.get((String) call.getArgument(1))));
-    when(stores.all(eq(BudgetProcessor.STORE), any())).thenAnswer(call -> {
-      Predicate<BudgetUse> filter = call.getArgument(1);
-      return useStore.values().stream().filter(filter).toList();
-    });
+    when(use.get(anyString())).thenAnswer(call -> Optional.ofNullable(useStore.get((String) call.getArgument(0))));
+    when(use.values()).thenAnswer(call -> List.copyOf(useStore.values()));
     when(publisher.publish(any(), anyString(), any())).thenReturn(Mono.empty());
-    client = WebTestClient.bindToController(new BudgetController(publisher, new BudgetQueries(budgets, stores)))
+    client = WebTestClient.bindToController(new BudgetController(publisher, new BudgetQueries(budgets, use)))
         .controllerAdvice(new ProblemHandler())
         .configureClient()
         // the first request warms up the codecs, slowly on a busy machine
@@ -260,15 +255,6 @@ class BudgetControllerTest {
         .jsonPath("$.errors.length()").isEqualTo(1)
         .jsonPath("$.errors[0].field").isEqualTo("year")
         .jsonPath("$.errors[0].reason").value(r -> assertThat((String) r).contains("2026-27"));
-  }
-
-  @Test
-  void givenTheStoreIsRestoring_whenGot_thenServiceUnavailable() {
-    when(stores.get(eq(BudgetProcessor.STORE), anyString())).thenThrow(new ProblemException.Unavailable("not ready"));
-
-    client.get().uri("/commissioners/QMM/budget?year=2026-27").exchange()
-        .expectStatus().isEqualTo(HttpStatus.SERVICE_UNAVAILABLE)
-        .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
   }
 
   // ---- GET /commissioners/{code}/budgets ----

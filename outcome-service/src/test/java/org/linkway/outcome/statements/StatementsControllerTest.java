@@ -2,7 +2,7 @@ package org.linkway.outcome.statements;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.linkway.outcome.statements.Ledgers.referral;
-import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.verifyNoInteractions;
@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,7 +19,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.linkway.events.BudgetAgreed;
 import org.linkway.events.Milestone;
-import org.linkway.outcome.ledger.stream.FundingProcessor;
+import org.linkway.outcome.ledger.stream.CommissionerFunding;
+import org.linkway.outcome.ledger.stream.CommissionerFundingStub;
 import org.linkway.platform.streams.StoreQueries;
 import org.linkway.platform.streams.TableView;
 import org.linkway.platform.web.ProblemException;
@@ -63,15 +63,7 @@ class StatementsControllerTest {
         .due(Milestone.ENGAGEMENT, "0.01").build());
     states.add(referral().commissioner("QHM").at("2026-04-04T10:00:00Z").committed("10.00")
         .due(Milestone.ENGAGEMENT, "10.00").due(Milestone.ENGAGEMENT, "10.00").build());
-    when(stores.all(eq(FundingProcessor.STORE), any())).thenAnswer(call -> {
-      Predicate<FundingState> filter = call.getArgument(1);
-      return states.stream().filter(filter).toList();
-    });
-    org.mockito.Mockito.doAnswer(call -> {
-      java.util.function.Consumer<FundingState> action = call.getArgument(1);
-      states.forEach(action);
-      return null;
-    }).when(stores).forEach(eq(FundingProcessor.STORE), any());
+    CommissionerFundingStub.answerFrom(stores, states);
     when(budgets.values()).thenAnswer(call -> List.copyOf(budgetTable));
     client = WebTestClient.bindToController(new StatementsController(new StatementQueries(stores, budgets)))
         .controllerAdvice(new ProblemHandler())
@@ -196,7 +188,7 @@ class StatementsControllerTest {
 
   @Test
   void givenTheStoreIsRestoring_whenTheStatementIsAskedFor_thenServiceUnavailable() {
-    when(stores.all(eq(FundingProcessor.STORE), any())).thenThrow(new ProblemException.Unavailable("not ready"));
+    when(stores.withPrefix(eq(CommissionerFunding.STORE), anyString())).thenThrow(new ProblemException.Unavailable("not ready"));
 
     client.get().uri("/commissioners/QMM/statements?month=2026-04").exchange()
         .expectStatus().isEqualTo(HttpStatus.SERVICE_UNAVAILABLE)

@@ -1,5 +1,6 @@
 package org.linkway.platform.kafka;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,8 +32,9 @@ import org.apache.kafka.common.resource.ResourceType;
  * {@code referral-rejections.<system>}, and nothing else; referral-service reads every system's
  * requests and writes every system's rejections. Each commissioner's principal (see {@link Commissioners})
  * may read its own {@code commissioner-outcomes.<ODS>} and {@code funding-ledger.<ODS>} with consumer groups
- * named {@code <principal>.…}, and nothing else; outcome-service writes them. Every service may create the
- * registry's topics (whichever starts first does), which lets it write none of them.
+ * named {@code <principal>.…}, and nothing else; outcome-service writes them. No service may create a topic
+ * but its Kafka Streams internals: the stack's set-up creates them, as the administrator ({@link TopicSetup}),
+ * and a service may only describe them.
  *
  * <p>{@code KafkaAccess <bootstrap> <kafka-dir> <gp-systems.properties> [<commissioners.properties>]} grants them
  * on the local stack, as the administrator (password in {@code <kafka-dir>/admin.password}), giving each principal
@@ -48,9 +50,13 @@ public final class KafkaAccess {
       Topics.PROVIDER_SERVICE, List.of(Topics.REFERRALS, Topics.PROVIDER_COMMANDS, Topics.BUDGET_DECISIONS,
           Topics.PROVIDER_DIRECTORY, Topics.DIRECTORY_COMMANDS, Topics.PERSON_KEYS),
       Topics.OUTCOME_SERVICE, List.of(Topics.REFERRALS, Topics.PROVIDER_EVENTS, Topics.FUNDING_LEDGER,
-          Topics.BUDGET_REQUESTS, Topics.COMMISSIONER_BUDGETS, Topics.FUNDING_CONTRACTS, Topics.CONTRACT_COMMANDS));
+          Topics.BUDGET_REQUESTS, Topics.COMMISSIONER_BUDGETS, Topics.FUNDING_CONTRACTS, Topics.CONTRACT_COMMANDS,
+          Topics.BUDGET_USE));
 
   public static final List<String> SERVICES = List.of(Topics.REFERRAL_SERVICE, Topics.PROVIDER_SERVICE, Topics.OUTCOME_SERVICE);
+
+  /** The file of the local stack's broker directory that holds the administrator's password. */
+  static final String ADMIN_PASSWORD = "admin.password";
 
   private KafkaAccess() {}
 
@@ -66,7 +72,6 @@ public final class KafkaAccess {
       String user = "User:" + service;
       for (Topic<?> topic : Topics.all()) {
         for (String name : List.of(topic.name(), topic.deadLetterName())) {
-          acls.add(allow(user, ResourceType.TOPIC, name, PatternType.LITERAL, AclOperation.CREATE));
           acls.add(allow(user, ResourceType.TOPIC, name, PatternType.LITERAL, AclOperation.DESCRIBE));
           acls.add(allow(user, ResourceType.TOPIC, name, PatternType.LITERAL, AclOperation.DESCRIBE_CONFIGS));
         }
@@ -97,7 +102,6 @@ public final class KafkaAccess {
       // the intake: reads the requests, writes the rejections and both dead-letter twins
       for (Topic<?> topic : List.of(requests, rejections)) {
         for (String name : List.of(topic.name(), topic.deadLetterName())) {
-          acls.add(allow(intake, ResourceType.TOPIC, name, PatternType.LITERAL, AclOperation.CREATE));
           acls.add(allow(intake, ResourceType.TOPIC, name, PatternType.LITERAL, AclOperation.DESCRIBE));
           acls.add(allow(intake, ResourceType.TOPIC, name, PatternType.LITERAL, AclOperation.DESCRIBE_CONFIGS));
         }
@@ -114,7 +118,6 @@ public final class KafkaAccess {
         acls.add(allow(icb, ResourceType.TOPIC, topic.name(), PatternType.LITERAL, AclOperation.READ));
         acls.add(allow(icb, ResourceType.TOPIC, topic.name(), PatternType.LITERAL, AclOperation.DESCRIBE));
         for (String name : List.of(topic.name(), topic.deadLetterName())) {
-          acls.add(allow(writer, ResourceType.TOPIC, name, PatternType.LITERAL, AclOperation.CREATE));
           acls.add(allow(writer, ResourceType.TOPIC, name, PatternType.LITERAL, AclOperation.DESCRIBE));
           acls.add(allow(writer, ResourceType.TOPIC, name, PatternType.LITERAL, AclOperation.DESCRIBE_CONFIGS));
         }
@@ -147,6 +150,17 @@ public final class KafkaAccess {
         new AccessControlEntry(principal, "*", operation, AclPermissionType.ALLOW));
   }
 
+  /** The settings of the local stack's administrator (SASL/PLAIN, the password in {@code <kafka-dir>/admin.password}). */
+  static Properties administrator(String bootstrap, Path kafkaDir) throws IOException {
+    Properties config = new Properties();
+    config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    config.put("security.protocol", "SASL_PLAINTEXT");
+    config.put("sasl.mechanism", "PLAIN");
+    config.put("sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"admin\" "
+        + "password=\"" + Files.readString(kafkaDir.resolve(ADMIN_PASSWORD)).trim() + "\";");
+    return config;
+  }
+
   public static void main(String[] args) throws Exception {
     if (args.length != 3 && args.length != 4) {
       System.err.println("usage: KafkaAccess <bootstrap-servers> <kafka-dir> <gp-systems.properties> [<commissioners.properties>]");
@@ -155,12 +169,7 @@ public final class KafkaAccess {
     Path kafkaDir = Path.of(args[1]);
     GpSystems gpSystems = GpSystems.from(Path.of(args[2]));
     Commissioners commissioners = args.length == 4 ? Commissioners.from(Path.of(args[3])) : Commissioners.NONE;
-    Properties config = new Properties();
-    config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, args[0]);
-    config.put("security.protocol", "SASL_PLAINTEXT");
-    config.put("sasl.mechanism", "PLAIN");
-    config.put("sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"admin\" "
-        + "password=\"" + Files.readString(kafkaDir.resolve("admin.password")).trim() + "\";");
+    Properties config = administrator(args[0], kafkaDir);
     Map<String, String> passwords = new LinkedHashMap<>();
     List<String> principals = new ArrayList<>(SERVICES);
     principals.addAll(gpSystems.names());

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -42,9 +41,7 @@ import org.springframework.kafka.annotation.EnableKafkaStreams;
 import org.springframework.kafka.annotation.KafkaStreamsDefaultConfiguration;
 import org.springframework.kafka.config.KafkaStreamsConfiguration;
 import org.springframework.kafka.config.StreamsBuilderFactoryBeanConfigurer;
-import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
-import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.core.MicrometerProducerListener;
 import org.springframework.kafka.core.ProducerFactory;
@@ -55,8 +52,8 @@ import org.springframework.kafka.support.serializer.DelegatingByTypeSerializer;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
- * Kafka for every service: the topics (each with its dead-letter twin), an Avro producer, the
- * dead-letter publisher, and Kafka Streams with exactly-once processing.
+ * Kafka for every service: the check that its topics are there, an Avro producer, the dead-letter
+ * publisher, and Kafka Streams with exactly-once processing.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableKafkaStreams
@@ -70,39 +67,16 @@ public class KafkaPlatformConfiguration {
     return new AvroSerdes(properties);
   }
 
-  /** Every topic and its -dlt twin, created at start-up if missing (creation is idempotent). */
-  @Bean
-  KafkaAdmin.NewTopics linkwayTopics() {
-    return newTopics(Topics.all());
-  }
-
   /**
-   * The topics and their -dlt twins, as they are created: dead letters and GP systems' requests kept a week,
-   * commands' replies an hour.
+   * The topics this service uses, checked before anything reads them: the stack's set-up ({@link TopicSetup})
+   * creates them once, and a service started before it refuses to start.
    */
-  public static KafkaAdmin.NewTopics newTopics(List<Topic<?>> all) {
-    List<NewTopic> topics = new ArrayList<>();
-    for (Topic<?> topic : all) {
-      TopicBuilder builder = TopicBuilder.name(topic.name()).partitions(topic.partitions()).replicas(1);
-      if (topic.compacted()) {
-        builder.config(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
-      }
-      if (topic == Topics.PERSON_KEYS) {
-        builder.configs(Topics.PERSON_KEYS_CLEANUP);
-      }
-      if (topic.name().startsWith(Topics.REFERRAL_REQUESTS_PREFIX)) {
-        builder.config(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(Topics.REQUESTS_RETENTION.toMillis()));
-      }
-      if (topic.valueType() == CommandReply.class) {
-        builder.config(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(Topics.REPLIES_RETENTION.toMillis()));
-      }
-      topics.add(builder.build());
-      java.time.Duration deadLetters = topic == Topics.PERSON_KEYS
-          ? Topics.PERSON_KEYS_DEAD_LETTER_RETENTION : Topics.DEAD_LETTER_RETENTION;
-      topics.add(TopicBuilder.name(topic.deadLetterName()).partitions(topic.partitions()).replicas(1)
-          .config(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(deadLetters.toMillis())).build());
-    }
-    return new KafkaAdmin.NewTopics(topics.toArray(NewTopic[]::new));
+  @Bean
+  TopicCheck topicCheck(KafkaProperties kafka, LinkwayKafkaProperties linkway, ObjectProvider<ServiceTopics> serviceTopics,
+      @Value("${spring.application.name}") String service) {
+    List<Topic<?>> topics = new ArrayList<>(Topics.all());
+    serviceTopics.orderedStream().forEach(more -> topics.addAll(more.topics()));
+    return new TopicCheck(kafka.buildAdminProperties(), service, topics, linkway.replicationFactor());
   }
 
   /**
@@ -177,19 +151,39 @@ public class KafkaPlatformConfiguration {
     config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, String.join(",", kafka.getBootstrapServers()));
     config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, linkway.commitIntervalMs());
-    config.put(StreamsConfig.STATE_DIR_CONFIG, linkway.stateDir());
     config.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
     config.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
     config.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), fetchMaxWaitMs);
     config.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class);
-    // static membership: a restarted instance takes its partitions back without waiting for the old session to expire
-    config.put(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), linkway.instanceId(applicationId));
+    config.putAll(instanceSettings(linkway, applicationId));
     config.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
         RecoveringDeserializationExceptionHandler.class);
     config.put(RecoveringDeserializationExceptionHandler.KSTREAM_DESERIALIZATION_RECOVERER, deadLetters);
     // what a stream thread logs about a record carries the record's trace (traceparent header)
     config.put(StreamsConfig.PROCESSOR_WRAPPER_CLASS_CONFIG, TracingProcessorWrapper.class);
     return new KafkaStreamsConfiguration(config);
+  }
+
+  /**
+   * What makes this instance one of several on a replicated cluster: its own state directory and static
+   * member id, the replication of its internal topics, its standbys, and where it answers.
+   */
+  static Map<String, Object> instanceSettings(LinkwayKafkaProperties linkway, String applicationId) {
+    Map<String, Object> config = new HashMap<>();
+    config.put(StreamsConfig.STATE_DIR_CONFIG, linkway.stateDir(applicationId));
+    // static membership: a restarted instance takes its partitions back without waiting for the old session to expire
+    config.put(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), linkway.instanceId(applicationId));
+    // a crashed instance's partitions move after 10 s without a heartbeat, not the consumer's default 45 s
+    config.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000);
+    config.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 3_000);
+    // changelogs and repartition topics replicated as the platform's own topics are
+    config.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, linkway.replicationFactor());
+    config.put(StreamsConfig.topicPrefix(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG), String.valueOf(linkway.minInsyncReplicas()));
+    config.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, linkway.standbyReplicas());
+    if (linkway.applicationServer() != null) {
+      config.put(StreamsConfig.APPLICATION_SERVER_CONFIG, linkway.applicationServer());
+    }
+    return config;
   }
 
   /** Leave the consumer group on close, so that the partitions move at once to whoever takes over. */

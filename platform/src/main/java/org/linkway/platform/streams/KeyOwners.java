@@ -11,6 +11,7 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.state.HostInfo;
+import org.linkway.platform.security.Caller;
 import org.linkway.platform.web.ProblemHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,10 +55,10 @@ public final class KeyOwners implements WebFilter, Ordered {
   /**
    * A request about one key: a request with this method and path reads (or, for a command, first
    * reads) the store at a key whose partition is that of {@code partitionKey} (the key of the topic
-   * the store is built from), taken from the path's variables or the query.
+   * the store is built from), taken from the path's variables, the query or the caller.
    */
   public record KeyedRoute(HttpMethod method, PathPattern path, String store,
-      Function<ServerWebExchange, String> partitionKey) {
+      Function<ServerWebExchange, Mono<String>> partitionKey) {
 
     /** A GET whose path variable {@code variable} is the key, e.g. {@code get("/referrals/{referralId}", STATE, "referralId")}. */
     public static KeyedRoute get(String path, String store, String variable) {
@@ -72,22 +73,31 @@ public final class KeyOwners implements WebFilter, Ordered {
     /** A GET keyed by a query parameter; requests without it are not about one key and are answered here. */
     public static KeyedRoute getByParameter(String path, String store, String parameter) {
       return new KeyedRoute(HttpMethod.GET, PathPatternParser.defaultInstance.parse(path), store,
-          exchange -> exchange.getRequest().getQueryParams().getFirst(parameter));
+          exchange -> Mono.justOrEmpty(exchange.getRequest().getQueryParams().getFirst(parameter)));
+    }
+
+    /** A GET (a page) about the caller's own organisation: the key is the organisation of its token. */
+    public static KeyedRoute getByCaller(String path, String store) {
+      return new KeyedRoute(HttpMethod.GET, PathPatternParser.defaultInstance.parse(path), store,
+          exchange -> Caller.ofCurrentRequest().mapNotNull(Caller::organisation));
     }
 
     private static KeyedRoute byVariable(HttpMethod method, String path, String store, String variable) {
       PathPattern pattern = PathPatternParser.defaultInstance.parse(path);
       return new KeyedRoute(method, pattern, store, exchange -> {
         var match = pattern.matchAndExtract(pathOf(exchange));
-        return match == null ? null : match.getUriVariables().get(variable);
+        return Mono.justOrEmpty(match == null ? null : match.getUriVariables().get(variable));
       });
     }
 
-    /** The key of this request, or null when the request is not this route. */
-    String keyOf(ServerWebExchange exchange) {
-      if (!method.equals(exchange.getRequest().getMethod()) || !path.matches(pathOf(exchange))) return null;
-      String key = partitionKey.apply(exchange);
-      return key == null || key.isBlank() ? null : key;
+    /** Whether the request is this route's method and path. */
+    boolean matches(ServerWebExchange exchange) {
+      return method.equals(exchange.getRequest().getMethod()) && path.matches(pathOf(exchange));
+    }
+
+    /** The key of a request this route {@link #matches}; empty when it names none (it is then not about one key). */
+    Mono<String> keyOf(ServerWebExchange exchange) {
+      return partitionKey.apply(exchange).filter(key -> !key.isBlank());
     }
 
     private static PathContainer pathOf(ServerWebExchange exchange) {
@@ -123,10 +133,20 @@ public final class KeyOwners implements WebFilter, Ordered {
   @Override
   public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
     HostInfo self = self();
-    if (self == null || routes.isEmpty()) return chain.filter(exchange);
-    for (KeyedRoute route : routes) {
-      String key = route.keyOf(exchange);
-      if (key != null) return answer(route.store(), key, self, exchange, chain);
+    if (self == null) return chain.filter(exchange);
+    return route(routes, exchange, self, chain);
+  }
+
+  /** The first of the routes that matches the request and names a key decides where it is answered. */
+  private Mono<Void> route(List<KeyedRoute> remaining, ServerWebExchange exchange, HostInfo self, WebFilterChain chain) {
+    for (int i = 0; i < remaining.size(); i++) {
+      KeyedRoute route = remaining.get(i);
+      if (!route.matches(exchange)) continue;
+      List<KeyedRoute> rest = remaining.subList(i + 1, remaining.size());
+      return route.keyOf(exchange)
+          .flatMap(key -> answer(route.store(), key, self, exchange, chain).thenReturn(true))
+          .switchIfEmpty(Mono.defer(() -> route(rest, exchange, self, chain).thenReturn(true)))
+          .then();
     }
     return chain.filter(exchange);
   }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
@@ -47,6 +48,25 @@ public final class StoreQueries implements HealthIndicator {
         while (it.hasNext()) keys.add(it.next().key);
       }
       return keys;
+    } catch (InvalidStateStoreException e) {
+      throw notReady(storeName);
+    }
+  }
+
+  /** The values of the store whose keys start with {@code prefix}, in key order, over every partition this instance holds. */
+  public <V> List<V> withPrefix(String storeName, String prefix) {
+    List<V> values = new ArrayList<>();
+    this.<V>forEachWithPrefix(storeName, prefix, values::add);
+    return values;
+  }
+
+  /** Hands each value whose key starts with {@code prefix} to {@code action} as it is read, in key order, holding none. */
+  public <V> void forEachWithPrefix(String storeName, String prefix, Consumer<V> action) {
+    try {
+      ReadOnlyKeyValueStore<String, V> store = store(storeName);
+      try (KeyValueIterator<String, V> it = store.prefixScan(prefix, new StringSerializer())) {
+        while (it.hasNext()) action.accept(it.next().value);
+      }
     } catch (InvalidStateStoreException e) {
       throw notReady(storeName);
     }

@@ -50,12 +50,12 @@ class KeyOwnersTest {
     KeyedRoute command = ROUTES.routes().get(1);
     KeyedRoute byParameter = ROUTES.routes().get(2);
 
-    assertThat(byPath.keyOf(exchange(MockServerHttpRequest.get("/referrals/r-1")))).isEqualTo("r-1");
-    assertThat(byPath.keyOf(exchange(MockServerHttpRequest.post("/referrals/r-1")))).as("another method").isNull();
-    assertThat(byPath.keyOf(exchange(MockServerHttpRequest.get("/referrals/r-1/audit")))).as("another path").isNull();
-    assertThat(command.keyOf(exchange(MockServerHttpRequest.post("/referrals/r-2/cancel")))).isEqualTo("r-2");
-    assertThat(byParameter.keyOf(exchange(MockServerHttpRequest.get("/commissioners/QMM/ledger?referralId=r-3")))).isEqualTo("r-3");
-    assertThat(byParameter.keyOf(exchange(MockServerHttpRequest.get("/commissioners/QMM/ledger"))))
+    assertThat(keyOf(byPath, MockServerHttpRequest.get("/referrals/r-1"))).isEqualTo("r-1");
+    assertThat(keyOf(byPath, MockServerHttpRequest.post("/referrals/r-1"))).as("another method").isNull();
+    assertThat(keyOf(byPath, MockServerHttpRequest.get("/referrals/r-1/audit"))).as("another path").isNull();
+    assertThat(keyOf(command, MockServerHttpRequest.post("/referrals/r-2/cancel"))).isEqualTo("r-2");
+    assertThat(keyOf(byParameter, MockServerHttpRequest.get("/commissioners/QMM/ledger?referralId=r-3"))).isEqualTo("r-3");
+    assertThat(keyOf(byParameter, MockServerHttpRequest.get("/commissioners/QMM/ledger")))
         .as("the whole ledger is not about one key").isNull();
   }
 
@@ -107,12 +107,33 @@ class KeyOwnersTest {
   }
 
   @Test
+  void givenARouteThatNamesNoKeyForARequest_whenFiltered_thenTheNextMatchingRouteDecides() {
+    running("127.0.0.1:8081");
+    KeyedRoutes ledger = KeyedRoutes.of(
+        KeyedRoute.getByParameter("/commissioners/{code}/ledger", STORE, "referralId"),
+        KeyedRoute.get("/commissioners/{code}/ledger", "commissioner-view", "code"));
+    when(streams.queryMetadataForKey(eq("commissioner-view"), eq("QMM"), any(org.apache.kafka.common.serialization.Serializer.class)))
+        .thenReturn(KeyQueryMetadata.NOT_AVAILABLE);
+
+    MockServerWebExchange exchange = exchange(MockServerHttpRequest.get("/commissioners/QMM/ledger"));
+    new KeyOwners(factory, List.of(ledger), WebClient.builder(), new SimpleMeterRegistry()).filter(exchange, here).block();
+
+    // the commissioner's view was asked for its owner (none now): the ledger was not answered from here, partial
+    assertUnavailable(exchange);
+  }
+
+  @Test
   void givenARequestAboutNoKey_whenFiltered_thenItIsAnsweredHere() {
     running("127.0.0.1:8081");
 
     filter(MockServerHttpRequest.get("/referrers/D82044/referrals/stream"));
 
     assertThat(answeredHere).isTrue();
+  }
+
+  private static String keyOf(KeyedRoute route, MockServerHttpRequest.BaseBuilder<?> request) {
+    MockServerWebExchange exchange = exchange(request);
+    return route.matches(exchange) ? route.keyOf(exchange).block() : null;
   }
 
   private void running(String applicationServer) {

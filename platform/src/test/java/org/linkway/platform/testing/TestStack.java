@@ -3,13 +3,23 @@ package org.linkway.platform.testing;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+import org.linkway.platform.kafka.TopicSetup;
+import org.linkway.platform.kafka.Topics;
 import org.linkway.stack.LocalIssuer;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
  * One real Kafka broker (embedded KRaft) and one schema registry process per test JVM, started on
- * first use on loopback, free ports, and stopped when the JVM exits.
+ * first use on loopback, free ports, and stopped when the JVM exits; the platform's topics are set up
+ * on the broker as the stack's set-up does. A test of a replicated cluster starts one of its own
+ * ({@link #cluster}).
  */
 public final class TestStack {
 
@@ -42,22 +52,80 @@ public final class TestStack {
 
   private TestStack() {}
 
+  /** The shared broker, started on first use, with the platform's topics set up as the stack's set-up does. */
   public static synchronized String bootstrapServers() {
     if (broker == null) broker = newBroker();
     return broker.getBrokersAsString();
   }
 
-  /** A broker of its own, started, for a test whose services must not meet this JVM's others; the caller destroys it. */
+  /**
+   * A broker of its own, started, with the platform's topics set up, for a test whose services must not meet this
+   * JVM's others; the caller destroys it.
+   */
   public static EmbeddedKafkaKraftBroker newBroker() {
     EmbeddedKafkaKraftBroker kafka = new EmbeddedKafkaKraftBroker(1, 3);
-    kafka.brokerProperties(Map.of(
-        "group.initial.rebalance.delay.ms", "0",
-        "transaction.state.log.replication.factor", "1",
-        "transaction.state.log.min.isr", "1",
-        "offsets.topic.replication.factor", "1",
-        "auto.create.topics.enable", "false"));
+    kafka.brokerProperties(brokerProperties(1, 1));
     kafka.afterPropertiesSet();
+    setUpPlatformTopics(kafka.getBrokersAsString());
     return kafka;
+  }
+
+  /**
+   * A cluster of its own for a test: {@code brokers} brokers and one KRaft controller, on which the transaction
+   * log and the consumer offsets have {@link #clusterReplicationFactor} replicas, and {@code min.insync.replicas}
+   * is {@link #clusterMinInsyncReplicas} (3 and 2 from three brokers). Other topics have one replica unless their
+   * creator says otherwise, as on a broker left at its defaults. No topic is set up: the test runs
+   * {@link TopicSetup}. The test closes it.
+   *
+   * <p>One controller, not three: three combined KRaft nodes ({@code new EmbeddedKafkaKraftBroker(3, …)}, Kafka
+   * 4.1.2's test kit) lose their controller within seconds of starting, the followers' raft threads failing on an
+   * {@code UpdateRaftVoter} answered {@code INVALID_REQUEST}; the brokers, which hold the replicas, are three.
+   */
+  public static KafkaClusterTestKit cluster(int brokers) {
+    try {
+      KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+          .setCombined(false).setNumControllerNodes(1).setNumBrokerNodes(brokers).build());
+      brokerProperties(clusterReplicationFactor(brokers), clusterMinInsyncReplicas(brokers)).forEach(builder::setConfigProp);
+      KafkaClusterTestKit cluster = builder.build();
+      cluster.format();
+      cluster.startup();
+      cluster.waitForReadyBrokers();
+      return cluster;
+    } catch (Exception e) {
+      throw new IllegalStateException("could not start a cluster of " + brokers + " brokers", e);
+    }
+  }
+
+  /** The replicas of each topic on a cluster of so many brokers: 3, or all of them on a smaller one. */
+  public static int clusterReplicationFactor(int brokers) {
+    return Math.min(3, brokers);
+  }
+
+  /** The replicas that must have a write before it is acknowledged: 2 of 3, so that one node can be lost. */
+  public static int clusterMinInsyncReplicas(int brokers) {
+    return Math.max(1, clusterReplicationFactor(brokers) - 1);
+  }
+
+  private static Map<String, String> brokerProperties(int replicationFactor, int minInsyncReplicas) {
+    return Map.of(
+        "group.initial.rebalance.delay.ms", "0",
+        "min.insync.replicas", String.valueOf(minInsyncReplicas),
+        "transaction.state.log.replication.factor", String.valueOf(replicationFactor),
+        "transaction.state.log.min.isr", String.valueOf(minInsyncReplicas),
+        "offsets.topic.replication.factor", String.valueOf(replicationFactor),
+        "auto.create.topics.enable", "false");
+  }
+
+  /** Sets the platform's topics up on a test broker, as the stack's set-up does on the local stack. */
+  private static void setUpPlatformTopics(String bootstrapServers) {
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+      TopicSetup.setUp(admin, Topics.all(), 1, 1);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("could not set the topics up on the test broker", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   /** A loopback port free now, for a server whose port must be known before it starts. */

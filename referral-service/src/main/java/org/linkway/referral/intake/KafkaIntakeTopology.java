@@ -7,7 +7,7 @@ import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.state.Stores;
 import org.linkway.platform.kafka.AvroSerdes;
 import org.linkway.platform.kafka.GpSystems;
-import org.linkway.platform.kafka.KafkaPlatformConfiguration;
+import org.linkway.platform.kafka.ServiceTopics;
 import org.linkway.platform.kafka.Topics;
 import org.linkway.platform.streams.Topologies;
 import org.slf4j.Logger;
@@ -15,7 +15,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
-import org.springframework.kafka.core.KafkaAdmin;
 
 /**
  * Wires the Kafka intake: each GP system's {@code referral-requests.<system>} in, referrals or that
@@ -36,10 +35,10 @@ class KafkaIntakeTopology {
     return systems;
   }
 
-  /** Each GP system's pair of topics, created at start-up if missing. */
+  /** Each GP system's pair of topics, checked at start with the platform's (the stack's set-up creates them). */
   @Bean
-  KafkaAdmin.NewTopics gpSystemTopics(GpSystems systems) {
-    return KafkaPlatformConfiguration.newTopics(systems.names().stream().flatMap(s -> Topics.of(s).stream()).toList());
+  ServiceTopics gpSystemTopics(GpSystems systems) {
+    return new ServiceTopics(systems.names().stream().flatMap(s -> Topics.of(s).stream()).toList());
   }
 
   @Bean

@@ -9,7 +9,7 @@ import org.linkway.events.FundingReleased;
 import org.linkway.events.PaymentDue;
 import org.linkway.outcome.ledger.api.LedgerQueries.LedgerEntry;
 import org.linkway.outcome.ledger.domain.FundingRules;
-import org.linkway.outcome.ledger.stream.FundingProcessor;
+import org.linkway.outcome.ledger.stream.CommissionerFunding;
 import org.linkway.platform.security.LiveStreams;
 import org.linkway.platform.streams.StoreQueries;
 import org.linkway.state.FundingState;
@@ -57,7 +57,7 @@ public class LedgerController {
 
   @GetMapping("/commissioners/{code}/summary")
   Summary summary(@PathVariable String code) {
-    List<FundingState> states = FundingProcessor.ofCommissioner(stores, code);
+    List<FundingState> states = CommissionerFunding.of(stores, code);
     Map<String, Long> byStatus = new TreeMap<>();
     for (ReferralStatus status : ReferralStatus.values()) {
       if (status != ReferralStatus.UNKNOWN) byStatus.put(status.name(), 0L);

@@ -10,6 +10,7 @@ import org.linkway.events.FundingReleased;
 import org.linkway.events.LedgerEvent;
 import org.linkway.events.PaymentDue;
 import org.linkway.outcome.ResumableStream;
+import org.linkway.outcome.ledger.stream.CommissionerFunding;
 import org.linkway.outcome.ledger.stream.FundingProcessor;
 import org.linkway.outcome.ledger.stream.LedgerFeed;
 import org.linkway.platform.streams.StoreQueries;
@@ -41,7 +42,7 @@ public class LedgerQueries {
   public Flux<ServerSentEvent<LedgerEntry>> events(String code, String lastEventId) {
     return ResumableStream.of("ledger",
         feed.events().filter(e -> code.equals(commissioner(e))),
-        () -> FundingProcessor.ofCommissioner(stores, code).stream().flatMap(s -> s.getLedger().stream()).toList(),
+        () -> CommissionerFunding.of(stores, code).stream().flatMap(s -> s.getLedger().stream()).toList(),
         ResumableStream.Keys.ofMetadata(LedgerEvent::getMetadata),
         lastEventId, e -> entry(String.valueOf(e.getMetadata().getReferralId()), e));
   }
@@ -51,7 +52,7 @@ public class LedgerQueries {
     List<FundingState> states = referralId != null
         ? stores.<FundingState>get(FundingProcessor.STORE, referralId).filter(s -> code.equals(s.getCommissioner()))
             .map(List::of).orElse(List.of())
-        : FundingProcessor.ofCommissioner(stores, code);
+        : CommissionerFunding.of(stores, code);
     return states.stream()
         .flatMap(s -> s.getLedger().stream().map(e -> entry(s.getReferralId().toString(), e)))
         .sorted(Comparator.comparing(LedgerEntry::occurredAt).thenComparing(LedgerEntry::referralId))
@@ -60,7 +61,7 @@ public class LedgerQueries {
 
   /** The funding state of each of the commissioner's referrals: its ledger and the outcomes reported. */
   public List<FundingState> states(String code) {
-    return FundingProcessor.ofCommissioner(stores, code);
+    return CommissionerFunding.of(stores, code);
   }
 
   private static String commissioner(LedgerEvent e) {

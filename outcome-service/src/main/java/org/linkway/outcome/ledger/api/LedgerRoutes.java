@@ -1,18 +1,34 @@
 package org.linkway.outcome.ledger.api;
 
+import static org.linkway.platform.streams.KeyOwners.KeyedRoute.get;
 import static org.linkway.platform.streams.KeyOwners.KeyedRoute.getByParameter;
 
+import org.linkway.outcome.ledger.stream.CommissionerFunding;
 import org.linkway.outcome.ledger.stream.FundingProcessor;
 import org.linkway.platform.streams.KeyOwners.KeyedRoutes;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** One referral's ledger entries ({@code ?referralId=}) are answered by the instance holding its funding ({@code KeyOwners}). */
+/**
+ * Where a commissioner's funding is read ({@code KeyOwners}): one referral's ledger entries
+ * ({@code ?referralId=}) on the instance holding its funding; the commissioner's whole ledger,
+ * summary, statements, reconciliation, breakdown and Time Credits on the instance holding the
+ * commissioner's view ({@link CommissionerFunding}), so that they are complete whichever instance is asked.
+ */
 @Configuration(proxyBeanMethods = false)
 class LedgerRoutes {
 
   @Bean
   KeyedRoutes ledgerKeyedRoutes() {
-    return KeyedRoutes.of(getByParameter("/commissioners/{code}/ledger", FundingProcessor.STORE, "referralId"));
+    String view = CommissionerFunding.STORE;
+    return KeyedRoutes.of(
+        // first: a ledger request naming a referral is about that referral
+        getByParameter("/commissioners/{code}/ledger", FundingProcessor.STORE, "referralId"),
+        get("/commissioners/{code}/ledger", view, "code"),
+        get("/commissioners/{code}/ledger/reconciliation", view, "code"),
+        get("/commissioners/{code}/summary", view, "code"),
+        get("/commissioners/{code}/summary/breakdown", view, "code"),
+        get("/commissioners/{code}/statements", view, "code"),
+        get("/commissioners/{code}/time-credits", view, "code"));
   }
 }

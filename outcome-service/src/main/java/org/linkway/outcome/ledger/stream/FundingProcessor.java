@@ -1,38 +1,44 @@
 package org.linkway.outcome.ledger.stream;
 
-import java.util.List;
+import java.time.Duration;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.processor.Cancellable;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.linkway.events.LedgerEvent;
 import org.linkway.events.OutcomeReported;
 import org.linkway.outcome.ledger.domain.FundingRules;
 import org.linkway.outcome.outcomes.OutcomeFeed;
-import org.linkway.platform.streams.StoreQueries;
 import org.linkway.state.FundingState;
 
 /**
  * Applies {@link FundingRules} to each referral's events from {@code referrals} and
  * {@code provider-events}. Ledger events go out keyed by referralId, outcome reports keyed by
- * commissioner; the state and both outputs commit in one transaction, so a redelivered or
- * reprocessed input never makes a payment due twice.
+ * commissioner, and each new state to the commissioner's view ({@link CommissionerFunding}); the
+ * state and the outputs commit in one transaction, so a redelivered or reprocessed input never makes
+ * a payment due twice.
  */
 public final class FundingProcessor extends ContextualProcessor<String, SpecificRecord, String, SpecificRecord> {
 
   /** The funding store, where outcome-service keeps each referral's funding and outcomes. */
   public static final String STORE = "funding-state";
 
-  /** The funding state of each referral of one commissioner, read from the {@link #STORE} as {@link StoreQueries} reads. */
-  public static List<FundingState> ofCommissioner(StoreQueries stores, String commissioner) {
-    return stores.all(STORE, (FundingState s) -> commissioner.equals(s.getCommissioner()));
-  }
+  /**
+   * Per task, whether every state it held has been sent to the commissioner view once: a store
+   * filled before the view existed fills it at its first start, then never again.
+   */
+  static final String VIEW_FILLED = "funding-view-filled";
 
   private final FundingRules rules;
   private final OutcomeFeed feed;
   private final LedgerFeed ledgerFeed;
   private KeyValueStore<String, FundingState> funding;
+  private KeyValueStore<String, Long> viewFilled;
+  private Cancellable fillView;
 
   FundingProcessor(FundingRules rules, OutcomeFeed feed, LedgerFeed ledgerFeed) {
     this.rules = rules;
@@ -44,6 +50,22 @@ public final class FundingProcessor extends ContextualProcessor<String, Specific
   public void init(ProcessorContext<String, SpecificRecord> context) {
     super.init(context);
     this.funding = context.getStateStore(STORE);
+    this.viewFilled = context.getStateStore(VIEW_FILLED);
+    this.fillView = context.schedule(Duration.ofSeconds(1), PunctuationType.WALL_CLOCK_TIME, this::fillViewOnce);
+  }
+
+  /** Sends each state this task holds to the {@link CommissionerFunding} view, once. */
+  private void fillViewOnce(long now) {
+    if (viewFilled.get(CommissionerFunding.STORE) == null) {
+      try (KeyValueIterator<String, FundingState> all = funding.all()) {
+        while (all.hasNext()) {
+          var entry = all.next();
+          context().forward(new Record<String, SpecificRecord>(entry.key, entry.value, now));
+        }
+      }
+      viewFilled.put(CommissionerFunding.STORE, now);
+    }
+    fillView.cancel();
   }
 
   @Override
@@ -52,6 +74,8 @@ public final class FundingProcessor extends ContextualProcessor<String, Specific
     FundingRules.Step step = rules.apply(before, record.value());
     if (step.state() == before) return;
     funding.put(record.key(), step.state());
+    // the state itself goes on too, to the commissioner's view (CommissionerFunding)
+    context().forward(record.withValue(step.state()));
     for (SpecificRecord output : step.outputs()) {
       if (output instanceof LedgerEvent ledger) {
         context().forward(record.withValue(output).withTimestamp(ledger.getMetadata().getOccurredAt().toEpochMilli()));

@@ -5,6 +5,7 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.state.Stores;
 import org.linkway.events.ContractAgreed;
 import org.linkway.events.LedgerEvent;
 import org.linkway.events.OutcomeReported;
@@ -13,7 +14,7 @@ import org.linkway.outcome.ledger.domain.FundingRules;
 import org.linkway.outcome.outcomes.OutcomeFeed;
 import org.linkway.platform.kafka.AvroSerdes;
 import org.linkway.platform.kafka.Commissioners;
-import org.linkway.platform.kafka.KafkaPlatformConfiguration;
+import org.linkway.platform.kafka.ServiceTopics;
 import org.linkway.platform.kafka.Topics;
 import org.linkway.platform.observability.EventLog;
 import org.linkway.platform.streams.TableView;
@@ -25,7 +26,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
-import org.springframework.kafka.core.KafkaAdmin;
 
 /** Wires the funding rules into Kafka Streams, and the contracts into memory. */
 @Configuration(proxyBeanMethods = false)
@@ -43,12 +43,15 @@ class FundingTopology {
       StreamsBuilder builder, AvroSerdes serdes, TableView<ContractAgreed> contracts, OutcomeFeed feed,
       LedgerFeed ledgerFeed, Commissioners commissioners) {
     Topologies.addStore(builder, serdes, FundingProcessor.STORE, FundingState.class);
+    builder.addStateStore(Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(FundingProcessor.VIEW_FILLED), Serdes.String(), Serdes.Long()));
     KStream<String, SpecificRecord> inputs = Topologies.merged(builder, serdes, Topics.REFERRALS, Topics.PROVIDER_EVENTS);
     FundingRules rules = new FundingRules(contracts::values);
-    KStream<String, SpecificRecord> outputs =
-        inputs.process(() -> new FundingProcessor(rules, feed, ledgerFeed), FundingProcessor.STORE);
+    KStream<String, SpecificRecord> outputs = inputs.process(() -> new FundingProcessor(rules, feed, ledgerFeed),
+        FundingProcessor.STORE, FundingProcessor.VIEW_FILLED);
     Topologies.toTopicsByType(outputs, serdes, Topics.FUNDING_LEDGER, Topics.COMMISSIONER_OUTCOMES);
     toCommissionersOwnTopics(outputs, serdes, commissioners);
+    CommissionerFunding.keep(builder, serdes, outputs);
     return inputs;
   }
 
@@ -62,11 +65,10 @@ class FundingTopology {
     return commissioners;
   }
 
-  /** Each commissioner's pair of topics, created at start-up if missing. */
+  /** Each commissioner's pair of topics, checked at start with the platform's (the stack's set-up creates them). */
   @Bean
-  KafkaAdmin.NewTopics commissionerTopics(Commissioners commissioners) {
-    return KafkaPlatformConfiguration.newTopics(
-        commissioners.codes().stream().sorted().flatMap(ods -> Topics.ofCommissioner(ods).stream()).toList());
+  ServiceTopics commissionerTopics(Commissioners commissioners) {
+    return new ServiceTopics(commissioners.codes().stream().sorted().flatMap(ods -> Topics.ofCommissioner(ods).stream()).toList());
   }
 
   /**

@@ -1,0 +1,38 @@
+package org.linkway.outcome.ledger.stream;
+
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.doAnswer;
+import static org.mockito.Mockito.when;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.function.Consumer;
+import org.linkway.platform.streams.StoreQueries;
+import org.linkway.state.FundingState;
+
+/**
+ * Has a mocked {@link StoreQueries} answer reads of the {@link CommissionerFunding} view from a
+ * collection of funding states, as the view would hold them: by the commissioner's prefix, read
+ * when asked (states added later are seen).
+ */
+public final class CommissionerFundingStub {
+
+  private CommissionerFundingStub() {}
+
+  public static void answerFrom(StoreQueries stores, Collection<FundingState> states) {
+    when(stores.withPrefix(eq(CommissionerFunding.STORE), anyString()))
+        .thenAnswer(call -> withPrefix(states, call.getArgument(1)));
+    doAnswer(call -> {
+      Consumer<FundingState> action = call.getArgument(2);
+      withPrefix(states, call.getArgument(1)).forEach(action);
+      return null;
+    }).when(stores).forEachWithPrefix(eq(CommissionerFunding.STORE), anyString(), any());
+  }
+
+  private static List<FundingState> withPrefix(Collection<FundingState> states, String prefix) {
+    return states.stream().filter(s -> s.getCommissioner() != null && prefix.equals(s.getCommissioner() + "|"))
+        .sorted(java.util.Comparator.comparing(s -> s.getReferralId().toString())).toList();
+  }
+}

@@ -1,0 +1,108 @@
+package org.linkway.platform.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.linkway.events.ReferralEvent;
+import org.linkway.platform.testing.TestStack;
+
+/** The stack's set-up creates each topic once; a service checks that its topics are there and refuses to start without them. */
+class TopicSetupTest {
+
+  private static Admin admin;
+
+  @BeforeAll
+  static void onTheTestBroker() {
+    admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestStack.bootstrapServers()));
+  }
+
+  @AfterAll
+  static void close() {
+    admin.close();
+  }
+
+  /** A topic of this test alone, named afresh. */
+  private static Topic<ReferralEvent> aNewTopic(boolean compacted) {
+    return new Topic<>("setup-test-" + UUID.randomUUID(), ReferralEvent.class, 2, Topics.REFERRAL_SERVICE, compacted);
+  }
+
+  @Test
+  void givenNoTopic_whenSetUp_thenEachAndItsTwinAreCreatedWithTheReplicationAndTheirSettings() throws Exception {
+    Topic<ReferralEvent> table = aNewTopic(true);
+
+    TopicSetup.Report report = TopicSetup.setUp(admin, List.of(table), 1, 1);
+
+    assertThat(report.created()).containsExactly(table.name(), table.deadLetterName());
+    assertThat(report.found()).isEmpty();
+    assertThat(admin.describeTopics(List.of(table.name())).allTopicNames().get().get(table.name()).partitions()).hasSize(2);
+    Config config = config(table.name());
+    assertThat(config.get(TopicConfig.CLEANUP_POLICY_CONFIG).value()).isEqualTo(TopicConfig.CLEANUP_POLICY_COMPACT);
+    assertThat(config.get(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG).source())
+        .isEqualTo(org.apache.kafka.clients.admin.ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG);
+    assertThat(config(table.deadLetterName()).get(TopicConfig.RETENTION_MS_CONFIG).value())
+        .isEqualTo(String.valueOf(Topics.DEAD_LETTER_RETENTION.toMillis()));
+  }
+
+  @Test
+  void givenTopicsThere_whenSetUpAgain_thenNothingIsCreatedAndWhatDiffersIsSaidAndLeftAlone() throws Exception {
+    Topic<ReferralEvent> log = aNewTopic(false);
+    TopicSetup.setUp(admin, List.of(log), 1, 1);
+
+    TopicSetup.Report same = TopicSetup.setUp(admin, List.of(log), 1, 1);
+    TopicSetup.Report moreInSync = TopicSetup.setUp(admin, List.of(log), 1, 2);
+
+    assertThat(same.created()).isEmpty();
+    assertThat(same.found()).containsExactly(log.name(), log.deadLetterName());
+    assertThat(same.differences()).isEmpty();
+    assertThat(moreInSync.created()).isEmpty();
+    assertThat(moreInSync.differences()).containsExactly(
+        log.name() + ": min.insync.replicas=1, the set-up's 2", log.deadLetterName() + ": min.insync.replicas=1, the set-up's 2");
+    assertThat(config(log.name()).get(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG).value()).isEqualTo("1");
+  }
+
+  @Test
+  void givenTheStacksSettings_whenItsTopicsAreListed_thenThePlatformsAndEachGpSystemsAndCommissionersPairAreThere() {
+    List<Topic<?>> topics = TopicSetup.topics(new GpSystems(Map.of("gp-a", Set.of("D82044"))),
+        new Commissioners(Map.of("icb-qmm", "QMM")));
+
+    assertThat(topics).containsAll(Topics.all()).containsAll(Topics.of("gp-a")).containsAll(Topics.ofCommissioner("QMM"))
+        .hasSize(Topics.all().size() + 4);
+    assertThat(TopicSetup.names(List.of(Topics.REFERRALS))).containsExactly("referrals", "referrals-dlt");
+  }
+
+  @Test
+  void givenAServicesTopicsAllThere_whenChecked_thenItStarts() throws Exception {
+    new TopicCheck(Map.of(), Topics.REFERRAL_SERVICE, Topics.all(), 1).check(admin);
+  }
+
+  @Test
+  void givenAServicesTopicMissing_whenChecked_thenItRefusesToStartNamingItAndItsTwinAndHowToCreateThem() {
+    Topic<ReferralEvent> missing = aNewTopic(false);
+
+    TopicCheck check = new TopicCheck(Map.of(), Topics.REFERRAL_SERVICE, List.of(Topics.REFERRALS, missing), 1);
+
+    assertThatThrownBy(() -> check.check(admin)).isInstanceOf(TopicCheck.MissingTopics.class)
+        .hasMessageStartingWith("referral-service cannot start: 2 of its topics are not on the broker: "
+            + missing.name() + ", " + missing.deadLetterName() + ".")
+        .hasMessageContaining("-Dloader.main=org.linkway.platform.kafka.TopicSetup")
+        .hasMessageNotContaining("referrals,");
+  }
+
+  private static Config config(String topic) throws Exception {
+    ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+    return admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource);
+  }
+}
