@@ -91,6 +91,22 @@ class KafkaAclIT {
   }
 
   @Test
+  void givenAServicesReplies_whenAnotherPrincipalReadsOrWritesThem_thenTheBrokerRefuses_andTheServiceItselfMay() throws Exception {
+    for (String service : KafkaAccess.SERVICES) {
+      String replies = Topics.repliesOf(service).name();
+      write(broker.principal(service), replies);
+      assertThat(read(broker.principal(service), replies, service + ".replies-probe")).as(replies).isNotNull();
+      for (String other : List.of(Topics.REFERRAL_SERVICE, Topics.PROVIDER_SERVICE, Topics.OUTCOME_SERVICE, OwnerTokens.GP_SYSTEM)) {
+        if (other.equals(service)) continue;
+        assertThatThrownBy(() -> read(broker.principal(other), replies, other + ".replies-probe")).as(other + " reads " + replies)
+            .isInstanceOf(TopicAuthorizationException.class);
+        assertThatThrownBy(() -> write(broker.principal(other), replies)).as(other + " writes " + replies)
+            .hasCauseInstanceOf(TopicAuthorizationException.class);
+      }
+    }
+  }
+
+  @Test
   void givenAWrongPassword_whenAClientConnects_thenAuthenticationFails() {
     Map<String, Object> wrong = new HashMap<>(broker.principal(Topics.REFERRAL_SERVICE));
     wrong.put("sasl.jaas.config", org.linkway.stack.KafkaCredentials.jaas(

@@ -152,7 +152,7 @@ public class ContractController {
         .setContract(contract)
         .build();
     return KeyedDecider.ask(decisions, publisher, Topics.CONTRACT_COMMANDS, contractId, command,
-            command.getMetadata().getEventId(), contracts)
+            command.getMetadata().getEventId(), Topics.FUNDING_CONTRACTS)
         .map(ContractQueries::view);
   }
 

@@ -7,7 +7,6 @@ import org.linkway.commands.ContractCommand;
 import org.linkway.events.ContractAgreed;
 import org.linkway.platform.kafka.AvroSerdes;
 import org.linkway.platform.kafka.Topics;
-import org.linkway.platform.streams.Decisions;
 import org.linkway.platform.streams.KeyedDecider;
 import org.linkway.platform.streams.KeyedDecider.Step;
 import org.springframework.context.annotation.Bean;
@@ -24,8 +23,8 @@ class ContractDecider {
   static final String STORE = "contracts-agreed";
 
   @Bean
-  KStream<String, SpecificRecord> contractDecisions(StreamsBuilder builder, AvroSerdes serdes, Decisions decisions) {
-    return KeyedDecider.add(builder, serdes, decisions, STORE, Topics.CONTRACT_COMMANDS, Topics.FUNDING_CONTRACTS,
+  KStream<String, SpecificRecord> contractDecisions(StreamsBuilder builder, AvroSerdes serdes) {
+    return KeyedDecider.add(builder, serdes, STORE, Topics.CONTRACT_COMMANDS, Topics.FUNDING_CONTRACTS, Topics.OUTCOME_REPLIES,
         command -> command.getMetadata().getEventId(), ContractDecider::decide);
   }
 

@@ -19,7 +19,6 @@ import org.linkway.commands.ContractCommand;
 import org.linkway.events.ContractAgreed;
 import org.linkway.platform.kafka.EventPublisher;
 import org.linkway.platform.streams.Decisions;
-import org.linkway.platform.streams.Decisions.Decision;
 import org.linkway.platform.streams.TableView;
 import org.linkway.platform.testing.FuzzBodies;
 import org.linkway.platform.testing.JsonFuzz;
@@ -48,18 +47,15 @@ class ContractFuzzProperties {
 
   @SuppressWarnings("unchecked")
   ContractFuzzProperties() {
-    // the contracts' decider, as it answers a contract id nobody holds: agreed as asked
-    Decisions decisions = new Decisions(Duration.ofSeconds(10));
-    when(publisher.publish(any(), anyString(), any())).thenAnswer(call -> {
-      ContractCommand command = call.getArgument(2);
-      decisions.decided(command.getMetadata().getEventId(), Decision.accepted(command.getContract()));
-      return Mono.empty();
+    // the contracts' decider, as it answers a contract id nobody holds: the command written, the contract agreed as asked
+    when(publisher.publish(any(), anyString(), any())).thenReturn(Mono.empty());
+    Decisions decisions = mock(Decisions.class);
+    when(decisions.send(any(), any(), any(), any(), any(), any())).thenAnswer(call -> {
+      ContractCommand command = call.getArgument(3);
+      return publisher.publish(call.getArgument(1), call.getArgument(2), command).thenReturn(command.getContract());
     });
     TableView<ContractAgreed> contracts = mock(TableView.class);
     when(contracts.get(anyString())).thenReturn(Optional.empty());
-    // the agreed contract is committed and in the view at once
-    when(contracts.awaitHolding(anyString(), any(), any())).thenAnswer(call -> reactor.core.publisher.Mono.just(call.getArgument(1)));
-    when(contracts.topic()).thenReturn(org.linkway.platform.kafka.Topics.FUNDING_CONTRACTS);
     http = WebTestClient.bindToController(new ContractController(publisher, decisions, contracts, new ContractQueries(contracts)))
         .controllerAdvice(new ProblemHandler())
         .httpMessageCodecs(ServiceCodecs.asTheServicesRun())

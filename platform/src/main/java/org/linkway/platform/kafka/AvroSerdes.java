@@ -7,6 +7,7 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
+import org.linkway.replies.CommandReply;
 import org.springframework.beans.BeanUtils;
 import org.springframework.util.ClassUtils;
 
@@ -77,10 +78,12 @@ public final class AvroSerdes {
   /**
    * The serde of a topic's values. Reading refuses, as unreadable (so that it is dead-lettered and
    * the consumer goes on), a record of another type than the topic carries and a tombstone on a
-   * topic that is not a table.
+   * topic that is not a table. A service's replies topic is registered {@link #selfContained}: its first reply
+   * after a start is read while a request waits for it, and its schema (the services' state records, some
+   * thirty types) is then fetched whole, once, not one referenced type at a time.
    */
   public <V extends SpecificRecord> Serde<V> forTopic(Topic<V> topic) {
-    Serde<V> serde = forValues(topic.valueType());
+    Serde<V> serde = topic.valueType() == CommandReply.class ? selfContained(topic.valueType()) : forValues(topic.valueType());
     Deserializer<V> avro = serde.deserializer();
     Deserializer<V> checked = new Deserializer<>() {
       @Override

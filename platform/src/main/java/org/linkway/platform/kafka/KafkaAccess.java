@@ -25,7 +25,8 @@ import org.apache.kafka.common.resource.ResourceType;
 /**
  * What each service may do on the broker, as ACLs: the single-writer rule of {@link Topics}
  * enforced by Kafka itself. A service writes only the topics it owns (and the dead-letter twins of
- * those it reads), reads only the topics its topologies read, and owns its own Kafka Streams
+ * those it reads), reads only those and the topics its topologies read (so its {@code <service>-replies},
+ * the answers to its commands, are read by no one else), and owns its own Kafka Streams
  * internals (topics, group and transactional ids prefixed with its name). Each GP system (see
  * {@link GpSystems}) may write its own {@code referral-requests.<system>} and read its own
  * {@code referral-rejections.<system>}, and nothing else; referral-service reads every system's

@@ -6,13 +6,17 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.linkway.platform.observability.CountedDeadLetters;
@@ -24,6 +28,7 @@ import org.linkway.platform.streams.KeyOwners;
 import org.linkway.platform.streams.StoreQueries;
 import org.linkway.platform.streams.TableViews;
 import org.linkway.platform.web.ProblemHandler;
+import org.linkway.replies.CommandReply;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -196,9 +201,29 @@ public class KafkaPlatformConfiguration {
     };
   }
 
+  /** The answers to this service's commands, read from its replies topic by every instance ({@link Decisions}). */
   @Bean
-  Decisions decisions(@Value("${linkway.decision-timeout:PT10S}") Duration timeout) {
-    return new Decisions(timeout);
+  Decisions decisions(@Value("${linkway.decision-timeout:PT10S}") Duration timeout, KafkaProperties kafka, AvroSerdes serdes,
+      @Value("${spring.application.name}") String service,
+      @Value("${linkway.kafka.fetch-max-wait-ms:50}") int fetchMaxWaitMs) {
+    Topic<CommandReply> replies = Topics.repliesOf(service);
+    return new Decisions(timeout, replies, replyReaders(kafka.buildConsumerProperties(), serdes, replies, fetchMaxWaitMs));
+  }
+
+  /**
+   * Makes the consumers {@link Decisions} reads a replies topic with: the client settings given, with no consumer
+   * group (nothing to commit, no rebalance: it takes every partition itself), committed replies only, and a fetch
+   * that waits at most {@code fetchMaxWaitMs} on the broker, like the stream threads'.
+   */
+  public static Supplier<Consumer<String, CommandReply>> replyReaders(Map<String, Object> client, AvroSerdes serdes,
+      Topic<CommandReply> replies, int fetchMaxWaitMs) {
+    Map<String, Object> config = new HashMap<>(client);
+    config.putAll(serdes.registryConfig());
+    config.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, fetchMaxWaitMs);
+    return () -> new KafkaConsumer<>(config, new StringDeserializer(), serdes.forTopic(replies).deserializer());
   }
 
   @Bean

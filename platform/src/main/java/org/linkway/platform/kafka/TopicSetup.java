@@ -24,6 +24,7 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.linkway.replies.CommandReply;
 import org.springframework.kafka.config.TopicBuilder;
 
 /**
@@ -72,7 +73,7 @@ public final class TopicSetup {
 
   /**
    * The topics and their {@code -dlt} twins as the set-up creates them: dead letters kept a week (person-keys' an
-   * hour), GP systems' requests a week, person-keys cleaned soon after a tombstone.
+   * hour), GP systems' requests a week, commands' replies an hour, person-keys cleaned soon after a tombstone.
    */
   public static List<NewTopic> newTopics(Collection<Topic<?>> topics, int replicationFactor, int minInsyncReplicas) {
     List<NewTopic> created = new ArrayList<>();
@@ -86,6 +87,9 @@ public final class TopicSetup {
       }
       if (topic.name().startsWith(Topics.REFERRAL_REQUESTS_PREFIX)) {
         builder.config(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(Topics.REQUESTS_RETENTION.toMillis()));
+      }
+      if (topic.valueType() == CommandReply.class) {
+        builder.config(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(Topics.REPLIES_RETENTION.toMillis()));
       }
       created.add(builder.build());
       java.time.Duration deadLetters = topic == Topics.PERSON_KEYS

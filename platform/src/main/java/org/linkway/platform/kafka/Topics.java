@@ -19,6 +19,7 @@ import org.linkway.events.ReferralEvent;
 import org.linkway.events.ReferralRejected;
 import org.linkway.events.ReferralRequested;
 import org.linkway.events.ServiceListed;
+import org.linkway.replies.CommandReply;
 
 /**
  * Every topic of Linkway, declared once. Topics keyed by referralId share a partition count so
@@ -138,15 +139,46 @@ public final class Topics {
       "segment.ms", "60000", "min.cleanable.dirty.ratio", "0.01", "delete.retention.ms", "1000",
       "max.compaction.lag.ms", "60000");
 
+  /**
+   * How long a command's reply is kept: the request it answers waits seconds for it; the hour leaves an operator time
+   * to look at it, and no more (it carries the state decided, like the service's own topics).
+   */
+  public static final java.time.Duration REPLIES_RETENTION = java.time.Duration.ofHours(1);
+
+  /**
+   * The answers to referral-service's commands, keyed by command id: what {@code Decisions} hands the request that
+   * sent the command, whichever instance took it, once the decision is committed. Read by referral-service alone.
+   */
+  public static final Topic<CommandReply> REFERRAL_REPLIES = replies(REFERRAL_SERVICE);
+  /** The answers to provider-service's commands (offers and the directory), like {@link #REFERRAL_REPLIES}. */
+  public static final Topic<CommandReply> PROVIDER_REPLIES = replies(PROVIDER_SERVICE);
+  /** The answers to outcome-service's commands (contracts), like {@link #REFERRAL_REPLIES}. */
+  public static final Topic<CommandReply> OUTCOME_REPLIES = replies(OUTCOME_SERVICE);
+
+  private static Topic<CommandReply> replies(String service) {
+    return new Topic<>(service + "-replies", CommandReply.class, REFERRAL_PARTITIONS, service, false);
+  }
+
   private static final List<Topic<?>> ALL = List.of(
       REFERRAL_COMMANDS, REFERRALS, PROVIDER_DIRECTORY, DIRECTORY_COMMANDS,
       PROVIDER_COMMANDS, PROVIDER_EVENTS, FUNDING_CONTRACTS, CONTRACT_COMMANDS, FUNDING_LEDGER, COMMISSIONER_OUTCOMES,
-      COMMISSIONER_BUDGETS, BUDGET_USE, BUDGET_REQUESTS, BUDGET_DECISIONS, PERSON_KEYS, PERSON_ERASURES);
+      COMMISSIONER_BUDGETS, BUDGET_USE, BUDGET_REQUESTS, BUDGET_DECISIONS, PERSON_KEYS, PERSON_ERASURES,
+      REFERRAL_REPLIES, PROVIDER_REPLIES, OUTCOME_REPLIES);
 
   private Topics() {}
 
   public static List<Topic<?>> all() {
     return ALL;
+  }
+
+  /** The topic a service's deciders answer its commands on. */
+  public static Topic<CommandReply> repliesOf(String service) {
+    return switch (service) {
+      case REFERRAL_SERVICE -> REFERRAL_REPLIES;
+      case PROVIDER_SERVICE -> PROVIDER_REPLIES;
+      case OUTCOME_SERVICE -> OUTCOME_REPLIES;
+      default -> throw new IllegalArgumentException("no replies topic for " + service);
+    };
   }
 
   /** A commissioner's pair of topics. */

@@ -1,47 +1,110 @@
 package org.linkway.platform.streams;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import java.util.stream.IntStream;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RecordDeserializationException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.streams.processor.api.Record;
 import org.linkway.platform.kafka.EventPublisher;
 import org.linkway.platform.kafka.Topic;
 import org.linkway.platform.web.ProblemException;
+import org.linkway.replies.CommandReply;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
 /**
- * Hands the state machine's decision on a command back to the HTTP request that sent it.
+ * Hands the decider's answer to a command back to the HTTP request that sent it, once the decision is
+ * committed, whichever instance of the service took the request.
  *
- * <p>An HTTP command is written to a command topic keyed by referralId; the stream task that owns
- * that key applies it to the referral's state machine, one command at a time, and reports the
- * outcome here. Because the decision is made in one place per key, twenty concurrent accepts of one
- * offer yield one acceptance and nineteen refusals.
+ * <p>An HTTP command is written to a command topic keyed by the record it is about; the stream task
+ * that owns that key decides it, one command at a time, and writes its answer ({@link CommandReply},
+ * keyed by the command's id) to the service's replies topic in the same transaction as what it decided.
+ * Every instance reads every partition of that topic, read-committed, from where it stood when the
+ * instance started: the one holding the command's request answers it, the others pass over it. So an
+ * answer is given only for a decision that is committed (an aborted one has no reply to read), and the
+ * instance that owns the key need not be the one that took the request. Because the decision is made in
+ * one place per key, twenty concurrent accepts of one offer yield one acceptance and nineteen refusals.
  */
-public final class Decisions {
+public final class Decisions implements SmartLifecycle {
 
-  /** What the state machine made of a command: accepted, or refused with a reason. */
-  public record Decision(boolean accepted, String reason, Object result) {
-    public static Decision accepted(Object result) {
-      return new Decision(true, null, result);
-    }
+  /** Before the web server (Integer.MAX_VALUE - 2048): no command is sent before its answer can be read. */
+  static final int PHASE = Integer.MAX_VALUE - 4096;
+  /** How long the reader waits for replies in one poll before looking again whether it should stop. */
+  private static final Duration POLL = Duration.ofSeconds(1);
 
-    public static Decision refused(String reason) {
-      return new Decision(false, reason, null);
-    }
-  }
+  private static final Logger log = LoggerFactory.getLogger(Decisions.class);
 
-  private final Map<UUID, Sinks.One<Decision>> pending = new ConcurrentHashMap<>();
+  private final Map<UUID, Sinks.One<CommandReply>> pending = new ConcurrentHashMap<>();
   private final Duration timeout;
+  private final Topic<CommandReply> replies;
+  private final Supplier<Consumer<String, CommandReply>> consumers;
+  private volatile Consumer<String, CommandReply> consumer;
+  private volatile Thread reader;
+  private volatile boolean running;
 
-  public Decisions(Duration timeout) {
+  /**
+   * @param timeout how long a request waits for its answer before it is told 503 (the command may still be applied)
+   * @param replies the service's replies topic
+   * @param consumers makes the reader's consumer: no group, read-committed, values read as {@link CommandReply}
+   */
+  public Decisions(Duration timeout, Topic<CommandReply> replies, Supplier<Consumer<String, CommandReply>> consumers) {
     this.timeout = timeout;
+    this.replies = replies;
+    this.consumers = consumers;
   }
 
-  /** Registers interest in a command's decision; call before sending the command. */
-  public Mono<Decision> awaitDecision(UUID commandId) {
-    Sinks.One<Decision> sink = Sinks.one();
+  /** The answer that a command was applied, with what the caller is answered with (the state decided). */
+  public static CommandReply accepted(UUID commandId, SpecificRecord decided) {
+    return new CommandReply(commandId, null, decided);
+  }
+
+  /** The answer that a command was refused, and why (the caller is answered 409 with the reason). */
+  public static CommandReply refused(UUID commandId, String reason) {
+    return new CommandReply(commandId, reason, null);
+  }
+
+  /**
+   * The record a decider forwards, in the transaction of its decision, to its service's replies topic:
+   * the reply keyed by the command's id, with the time and the headers (the trace) of what was decided.
+   */
+  public static Record<String, SpecificRecord> reply(Record<String, SpecificRecord> decided, CommandReply reply) {
+    return decided.withKey(reply.getCommandId().toString()).withValue(reply);
+  }
+
+  /**
+   * Writes a command and waits for the decider's answer: the new state when it was applied, a 409 with
+   * the reason when it was refused, a 503 when no answer came within the timeout.
+   */
+  public <C extends SpecificRecord, S> Mono<S> send(
+      EventPublisher publisher, Topic<C> topic, String key, C command, UUID commandId, Class<S> stateType) {
+    if (!running) {
+      return Mono.error(new ProblemException.Unavailable("the service is not taking commands just now; try again shortly"));
+    }
+    Mono<CommandReply> answer = awaitReply(commandId);
+    return publisher.publish(topic, key, command)
+        .doOnError(e -> pending.remove(commandId))
+        .then(answer)
+        .map(reply -> {
+          if (reply.getRefusal() != null) throw new ProblemException.Conflict(reply.getRefusal());
+          return stateType.cast(reply.getDecided());
+        });
+  }
+
+  /** Registers interest in a command's answer; before the command is sent, so that the answer cannot come first. */
+  private Mono<CommandReply> awaitReply(UUID commandId) {
+    Sinks.One<CommandReply> sink = Sinks.one();
     pending.put(commandId, sink);
     return sink.asMono()
         .timeout(timeout, Mono.error(() -> new ProblemException.Unavailable(
@@ -49,31 +112,78 @@ public final class Decisions {
         .doFinally(signal -> pending.remove(commandId));
   }
 
-  /** Called by the stream processor when it has decided a command. */
-  public void decided(UUID commandId, Decision decision) {
-    Sinks.One<Decision> sink = pending.remove(commandId);
-    if (sink != null) {
-      sink.tryEmitValue(decision);
-    }
-  }
-
-  public void forget(UUID commandId) {
-    pending.remove(commandId);
+  /** Hands a reply to the request waiting for it, if this instance holds it; another instance's is passed over. */
+  void answer(CommandReply reply) {
+    Sinks.One<CommandReply> sink = pending.remove(reply.getCommandId());
+    if (sink != null) sink.tryEmitValue(reply);
   }
 
   /**
-   * Writes a command and waits for the state machine's decision: the new state when it was applied,
-   * a 409 with the reason when it was refused.
+   * Takes every partition of the replies topic from its end now, before returning, so that the reply to
+   * any command sent from then on is read; then reads on, on a thread of its own.
    */
-  public <C extends SpecificRecord, S> Mono<S> send(
-      EventPublisher publisher, Topic<C> topic, String key, C command, UUID commandId, Class<S> stateType) {
-    Mono<Decision> decision = awaitDecision(commandId);
-    return publisher.publish(topic, key, command)
-        .doOnError(e -> forget(commandId))
-        .then(decision)
-        .map(d -> {
-          if (!d.accepted()) throw new ProblemException.Conflict(d.reason());
-          return stateType.cast(d.result());
-        });
+  @Override
+  public void start() {
+    Consumer<String, CommandReply> reading = consumers.get();
+    List<TopicPartition> partitions = IntStream.range(0, replies.partitions())
+        .mapToObj(p -> new TopicPartition(replies.name(), p)).toList();
+    reading.assign(partitions);
+    reading.seekToEnd(partitions);
+    partitions.forEach(reading::position); // the seek is lazy: done here, not at the first poll
+    consumer = reading;
+    running = true;
+    reader = new Thread(this::read, "decisions-" + replies.name());
+    reader.setDaemon(true);
+    reader.start();
+  }
+
+  private void read() {
+    try {
+      while (running) {
+        try {
+          for (ConsumerRecord<String, CommandReply> record : consumer.poll(POLL)) {
+            answer(record.value());
+          }
+        } catch (RecordDeserializationException e) {
+          // its request, if any, is told 503 at its timeout; the replies after it are read
+          log.warn("skipping an unreadable reply at {}@{}", e.topicPartition(), e.offset());
+          consumer.seek(e.topicPartition(), e.offset() + 1);
+        }
+      }
+    } catch (WakeupException e) {
+      // stopping
+    } catch (RuntimeException e) {
+      log.error("the replies to this service's commands are no longer read; commands will be answered 503", e);
+      running = false;
+    } finally {
+      consumer.close();
+    }
+  }
+
+  /** Stops reading; a request still waiting is told 503, like one whose answer did not come in time. */
+  @Override
+  public void stop() {
+    running = false;
+    Thread stopping = reader;
+    if (stopping == null) return;
+    if (stopping.isAlive()) consumer.wakeup();
+    try {
+      stopping.join(POLL.multipliedBy(10).toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    reader = null;
+    pending.values().forEach(sink -> sink.tryEmitError(new ProblemException.Unavailable(
+        "the service stopped before deciding on this request; it may still be applied")));
+  }
+
+  @Override
+  public boolean isRunning() {
+    return reader != null;
+  }
+
+  @Override
+  public int getPhase() {
+    return PHASE;
   }
 }

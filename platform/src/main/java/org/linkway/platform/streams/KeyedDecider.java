@@ -12,14 +12,14 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.linkway.platform.kafka.AvroSerdes;
 import org.linkway.platform.kafka.EventPublisher;
 import org.linkway.platform.kafka.Topic;
-import org.linkway.platform.streams.Decisions.Decision;
+import org.linkway.replies.CommandReply;
 import reactor.core.publisher.Mono;
 
 /**
  * The one decider of a keyed record (a directory listing, a contract): takes the commands for it
  * one at a time per key, decides each against the record it holds with a {@link Rule}, writes what
- * it accepts to the record's topic and answers the request that sent the command
- * ({@link Decisions}). What it holds is its own store, written in the same transaction as the
+ * it accepts to the record's topic and its answer to the service's replies topic, in one transaction, for
+ * the request that sent the command ({@link Decisions}). What it holds is its own store, written in the same transaction as the
  * record, so a second command for a key sees the first one's result, not a table that has yet to
  * catch up: two claims of one id, however close, get one winner.
  *
@@ -55,42 +55,39 @@ public final class KeyedDecider<C extends SpecificRecord, V extends SpecificReco
   private final Class<V> valueType;
   private final Function<C, UUID> commandId;
   private final Rule<C, V> rule;
-  private final Decisions decisions;
   private KeyValueStore<String, V> held;
 
-  private KeyedDecider(String store, Topic<C> commands, Topic<V> values, Function<C, UUID> commandId, Rule<C, V> rule,
-      Decisions decisions) {
+  private KeyedDecider(String store, Topic<C> commands, Topic<V> values, Function<C, UUID> commandId, Rule<C, V> rule) {
     this.store = store;
     this.commandType = commands.valueType();
     this.valueType = values.valueType();
     this.commandId = commandId;
     this.rule = rule;
-    this.decisions = decisions;
   }
 
   /**
    * Adds the decider to a topology: commands from {@code commands}, decided records to {@code values};
-   * both topics keyed by the record's id, with the same number of partitions.
+   * both topics keyed by the record's id, with the same number of partitions. Its answers go to
+   * {@code replies}, the service's replies topic.
    */
   public static <C extends SpecificRecord, V extends SpecificRecord> KStream<String, SpecificRecord> add(
-      StreamsBuilder builder, AvroSerdes serdes,
-      Decisions decisions, String store, Topic<C> commands, Topic<V> values, Function<C, UUID> commandId, Rule<C, V> rule) {
+      StreamsBuilder builder, AvroSerdes serdes, String store, Topic<C> commands, Topic<V> values, Topic<CommandReply> replies,
+      Function<C, UUID> commandId, Rule<C, V> rule) {
     Topologies.addStore(builder, serdes, store, values.valueType());
     KStream<String, SpecificRecord> inputs = Topologies.merged(builder, serdes, commands, values);
-    Topologies.toTopicsByType(inputs.process(() -> new KeyedDecider<>(store, commands, values, commandId, rule, decisions), store),
-        serdes, values);
+    Topologies.toTopicsByType(inputs.process(() -> new KeyedDecider<>(store, commands, values, commandId, rule), store),
+        serdes, values, replies);
     return inputs;
   }
 
   /**
-   * Asks the decider of {@code commands} and answers with what it decided once {@code decided}, the
-   * service's read-committed view of the decided topic, holds it: a caller told "yes" finds what it was
-   * told already there for every reader (routing, the ledger), not still inside the decider's transaction.
+   * Asks the decider of {@code commands} and answers with the record it decided, once that is committed
+   * ({@link Decisions}): a caller told "yes" finds what it was told on {@code values} for every
+   * read-committed reader (routing, the ledger), though a view of it may take a moment to read it.
    */
   public static <C extends SpecificRecord, V extends SpecificRecord> Mono<V> ask(Decisions decisions, EventPublisher publisher,
-      Topic<C> commands, String key, C command, UUID commandId, TableView<V> decided) {
-    return decisions.send(publisher, commands, key, command, commandId, decided.topic().valueType())
-        .flatMap(value -> decided.awaitHolding(key, value, TableView.COMMITTED_WITHIN));
+      Topic<C> commands, String key, C command, UUID commandId, Topic<V> values) {
+    return decisions.send(publisher, commands, key, command, commandId, values.valueType());
   }
 
   @Override
@@ -109,14 +106,15 @@ public final class KeyedDecider<C extends SpecificRecord, V extends SpecificReco
     C command = commandType.cast(record.value());
     V current = held.get(record.key());
     Step<V> step = rule.decide(current, record.key(), command);
+    UUID id = commandId.apply(command);
     if (step.refusal() != null) {
-      decisions.decided(commandId.apply(command), Decision.refused(step.refusal()));
+      context().forward(Decisions.reply(record, Decisions.refused(id, step.refusal())));
       return;
     }
     if (step.changes(current)) {
       held.put(record.key(), step.value());
       context().forward(record.withValue(step.value()));
     }
-    decisions.decided(commandId.apply(command), Decision.accepted(step.value()));
+    context().forward(Decisions.reply(record, Decisions.accepted(id, step.value())));
   }
 }

@@ -1,6 +1,5 @@
 package org.linkway.platform.streams;
 
-import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +13,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.linkway.platform.kafka.Topic;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.kafka.listener.MessageListenerContainer;
-import reactor.core.publisher.Mono;
 
 /**
  * The latest value per key of a compacted topic, held in memory and rebuilt from the start of the
@@ -67,21 +65,6 @@ public final class TableView<V extends SpecificRecord> implements SmartLifecycle
 
   public Optional<V> get(String key) {
     return Optional.ofNullable(values.get(key));
-  }
-
-  /** How long a decision's answer waits for what it decided to be committed and in the view. */
-  public static final Duration COMMITTED_WITHIN = Duration.ofSeconds(10);
-
-  /**
-   * Completes with the value once this view holds it for the key, at most after the bound. A view reads
-   * only what is committed, so a decision answered after this is one every other reader of the topic
-   * (routing, above all) can see too, not one still inside its transaction.
-   */
-  public Mono<V> awaitHolding(String key, V value, Duration bound) {
-    // deferred: each attempt looks at the view again (Mono.justOrEmpty alone would look once, and wait out the bound)
-    return Mono.defer(() -> Mono.justOrEmpty(get(key))).filter(value::equals)
-        .repeatWhenEmpty(attempts -> attempts.delayElements(Duration.ofMillis(20)))
-        .timeout(bound, Mono.just(value));
   }
 
   public Collection<V> values() {

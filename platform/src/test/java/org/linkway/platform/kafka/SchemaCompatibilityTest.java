@@ -14,6 +14,7 @@ import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.linkway.replies.CommandReply;
 
 /**
  * The build's schema-evolution check. Every released version of each topic's value schema is kept
@@ -33,9 +34,11 @@ class SchemaCompatibilityTest {
 
   /**
    * The history of a GP system's or a commissioner's topic is its kind's ({@code referral-requests.gp-x}:
-   * {@code referral-requests}; {@code funding-ledger.QMM}: {@code funding-ledger}).
+   * {@code referral-requests}; {@code funding-ledger.QMM}: {@code funding-ledger}); the services' replies topics,
+   * which carry one type, share {@code replies}.
    */
   static String historyName(Topic<?> topic) {
+    if (topic.valueType() == CommandReply.class) return "replies";
     int dot = topic.name().indexOf('.');
     return dot < 0 ? topic.name() : topic.name().substring(0, dot);
   }

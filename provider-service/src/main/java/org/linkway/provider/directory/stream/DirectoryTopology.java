@@ -3,13 +3,11 @@ package org.linkway.provider.directory.stream;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.KStream;
-import org.linkway.events.ServiceListed;
 import org.linkway.platform.kafka.AvroSerdes;
 import org.linkway.platform.kafka.EventPublisher;
 import org.linkway.platform.kafka.Topics;
 import org.linkway.platform.streams.Decisions;
 import org.linkway.platform.streams.KeyedDecider;
-import org.linkway.platform.streams.TableView;
 import org.linkway.provider.directory.domain.DirectoryDecider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -22,14 +20,14 @@ class DirectoryTopology {
 
   /** Every change of a listing is decided here, one at a time per service id ({@link DirectoryDecider}). */
   @Bean
-  KStream<String, SpecificRecord> directoryDecider(StreamsBuilder builder, AvroSerdes serdes, Decisions decisions) {
-    return KeyedDecider.add(builder, serdes, decisions, STORE, Topics.DIRECTORY_COMMANDS, Topics.PROVIDER_DIRECTORY,
-        command -> command.getMetadata().getEventId(), DirectoryDecider::decide);
+  KStream<String, SpecificRecord> directoryDecider(StreamsBuilder builder, AvroSerdes serdes) {
+    return KeyedDecider.add(builder, serdes, STORE, Topics.DIRECTORY_COMMANDS, Topics.PROVIDER_DIRECTORY,
+        Topics.PROVIDER_REPLIES, command -> command.getMetadata().getEventId(), DirectoryDecider::decide);
   }
 
   @Bean
-  DirectoryCommands directoryCommands(EventPublisher publisher, Decisions decisions, TableView<ServiceListed> directory) {
+  DirectoryCommands directoryCommands(EventPublisher publisher, Decisions decisions) {
     return (serviceId, command) -> KeyedDecider.ask(decisions, publisher, Topics.DIRECTORY_COMMANDS, serviceId, command,
-        command.getMetadata().getEventId(), directory);
+        command.getMetadata().getEventId(), Topics.PROVIDER_DIRECTORY);
   }
 }

@@ -26,7 +26,6 @@ import org.linkway.events.ReferralOffered;
 import org.linkway.platform.kafka.Events;
 import org.linkway.platform.observability.ReferralTraces;
 import org.linkway.platform.streams.Decisions;
-import org.linkway.platform.streams.Decisions.Decision;
 import org.linkway.provider.ProviderServiceApplication;
 import org.linkway.provider.offers.domain.OfferLifecycle;
 import org.linkway.state.OfferState;
@@ -37,7 +36,8 @@ import org.linkway.state.OfferStatus;
  * providers' commands from {@code provider-commands}, writing what it decides to
  * {@code provider-events}. An acceptance waits for the commissioner's budget: the request goes to
  * {@code budget-requests} (keyed by commissioner) and the answer comes back on
- * {@code budget-decisions}. One referral's inputs are handled one at a time, in order.
+ * {@code budget-decisions}. Each command is answered on {@code provider-service-replies} ({@link Decisions}), an
+ * acceptance once the budget has decided. One referral's inputs are handled one at a time, in order.
  */
 public final class OfferProcessor extends ContextualProcessor<String, SpecificRecord, String, SpecificRecord> {
 
@@ -55,7 +55,6 @@ public final class OfferProcessor extends ContextualProcessor<String, SpecificRe
   private static final Set<OfferStatus> ENDED = EnumSet.of(OfferStatus.DECLINED, OfferStatus.COMPLETED,
       OfferStatus.CANCELLED, OfferStatus.WITHDRAWN);
 
-  private final Decisions decisions;
   private final OfferFeed feed;
   private final Duration checkEvery;
   private final BiFunction<List<Measure>, List<Measure>, List<MeasureChange>> changes;
@@ -64,9 +63,7 @@ public final class OfferProcessor extends ContextualProcessor<String, SpecificRe
   private KeyValueStore<String, String> byProvider;
   private ReferralTraces traces;
 
-  OfferProcessor(Decisions decisions, OfferFeed feed, Duration checkEvery,
-      BiFunction<List<Measure>, List<Measure>, List<MeasureChange>> changes) {
-    this.decisions = decisions;
+  OfferProcessor(OfferFeed feed, Duration checkEvery, BiFunction<List<Measure>, List<Measure>, List<MeasureChange>> changes) {
     this.feed = feed;
     this.checkEvery = checkEvery;
     this.changes = changes;
@@ -157,29 +154,31 @@ public final class OfferProcessor extends ContextualProcessor<String, SpecificRe
         }
       }
     } else if (record.value() instanceof ProviderCommand command) {
-      String commandId = command.getMetadata().getEventId().toString();
+      UUID commandId = command.getMetadata().getEventId();
       if (state == null) {
-        decisions.decided(command.getMetadata().getEventId(), Decision.refused("no referral " + record.key() + " has been offered"));
+        context().forward(Decisions.reply(record, Decisions.refused(commandId, "no referral " + record.key() + " has been offered")));
         return;
       }
-      if (state.getProcessedCommandIds().contains(commandId)) {
+      if (state.getProcessedCommandIds().contains(commandId.toString())) {
         return;
       }
       OfferLifecycle.Step step = OfferLifecycle.decide(state, command, changes);
       if (step.refusal() != null) {
-        decisions.decided(command.getMetadata().getEventId(), Decision.refused(step.refusal()));
+        context().forward(Decisions.reply(record, Decisions.refused(commandId, step.refusal())));
         return;
       }
       apply(record, state, step);
       // an acceptance is answered when the budget has decided
-      if (!step.awaitsBudget()) decisions.decided(command.getMetadata().getEventId(), Decision.accepted(step.state()));
+      if (!step.awaitsBudget()) context().forward(Decisions.reply(record, Decisions.accepted(commandId, step.state())));
     } else if (record.value() instanceof BudgetDecision decision && state != null) {
       OfferLifecycle.Step step = OfferLifecycle.budgetDecided(state, decision);
       if (step.state() == state) return;
       apply(record, state, step);
       if (step.state().getStatus() == OfferStatus.OFFERED) scheduleDeadlines(step.state()); // open again: its deadline still counts
       UUID acceptId = UUID.fromString(decision.getAcceptCommandId());
-      decisions.decided(acceptId, step.event() != null ? Decision.accepted(step.state()) : Decision.refused(step.refusal()));
+      context().forward(Decisions.reply(record, step.event() != null
+          ? Decisions.accepted(acceptId, step.state())
+          : Decisions.refused(acceptId, step.refusal())));
     }
   }
 

@@ -10,7 +10,6 @@ import org.linkway.events.ServiceListed;
 import org.linkway.platform.kafka.AvroSerdes;
 import org.linkway.platform.kafka.Topics;
 import org.linkway.platform.observability.ReferralTraces;
-import org.linkway.platform.streams.Decisions;
 import org.linkway.platform.streams.TableView;
 import org.linkway.platform.streams.TableViews;
 import org.linkway.platform.streams.Topologies;
@@ -30,7 +29,7 @@ class OfferTopology {
   }
 
   @Bean
-  KStream<String, SpecificRecord> offerLifecycle(StreamsBuilder builder, AvroSerdes serdes, Decisions decisions, OfferFeed feed,
+  KStream<String, SpecificRecord> offerLifecycle(StreamsBuilder builder, AvroSerdes serdes, OfferFeed feed,
       @Value("${linkway.offers.check-deadlines-every:PT1S}") Duration checkEvery, MeasureChanges changes) {
     Topologies.addStore(builder, serdes, OfferProcessor.STORE, OfferState.class);
     builder.addStateStore(Stores.keyValueStoreBuilder(
@@ -40,9 +39,9 @@ class OfferTopology {
     KStream<String, SpecificRecord> inputs =
         Topologies.merged(builder, serdes, Topics.REFERRALS, Topics.PROVIDER_COMMANDS, Topics.BUDGET_DECISIONS);
     ReferralTraces.addStore(builder, OfferProcessor.TRACES);
-    Topologies.toTopicsByType(inputs.process(() -> new OfferProcessor(decisions, feed, checkEvery, changes::between),
+    Topologies.toTopicsByType(inputs.process(() -> new OfferProcessor(feed, checkEvery, changes::between),
             OfferProcessor.STORE, OfferProcessor.DEADLINES, OfferProcessor.BY_PROVIDER, OfferProcessor.TRACES),
-        serdes, Topics.PROVIDER_EVENTS, Topics.BUDGET_REQUESTS);
+        serdes, Topics.PROVIDER_EVENTS, Topics.BUDGET_REQUESTS, Topics.PROVIDER_REPLIES);
     return inputs;
   }
 }

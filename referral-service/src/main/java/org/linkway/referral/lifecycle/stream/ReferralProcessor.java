@@ -1,5 +1,6 @@
 package org.linkway.referral.lifecycle.stream;
 
+import java.util.UUID;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -12,7 +13,6 @@ import org.linkway.events.ReferralEvent;
 import org.linkway.events.ReferralSubmitted;
 import org.linkway.platform.observability.ReferralTraces;
 import org.linkway.platform.streams.Decisions;
-import org.linkway.platform.streams.Decisions.Decision;
 import org.linkway.referral.lifecycle.domain.ReferralLifecycle;
 import org.linkway.referral.routing.ServiceLoad;
 import org.linkway.state.ReferralState;
@@ -21,27 +21,26 @@ import org.linkway.state.ReferralState;
  * Runs the referral state machine for the referrals of one stream task. Inputs, all keyed by
  * referralId: new referrals from {@code referrals}, the provider's decisions from
  * {@code provider-events}, and the referrer's commands from {@code referral-commands}. Output: the
- * events it decides, to {@code referrals}. State and output are committed in one transaction.
+ * events it decides, to {@code referrals}, and its answer to each command, to
+ * {@code referral-service-replies} ({@link Decisions}). State and output are committed in one transaction.
  */
-final class ReferralProcessor extends ContextualProcessor<String, SpecificRecord, String, ReferralEvent> {
+final class ReferralProcessor extends ContextualProcessor<String, SpecificRecord, String, SpecificRecord> {
 
   private final ReferralLifecycle lifecycle;
-  private final Decisions decisions;
   private final ServiceLoad load;
   private final ReferralFeed feed;
   private KeyValueStore<String, ReferralState> store;
   private ReferralTraces traces;
   private int partition;
 
-  ReferralProcessor(ReferralLifecycle lifecycle, Decisions decisions, ServiceLoad load, ReferralFeed feed) {
+  ReferralProcessor(ReferralLifecycle lifecycle, ServiceLoad load, ReferralFeed feed) {
     this.lifecycle = lifecycle;
-    this.decisions = decisions;
     this.load = load;
     this.feed = feed;
   }
 
   @Override
-  public void init(ProcessorContext<String, ReferralEvent> context) {
+  public void init(ProcessorContext<String, SpecificRecord> context) {
     super.init(context);
     this.store = context.getStateStore(ReferralStores.STATE);
     this.traces = new ReferralTraces(context.getStateStore(ReferralStores.TRACES));
@@ -72,14 +71,15 @@ final class ReferralProcessor extends ContextualProcessor<String, SpecificRecord
       if (state == null) return;
       step = lifecycle.providerEvent(state, event);
     } else if (record.value() instanceof ReferralCommand command) {
+      UUID commandId = command.getMetadata().getEventId();
       if (state == null) {
-        decisions.decided(command.getMetadata().getEventId(), Decision.refused("no referral " + referralId));
+        context().forward(Decisions.reply(record, Decisions.refused(commandId, "no referral " + referralId)));
         return;
       }
       step = lifecycle.command(state, command);
-      decisions.decided(command.getMetadata().getEventId(), step.refusal() == null
-          ? Decision.accepted(step.state())
-          : Decision.refused(step.refusal()));
+      context().forward(Decisions.reply(record, step.refusal() == null
+          ? Decisions.accepted(commandId, step.state())
+          : Decisions.refused(commandId, step.refusal())));
     } else {
       return;
     }

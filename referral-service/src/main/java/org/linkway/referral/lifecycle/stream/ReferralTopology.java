@@ -12,7 +12,6 @@ import org.linkway.events.ServiceListed;
 import org.linkway.platform.kafka.AvroSerdes;
 import org.linkway.platform.kafka.Topics;
 import org.linkway.platform.observability.ReferralTraces;
-import org.linkway.platform.streams.Decisions;
 import org.linkway.platform.streams.FundingTables;
 import org.linkway.platform.streams.TableView;
 import org.linkway.platform.streams.TableViews;
@@ -60,16 +59,16 @@ class ReferralTopology {
   }
 
   @Bean
-  KStream<String, SpecificRecord> referralLifecycle(StreamsBuilder builder, AvroSerdes serdes, Decisions decisions,
-      TableView<ServiceListed> directory, ServiceLoad load, FundingRoom funding, ReferralLifecycle.Settings settings,
+  KStream<String, SpecificRecord> referralLifecycle(StreamsBuilder builder, AvroSerdes serdes, TableView<ServiceListed> directory,
+      ServiceLoad load, FundingRoom funding, ReferralLifecycle.Settings settings,
       ReferralFeed feed) {
     Topologies.addStore(builder, serdes, ReferralStores.STATE, ReferralState.class);
     KStream<String, SpecificRecord> inputs =
         Topologies.merged(builder, serdes, Topics.REFERRALS, Topics.PROVIDER_EVENTS, Topics.REFERRAL_COMMANDS);
     ReferralLifecycle lifecycle = new ReferralLifecycle(directory::values, load, funding, settings);
     ReferralTraces.addStore(builder, ReferralStores.TRACES);
-    Topologies.to(inputs.process(() -> new ReferralProcessor(lifecycle, decisions, load, feed),
-        ReferralStores.STATE, ReferralStores.TRACES), serdes, Topics.REFERRALS);
+    Topologies.toTopicsByType(inputs.process(() -> new ReferralProcessor(lifecycle, load, feed),
+        ReferralStores.STATE, ReferralStores.TRACES), serdes, Topics.REFERRALS, Topics.REFERRAL_REPLIES);
     return inputs;
   }
 }
