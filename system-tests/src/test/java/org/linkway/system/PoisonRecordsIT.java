@@ -192,11 +192,12 @@ class PoisonRecordsIT {
       Map.entry(Topics.BUDGET_DECISIONS.name(), streams(Topics.PROVIDER_SERVICE)),
       // the directory: referral-service (routing) and provider-service, whose directory decider reads it too;
       // contracts: referral-service (routing) and outcome-service, whose contract decider reads it too; budgets:
-      // referral-service (routing) and outcome-service; the budgets' use: referral-service (routing)
+      // referral-service (routing) and outcome-service; the budgets' use: referral-service (routing) and
+      // outcome-service (any instance answers a budget from it)
       Map.entry(Topics.PROVIDER_DIRECTORY.name(), new Readers(List.of(Topics.PROVIDER_SERVICE), 2)),
       Map.entry(Topics.FUNDING_CONTRACTS.name(), new Readers(List.of(Topics.OUTCOME_SERVICE), 2)),
       Map.entry(Topics.COMMISSIONER_BUDGETS.name(), new Readers(List.of(), 2)),
-      Map.entry(Topics.BUDGET_USE.name(), new Readers(List.of(), 1)));
+      Map.entry(Topics.BUDGET_USE.name(), new Readers(List.of(), 2)));
 
   /** A readable event of a topic, where it is. */
   record Read<V>(TopicPartition partition, long offset, String key, V value) {}
