@@ -2,6 +2,7 @@
 // inside it, so the chart and its text figures cannot disagree: the columns whose <th> has
 // data-series are plotted, one bar per row, from each cell's data-value. When htmx replaces a part
 // of the page (its event stream said the ledger or an outcome changed), the charts are drawn again.
+// The parts are fetched again while they are behind the live list (catchUp).
 (function () {
   var colours = ['#005eb8', '#007f3b', '#ffb81c', '#d5281b', '#330072', '#768692'];
 
@@ -63,6 +64,34 @@
       if (chart) chart.destroy();
     });
   });
-  document.addEventListener('htmx:afterSettle', function () { draw(document); });
-  document.addEventListener('DOMContentLoaded', function () { draw(document); });
+  // The budget, money and charts parts are read from views that follow the event stream a moment later.
+  // Each part says which items of the live list it must reflect (data-follows), when the latest event it
+  // reflects happened (data-shown-at) and, when it knew of a later one, when that happened (data-due-at).
+  // While a part is behind the latest of those, it is fetched again: every half second, then every second,
+  // for at most a minute after the page learnt of that event. Checked after every swap and every event, so
+  // an event that arrives while a part is being fetched is not missed.
+  var parts = {};
+
+  function catchUp() {
+    if (!window.htmx) return;
+    document.querySelectorAll('[data-follows]').forEach(function (part) {
+      var state = parts[part.id] || (parts[part.id] = {target: 0, tries: 0, timer: null});
+      var target = Number(part.getAttribute('data-due-at') || 0);
+      document.querySelectorAll('#live-list ' + part.getAttribute('data-follows')).forEach(function (item) {
+        target = Math.max(target, Number(item.getAttribute('data-at') || 0));
+      });
+      if (target > state.target) { state.target = target; state.tries = 0; }
+      if (Number(part.getAttribute('data-shown-at') || 0) >= state.target || state.tries >= 60 || state.timer) return;
+      state.timer = setTimeout(function () {
+        state.timer = null;
+        state.tries++;
+        var now = document.getElementById(part.id);
+        if (now) htmx.trigger(now, 'behind');
+      }, state.tries < 10 ? 500 : 1000);
+    });
+  }
+
+  document.addEventListener('htmx:afterSettle', function () { draw(document); catchUp(); });
+  document.addEventListener('htmx:sseMessage', catchUp);
+  document.addEventListener('DOMContentLoaded', function () { draw(document); catchUp(); });
 })();

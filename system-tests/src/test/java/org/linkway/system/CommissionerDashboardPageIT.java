@@ -10,6 +10,8 @@ import java.time.YearMonth;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.linkway.platform.domain.Funding;
 import org.openqa.selenium.By;
@@ -59,9 +61,8 @@ class CommissionerDashboardPageIT {
       browser.signIn(outcomes, "commissioner", COMMISSIONER, "/app/dashboard");
       assertThat(browser.url()).endsWith("/app/dashboard");
       assertThat(browser.find(By.tagName("h1")).getText()).isEqualTo("Commissioning dashboard");
-      assertThat(text(browser, "budget-total")).isEqualTo("£1,000.00");
-      assertThat(text(browser, "budget-used")).isEqualTo("£0.00");
-      assertThat(text(browser, "budget-free")).isEqualTo("£1,000.00");
+      assertThat(budget(browser)).containsEntry("budget-total", "£1,000.00").containsEntry("budget-used", "£0.00")
+          .containsEntry("budget-free", "£1,000.00");
       String contract = browser.find(By.cssSelector("[data-contract='" + CONTRACT + "']")).getText();
       assertThat(contract).contains(PROVIDER, "£50.00 when the provider accepts", "£300.00");
       // the referral, offered and waiting, in the chart and in its table
@@ -78,8 +79,8 @@ class CommissionerDashboardPageIT {
       assertThat(browser.findAll(By.cssSelector(entries))).extracting(e -> e.getText()).satisfiesExactly(
           due -> assertThat(due).startsWith("Due to provider: engagement £50.00 for referral " + referralId.substring(0, 8)),
           committed -> assertThat(committed).startsWith("Committed £300.00").contains(PROVIDER, CONTRACT));
-      browser.await(d -> text(browser, "budget-used").equals("£300.00"));
-      assertThat(text(browser, "budget-free")).isEqualTo("£700.00");
+      assertThat(awaitBudget(browser, figures -> "£300.00".equals(figures.get("budget-used"))))
+          .containsEntry("budget-free", "£700.00");
       browser.await(d -> chartTotal(browser, "Accepted, under way") == 1);
       assertThat(chartTotal(browser, "Waiting for a provider")).isZero();
       browser.await(d -> d.findElement(By.id("ledger-table")).getText().contains("Due to provider: engagement"));
@@ -98,7 +99,7 @@ class CommissionerDashboardPageIT {
       assertThat(chartValues(browser, "chart-cost")).containsExactly(300.0, 300.0);
       browser.await(d -> d.findElement(By.id("ledger-table")).getText().contains("Due to provider: outcome"));
       assertThat(text(browser, "ledger-checks")).contains("The ledger balances");
-      browser.await(d -> text(browser, "budget-due").equals("£300.00"));
+      awaitBudget(browser, figures -> "£300.00".equals(figures.get("budget-due")));
       assertThat(((org.openqa.selenium.JavascriptExecutor) browser.driver()).executeScript("return window.notReloaded"))
           .isEqualTo(true);
 
@@ -128,8 +129,36 @@ class CommissionerDashboardPageIT {
     }
   }
 
+  /** An element's text, read in one step: the parts of the page are replaced as the figures change. */
   private static String text(Browser browser, String id) {
-    return browser.find(By.id(id)).getText();
+    return (String) ((org.openqa.selenium.JavascriptExecutor) browser.driver()).executeScript(
+        "return document.getElementById(arguments[0]).innerText.trim()", id);
+  }
+
+  /**
+   * The budget part's figures, read at one moment: the part is replaced whenever it catches up with the
+   * ledger, so figures read one by one could come from two versions of it.
+   */
+  @SuppressWarnings("unchecked")
+  private static Map<String, String> budget(Browser browser) {
+    return (Map<String, String>) ((org.openqa.selenium.JavascriptExecutor) browser.driver()).executeScript("""
+        const figures = {};
+        for (const id of ['budget-total', 'budget-used', 'budget-free', 'budget-due']) {
+          const e = document.getElementById(id);
+          figures[id] = e ? e.textContent.trim() : null;
+        }
+        return figures;
+        """);
+  }
+
+  /** The budget part's figures once {@code shown} holds of them. */
+  private static Map<String, String> awaitBudget(Browser browser, Predicate<Map<String, String>> shown) {
+    AtomicReference<Map<String, String>> seen = new AtomicReference<>();
+    browser.await(d -> {
+      seen.set(budget(browser));
+      return shown.test(seen.get());
+    });
+    return seen.get();
   }
 
   /** The sum of one series of the referrals chart, as Chart.js holds it; -1 before the chart is drawn. */

@@ -75,12 +75,6 @@ class DashboardPage {
   static final int RECENT_OUTCOMES = 5;
   /** Statements offered: the months with payments due, up to this many, latest first. */
   static final int STATEMENT_MONTHS = 12;
-  /**
-   * How many times running the budget part fetches itself again while the budget's use is behind the
-   * ledger: every half second at first, then every second, for some 25 seconds in all.
-   */
-  static final int BUDGET_TRIES = 30;
-
   record LedgerRow(String id, String when, String referral, String providerId, String entry, String tag, String amount) {}
 
   record StatementRow(String month, String label, String total, int providers, String csv) {}
@@ -102,18 +96,19 @@ class DashboardPage {
   record Dashboard(String code, List<ContractRow> contracts, List<LiveItems.OutcomeItem> recentOutcomes, String streamUrl) {}
 
   /**
-   * The model of the budget part: the figures in words, how it fetches itself again ({@code budgetTrigger},
-   * {@code budgetUrl}) and how much of the bar is used.
+   * The model of the budget part: the figures in words, when its use last changed and the latest ledger entry
+   * it should reflect (milliseconds, 0 for none), and how much of the bar is used.
    */
   record Budget(BudgetView budget, String budgetTotal, String budgetUsed, String budgetFree, String budgetReserved,
-      String budgetDue, String budgetReleased, String budgetUpdated, String budgetTrigger, String budgetUrl,
+      String budgetDue, String budgetReleased, String budgetUpdated, long budgetUpdatedAt, long budgetLedgerAt,
       BigDecimal budgetUsedPercent) {}
 
   /** The model of the money part: the latest ledger entries of {@code entryCount}, its checks, the statements. */
-  record Money(int entryCount, List<LedgerRow> entries, Checks checks, List<StatementRow> statements) {}
+  record Money(int entryCount, List<LedgerRow> entries, Checks checks, List<StatementRow> statements, long moneyShownAt) {}
 
   /** The model of the charts part: each chart's rows. */
-  record Charts(List<String> stages, List<StatusRow> statusRows, List<ProviderRow> providerRows, List<MeasureRow> measureRows) {}
+  record Charts(List<String> stages, List<StatusRow> statusRows, List<ProviderRow> providerRows, List<MeasureRow> measureRows,
+      long chartsShownAt) {}
 
   private final BudgetQueries budgets;
   private final ContractQueries contracts;
@@ -148,17 +143,17 @@ class DashboardPage {
               .queryParamIfPresent("ledgerAfter", last(entries, LedgerEntry::occurredAt, LedgerEntry::entryId))
               .queryParamIfPresent("outcomeAfter", last(reported, OutcomeView::occurredAt, OutcomeView::eventId))
               .build().toUriString());
-      return Templates.page(model, VIEW, dashboard, budget(code, 0), money(code, entries), charts(code, states));
+      return Templates.page(model, VIEW, dashboard, budget(code), money(code, entries), charts(code, states));
     });
   }
 
   /** A part of the page, rendered again with the figures as they are now. */
   @GetMapping(PATH + "/{part:budget|money|charts}")
-  Mono<String> part(@PathVariable String part, @RequestParam(required = false) Integer tries, Model model) {
+  Mono<String> part(@PathVariable String part, Model model) {
     return Caller.current().map(caller -> {
       String code = caller.organisation();
       return Templates.page(model, VIEW + " :: " + part, switch (part) {
-        case "budget" -> budget(code, tries == null ? 0 : Math.max(0, tries));
+        case "budget" -> budget(code);
         case "money" -> money(code, ledger.ledger(code, null));
         default -> charts(code, fundingStates(code));
       });
@@ -217,22 +212,23 @@ class DashboardPage {
     return ServerSentEvent.builder(html).event(event).id(cursor.toString()).build();
   }
 
-  /** The budget part; {@code tries}: how many times running it has fetched itself again while behind the ledger. */
-  private Budget budget(String code, int tries) {
+  /**
+   * The budget part. Its figures come from the budget's use, which follows the ledger a moment later
+   * (budget-use reads the ledger's topic): the part says when its use was last changed ({@code budgetUpdatedAt})
+   * and the latest ledger entry of its year it knows of ({@code budgetLedgerAt}), and the page fetches it
+   * again while the first is behind the second or an entry its live list has shown since
+   * (commissioning-dashboard.js). The money and charts parts say the same of themselves.
+   */
+  private Budget budget(String code) {
     BudgetView b = budgets.budget(code, null);
     BigDecimal used = b.committed().subtract(b.released());
-    // the budget's use follows the ledger a moment later (budget-use reads the ledger's topic): while it is
-    // behind an entry the page was told of, the part fetches itself again shortly, until it has caught up
-    boolean behind = ledger.states(code).stream()
+    long ledgerAt = ledger.states(code).stream()
         .flatMap(s -> s.getLedger().stream())
-        .anyMatch(e -> BudgetRules.financialYear(e).filter(b.financialYear()::equals).isPresent()
-            && (b.updatedAt() == null || e.getMetadata().getOccurredAt().isAfter(b.updatedAt())));
-    // never for ever: after so many tries it waits for the next ledger entry, which starts the count again
-    boolean again = behind && tries < BUDGET_TRIES;
+        .filter(e -> BudgetRules.financialYear(e).filter(b.financialYear()::equals).isPresent())
+        .mapToLong(e -> e.getMetadata().getOccurredAt().toEpochMilli()).max().orElse(0);
     return new Budget(b, Words.money(b.budget()), Words.money(used), Words.money(b.free()), Words.money(b.reserved()),
         Words.money(b.due()), Words.money(b.released()), b.updatedAt() == null ? null : Words.when(b.updatedAt()),
-        !again ? "sse:ledger delay:300ms" : "sse:ledger delay:300ms, load delay:" + (tries < 10 ? "500ms" : "1s"),
-        again ? PATH + "/budget?tries=" + (tries + 1) : PATH + "/budget",
+        b.updatedAt() == null ? 0 : b.updatedAt().toEpochMilli(), ledgerAt,
         b.budget() == null || b.budget().signum() == 0 ? null
             : used.multiply(BigDecimal.valueOf(100)).divide(b.budget(), 0, RoundingMode.HALF_UP).min(BigDecimal.valueOf(100)));
   }
@@ -254,7 +250,7 @@ class DashboardPage {
       Statement s = statements.statement(code, null, month.toString());
       return new StatementRow(month.toString(), Words.month(month.toString()), Words.money(s.total()),
           s.providers().size(), PATH + "/statements/" + month + ".csv");
-    }).toList());
+    }).toList(), entries.stream().mapToLong(e -> e.occurredAt().toEpochMilli()).max().orElse(0));
   }
 
   private List<FundingState> fundingStates(String code) {
@@ -273,7 +269,10 @@ class DashboardPage {
         byProvider.total().measures().stream()
             .map(m -> new MeasureRow(Words.measure(m.instrument(), m.score()), m.referrals(), m.meanImprovement(),
                 m.meaningfullyImproved(), m.meaningfulShare() == null ? null
-                    : m.meaningfulShare().multiply(BigDecimal.valueOf(100)).setScale(1, RoundingMode.HALF_UP))).toList());
+                    : m.meaningfulShare().multiply(BigDecimal.valueOf(100)).setScale(1, RoundingMode.HALF_UP))).toList(),
+        Math.max(states.stream().flatMap(s -> s.getLedger().stream())
+                .mapToLong(e -> e.getMetadata().getOccurredAt().toEpochMilli()).max().orElse(0),
+            reported(states).stream().mapToLong(o -> o.occurredAt().toEpochMilli()).max().orElse(0)));
   }
 
   private static List<OutcomeView> reported(List<FundingState> states) {

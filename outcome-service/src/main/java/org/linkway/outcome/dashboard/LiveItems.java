@@ -19,13 +19,21 @@ class LiveItems {
 
   static final String TEMPLATE = "dashboard/live";
 
-  /** A ledger entry in words: {@code tag}, the class (linkway.css) of its type; {@code referral}, its id shortened. */
+  /**
+   * A ledger entry in words: {@code tag}, the class (linkway.css) of its type; {@code referral}, its id shortened.
+   * {@code at}: when it happened, in milliseconds, so that the page can tell whether its parts have caught up
+   * with it; {@code budgetYear}: the financial year whose budget's use it moves, or none (a commitment moved it
+   * when its place was reserved: BudgetRules).
+   */
   record LedgerItem(String referralId, String tag, String entry, String amount, String referral, String providerId,
-      String contractId, String reason, String when) {}
+      String contractId, String reason, String when, long at, String budgetYear) {}
 
-  /** An outcome in words: {@code ended}, how; {@code changes}, each measure's change, or that none was recorded. */
+  /**
+   * An outcome in words: {@code ended}, how; {@code changes}, each measure's change, or that none was recorded;
+   * {@code at}, as a ledger entry's.
+   */
   record OutcomeItem(String referralId, String referral, String providerId, String ended, int sessions, String changes,
-      String when) {}
+      String when, long at) {}
 
   private final Templates templates;
 
@@ -44,7 +52,7 @@ class LiveItems {
   static LedgerItem item(LedgerEntry e) {
     return new LedgerItem(e.referralId(), Words.entryTag(e.type()), Words.entry(e.type(), e.milestone()),
         Words.money(e.amount()), Words.referral(e.referralId()), e.providerId(), e.contractId(), e.reason(),
-        Words.when(e.occurredAt()));
+        Words.when(e.occurredAt()), e.occurredAt().toEpochMilli(), "COMMITTED".equals(e.type()) ? null : e.financialYear());
   }
 
   static OutcomeItem item(OutcomeView o) {
@@ -52,7 +60,7 @@ class LiveItems {
     String changes = o.changes().isEmpty() ? " No wellbeing measures were recorded."
         : " " + o.changes().stream().map(LiveItems::change).collect(Collectors.joining(" "));
     return new OutcomeItem(o.referralId(), Words.referral(o.referralId()), o.providerId(), ended, o.sessionsAttended(),
-        changes, Words.when(o.occurredAt()));
+        changes, Words.when(o.occurredAt()), o.occurredAt().toEpochMilli());
   }
 
   /** e.g. "SWEMWBS wellbeing (metric score): 17.43 to 21.54, better by 4.11 (meaningful)." */

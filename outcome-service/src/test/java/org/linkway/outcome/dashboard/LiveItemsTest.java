@@ -22,9 +22,10 @@ class LiveItemsTest {
   @Test
   void givenALedgerEntry_whenRendered_thenItSaysWhatWasCommittedAndEscapesEveryValue() {
     String html = items.ledger(new LedgerEntry(UUID.randomUUID(), "0b8c1d2e-0000-4000-8000-000000000001",
-        "<script>alert(1)</script>", "svc", "c&1", "COMMITTED", null, new BigDecimal("1300.00"), "GBP", AT, null));
+        "<script>alert(1)</script>", "svc", "c&1", "COMMITTED", null, new BigDecimal("1300.00"), "GBP", AT, null, null));
 
-    assertThat(html).startsWith("<li class=\"live-item\" data-kind=\"ledger\" data-referral=\"0b8c1d2e-0000-4000-8000-000000000001\">")
+    assertThat(html).startsWith("<li class=\"live-item\" data-kind=\"ledger\" data-referral=\"0b8c1d2e-0000-4000-8000-000000000001\""
+        + " data-at=\"" + AT.toEpochMilli() + "\">")
         .contains("<span class=\"tag committed\">Committed</span> <strong>£1,300.00</strong> for referral 0b8c1d2e")
         .contains("&lt;script&gt;alert(1)&lt;/script&gt;", "contract c&amp;1", "3 May 2026 14:05")
         .doesNotContain("<script>");
@@ -33,9 +34,11 @@ class LiveItemsTest {
   @Test
   void givenAPaymentDueAndARelease_whenRendered_thenTheirMilestoneAndReasonAreSaid() {
     assertThat(items.ledger(new LedgerEntry(UUID.randomUUID(), "r-1", "p", "s", "c", "PAYMENT_DUE", "OUTCOME",
-        new BigDecimal("100.00"), "GBP", AT, null))).contains("<span class=\"tag paid\">Due to provider: outcome</span>");
+        new BigDecimal("100.00"), "GBP", AT, null, "2026-27")))
+        .contains("data-at=\"" + AT.toEpochMilli() + "\" data-budget-year=\"2026-27\"")
+        .contains("<span class=\"tag paid\">Due to provider: outcome</span>");
     assertThat(items.ledger(new LedgerEntry(UUID.randomUUID(), "r-1", "p", "s", "c", "RELEASED", null,
-        new BigDecimal("23.32"), "GBP", AT, "referral ended: DROPPED_OUT")))
+        new BigDecimal("23.32"), "GBP", AT, "referral ended: DROPPED_OUT", "2026-27")))
         .contains("<span class=\"tag released\">Released</span>", ": referral ended: DROPPED_OUT");
   }
 

@@ -28,7 +28,8 @@ import reactor.core.publisher.Flux;
 public class LedgerQueries {
 
   public record LedgerEntry(UUID entryId, String referralId, String providerId, String serviceId, String contractId,
-      String type, String milestone, BigDecimal amount, String currency, Instant occurredAt, String reason) {}
+      String type, String milestone, BigDecimal amount, String currency, Instant occurredAt, String reason,
+      String financialYear) {}
 
   private final StoreQueries stores;
   private final LedgerFeed feed;
@@ -77,14 +78,14 @@ public class LedgerQueries {
     Instant at = e.getMetadata().getOccurredAt();
     if (p instanceof FundingCommitted c) {
       return new LedgerEntry(id, referralId, c.getProviderId(), c.getServiceId(), c.getContractId(), "COMMITTED",
-          null, c.getAmount(), c.getCurrency(), at, null);
+          null, c.getAmount(), c.getCurrency(), at, null, c.getFinancialYear());
     }
     if (p instanceof PaymentDue d) {
       return new LedgerEntry(id, referralId, d.getProviderId(), d.getServiceId(), d.getContractId(), "PAYMENT_DUE",
-          d.getMilestone().name(), d.getAmount(), d.getCurrency(), at, null);
+          d.getMilestone().name(), d.getAmount(), d.getCurrency(), at, null, d.getFinancialYear());
     }
     FundingReleased r = (FundingReleased) p;
     return new LedgerEntry(id, referralId, r.getProviderId(), r.getServiceId(), r.getContractId(), "RELEASED",
-        null, r.getAmount(), r.getCurrency(), at, r.getReason());
+        null, r.getAmount(), r.getCurrency(), at, r.getReason(), r.getFinancialYear());
   }
 }
