@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import org.apache.kafka.common.serialization.Serdes;
@@ -116,6 +117,7 @@ public final class KeyOwners implements WebFilter, Ordered {
   private final List<KeyedRoute> routes;
   private final WebClient owners;
   private final MeterRegistry meters;
+  private volatile Optional<HostInfo> self;
 
   public KeyOwners(StreamsBuilderFactoryBean factory, List<KeyedRoutes> routes, WebClient.Builder http, MeterRegistry meters) {
     this.factory = factory;
@@ -204,10 +206,18 @@ public final class KeyOwners implements WebFilter, Ordered {
     return ProblemHandler.write(exchange, HttpStatus.SERVICE_UNAVAILABLE, detail);
   }
 
-  /** This instance's address as the others know it ({@code application.server}); null when it is the only one. */
+  /**
+   * This instance's address as the others know it ({@code application.server}); null when it is the only one.
+   * Read from the Streams configuration once it exists, then kept: it does not change while the instance runs.
+   */
   private HostInfo self() {
+    Optional<HostInfo> known = self;
+    if (known != null) return known.orElse(null);
     var config = factory.getStreamsConfiguration();
-    String server = config == null ? null : config.getProperty(StreamsConfig.APPLICATION_SERVER_CONFIG);
-    return server == null || server.isBlank() ? null : HostInfo.buildFromEndpoint(server);
+    if (config == null) return null;
+    String server = config.getProperty(StreamsConfig.APPLICATION_SERVER_CONFIG);
+    known = server == null || server.isBlank() ? Optional.empty() : Optional.of(HostInfo.buildFromEndpoint(server));
+    self = known;
+    return known.orElse(null);
   }
 }
