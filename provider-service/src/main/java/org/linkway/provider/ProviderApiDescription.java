@@ -6,6 +6,8 @@ import static org.linkway.platform.web.ApiDescriptions.put;
 
 import io.swagger.v3.oas.models.OpenAPI;
 import org.linkway.platform.web.ApiDescriptions;
+import org.linkway.platform.web.IdempotencyKeys;
+import org.linkway.provider.offers.domain.RememberedCommands;
 import org.springdoc.core.customizers.OpenApiCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -40,7 +42,15 @@ class ProviderApiDescription {
         before completion are baselines; follow-ups come with the completion. Callers: `provider` tokens \
         for their own queue and listings (`provider_id`), `commissioner` tokens to list or unlist a \
         service for their own ICB's referrals, `admin` for registering and importing; every known caller \
-        may read the directory.""");
+        may read the directory. Each command on a referral (accept, decline, sessions, complete,         time-credits) takes an optional `Idempotency-Key` header: see the parameter.""");
+  }
+
+  /** The Idempotency-Key header each command on a referral takes. */
+  @Bean
+  OpenApiCustomizer providerIdempotencyKeys() {
+    return ApiDescriptions.header(IdempotencyKeys.HEADER, """
+        Optional; up to %d printable ASCII characters (400 otherwise), e.g. a UUID the caller makes for the         command. Sent again with the same key for the same referral (after a timeout, a 503, or to another         instance), the command is answered as the first time (the same 200 or 409) and nothing is recorded         twice. The same key with a different request body answers 422. The last %d keys of each referral         are remembered; without the header, every request is a new command.""".formatted(
+        IdempotencyKeys.MAX_LENGTH, RememberedCommands.KEPT));
   }
 
   @Bean

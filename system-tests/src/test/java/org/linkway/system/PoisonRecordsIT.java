@@ -590,7 +590,7 @@ class PoisonRecordsIT {
   }
 
   private ProviderCommand accept(String referralId) {
-    return new ProviderCommand(metadata(UUID.fromString(referralId)), providerId, new AcceptReferral(null, List.of(), null));
+    return new ProviderCommand(metadata(UUID.fromString(referralId)), providerId, new AcceptReferral(null, List.of(), null), null);
   }
 
   private static ReferralCommand cancel(String referralId) {

@@ -6,8 +6,6 @@ import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -19,8 +17,6 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -56,6 +52,8 @@ import org.linkway.platform.kafka.Events;
 import org.linkway.platform.kafka.LinkwayKafkaProperties;
 import org.linkway.platform.kafka.Topics;
 import org.linkway.platform.streams.TableView;
+import org.linkway.platform.testing.SelfDescribingAvro.AvroDeserializer;
+import org.linkway.platform.testing.SelfDescribingAvro.AvroSerializer;
 
 /**
  * The budget topology as {@link BudgetTopology} wires it, driven by {@link TopologyTestDriver}:
@@ -68,37 +66,6 @@ public class BudgetProcessorTest {
   private static final String QMM = "QMM";
   private static final String YEAR = "2026-27";
   private static final Instant DURING = Instant.parse("2026-11-22T10:00:00Z");
-
-  /** Avro binary prefixed with the record's class name, so that one deserializer reads every topic. */
-  public static final class AvroSerializer implements Serializer<SpecificRecord> {
-    @Override
-    public byte[] serialize(String topic, SpecificRecord data) {
-      if (data == null) return null;
-      try {
-        byte[] name = data.getClass().getName().getBytes(StandardCharsets.UTF_8);
-        ByteBuffer body = (ByteBuffer) data.getClass().getMethod("toByteBuffer").invoke(data);
-        return ByteBuffer.allocate(4 + name.length + body.remaining()).putInt(name.length).put(name).put(body).array();
-      } catch (ReflectiveOperationException e) {
-        throw new SerializationException(e);
-      }
-    }
-  }
-
-  public static final class AvroDeserializer implements Deserializer<SpecificRecord> {
-    @Override
-    public SpecificRecord deserialize(String topic, byte[] data) {
-      if (data == null) return null;
-      try {
-        ByteBuffer in = ByteBuffer.wrap(data);
-        byte[] name = new byte[in.getInt()];
-        in.get(name);
-        Class<?> type = Class.forName(new String(name, StandardCharsets.UTF_8));
-        return (SpecificRecord) type.getMethod("fromByteBuffer", ByteBuffer.class).invoke(null, in.slice());
-      } catch (ReflectiveOperationException e) {
-        throw new SerializationException(e);
-      }
-    }
-  }
 
   @TempDir
   Path stateDir;

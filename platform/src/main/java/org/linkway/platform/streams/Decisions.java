@@ -16,6 +16,7 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.streams.processor.api.Record;
 import org.linkway.platform.kafka.EventPublisher;
 import org.linkway.platform.kafka.Topic;
+import org.linkway.platform.web.IdempotencyKeys;
 import org.linkway.platform.web.ProblemException;
 import org.linkway.replies.CommandReply;
 import org.slf4j.Logger;
@@ -67,12 +68,20 @@ public final class Decisions implements SmartLifecycle {
 
   /** The answer that a command was applied, with what the caller is answered with (the state decided). */
   public static CommandReply accepted(UUID commandId, SpecificRecord decided) {
-    return new CommandReply(commandId, null, decided);
+    return new CommandReply(commandId, null, decided, false);
   }
 
   /** The answer that a command was refused, and why (the caller is answered 409 with the reason). */
   public static CommandReply refused(UUID commandId, String reason) {
-    return new CommandReply(commandId, reason, null);
+    return new CommandReply(commandId, reason, null, false);
+  }
+
+  /**
+   * The answer that a command's Idempotency-Key was used before with another request (the caller is answered 422
+   * naming the header); nothing was decided.
+   */
+  public static CommandReply keyReused(UUID commandId) {
+    return new CommandReply(commandId, "the Idempotency-Key was used before with a different request", null, true);
   }
 
   /**
@@ -85,7 +94,9 @@ public final class Decisions implements SmartLifecycle {
 
   /**
    * Writes a command and waits for the decider's answer: the new state when it was applied, a 409 with
-   * the reason when it was refused, a 503 when no answer came within the timeout.
+   * the reason when it was refused, a 422 when its Idempotency-Key was used for another request, a 503 when
+   * no answer came within the timeout. A command sent again with the same id (the same Idempotency-Key)
+   * while the first still waits here shares its answer.
    */
   public <C extends SpecificRecord, S> Mono<S> send(
       EventPublisher publisher, Topic<C> topic, String key, C command, UUID commandId, Class<S> stateType) {
@@ -97,6 +108,7 @@ public final class Decisions implements SmartLifecycle {
         .doOnError(e -> pending.remove(commandId))
         .then(answer)
         .map(reply -> {
+          if (reply.getIdempotencyKeyReused()) throw IdempotencyKeys.reused();
           if (reply.getRefusal() != null) throw new ProblemException.Conflict(reply.getRefusal());
           return stateType.cast(reply.getDecided());
         });
@@ -104,12 +116,11 @@ public final class Decisions implements SmartLifecycle {
 
   /** Registers interest in a command's answer; before the command is sent, so that the answer cannot come first. */
   private Mono<CommandReply> awaitReply(UUID commandId) {
-    Sinks.One<CommandReply> sink = Sinks.one();
-    pending.put(commandId, sink);
+    Sinks.One<CommandReply> sink = pending.computeIfAbsent(commandId, id -> Sinks.one());
     return sink.asMono()
         .timeout(timeout, Mono.error(() -> new ProblemException.Unavailable(
             "the decision on this request was not ready within " + timeout.toSeconds() + " s; it may still be applied")))
-        .doFinally(signal -> pending.remove(commandId));
+        .doFinally(signal -> pending.remove(commandId, sink));
   }
 
   /** Hands a reply to the request waiting for it, if this instance holds it; another instance's is passed over. */

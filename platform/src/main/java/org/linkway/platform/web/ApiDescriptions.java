@@ -104,6 +104,14 @@ public final class ApiDescriptions {
     };
   }
 
+  /** Every operation's request header {@code name} (springdoc lists it from the controller) gets {@code description}. */
+  public static OpenApiCustomizer header(String name, String description) {
+    return openApi -> Optional.ofNullable(openApi.getPaths()).ifPresent(paths -> paths.values().forEach(item ->
+        item.readOperations().forEach(operation -> Optional.ofNullable(operation.getParameters()).orElse(List.of()).stream()
+            .filter(parameter -> "header".equals(parameter.getIn()) && name.equalsIgnoreCase(parameter.getName()))
+            .forEach(parameter -> parameter.description(description)))));
+  }
+
   /** Operations under a path prefix ask for no token (their security is the empty list). */
   public static OpenApiCustomizer openToAnyone(String pathPrefix) {
     return openApi -> Optional.ofNullable(openApi.getPaths()).ifPresent(paths -> paths.forEach((path, item) -> {

@@ -66,6 +66,13 @@ public abstract class ProblemException extends RuntimeException {
     }
   }
 
+  /** 422: the request is well formed but cannot be taken as it is; the field (or header) says why. */
+  public static final class Unprocessable extends ProblemException {
+    public Unprocessable(FieldProblem field) {
+      super(HttpStatus.UNPROCESSABLE_CONTENT, field.field() + " " + field.reason(), List.of(field));
+    }
+  }
+
   /** 429: the caller holds as much of something as one caller may (live streams); the detail says what and how much. */
   public static final class TooManyRequests extends ProblemException {
     public TooManyRequests(String detail) {

@@ -24,13 +24,13 @@ import org.linkway.events.LedgerEvent;
 import org.linkway.events.Milestone;
 import org.linkway.events.OutcomeReported;
 import org.linkway.events.PaymentDue;
-import org.linkway.outcome.budgets.BudgetProcessorTest.AvroDeserializer;
-import org.linkway.outcome.budgets.BudgetProcessorTest.AvroSerializer;
 import org.linkway.platform.kafka.AvroSerdes;
 import org.linkway.platform.kafka.Commissioners;
 import org.linkway.platform.kafka.Events;
 import org.linkway.platform.kafka.LinkwayKafkaProperties;
 import org.linkway.platform.kafka.Topics;
+import org.linkway.platform.testing.SelfDescribingAvro.AvroDeserializer;
+import org.linkway.platform.testing.SelfDescribingAvro.AvroSerializer;
 
 /**
  * What the funding processor writes for a commissioner with topics of its own is copied to them: its

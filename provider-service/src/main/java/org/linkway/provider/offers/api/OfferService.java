@@ -17,6 +17,7 @@ import org.linkway.commands.RecordSession;
 import org.linkway.commands.RecordTimeCredits;
 import org.linkway.events.Completion;
 import org.linkway.events.DeclineReason;
+import org.linkway.events.EventMetadata;
 import org.linkway.events.Measure;
 import org.linkway.events.ReferralOffered;
 import org.linkway.platform.domain.Codes;
@@ -27,6 +28,7 @@ import org.linkway.platform.kafka.Topics;
 import org.linkway.platform.people.Identities;
 import org.linkway.platform.streams.Decisions;
 import org.linkway.platform.streams.StoreQueries;
+import org.linkway.platform.web.IdempotencyKeys;
 import org.linkway.platform.web.ProblemException;
 import org.linkway.platform.web.ProblemException.FieldProblem;
 import org.linkway.provider.ProviderServiceApplication;
@@ -110,27 +112,26 @@ public class OfferService {
     return offers;
   }
 
-  public Mono<OfferView> accept(String providerId, String referralId,
-      AcceptRequest body) {
+  public Mono<OfferView> accept(String providerId, String referralId, AcceptRequest body, String idempotencyKey) {
     text(body == null ? null : body.note(), "note", MAX_NOTE, true);
     List<Measure> baseline = baseline(body == null ? null : body.measures());
     String note = body == null ? null : body.note();
-    return send(providerId, referralId, offer -> offer.getSealedPatient() == null
+    return send(providerId, referralId, new Keyed(idempotencyKey, "accept", body), offer -> offer.getSealedPatient() == null
         ? new AcceptReferral(note, baseline, null) : new AcceptReferral(null, baseline, identities.sealText(offer.getSealedPatient(), note)));
   }
 
-  public Mono<OfferView> decline(String providerId, String referralId, DeclineRequest body) {
+  public Mono<OfferView> decline(String providerId, String referralId, DeclineRequest body, String idempotencyKey) {
     DeclineReason reason = body == null || body.reason() == null ? null
         : PROVIDER_DECLINE_REASONS.stream().filter(r -> r.name().equals(body.reason())).findFirst().orElse(null);
     if (reason == null) {
       throw new ProblemException.Invalid(List.of(new FieldProblem("reason", "is required, one of " + PROVIDER_DECLINE_REASONS)));
     }
     text(body.note(), "note", MAX_NOTE, true);
-    return send(providerId, referralId, offer -> offer.getSealedPatient() == null
+    return send(providerId, referralId, new Keyed(idempotencyKey, "decline", body), offer -> offer.getSealedPatient() == null
         ? new DeclineReferral(reason, body.note(), null) : new DeclineReferral(reason, null, identities.sealText(offer.getSealedPatient(), body.note())));
   }
 
-  public Mono<OfferView> session(String providerId, String referralId, SessionRequest body) {
+  public Mono<OfferView> session(String providerId, String referralId, SessionRequest body, String idempotencyKey) {
     LocalDate attendedOn;
     try {
       attendedOn = LocalDate.parse(body == null || body.attendedOn() == null ? "" : body.attendedOn());
@@ -144,22 +145,21 @@ public class OfferService {
       throw new ProblemException.Invalid(List.of(new FieldProblem("attendedOn", "is before " + EARLIEST)));
     }
     List<Measure> baseline = baseline(body.measures());
-    return send(providerId, referralId, new RecordSession(attendedOn, body.attended() == null || body.attended(), baseline));
+    return send(providerId, referralId, new Keyed(idempotencyKey, "session", body), new RecordSession(attendedOn, body.attended() == null || body.attended(), baseline));
   }
 
-  public Mono<OfferView> complete(String providerId, String referralId, CompleteRequest body) {
+  public Mono<OfferView> complete(String providerId, String referralId, CompleteRequest body, String idempotencyKey) {
     List<FieldProblem> problems = new ArrayList<>();
     Completion completion = body == null ? null : Codes.named(Completion.class, body.completion());
     if (completion == null) problems.add(new FieldProblem("completion", "is required: COMPLETED or DROPPED_OUT"));
     List<Measures.Answers> measures = body == null || body.measures() == null ? List.of() : body.measures();
     problems.addAll(Measures.validate(measures));
     if (!problems.isEmpty()) throw new ProblemException.Invalid(problems);
-    return send(providerId, referralId, new CompleteReferral(completion, measures.stream().map(Measures::score).toList()));
+    return send(providerId, referralId, new Keyed(idempotencyKey, "complete", body), new CompleteReferral(completion, measures.stream().map(Measures::score).toList()));
   }
 
   /** Hours the person gave back (volunteering, co-production): 1 hour earns 1 Time Credit. */
-  Mono<OfferView> timeCredits(String providerId, String referralId,
-      TimeCreditsRequest body) {
+  Mono<OfferView> timeCredits(String providerId, String referralId, TimeCreditsRequest body, String idempotencyKey) {
     List<FieldProblem> problems = new ArrayList<>();
     LocalDate givenOn = null;
     try {
@@ -183,7 +183,7 @@ public class OfferService {
       }
     }
     if (!problems.isEmpty()) throw new ProblemException.Invalid(problems);
-    return send(providerId, referralId, new RecordTimeCredits(givenOn, hours.setScale(2), body.activity()));
+    return send(providerId, referralId, new Keyed(idempotencyKey, "time-credits", body), new RecordTimeCredits(givenOn, hours.setScale(2), body.activity()));
   }
 
   /** Free text: at most {@code max} characters and no control characters (line breaks and tabs where {@code lines}). */
@@ -206,21 +206,35 @@ public class OfferService {
     return answers.stream().map(Measures::score).toList();
   }
 
-  private Mono<OfferView> send(String providerId, String referralId, Object command) {
-    return send(providerId, referralId, offer -> command);
+  /**
+   * The Idempotency-Key a command came with (null without one), the action and the request as sent: a resend
+   * with the key is the same command (the same id), and the digest tells it from another request under the key.
+   */
+  private record Keyed(String key, String action, Object request) {}
+
+  private Mono<OfferView> send(String providerId, String referralId, Keyed keyed, Object command) {
+    return send(providerId, referralId, keyed, offer -> command);
   }
 
   /**
    * A command made from the offer it is about: a note in the provider's words is sealed with the data key
    * of the person the offer is for, as their identity is (in clear only for offers from before that).
    */
-  private Mono<OfferView> send(String providerId, String referralId, java.util.function.Function<ReferralOffered, Object> command) {
+  private Mono<OfferView> send(String providerId, String referralId, Keyed keyed,
+      java.util.function.Function<ReferralOffered, Object> command) {
+    String key = IdempotencyKeys.checked(keyed.key());
     OfferState state = stores.<OfferState>get(OfferProcessor.STORE, referralId)
         .orElseThrow(() -> new ProblemException.NotFound("no referral " + referralId + " has been offered"));
+    EventMetadata metadata = Events.metadata(ProviderServiceApplication.NAME, state.getReferralId(), null);
+    if (key != null) {
+      metadata = EventMetadata.newBuilder(metadata)
+          .setEventId(IdempotencyKeys.commandId(key, ProviderServiceApplication.NAME, providerId, referralId)).build();
+    }
     ProviderCommand message = ProviderCommand.newBuilder()
-        .setMetadata(Events.metadata(ProviderServiceApplication.NAME, state.getReferralId(), null))
+        .setMetadata(metadata)
         .setProviderId(providerId)
         .setCommand(command.apply(state.getOffer()))
+        .setRequestDigest(key == null ? null : IdempotencyKeys.digest(keyed.action(), keyed.request()))
         .build();
     return decisions.send(publisher, Topics.PROVIDER_COMMANDS, referralId, message, message.getMetadata().getEventId(),
             OfferState.class)

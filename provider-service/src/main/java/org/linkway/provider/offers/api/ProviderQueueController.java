@@ -3,6 +3,7 @@ package org.linkway.provider.offers.api;
 import java.util.List;
 import org.linkway.platform.security.LiveStreams;
 import org.linkway.platform.web.EventStreams;
+import org.linkway.platform.web.IdempotencyKeys;
 import org.linkway.provider.offers.api.OfferService.AcceptRequest;
 import org.linkway.provider.offers.api.OfferService.CompleteRequest;
 import org.linkway.provider.offers.api.OfferService.DeclineRequest;
@@ -18,6 +19,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Flux;
@@ -26,7 +28,10 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * A provider's queue of referrals and what it does with them: accept, decline, record sessions, complete.
- * The rules are {@link OfferService}'; this is their HTTP face, with the live stream of offers.
+ * The rules are {@link OfferService}'; this is their HTTP face, with the live stream of offers. Each command
+ * takes an optional {@code Idempotency-Key}: sent again with the same key (after a timeout, a 503, on another
+ * instance), it is answered as the first time and nothing is recorded twice; the key reused for another
+ * request is a 422.
  */
 @RestController
 public class ProviderQueueController {
@@ -66,29 +71,34 @@ public class ProviderQueueController {
 
   @PostMapping("/providers/{providerId}/referrals/{referralId}/accept")
   public Mono<OfferView> accept(@PathVariable String providerId, @PathVariable String referralId,
-      @RequestBody(required = false) AcceptRequest body) {
-    return offers.accept(providerId, referralId, body);
+      @RequestBody(required = false) AcceptRequest body,
+      @RequestHeader(name = IdempotencyKeys.HEADER, required = false) String idempotencyKey) {
+    return offers.accept(providerId, referralId, body, idempotencyKey);
   }
 
   @PostMapping("/providers/{providerId}/referrals/{referralId}/decline")
-  Mono<OfferView> decline(@PathVariable String providerId, @PathVariable String referralId, @RequestBody DeclineRequest body) {
-    return offers.decline(providerId, referralId, body);
+  Mono<OfferView> decline(@PathVariable String providerId, @PathVariable String referralId, @RequestBody DeclineRequest body,
+      @RequestHeader(name = IdempotencyKeys.HEADER, required = false) String idempotencyKey) {
+    return offers.decline(providerId, referralId, body, idempotencyKey);
   }
 
   @PostMapping("/providers/{providerId}/referrals/{referralId}/sessions")
-  Mono<OfferView> session(@PathVariable String providerId, @PathVariable String referralId, @RequestBody SessionRequest body) {
-    return offers.session(providerId, referralId, body);
+  Mono<OfferView> session(@PathVariable String providerId, @PathVariable String referralId, @RequestBody SessionRequest body,
+      @RequestHeader(name = IdempotencyKeys.HEADER, required = false) String idempotencyKey) {
+    return offers.session(providerId, referralId, body, idempotencyKey);
   }
 
   @PostMapping("/providers/{providerId}/referrals/{referralId}/complete")
-  Mono<OfferView> complete(@PathVariable String providerId, @PathVariable String referralId, @RequestBody CompleteRequest body) {
-    return offers.complete(providerId, referralId, body);
+  Mono<OfferView> complete(@PathVariable String providerId, @PathVariable String referralId, @RequestBody CompleteRequest body,
+      @RequestHeader(name = IdempotencyKeys.HEADER, required = false) String idempotencyKey) {
+    return offers.complete(providerId, referralId, body, idempotencyKey);
   }
 
   /** Hours the person gave back (volunteering, co-production): 1 hour earns 1 Time Credit. */
   @PostMapping("/providers/{providerId}/referrals/{referralId}/time-credits")
   Mono<OfferView> timeCredits(@PathVariable String providerId, @PathVariable String referralId,
-      @RequestBody TimeCreditsRequest body) {
-    return offers.timeCredits(providerId, referralId, body);
+      @RequestBody TimeCreditsRequest body,
+      @RequestHeader(name = IdempotencyKeys.HEADER, required = false) String idempotencyKey) {
+    return offers.timeCredits(providerId, referralId, body, idempotencyKey);
   }
 }

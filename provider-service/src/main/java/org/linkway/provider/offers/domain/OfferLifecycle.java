@@ -142,6 +142,7 @@ public final class OfferLifecycle {
         .setDeclinedBy(previous == null ? new ArrayList<>() : new ArrayList<>(previous.getDeclinedBy()))
         .setSessionsAttended(0)
         .setProcessedCommandIds(new ArrayList<>())
+        .setRememberedCommands(previous == null ? new ArrayList<>() : new ArrayList<>(previous.getRememberedCommands()))
         .build();
   }
 
@@ -250,9 +251,17 @@ public final class OfferLifecycle {
    * The commissioner's budget answered an acceptance: reserved, so the referral is accepted with
    * the reservation on its {@link ReferralAccepted}; or refused, so the offer is open again and the
    * provider is told why. A reservation that arrives after the referral was cancelled is given back.
-   * The refusal of the returned step is the answer to the provider's accept command.
+   * The refusal of the returned step is the answer to the provider's accept command, remembered for a resend of
+   * it when it came with an Idempotency-Key.
    */
   public static Step budgetDecided(OfferState state, BudgetDecision decision) {
+    Step step = budgetDecision(state, decision);
+    if (step.refusal() == null || step.state() == state) return step;
+    return new Step(RememberedCommands.refused(step.state(), decision.getAcceptCommandId(), step.refusal()),
+        step.event(), step.budgetRequest(), step.refusal());
+  }
+
+  private static Step budgetDecision(OfferState state, BudgetDecision decision) {
     String decisionId = decision.getMetadata().getEventId().toString();
     if (state.getProcessedCommandIds().contains(decisionId)) return Step.refused(state, "already applied");
     ProviderCommand accept = state.getPendingAccept();

@@ -231,7 +231,7 @@ public class InboxPages {
       if (!baseline.unreadable().isEmpty()) return invalid(referralId, form, baseline.unreadableByField(labels), exchange, model);
       return act(referralId, baseline.measures().isEmpty() ? "accepted" : "accepted-baseline", exchange, model, labels, baseline,
           (providerId, f) -> offers.accept(providerId, referralId, baseline.measures().isEmpty() ? null
-              : new OfferService.AcceptRequest(null, baseline.measures())));
+              : new OfferService.AcceptRequest(null, baseline.measures()), null));
     });
   }
 
@@ -240,7 +240,7 @@ public class InboxPages {
     return act(referralId, "declined", exchange, model,
         Map.of("reason", "Reason for declining", "note", "Note"),
         (providerId, form) -> offers.decline(providerId, referralId,
-            new OfferService.DeclineRequest(blankToNull(form.getFirst("reason")), blankToNull(form.getFirst("note")))));
+            new OfferService.DeclineRequest(blankToNull(form.getFirst("reason")), blankToNull(form.getFirst("note"))), null));
   }
 
   /** A session; until a baseline is recorded, the starting measures may come with one the person attended. */
@@ -259,7 +259,7 @@ public class InboxPages {
       String done = !attended ? "missed" : baseline.measures().isEmpty() ? "attended" : "attended-baseline";
       return act(referralId, done, exchange, model, labels, baseline,
           (providerId, f) -> offers.session(providerId, referralId, new OfferService.SessionRequest(
-              blankToNull(f.getFirst("attendedOn")), attended, baseline.measures().isEmpty() ? null : baseline.measures())));
+              blankToNull(f.getFirst("attendedOn")), attended, baseline.measures().isEmpty() ? null : baseline.measures()), null));
     });
   }
 
@@ -274,7 +274,7 @@ public class InboxPages {
       if (!gathered.unreadable().isEmpty()) return invalid(referralId, form, gathered.unreadableByField(labels), exchange, model);
       return act(referralId, "completed", exchange, model, labels, gathered,
           (providerId, f) -> offers.complete(providerId, referralId,
-              new OfferService.CompleteRequest(blankToNull(f.getFirst("completion")), gathered.measures())));
+              new OfferService.CompleteRequest(blankToNull(f.getFirst("completion")), gathered.measures()), null));
     });
   }
 

@@ -28,6 +28,8 @@ import org.linkway.platform.observability.ReferralTraces;
 import org.linkway.platform.streams.Decisions;
 import org.linkway.provider.ProviderServiceApplication;
 import org.linkway.provider.offers.domain.OfferLifecycle;
+import org.linkway.provider.offers.domain.RememberedCommands;
+import org.linkway.replies.CommandReply;
 import org.linkway.state.OfferState;
 import org.linkway.state.OfferStatus;
 
@@ -159,13 +161,22 @@ public final class OfferProcessor extends ContextualProcessor<String, SpecificRe
         context().forward(Decisions.reply(record, Decisions.refused(commandId, "no referral " + record.key() + " has been offered")));
         return;
       }
+      boolean keyed = command.getRequestDigest() != null;
+      if (keyed && answeredBefore(record, state, command)) return;
       if (state.getProcessedCommandIds().contains(commandId.toString())) {
+        // applied long ago under a key no longer remembered: the resend is told the offer as it is
+        if (keyed) context().forward(Decisions.reply(record, asApplied(commandId, state, command.getProviderId())));
         return;
       }
       OfferLifecycle.Step step = OfferLifecycle.decide(state, command, changes);
       if (step.refusal() != null) {
+        if (keyed) save(record.key(), RememberedCommands.remember(state, command, step.refusal()));
         context().forward(Decisions.reply(record, Decisions.refused(commandId, step.refusal())));
         return;
+      }
+      if (keyed) {
+        step = new OfferLifecycle.Step(RememberedCommands.remember(step.state(), command, null), step.event(),
+            step.budgetRequest(), null);
       }
       apply(record, state, step);
       // an acceptance is answered when the budget has decided
@@ -180,6 +191,39 @@ public final class OfferProcessor extends ContextualProcessor<String, SpecificRe
           ? Decisions.accepted(acceptId, step.state())
           : Decisions.refused(acceptId, step.refusal())));
     }
+  }
+
+  /**
+   * A command sent with an Idempotency-Key that this offer has seen: a resend is answered as the first was (an
+   * acceptance still with the budget is answered with the budget's answer), the key used for another request is
+   * refused; either way nothing is decided again. False for a command not seen, to be decided.
+   */
+  private boolean answeredBefore(Record<String, SpecificRecord> record, OfferState state, ProviderCommand command) {
+    UUID commandId = command.getMetadata().getEventId();
+    RememberedCommands.Recall recall = RememberedCommands.recall(state, command);
+    return switch (recall.seen()) {
+      case FIRST -> false;
+      case KEY_REUSED -> {
+        context().forward(Decisions.reply(record, Decisions.keyReused(commandId)));
+        yield true;
+      }
+      case RESENT -> {
+        context().forward(Decisions.reply(record, recall.refusal() == null
+            ? asApplied(commandId, state, command.getProviderId()) : Decisions.refused(commandId, recall.refusal())));
+        yield true;
+      }
+      case AWAITING_BUDGET -> true;
+    };
+  }
+
+  /**
+   * The answer to a resend of a command that was applied: the offer as it is now, unless the referral has since
+   * been offered to another provider (after this one's decline): that offer is not this provider's to see, so the
+   * resend is told the referral went elsewhere.
+   */
+  private static CommandReply asApplied(UUID commandId, OfferState state, String providerId) {
+    if (state.getOffer().getProviderId().equals(providerId)) return Decisions.accepted(commandId, state);
+    return Decisions.refused(commandId, "provider " + providerId + " declined this referral; it has been offered elsewhere");
   }
 
   private void apply(Record<String, SpecificRecord> input, OfferState before, OfferLifecycle.Step step) {

@@ -150,7 +150,7 @@ class OfferLifecycleProperties {
         case "session" -> new RecordSession(LocalDate.of(2026, 11, 1), action.attended(), List.of());
         default -> new CompleteReferral(Completion.COMPLETED, List.of());
       };
-      ProviderCommand sent = new ProviderCommand(Events.metadata("test", referralId, null), provider, command);
+      ProviderCommand sent = new ProviderCommand(Events.metadata("test", referralId, null), provider, command, null);
       OfferLifecycle.Step step = OfferLifecycle.decide(state, sent);
       if (step.event() != null) {
         assertThat(step.event().getPayload()).as("a command alone never accepts: the budget decides")

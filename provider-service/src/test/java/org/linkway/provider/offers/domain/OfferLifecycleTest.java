@@ -126,7 +126,7 @@ class OfferLifecycleTest {
   }
 
   private ProviderCommand command(String providerId, Object payload) {
-    return new ProviderCommand(Events.metadata("provider-service", referralId, null), providerId, payload);
+    return new ProviderCommand(Events.metadata("provider-service", referralId, null), providerId, payload, null);
   }
 
   private static AcceptReferral accept() {
@@ -223,7 +223,7 @@ class OfferLifecycleTest {
 
   @Test
   void givenAnOffer_whenTheHolderAccepts_thenItIsAcceptingAndTheBudgetIsAskedToReserveItsFunding() {
-    ProviderCommand command = new ProviderCommand(Events.metadata("provider-service", referralId, "corr-accept"), P1, accept());
+    ProviderCommand command = new ProviderCommand(Events.metadata("provider-service", referralId, "corr-accept"), P1, accept(), null);
 
     Step step = OfferLifecycle.decide(offered(), command);
 
@@ -278,7 +278,7 @@ class OfferLifecycleTest {
 
   @Test
   void givenAnAcceptingOffer_whenTheBudgetReserves_thenItIsAcceptedWithTheReservationOnItsReferralAccepted() {
-    ProviderCommand accept = new ProviderCommand(Events.metadata("provider-service", referralId, "corr-accept"), P1, accept());
+    ProviderCommand accept = new ProviderCommand(Events.metadata("provider-service", referralId, "corr-accept"), P1, accept(), null);
     OfferState accepting = accepting(offered(), accept);
     BudgetDecision reserved = new BudgetDecision(Events.metadata("outcome-service", referralId, "corr-budget"),
         idOf(accept), reservation("250.00"));

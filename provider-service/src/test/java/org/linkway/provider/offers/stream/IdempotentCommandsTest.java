@@ -1,0 +1,308 @@
+package org.linkway.provider.offers.stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.linkway.commands.AcceptReferral;
+import org.linkway.commands.DeclineReferral;
+import org.linkway.commands.ProviderCommand;
+import org.linkway.commands.RecordSession;
+import org.linkway.commands.RecordTimeCredits;
+import org.linkway.events.BudgetDecision;
+import org.linkway.events.BudgetRequest;
+import org.linkway.events.DeclineReason;
+import org.linkway.events.EventMetadata;
+import org.linkway.events.FundingRefused;
+import org.linkway.events.FundingReservation;
+import org.linkway.events.NeedCode;
+import org.linkway.events.Patient;
+import org.linkway.events.ProviderEvent;
+import org.linkway.events.ReferralEvent;
+import org.linkway.events.ReferralOffered;
+import org.linkway.events.SessionAttended;
+import org.linkway.events.TimeCreditsEarned;
+import org.linkway.platform.kafka.AvroSerdes;
+import org.linkway.platform.kafka.Events;
+import org.linkway.platform.kafka.LinkwayKafkaProperties;
+import org.linkway.platform.kafka.Topics;
+import org.linkway.platform.testing.SelfDescribingAvro.AvroDeserializer;
+import org.linkway.platform.testing.SelfDescribingAvro.AvroSerializer;
+import org.linkway.platform.web.IdempotencyKeys;
+import org.linkway.provider.measures.MeasureChanges;
+import org.linkway.provider.offers.domain.RememberedCommands;
+import org.linkway.replies.CommandReply;
+import org.linkway.state.OfferState;
+import org.linkway.state.OfferStatus;
+import org.springframework.core.env.StandardEnvironment;
+
+/**
+ * The offer decider as {@link OfferTopology} wires it, driven by {@link TopologyTestDriver}: provider commands
+ * sent with an Idempotency-Key are decided once, their resends answered as the first was, from what the offer's
+ * own state remembers; a key used for another request is refused and decides nothing.
+ */
+class IdempotentCommandsTest {
+
+  private static final String PROVIDER = "prov-1";
+
+  @TempDir
+  Path stateDir;
+
+  private final String referralId = UUID.randomUUID().toString();
+  private TopologyTestDriver driver;
+  private TestInputTopic<String, SpecificRecord> referrals;
+  private TestInputTopic<String, SpecificRecord> commands;
+  private TestInputTopic<String, SpecificRecord> budgetDecisions;
+  private TestOutputTopic<String, SpecificRecord> events;
+  private TestOutputTopic<String, SpecificRecord> budgetRequests;
+  private TestOutputTopic<String, SpecificRecord> replies;
+
+  @BeforeEach
+  void setUp() {
+    AvroSerdes serdes = new AvroSerdes(new LinkwayKafkaProperties(null, AvroSerializer.class.getName(),
+        AvroDeserializer.class.getName(), null, 0, null));
+    StreamsBuilder builder = new StreamsBuilder();
+    new OfferTopology().offerLifecycle(builder, serdes, new OfferFeed(), Duration.ofHours(1),
+        new MeasureChanges(new StandardEnvironment()));
+    Properties config = new Properties();
+    config.put(StreamsConfig.APPLICATION_ID_CONFIG, "provider-service-idempotency-test");
+    config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:9");
+    config.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    driver = new TopologyTestDriver(builder.build(), config);
+    AvroSerializer values = new AvroSerializer();
+    referrals = driver.createInputTopic(Topics.REFERRALS.name(), new StringSerializer(), values);
+    commands = driver.createInputTopic(Topics.PROVIDER_COMMANDS.name(), new StringSerializer(), values);
+    budgetDecisions = driver.createInputTopic(Topics.BUDGET_DECISIONS.name(), new StringSerializer(), values);
+    events = driver.createOutputTopic(Topics.PROVIDER_EVENTS.name(), new StringDeserializer(), new AvroDeserializer());
+    budgetRequests = driver.createOutputTopic(Topics.BUDGET_REQUESTS.name(), new StringDeserializer(), new AvroDeserializer());
+    replies = driver.createOutputTopic(Topics.PROVIDER_REPLIES.name(), new StringDeserializer(), new AvroDeserializer());
+  }
+
+  @AfterEach
+  void tearDown() {
+    driver.close();
+  }
+
+  @Test
+  void givenASessionWithAKey_whenItIsSentTwice_thenOneSessionIsRecordedAndBothAreAnsweredTheSame() {
+    accepted();
+
+    send(keyed(session("2026-11-02"), "session-1", "{attendedOn=2026-11-02}"));
+    send(keyed(session("2026-11-02"), "session-1", "{attendedOn=2026-11-02}"));
+
+    assertThat(events.readValuesToList()).singleElement()
+        .satisfies(e -> assertThat(((ProviderEvent) e).getPayload()).isInstanceOf(SessionAttended.class));
+    List<CommandReply> answers = repliesRead();
+    assertThat(answers).hasSize(2).allSatisfy(reply -> {
+      assertThat(reply.getRefusal()).isNull();
+      assertThat(((OfferState) reply.getDecided()).getSessionsAttended()).isEqualTo(1);
+    });
+    assertThat(answers.get(0).getCommandId()).isEqualTo(answers.get(1).getCommandId());
+  }
+
+  @Test
+  void givenAKeyUsedForOneSession_whenAnotherSessionComesWithIt_thenItIsRefusedAsKeyReusedAndNothingIsRecorded() {
+    accepted();
+
+    send(keyed(session("2026-11-02"), "session-1", "{attendedOn=2026-11-02}"));
+    send(keyed(session("2026-11-09"), "session-1", "{attendedOn=2026-11-09}"));
+
+    assertThat(events.readValuesToList()).hasSize(1);
+    List<CommandReply> answers = repliesRead();
+    assertThat(answers.get(0).getIdempotencyKeyReused()).isFalse();
+    assertThat(answers.get(1).getIdempotencyKeyReused()).isTrue();
+    assertThat(answers.get(1).getDecided()).isNull();
+    assertThat(state().getSessionsAttended()).isEqualTo(1);
+  }
+
+  @Test
+  void givenTwoSessionsWithDifferentKeys_whenBothAreSent_thenBothAreRecorded() {
+    accepted();
+
+    send(keyed(session("2026-11-02"), "session-1", "{attendedOn=2026-11-02}"));
+    send(keyed(session("2026-11-02"), "session-2", "{attendedOn=2026-11-02}"));
+
+    assertThat(events.readValuesToList()).hasSize(2);
+    assertThat(repliesRead()).extracting(CommandReply::getRefusal).containsOnlyNulls();
+    assertThat(state().getSessionsAttended()).isEqualTo(2);
+  }
+
+  @Test
+  void givenMoreKeyedCommandsThanAreKept_whenTheyAreDecided_thenOnlyTheLastAreRemembered() {
+    accepted();
+
+    for (int i = 0; i < RememberedCommands.KEPT + 5; i++) {
+      send(keyed(timeCredits(), "credits-" + i, "{hours=1}"));
+    }
+    send(keyed(timeCredits(), "credits-" + (RememberedCommands.KEPT + 4), "{hours=1}"));
+
+    assertThat(events.readValuesToList()).hasSize(RememberedCommands.KEPT + 5)
+        .allSatisfy(e -> assertThat(((ProviderEvent) e).getPayload()).isInstanceOf(TimeCreditsEarned.class));
+    assertThat(state().getRememberedCommands()).hasSize(RememberedCommands.KEPT);
+    assertThat(state().getRememberedCommands().get(0).getCommandId()).isEqualTo(commandId("credits-5").toString());
+  }
+
+  @Test
+  void givenAKeyedCommandThatWasRefused_whenItIsSentAgainAfterTheStateChanged_thenItIsRefusedTheSame() {
+    offered();
+    ProviderCommand early = keyed(session("2026-11-02"), "session-early", "{attendedOn=2026-11-02}");
+    send(early);
+    accept(null);
+    reserve(commandOf(budgetRequests.readValue()));
+    events.readValuesToList();
+    repliesRead();
+
+    send(early);
+
+    assertThat(events.isEmpty()).isTrue();
+    assertThat(repliesRead()).singleElement()
+        .satisfies(reply -> assertThat(reply.getRefusal()).contains("only once the referral is accepted"));
+  }
+
+  @Test
+  void givenAKeyedAcceptance_whenItIsResentWhileTheBudgetDecides_thenTheBudgetIsAskedOnceAndItsAnswerAnswersIt() {
+    offered();
+    ProviderCommand accept = keyed(new AcceptReferral(null, List.of(), null), "accept-1", "null");
+
+    send(accept);
+    send(accept);
+
+    List<SpecificRecord> asked = budgetRequests.readValuesToList();
+    assertThat(asked).hasSize(1);
+    assertThat(replies.isEmpty()).isTrue();
+    budgetDecisions.pipeInput(referralId, new BudgetDecision(Events.metadata("outcome-service", uuid(), null),
+        accept.getMetadata().getEventId().toString(), new FundingRefused("QMM", "2026-27", new BigDecimal("10.00"), new BigDecimal("0.00"), "spent")));
+    assertThat(repliesRead()).singleElement().satisfies(reply -> assertThat(reply.getRefusal()).isEqualTo("spent"));
+
+    send(accept);
+
+    assertThat(budgetRequests.isEmpty()).isTrue();
+    assertThat(repliesRead()).singleElement().satisfies(reply -> assertThat(reply.getRefusal()).isEqualTo("spent"));
+    assertThat(state().getStatus()).isEqualTo(OfferStatus.OFFERED);
+  }
+
+  @Test
+  void givenAKeyedDecline_whenItIsResentAfterTheReferralWasOfferedToAnotherProvider_thenItIsNotShownTheirOffer() {
+    offered();
+    ProviderCommand decline = keyed(new DeclineReferral(DeclineReason.CAPACITY, null, null), "decline-1", "{CAPACITY}");
+    send(decline);
+    offered("prov-2", 2);
+    repliesRead();
+
+    send(decline);
+
+    assertThat(repliesRead()).singleElement().satisfies(reply -> {
+      assertThat(reply.getDecided()).isNull();
+      assertThat(reply.getRefusal()).contains("offered elsewhere");
+    });
+  }
+
+  @Test
+  void givenCommandsWithoutAKey_whenTheSameSessionIsSentTwice_thenBothAreRecordedAsBefore() {
+    accepted();
+
+    send(new ProviderCommand(Events.metadata("provider-service", uuid(), null), PROVIDER, session("2026-11-02"), null));
+    send(new ProviderCommand(Events.metadata("provider-service", uuid(), null), PROVIDER, session("2026-11-02"), null));
+
+    assertThat(events.readValuesToList()).hasSize(2);
+    assertThat(state().getRememberedCommands()).isEmpty();
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private void offered() {
+    offered(PROVIDER, 1);
+  }
+
+  private void offered(String providerId, int attempt) {
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    ReferralOffered offer = ReferralOffered.newBuilder()
+        .setProviderId(providerId).setServiceId("svc-" + attempt).setAttempt(attempt).setNeedsMet(List.of(NeedCode.LONELINESS))
+        .setCommissioner("QMM").setPersonId("p-0123456789abcdef").setNeeds(List.of(NeedCode.LONELINESS))
+        .setPatient(new Patient("9434765919", "Ada", "Lovelace", LocalDate.of(1950, 12, 10), "NR1 3SR", null, null))
+        .setRespondBy(now.plus(Duration.ofDays(14)))
+        .build();
+    EventMetadata meta = EventMetadata.newBuilder(Events.metadata("referral-service", uuid(), null)).setOccurredAt(now).build();
+    referrals.pipeInput(referralId, new ReferralEvent(meta, offer));
+  }
+
+  /** Offered, accepted without a key and its funding reserved; what that wrote is read and set aside. */
+  private void accepted() {
+    offered();
+    accept(null);
+    reserve(commandOf(budgetRequests.readValue()));
+    events.readValuesToList();
+    repliesRead();
+  }
+
+  private void accept(String key) {
+    ProviderCommand accept = new ProviderCommand(Events.metadata("provider-service", uuid(), null), PROVIDER,
+        new AcceptReferral(null, List.of(), null), null);
+    send(key == null ? accept : keyed(accept.getCommand(), key, "null"));
+  }
+
+  private void reserve(String acceptCommandId) {
+    budgetDecisions.pipeInput(referralId, new BudgetDecision(Events.metadata("outcome-service", uuid(), null), acceptCommandId,
+        new FundingReservation("contract-QMM-1", new BigDecimal("250.00"), "2026-27", false)));
+  }
+
+  private static String commandOf(SpecificRecord budgetRequest) {
+    return ((org.linkway.events.ReserveFunding) ((BudgetRequest) budgetRequest).getPayload()).getAcceptCommandId();
+  }
+
+  /** A command as provider-service's API writes it with an Idempotency-Key: its id derived from the key, the request's digest. */
+  private ProviderCommand keyed(Object command, String key, String request) {
+    EventMetadata meta = EventMetadata.newBuilder(Events.metadata("provider-service", uuid(), null))
+        .setEventId(commandId(key)).build();
+    return new ProviderCommand(meta, PROVIDER, command, IdempotencyKeys.digest(command.getClass().getSimpleName(), request));
+  }
+
+  private UUID commandId(String key) {
+    return IdempotencyKeys.commandId(key, "provider-service", PROVIDER, referralId);
+  }
+
+  private static RecordSession session(String on) {
+    return new RecordSession(LocalDate.parse(on), true, List.of());
+  }
+
+  private static RecordTimeCredits timeCredits() {
+    return new RecordTimeCredits(LocalDate.parse("2026-11-02"), new BigDecimal("1.00"), null);
+  }
+
+  private void send(ProviderCommand command) {
+    commands.pipeInput(referralId, command);
+  }
+
+  private List<CommandReply> repliesRead() {
+    return replies.readValuesToList().stream().map(CommandReply.class::cast).toList();
+  }
+
+  private OfferState state() {
+    KeyValueStore<String, OfferState> store = driver.getKeyValueStore(OfferProcessor.STORE);
+    return store.get(referralId);
+  }
+
+  private UUID uuid() {
+    return UUID.fromString(referralId);
+  }
+}
