@@ -5,6 +5,7 @@ import static org.linkway.platform.web.ApiDescriptions.post;
 
 import io.swagger.v3.oas.models.OpenAPI;
 import org.linkway.platform.web.ApiDescriptions;
+import org.linkway.platform.web.IdempotencyKeys;
 import org.springdoc.core.customizers.OpenApiCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -34,6 +35,15 @@ class ReferralApiDescription {
         A request that is not valid answers 400 problem+json naming every invalid field, and nothing \
         is written. Callers: `gp` tokens for their own practice (`ods`), `provider` tokens to read what \
         they hold, `admin` to erase a person.""");
+  }
+
+  /** The Idempotency-Key header of POST /referrals: the GP system's request id. */
+  @Bean
+  OpenApiCustomizer referralIdempotencyKeys() {
+    return ApiDescriptions.header(IdempotencyKeys.HEADER, """
+        Optional: the GP system's own id for the request. The same key from the same practice is the same \
+        referral: sent again (after a timeout, a 503, while the first is still on its way, or to another \
+        instance), it answers 200 with the first referral's id and nothing is written twice.""");
   }
 
   @Bean

@@ -36,6 +36,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.support.GenericApplicationContext;
 import org.springframework.http.client.ReactorResourceFactory;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.client.WebClient;
 
@@ -65,6 +66,8 @@ final class RunningPlatform {
   /** Instances 2, 3 … of each service, where several run; instance 1 is the field above. */
   private final Map<String, List<ConfigurableApplicationContext>> moreInstances = new HashMap<>();
   private int instances = 1;
+  /** The broker made for this platform alone, if it was ({@link #onOwnBroker}). */
+  private EmbeddedKafkaKraftBroker ownBroker;
 
   RunningPlatform(String bootstrapServers, String registryUrl) {
     this(bootstrapServers, registryUrl, Map.of(), service -> List.of());
@@ -91,6 +94,15 @@ final class RunningPlatform {
     this.replicationFactor = replicationFactor;
     this.minInsyncReplicas = minInsyncReplicas;
     return this;
+  }
+
+  /** {@code instances} of each service on a broker of their own, which {@link #stop()} destroys after them. */
+  static RunningPlatform onOwnBroker(int instances) {
+    EmbeddedKafkaKraftBroker broker = TestStack.newBroker();
+    RunningPlatform platform = new RunningPlatform(broker.getBrokersAsString(), TestStack.registry().apiUrl())
+        .withInstances(instances);
+    platform.ownBroker = broker;
+    return platform;
   }
 
   /**
@@ -145,6 +157,7 @@ final class RunningPlatform {
     for (ConfigurableApplicationContext context : new ConfigurableApplicationContext[] {outcomeService, providerService, referralService}) {
       if (context != null) context.close();
     }
+    if (ownBroker != null) ownBroker.destroy();
   }
 
   WebTestClient referralService() {

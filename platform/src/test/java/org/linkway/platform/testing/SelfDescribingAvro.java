@@ -2,10 +2,22 @@ package org.linkway.platform.testing;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Properties;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.linkway.platform.kafka.AvroSerdes;
+import org.linkway.platform.kafka.LinkwayKafkaProperties;
+import org.linkway.platform.kafka.Topic;
 
 /**
  * Avro records for {@code TopologyTestDriver} tests without a schema registry: Avro binary prefixed with the
@@ -15,6 +27,31 @@ import org.apache.kafka.common.serialization.Serializer;
 public final class SelfDescribingAvro {
 
   private SelfDescribingAvro() {}
+
+  /** A service's serdes with values written and read as here. */
+  public static AvroSerdes serdes() {
+    return new AvroSerdes(new LinkwayKafkaProperties(null, AvroSerializer.class.getName(), AvroDeserializer.class.getName(),
+        null, 0, null));
+  }
+
+  /** A test driver of a service's topology, its stores under {@code stateDir}. */
+  public static TopologyTestDriver driver(StreamsBuilder builder, String applicationId, Path stateDir) {
+    Properties config = new Properties();
+    config.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+    config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:9");
+    config.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    return new TopologyTestDriver(builder.build(), config);
+  }
+
+  /** A topic the test writes to, keyed by string. */
+  public static TestInputTopic<String, SpecificRecord> input(TopologyTestDriver driver, Topic<?> topic) {
+    return driver.createInputTopic(topic.name(), new StringSerializer(), new AvroSerializer());
+  }
+
+  /** A topic the test reads what the topology wrote from, keyed by string. */
+  public static TestOutputTopic<String, SpecificRecord> output(TopologyTestDriver driver, Topic<?> topic) {
+    return driver.createOutputTopic(topic.name(), new StringDeserializer(), new AvroDeserializer());
+  }
 
   /** Writes Avro binary prefixed with the record's class name. */
   public static final class AvroSerializer implements Serializer<SpecificRecord> {

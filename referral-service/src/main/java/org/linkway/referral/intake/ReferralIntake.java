@@ -4,9 +4,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.UUID;
+import org.linkway.commands.ReferralCommand;
+import org.linkway.commands.SubmitReferral;
 import org.linkway.events.NeedCode;
 import org.linkway.events.Patient;
-import org.linkway.events.ReferralEvent;
 import org.linkway.events.ReferralSubmitted;
 import org.linkway.events.Referrer;
 import org.linkway.platform.domain.Postcodes;
@@ -18,6 +19,7 @@ import org.linkway.platform.people.Identities;
 import org.linkway.platform.people.NhsNumber;
 import org.linkway.platform.security.Caller;
 import org.linkway.platform.security.Role;
+import org.linkway.platform.streams.Decisions;
 import org.linkway.platform.streams.StoreQueries;
 import org.linkway.platform.web.ProblemException;
 import org.linkway.referral.ReferralServiceApplication;
@@ -31,6 +33,12 @@ import reactor.core.publisher.Mono;
  * ReferralSubmitted on {@code referrals}. A request with the GP system's own request id gets a
  * referralId derived from the practice and that id, so the same request sent twice is the same
  * referral: the second time nothing is written and the first referral's id is returned.
+ *
+ * <p>Over HTTP the request goes as a {@link SubmitReferral} command to the referral's one decider, which writes
+ * ReferralSubmitted for the first and answers a resend with the referral the first became, even when the resend
+ * comes while the first is still on its way to the broker, or to another instance. The person's data key is
+ * written first, so that whoever reads the referral can open the identity; a resend's own key opens nothing (the
+ * referral is sealed with the first one's) and is deleted (a tombstone on {@code person-keys}).
  */
 @Component
 public class ReferralIntake {
@@ -42,9 +50,12 @@ public class ReferralIntake {
   private final PersonIds personIds;
   private final StoreQueries stores;
   private final Identities identities;
+  private final Decisions decisions;
 
-  ReferralIntake(EventPublisher publisher, PersonIds personIds, StoreQueries stores, Identities identities) {
+  ReferralIntake(EventPublisher publisher, PersonIds personIds, StoreQueries stores, Identities identities,
+      Decisions decisions) {
     this.identities = identities;
+    this.decisions = decisions;
     this.publisher = publisher;
     this.personIds = personIds;
     this.stores = stores;
@@ -65,20 +76,30 @@ public class ReferralIntake {
     }
     UUID referralId = referralId(request.referrer().odsCode(), requestId);
     if (requestId != null) {
+      // a resend of a referral this instance already holds: answered at once, no data key made for nothing
       var existing = stores.<ReferralState>get(ReferralStores.STATE, referralId.toString());
       if (existing.isPresent()) {
         return Mono.just(new Received(referralId, existing.get().getStatus().name(), true));
       }
     }
     Submission sealed = submission(request, requestId);
-    ReferralEvent event = ReferralEvent.newBuilder()
-        .setMetadata(Events.metadata(ReferralServiceApplication.NAME, referralId, correlationId))
-        .setPayload(sealed.submission())
-        .build();
+    ReferralCommand command = new ReferralCommand(
+        Events.metadata(ReferralServiceApplication.NAME, referralId, correlationId), new SubmitReferral(sealed.submission()));
+    String keyId = sealed.identity().key().getKeyId();
     // the person's data key first: whoever reads the referral can then open the identity
     return publisher.publish(Topics.PERSON_KEYS, sealed.identity().recordKey(), sealed.identity().key())
-        .then(publisher.publish(Topics.REFERRALS, referralId.toString(), event))
-        .thenReturn(new Received(referralId, "SUBMITTED", false));
+        .then(decisions.send(publisher, Topics.REFERRAL_COMMANDS, referralId.toString(), command,
+            command.getMetadata().getEventId(), ReferralState.class))
+        .flatMap(referral -> sealedWith(referral, keyId)
+            ? Mono.just(new Received(referralId, "SUBMITTED", false))
+            : publisher.publish(Topics.PERSON_KEYS, sealed.identity().recordKey(), null)
+                .thenReturn(new Received(referralId, referral.getStatus().name(), true)));
+  }
+
+  /** Whether the referral is the one this request made: its identity is sealed with the key this request wrote. */
+  private static boolean sealedWith(ReferralState referral, String keyId) {
+    var sealed = referral.getSubmission().getSealedPatient();
+    return sealed != null && keyId.equals(sealed.getKeyId());
   }
 
   /** The same practice and request id always give the same referralId; without a request id, a new one. */

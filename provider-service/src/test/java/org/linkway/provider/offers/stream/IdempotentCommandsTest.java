@@ -9,13 +9,9 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Properties;
 import java.util.UUID;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -44,10 +40,8 @@ import org.linkway.events.SessionAttended;
 import org.linkway.events.TimeCreditsEarned;
 import org.linkway.platform.kafka.AvroSerdes;
 import org.linkway.platform.kafka.Events;
-import org.linkway.platform.kafka.LinkwayKafkaProperties;
 import org.linkway.platform.kafka.Topics;
-import org.linkway.platform.testing.SelfDescribingAvro.AvroDeserializer;
-import org.linkway.platform.testing.SelfDescribingAvro.AvroSerializer;
+import org.linkway.platform.testing.SelfDescribingAvro;
 import org.linkway.platform.web.IdempotencyKeys;
 import org.linkway.provider.measures.MeasureChanges;
 import org.linkway.provider.offers.domain.RememberedCommands;
@@ -79,23 +73,17 @@ class IdempotentCommandsTest {
 
   @BeforeEach
   void setUp() {
-    AvroSerdes serdes = new AvroSerdes(new LinkwayKafkaProperties(null, AvroSerializer.class.getName(),
-        AvroDeserializer.class.getName(), null, 0, null));
+    AvroSerdes serdes = SelfDescribingAvro.serdes();
     StreamsBuilder builder = new StreamsBuilder();
     new OfferTopology().offerLifecycle(builder, serdes, new OfferFeed(), Duration.ofHours(1),
         new MeasureChanges(new StandardEnvironment()));
-    Properties config = new Properties();
-    config.put(StreamsConfig.APPLICATION_ID_CONFIG, "provider-service-idempotency-test");
-    config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:9");
-    config.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-    driver = new TopologyTestDriver(builder.build(), config);
-    AvroSerializer values = new AvroSerializer();
-    referrals = driver.createInputTopic(Topics.REFERRALS.name(), new StringSerializer(), values);
-    commands = driver.createInputTopic(Topics.PROVIDER_COMMANDS.name(), new StringSerializer(), values);
-    budgetDecisions = driver.createInputTopic(Topics.BUDGET_DECISIONS.name(), new StringSerializer(), values);
-    events = driver.createOutputTopic(Topics.PROVIDER_EVENTS.name(), new StringDeserializer(), new AvroDeserializer());
-    budgetRequests = driver.createOutputTopic(Topics.BUDGET_REQUESTS.name(), new StringDeserializer(), new AvroDeserializer());
-    replies = driver.createOutputTopic(Topics.PROVIDER_REPLIES.name(), new StringDeserializer(), new AvroDeserializer());
+    driver = SelfDescribingAvro.driver(builder, "provider-service-idempotency-test", stateDir);
+    referrals = SelfDescribingAvro.input(driver, Topics.REFERRALS);
+    commands = SelfDescribingAvro.input(driver, Topics.PROVIDER_COMMANDS);
+    budgetDecisions = SelfDescribingAvro.input(driver, Topics.BUDGET_DECISIONS);
+    events = SelfDescribingAvro.output(driver, Topics.PROVIDER_EVENTS);
+    budgetRequests = SelfDescribingAvro.output(driver, Topics.BUDGET_REQUESTS);
+    replies = SelfDescribingAvro.output(driver, Topics.PROVIDER_REPLIES);
   }
 
   @AfterEach

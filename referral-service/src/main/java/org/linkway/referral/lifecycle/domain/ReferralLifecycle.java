@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.function.Supplier;
 import org.linkway.commands.CancelReferral;
 import org.linkway.commands.ReferralCommand;
+import org.linkway.commands.SubmitReferral;
 import org.linkway.events.DeclineReason;
 import org.linkway.events.EventMetadata;
 import org.linkway.events.OfferReminderDue;
@@ -154,6 +155,20 @@ public final class ReferralLifecycle {
             "needs " + submission.getNeeds()))))
         .build();
     return route(state, event.getMetadata(), List.of());
+  }
+
+  /**
+   * A GP system's request to refer, sent to the referral's one decider: the first is written as
+   * {@link ReferralSubmitted} and routed; a resend (the referral exists, even if its first attempt was still on its
+   * way when the resend was sent) writes nothing and leaves the referral as the first made it.
+   */
+  public Step submit(ReferralState state, ReferralCommand command, SubmitReferral submit) {
+    if (state != null) return Step.ignored(state);
+    ReferralEvent submitted = event(command.getMetadata(), "submitted", submit.getSubmission());
+    Step routed = submitted(submitted);
+    List<ReferralEvent> events = new ArrayList<>(List.of(submitted));
+    events.addAll(routed.events());
+    return new Step(routed.state(), events, null);
   }
 
   public Step providerEvent(ReferralState state, ProviderEvent event) {

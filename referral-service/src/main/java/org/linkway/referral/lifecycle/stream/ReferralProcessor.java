@@ -8,6 +8,7 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.linkway.commands.ReferralCommand;
+import org.linkway.commands.SubmitReferral;
 import org.linkway.events.ProviderEvent;
 import org.linkway.events.ReferralEvent;
 import org.linkway.events.ReferralSubmitted;
@@ -19,8 +20,9 @@ import org.linkway.state.ReferralState;
 
 /**
  * Runs the referral state machine for the referrals of one stream task. Inputs, all keyed by
- * referralId: new referrals from {@code referrals}, the provider's decisions from
- * {@code provider-events}, and the referrer's commands from {@code referral-commands}. Output: the
+ * referralId: new referrals from {@code referrals} (those from GP systems' Kafka topics), the provider's
+ * decisions from {@code provider-events}, and the referrer's commands from {@code referral-commands}: to refer
+ * (over HTTP), decided here so that a resend is the same referral, and to cancel. Output: the
  * events it decides, to {@code referrals}, and its answer to each command, to
  * {@code referral-service-replies} ({@link Decisions}). State and output are committed in one transaction.
  */
@@ -70,6 +72,10 @@ final class ReferralProcessor extends ContextualProcessor<String, SpecificRecord
     } else if (record.value() instanceof ProviderEvent event) {
       if (state == null) return;
       step = lifecycle.providerEvent(state, event);
+    } else if (record.value() instanceof ReferralCommand command && command.getCommand() instanceof SubmitReferral submit) {
+      // the first is the referral; a resend is answered with it and writes nothing
+      step = lifecycle.submit(state, command, submit);
+      context().forward(Decisions.reply(record, Decisions.accepted(command.getMetadata().getEventId(), step.state())));
     } else if (record.value() instanceof ReferralCommand command) {
       UUID commandId = command.getMetadata().getEventId();
       if (state == null) {
