@@ -39,16 +39,7 @@ class KeyOwnersIT {
   void twoInstancesOfEachService() {
     broker = TestStack.newBroker();
     platform = new RunningPlatform(broker.getBrokersAsString(), TestStack.registry().apiUrl()).withInstances(2).start();
-    platform.providerService().post().uri("/providers").bodyValue(Map.of(
-            "providerId", JourneyScenario.FIRST_PROVIDER, "name", "Norwich Befrienders", "services", List.of(Map.of(
-                "serviceId", JourneyScenario.FIRST_SERVICE, "name", "Telephone befriending", "needs", List.of("LONELINESS"),
-                "commissioners", List.of(JourneyScenario.COMMISSIONER), "postcodeDistricts", List.of("NR1"),
-                "capacity", 50, "status", "ACTIVE"))))
-        .exchange().expectStatus().isCreated();
-    platform.outcomeService().put().uri("/commissioners/{code}/contracts/{id}", JourneyScenario.COMMISSIONER, "tariff-owners")
-        .bodyValue(Map.of("providerId", JourneyScenario.FIRST_PROVIDER, "validFrom", "2026-04-01", "validTo", "2027-03-31",
-            "engagementFee", 50.00, "completionFee", 150.00, "completionMinSessions", 2))
-        .exchange().expectStatus().isOk();
+    JourneyScenario.providerWithTariff(platform, "tariff-owners");
   }
 
   @AfterAll
