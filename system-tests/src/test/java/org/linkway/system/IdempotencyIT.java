@@ -12,10 +12,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.linkway.events.BudgetRequest;
 import org.linkway.events.ProviderEvent;
 import org.linkway.events.ReferralAccepted;
@@ -33,35 +30,18 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
  * Issue 15 point 7: a command sent again is not recorded twice, whichever instance it reaches. Two instances of
- * each service on a broker of their own. Each provider command is sent to one instance and then again, with the
- * same {@code Idempotency-Key}, to the other: both answers are the same and the topics hold one event of each. A
- * GP system's request is posted to both instances at once with the same key: one referral, one ReferralSubmitted,
- * both answers naming it, and the person's identity opens with the data key of the referral that was kept.
+ * each service on a broker of their own, the first provider listed and funded. Each provider command is sent to
+ * one instance and then again, with the same {@code Idempotency-Key}, to the other: both answers are the same and
+ * the topics hold one event of each. A GP system's request is posted to both instances at once with the same key:
+ * one referral, one ReferralSubmitted, both answers naming it, and the person's identity opens with the data key
+ * of the referral that was kept.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class IdempotencyIT {
+class IdempotencyIT extends TwoInstancesOfEachService {
 
-  private static final String COMMISSIONER = "QID";
-  private static final String PROVIDER = "idem-walks";
+  private static final String COMMISSIONER = JourneyScenario.COMMISSIONER;
+  private static final String PROVIDER = JourneyScenario.FIRST_PROVIDER;
+  private static final List<String> NEEDS = List.of("LONELINESS");
   private static final ParameterizedTypeReference<Map<String, Object>> MAP = new ParameterizedTypeReference<>() {};
-
-  private RunningPlatform platform;
-
-  @BeforeAll
-  void twoInstancesOfEachService() {
-    platform = RunningPlatform.onOwnBroker(2).start();
-    // while the instances still share out their partitions, the directory's decider may answer 503: asked again
-    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> platform.providerService().post().uri("/providers")
-        .bodyValue(Map.of("providerId", PROVIDER, "name", "Idempotent Walks", "services", List.of(Map.of(
-            "serviceId", PROVIDER + "-green", "name", "Green walks", "needs", List.of("NATURE"),
-            "commissioners", List.of(COMMISSIONER), "capacity", 20))))
-        .exchange().expectStatus().is2xxSuccessful());
-  }
-
-  @AfterAll
-  void stop() {
-    if (platform != null) platform.stop();
-  }
 
   @Test
   void givenEachProviderCommand_whenItIsSentAgainWithItsKeyToTheOtherInstance_thenItIsAnsweredTheSameAndRecordedOnce() {
@@ -146,7 +126,7 @@ class IdempotencyIT {
    * provider, scale-out step 7).
    */
   private String referAndAwaitOffer() {
-    String referralId = JourneyScenario.refer(platform, COMMISSIONER, List.of("NATURE"));
+    String referralId = JourneyScenario.refer(platform, COMMISSIONER, NEEDS);
     await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> List.of(1, 2).stream()
         .map(k -> platform.instance("provider-service", k).get().uri("/providers/{p}/referrals?status=OFFERED", PROVIDER)
             .exchange().expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody())
@@ -172,7 +152,7 @@ class IdempotencyIT {
 
   private EntityExchangeResult<Map<String, Object>> refer(int instance, String key) {
     return platform.instance("referral-service", instance).post().uri("/referrals").header("Idempotency-Key", key)
-        .bodyValue(JourneyScenario.referralBody(COMMISSIONER, List.of("NATURE")))
+        .bodyValue(JourneyScenario.referralBody(COMMISSIONER, NEEDS))
         .exchange().expectBody(MAP).returnResult();
   }
 
