@@ -43,11 +43,15 @@ public final class StoreQueries implements HealthIndicator {
   public <V> Optional<V> get(String storeName, String key) {
     try {
       KafkaStreams streams = running(storeName);
-      KeyQueryMetadata owner = streams.queryMetadataForKey(storeName, key, KEYS);
-      if (owner == null || owner.partition() < 0) throw notReady(storeName);
       StoreQueryParameters<ReadOnlyKeyValueStore<String, V>> query =
           StoreQueryParameters.fromNameAndType(storeName, QueryableStoreTypes.keyValueStore());
-      if (owner.activeHost().equals(self())) query = query.withPartition(owner.partition());
+      Optional<HostInfo> self = applicationServer(factory);
+      if (self.isPresent()) {
+        // several instances (one alone has no address, and Streams then gives no metadata by key)
+        KeyQueryMetadata owner = streams.queryMetadataForKey(storeName, key, KEYS);
+        if (owner == null || owner.partition() < 0) throw notReady(storeName);
+        if (owner.activeHost().equals(self.get())) query = query.withPartition(owner.partition());
+      }
       return Optional.ofNullable(streams.store(query).get(key));
     } catch (InvalidStateStoreException e) {
       throw notReady(storeName);
@@ -117,11 +121,6 @@ public final class StoreQueries implements HealthIndicator {
       throw notReady(storeName);
     }
     return streams;
-  }
-
-  /** This instance's address as its Streams metadata names it: {@code application.server}, or "unavailable" when unset. */
-  private HostInfo self() {
-    return applicationServer(factory).orElse(HostInfo.unavailable());
   }
 
   /**
