@@ -6,8 +6,6 @@ import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -16,17 +14,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.UUID;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -53,52 +47,21 @@ import org.linkway.events.WithdrawReservation;
 import org.linkway.platform.domain.Funding;
 import org.linkway.platform.kafka.AvroSerdes;
 import org.linkway.platform.kafka.Events;
-import org.linkway.platform.kafka.LinkwayKafkaProperties;
 import org.linkway.platform.kafka.Topics;
 import org.linkway.platform.streams.TableView;
+import org.linkway.platform.testing.TestAvro;
 
 /**
  * The budget topology as {@link BudgetTopology} wires it, driven by {@link TopologyTestDriver}:
  * reservation requests keyed by commissioner, the funding ledger keyed by referral and re-keyed by
  * commissioner, decisions back keyed by referral, and the use of each budget keyed by commissioner
- * and year. Values go through a self-describing Avro serde instead of the schema registry.
+ * and year. Values go through a self-describing Avro serde instead of the schema registry ({@link TestAvro}).
  */
 public class BudgetProcessorTest {
 
   private static final String QMM = "QMM";
   private static final String YEAR = "2026-27";
   private static final Instant DURING = Instant.parse("2026-11-22T10:00:00Z");
-
-  /** Avro binary prefixed with the record's class name, so that one deserializer reads every topic. */
-  public static final class AvroSerializer implements Serializer<SpecificRecord> {
-    @Override
-    public byte[] serialize(String topic, SpecificRecord data) {
-      if (data == null) return null;
-      try {
-        byte[] name = data.getClass().getName().getBytes(StandardCharsets.UTF_8);
-        ByteBuffer body = (ByteBuffer) data.getClass().getMethod("toByteBuffer").invoke(data);
-        return ByteBuffer.allocate(4 + name.length + body.remaining()).putInt(name.length).put(name).put(body).array();
-      } catch (ReflectiveOperationException e) {
-        throw new SerializationException(e);
-      }
-    }
-  }
-
-  public static final class AvroDeserializer implements Deserializer<SpecificRecord> {
-    @Override
-    public SpecificRecord deserialize(String topic, byte[] data) {
-      if (data == null) return null;
-      try {
-        ByteBuffer in = ByteBuffer.wrap(data);
-        byte[] name = new byte[in.getInt()];
-        in.get(name);
-        Class<?> type = Class.forName(new String(name, StandardCharsets.UTF_8));
-        return (SpecificRecord) type.getMethod("fromByteBuffer", ByteBuffer.class).invoke(null, in.slice());
-      } catch (ReflectiveOperationException e) {
-        throw new SerializationException(e);
-      }
-    }
-  }
 
   @TempDir
   Path stateDir;
@@ -118,21 +81,16 @@ public class BudgetProcessorTest {
     when(contractTable.values()).thenAnswer(call -> List.copyOf(contracts));
     TableView<BudgetAgreed> budgetTable = mock(TableView.class);
     when(budgetTable.get(anyString())).thenAnswer(call -> Optional.ofNullable(budgets.get((String) call.getArgument(0))));
-    AvroSerdes serdes = new AvroSerdes(new LinkwayKafkaProperties(null, AvroSerializer.class.getName(),
-        AvroDeserializer.class.getName(), null, 0, null));
+    AvroSerdes serdes = TestAvro.serdes();
     StreamsBuilder builder = new StreamsBuilder();
     new BudgetTopology().budgetReservations(builder, serdes, contractTable, budgetTable);
 
-    Properties config = new Properties();
-    config.put(StreamsConfig.APPLICATION_ID_CONFIG, "outcome-service-budgets-test");
-    config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:9");
-    config.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-    driver = new TopologyTestDriver(builder.build(), config);
-    Serializer<SpecificRecord> values = new AvroSerializer();
+    driver = new TopologyTestDriver(builder.build(), TestAvro.driverConfig("outcome-service-budgets-test", stateDir));
+    Serializer<SpecificRecord> values = new TestAvro.AvroSerializer();
     requests = driver.createInputTopic(Topics.BUDGET_REQUESTS.name(), new StringSerializer(), values);
     ledger = driver.createInputTopic(Topics.FUNDING_LEDGER.name(), new StringSerializer(), values);
-    decisions = driver.createOutputTopic(Topics.BUDGET_DECISIONS.name(), new StringDeserializer(), new AvroDeserializer());
-    uses = driver.createOutputTopic(Topics.BUDGET_USE.name(), new StringDeserializer(), new AvroDeserializer());
+    decisions = driver.createOutputTopic(Topics.BUDGET_DECISIONS.name(), new StringDeserializer(), new TestAvro.AvroDeserializer());
+    uses = driver.createOutputTopic(Topics.BUDGET_USE.name(), new StringDeserializer(), new TestAvro.AvroDeserializer());
   }
 
   @AfterEach

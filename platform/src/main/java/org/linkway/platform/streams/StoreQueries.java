@@ -72,6 +72,43 @@ public final class StoreQueries implements HealthIndicator {
     }
   }
 
+  /** One page of a list: its values, and the cursor to ask for the page after them; null when nothing follows. */
+  public record Page<V>(List<V> values, String next) {}
+
+  /**
+   * Up to {@code limit} values whose keys start with {@code prefix} and that pass {@code filter}, in key order,
+   * from just after the key {@code prefix + after} (from the first when {@code after} is null). The page's
+   * {@code next} is the part after the prefix of its last key, when another value follows; reading stops at
+   * that one, so a page costs its size, not the list's. The keys of one prefix must all be in one partition
+   * (a {@link PartyView}), for the key order to hold over this instance's partitions.
+   */
+  public <V> Page<V> page(String storeName, String prefix, String after, int limit, Predicate<V> filter) {
+    try {
+      return page(this.<V>store(storeName), prefix, after, limit, filter);
+    } catch (InvalidStateStoreException e) {
+      throw notReady(storeName);
+    }
+  }
+
+  /** {@link #page(String, String, String, int, Predicate)} of one store. */
+  public static <V> Page<V> page(ReadOnlyKeyValueStore<String, V> store, String prefix, String after, int limit,
+      Predicate<V> filter) {
+    if (limit < 1) throw new IllegalArgumentException("a page holds at least one value");
+    String from = after == null ? prefix : prefix + after;
+    List<V> values = new ArrayList<>();
+    String last = null;
+    try (KeyValueIterator<String, V> it = store.range(from, prefix + Character.MAX_VALUE)) {
+      while (it.hasNext()) {
+        var entry = it.next();
+        if (!entry.key.startsWith(prefix) || (after != null && entry.key.equals(from)) || !filter.test(entry.value)) continue;
+        if (values.size() == limit) return new Page<>(values, last.substring(prefix.length()));
+        values.add(entry.value);
+        last = entry.key;
+      }
+    }
+    return new Page<>(values, null);
+  }
+
   /** Hands each value of the store to {@code action} as it is read, holding none of them afterwards. */
   public <V> void forEach(String storeName, Consumer<V> action) {
     try {
