@@ -354,6 +354,23 @@ abstract class JourneyScenario {
         .exchange().expectStatus().isOk();
   }
 
+  /**
+   * The first provider, with room for 50 referrals, and a contract {@code contractId} that pays it an engagement
+   * fee of £50 and £150 on completion after 2 sessions: enough for many referrals to be offered and funded.
+   */
+  static void providerWithTariff(RunningPlatform platform, String contractId) {
+    platform.providerService().post().uri("/providers").bodyValue(Map.of(
+            "providerId", FIRST_PROVIDER, "name", "Norwich Befrienders", "services", List.of(Map.of(
+                "serviceId", FIRST_SERVICE, "name", "Telephone befriending", "needs", List.of("LONELINESS"),
+                "commissioners", List.of(COMMISSIONER), "postcodeDistricts", List.of("NR1"),
+                "capacity", 50, "status", "ACTIVE"))))
+        .exchange().expectStatus().isCreated();
+    platform.outcomeService().put().uri("/commissioners/{code}/contracts/{id}", COMMISSIONER, contractId)
+        .bodyValue(Map.of("providerId", FIRST_PROVIDER, "validFrom", "2026-04-01", "validTo", "2027-03-31",
+            "engagementFee", 50.00, "completionFee", 150.00, "completionMinSessions", 2))
+        .exchange().expectStatus().isOk();
+  }
+
   private static void registerProvider(RunningPlatform platform, String providerId, String name, String serviceId,
       String serviceName, List<String> needs) {
     platform.providerService().post().uri("/providers").bodyValue(Map.of(

@@ -6,17 +6,9 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.linkway.platform.testing.TestStack;
-import org.springframework.core.ParameterizedTypeReference;
-import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
-import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
  * Two instances of each service, on a broker of their own: a request about one referral (reading
@@ -26,36 +18,10 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  * read from the view of the commissioner's funding that one instance holds whole. Without that, half
  * of the reads by key would be 404, half of the commands 503, and the money totals short.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class KeyOwnersIT {
+class KeyOwnersIT extends TwoInstancesOfEachService {
 
   private static final int REFERRALS = 8;
   private static final Pattern FORWARDED = Pattern.compile("(?m)^linkway_requests_forwarded_total\\{[^}]*} ([0-9.E]+)$");
-
-  private EmbeddedKafkaKraftBroker broker;
-  private RunningPlatform platform;
-
-  @BeforeAll
-  void twoInstancesOfEachService() {
-    broker = TestStack.newBroker();
-    platform = new RunningPlatform(broker.getBrokersAsString(), TestStack.registry().apiUrl()).withInstances(2).start();
-    platform.providerService().post().uri("/providers").bodyValue(Map.of(
-            "providerId", JourneyScenario.FIRST_PROVIDER, "name", "Norwich Befrienders", "services", List.of(Map.of(
-                "serviceId", JourneyScenario.FIRST_SERVICE, "name", "Telephone befriending", "needs", List.of("LONELINESS"),
-                "commissioners", List.of(JourneyScenario.COMMISSIONER), "postcodeDistricts", List.of("NR1"),
-                "capacity", 50, "status", "ACTIVE"))))
-        .exchange().expectStatus().isCreated();
-    platform.outcomeService().put().uri("/commissioners/{code}/contracts/{id}", JourneyScenario.COMMISSIONER, "tariff-owners")
-        .bodyValue(Map.of("providerId", JourneyScenario.FIRST_PROVIDER, "validFrom", "2026-04-01", "validTo", "2027-03-31",
-            "engagementFee", 50.00, "completionFee", 150.00, "completionMinSessions", 2))
-        .exchange().expectStatus().isOk();
-  }
-
-  @AfterAll
-  void stop() {
-    if (platform != null) platform.stop();
-    if (broker != null) broker.destroy();
-  }
 
   @Test
   void givenReferralsSpreadOverBothInstances_whenEachIsAskedOfEitherInstance_thenBothAnswerTheSame() {
@@ -104,14 +70,6 @@ class KeyOwnersIT {
       assertThat(forwarded(service, 1) + forwarded(service, 2)).as(service + " sent requests to the other instance")
           .isPositive();
     }
-  }
-
-  private String submit(WebTestClient referralService) {
-    Map<String, Object> body = referralService.post().uri("/referrals")
-        .bodyValue(JourneyScenario.referralBody(JourneyScenario.COMMISSIONER, List.of("LONELINESS")))
-        .exchange().expectStatus().isAccepted().expectBody(new ParameterizedTypeReference<Map<String, Object>>() {})
-        .returnResult().getResponseBody();
-    return (String) body.get("referralId");
   }
 
   private String referral(int instance, String referralId) {

@@ -21,6 +21,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.KafkaStreams;
 import org.linkway.outcome.OutcomeServiceApplication;
 import org.linkway.platform.kafka.AvroSerdes;
 import org.linkway.platform.kafka.Commissioners;
@@ -36,6 +37,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.support.GenericApplicationContext;
 import org.springframework.http.client.ReactorResourceFactory;
+import org.springframework.kafka.config.StreamsBuilderFactoryBean;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.client.WebClient;
 
@@ -124,6 +126,19 @@ final class RunningPlatform {
   /** Instance {@code k} (from 1) of a service (referral-service, provider-service, outcome-service). */
   WebTestClient instance(String service, int k) {
     return client(k == 1 ? contextOf(service) : moreInstances.get(service).get(k - 2));
+  }
+
+  /**
+   * Loses instance {@code k} (2 or more) of a service as a machine would be lost: its stream threads stop
+   * without leaving their group (a static member), so the others take its partitions only when its session
+   * times out; then its HTTP server stops.
+   */
+  void loseInstance(String service, int k) {
+    if (k < 2) throw new IllegalArgumentException("instance 1 is the one the other tests talk to: lose instance 2 or more");
+    ConfigurableApplicationContext context = moreInstances.get(service).get(k - 2);
+    KafkaStreams streams = context.getBean(StreamsBuilderFactoryBean.class).getKafkaStreams();
+    if (streams != null) streams.close(new KafkaStreams.CloseOptions().leaveGroup(false).timeout(Duration.ofSeconds(10)));
+    context.close();
   }
 
   /** Stops outcome-service and starts it again on an empty state directory: its state comes back from the changelogs. */
@@ -317,6 +332,8 @@ final class RunningPlatform {
         args.add("--" + GpSystems.SETTING + "." + system + "=" + String.join(",", practices)));
     TestStack.secretKeys().forEach((name, value) -> args.add("--" + name + "=" + value));
     if (instances > 1) {
+      // as ./linkway up --instances N: each instance keeps a warm copy of another's state
+      args.add("--linkway.kafka.standby-replicas=1");
       args.add("--linkway.kafka.instance=" + instance);
       args.add("--linkway.kafka.application-server=127.0.0.1:" + port);
     }

@@ -10,7 +10,6 @@ import java.util.function.Function;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.state.HostInfo;
 import org.linkway.platform.security.Caller;
 import org.linkway.platform.web.ProblemHandler;
@@ -213,10 +212,8 @@ public final class KeyOwners implements WebFilter, Ordered {
   private HostInfo self() {
     Optional<HostInfo> known = self;
     if (known != null) return known.orElse(null);
-    var config = factory.getStreamsConfiguration();
-    if (config == null) return null;
-    String server = config.getProperty(StreamsConfig.APPLICATION_SERVER_CONFIG);
-    known = server == null || server.isBlank() ? Optional.empty() : Optional.of(HostInfo.buildFromEndpoint(server));
+    if (factory.getStreamsConfiguration() == null) return null;
+    known = StoreQueries.applicationServer(factory);
     self = known;
     return known.orElse(null);
   }

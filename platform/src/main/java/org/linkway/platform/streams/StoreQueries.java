@@ -7,8 +7,11 @@ import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -24,16 +27,28 @@ import org.springframework.kafka.config.StreamsBuilderFactoryBean;
  */
 public final class StoreQueries implements HealthIndicator {
 
+  private static final StringSerializer KEYS = new StringSerializer();
+
   private final StreamsBuilderFactoryBean factory;
 
   public StoreQueries(StreamsBuilderFactoryBean factory) {
     this.factory = factory;
   }
 
+  /**
+   * The value of {@code key}. Where this instance is the key's active owner, only the key's own partition
+   * is read, so that a partition still being restored here (taken over from a lost instance) answers 503
+   * rather than "no such key": reading every partition skips one that is not ready without a word.
+   */
   public <V> Optional<V> get(String storeName, String key) {
     try {
-      ReadOnlyKeyValueStore<String, V> store = store(storeName);
-      return Optional.ofNullable(store.get(key));
+      KafkaStreams streams = running(storeName);
+      KeyQueryMetadata owner = streams.queryMetadataForKey(storeName, key, KEYS);
+      if (owner == null || owner.partition() < 0) throw notReady(storeName);
+      StoreQueryParameters<ReadOnlyKeyValueStore<String, V>> query =
+          StoreQueryParameters.fromNameAndType(storeName, QueryableStoreTypes.keyValueStore());
+      if (owner.activeHost().equals(self())) query = query.withPartition(owner.partition());
+      return Optional.ofNullable(streams.store(query).get(key));
     } catch (InvalidStateStoreException e) {
       throw notReady(storeName);
     }
@@ -130,11 +145,30 @@ public final class StoreQueries implements HealthIndicator {
   }
 
   private <V> ReadOnlyKeyValueStore<String, V> store(String storeName) {
+    return running(storeName).store(StoreQueryParameters.fromNameAndType(storeName, QueryableStoreTypes.keyValueStore()));
+  }
+
+  private KafkaStreams running(String storeName) {
     KafkaStreams streams = factory.getKafkaStreams();
     if (streams == null || streams.state() != KafkaStreams.State.RUNNING) {
       throw notReady(storeName);
     }
-    return streams.store(StoreQueryParameters.fromNameAndType(storeName, QueryableStoreTypes.keyValueStore()));
+    return streams;
+  }
+
+  /** This instance's address as its Streams metadata names it: {@code application.server}, or "unavailable" when unset. */
+  private HostInfo self() {
+    return applicationServer(factory).orElse(HostInfo.unavailable());
+  }
+
+  /**
+   * The address the other instances know this one by ({@code application.server}), empty when it is not set
+   * (one instance) or the Streams configuration does not exist yet.
+   */
+  static Optional<HostInfo> applicationServer(StreamsBuilderFactoryBean factory) {
+    var config = factory.getStreamsConfiguration();
+    String server = config == null ? null : config.getProperty(StreamsConfig.APPLICATION_SERVER_CONFIG);
+    return server == null || server.isBlank() ? Optional.empty() : Optional.of(HostInfo.buildFromEndpoint(server));
   }
 
   private static ProblemException.Unavailable notReady(String storeName) {
