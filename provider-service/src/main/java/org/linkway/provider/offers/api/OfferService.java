@@ -104,8 +104,8 @@ public class OfferService {
    */
   public QueuePage queue(String providerId, String status, PageRequest page) {
     OfferStatus wanted = status == null ? null : parseStatus(status);
-    StoreQueries.Page<OfferState> found = stores.page(ProviderOffers.STORE, PartyView.prefix(providerId), page.after(),
-        page.limit(), (OfferState s) -> wanted == null || s.getStatus() == wanted);
+    StoreQueries.Page<OfferState> found = stores.page(ProviderOffers.STORE, providerId, PartyView.prefix(providerId),
+        page.after(), page.limit(), (OfferState s) -> wanted == null || s.getStatus() == wanted);
     return new QueuePage(found.values().stream().map(this::view).toList(), found.next());
   }
 
@@ -120,11 +120,8 @@ public class OfferService {
    * the offers it holds now (a referral offered elsewhere after a decline belongs to the new provider).
    */
   List<OfferState> offersOf(String providerId, OfferStatus wanted) {
-    List<OfferState> offers = new ArrayList<>();
-    stores.<OfferState>forEachWithPrefix(ProviderOffers.STORE, PartyView.prefix(providerId), s -> {
-      if (wanted == null || s.getStatus() == wanted) offers.add(s);
-    });
-    return offers;
+    return stores.<OfferState>withPrefix(ProviderOffers.STORE, providerId, PartyView.prefix(providerId)).stream()
+        .filter(s -> wanted == null || s.getStatus() == wanted).toList();
   }
 
   /** The provider's own offer of a referral, read by the referral's id; empty when it is not offered to the provider. */

@@ -61,7 +61,7 @@ public class ReferralService {
    * when null): read from the practice's list ({@link PracticeReferrals}) on the instance that holds it.
    */
   public StoreQueries.Page<ReferralState> latestOf(String odsCode, PageRequest page) {
-    return stores.page(PracticeReferrals.STORE, PartyView.prefix(odsCode), page.after(), page.limit(), s -> true);
+    return stores.page(PracticeReferrals.STORE, odsCode, PartyView.prefix(odsCode), page.after(), page.limit(), s -> true);
   }
 
   /** When the referral was made: its first event. */
