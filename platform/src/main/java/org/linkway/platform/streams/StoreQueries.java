@@ -48,8 +48,13 @@ public final class StoreQueries implements HealthIndicator {
     }
   }
 
-  /** The store where {@code key} is: on the key's active owner, only the key's partition ({@link #get}). */
+  /**
+   * The store where {@code key} is: on the key's active owner, only the key's partition ({@link #get}). With one
+   * instance (no {@code application.server}) Kafka Streams keeps no metadata of who holds what, so
+   * {@code queryMetadataForKey} answers "not available" for ever: the one instance holds every partition, and all are read.
+   */
   private <V> ReadOnlyKeyValueStore<String, V> storeOf(String storeName, String key) {
+    if (applicationServer(factory).isEmpty()) return store(storeName);
     KafkaStreams streams = running(storeName);
     KeyQueryMetadata owner = streams.queryMetadataForKey(storeName, key, KEYS);
     if (owner == null || owner.partition() < 0) throw notReady(storeName);
