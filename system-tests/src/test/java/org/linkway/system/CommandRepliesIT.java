@@ -95,7 +95,7 @@ class CommandRepliesIT {
   @Test
   void givenAnotherInstancesDecisions_whenItSendsCommandsThisInstanceDecides_thenItIsAnsweredWithTheDecisionAndTheRefusal() {
     AvroSerdes serdes = new AvroSerdes(new LinkwayKafkaProperties(platform.registryUrl(), null, null, null, 0, null));
-    Decisions other = new Decisions(Duration.ofSeconds(30), Topics.PROVIDER_REPLIES, KafkaPlatformConfiguration.replyReaders(
+    Decisions other = new Decisions(Duration.ofSeconds(30), Topics.PROVIDER_REPLIES, KafkaPlatformConfiguration.tailReaders(
         Map.of("bootstrap.servers", platform.bootstrapServers()), serdes, Topics.PROVIDER_REPLIES, 50));
     Map<String, Object> producer = new HashMap<>(serdes.registryConfig());
     producer.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers());

@@ -182,6 +182,12 @@ final class RunningPlatform {
     return WebClient.builder().baseUrl(baseUrl(providerService)).filter(OwnerTokens.filter()).build();
   }
 
+  /** A client for the live streams of instance {@code k} (from 1) of a service, with the owner's tokens. */
+  WebClient streams(String service, int k) {
+    ConfigurableApplicationContext context = k == 1 ? contextOf(service) : moreInstances.get(service).get(k - 2);
+    return WebClient.builder().baseUrl(baseUrl(context)).filter(OwnerTokens.filter()).build();
+  }
+
   WebClient outcomeServiceStreams() {
     return WebClient.builder().baseUrl(baseUrl(outcomeService)).filter(OwnerTokens.filter()).build();
   }

@@ -21,6 +21,7 @@ class DashboardRoutes {
     return KeyedRoutes.of(
         getByCaller(DashboardPage.PATH, view),
         getByCaller(DashboardPage.PATH + "/{part:budget|money|charts}", view),
-        getByCaller(DashboardPage.PATH + "/statements/{month}.csv", view));
+        getByCaller(DashboardPage.PATH + "/statements/{month}.csv", view),
+        getByCaller(DashboardPage.PATH + "/stream", view));
   }
 }

@@ -26,6 +26,7 @@ import org.linkway.platform.streams.BoundedRocksDbMemory;
 import org.linkway.platform.streams.Decisions;
 import org.linkway.platform.streams.KeyOwners;
 import org.linkway.platform.streams.StoreQueries;
+import org.linkway.platform.streams.TailedFeed;
 import org.linkway.platform.streams.TableViews;
 import org.linkway.platform.web.ProblemHandler;
 import org.linkway.replies.CommandReply;
@@ -203,27 +204,34 @@ public class KafkaPlatformConfiguration {
 
   /** The answers to this service's commands, read from its replies topic by every instance ({@link Decisions}). */
   @Bean
-  Decisions decisions(@Value("${linkway.decision-timeout:PT10S}") Duration timeout, KafkaProperties kafka, AvroSerdes serdes,
-      @Value("${spring.application.name}") String service,
-      @Value("${linkway.kafka.fetch-max-wait-ms:50}") int fetchMaxWaitMs) {
+  Decisions decisions(@Value("${linkway.decision-timeout:PT10S}") Duration timeout, TailedFeed.Readers readers,
+      @Value("${spring.application.name}") String service) {
     Topic<CommandReply> replies = Topics.repliesOf(service);
-    return new Decisions(timeout, replies, replyReaders(kafka.buildConsumerProperties(), serdes, replies, fetchMaxWaitMs));
+    return new Decisions(timeout, replies, readers.of(replies));
+  }
+
+  /** How the topics a service follows whole (its replies, its live streams' topics) are read. */
+  @Bean
+  TailedFeed.Readers tailedFeedReaders(KafkaProperties kafka, AvroSerdes serdes,
+      @Value("${linkway.kafka.fetch-max-wait-ms:50}") int fetchMaxWaitMs) {
+    return new TailedFeed.Readers(kafka.buildConsumerProperties(), serdes, fetchMaxWaitMs);
   }
 
   /**
-   * Makes the consumers {@link Decisions} reads a replies topic with: the client settings given, with no consumer
-   * group (nothing to commit, no rebalance: it takes every partition itself), committed replies only, and a fetch
-   * that waits at most {@code fetchMaxWaitMs} on the broker, like the stream threads'.
+   * Makes the consumers a {@link org.linkway.platform.streams.TopicTail} reads a topic with ({@link Decisions}
+   * its replies topic, the live streams theirs): the client settings given, with no consumer group (nothing
+   * to commit, no rebalance: it takes every partition itself), committed records only, and a fetch that waits
+   * at most {@code fetchMaxWaitMs} on the broker, like the stream threads'.
    */
-  public static Supplier<Consumer<String, CommandReply>> replyReaders(Map<String, Object> client, AvroSerdes serdes,
-      Topic<CommandReply> replies, int fetchMaxWaitMs) {
+  public static <V extends SpecificRecord> Supplier<Consumer<String, V>> tailReaders(Map<String, Object> client,
+      AvroSerdes serdes, Topic<V> topic, int fetchMaxWaitMs) {
     Map<String, Object> config = new HashMap<>(client);
     config.putAll(serdes.registryConfig());
     config.remove(ConsumerConfig.GROUP_ID_CONFIG);
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, fetchMaxWaitMs);
-    return () -> new KafkaConsumer<>(config, new StringDeserializer(), serdes.forTopic(replies).deserializer());
+    return () -> new KafkaConsumer<>(config, new StringDeserializer(), serdes.forTopic(topic).deserializer());
   }
 
   @Bean

@@ -1,25 +1,17 @@
 package org.linkway.platform.streams;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
-import java.util.stream.IntStream;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.RecordDeserializationException;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.streams.processor.api.Record;
 import org.linkway.platform.kafka.EventPublisher;
 import org.linkway.platform.kafka.Topic;
 import org.linkway.platform.web.ProblemException;
 import org.linkway.replies.CommandReply;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -41,18 +33,10 @@ public final class Decisions implements SmartLifecycle {
 
   /** Before the web server (Integer.MAX_VALUE - 2048): no command is sent before its answer can be read. */
   static final int PHASE = Integer.MAX_VALUE - 4096;
-  /** How long the reader waits for replies in one poll before looking again whether it should stop. */
-  private static final Duration POLL = Duration.ofSeconds(1);
-
-  private static final Logger log = LoggerFactory.getLogger(Decisions.class);
 
   private final Map<UUID, Sinks.One<CommandReply>> pending = new ConcurrentHashMap<>();
   private final Duration timeout;
-  private final Topic<CommandReply> replies;
-  private final Supplier<Consumer<String, CommandReply>> consumers;
-  private volatile Consumer<String, CommandReply> consumer;
-  private volatile Thread reader;
-  private volatile boolean running;
+  private final TopicTail<CommandReply> replies;
 
   /**
    * @param timeout how long a request waits for its answer before it is told 503 (the command may still be applied)
@@ -61,8 +45,7 @@ public final class Decisions implements SmartLifecycle {
    */
   public Decisions(Duration timeout, Topic<CommandReply> replies, Supplier<Consumer<String, CommandReply>> consumers) {
     this.timeout = timeout;
-    this.replies = replies;
-    this.consumers = consumers;
+    this.replies = new TopicTail<>(replies, consumers, this::answer);
   }
 
   /** The answer that a command was applied, with what the caller is answered with (the state decided). */
@@ -89,7 +72,7 @@ public final class Decisions implements SmartLifecycle {
    */
   public <C extends SpecificRecord, S> Mono<S> send(
       EventPublisher publisher, Topic<C> topic, String key, C command, UUID commandId, Class<S> stateType) {
-    if (!running) {
+    if (!replies.isReading()) {
       return Mono.error(new ProblemException.Unavailable("the service is not taking commands just now; try again shortly"));
     }
     Mono<CommandReply> answer = awaitReply(commandId);
@@ -120,66 +103,25 @@ public final class Decisions implements SmartLifecycle {
 
   /**
    * Takes every partition of the replies topic from its end now, before returning, so that the reply to
-   * any command sent from then on is read; then reads on, on a thread of its own.
+   * any command sent from then on is read; then reads on, on a thread of its own. A reply that cannot be
+   * read is passed over: its request, if any, is told 503 at its timeout.
    */
   @Override
   public void start() {
-    Consumer<String, CommandReply> reading = consumers.get();
-    List<TopicPartition> partitions = IntStream.range(0, replies.partitions())
-        .mapToObj(p -> new TopicPartition(replies.name(), p)).toList();
-    reading.assign(partitions);
-    reading.seekToEnd(partitions);
-    partitions.forEach(reading::position); // the seek is lazy: done here, not at the first poll
-    consumer = reading;
-    running = true;
-    reader = new Thread(this::read, "decisions-" + replies.name());
-    reader.setDaemon(true);
-    reader.start();
-  }
-
-  private void read() {
-    try {
-      while (running) {
-        try {
-          for (ConsumerRecord<String, CommandReply> record : consumer.poll(POLL)) {
-            answer(record.value());
-          }
-        } catch (RecordDeserializationException e) {
-          // its request, if any, is told 503 at its timeout; the replies after it are read
-          log.warn("skipping an unreadable reply at {}@{}", e.topicPartition(), e.offset());
-          consumer.seek(e.topicPartition(), e.offset() + 1);
-        }
-      }
-    } catch (WakeupException e) {
-      // stopping
-    } catch (RuntimeException e) {
-      log.error("the replies to this service's commands are no longer read; commands will be answered 503", e);
-      running = false;
-    } finally {
-      consumer.close();
-    }
+    replies.start();
   }
 
   /** Stops reading; a request still waiting is told 503, like one whose answer did not come in time. */
   @Override
   public void stop() {
-    running = false;
-    Thread stopping = reader;
-    if (stopping == null) return;
-    if (stopping.isAlive()) consumer.wakeup();
-    try {
-      stopping.join(POLL.multipliedBy(10).toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    reader = null;
+    replies.stop();
     pending.values().forEach(sink -> sink.tryEmitError(new ProblemException.Unavailable(
         "the service stopped before deciding on this request; it may still be applied")));
   }
 
   @Override
   public boolean isRunning() {
-    return reader != null;
+    return replies.isStarted();
   }
 
   @Override

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
@@ -170,8 +171,13 @@ public final class KeyOwners implements WebFilter, Ordered {
     return forward(exchange, owner.activeHost(), self);
   }
 
-  /** The request again, to the owner, with its headers; the owner's answer (status, headers, body) passed back. */
+  /**
+   * The request again, to the owner, with its headers; the owner's answer (status, headers, body) passed back
+   * as it comes, so that a live stream (SSE) is passed on for as long as it lasts. The owner must start
+   * answering within {@link #OWNER_ANSWERS_WITHIN}; the body then takes as long as it takes.
+   */
   private Mono<Void> forward(ServerWebExchange exchange, HostInfo owner, HostInfo self) {
+    AtomicBoolean answering = new AtomicBoolean();
     var request = exchange.getRequest();
     URI uri = URI.create("http://" + owner.host() + ":" + owner.port() + request.getURI().getRawPath()
         + (request.getURI().getRawQuery() == null ? "" : "?" + request.getURI().getRawQuery()));
@@ -185,13 +191,15 @@ public final class KeyOwners implements WebFilter, Ordered {
           h.set(FORWARDED, self.host() + ":" + self.port());
         })
         .exchangeToMono(answer -> {
+          answering.set(true);
           response.setStatusCode(answer.statusCode());
           answer.headers().asHttpHeaders().forEach((name, values) -> {
             if (!HOP_BY_HOP.contains(name.toLowerCase())) response.getHeaders().addAll(name, values);
           });
           return response.writeWith(answer.bodyToFlux(DataBuffer.class));
         })
-        .timeout(OWNER_ANSWERS_WITHIN)
+        // a timeout only while no answer has begun: once one has, the delay never signals (an empty one would)
+        .timeout(Mono.delay(OWNER_ANSWERS_WITHIN).filter(waited -> !answering.get()).switchIfEmpty(Mono.never()))
         .onErrorResume(e -> response.isCommitted() ? Mono.error(e) : ownerUnreachable(exchange, owner, e));
   }
 

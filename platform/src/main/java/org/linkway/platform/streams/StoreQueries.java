@@ -48,19 +48,18 @@ public final class StoreQueries implements HealthIndicator {
     }
   }
 
-  /**
-   * The store where {@code key} is: on the key's active owner, only the key's partition ({@link #get}). With one
-   * instance (no {@code application.server}) Kafka Streams keeps no metadata of who holds what, so
-   * {@code queryMetadataForKey} answers "not available" for ever: the one instance holds every partition, and all are read.
-   */
+  /** The store where {@code key} is: on the key's active owner, only the key's partition ({@link #get}). */
   private <V> ReadOnlyKeyValueStore<String, V> storeOf(String storeName, String key) {
-    if (applicationServer(factory).isEmpty()) return store(storeName);
     KafkaStreams streams = running(storeName);
-    KeyQueryMetadata owner = streams.queryMetadataForKey(storeName, key, KEYS);
-    if (owner == null || owner.partition() < 0) throw notReady(storeName);
     StoreQueryParameters<ReadOnlyKeyValueStore<String, V>> query =
         StoreQueryParameters.fromNameAndType(storeName, QueryableStoreTypes.keyValueStore());
-    if (owner.activeHost().equals(self())) query = query.withPartition(owner.partition());
+    Optional<HostInfo> self = applicationServer(factory);
+    if (self.isPresent()) {
+      // several instances (one alone has no address, and Streams then gives no metadata by key)
+      KeyQueryMetadata owner = streams.queryMetadataForKey(storeName, key, KEYS);
+      if (owner == null || owner.partition() < 0) throw notReady(storeName);
+      if (owner.activeHost().equals(self.get())) query = query.withPartition(owner.partition());
+    }
     return streams.store(query);
   }
 
@@ -178,11 +177,6 @@ public final class StoreQueries implements HealthIndicator {
       throw notReady(storeName);
     }
     return streams;
-  }
-
-  /** This instance's address as its Streams metadata names it: {@code application.server}, or "unavailable" when unset. */
-  private HostInfo self() {
-    return applicationServer(factory).orElse(HostInfo.unavailable());
   }
 
   /**

@@ -13,7 +13,9 @@ import org.springframework.context.annotation.Configuration;
  * Where a commissioner's funding is read ({@code KeyOwners}): one referral's ledger entries
  * ({@code ?referralId=}) on the instance holding its funding; the commissioner's whole ledger,
  * summary, statements, reconciliation, breakdown and Time Credits on the instance holding the
- * commissioner's view ({@link CommissionerFunding}), so that they are complete whichever instance is asked.
+ * commissioner's view ({@link CommissionerFunding}), so that they are complete whichever instance is asked;
+ * and so are the commissioner's live streams of ledger entries and outcomes, whose replay of what was
+ * missed reads that view (their live part is every instance's: {@code LedgerFeed}, {@code OutcomeFeed}).
  */
 @Configuration(proxyBeanMethods = false)
 class LedgerRoutes {
@@ -29,6 +31,8 @@ class LedgerRoutes {
         get("/commissioners/{code}/summary", view, "code"),
         get("/commissioners/{code}/summary/breakdown", view, "code"),
         get("/commissioners/{code}/statements", view, "code"),
-        get("/commissioners/{code}/time-credits", view, "code"));
+        get("/commissioners/{code}/time-credits", view, "code"),
+        get("/commissioners/{code}/ledger/stream", view, "code"),
+        get("/commissioners/{code}/outcomes/stream", view, "code"));
   }
 }

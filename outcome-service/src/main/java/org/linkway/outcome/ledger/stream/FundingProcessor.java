@@ -12,7 +12,6 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.linkway.events.LedgerEvent;
 import org.linkway.events.OutcomeReported;
 import org.linkway.outcome.ledger.domain.FundingRules;
-import org.linkway.outcome.outcomes.OutcomeFeed;
 import org.linkway.state.FundingState;
 
 /**
@@ -34,16 +33,12 @@ public final class FundingProcessor extends ContextualProcessor<String, Specific
   static final String VIEW_FILLED = "funding-view-filled";
 
   private final FundingRules rules;
-  private final OutcomeFeed feed;
-  private final LedgerFeed ledgerFeed;
   private KeyValueStore<String, FundingState> funding;
   private KeyValueStore<String, Long> viewFilled;
   private Cancellable fillView;
 
-  FundingProcessor(FundingRules rules, OutcomeFeed feed, LedgerFeed ledgerFeed) {
+  FundingProcessor(FundingRules rules) {
     this.rules = rules;
-    this.feed = feed;
-    this.ledgerFeed = ledgerFeed;
   }
 
   @Override
@@ -79,11 +74,9 @@ public final class FundingProcessor extends ContextualProcessor<String, Specific
     for (SpecificRecord output : step.outputs()) {
       if (output instanceof LedgerEvent ledger) {
         context().forward(record.withValue(output).withTimestamp(ledger.getMetadata().getOccurredAt().toEpochMilli()));
-        ledgerFeed.publish(ledger);
       } else if (output instanceof OutcomeReported outcome) {
         context().forward(record.withKey(outcome.getCommissioner()).withValue(output)
             .withTimestamp(outcome.getMetadata().getOccurredAt().toEpochMilli()));
-        feed.publish(outcome);
       }
     }
   }

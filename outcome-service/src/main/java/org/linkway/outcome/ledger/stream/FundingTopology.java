@@ -11,7 +11,6 @@ import org.linkway.events.LedgerEvent;
 import org.linkway.events.OutcomeReported;
 import org.linkway.outcome.budgets.BudgetRules;
 import org.linkway.outcome.ledger.domain.FundingRules;
-import org.linkway.outcome.outcomes.OutcomeFeed;
 import org.linkway.platform.kafka.AvroSerdes;
 import org.linkway.platform.kafka.Commissioners;
 import org.linkway.platform.kafka.ServiceTopics;
@@ -34,14 +33,13 @@ class FundingTopology {
 
   @Bean
   KStream<String, SpecificRecord> fundingLedger(
-      StreamsBuilder builder, AvroSerdes serdes, TableView<ContractAgreed> contracts, OutcomeFeed feed,
-      LedgerFeed ledgerFeed, Commissioners commissioners) {
+      StreamsBuilder builder, AvroSerdes serdes, TableView<ContractAgreed> contracts, Commissioners commissioners) {
     Topologies.addStore(builder, serdes, FundingProcessor.STORE, FundingState.class);
     builder.addStateStore(Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(FundingProcessor.VIEW_FILLED), Serdes.String(), Serdes.Long()));
     KStream<String, SpecificRecord> inputs = Topologies.merged(builder, serdes, Topics.REFERRALS, Topics.PROVIDER_EVENTS);
     FundingRules rules = new FundingRules(contracts::values);
-    KStream<String, SpecificRecord> outputs = inputs.process(() -> new FundingProcessor(rules, feed, ledgerFeed),
+    KStream<String, SpecificRecord> outputs = inputs.process(() -> new FundingProcessor(rules),
         FundingProcessor.STORE, FundingProcessor.VIEW_FILLED);
     Topologies.toTopicsByType(outputs, serdes, Topics.FUNDING_LEDGER, Topics.COMMISSIONER_OUTCOMES);
     toCommissionersOwnTopics(outputs, serdes, commissioners);

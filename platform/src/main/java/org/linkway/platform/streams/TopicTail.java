@@ -1,0 +1,110 @@
+package org.linkway.platform.streams;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Supplier;
+import java.util.stream.IntStream;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RecordDeserializationException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.linkway.platform.kafka.Topic;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows one topic from its end: every partition, committed records only, on a thread of its own, each
+ * value handed to {@code onValue} as it is read. With no consumer group there is nothing to commit and no
+ * rebalance, so every instance of a service that tails a topic sees all of it, and sees a record only once
+ * the transaction that wrote it has committed. What {@link Decisions} and the live streams read.
+ */
+public final class TopicTail<V extends SpecificRecord> {
+
+  /** How long one poll waits before the reader looks again whether it should stop. */
+  private static final Duration POLL = Duration.ofSeconds(1);
+
+  private static final Logger log = LoggerFactory.getLogger(TopicTail.class);
+
+  private final Topic<V> topic;
+  private final Supplier<Consumer<String, V>> consumers;
+  private final java.util.function.Consumer<V> onValue;
+  private volatile Consumer<String, V> consumer;
+  private volatile Thread reader;
+  private volatile boolean reading;
+
+  /**
+   * @param consumers makes the reader's consumer: no group, read-committed, values read as {@code V}
+   * @param onValue what is done with each value, on the reader's thread (quickly: the next waits for it)
+   */
+  public TopicTail(Topic<V> topic, Supplier<Consumer<String, V>> consumers, java.util.function.Consumer<V> onValue) {
+    this.topic = topic;
+    this.consumers = consumers;
+    this.onValue = onValue;
+  }
+
+  /**
+   * Takes every partition of the topic from its end now, before returning, so that any record written from
+   * then on is read; then reads on, on a thread of its own.
+   */
+  public void start() {
+    Consumer<String, V> tailing = consumers.get();
+    List<TopicPartition> partitions = IntStream.range(0, topic.partitions())
+        .mapToObj(p -> new TopicPartition(topic.name(), p)).toList();
+    tailing.assign(partitions);
+    tailing.seekToEnd(partitions);
+    partitions.forEach(tailing::position); // the seek is lazy: done here, not at the first poll
+    consumer = tailing;
+    reading = true;
+    reader = new Thread(this::read, "tail-" + topic.name());
+    reader.setDaemon(true);
+    reader.start();
+  }
+
+  /** Whether records are being read: false before the start, after the stop, and once reading has failed. */
+  public boolean isReading() {
+    return reading;
+  }
+
+  /** Whether the reader was started and not stopped (it may have failed since: {@link #isReading()}). */
+  public boolean isStarted() {
+    return reader != null;
+  }
+
+  private void read() {
+    try {
+      while (reading) {
+        try {
+          for (ConsumerRecord<String, V> record : consumer.poll(POLL)) {
+            onValue.accept(record.value());
+          }
+        } catch (RecordDeserializationException e) {
+          log.warn("skipping an unreadable record at {}@{}", e.topicPartition(), e.offset());
+          consumer.seek(e.topicPartition(), e.offset() + 1);
+        }
+      }
+    } catch (WakeupException e) {
+      // stopping
+    } catch (RuntimeException e) {
+      log.error("{} is no longer read", topic.name(), e);
+      reading = false;
+    } finally {
+      consumer.close();
+    }
+  }
+
+  /** Stops reading, waiting a while for the reader to finish. */
+  public void stop() {
+    reading = false;
+    Thread stopping = reader;
+    if (stopping == null) return;
+    if (stopping.isAlive()) consumer.wakeup();
+    try {
+      stopping.join(POLL.multipliedBy(10).toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    reader = null;
+  }
+}
