@@ -5,23 +5,40 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.linkway.platform.testing.TestStack;
+import org.springframework.core.ParameterizedTypeReference;
 
 /**
  * Two instances of each service, on a broker of their own: a request about one referral (reading
  * it, its offer, its ledger; a provider's command on it) is answered the same whichever instance it
  * is sent to, because the instance that does not hold the referral's partition sends the request to
  * the one that does; and a commissioner's ledger, summary and reconciliation are complete on both,
- * read from the view of the commissioner's funding that one instance holds whole. Without that, half
- * of the reads by key would be 404, half of the commands 503, and the money totals short.
+ * read from the view of the commissioner's funding that one instance holds whole; and so are a
+ * provider's queue and inbox and a practice's list of its referrals, read from the provider's and the
+ * practice's lists. Without that, half of the reads by key would be 404, half of the commands 503, the
+ * money totals short and the lists partial.
  */
 class KeyOwnersIT extends TwoInstancesOfEachService {
 
   private static final int REFERRALS = 8;
-  private static final Pattern FORWARDED = Pattern.compile("(?m)^linkway_requests_forwarded_total\\{[^}]*} ([0-9.E]+)$");
+  /** Enough that each instance holds some of a practice's referrals whatever the partitions' owners. */
+  private static final int LISTED = 12;
+  /** A provider and a practice of the lists' test only, so that what the other test makes is not in their lists. */
+  private static final String LIST_PROVIDER = "wymondham-walks";
+  private static final String LIST_PRACTICE = OwnerTokens.OTHER_GP_PRACTICE;
+  private static final Pattern INBOX_CARD = Pattern.compile("/app/inbox/referrals/([0-9a-f-]{36})");
+  private static final Pattern PRACTICE_ROW = Pattern.compile("/app/referrals/([0-9a-f-]{36})");
+  private static final ParameterizedTypeReference<Map<String, Object>> MAP = new ParameterizedTypeReference<>() {};
+  private static final ParameterizedTypeReference<List<Map<String, Object>>> LIST = new ParameterizedTypeReference<>() {};
+  private static final Pattern FORWARDED = Pattern.compile("(?m)^linkway_requests_forwarded_total\\{([^}]*)} ([0-9.E]+)$");
 
   @Test
   void givenReferralsSpreadOverBothInstances_whenEachIsAskedOfEitherInstance_thenBothAnswerTheSame() {
@@ -72,6 +89,70 @@ class KeyOwnersIT extends TwoInstancesOfEachService {
     }
   }
 
+  @Test
+  void givenReferralsOfOnePracticeToOneProviderSpreadOverBothInstances_whenTheirListsAreAskedOfEither_thenBothAreCompleteAndTheSame() {
+    JourneyScenario.providerWithTariff(platform, LIST_PROVIDER, "Wymondham Health Walks", "walks-wymondham", "Health walks",
+        "NATURE", "tariff-lists");
+    String gp = TestStack.issuer().gp(LIST_PRACTICE);
+    Set<String> created = new HashSet<>();
+    for (int i = 0; i < LISTED; i++) {
+      Map<String, Object> body = new HashMap<>(JourneyScenario.referralBody(JourneyScenario.COMMISSIONER, List.of("NATURE")));
+      body.put("referrer", Map.of("odsCode", LIST_PRACTICE));
+      created.add((String) platform.instance("referral-service", 1 + i % 2).post().uri("/referrals")
+          .headers(h -> h.setBearerAuth(gp)).bodyValue(body)
+          .exchange().expectStatus().isAccepted().expectBody(MAP).returnResult().getResponseBody().get("referralId"));
+    }
+    for (String referralId : created) {
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+          platform.instance("referral-service", 1).get().uri("/referrals/{id}", referralId).headers(h -> h.setBearerAuth(gp))
+              .exchange().expectStatus().isOk().expectBody().jsonPath("$.providerId").isEqualTo(LIST_PROVIDER));
+    }
+
+    // the provider's queue through the API: every offer, the same from both instances, and page by page too
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+      String queue = get("provider-service", 1, "/providers/" + LIST_PROVIDER + "/referrals", null);
+      assertThat(ids(Pattern.compile("\"referralId\":\"([0-9a-f-]{36})\""), queue)).isEqualTo(created);
+      assertThat(get("provider-service", 2, "/providers/" + LIST_PROVIDER + "/referrals", null)).isEqualTo(queue);
+    });
+    List<String> paged = new ArrayList<>();
+    String page = "/providers/" + LIST_PROVIDER + "/referrals?limit=5";
+    for (int instance = 2; page != null; instance = 3 - instance) {
+      var answer = platform.instance("provider-service", instance).get().uri(page).exchange().expectStatus().isOk()
+          .expectBody(LIST).returnResult();
+      answer.getResponseBody().forEach(offer -> paged.add((String) offer.get("referralId")));
+      page = JourneyScenario.nextPage(answer.getResponseHeaders());
+    }
+    assertThat(paged).hasSize(LISTED).containsExactlyInAnyOrderElementsOf(created);
+
+    // the provider's inbox and the practice's page: every referral, on both instances
+    String provider = TestStack.issuer().provider(LIST_PROVIDER);
+    for (int instance = 1; instance <= 2; instance++) {
+      assertThat(ids(INBOX_CARD, get("provider-service", instance, "/app/inbox", provider))).as("inbox on " + instance)
+          .isEqualTo(created);
+      assertThat(ids(PRACTICE_ROW, get("referral-service", instance, "/app/referrals", gp))).as("practice page on " + instance)
+          .isEqualTo(created);
+    }
+    // each list was read on the instance holding it: the other one sent the requests on
+    assertThat(forwarded("provider-service", 1, "provider-offers") + forwarded("provider-service", 2, "provider-offers"))
+        .isPositive();
+    assertThat(forwarded("referral-service", 1, "practice-referrals") + forwarded("referral-service", 2, "practice-referrals"))
+        .isPositive();
+  }
+
+  /** A page or a list, as its owner sees it: with {@code token} when given, else with the owner's of the path. */
+  private String get(String service, int instance, String path, String token) {
+    return platform.instance(service, instance).get().uri(path).headers(h -> {
+      if (token != null) h.setBearerAuth(token);
+    }).exchange().expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
+  }
+
+  private static Set<String> ids(Pattern pattern, String text) {
+    Set<String> ids = new HashSet<>();
+    Matcher m = pattern.matcher(text);
+    while (m.find()) ids.add(m.group(1));
+    return ids;
+  }
+
   private String referral(int instance, String referralId) {
     return platform.instance("referral-service", instance).get().uri("/referrals/{id}", referralId).exchange()
         .expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
@@ -90,6 +171,11 @@ class KeyOwnersIT extends TwoInstancesOfEachService {
 
   /** How many requests an instance sent on to the other (its metric, as an operator reads it). */
   private double forwarded(String service, int instance) {
+    return forwarded(service, instance, "");
+  }
+
+  /** How many requests an instance sent on to the other about one store (any, when empty). */
+  private double forwarded(String service, int instance, String store) {
     // every metric of the service: more than a client buffers by default
     String metrics = platform.instance(service, instance).mutate()
         .codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(16 * 1024 * 1024)).build()
@@ -97,7 +183,9 @@ class KeyOwnersIT extends TwoInstancesOfEachService {
         .expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
     double total = 0;
     Matcher m = FORWARDED.matcher(metrics);
-    while (m.find()) total += Double.parseDouble(m.group(1));
+    while (m.find()) {
+      if (store.isEmpty() || m.group(1).contains("store=\"" + store + "\"")) total += Double.parseDouble(m.group(2));
+    }
     return total;
   }
 }

@@ -14,7 +14,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.UUID;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serializer;
@@ -22,7 +21,6 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -49,17 +47,15 @@ import org.linkway.events.WithdrawReservation;
 import org.linkway.platform.domain.Funding;
 import org.linkway.platform.kafka.AvroSerdes;
 import org.linkway.platform.kafka.Events;
-import org.linkway.platform.kafka.LinkwayKafkaProperties;
 import org.linkway.platform.kafka.Topics;
 import org.linkway.platform.streams.TableView;
-import org.linkway.platform.testing.SelfDescribingAvro.AvroDeserializer;
-import org.linkway.platform.testing.SelfDescribingAvro.AvroSerializer;
+import org.linkway.platform.testing.SelfDescribingAvro;
 
 /**
  * The budget topology as {@link BudgetTopology} wires it, driven by {@link TopologyTestDriver}:
  * reservation requests keyed by commissioner, the funding ledger keyed by referral and re-keyed by
  * commissioner, decisions back keyed by referral, and the use of each budget keyed by commissioner
- * and year. Values go through a self-describing Avro serde instead of the schema registry.
+ * and year. Values go through a self-describing Avro serde instead of the schema registry ({@link SelfDescribingAvro}).
  */
 public class BudgetProcessorTest {
 
@@ -85,21 +81,16 @@ public class BudgetProcessorTest {
     when(contractTable.values()).thenAnswer(call -> List.copyOf(contracts));
     TableView<BudgetAgreed> budgetTable = mock(TableView.class);
     when(budgetTable.get(anyString())).thenAnswer(call -> Optional.ofNullable(budgets.get((String) call.getArgument(0))));
-    AvroSerdes serdes = new AvroSerdes(new LinkwayKafkaProperties(null, AvroSerializer.class.getName(),
-        AvroDeserializer.class.getName(), null, 0, null));
+    AvroSerdes serdes = SelfDescribingAvro.serdes();
     StreamsBuilder builder = new StreamsBuilder();
     new BudgetTopology().budgetReservations(builder, serdes, contractTable, budgetTable);
 
-    Properties config = new Properties();
-    config.put(StreamsConfig.APPLICATION_ID_CONFIG, "outcome-service-budgets-test");
-    config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:9");
-    config.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-    driver = new TopologyTestDriver(builder.build(), config);
-    Serializer<SpecificRecord> values = new AvroSerializer();
+    driver = SelfDescribingAvro.driver(builder, "outcome-service-budgets-test", stateDir);
+    Serializer<SpecificRecord> values = new SelfDescribingAvro.AvroSerializer();
     requests = driver.createInputTopic(Topics.BUDGET_REQUESTS.name(), new StringSerializer(), values);
     ledger = driver.createInputTopic(Topics.FUNDING_LEDGER.name(), new StringSerializer(), values);
-    decisions = driver.createOutputTopic(Topics.BUDGET_DECISIONS.name(), new StringDeserializer(), new AvroDeserializer());
-    uses = driver.createOutputTopic(Topics.BUDGET_USE.name(), new StringDeserializer(), new AvroDeserializer());
+    decisions = driver.createOutputTopic(Topics.BUDGET_DECISIONS.name(), new StringDeserializer(), new SelfDescribingAvro.AvroDeserializer());
+    uses = driver.createOutputTopic(Topics.BUDGET_USE.name(), new StringDeserializer(), new SelfDescribingAvro.AvroDeserializer());
   }
 
   @AfterEach

@@ -42,20 +42,25 @@ public final class StoreQueries implements HealthIndicator {
    */
   public <V> Optional<V> get(String storeName, String key) {
     try {
-      KafkaStreams streams = running(storeName);
-      StoreQueryParameters<ReadOnlyKeyValueStore<String, V>> query =
-          StoreQueryParameters.fromNameAndType(storeName, QueryableStoreTypes.keyValueStore());
-      Optional<HostInfo> self = applicationServer(factory);
-      if (self.isPresent()) {
-        // several instances (one alone has no address, and Streams then gives no metadata by key)
-        KeyQueryMetadata owner = streams.queryMetadataForKey(storeName, key, KEYS);
-        if (owner == null || owner.partition() < 0) throw notReady(storeName);
-        if (owner.activeHost().equals(self.get())) query = query.withPartition(owner.partition());
-      }
-      return Optional.ofNullable(streams.store(query).get(key));
+      return Optional.ofNullable(this.<V>storeOf(storeName, key).get(key));
     } catch (InvalidStateStoreException e) {
       throw notReady(storeName);
     }
+  }
+
+  /** The store where {@code key} is: on the key's active owner, only the key's partition ({@link #get}). */
+  private <V> ReadOnlyKeyValueStore<String, V> storeOf(String storeName, String key) {
+    KafkaStreams streams = running(storeName);
+    StoreQueryParameters<ReadOnlyKeyValueStore<String, V>> query =
+        StoreQueryParameters.fromNameAndType(storeName, QueryableStoreTypes.keyValueStore());
+    Optional<HostInfo> self = applicationServer(factory);
+    if (self.isPresent()) {
+      // several instances (one alone has no address, and Streams then gives no metadata by key)
+      KeyQueryMetadata owner = streams.queryMetadataForKey(storeName, key, KEYS);
+      if (owner == null || owner.partition() < 0) throw notReady(storeName);
+      if (owner.activeHost().equals(self.get())) query = query.withPartition(owner.partition());
+    }
+    return streams.store(query);
   }
 
   /** The keys of the store from {@code from} to {@code to} (inclusive), over every partition this instance holds. */
@@ -89,6 +94,57 @@ public final class StoreQueries implements HealthIndicator {
     } catch (InvalidStateStoreException e) {
       throw notReady(storeName);
     }
+  }
+
+  /** One page of a list: its values, and the cursor to ask for the page after them; null when nothing follows. */
+  public record Page<V>(List<V> values, String next) {}
+
+  /**
+   * Up to {@code limit} values whose keys start with {@code prefix} and that pass {@code filter}, in key order,
+   * from just after the key {@code prefix + after} (from the first when {@code after} is null). The page's
+   * {@code next} is the part after the prefix of its last key, when another value follows; reading stops at
+   * that one, so a page costs its size, not the list's. The keys of one prefix are all in the partition of
+   * {@code partitionKey} (a {@link PartyView}: the party), which alone is read on its owner, as {@link #get} reads.
+   */
+  public <V> Page<V> page(String storeName, String partitionKey, String prefix, String after, int limit,
+      Predicate<V> filter) {
+    try {
+      return page(this.<V>storeOf(storeName, partitionKey), prefix, after, limit, filter);
+    } catch (InvalidStateStoreException e) {
+      throw notReady(storeName);
+    }
+  }
+
+  /** Every value whose key starts with {@code prefix}, in key order, all in the partition of {@code partitionKey} ({@link #page}). */
+  public <V> List<V> withPrefix(String storeName, String partitionKey, String prefix) {
+    try {
+      List<V> values = new ArrayList<>();
+      try (KeyValueIterator<String, V> it = this.<V>storeOf(storeName, partitionKey).prefixScan(prefix, KEYS)) {
+        while (it.hasNext()) values.add(it.next().value);
+      }
+      return values;
+    } catch (InvalidStateStoreException e) {
+      throw notReady(storeName);
+    }
+  }
+
+  /** {@link #page(String, String, String, String, int, Predicate)} of one store. */
+  public static <V> Page<V> page(ReadOnlyKeyValueStore<String, V> store, String prefix, String after, int limit,
+      Predicate<V> filter) {
+    if (limit < 1) throw new IllegalArgumentException("a page holds at least one value");
+    String from = after == null ? prefix : prefix + after;
+    List<V> values = new ArrayList<>();
+    String last = null;
+    try (KeyValueIterator<String, V> it = store.range(from, prefix + Character.MAX_VALUE)) {
+      while (it.hasNext()) {
+        var entry = it.next();
+        if (!entry.key.startsWith(prefix) || (after != null && entry.key.equals(from)) || !filter.test(entry.value)) continue;
+        if (values.size() == limit) return new Page<>(values, last.substring(prefix.length()));
+        values.add(entry.value);
+        last = entry.key;
+      }
+    }
+    return new Page<>(values, null);
   }
 
   /** Hands each value of the store to {@code action} as it is read, holding none of them afterwards. */

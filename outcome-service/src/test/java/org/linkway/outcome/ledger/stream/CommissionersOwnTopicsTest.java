@@ -6,13 +6,11 @@ import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.kstream.Consumed;
@@ -27,10 +25,8 @@ import org.linkway.events.PaymentDue;
 import org.linkway.platform.kafka.AvroSerdes;
 import org.linkway.platform.kafka.Commissioners;
 import org.linkway.platform.kafka.Events;
-import org.linkway.platform.kafka.LinkwayKafkaProperties;
 import org.linkway.platform.kafka.Topics;
-import org.linkway.platform.testing.SelfDescribingAvro.AvroDeserializer;
-import org.linkway.platform.testing.SelfDescribingAvro.AvroSerializer;
+import org.linkway.platform.testing.SelfDescribingAvro;
 
 /**
  * What the funding processor writes for a commissioner with topics of its own is copied to them: its
@@ -44,31 +40,26 @@ class CommissionersOwnTopicsTest {
 
   @Test
   void givenOutputsOfTwoCommissioners_whenOneHasTopicsOfItsOwn_thenOnlyItsRecordsAreCopiedThere() {
-    AvroSerdes serdes = new AvroSerdes(new LinkwayKafkaProperties(null, AvroSerializer.class.getName(),
-        AvroDeserializer.class.getName(), null, 0, null));
+    AvroSerdes serdes = SelfDescribingAvro.serdes();
     StreamsBuilder builder = new StreamsBuilder();
     KStream<String, SpecificRecord> outputs = builder.stream("outputs",
-        Consumed.with(Serdes.String(), Serdes.serdeFrom(new AvroSerializer(), new AvroDeserializer())));
+        Consumed.with(Serdes.String(), Serdes.serdeFrom(new SelfDescribingAvro.AvroSerializer(), new SelfDescribingAvro.AvroDeserializer())));
     FundingTopology.toCommissionersOwnTopics(outputs, serdes, new Commissioners(Map.of("icb-qmm", "QMM")));
-    Properties config = new Properties();
-    config.put(StreamsConfig.APPLICATION_ID_CONFIG, "outcome-service-own-topics-test");
-    config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:9");
-    config.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-    try (TopologyTestDriver driver = new TopologyTestDriver(builder.build(), config)) {
-      TestInputTopic<String, SpecificRecord> in = driver.createInputTopic("outputs", new StringSerializer(), new AvroSerializer());
+    try (TopologyTestDriver driver = SelfDescribingAvro.driver(builder, "outcome-service-own-topics-test", stateDir)) {
+      TestInputTopic<String, SpecificRecord> in = driver.createInputTopic("outputs", new StringSerializer(), new SelfDescribingAvro.AvroSerializer());
       LedgerEvent qmmEntry = new LedgerEvent(Events.metadata("outcome-service", java.util.UUID.randomUUID(), null),
           new PaymentDue("QMM", "qmm-p1", "p1", "svc-1", Milestone.ENGAGEMENT, new BigDecimal("50.00"), "GBP", "2026-27"));
       in.pipeInput("referral-1", qmmEntry);
       in.pipeInput("QMM", outcome("QMM"));
       in.pipeInput("QXW", outcome("QXW"));
       var outcomes = driver.createOutputTopic(Topics.commissionerOutcomes("QMM").name(), new StringDeserializer(),
-          new AvroDeserializer()).readKeyValuesToList();
+          new SelfDescribingAvro.AvroDeserializer()).readKeyValuesToList();
       assertThat(outcomes).singleElement().satisfies(kv -> {
         assertThat(kv.key).isEqualTo("QMM");
         assertThat(((OutcomeReported) kv.value).getCommissioner()).isEqualTo("QMM");
       });
       var ledger = driver.createOutputTopic(Topics.commissionerLedger("QMM").name(), new StringDeserializer(),
-          new AvroDeserializer()).readKeyValuesToList();
+          new SelfDescribingAvro.AvroDeserializer()).readKeyValuesToList();
       assertThat(ledger).singleElement().satisfies(kv -> {
         assertThat(kv.key).isEqualTo("referral-1");
         assertThat(kv.value).isEqualTo(qmmEntry);

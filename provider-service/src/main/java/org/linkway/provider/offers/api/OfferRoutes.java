@@ -1,6 +1,7 @@
 package org.linkway.provider.offers.api;
 
 import static org.linkway.platform.streams.KeyOwners.KeyedRoute.get;
+import static org.linkway.platform.streams.KeyOwners.KeyedRoute.getByCaller;
 import static org.linkway.platform.streams.KeyOwners.KeyedRoute.post;
 
 import java.util.ArrayList;
@@ -9,13 +10,15 @@ import org.linkway.platform.streams.KeyOwners.KeyedRoute;
 import org.linkway.platform.streams.KeyOwners.KeyedRoutes;
 import org.linkway.provider.offers.pages.InboxPages;
 import org.linkway.provider.offers.stream.OfferProcessor;
+import org.linkway.provider.offers.stream.ProviderOffers;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The requests about one referral offered to a provider, which the instance holding the offer's
- * state answers ({@code KeyOwners}): the provider's commands through the API, and the inbox's
- * referral page and its forms.
+ * Where a provider's requests are answered ({@code KeyOwners}): those about one referral offered to it
+ * (its commands through the API, the inbox's referral page and its forms) by the instance holding the
+ * offer's state; its queue and inbox by the instance holding its list of offers ({@link ProviderOffers}),
+ * so that they are complete whichever instance is asked.
  */
 @Configuration(proxyBeanMethods = false)
 class OfferRoutes {
@@ -27,6 +30,9 @@ class OfferRoutes {
     for (String command : List.of("accept", "decline", "sessions", "complete", "time-credits")) {
       routes.add(post("/providers/{providerId}/referrals/{referralId}/" + command, state, "referralId"));
     }
+    // a provider's queue and inbox: on the instance holding the provider's list
+    routes.add(get("/providers/{providerId}/referrals", ProviderOffers.STORE, "providerId"));
+    routes.add(getByCaller(InboxPages.HOME, ProviderOffers.STORE));
     routes.add(get(InboxPages.HOME + "/referrals/{referralId}", state, "referralId"));
     for (String command : List.of("accept", "decline", "sessions", "complete")) {
       routes.add(post(InboxPages.HOME + "/referrals/{referralId}/" + command, state, "referralId"));

@@ -5,7 +5,6 @@ import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -27,14 +26,17 @@ import org.linkway.platform.kafka.Events;
 import org.linkway.platform.kafka.Topics;
 import org.linkway.platform.people.Identities;
 import org.linkway.platform.streams.Decisions;
+import org.linkway.platform.streams.PartyView;
 import org.linkway.platform.streams.StoreQueries;
 import org.linkway.platform.web.IdempotencyKeys;
+import org.linkway.platform.web.PageRequest;
 import org.linkway.platform.web.ProblemException;
 import org.linkway.platform.web.ProblemException.FieldProblem;
 import org.linkway.provider.ProviderServiceApplication;
 import org.linkway.provider.measures.Measures;
 import org.linkway.provider.offers.domain.OfferLifecycle;
 import org.linkway.provider.offers.stream.OfferProcessor;
+import org.linkway.provider.offers.stream.ProviderOffers;
 import org.linkway.state.OfferState;
 import org.linkway.state.OfferStatus;
 import org.springframework.stereotype.Component;
@@ -91,25 +93,44 @@ public class OfferService {
     this.identities = identities;
   }
 
+  /** One page of a provider's queue, oldest offer first, and the cursor of the page after (null at the end). */
+  public record QueuePage(List<OfferView> offers, String next) {}
+
+  /** A page of the queue's API, when no {@code ?limit=} is given. */
+  public static final int QUEUE_PAGE = 100;
+
+  /**
+   * One page of the provider's offers (all, or in one status), oldest first, read from the provider's
+   * list ({@link ProviderOffers}) on the instance that holds it: so long as fewer than a page's worth
+   * are skipped for being in another status, the page costs its size.
+   */
+  public QueuePage queue(String providerId, String status, PageRequest page) {
+    OfferStatus wanted = status == null ? null : parseStatus(status);
+    StoreQueries.Page<OfferState> found = stores.page(ProviderOffers.STORE, providerId, PartyView.prefix(providerId),
+        page.after(), page.limit(), (OfferState s) -> wanted == null || s.getStatus() == wanted);
+    return new QueuePage(found.values().stream().map(this::view).toList(), found.next());
+  }
+
+  /** Every offer of the provider (all, or in one status), oldest first: the inbox's lists. */
   public List<OfferView> queue(String providerId, String status) {
     OfferStatus wanted = status == null ? null : parseStatus(status);
-    return offersOf(providerId, wanted).stream()
-        .sorted(Comparator.comparing(OfferState::getOfferedAt)).map(this::view).toList();
+    return offersOf(providerId, wanted).stream().map(this::view).toList();
   }
 
   /**
-   * The provider's offers (all, or in one status), found through the provider's index: the offers
-   * it holds now (a referral offered elsewhere after a decline belongs to the new provider).
+   * The provider's offers (all, or in one status), oldest first, from its list ({@link ProviderOffers}):
+   * the offers it holds now (a referral offered elsewhere after a decline belongs to the new provider).
    */
   List<OfferState> offersOf(String providerId, OfferStatus wanted) {
-    String prefix = OfferProcessor.providerKey(providerId, "");
-    List<OfferState> offers = new java.util.ArrayList<>();
-    for (String key : stores.keys(OfferProcessor.BY_PROVIDER, prefix, prefix + "~")) {
-      stores.<OfferState>get(OfferProcessor.STORE, key.substring(prefix.length()))
-          .filter(s -> s.getOffer().getProviderId().equals(providerId) && (wanted == null || s.getStatus() == wanted))
-          .ifPresent(offers::add);
-    }
-    return offers;
+    return stores.<OfferState>withPrefix(ProviderOffers.STORE, providerId, PartyView.prefix(providerId)).stream()
+        .filter(s -> wanted == null || s.getStatus() == wanted).toList();
+  }
+
+  /** The provider's own offer of a referral, read by the referral's id; empty when it is not offered to the provider. */
+  public Optional<OfferView> offer(String providerId, String referralId) {
+    return stores.<OfferState>get(OfferProcessor.STORE, referralId)
+        .filter(s -> s.getOffer().getProviderId().equals(providerId))
+        .map(this::view);
   }
 
   public Mono<OfferView> accept(String providerId, String referralId, AcceptRequest body, String idempotencyKey) {

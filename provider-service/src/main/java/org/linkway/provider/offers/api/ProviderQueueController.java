@@ -2,8 +2,10 @@ package org.linkway.provider.offers.api;
 
 import java.util.List;
 import org.linkway.platform.security.LiveStreams;
+import org.linkway.platform.streams.PartyView;
 import org.linkway.platform.web.EventStreams;
 import org.linkway.platform.web.IdempotencyKeys;
+import org.linkway.platform.web.PageRequest;
 import org.linkway.provider.offers.api.OfferService.AcceptRequest;
 import org.linkway.provider.offers.api.OfferService.CompleteRequest;
 import org.linkway.provider.offers.api.OfferService.DeclineRequest;
@@ -22,6 +24,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -46,9 +49,17 @@ public class ProviderQueueController {
     this.liveStreams = liveStreams;
   }
 
+  /**
+   * One page of the provider's queue, oldest offer first ({@code ?limit=}, {@value OfferService#QUEUE_PAGE} unless
+   * given); the page after is linked from the {@code Link} header ({@code rel="next"}, with {@code ?after=}).
+   */
   @GetMapping("/providers/{providerId}/referrals")
-  List<OfferView> queue(@PathVariable String providerId, @RequestParam(required = false) String status) {
-    return offers.queue(providerId, status);
+  List<OfferView> queue(@PathVariable String providerId, @RequestParam(required = false) String status,
+      @RequestParam(required = false) String after, @RequestParam(required = false) String limit, ServerWebExchange exchange) {
+    PageRequest page = PageRequest.of(after, limit, OfferService.QUEUE_PAGE, PartyView.CURSOR);
+    OfferService.QueuePage found = offers.queue(providerId, status, page);
+    page.linkNext(exchange.getRequest(), exchange.getResponse(), found.next());
+    return found.offers();
   }
 
   /**

@@ -328,9 +328,9 @@ public class InboxPages {
     return renamed;
   }
 
+  /** The referral's offer, if it is the caller's: read by its id, on the instance holding it ({@code OfferRoutes}). */
   private Optional<OfferView> own(Caller caller, String referralId) {
-    return offers.queue(caller.organisation(), null).stream()
-        .filter(o -> o.referralId().toString().equals(referralId)).findFirst();
+    return offers.offer(caller.organisation(), referralId);
   }
 
   private String render(Card card, CsrfToken csrf) {

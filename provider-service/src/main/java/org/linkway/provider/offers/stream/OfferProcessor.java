@@ -26,6 +26,7 @@ import org.linkway.events.ReferralOffered;
 import org.linkway.platform.kafka.Events;
 import org.linkway.platform.observability.ReferralTraces;
 import org.linkway.platform.streams.Decisions;
+import org.linkway.platform.streams.ViewFill;
 import org.linkway.provider.ProviderServiceApplication;
 import org.linkway.provider.offers.domain.OfferLifecycle;
 import org.linkway.provider.offers.domain.RememberedCommands;
@@ -46,11 +47,6 @@ public final class OfferProcessor extends ContextualProcessor<String, SpecificRe
   public static final String STORE = "offer-state";
   /** When something is due: "{epoch millis}|{R reminder or E expiry}|{referralId}|{attempt}", ordered by time. */
   static final String DEADLINES = "offer-deadlines";
-  /**
-   * Each provider's offers, keyed "{providerId}|{referralId}" (values empty), so that a provider's
-   * queue is read by a range over its own keys instead of a scan of every offer ever made.
-   */
-  public static final String BY_PROVIDER = "offers-by-provider";
   /** Each referral's trace ({@link ReferralTraces}): the provider's decisions and the deadlines' events carry it. */
   static final String TRACES = "offer-traces";
   /** An offer in one of these has nothing more happening to it until (after a decline) the referral is offered again. */
@@ -62,7 +58,6 @@ public final class OfferProcessor extends ContextualProcessor<String, SpecificRe
   private final BiFunction<List<Measure>, List<Measure>, List<MeasureChange>> changes;
   private KeyValueStore<String, OfferState> store;
   private KeyValueStore<String, String> deadlines;
-  private KeyValueStore<String, String> byProvider;
   private ReferralTraces traces;
 
   OfferProcessor(OfferFeed feed, Duration checkEvery, BiFunction<List<Measure>, List<Measure>, List<MeasureChange>> changes) {
@@ -76,29 +71,27 @@ public final class OfferProcessor extends ContextualProcessor<String, SpecificRe
     super.init(context);
     this.store = context.getStateStore(STORE);
     this.deadlines = context.getStateStore(DEADLINES);
-    this.byProvider = context.getStateStore(BY_PROVIDER);
     this.traces = new ReferralTraces(context.getStateStore(TRACES));
-    indexOffersMadeBeforeTheIndex();
+    ViewFill.<OfferState>once(context, ProviderOffers.FILLED, ProviderOffers.STORE, STORE,
+        (referralId, state) -> toProviderList(state.getOffer().getProviderId(), state));
     context.schedule(checkEvery, PunctuationType.WALL_CLOCK_TIME, this::dueBy);
   }
 
-  /** Offers stored before the index existed are indexed once, one at a time. */
-  private void indexOffersMadeBeforeTheIndex() {
-    try (KeyValueIterator<String, String> indexed = byProvider.all()) {
-      if (indexed.hasNext()) return;
-    }
-    try (KeyValueIterator<String, OfferState> all = store.all()) {
-      all.forEachRemaining(kv -> byProvider.put(providerKey(kv.value.getOffer().getProviderId(), kv.key), ""));
-    }
-  }
-
-  public static String providerKey(String providerId, String referralId) {
-    return providerId + "|" + referralId;
-  }
-
+  /**
+   * Keeps the offer's state, and sends it on to its provider's list ({@link ProviderOffers}); when
+   * the referral was offered to another provider before, to that provider's too, for it to leave that list.
+   */
   private void save(String referralId, OfferState state) {
+    OfferState before = store.get(referralId);
     store.put(referralId, state);
-    byProvider.put(providerKey(state.getOffer().getProviderId(), referralId), "");
+    String provider = state.getOffer().getProviderId();
+    String previous = before == null ? null : before.getOffer().getProviderId();
+    if (previous != null && !previous.equals(provider)) toProviderList(previous, state);
+    toProviderList(provider, state);
+  }
+
+  private void toProviderList(String providerId, OfferState state) {
+    context().forward(new Record<String, SpecificRecord>(providerId, state, context().currentSystemTimeMs()));
   }
 
   /** Reminders at half-time and expiries at the deadline, for every offer whose moment has come. */

@@ -13,13 +13,17 @@ import org.linkway.platform.observability.ReferralTraces;
 import org.linkway.platform.streams.TableView;
 import org.linkway.platform.streams.TableViews;
 import org.linkway.platform.streams.Topologies;
+import org.linkway.platform.streams.ViewFill;
 import org.linkway.provider.measures.MeasureChanges;
 import org.linkway.state.OfferState;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** Wires the offer state machine into Kafka Streams, and the directory into memory. */
+/**
+ * Wires the offer state machine into Kafka Streams, with the providers' lists of their offers
+ * ({@link ProviderOffers}), and the directory into memory.
+ */
 @Configuration(proxyBeanMethods = false)
 class OfferTopology {
 
@@ -34,14 +38,14 @@ class OfferTopology {
     Topologies.addStore(builder, serdes, OfferProcessor.STORE, OfferState.class);
     builder.addStateStore(Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(OfferProcessor.DEADLINES), Serdes.String(), Serdes.String()));
-    builder.addStateStore(Stores.keyValueStoreBuilder(
-        Stores.persistentKeyValueStore(OfferProcessor.BY_PROVIDER), Serdes.String(), Serdes.String()));
+    ViewFill.addStore(builder, ProviderOffers.FILLED);
     KStream<String, SpecificRecord> inputs =
         Topologies.merged(builder, serdes, Topics.REFERRALS, Topics.PROVIDER_COMMANDS, Topics.BUDGET_DECISIONS);
     ReferralTraces.addStore(builder, OfferProcessor.TRACES);
-    Topologies.toTopicsByType(inputs.process(() -> new OfferProcessor(feed, checkEvery, changes::between),
-            OfferProcessor.STORE, OfferProcessor.DEADLINES, OfferProcessor.BY_PROVIDER, OfferProcessor.TRACES),
-        serdes, Topics.PROVIDER_EVENTS, Topics.BUDGET_REQUESTS, Topics.PROVIDER_REPLIES);
+    KStream<String, SpecificRecord> outputs = inputs.process(() -> new OfferProcessor(feed, checkEvery, changes::between),
+        OfferProcessor.STORE, OfferProcessor.DEADLINES, ProviderOffers.FILLED, OfferProcessor.TRACES);
+    Topologies.toTopicsByType(outputs, serdes, Topics.PROVIDER_EVENTS, Topics.BUDGET_REQUESTS, Topics.PROVIDER_REPLIES);
+    ProviderOffers.keep(builder, serdes, outputs);
     return inputs;
   }
 }

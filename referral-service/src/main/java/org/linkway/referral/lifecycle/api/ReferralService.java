@@ -1,7 +1,6 @@
 package org.linkway.referral.lifecycle.api;
 
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import org.linkway.commands.CancelReferral;
@@ -13,10 +12,13 @@ import org.linkway.platform.kafka.Topics;
 import org.linkway.platform.security.Caller;
 import org.linkway.platform.security.Role;
 import org.linkway.platform.streams.Decisions;
+import org.linkway.platform.streams.PartyView;
 import org.linkway.platform.streams.StoreQueries;
+import org.linkway.platform.web.PageRequest;
 import org.linkway.platform.web.ProblemException;
 import org.linkway.referral.ReferralServiceApplication;
 import org.linkway.referral.lifecycle.domain.ReferralLifecycle;
+import org.linkway.referral.lifecycle.stream.PracticeReferrals;
 import org.linkway.referral.lifecycle.stream.ReferralStores;
 import org.linkway.referral.people.People;
 import org.linkway.state.ReferralState;
@@ -54,15 +56,17 @@ public class ReferralService {
     this.identities = identities;
   }
 
-  /** The practice's most recent referrals, at most {@code limit}, newest first. */
-  public List<ReferralState> latestOf(String odsCode, int limit) {
-    return stores.<ReferralState>all(ReferralStores.STATE, s -> odsCode.equals(s.getSubmission().getReferrer().getOdsCode()))
-        .stream().sorted(Comparator.comparing(ReferralService::referredAt).reversed()).limit(limit).toList();
+  /**
+   * A page of the practice's referrals, newest first, from just after the cursor {@code after} (from the newest
+   * when null): read from the practice's list ({@link PracticeReferrals}) on the instance that holds it.
+   */
+  public StoreQueries.Page<ReferralState> latestOf(String odsCode, PageRequest page) {
+    return stores.page(PracticeReferrals.STORE, odsCode, PartyView.prefix(odsCode), page.after(), page.limit(), s -> true);
   }
 
   /** When the referral was made: its first event. */
   public static Instant referredAt(ReferralState s) {
-    return s.getHistory().isEmpty() ? Instant.EPOCH : s.getHistory().get(0).getAt();
+    return PracticeReferrals.referredAt(s);
   }
 
   public Mono<ReferralView> get(String referralId) {

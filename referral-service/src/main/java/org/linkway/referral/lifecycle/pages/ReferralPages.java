@@ -11,10 +11,14 @@ import org.linkway.platform.pages.PageWords;
 import org.linkway.platform.pages.Templates;
 import org.linkway.platform.security.Caller;
 import org.linkway.platform.security.Role;
+import org.linkway.platform.streams.PartyView;
+import org.linkway.platform.streams.StoreQueries;
+import org.linkway.platform.web.PageRequest;
 import org.linkway.platform.web.ProblemException;
 import org.linkway.referral.lifecycle.api.ReferralController;
 import org.linkway.referral.lifecycle.api.ReferralService;
 import org.linkway.referral.lifecycle.api.ReferralSummary;
+import org.linkway.state.ReferralState;
 import org.springframework.context.annotation.Bean;
 import org.springframework.http.HttpStatus;
 import org.springframework.ui.Model;
@@ -34,13 +38,16 @@ import reactor.core.publisher.Mono;
 @PageController
 class ReferralPages {
 
-  /** A practice's page lists its most recent referrals; older ones are found by their id. */
+  /** A practice's page lists its most recent referrals, this many a page; older ones on the pages after, or by their id. */
   static final int LISTED = 50;
 
   record Row(String referralId, String status, Instant referredAt, String needs, String providerId) {}
 
-  /** The model of {@code referrals/practice}: the practice's latest referrals, at most {@code listed}. */
-  record Practice(List<Row> rows, int listed) {}
+  /**
+   * The model of {@code referrals/practice}: a page of the practice's referrals, at most {@code listed};
+   * {@code older} the link to the page after (null on the last), {@code later} whether newer ones come before.
+   */
+  record Practice(List<Row> rows, int listed, String older, boolean later) {}
 
   /**
    * The model of {@code referrals/referral}: the referral and its summary, its needs in words, the names
@@ -64,17 +71,25 @@ class ReferralPages {
     return role -> role == Role.GP ? Optional.of("/app/referrals") : Optional.empty();
   }
 
+  /**
+   * The practice's referrals, newest first, {@value #LISTED} a page ({@code ?after=} the cursor of the page
+   * before), read on the instance holding the practice's list ({@code PracticeRoutes}).
+   */
   @GetMapping("/app/referrals")
-  Mono<String> practice(@RequestParam(required = false) String find, Model model, ServerWebExchange exchange) {
+  Mono<String> practice(@RequestParam(required = false) String find, @RequestParam(required = false) String after, Model model,
+      ServerWebExchange exchange) {
     if (find != null && !find.isBlank()) return found(find.strip(), model, exchange);
+    PageRequest page = PageRequest.of(after, null, LISTED, PartyView.CURSOR);
     return Caller.current().map(caller -> {
-      List<Row> rows = caller.role() != Role.GP ? List.of()
-          : referrals.latestOf(caller.organisation(), LISTED).stream()
-              .map(s -> new Row(s.getReferralId().toString(), s.getStatus().name(), ReferralService.referredAt(s),
-                  PageWords.plainList(s.getSubmission().getNeeds()),
-                  s.getProviderId()))
-              .toList();
-      return Templates.page(model, "referrals/practice", new Practice(rows, LISTED));
+      StoreQueries.Page<ReferralState> found = caller.role() != Role.GP ? new StoreQueries.Page<>(List.of(), null)
+          : referrals.latestOf(caller.organisation(), page);
+      List<Row> rows = found.values().stream()
+          .map(s -> new Row(s.getReferralId().toString(), s.getStatus().name(), ReferralService.referredAt(s),
+              PageWords.plainList(s.getSubmission().getNeeds()),
+              s.getProviderId()))
+          .toList();
+      return Templates.page(model, "referrals/practice",
+          new Practice(rows, LISTED, page.nextLink(exchange.getRequest(), found.next()), after != null));
     });
   }
 

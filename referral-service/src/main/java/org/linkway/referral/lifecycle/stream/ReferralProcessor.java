@@ -14,6 +14,7 @@ import org.linkway.events.ReferralEvent;
 import org.linkway.events.ReferralSubmitted;
 import org.linkway.platform.observability.ReferralTraces;
 import org.linkway.platform.streams.Decisions;
+import org.linkway.platform.streams.ViewFill;
 import org.linkway.referral.lifecycle.domain.ReferralLifecycle;
 import org.linkway.referral.routing.ServiceLoad;
 import org.linkway.state.ReferralState;
@@ -22,9 +23,10 @@ import org.linkway.state.ReferralState;
  * Runs the referral state machine for the referrals of one stream task. Inputs, all keyed by
  * referralId: new referrals from {@code referrals} (those from GP systems' Kafka topics), the provider's
  * decisions from {@code provider-events}, and the referrer's commands from {@code referral-commands}: to refer
- * (over HTTP), decided here so that a resend is the same referral, and to cancel. Output: the
- * events it decides, to {@code referrals}, and its answer to each command, to
- * {@code referral-service-replies} ({@link Decisions}). State and output are committed in one transaction.
+ * (over HTTP), decided here so that a resend is the same referral, and to cancel. Output: the events it
+ * decides, to {@code referrals}, its answer to each command, to {@code referral-service-replies}
+ * ({@link Decisions}), and each new state, to its practice's list ({@link PracticeReferrals}). State and
+ * output are committed in one transaction.
  */
 final class ReferralProcessor extends ContextualProcessor<String, SpecificRecord, String, SpecificRecord> {
 
@@ -53,6 +55,14 @@ final class ReferralProcessor extends ContextualProcessor<String, SpecificRecord
     try (KeyValueIterator<String, ReferralState> all = store.all()) {
       all.forEachRemaining(kv -> load.moved(partition, null, kv.value));
     }
+    ViewFill.<ReferralState>once(context, PracticeReferrals.FILLED, PracticeReferrals.STORE, ReferralStores.STATE,
+        (referralId, state) -> toPracticeList(state));
+  }
+
+  /** The state goes on to the referring practice's list ({@link PracticeReferrals}). */
+  private void toPracticeList(ReferralState state) {
+    context().forward(new Record<String, SpecificRecord>(PracticeReferrals.practiceOf(state), state,
+        context().currentSystemTimeMs()));
   }
 
   @Override
@@ -91,6 +101,7 @@ final class ReferralProcessor extends ContextualProcessor<String, SpecificRecord
     }
     if (step.state() != state) {
       store.put(referralId, step.state());
+      toPracticeList(step.state());
       load.moved(partition, state, step.state());
       feed.publish(step.state());
     }

@@ -16,6 +16,7 @@ import org.linkway.platform.streams.FundingTables;
 import org.linkway.platform.streams.TableView;
 import org.linkway.platform.streams.TableViews;
 import org.linkway.platform.streams.Topologies;
+import org.linkway.platform.streams.ViewFill;
 import org.linkway.referral.lifecycle.domain.ReferralLifecycle;
 import org.linkway.referral.routing.FundingRoom;
 import org.linkway.referral.routing.ServiceLoad;
@@ -67,8 +68,11 @@ class ReferralTopology {
         Topologies.merged(builder, serdes, Topics.REFERRALS, Topics.PROVIDER_EVENTS, Topics.REFERRAL_COMMANDS);
     ReferralLifecycle lifecycle = new ReferralLifecycle(directory::values, load, funding, settings);
     ReferralTraces.addStore(builder, ReferralStores.TRACES);
-    Topologies.toTopicsByType(inputs.process(() -> new ReferralProcessor(lifecycle, load, feed),
-        ReferralStores.STATE, ReferralStores.TRACES), serdes, Topics.REFERRALS, Topics.REFERRAL_REPLIES);
+    ViewFill.addStore(builder, PracticeReferrals.FILLED);
+    KStream<String, SpecificRecord> outputs = inputs.process(() -> new ReferralProcessor(lifecycle, load, feed),
+        ReferralStores.STATE, ReferralStores.TRACES, PracticeReferrals.FILLED);
+    Topologies.toTopicsByType(outputs, serdes, Topics.REFERRALS, Topics.REFERRAL_REPLIES);
+    PracticeReferrals.keep(builder, serdes, outputs);
     return inputs;
   }
 }
