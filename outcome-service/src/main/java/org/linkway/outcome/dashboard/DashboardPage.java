@@ -133,9 +133,9 @@ class DashboardPage {
   Mono<String> page(Model model) {
     return Caller.current().map(caller -> {
       String code = caller.organisation();
-      List<LedgerEntry> entries = ledger.ledger(code, null);
-      // the commissioner's referrals, read once for the charts and the outcomes reported so far
-      List<FundingState> states = fundingStates(code);
+      // the commissioner's referrals, read once for every part of the page
+      List<FundingState> states = ledger.states(code);
+      List<LedgerEntry> entries = LedgerQueries.entries(states);
       List<OutcomeView> reported = reported(states);
       Dashboard dashboard = new Dashboard(code, contracts.contracts(code).stream().map(DashboardPage::contract).toList(),
           newestFirst(reported).stream().limit(RECENT_OUTCOMES).map(LiveItems::item).toList(),
@@ -143,7 +143,7 @@ class DashboardPage {
               .queryParamIfPresent("ledgerAfter", last(entries, LedgerEntry::occurredAt, LedgerEntry::entryId))
               .queryParamIfPresent("outcomeAfter", last(reported, OutcomeView::occurredAt, OutcomeView::eventId))
               .build().toUriString());
-      return Templates.page(model, VIEW, dashboard, budget(code), money(code, entries), charts(code, states));
+      return Templates.page(model, VIEW, dashboard, budget(code, states), money(code, states, entries), charts(code, states));
     });
   }
 
@@ -152,10 +152,11 @@ class DashboardPage {
   Mono<String> part(@PathVariable String part, Model model) {
     return Caller.current().map(caller -> {
       String code = caller.organisation();
+      List<FundingState> states = ledger.states(code);
       return Templates.page(model, VIEW + " :: " + part, switch (part) {
-        case "budget" -> budget(code);
-        case "money" -> money(code, ledger.ledger(code, null));
-        default -> charts(code, fundingStates(code));
+        case "budget" -> budget(code, states);
+        case "money" -> money(code, states, LedgerQueries.entries(states));
+        default -> charts(code, states);
       });
     });
   }
@@ -219,10 +220,10 @@ class DashboardPage {
    * again while the first is behind the second or an entry its live list has shown since
    * (commissioning-dashboard.js). The money and charts parts say the same of themselves.
    */
-  private Budget budget(String code) {
+  private Budget budget(String code, List<FundingState> states) {
     BudgetView b = budgets.budget(code, null);
     BigDecimal used = b.committed().subtract(b.released());
-    long ledgerAt = ledger.states(code).stream()
+    long ledgerAt = states.stream()
         .flatMap(s -> s.getLedger().stream())
         .filter(e -> BudgetRules.financialYear(e).filter(b.financialYear()::equals).isPresent())
         .mapToLong(e -> e.getMetadata().getOccurredAt().toEpochMilli()).max().orElse(0);
@@ -233,12 +234,12 @@ class DashboardPage {
             : used.multiply(BigDecimal.valueOf(100)).divide(b.budget(), 0, RoundingMode.HALF_UP).min(BigDecimal.valueOf(100)));
   }
 
-  /** The latest of the ledger's {@code entries} (every one, oldest first), its checks and the monthly statements. */
-  private Money money(String code, List<LedgerEntry> entries) {
+  /** The latest of the ledger's {@code entries} (every one, oldest first, of the {@code states}), its checks and the monthly statements. */
+  private Money money(String code, List<FundingState> states, List<LedgerEntry> entries) {
     List<LedgerRow> latest = newestFirst(entries).stream().limit(RECENT_ENTRIES).map(e -> new LedgerRow(
         e.entryId().toString(), Words.when(e.occurredAt()), Words.referral(e.referralId()), e.providerId(),
         Words.entry(e.type(), e.milestone()), Words.entryTag(e.type()), Words.money(e.amount()))).toList();
-    Reconciliation r = statements.reconciliation(code);
+    Reconciliation r = statements.reconciliation(code, states);
     Checks checks = new Checks(r.clean(), r.invariants().size(),
         r.invariants().stream().filter(i -> !i.holds()).map(Reconciliation.Invariant::rule).toList(),
         r.notChecked().stream().map(Reconciliation.NotChecked::reason).toList());
@@ -247,14 +248,10 @@ class DashboardPage {
     entries.stream().filter(e -> "PAYMENT_DUE".equals(e.type()))
         .forEach(e -> months.add(YearMonth.from(e.occurredAt().atZone(UK))));
     return new Money(entries.size(), latest, checks, months.stream().limit(STATEMENT_MONTHS).map(month -> {
-      Statement s = statements.statement(code, null, month.toString());
+      Statement s = StatementQueries.statement(code, null, month.toString(), states);
       return new StatementRow(month.toString(), Words.month(month.toString()), Words.money(s.total()),
           s.providers().size(), PATH + "/statements/" + month + ".csv");
     }).toList(), entries.stream().mapToLong(e -> e.occurredAt().toEpochMilli()).max().orElse(0));
-  }
-
-  private List<FundingState> fundingStates(String code) {
-    return ledger.states(code);
   }
 
   private Charts charts(String code, List<FundingState> states) {

@@ -44,17 +44,33 @@ public class StatementQueries {
   }
 
   public Reconciliation reconciliation(String code) {
-    Map<String, BigDecimal> budgetByYear = budgets.values().stream().filter(b -> b.getCommissioner().equals(code))
-        .collect(Collectors.toMap(BudgetAgreed::getFinancialYear, BudgetAgreed::getAmount));
     // read referral by referral: a commissioner's states do not all fit in memory at once
     Reconciliation.Accumulator accumulator = new Reconciliation.Accumulator(code);
-    stores.<FundingState>forEachWithPrefix(CommissionerFunding.STORE, code + "|", accumulator::add);
-    return accumulator.result(budgetByYear);
+    stores.<FundingState>forEachWithPrefix(CommissionerFunding.STORE, code, code + "|", accumulator::add);
+    return accumulator.result(budgetByYear(code));
+  }
+
+  /** The checks on the commissioner's {@code states}, already read (the dashboard's page reads them once). */
+  public Reconciliation reconciliation(String code, List<FundingState> states) {
+    Reconciliation.Accumulator accumulator = new Reconciliation.Accumulator(code);
+    states.forEach(accumulator::add);
+    return accumulator.result(budgetByYear(code));
+  }
+
+  private Map<String, BigDecimal> budgetByYear(String code) {
+    return budgets.values().stream().filter(b -> b.getCommissioner().equals(code))
+        .collect(Collectors.toMap(BudgetAgreed::getFinancialYear, BudgetAgreed::getAmount));
   }
 
   /** The statement of a month ({@code month}, YYYY-MM: 400 naming it otherwise), of one provider or of all. */
   public Statement statement(String code, String providerId, String month) {
-    return Statement.of(code, month(month), providerId, CommissionerFunding.of(stores, code));
+    YearMonth asked = month(month);
+    return Statement.of(code, asked, providerId, CommissionerFunding.of(stores, code));
+  }
+
+  /** The statement of a month from the commissioner's {@code states}, already read. */
+  public static Statement statement(String code, String providerId, String month, List<FundingState> states) {
+    return Statement.of(code, month(month), providerId, states);
   }
 
   /** The statement as a CSV file to download, named for the commissioner, the month and the provider if one. */

@@ -172,12 +172,12 @@ class BreakdownControllerTest {
         .jsonPath("$.errors[0].field").isEqualTo("from")
         .jsonPath("$.errors[1].field").isEqualTo("to")
         .jsonPath("$.errors[2].field").isEqualTo("by");
-    verify(stores, never()).withPrefix(anyString(), anyString());
+    verify(stores, never()).withPrefix(anyString(), anyString(), anyString());
   }
 
   @Test
   void givenTheStoreIsNotReady_whenFetched_thenServiceUnavailableAsProblemJson() {
-    when(stores.withPrefix(eq(CommissionerFunding.STORE), anyString()))
+    when(stores.withPrefix(eq(CommissionerFunding.STORE), anyString(), anyString()))
         .thenThrow(new ProblemException.Unavailable("the funding-state store is not ready yet"));
 
     client.get().uri("/commissioners/QMM/summary/breakdown").exchange()
@@ -188,6 +188,6 @@ class BreakdownControllerTest {
   private void expectInvalid(String query, String field, String reason) {
     Problems.assertOneInvalidField(client.get().uri("/commissioners/QMM/summary/breakdown?" + query).exchange(), field,
         r -> assertThat(r).contains(reason));
-    verify(stores, never()).withPrefix(anyString(), anyString());
+    verify(stores, never()).withPrefix(anyString(), anyString(), anyString());
   }
 }

@@ -188,7 +188,7 @@ class StatementsControllerTest {
 
   @Test
   void givenTheStoreIsRestoring_whenTheStatementIsAskedFor_thenServiceUnavailable() {
-    when(stores.withPrefix(eq(CommissionerFunding.STORE), anyString())).thenThrow(new ProblemException.Unavailable("not ready"));
+    when(stores.withPrefix(eq(CommissionerFunding.STORE), anyString(), anyString())).thenThrow(new ProblemException.Unavailable("not ready"));
 
     client.get().uri("/commissioners/QMM/statements?month=2026-04").exchange()
         .expectStatus().isEqualTo(HttpStatus.SERVICE_UNAVAILABLE)

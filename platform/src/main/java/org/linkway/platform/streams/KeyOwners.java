@@ -4,7 +4,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
@@ -117,10 +116,11 @@ public final class KeyOwners implements WebFilter, Ordered {
   private final List<KeyedRoute> routes;
   private final WebClient owners;
   private final MeterRegistry meters;
-  private volatile Optional<HostInfo> self;
+  private final InstanceAddress self;
 
   public KeyOwners(StreamsBuilderFactoryBean factory, List<KeyedRoutes> routes, WebClient.Builder http, MeterRegistry meters) {
     this.factory = factory;
+    this.self = new InstanceAddress(factory);
     this.routes = routes.stream().flatMap(r -> r.routes().stream()).toList();
     this.owners = http.build();
     this.meters = meters;
@@ -134,9 +134,9 @@ public final class KeyOwners implements WebFilter, Ordered {
 
   @Override
   public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-    HostInfo self = self();
-    if (self == null) return chain.filter(exchange);
-    return route(routes, exchange, self, chain);
+    HostInfo here = self.get();
+    if (here == null) return chain.filter(exchange);
+    return route(routes, exchange, here, chain);
   }
 
   /** The first of the routes that matches the request and names a key decides where it is answered. */
@@ -211,18 +211,5 @@ public final class KeyOwners implements WebFilter, Ordered {
   private static Mono<Void> unavailable(ServerWebExchange exchange, String detail) {
     exchange.getResponse().getHeaders().set(HttpHeaders.RETRY_AFTER, String.valueOf(ProblemHandler.RETRY_AFTER_SECONDS));
     return ProblemHandler.write(exchange, HttpStatus.SERVICE_UNAVAILABLE, detail);
-  }
-
-  /**
-   * This instance's address as the others know it ({@code application.server}); null when it is the only one.
-   * Read from the Streams configuration once it exists, then kept: it does not change while the instance runs.
-   */
-  private HostInfo self() {
-    Optional<HostInfo> known = self;
-    if (known != null) return known.orElse(null);
-    if (factory.getStreamsConfiguration() == null) return null;
-    known = StoreQueries.applicationServer(factory);
-    self = known;
-    return known.orElse(null);
   }
 }

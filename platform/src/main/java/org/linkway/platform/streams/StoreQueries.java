@@ -9,7 +9,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StoreQueryParameters;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -30,9 +29,11 @@ public final class StoreQueries implements HealthIndicator {
   private static final StringSerializer KEYS = new StringSerializer();
 
   private final StreamsBuilderFactoryBean factory;
+  private final InstanceAddress self;
 
   public StoreQueries(StreamsBuilderFactoryBean factory) {
     this.factory = factory;
+    this.self = new InstanceAddress(factory);
   }
 
   /**
@@ -53,12 +54,12 @@ public final class StoreQueries implements HealthIndicator {
     KafkaStreams streams = running(storeName);
     StoreQueryParameters<ReadOnlyKeyValueStore<String, V>> query =
         StoreQueryParameters.fromNameAndType(storeName, QueryableStoreTypes.keyValueStore());
-    Optional<HostInfo> self = applicationServer(factory);
-    if (self.isPresent()) {
+    HostInfo here = self.get();
+    if (here != null) {
       // several instances (one alone has no address, and Streams then gives no metadata by key)
       KeyQueryMetadata owner = streams.queryMetadataForKey(storeName, key, KEYS);
       if (owner == null || owner.partition() < 0) throw notReady(storeName);
-      if (owner.activeHost().equals(self.get())) query = query.withPartition(owner.partition());
+      if (owner.activeHost().equals(here)) query = query.withPartition(owner.partition());
     }
     return streams.store(query);
   }
@@ -72,25 +73,6 @@ public final class StoreQueries implements HealthIndicator {
         while (it.hasNext()) keys.add(it.next().key);
       }
       return keys;
-    } catch (InvalidStateStoreException e) {
-      throw notReady(storeName);
-    }
-  }
-
-  /** The values of the store whose keys start with {@code prefix}, in key order, over every partition this instance holds. */
-  public <V> List<V> withPrefix(String storeName, String prefix) {
-    List<V> values = new ArrayList<>();
-    this.<V>forEachWithPrefix(storeName, prefix, values::add);
-    return values;
-  }
-
-  /** Hands each value whose key starts with {@code prefix} to {@code action} as it is read, in key order, holding none. */
-  public <V> void forEachWithPrefix(String storeName, String prefix, Consumer<V> action) {
-    try {
-      ReadOnlyKeyValueStore<String, V> store = store(storeName);
-      try (KeyValueIterator<String, V> it = store.prefixScan(prefix, new StringSerializer())) {
-        while (it.hasNext()) action.accept(it.next().value);
-      }
     } catch (InvalidStateStoreException e) {
       throw notReady(storeName);
     }
@@ -117,12 +99,20 @@ public final class StoreQueries implements HealthIndicator {
 
   /** Every value whose key starts with {@code prefix}, in key order, all in the partition of {@code partitionKey} ({@link #page}). */
   public <V> List<V> withPrefix(String storeName, String partitionKey, String prefix) {
+    List<V> values = new ArrayList<>();
+    this.<V>forEachWithPrefix(storeName, partitionKey, prefix, values::add);
+    return values;
+  }
+
+  /**
+   * Hands each value whose key starts with {@code prefix} to {@code action} as it is read, in key order, holding
+   * none; the keys are all in the partition of {@code partitionKey}, which alone is read on its owner ({@link #page}).
+   */
+  public <V> void forEachWithPrefix(String storeName, String partitionKey, String prefix, Consumer<V> action) {
     try {
-      List<V> values = new ArrayList<>();
       try (KeyValueIterator<String, V> it = this.<V>storeOf(storeName, partitionKey).prefixScan(prefix, KEYS)) {
-        while (it.hasNext()) values.add(it.next().value);
+        while (it.hasNext()) action.accept(it.next().value);
       }
-      return values;
     } catch (InvalidStateStoreException e) {
       throw notReady(storeName);
     }
@@ -177,16 +167,6 @@ public final class StoreQueries implements HealthIndicator {
       throw notReady(storeName);
     }
     return streams;
-  }
-
-  /**
-   * The address the other instances know this one by ({@code application.server}), empty when it is not set
-   * (one instance) or the Streams configuration does not exist yet.
-   */
-  static Optional<HostInfo> applicationServer(StreamsBuilderFactoryBean factory) {
-    var config = factory.getStreamsConfiguration();
-    String server = config == null ? null : config.getProperty(StreamsConfig.APPLICATION_SERVER_CONFIG);
-    return server == null || server.isBlank() ? Optional.empty() : Optional.of(HostInfo.buildFromEndpoint(server));
   }
 
   private static ProblemException.Unavailable notReady(String storeName) {

@@ -50,10 +50,14 @@ public class LedgerQueries {
 
   /** The commissioner's ledger entries (of one referral, or of all), oldest first. */
   public List<LedgerEntry> ledger(String code, String referralId) {
-    List<FundingState> states = referralId != null
+    return entries(referralId != null
         ? stores.<FundingState>get(FundingProcessor.STORE, referralId).filter(s -> code.equals(s.getCommissioner()))
             .map(List::of).orElse(List.of())
-        : CommissionerFunding.of(stores, code);
+        : CommissionerFunding.of(stores, code));
+  }
+
+  /** The ledger entries of the funding {@code states}, oldest first. */
+  public static List<LedgerEntry> entries(List<FundingState> states) {
     return states.stream()
         .flatMap(s -> s.getLedger().stream().map(e -> entry(s.getReferralId().toString(), e)))
         .sorted(Comparator.comparing(LedgerEntry::occurredAt).thenComparing(LedgerEntry::referralId))

@@ -31,7 +31,7 @@ public final class CommissionerFunding extends ContextualProcessor<String, Fundi
 
   /** The funding state of each referral of one commissioner, from the instance that owns the commissioner. */
   public static List<FundingState> of(StoreQueries stores, String commissioner) {
-    return stores.withPrefix(STORE, commissioner + "|");
+    return stores.withPrefix(STORE, commissioner, commissioner + "|");
   }
 
   /** Keeps the view of the funding states a processor sends on (keyed by referralId, the others ignored). */

@@ -1,17 +1,14 @@
 package org.linkway.outcome.ledger.stream;
 
-import java.time.Duration;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.streams.processor.Cancellable;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.linkway.events.LedgerEvent;
 import org.linkway.events.OutcomeReported;
 import org.linkway.outcome.ledger.domain.FundingRules;
+import org.linkway.platform.streams.ViewFill;
 import org.linkway.state.FundingState;
 
 /**
@@ -34,8 +31,6 @@ public final class FundingProcessor extends ContextualProcessor<String, Specific
 
   private final FundingRules rules;
   private KeyValueStore<String, FundingState> funding;
-  private KeyValueStore<String, Long> viewFilled;
-  private Cancellable fillView;
 
   FundingProcessor(FundingRules rules) {
     this.rules = rules;
@@ -45,22 +40,8 @@ public final class FundingProcessor extends ContextualProcessor<String, Specific
   public void init(ProcessorContext<String, SpecificRecord> context) {
     super.init(context);
     this.funding = context.getStateStore(STORE);
-    this.viewFilled = context.getStateStore(VIEW_FILLED);
-    this.fillView = context.schedule(Duration.ofSeconds(1), PunctuationType.WALL_CLOCK_TIME, this::fillViewOnce);
-  }
-
-  /** Sends each state this task holds to the {@link CommissionerFunding} view, once. */
-  private void fillViewOnce(long now) {
-    if (viewFilled.get(CommissionerFunding.STORE) == null) {
-      try (KeyValueIterator<String, FundingState> all = funding.all()) {
-        while (all.hasNext()) {
-          var entry = all.next();
-          context().forward(new Record<String, SpecificRecord>(entry.key, entry.value, now));
-        }
-      }
-      viewFilled.put(CommissionerFunding.STORE, now);
-    }
-    fillView.cancel();
+    ViewFill.<FundingState>once(context, VIEW_FILLED, CommissionerFunding.STORE, STORE,
+        (referralId, state) -> context.forward(new Record<String, SpecificRecord>(referralId, state, context.currentSystemTimeMs())));
   }
 
   @Override

@@ -5,7 +5,6 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Produced;
-import org.apache.kafka.streams.state.Stores;
 import org.linkway.events.ContractAgreed;
 import org.linkway.events.LedgerEvent;
 import org.linkway.events.OutcomeReported;
@@ -18,6 +17,7 @@ import org.linkway.platform.kafka.Topics;
 import org.linkway.platform.observability.EventLog;
 import org.linkway.platform.streams.TableView;
 import org.linkway.platform.streams.Topologies;
+import org.linkway.platform.streams.ViewFill;
 import org.linkway.state.FundingState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,8 +35,7 @@ class FundingTopology {
   KStream<String, SpecificRecord> fundingLedger(
       StreamsBuilder builder, AvroSerdes serdes, TableView<ContractAgreed> contracts, Commissioners commissioners) {
     Topologies.addStore(builder, serdes, FundingProcessor.STORE, FundingState.class);
-    builder.addStateStore(Stores.keyValueStoreBuilder(
-        Stores.persistentKeyValueStore(FundingProcessor.VIEW_FILLED), Serdes.String(), Serdes.Long()));
+    ViewFill.addStore(builder, FundingProcessor.VIEW_FILLED);
     KStream<String, SpecificRecord> inputs = Topologies.merged(builder, serdes, Topics.REFERRALS, Topics.PROVIDER_EVENTS);
     FundingRules rules = new FundingRules(contracts::values);
     KStream<String, SpecificRecord> outputs = inputs.process(() -> new FundingProcessor(rules),

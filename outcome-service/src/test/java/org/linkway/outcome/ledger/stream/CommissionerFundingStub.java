@@ -22,16 +22,20 @@ public final class CommissionerFundingStub {
   private CommissionerFundingStub() {}
 
   public static void answerFrom(StoreQueries stores, Collection<FundingState> states) {
-    when(stores.withPrefix(eq(CommissionerFunding.STORE), anyString()))
-        .thenAnswer(call -> withPrefix(states, call.getArgument(1)));
+    when(stores.withPrefix(eq(CommissionerFunding.STORE), anyString(), anyString()))
+        .thenAnswer(call -> withPrefix(states, call.getArgument(1), call.getArgument(2)));
     doAnswer(call -> {
-      Consumer<FundingState> action = call.getArgument(2);
-      withPrefix(states, call.getArgument(1)).forEach(action);
+      Consumer<FundingState> action = call.getArgument(3);
+      withPrefix(states, call.getArgument(1), call.getArgument(2)).forEach(action);
       return null;
-    }).when(stores).forEachWithPrefix(eq(CommissionerFunding.STORE), anyString(), any());
+    }).when(stores).forEachWithPrefix(eq(CommissionerFunding.STORE), anyString(), anyString(), any());
   }
 
-  private static List<FundingState> withPrefix(Collection<FundingState> states, String prefix) {
+  /** The states of the commissioner of {@code prefix}, read in the partition of the commissioner's key alone. */
+  private static List<FundingState> withPrefix(Collection<FundingState> states, String partitionKey, String prefix) {
+    if (!prefix.equals(partitionKey + "|")) {
+      throw new AssertionError("the view of " + prefix + " is read in the partition of " + partitionKey);
+    }
     return states.stream().filter(s -> s.getCommissioner() != null && prefix.equals(s.getCommissioner() + "|"))
         .sorted(java.util.Comparator.comparing(s -> s.getReferralId().toString())).toList();
   }
