@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.time.YearMonth;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -13,6 +15,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.linkway.platform.domain.SocialPrescribing;
 import org.linkway.platform.testing.TestStack;
 import org.springframework.core.ParameterizedTypeReference;
 
@@ -82,6 +85,14 @@ class KeyOwnersIT extends TwoInstancesOfEachService {
       assertThat(commissioner(2, "/ledger/reconciliation")).isEqualTo(commissioner(1, "/ledger/reconciliation"));
     });
 
+    // open data: this month's release (see serviceArgs), built once from every referral, the same from both
+    // instances; counted from one instance's part of the referrals, each would show its own (or none)
+    String release = "/open-data/releases/" + YearMonth.now(SocialPrescribing.UK) + "/outcomes.csv";
+    String csv = get("outcome-service", 1, release, null);
+    assertThat(get("outcome-service", 2, release, null)).isEqualTo(csv);
+    assertThat(csv).as("the row of the %d referrals accepted, rounded to 10", REFERRALS)
+        .containsPattern("(?m)^" + JourneyScenario.COMMISSIONER + "," + JourneyScenario.FIRST_PROVIDER + ",LONELINESS,[0-9-]{7},10,10,");
+
     // the requests were answered by both instances in turn, some sent on: each service's partitions are shared
     for (String service : List.of("referral-service", "provider-service", "outcome-service")) {
       assertThat(forwarded(service, 1) + forwarded(service, 2)).as(service + " sent requests to the other instance")
@@ -137,6 +148,19 @@ class KeyOwnersIT extends TwoInstancesOfEachService {
         .isPositive();
     assertThat(forwarded("referral-service", 1, "practice-referrals") + forwarded("referral-service", 2, "practice-referrals"))
         .isPositive();
+  }
+
+  /**
+   * outcome-service releases the open data of the month under way (its grace ends in the middle of the next
+   * month, before this month does), so that the referrals made here are in a release.
+   */
+  @Override
+  List<String> serviceArgs(String service) {
+    ZonedDateTime now = ZonedDateTime.now(SocialPrescribing.UK);
+    ZonedDateTime midNextMonth = YearMonth.from(now).plusMonths(1).atDay(15).atStartOfDay(SocialPrescribing.UK);
+    return service.equals("outcome-service")
+        ? List.of("--linkway.open-data.grace=" + Duration.between(midNextMonth, now))
+        : List.of();
   }
 
   /** A page or a list, as its owner sees it: with {@code token} when given, else with the owner's of the path. */

@@ -23,8 +23,14 @@ abstract class TwoInstancesOfEachService {
   @BeforeAll
   void twoInstancesOfEachService() {
     broker = TestStack.newBroker();
-    platform = new RunningPlatform(broker.getBrokersAsString(), TestStack.registry().apiUrl()).withInstances(2).start();
+    platform = new RunningPlatform(broker.getBrokersAsString(), TestStack.registry().apiUrl(), Map.of(), this::serviceArgs)
+        .withInstances(2).start();
     JourneyScenario.providerWithTariff(platform, "tariff-" + getClass().getSimpleName());
+  }
+
+  /** What each instance of {@code service} is started with beyond the platform's settings: nothing, unless a test says. */
+  List<String> serviceArgs(String service) {
+    return List.of();
   }
 
   @AfterAll

@@ -12,14 +12,14 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
-import org.linkway.outcome.ledger.stream.FundingProcessor;
 import org.linkway.outcome.opendata.DisclosureControl.PublishedRow;
 import org.linkway.platform.streams.StoreQueries;
-import org.linkway.state.FundingState;
+import org.linkway.state.OpenDataEntry;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
@@ -31,8 +31,9 @@ import reactor.core.scheduler.Schedulers;
  *
  * <p>A month closes {@code linkway.open-data.grace} (2 days by default, for events of its last
  * hours still on their way) after its last day ends, UK time. Its release is then built from the
- * {@code funding-state} store, on the bounded elastic scheduler, never on the event loop: one scan of
- * the store for every month due, shared by all the requests waiting for it. After that, a request
+ * month's {@link OpenDataEntries}, on the bounded elastic scheduler, never on the event loop: one read
+ * of each month due, shared by all the requests waiting for it, on the instance that holds the entries
+ * ({@code OpenDataRoutes} sends every open-data request there). After that, a request
  * costs a map lookup and the bytes of the answer, however many come. A release once built never
  * changes (it is derived from the month's events only, see {@link OpenDataTable}); a restart builds
  * the same release again from the same events. {@code linkway.open_data.builds} counts the builds
@@ -41,8 +42,8 @@ import reactor.core.scheduler.Schedulers;
 @Component
 class OpenDataReleases implements MeterBinder {
 
-  /** outcome-service's store of one FundingState per referral. */
-  static final String STORE = FundingProcessor.STORE;
+  /** Each referral's part in the release of its month, all on the instance that owns {@link OpenDataEntries#KEY}. */
+  static final String STORE = OpenDataEntries.STORE;
 
   /** One month's published rows and their CSV, whole and by commissioner, made once. */
   record Release(YearMonth month, List<PublishedRow> rows, String csv, Map<String, List<PublishedRow>> rowsByCommissioner,
@@ -121,7 +122,7 @@ class OpenDataReleases implements MeterBinder {
   @Override
   public void bindTo(MeterRegistry registry) {
     FunctionCounter.builder("linkway.open_data.builds", builds, AtomicInteger::get)
-        .description("Open-data builds: reads of the funding-state store for the monthly releases").register(registry);
+        .description("Open-data builds: reads of the open-data entries for the monthly releases").register(registry);
   }
 
   private synchronized Mono<Published> build(YearMonth due) {
@@ -146,16 +147,22 @@ class OpenDataReleases implements MeterBinder {
     building = null;
   }
 
-  /** Every release due and not built yet, from one read of the store; those already built are kept as they are. */
+  /** Every release due and not built yet, each from one read of its month's entries; those already built are kept as they are. */
   private Published built(Published before, YearMonth due) {
-    List<FundingState> states = stores.all(STORE, (FundingState s) -> s.getSubmittedAt() != null);
     builds.incrementAndGet();
     NavigableMap<YearMonth, Release> releases = before == null ? new TreeMap<>() : new TreeMap<>(before.releases());
-    YearMonth first = OpenDataTable.firstMonth(states).filter(m -> m.isBefore(due)).orElse(due);
+    YearMonth first = firstMonth().filter(m -> m.isBefore(due)).orElse(due);
     for (YearMonth month = first; !month.isAfter(due); month = month.plusMonths(1)) {
       if (releases.containsKey(month)) continue;
-      releases.put(month, Release.of(month, DisclosureControl.publish(OpenDataTable.rows(states, month))));
+      List<OpenDataEntry> entries = stores.withPrefix(STORE, OpenDataEntries.KEY, OpenDataEntries.prefix(month.toString()));
+      releases.put(month, Release.of(month, DisclosureControl.publish(OpenDataTable.rows(entries))));
     }
     return new Published(due, Collections.unmodifiableNavigableMap(releases));
+  }
+
+  /** The month of the earliest submission seen, if any: that of the first entry. */
+  private Optional<YearMonth> firstMonth() {
+    StoreQueries.Page<OpenDataEntry> first = stores.page(STORE, OpenDataEntries.KEY, "", null, 1, entry -> true);
+    return first.values().stream().findFirst().map(entry -> YearMonth.parse(entry.getMonth()));
   }
 }

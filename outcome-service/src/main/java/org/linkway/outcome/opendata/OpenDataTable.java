@@ -10,7 +10,6 @@ import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -23,6 +22,7 @@ import org.linkway.events.OutcomeReported;
 import org.linkway.outcome.opendata.DisclosureControl.Count;
 import org.linkway.outcome.opendata.DisclosureControl.PublishedRow;
 import org.linkway.state.FundingState;
+import org.linkway.state.OpenDataEntry;
 import org.linkway.state.ReferralStatus;
 
 /**
@@ -148,20 +148,22 @@ public final class OpenDataTable {
    * its end; sorted by commissioner, provider, need (plain string order).
    */
   public static List<Row> rows(Collection<FundingState> states, YearMonth month) {
-    Instant end = month.plusMonths(1).atDay(1).atStartOfDay(UK).toInstant();
     String released = month.toString();
-    Measure[] measures = Measure.values();
+    return rows(states.stream().map(OpenDataTable::entry).flatMap(Optional::stream)
+        .filter(e -> released.equals(e.getMonth())).toList());
+  }
+
+  /**
+   * The raw rows of the referrals' {@code entries} ({@link #entry}), each counted once under each of
+   * its needs; sorted by commissioner, provider, need and month (plain string order).
+   */
+  public static List<Row> rows(Iterable<OpenDataEntry> entries) {
     Map<Key, long[]> counts = new TreeMap<>();
-    for (FundingState s : states) {
-      if (!released.equals(month(s.getSubmittedAt()))) continue;
-      String commissioner = orElse(s.getCommissioner(), UNKNOWN);
-      // NONE means not accepted: its accepted, completed, dropped-out and improved counts are 0 by definition
-      String provider = acceptedBy(s, end) ? orElse(s.getProviderId(), UNKNOWN) : NONE;
-      for (String need : needs(s)) {
-        long[] row = counts.computeIfAbsent(new Key(commissioner, provider, need, released), k -> new long[measures.length]);
-        for (Measure m : measures) {
-          if (m.counts(s, end)) row[m.ordinal()]++;
-        }
+    for (OpenDataEntry e : entries) {
+      for (String need : e.getNeeds()) {
+        long[] row = counts.computeIfAbsent(new Key(e.getCommissioner(), e.getProvider(), need, e.getMonth()),
+            k -> new long[Measure.values().length]);
+        for (int m = 0; m < row.length; m++) row[m] += e.getCounts().get(m);
       }
     }
     List<Row> rows = new ArrayList<>(counts.size());
@@ -170,15 +172,25 @@ public final class OpenDataTable {
     return rows;
   }
 
-  /** The month of the earliest submission in the store, if any. */
-  static Optional<YearMonth> firstMonth(Collection<FundingState> states) {
-    return states.stream().map(FundingState::getSubmittedAt).filter(Objects::nonNull).min(Comparator.naturalOrder())
-        .map(at -> YearMonth.from(at.atZone(UK)));
-  }
-
-  /** YYYY-MM in UK time. */
-  static String month(Instant submittedAt) {
-    return submittedAt == null ? UNKNOWN : YearMonth.from(submittedAt.atZone(UK)).toString();
+  /**
+   * One referral's part in the release of the month it was submitted in, as it stands at that month's
+   * end (or now, while the month is open); empty while its submission has not been seen.
+   */
+  public static Optional<OpenDataEntry> entry(FundingState s) {
+    if (s.getSubmittedAt() == null) return Optional.empty();
+    YearMonth month = YearMonth.from(s.getSubmittedAt().atZone(UK));
+    Instant end = month.plusMonths(1).atDay(1).atStartOfDay(UK).toInstant();
+    List<Long> counts = new ArrayList<>();
+    for (Measure m : Measure.values()) counts.add(m.counts(s, end) ? 1L : 0L);
+    return Optional.of(OpenDataEntry.newBuilder()
+        .setReferralId(s.getReferralId())
+        .setMonth(month.toString())
+        .setCommissioner(orElse(s.getCommissioner(), UNKNOWN))
+        // NONE means not accepted: its accepted, completed, dropped-out and improved counts are 0 by definition
+        .setProvider(acceptedBy(s, end) ? orElse(s.getProviderId(), UNKNOWN) : NONE)
+        .setNeeds(List.copyOf(needs(s)))
+        .setCounts(counts)
+        .build());
   }
 
   /** Each distinct need once; {@value #NONE} when there are none. */

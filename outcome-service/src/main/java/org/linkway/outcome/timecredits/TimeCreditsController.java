@@ -9,9 +9,7 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.linkway.events.TimeCreditsEarned;
 import org.linkway.outcome.ledger.stream.CommissionerFunding;
-import org.linkway.outcome.ledger.stream.FundingProcessor;
 import org.linkway.platform.streams.StoreQueries;
-import org.linkway.state.FundingState;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
@@ -51,8 +49,8 @@ class TimeCreditsController {
 
   @GetMapping("/time-credits/wallets/{personId}")
   Wallet wallet(@PathVariable String personId) {
-    List<TimeCreditsEarned> mine = stores.<FundingState>all(FundingProcessor.STORE, s -> true).stream()
-        .flatMap(s -> s.getTimeCredits().stream()).filter(t -> t.getPersonId().equals(personId))
+    List<TimeCreditsEarned> mine = Wallets.of(stores, personId).stream()
+        .flatMap(r -> r.getEarned().stream())
         .sorted(Comparator.comparing(TimeCreditsEarned::getGivenOn)).toList();
     return new Wallet(personId, sum(mine, TimeCreditsEarned::getCredits), mine.stream()
         .map(t -> new Entry(t.getProviderId(), t.getGivenOn().toString(), t.getCredits(), t.getActivity())).toList());

@@ -5,7 +5,9 @@ import static org.awaitility.Awaitility.await;
 import static org.linkway.outcome.opendata.Referrals.NOV_2026;
 import static org.linkway.outcome.opendata.Referrals.submitted;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.ArgumentMatchers.isNull;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
@@ -15,7 +17,9 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -23,17 +27,17 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.linkway.events.NeedCode;
-import org.linkway.outcome.ledger.stream.FundingProcessor;
 import org.linkway.platform.streams.StoreQueries;
 import org.linkway.platform.web.ProblemException;
 import org.linkway.platform.web.ProblemHandler;
 import org.linkway.state.FundingState;
+import org.linkway.state.OpenDataEntry;
 import org.linkway.state.ReferralStatus;
+import org.mockito.stubbing.OngoingStubbing;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -58,11 +62,13 @@ class OpenDataControllerTest {
 
   @BeforeEach
   void setUp() {
-    when(stores.all(eq(FundingProcessor.STORE), any())).thenAnswer(call -> {
+    // a build reads the first entry, then each month's: the first read marks a build
+    whenTheFirstEntryIsRead().thenAnswer(call -> {
       scans.add(Thread.currentThread().getName());
-      Predicate<FundingState> filter = call.getArgument(1);
-      return store.stream().filter(filter).toList();
+      return firstEntry();
     });
+    when(stores.withPrefix(eq(OpenDataEntries.STORE), eq(OpenDataEntries.KEY), anyString()))
+        .thenAnswer(call -> entries().stream().filter(e -> call.<String>getArgument(2).equals(e.getMonth() + "|")).toList());
     for (int i = 0; i < 7; i++) {
       Referrals r = submitted("QMM", NOV_2026, NeedCode.LONELINESS).accepted("wensum-walkers");
       if (i < 5) r.completed(i == 0);
@@ -71,6 +77,21 @@ class OpenDataControllerTest {
     november.add(submitted("QOC", NOV_2026, NeedCode.NATURE));
     november.forEach(r -> store.add(r.build()));
     startService();
+  }
+
+  private OngoingStubbing<StoreQueries.Page<OpenDataEntry>> whenTheFirstEntryIsRead() {
+    return when(stores.<OpenDataEntry>page(eq(OpenDataEntries.STORE), eq(OpenDataEntries.KEY), eq(""), isNull(), eq(1), any()));
+  }
+
+  /** The store's referrals as the open-data entries hold them ({@link OpenDataEntries}), in key order. */
+  private List<OpenDataEntry> entries() {
+    return store.stream().map(OpenDataTable::entry).flatMap(Optional::stream)
+        .sorted(Comparator.comparing((OpenDataEntry e) -> e.getMonth()).thenComparing(e -> e.getReferralId().toString()))
+        .toList();
+  }
+
+  private StoreQueries.Page<OpenDataEntry> firstEntry() {
+    return new StoreQueries.Page<>(entries().stream().limit(1).toList(), null);
   }
 
   /** A new outcome-service over the same store (as after a restart). */
@@ -148,15 +169,14 @@ class OpenDataControllerTest {
 
   @Test
   void givenTheStoreIsNotReady_whenTheCsvIsFetched_thenServiceUnavailableAsProblemJsonAndTheNextRequestTriesAgain() {
-    when(stores.all(eq(FundingProcessor.STORE), any()))
-        .thenThrow(new ProblemException.Unavailable("the funding-state store is not ready yet"));
+    whenTheFirstEntryIsRead().thenThrow(new ProblemException.Unavailable("the open-data-entries store is not ready yet"));
 
     client.get().uri("/open-data/outcomes.csv").accept(new MediaType("text", "csv"), MediaType.APPLICATION_PROBLEM_JSON)
         .exchange()
         .expectStatus().isEqualTo(503)
         .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
 
-    when(stores.all(eq(FundingProcessor.STORE), any())).thenAnswer(call -> store);
+    whenTheFirstEntryIsRead().thenAnswer(call -> firstEntry());
     client.get().uri("/open-data/outcomes.csv").exchange().expectStatus().isOk();
   }
 
@@ -239,11 +259,11 @@ class OpenDataControllerTest {
     // the store is held in its scan until 16 requests wait at once: they all share that one build
     CountDownLatch scanning = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    when(stores.all(eq(FundingProcessor.STORE), any())).thenAnswer(call -> {
+    whenTheFirstEntryIsRead().thenAnswer(call -> {
       scans.add(Thread.currentThread().getName());
       scanning.countDown();
       assertThat(release.await(30, TimeUnit.SECONDS)).isTrue();
-      return store;
+      return firstEntry();
     });
     AtomicInteger arrived = new AtomicInteger();
     client = WebTestClient.bindToController(new OpenDataController(releases))

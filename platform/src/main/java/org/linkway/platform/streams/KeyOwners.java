@@ -76,6 +76,11 @@ public final class KeyOwners implements WebFilter, Ordered {
           exchange -> Mono.justOrEmpty(exchange.getRequest().getQueryParams().getFirst(parameter)));
     }
 
+    /** A GET whose answer is read at one fixed {@code key}, whatever the path, e.g. a view held under one key. */
+    public static KeyedRoute getAt(String path, String store, String key) {
+      return new KeyedRoute(HttpMethod.GET, PathPatternParser.defaultInstance.parse(path), store, exchange -> Mono.just(key));
+    }
+
     /** A GET (a page) about the caller's own organisation: the key is the organisation of its token. */
     public static KeyedRoute getByCaller(String path, String store) {
       return new KeyedRoute(HttpMethod.GET, PathPatternParser.defaultInstance.parse(path), store,

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Properties;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -15,6 +16,8 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
 import org.linkway.platform.kafka.AvroSerdes;
 import org.linkway.platform.kafka.LinkwayKafkaProperties;
 import org.linkway.platform.kafka.Topic;
@@ -41,6 +44,16 @@ public final class SelfDescribingAvro {
     config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:9");
     config.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     return new TopologyTestDriver(builder.build(), config);
+  }
+
+  /** A stream of any records read from {@code topic}, as a processor's outputs are before they go to their topics. */
+  public static KStream<String, SpecificRecord> anyRecords(StreamsBuilder builder, String topic) {
+    return builder.stream(topic, Consumed.with(Serdes.String(), Serdes.serdeFrom(new AvroSerializer(), new AvroDeserializer())));
+  }
+
+  /** The topic of {@link #anyRecords}, for the test to write to. */
+  public static TestInputTopic<String, SpecificRecord> input(TopologyTestDriver driver, String topic) {
+    return driver.createInputTopic(topic, new StringSerializer(), new AvroSerializer());
   }
 
   /** A topic the test writes to, keyed by string. */

@@ -1,5 +1,6 @@
 package org.linkway.outcome.ledger.stream;
 
+import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -8,15 +9,17 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.linkway.events.LedgerEvent;
 import org.linkway.events.OutcomeReported;
 import org.linkway.outcome.ledger.domain.FundingRules;
+import org.linkway.outcome.opendata.OpenDataEntries;
+import org.linkway.outcome.timecredits.Wallets;
 import org.linkway.platform.streams.ViewFill;
 import org.linkway.state.FundingState;
 
 /**
  * Applies {@link FundingRules} to each referral's events from {@code referrals} and
  * {@code provider-events}. Ledger events go out keyed by referralId, outcome reports keyed by
- * commissioner, and each new state to the commissioner's view ({@link CommissionerFunding}); the
- * state and the outputs commit in one transaction, so a redelivered or reprocessed input never makes
- * a payment due twice.
+ * commissioner, and each new state to the views kept from it: the commissioner's ({@link CommissionerFunding}),
+ * the open-data entries ({@link OpenDataEntries}) and the wallets ({@link Wallets}); the state and the
+ * outputs commit in one transaction, so a redelivered or reprocessed input never makes a payment due twice.
  */
 public final class FundingProcessor extends ContextualProcessor<String, SpecificRecord, String, SpecificRecord> {
 
@@ -24,7 +27,7 @@ public final class FundingProcessor extends ContextualProcessor<String, Specific
   public static final String STORE = "funding-state";
 
   /**
-   * Per task, whether every state it held has been sent to the commissioner view once: a store
+   * Per task, whether every state it held has been sent to each view once: a store
    * filled before the view existed fills it at its first start, then never again.
    */
   static final String VIEW_FILLED = "funding-view-filled";
@@ -40,8 +43,10 @@ public final class FundingProcessor extends ContextualProcessor<String, Specific
   public void init(ProcessorContext<String, SpecificRecord> context) {
     super.init(context);
     this.funding = context.getStateStore(STORE);
-    ViewFill.<FundingState>once(context, VIEW_FILLED, CommissionerFunding.STORE, STORE,
-        (referralId, state) -> context.forward(new Record<String, SpecificRecord>(referralId, state, context.currentSystemTimeMs())));
+    for (String view : List.of(CommissionerFunding.STORE, OpenDataEntries.STORE, Wallets.STORE)) {
+      ViewFill.<FundingState>once(context, VIEW_FILLED, view, STORE,
+          (referralId, state) -> context.forward(new Record<String, SpecificRecord>(referralId, state, context.currentSystemTimeMs())));
+    }
   }
 
   @Override

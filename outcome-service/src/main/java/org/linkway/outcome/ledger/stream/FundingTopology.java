@@ -10,6 +10,8 @@ import org.linkway.events.LedgerEvent;
 import org.linkway.events.OutcomeReported;
 import org.linkway.outcome.budgets.BudgetRules;
 import org.linkway.outcome.ledger.domain.FundingRules;
+import org.linkway.outcome.opendata.OpenDataEntries;
+import org.linkway.outcome.timecredits.Wallets;
 import org.linkway.platform.kafka.AvroSerdes;
 import org.linkway.platform.kafka.Commissioners;
 import org.linkway.platform.kafka.ServiceTopics;
@@ -43,6 +45,8 @@ class FundingTopology {
     Topologies.toTopicsByType(outputs, serdes, Topics.FUNDING_LEDGER, Topics.COMMISSIONER_OUTCOMES);
     toCommissionersOwnTopics(outputs, serdes, commissioners);
     CommissionerFunding.keep(builder, serdes, outputs);
+    OpenDataEntries.keep(builder, serdes, outputs);
+    Wallets.keep(builder, serdes, outputs);
     return inputs;
   }
 

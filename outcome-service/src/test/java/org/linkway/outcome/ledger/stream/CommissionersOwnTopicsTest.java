@@ -7,13 +7,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
-import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,11 +39,10 @@ class CommissionersOwnTopicsTest {
   void givenOutputsOfTwoCommissioners_whenOneHasTopicsOfItsOwn_thenOnlyItsRecordsAreCopiedThere() {
     AvroSerdes serdes = SelfDescribingAvro.serdes();
     StreamsBuilder builder = new StreamsBuilder();
-    KStream<String, SpecificRecord> outputs = builder.stream("outputs",
-        Consumed.with(Serdes.String(), Serdes.serdeFrom(new SelfDescribingAvro.AvroSerializer(), new SelfDescribingAvro.AvroDeserializer())));
+    KStream<String, SpecificRecord> outputs = SelfDescribingAvro.anyRecords(builder, "outputs");
     FundingTopology.toCommissionersOwnTopics(outputs, serdes, new Commissioners(Map.of("icb-qmm", "QMM")));
     try (TopologyTestDriver driver = SelfDescribingAvro.driver(builder, "outcome-service-own-topics-test", stateDir)) {
-      TestInputTopic<String, SpecificRecord> in = driver.createInputTopic("outputs", new StringSerializer(), new SelfDescribingAvro.AvroSerializer());
+      TestInputTopic<String, SpecificRecord> in = SelfDescribingAvro.input(driver, "outputs");
       LedgerEvent qmmEntry = new LedgerEvent(Events.metadata("outcome-service", java.util.UUID.randomUUID(), null),
           new PaymentDue("QMM", "qmm-p1", "p1", "svc-1", Milestone.ENGAGEMENT, new BigDecimal("50.00"), "GBP", "2026-27"));
       in.pipeInput("referral-1", qmmEntry);

@@ -1,0 +1,63 @@
+package org.linkway.platform.streams;
+
+import java.util.function.BiFunction;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.processor.api.ContextualProcessor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.linkway.platform.kafka.AvroSerdes;
+
+/**
+ * A view of values kept by another key than the one they are decided under (a commissioner's referrals, a
+ * person's wallet): each value, sent on keyed by the view's key, goes through a repartition topic (in the
+ * same transaction as what produced it) to the task of that key, and is kept in the view's store under the
+ * key {@code storeKey} gives, replacing the one there. So the instance owning a key holds everything of that
+ * key, and answers it with one prefix read ({@link StoreQueries#withPrefix(String, String, String)}), on the
+ * instance {@code KeyOwners} routes the key to. (A list shown in an order that changes: {@link PartyView}.)
+ */
+public final class KeyedView {
+
+  private KeyedView() {}
+
+  /**
+   * Keeps {@code byKey}'s values in {@code store}, each under {@code storeKey(key, value)}, which must start
+   * with the key; {@code repartition} names the topic they go through.
+   */
+  public static <V extends SpecificRecord> void keep(StreamsBuilder builder, AvroSerdes serdes, String store, Class<V> type,
+      String repartition, KStream<String, V> byKey, BiFunction<String, V, String> storeKey) {
+    Topologies.addStore(builder, serdes, store, type);
+    byKey.repartition(Repartitioned.<String, V>as(repartition).withKeySerde(Serdes.String()).withValueSerde(serdes.forValues(type)))
+        .process(() -> new Keeper<>(store, storeKey), store);
+  }
+
+  /** Puts each value at its key in the view, unless it is there already. */
+  private static final class Keeper<V> extends ContextualProcessor<String, V, Void, Void> {
+
+    private final String store;
+    private final BiFunction<String, V, String> storeKey;
+    private KeyValueStore<String, V> view;
+
+    Keeper(String store, BiFunction<String, V, String> storeKey) {
+      this.store = store;
+      this.storeKey = storeKey;
+    }
+
+    @Override
+    public void init(ProcessorContext<Void, Void> context) {
+      super.init(context);
+      this.view = context.getStateStore(store);
+    }
+
+    @Override
+    public void process(Record<String, V> record) {
+      if (record.key() == null || record.value() == null) return;
+      String key = storeKey.apply(record.key(), record.value());
+      if (!record.value().equals(view.get(key))) view.put(key, record.value());
+    }
+  }
+}
