@@ -18,12 +18,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.function.Supplier;
 import org.linkway.commands.CancelReferral;
 import org.linkway.commands.ReferralCommand;
 import org.linkway.commands.SubmitReferral;
+import org.linkway.events.CancelRefused;
+import org.linkway.events.CancelRequested;
 import org.linkway.events.DeclineReason;
 import org.linkway.events.EventMetadata;
+import org.linkway.events.OfferCancelled;
 import org.linkway.events.OfferReminderDue;
 import org.linkway.events.ProviderEvent;
 import org.linkway.events.ReferralAccepted;
@@ -59,7 +63,8 @@ import org.linkway.state.ReferralStatus;
  *                       |  |
  * SUBMITTED, OFFERED --nothing suitable left, or the maximum attempts reached--> UNPLACED
  * OFFERED, ACCEPTED --the person declined or could not be contacted--> DECLINED
- * SUBMITTED, OFFERED, ACCEPTED --cancelled by the referrer--> CANCELLED
+ * SUBMITTED --cancelled by the referrer--> CANCELLED
+ * OFFERED, ACCEPTED --the referrer's cancel, decided by provider-service in order with the provider's commands--> CANCELLED
  * </pre>
  */
 public final class ReferralLifecycle {
@@ -87,8 +92,15 @@ public final class ReferralLifecycle {
     }
   }
 
-  /** The outcome of one input. {@code refusal} is null when the input was applied. */
-  public record Step(ReferralState state, List<ReferralEvent> events, String refusal) {
+  /**
+   * The outcome of one input. {@code refusal} is null when the input was applied. {@code answers}: the commands
+   * answered by this step (a cancel is answered when the provider-service's decision on it is read back).
+   */
+  public record Step(ReferralState state, List<ReferralEvent> events, String refusal, List<Answer> answers) {
+    Step(ReferralState state, List<ReferralEvent> events, String refusal) {
+      this(state, events, refusal, List.of());
+    }
+
     static Step refused(ReferralState state, String reason) {
       return new Step(state, List.of(), reason);
     }
@@ -97,6 +109,9 @@ public final class ReferralLifecycle {
       return new Step(state, List.of(), null);
     }
   }
+
+  /** The answer to a command: applied (the caller is told the state after the step), or refused with the reason. */
+  public record Answer(UUID commandId, String refusal) {}
 
   private static final String SELF = ReferralServiceApplication.NAME;
 
@@ -174,6 +189,12 @@ public final class ReferralLifecycle {
   public Step providerEvent(ReferralState state, ProviderEvent event) {
     Object payload = event.getPayload();
     EventMetadata meta = event.getMetadata();
+    if (payload instanceof OfferCancelled cancelled) {
+      return cancelDecided(state, cancelled.getCancelId(), null);
+    }
+    if (payload instanceof CancelRefused refused) {
+      return cancelDecided(state, refused.getCancelId(), refused.getReason());
+    }
     if (payload instanceof ReferralAccepted accepted) {
       if (!holdsOffer(state, accepted.getProviderId(), accepted.getServiceId()) || !allows(state.getStatus(), ACCEPTED)) {
         return Step.ignored(state);
@@ -201,6 +222,8 @@ public final class ReferralLifecycle {
       after.getHistory().add(history(meta.getOccurredAt(), OFFERED, "ReferralDeclined",
           declined.getReason() == DeclineReason.EXPIRED ? SELF : actor(meta, declined.getProviderId()), detail,
           declined.getSealedNote()));
+      // the referrer's cancel is being decided: provider-service cancels a declined offer, so it is not offered again
+      if (after.getPendingCancel() != null) return Step.ignored(after);
       return route(after, meta, List.of());
     }
     if (payload instanceof OfferReminderDue reminder) {
@@ -242,21 +265,72 @@ public final class ReferralLifecycle {
     return Step.ignored(state);
   }
 
-  /** The referrer cancels. Refused once the referral has ended. */
+  /**
+   * The referrer cancels. Refused once the referral has ended. While the referral is with a provider (offered or
+   * accepted) the provider may be deciding at the same moment (accepting, completing, declining), and that is
+   * decided by provider-service: the cancel is asked of it ({@link CancelRequested}) and answered when its decision
+   * comes back ({@link #providerEvent}: {@link OfferCancelled} or {@link CancelRefused}), so the referrer and the
+   * provider are told the same end. A second cancel while one is asked waits for the same answer.
+   */
   public Step command(ReferralState state, ReferralCommand command) {
+    UUID commandId = command.getMetadata().getEventId();
     if (command.getCommand() instanceof CancelReferral cancel) {
       if (!allows(state.getStatus(), CANCELLED)) {
-        return Step.refused(state, "the referral is " + state.getStatus() + " and can no longer be cancelled");
+        String reason = notCancellable(state.getStatus());
+        return new Step(state, List.of(), reason, List.of(new Answer(commandId, reason)));
       }
-      ReferralState moved = move(state, CANCELLED, command.getMetadata().getOccurredAt(), "ReferralCancelled",
-          actor(command.getMetadata(), cancel.getRequestedBy()), cancel.getReason(), cancel.getSealedReason());
-      ReferralState after = ReferralState.newBuilder(moved).setRespondBy(null)
-          .setTaskStatus(state.getTaskStatus() == null ? null : "cancelled").build();
-      ReferralEvent cancelled = event(command.getMetadata(), "cancelled",
-          new ReferralCancelled(cancel.getReason(), cancel.getRequestedBy(), cancel.getSealedReason()));
-      return new Step(after, List.of(cancelled), null);
+      if (state.getStatus() == OFFERED || state.getStatus() == ACCEPTED) {
+        if (state.getPendingCancel() != null) {
+          List<String> waiting = new ArrayList<>(state.getCancelsWaiting());
+          waiting.add(commandId.toString());
+          return new Step(ReferralState.newBuilder(state).setCancelsWaiting(waiting).build(), List.of(), null);
+        }
+        ReferralEvent requested = event(command.getMetadata(), "cancel-requested",
+            new CancelRequested(cancel.getRequestedBy(), commandId.toString()));
+        return new Step(ReferralState.newBuilder(state).setPendingCancel(command).build(), List.of(requested), null);
+      }
+      Step cancelled = cancelled(state, command, cancel);
+      return new Step(cancelled.state(), cancelled.events(), null, List.of(new Answer(commandId, null)));
     }
-    return Step.refused(state, "unknown command");
+    return new Step(state, List.of(), "unknown command", List.of(new Answer(commandId, "unknown command")));
+  }
+
+  private static String notCancellable(ReferralStatus status) {
+    return "the referral is " + status + " and can no longer be cancelled";
+  }
+
+  private Step cancelled(ReferralState state, ReferralCommand command, CancelReferral cancel) {
+    ReferralState moved = move(state, CANCELLED, command.getMetadata().getOccurredAt(), "ReferralCancelled",
+        actor(command.getMetadata(), cancel.getRequestedBy()), cancel.getReason(), cancel.getSealedReason());
+    ReferralState after = ReferralState.newBuilder(moved).setRespondBy(null).setPendingCancel(null)
+        .setCancelsWaiting(new ArrayList<>())
+        .setTaskStatus(state.getTaskStatus() == null ? null : "cancelled").build();
+    ReferralEvent cancelled = event(command.getMetadata(), "cancelled",
+        new ReferralCancelled(cancel.getReason(), cancel.getRequestedBy(), cancel.getSealedReason()));
+    return new Step(after, List.of(cancelled), null);
+  }
+
+  /**
+   * provider-service decided the referrer's cancel: cancelled, so the referral is (with its {@link ReferralCancelled}),
+   * or refused because the offer had ended first (that end has been read here before this answer). Every cancel
+   * waiting is answered with it.
+   */
+  private Step cancelDecided(ReferralState state, String cancelId, String refusal) {
+    ReferralCommand pending = state.getPendingCancel();
+    if (pending == null || !pending.getMetadata().getEventId().toString().equals(cancelId)) return Step.ignored(state);
+    Step step;
+    String reason = refusal;
+    if (refusal == null && allows(state.getStatus(), CANCELLED)) {
+      step = cancelled(state, pending, (CancelReferral) pending.getCommand());
+    } else {
+      if (ended(state.getStatus())) reason = notCancellable(state.getStatus());
+      else if (reason == null) reason = "the referral is " + state.getStatus() + " and can no longer be cancelled";
+      step = Step.ignored(ReferralState.newBuilder(state).setPendingCancel(null).setCancelsWaiting(new ArrayList<>()).build());
+    }
+    List<Answer> answers = new ArrayList<>();
+    answers.add(new Answer(pending.getMetadata().getEventId(), reason));
+    for (String waiting : state.getCancelsWaiting()) answers.add(new Answer(UUID.fromString(waiting), reason));
+    return new Step(step.state(), step.events(), reason, answers);
   }
 
   private Step route(ReferralState state, EventMetadata cause, List<ReferralEvent> before) {
