@@ -2,20 +2,11 @@ package org.linkway.provider.offers.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
-import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.TestInputTopic;
-import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,31 +15,21 @@ import org.linkway.commands.AcceptReferral;
 import org.linkway.commands.CompleteReferral;
 import org.linkway.commands.DeclineReferral;
 import org.linkway.commands.ProviderCommand;
-import org.linkway.events.BudgetDecision;
 import org.linkway.events.BudgetRequest;
 import org.linkway.events.CancelRefused;
 import org.linkway.events.CancelRequested;
 import org.linkway.events.Completion;
 import org.linkway.events.DeclineReason;
-import org.linkway.events.EventMetadata;
-import org.linkway.events.FundingReservation;
-import org.linkway.events.NeedCode;
 import org.linkway.events.OfferCancelled;
 import org.linkway.events.ProviderEvent;
 import org.linkway.events.ReferralAccepted;
 import org.linkway.events.ReferralDeclined;
 import org.linkway.events.ReferralEvent;
-import org.linkway.events.ReferralOffered;
 import org.linkway.events.WithdrawReservation;
-import org.linkway.platform.kafka.AvroSerdes;
 import org.linkway.platform.kafka.Events;
-import org.linkway.platform.kafka.Topics;
-import org.linkway.platform.testing.SelfDescribingAvro;
-import org.linkway.provider.measures.MeasureChanges;
 import org.linkway.replies.CommandReply;
 import org.linkway.state.OfferState;
 import org.linkway.state.OfferStatus;
-import org.springframework.core.env.StandardEnvironment;
 
 /**
  * The pairs that can race on one referral, decided by the offer's one decider as {@link OfferTopology} wires it
@@ -63,33 +44,16 @@ class OfferRacesTest {
   @TempDir
   Path stateDir;
 
-  private final String referralId = UUID.randomUUID().toString();
-  private TopologyTestDriver driver;
-  private TestInputTopic<String, SpecificRecord> referrals;
-  private TestInputTopic<String, SpecificRecord> commands;
-  private TestInputTopic<String, SpecificRecord> budgetDecisions;
-  private TestOutputTopic<String, SpecificRecord> events;
-  private TestOutputTopic<String, SpecificRecord> budgetRequests;
-  private TestOutputTopic<String, SpecificRecord> replies;
+  private OfferDriver offers;
 
   @BeforeEach
   void setUp() {
-    AvroSerdes serdes = SelfDescribingAvro.serdes();
-    StreamsBuilder builder = new StreamsBuilder();
-    new OfferTopology().offerLifecycle(builder, serdes, new OfferFeed(), Duration.ofSeconds(1),
-        new MeasureChanges(new StandardEnvironment()));
-    driver = SelfDescribingAvro.driver(builder, "provider-service-races-test", stateDir);
-    referrals = SelfDescribingAvro.input(driver, Topics.REFERRALS);
-    commands = SelfDescribingAvro.input(driver, Topics.PROVIDER_COMMANDS);
-    budgetDecisions = SelfDescribingAvro.input(driver, Topics.BUDGET_DECISIONS);
-    events = SelfDescribingAvro.output(driver, Topics.PROVIDER_EVENTS);
-    budgetRequests = SelfDescribingAvro.output(driver, Topics.BUDGET_REQUESTS);
-    replies = SelfDescribingAvro.output(driver, Topics.PROVIDER_REPLIES);
+    offers = new OfferDriver(stateDir, "provider-service-races-test", Duration.ofSeconds(1));
   }
 
   @AfterEach
   void tearDown() {
-    driver.close();
+    offers.close();
   }
 
   // ---------------------------------------------------------------- cancel vs accept
@@ -104,7 +68,7 @@ class OfferRacesTest {
     assertThat(payloads()).singleElement().isEqualTo(new OfferCancelled(PROVIDER, "svc-1", cancelId, false));
     assertThat(repliesRead()).singleElement()
         .satisfies(reply -> assertThat(reply.getRefusal()).isEqualTo("the referral was cancelled by the referrer"));
-    assertThat(budgetRequests.isEmpty()).isTrue();
+    assertThat(offers.budgetRequests.isEmpty()).isTrue();
     assertThat(state().getStatus()).isEqualTo(OfferStatus.CANCELLED);
   }
 
@@ -113,7 +77,7 @@ class OfferRacesTest {
     offered(Duration.ofDays(14));
     ProviderCommand accept = accept();
     send(accept);
-    assertThat(budgetRequests.readValue()).isInstanceOf(BudgetRequest.class);
+    assertThat(offers.budgetRequests.readValue()).isInstanceOf(BudgetRequest.class);
 
     String cancelId = cancelRequested();
     reserve(accept);
@@ -123,7 +87,7 @@ class OfferRacesTest {
       assertThat(reply.getCommandId()).isEqualTo(accept.getMetadata().getEventId());
       assertThat(reply.getRefusal()).isEqualTo("the referral was cancelled by the referrer");
     });
-    assertThat(budgetRequests.readValue()).satisfies(request ->
+    assertThat(offers.budgetRequests.readValue()).satisfies(request ->
         assertThat(((BudgetRequest) request).getPayload()).isInstanceOf(WithdrawReservation.class));
     assertThat(state().getAccepted()).isFalse();
   }
@@ -201,7 +165,7 @@ class OfferRacesTest {
     offered(Duration.ofMillis(-1_000));
 
     send(decline(DeclineReason.CAPACITY));
-    driver.advanceWallClockTime(Duration.ofSeconds(2));
+    offers.driver.advanceWallClockTime(Duration.ofSeconds(2));
 
     List<ReferralDeclined> declines = payloads().stream().filter(ReferralDeclined.class::isInstance)
         .map(ReferralDeclined.class::cast).toList();
@@ -214,7 +178,7 @@ class OfferRacesTest {
   void givenAnOfferPastItsDeadline_whenTheDeadlineIsCheckedBeforeTheDecline_thenOnlyTheExpiryIsWrittenAndTheDeclineRefused() {
     offered(Duration.ofMillis(-1_000));
 
-    driver.advanceWallClockTime(Duration.ofSeconds(2));
+    offers.driver.advanceWallClockTime(Duration.ofSeconds(2));
     send(decline(DeclineReason.CAPACITY));
 
     List<ReferralDeclined> declines = payloads().stream().filter(ReferralDeclined.class::isInstance)
@@ -232,14 +196,7 @@ class OfferRacesTest {
   }
 
   private void offered(String providerId, int attempt, Duration respondWithin) {
-    Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-    ReferralOffered offer = ReferralOffered.newBuilder()
-        .setProviderId(providerId).setServiceId("svc-" + attempt).setAttempt(attempt).setNeedsMet(List.of(NeedCode.LONELINESS))
-        .setCommissioner("QMM").setPersonId("p-0123456789abcdef").setNeeds(List.of(NeedCode.LONELINESS))
-        .setRespondBy(now.plus(respondWithin))
-        .build();
-    EventMetadata meta = EventMetadata.newBuilder(Events.metadata("referral-service", uuid(), null)).setOccurredAt(now).build();
-    referrals.pipeInput(referralId, new ReferralEvent(meta, offer));
+    offers.offered(providerId, attempt, respondWithin);
   }
 
   /** Offered, accepted and its funding reserved; what that wrote is read and set aside. */
@@ -249,14 +206,14 @@ class OfferRacesTest {
     send(accept);
     reserve(accept);
     assertThat(payloads()).singleElement().isInstanceOf(ReferralAccepted.class);
-    budgetRequests.readValuesToList();
+    offers.budgetRequests.readValuesToList();
     repliesRead();
   }
 
   /** The referrer's cancel as referral-service asks it; its id. */
   private String cancelRequested() {
     String cancelId = UUID.randomUUID().toString();
-    referrals.pipeInput(referralId, new ReferralEvent(Events.metadata("referral-service", uuid(), null),
+    offers.referrals.pipeInput(offers.referralId, new ReferralEvent(Events.metadata("referral-service", uuid(), null),
         new CancelRequested("D82044", cancelId)));
     return cancelId;
   }
@@ -278,29 +235,26 @@ class OfferRacesTest {
   }
 
   private void reserve(ProviderCommand accept) {
-    String acceptId = accept.getMetadata().getEventId().toString();
-    budgetDecisions.pipeInput(referralId, new BudgetDecision(Events.metadata("outcome-service", uuid(), null), acceptId,
-        new FundingReservation("contract-QMM-1", new BigDecimal("250.00"), "2026-27", false)));
+    offers.reserve(accept.getMetadata().getEventId().toString());
   }
 
   private void send(ProviderCommand command) {
-    commands.pipeInput(referralId, command);
+    offers.send(command);
   }
 
   private List<Object> payloads() {
-    return events.readValuesToList().stream().map(e -> ((ProviderEvent) e).getPayload()).toList();
+    return offers.events.readValuesToList().stream().map(e -> ((ProviderEvent) e).getPayload()).toList();
   }
 
   private List<CommandReply> repliesRead() {
-    return replies.readValuesToList().stream().map(CommandReply.class::cast).toList();
+    return offers.repliesRead();
   }
 
   private OfferState state() {
-    KeyValueStore<String, OfferState> store = driver.getKeyValueStore(OfferProcessor.STORE);
-    return store.get(referralId);
+    return offers.state();
   }
 
   private UUID uuid() {
-    return UUID.fromString(referralId);
+    return offers.uuid();
   }
 }
