@@ -9,6 +9,7 @@ import static org.linkway.state.ReferralStatus.OFFERED;
 import static org.linkway.state.ReferralStatus.SUBMITTED;
 import static org.linkway.state.ReferralStatus.UNPLACED;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -31,7 +32,6 @@ import org.linkway.events.OfferCancelled;
 import org.linkway.events.OfferReminderDue;
 import org.linkway.events.ProviderEvent;
 import org.linkway.events.ReferralAccepted;
-import org.linkway.events.ReferralCancelled;
 import org.linkway.events.ReferralCompleted;
 import org.linkway.events.ReferralDeclined;
 import org.linkway.events.ReferralEvent;
@@ -117,6 +117,7 @@ public final class ReferralLifecycle {
 
 
   private final Supplier<Collection<ServiceListed>> directory;
+  private final ReferrerCancels cancels = new ReferrerCancels(Clock.systemUTC());
   private final ServiceLoad load;
   private final FundingRoom funding;
   private final Settings settings;
@@ -190,10 +191,10 @@ public final class ReferralLifecycle {
     Object payload = event.getPayload();
     EventMetadata meta = event.getMetadata();
     if (payload instanceof OfferCancelled cancelled) {
-      return cancelDecided(state, cancelled.getCancelId(), null);
+      return cancelStep(new ReferrerCancels.Decided(cancelled.getCancelId(), null), state);
     }
     if (payload instanceof CancelRefused refused) {
-      return cancelDecided(state, refused.getCancelId(), refused.getReason());
+      return cancelStep(new ReferrerCancels.Decided(refused.getCancelId(), refused.getReason()), state);
     }
     if (payload instanceof ReferralAccepted accepted) {
       if (!holdsOffer(state, accepted.getProviderId(), accepted.getServiceId()) || !allows(state.getStatus(), ACCEPTED)) {
@@ -266,71 +267,27 @@ public final class ReferralLifecycle {
   }
 
   /**
-   * The referrer cancels. Refused once the referral has ended. While the referral is with a provider (offered or
-   * accepted) the provider may be deciding at the same moment (accepting, completing, declining), and that is
-   * decided by provider-service: the cancel is asked of it ({@link CancelRequested}) and answered when its decision
-   * comes back ({@link #providerEvent}: {@link OfferCancelled} or {@link CancelRefused}), so the referrer and the
-   * provider are told the same end. A second cancel while one is asked waits for the same answer.
+   * The referrer cancels ({@link ReferrerCancels}). Refused once the referral has ended. While the referral is with
+   * a provider (offered or accepted) the provider may be deciding at the same moment (accepting, completing,
+   * declining), and that is decided by provider-service: the cancel is asked of it ({@link CancelRequested}) and
+   * answered when its decision comes back ({@link #providerEvent}: {@link OfferCancelled} or {@link CancelRefused}),
+   * so the referrer and the provider are told the same end. A second cancel while one is asked waits for the same
+   * answer.
    */
   public Step command(ReferralState state, ReferralCommand command) {
-    UUID commandId = command.getMetadata().getEventId();
-    if (command.getCommand() instanceof CancelReferral cancel) {
-      if (!allows(state.getStatus(), CANCELLED)) {
-        String reason = notCancellable(state.getStatus());
-        return new Step(state, List.of(), reason, List.of(new Answer(commandId, reason)));
-      }
-      if (state.getStatus() == OFFERED || state.getStatus() == ACCEPTED) {
-        if (state.getPendingCancel() != null) {
-          List<String> waiting = new ArrayList<>(state.getCancelsWaiting());
-          waiting.add(commandId.toString());
-          return new Step(ReferralState.newBuilder(state).setCancelsWaiting(waiting).build(), List.of(), null);
-        }
-        ReferralEvent requested = event(command.getMetadata(), "cancel-requested",
-            new CancelRequested(cancel.getRequestedBy(), commandId.toString()));
-        return new Step(ReferralState.newBuilder(state).setPendingCancel(command).build(), List.of(requested), null);
-      }
-      Step cancelled = cancelled(state, command, cancel);
-      return new Step(cancelled.state(), cancelled.events(), null, List.of(new Answer(commandId, null)));
-    }
-    return new Step(state, List.of(), "unknown command", List.of(new Answer(commandId, "unknown command")));
+    if (command.getCommand() instanceof CancelReferral) return cancelStep(new ReferrerCancels.Cancel(command), state);
+    return new Step(state, List.of(), "unknown command",
+        List.of(new Answer(command.getMetadata().getEventId(), "unknown command")));
   }
 
-  private static String notCancellable(ReferralStatus status) {
-    return "the referral is " + status + " and can no longer be cancelled";
-  }
-
-  private Step cancelled(ReferralState state, ReferralCommand command, CancelReferral cancel) {
-    ReferralState moved = move(state, CANCELLED, command.getMetadata().getOccurredAt(), "ReferralCancelled",
-        actor(command.getMetadata(), cancel.getRequestedBy()), cancel.getReason(), cancel.getSealedReason());
-    ReferralState after = ReferralState.newBuilder(moved).setRespondBy(null).setPendingCancel(null)
-        .setCancelsWaiting(new ArrayList<>())
-        .setTaskStatus(state.getTaskStatus() == null ? null : "cancelled").build();
-    ReferralEvent cancelled = event(command.getMetadata(), "cancelled",
-        new ReferralCancelled(cancel.getReason(), cancel.getRequestedBy(), cancel.getSealedReason()));
-    return new Step(after, List.of(cancelled), null);
-  }
-
-  /**
-   * provider-service decided the referrer's cancel: cancelled, so the referral is (with its {@link ReferralCancelled}),
-   * or refused because the offer had ended first (that end has been read here before this answer). Every cancel
-   * waiting is answered with it.
-   */
-  private Step cancelDecided(ReferralState state, String cancelId, String refusal) {
-    ReferralCommand pending = state.getPendingCancel();
-    if (pending == null || !pending.getMetadata().getEventId().toString().equals(cancelId)) return Step.ignored(state);
-    Step step;
-    String reason = refusal;
-    if (refusal == null && allows(state.getStatus(), CANCELLED)) {
-      step = cancelled(state, pending, (CancelReferral) pending.getCommand());
-    } else {
-      if (ended(state.getStatus())) reason = notCancellable(state.getStatus());
-      else if (reason == null) reason = "the referral is " + state.getStatus() + " and can no longer be cancelled";
-      step = Step.ignored(ReferralState.newBuilder(state).setPendingCancel(null).setCancelsWaiting(new ArrayList<>()).build());
-    }
-    List<Answer> answers = new ArrayList<>();
-    answers.add(new Answer(pending.getMetadata().getEventId(), reason));
-    for (String waiting : state.getCancelsWaiting()) answers.add(new Answer(UUID.fromString(waiting), reason));
-    return new Step(step.state(), step.events(), reason, answers);
+  /** One step of the referrer's cancel: the events it writes, the state after them, the commands it answers. */
+  private Step cancelStep(ReferrerCancels.Command command, ReferralState state) {
+    List<ReferrerCancels.Event> decided = cancels.decide(command, state);
+    if (decided.isEmpty()) return Step.ignored(state);
+    List<ReferralEvent> events = decided.stream().map(ReferrerCancels::written).flatMap(Optional::stream).toList();
+    String refusal = decided.stream().filter(ReferrerCancels.Refused.class::isInstance)
+        .map(e -> ((ReferrerCancels.Refused) e).reason()).findFirst().orElse(null);
+    return new Step(cancels.evolve(state, decided), events, refusal, ReferrerCancels.answers(command, state, decided));
   }
 
   private Step route(ReferralState state, EventMetadata cause, List<ReferralEvent> before) {
@@ -395,7 +352,7 @@ public final class ReferralLifecycle {
     return move(state, to, at, event, actor, detail, null);
   }
 
-  private static ReferralState move(ReferralState state, ReferralStatus to, Instant at, String event, String actor, String detail,
+  static ReferralState move(ReferralState state, ReferralStatus to, Instant at, String event, String actor, String detail,
       SealedText note) {
     if (!allows(state.getStatus(), to)) {
       throw new IllegalStateException(state.getStatus() + " -> " + to + " is not a transition of a referral");
@@ -406,7 +363,7 @@ public final class ReferralLifecycle {
   }
 
   /** Who caused an event: the caller its metadata names (from their token), else what the event itself says. */
-  private static String actor(EventMetadata metadata, String otherwise) {
+  static String actor(EventMetadata metadata, String otherwise) {
     return metadata.getActor() != null ? metadata.getActor() : otherwise;
   }
 

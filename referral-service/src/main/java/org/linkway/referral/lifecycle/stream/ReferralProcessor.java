@@ -22,8 +22,9 @@ import org.linkway.state.ReferralState;
 /**
  * Runs the referral state machine for the referrals of one stream task. Inputs, all keyed by
  * referralId: new referrals from {@code referrals} (those from GP systems' Kafka topics), the provider's
- * decisions (and its decision on the referrer's cancel) from {@code provider-events}, and the referrer's commands from {@code referral-commands}: to refer
- * (over HTTP), decided here so that a resend is the same referral, and to cancel. Output: the events it
+ * decisions (and provider-service's decision on the referrer's cancel) from {@code provider-events}, and the
+ * referrer's commands from {@code referral-commands}: to refer (over HTTP), decided here so that a resend is the
+ * same referral, and to cancel. Output: the events it
  * decides, to {@code referrals}, its answer to each command, to {@code referral-service-replies}
  * ({@link Decisions}), and each new state, to its practice's list ({@link PracticeReferrals}). State and
  * output are committed in one transaction.
