@@ -62,7 +62,10 @@ import org.linkway.state.OfferStatus;
  * ACCEPTED --the person declines or cannot be contacted--> DECLINED
  * ACCEPTED --session attended or missed--> ACCEPTED
  * OFFERED, ACCEPTING, ACCEPTED --cancelled by the referrer--> CANCELLED
+ * DECLINED (by the provider, before the next offer) --cancelled by the referrer--> CANCELLED
  * </pre>
+ *
+ * <p>The referrer's cancel is decided here too, in order with these commands ({@link OfferCancels}).
  */
 public final class OfferLifecycle {
 
@@ -70,7 +73,7 @@ public final class OfferLifecycle {
       OFFERED, Set.of(ACCEPTING, DECLINED, CANCELLED),
       ACCEPTING, Set.of(ACCEPTED, OFFERED, CANCELLED),
       ACCEPTED, Set.of(ACCEPTED, COMPLETED, CANCELLED, DECLINED),
-      DECLINED, Set.of(OFFERED),
+      DECLINED, Set.of(OFFERED, CANCELLED),
       COMPLETED, Set.of(),
       CANCELLED, Set.of());
 
@@ -105,6 +108,15 @@ public final class OfferLifecycle {
   public static boolean endedWithoutAcceptance(OfferState state) {
     OfferStatus status = state.getStatus();
     return !state.getAccepted() && (status == DECLINED || status == CANCELLED || status == OfferStatus.WITHDRAWN);
+  }
+
+  /**
+   * A declined offer was declined by the person (which ends the referral), not by its provider or by its deadline
+   * (which send it on). The reason is kept since races were decided here; in an offer declined before that, only a
+   * decline after acceptance can have been the person's.
+   */
+  public static boolean declinedByThePerson(OfferState state) {
+    return state.getDeclineReason() != null ? SocialPrescribing.declinedByThePerson(state.getDeclineReason()) : state.getAccepted();
   }
 
   public static boolean allows(OfferStatus from, OfferStatus to) {
@@ -166,11 +178,17 @@ public final class OfferLifecycle {
         DeclineReason.EXPIRED, "no answer by " + state.getRespondBy(), null, null));
     List<String> declinedBy = new ArrayList<>(state.getDeclinedBy());
     declinedBy.add(providerId);
-    return new Step(OfferState.newBuilder(state).setStatus(DECLINED).setDeclinedBy(declinedBy).build(), event, null);
+    return new Step(OfferState.newBuilder(state).setStatus(DECLINED).setDeclinedBy(declinedBy)
+        .setDeclineReason(DeclineReason.EXPIRED).build(), event, null);
   }
 
 
+  /**
+   * The referrer cancelled: an open offer, or one its provider declined before the referral is offered again, is
+   * cancelled; one that ended (completed, declined by the person) stays as it ended.
+   */
   public static OfferState cancelled(OfferState state) {
+    if (state.getStatus() == DECLINED && declinedByThePerson(state)) return state;
     return allows(state.getStatus(), CANCELLED)
         ? OfferState.newBuilder(state).setStatus(CANCELLED).build()
         : state;
@@ -209,7 +227,8 @@ public final class OfferLifecycle {
           decline.getNote(), byPerson ? SocialPrescribing.SNOMED_DECLINED : null, decline.getSealedNote()));
       List<String> declinedBy = new ArrayList<>(state.getDeclinedBy());
       declinedBy.add(providerId);
-      return new Step(OfferState.newBuilder(step.state()).setDeclinedBy(declinedBy).build(), step.event(), null);
+      return new Step(OfferState.newBuilder(step.state()).setDeclinedBy(declinedBy).setDeclineReason(decline.getReason()).build(),
+          step.event(), null);
     }
     if (c instanceof RecordSession session) {
       if (state.getStatus() != ACCEPTED) return Step.refused(state, "sessions can be recorded only once the referral is accepted; it is " + state.getStatus());

@@ -17,6 +17,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.linkway.commands.ProviderCommand;
 import org.linkway.events.BudgetDecision;
 import org.linkway.events.BudgetRequest;
+import org.linkway.events.CancelRequested;
 import org.linkway.events.EventMetadata;
 import org.linkway.events.Measure;
 import org.linkway.events.MeasureChange;
@@ -28,6 +29,7 @@ import org.linkway.platform.observability.ReferralTraces;
 import org.linkway.platform.streams.Decisions;
 import org.linkway.platform.streams.ViewFill;
 import org.linkway.provider.ProviderServiceApplication;
+import org.linkway.provider.offers.domain.OfferCancels;
 import org.linkway.provider.offers.domain.OfferLifecycle;
 import org.linkway.provider.offers.domain.RememberedCommands;
 import org.linkway.replies.CommandReply;
@@ -36,7 +38,8 @@ import org.linkway.state.OfferStatus;
 
 /**
  * Keeps each referral's offer state from {@code referrals} (offers, cancellations) and decides the
- * providers' commands from {@code provider-commands}, writing what it decides to
+ * providers' commands from {@code provider-commands} and the referrer's cancel ({@code CancelRequested} on
+ * {@code referrals}, {@link OfferCancels}) in the order they come, writing what it decides to
  * {@code provider-events}. An acceptance waits for the commissioner's budget: the request goes to
  * {@code budget-requests} (keyed by commissioner) and the answer comes back on
  * {@code budget-decisions}. Each command is answered on {@code provider-service-replies} ({@link Decisions}), an
@@ -54,14 +57,17 @@ public final class OfferProcessor extends ContextualProcessor<String, SpecificRe
       OfferStatus.CANCELLED, OfferStatus.WITHDRAWN);
 
   private final OfferFeed feed;
+  private final OfferCancels cancels;
   private final Duration checkEvery;
   private final BiFunction<List<Measure>, List<Measure>, List<MeasureChange>> changes;
   private KeyValueStore<String, OfferState> store;
   private KeyValueStore<String, String> deadlines;
   private ReferralTraces traces;
 
-  OfferProcessor(OfferFeed feed, Duration checkEvery, BiFunction<List<Measure>, List<Measure>, List<MeasureChange>> changes) {
+  OfferProcessor(OfferFeed feed, OfferCancels cancels, Duration checkEvery,
+      BiFunction<List<Measure>, List<Measure>, List<MeasureChange>> changes) {
     this.feed = feed;
+    this.cancels = cancels;
     this.checkEvery = checkEvery;
     this.changes = changes;
   }
@@ -140,6 +146,8 @@ public final class OfferProcessor extends ContextualProcessor<String, SpecificRe
             feed.publish(after);
           }
         }
+      } else if (event.getPayload() instanceof CancelRequested request) {
+        decideCancel(record, state, new OfferCancels.Cancel(event.getMetadata(), request));
       } else if (event.getPayload() instanceof ReferralCancelled && state != null) {
         OfferState after = OfferLifecycle.cancelled(state);
         if (after != state) {
@@ -184,6 +192,26 @@ public final class OfferProcessor extends ContextualProcessor<String, SpecificRe
           ? Decisions.accepted(acceptId, step.state())
           : Decisions.refused(acceptId, step.refusal())));
     }
+  }
+
+  /**
+   * The referrer's cancel, decided in order with the provider's commands: the offer is cancelled, or the cancel refused
+   * because the offer ended first; either is written to {@code provider-events} for referral-service to apply and
+   * answer the referrer with.
+   */
+  private void decideCancel(Record<String, SpecificRecord> input, OfferState before, OfferCancels.Cancel cancel) {
+    List<OfferCancels.Event> events = cancels.decide(cancel, before);
+    OfferState after = cancels.evolve(before, events);
+    Record<String, SpecificRecord> record = input.withHeaders(traces.of(input.key(), input.headers()));
+    if (after != null && after != before) {
+      save(record.key(), after);
+      feed.publish(after);
+    }
+    for (OfferCancels.Event event : events) {
+      context().forward(record.withValue((SpecificRecord) event.event())
+          .withTimestamp(event.event().getMetadata().getOccurredAt().toEpochMilli()));
+    }
+    if (after != null) forgetTraceIfEnded(record.key(), after);
   }
 
   /**

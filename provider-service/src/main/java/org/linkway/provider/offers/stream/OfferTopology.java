@@ -1,5 +1,6 @@
 package org.linkway.provider.offers.stream;
 
+import java.time.Clock;
 import java.time.Duration;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
@@ -15,6 +16,7 @@ import org.linkway.platform.streams.TableViews;
 import org.linkway.platform.streams.Topologies;
 import org.linkway.platform.streams.ViewFill;
 import org.linkway.provider.measures.MeasureChanges;
+import org.linkway.provider.offers.domain.OfferCancels;
 import org.linkway.state.OfferState;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
@@ -42,7 +44,8 @@ class OfferTopology {
     KStream<String, SpecificRecord> inputs =
         Topologies.merged(builder, serdes, Topics.REFERRALS, Topics.PROVIDER_COMMANDS, Topics.BUDGET_DECISIONS);
     ReferralTraces.addStore(builder, OfferProcessor.TRACES);
-    KStream<String, SpecificRecord> outputs = inputs.process(() -> new OfferProcessor(feed, checkEvery, changes::between),
+    OfferCancels cancels = new OfferCancels(Clock.systemUTC());
+    KStream<String, SpecificRecord> outputs = inputs.process(() -> new OfferProcessor(feed, cancels, checkEvery, changes::between),
         OfferProcessor.STORE, OfferProcessor.DEADLINES, ProviderOffers.FILLED, OfferProcessor.TRACES);
     Topologies.toTopicsByType(outputs, serdes, Topics.PROVIDER_EVENTS, Topics.BUDGET_REQUESTS, Topics.PROVIDER_REPLIES);
     ProviderOffers.keep(builder, serdes, outputs);

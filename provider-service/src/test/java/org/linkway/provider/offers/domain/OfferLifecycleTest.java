@@ -53,7 +53,7 @@ class OfferLifecycleTest {
       "OFFERED    -       Y         -        Y        -         Y",
       "ACCEPTING  Y       -         Y        -        -         Y",
       "ACCEPTED   -       -         Y        Y        Y         Y",
-      "DECLINED   Y       -         -        -        -         -",
+      "DECLINED   Y       -         -        -        -         Y",
       "COMPLETED  -       -         -        -        -         -",
       "CANCELLED  -       -         -        -        -         -",
   };
@@ -721,11 +721,27 @@ class OfferLifecycleTest {
   }
 
   @ParameterizedTest(name = "from {0}")
-  @EnumSource(value = OfferStatus.class, names = {"DECLINED", "COMPLETED", "CANCELLED"})
+  @EnumSource(value = OfferStatus.class, names = {"COMPLETED", "CANCELLED"})
   void givenAClosedOffer_whenTheReferrerCancels_thenNothingChanges(OfferStatus status) {
     OfferState before = OfferState.newBuilder(offered()).setStatus(status).build();
 
     assertThat(OfferLifecycle.cancelled(before)).isSameAs(before);
+  }
+
+  @ParameterizedTest(name = "declined {0}")
+  @EnumSource(value = DeclineReason.class, names = {"PERSON_DECLINED", "PERSON_UNCONTACTABLE"})
+  void givenAnOfferThePersonDeclined_whenTheReferrerCancels_thenNothingChanges(DeclineReason reason) {
+    OfferState before = OfferState.newBuilder(offered()).setStatus(OfferStatus.DECLINED).setDeclineReason(reason).build();
+
+    assertThat(OfferLifecycle.cancelled(before)).isSameAs(before);
+  }
+
+  @ParameterizedTest(name = "declined {0}")
+  @EnumSource(value = DeclineReason.class, names = {"CAPACITY", "EXPIRED"})
+  void givenAnOfferItsProviderDeclined_whenTheReferrerCancelsBeforeTheNextOffer_thenItIsCancelled(DeclineReason reason) {
+    OfferState before = OfferState.newBuilder(offered()).setStatus(OfferStatus.DECLINED).setDeclineReason(reason).build();
+
+    assertThat(OfferLifecycle.cancelled(before).getStatus()).isEqualTo(OfferStatus.CANCELLED);
   }
 
   @Test

@@ -5,17 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.LocalDate;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,25 +26,15 @@ import org.linkway.events.BudgetRequest;
 import org.linkway.events.DeclineReason;
 import org.linkway.events.EventMetadata;
 import org.linkway.events.FundingRefused;
-import org.linkway.events.FundingReservation;
-import org.linkway.events.NeedCode;
-import org.linkway.events.Patient;
 import org.linkway.events.ProviderEvent;
-import org.linkway.events.ReferralEvent;
-import org.linkway.events.ReferralOffered;
 import org.linkway.events.SessionAttended;
 import org.linkway.events.TimeCreditsEarned;
-import org.linkway.platform.kafka.AvroSerdes;
 import org.linkway.platform.kafka.Events;
-import org.linkway.platform.kafka.Topics;
-import org.linkway.platform.testing.SelfDescribingAvro;
 import org.linkway.platform.web.IdempotencyKeys;
-import org.linkway.provider.measures.MeasureChanges;
 import org.linkway.provider.offers.domain.RememberedCommands;
 import org.linkway.replies.CommandReply;
 import org.linkway.state.OfferState;
 import org.linkway.state.OfferStatus;
-import org.springframework.core.env.StandardEnvironment;
 
 /**
  * The offer decider as {@link OfferTopology} wires it, driven by {@link TopologyTestDriver}: provider commands
@@ -62,10 +48,8 @@ class IdempotentCommandsTest {
   @TempDir
   Path stateDir;
 
-  private final String referralId = UUID.randomUUID().toString();
-  private TopologyTestDriver driver;
-  private TestInputTopic<String, SpecificRecord> referrals;
-  private TestInputTopic<String, SpecificRecord> commands;
+  private OfferDriver offers;
+  private String referralId;
   private TestInputTopic<String, SpecificRecord> budgetDecisions;
   private TestOutputTopic<String, SpecificRecord> events;
   private TestOutputTopic<String, SpecificRecord> budgetRequests;
@@ -73,22 +57,17 @@ class IdempotentCommandsTest {
 
   @BeforeEach
   void setUp() {
-    AvroSerdes serdes = SelfDescribingAvro.serdes();
-    StreamsBuilder builder = new StreamsBuilder();
-    new OfferTopology().offerLifecycle(builder, serdes, new OfferFeed(), Duration.ofHours(1),
-        new MeasureChanges(new StandardEnvironment()));
-    driver = SelfDescribingAvro.driver(builder, "provider-service-idempotency-test", stateDir);
-    referrals = SelfDescribingAvro.input(driver, Topics.REFERRALS);
-    commands = SelfDescribingAvro.input(driver, Topics.PROVIDER_COMMANDS);
-    budgetDecisions = SelfDescribingAvro.input(driver, Topics.BUDGET_DECISIONS);
-    events = SelfDescribingAvro.output(driver, Topics.PROVIDER_EVENTS);
-    budgetRequests = SelfDescribingAvro.output(driver, Topics.BUDGET_REQUESTS);
-    replies = SelfDescribingAvro.output(driver, Topics.PROVIDER_REPLIES);
+    offers = new OfferDriver(stateDir, "provider-service-idempotency-test", Duration.ofHours(1));
+    referralId = offers.referralId;
+    budgetDecisions = offers.budgetDecisions;
+    events = offers.events;
+    budgetRequests = offers.budgetRequests;
+    replies = offers.replies;
   }
 
   @AfterEach
   void tearDown() {
-    driver.close();
+    offers.close();
   }
 
   @Test
@@ -223,15 +202,7 @@ class IdempotentCommandsTest {
   }
 
   private void offered(String providerId, int attempt) {
-    Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-    ReferralOffered offer = ReferralOffered.newBuilder()
-        .setProviderId(providerId).setServiceId("svc-" + attempt).setAttempt(attempt).setNeedsMet(List.of(NeedCode.LONELINESS))
-        .setCommissioner("QMM").setPersonId("p-0123456789abcdef").setNeeds(List.of(NeedCode.LONELINESS))
-        .setPatient(new Patient("9434765919", "Ada", "Lovelace", LocalDate.of(1950, 12, 10), "NR1 3SR", null, null))
-        .setRespondBy(now.plus(Duration.ofDays(14)))
-        .build();
-    EventMetadata meta = EventMetadata.newBuilder(Events.metadata("referral-service", uuid(), null)).setOccurredAt(now).build();
-    referrals.pipeInput(referralId, new ReferralEvent(meta, offer));
+    offers.offered(providerId, attempt, Duration.ofDays(14));
   }
 
   /** Offered, accepted without a key and its funding reserved; what that wrote is read and set aside. */
@@ -250,8 +221,7 @@ class IdempotentCommandsTest {
   }
 
   private void reserve(String acceptCommandId) {
-    budgetDecisions.pipeInput(referralId, new BudgetDecision(Events.metadata("outcome-service", uuid(), null), acceptCommandId,
-        new FundingReservation("contract-QMM-1", new BigDecimal("250.00"), "2026-27", false)));
+    offers.reserve(acceptCommandId);
   }
 
   private static String commandOf(SpecificRecord budgetRequest) {
@@ -278,19 +248,18 @@ class IdempotentCommandsTest {
   }
 
   private void send(ProviderCommand command) {
-    commands.pipeInput(referralId, command);
+    offers.send(command);
   }
 
   private List<CommandReply> repliesRead() {
-    return replies.readValuesToList().stream().map(CommandReply.class::cast).toList();
+    return offers.repliesRead();
   }
 
   private OfferState state() {
-    KeyValueStore<String, OfferState> store = driver.getKeyValueStore(OfferProcessor.STORE);
-    return store.get(referralId);
+    return offers.state();
   }
 
   private UUID uuid() {
-    return UUID.fromString(referralId);
+    return offers.uuid();
   }
 }

@@ -9,6 +9,7 @@ import static org.linkway.state.ReferralStatus.OFFERED;
 import static org.linkway.state.ReferralStatus.SUBMITTED;
 import static org.linkway.state.ReferralStatus.UNPLACED;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -18,16 +19,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.function.Supplier;
 import org.linkway.commands.CancelReferral;
 import org.linkway.commands.ReferralCommand;
 import org.linkway.commands.SubmitReferral;
+import org.linkway.events.CancelRefused;
+import org.linkway.events.CancelRequested;
 import org.linkway.events.DeclineReason;
 import org.linkway.events.EventMetadata;
+import org.linkway.events.OfferCancelled;
 import org.linkway.events.OfferReminderDue;
 import org.linkway.events.ProviderEvent;
 import org.linkway.events.ReferralAccepted;
-import org.linkway.events.ReferralCancelled;
 import org.linkway.events.ReferralCompleted;
 import org.linkway.events.ReferralDeclined;
 import org.linkway.events.ReferralEvent;
@@ -59,7 +63,8 @@ import org.linkway.state.ReferralStatus;
  *                       |  |
  * SUBMITTED, OFFERED --nothing suitable left, or the maximum attempts reached--> UNPLACED
  * OFFERED, ACCEPTED --the person declined or could not be contacted--> DECLINED
- * SUBMITTED, OFFERED, ACCEPTED --cancelled by the referrer--> CANCELLED
+ * SUBMITTED --cancelled by the referrer--> CANCELLED
+ * OFFERED, ACCEPTED --the referrer's cancel, decided by provider-service in order with the provider's commands--> CANCELLED
  * </pre>
  */
 public final class ReferralLifecycle {
@@ -87,8 +92,15 @@ public final class ReferralLifecycle {
     }
   }
 
-  /** The outcome of one input. {@code refusal} is null when the input was applied. */
-  public record Step(ReferralState state, List<ReferralEvent> events, String refusal) {
+  /**
+   * The outcome of one input. {@code refusal} is null when the input was applied. {@code answers}: the commands
+   * answered by this step (a cancel is answered when the provider-service's decision on it is read back).
+   */
+  public record Step(ReferralState state, List<ReferralEvent> events, String refusal, List<Answer> answers) {
+    Step(ReferralState state, List<ReferralEvent> events, String refusal) {
+      this(state, events, refusal, List.of());
+    }
+
     static Step refused(ReferralState state, String reason) {
       return new Step(state, List.of(), reason);
     }
@@ -98,10 +110,14 @@ public final class ReferralLifecycle {
     }
   }
 
+  /** The answer to a command: applied (the caller is told the state after the step), or refused with the reason. */
+  public record Answer(UUID commandId, String refusal) {}
+
   private static final String SELF = ReferralServiceApplication.NAME;
 
 
   private final Supplier<Collection<ServiceListed>> directory;
+  private final ReferrerCancels cancels = new ReferrerCancels(Clock.systemUTC());
   private final ServiceLoad load;
   private final FundingRoom funding;
   private final Settings settings;
@@ -174,6 +190,12 @@ public final class ReferralLifecycle {
   public Step providerEvent(ReferralState state, ProviderEvent event) {
     Object payload = event.getPayload();
     EventMetadata meta = event.getMetadata();
+    if (payload instanceof OfferCancelled cancelled) {
+      return cancelStep(new ReferrerCancels.Decided(cancelled.getCancelId(), null), state);
+    }
+    if (payload instanceof CancelRefused refused) {
+      return cancelStep(new ReferrerCancels.Decided(refused.getCancelId(), refused.getReason()), state);
+    }
     if (payload instanceof ReferralAccepted accepted) {
       if (!holdsOffer(state, accepted.getProviderId(), accepted.getServiceId()) || !allows(state.getStatus(), ACCEPTED)) {
         return Step.ignored(state);
@@ -201,6 +223,8 @@ public final class ReferralLifecycle {
       after.getHistory().add(history(meta.getOccurredAt(), OFFERED, "ReferralDeclined",
           declined.getReason() == DeclineReason.EXPIRED ? SELF : actor(meta, declined.getProviderId()), detail,
           declined.getSealedNote()));
+      // the referrer's cancel is being decided: provider-service cancels a declined offer, so it is not offered again
+      if (after.getPendingCancel() != null) return Step.ignored(after);
       return route(after, meta, List.of());
     }
     if (payload instanceof OfferReminderDue reminder) {
@@ -242,21 +266,28 @@ public final class ReferralLifecycle {
     return Step.ignored(state);
   }
 
-  /** The referrer cancels. Refused once the referral has ended. */
+  /**
+   * The referrer cancels ({@link ReferrerCancels}). Refused once the referral has ended. While the referral is with
+   * a provider (offered or accepted) the provider may be deciding at the same moment (accepting, completing,
+   * declining), and that is decided by provider-service: the cancel is asked of it ({@link CancelRequested}) and
+   * answered when its decision comes back ({@link #providerEvent}: {@link OfferCancelled} or {@link CancelRefused}),
+   * so the referrer and the provider are told the same end. A second cancel while one is asked waits for the same
+   * answer.
+   */
   public Step command(ReferralState state, ReferralCommand command) {
-    if (command.getCommand() instanceof CancelReferral cancel) {
-      if (!allows(state.getStatus(), CANCELLED)) {
-        return Step.refused(state, "the referral is " + state.getStatus() + " and can no longer be cancelled");
-      }
-      ReferralState moved = move(state, CANCELLED, command.getMetadata().getOccurredAt(), "ReferralCancelled",
-          actor(command.getMetadata(), cancel.getRequestedBy()), cancel.getReason(), cancel.getSealedReason());
-      ReferralState after = ReferralState.newBuilder(moved).setRespondBy(null)
-          .setTaskStatus(state.getTaskStatus() == null ? null : "cancelled").build();
-      ReferralEvent cancelled = event(command.getMetadata(), "cancelled",
-          new ReferralCancelled(cancel.getReason(), cancel.getRequestedBy(), cancel.getSealedReason()));
-      return new Step(after, List.of(cancelled), null);
-    }
-    return Step.refused(state, "unknown command");
+    if (command.getCommand() instanceof CancelReferral) return cancelStep(new ReferrerCancels.Cancel(command), state);
+    return new Step(state, List.of(), "unknown command",
+        List.of(new Answer(command.getMetadata().getEventId(), "unknown command")));
+  }
+
+  /** One step of the referrer's cancel: the events it writes, the state after them, the commands it answers. */
+  private Step cancelStep(ReferrerCancels.Command command, ReferralState state) {
+    List<ReferrerCancels.Event> decided = cancels.decide(command, state);
+    if (decided.isEmpty()) return Step.ignored(state);
+    List<ReferralEvent> events = decided.stream().map(ReferrerCancels::written).flatMap(Optional::stream).toList();
+    String refusal = decided.stream().filter(ReferrerCancels.Refused.class::isInstance)
+        .map(e -> ((ReferrerCancels.Refused) e).reason()).findFirst().orElse(null);
+    return new Step(cancels.evolve(state, decided), events, refusal, ReferrerCancels.answers(command, state, decided));
   }
 
   private Step route(ReferralState state, EventMetadata cause, List<ReferralEvent> before) {
@@ -321,7 +352,7 @@ public final class ReferralLifecycle {
     return move(state, to, at, event, actor, detail, null);
   }
 
-  private static ReferralState move(ReferralState state, ReferralStatus to, Instant at, String event, String actor, String detail,
+  static ReferralState move(ReferralState state, ReferralStatus to, Instant at, String event, String actor, String detail,
       SealedText note) {
     if (!allows(state.getStatus(), to)) {
       throw new IllegalStateException(state.getStatus() + " -> " + to + " is not a transition of a referral");
@@ -332,7 +363,7 @@ public final class ReferralLifecycle {
   }
 
   /** Who caused an event: the caller its metadata names (from their token), else what the event itself says. */
-  private static String actor(EventMetadata metadata, String otherwise) {
+  static String actor(EventMetadata metadata, String otherwise) {
     return metadata.getActor() != null ? metadata.getActor() : otherwise;
   }
 

@@ -22,8 +22,9 @@ import org.linkway.state.ReferralState;
 /**
  * Runs the referral state machine for the referrals of one stream task. Inputs, all keyed by
  * referralId: new referrals from {@code referrals} (those from GP systems' Kafka topics), the provider's
- * decisions from {@code provider-events}, and the referrer's commands from {@code referral-commands}: to refer
- * (over HTTP), decided here so that a resend is the same referral, and to cancel. Output: the events it
+ * decisions (and provider-service's decision on the referrer's cancel) from {@code provider-events}, and the
+ * referrer's commands from {@code referral-commands}: to refer (over HTTP), decided here so that a resend is the
+ * same referral, and to cancel. Output: the events it
  * decides, to {@code referrals}, its answer to each command, to {@code referral-service-replies}
  * ({@link Decisions}), and each new state, to its practice's list ({@link PracticeReferrals}). State and
  * output are committed in one transaction.
@@ -93,9 +94,6 @@ final class ReferralProcessor extends ContextualProcessor<String, SpecificRecord
         return;
       }
       step = lifecycle.command(state, command);
-      context().forward(Decisions.reply(record, step.refusal() == null
-          ? Decisions.accepted(commandId, step.state())
-          : Decisions.refused(commandId, step.refusal())));
     } else {
       return;
     }
@@ -110,6 +108,12 @@ final class ReferralProcessor extends ContextualProcessor<String, SpecificRecord
       for (ReferralEvent event : step.events()) {
         context().forward(traced.withValue(event).withTimestamp(event.getMetadata().getOccurredAt().toEpochMilli()));
       }
+    }
+    // a cancel is answered here or, while the referral is with a provider, when provider-service's decision is read
+    for (ReferralLifecycle.Answer answer : step.answers()) {
+      context().forward(Decisions.reply(record, answer.refusal() == null
+          ? Decisions.accepted(answer.commandId(), step.state())
+          : Decisions.refused(answer.commandId(), answer.refusal())));
     }
     // ended by this step: its events went with the trace above; nothing more happens to the referral here
     if (step.state() != state && ReferralLifecycle.ended(step.state().getStatus())) traces.forget(referralId);

@@ -19,6 +19,7 @@ import org.linkway.commands.ReferralCommand;
 import org.linkway.events.Completion;
 import org.linkway.events.DeclineReason;
 import org.linkway.events.NeedCode;
+import org.linkway.events.OfferCancelled;
 import org.linkway.events.Patient;
 import org.linkway.events.ProviderEvent;
 import org.linkway.events.ReferralAccepted;
@@ -52,7 +53,7 @@ class ReferralLifecycleProperties {
   @Provide
   Arbitrary<List<Action>> actions() {
     Arbitrary<Action> action = Combinators.combine(
-            Arbitraries.of("accept", "decline", "session", "complete", "cancel"),
+            Arbitraries.of("accept", "decline", "session", "complete", "cancel", "cancelled"),
             Arbitraries.integers().between(0, SERVICES.size() - 1),
             Arbitraries.of(DeclineReason.CAPACITY, DeclineReason.NOT_ELIGIBLE, DeclineReason.EXPIRED,
                 DeclineReason.PERSON_DECLINED, DeclineReason.PERSON_UNCONTACTABLE))
@@ -84,6 +85,10 @@ class ReferralLifecycleProperties {
             new SessionAttended(providerId, serviceId, LocalDate.of(2026, 11, 1), 1)));
         case "complete" -> lifecycle.providerEvent(state, provider(referralId, new ReferralCompleted(providerId, serviceId,
             "QMM", "p-1", List.of(NeedCode.LONELINESS), Completion.COMPLETED, 1, List.of(), List.of(), 0)));
+        // provider-service cancels the offer for the cancel asked of it, if one was
+        case "cancelled" -> state.getPendingCancel() == null ? new ReferralLifecycle.Step(state, List.of(), null)
+            : lifecycle.providerEvent(state, provider(referralId, new OfferCancelled(providerId, serviceId,
+                state.getPendingCancel().getMetadata().getEventId().toString(), false)));
         default -> lifecycle.command(state, new ReferralCommand(Events.metadata("test", referralId, null),
             new CancelReferral(null, "D82044", null)));
       };

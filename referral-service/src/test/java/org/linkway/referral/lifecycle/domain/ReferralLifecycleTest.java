@@ -22,9 +22,12 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.linkway.commands.CancelReferral;
 import org.linkway.commands.ReferralCommand;
+import org.linkway.events.CancelRefused;
+import org.linkway.events.CancelRequested;
 import org.linkway.events.Completion;
 import org.linkway.events.DeclineReason;
 import org.linkway.events.EventMetadata;
+import org.linkway.events.OfferCancelled;
 import org.linkway.events.ProviderEvent;
 import org.linkway.events.ReferralAccepted;
 import org.linkway.events.ReferralCancelled;
@@ -37,6 +40,7 @@ import org.linkway.events.ReferralUnplaced;
 import org.linkway.events.ServiceListed;
 import org.linkway.events.SessionAttended;
 import org.linkway.platform.kafka.Events;
+import org.linkway.referral.lifecycle.domain.ReferralLifecycle.Answer;
 import org.linkway.referral.lifecycle.domain.ReferralLifecycle.Step;
 import org.linkway.state.HistoryEntry;
 import org.linkway.state.ReferralState;
@@ -137,6 +141,17 @@ class ReferralLifecycleTest {
 
   private ReferralCommand cancel(String reason) {
     return new ReferralCommand(Events.metadata("referral-service", referralId, null), new CancelReferral(reason, "D82044", null));
+  }
+
+  private ProviderEvent offerCancelled(ReferralCommand cancel) {
+    return fromProvider(new OfferCancelled("prov-svc-1", "svc-1", cancel.getMetadata().getEventId().toString(), false));
+  }
+
+  /** The referrer's cancel asked of provider-service, which cancels the offer: the step that applies its decision. */
+  private Step cancelledThroughTheProvider(ReferralState state, ReferralCommand command) {
+    Step asked = lifecycle.command(state, command);
+    assertThat(asked.answers()).isEmpty();
+    return lifecycle.providerEvent(asked.state(), offerCancelled(command));
   }
 
   private ReferralState offered() {
@@ -375,7 +390,7 @@ class ReferralLifecycleTest {
   void givenAnAcceptedReferral_whenTheReferrerCancels_thenItIsCancelledWithAnEvent() {
     ReferralCommand command = cancel("moved away");
 
-    Step step = lifecycle.command(accepted(), command);
+    Step step = cancelledThroughTheProvider(accepted(), command);
 
     assertThat(step.refusal()).isNull();
     assertThat(step.state().getStatus()).isEqualTo(ReferralStatus.CANCELLED);
@@ -385,15 +400,89 @@ class ReferralLifecycleTest {
       assertThat(event.getMetadata().getCorrelationId()).isEqualTo(command.getMetadata().getCorrelationId());
       assertThat(event.getPayload()).isEqualTo(new ReferralCancelled("moved away", "D82044", null));
     });
+    assertThat(step.answers()).containsExactly(new Answer(command.getMetadata().getEventId(), null));
   }
 
   @Test
   void givenAnOffer_whenTheReferrerCancels_thenItIsCancelled() {
-    Step step = lifecycle.command(offered(), cancel(null));
+    Step step = cancelledThroughTheProvider(offered(), cancel(null));
 
     assertThat(step.state().getStatus()).isEqualTo(ReferralStatus.CANCELLED);
     assertThat(step.events()).singleElement()
         .satisfies(event -> assertThat(event.getPayload()).isEqualTo(new ReferralCancelled(null, "D82044", null)));
+  }
+
+  @Test
+  void givenAnOffer_whenTheReferrerCancels_thenTheProviderServiceIsAskedAndNoAnswerIsGivenYet() {
+    ReferralCommand command = cancel("moved away");
+
+    Step step = lifecycle.command(offered(), command);
+
+    assertThat(step.state().getStatus()).isEqualTo(ReferralStatus.OFFERED);
+    assertThat(step.state().getPendingCancel()).isEqualTo(command);
+    assertThat(step.answers()).isEmpty();
+    assertThat(step.events()).singleElement().satisfies(event -> assertThat(event.getPayload())
+        .isEqualTo(new CancelRequested("D82044", command.getMetadata().getEventId().toString())));
+  }
+
+  @Test
+  void givenACancelBeingDecided_whenTheReferrerCancelsAgain_thenBothAreAnsweredWithTheProviderServicesDecision() {
+    ReferralCommand first = cancel("first");
+    ReferralCommand second = cancel("second");
+    Step asked = lifecycle.command(accepted(), first);
+
+    Step waiting = lifecycle.command(asked.state(), second);
+    Step decided = lifecycle.providerEvent(waiting.state(), offerCancelled(first));
+
+    assertThat(waiting.events()).isEmpty();
+    assertThat(waiting.answers()).isEmpty();
+    assertThat(decided.state().getStatus()).isEqualTo(ReferralStatus.CANCELLED);
+    assertThat(decided.events()).singleElement()
+        .satisfies(event -> assertThat(event.getPayload()).isEqualTo(new ReferralCancelled("first", "D82044", null)));
+    assertThat(decided.answers()).containsExactly(new Answer(first.getMetadata().getEventId(), null),
+        new Answer(second.getMetadata().getEventId(), null));
+    assertThat(decided.state().getPendingCancel()).isNull();
+  }
+
+  @Test
+  void givenACancelBeingDecided_whenTheProviderCompletedFirst_thenTheCancelIsRefusedWithTheCompletion() {
+    ReferralCommand command = cancel("too late");
+    Step asked = lifecycle.command(accepted(), command);
+    ReferralState completed = lifecycle.providerEvent(asked.state(), completedBy("svc-1", 3)).state();
+
+    Step decided = lifecycle.providerEvent(completed, fromProvider(new CancelRefused("prov-svc-1", "svc-1",
+        command.getMetadata().getEventId().toString(), "the referral has been completed")));
+
+    assertThat(decided.state().getStatus()).isEqualTo(ReferralStatus.COMPLETED);
+    assertThat(decided.events()).isEmpty();
+    assertThat(decided.answers()).containsExactly(new Answer(command.getMetadata().getEventId(),
+        "the referral is COMPLETED and can no longer be cancelled"));
+    assertThat(decided.state().getPendingCancel()).isNull();
+  }
+
+  @Test
+  void givenACancelBeingDecided_whenTheProviderDeclinesFirst_thenTheReferralIsNotOfferedAgainAndIsCancelled() {
+    ReferralCommand command = cancel(null);
+    Step asked = lifecycle.command(offered(), command);
+
+    Step declined = lifecycle.providerEvent(asked.state(), declinedBy("svc-1"));
+    Step decided = lifecycle.providerEvent(declined.state(), offerCancelled(command));
+
+    assertThat(declined.events()).isEmpty();
+    assertThat(declined.state().getStatus()).isEqualTo(ReferralStatus.OFFERED);
+    assertThat(decided.state().getStatus()).isEqualTo(ReferralStatus.CANCELLED);
+    assertThat(decided.state().getAttempts()).isEqualTo(1);
+    assertThat(decided.answers()).containsExactly(new Answer(command.getMetadata().getEventId(), null));
+  }
+
+  @Test
+  void givenACancelBeingDecided_whenAnAnswerToAnotherCancelArrives_thenItChangesNothing() {
+    Step asked = lifecycle.command(offered(), cancel(null));
+
+    Step step = lifecycle.providerEvent(asked.state(), offerCancelled(cancel(null)));
+
+    assertThat(step.state()).isSameAs(asked.state());
+    assertThat(step.answers()).isEmpty();
   }
 
   @ParameterizedTest(name = "{0}")
@@ -410,7 +499,7 @@ class ReferralLifecycleTest {
 
   @Test
   void givenACancelledReferral_whenTheReferrerCancelsAgain_thenTheSecondIsRefused() {
-    ReferralState cancelled = lifecycle.command(accepted(), cancel("first")).state();
+    ReferralState cancelled = cancelledThroughTheProvider(accepted(), cancel("first")).state();
 
     Step step = lifecycle.command(cancelled, cancel("second"));
 
@@ -420,7 +509,7 @@ class ReferralLifecycleTest {
 
   @Test
   void givenACancelledReferral_whenTheProviderAcceptsLate_thenTheAcceptanceIsIgnored() {
-    ReferralState cancelled = lifecycle.command(offered(), cancel(null)).state();
+    ReferralState cancelled = cancelledThroughTheProvider(offered(), cancel(null)).state();
 
     Step step = lifecycle.providerEvent(cancelled, acceptedBy("svc-1"));
 
