@@ -11,8 +11,9 @@ import java.util.stream.Collectors;
 import org.linkway.events.BudgetAgreed;
 import org.linkway.outcome.ledger.stream.CommissionerFunding;
 import org.linkway.outcome.ledger.stream.FundingProcessor;
+import org.linkway.platform.domain.Funding;
+import org.linkway.platform.streams.ReferenceTable;
 import org.linkway.platform.streams.StoreQueries;
-import org.linkway.platform.streams.TableView;
 import org.linkway.platform.web.ProblemException;
 import org.linkway.platform.web.ProblemException.FieldProblem;
 import org.linkway.state.FundingState;
@@ -36,15 +37,15 @@ public class StatementQueries {
   private static final Pattern MONTH = Pattern.compile("\\d{4}-\\d{2}");
 
   private final StoreQueries stores;
-  private final TableView<BudgetAgreed> budgets;
+  private final ReferenceTable<BudgetAgreed> budgets;
 
-  StatementQueries(StoreQueries stores, TableView<BudgetAgreed> budgets) {
+  StatementQueries(StoreQueries stores, ReferenceTable<BudgetAgreed> budgets) {
     this.stores = stores;
     this.budgets = budgets;
   }
 
   public Reconciliation reconciliation(String code) {
-    Map<String, BigDecimal> budgetByYear = budgets.values().stream().filter(b -> b.getCommissioner().equals(code))
+    Map<String, BigDecimal> budgetByYear = budgets.withPrefix(Funding.budgetKey(code, "")).stream()
         .collect(Collectors.toMap(BudgetAgreed::getFinancialYear, BudgetAgreed::getAmount));
     // read referral by referral: a commissioner's states do not all fit in memory at once
     Reconciliation.Accumulator accumulator = new Reconciliation.Accumulator(code);

@@ -12,6 +12,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.linkway.events.LedgerEvent;
 import org.linkway.events.OutcomeReported;
 import org.linkway.outcome.ledger.domain.FundingRules;
+import org.linkway.platform.kafka.Topics;
+import org.linkway.platform.streams.GlobalTables;
 import org.linkway.state.FundingState;
 
 /**
@@ -32,18 +34,16 @@ public final class FundingProcessor extends ContextualProcessor<String, Specific
    */
   static final String VIEW_FILLED = "funding-view-filled";
 
-  private final FundingRules rules;
+  /** The funding rules over the contracts, read from the global table in this processor's context. */
+  private FundingRules rules;
   private KeyValueStore<String, FundingState> funding;
   private KeyValueStore<String, Long> viewFilled;
   private Cancellable fillView;
 
-  FundingProcessor(FundingRules rules) {
-    this.rules = rules;
-  }
-
   @Override
   public void init(ProcessorContext<String, SpecificRecord> context) {
     super.init(context);
+    this.rules = new FundingRules(GlobalTables.in(context, Topics.FUNDING_CONTRACTS)::values);
     this.funding = context.getStateStore(STORE);
     this.viewFilled = context.getStateStore(VIEW_FILLED);
     this.fillView = context.schedule(Duration.ofSeconds(1), PunctuationType.WALL_CLOCK_TIME, this::fillViewOnce);

@@ -6,17 +6,14 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.state.Stores;
-import org.linkway.events.ContractAgreed;
 import org.linkway.events.LedgerEvent;
 import org.linkway.events.OutcomeReported;
 import org.linkway.outcome.budgets.BudgetRules;
-import org.linkway.outcome.ledger.domain.FundingRules;
 import org.linkway.platform.kafka.AvroSerdes;
 import org.linkway.platform.kafka.Commissioners;
 import org.linkway.platform.kafka.ServiceTopics;
 import org.linkway.platform.kafka.Topics;
 import org.linkway.platform.observability.EventLog;
-import org.linkway.platform.streams.TableView;
 import org.linkway.platform.streams.Topologies;
 import org.linkway.state.FundingState;
 import org.slf4j.Logger;
@@ -25,7 +22,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
-/** Wires the funding rules into Kafka Streams (the contracts they read: {@link org.linkway.platform.streams.FundingTables}). */
+/** Wires the funding rules into Kafka Streams (the contracts they read: the global table of {@link org.linkway.platform.streams.FundingTables}). */
 @Configuration(proxyBeanMethods = false)
 class FundingTopology {
 
@@ -33,13 +30,12 @@ class FundingTopology {
 
   @Bean
   KStream<String, SpecificRecord> fundingLedger(
-      StreamsBuilder builder, AvroSerdes serdes, TableView<ContractAgreed> contracts, Commissioners commissioners) {
+      StreamsBuilder builder, AvroSerdes serdes, Commissioners commissioners) {
     Topologies.addStore(builder, serdes, FundingProcessor.STORE, FundingState.class);
     builder.addStateStore(Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(FundingProcessor.VIEW_FILLED), Serdes.String(), Serdes.Long()));
     KStream<String, SpecificRecord> inputs = Topologies.merged(builder, serdes, Topics.REFERRALS, Topics.PROVIDER_EVENTS);
-    FundingRules rules = new FundingRules(contracts::values);
-    KStream<String, SpecificRecord> outputs = inputs.process(() -> new FundingProcessor(rules),
+    KStream<String, SpecificRecord> outputs = inputs.process(FundingProcessor::new,
         FundingProcessor.STORE, FundingProcessor.VIEW_FILLED);
     Topologies.toTopicsByType(outputs, serdes, Topics.FUNDING_LEDGER, Topics.COMMISSIONER_OUTCOMES);
     toCommissionersOwnTopics(outputs, serdes, commissioners);
