@@ -165,13 +165,18 @@ class PoisonRecordsIT {
   }
 
   /**
-   * Who reads a topic: Kafka Streams applications, whose consumer group is the application id, and
+   * Who reads a topic: Kafka Streams applications, whose consumer group is the application id;
    * table views, in-memory copies of a compacted topic, each with a group of its own
-   * ("{service}-table-view-{topic}-{uuid}", new at every start of its service).
+   * ("{service}-table-view-{topic}-{uuid}", new at every start of its service); and the services whose
+   * Kafka Streams hold the topic as a global table, read with no consumer group (seen through the table).
    */
-  record Readers(List<String> streams, int tableViews) {
+  record Readers(List<String> streams, int tableViews, List<String> globalTables) {
+    Readers(List<String> streams, int tableViews) {
+      this(streams, tableViews, List.of());
+    }
+
     int count() {
-      return streams.size() + tableViews;
+      return streams.size() + tableViews + globalTables.size();
     }
   }
 
@@ -190,14 +195,13 @@ class PoisonRecordsIT {
       Map.entry(Topics.FUNDING_LEDGER.name(), streams(Topics.OUTCOME_SERVICE)),
       Map.entry(Topics.BUDGET_REQUESTS.name(), streams(Topics.OUTCOME_SERVICE)),
       Map.entry(Topics.BUDGET_DECISIONS.name(), streams(Topics.PROVIDER_SERVICE)),
-      // the directory: referral-service (routing) and provider-service, whose directory decider reads it too;
-      // contracts: referral-service (routing) and outcome-service, whose contract decider reads it too; budgets:
-      // referral-service (routing) and outcome-service; the budgets' use: referral-service (routing) and
-      // outcome-service (any instance answers a budget from it)
-      Map.entry(Topics.PROVIDER_DIRECTORY.name(), new Readers(List.of(Topics.PROVIDER_SERVICE), 2)),
-      Map.entry(Topics.FUNDING_CONTRACTS.name(), new Readers(List.of(Topics.OUTCOME_SERVICE), 2)),
-      Map.entry(Topics.COMMISSIONER_BUDGETS.name(), new Readers(List.of(), 2)),
-      Map.entry(Topics.BUDGET_USE.name(), new Readers(List.of(), 2)));
+      // the directory: global tables of referral-service (routing) and provider-service (which its directory
+      // decider reads too); contracts, budgets and the budgets' use: global tables of referral-service (routing)
+      // and outcome-service (funding, the contract decider, any instance answering a budget)
+      Map.entry(Topics.PROVIDER_DIRECTORY.name(), globalTables(Topics.REFERRAL_SERVICE, Topics.PROVIDER_SERVICE)),
+      Map.entry(Topics.FUNDING_CONTRACTS.name(), globalTables(Topics.REFERRAL_SERVICE, Topics.OUTCOME_SERVICE)),
+      Map.entry(Topics.COMMISSIONER_BUDGETS.name(), globalTables(Topics.REFERRAL_SERVICE, Topics.OUTCOME_SERVICE)),
+      Map.entry(Topics.BUDGET_USE.name(), globalTables(Topics.REFERRAL_SERVICE, Topics.OUTCOME_SERVICE)));
 
   /** A readable event of a topic, where it is. */
   record Read<V>(TopicPartition partition, long offset, String key, V value) {}
@@ -305,9 +309,9 @@ class PoisonRecordsIT {
     // the valid records written between the halves are processed: the request unplaced, the rest read by all their readers
     awaitEvent(Topics.REFERRALS, OwnerTokens.kafkaReferralId(requestUnmet),
         e -> e.getPayload() instanceof ReferralUnplaced);
-    awaitReadByAll(Topics.PROVIDER_DIRECTORY, listed);
-    awaitReadByAll(Topics.FUNDING_CONTRACTS, contracted);
-    awaitReadByAll(Topics.COMMISSIONER_BUDGETS, budgeted);
+    awaitReadByAll(Topics.PROVIDER_DIRECTORY, listed, serviceId);
+    awaitReadByAll(Topics.FUNDING_CONTRACTS, contracted, contractId);
+    awaitReadByAll(Topics.COMMISSIONER_BUDGETS, budgeted, Funding.budgetKey(COMMISSIONER, financialYear));
     awaitReadByAll(Topics.DIRECTORY_COMMANDS, directoryCommand);
     awaitEvent(Topics.PROVIDER_DIRECTORY, otherServiceId, listing -> listing.getProviderId().equals(otherProviderId));
     awaitReadByAll(Topics.CONTRACT_COMMANDS, contractCommand);
@@ -316,7 +320,8 @@ class PoisonRecordsIT {
         requestOther).toString(), e -> e.getPayload() instanceof ReferralUnplaced);
     awaitReadByAll(Topics.PERSON_ERASURES, erased);
     print("the records written between the halves processed by all their readers (requests of both GP systems unplaced;"
-        + " listing, contract, budget and erasure read by every table view; the deciders' listing and contract decided),"
+        + " listing, contract, budget and erasure read by every table view and global table; the deciders' listing and"
+        + " contract decided),"
         + " %,d ms after the first poison record",
         Duration.between(poisonStarted, Instant.now()).toMillis());
 
@@ -611,6 +616,18 @@ class PoisonRecordsIT {
     return record;
   }
 
+  /**
+   * Waits until every reader of a table topic has read a record: those with consumer groups by their offsets, the
+   * global tables (which commit none) by holding its key.
+   */
+  private void awaitReadByAll(Topic<?> topic, RecordMetadata record, String key) {
+    awaitReadByAll(topic, record);
+    for (String service : READERS.get(topic.name()).globalTables()) {
+      awaitThat("the global table of " + topic.name() + " in " + service + " holding " + key,
+          () -> assertThat(platform.globalTableHolds(service, topic, key)).as("%s holds %s", service, key).isTrue());
+    }
+  }
+
   /** Waits until every reader of a topic has committed past a record: it has read it and everything before it. */
   private void awaitReadByAll(Topic<?> topic, TopicPartition partition, long offset) {
     Readers readers = READERS.get(topic.name());
@@ -803,6 +820,10 @@ class PoisonRecordsIT {
 
   private static Readers streams(String... applications) {
     return new Readers(List.of(applications), 0);
+  }
+
+  private static Readers globalTables(String... services) {
+    return new Readers(List.of(), 0, List.of(services));
   }
 
   private static void print(String format, Object... args) {

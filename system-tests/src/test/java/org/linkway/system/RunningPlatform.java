@@ -22,6 +22,9 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.linkway.outcome.OutcomeServiceApplication;
 import org.linkway.platform.kafka.AvroSerdes;
 import org.linkway.platform.kafka.Commissioners;
@@ -30,6 +33,7 @@ import org.linkway.platform.kafka.LinkwayKafkaProperties;
 import org.linkway.platform.kafka.Topic;
 import org.linkway.platform.kafka.TopicSetup;
 import org.linkway.platform.security.Secrets;
+import org.linkway.platform.streams.GlobalTables;
 import org.linkway.platform.testing.TestStack;
 import org.linkway.provider.ProviderServiceApplication;
 import org.linkway.referral.ReferralServiceApplication;
@@ -368,6 +372,18 @@ final class RunningPlatform {
   /** Where a service (referral-service, provider-service, outcome-service) listens, for a test that sends its own tokens. */
   String baseUrl(String service) {
     return baseUrl(contextOf(service));
+  }
+
+  /**
+   * Whether the first instance of {@code service} holds {@code key} in its global table of {@code topic}: the global
+   * tables commit no offsets, so this is how a test sees that one has read a record.
+   */
+  boolean globalTableHolds(String service, Topic<?> topic, String key) {
+    KafkaStreams streams = contextOf(service).getBean(StreamsBuilderFactoryBean.class).getKafkaStreams();
+    if (streams == null || streams.state() != KafkaStreams.State.RUNNING) return false;
+    ReadOnlyKeyValueStore<String, Object> store = streams.store(StoreQueryParameters.fromNameAndType(
+        GlobalTables.storeOf(topic), QueryableStoreTypes.keyValueStore()));
+    return store.get(key) != null;
   }
 
   private ConfigurableApplicationContext contextOf(String service) {

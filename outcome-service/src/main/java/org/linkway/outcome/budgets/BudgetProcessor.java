@@ -2,10 +2,7 @@ package org.linkway.outcome.budgets;
 
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.Collection;
 import java.util.Optional;
-import java.util.function.Function;
-import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -23,6 +20,9 @@ import org.linkway.outcome.OutcomeServiceApplication;
 import org.linkway.platform.domain.Funding;
 import org.linkway.platform.domain.SocialPrescribing;
 import org.linkway.platform.kafka.Events;
+import org.linkway.platform.kafka.Topics;
+import org.linkway.platform.streams.GlobalTables;
+import org.linkway.platform.streams.ReferenceTable;
 
 /**
  * Keeps each commissioner's budget use per financial year and decides reservations. Its inputs are
@@ -36,19 +36,17 @@ final class BudgetProcessor extends ContextualProcessor<String, SpecificRecord, 
   /** Budget use keyed "{commissioner}|{financial year}". */
   static final String STORE = "budget-use";
 
-  private final Supplier<Collection<ContractAgreed>> contracts;
-  private final Function<String, Optional<BudgetAgreed>> budgets;
+  /** The contracts and the budgets, read from their global tables ({@link org.linkway.platform.streams.FundingTables}). */
+  private ReferenceTable<ContractAgreed> contracts;
+  private ReferenceTable<BudgetAgreed> budgets;
   private KeyValueStore<String, BudgetUse> budgetUse;
-
-  BudgetProcessor(Supplier<Collection<ContractAgreed>> contracts, Function<String, Optional<BudgetAgreed>> budgets) {
-    this.contracts = contracts;
-    this.budgets = budgets;
-  }
 
   @Override
   public void init(ProcessorContext<String, SpecificRecord> context) {
     super.init(context);
     this.budgetUse = context.getStateStore(STORE);
+    this.contracts = GlobalTables.in(context, Topics.FUNDING_CONTRACTS);
+    this.budgets = GlobalTables.in(context, Topics.COMMISSIONER_BUDGETS);
   }
 
   @Override
@@ -57,11 +55,11 @@ final class BudgetProcessor extends ContextualProcessor<String, SpecificRecord, 
       Instant at = request.getMetadata().getOccurredAt();
       String year = Funding.financialYear(at);
       String key = Funding.budgetKey(reserve.getCommissioner(), year);
-      Optional<ContractAgreed> contract = Funding.contractFor(contracts.get(), reserve.getCommissioner(),
+      Optional<ContractAgreed> contract = Funding.contractFor(contracts.values(), reserve.getCommissioner(),
           reserve.getProviderId(), reserve.getServiceId(), LocalDate.ofInstant(at, SocialPrescribing.UK));
       BudgetUse before = budgetUse.get(key);
       BudgetRules.Decision decision = BudgetRules.reserve(reserve.getCommissioner(), year, contract,
-          budgets.apply(key).orElse(null), before, at);
+          budgets.get(key).orElse(null), before, at);
       if (decision.use() != before) changed(key, decision.use(), record);
       BudgetDecision answer = new BudgetDecision(Events.causedBy(OutcomeServiceApplication.NAME, request.getMetadata(), "budget"),
           reserve.getAcceptCommandId(), decision.payload());

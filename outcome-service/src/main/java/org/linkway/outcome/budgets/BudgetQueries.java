@@ -9,7 +9,7 @@ import java.util.Optional;
 import org.linkway.events.BudgetAgreed;
 import org.linkway.events.BudgetUse;
 import org.linkway.platform.domain.Funding;
-import org.linkway.platform.streams.TableView;
+import org.linkway.platform.streams.ReferenceTable;
 import org.linkway.platform.web.ProblemException;
 import org.linkway.platform.web.ProblemException.FieldProblem;
 import org.springframework.stereotype.Component;
@@ -35,10 +35,10 @@ public class BudgetQueries {
   public record BudgetView(String commissioner, String financialYear, String currency, BigDecimal budget,
       BigDecimal committed, BigDecimal reserved, BigDecimal due, BigDecimal released, BigDecimal free, Instant updatedAt) {}
 
-  private final TableView<BudgetAgreed> budgets;
-  private final TableView<BudgetUse> use;
+  private final ReferenceTable<BudgetAgreed> budgets;
+  private final ReferenceTable<BudgetUse> use;
 
-  BudgetQueries(TableView<BudgetAgreed> budgets, TableView<BudgetUse> use) {
+  BudgetQueries(ReferenceTable<BudgetAgreed> budgets, ReferenceTable<BudgetUse> use) {
     this.budgets = budgets;
     this.use = use;
   }
@@ -55,8 +55,10 @@ public class BudgetQueries {
   /** Every financial year with a budget or with money committed, latest first. */
   public List<BudgetView> budgets(String code) {
     List<String> years = new ArrayList<>();
-    budgets.values().stream().filter(b -> b.getCommissioner().equals(code)).forEach(b -> years.add(b.getFinancialYear()));
-    use.values().stream().filter(u -> u.getCommissioner().equals(code)).forEach(u -> years.add(u.getFinancialYear()));
+    // keyed "{commissioner}|{year}": the commissioner's own rows alone are read
+    String prefix = Funding.budgetKey(code, "");
+    budgets.withPrefix(prefix).forEach(b -> years.add(b.getFinancialYear()));
+    use.withPrefix(prefix).forEach(u -> years.add(u.getFinancialYear()));
     return years.stream().distinct().sorted(Comparator.reverseOrder())
         .map(year -> view(code, year, budgets.get(Funding.budgetKey(code, year)).orElse(null))).toList();
   }

@@ -6,14 +6,11 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Repartitioned;
-import org.linkway.events.BudgetAgreed;
 import org.linkway.events.BudgetUse;
-import org.linkway.events.ContractAgreed;
 import org.linkway.events.LedgerEvent;
 import org.linkway.platform.kafka.AvroSerdes;
 import org.linkway.platform.kafka.Topics;
 import org.linkway.platform.streams.FundingTables;
-import org.linkway.platform.streams.TableView;
 import org.linkway.platform.streams.Topologies;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -28,8 +25,7 @@ import org.springframework.context.annotation.Import;
 class BudgetTopology {
 
   @Bean
-  KStream<String, SpecificRecord> budgetReservations(StreamsBuilder builder, AvroSerdes serdes,
-      TableView<ContractAgreed> contracts, TableView<BudgetAgreed> budgets) {
+  KStream<String, SpecificRecord> budgetReservations(StreamsBuilder builder, AvroSerdes serdes) {
     Topologies.addStore(builder, serdes, BudgetProcessor.STORE, BudgetUse.class);
     KStream<String, SpecificRecord> ledgerByCommissioner = builder
         .stream(Topics.FUNDING_LEDGER.name(), Consumed.with(Serdes.String(), serdes.forTopic(Topics.FUNDING_LEDGER)))
@@ -40,7 +36,7 @@ class BudgetTopology {
             .withNumberOfPartitions(Topics.BUDGET_REQUESTS.partitions()))
         .mapValues(entry -> (SpecificRecord) entry);
     KStream<String, SpecificRecord> inputs = Topologies.merged(builder, serdes, Topics.BUDGET_REQUESTS).merge(ledgerByCommissioner);
-    Topologies.toTopicsByType(inputs.process(() -> new BudgetProcessor(contracts::values, budgets::get), BudgetProcessor.STORE),
+    Topologies.toTopicsByType(inputs.process(BudgetProcessor::new, BudgetProcessor.STORE),
         serdes, Topics.BUDGET_DECISIONS, Topics.BUDGET_USE);
     return inputs;
   }

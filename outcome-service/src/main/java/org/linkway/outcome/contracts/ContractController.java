@@ -18,7 +18,7 @@ import org.linkway.platform.kafka.Events;
 import org.linkway.platform.kafka.Topics;
 import org.linkway.platform.streams.Decisions;
 import org.linkway.platform.streams.KeyedDecider;
-import org.linkway.platform.streams.TableView;
+import org.linkway.platform.streams.ReferenceTable;
 import org.linkway.platform.web.ProblemException;
 import org.linkway.platform.web.ProblemException.FieldProblem;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -56,10 +56,10 @@ public class ContractController {
 
   private final EventPublisher publisher;
   private final Decisions decisions;
-  private final TableView<ContractAgreed> contracts;
+  private final ReferenceTable<ContractAgreed> contracts;
   private final ContractQueries agreed;
 
-  ContractController(EventPublisher publisher, Decisions decisions, TableView<ContractAgreed> contracts,
+  ContractController(EventPublisher publisher, Decisions decisions, ReferenceTable<ContractAgreed> contracts,
       ContractQueries agreed) {
     this.publisher = publisher;
     this.decisions = decisions;

@@ -6,7 +6,7 @@ import java.util.Comparator;
 import java.util.List;
 import org.linkway.events.ContractAgreed;
 import org.linkway.platform.domain.Funding;
-import org.linkway.platform.streams.TableView;
+import org.linkway.platform.streams.ReferenceTable;
 import org.springframework.stereotype.Component;
 
 /**
@@ -21,9 +21,9 @@ public class ContractQueries {
       int completionMinSessions, boolean grant, BigDecimal outcomePayment, String outcomeInstrument,
       String outcomeScore, BigDecimal outcomeThreshold, BigDecimal perReferralCap, BigDecimal mostPerReferral) {}
 
-  private final TableView<ContractAgreed> contracts;
+  private final ReferenceTable<ContractAgreed> contracts;
 
-  ContractQueries(TableView<ContractAgreed> contracts) {
+  ContractQueries(ReferenceTable<ContractAgreed> contracts) {
     this.contracts = contracts;
   }
 

@@ -11,8 +11,9 @@ import java.util.stream.Collectors;
 import org.linkway.events.BudgetAgreed;
 import org.linkway.outcome.ledger.stream.CommissionerFunding;
 import org.linkway.outcome.ledger.stream.FundingProcessor;
+import org.linkway.platform.domain.Funding;
+import org.linkway.platform.streams.ReferenceTable;
 import org.linkway.platform.streams.StoreQueries;
-import org.linkway.platform.streams.TableView;
 import org.linkway.platform.web.ProblemException;
 import org.linkway.platform.web.ProblemException.FieldProblem;
 import org.linkway.state.FundingState;
@@ -36,9 +37,9 @@ public class StatementQueries {
   private static final Pattern MONTH = Pattern.compile("\\d{4}-\\d{2}");
 
   private final StoreQueries stores;
-  private final TableView<BudgetAgreed> budgets;
+  private final ReferenceTable<BudgetAgreed> budgets;
 
-  StatementQueries(StoreQueries stores, TableView<BudgetAgreed> budgets) {
+  StatementQueries(StoreQueries stores, ReferenceTable<BudgetAgreed> budgets) {
     this.stores = stores;
     this.budgets = budgets;
   }
@@ -58,7 +59,7 @@ public class StatementQueries {
   }
 
   private Map<String, BigDecimal> budgetByYear(String code) {
-    return budgets.values().stream().filter(b -> b.getCommissioner().equals(code))
+    return budgets.withPrefix(Funding.budgetKey(code, "")).stream()
         .collect(Collectors.toMap(BudgetAgreed::getFinancialYear, BudgetAgreed::getAmount));
   }
 

@@ -13,11 +13,9 @@ import static org.mockito.Mockito.when;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,8 +27,9 @@ import org.linkway.platform.domain.Funding;
 import org.linkway.platform.kafka.EventPublisher;
 import org.linkway.platform.kafka.Events;
 import org.linkway.platform.kafka.Topics;
-import org.linkway.platform.streams.TableView;
+import org.linkway.platform.streams.ReferenceTable;
 import org.linkway.platform.testing.Problems;
+import org.linkway.platform.testing.ReferenceTables;
 import org.linkway.platform.web.ProblemException;
 import org.linkway.platform.web.ProblemHandler;
 import org.mockito.ArgumentCaptor;
@@ -43,20 +42,14 @@ import reactor.core.publisher.Mono;
 class BudgetControllerTest {
 
   private final EventPublisher publisher = mock(EventPublisher.class);
-  @SuppressWarnings("unchecked")
-  private final TableView<BudgetUse> use = mock(TableView.class);
-  @SuppressWarnings("unchecked")
-  private final TableView<BudgetAgreed> budgets = mock(TableView.class);
   private final Map<String, BudgetAgreed> budgetTable = new HashMap<>();
   private final Map<String, BudgetUse> useStore = new HashMap<>();
+  private final ReferenceTable<BudgetUse> use = ReferenceTables.of(useStore);
+  private final ReferenceTable<BudgetAgreed> budgets = ReferenceTables.of(budgetTable);
   private WebTestClient client;
 
   @BeforeEach
   void setUp() {
-    when(budgets.get(anyString())).thenAnswer(call -> Optional.ofNullable(budgetTable.get((String) call.getArgument(0))));
-    when(budgets.values()).thenAnswer(call -> List.copyOf(budgetTable.values()));
-    when(use.get(anyString())).thenAnswer(call -> Optional.ofNullable(useStore.get((String) call.getArgument(0))));
-    when(use.values()).thenAnswer(call -> List.copyOf(useStore.values()));
     when(publisher.publish(any(), anyString(), any())).thenReturn(Mono.empty());
     client = WebTestClient.bindToController(new BudgetController(publisher, new BudgetQueries(budgets, use)))
         .controllerAdvice(new ProblemHandler())

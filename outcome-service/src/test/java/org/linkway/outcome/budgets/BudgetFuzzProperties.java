@@ -15,9 +15,9 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.statistics.Statistics;
 import org.linkway.platform.kafka.EventPublisher;
-import org.linkway.platform.streams.TableView;
 import org.linkway.platform.testing.FuzzBodies;
 import org.linkway.platform.testing.JsonFuzz;
+import org.linkway.platform.testing.ReferenceTables;
 import org.linkway.platform.testing.ServiceCodecs;
 import org.linkway.platform.web.ProblemHandler;
 import org.springframework.http.MediaType;
@@ -37,7 +37,7 @@ class BudgetFuzzProperties {
 
   BudgetFuzzProperties() {
     when(publisher.publish(any(), anyString(), any())).thenReturn(Mono.empty());
-    http = WebTestClient.bindToController(new BudgetController(publisher, new BudgetQueries(mock(TableView.class), mock(TableView.class))))
+    http = WebTestClient.bindToController(new BudgetController(publisher, new BudgetQueries(ReferenceTables.empty(), ReferenceTables.empty())))
         .controllerAdvice(new ProblemHandler())
         .httpMessageCodecs(ServiceCodecs.asTheServicesRun())
         .configureClient().responseTimeout(Duration.ofSeconds(30))

@@ -2,18 +2,14 @@ package org.linkway.outcome.budgets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.linkway.outcome.budgets.BudgetRulesTest.money;
-import static org.mockito.ArgumentMatchers.anyString;
-import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serializer;
@@ -48,7 +44,7 @@ import org.linkway.platform.domain.Funding;
 import org.linkway.platform.kafka.AvroSerdes;
 import org.linkway.platform.kafka.Events;
 import org.linkway.platform.kafka.Topics;
-import org.linkway.platform.streams.TableView;
+import org.linkway.platform.streams.GlobalTables;
 import org.linkway.platform.testing.SelfDescribingAvro;
 
 /**
@@ -66,29 +62,32 @@ public class BudgetProcessorTest {
   @TempDir
   Path stateDir;
 
-  private final List<ContractAgreed> contracts = new ArrayList<>(List.of(BudgetRulesTest.contract().build()));
+  /** The budgets written to commissioner-budgets, as the table holds them. */
   private final Map<String, BudgetAgreed> budgets = new HashMap<>();
   private TopologyTestDriver driver;
   private TestInputTopic<String, SpecificRecord> requests;
   private TestInputTopic<String, SpecificRecord> ledger;
+  private TestInputTopic<String, SpecificRecord> contractsIn;
+  private TestInputTopic<String, SpecificRecord> budgetsIn;
   private TestOutputTopic<String, SpecificRecord> decisions;
   private TestOutputTopic<String, SpecificRecord> uses;
 
   @BeforeEach
-  @SuppressWarnings("unchecked")
   void setUp() {
-    TableView<ContractAgreed> contractTable = mock(TableView.class);
-    when(contractTable.values()).thenAnswer(call -> List.copyOf(contracts));
-    TableView<BudgetAgreed> budgetTable = mock(TableView.class);
-    when(budgetTable.get(anyString())).thenAnswer(call -> Optional.ofNullable(budgets.get((String) call.getArgument(0))));
     AvroSerdes serdes = SelfDescribingAvro.serdes();
     StreamsBuilder builder = new StreamsBuilder();
-    new BudgetTopology().budgetReservations(builder, serdes, contractTable, budgetTable);
+    // the contracts and budgets as the service holds them: global tables of their topics (FundingTables)
+    GlobalTables.add(builder, serdes, Topics.FUNDING_CONTRACTS);
+    GlobalTables.add(builder, serdes, Topics.COMMISSIONER_BUDGETS);
+    new BudgetTopology().budgetReservations(builder, serdes);
 
     driver = SelfDescribingAvro.driver(builder, "outcome-service-budgets-test", stateDir);
     Serializer<SpecificRecord> values = new SelfDescribingAvro.AvroSerializer();
     requests = driver.createInputTopic(Topics.BUDGET_REQUESTS.name(), new StringSerializer(), values);
     ledger = driver.createInputTopic(Topics.FUNDING_LEDGER.name(), new StringSerializer(), values);
+    contractsIn = driver.createInputTopic(Topics.FUNDING_CONTRACTS.name(), new StringSerializer(), values);
+    budgetsIn = driver.createInputTopic(Topics.COMMISSIONER_BUDGETS.name(), new StringSerializer(), values);
+    contract(BudgetRulesTest.contract().build());
     decisions = driver.createOutputTopic(Topics.BUDGET_DECISIONS.name(), new StringDeserializer(), new SelfDescribingAvro.AvroDeserializer());
     uses = driver.createOutputTopic(Topics.BUDGET_USE.name(), new StringDeserializer(), new SelfDescribingAvro.AvroDeserializer());
   }
@@ -99,8 +98,15 @@ public class BudgetProcessorTest {
   }
 
   private void budget(String year, String amount) {
-    budgets.put(Funding.budgetKey(QMM, year), new BudgetAgreed(Events.metadata("outcome-service", null, null), QMM, year,
-        money(amount), "GBP"));
+    BudgetAgreed budget = new BudgetAgreed(Events.metadata("outcome-service", null, null), QMM, year,
+        money(amount), "GBP");
+    budgets.put(Funding.budgetKey(QMM, year), budget);
+    budgetsIn.pipeInput(Funding.budgetKey(QMM, year), budget);
+  }
+
+  /** Agrees a contract: written to funding-contracts, keyed by its id (a later one of the same id replaces it). */
+  private void contract(ContractAgreed contract) {
+    contractsIn.pipeInput(contract.getContractId(), contract);
   }
 
   private static EventMetadata meta(UUID referralId, Instant at) {
@@ -267,7 +273,7 @@ public class BudgetProcessorTest {
   @Test
   void givenAServiceNoContractCovers_whenAccepted_thenTheReferralIsUnfundedAndNothingIsCommitted() {
     budget(YEAR, "0.00");
-    contracts.clear();
+    contractsIn.pipeInput(BudgetRulesTest.contract().build().getContractId(), (SpecificRecord) null);
     UUID referral = UUID.randomUUID();
 
     reserve(referral);
@@ -278,7 +284,7 @@ public class BudgetProcessorTest {
 
   @Test
   void givenAnAcceptanceInTheLastSecondOf31MarchUkTime_whenDecided_thenItCountsAgainstTheYearEndingThatDay() {
-    contracts.set(0, BudgetRulesTest.contract().setValidTo(LocalDate.of(2028, 3, 31)).build());
+    contract(BudgetRulesTest.contract().setValidTo(LocalDate.of(2028, 3, 31)).build());
     budget("2027-28", "0.00");
     UUID referral = UUID.randomUUID();
 
@@ -291,7 +297,7 @@ public class BudgetProcessorTest {
 
   @Test
   void givenAnAcceptanceAtMidnightOn1AprilUkTime_whenDecided_thenItCountsAgainstTheNewYearsBudget() {
-    contracts.set(0, BudgetRulesTest.contract().setValidTo(LocalDate.of(2028, 3, 31)).build());
+    contract(BudgetRulesTest.contract().setValidTo(LocalDate.of(2028, 3, 31)).build());
     budget("2027-28", "0.00");
     UUID referral = UUID.randomUUID();
 
@@ -315,7 +321,7 @@ public class BudgetProcessorTest {
 
   @Test
   void givenTwoCommissioners_whenOneBudgetIsSpent_thenTheOtherIsNotLimitedByIt() {
-    contracts.add(BudgetRulesTest.contract().setCommissioner("QHM").setContractId("qhm-p1-2026").build());
+    contract(BudgetRulesTest.contract().setCommissioner("QHM").setContractId("qhm-p1-2026").build());
     budget(YEAR, "0.00");
     UUID ours = UUID.randomUUID();
     UUID theirs = UUID.randomUUID();

@@ -34,7 +34,7 @@ import org.linkway.platform.kafka.Events;
  * financial year, what a referral can earn, what is reserved and what is free). Every amount is
  * compared with {@code isEqualTo}, so its scale (two places) is checked as well as its value.
  */
-class BudgetRulesTest {
+public class BudgetRulesTest {
 
   private static final String QMM = "QMM";
   private static final String YEAR = "2026-27";
@@ -46,7 +46,7 @@ class BudgetRulesTest {
   }
 
   /** Engagement 50.00 and completion 150.00: a referral can earn up to 200.00. */
-  static ContractAgreed.Builder contract() {
+  public static ContractAgreed.Builder contract() {
     return ContractAgreed.newBuilder()
         .setMetadata(Events.metadata("outcome-service", null, null))
         .setContractId("qmm-p1-2026")

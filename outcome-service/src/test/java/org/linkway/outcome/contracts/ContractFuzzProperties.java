@@ -19,7 +19,7 @@ import org.linkway.commands.ContractCommand;
 import org.linkway.events.ContractAgreed;
 import org.linkway.platform.kafka.EventPublisher;
 import org.linkway.platform.streams.Decisions;
-import org.linkway.platform.streams.TableView;
+import org.linkway.platform.streams.ReferenceTable;
 import org.linkway.platform.testing.FuzzBodies;
 import org.linkway.platform.testing.JsonFuzz;
 import org.linkway.platform.testing.ServiceCodecs;
@@ -54,7 +54,7 @@ class ContractFuzzProperties {
       ContractCommand command = call.getArgument(3);
       return publisher.publish(call.getArgument(1), call.getArgument(2), command).thenReturn(command.getContract());
     });
-    TableView<ContractAgreed> contracts = mock(TableView.class);
+    ReferenceTable<ContractAgreed> contracts = mock(ReferenceTable.class);
     when(contracts.get(anyString())).thenReturn(Optional.empty());
     http = WebTestClient.bindToController(new ContractController(publisher, decisions, contracts, new ContractQueries(contracts)))
         .controllerAdvice(new ProblemHandler())

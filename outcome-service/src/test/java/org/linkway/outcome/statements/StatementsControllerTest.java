@@ -11,7 +11,9 @@ import static org.mockito.Mockito.when;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,8 +23,10 @@ import org.linkway.events.BudgetAgreed;
 import org.linkway.events.Milestone;
 import org.linkway.outcome.ledger.stream.CommissionerFunding;
 import org.linkway.outcome.ledger.stream.CommissionerFundingStub;
+import org.linkway.platform.domain.Funding;
+import org.linkway.platform.streams.ReferenceTable;
 import org.linkway.platform.streams.StoreQueries;
-import org.linkway.platform.streams.TableView;
+import org.linkway.platform.testing.ReferenceTables;
 import org.linkway.platform.web.ProblemException;
 import org.linkway.platform.web.ProblemHandler;
 import org.linkway.state.FundingState;
@@ -47,9 +51,8 @@ class StatementsControllerTest {
 
   private final StoreQueries stores = mock(StoreQueries.class);
   private final List<FundingState> states = new ArrayList<>();
-  private final List<BudgetAgreed> budgetTable = new ArrayList<>();
-  @SuppressWarnings("unchecked")
-  private final TableView<BudgetAgreed> budgets = mock(TableView.class);
+  private final Map<String, BudgetAgreed> budgetTable = new HashMap<>();
+  private final ReferenceTable<BudgetAgreed> budgets = ReferenceTables.of(budgetTable);
   private WebTestClient client;
 
   @BeforeEach
@@ -64,7 +67,6 @@ class StatementsControllerTest {
     states.add(referral().commissioner("QHM").at("2026-04-04T10:00:00Z").committed("10.00")
         .due(Milestone.ENGAGEMENT, "10.00").due(Milestone.ENGAGEMENT, "10.00").build());
     CommissionerFundingStub.answerFrom(stores, states);
-    when(budgets.values()).thenAnswer(call -> List.copyOf(budgetTable));
     client = WebTestClient.bindToController(new StatementsController(new StatementQueries(stores, budgets)))
         .controllerAdvice(new ProblemHandler())
         .configureClient()
@@ -239,8 +241,8 @@ class StatementsControllerTest {
   @Test
   void givenABudgetThatCoversWhatIsHeld_whenReconciled_thenWithinBudgetHoldsAndNothingIsLeftUnchecked() {
     // held in 2026-27: committed 110.00 − released 0.01 = 109.99; another commissioner's budget is not ours
-    budgetTable.add(budget("QMM", "2026-27", "109.99"));
-    budgetTable.add(budget("QHM", "2026-27", "0.00"));
+    budgetTable.put(Funding.budgetKey("QMM", "2026-27"), budget("QMM", "2026-27", "109.99"));
+    budgetTable.put(Funding.budgetKey("QHM", "2026-27"), budget("QHM", "2026-27", "0.00"));
 
     client.get().uri("/commissioners/QMM/ledger/reconciliation").exchange()
         .expectStatus().isOk()
@@ -253,7 +255,7 @@ class StatementsControllerTest {
 
   @Test
   void givenABudgetOnePennyShort_whenReconciled_thenWithinBudgetIsBreachedWithTheFigures() {
-    budgetTable.add(budget("QMM", "2026-27", "109.98"));
+    budgetTable.put(Funding.budgetKey("QMM", "2026-27"), budget("QMM", "2026-27", "109.98"));
 
     client.get().uri("/commissioners/QMM/ledger/reconciliation").exchange()
         .expectStatus().isOk()

@@ -42,16 +42,26 @@ import org.apache.kafka.common.resource.ResourceType;
  */
 public final class KafkaAccess {
 
-  /** The topics each service's topologies and table views read. */
+  /**
+   * The topics each service's topologies and table views read, owned or not: they may be read, and their dead-letter
+   * twins written. Each service's {@code TopicsReadTest} checks that this is exactly what its topologies (sources and
+   * global stores' sources, read off {@code topology.describe()}) and table views read, and that the topics it tails
+   * outside Kafka Streams (its replies, its live streams) are its own or listed here.
+   */
   static final Map<String, List<Topic<?>>> READS = Map.of(
       Topics.REFERRAL_SERVICE, List.of(Topics.REFERRALS, Topics.PROVIDER_EVENTS,
           Topics.REFERRAL_COMMANDS, Topics.PROVIDER_DIRECTORY, Topics.FUNDING_CONTRACTS, Topics.COMMISSIONER_BUDGETS,
-          Topics.BUDGET_USE, Topics.PERSON_KEYS),
+          Topics.BUDGET_USE, Topics.PERSON_KEYS, Topics.PERSON_ERASURES),
       Topics.PROVIDER_SERVICE, List.of(Topics.REFERRALS, Topics.PROVIDER_COMMANDS, Topics.BUDGET_DECISIONS,
           Topics.PROVIDER_DIRECTORY, Topics.DIRECTORY_COMMANDS, Topics.PERSON_KEYS),
       Topics.OUTCOME_SERVICE, List.of(Topics.REFERRALS, Topics.PROVIDER_EVENTS, Topics.FUNDING_LEDGER,
           Topics.BUDGET_REQUESTS, Topics.COMMISSIONER_BUDGETS, Topics.FUNDING_CONTRACTS, Topics.CONTRACT_COMMANDS,
           Topics.BUDGET_USE));
+
+  /** The topics a service reads through Kafka Streams and its table views ({@link #READS}). */
+  public static List<Topic<?>> reads(String service) {
+    return READS.get(service);
+  }
 
   public static final List<String> SERVICES = List.of(Topics.REFERRAL_SERVICE, Topics.PROVIDER_SERVICE, Topics.OUTCOME_SERVICE);
 

@@ -23,8 +23,9 @@ import reactor.core.publisher.Mono;
  * record, so a second command for a key sees the first one's result, not a table that has yet to
  * catch up: two claims of one id, however close, get one winner.
  *
- * <p>It also reads the record's topic, only to learn records written before it existed: one it
- * already holds is its own, echoed back, and may be older than what it has since decided.
+ * <p>A key it does not hold yet is looked up in the global table of the record's topic, which the
+ * service's topology must hold ({@link GlobalTables}): so it learns records written before it existed.
+ * A key it holds is its own, and may be newer than what the table has yet read.
  */
 public final class KeyedDecider<C extends SpecificRecord, V extends SpecificRecord>
     extends ContextualProcessor<String, SpecificRecord, String, SpecificRecord> {
@@ -52,15 +53,16 @@ public final class KeyedDecider<C extends SpecificRecord, V extends SpecificReco
 
   private final String store;
   private final Class<C> commandType;
-  private final Class<V> valueType;
+  private final Topic<V> values;
   private final Function<C, UUID> commandId;
   private final Rule<C, V> rule;
   private KeyValueStore<String, V> held;
+  private ReferenceTable<V> table;
 
   private KeyedDecider(String store, Topic<C> commands, Topic<V> values, Function<C, UUID> commandId, Rule<C, V> rule) {
     this.store = store;
     this.commandType = commands.valueType();
-    this.valueType = values.valueType();
+    this.values = values;
     this.commandId = commandId;
     this.rule = rule;
   }
@@ -68,13 +70,14 @@ public final class KeyedDecider<C extends SpecificRecord, V extends SpecificReco
   /**
    * Adds the decider to a topology: commands from {@code commands}, decided records to {@code values};
    * both topics keyed by the record's id, with the same number of partitions. Its answers go to
-   * {@code replies}, the service's replies topic.
+   * {@code replies}, the service's replies topic. The topology must hold the global table of {@code values}
+   * ({@link GlobalTables#add}).
    */
   public static <C extends SpecificRecord, V extends SpecificRecord> KStream<String, SpecificRecord> add(
       StreamsBuilder builder, AvroSerdes serdes, String store, Topic<C> commands, Topic<V> values, Topic<CommandReply> replies,
       Function<C, UUID> commandId, Rule<C, V> rule) {
     Topologies.addStore(builder, serdes, store, values.valueType());
-    KStream<String, SpecificRecord> inputs = Topologies.merged(builder, serdes, commands, values);
+    KStream<String, SpecificRecord> inputs = Topologies.merged(builder, serdes, commands);
     Topologies.toTopicsByType(inputs.process(() -> new KeyedDecider<>(store, commands, values, commandId, rule), store),
         serdes, values, replies);
     return inputs;
@@ -94,17 +97,15 @@ public final class KeyedDecider<C extends SpecificRecord, V extends SpecificReco
   public void init(ProcessorContext<String, SpecificRecord> context) {
     super.init(context);
     this.held = context.getStateStore(store);
+    this.table = GlobalTables.in(context, values);
   }
 
   @Override
   public void process(Record<String, SpecificRecord> record) {
-    if (valueType.isInstance(record.value())) {
-      if (held.get(record.key()) == null) held.put(record.key(), valueType.cast(record.value()));
-      return;
-    }
     if (!commandType.isInstance(record.value())) return;
     C command = commandType.cast(record.value());
     V current = held.get(record.key());
+    if (current == null) current = table.get(record.key()).orElse(null);
     Step<V> step = rule.decide(current, record.key(), command);
     UUID id = commandId.apply(command);
     if (step.refusal() != null) {

@@ -2,9 +2,12 @@ package org.linkway.platform.streams;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
@@ -155,6 +158,51 @@ public final class StoreQueries implements HealthIndicator {
       if (filter.test(value)) values.add(value);
     });
     return values;
+  }
+
+  /**
+   * A global table ({@link GlobalTables}), which every instance holds whole: read here whatever the key. It is
+   * complete once Kafka Streams runs (a rebalance moves no global table); before, the answer is 503. The store
+   * is looked up once per Kafka Streams client and kept, so that a stream thread reading it while the client
+   * shuts down still can, until the store itself closes.
+   */
+  public <V> ReferenceTable<V> global(String storeName) {
+    AtomicReference<Map.Entry<KafkaStreams, ReadOnlyKeyValueStore<String, V>>> found = new AtomicReference<>();
+    ReferenceTable<V> table = ReferenceTable.over(() -> {
+      KafkaStreams streams = factory.getKafkaStreams();
+      var known = found.get();
+      if (known != null && known.getKey() == streams) return known.getValue();
+      KafkaStreams.State state = streams == null ? null : streams.state();
+      if (state != KafkaStreams.State.RUNNING && state != KafkaStreams.State.REBALANCING) throw notReady(storeName);
+      ReadOnlyKeyValueStore<String, V> store = streams.store(
+          StoreQueryParameters.fromNameAndType(storeName, QueryableStoreTypes.keyValueStore()));
+      found.set(Map.entry(streams, store));
+      return store;
+    }, value -> value);
+    return new ReferenceTable<>() {
+      @Override
+      public Optional<V> get(String key) {
+        return ready(storeName, () -> table.get(key));
+      }
+
+      @Override
+      public List<V> withPrefix(String prefix) {
+        return ready(storeName, () -> table.withPrefix(prefix));
+      }
+
+      @Override
+      public List<V> values() {
+        return ready(storeName, table::values);
+      }
+    };
+  }
+
+  private static <T> T ready(String storeName, Supplier<T> read) {
+    try {
+      return read.get();
+    } catch (InvalidStateStoreException e) {
+      throw notReady(storeName);
+    }
   }
 
   private <V> ReadOnlyKeyValueStore<String, V> store(String storeName) {

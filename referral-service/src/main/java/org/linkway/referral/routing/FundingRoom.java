@@ -7,7 +7,7 @@ import org.linkway.events.BudgetUse;
 import org.linkway.events.ContractAgreed;
 import org.linkway.events.ServiceListed;
 import org.linkway.platform.domain.Funding;
-import org.linkway.platform.streams.TableView;
+import org.linkway.platform.streams.ReferenceTable;
 
 /**
  * Whether a place at a service would be paid for, as far as routing can tell: from the
@@ -40,11 +40,11 @@ public final class FundingRoom {
   /** No contracts known: every service is unfunded, so routing decides by load alone. */
   public static final FundingRoom UNKNOWN = new FundingRoom(null, null, null);
 
-  private final TableView<ContractAgreed> contracts;
-  private final TableView<BudgetAgreed> budgets;
-  private final TableView<BudgetUse> uses;
+  private final ReferenceTable<ContractAgreed> contracts;
+  private final ReferenceTable<BudgetAgreed> budgets;
+  private final ReferenceTable<BudgetUse> uses;
 
-  public FundingRoom(TableView<ContractAgreed> contracts, TableView<BudgetAgreed> budgets, TableView<BudgetUse> uses) {
+  public FundingRoom(ReferenceTable<ContractAgreed> contracts, ReferenceTable<BudgetAgreed> budgets, ReferenceTable<BudgetUse> uses) {
     this.contracts = contracts;
     this.budgets = budgets;
     this.uses = uses;

@@ -22,8 +22,7 @@ import org.linkway.events.BudgetUse;
 import org.linkway.events.ContractAgreed;
 import org.linkway.events.ServiceListed;
 import org.linkway.platform.kafka.Events;
-import org.linkway.platform.kafka.Topics;
-import org.linkway.platform.streams.Tables;
+import org.linkway.platform.testing.ReferenceTables;
 
 /**
  * How routing classifies a service for a commissioner on a day, read from real tables of
@@ -93,9 +92,9 @@ class FundingRoomTest {
     Map<String, BudgetUse> useByKey = new LinkedHashMap<>();
     uses.forEach(u -> useByKey.put(u.getCommissioner() + "|" + u.getFinancialYear(), u));
     return new FundingRoom(
-        Tables.of(Topics.FUNDING_CONTRACTS, byId),
-        Tables.of(Topics.COMMISSIONER_BUDGETS, budgetByKey),
-        Tables.of(Topics.BUDGET_USE, useByKey));
+        ReferenceTables.of(byId),
+        ReferenceTables.of(budgetByKey),
+        ReferenceTables.of(useByKey));
   }
 
   static FundingRoom room(ContractAgreed contract, BudgetAgreed budget, BudgetUse use) {

@@ -11,6 +11,8 @@ import org.linkway.events.OutcomeReported;
 import org.linkway.outcome.ledger.domain.FundingRules;
 import org.linkway.outcome.opendata.OpenDataEntries;
 import org.linkway.outcome.timecredits.Wallets;
+import org.linkway.platform.kafka.Topics;
+import org.linkway.platform.streams.GlobalTables;
 import org.linkway.platform.streams.ViewFill;
 import org.linkway.state.FundingState;
 
@@ -32,16 +34,14 @@ public final class FundingProcessor extends ContextualProcessor<String, Specific
    */
   static final String VIEW_FILLED = "funding-view-filled";
 
-  private final FundingRules rules;
+  /** The funding rules over the contracts, read from the global table in this processor's context. */
+  private FundingRules rules;
   private KeyValueStore<String, FundingState> funding;
-
-  FundingProcessor(FundingRules rules) {
-    this.rules = rules;
-  }
 
   @Override
   public void init(ProcessorContext<String, SpecificRecord> context) {
     super.init(context);
+    this.rules = new FundingRules(GlobalTables.in(context, Topics.FUNDING_CONTRACTS)::values);
     this.funding = context.getStateStore(STORE);
     for (String view : List.of(CommissionerFunding.STORE, OpenDataEntries.STORE, Wallets.STORE)) {
       ViewFill.<FundingState>once(context, VIEW_FILLED, view, STORE,

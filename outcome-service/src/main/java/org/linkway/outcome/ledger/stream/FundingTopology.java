@@ -5,11 +5,9 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Produced;
-import org.linkway.events.ContractAgreed;
 import org.linkway.events.LedgerEvent;
 import org.linkway.events.OutcomeReported;
 import org.linkway.outcome.budgets.BudgetRules;
-import org.linkway.outcome.ledger.domain.FundingRules;
 import org.linkway.outcome.opendata.OpenDataEntries;
 import org.linkway.outcome.timecredits.Wallets;
 import org.linkway.platform.kafka.AvroSerdes;
@@ -17,7 +15,6 @@ import org.linkway.platform.kafka.Commissioners;
 import org.linkway.platform.kafka.ServiceTopics;
 import org.linkway.platform.kafka.Topics;
 import org.linkway.platform.observability.EventLog;
-import org.linkway.platform.streams.TableView;
 import org.linkway.platform.streams.Topologies;
 import org.linkway.platform.streams.ViewFill;
 import org.linkway.state.FundingState;
@@ -27,7 +24,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
-/** Wires the funding rules into Kafka Streams (the contracts they read: {@link org.linkway.platform.streams.FundingTables}). */
+/** Wires the funding rules into Kafka Streams (the contracts they read: the global table of {@link org.linkway.platform.streams.FundingTables}). */
 @Configuration(proxyBeanMethods = false)
 class FundingTopology {
 
@@ -35,12 +32,11 @@ class FundingTopology {
 
   @Bean
   KStream<String, SpecificRecord> fundingLedger(
-      StreamsBuilder builder, AvroSerdes serdes, TableView<ContractAgreed> contracts, Commissioners commissioners) {
+      StreamsBuilder builder, AvroSerdes serdes, Commissioners commissioners) {
     Topologies.addStore(builder, serdes, FundingProcessor.STORE, FundingState.class);
     ViewFill.addStore(builder, FundingProcessor.VIEW_FILLED);
     KStream<String, SpecificRecord> inputs = Topologies.merged(builder, serdes, Topics.REFERRALS, Topics.PROVIDER_EVENTS);
-    FundingRules rules = new FundingRules(contracts::values);
-    KStream<String, SpecificRecord> outputs = inputs.process(() -> new FundingProcessor(rules),
+    KStream<String, SpecificRecord> outputs = inputs.process(FundingProcessor::new,
         FundingProcessor.STORE, FundingProcessor.VIEW_FILLED);
     Topologies.toTopicsByType(outputs, serdes, Topics.FUNDING_LEDGER, Topics.COMMISSIONER_OUTCOMES);
     toCommissionersOwnTopics(outputs, serdes, commissioners);

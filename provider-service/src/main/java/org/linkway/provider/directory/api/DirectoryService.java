@@ -18,7 +18,7 @@ import org.linkway.platform.domain.SocialPrescribing;
 import org.linkway.platform.kafka.Events;
 import org.linkway.platform.security.Caller;
 import org.linkway.platform.security.Role;
-import org.linkway.platform.streams.TableView;
+import org.linkway.platform.streams.ReferenceTable;
 import org.linkway.platform.web.ProblemException;
 import org.linkway.platform.web.ProblemException.FieldProblem;
 import org.linkway.provider.ProviderServiceApplication;
@@ -69,9 +69,9 @@ public class DirectoryService {
       List<String> servicesWithoutNeeds) {}
 
   private final DirectoryCommands commands;
-  private final TableView<ServiceListed> directory;
+  private final ReferenceTable<ServiceListed> directory;
 
-  DirectoryService(DirectoryCommands commands, TableView<ServiceListed> directory) {
+  DirectoryService(DirectoryCommands commands, ReferenceTable<ServiceListed> directory) {
     this.commands = commands;
     this.directory = directory;
   }

@@ -12,7 +12,7 @@ import org.linkway.platform.pages.SignInChoices;
 import org.linkway.platform.pages.Templates;
 import org.linkway.platform.security.Caller;
 import org.linkway.platform.security.Role;
-import org.linkway.platform.streams.TableView;
+import org.linkway.platform.streams.ReferenceTable;
 import org.linkway.platform.web.ProblemException;
 import org.linkway.provider.directory.api.DirectoryService;
 import org.linkway.provider.directory.api.DirectoryService.ServiceRequest;
@@ -59,7 +59,7 @@ class ServicePages {
 
   /** The local sign-in page offers each registered provider as a demo party. */
   @Bean
-  static SignInChoices providerSignInChoices(TableView<ServiceListed> directory) {
+  static SignInChoices providerSignInChoices(ReferenceTable<ServiceListed> directory) {
     return () -> {
       Map<String, String> providers = new TreeMap<>();
       directory.values().forEach(s -> providers.putIfAbsent(s.getProviderId(), s.getProviderName()));

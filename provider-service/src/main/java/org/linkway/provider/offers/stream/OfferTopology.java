@@ -7,12 +7,9 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.state.Stores;
-import org.linkway.events.ServiceListed;
 import org.linkway.platform.kafka.AvroSerdes;
 import org.linkway.platform.kafka.Topics;
 import org.linkway.platform.observability.ReferralTraces;
-import org.linkway.platform.streams.TableView;
-import org.linkway.platform.streams.TableViews;
 import org.linkway.platform.streams.Topologies;
 import org.linkway.platform.streams.ViewFill;
 import org.linkway.provider.measures.MeasureChanges;
@@ -24,15 +21,10 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * Wires the offer state machine into Kafka Streams, with the providers' lists of their offers
- * ({@link ProviderOffers}), and the directory into memory.
+ * ({@link ProviderOffers}).
  */
 @Configuration(proxyBeanMethods = false)
 class OfferTopology {
-
-  @Bean
-  TableView<ServiceListed> directory(TableViews views) {
-    return views.of(Topics.PROVIDER_DIRECTORY);
-  }
 
   @Bean
   KStream<String, SpecificRecord> offerLifecycle(StreamsBuilder builder, AvroSerdes serdes, OfferFeed feed,

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.linkway.events.ServiceListed;
 import org.linkway.platform.kafka.EventPublisher;
 import org.linkway.platform.kafka.Topics;
-import org.linkway.platform.streams.TableView;
+import org.linkway.platform.streams.ReferenceTable;
 import org.linkway.platform.web.ProblemHandler;
 import org.linkway.provider.directory.stream.DirectoryCommands;
 import org.mockito.ArgumentCaptor;
@@ -44,7 +44,7 @@ class DirectoryControllerTest {
   @SuppressWarnings("unchecked")
   void setUp() {
     when(kafka.send(anyString(), anyString(), any(SpecificRecord.class))).thenReturn(CompletableFuture.completedFuture(null));
-    TableView<ServiceListed> directory = mock(TableView.class);
+    ReferenceTable<ServiceListed> directory = mock(ReferenceTable.class);
     when(directory.get(anyString())).thenAnswer(call -> Optional.ofNullable(listed.get(call.<String>getArgument(0))));
     when(directory.values()).thenAnswer(call -> List.copyOf(listed.values()));
     DirectoryCommands decider = ImmediateDecider.over(listed::get, new EventPublisher(kafka));

@@ -19,7 +19,7 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.statistics.Statistics;
 import org.linkway.events.ServiceListed;
 import org.linkway.platform.kafka.EventPublisher;
-import org.linkway.platform.streams.TableView;
+import org.linkway.platform.streams.ReferenceTable;
 import org.linkway.platform.testing.FuzzBodies;
 import org.linkway.platform.testing.JsonFuzz;
 import org.linkway.platform.testing.ServiceCodecs;
@@ -54,7 +54,7 @@ class DirectoryFuzzProperties {
   @SuppressWarnings("unchecked")
   DirectoryFuzzProperties() {
     when(publisher.publish(any(), anyString(), any())).thenReturn(Mono.empty());
-    TableView<ServiceListed> directory = mock(TableView.class);
+    ReferenceTable<ServiceListed> directory = mock(ReferenceTable.class);
     // one provider already listed, so that a PUT reaches validation; "other-service" is someone else's
     Map<String, ServiceListed> listed = Map.of(
         "riverside-walks", WalksListing.of("wensum-walkers", "riverside-walks").build(),

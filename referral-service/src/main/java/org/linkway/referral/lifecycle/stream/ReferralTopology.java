@@ -13,8 +13,9 @@ import org.linkway.platform.kafka.AvroSerdes;
 import org.linkway.platform.kafka.Topics;
 import org.linkway.platform.observability.ReferralTraces;
 import org.linkway.platform.streams.FundingTables;
-import org.linkway.platform.streams.TableView;
-import org.linkway.platform.streams.TableViews;
+import org.linkway.platform.streams.GlobalTables;
+import org.linkway.platform.streams.ReferenceTable;
+import org.linkway.platform.streams.StoreQueries;
 import org.linkway.platform.streams.Topologies;
 import org.linkway.platform.streams.ViewFill;
 import org.linkway.referral.lifecycle.domain.ReferralLifecycle;
@@ -33,14 +34,16 @@ import org.springframework.core.env.Environment;
 @Import(FundingTables.class)
 class ReferralTopology {
 
+  /** The directory, held whole by every instance (a global table). */
   @Bean
-  TableView<ServiceListed> directory(TableViews views) {
-    return views.of(Topics.PROVIDER_DIRECTORY);
+  ReferenceTable<ServiceListed> directory(StreamsBuilder builder, AvroSerdes serdes, StoreQueries stores) {
+    return GlobalTables.add(builder, serdes, Topics.PROVIDER_DIRECTORY, stores);
   }
 
   /** Contracts, budgets and their use, so that routing can prefer services whose places would be paid for. */
   @Bean
-  FundingRoom fundingRoom(TableView<ContractAgreed> contracts, TableView<BudgetAgreed> budgets, TableView<BudgetUse> budgetUse) {
+  FundingRoom fundingRoom(ReferenceTable<ContractAgreed> contracts, ReferenceTable<BudgetAgreed> budgets,
+      ReferenceTable<BudgetUse> budgetUse) {
     return new FundingRoom(contracts, budgets, budgetUse);
   }
 
@@ -60,7 +63,7 @@ class ReferralTopology {
   }
 
   @Bean
-  KStream<String, SpecificRecord> referralLifecycle(StreamsBuilder builder, AvroSerdes serdes, TableView<ServiceListed> directory,
+  KStream<String, SpecificRecord> referralLifecycle(StreamsBuilder builder, AvroSerdes serdes, ReferenceTable<ServiceListed> directory,
       ServiceLoad load, FundingRoom funding, ReferralLifecycle.Settings settings,
       ReferralFeed feed) {
     Topologies.addStore(builder, serdes, ReferralStores.STATE, ReferralState.class);

@@ -1,7 +1,6 @@
 package org.linkway.referral.lifecycle.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.mockito.Mockito.mock;
 
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -25,7 +24,7 @@ import org.linkway.events.SealedPatient;
 import org.linkway.platform.kafka.AvroSerdes;
 import org.linkway.platform.kafka.Events;
 import org.linkway.platform.kafka.Topics;
-import org.linkway.platform.streams.TableView;
+import org.linkway.platform.testing.ReferenceTables;
 import org.linkway.platform.testing.SelfDescribingAvro;
 import org.linkway.referral.TestData;
 import org.linkway.referral.lifecycle.domain.ReferralLifecycle;
@@ -37,7 +36,7 @@ import org.linkway.state.ReferralState;
  * The referral decider as {@link ReferralTopology} wires it, driven by {@link TopologyTestDriver}: a GP system's
  * request sent twice (the second while the first was still on its way, so no store had it yet) reaches the
  * referral's one decider twice, and only the first becomes a referral; both are answered with it. The directory,
- * contracts and budgets are empty views (no service, so the referral is unplaced).
+ * contracts and budgets are empty tables (no service, so the referral is unplaced).
  */
 class RepeatedSubmissionTest {
 
@@ -57,7 +56,7 @@ class RepeatedSubmissionTest {
     StreamsBuilder builder = new StreamsBuilder();
     ReferralTopology topology = new ReferralTopology();
     ServiceLoad load = new ServiceLoad();
-    topology.referralLifecycle(builder, serdes, emptyView(), load, topology.fundingRoom(emptyView(), emptyView(), emptyView()),
+    topology.referralLifecycle(builder, serdes, ReferenceTables.empty(), load, topology.fundingRoom(ReferenceTables.empty(), ReferenceTables.empty(), ReferenceTables.empty()),
         ReferralLifecycle.Settings.defaults(), new ReferralFeed());
     driver = SelfDescribingAvro.driver(builder, "referral-service-repeats-test", stateDir);
     commands = SelfDescribingAvro.input(driver, Topics.REFERRAL_COMMANDS);
@@ -95,12 +94,6 @@ class RepeatedSubmissionTest {
     written.forEach(event -> referralsIn.pipeInput(referralId.toString(), event));
 
     assertThat(referrals.isEmpty()).isTrue();
-  }
-
-  /** A view of a table with nothing in it (no service listed, no contract, no budget). */
-  @SuppressWarnings("unchecked")
-  private static <V extends SpecificRecord> TableView<V> emptyView() {
-    return mock(TableView.class);
   }
 
   /** What the HTTP intake sends: the submission, its identity sealed with a data key of its own. */

@@ -1,0 +1,16 @@
+package org.linkway.provider;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.linkway.platform.kafka.Topics;
+import org.linkway.platform.testing.TopologyReads;
+
+/** {@code KafkaAccess.READS} of provider-service is what its topologies and table views read. */
+class TopicsReadTest {
+
+  @Test
+  void givenProviderServicesTopologies_whenTheirSourcesAreListed_thenKafkaAccessLetsItReadExactlyThose() {
+    TopologyReads.assertKafkaAccessReads(ProviderServiceApplication.class, Topics.PROVIDER_SERVICE, Map.of(),
+        Topics.PROVIDER_REPLIES);
+  }
+}
