@@ -6,6 +6,7 @@ import static org.mockito.Mockito.mock;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -29,7 +30,7 @@ import org.linkway.platform.streams.TableView;
 import org.linkway.platform.testing.SelfDescribingAvro;
 import org.linkway.referral.TestData;
 import org.linkway.referral.lifecycle.domain.ReferralLifecycle;
-import org.linkway.referral.routing.ServiceLoad;
+import org.linkway.referral.places.PlaceTopology;
 import org.linkway.replies.CommandReply;
 import org.linkway.state.ReferralState;
 
@@ -56,8 +57,8 @@ class RepeatedSubmissionTest {
     AvroSerdes serdes = SelfDescribingAvro.serdes();
     StreamsBuilder builder = new StreamsBuilder();
     ReferralTopology topology = new ReferralTopology();
-    ServiceLoad load = new ServiceLoad();
-    topology.referralLifecycle(builder, serdes, emptyView(), load, topology.fundingRoom(emptyView(), emptyView(), emptyView()),
+    PlaceTopology.places(builder, serdes, serviceId -> Optional.empty());
+    topology.referralLifecycle(builder, serdes, emptyView(), topology.fundingRoom(emptyView(), emptyView(), emptyView()),
         ReferralLifecycle.Settings.defaults(), new ReferralFeed());
     driver = SelfDescribingAvro.driver(builder, "referral-service-repeats-test", stateDir);
     commands = SelfDescribingAvro.input(driver, Topics.REFERRAL_COMMANDS);
