@@ -83,10 +83,7 @@ class PlaceProcessorTest {
 
   @Test
   void givenAFullService_whenAPlaceIsGivenBack_thenTheNextReferralGetsIt() {
-    UUID first = UUID.randomUUID();
-    take(first, 1);
-    take(UUID.randomUUID(), 1);
-    answers();
+    UUID first = smallFilled(1);
 
     give(first, 1, "small");
     UUID next = UUID.randomUUID();
@@ -100,10 +97,7 @@ class PlaceProcessorTest {
 
   @Test
   void givenAPlaceHeld_whenAnotherAttemptsPlaceOrAnotherReferralIsGivenBack_thenItStaysTaken() {
-    UUID holder = UUID.randomUUID();
-    take(holder, 2);
-    take(UUID.randomUUID(), 1);
-    answers();
+    UUID holder = smallFilled(2);
 
     give(holder, 1, "small");
     give(UUID.randomUUID(), 1, "small");
@@ -143,6 +137,15 @@ class PlaceProcessorTest {
     give(referral, 1, "small");
 
     assertThat(lastLoad("small")).extracting(ServiceLoad::getOpenOffers, ServiceLoad::getAccepted).containsExactly(0, 0);
+  }
+
+  /** Both of small's places taken, the first by a referral on {@code attempt}: its id. */
+  private UUID smallFilled(int attempt) {
+    UUID first = UUID.randomUUID();
+    take(first, attempt);
+    take(UUID.randomUUID(), 1);
+    assertThat(answers()).allSatisfy(a -> assertThat(grantedBy(a, "small")).isTrue());
+    return first;
   }
 
   private void take(UUID referralId, int attempt) {
