@@ -51,7 +51,8 @@ public final class KafkaAccess {
   static final Map<String, List<Topic<?>>> READS = Map.of(
       Topics.REFERRAL_SERVICE, List.of(Topics.REFERRALS, Topics.PROVIDER_EVENTS,
           Topics.REFERRAL_COMMANDS, Topics.PROVIDER_DIRECTORY, Topics.FUNDING_CONTRACTS, Topics.COMMISSIONER_BUDGETS,
-          Topics.BUDGET_USE, Topics.PERSON_KEYS, Topics.PERSON_ERASURES),
+          Topics.BUDGET_USE, Topics.PLACE_REQUESTS, Topics.PLACE_DECISIONS, Topics.SERVICE_LOAD, Topics.PERSON_KEYS,
+          Topics.PERSON_ERASURES),
       Topics.PROVIDER_SERVICE, List.of(Topics.REFERRALS, Topics.PROVIDER_COMMANDS, Topics.BUDGET_DECISIONS,
           Topics.PROVIDER_DIRECTORY, Topics.DIRECTORY_COMMANDS, Topics.PERSON_KEYS),
       Topics.OUTCOME_SERVICE, List.of(Topics.REFERRALS, Topics.PROVIDER_EVENTS, Topics.FUNDING_LEDGER,

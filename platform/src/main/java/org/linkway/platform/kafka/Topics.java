@@ -14,11 +14,14 @@ import org.linkway.events.LedgerEvent;
 import org.linkway.events.OutcomeReported;
 import org.linkway.events.PersonErased;
 import org.linkway.events.PersonKey;
+import org.linkway.events.PlaceDecision;
+import org.linkway.events.PlaceRequest;
 import org.linkway.events.ProviderEvent;
 import org.linkway.events.ReferralEvent;
 import org.linkway.events.ReferralRejected;
 import org.linkway.events.ReferralRequested;
 import org.linkway.events.ServiceListed;
+import org.linkway.events.ServiceLoad;
 import org.linkway.replies.CommandReply;
 
 /**
@@ -115,6 +118,20 @@ public final class Topics {
       new Topic<>("budget-decisions", BudgetDecision.class, REFERRAL_PARTITIONS, OUTCOME_SERVICE, false);
 
   /**
+   * Requests to take, fill and give back places at a service, keyed by serviceId, so that one task decides every
+   * place of a service, one request at a time: two referrals can never both take its last place. A full service
+   * passes a request on to the next candidate's key. Written and read by referral-service alone.
+   */
+  public static final Topic<PlaceRequest> PLACE_REQUESTS =
+      new Topic<>("place-requests", PlaceRequest.class, REFERRAL_PARTITIONS, REFERRAL_SERVICE, false);
+  /** A service's answer to a request for a place, keyed by referralId, back to the referral's decider. */
+  public static final Topic<PlaceDecision> PLACE_DECISIONS =
+      new Topic<>("place-decisions", PlaceDecision.class, REFERRAL_PARTITIONS, REFERRAL_SERVICE, false);
+  /** How many places of each service are taken, keyed by serviceId, as its place decider counts them; routing ranks by it. */
+  public static final Topic<ServiceLoad> SERVICE_LOAD =
+      new Topic<>("service-load", ServiceLoad.class, TABLE_PARTITIONS, REFERRAL_SERVICE, true);
+
+  /**
    * People's data keys, keyed {personId}/{keyId}, compacted, and cleaned soon after an erasure's
    * tombstones (see {@link #PERSON_KEYS_CLEANUP}): what makes a sealed identity readable.
    */
@@ -162,8 +179,8 @@ public final class Topics {
   private static final List<Topic<?>> ALL = List.of(
       REFERRAL_COMMANDS, REFERRALS, PROVIDER_DIRECTORY, DIRECTORY_COMMANDS,
       PROVIDER_COMMANDS, PROVIDER_EVENTS, FUNDING_CONTRACTS, CONTRACT_COMMANDS, FUNDING_LEDGER, COMMISSIONER_OUTCOMES,
-      COMMISSIONER_BUDGETS, BUDGET_USE, BUDGET_REQUESTS, BUDGET_DECISIONS, PERSON_KEYS, PERSON_ERASURES,
-      REFERRAL_REPLIES, PROVIDER_REPLIES, OUTCOME_REPLIES);
+      COMMISSIONER_BUDGETS, BUDGET_USE, BUDGET_REQUESTS, BUDGET_DECISIONS, PLACE_REQUESTS, PLACE_DECISIONS,
+      SERVICE_LOAD, PERSON_KEYS, PERSON_ERASURES, REFERRAL_REPLIES, PROVIDER_REPLIES, OUTCOME_REPLIES);
 
   private Topics() {}
 

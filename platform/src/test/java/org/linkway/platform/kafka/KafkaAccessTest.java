@@ -2,6 +2,7 @@ package org.linkway.platform.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.common.acl.AclOperation;
@@ -30,5 +31,18 @@ class KafkaAccessTest {
       assertThat(b.pattern().name()).isEqualTo("referral-requests.gp-a-dlt");
       assertThat(b.entry().operation()).isEqualTo(AclOperation.DESCRIBE);
     });
+  }
+
+  @Test
+  void givenThePlaceTopics_whenGranted_thenReferralServiceAloneReadsAndWritesThem() {
+    var acls = KafkaAccess.bindings(new GpSystems(Map.of("gp-a", Set.of("D82044"))), new Commissioners(Map.of("icb-qmm", "QMM")));
+
+    for (Topic<?> topic : List.of(Topics.PLACE_REQUESTS, Topics.PLACE_DECISIONS, Topics.SERVICE_LOAD)) {
+      assertThat(acls).as(topic.name())
+          .filteredOn(b -> b.pattern().resourceType() == ResourceType.TOPIC && b.pattern().name().equals(topic.name()))
+          .filteredOn(b -> b.entry().operation() == AclOperation.READ || b.entry().operation() == AclOperation.WRITE)
+          .extracting(b -> b.entry().principal() + " " + b.entry().operation())
+          .containsExactlyInAnyOrder("User:referral-service READ", "User:referral-service WRITE");
+    }
   }
 }

@@ -12,13 +12,13 @@ import org.linkway.events.ReferralSubmitted;
 import org.linkway.events.ServiceListed;
 import org.linkway.events.ServiceStatus;
 import org.linkway.platform.domain.Postcodes;
-import org.linkway.referral.intake.ReferralValidator;
 
 /**
  * Chooses the service to offer a referral to.
  *
- * <p>A service is suitable when it is active, not paused, has an open place (accepted referrals
- * below its places), is commissioned by the referral's ICB, covers the person's postcode district,
+ * <p>A service is suitable when it is active, not paused, has a free place as far as the load table
+ * shows (open offers and accepted referrals below its places; the service's own place decider takes
+ * the place, see {@code org.linkway.referral.places}), is commissioned by the referral's ICB, covers the person's postcode district,
  * takes people of their age, meets at least one of their needs, and has not been tried for this
  * referral. Services whose place would be paid for come first (a grant, or a contract whose most per
  * referral fits what is free of the commissioner's budget), then services without a contract, and
@@ -36,45 +36,74 @@ public final class Router {
   private Router() {}
 
   public static Optional<Choice> choose(ReferralSubmitted referral, Collection<ServiceListed> directory,
-      Collection<String> tried, Function<String, ServiceLoad.Count> load, LocalDate today) {
+      Collection<String> tried, Function<String, Load> load, LocalDate today) {
     return choose(referral, directory, tried, load, FundingRoom.UNKNOWN, today);
   }
 
+  /** The best suitable service, if any: the first of {@link #ranked}. */
   public static Optional<Choice> choose(ReferralSubmitted referral, Collection<ServiceListed> directory,
-      Collection<String> tried, Function<String, ServiceLoad.Count> load, FundingRoom funding, LocalDate today) {
-    // since identities are sealed, a referral carries its district and age in clear; older ones the person
-    String district = referral.getPostcodeDistrict() != null ? referral.getPostcodeDistrict()
-        : Postcodes.district(referral.getPatient().getPostcode());
-    int age = referral.getAgeWhenReferred() != null ? referral.getAgeWhenReferred()
-        : Period.between(referral.getPatient().getBirthDate(), today).getYears();
-    record Candidate(ServiceListed service, List<NeedCode> needsMet, ServiceLoad.Count count, double load,
-        FundingRoom.Room room) {}
+      Collection<String> tried, Function<String, Load> load, FundingRoom funding, LocalDate today) {
+    return ranked(referral, directory, tried, load, funding, today).stream().findFirst();
+  }
+
+  /**
+   * Every suitable service, best first. The load is as every instance last read it: a service it shows full is
+   * left out, but whether a place is free is decided by the service's place decider, which passes a request on
+   * down this list when it has none.
+   */
+  public static List<Choice> ranked(ReferralSubmitted referral, Collection<ServiceListed> directory,
+      Collection<String> tried, Function<String, Load> load, FundingRoom funding, LocalDate today) {
+    Person person = Person.of(referral, today);
+    record Candidate(ServiceListed service, List<NeedCode> needsMet, Load count, double load, FundingRoom.Room room) {}
     return directory.stream()
         .filter(service -> service.getStatus() == ServiceStatus.ACTIVE && !service.getIntakePaused())
         .filter(service -> service.getCommissioners().contains(referral.getCommissioner()))
-        .filter(service -> service.getPostcodeDistricts().isEmpty() || service.getPostcodeDistricts().contains(district))
-        .filter(service -> (service.getMinAge() == null || age >= service.getMinAge())
-            && (service.getMaxAge() == null || age <= service.getMaxAge()))
+        .filter(service -> service.getPostcodeDistricts().isEmpty() || service.getPostcodeDistricts().contains(person.district()))
+        .filter(service -> (service.getMinAge() == null || person.age() >= service.getMinAge())
+            && (service.getMaxAge() == null || person.age() <= service.getMaxAge()))
         .filter(service -> !tried.contains(service.getServiceId()))
         .map(service -> {
-          ServiceLoad.Count count = load.apply(service.getServiceId());
+          Load count = load.apply(service.getServiceId());
           double relative = service.getCapacity() <= 0 ? Double.MAX_VALUE : (double) count.total() / service.getCapacity();
           return new Candidate(service, needsMet(referral, service), count, relative,
               funding.of(referral.getCommissioner(), service, today));
         })
         .filter(c -> !c.needsMet().isEmpty())
-        .filter(c -> c.count().accepted() < c.service().getCapacity())
-        .min(Comparator
+        .filter(c -> c.count().total() < c.service().getCapacity())
+        .sorted(Comparator
             .comparing(Candidate::room)
             .thenComparing((Candidate c) -> !c.service().getServiceId().equals(referral.getPreferredServiceId()))
             .thenComparingDouble(Candidate::load)
             .thenComparing(c -> -c.needsMet().size())
             .thenComparing(c -> c.service().getServiceId()))
-        .map(c -> new Choice(c.service(), c.needsMet(), reason(c.service(), c.needsMet(), c.count(), district,
-            c.service().getServiceId().equals(referral.getPreferredServiceId())) + "; " + c.room().words()));
+        .map(c -> choice(referral, c.service(), c.count(), c.room(), person))
+        .toList();
   }
 
-  private static String reason(ServiceListed service, List<NeedCode> needsMet, ServiceLoad.Count count,
+  /** Why a service was given the referral, with the load its place decider counted when it took the place. */
+  public static Choice granted(ReferralSubmitted referral, ServiceListed service, Load load, FundingRoom funding,
+      LocalDate today) {
+    return choice(referral, service, load, funding.of(referral.getCommissioner(), service, today), Person.of(referral, today));
+  }
+
+  /** What routing needs of the person: since identities are sealed, a referral carries these in clear; older ones the person. */
+  private record Person(String district, int age) {
+    static Person of(ReferralSubmitted referral, LocalDate today) {
+      return new Person(referral.getPostcodeDistrict() != null ? referral.getPostcodeDistrict()
+          : Postcodes.district(referral.getPatient().getPostcode()),
+          referral.getAgeWhenReferred() != null ? referral.getAgeWhenReferred()
+              : Period.between(referral.getPatient().getBirthDate(), today).getYears());
+    }
+  }
+
+  private static Choice choice(ReferralSubmitted referral, ServiceListed service, Load count, FundingRoom.Room room,
+      Person person) {
+    List<NeedCode> needsMet = needsMet(referral, service);
+    boolean preferred = service.getServiceId().equals(referral.getPreferredServiceId());
+    return new Choice(service, needsMet, reason(service, needsMet, count, person.district(), preferred) + "; " + room.words());
+  }
+
+  private static String reason(ServiceListed service, List<NeedCode> needsMet, Load count,
       String district, boolean preferred) {
     String distance = service.getPostcodeDistricts().isEmpty()
         ? "serves the whole " + String.join("/", service.getCommissioners()) + " area"

@@ -5,11 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.LocalDate;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.linkway.events.NeedCode;
 import org.linkway.events.Patient;
@@ -18,8 +19,6 @@ import org.linkway.events.Referrer;
 import org.linkway.events.ServiceListed;
 import org.linkway.events.ServiceStatus;
 import org.linkway.platform.kafka.Events;
-import org.linkway.state.ReferralState;
-import org.linkway.state.ReferralStatus;
 
 /**
  * Fairness over 1,000 referrals: four services meeting the same need, with 2, 8, 20 and 70
@@ -41,24 +40,19 @@ class FairRoutingTest {
   @Test
   void given1000Referrals_whenEachIsRoutedByLoadOverPlaces_thenOffersSpreadInProportionToPlaces() {
     List<ServiceListed> directory = PLACES.entrySet().stream().map(e -> service(e.getKey(), e.getValue())).toList();
-    ServiceLoad load = new ServiceLoad();
-    Deque<ReferralState> open = new ArrayDeque<>();
+    Map<String, Load> load = new HashMap<>();
+    Deque<String> open = new ArrayDeque<>();
     Map<String, Integer> offers = new LinkedHashMap<>();
     PLACES.keySet().forEach(s -> offers.put(s, 0));
 
     for (int i = 0; i < 1000; i++) {
-      ServiceListed chosen = Router.choose(referral(), directory, Set.of(), load::of, LocalDate.of(2026, 11, 22))
+      ServiceListed chosen = Router.choose(referral(), directory, Set.of(), of(load), LocalDate.of(2026, 11, 22))
           .orElseThrow().service();
       offers.merge(chosen.getServiceId(), 1, Integer::sum);
-      ReferralState offered = state(chosen.getServiceId(), ReferralStatus.OFFERED);
-      load.moved(0, null, offered);
-      ReferralState accepted = state(chosen.getServiceId(), ReferralStatus.ACCEPTED);
-      load.moved(0, offered, accepted);
-      open.add(accepted);
-      if (open.size() > 50) {
-        ReferralState done = open.poll();
-        load.moved(0, done, state(done.getServiceId(), ReferralStatus.COMPLETED));
-      }
+      // offered, and accepted at once: one accepted place more
+      accepted(load, chosen.getServiceId(), 1);
+      open.add(chosen.getServiceId());
+      if (open.size() > 50) accepted(load, open.poll(), -1);
     }
 
     System.out.println("offers over 1,000 referrals, by service (places): " + offers + " " + PLACES);
@@ -74,12 +68,20 @@ class FairRoutingTest {
   @Test
   void givenAServiceWhosePlacesAreAllTaken_whenAReferralIsRouted_thenItGoesElsewhere() {
     List<ServiceListed> directory = List.of(service("a-full", 1), service("b-free", 1));
-    ServiceLoad load = new ServiceLoad();
-    load.moved(0, null, state("a-full", ReferralStatus.ACCEPTED));
-    assertThat(Router.choose(referral(), directory, Set.of(), load::of, LocalDate.of(2026, 11, 22)))
+    Map<String, Load> load = new HashMap<>();
+    accepted(load, "a-full", 1);
+    assertThat(Router.choose(referral(), directory, Set.of(), of(load), LocalDate.of(2026, 11, 22)))
         .hasValueSatisfying(c -> assertThat(c.service().getServiceId()).isEqualTo("b-free"));
-    load.moved(0, null, state("b-free", ReferralStatus.ACCEPTED));
-    assertThat(Router.choose(referral(), directory, Set.of(), load::of, LocalDate.of(2026, 11, 22))).isEmpty();
+    accepted(load, "b-free", 1);
+    assertThat(Router.choose(referral(), directory, Set.of(), of(load), LocalDate.of(2026, 11, 22))).isEmpty();
+  }
+
+  @Test
+  void givenAServiceWhosePlacesAreAllHeldByOpenOffers_whenAReferralIsRouted_thenItGoesElsewhere() {
+    List<ServiceListed> directory = List.of(service("a-offered", 2), service("b-free", 2));
+    Map<String, Load> load = new HashMap<>(Map.of("a-offered", new Load(2, 0), "b-free", new Load(1, 0)));
+    assertThat(Router.ranked(referral(), directory, Set.of(), of(load), FundingRoom.UNKNOWN, LocalDate.of(2026, 11, 22)))
+        .extracting(c -> c.service().getServiceId()).containsExactly("b-free");
   }
 
   @Test
@@ -87,7 +89,7 @@ class FairRoutingTest {
     ServiceListed paused = ServiceListed.newBuilder(service("a-paused", 5)).setIntakePaused(true).build();
     ServiceListed youngOnly = ServiceListed.newBuilder(service("b-young-only", 5)).setMaxAge(25).build();
     ServiceListed fine = service("c-open", 5);
-    assertThat(Router.choose(referral(), List.of(paused, youngOnly, fine), Set.of(), id -> new ServiceLoad.Count(0, 0),
+    assertThat(Router.choose(referral(), List.of(paused, youngOnly, fine), Set.of(), id -> new Load(0, 0),
             LocalDate.of(2026, 11, 22)))
         .hasValueSatisfying(c -> {
           assertThat(c.service().getServiceId()).isEqualTo("c-open");
@@ -115,9 +117,13 @@ class FairRoutingTest {
         .build();
   }
 
-  private static ReferralState state(String serviceId, ReferralStatus status) {
-    return ReferralState.newBuilder()
-        .setReferralId(UUID.randomUUID()).setStatus(status).setSubmission(referral()).setServiceId(serviceId)
-        .build();
+  private static Function<String, Load> of(Map<String, Load> load) {
+    return id -> load.getOrDefault(id, Load.NONE);
+  }
+
+  /** {@code change} more accepted places at the service. */
+  private static void accepted(Map<String, Load> load, String serviceId, int change) {
+    Load now = load.getOrDefault(serviceId, Load.NONE);
+    load.put(serviceId, new Load(now.openOffers(), now.accepted() + change));
   }
 }

@@ -46,13 +46,13 @@ class FundedRoutingTest {
   }
 
   static Optional<Router.Choice> choose(ReferralSubmitted referral, List<ServiceListed> directory,
-      Map<String, ServiceLoad.Count> loads) {
-    return Router.choose(referral, directory, Set.of(), id -> loads.getOrDefault(id, new ServiceLoad.Count(0, 0)),
+      Map<String, Load> loads) {
+    return Router.choose(referral, directory, Set.of(), id -> loads.getOrDefault(id, new Load(0, 0)),
         rooms(directory), TODAY);
   }
 
   static Optional<String> chosen(ReferralSubmitted referral, List<ServiceListed> directory,
-      Map<String, ServiceLoad.Count> loads) {
+      Map<String, Load> loads) {
     return choose(referral, directory, loads).map(c -> c.service().getServiceId());
   }
 
@@ -76,7 +76,7 @@ class FundedRoutingTest {
     List<ServiceListed> directory = List.of(
         service("a-" + worse, LONELINESS, MENTAL_WELLBEING).build(),
         service("z-" + better, LONELINESS).build());
-    Map<String, ServiceLoad.Count> loads = Map.of("z-" + better, new ServiceLoad.Count(2, 2));
+    Map<String, Load> loads = Map.of("z-" + better, new Load(2, 2));
 
     assertThat(chosen(REFERRAL, directory, loads)).contains("z-" + better);
   }
@@ -88,11 +88,11 @@ class FundedRoutingTest {
         service("b-unfunded", LONELINESS).build(),
         service("c-funded", LONELINESS).build());
 
-    assertThat(Router.choose(REFERRAL, directory, Set.of(), id -> new ServiceLoad.Count(0, 0), rooms(directory), TODAY)
+    assertThat(Router.choose(REFERRAL, directory, Set.of(), id -> new Load(0, 0), rooms(directory), TODAY)
         .map(c -> c.service().getServiceId())).contains("c-funded");
-    assertThat(Router.choose(REFERRAL, directory, Set.of("c-funded"), id -> new ServiceLoad.Count(0, 0),
+    assertThat(Router.choose(REFERRAL, directory, Set.of("c-funded"), id -> new Load(0, 0),
         rooms(directory), TODAY).map(c -> c.service().getServiceId())).contains("b-unfunded");
-    assertThat(Router.choose(REFERRAL, directory, Set.of("c-funded", "b-unfunded"), id -> new ServiceLoad.Count(0, 0),
+    assertThat(Router.choose(REFERRAL, directory, Set.of("c-funded", "b-unfunded"), id -> new Load(0, 0),
         rooms(directory), TODAY).map(c -> c.service().getServiceId())).contains("a-spent");
   }
 
@@ -111,7 +111,7 @@ class FundedRoutingTest {
     List<ServiceListed> directory = List.of(
         service("a-funded", LONELINESS).build(),
         service("b-unfunded", LONELINESS).build());
-    Map<String, ServiceLoad.Count> loads = Map.of("a-funded", new ServiceLoad.Count(0, 5));
+    Map<String, Load> loads = Map.of("a-funded", new Load(0, 5));
 
     assertThat(chosen(REFERRAL, directory, loads)).contains("b-unfunded");
   }
@@ -122,7 +122,7 @@ class FundedRoutingTest {
     List<ServiceListed> directory = List.of(
         service("a-spent", LONELINESS, MENTAL_WELLBEING).build(),
         service("z-funded", LONELINESS).build());
-    Map<String, ServiceLoad.Count> loads = Map.of("z-funded", new ServiceLoad.Count(2, 2));
+    Map<String, Load> loads = Map.of("z-funded", new Load(2, 2));
 
     assertThat(choose(preferring, directory, loads)).hasValueSatisfying(c -> {
       assertThat(c.service().getServiceId()).isEqualTo("z-funded");
@@ -153,7 +153,7 @@ class FundedRoutingTest {
     List<ServiceListed> directory = List.of(
         service("a-" + kind, LONELINESS, MENTAL_WELLBEING).build(),
         service("z-" + kind, LONELINESS).build());
-    Map<String, ServiceLoad.Count> loads = Map.of("z-" + kind, new ServiceLoad.Count(2, 2));
+    Map<String, Load> loads = Map.of("z-" + kind, new Load(2, 2));
     assertThat(directory).allSatisfy(s -> assertThat(rooms(directory).of("QMM", s, TODAY)).isEqualTo(both));
 
     assertThat(choose(preferring, directory, loads)).hasValueSatisfying(c -> {
@@ -184,9 +184,9 @@ class FundedRoutingTest {
     List<ServiceListed> directory = List.of(
         service("a-funded", LONELINESS).build(),
         service("b-funded", LONELINESS).build());
-    Map<String, ServiceLoad.Count> loads = Map.of("a-funded", new ServiceLoad.Count(1, 0));
+    Map<String, Load> loads = Map.of("a-funded", new Load(1, 0));
 
-    assertThat(Router.choose(REFERRAL, directory, Set.of(), id -> loads.getOrDefault(id, new ServiceLoad.Count(0, 0)),
+    assertThat(Router.choose(REFERRAL, directory, Set.of(), id -> loads.getOrDefault(id, new Load(0, 0)),
         TODAY)).hasValueSatisfying(c -> {
           assertThat(c.service().getServiceId()).isEqualTo("b-funded");
           assertThat(c.reason()).endsWith("; no contract covers it");

@@ -170,6 +170,6 @@ class RouterTest {
   /** Routing with no load on any service, today. */
   private static java.util.Optional<Router.Choice> choose(org.linkway.events.ReferralSubmitted referral,
       java.util.Collection<org.linkway.events.ServiceListed> directory, java.util.Collection<String> tried) {
-    return Router.choose(referral, directory, tried, id -> new ServiceLoad.Count(0, 0), java.time.LocalDate.now());
+    return Router.choose(referral, directory, tried, id -> new Load(0, 0), java.time.LocalDate.now());
   }
 }

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.linkway.commands.CancelReferral;
 import org.linkway.commands.ReferralCommand;
@@ -28,8 +29,12 @@ import org.linkway.events.CancelRefused;
 import org.linkway.events.CancelRequested;
 import org.linkway.events.DeclineReason;
 import org.linkway.events.EventMetadata;
+import org.linkway.events.NoPlace;
 import org.linkway.events.OfferCancelled;
 import org.linkway.events.OfferReminderDue;
+import org.linkway.events.PlaceDecision;
+import org.linkway.events.PlaceGranted;
+import org.linkway.events.PlaceRequest;
 import org.linkway.events.ProviderEvent;
 import org.linkway.events.ReferralAccepted;
 import org.linkway.events.ReferralCompleted;
@@ -45,9 +50,10 @@ import org.linkway.events.SessionMissed;
 import org.linkway.platform.domain.SocialPrescribing;
 import org.linkway.platform.kafka.Events;
 import org.linkway.referral.ReferralServiceApplication;
+import org.linkway.referral.places.Places;
 import org.linkway.referral.routing.FundingRoom;
+import org.linkway.referral.routing.Load;
 import org.linkway.referral.routing.Router;
-import org.linkway.referral.routing.ServiceLoad;
 import org.linkway.state.HistoryEntry;
 import org.linkway.state.ReferralState;
 import org.linkway.state.ReferralStatus;
@@ -66,6 +72,12 @@ import org.linkway.state.ReferralStatus;
  * SUBMITTED --cancelled by the referrer--> CANCELLED
  * OFFERED, ACCEPTED --the referrer's cancel, decided by provider-service in order with the provider's commands--> CANCELLED
  * </pre>
+ *
+ * <p>An offer takes a place at its service, and the service's place decider gives it
+ * ({@link org.linkway.referral.places}): routing asks the suitable services for one, best first, and
+ * the referral waits ({@code placing}) until the answer comes back ({@link #placeDecided}), then is
+ * offered or unplaced. An acceptance fills the place; a decline, an expiry, a completion or a
+ * cancellation gives it back.
  */
 public final class ReferralLifecycle {
 
@@ -95,10 +107,13 @@ public final class ReferralLifecycle {
   /**
    * The outcome of one input. {@code refusal} is null when the input was applied. {@code answers}: the commands
    * answered by this step (a cancel is answered when the provider-service's decision on it is read back).
+   * {@code places}: what the services' place deciders are asked to do (take a place, fill it, give it back),
+   * each keyed by its service.
    */
-  public record Step(ReferralState state, List<ReferralEvent> events, String refusal, List<Answer> answers) {
-    Step(ReferralState state, List<ReferralEvent> events, String refusal) {
-      this(state, events, refusal, List.of());
+  public record Step(ReferralState state, List<ReferralEvent> events, String refusal, List<Answer> answers,
+      List<PlaceRequest> places) {
+    public Step(ReferralState state, List<ReferralEvent> events, String refusal) {
+      this(state, events, refusal, List.of(), List.of());
     }
 
     static Step refused(ReferralState state, String reason) {
@@ -107,6 +122,13 @@ public final class ReferralLifecycle {
 
     static Step ignored(ReferralState state) {
       return new Step(state, List.of(), null);
+    }
+
+    /** The same step, the place decider also asked {@code request}. */
+    Step asking(PlaceRequest request) {
+      List<PlaceRequest> asked = new ArrayList<>(places);
+      asked.add(request);
+      return new Step(state, events, refusal, answers, asked);
     }
   }
 
@@ -118,15 +140,16 @@ public final class ReferralLifecycle {
 
   private final Supplier<Collection<ServiceListed>> directory;
   private final ReferrerCancels cancels = new ReferrerCancels(Clock.systemUTC());
-  private final ServiceLoad load;
+  private final Function<String, Load> load;
   private final FundingRoom funding;
   private final Settings settings;
 
-  public ReferralLifecycle(Supplier<Collection<ServiceListed>> directory, ServiceLoad load, Settings settings) {
+  public ReferralLifecycle(Supplier<Collection<ServiceListed>> directory, Function<String, Load> load, Settings settings) {
     this(directory, load, FundingRoom.UNKNOWN, settings);
   }
 
-  public ReferralLifecycle(Supplier<Collection<ServiceListed>> directory, ServiceLoad load, FundingRoom funding,
+  /** {@code load}: each service's places taken, as routing ranks by it ({@code service-load}). */
+  public ReferralLifecycle(Supplier<Collection<ServiceListed>> directory, Function<String, Load> load, FundingRoom funding,
       Settings settings) {
     this.funding = funding;
     this.directory = directory;
@@ -136,7 +159,7 @@ public final class ReferralLifecycle {
 
   /** A lifecycle with the default settings and nothing offered yet: for tests. */
   public ReferralLifecycle(Supplier<Collection<ServiceListed>> directory) {
-    this(directory, new ServiceLoad(), Settings.defaults());
+    this(directory, serviceId -> Load.NONE, Settings.defaults());
   }
 
   public static boolean allows(ReferralStatus from, ReferralStatus to) {
@@ -184,7 +207,7 @@ public final class ReferralLifecycle {
     Step routed = submitted(submitted);
     List<ReferralEvent> events = new ArrayList<>(List.of(submitted));
     events.addAll(routed.events());
-    return new Step(routed.state(), events, null);
+    return new Step(routed.state(), events, null, routed.answers(), routed.places());
   }
 
   public Step providerEvent(ReferralState state, ProviderEvent event) {
@@ -196,13 +219,16 @@ public final class ReferralLifecycle {
     if (payload instanceof CancelRefused refused) {
       return cancelStep(new ReferrerCancels.Decided(refused.getCancelId(), refused.getReason()), state);
     }
+    // a place is being asked for: the offer the referral held (if any) was declined, nothing of it applies
+    if (state.getPlacing() != null) return Step.ignored(state);
     if (payload instanceof ReferralAccepted accepted) {
       if (!holdsOffer(state, accepted.getProviderId(), accepted.getServiceId()) || !allows(state.getStatus(), ACCEPTED)) {
         return Step.ignored(state);
       }
       ReferralState after = move(state, ACCEPTED, meta.getOccurredAt(), "ReferralAccepted", actor(meta, accepted.getProviderId()),
           "service " + accepted.getServiceId() + "; record SNOMED " + SocialPrescribing.SNOMED_REFERRED + " |Referral to social prescribing service|");
-      return new Step(ReferralState.newBuilder(after).setTaskStatus("accepted").setRespondBy(null).build(), List.of(), null);
+      return new Step(ReferralState.newBuilder(after).setTaskStatus("accepted").setRespondBy(null).build(), List.of(), null)
+          .asking(Places.fill(meta, state.getAttempts(), state.getServiceId()));
     }
     if (payload instanceof ReferralDeclined declined) {
       if (!holdsOffer(state, declined.getProviderId(), declined.getServiceId())) {
@@ -216,16 +242,17 @@ public final class ReferralLifecycle {
             "the person declined: " + detail + "; record SNOMED " + SocialPrescribing.SNOMED_DECLINED + " |Social prescribing declined|",
             declined.getSealedNote());
         return new Step(ReferralState.newBuilder(after).setTaskStatus("rejected").setLastDecline(declined)
-            .setRespondBy(null).build(), List.of(), null);
+            .setRespondBy(null).build(), List.of(), null).asking(release(meta, state, "the person declined"));
       }
       if (state.getStatus() != OFFERED) return Step.ignored(state);
       ReferralState after = ReferralState.newBuilder(state).setLastDecline(declined).setTaskStatus("rejected").build();
       after.getHistory().add(history(meta.getOccurredAt(), OFFERED, "ReferralDeclined",
           declined.getReason() == DeclineReason.EXPIRED ? SELF : actor(meta, declined.getProviderId()), detail,
           declined.getSealedNote()));
+      PlaceRequest givenBack = release(meta, state, "declined: " + declined.getReason());
       // the referrer's cancel is being decided: provider-service cancels a declined offer, so it is not offered again
-      if (after.getPendingCancel() != null) return Step.ignored(after);
-      return route(after, meta, List.of());
+      if (after.getPendingCancel() != null) return Step.ignored(after).asking(givenBack);
+      return route(after, meta, List.of()).asking(givenBack);
     }
     if (payload instanceof OfferReminderDue reminder) {
       if (state.getStatus() != OFFERED || !holdsOffer(state, reminder.getProviderId(), reminder.getServiceId())) {
@@ -261,7 +288,7 @@ public final class ReferralLifecycle {
       return new Step(ReferralState.newBuilder(after).setCompletion(completed)
           .setSessionsAttended(completed.getSessionsAttended())
           .setTaskStatus(completed.getCompletion() == org.linkway.events.Completion.COMPLETED ? "completed" : "failed")
-          .build(), List.of(), null);
+          .build(), List.of(), null).asking(release(meta, state, "completed"));
     }
     return Step.ignored(state);
   }
@@ -277,44 +304,101 @@ public final class ReferralLifecycle {
   public Step command(ReferralState state, ReferralCommand command) {
     if (command.getCommand() instanceof CancelReferral) return cancelStep(new ReferrerCancels.Cancel(command), state);
     return new Step(state, List.of(), "unknown command",
-        List.of(new Answer(command.getMetadata().getEventId(), "unknown command")));
+        List.of(new Answer(command.getMetadata().getEventId(), "unknown command")), List.of());
   }
 
-  /** One step of the referrer's cancel: the events it writes, the state after them, the commands it answers. */
+  /**
+   * One step of the referrer's cancel: the events it writes, the state after them, the commands it answers. A
+   * referral cancelled gives back the place it held; one asked for and not yet answered is given back when its grant
+   * arrives ({@link #placeDecided}).
+   */
   private Step cancelStep(ReferrerCancels.Command command, ReferralState state) {
     List<ReferrerCancels.Event> decided = cancels.decide(command, state);
     if (decided.isEmpty()) return Step.ignored(state);
     List<ReferralEvent> events = decided.stream().map(ReferrerCancels::written).flatMap(Optional::stream).toList();
     String refusal = decided.stream().filter(ReferrerCancels.Refused.class::isInstance)
         .map(e -> ((ReferrerCancels.Refused) e).reason()).findFirst().orElse(null);
-    return new Step(cancels.evolve(state, decided), events, refusal, ReferrerCancels.answers(command, state, decided));
+    ReferralState after = cancels.evolve(state, decided);
+    boolean cancelled = after.getStatus() == CANCELLED && state.getStatus() != CANCELLED;
+    if (cancelled) after = ReferralState.newBuilder(after).setPlacing(null).build();
+    Step step = new Step(after, events, refusal, ReferrerCancels.answers(command, state, decided), List.of());
+    // the place goes back with the cancellation written (ReferralCancelled), as its cause
+    return cancelled && holdsPlace(state) && !events.isEmpty()
+        ? step.asking(release(events.get(events.size() - 1).getMetadata(), state, "cancelled")) : step;
   }
 
+  /**
+   * The service's place decider answers the request for a place: a place granted is offered (or, if the referral no
+   * longer waits for it, given back); none left it unplaced.
+   */
+  public Step placeDecided(ReferralState state, PlaceDecision decision) {
+    EventMetadata meta = decision.getMetadata();
+    int attempt = decision.getAttempt();
+    boolean awaited = state.getPlacing() != null && state.getPlacing() == attempt && allows(state.getStatus(), OFFERED);
+    if (decision.getPayload() instanceof PlaceGranted granted) {
+      if (!awaited) {
+        // the same grant again keeps the place it gave; one the referral no longer waits for (it was cancelled
+        // meanwhile, or another service granted this attempt first) is given back
+        boolean holding = state.getPlacing() == null && state.getAttempts() == attempt
+            && granted.getServiceId().equals(state.getServiceId()) && holdsPlace(state);
+        return holding ? Step.ignored(state)
+            : Step.ignored(state).asking(Places.release(meta, attempt, granted.getServiceId(), "not needed"));
+      }
+      Optional<ServiceListed> service = directory.get().stream()
+          .filter(listed -> listed.getServiceId().equals(granted.getServiceId())).findFirst();
+      if (service.isEmpty()) {
+        // no longer listed: give the place back and ask the others
+        List<String> tried = new ArrayList<>(state.getServicesTried());
+        tried.add(granted.getServiceId());
+        return route(ReferralState.newBuilder(state).setServicesTried(tried).setPlacing(null).build(), meta, List.of())
+            .asking(Places.release(meta, attempt, granted.getServiceId(), "not listed"));
+      }
+      Instant now = Instant.now();
+      Router.Choice choice = Router.granted(state.getSubmission(), service.get(),
+          new Load(granted.getOpenOffers(), granted.getAccepted()), funding, LocalDate.ofInstant(now, UK));
+      return offer(state, meta, attempt, choice, now);
+    }
+    if (!awaited || !(decision.getPayload() instanceof NoPlace none)) return Step.ignored(state);
+    return unplaced(ReferralState.newBuilder(state).setPlacing(null).build(), meta, List.of(),
+        "no suitable service has a free place: " + none.getFull() + " are full"
+            + (state.getServicesTried().isEmpty() ? "" : "; tried before: " + state.getServicesTried()));
+  }
+
+  /** Asks the best suitable services for a place, in order; unplaced if there are none or the attempts are used up. */
   private Step route(ReferralState state, EventMetadata cause, List<ReferralEvent> before) {
-    Instant now = Instant.now();
-    List<ReferralEvent> events = new ArrayList<>(before);
     int attempt = state.getAttempts() + 1;
-    Optional<Router.Choice> choice = attempt > settings.maxAttempts() ? Optional.empty()
-        : Router.choose(state.getSubmission(), directory.get(), state.getServicesTried(), load::of, funding,
-            LocalDate.ofInstant(now, UK));
-    if (choice.isEmpty()) {
-      String reason = attempt > settings.maxAttempts()
+    List<Router.Choice> ranked = attempt > settings.maxAttempts() ? List.of()
+        : Router.ranked(state.getSubmission(), directory.get(), state.getServicesTried(), load, funding,
+            LocalDate.ofInstant(Instant.now(), UK));
+    if (ranked.isEmpty()) {
+      return unplaced(state, cause, before, attempt > settings.maxAttempts()
           ? "offered " + state.getAttempts() + " times (the most allowed) and not accepted: " + state.getServicesTried()
           : state.getServicesTried().isEmpty()
               ? "no active service with an open place meets the needs for this person's age and area"
-              : "every suitable service has been tried: " + state.getServicesTried();
-      ReferralState after = ReferralState.newBuilder(move(state, UNPLACED, now, "ReferralUnplaced", SELF, reason))
-          .setRespondBy(null).build();
-      events.add(event(cause, "unplaced", new ReferralUnplaced(reason, List.copyOf(state.getServicesTried()))));
-      return new Step(after, events, null);
+              : "every suitable service has been tried: " + state.getServicesTried());
     }
-    ServiceListed service = choice.get().service();
+    List<String> candidates = ranked.stream().map(choice -> choice.service().getServiceId()).toList();
+    return new Step(ReferralState.newBuilder(state).setPlacing(attempt).build(), before, null, List.of(),
+        List.of(Places.take(cause, attempt, candidates)));
+  }
+
+  private Step unplaced(ReferralState state, EventMetadata cause, List<ReferralEvent> before, String reason) {
+    ReferralState after = ReferralState.newBuilder(move(state, UNPLACED, Instant.now(), "ReferralUnplaced", SELF, reason))
+        .setRespondBy(null).build();
+    List<ReferralEvent> events = new ArrayList<>(before);
+    events.add(event(cause, "unplaced", new ReferralUnplaced(reason, List.copyOf(state.getServicesTried()))));
+    return new Step(after, events, null);
+  }
+
+  /** The referral is offered to the service whose place was taken for this attempt. */
+  private Step offer(ReferralState state, EventMetadata cause, int attempt, Router.Choice choice, Instant now) {
+    ServiceListed service = choice.service();
     ReferralSubmitted submission = state.getSubmission();
     ReferralOffered offered = ReferralOffered.newBuilder()
         .setProviderId(service.getProviderId())
         .setServiceId(service.getServiceId())
         .setAttempt(attempt)
-        .setNeedsMet(choice.get().needsMet())
+        .setNeedsMet(choice.needsMet())
         .setCommissioner(submission.getCommissioner())
         .setPersonId(submission.getPersonId())
         .setNeeds(submission.getNeeds())
@@ -322,23 +406,34 @@ public final class ReferralLifecycle {
         .setSealedPatient(submission.getSealedPatient())
         .setNotes(submission.getNotes())
         .setSealedNotes(submission.getSealedNotes())
-        .setReason(choice.get().reason())
+        .setReason(choice.reason())
         .setRespondBy(now.plus(settings.respondWithin(submission.getCommissioner())).truncatedTo(java.time.temporal.ChronoUnit.MILLIS))
         .build();
     List<String> tried = new ArrayList<>(state.getServicesTried());
     tried.add(service.getServiceId());
     ReferralState after = ReferralState.newBuilder(move(state, OFFERED, now, "ReferralOffered",
             SELF, "offered to " + service.getServiceName() + " (" + service.getServiceId() + ") of "
-                + service.getProviderName() + ": " + choice.get().reason() + "; answer by " + offered.getRespondBy()))
+                + service.getProviderName() + ": " + choice.reason() + "; answer by " + offered.getRespondBy()))
         .setProviderId(service.getProviderId())
         .setServiceId(service.getServiceId())
         .setAttempts(attempt)
         .setServicesTried(tried)
         .setTaskStatus("requested")
         .setRespondBy(offered.getRespondBy())
+        .setPlacing(null)
         .build();
-    events.add(event(cause, "offered-" + attempt, offered));
-    return new Step(after, events, null);
+    return new Step(after, List.of(event(cause, "offered-" + attempt, offered)), null);
+  }
+
+  /** Whether the referral holds a place at its service: an offer waiting for an answer, or an acceptance. */
+  private static boolean holdsPlace(ReferralState state) {
+    return state.getPlacing() == null && state.getServiceId() != null
+        && (state.getStatus() == OFFERED || state.getStatus() == ACCEPTED);
+  }
+
+  /** The place the referral holds at its service, given back. */
+  private static PlaceRequest release(EventMetadata cause, ReferralState state, String reason) {
+    return Places.release(cause, state.getAttempts(), state.getServiceId(), reason);
   }
 
   /** Missed sessions in a row from which the referrer is told. */

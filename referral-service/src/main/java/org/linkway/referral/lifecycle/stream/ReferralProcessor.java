@@ -1,14 +1,16 @@
 package org.linkway.referral.lifecycle.stream;
 
 import java.util.UUID;
+import java.util.function.Function;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.linkway.commands.ReferralCommand;
 import org.linkway.commands.SubmitReferral;
+import org.linkway.events.PlaceDecision;
+import org.linkway.events.PlaceRequest;
 import org.linkway.events.ProviderEvent;
 import org.linkway.events.ReferralEvent;
 import org.linkway.events.ReferralSubmitted;
@@ -16,7 +18,9 @@ import org.linkway.platform.observability.ReferralTraces;
 import org.linkway.platform.streams.Decisions;
 import org.linkway.platform.streams.ViewFill;
 import org.linkway.referral.lifecycle.domain.ReferralLifecycle;
-import org.linkway.referral.routing.ServiceLoad;
+import org.linkway.referral.places.Places;
+import org.linkway.referral.places.ServiceLoads;
+import org.linkway.referral.routing.Load;
 import org.linkway.state.ReferralState;
 
 /**
@@ -24,23 +28,24 @@ import org.linkway.state.ReferralState;
  * referralId: new referrals from {@code referrals} (those from GP systems' Kafka topics), the provider's
  * decisions (and provider-service's decision on the referrer's cancel) from {@code provider-events}, and the
  * referrer's commands from {@code referral-commands}: to refer (over HTTP), decided here so that a resend is the
- * same referral, and to cancel. Output: the events it
- * decides, to {@code referrals}, its answer to each command, to {@code referral-service-replies}
- * ({@link Decisions}), and each new state, to its practice's list ({@link PracticeReferrals}). State and
- * output are committed in one transaction.
+ * same referral, and to cancel; and the services' answers to its requests for a place from {@code place-decisions}.
+ * Output: the events it decides, to {@code referrals}, its answer to each command, to {@code referral-service-replies}
+ * ({@link Decisions}), its requests to take, fill and give back places, to {@code place-requests} keyed by service
+ * ({@link org.linkway.referral.places}), and each new state, to its practice's list ({@link PracticeReferrals}).
+ * State and output are committed in one transaction. Routing ranks services by the load every instance holds
+ * ({@link ServiceLoads}); each service's place decider caps.
  */
 final class ReferralProcessor extends ContextualProcessor<String, SpecificRecord, String, SpecificRecord> {
 
-  private final ReferralLifecycle lifecycle;
-  private final ServiceLoad load;
+  private final Function<Function<String, Load>, ReferralLifecycle> lifecycles;
   private final ReferralFeed feed;
+  private ReferralLifecycle lifecycle;
   private KeyValueStore<String, ReferralState> store;
   private ReferralTraces traces;
-  private int partition;
 
-  ReferralProcessor(ReferralLifecycle lifecycle, ServiceLoad load, ReferralFeed feed) {
-    this.lifecycle = lifecycle;
-    this.load = load;
+  /** {@code lifecycles}: the lifecycle, given each service's load as this task reads it. */
+  ReferralProcessor(Function<Function<String, Load>, ReferralLifecycle> lifecycles, ReferralFeed feed) {
+    this.lifecycles = lifecycles;
     this.feed = feed;
   }
 
@@ -49,13 +54,7 @@ final class ReferralProcessor extends ContextualProcessor<String, SpecificRecord
     super.init(context);
     this.store = context.getStateStore(ReferralStores.STATE);
     this.traces = new ReferralTraces(context.getStateStore(ReferralStores.TRACES));
-    this.partition = context.taskId().partition();
-    // the store is restored by now: count afresh what this task's referrals hold of each service,
-    // one referral at a time (a partition's states do not all fit in memory at once)
-    load.forget(partition);
-    try (KeyValueIterator<String, ReferralState> all = store.all()) {
-      all.forEachRemaining(kv -> load.moved(partition, null, kv.value));
-    }
+    this.lifecycle = lifecycles.apply(ServiceLoads.in(context));
     ViewFill.<ReferralState>once(context, PracticeReferrals.FILLED, PracticeReferrals.STORE, ReferralStores.STATE,
         (referralId, state) -> toPracticeList(state));
   }
@@ -64,11 +63,6 @@ final class ReferralProcessor extends ContextualProcessor<String, SpecificRecord
   private void toPracticeList(ReferralState state) {
     context().forward(new Record<String, SpecificRecord>(PracticeReferrals.practiceOf(state), state,
         context().currentSystemTimeMs()));
-  }
-
-  @Override
-  public void close() {
-    load.forget(partition);
   }
 
   @Override
@@ -83,6 +77,9 @@ final class ReferralProcessor extends ContextualProcessor<String, SpecificRecord
     } else if (record.value() instanceof ProviderEvent event) {
       if (state == null) return;
       step = lifecycle.providerEvent(state, event);
+    } else if (record.value() instanceof PlaceDecision decision) {
+      if (state == null) return;
+      step = lifecycle.placeDecided(state, decision);
     } else if (record.value() instanceof ReferralCommand command && command.getCommand() instanceof SubmitReferral submit) {
       // the first is the referral; a resend is answered with it and writes nothing
       step = lifecycle.submit(state, command, submit);
@@ -100,8 +97,10 @@ final class ReferralProcessor extends ContextualProcessor<String, SpecificRecord
     if (step.state() != state) {
       store.put(referralId, step.state());
       toPracticeList(step.state());
-      load.moved(partition, state, step.state());
       feed.publish(step.state());
+    }
+    for (PlaceRequest request : step.places()) {
+      context().forward(record.withKey(Places.serviceOf(request)).withValue(request));
     }
     if (!step.events().isEmpty()) {
       Record<String, SpecificRecord> traced = record.withHeaders(traces.of(referralId, record.headers()));

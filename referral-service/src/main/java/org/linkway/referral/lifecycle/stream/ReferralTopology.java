@@ -20,7 +20,6 @@ import org.linkway.platform.streams.Topologies;
 import org.linkway.platform.streams.ViewFill;
 import org.linkway.referral.lifecycle.domain.ReferralLifecycle;
 import org.linkway.referral.routing.FundingRoom;
-import org.linkway.referral.routing.ServiceLoad;
 import org.linkway.state.ReferralState;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -47,11 +46,6 @@ class ReferralTopology {
     return new FundingRoom(contracts, budgets, budgetUse);
   }
 
-  @Bean
-  ServiceLoad serviceLoad() {
-    return new ServiceLoad();
-  }
-
   /** Offers: {@code linkway.offers.respond-within} (P14D), {@code linkway.offers.respond-within-for.<ICB>}, {@code max-attempts} (3). */
   @Bean
   ReferralLifecycle.Settings lifecycleSettings(Environment environment) {
@@ -63,18 +57,17 @@ class ReferralTopology {
   }
 
   @Bean
-  KStream<String, SpecificRecord> referralLifecycle(StreamsBuilder builder, AvroSerdes serdes, ReferenceTable<ServiceListed> directory,
-      ServiceLoad load, FundingRoom funding, ReferralLifecycle.Settings settings,
-      ReferralFeed feed) {
+  KStream<String, SpecificRecord> referralLifecycle(StreamsBuilder builder, AvroSerdes serdes,
+      ReferenceTable<ServiceListed> directory, FundingRoom funding, ReferralLifecycle.Settings settings, ReferralFeed feed) {
     Topologies.addStore(builder, serdes, ReferralStores.STATE, ReferralState.class);
     KStream<String, SpecificRecord> inputs =
-        Topologies.merged(builder, serdes, Topics.REFERRALS, Topics.PROVIDER_EVENTS, Topics.REFERRAL_COMMANDS);
-    ReferralLifecycle lifecycle = new ReferralLifecycle(directory::values, load, funding, settings);
+        Topologies.merged(builder, serdes, Topics.REFERRALS, Topics.PROVIDER_EVENTS, Topics.REFERRAL_COMMANDS, Topics.PLACE_DECISIONS);
     ReferralTraces.addStore(builder, ReferralStores.TRACES);
     ViewFill.addStore(builder, PracticeReferrals.FILLED);
-    KStream<String, SpecificRecord> outputs = inputs.process(() -> new ReferralProcessor(lifecycle, load, feed),
+    KStream<String, SpecificRecord> outputs = inputs.process(
+        () -> new ReferralProcessor(load -> new ReferralLifecycle(directory::values, load, funding, settings), feed),
         ReferralStores.STATE, ReferralStores.TRACES, PracticeReferrals.FILLED);
-    Topologies.toTopicsByType(outputs, serdes, Topics.REFERRALS, Topics.REFERRAL_REPLIES);
+    Topologies.toTopicsByType(outputs, serdes, Topics.REFERRALS, Topics.REFERRAL_REPLIES, Topics.PLACE_REQUESTS);
     PracticeReferrals.keep(builder, serdes, outputs);
     return inputs;
   }

@@ -66,7 +66,9 @@ class ReferralLifecycleProperties {
       @ForAll("actions") List<Action> actions) {
     ReferralLifecycle lifecycle = new ReferralLifecycle(() -> SERVICES.stream().map(ReferralLifecycleProperties::service).toList());
     UUID referralId = UUID.randomUUID();
-    ReferralLifecycle.Step step = lifecycle.submitted(new ReferralEvent(Events.metadata("test", referralId, null), submission()));
+    // every place asked for is granted by the first candidate: the referral goes on to be offered, as before places
+    ReferralLifecycle.Step step = FreePlaces.placed(lifecycle,
+        lifecycle.submitted(new ReferralEvent(Events.metadata("test", referralId, null), submission())));
     ReferralState state = step.state();
     Set<String> declinedServices = new HashSet<>();
     List<String> acceptedBy = new ArrayList<>();
@@ -76,7 +78,7 @@ class ReferralLifecycleProperties {
       ReferralStatus before = state.getStatus();
       String serviceId = SERVICES.get(action.service());
       String providerId = "prov-" + serviceId;
-      step = switch (action.kind()) {
+      step = FreePlaces.placed(lifecycle, switch (action.kind()) {
         case "accept" -> lifecycle.providerEvent(state, provider(referralId,
             new ReferralAccepted(providerId, serviceId, "QMM", "p-1", List.of(NeedCode.LONELINESS), null)));
         case "decline" -> lifecycle.providerEvent(state, provider(referralId,
@@ -91,7 +93,7 @@ class ReferralLifecycleProperties {
                 state.getPendingCancel().getMetadata().getEventId().toString(), false)));
         default -> lifecycle.command(state, new ReferralCommand(Events.metadata("test", referralId, null),
             new CancelReferral(null, "D82044", null)));
-      };
+      });
       // a decline that was applied: the service that declined must never be offered the referral again
       if (step.state().getLastDecline() != null) declinedServices.add(step.state().getLastDecline().getServiceId());
       if (step.state().getStatus() == ReferralStatus.ACCEPTED && before != ReferralStatus.ACCEPTED) {

@@ -27,7 +27,11 @@ import org.linkway.events.CancelRequested;
 import org.linkway.events.Completion;
 import org.linkway.events.DeclineReason;
 import org.linkway.events.EventMetadata;
+import org.linkway.events.FillPlace;
+import org.linkway.events.NoPlace;
 import org.linkway.events.OfferCancelled;
+import org.linkway.events.PlaceDecision;
+import org.linkway.events.PlaceRequest;
 import org.linkway.events.ProviderEvent;
 import org.linkway.events.ReferralAccepted;
 import org.linkway.events.ReferralCancelled;
@@ -37,11 +41,15 @@ import org.linkway.events.ReferralEvent;
 import org.linkway.events.ReferralOffered;
 import org.linkway.events.ReferralSubmitted;
 import org.linkway.events.ReferralUnplaced;
+import org.linkway.events.ReleasePlace;
 import org.linkway.events.ServiceListed;
 import org.linkway.events.SessionAttended;
+import org.linkway.events.TakePlace;
 import org.linkway.platform.kafka.Events;
 import org.linkway.referral.lifecycle.domain.ReferralLifecycle.Answer;
 import org.linkway.referral.lifecycle.domain.ReferralLifecycle.Step;
+import org.linkway.referral.places.Places;
+import org.linkway.referral.routing.Load;
 import org.linkway.state.HistoryEntry;
 import org.linkway.state.ReferralState;
 import org.linkway.state.ReferralStatus;
@@ -121,6 +129,16 @@ class ReferralLifecycleTest {
   private final ReferralLifecycle lifecycle = new ReferralLifecycle(() -> (Collection<ServiceListed>) directory);
   private final ReferralSubmitted submission = referral(LONELINESS, MENTAL_WELLBEING).build();
 
+  /** A submission, the place it asks for granted by its first candidate ({@link FreePlaces}). */
+  private Step submitted(ReferralEvent event) {
+    return FreePlaces.placed(lifecycle, lifecycle.submitted(event));
+  }
+
+  /** A provider's event, a place it asks for granted by its first candidate ({@link FreePlaces}). */
+  private Step providerEvent(ReferralState state, ProviderEvent event) {
+    return FreePlaces.placed(lifecycle, lifecycle.providerEvent(state, event));
+  }
+
   private ProviderEvent fromProvider(Object payload) {
     return new ProviderEvent(Events.metadata("provider-service", referralId, null), payload);
   }
@@ -155,13 +173,13 @@ class ReferralLifecycleTest {
   }
 
   private ReferralState offered() {
-    Step step = lifecycle.submitted(submittedEvent(referralId, submission));
+    Step step = submitted(submittedEvent(referralId, submission));
     assertThat(step.state().getStatus()).isEqualTo(ReferralStatus.OFFERED);
     return step.state();
   }
 
   private ReferralState accepted() {
-    Step step = lifecycle.providerEvent(offered(), acceptedBy("svc-1"));
+    Step step = providerEvent(offered(), acceptedBy("svc-1"));
     assertThat(step.state().getStatus()).isEqualTo(ReferralStatus.ACCEPTED);
     return step.state();
   }
@@ -174,7 +192,7 @@ class ReferralLifecycleTest {
   void givenASuitableService_whenAReferralIsSubmitted_thenItIsOfferedToIt() {
     ReferralEvent submitted = submittedEvent(referralId, submission);
 
-    Step step = lifecycle.submitted(submitted);
+    Step step = submitted(submitted);
 
     ReferralState state = step.state();
     assertThat(step.refusal()).isNull();
@@ -209,8 +227,8 @@ class ReferralLifecycleTest {
   void givenTheSameSubmissionProcessedTwice_whenRouted_thenTheOfferHasTheSameEventId() {
     ReferralEvent submitted = submittedEvent(referralId, submission);
 
-    EventMetadata first = lifecycle.submitted(submitted).events().get(0).getMetadata();
-    EventMetadata second = lifecycle.submitted(submitted).events().get(0).getMetadata();
+    EventMetadata first = submitted(submitted).events().get(0).getMetadata();
+    EventMetadata second = submitted(submitted).events().get(0).getMetadata();
 
     assertThat(second.getEventId()).isEqualTo(first.getEventId()).isNotEqualTo(submitted.getMetadata().getEventId());
   }
@@ -220,7 +238,7 @@ class ReferralLifecycleTest {
     directory.clear();
     directory.add(service("svc-debt", org.linkway.events.NeedCode.MONEY_AND_DEBT).build());
 
-    Step step = lifecycle.submitted(submittedEvent(referralId, submission));
+    Step step = submitted(submittedEvent(referralId, submission));
 
     assertThat(step.refusal()).isNull();
     assertThat(step.state().getStatus()).isEqualTo(ReferralStatus.UNPLACED);
@@ -239,7 +257,7 @@ class ReferralLifecycleTest {
   void givenAnOffer_whenTheHoldingProviderDeclines_thenTheReferralIsOfferedToTheNextService() {
     ReferralState offered = offered();
 
-    Step step = lifecycle.providerEvent(offered, declinedBy("svc-1"));
+    Step step = providerEvent(offered, declinedBy("svc-1"));
 
     ReferralState state = step.state();
     assertThat(step.refusal()).isNull();
@@ -263,7 +281,7 @@ class ReferralLifecycleTest {
     ReferralState offered = offered();
     ReferralState copy = ReferralState.newBuilder(offered).build();
 
-    lifecycle.providerEvent(offered, declinedBy("svc-1"));
+    providerEvent(offered, declinedBy("svc-1"));
 
     assertThat(offered).isEqualTo(copy);
     assertThat(offered.getHistory()).hasSize(2);
@@ -271,9 +289,9 @@ class ReferralLifecycleTest {
 
   @Test
   void givenTheLastSuitableServiceHoldsTheOffer_whenItDeclines_thenTheReferralIsUnplaced() {
-    ReferralState second = lifecycle.providerEvent(offered(), declinedBy("svc-1")).state();
+    ReferralState second = providerEvent(offered(), declinedBy("svc-1")).state();
 
-    Step step = lifecycle.providerEvent(second, declinedBy("svc-2"));
+    Step step = providerEvent(second, declinedBy("svc-2"));
 
     assertThat(step.state().getStatus()).isEqualTo(ReferralStatus.UNPLACED);
     assertThat(step.state().getAttempts()).isEqualTo(2);
@@ -289,7 +307,7 @@ class ReferralLifecycleTest {
     ReferralState offered = offered();
     directory.set(1, service("svc-2", LONELINESS).setCapacity(0).build());
 
-    Step step = lifecycle.providerEvent(offered, declinedBy("svc-1"));
+    Step step = providerEvent(offered, declinedBy("svc-1"));
 
     assertThat(step.state().getStatus()).isEqualTo(ReferralStatus.UNPLACED);
   }
@@ -306,7 +324,7 @@ class ReferralLifecycleTest {
   void givenAnOffer_whenAProviderNotHoldingItDeclines_thenTheDeclineIsIgnored(String who, ReferralDeclined decline) {
     ReferralState offered = offered();
 
-    Step step = lifecycle.providerEvent(offered, fromProvider(decline));
+    Step step = providerEvent(offered, fromProvider(decline));
 
     assertThat(step.state()).isSameAs(offered);
     assertThat(step.events()).isEmpty();
@@ -317,7 +335,7 @@ class ReferralLifecycleTest {
   void givenAnAcceptedReferral_whenTheProviderDeclinesLate_thenTheDeclineIsIgnored() {
     ReferralState accepted = accepted();
 
-    Step step = lifecycle.providerEvent(accepted, declinedBy("svc-1"));
+    Step step = providerEvent(accepted, declinedBy("svc-1"));
 
     assertThat(step.state()).isSameAs(accepted);
     assertThat(step.events()).isEmpty();
@@ -325,7 +343,7 @@ class ReferralLifecycleTest {
 
   @Test
   void givenAnOffer_whenTheHoldingProviderAccepts_thenTheReferralIsAccepted() {
-    Step step = lifecycle.providerEvent(offered(), acceptedBy("svc-1"));
+    Step step = providerEvent(offered(), acceptedBy("svc-1"));
 
     assertThat(step.state().getStatus()).isEqualTo(ReferralStatus.ACCEPTED);
     assertThat(step.state().getServiceId()).isEqualTo("svc-1");
@@ -338,7 +356,7 @@ class ReferralLifecycleTest {
   void givenAnOffer_whenAProviderNotHoldingItAccepts_thenTheAcceptanceIsIgnored() {
     ReferralState offered = offered();
 
-    Step step = lifecycle.providerEvent(offered, acceptedBy("svc-2"));
+    Step step = providerEvent(offered, acceptedBy("svc-2"));
 
     assertThat(step.state()).isSameAs(offered);
     assertThat(step.events()).isEmpty();
@@ -348,7 +366,7 @@ class ReferralLifecycleTest {
   void givenAnAcceptedReferral_whenTheAcceptanceIsRedelivered_thenItIsIgnored() {
     ReferralState accepted = accepted();
 
-    Step step = lifecycle.providerEvent(accepted, acceptedBy("svc-1"));
+    Step step = providerEvent(accepted, acceptedBy("svc-1"));
 
     assertThat(step.state()).isSameAs(accepted);
   }
@@ -357,7 +375,7 @@ class ReferralLifecycleTest {
   void givenAnAcceptedReferral_whenASessionIsAttended_thenItIsRecordedInTheHistoryOnly() {
     ReferralState accepted = accepted();
 
-    Step step = lifecycle.providerEvent(accepted,
+    Step step = providerEvent(accepted,
         fromProvider(new SessionAttended("prov-svc-1", "svc-1", LocalDate.of(2026, 11, 20), 1)));
 
     assertThat(step.state().getStatus()).isEqualTo(ReferralStatus.ACCEPTED);
@@ -369,7 +387,7 @@ class ReferralLifecycleTest {
 
   @Test
   void givenAnAcceptedReferral_whenTheHolderCompletesIt_thenItIsCompleted() {
-    Step step = lifecycle.providerEvent(accepted(), completedBy("svc-1", 4));
+    Step step = providerEvent(accepted(), completedBy("svc-1", 4));
 
     assertThat(step.state().getStatus()).isEqualTo(ReferralStatus.COMPLETED);
     assertThat(step.events()).isEmpty();
@@ -381,7 +399,7 @@ class ReferralLifecycleTest {
   void givenAnOfferNotYetAccepted_whenACompletionArrives_thenItIsIgnored() {
     ReferralState offered = offered();
 
-    Step step = lifecycle.providerEvent(offered, completedBy("svc-1", 4));
+    Step step = providerEvent(offered, completedBy("svc-1", 4));
 
     assertThat(step.state()).isSameAs(offered);
   }
@@ -511,9 +529,118 @@ class ReferralLifecycleTest {
   void givenACancelledReferral_whenTheProviderAcceptsLate_thenTheAcceptanceIsIgnored() {
     ReferralState cancelled = cancelledThroughTheProvider(offered(), cancel(null)).state();
 
-    Step step = lifecycle.providerEvent(cancelled, acceptedBy("svc-1"));
+    Step step = providerEvent(cancelled, acceptedBy("svc-1"));
 
     assertThat(step.state()).isSameAs(cancelled);
     assertThat(step.state().getStatus()).isEqualTo(ReferralStatus.CANCELLED);
+  }
+
+  // ---------------------------------------------------------------- places
+
+  private static Object payloadOf(PlaceRequest request) {
+    return request.getPayload();
+  }
+
+  @Test
+  void givenSuitableServices_whenAReferralIsSubmitted_thenAPlaceIsAskedOfThemBestFirstAndNothingIsOfferedYet() {
+    Step step = lifecycle.submitted(submittedEvent(referralId, submission));
+
+    assertThat(step.events()).isEmpty();
+    assertThat(step.state().getStatus()).isEqualTo(ReferralStatus.SUBMITTED);
+    assertThat(step.state().getPlacing()).isEqualTo(1);
+    assertThat(step.places()).singleElement().satisfies(request -> {
+      assertThat(request.getMetadata().getReferralId()).isEqualTo(referralId);
+      assertThat(Places.serviceOf(request)).isEqualTo("svc-1");
+      assertThat(payloadOf(request)).isEqualTo(new TakePlace(1, List.of("svc-1", "svc-2"), List.of()));
+    });
+  }
+
+  @Test
+  void givenEveryCandidateFull_whenTheAnswerComesBack_thenTheReferralIsUnplacedNamingThem() {
+    Step asked = lifecycle.submitted(submittedEvent(referralId, submission));
+    PlaceRequest request = asked.places().get(0);
+
+    Step step = lifecycle.placeDecided(asked.state(), new PlaceDecision(
+        Events.causedBy("referral-service", request.getMetadata(), "no-place"), 1, new NoPlace(List.of("svc-1", "svc-2"))));
+
+    assertThat(step.state().getStatus()).isEqualTo(ReferralStatus.UNPLACED);
+    assertThat(step.state().getPlacing()).isNull();
+    assertThat(step.places()).isEmpty();
+    assertThat(step.events()).singleElement().satisfies(event ->
+        assertThat(event.getPayload()).isInstanceOfSatisfying(ReferralUnplaced.class, unplaced ->
+            assertThat(unplaced.getReason()).contains("free place").contains("[svc-1, svc-2] are full")));
+  }
+
+  @Test
+  void givenAnOffer_whenAcceptedThenCompleted_thenItsPlaceIsFilledThenGivenBack() {
+    Step accepted = providerEvent(offered(), acceptedBy("svc-1"));
+    Step completed = providerEvent(accepted.state(), completedBy("svc-1", 3));
+
+    assertThat(accepted.places()).singleElement().extracting(ReferralLifecycleTest::payloadOf)
+        .isEqualTo(new FillPlace(1, "svc-1"));
+    assertThat(completed.places()).singleElement().extracting(ReferralLifecycleTest::payloadOf)
+        .isEqualTo(new ReleasePlace(1, "svc-1", "completed"));
+  }
+
+  @Test
+  void givenAnOffer_whenTheProviderDeclines_thenItsPlaceIsGivenBackAndOneAskedOfTheNextService() {
+    Step step = lifecycle.providerEvent(offered(), declinedBy("svc-1"));
+
+    assertThat(step.state().getPlacing()).isEqualTo(2);
+    assertThat(step.places()).extracting(ReferralLifecycleTest::payloadOf).containsExactlyInAnyOrder(
+        new ReleasePlace(1, "svc-1", "declined: CAPACITY"), new TakePlace(2, List.of("svc-2"), List.of()));
+  }
+
+  @Test
+  void givenAPlaceAskedFor_whenTheReferrerCancelsAndThePlaceIsGrantedLate_thenTheLatePlaceIsGivenBack() {
+    Step asked = lifecycle.submitted(submittedEvent(referralId, submission));
+    PlaceRequest request = asked.places().get(0);
+    Step cancelled = lifecycle.command(asked.state(), cancel(null));
+
+    Step late = lifecycle.placeDecided(cancelled.state(),
+        Places.granted(request, (TakePlace) request.getPayload(), Load.NONE, 2));
+
+    assertThat(cancelled.places()).as("nothing was held yet").isEmpty();
+    assertThat(late.state()).isSameAs(cancelled.state());
+    assertThat(late.events()).isEmpty();
+    assertThat(late.places()).singleElement().extracting(ReferralLifecycleTest::payloadOf)
+        .isEqualTo(new ReleasePlace(1, "svc-1", "not needed"));
+  }
+
+  @Test
+  void givenAnOffer_whenTheReferrerCancels_thenItsPlaceIsGivenBackOnceProviderServiceHasCancelledTheOffer() {
+    ReferralCommand cancel = cancel(null);
+    // asked of provider-service first, which may refuse (the provider completed meanwhile): the place is kept
+    assertThat(lifecycle.command(offered(), cancel).places()).isEmpty();
+
+    Step step = cancelledThroughTheProvider(offered(), cancel);
+
+    assertThat(step.state().getStatus()).isEqualTo(ReferralStatus.CANCELLED);
+    assertThat(step.places()).singleElement().extracting(ReferralLifecycleTest::payloadOf)
+        .isEqualTo(new ReleasePlace(1, "svc-1", "cancelled"));
+  }
+
+  @Test
+  void givenAnOffer_whenItsGrantIsDeliveredAgain_thenNothingChangesAndThePlaceIsKept() {
+    Step asked = lifecycle.submitted(submittedEvent(referralId, submission));
+    PlaceRequest request = asked.places().get(0);
+    PlaceDecision grant = Places.granted(request, (TakePlace) request.getPayload(), Load.NONE, 2);
+    ReferralState offered = lifecycle.placeDecided(asked.state(), grant).state();
+
+    Step again = lifecycle.placeDecided(offered, grant);
+
+    assertThat(again.state()).isSameAs(offered);
+    assertThat(again.events()).isEmpty();
+    assertThat(again.places()).isEmpty();
+  }
+
+  @Test
+  void givenAPlaceAskedFor_whenTheOldOfferIsAnsweredMeanwhile_thenTheAnswerIsIgnored() {
+    Step asking = lifecycle.providerEvent(offered(), declinedBy("svc-1"));
+
+    Step step = lifecycle.providerEvent(asking.state(), acceptedBy("svc-1"));
+
+    assertThat(step.state()).isSameAs(asking.state());
+    assertThat(step.places()).isEmpty();
   }
 }

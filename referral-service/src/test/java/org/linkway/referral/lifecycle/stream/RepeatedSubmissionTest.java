@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -28,7 +29,7 @@ import org.linkway.platform.testing.ReferenceTables;
 import org.linkway.platform.testing.SelfDescribingAvro;
 import org.linkway.referral.TestData;
 import org.linkway.referral.lifecycle.domain.ReferralLifecycle;
-import org.linkway.referral.routing.ServiceLoad;
+import org.linkway.referral.places.PlaceTopology;
 import org.linkway.replies.CommandReply;
 import org.linkway.state.ReferralState;
 
@@ -55,8 +56,9 @@ class RepeatedSubmissionTest {
     AvroSerdes serdes = SelfDescribingAvro.serdes();
     StreamsBuilder builder = new StreamsBuilder();
     ReferralTopology topology = new ReferralTopology();
-    ServiceLoad load = new ServiceLoad();
-    topology.referralLifecycle(builder, serdes, ReferenceTables.empty(), load, topology.fundingRoom(ReferenceTables.empty(), ReferenceTables.empty(), ReferenceTables.empty()),
+    PlaceTopology.places(builder, serdes, serviceId -> Optional.empty());
+    topology.referralLifecycle(builder, serdes, ReferenceTables.empty(),
+        topology.fundingRoom(ReferenceTables.empty(), ReferenceTables.empty(), ReferenceTables.empty()),
         ReferralLifecycle.Settings.defaults(), new ReferralFeed());
     driver = SelfDescribingAvro.driver(builder, "referral-service-repeats-test", stateDir);
     commands = SelfDescribingAvro.input(driver, Topics.REFERRAL_COMMANDS);
