@@ -10,7 +10,9 @@ import java.util.Map;
 import java.util.function.Consumer;
 import org.linkway.bench.Http;
 import org.linkway.bench.RunClock;
-import org.linkway.bench.chaos.ChaosStack.Part;
+import org.linkway.stack.Instance;
+import org.linkway.stack.Part;
+import org.linkway.stack.StackSize;
 
 /**
  * Fault tests on a real broker: one stack of the harness's own, and on it, one after another, the
@@ -20,15 +22,35 @@ import org.linkway.bench.chaos.ChaosStack.Part;
  */
 public final class Chaos {
 
-  /** How big a run is, and which parts are killed (in order). */
-  record Options(int referralsPerFault, int rate, int providers, int declinePercent, List<Part> faults) {
+  /** How big a run is, on a stack of which size, and which instances are killed (in order). */
+  record Options(int referralsPerFault, int rate, int providers, int declinePercent, List<Instance> faults, StackSize size) {
 
-    static final List<Part> EVERY_FAULT = List.of(Part.KAFKA, Part.REFERRAL_SERVICE, Part.PROVIDER_SERVICE, Part.OUTCOME_SERVICE);
+    /** On the single stack: the broker, then each service. */
+    static final List<Instance> EVERY_FAULT = everyFault(StackSize.SINGLE);
 
     Options {
       if (referralsPerFault < 4 || rate < 1 || providers < 2 || declinePercent < 0 || declinePercent > 50 || faults.isEmpty()) {
         throw new IllegalArgumentException("options out of range\n" + USAGE);
       }
+      for (Instance fault : faults) {
+        if (fault.part() == Part.ISSUER || !Instance.of(fault.part(), size).contains(fault)) {
+          throw new IllegalArgumentException("no " + fault.label() + " to kill in a stack of " + size + "\n" + USAGE);
+        }
+      }
+    }
+
+    /** On the single stack (one broker, one instance of each service), as the fault tests have always run. */
+    Options(int referralsPerFault, int rate, int providers, int declinePercent, List<Instance> faults) {
+      this(referralsPerFault, rate, providers, declinePercent, faults, StackSize.SINGLE);
+    }
+
+    /**
+     * A broker, then one instance of each service: the last of each (on the single stack, the only one),
+     * so that with several the others go on serving while it is away.
+     */
+    static List<Instance> everyFault(StackSize size) {
+      return List.of(Part.KAFKA, Part.REFERRAL_SERVICE, Part.PROVIDER_SERVICE, Part.OUTCOME_SERVICE).stream()
+          .map(part -> Instance.of(part, size).get(Instance.of(part, size).size() - 1)).toList();
     }
   }
 
@@ -47,7 +69,11 @@ public final class Chaos {
         --rate R             referrals sent per second (20)
         --providers P        simulated providers per fault (3)
         --decline-percent D  share of first offers declined (10)
-        --faults LIST        parts to kill, in order (kafka,referral-service,provider-service,outcome-service)
+        --instances N        instances of each service (1); each request goes to one of them at random
+        --brokers M          Kafka brokers (1; 3 to 5 keep 3 copies of every record, 2 in sync)
+        --faults LIST        instances to kill, in order (a broker, then one instance of each service, the last
+                             of each: kafka,referral-service,provider-service,outcome-service on the single
+                             stack, kafka-3,referral-service-2,provider-service-2,outcome-service-2 on 2 x 3)
         --out FILE           where the figures go (bench/CHAOS.md)
       """;
 
@@ -61,19 +87,19 @@ public final class Chaos {
     List<String> notes = new ArrayList<>();
     double startSeconds = Double.NaN;
     boolean secured = false;
-    ChaosStack stack = new ChaosStack(repo, work, say);
+    ChaosStack stack = new ChaosStack(repo, work, options.size(), say);
     try {
       stack.start();
       startSeconds = FaultRun.seconds(System.nanoTime() - started);
       secured = stack.kafka().secured();
       Http.useIssuer(stack.issuer());
-      Http referralService = new Http(stack.url(Part.REFERRAL_SERVICE), 200);
-      Http providerService = new Http(stack.url(Part.PROVIDER_SERVICE), 200);
-      Http outcomeService = new Http(stack.url(Part.OUTCOME_SERVICE), 20);
+      Instances referralService = new Instances(stack, Part.REFERRAL_SERVICE, 200);
+      Instances providerService = new Instances(stack, Part.PROVIDER_SERVICE, 200);
+      Instances outcomeService = new Instances(stack, Part.OUTCOME_SERVICE, 20);
       try (JourneyAudit audit = new JourneyAudit(stack.kafka(), stack.registryApi())) {
         FaultRun faultRun = new FaultRun(stack, audit, referralService, providerService, outcomeService, say);
         int n = 0;
-        for (Part target : options.faults()) {
+        for (Instance target : options.faults()) {
           n++;
           heal(stack, notes, say);
           results.add(faultRun.run(target, "QK" + n, options, runTag, n * 1_000_000L));
@@ -96,10 +122,10 @@ public final class Chaos {
    * something; the note says so (the last fault has failed already).
    */
   private static void heal(ChaosStack stack, List<String> notes, Consumer<String> say) {
-    for (Part part : Part.values()) {
+    for (Instance part : stack.instances()) {
       if (stack.healthy(part)) continue;
       if (Await.until(() -> stack.healthy(part), java.time.Duration.ofSeconds(30))) continue;
-      String note = part.label + " was not healthy before the next fault: killed and started again";
+      String note = part.label() + " was not healthy before the next fault: killed and started again";
       notes.add(note);
       say.accept(note);
       try {
@@ -127,18 +153,22 @@ public final class Chaos {
       given.put(args[i].substring(2), args[++i]);
     }
     for (String name : given.keySet()) {
-      if (!List.of("referrals", "rate", "providers", "decline-percent", "faults", "out", "command").contains(name)) {
+      if (!List.of("referrals", "rate", "providers", "decline-percent", "instances", "brokers", "faults", "out", "command")
+          .contains(name)) {
         System.err.print("unknown option --" + name + "\n" + USAGE);
         System.exit(2);
       }
     }
     Options options;
     try {
+      StackSize size = new StackSize(Integer.parseInt(given.getOrDefault("instances", "1")),
+          Integer.parseInt(given.getOrDefault("brokers", "1")));
+      List<Instance> faults = given.containsKey("faults")
+          ? Arrays.stream(given.get("faults").split(",")).map(String::trim).map(Instance::named).toList()
+          : Options.everyFault(size);
       options = new Options(Integer.parseInt(given.getOrDefault("referrals", "1000")),
           Integer.parseInt(given.getOrDefault("rate", "20")), Integer.parseInt(given.getOrDefault("providers", "3")),
-          Integer.parseInt(given.getOrDefault("decline-percent", "10")),
-          Arrays.stream(given.getOrDefault("faults", "kafka,referral-service,provider-service,outcome-service").split(","))
-              .map(String::trim).map(Chaos::part).toList());
+          Integer.parseInt(given.getOrDefault("decline-percent", "10")), faults, size);
     } catch (IllegalArgumentException e) {
       System.err.println(e.getMessage());
       System.exit(2);
@@ -155,12 +185,6 @@ public final class Chaos {
     System.out.println(markdown);
     say("figures in " + out + (outcome.passed() ? "" : "; logs in " + work.resolve("logs")));
     System.exit(outcome.passed() ? 0 : 1);
-  }
-
-  private static Part part(String label) {
-    return Arrays.stream(Part.values()).filter(p -> p.label.equals(label) || p.label.equals(label + "-service")).findFirst()
-        .orElseThrow(() -> new IllegalArgumentException("no part " + label + " (kafka, referral-service, provider-service, "
-            + "outcome-service, registry)"));
   }
 
   /**
