@@ -77,10 +77,22 @@ public final class Chaos {
         --out FILE           where the figures go (bench/CHAOS.md)
       """;
 
+  /** The note that begins a report written while the run goes on. */
+  static final String IN_PROGRESS = "IN PROGRESS: ";
+
   private Chaos() {}
 
   /** Starts the stack in {@code work}, injects each fault with referrals flowing, checks, stops the stack. */
   static Outcome run(Path repo, Path work, Options options, Consumer<String> say) throws InterruptedException {
+    return run(repo, work, options, say, partial -> { });
+  }
+
+  /**
+   * The same, handing {@code afterEachFault} the figures so far after each fault (with a note saying
+   * how many of the faults have run), so that a long run leaves its figures even when it is cut short.
+   */
+  static Outcome run(Path repo, Path work, Options options, Consumer<String> say, Consumer<Outcome> afterEachFault)
+      throws InterruptedException {
     long started = System.nanoTime();
     String runTag = RunClock.runId();
     List<FaultRun.Result> results = new ArrayList<>();
@@ -103,6 +115,12 @@ public final class Chaos {
           n++;
           heal(stack, notes, say);
           results.add(faultRun.run(target, "QK" + n, options, runTag, n * 1_000_000L));
+          if (n < options.faults().size()) {
+            List<String> soFar = new ArrayList<>(notes);
+            soFar.add(0, IN_PROGRESS + n + " of " + options.faults().size() + " faults run when this was written; the run goes on");
+            afterEachFault.accept(new Outcome(options, List.copyOf(results), startSeconds,
+                FaultRun.seconds(System.nanoTime() - started), secured, soFar, work));
+          }
         }
       }
     } catch (RuntimeException e) {
@@ -134,7 +152,7 @@ public final class Chaos {
         // already gone
       }
       stack.restart(part);
-      stack.awaitHealthy(part, FaultRun.RECOVERY_BOUND);
+      stack.awaitHealthy(part, stack.recoveryBound());
     }
   }
 
@@ -177,9 +195,17 @@ public final class Chaos {
     Path repo = Path.of("").toAbsolutePath();
     String stamp = RunClock.runId();
     Path work = repo.resolve("bench/target/chaos").resolve(stamp);
-    Outcome outcome = run(repo, work, options, Chaos::say);
-    String markdown = ChaosReport.markdown(outcome, given.getOrDefault("command", "./linkway chaos"));
     Path out = Path.of(given.getOrDefault("out", "bench/CHAOS.md"));
+    String command = given.getOrDefault("command", "./linkway chaos");
+    Outcome outcome = run(repo, work, options, Chaos::say, partial -> {
+      try {
+        Files.writeString(out, ChaosReport.markdown(partial, command));
+        say("figures so far in " + out);
+      } catch (java.io.IOException e) {
+        say("could not write the figures so far to " + out + ": " + e.getMessage());
+      }
+    });
+    String markdown = ChaosReport.markdown(outcome, command);
     Files.writeString(out, markdown);
     System.out.println();
     System.out.println(markdown);

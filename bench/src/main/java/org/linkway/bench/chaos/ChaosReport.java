@@ -33,7 +33,11 @@ final class ChaosReport {
         .append("\n");
     md.append(String.format(Locale.ROOT, "- Stack of its own up in %.1f s (broker %s); the whole run %.1f s%n",
         outcome.startSeconds(), outcome.kafkaSecured() ? "with SASL and ACLs" : "plaintext", outcome.runSeconds()));
-    md.append("- Result: **").append(outcome.passed() ? "every check held" : "FAILED").append("**: ")
+    boolean inProgress = outcome.notes().stream().anyMatch(n -> n.startsWith(Chaos.IN_PROGRESS));
+    boolean heldSoFar = results.stream().allMatch(FaultRun.Result::passed);
+    md.append("- Result: **").append(outcome.passed() ? "every check held"
+            : inProgress ? (heldSoFar ? "every check held so far (run in progress)" : "FAILED (run in progress)") : "FAILED")
+        .append("**: ")
         .append(results.size()).append(" faults injected; ")
         .append(sum(results, "answered202") + sum(results, "answered200SameReferral")).append(" referrals answered 202 (")
         .append(sum(results, "answered200SameReferral")).append(" of them 200 to a request sent again), ")

@@ -87,6 +87,20 @@ final class ChaosStack implements AutoCloseable {
     return launch.size();
   }
 
+  /**
+   * How long a service instance may take to be healthy: 4 minutes on the single stack; with N
+   * instances of each service and several brokers on the same cores, 2·N times as long (on 2 cores
+   * shared with other builds, one instance of a 2 x 3 stack took 350 s for Spring to start alone).
+   */
+  /** How long a killed part may take to be healthy again: {@link FaultRun#RECOVERY_BOUND}, scaled as {@link #startBound()}. */
+  Duration recoveryBound() {
+    return size().equals(StackSize.SINGLE) ? FaultRun.RECOVERY_BOUND : FaultRun.RECOVERY_BOUND.multipliedBy(2L * size().instances());
+  }
+
+  Duration startBound() {
+    return size().equals(StackSize.SINGLE) ? START_BOUND : START_BOUND.multipliedBy(2L * size().instances());
+  }
+
   /** Every process of the stack, in start order: the brokers, the registry, the services' instances. */
   List<Instance> instances() {
     return Instance.all(size()).stream().filter(i -> PROCESS_PARTS.contains(i.part())).toList();
@@ -113,7 +127,7 @@ final class ChaosStack implements AutoCloseable {
     setUpTopics();
     services.forEach(this::startPart);
     // several instances of each service start at once on the same cores: each may take that much longer
-    services.forEach(i -> awaitHealthy(i, START_BOUND.multipliedBy(size().instances())));
+    services.forEach(i -> awaitHealthy(i, startBound()));
     say.accept(String.format("stack of %s up in %.1f s: kafka %s, registry %d, referral %s, provider %s, outcome %s (work in %s)",
         size(), (System.nanoTime() - started) / 1e9, kafka.bootstrap() + (kafka.secured() ? " (SASL, ACLs)" : ""),
         launch.ports().registry(), ports(Part.REFERRAL_SERVICE), ports(Part.PROVIDER_SERVICE), ports(Part.OUTCOME_SERVICE), work));

@@ -116,7 +116,7 @@ final class FaultRun {
       say.accept(fault + ": " + options.referralsPerFault() + " referrals sent for " + commissioner + "; the fault after "
           + killAfter);
       try {
-        faultDone.get(RECOVERY_BOUND.toSeconds() * 2 + 60, java.util.concurrent.TimeUnit.SECONDS);
+        faultDone.get(stack.recoveryBound().toSeconds() * 2 + 60, java.util.concurrent.TimeUnit.SECONDS);
       } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
         failures.add(target.label() + " did not recover: " + (e.getCause() != null ? e.getCause().getMessage() : e));
       }
@@ -169,11 +169,11 @@ final class FaultRun {
       say.accept("SIGKILL " + target.label() + " (pid " + stack.pid(target) + ")");
       killedAt = System.nanoTime();
       probe = new KeyProbe(asks(), killedAt);
-      CompletableFuture<Boolean> probing = CompletableFuture.supplyAsync(() -> probe.run(RECOVERY_BOUND));
+      CompletableFuture<Boolean> probing = CompletableFuture.supplyAsync(() -> probe.run(stack.recoveryBound()));
       stack.kill(target);
       stack.restart(target);
-      restartToHealthy = stack.awaitHealthy(target, RECOVERY_BOUND);
-      Await.orFail("every part healthy again", stack::allHealthy, RECOVERY_BOUND, () -> "after " + target.label() + " was killed");
+      restartToHealthy = stack.awaitHealthy(target, stack.recoveryBound());
+      Await.orFail("every part healthy again", stack::allHealthy, stack.recoveryBound(), () -> "after " + target.label() + " was killed");
       killToAllHealthy = Duration.ofNanos(System.nanoTime() - killedAt);
       probing.join();
       say.accept(String.format("%s healthy %.1f s after its restart; the whole stack %.1f s after the kill; its keys served "
@@ -352,7 +352,8 @@ final class FaultRun {
       figures.put("probeUnanswered", probe.unanswered());
       figures.put("probeWrongAnswers", probe.wrong());
       if (probe.servedAfterSeconds() == null) {
-        failures.add(fault.target.label() + "'s keys were not served again within " + RECOVERY_BOUND.toMinutes() + " min");
+        failures.add(fault.target.label() + "'s keys were not served again within " + stack.recoveryBound().toMinutes()
+            + " min");
       }
       if (!probe.wrong().isEmpty()) {
         failures.add("while " + fault.target.label() + " was away, reads by key were answered neither right nor 503: "
