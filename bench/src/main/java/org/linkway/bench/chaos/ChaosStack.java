@@ -119,6 +119,9 @@ final class ChaosStack implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("the token issuer could not listen on " + launch.ports().issuer(), e);
     }
+    // the brokers' administrator password and cluster id made once, as ./linkway up makes them: brokers
+    // started together would each make their own, and then refuse each other's votes
+    launch.ensureSecrets();
     List<Instance> first = instances().stream().filter(i -> !i.part().isService()).toList();
     List<Instance> services = instances().stream().filter(i -> i.part().isService()).toList();
     first.forEach(this::startPart);
