@@ -22,7 +22,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.linkway.platform.domain.Funding;
 import org.linkway.platform.kafka.AvroSerdes;
 import org.linkway.platform.kafka.LinkwayKafkaProperties;
+import org.linkway.stack.Instance;
 import org.linkway.stack.LocalStack;
+import org.linkway.stack.Part;
+import org.linkway.stack.StackSize;
 
 /**
  * {@code ./linkway bench}: the whole journey on the running local stack, beside raw Kafka on the
@@ -62,7 +65,7 @@ public final class Bench {
       return;
     }
     if (Double.isNaN(options.upSeconds())) {
-      Double up = restartStack();
+      Double up = restartStack(options.size());
       if (up == null) {
         System.exit(1);
         return;
@@ -77,7 +80,7 @@ public final class Bench {
    * The stack restarted without demo data, to time its start-up (the run's {@code up.secondsToHealthy}):
    * stopped first if any part runs. The seconds it took to be healthy; null when it did not stop or start.
    */
-  private static Double restartStack() {
+  private static Double restartStack(StackSize size) {
     LocalStack stack = LocalStack.here(System.out, System.err);
     try {
       stack.lock();
@@ -90,6 +93,8 @@ public final class Bench {
           return null;
         }
       }
+      // at the size asked for: refused over the data of a stack with another number of brokers, saying what to do
+      stack = stack.sized(size);
       double seconds = stack.up().toMillis() / 1000.0;
       System.out.println("bench: running (progress every 5 s)");
       return seconds;
@@ -101,15 +106,15 @@ public final class Bench {
   }
 
   private int run() throws Exception {
-    String host = "http://" + options.host();
-    Http referralService = new Http(host + ":8081", 500);
-    Http providerService = new Http(host + ":8082", 500);
-    Http outcomeService = new Http(host + ":8083", 50);
+    Http referralService = new Http(urls(Part.REFERRAL_SERVICE), 500);
+    Http providerService = new Http(urls(Part.PROVIDER_SERVICE), 500);
+    Http outcomeService = new Http(urls(Part.OUTCOME_SERVICE), 50);
     String commissioner = freshCommissioner(outcomeService);
     AvroSerdes serdes = new AvroSerdes(new LinkwayKafkaProperties(options.registry(), null, null, null, 0, null));
 
     results.put("run", Map.of("id", runId, "date", Instant.now().toString(), "command", options.command(),
-        "machine", Machine.describe(), "commissioner", commissioner));
+        "machine", Machine.describe(), "commissioner", commissioner,
+        "stack", Map.of("instances", options.size().instances(), "brokers", options.size().brokers())));
     setUp(providerService, outcomeService, commissioner);
 
     Map<String, Object> producerConfig = new HashMap<>(serdes.registryConfig());
@@ -145,13 +150,28 @@ public final class Bench {
     up.put("secondsToHealthy", Double.isNaN(options.upSeconds()) ? null : options.upSeconds());
     results.put("startUp", up);
     Files.createDirectories(options.out());
-    Files.writeString(options.out().resolve("results.json"), JSON.writeValueAsString(results));
+    java.nio.file.Path json = options.out().resolve(options.named("results", ".json"));
+    java.nio.file.Path md = options.out().resolve(options.named("RESULTS", ".md"));
+    Files.writeString(json, JSON.writeValueAsString(results));
     String markdown = Report.markdown(results);
-    Files.writeString(options.out().resolve("RESULTS.md"), markdown);
+    // a run of another size: its headline figures beside the single stack's last ones, when there are some
+    java.nio.file.Path single = options.out().resolve("results.json");
+    if (!options.single() && Files.exists(single)) {
+      Map<String, Object> singleResults = JSON.readValue(single.toFile(), Map.class);
+      Map<String, Object> these = JSON.readValue(JSON.writeValueAsString(results), Map.class);
+      markdown += "\n" + Report.sideBySide(singleResults, these);
+    }
+    Files.writeString(md, markdown);
     System.out.println();
     System.out.println(markdown);
-    say("results in " + options.out().resolve("RESULTS.md") + " and " + options.out().resolve("results.json"));
+    say("results in " + md + " and " + json);
     return Boolean.TRUE.equals(((Map<?, ?>) results.get("correctness")).get("clean")) ? 0 : 1;
+  }
+
+  /** The instances of a service on the local stack's ports: instance k on the service's port + 100·(k−1). */
+  private List<String> urls(Part service) {
+    return Instance.of(service, options.size()).stream().map(i -> "http://" + options.host() + ":" + i.port(service.port()))
+        .toList();
   }
 
   /**

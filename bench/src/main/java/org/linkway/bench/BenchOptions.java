@@ -4,11 +4,14 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.linkway.stack.Instance;
+import org.linkway.stack.Part;
+import org.linkway.stack.StackSize;
 
 /** The benchmark's options, as {@code --name value}; every one has a default. */
 record BenchOptions(long referrals, int rate, int durationSeconds, int window, int providers, int declinePercent,
     int[] intakeRates, int intakeStepSeconds, long rawRecords, int rawLatencyMessages, double upSeconds, Path out,
-    String bootstrap, String registry, String host, Path pidDir, String command) {
+    String bootstrap, String registry, String host, Path pidDir, String command, StackSize size) {
 
   static final String USAGE = """
       ./linkway bench [options]
@@ -21,13 +24,32 @@ record BenchOptions(long referrals, int rate, int durationSeconds, int window, i
         --intake-rates LIST   POST /referrals rates to try, per second (100,200,300,500,750,1000,1500,2000,3000,4000)
         --intake-seconds S    seconds per intake rate (10)
         --raw-records N       records for Kafka's ProducerPerformance (1000000)
-        --out DIR             where RESULTS.md and results.json go (bench)
+        --instances N         instances of each service (1); each request goes to one of them at random
+        --brokers M           Kafka brokers (1; 3 to 5 keep 3 copies of every record, 2 in sync)
+        --out DIR             where RESULTS.md and results.json go (bench); a run of another size than 1 x 1
+                              writes RESULTS-<N>x<M>.md and results-<N>x<M>.json, beside the single stack's
+                              figures of results.json when there are some
       """;
 
   /** The same options, with the stack's time to healthy measured by this run. */
   BenchOptions withUpSeconds(double seconds) {
     return new BenchOptions(referrals, rate, durationSeconds, window, providers, declinePercent, intakeRates, intakeStepSeconds,
-        rawRecords, rawLatencyMessages, seconds, out, bootstrap, registry, host, pidDir, command);
+        rawRecords, rawLatencyMessages, seconds, out, bootstrap, registry, host, pidDir, command, size);
+  }
+
+  /** Whether the stack is the single one (one broker, one instance of each service). */
+  boolean single() {
+    return size.equals(StackSize.SINGLE);
+  }
+
+  /** The name a result file of this run's size takes: {@code RESULTS.md}, or {@code RESULTS-2x3.md} for 2 x 3. */
+  String named(String base, String extension) {
+    return base + (single() ? "" : "-" + size.instances() + "x" + size.brokers()) + extension;
+  }
+
+  /** The stack's brokers on the local stack's ports (broker k on 9092 + 100·(k−1)), as clients are given them. */
+  static String bootstrapOf(StackSize size) {
+    return String.join(",", Instance.of(Part.KAFKA, size).stream().map(b -> "127.0.0.1:" + b.port(Part.KAFKA.port())).toList());
   }
 
   static BenchOptions parse(String[] args) {
@@ -36,6 +58,8 @@ record BenchOptions(long referrals, int rate, int durationSeconds, int window, i
       if (!args[i].startsWith("--") || i + 1 >= args.length) throw new IllegalArgumentException("unexpected argument " + args[i] + "\n" + USAGE);
       given.put(args[i].substring(2), args[++i]);
     }
+    StackSize size = new StackSize(Integer.parseInt(given.getOrDefault("instances", "1")),
+        Integer.parseInt(given.getOrDefault("brokers", "1")));
     BenchOptions options = new BenchOptions(
         Long.parseLong(given.getOrDefault("referrals", "200000")),
         Integer.parseInt(given.getOrDefault("rate", "200")),
@@ -50,11 +74,11 @@ record BenchOptions(long referrals, int rate, int durationSeconds, int window, i
         Integer.parseInt(given.getOrDefault("raw-latency-messages", "10000")),
         Double.parseDouble(given.getOrDefault("up-seconds", "NaN")),
         Path.of(given.getOrDefault("out", "bench")),
-        given.getOrDefault("bootstrap", "127.0.0.1:9092"),
+        given.getOrDefault("bootstrap", bootstrapOf(size)),
         given.getOrDefault("registry", "http://127.0.0.1:8085/apis/registry/v3"),
         given.getOrDefault("host", "127.0.0.1"),
         Path.of(given.getOrDefault("pid-dir", ".linkway/pids")),
-        given.getOrDefault("command", "./linkway bench"));
+        given.getOrDefault("command", "./linkway bench"), size);
     if (options.referrals() < 1 || options.rate() < 1 || options.durationSeconds() < 1 || options.window() < 1
         || options.providers() < 1 || options.declinePercent() < 0 || options.declinePercent() > 90) {
       throw new IllegalArgumentException("options out of range\n" + USAGE);

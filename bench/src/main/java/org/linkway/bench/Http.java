@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import org.linkway.stack.LocalIssuer;
 import reactor.core.publisher.Flux;
@@ -16,7 +17,11 @@ import reactor.netty.ByteBufFlux;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
-/** A non-blocking HTTP client for one service: many requests in flight at once, none waiting for another. */
+/**
+ * A non-blocking HTTP client for one service: many requests in flight at once, none waiting for
+ * another. Given several instances of the service, each request goes to one of them at random, as
+ * behind a load balancer.
+ */
 public final class Http {
 
   /** The status and body of one answer. */
@@ -29,7 +34,7 @@ public final class Http {
   /** One server-sent event. */
   public record Sse(String id, String event, String data) {}
 
-  private final HttpClient client;
+  private final List<HttpClient> clients;
 
   /**
    * Every request carries the token of the party whose resource it addresses (the provider for its
@@ -39,10 +44,23 @@ public final class Http {
   private static LocalIssuer issuer;
 
   public Http(String baseUrl, int connections) {
-    ConnectionProvider pool = ConnectionProvider.builder("bench-" + baseUrl).maxConnections(connections)
-        .pendingAcquireMaxCount(-1).pendingAcquireTimeout(Duration.ofMinutes(5)).build();
-    this.client = HttpClient.create(pool).baseUrl(baseUrl).responseTimeout(Duration.ofSeconds(60))
-        .headers(h -> h.set(HttpHeaderNames.CONTENT_TYPE, "application/json").set(HttpHeaderNames.ACCEPT, "application/json"));
+    this(List.of(baseUrl), connections);
+  }
+
+  /** The instances of one service, at their base URLs; {@code connections} to each. */
+  public Http(List<String> baseUrls, int connections) {
+    if (baseUrls.isEmpty()) throw new IllegalArgumentException("no instance to send requests to");
+    this.clients = baseUrls.stream().map(baseUrl -> {
+      ConnectionProvider pool = ConnectionProvider.builder("bench-" + baseUrl).maxConnections(connections)
+          .pendingAcquireMaxCount(-1).pendingAcquireTimeout(Duration.ofMinutes(5)).build();
+      return HttpClient.create(pool).baseUrl(baseUrl).responseTimeout(Duration.ofSeconds(60))
+          .headers(h -> h.set(HttpHeaderNames.CONTENT_TYPE, "application/json").set(HttpHeaderNames.ACCEPT, "application/json"));
+    }).toList();
+  }
+
+  /** The client of one instance, at random. */
+  private HttpClient client() {
+    return clients.size() == 1 ? clients.get(0) : clients.get(ThreadLocalRandom.current().nextInt(clients.size()));
   }
 
   /**
@@ -84,6 +102,7 @@ public final class Http {
 
   /** A POST as the GP system of the practice, for a referral (the token of whoever owns the path otherwise). */
   public Mono<Answer> post(String path, String json, String idempotencyKey, String practice) {
+    HttpClient client = client();
     HttpClient c = as(idempotencyKey == null ? client : client.headers(h -> h.set("Idempotency-Key", idempotencyKey)), path,
         practice);
     return c.post().uri(path).send(ByteBufFlux.fromString(Mono.just(json)))
@@ -92,7 +111,7 @@ public final class Http {
   }
 
   public Mono<Answer> put(String path, String json) {
-    return as(client, path).put().uri(path).send(ByteBufFlux.fromString(Mono.just(json)))
+    return as(client(), path).put().uri(path).send(ByteBufFlux.fromString(Mono.just(json)))
         .responseSingle((response, body) -> body.asString(StandardCharsets.UTF_8).defaultIfEmpty("")
             .map(text -> new Answer(response.status().code(), text)));
   }
@@ -102,14 +121,14 @@ public final class Http {
   }
 
   public Mono<Answer> get(String path, Duration timeout) {
-    return as(client, path).responseTimeout(timeout).get().uri(path)
+    return as(client(), path).responseTimeout(timeout).get().uri(path)
         .responseSingle((response, body) -> body.asString(StandardCharsets.UTF_8).defaultIfEmpty("")
             .map(text -> new Answer(response.status().code(), text)));
   }
 
   /** A server-sent event stream, event by event, for as long as it is subscribed. */
   public Flux<Sse> events(String path) {
-    return as(client, path).headers(h -> h.set(HttpHeaderNames.ACCEPT, "text/event-stream"))
+    return as(client(), path).headers(h -> h.set(HttpHeaderNames.ACCEPT, "text/event-stream"))
         .responseTimeout(Duration.ofDays(1))
         .get().uri(path).responseContent().asString(StandardCharsets.UTF_8)
         .concatMapIterable(new SseParser()::feed);

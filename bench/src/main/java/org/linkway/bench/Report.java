@@ -27,7 +27,7 @@ final class Report {
     md.append("- Command: `").append(run.get("command")).append("`\n");
     md.append("- Machine: ").append(machine.get("cores")).append(" cores (").append(machine.get("cpu")).append("), ")
         .append(machine.get("memoryGiB")).append(" GiB, ").append(machine.get("os")).append(", ").append(machine.get("java"))
-        .append("; the broker, the registry, the three services and the load generator all on it\n");
+        .append("; ").append(stack(run)).append(", the registry and the load generator all on it\n");
     md.append("- Raw Kafka on the same broker, same run: `ProducerPerformance` ").append(raw.records()).append(" records of ")
         .append(raw.recordSize()).append(" bytes (the mean Linkway event), acks=all, idempotent; `EndToEndLatency` ")
         .append(raw.latencyMessages()).append(" messages\n\n");
@@ -79,6 +79,78 @@ final class Report {
     return md.toString();
   }
 
+  /** The stack a run measured, from its {@code run.stack} (runs before it had none: the single stack). */
+  @SuppressWarnings("unchecked")
+  private static String stack(Map<String, Object> run) {
+    Map<String, Object> stack = (Map<String, Object>) run.getOrDefault("stack", Map.of());
+    int instances = ((Number) stack.getOrDefault("instances", 1)).intValue();
+    int brokers = ((Number) stack.getOrDefault("brokers", 1)).intValue();
+    return (brokers == 1 ? "the broker" : brokers + " brokers") + ", "
+        + (instances == 1 ? "the three services" : instances + " instances of each of the three services");
+  }
+
+  /**
+   * The headline figures of two runs side by side, as read back from their {@code results*.json}: the
+   * single stack's and another size's. Figures a run lacks are shown as a dash.
+   */
+  static String sideBySide(Map<String, Object> single, Map<String, Object> other) {
+    StringBuilder md = new StringBuilder("## Beside the single stack\n\n");
+    md.append("| figure | ").append(size(single)).append(", ").append(date(single)).append(" | ").append(size(other))
+        .append(", ").append(date(other)).append(" |\n| --- | --- | --- |\n");
+    md.append(pair("command", single, other, r -> "`" + at(r, "run", "command") + "`"));
+    md.append(pair("full-journey throughput (referrals/s; events/s; referrals)", single, other,
+        r -> fmt(num(at(r, "throughput", "referralsPerSec"))) + "; " + fmt(num(at(r, "throughput", "eventsPerSec"))) + "; "
+            + or(at(r, "throughput", "referrals"))));
+    for (String[] hop : new String[][] {{"submittedToProviderQueue", "submitted → provider's queue"},
+        {"acceptedToCommittedInLedger", "accept sent → COMMITTED in the ledger"},
+        {"completedToOutcomeOnStream", "complete sent → outcome on the SSE stream"}}) {
+      md.append(pair(hop[1] + " p50 / p99 ms (at the latency rate)", single, other,
+          r -> fmt(num(at(r, "latency", hop[0], "p50"))) + " / " + fmt(num(at(r, "latency", hop[0], "p99"))) + " (at "
+              + or(at(r, "latency", "rate")) + "/s)"));
+    }
+    md.append(pair("HTTP intake, highest rate with p99 < 50 ms", single, other, r -> at(r, "httpIntake", "highestRateHeld") == null ? "–" : at(r, "httpIntake", "highestRateHeld") + "/s"));
+    md.append(pair("peak RSS of the stack (MiB)", single, other, r -> or(r.get("stackPeakRssMiB"))));
+    md.append(pair("up to healthy (s)", single, other, r -> or(at(r, "startUp", "secondsToHealthy"))));
+    md.append(pair("correctness: completed + unplaced of submitted; unaccounted; reconciliation clean; clean run", single,
+        other, r -> or(at(r, "correctness", "completed")) + " + " + or(at(r, "correctness", "unplaced")) + " of "
+            + or(at(r, "correctness", "submitted")) + "; " + or(at(r, "correctness", "unaccounted")) + "; "
+            + or(at(r, "correctness", "reconciliationClean")) + "; " + or(at(r, "correctness", "clean"))));
+    return md.toString();
+  }
+
+  private static String or(Object figure) {
+    return figure == null ? "–" : String.valueOf(figure);
+  }
+
+  private static String pair(String name, Map<String, Object> a, Map<String, Object> b,
+      java.util.function.Function<Map<String, Object>, String> figure) {
+    return "| " + name + " | " + figure.apply(a) + " | " + figure.apply(b) + " |\n";
+  }
+
+  @SuppressWarnings("unchecked")
+  private static String size(Map<String, Object> results) {
+    Map<String, Object> stack = (Map<String, Object>) at(results, "run", "stack");
+    if (stack == null) return "1 instance × 1 broker";
+    return stack.get("instances") + (num(stack.get("instances")) == 1 ? " instance" : " instances") + " × " + stack.get("brokers")
+        + (num(stack.get("brokers")) == 1 ? " broker" : " brokers");
+  }
+
+  private static String date(Map<String, Object> results) {
+    Object date = at(results, "run", "date");
+    return date == null ? "date unknown" : String.valueOf(date).substring(0, Math.min(16, String.valueOf(date).length()));
+  }
+
+  /** The value at a path of nested maps; null where the path ends early. */
+  @SuppressWarnings("unchecked")
+  private static Object at(Map<String, Object> results, String... path) {
+    Object value = results;
+    for (String key : path) {
+      if (!(value instanceof Map<?, ?> map)) return null;
+      value = ((Map<String, Object>) map).get(key);
+    }
+    return value;
+  }
+
   private static String hop(String name, Latencies.Summary s, RawKafka.Figures raw, String target) {
     return row(name, "p50 " + fmt(s.p50()) + " / p95 " + fmt(s.p95()) + " / p99 " + fmt(s.p99()) + " / max " + fmt(s.max())
             + " ms (" + s.count() + ")", "e2e p50 " + fmt(raw.e2eP50Ms()) + " / p99 " + fmt(raw.e2eP99Ms()) + " ms",
@@ -101,6 +173,6 @@ final class Report {
   }
 
   private static double num(Object value) {
-    return value == null ? Double.NaN : ((Number) value).doubleValue();
+    return value instanceof Number n ? n.doubleValue() : Double.NaN;
   }
 }

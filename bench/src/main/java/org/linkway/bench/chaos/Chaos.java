@@ -10,7 +10,9 @@ import java.util.Map;
 import java.util.function.Consumer;
 import org.linkway.bench.Http;
 import org.linkway.bench.RunClock;
-import org.linkway.bench.chaos.ChaosStack.Part;
+import org.linkway.stack.Instance;
+import org.linkway.stack.Part;
+import org.linkway.stack.StackSize;
 
 /**
  * Fault tests on a real broker: one stack of the harness's own, and on it, one after another, the
@@ -20,15 +22,35 @@ import org.linkway.bench.chaos.ChaosStack.Part;
  */
 public final class Chaos {
 
-  /** How big a run is, and which parts are killed (in order). */
-  record Options(int referralsPerFault, int rate, int providers, int declinePercent, List<Part> faults) {
+  /** How big a run is, on a stack of which size, and which instances are killed (in order). */
+  record Options(int referralsPerFault, int rate, int providers, int declinePercent, List<Instance> faults, StackSize size) {
 
-    static final List<Part> EVERY_FAULT = List.of(Part.KAFKA, Part.REFERRAL_SERVICE, Part.PROVIDER_SERVICE, Part.OUTCOME_SERVICE);
+    /** On the single stack: the broker, then each service. */
+    static final List<Instance> EVERY_FAULT = everyFault(StackSize.SINGLE);
 
     Options {
       if (referralsPerFault < 4 || rate < 1 || providers < 2 || declinePercent < 0 || declinePercent > 50 || faults.isEmpty()) {
         throw new IllegalArgumentException("options out of range\n" + USAGE);
       }
+      for (Instance fault : faults) {
+        if (fault.part() == Part.ISSUER || !Instance.of(fault.part(), size).contains(fault)) {
+          throw new IllegalArgumentException("no " + fault.label() + " to kill in a stack of " + size + "\n" + USAGE);
+        }
+      }
+    }
+
+    /** On the single stack (one broker, one instance of each service), as the fault tests have always run. */
+    Options(int referralsPerFault, int rate, int providers, int declinePercent, List<Instance> faults) {
+      this(referralsPerFault, rate, providers, declinePercent, faults, StackSize.SINGLE);
+    }
+
+    /**
+     * A broker, then one instance of each service: the last of each (on the single stack, the only one),
+     * so that with several the others go on serving while it is away.
+     */
+    static List<Instance> everyFault(StackSize size) {
+      return List.of(Part.KAFKA, Part.REFERRAL_SERVICE, Part.PROVIDER_SERVICE, Part.OUTCOME_SERVICE).stream()
+          .map(part -> Instance.of(part, size).get(Instance.of(part, size).size() - 1)).toList();
     }
   }
 
@@ -47,36 +69,58 @@ public final class Chaos {
         --rate R             referrals sent per second (20)
         --providers P        simulated providers per fault (3)
         --decline-percent D  share of first offers declined (10)
-        --faults LIST        parts to kill, in order (kafka,referral-service,provider-service,outcome-service)
+        --instances N        instances of each service (1); each request goes to one of them at random
+        --brokers M          Kafka brokers (1; 3 to 5 keep 3 copies of every record, 2 in sync)
+        --faults LIST        instances to kill, in order (a broker, then one instance of each service, the last
+                             of each: kafka,referral-service,provider-service,outcome-service on the single
+                             stack, kafka-3,referral-service-2,provider-service-2,outcome-service-2 on 2 x 3)
         --out FILE           where the figures go (bench/CHAOS.md)
       """;
+
+  /** The note that begins a report written while the run goes on. */
+  static final String IN_PROGRESS = "IN PROGRESS: ";
 
   private Chaos() {}
 
   /** Starts the stack in {@code work}, injects each fault with referrals flowing, checks, stops the stack. */
   static Outcome run(Path repo, Path work, Options options, Consumer<String> say) throws InterruptedException {
+    return run(repo, work, options, say, partial -> { });
+  }
+
+  /**
+   * The same, handing {@code afterEachFault} the figures so far after each fault (with a note saying
+   * how many of the faults have run), so that a long run leaves its figures even when it is cut short.
+   */
+  static Outcome run(Path repo, Path work, Options options, Consumer<String> say, Consumer<Outcome> afterEachFault)
+      throws InterruptedException {
     long started = System.nanoTime();
     String runTag = RunClock.runId();
     List<FaultRun.Result> results = new ArrayList<>();
     List<String> notes = new ArrayList<>();
     double startSeconds = Double.NaN;
     boolean secured = false;
-    ChaosStack stack = new ChaosStack(repo, work, say);
+    ChaosStack stack = new ChaosStack(repo, work, options.size(), say);
     try {
       stack.start();
       startSeconds = FaultRun.seconds(System.nanoTime() - started);
       secured = stack.kafka().secured();
       Http.useIssuer(stack.issuer());
-      Http referralService = new Http(stack.url(Part.REFERRAL_SERVICE), 200);
-      Http providerService = new Http(stack.url(Part.PROVIDER_SERVICE), 200);
-      Http outcomeService = new Http(stack.url(Part.OUTCOME_SERVICE), 20);
+      Instances referralService = new Instances(stack, Part.REFERRAL_SERVICE, 200);
+      Instances providerService = new Instances(stack, Part.PROVIDER_SERVICE, 200);
+      Instances outcomeService = new Instances(stack, Part.OUTCOME_SERVICE, 20);
       try (JourneyAudit audit = new JourneyAudit(stack.kafka(), stack.registryApi())) {
         FaultRun faultRun = new FaultRun(stack, audit, referralService, providerService, outcomeService, say);
         int n = 0;
-        for (Part target : options.faults()) {
+        for (Instance target : options.faults()) {
           n++;
           heal(stack, notes, say);
           results.add(faultRun.run(target, "QK" + n, options, runTag, n * 1_000_000L));
+          if (n < options.faults().size()) {
+            List<String> soFar = new ArrayList<>(notes);
+            soFar.add(0, IN_PROGRESS + n + " of " + options.faults().size() + " faults run when this was written; the run goes on");
+            afterEachFault.accept(new Outcome(options, List.copyOf(results), startSeconds,
+                FaultRun.seconds(System.nanoTime() - started), secured, soFar, work));
+          }
         }
       }
     } catch (RuntimeException e) {
@@ -96,10 +140,10 @@ public final class Chaos {
    * something; the note says so (the last fault has failed already).
    */
   private static void heal(ChaosStack stack, List<String> notes, Consumer<String> say) {
-    for (Part part : Part.values()) {
+    for (Instance part : stack.instances()) {
       if (stack.healthy(part)) continue;
       if (Await.until(() -> stack.healthy(part), java.time.Duration.ofSeconds(30))) continue;
-      String note = part.label + " was not healthy before the next fault: killed and started again";
+      String note = part.label() + " was not healthy before the next fault: killed and started again";
       notes.add(note);
       say.accept(note);
       try {
@@ -108,7 +152,7 @@ public final class Chaos {
         // already gone
       }
       stack.restart(part);
-      stack.awaitHealthy(part, FaultRun.RECOVERY_BOUND);
+      stack.awaitHealthy(part, stack.recoveryBound());
     }
   }
 
@@ -127,18 +171,22 @@ public final class Chaos {
       given.put(args[i].substring(2), args[++i]);
     }
     for (String name : given.keySet()) {
-      if (!List.of("referrals", "rate", "providers", "decline-percent", "faults", "out", "command").contains(name)) {
+      if (!List.of("referrals", "rate", "providers", "decline-percent", "instances", "brokers", "faults", "out", "command")
+          .contains(name)) {
         System.err.print("unknown option --" + name + "\n" + USAGE);
         System.exit(2);
       }
     }
     Options options;
     try {
+      StackSize size = new StackSize(Integer.parseInt(given.getOrDefault("instances", "1")),
+          Integer.parseInt(given.getOrDefault("brokers", "1")));
+      List<Instance> faults = given.containsKey("faults")
+          ? Arrays.stream(given.get("faults").split(",")).map(String::trim).map(Instance::named).toList()
+          : Options.everyFault(size);
       options = new Options(Integer.parseInt(given.getOrDefault("referrals", "1000")),
           Integer.parseInt(given.getOrDefault("rate", "20")), Integer.parseInt(given.getOrDefault("providers", "3")),
-          Integer.parseInt(given.getOrDefault("decline-percent", "10")),
-          Arrays.stream(given.getOrDefault("faults", "kafka,referral-service,provider-service,outcome-service").split(","))
-              .map(String::trim).map(Chaos::part).toList());
+          Integer.parseInt(given.getOrDefault("decline-percent", "10")), faults, size);
     } catch (IllegalArgumentException e) {
       System.err.println(e.getMessage());
       System.exit(2);
@@ -147,20 +195,22 @@ public final class Chaos {
     Path repo = Path.of("").toAbsolutePath();
     String stamp = RunClock.runId();
     Path work = repo.resolve("bench/target/chaos").resolve(stamp);
-    Outcome outcome = run(repo, work, options, Chaos::say);
-    String markdown = ChaosReport.markdown(outcome, given.getOrDefault("command", "./linkway chaos"));
     Path out = Path.of(given.getOrDefault("out", "bench/CHAOS.md"));
+    String command = given.getOrDefault("command", "./linkway chaos");
+    Outcome outcome = run(repo, work, options, Chaos::say, partial -> {
+      try {
+        Files.writeString(out, ChaosReport.markdown(partial, command));
+        say("figures so far in " + out);
+      } catch (java.io.IOException e) {
+        say("could not write the figures so far to " + out + ": " + e.getMessage());
+      }
+    });
+    String markdown = ChaosReport.markdown(outcome, command);
     Files.writeString(out, markdown);
     System.out.println();
     System.out.println(markdown);
     say("figures in " + out + (outcome.passed() ? "" : "; logs in " + work.resolve("logs")));
     System.exit(outcome.passed() ? 0 : 1);
-  }
-
-  private static Part part(String label) {
-    return Arrays.stream(Part.values()).filter(p -> p.label.equals(label) || p.label.equals(label + "-service")).findFirst()
-        .orElseThrow(() -> new IllegalArgumentException("no part " + label + " (kafka, referral-service, provider-service, "
-            + "outcome-service, registry)"));
   }
 
   /**

@@ -27,7 +27,8 @@ import reactor.util.retry.Retry;
 
 /**
  * The people around one commissioner's referrals while the stack is being broken: GP systems that
- * refer over HTTP and, when an answer does not come (a 503, a connection refused or cut, no answer
+ * refer over HTTP (each request to one of referral-service's instances at random, as a load balancer
+ * would spread them, and so each provider request and queue read) and, when an answer does not come (a 503, a connection refused or cut, no answer
  * in time), send the same request again with the same {@code Idempotency-Key}, as their
  * integrations do; and providers that watch their queue's live stream (connecting again when it
  * drops), look at their queue every few seconds for what the stream did not show, and take each
@@ -83,9 +84,9 @@ final class ChaosJourney implements AutoCloseable {
   final AtomicLong declined = new AtomicLong();
   final Map<String, AtomicLong> problems = new ConcurrentHashMap<>();
 
-  private final Http referralService;
-  private final Http providerService;
-  private final Http outcomeService;
+  private final Instances referralService;
+  private final Instances providerService;
+  private final Instances outcomeService;
   private final String commissioner;
   private final String runTag;
   private final int providers;
@@ -102,7 +103,7 @@ final class ChaosJourney implements AutoCloseable {
   /**
    * @param firstIndex the first person's index, so that each commissioner's people are their own
    */
-  ChaosJourney(Http referralService, Http providerService, Http outcomeService, String commissioner, String runTag,
+  ChaosJourney(Instances referralService, Instances providerService, Instances outcomeService, String commissioner, String runTag,
       int providers, int declinePercent, long firstIndex) {
     this.referralService = referralService;
     this.providerService = providerService;
@@ -112,6 +113,10 @@ final class ChaosJourney implements AutoCloseable {
     this.providers = providers;
     this.declinePercent = declinePercent;
     this.sequence = new AtomicLong(firstIndex);
+  }
+
+  int providerCount() {
+    return providers;
   }
 
   String providerId(int p) {
@@ -124,18 +129,18 @@ final class ChaosJourney implements AutoCloseable {
     LocalDate[] dates = Funding.financialYearDates(year).orElseThrow();
     for (int p = 1; p <= providers; p++) {
       String body = BenchPeople.providerBody(p, commissioner).replace(BenchPeople.providerId(p), providerId(p));
-      expectOk(providerService.post("/providers", body), "POST /providers " + providerId(p));
-      expectOk(outcomeService.put("/commissioners/" + commissioner + "/contracts/" + providerId(p),
+      expectOk(providerService.any().post("/providers", body), "POST /providers " + providerId(p));
+      expectOk(outcomeService.any().put("/commissioners/" + commissioner + "/contracts/" + providerId(p),
           BenchPeople.contractBody(p, dates[0], dates[1]).replace(BenchPeople.providerId(p), providerId(p))), "PUT contract");
     }
-    expectOk(outcomeService.put("/commissioners/" + commissioner + "/budgets/" + year, "{\"amount\":900000000.00}"), "PUT budget");
+    expectOk(outcomeService.any().put("/commissioners/" + commissioner + "/budgets/" + year, "{\"amount\":900000000.00}"), "PUT budget");
   }
 
   /** The providers start watching their queues. */
   void startProviders() {
     for (int p = 1; p <= providers; p++) {
       String providerId = providerId(p);
-      streams.add(Flux.defer(() -> providerService.events("/providers/" + providerId + "/referrals/stream"))
+      streams.add(Flux.defer(() -> providerService.any().events("/providers/" + providerId + "/referrals/stream"))
           .doOnError(e -> streamReconnects.incrementAndGet())
           .retryWhen(Retry.fixedDelay(Long.MAX_VALUE, Duration.ofSeconds(1)))
           .repeatWhen(done -> done.doOnNext(x -> streamReconnects.incrementAndGet()).delayElements(Duration.ofSeconds(1)))
@@ -155,7 +160,7 @@ final class ChaosJourney implements AutoCloseable {
     String body = BenchPeople.httpBody(i, commissioner);
     Mono.defer(() -> {
           s.attempts++;
-          return referralService.post("/referrals", body, requestId).timeout(ATTEMPT_TIMEOUT);
+          return referralService.any().post("/referrals", body, requestId).timeout(ATTEMPT_TIMEOUT);
         })
         .flatMap(answer -> answer.status() == 503 ? Mono.error(new IllegalStateException("503")) : Mono.just(answer))
         .retryWhen(Retry.fixedDelay(GIVE_UP_AFTER.toSeconds(), Duration.ofSeconds(1)).doBeforeRetry(signal -> {
@@ -221,7 +226,7 @@ final class ChaosJourney implements AutoCloseable {
       }
     }
     providerRequests.incrementAndGet();
-    providerService.post(path, body).timeout(PROVIDER_TIMEOUT).subscribe(answer -> {
+    providerService.any().post(path, body).timeout(PROVIDER_TIMEOUT).subscribe(answer -> {
       if (answer.ok()) {
         if (path.endsWith("/decline")) declined.incrementAndGet();
         JsonNode after = parse(answer.body());
@@ -249,7 +254,7 @@ final class ChaosJourney implements AutoCloseable {
     for (int p = 1; p <= providers; p++) {
       for (String status : List.of("OFFERED", "ACCEPTED")) {
         try {
-          Http.Answer answer = providerService.get("/providers/" + providerId(p) + "/referrals?status=" + status,
+          Http.Answer answer = providerService.any().get("/providers/" + providerId(p) + "/referrals?status=" + status,
               Duration.ofSeconds(10)).block(Duration.ofSeconds(15));
           if (answer == null || !answer.ok()) continue;
           for (JsonNode offer : JSON.readTree(answer.body())) {

@@ -18,16 +18,26 @@ final class ChaosReport {
     md.append("- Date: ").append(Instant.now()).append("\n");
     md.append("- Command: `").append(command).append("`\n");
     md.append("- Machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores, Java ")
-        .append(System.getProperty("java.version")).append("; the broker, the registry, the three services and the harness on it")
+        .append(System.getProperty("java.version")).append("; ").append(o.size().brokers() == 1 ? "the broker" : o.size().brokers() + " brokers")
+        .append(", the registry, ").append(o.size().instances() == 1 ? "the three services"
+            : o.size().instances() + " instances of each of the three services")
+        .append(" and the harness on it")
         .append(String.format(Locale.ROOT, " (load average %.1f at the end)%n",
             java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
     md.append("- Each fault: ").append(o.referralsPerFault()).append(" referrals over HTTP at ").append(o.rate())
         .append("/s for a commissioner of its own, ").append(o.providers()).append(" simulated providers (")
         .append(o.declinePercent()).append(" % of first offers declined; the rest accepted, two sessions, completed); ")
-        .append("the part SIGKILLed after a third of them and started again at once, the flow going on\n");
+        .append("the part SIGKILLed after a third of them and started again at once, the flow going on")
+        .append(o.size().instances() == 1 ? "" : "; each request (GP system's or provider's) to one of the service's "
+            + o.size().instances() + " instances at random, a 503 or a request cut sent again after 1 s")
+        .append("\n");
     md.append(String.format(Locale.ROOT, "- Stack of its own up in %.1f s (broker %s); the whole run %.1f s%n",
         outcome.startSeconds(), outcome.kafkaSecured() ? "with SASL and ACLs" : "plaintext", outcome.runSeconds()));
-    md.append("- Result: **").append(outcome.passed() ? "every check held" : "FAILED").append("**: ")
+    boolean inProgress = outcome.notes().stream().anyMatch(n -> n.startsWith(Chaos.IN_PROGRESS));
+    boolean heldSoFar = results.stream().allMatch(FaultRun.Result::passed);
+    md.append("- Result: **").append(outcome.passed() ? "every check held"
+            : inProgress ? (heldSoFar ? "every check held so far (run in progress)" : "FAILED (run in progress)") : "FAILED")
+        .append("**: ")
         .append(results.size()).append(" faults injected; ")
         .append(sum(results, "answered202") + sum(results, "answered200SameReferral")).append(" referrals answered 202 (")
         .append(sum(results, "answered200SameReferral")).append(" of them 200 to a request sent again), ")
@@ -55,13 +65,21 @@ final class ChaosReport {
         r -> num(r, "submissionsWrittenTwice"), true);
     row(md, results, "referrals with a session recorded twice (a provider's retry)", r -> num(r, "referralsWithAnExtraSession"), true);
     row(md, results, "ledger: committed / due / released (the log)", r -> money(r.figures().get("ledgerInTheLog")), false);
-    row(md, results, "reconciliation (outcome-service)", r -> reconciliation(r.figures().get("reconciliation")), false);
+    row(md, results, "reconciliation (outcome-service)", r -> reconciliation(r.figures().get("reconciliation"))
+        + (num(r, "reconciliationInstances") > 1 ? (Boolean.TRUE.equals(r.figures().get("reconciliationSameOnEveryInstance"))
+            ? "; the same on each of " + num(r, "reconciliationInstances") + " instances" : "; NOT the same on every instance") : ""),
+        false);
     row(md, results, "**reconciles to the penny** (log = reconciliation = budget = contract)",
         r -> String.valueOf(r.figures().get("reconciles")), false);
     row(md, results, "referrals under way at the kill", r -> num(r, "underWayAtTheKill"), true);
     row(md, results, "restart → healthy (s)", r -> secs(r, "restartToHealthySeconds"), false);
     row(md, results, "kill → every part healthy (s)", r -> secs(r, "killToAllHealthySeconds"), false);
     row(md, results, "kill → first referral sent after it completed (s)", r -> secs(r, "killToFirstJourneyAfterItSeconds"), false);
+    row(md, results, "kill → its keys served again by the instances left (s; a round of reads by key all answered)",
+        r -> secs(r, "keysServedAgainSeconds"), false);
+    row(md, results, "reads of that probe answered 503 meanwhile / not at all", r -> num(r, "probeAnswered503") + " / "
+        + num(r, "probeUnanswered"), false);
+    row(md, results, "requests answered 503 and sent again (GP systems and providers)", r -> num(r, "requestsAnswered503"), true);
     row(md, results, "longest wait of a GP system for its answer (s)", r -> secs(r, "longestWaitForAnAnswerSeconds"), false);
     row(md, results, "flow end → last referral at its end (s)", r -> secs(r, "drainSeconds"), false);
     row(md, results, "provider requests / failed (answer lost or refused)",
@@ -102,7 +120,12 @@ final class ChaosReport {
         + "commissioner-outcomes). A fact recorded twice: a second event, under another id, of a kind that happens once "
         + "to a referral (an offer's attempt, its acceptance, completion, a budget reservation, a ledger entry, its "
         + "outcome report). A session recorded twice is a provider sending a session again after its answer was lost "
-        + "(a 503 says the command may still apply; provider commands take no idempotency key): reported, not failed.\n");
+        + "(a 503 says the command may still apply; provider commands take no idempotency key): reported, not failed. "
+        + "Its keys served again: from the kill, rounds of reads by key (referrals the log shows offered, providers' queues, "
+        + "commissioners' ledgers, with ids made up for the probe beside the real ones, so that the keys fall in every "
+        + "partition) asked of the killed service's other instances (of the one restarted, when there is no other; of every "
+        + "service's instances when a broker is killed), until one round is answered whole; any answer other than the right "
+        + "one or 503 fails the run.\n");
     return md.toString();
   }
 

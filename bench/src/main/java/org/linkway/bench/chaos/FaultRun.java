@@ -18,7 +18,8 @@ import java.util.stream.Collectors;
 import org.linkway.bench.Http;
 import org.linkway.bench.OpenLoop;
 import org.linkway.bench.chaos.ChaosJourney.Submission;
-import org.linkway.bench.chaos.ChaosStack.Part;
+import org.linkway.stack.Instance;
+import org.linkway.stack.Part;
 import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
 
@@ -60,12 +61,12 @@ final class FaultRun {
 
   private final ChaosStack stack;
   private final JourneyAudit audit;
-  private final Http referralService;
-  private final Http providerService;
-  private final Http outcomeService;
+  private final Instances referralService;
+  private final Instances providerService;
+  private final Instances outcomeService;
   private final Consumer<String> say;
 
-  FaultRun(ChaosStack stack, JourneyAudit audit, Http referralService, Http providerService, Http outcomeService,
+  FaultRun(ChaosStack stack, JourneyAudit audit, Instances referralService, Instances providerService, Instances outcomeService,
       Consumer<String> say) {
     this.stack = stack;
     this.audit = audit;
@@ -75,9 +76,10 @@ final class FaultRun {
     this.say = say;
   }
 
-  Result run(Part target, String commissioner, Chaos.Options options, String runTag, long firstIndex) throws InterruptedException {
+  Result run(Instance target, String commissioner, Chaos.Options options, String runTag, long firstIndex)
+      throws InterruptedException {
     long started = System.nanoTime();
-    String fault = "SIGKILL " + target.label;
+    String fault = "SIGKILL " + target.label();
     Map<String, Object> figures = new LinkedHashMap<>();
     List<String> failures = new ArrayList<>();
     try (ChaosJourney journey = new ChaosJourney(referralService, providerService, outcomeService, commissioner, runTag,
@@ -93,7 +95,7 @@ final class FaultRun {
               + audit.of(first.referralId).describe());
 
       // the flow, and the fault a third of the way through it
-      Fault injected = new Fault(target);
+      Fault injected = new Fault(target, journey, commissioner);
       long killAfter = Math.max(1, options.referralsPerFault() / 3);
       CompletableFuture<Void> faultDone = new CompletableFuture<>();
       OpenLoop.run(options.rate(), options.referralsPerFault() - 1, due -> {
@@ -114,9 +116,9 @@ final class FaultRun {
       say.accept(fault + ": " + options.referralsPerFault() + " referrals sent for " + commissioner + "; the fault after "
           + killAfter);
       try {
-        faultDone.get(RECOVERY_BOUND.toSeconds() * 2 + 60, java.util.concurrent.TimeUnit.SECONDS);
+        faultDone.get(stack.recoveryBound().toSeconds() * 2 + 60, java.util.concurrent.TimeUnit.SECONDS);
       } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-        failures.add(target.label + " did not recover: " + (e.getCause() != null ? e.getCause().getMessage() : e));
+        failures.add(target.label() + " did not recover: " + (e.getCause() != null ? e.getCause().getMessage() : e));
       }
 
       // every request answered (or given up), every referral given a 202 at its end
@@ -141,27 +143,78 @@ final class FaultRun {
     return result;
   }
 
-  /** The kill and the restart, with the times that say how long the stack took to recover. */
+  /**
+   * The kill and the restart, with the times that say how long the stack took to recover; and, from
+   * the kill, the killed instance's keys asked of the instances left ({@link KeyProbe}) until they are
+   * served again.
+   */
   private final class Fault {
-    final Part target;
+    /** Keys read by the probe per service: enough that each of a topic's partitions holds some. */
+    static final int PROBED_KEYS = 24;
+    final Instance target;
+    final ChaosJourney journey;
+    final String commissioner;
     volatile long killedAt;
     volatile Duration restartToHealthy;
     volatile Duration killToAllHealthy;
+    volatile KeyProbe probe;
 
-    Fault(Part target) {
+    Fault(Instance target, ChaosJourney journey, String commissioner) {
       this.target = target;
+      this.journey = journey;
+      this.commissioner = commissioner;
     }
 
     void inject() {
-      say.accept("SIGKILL " + target.label + " (pid " + stack.pid(target) + ")");
+      say.accept("SIGKILL " + target.label() + " (pid " + stack.pid(target) + ")");
       killedAt = System.nanoTime();
+      probe = new KeyProbe(asks(), killedAt);
+      CompletableFuture<Boolean> probing = CompletableFuture.supplyAsync(() -> probe.run(stack.recoveryBound()));
       stack.kill(target);
       stack.restart(target);
-      restartToHealthy = stack.awaitHealthy(target, RECOVERY_BOUND);
-      Await.orFail("every part healthy again", stack::allHealthy, RECOVERY_BOUND, () -> "after " + target.label + " was killed");
+      restartToHealthy = stack.awaitHealthy(target, stack.recoveryBound());
+      Await.orFail("every part healthy again", stack::allHealthy, stack.recoveryBound(), () -> "after " + target.label() + " was killed");
       killToAllHealthy = Duration.ofNanos(System.nanoTime() - killedAt);
-      say.accept(String.format("%s healthy %.1f s after its restart; the whole stack %.1f s after the kill", target.label,
-          restartToHealthy.toMillis() / 1e3, killToAllHealthy.toMillis() / 1e3));
+      probing.join();
+      say.accept(String.format("%s healthy %.1f s after its restart; the whole stack %.1f s after the kill; its keys served "
+          + "again after %s s (%d answers 503 meanwhile)", target.label(), restartToHealthy.toMillis() / 1e3,
+          killToAllHealthy.toMillis() / 1e3, probe.servedAfterSeconds(), probe.unavailable()));
+    }
+
+    /**
+     * What the probe reads, of the killed service's other instances (of every service's, when a broker
+     * is killed): referrals the log shows offered, each provider's queue and the commissioner's ledger,
+     * with ids made up for the probe beside them, so that the keys fall in every partition.
+     */
+    private List<KeyProbe.Ask> asks() {
+      List<KeyProbe.Ask> asks = new ArrayList<>();
+      boolean everyService = !target.part().isService();
+      if (everyService || target.part() == Part.REFERRAL_SERVICE) {
+        List<UUID> offered = journey.submissions().stream().filter(Submission::accepted).map(s -> s.referralId)
+            .filter(id -> audit.of(id).count("ReferralOffered#1") > 0).limit(PROBED_KEYS).toList();
+        List<Http> asked = referralService.besides(target);
+        for (int i = 0; i < offered.size(); i++) {
+          asks.add(new KeyProbe.Ask("referral-service", asked.get(i % asked.size()), "/referrals/" + offered.get(i), true));
+        }
+      }
+      if (everyService || target.part() == Part.PROVIDER_SERVICE) {
+        List<Http> asked = providerService.besides(target);
+        for (int i = 0; i < PROBED_KEYS; i++) {
+          boolean real = i < journey.providerCount();
+          String provider = real ? journey.providerId(i + 1) : "chaos-probe-" + i;
+          asks.add(new KeyProbe.Ask("provider-service", asked.get(i % asked.size()), "/providers/" + provider
+              + "/referrals?status=ACCEPTED&limit=1", real));
+        }
+      }
+      if (everyService || target.part() == Part.OUTCOME_SERVICE) {
+        List<Http> asked = outcomeService.besides(target);
+        for (int i = 0; i < PROBED_KEYS; i++) {
+          String code = i == 0 ? commissioner : "QZ" + "ABCDEFGHJKLNPRSTUVWY0123456789".charAt(i);
+          asks.add(new KeyProbe.Ask("outcome-service", asked.get(i % asked.size()), "/commissioners/" + code
+              + "/ledger?limit=1", i == 0));
+        }
+      }
+      return asks;
     }
   }
 
@@ -252,16 +305,21 @@ final class FaultRun {
     }
     figures.put("ledgerInTheLog", Map.of("committed", committed, "due", due, "released", released));
     figures.put("referralsNotPaidAsContracted", notAsContracted);
-    Map<String, Object> reconciliation = reconciliation(commissioner);
+    // the reconciliation and the budget asked of every instance of outcome-service: each must say the same
+    List<Map<String, Object>> reconciliations = outcomeService.all().stream().map(i -> reconciliation(i, commissioner)).toList();
+    Map<String, Object> reconciliation = reconciliations.get(0);
     figures.put("reconciliation", reconciliation);
+    figures.put("reconciliationInstances", reconciliations.size());
+    boolean sameOnEveryInstance = reconciliations.stream().allMatch(reconciliation::equals);
+    figures.put("reconciliationSameOnEveryInstance", sameOnEveryInstance);
     BigDecimal finalCommitted = committed;
     BigDecimal finalDue = due;
     BigDecimal finalReleased = released;
-    boolean budgetAgrees = Await.until(() -> budgetAgrees(commissioner, finalCommitted, finalDue, finalReleased),
-        Duration.ofSeconds(30));
-    Map<String, Object> budget = budget(commissioner);
+    boolean budgetAgrees = Await.until(() -> outcomeService.all().stream()
+        .allMatch(i -> budgetAgrees(i, commissioner, finalCommitted, finalDue, finalReleased)), Duration.ofSeconds(30));
+    Map<String, Object> budget = budget(outcomeService.any(), commissioner);
     figures.put("budget", budget);
-    boolean reconciles = Boolean.TRUE.equals(reconciliation.get("clean"))
+    boolean reconciles = sameOnEveryInstance && Boolean.TRUE.equals(reconciliation.get("clean"))
         && same(reconciliation.get("committed"), committed) && same(reconciliation.get("due"), due)
         && same(reconciliation.get("released"), released)
         && Integer.valueOf(accepted.size()).equals(reconciliation.get("referralsChecked"))
@@ -269,7 +327,8 @@ final class FaultRun {
     figures.put("reconciles", reconciles);
     if (!reconciles) {
       failures.add("the ledger does not reconcile: log committed " + committed + " due " + due + " released " + released
-          + "; reconciliation " + reconciliation + "; budget " + budget);
+          + "; reconciliation " + (sameOnEveryInstance ? reconciliation : "differs between instances: " + reconciliations)
+          + "; budget " + budget);
     }
 
     // how the stack recovered
@@ -285,6 +344,25 @@ final class FaultRun {
           .mapToLong(s -> audit.of(s.referralId).endedAt).filter(t -> t > 0).min().stream()
           .mapToObj(t -> (Object) seconds(t - killedAt)).findFirst().orElse(null));
     }
+    if (fault.probe != null) {
+      KeyProbe probe = fault.probe;
+      figures.put("keysServedAgainSeconds", probe.servedAfterSeconds());
+      figures.put("probeKeys", probe.keys());
+      figures.put("probeAnswered503", probe.unavailable());
+      figures.put("probeUnanswered", probe.unanswered());
+      figures.put("probeWrongAnswers", probe.wrong());
+      if (probe.servedAfterSeconds() == null) {
+        failures.add(fault.target.label() + "'s keys were not served again within " + stack.recoveryBound().toMinutes()
+            + " min");
+      }
+      if (!probe.wrong().isEmpty()) {
+        failures.add("while " + fault.target.label() + " was away, reads by key were answered neither right nor 503: "
+            + probe.wrong());
+      }
+    }
+    long answered503 = journey.problems.entrySet().stream().filter(e -> e.getKey().contains("503"))
+        .mapToLong(e -> e.getValue().get()).sum();
+    figures.put("requestsAnswered503", answered503);
     figures.put("longestWaitForAnAnswerSeconds", all.stream().filter(s -> s.answeredAt > 0)
         .mapToLong(s -> s.answeredAt - s.firstSent).max().stream().mapToObj(n -> (Object) seconds(n)).findFirst().orElse(null));
     figures.put("providerRequests", journey.providerRequests.get());
@@ -304,7 +382,7 @@ final class FaultRun {
 
   /** GET /referrals/{id}, or {"problem": why there is no answer}. */
   private JsonNode referral(UUID referralId) {
-    Http.Answer answer = Mono.defer(() -> referralService.get("/referrals/" + referralId, Duration.ofSeconds(10)))
+    Http.Answer answer = Mono.defer(() -> referralService.any().get("/referrals/" + referralId, Duration.ofSeconds(10)))
         .flatMap(a -> a.status() >= 500 ? Mono.<Http.Answer>error(new IllegalStateException(a.status() + "")) : Mono.just(a))
         .retryWhen(Retry.fixedDelay(30, Duration.ofSeconds(1)))
         .onErrorResume(e -> Mono.empty()).block(Duration.ofMinutes(2));
@@ -322,10 +400,14 @@ final class FaultRun {
     return String.join("; ", steps);
   }
 
-  private Map<String, Object> reconciliation(String commissioner) {
+  private Map<String, Object> reconciliation(Http outcomeService, String commissioner) {
     Map<String, Object> out = new LinkedHashMap<>();
-    Http.Answer answer = outcomeService.get("/commissioners/" + commissioner + "/ledger/reconciliation", Duration.ofMinutes(2))
-        .block(Duration.ofMinutes(3));
+    // a 503 (the commissioner's view moving between instances) is asked again, as its Retry-After says
+    Http.Answer answer = Mono.defer(() -> outcomeService.get("/commissioners/" + commissioner + "/ledger/reconciliation",
+            Duration.ofMinutes(2)))
+        .flatMap(a -> a.status() == 503 ? Mono.<Http.Answer>error(new IllegalStateException("503")) : Mono.just(a))
+        .retryWhen(Retry.fixedDelay(30, Duration.ofSeconds(1)).filter(e -> "503".equals(e.getMessage())))
+        .onErrorResume(e -> Mono.just(new Http.Answer(503, "503 after 30 tries"))).block(Duration.ofMinutes(4));
     if (answer == null || !answer.ok()) {
       out.put("error", answer == null ? "no answer" : answer.status() + " " + answer.body());
       return out;
@@ -343,7 +425,7 @@ final class FaultRun {
     return out;
   }
 
-  private Map<String, Object> budget(String commissioner) {
+  private Map<String, Object> budget(Http outcomeService, String commissioner) {
     Map<String, Object> out = new LinkedHashMap<>();
     Http.Answer answer = outcomeService.get("/commissioners/" + commissioner + "/budget", Duration.ofSeconds(10))
         .onErrorResume(e -> Mono.empty()).block(Duration.ofSeconds(15));
@@ -356,8 +438,9 @@ final class FaultRun {
     return out;
   }
 
-  private boolean budgetAgrees(String commissioner, BigDecimal committed, BigDecimal due, BigDecimal released) {
-    Map<String, Object> b = budget(commissioner);
+  private boolean budgetAgrees(Http outcomeService, String commissioner, BigDecimal committed, BigDecimal due,
+      BigDecimal released) {
+    Map<String, Object> b = budget(outcomeService, commissioner);
     return same(b.get("committed"), committed) && same(b.get("due"), due) && same(b.get("released"), released);
   }
 
