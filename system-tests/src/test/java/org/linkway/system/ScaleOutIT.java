@@ -151,21 +151,24 @@ class ScaleOutIT {
     await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() ->
         answer("referral-service", c -> c.get().uri("/referrals/{id}", referralId), Set.of(200, 404))
             .getResponseBody().contains("\"status\":\"OFFERED\""));
-    command(referralId, "accept", Map.of(), run + "-accept");
-    command(referralId, "sessions", Map.of("attendedOn", LocalDate.now().toString()), run + "-session-1");
-    command(referralId, "sessions", Map.of("attendedOn", LocalDate.now().toString()), run + "-session-2");
-    command(referralId, "complete", Map.of("completion", "COMPLETED"), run + "-complete");
+    // offered, as referral-service has it: provider-service reads the offer a moment later (longer while a broker is
+    // lost), and says 404 until it has, so the first accept is sent again on a 404 too (a provider learns of an
+    // offer from provider-service itself, never before it)
+    command(referralId, "accept", Map.of(), run + "-accept", Set.of(503, 409, 404));
+    command(referralId, "sessions", Map.of("attendedOn", LocalDate.now().toString()), run + "-session-1", Set.of(503, 409));
+    command(referralId, "sessions", Map.of("attendedOn", LocalDate.now().toString()), run + "-session-2", Set.of(503, 409));
+    command(referralId, "complete", Map.of("completion", "COMPLETED"), run + "-complete", Set.of(503, 409));
     return referralId;
   }
 
   /**
    * A provider's command, sent until it is answered 200. A 409 is sent again too: the same command still
    * being decided (its first try's answer lost) is a conflict until it is decided, and then the same key
-   * gets the first try's answer.
+   * gets the first try's answer. {@code again}: the answers on which it is sent again.
    */
-  private void command(String referralId, String command, Map<String, Object> body, String key) {
+  private void command(String referralId, String command, Map<String, Object> body, String key, Set<Integer> again) {
     answer("provider-service", c -> c.post().uri("/providers/{p}/referrals/{r}/" + command, JourneyScenario.FIRST_PROVIDER,
-        referralId).header("Idempotency-Key", key).bodyValue(body), Set.of(200), Set.of(503, 409));
+        referralId).header("Idempotency-Key", key).bodyValue(body), Set.of(200), again);
   }
 
   /**
