@@ -288,6 +288,7 @@ public final class Bench {
     c.put("offersDeclined", journey.declined.get());
     c.put("offersMissedByTheLiveStreamFoundInTheQueue", journey.offersFoundInQueue.get());
     c.put("duplicateEvents", audit.duplicates());
+    c.put("providerCommandsResentWithTheirKey", audit.commandsResent());
     c.put("eventsRead", audit.counts());
     c.put("failedRequests", journey.failures);
     c.put("reconciliationClean", body.get("clean"));

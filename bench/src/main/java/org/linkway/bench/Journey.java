@@ -219,6 +219,13 @@ public final class Journey implements TopicAudit.Listener {
     }
   }
 
+  /**
+   * The topic of the providers' commands. A command sent again with its {@code Idempotency-Key} (after a 503 or
+   * a lost answer) is written again under the same id, and its decider answers it once; so an id read twice
+   * there is a resend, counted as one, not a duplicate. What was decided is checked on the topics of decisions.
+   */
+  public static final String COMMANDS_RESENT_UNDER_THEIR_ID = Topics.PROVIDER_COMMANDS.name();
+
   /** What provider-service answers (409) to an accept while an earlier accept of the offer awaits the budget. */
   static final String BEING_DECIDED = "acceptance is being decided";
 
@@ -234,7 +241,8 @@ public final class Journey implements TopicAudit.Listener {
     String base = "/providers/" + providerId + "/referrals/" + referralId;
     Plan plan = track.plan;
     if (attempt == 1 && plan.declineFirstOffer()) {
-      providerService.post(base + "/decline", "{\"reason\":\"CAPACITY\",\"note\":\"full this week\"}")
+      providerService.post(base + "/decline", "{\"reason\":\"CAPACITY\",\"note\":\"full this week\"}",
+              event.id() + "/decline")
           .subscribe(answer -> {
             if (answer.ok()) declined.incrementAndGet(); else failed("decline " + answer.status());
             track.result = answer.ok() ? Result.DECLINED : Result.FAILED;
@@ -246,17 +254,21 @@ public final class Journey implements TopicAudit.Listener {
     }
     if (attempt > 1 && !plan.acceptLaterOffer()) return;
     track.acceptSent = System.nanoTime();
-    Mono<Boolean> steps = send(base + "/accept", "{\"measures\":[" + BenchPeople.BASELINE + "]}", "accept", accepted,
-        "already been accepted");
-    for (LocalDate day : plan.sessions()) {
-      String session = "{\"attendedOn\":\"" + day + "\",\"attended\":true}";
-      steps = steps.flatMap(ok -> send(base + "/sessions", session, "session", null));
+    // each action has its own Idempotency-Key, as a provider's system would send: a resend after a 503
+    // or a lost answer is the same action, never a second session
+    String key = event.id() + "/";
+    Mono<Boolean> steps = send(base + "/accept", "{\"measures\":[" + BenchPeople.BASELINE + "]}", key + "accept", "accept",
+        accepted, "already been accepted");
+    for (int n = 0; n < plan.sessions().size(); n++) {
+      String session = "{\"attendedOn\":\"" + plan.sessions().get(n) + "\",\"attended\":true}";
+      String sessionKey = key + "session-" + (n + 1);
+      steps = steps.flatMap(ok -> send(base + "/sessions", session, sessionKey, "session", null));
     }
     if (plan.followUp() != null) {
       steps = steps.flatMap(ok -> {
         track.completeSent = System.nanoTime();
         return send(base + "/complete", "{\"completion\":\"COMPLETED\",\"measures\":[" + plan.followUp() + "]}",
-            "complete", completed, "has been completed", "it is COMPLETED");
+            key + "complete", "complete", completed, "has been completed", "it is COMPLETED");
       });
     }
     Result whenDone = plan.followUp() == null ? Result.IN_PROGRESS : Result.COMPLETED;
@@ -275,8 +287,9 @@ public final class Journey implements TopicAudit.Listener {
    * wait a second and send it again, for up to half a minute; a 409 saying the action was already
    * applied then counts as done. Each of those answers is counted.
    */
-  private Mono<Boolean> send(String path, String body, String what, AtomicLong counter, String... alreadyDone) {
-    return Mono.defer(() -> providerService.post(path, body))
+  private Mono<Boolean> send(String path, String body, String idempotencyKey, String what, AtomicLong counter,
+      String... alreadyDone) {
+    return Mono.defer(() -> providerService.post(path, body, idempotencyKey))
         .flatMap(answer -> {
           if (answer.status() == 503) {
             failed(what + " 503 (sent again)");

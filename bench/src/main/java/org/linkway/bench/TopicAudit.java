@@ -58,6 +58,7 @@ final class TopicAudit implements AutoCloseable {
   private final Map<String, AtomicLong> counts = new LinkedHashMap<>();
   private final Map<String, Set<UUID>> seen = new HashMap<>();
   private final Map<String, AtomicLong> duplicates = new LinkedHashMap<>();
+  private final AtomicLong commandsResent = new AtomicLong();
   private final AtomicLong bytes = new AtomicLong();
   private final AtomicLong records = new AtomicLong();
   private final Thread reader;
@@ -96,7 +97,9 @@ final class TopicAudit implements AutoCloseable {
         bytes.addAndGet(Math.max(0, record.serializedValueSize()));
         if (record.value() == null) continue;
         EventMetadata meta = (EventMetadata) ((GenericRecord) record.value()).get("metadata");
-        if (!seen.get(topic).add(meta.getEventId())) duplicates.get(topic).incrementAndGet();
+        if (!seen.get(topic).add(meta.getEventId())) {
+          (topic.equals(Journey.COMMANDS_RESENT_UNDER_THEIR_ID) ? commandsResent : duplicates.get(topic)).incrementAndGet();
+        }
         UUID referralId = meta.getReferralId();
         if (referralId == null) continue;
         Object value = record.value();
@@ -127,6 +130,11 @@ final class TopicAudit implements AutoCloseable {
     Map<String, Long> out = new LinkedHashMap<>();
     duplicates.forEach((topic, n) -> out.put(topic, n.get()));
     return out;
+  }
+
+  /** Provider commands read again under their id: sent again with their Idempotency-Key. */
+  long commandsResent() {
+    return commandsResent.get();
   }
 
   /** The mean size of an event's value as written (Confluent wire format: magic byte, schema id, Avro). */

@@ -33,8 +33,9 @@ import reactor.util.retry.Retry;
  * integrations do; and providers that watch their queue's live stream (connecting again when it
  * drops), look at their queue every few seconds for what the stream did not show, and take each
  * referral from where its offer stands: decline some first offers, accept with a baseline, record
- * two sessions, complete with a follow-up. A provider whose request failed looks at the queue again
- * before doing anything more, so it does not record a session twice because an answer was lost.
+ * two sessions, complete with a follow-up. Each provider action carries an {@code Idempotency-Key} naming
+ * the offer and the step; a provider whose request failed looks at the queue again and sends what is
+ * still to do, under the same key when it is the same step, so a lost answer records nothing twice.
  */
 final class ChaosJourney implements AutoCloseable {
 
@@ -42,7 +43,7 @@ final class ChaosJourney implements AutoCloseable {
   static final Duration GIVE_UP_AFTER = Duration.ofMinutes(5);
   private static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration PROVIDER_TIMEOUT = Duration.ofSeconds(30);
-  private static final int SESSIONS = 2;
+  static final int SESSIONS = 2;
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** One referral a GP system sent, and what became of its request. */
@@ -200,23 +201,28 @@ final class ChaosJourney implements AutoCloseable {
     String base = "/providers/" + offer.path("providerId").asText() + "/referrals/" + s.referralId;
     String path;
     String body;
+    String action;
     switch (status) {
       case "OFFERED" -> {
         if (offer.path("attempt").asInt() == 1 && Math.floorMod(s.referralId.hashCode(), 100) < declinePercent) {
           path = base + "/decline";
           body = "{\"reason\":\"CAPACITY\",\"note\":\"full this week\"}";
+          action = "decline";
         } else {
           path = base + "/accept";
           body = "{\"measures\":[" + BenchPeople.BASELINE + "]}";
+          action = "accept";
         }
       }
       case "ACCEPTED" -> {
         if (offer.path("sessionsAttended").asInt() < SESSIONS) {
           path = base + "/sessions";
           body = "{\"attendedOn\":\"" + LocalDate.now() + "\",\"attended\":true}";
+          action = "session-" + (offer.path("sessionsAttended").asInt() + 1);
         } else {
           path = base + "/complete";
           body = "{\"completion\":\"COMPLETED\",\"measures\":[" + BenchPeople.FOLLOW_UP + "]}";
+          action = "complete";
         }
       }
       default -> {
@@ -226,7 +232,11 @@ final class ChaosJourney implements AutoCloseable {
       }
     }
     providerRequests.incrementAndGet();
-    providerService.any().post(path, body).timeout(PROVIDER_TIMEOUT).subscribe(answer -> {
+    // the action's Idempotency-Key names the offer and the step, as a provider's system would: sent again
+    // (after a 503, a timeout, an instance gone, or from a queue that has not caught up) it is the same
+    // action, so nothing is recorded twice
+    String idempotencyKey = s.referralId + "-" + offer.path("attempt").asInt() + "/" + action;
+    providerService.any().post(path, body, idempotencyKey).timeout(PROVIDER_TIMEOUT).subscribe(answer -> {
       if (answer.ok()) {
         if (path.endsWith("/decline")) declined.incrementAndGet();
         JsonNode after = parse(answer.body());

@@ -63,7 +63,10 @@ final class ChaosReport {
         r -> text(r.figures().get("factsRecordedTwiceDownstream")), false);
     row(md, results, "submissions written twice at intake (a request sent again; same referral)",
         r -> num(r, "submissionsWrittenTwice"), true);
-    row(md, results, "referrals with a session recorded twice (a provider's retry)", r -> num(r, "referralsWithAnExtraSession"), true);
+    row(md, results, "**referrals with a session recorded twice** (a provider's retry)", r -> num(r, "referralsWithAnExtraSession"),
+        true);
+    row(md, results, "provider commands sent again with their Idempotency-Key (decided once)",
+        r -> num(r, "providerCommandsResentWithTheirKey"), true);
     row(md, results, "ledger: committed / due / released (the log)", r -> money(r.figures().get("ledgerInTheLog")), false);
     row(md, results, "reconciliation (outcome-service)", r -> reconciliation(r.figures().get("reconciliation"))
         + (num(r, "reconciliationInstances") > 1 ? (Boolean.TRUE.equals(r.figures().get("reconciliationSameOnEveryInstance"))
@@ -116,11 +119,12 @@ final class ChaosReport {
       md.append("- ").append(r.fault()).append(": ").append(r.figures().get("requestProblems")).append("\n");
     }
     md.append("\nDuplicate event ids: the same event read twice by a read_committed consumer of the journey's topics "
-        + "(referrals, provider-commands, provider-events, budget-requests, budget-decisions, funding-ledger, "
-        + "commissioner-outcomes). A fact recorded twice: a second event, under another id, of a kind that happens once "
-        + "to a referral (an offer's attempt, its acceptance, completion, a budget reservation, a ledger entry, its "
-        + "outcome report). A session recorded twice is a provider sending a session again after its answer was lost "
-        + "(a 503 says the command may still apply; provider commands take no idempotency key): reported, not failed. "
+        + "(referrals, provider-events, budget-requests, budget-decisions, funding-ledger, commissioner-outcomes; on "
+        + "provider-commands an id read twice is a provider's command sent again with its Idempotency-Key, which keeps "
+        + "the command's id and is decided once: counted apart). A fact recorded twice: a second event, under another "
+        + "id, of a kind that happens once to a referral (an offer's attempt, its acceptance, completion, a budget "
+        + "reservation, a ledger entry, its outcome report). A session recorded twice (more than the journey's two "
+        + "sessions): a failure, since each session is sent with a key of its own. "
         + "Its keys served again: from the kill, rounds of reads by key (referrals the log shows offered, providers' queues, "
         + "commissioners' ledgers, with ids made up for the probe beside the real ones, so that the keys fall in every "
         + "partition) asked of the killed service's other instances (of the one restarted, when there is no other; of every "

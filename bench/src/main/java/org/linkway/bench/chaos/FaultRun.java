@@ -281,8 +281,13 @@ final class FaultRun {
     figures.put("factsRecordedTwiceDownstream", downstreamKinds);
     figures.put("submissionsWrittenTwice", repeatedKinds.getOrDefault(INTAKE_FACT, 0L));
     if (!submittedTwice.isEmpty()) figures.put("submissionsWrittenTwiceExamples", submittedTwice);
-    long extraSessions = accepted.stream().filter(s -> audit.of(s.referralId).count("SessionAttended") > 2).count();
-    figures.put("referralsWithAnExtraSession", extraSessions);
+    // each session is sent with its own Idempotency-Key, so a resend cannot record it again
+    List<Submission> extraSessions = accepted.stream()
+        .filter(s -> audit.of(s.referralId).count("SessionAttended") > ChaosJourney.SESSIONS).toList();
+    figures.put("referralsWithAnExtraSession", extraSessions.size());
+    extraSessions.stream().limit(5).forEach(s -> failures.add("referral " + s.referralId + " has more than "
+        + ChaosJourney.SESSIONS + " sessions: " + audit.of(s.referralId).describe()));
+    figures.put("providerCommandsResentWithTheirKey", audit.commandsResent());
 
     // the money, four ways
     BigDecimal committed = BigDecimal.ZERO;

@@ -20,6 +20,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.linkway.bench.Journey;
 import org.linkway.events.EventMetadata;
 import org.linkway.events.FundingCommitted;
 import org.linkway.events.FundingReleased;
@@ -43,8 +44,9 @@ final class JourneyAudit implements AutoCloseable {
 
   /**
    * Facts that happen at most once to a referral on this journey, whatever is retried or
-   * redelivered. Not in the list: sessions and the providers' commands, which a provider sending a
-   * request again (its answer lost in a restart) may legitimately record twice.
+   * redelivered. Not in the list: the providers' commands, which a provider sends again (with the same
+   * {@code Idempotency-Key}) when its answer is lost, and sessions, of which a referral has several (the
+   * run checks their number).
    */
   static final Set<String> AT_MOST_ONCE = Set.of("ReferralSubmitted", "ReferralAccepted", "ReferralCompleted",
       "ReferralUnplaced", "ReferralCancelled", "ReserveFunding", "FundingReservation", "FundingCommitted",
@@ -96,6 +98,7 @@ final class JourneyAudit implements AutoCloseable {
   private final List<TopicPartition> partitions = new ArrayList<>();
   private final Map<String, Set<UUID>> seen = new HashMap<>();
   private final List<Duplicate> duplicates = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final AtomicLong commandsResent = new AtomicLong();
   private final Map<UUID, Facts> facts = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
   private final Thread reader;
@@ -166,7 +169,8 @@ final class JourneyAudit implements AutoCloseable {
     if (payload instanceof PaymentDue d) fact += ":" + d.getMilestone();
     UUID referralId = meta.getReferralId();
     if (!seen.get(record.topic()).add(meta.getEventId())) {
-      duplicates.add(new Duplicate(record.topic(), meta.getEventId(), fact, referralId));
+      if (record.topic().equals(Journey.COMMANDS_RESENT_UNDER_THEIR_ID)) commandsResent.incrementAndGet();
+      else duplicates.add(new Duplicate(record.topic(), meta.getEventId(), fact, referralId));
     }
     if (referralId == null) return;
     Facts f = facts.computeIfAbsent(referralId, id -> new Facts());
@@ -195,6 +199,11 @@ final class JourneyAudit implements AutoCloseable {
   boolean ended(UUID referralId) {
     Facts f = facts.get(referralId);
     return f != null && f.endedAt != 0;
+  }
+
+  /** Provider commands read again under their id: sent again with their Idempotency-Key, decided once. */
+  long commandsResent() {
+    return commandsResent.get();
   }
 
   /** The event ids read twice, on the given referrals (or with no referral). */

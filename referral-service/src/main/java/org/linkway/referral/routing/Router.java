@@ -16,11 +16,12 @@ import org.linkway.platform.domain.Postcodes;
 /**
  * Chooses the service to offer a referral to.
  *
- * <p>A service is suitable when it is active, not paused, has a free place as far as the load table
- * shows (open offers and accepted referrals below its places; the service's own place decider takes
- * the place, see {@code org.linkway.referral.places}), is commissioned by the referral's ICB, covers the person's postcode district,
- * takes people of their age, meets at least one of their needs, and has not been tried for this
- * referral. Services whose place would be paid for come first (a grant, or a contract whose most per
+ * <p>A service is suitable when it is active, not paused, lists places, is commissioned by the referral's ICB,
+ * covers the person's postcode district, takes people of their age, meets at least one of their needs, and has
+ * not been tried for this referral. Whether it has a free place is its own place decider's to say (see
+ * {@code org.linkway.referral.places}); the load table every instance reads lags that decider by a commit, so a
+ * service the table shows full (open offers and accepted referrals at its places) is not left out, it comes after
+ * every service shown with a free place. Then services whose place would be paid for come first (a grant, or a contract whose most per
  * referral fits what is free of the commissioner's budget), then services without a contract, and
  * last those whose contract the budget can no longer cover, since their acceptance would be refused.
  * Then the person's preferred service comes first when suitable. Among the rest the choice is
@@ -47,9 +48,9 @@ public final class Router {
   }
 
   /**
-   * Every suitable service, best first. The load is as every instance last read it: a service it shows full is
-   * left out, but whether a place is free is decided by the service's place decider, which passes a request on
-   * down this list when it has none.
+   * Every suitable service, best first. The load is as every instance last read it: a service it shows full comes
+   * after those it shows with a free place, since a place freed a moment ago may not show yet; whether a place is
+   * free is decided by the service's place decider, which passes a request on down this list when it has none.
    */
   public static List<Choice> ranked(ReferralSubmitted referral, Collection<ServiceListed> directory,
       Collection<String> tried, Function<String, Load> load, FundingRoom funding, LocalDate today) {
@@ -68,10 +69,10 @@ public final class Router {
           return new Candidate(service, needsMet(referral, service), count, relative,
               funding.of(referral.getCommissioner(), service, today));
         })
-        .filter(c -> !c.needsMet().isEmpty())
-        .filter(c -> c.count().total() < c.service().getCapacity())
+        .filter(c -> !c.needsMet().isEmpty() && c.service().getCapacity() > 0)
         .sorted(Comparator
-            .comparing(Candidate::room)
+            .comparing((Candidate c) -> c.count().total() >= c.service().getCapacity())
+            .thenComparing(Candidate::room)
             .thenComparing((Candidate c) -> !c.service().getServiceId().equals(referral.getPreferredServiceId()))
             .thenComparingDouble(Candidate::load)
             .thenComparing(c -> -c.needsMet().size())
