@@ -167,10 +167,12 @@ final class FaultRun {
 
     void inject() {
       say.accept("SIGKILL " + target.label() + " (pid " + stack.pid(target) + ")");
+      List<KeyProbe.Ask> asks = asks();
       killedAt = System.nanoTime();
-      probe = new KeyProbe(asks(), killedAt);
-      CompletableFuture<Boolean> probing = CompletableFuture.supplyAsync(() -> probe.run(stack.recoveryBound()));
       stack.kill(target);
+      // the first round only once the process is gone: a round begun before would be answered by it
+      probe = new KeyProbe(asks, killedAt);
+      CompletableFuture<Boolean> probing = CompletableFuture.supplyAsync(() -> probe.run(stack.recoveryBound()));
       stack.restart(target);
       restartToHealthy = stack.awaitHealthy(target, stack.recoveryBound());
       Await.orFail("every part healthy again", stack::allHealthy, stack.recoveryBound(), () -> "after " + target.label() + " was killed");
