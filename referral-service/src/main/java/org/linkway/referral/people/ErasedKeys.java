@@ -20,8 +20,8 @@ import org.springframework.stereotype.Component;
  *
  * <p>At a start, Kafka Streams reads the records written since its checkpoint again, person-erasures before
  * person-keys (its table is added first, see {@link PeopleTables}): a key that reached person-keys while no instance
- * ran is checked against every erasure then. Every instance destroys what it finds; a second tombstone of a key is
- * harmless.
+ * ran is checked against every erasure then ({@code GlobalTablesRestoreOrderTest}). Every instance destroys what it
+ * finds; a second tombstone of a key is harmless.
  */
 @Component
 class ErasedKeys {
