@@ -7,7 +7,7 @@ import org.linkway.platform.kafka.Topics;
 import org.linkway.platform.testing.TopologyReads;
 
 /**
- * {@code KafkaAccess.READS} of outcome-service is what its topologies and table views read; the commissioners'
+ * {@code KafkaAccess.READS} of outcome-service is what its topologies read (global tables included); the commissioners'
  * live streams tail its own ledger and outcomes.
  */
 class TopicsReadTest {

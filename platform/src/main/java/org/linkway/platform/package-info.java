@@ -5,7 +5,7 @@
  *       org.linkway.platform.kafka.Topics}), Avro through the schema registry, the event publisher, dead
  *       letters, the broker's ACLs and the outside parties' principals (GP systems, commissioners);
  *   <li>{@link org.linkway.platform.streams}: exactly-once Kafka Streams and what the HTTP side reads of
- *       it: state-store queries, table views, the hand-over of a decision to the request that asked for
+ *       it: state-store queries, global tables, the hand-over of a decision to the request that asked for
  *       it ({@link org.linkway.platform.streams.Decisions}, {@link org.linkway.platform.streams.KeyedDecider})
  *       and the live feed;
  *   <li>{@link org.linkway.platform.web}: problem+json errors, server-sent event helpers, API descriptions;

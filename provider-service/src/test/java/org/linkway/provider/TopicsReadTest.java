@@ -5,7 +5,7 @@ import org.junit.jupiter.api.Test;
 import org.linkway.platform.kafka.Topics;
 import org.linkway.platform.testing.TopologyReads;
 
-/** {@code KafkaAccess.READS} of provider-service is what its topologies and table views read. */
+/** {@code KafkaAccess.READS} of provider-service is what its topologies read (global tables included). */
 class TopicsReadTest {
 
   @Test

@@ -7,7 +7,7 @@ import org.linkway.platform.kafka.GpSystems;
 import org.linkway.platform.kafka.Topics;
 import org.linkway.platform.testing.TopologyReads;
 
-/** {@code KafkaAccess.READS} of referral-service is what its topologies and table views read. */
+/** {@code KafkaAccess.READS} of referral-service is what its topologies read (global tables included). */
 class TopicsReadTest {
 
   @Test

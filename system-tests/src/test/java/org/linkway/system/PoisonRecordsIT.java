@@ -84,6 +84,7 @@ import org.linkway.platform.kafka.Events;
 import org.linkway.platform.kafka.LinkwayKafkaProperties;
 import org.linkway.platform.kafka.Topic;
 import org.linkway.platform.kafka.Topics;
+import org.linkway.platform.people.Identities;
 import org.linkway.referral.intake.ReferralIntake;
 
 /**
@@ -165,18 +166,12 @@ class PoisonRecordsIT {
   }
 
   /**
-   * Who reads a topic: Kafka Streams applications, whose consumer group is the application id;
-   * table views, in-memory copies of a compacted topic, each with a group of its own
-   * ("{service}-table-view-{topic}-{uuid}", new at every start of its service); and the services whose
-   * Kafka Streams hold the topic as a global table, read with no consumer group (seen through the table).
+   * Who reads a topic: Kafka Streams applications, whose consumer group is the application id; and the services
+   * whose Kafka Streams hold the topic as a global table, read with no consumer group (seen through the table).
    */
-  record Readers(List<String> streams, int tableViews, List<String> globalTables) {
-    Readers(List<String> streams, int tableViews) {
-      this(streams, tableViews, List.of());
-    }
-
+  record Readers(List<String> streams, List<String> globalTables) {
     int count() {
-      return streams.size() + tableViews + globalTables.size();
+      return streams.size() + globalTables.size();
     }
   }
 
@@ -185,9 +180,10 @@ class PoisonRecordsIT {
       Map.entry(OwnerTokens.OTHER_REQUESTS.name(), streams(Topics.REFERRAL_SERVICE)),
       Map.entry(Topics.DIRECTORY_COMMANDS.name(), streams(Topics.PROVIDER_SERVICE)),
       Map.entry(Topics.CONTRACT_COMMANDS.name(), streams(Topics.OUTCOME_SERVICE)),
-      // people's data keys: referral-service and provider-service open identities; erasures: referral-service
-      Map.entry(Topics.PERSON_KEYS.name(), new Readers(List.of(), 2)),
-      Map.entry(Topics.PERSON_ERASURES.name(), new Readers(List.of(), 1)),
+      // people's data keys: global tables of referral-service and provider-service, which open identities;
+      // erasures: a global table of referral-service, which destroys the erased people's keys
+      Map.entry(Topics.PERSON_KEYS.name(), globalTables(Topics.REFERRAL_SERVICE, Topics.PROVIDER_SERVICE)),
+      Map.entry(Topics.PERSON_ERASURES.name(), globalTables(Topics.REFERRAL_SERVICE)),
       Map.entry(Topics.REFERRALS.name(), streams(Topics.REFERRAL_SERVICE, Topics.PROVIDER_SERVICE, Topics.OUTCOME_SERVICE)),
       Map.entry(Topics.PROVIDER_EVENTS.name(), streams(Topics.REFERRAL_SERVICE, Topics.OUTCOME_SERVICE)),
       Map.entry(Topics.REFERRAL_COMMANDS.name(), streams(Topics.REFERRAL_SERVICE)),
@@ -284,6 +280,10 @@ class PoisonRecordsIT {
     send(OwnerTokens.OTHER_REQUESTS, requestOther, request(requestOther, NeedCode.HOUSING, OwnerTokens.OTHER_GP_PRACTICE));
     RecordMetadata erased = send(Topics.PERSON_ERASURES, "poison-" + run + "-person",
         new PersonErased("poison-" + run + "-person", Instant.now()));
+    // and a data key of another person, whom no erasure touches
+    String keptKey = Identities.keyOf("poison-" + run + "-kept", "kept");
+    RecordMetadata keyed = send(Topics.PERSON_KEYS, keptKey, new PersonKey("poison-" + run + "-kept", "kept",
+        ByteBuffer.wrap(new byte[12]), ByteBuffer.wrap(new byte[48]), Instant.now()));
 
     // the second half
     Duration secondHalf = writePoison(PER_TOPIC / 2, PER_TOPIC, wellFormed, written);
@@ -318,9 +318,10 @@ class PoisonRecordsIT {
     awaitEvent(Topics.FUNDING_CONTRACTS, otherContractId, contract -> contract.getProviderId().equals(otherProviderId));
     awaitEvent(Topics.REFERRALS, ReferralIntake.kafkaReferralId(OwnerTokens.OTHER_GP_SYSTEM, OwnerTokens.OTHER_GP_PRACTICE,
         requestOther).toString(), e -> e.getPayload() instanceof ReferralUnplaced);
-    awaitReadByAll(Topics.PERSON_ERASURES, erased);
+    awaitReadByAll(Topics.PERSON_ERASURES, erased, "poison-" + run + "-person");
+    awaitReadByAll(Topics.PERSON_KEYS, keyed, keptKey);
     print("the records written between the halves processed by all their readers (requests of both GP systems unplaced;"
-        + " listing, contract, budget and erasure read by every table view and global table; the deciders' listing and"
+        + " listing, contract, budget, erasure and data key read by every global table; the deciders' listing and"
         + " contract decided),"
         + " %,d ms after the first poison record",
         Duration.between(poisonStarted, Instant.now()).toMillis());
@@ -635,8 +636,6 @@ class PoisonRecordsIT {
       List<String> past = committedOffsets().entrySet().stream()
           .filter(group -> group.getValue().getOrDefault(partition, -1L) > offset).map(Map.Entry::getKey).toList();
       assertThat(past).as("readers of %s past offset %d", partition, offset).containsAll(readers.streams());
-      assertThat(past.stream().filter(group -> isTableViewOf(group, topic)).count())
-          .as("table views of %s past offset %d", partition, offset).isEqualTo(readers.tableViews());
     });
   }
 
@@ -680,14 +679,8 @@ class PoisonRecordsIT {
       List<String> behind = new ArrayList<>();
       for (Topic<?> topic : DeadLetterIT.CONSUMED) {
         Map<TopicPartition, Long> end = ends(topic);
-        long views = committed.keySet().stream().filter(group -> isTableViewOf(group, topic)).count();
-        if (views < READERS.get(topic.name()).tableViews()) {
-          behind.add(String.format("%d of %d table views of %s yet to commit a first offset", READERS.get(topic.name()).tableViews() - views,
-              READERS.get(topic.name()).tableViews(), topic.name()));
-        }
         for (Map.Entry<String, Map<TopicPartition, Long>> group : committed.entrySet()) {
-          boolean reads = READERS.get(topic.name()).streams().contains(group.getKey())
-              || isTableViewOf(group.getKey(), topic);
+          boolean reads = READERS.get(topic.name()).streams().contains(group.getKey());
           long lag = reads ? lag(group.getValue(), end) : 0;
           if (lag > 0) {
             behind.add(String.format("%s %,d of %,d on %s", group.getKey(), lag,
@@ -727,10 +720,8 @@ class PoisonRecordsIT {
 
   /**
    * The consumer groups of the services, each with the consumed topics it reads, if every one has
-   * committed the end of every partition it reads; empty while any is behind. The Kafka Streams
-   * applications are named; the table views are counted, as their groups are new at every start of
-   * their service: the groups of views stopped earlier in this JVM (a test restarting a service) stay
-   * behind, and are not counted.
+   * committed the end of every partition it reads; empty while any is behind. The global tables
+   * commit no offsets: {@link #awaitReadByAll(Topic, RecordMetadata, String)} sees them through their tables.
    */
   private Optional<Map<String, Collection<String>>> groupsAtTheEnd() throws Exception {
     Map<String, Map<TopicPartition, Long>> committed = committedOffsets();
@@ -745,19 +736,12 @@ class PoisonRecordsIT {
         if (!reads) continue;
         if (lag(group.getValue(), end) == 0) {
           atEnd.computeIfAbsent(group.getKey(), g -> new ArrayList<>()).add(topic.name());
-        } else if (!isTableViewOf(group.getKey(), topic)) {
+        } else {
           return Optional.empty(); // a Kafka Streams application, or a group this test does not know, is behind
         }
       }
-      long viewsAtEnd = atEnd.keySet().stream().filter(group -> isTableViewOf(group, topic)).count();
-      if (viewsAtEnd < readers.tableViews()) return Optional.empty();
-      assertThat(viewsAtEnd).as("table views reading %s", topic.name()).isEqualTo(readers.tableViews());
     }
     return Optional.of(atEnd);
-  }
-
-  private static boolean isTableViewOf(String group, Topic<?> topic) {
-    return group.contains("table-view-" + topic.name() + "-");
   }
 
   /** How many records a group has yet to read: the group's committed offsets against the ends. */
@@ -819,11 +803,11 @@ class PoisonRecordsIT {
   }
 
   private static Readers streams(String... applications) {
-    return new Readers(List.of(applications), 0);
+    return new Readers(List.of(applications), List.of());
   }
 
   private static Readers globalTables(String... services) {
-    return new Readers(List.of(), 0, List.of(services));
+    return new Readers(List.of(), List.of(services));
   }
 
   private static void print(String format, Object... args) {

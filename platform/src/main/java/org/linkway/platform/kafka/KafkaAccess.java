@@ -43,9 +43,9 @@ import org.apache.kafka.common.resource.ResourceType;
 public final class KafkaAccess {
 
   /**
-   * The topics each service's topologies and table views read, owned or not: they may be read, and their dead-letter
-   * twins written. Each service's {@code TopicsReadTest} checks that this is exactly what its topologies (sources and
-   * global stores' sources, read off {@code topology.describe()}) and table views read, and that the topics it tails
+   * The topics each service's topologies read, owned or not: they may be read, and their dead-letter twins written.
+   * Each service's {@code TopicsReadTest} checks that this is exactly what its topologies read (sources and global
+   * stores' sources, read off {@code topology.describe()}), and that the topics it tails
    * outside Kafka Streams (its replies, its live streams) are its own or listed here.
    */
   static final Map<String, List<Topic<?>>> READS = Map.of(
@@ -59,7 +59,7 @@ public final class KafkaAccess {
           Topics.BUDGET_REQUESTS, Topics.COMMISSIONER_BUDGETS, Topics.FUNDING_CONTRACTS, Topics.CONTRACT_COMMANDS,
           Topics.BUDGET_USE));
 
-  /** The topics a service reads through Kafka Streams and its table views ({@link #READS}). */
+  /** The topics a service reads through Kafka Streams ({@link #READS}). */
   public static List<Topic<?>> reads(String service) {
     return READS.get(service);
   }

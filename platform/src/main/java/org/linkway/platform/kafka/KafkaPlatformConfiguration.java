@@ -27,7 +27,6 @@ import org.linkway.platform.streams.Decisions;
 import org.linkway.platform.streams.KeyOwners;
 import org.linkway.platform.streams.StoreQueries;
 import org.linkway.platform.streams.TailedFeed;
-import org.linkway.platform.streams.TableViews;
 import org.linkway.platform.web.ProblemHandler;
 import org.linkway.replies.CommandReply;
 import org.springframework.beans.factory.ObjectProvider;
@@ -242,12 +241,6 @@ public class KafkaPlatformConfiguration {
   @Bean
   ProblemHandler problemHandler() {
     return new ProblemHandler();
-  }
-
-  @Bean
-  TableViews tableViews(KafkaProperties kafka, AvroSerdes serdes, DeadLetterPublishingRecoverer deadLetters,
-      @Value("${spring.application.name}") String service, MeterRegistry meters) {
-    return new TableViews(kafka, serdes, deadLetters, service, meters);
   }
 
   /** Also the health indicator "streams": DOWN until the stream processor runs. */

@@ -14,7 +14,7 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.springframework.beans.factory.InitializingBean;
 
 /**
- * At a service's start, before any stream processor or table view reads: the topics it uses are on the
+ * At a service's start, before any stream processor or global table reads: the topics it uses are on the
  * broker. The stack's set-up creates them once ({@link TopicSetup}), never a service; a service started
  * before it refuses to start, naming the topics that are missing and how to create them. A topic with
  * fewer replicas than {@code linkway.kafka.replication-factor} is logged as a warning.

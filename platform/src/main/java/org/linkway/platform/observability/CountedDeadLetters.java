@@ -13,7 +13,7 @@ import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 /**
  * The dead-letter publisher, counting what it has written: {@code linkway.dead.letters}, tagged with
  * the {@code topic} the record could not be read from (Prometheus: {@code linkway_dead_letters_total}).
- * Kafka Streams' deserialization handler and the table views' error handler both go through it.
+ * Kafka Streams' deserialization handler (stream tasks and global tables alike) goes through it.
  */
 public final class CountedDeadLetters extends DeadLetterPublishingRecoverer {
 

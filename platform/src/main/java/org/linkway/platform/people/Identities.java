@@ -26,7 +26,7 @@ import org.linkway.events.Patient;
 import org.linkway.events.PersonKey;
 import org.linkway.events.SealedPatient;
 import org.linkway.events.SealedText;
-import org.linkway.platform.streams.TableView;
+import org.linkway.platform.streams.ReferenceTable;
 
 /**
  * People's identities on the log, sealed by envelope encryption: each referral's Patient is
@@ -52,15 +52,16 @@ public final class Identities {
   }
 
   private final SecretKey keyEncryptionKey;
-  private final TableView<PersonKey> keys;
+  /** The person-keys table, keyed {@code personId/keyId} ({@link #keyOf}): one person's keys are one key prefix. */
+  private final ReferenceTable<PersonKey> keys;
 
   /** @param identityKey the key-encryption key: 32 bytes, base64 */
-  public Identities(String identityKey, TableView<PersonKey> keys) {
+  public Identities(String identityKey, ReferenceTable<PersonKey> keys) {
     this(Base64.getDecoder().decode(identityKey.trim()), keys);
   }
 
   /** @param kek the key-encryption key: 32 bytes (see {@link org.linkway.platform.security.Secrets}) */
-  public Identities(byte[] kek, TableView<PersonKey> keys) {
+  public Identities(byte[] kek, ReferenceTable<PersonKey> keys) {
     if (kek.length != 32) {
       throw new IllegalArgumentException("linkway.identity-key must be 32 bytes, base64-encoded (it is " + kek.length + ")");
     }
@@ -70,7 +71,7 @@ public final class Identities {
 
   /** The key of a person-keys record. */
   public static String keyOf(String personId, String keyId) {
-    return personId + "/" + keyId;
+    return keysPrefixOf(personId) + keyId;
   }
 
   /** Seals a person's identity with a new data key of theirs. */
@@ -166,10 +167,14 @@ public final class Identities {
     });
   }
 
-  /** The person-keys record keys of every data key a person has. */
+  /** The person-keys record keys of every data key a person has: one key-prefix read, whatever the table holds. */
   public List<String> keysOf(String personId) {
-    return keys.values().stream().filter(k -> k.getPersonId().equals(personId))
-        .map(k -> keyOf(k.getPersonId(), k.getKeyId())).toList();
+    return keys.withPrefix(keysPrefixOf(personId)).stream().map(k -> keyOf(k.getPersonId(), k.getKeyId())).toList();
+  }
+
+  /** What the person-keys record keys of a person's data keys, and of no one else's, start with. */
+  public static String keysPrefixOf(String personId) {
+    return personId + "/";
   }
 
   private static Cipher cipher(int mode, SecretKey key, byte[] iv, String associatedData) throws GeneralSecurityException {

@@ -1,11 +1,14 @@
 package org.linkway.platform.streams;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.Mockito.mock;
 
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -29,7 +32,8 @@ import org.linkway.platform.testing.SelfDescribingAvro;
 
 /**
  * A compacted topic as a global table ({@link GlobalTables}), driven by {@link TopologyTestDriver}: read by key, by
- * key prefix and whole, a tombstone deletes, and a processor reads it from its context.
+ * key prefix and whole, a tombstone deletes, a processor reads it from its context, and a service hears of each record
+ * applied ({@link GlobalTables.Applied}).
  */
 class GlobalTablesTest {
 
@@ -93,6 +97,27 @@ class GlobalTablesTest {
     asks.pipeInput("p-2", "how many");
 
     assertThat(answers.readKeyValuesToMap()).containsEntry("p-1", "2").containsEntry("p-2", "0");
+  }
+
+  @Test
+  void givenATableThatTellsWhatItApplies_whenAKeyAndItsTombstoneArrive_thenItIsToldOfEachOnceTheStoreHoldsIt() {
+    List<String> told = new ArrayList<>();
+    StreamsBuilder builder = new StreamsBuilder();
+    GlobalTables.add(builder, SelfDescribingAvro.serdes(), Topics.PERSON_ERASURES);
+    GlobalTables.<PersonKey>add(builder, SelfDescribingAvro.serdes(), Topics.PERSON_KEYS, mock(StoreQueries.class),
+        (key, value, context) -> {
+          ReferenceTable<PersonKey> self = GlobalTables.loaded(context, Topics.PERSON_KEYS).orElseThrow();
+          told.add(key + (value == null ? " deleted" : " put") + ", held: " + self.get(key).isPresent()
+              + ", erasures loaded: " + GlobalTables.loaded(context, Topics.PERSON_ERASURES).isPresent());
+        });
+    try (TopologyTestDriver appliedDriver = SelfDescribingAvro.driver(builder, "global-tables-applied-test", stateDir.resolve("applied"))) {
+      TestInputTopic<String, SpecificRecord> input = SelfDescribingAvro.input(appliedDriver, Topics.PERSON_KEYS);
+      input.pipeInput("p-1/k-1", key("p-1", "k-1"));
+      input.pipeInput("p-1/k-1", (SpecificRecord) null);
+    }
+
+    assertThat(told).containsExactly("p-1/k-1 put, held: true, erasures loaded: true",
+        "p-1/k-1 deleted, held: false, erasures loaded: true");
   }
 
   private static final class KeysCounter implements Processor<String, String, String, String> {

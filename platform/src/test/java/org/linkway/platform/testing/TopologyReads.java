@@ -1,9 +1,7 @@
 package org.linkway.platform.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.mock;
-import static org.mockito.Mockito.when;
 
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -22,8 +20,6 @@ import org.linkway.platform.kafka.AvroSerdes;
 import org.linkway.platform.kafka.KafkaAccess;
 import org.linkway.platform.kafka.Topic;
 import org.linkway.platform.kafka.Topics;
-import org.linkway.platform.streams.TableView;
-import org.linkway.platform.streams.TableViews;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ClassPathScanningCandidateComponentProvider;
 import org.springframework.context.annotation.Configuration;
@@ -31,45 +27,32 @@ import org.springframework.context.annotation.Import;
 import org.springframework.core.type.filter.AnnotationTypeFilter;
 
 /**
- * The topics a service reads through Kafka Streams and its table views, found as Spring would find its
- * configuration, without Spring: every {@code @Configuration} class in the application's package and those
- * they import; each {@code @Bean} method that takes a {@link StreamsBuilder} is called on one builder (its
- * other arguments mocks, or the values given), each that makes a {@link TableView} is asked which topic.
- * The topics are then read off {@code topology.describe()}: every subtopology's sources, every global
- * store's source.
+ * The topics a service reads through Kafka Streams, found as Spring would find its configuration, without
+ * Spring: every {@code @Configuration} class in the application's package and those they import; each
+ * {@code @Bean} method that takes a {@link StreamsBuilder} is called on one builder (its other arguments
+ * mocks, or the values given). The topics are then read off {@code topology.describe()}: every subtopology's
+ * sources, every global store's source (the reference data every instance holds: directory, contracts,
+ * budgets, person keys, erasures).
  */
 public final class TopologyReads {
 
   private TopologyReads() {}
 
-  /** The names of the topics read by the topologies and table views of the application {@code application}. */
+  /** The names of the topics read by the topologies of the application {@code application}. */
   public static Set<String> of(Class<?> application, Map<Class<?>, Object> given) {
     StreamsBuilder builder = new StreamsBuilder();
-    Set<String> read = new TreeSet<>();
-    TableViews views = mock(TableViews.class);
-    when(views.of(any())).thenAnswer(call -> {
-      Topic<?> topic = call.getArgument(0);
-      read.add(topic.name());
-      TableView<?> view = mock(TableView.class);
-      when(view.topic()).thenAnswer(ignored -> topic);
-      return view;
-    });
     for (Class<?> configuration : configurations(application)) {
       for (Method method : configuration.getDeclaredMethods()) {
-        if (!method.isAnnotationPresent(Bean.class)) continue;
-        boolean builds = Arrays.asList(method.getParameterTypes()).contains(StreamsBuilder.class);
-        if (builds || TableView.class.isAssignableFrom(method.getReturnType())) {
-          call(configuration, method, builder, views, given);
+        if (method.isAnnotationPresent(Bean.class) && Arrays.asList(method.getParameterTypes()).contains(StreamsBuilder.class)) {
+          call(configuration, method, builder, given);
         }
       }
     }
-    read.addAll(sources(builder.build().describe()));
-    return read;
+    return sources(builder.build().describe());
   }
 
   /**
-   * Checks {@link KafkaAccess#reads}: a service may read exactly the platform's topics its topologies and table views
-   * read, and the topics it tails outside Kafka Streams ({@code tails}: its replies, its live streams) are its own or
+   * Checks {@link KafkaAccess#reads}: a service may read exactly the platform's topics its topologies read, and the topics it tails outside Kafka Streams ({@code tails}: its replies, its live streams) are its own or
    * among those. The GP systems' and commissioners' own topics (not in {@link Topics#all()}) are granted by name.
    */
   public static void assertKafkaAccessReads(Class<?> application, String service, Map<Class<?>, Object> given,
@@ -77,7 +60,7 @@ public final class TopologyReads {
     Set<String> platformTopics = Topics.all().stream().map(Topic::name).collect(Collectors.toSet());
     Set<String> read = of(application, given).stream().filter(platformTopics::contains).collect(Collectors.toSet());
     assertThat(KafkaAccess.reads(service).stream().map(Topic::name))
-        .as("KafkaAccess.READS of %s: the topics its topologies and table views read", service)
+        .as("KafkaAccess.READS of %s: the topics its topologies read", service)
         .containsExactlyInAnyOrderElementsOf(read);
     for (Topic<?> tail : tails) {
       assertThat(service.equals(tail.writer()) || KafkaAccess.reads(service).contains(tail))
@@ -121,12 +104,11 @@ public final class TopologyReads {
     return found;
   }
 
-  private static void call(Class<?> configuration, Method method, StreamsBuilder builder, TableViews views,
-      Map<Class<?>, Object> given) {
+  private static void call(Class<?> configuration, Method method, StreamsBuilder builder, Map<Class<?>, Object> given) {
     Object[] arguments = new Object[method.getParameterCount()];
     Class<?>[] types = method.getParameterTypes();
     for (int i = 0; i < arguments.length; i++) {
-      arguments[i] = argument(types[i], builder, views, given);
+      arguments[i] = argument(types[i], builder, given);
     }
     try {
       method.setAccessible(true);
@@ -142,9 +124,8 @@ public final class TopologyReads {
     }
   }
 
-  private static Object argument(Class<?> type, StreamsBuilder builder, TableViews views, Map<Class<?>, Object> given) {
+  private static Object argument(Class<?> type, StreamsBuilder builder, Map<Class<?>, Object> given) {
     if (type == StreamsBuilder.class) return builder;
-    if (type == TableViews.class) return views;
     if (type == AvroSerdes.class) return given.getOrDefault(AvroSerdes.class, SelfDescribingAvro.serdes());
     if (given.containsKey(type)) return given.get(type);
     if (type == Duration.class) return Duration.ofSeconds(1);
