@@ -60,7 +60,7 @@ class ProviderOffersTest {
   @BeforeEach
   void setUp() {
     StreamsBuilder builder = new StreamsBuilder();
-    new OfferTopology().offerLifecycle(builder, SelfDescribingAvro.serdes(), new OfferFeed(), Duration.ofSeconds(1),
+    new OfferTopology().offerLifecycle(builder, SelfDescribingAvro.serdes(), Duration.ofSeconds(1),
         new MeasureChanges(new MockEnvironment()));
     driver = SelfDescribingAvro.driver(builder, "provider-service-offers-test", stateDir);
     referrals = driver.createInputTopic(Topics.REFERRALS.name(), new StringSerializer(), new SelfDescribingAvro.AvroSerializer());
