@@ -101,7 +101,7 @@ public final class OfferProcessor extends ContextualProcessor<String, SpecificRe
   }
 
   /** Whether the change is one the provider's stream tells: a new offer (a new attempt), or a new status. */
-  static boolean isNewEvent(OfferState before, OfferState after) {
+  private static boolean isNewEvent(OfferState before, OfferState after) {
     return before == null || before.getStatus() != after.getStatus()
         || before.getOffer().getAttempt() != after.getOffer().getAttempt();
   }
