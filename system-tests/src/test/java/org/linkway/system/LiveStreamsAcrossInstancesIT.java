@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -16,10 +19,12 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 
 /**
- * A commissioner's live streams with two instances of each service: whichever instance a client connects
- * to, it gets every outcome and every ledger entry, of the referrals whose state either instance holds,
- * each once the transaction that made it has committed; and a client that resumes on the other instance
- * with {@code Last-Event-ID} gets exactly what it had not had, no gap and nothing twice.
+ * The live streams with two instances of each service: a commissioner's outcomes and ledger, a provider's
+ * offers and a practice's referrals. Whichever instance a client connects to, it gets every event of the
+ * referrals whose state either instance holds, each once the transaction that made it has committed; and a
+ * client that resumes on the other instance with {@code Last-Event-ID} gets exactly what it had not had, no gap
+ * and nothing twice (for the provider's and the practice's, each offer or referral that changed since, once, as
+ * it is now). No test here completes a referral but the commissioner's, so that its outcomes are only its own.
  */
 class LiveStreamsAcrossInstancesIT extends TwoInstancesOfEachService {
 
@@ -75,6 +80,104 @@ class LiveStreamsAcrossInstancesIT extends TwoInstancesOfEachService {
       second.dispose();
       ledger.dispose();
     }
+  }
+
+  @Test
+  void givenProviderAndPracticeStreamsOnEachInstance_whenReferralsHeldByBothAreAccepted_thenEachHasEveryOneAndResumesOnTheOther() {
+    // from now: what changes after this moment is replayed to a stream that connects late, then is live
+    String fromNow = "start@" + Instant.now().toEpochMilli();
+    Map<String, List<ServerSentEvent<Map<String, Object>>>> received = new LinkedHashMap<>();
+    List<Disposable> open = new ArrayList<>();
+    for (int instance = 1; instance <= 2; instance++) {
+      for (String party : List.of("provider", "practice")) {
+        List<ServerSentEvent<Map<String, Object>>> events = new CopyOnWriteArrayList<>();
+        received.put(party + " on " + instance, events);
+        open.add(partyStream(party, instance, fromNow).subscribe(events::add));
+      }
+    }
+    try {
+      List<String> referralIds = new ArrayList<>();
+      for (int i = 0; i < REFERRALS; i++) {
+        int instance = 1 + i % 2;
+        String referralId = submit(platform.instance("referral-service", instance));
+        referralIds.add(referralId);
+        JourneyScenario.awaitReferral(platform, referralId, "OFFERED", JourneyScenario.FIRST_PROVIDER);
+        // provider-service reads the offer from the referrals topic a moment later: until then there is none (404)
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+            platform.instance("provider-service", instance).post()
+                .uri("/providers/{p}/referrals/{r}/accept", JourneyScenario.FIRST_PROVIDER, referralId).exchange()
+                .expectStatus().isOk());
+      }
+
+      // every referral accepted, on each of the four streams, each event once, whichever instance held the referral
+      await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> received.forEach((stream, events) -> {
+        assertThat(acceptedIn(events)).as(stream).containsAll(referralIds);
+        assertThat(ids(events)).as(stream).doesNotHaveDuplicates();
+      }));
+
+      // a client that had the first half on the first instance resumes on the second: every one changed since, once
+      for (String party : List.of("provider", "practice")) {
+        List<ServerSentEvent<Map<String, Object>>> first = received.get(party + " on 1");
+        List<String> had = idsOf(referralIds, first);
+        String resumeAfter = had.get(had.size() / 2);
+        assertThat(changedAfter(had, resumeAfter)).as("what a client resuming there is owed").isNotEmpty();
+        List<ServerSentEvent<Map<String, Object>>> resumed = new CopyOnWriteArrayList<>();
+        Disposable again = partyStream(party, 2, resumeAfter).subscribe(resumed::add);
+        try {
+          await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+              assertThat(idsOf(referralIds, resumed)).as(party)
+                  .containsExactlyElementsOf(changedAfter(idsOf(referralIds, first), resumeAfter)));
+        } finally {
+          again.dispose();
+        }
+      }
+    } finally {
+      open.forEach(Disposable::dispose);
+    }
+  }
+
+  /** A provider's ({@code FIRST_PROVIDER}) or a practice's stream, on one instance of its service. */
+  private Flux<ServerSentEvent<Map<String, Object>>> partyStream(String party, int instance, String lastEventId) {
+    var request = party.equals("provider")
+        ? platform.streams("provider-service", instance).get()
+            .uri("/providers/{p}/referrals/stream", JourneyScenario.FIRST_PROVIDER)
+        : platform.streams("referral-service", instance).get()
+            .uri("/referrers/{ods}/referrals/stream", OwnerTokens.PRACTICE);
+    return request.accept(MediaType.TEXT_EVENT_STREAM).header("Last-Event-ID", lastEventId).retrieve().bodyToFlux(SSE);
+  }
+
+  /** The ids of the events about the referrals (a stream may carry others' too: the same provider's, the same practice's). */
+  private static List<String> idsOf(List<String> referralIds, List<ServerSentEvent<Map<String, Object>>> events) {
+    return ids(events).stream().filter(id -> referralIds.contains(referralOf(id))).toList();
+  }
+
+  /** The referrals sent as accepted (the provider's {@code accepted}, the practice's status {@code ACCEPTED}). */
+  private static List<String> acceptedIn(List<ServerSentEvent<Map<String, Object>>> events) {
+    return events.stream().filter(e -> e.data() != null && "ACCEPTED".equals(e.data().get("status")))
+        .map(e -> (String) e.data().get("referralId")).distinct().toList();
+  }
+
+  /**
+   * What a client that had the stream up to {@code resumeAfter} is owed: of every event sent, the last of each
+   * referral, if it came after that one, in the order they happened (the ids carry the moment: {@code …@millis}).
+   */
+  private static List<String> changedAfter(List<String> sent, String resumeAfter) {
+    Map<String, String> lastOfEach = new LinkedHashMap<>();
+    for (String id : sent) {
+      lastOfEach.merge(referralOf(id), id, (a, b) -> position(b).compareTo(position(a)) > 0 ? b : a);
+    }
+    return lastOfEach.values().stream().filter(id -> position(id).compareTo(position(resumeAfter)) > 0)
+        .sorted(Comparator.comparing(LiveStreamsAcrossInstancesIT::position)).toList();
+  }
+
+  /** An offer's or a referral's event id, {@code {referralId}-{n}@{millis}}, as the moment then the id. */
+  private static String position(String id) {
+    return String.format("%019d|%s", Long.parseLong(id.substring(id.lastIndexOf('@') + 1)), id);
+  }
+
+  /** The referral an offer's or a referral's event id is of: its first 36 characters, a uuid. */
+  private static String referralOf(String id) {
+    return id.length() < 36 ? id : id.substring(0, 36);
   }
 
   private Flux<ServerSentEvent<Map<String, Object>>> stream(int instance, String path, String lastEventId) {

@@ -5,9 +5,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.linkway.events.OutcomeReported;
-import org.linkway.outcome.ResumableStream;
 import org.linkway.outcome.ledger.stream.CommissionerFunding;
 import org.linkway.platform.streams.StoreQueries;
+import org.linkway.platform.web.ResumableStream;
 import org.linkway.state.FundingState;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.stereotype.Component;
@@ -40,9 +40,10 @@ public class OutcomeQueries {
 
   /** The commissioner's outcomes, those reported after {@code lastEventId} first, then as they are reported. */
   public Flux<ServerSentEvent<OutcomeView>> events(String code, String lastEventId) {
-    return ResumableStream.of("outcome",
+    return ResumableStream.of(e -> "outcome",
         feed.events().filter(o -> o.getCommissioner().equals(code)),
-        () -> CommissionerFunding.of(stores, code).stream().flatMap(s -> s.getOutcomes().stream()).toList(),
+        missed -> CommissionerFunding.of(stores, code).stream().flatMap(s -> s.getOutcomes().stream()).filter(missed)
+            .toList(),
         ResumableStream.Keys.ofMetadata(OutcomeReported::getMetadata),
         lastEventId, OutcomeQueries::view);
   }

@@ -230,6 +230,8 @@ public class KafkaPlatformConfiguration {
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, fetchMaxWaitMs);
+    // a changelog not made yet is Kafka Streams' to make, with its partitions and settings
+    config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
     return () -> new KafkaConsumer<>(config, new StringDeserializer(), serdes.forTopic(topic).deserializer());
   }
 

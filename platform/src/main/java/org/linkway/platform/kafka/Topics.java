@@ -1,6 +1,7 @@
 package org.linkway.platform.kafka;
 
 import java.util.List;
+import org.apache.avro.specific.SpecificRecord;
 import org.linkway.commands.ContractCommand;
 import org.linkway.commands.DirectoryCommand;
 import org.linkway.commands.ProviderCommand;
@@ -196,6 +197,18 @@ public final class Topics {
       case OUTCOME_SERVICE -> OUTCOME_REPLIES;
       default -> throw new IllegalArgumentException("no replies topic for " + service);
     };
+  }
+
+  /**
+   * The changelog of one of a service's state stores, {@code <service>-<store>-changelog} (the service's name is its
+   * Kafka Streams application id): Kafka Streams makes it, compacted, with the store's partitions
+   * ({@link #REFERRAL_PARTITIONS} for the stores of referrals and of the parties' lists), and writes each change of the
+   * store to it in the transaction that made the change. Not one of {@link #all()}: the service owns it as one of its
+   * Kafka Streams internals. Tailed by the live streams that follow a store's states.
+   */
+  public static <V extends SpecificRecord> Topic<V> changelog(String service, String store,
+      Class<V> valueType) {
+    return new Topic<>(service + "-" + store + "-changelog", valueType, REFERRAL_PARTITIONS, service, true);
   }
 
   /** A commissioner's pair of topics. */

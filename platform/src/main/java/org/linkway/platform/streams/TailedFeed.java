@@ -8,14 +8,20 @@ import org.linkway.platform.kafka.AvroSerdes;
 import org.linkway.platform.kafka.KafkaPlatformConfiguration;
 import org.linkway.platform.kafka.Topic;
 import org.springframework.context.SmartLifecycle;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Sinks;
 
 /**
- * A {@link Feed} of what is committed to a topic, read by every instance whole ({@link TopicTail}): a live
- * stream served by any instance carries every event of every partition, and only once it is committed (an
- * aborted transaction's events never reach a client). Started before the web server, so a stream opened
- * from then on misses nothing written after it opened.
+ * What is committed to a topic, read by every instance whole ({@link TopicTail}) and handed to the live
+ * streams connected now: a live stream served by any instance carries every event of every partition, and
+ * only once it is committed (an aborted transaction's events never reach a client). The topic may be the
+ * changelog of a state store ({@link org.linkway.platform.kafka.Topics#changelog}), written in the same
+ * transaction as the store, to follow the states a service keeps. Started before the web server, so a stream
+ * opened from then on misses nothing written after it opened. A subscriber that is too slow misses events
+ * rather than holding the others up; the streams replay from the state stores on connecting
+ * ({@link org.linkway.platform.web.ResumableStream}), so nothing recorded is lost to a client.
  */
-public class TailedFeed<T extends SpecificRecord> extends Feed<T> implements SmartLifecycle {
+public class TailedFeed<T extends SpecificRecord> implements SmartLifecycle {
 
   /** How the feeds' consumers are made: the service's client settings, its registry, and a short fetch wait. */
   public record Readers(Map<String, Object> client, AvroSerdes serdes, int fetchMaxWaitMs) {
@@ -24,10 +30,16 @@ public class TailedFeed<T extends SpecificRecord> extends Feed<T> implements Sma
     }
   }
 
+  private final Sinks.Many<T> sink = Sinks.many().multicast().directBestEffort();
   private final TopicTail<T> tail;
 
   public TailedFeed(Topic<T> topic, Readers readers) {
-    this.tail = new TopicTail<>(topic, readers.of(topic), this::publish);
+    this.tail = new TopicTail<>(topic, readers.of(topic), sink::tryEmitNext);
+  }
+
+  /** What is committed from now on, as it is read. */
+  public Flux<T> events() {
+    return sink.asFlux();
   }
 
   @Override

@@ -3,12 +3,13 @@ package org.linkway.platform.streams;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
-import java.util.stream.IntStream;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordDeserializationException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.linkway.platform.kafka.Topic;
 import org.slf4j.Logger;
@@ -18,12 +19,17 @@ import org.slf4j.LoggerFactory;
  * Follows one topic from its end: every partition, committed records only, on a thread of its own, each
  * value handed to {@code onValue} as it is read. With no consumer group there is nothing to commit and no
  * rebalance, so every instance of a service that tails a topic sees all of it, and sees a record only once
- * the transaction that wrote it has committed. What {@link Decisions} and the live streams read.
+ * the transaction that wrote it has committed. What {@link Decisions} and the live streams read. A topic may
+ * be a Kafka Streams changelog, made by Kafka Streams only once it first runs: until it is there, the reader
+ * waits for it and then reads it from its beginning (all of it was written after the start). A record with no
+ * value (a tombstone, a state store's delete) is passed over.
  */
 public final class TopicTail<V extends SpecificRecord> {
 
   /** How long one poll waits before the reader looks again whether it should stop. */
   private static final Duration POLL = Duration.ofSeconds(1);
+  /** How long the start waits for the broker to say which partitions the topic has (none: not made yet). */
+  private static final Duration FIND_AT_START = Duration.ofSeconds(60);
 
   private static final Logger log = LoggerFactory.getLogger(TopicTail.class);
 
@@ -46,15 +52,17 @@ public final class TopicTail<V extends SpecificRecord> {
 
   /**
    * Takes every partition of the topic from its end now, before returning, so that any record written from
-   * then on is read; then reads on, on a thread of its own.
+   * then on is read; then reads on, on a thread of its own. A topic not made yet is taken from its beginning
+   * once it is there.
    */
   public void start() {
     Consumer<String, V> tailing = consumers.get();
-    List<TopicPartition> partitions = IntStream.range(0, topic.partitions())
-        .mapToObj(p -> new TopicPartition(topic.name(), p)).toList();
-    tailing.assign(partitions);
-    tailing.seekToEnd(partitions);
-    partitions.forEach(tailing::position); // the seek is lazy: done here, not at the first poll
+    List<TopicPartition> partitions = partitionsOf(tailing, FIND_AT_START);
+    if (!partitions.isEmpty()) {
+      tailing.assign(partitions);
+      tailing.seekToEnd(partitions);
+      partitions.forEach(tailing::position); // the seek is lazy: done here, not at the first poll
+    }
     consumer = tailing;
     reading = true;
     reader = new Thread(this::read, "tail-" + topic.name());
@@ -72,12 +80,48 @@ public final class TopicTail<V extends SpecificRecord> {
     return reader != null;
   }
 
+  /** The topic's partitions as the broker has them now; none while the topic is not there. */
+  private List<TopicPartition> partitionsOf(Consumer<String, V> tailing, Duration within) {
+    List<PartitionInfo> found = tailing.partitionsFor(topic.name(), within);
+    return found == null ? List.of()
+        : found.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+  }
+
+  /** Once the topic is there (made after the start), every partition from its beginning; false while it is not. */
+  private boolean assignedOnceMade() {
+    if (!consumer.assignment().isEmpty()) return true;
+    List<TopicPartition> partitions;
+    try {
+      partitions = partitionsOf(consumer, POLL);
+    } catch (TimeoutException e) {
+      return false; // the broker did not say in time: asked again
+    }
+    if (partitions.isEmpty()) return false;
+    consumer.assign(partitions);
+    consumer.seekToBeginning(partitions);
+    return true;
+  }
+
+  /** A pause before asking again whether the topic is there. */
+  private static void waitForTopic() {
+    try {
+      Thread.sleep(POLL.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new WakeupException();
+    }
+  }
+
   private void read() {
     try {
       while (reading) {
+        if (!assignedOnceMade()) {
+          waitForTopic();
+          continue;
+        }
         try {
           for (ConsumerRecord<String, V> record : consumer.poll(POLL)) {
-            onValue.accept(record.value());
+            if (record.value() != null) onValue.accept(record.value());
           }
         } catch (RecordDeserializationException e) {
           log.warn("skipping an unreadable record at {}@{}", e.topicPartition(), e.offset());

@@ -4,7 +4,7 @@
  * org.linkway.platform.streams.KeyedDecider}), state stores read for queries ({@link
  * org.linkway.platform.streams.StoreQueries}), compacted topics every instance holds whole as global tables
  * ({@link org.linkway.platform.streams.GlobalTables}, on disk, read as {@link org.linkway.platform.streams.ReferenceTable}s:
- * the directory, the funding tables, people's data keys and erasures) and what a processor has just decided, fed to
- * live streams.
+ * the directory, the funding tables, people's data keys and erasures) and what is committed to a topic or a store's
+ * changelog, fed to live streams ({@link org.linkway.platform.streams.TailedFeed}).
  */
 package org.linkway.platform.streams;

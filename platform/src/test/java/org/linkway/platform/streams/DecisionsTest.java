@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -51,6 +52,9 @@ class DecisionsTest {
   private final UUID id = UUID.randomUUID();
 
   DecisionsTest() {
+    // the replies topic is there, with its partitions, as the set-up makes it before any instance starts
+    consumer.updatePartitions(Topics.PROVIDER_REPLIES.name(), ENDS.keySet().stream()
+        .map(p -> new PartitionInfo(p.topic(), p.partition(), null, null, null)).toList());
     consumer.updateEndOffsets(ENDS);
     when(publisher.publish(any(), anyString(), any())).thenReturn(Mono.empty());
   }

@@ -9,11 +9,11 @@ import org.linkway.events.FundingCommitted;
 import org.linkway.events.FundingReleased;
 import org.linkway.events.LedgerEvent;
 import org.linkway.events.PaymentDue;
-import org.linkway.outcome.ResumableStream;
 import org.linkway.outcome.ledger.stream.CommissionerFunding;
 import org.linkway.outcome.ledger.stream.FundingProcessor;
 import org.linkway.outcome.ledger.stream.LedgerFeed;
 import org.linkway.platform.streams.StoreQueries;
+import org.linkway.platform.web.ResumableStream;
 import org.linkway.state.FundingState;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.stereotype.Component;
@@ -41,9 +41,9 @@ public class LedgerQueries {
 
   /** The commissioner's ledger entries, those made after {@code lastEventId} first, then as they are made. */
   public Flux<ServerSentEvent<LedgerEntry>> events(String code, String lastEventId) {
-    return ResumableStream.of("ledger",
+    return ResumableStream.of(e -> "ledger",
         feed.events().filter(e -> code.equals(commissioner(e))),
-        () -> CommissionerFunding.of(stores, code).stream().flatMap(s -> s.getLedger().stream()).toList(),
+        missed -> CommissionerFunding.of(stores, code).stream().flatMap(s -> s.getLedger().stream()).filter(missed).toList(),
         ResumableStream.Keys.ofMetadata(LedgerEvent::getMetadata),
         lastEventId, e -> entry(String.valueOf(e.getMetadata().getReferralId()), e));
   }

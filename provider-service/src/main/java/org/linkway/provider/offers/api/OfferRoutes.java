@@ -17,8 +17,9 @@ import org.springframework.context.annotation.Configuration;
 /**
  * Where a provider's requests are answered ({@code KeyOwners}): those about one referral offered to it
  * (its commands through the API, the inbox's referral page and its forms) by the instance holding the
- * offer's state; its queue and inbox by the instance holding its list of offers ({@link ProviderOffers}),
- * so that they are complete whichever instance is asked.
+ * offer's state; its queue, inbox and live streams by the instance holding its list of offers
+ * ({@link ProviderOffers}), so that they are complete whichever instance is asked (a stream's live part is
+ * every instance's: {@code OfferFeed}; what it replays on connecting is read from that list).
  */
 @Configuration(proxyBeanMethods = false)
 class OfferRoutes {
@@ -32,7 +33,9 @@ class OfferRoutes {
     }
     // a provider's queue and inbox: on the instance holding the provider's list
     routes.add(get("/providers/{providerId}/referrals", ProviderOffers.STORE, "providerId"));
+    routes.add(get("/providers/{providerId}/referrals/stream", ProviderOffers.STORE, "providerId"));
     routes.add(getByCaller(InboxPages.HOME, ProviderOffers.STORE));
+    routes.add(getByCaller(InboxPages.HOME + "/stream", ProviderOffers.STORE));
     routes.add(get(InboxPages.HOME + "/referrals/{referralId}", state, "referralId"));
     for (String command : List.of("accept", "decline", "sessions", "complete")) {
       routes.add(post(InboxPages.HOME + "/referrals/{referralId}/" + command, state, "referralId"));

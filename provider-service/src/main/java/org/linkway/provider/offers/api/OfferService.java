@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Predicate;
 import org.linkway.commands.AcceptReferral;
 import org.linkway.commands.CompleteReferral;
 import org.linkway.commands.DeclineReferral;
@@ -122,8 +123,16 @@ public class OfferService {
    * the offers it holds now (a referral offered elsewhere after a decline belongs to the new provider).
    */
   List<OfferState> offersOf(String providerId, OfferStatus wanted) {
-    return stores.<OfferState>withPrefix(ProviderOffers.STORE, providerId, PartyView.prefix(providerId)).stream()
-        .filter(s -> wanted == null || s.getStatus() == wanted).toList();
+    return offersOf(providerId, s -> wanted == null || s.getStatus() == wanted);
+  }
+
+  /** The provider's offers that are {@code wanted}, oldest first, holding no other ({@link #offersOf(String, OfferStatus)}). */
+  List<OfferState> offersOf(String providerId, Predicate<OfferState> wanted) {
+    List<OfferState> found = new ArrayList<>();
+    stores.<OfferState>forEachWithPrefix(ProviderOffers.STORE, providerId, PartyView.prefix(providerId), s -> {
+      if (wanted.test(s)) found.add(s);
+    });
+    return found;
   }
 
   /** The provider's own offer of a referral, read by the referral's id; empty when it is not offered to the provider. */

@@ -1,11 +1,12 @@
 package org.linkway.provider.offers.api;
 
 import java.util.List;
+import java.util.function.Predicate;
 import org.linkway.platform.security.LiveStreams;
 import org.linkway.platform.streams.PartyView;
-import org.linkway.platform.web.EventStreams;
 import org.linkway.platform.web.IdempotencyKeys;
 import org.linkway.platform.web.PageRequest;
+import org.linkway.platform.web.ResumableStream;
 import org.linkway.provider.offers.api.OfferService.AcceptRequest;
 import org.linkway.provider.offers.api.OfferService.CompleteRequest;
 import org.linkway.provider.offers.api.OfferService.DeclineRequest;
@@ -27,7 +28,6 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * A provider's queue of referrals and what it does with them: accept, decline, record sessions, complete.
@@ -63,21 +63,22 @@ public class ProviderQueueController {
   }
 
   /**
-   * New offers as they arrive; on connecting, the offers already waiting come first (read off the
-   * event loop). The stream ends when the caller's token expires, and counts towards its streams.
+   * The provider's offers as they are made and change status (accepted, declined, expired, cancelled...), once
+   * committed, whichever instance holds the referral ({@link OfferFeed}). On connecting, the offers waiting for an
+   * answer come first; with {@code Last-Event-ID} (on any instance), instead, every offer that changed after that
+   * event, as it is now, read from the provider's list on the instance that holds it (off the event loop; 503
+   * while it moves). The stream ends when the caller's token expires, and counts towards its streams.
    */
   @GetMapping(path = "/providers/{providerId}/referrals/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-  Flux<ServerSentEvent<OfferView>> stream(@PathVariable String providerId) {
+  Flux<ServerSentEvent<OfferView>> stream(@PathVariable String providerId,
+      @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
     Flux<OfferState> live = feed.events().filter(s -> s.getOffer().getProviderId().equals(providerId));
-    Flux<OfferState> waiting = Flux.defer(() -> Flux.fromIterable(offers.offersOf(providerId, OfferStatus.OFFERED)))
-        .subscribeOn(Schedulers.boundedElastic());
-    Flux<ServerSentEvent<OfferView>> events = Flux.merge(live, waiting)
-        .distinct(s -> s.getReferralId() + "/" + s.getOffer().getAttempt() + "/" + s.getStatus(), EventStreams::recentKeys)
-        .map(s -> ServerSentEvent.builder(offers.view(s))
-            .id(s.getReferralId() + "-" + s.getOffer().getAttempt())
-            .event(s.getStatus() == OfferStatus.OFFERED ? "offer" : s.getStatus().name().toLowerCase())
-            .build());
-    return liveStreams.ofCaller(EventStreams.withKeepAlive(events));
+    Predicate<OfferState> waiting = s -> s.getStatus() == OfferStatus.OFFERED;
+    return liveStreams.ofCaller(ResumableStream.of(
+        s -> s.getStatus() == OfferStatus.OFFERED ? "offer" : s.getStatus().name().toLowerCase(),
+        live,
+        missed -> offers.offersOf(providerId, lastEventId == null ? waiting : missed),
+        OfferFeed.KEYS, lastEventId, offers::view));
   }
 
   @PostMapping("/providers/{providerId}/referrals/{referralId}/accept")

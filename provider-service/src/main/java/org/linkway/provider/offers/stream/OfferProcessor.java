@@ -1,6 +1,7 @@
 package org.linkway.provider.offers.stream;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -56,7 +57,6 @@ public final class OfferProcessor extends ContextualProcessor<String, SpecificRe
   private static final Set<OfferStatus> ENDED = EnumSet.of(OfferStatus.DECLINED, OfferStatus.COMPLETED,
       OfferStatus.CANCELLED, OfferStatus.WITHDRAWN);
 
-  private final OfferFeed feed;
   private final OfferCancels cancels;
   private final Duration checkEvery;
   private final BiFunction<List<Measure>, List<Measure>, List<MeasureChange>> changes;
@@ -64,9 +64,8 @@ public final class OfferProcessor extends ContextualProcessor<String, SpecificRe
   private KeyValueStore<String, String> deadlines;
   private ReferralTraces traces;
 
-  OfferProcessor(OfferFeed feed, OfferCancels cancels, Duration checkEvery,
+  OfferProcessor(OfferCancels cancels, Duration checkEvery,
       BiFunction<List<Measure>, List<Measure>, List<MeasureChange>> changes) {
-    this.feed = feed;
     this.cancels = cancels;
     this.checkEvery = checkEvery;
     this.changes = changes;
@@ -86,14 +85,25 @@ public final class OfferProcessor extends ContextualProcessor<String, SpecificRe
   /**
    * Keeps the offer's state, and sends it on to its provider's list ({@link ProviderOffers}); when
    * the referral was offered to another provider before, to that provider's too, for it to leave that list.
+   * An offer made, or one whose status changed, is stamped with the moment ({@code changedAt}): a new event
+   * of the provider's live stream, which follows the list's changelog ({@link OfferFeed}).
    */
-  private void save(String referralId, OfferState state) {
+  private void save(String referralId, OfferState changed) {
     OfferState before = store.get(referralId);
+    OfferState state = isNewEvent(before, changed)
+        ? OfferState.newBuilder(changed).setChangedAt(Instant.ofEpochMilli(context().currentSystemTimeMs())).build()
+        : changed;
     store.put(referralId, state);
     String provider = state.getOffer().getProviderId();
     String previous = before == null ? null : before.getOffer().getProviderId();
     if (previous != null && !previous.equals(provider)) toProviderList(previous, state);
     toProviderList(provider, state);
+  }
+
+  /** Whether the change is one the provider's stream tells: a new offer (a new attempt), or a new status. */
+  private static boolean isNewEvent(OfferState before, OfferState after) {
+    return before == null || before.getStatus() != after.getStatus()
+        || before.getOffer().getAttempt() != after.getOffer().getAttempt();
   }
 
   private void toProviderList(String providerId, OfferState state) {
@@ -118,7 +128,6 @@ public final class OfferProcessor extends ContextualProcessor<String, SpecificRe
       if (step.refusal() != null) continue;
       save(parts[2], step.state());
       context().forward(new Record<String, SpecificRecord>(parts[2], step.event(), now, traces.of(parts[2], null)));
-      if (expiry) feed.publish(step.state());
       forgetTraceIfEnded(parts[2], step.state());
     }
   }
@@ -141,10 +150,7 @@ public final class OfferProcessor extends ContextualProcessor<String, SpecificRe
         if (after != state) {
           traces.of(record.key(), record.headers()); // the offer's trace becomes the referral's here, if it is the first
           save(record.key(), after);
-          if (after.getStatus() == OfferStatus.OFFERED) {
-            scheduleDeadlines(after);
-            feed.publish(after);
-          }
+          if (after.getStatus() == OfferStatus.OFFERED) scheduleDeadlines(after);
         }
       } else if (event.getPayload() instanceof CancelRequested request) {
         decideCancel(record, state, new OfferCancels.Cancel(event.getMetadata(), request));
@@ -152,7 +158,6 @@ public final class OfferProcessor extends ContextualProcessor<String, SpecificRe
         OfferState after = OfferLifecycle.cancelled(state);
         if (after != state) {
           save(record.key(), after);
-          feed.publish(after);
           forgetTraceIfEnded(record.key(), after);
         }
       }
@@ -203,10 +208,7 @@ public final class OfferProcessor extends ContextualProcessor<String, SpecificRe
     List<OfferCancels.Event> events = cancels.decide(cancel, before);
     OfferState after = cancels.evolve(before, events);
     Record<String, SpecificRecord> record = input.withHeaders(traces.of(input.key(), input.headers()));
-    if (after != null && after != before) {
-      save(record.key(), after);
-      feed.publish(after);
-    }
+    if (after != null && after != before) save(record.key(), after);
     for (OfferCancels.Event event : events) {
       context().forward(record.withValue((SpecificRecord) event.event())
           .withTimestamp(event.event().getMetadata().getOccurredAt().toEpochMilli()));
@@ -250,7 +252,6 @@ public final class OfferProcessor extends ContextualProcessor<String, SpecificRe
   private void apply(Record<String, SpecificRecord> input, OfferState before, OfferLifecycle.Step step) {
     Record<String, SpecificRecord> record = input.withHeaders(traces.of(input.key(), input.headers()));
     save(record.key(), step.state());
-    if (step.state().getStatus() != before.getStatus()) feed.publish(step.state());
     if (step.event() != null) {
       context().forward(record.withValue((SpecificRecord) step.event())
           .withTimestamp(step.event().getMetadata().getOccurredAt().toEpochMilli()));

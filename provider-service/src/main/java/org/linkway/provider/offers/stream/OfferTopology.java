@@ -27,7 +27,7 @@ import org.springframework.context.annotation.Configuration;
 class OfferTopology {
 
   @Bean
-  KStream<String, SpecificRecord> offerLifecycle(StreamsBuilder builder, AvroSerdes serdes, OfferFeed feed,
+  KStream<String, SpecificRecord> offerLifecycle(StreamsBuilder builder, AvroSerdes serdes,
       @Value("${linkway.offers.check-deadlines-every:PT1S}") Duration checkEvery, MeasureChanges changes) {
     Topologies.addStore(builder, serdes, OfferProcessor.STORE, OfferState.class);
     builder.addStateStore(Stores.keyValueStoreBuilder(
@@ -37,7 +37,7 @@ class OfferTopology {
         Topologies.merged(builder, serdes, Topics.REFERRALS, Topics.PROVIDER_COMMANDS, Topics.BUDGET_DECISIONS);
     ReferralTraces.addStore(builder, OfferProcessor.TRACES);
     OfferCancels cancels = new OfferCancels(Clock.systemUTC());
-    KStream<String, SpecificRecord> outputs = inputs.process(() -> new OfferProcessor(feed, cancels, checkEvery, changes::between),
+    KStream<String, SpecificRecord> outputs = inputs.process(() -> new OfferProcessor(cancels, checkEvery, changes::between),
         OfferProcessor.STORE, OfferProcessor.DEADLINES, ProviderOffers.FILLED, OfferProcessor.TRACES);
     Topologies.toTopicsByType(outputs, serdes, Topics.PROVIDER_EVENTS, Topics.BUDGET_REQUESTS, Topics.PROVIDER_REPLIES);
     ProviderOffers.keep(builder, serdes, outputs);

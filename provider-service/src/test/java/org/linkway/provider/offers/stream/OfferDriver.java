@@ -49,7 +49,7 @@ final class OfferDriver implements AutoCloseable {
   /** @param checkEvery how often the offer's deadlines are checked, in the driver's wall-clock time */
   OfferDriver(Path stateDir, String applicationId, Duration checkEvery) {
     StreamsBuilder builder = new StreamsBuilder();
-    new OfferTopology().offerLifecycle(builder, SelfDescribingAvro.serdes(), new OfferFeed(), checkEvery,
+    new OfferTopology().offerLifecycle(builder, SelfDescribingAvro.serdes(), checkEvery,
         new MeasureChanges(new StandardEnvironment()));
     driver = SelfDescribingAvro.driver(builder, applicationId, stateDir);
     referrals = SelfDescribingAvro.input(driver, Topics.REFERRALS);

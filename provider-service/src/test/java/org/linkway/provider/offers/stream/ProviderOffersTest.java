@@ -40,8 +40,8 @@ import org.springframework.mock.env.MockEnvironment;
 /**
  * The providers' lists of their offers ({@link ProviderOffers}) as {@link OfferTopology} keeps them,
  * driven by {@link TopologyTestDriver}: an offer is in its provider's list, oldest first, read a page
- * at a time; its status changes in place; offered to another provider after a decline, it leaves the
- * first provider's list for the second's.
+ * at a time; its status changes in place, stamped with the moment (its place in the provider's live stream);
+ * offered to another provider after a decline, it leaves the first provider's list for the second's.
  */
 class ProviderOffersTest {
 
@@ -60,7 +60,7 @@ class ProviderOffersTest {
   @BeforeEach
   void setUp() {
     StreamsBuilder builder = new StreamsBuilder();
-    new OfferTopology().offerLifecycle(builder, SelfDescribingAvro.serdes(), new OfferFeed(), Duration.ofSeconds(1),
+    new OfferTopology().offerLifecycle(builder, SelfDescribingAvro.serdes(), Duration.ofSeconds(1),
         new MeasureChanges(new MockEnvironment()));
     driver = SelfDescribingAvro.driver(builder, "provider-service-offers-test", stateDir);
     referrals = driver.createInputTopic(Topics.REFERRALS.name(), new StringSerializer(), new SelfDescribingAvro.AvroSerializer());
@@ -110,6 +110,20 @@ class ProviderOffersTest {
     assertThat(view.get(key(P1, MORNING, declined)).getStatus()).isEqualTo(OfferStatus.DECLINED);
     assertThat(ids(page(P1, null, 10, OfferStatus.OFFERED).values())).containsExactly(waiting);
     assertThat(ids(page(P1, null, 10, null).values())).containsExactly(declined, waiting);
+  }
+
+  @Test
+  void givenAnOfferDeclined_whenKept_thenItsChangedAtIsWhenItWasMadeThenWhenItWasDeclinedAndItsStreamIdCarriesIt() {
+    UUID referral = offer(P1, 1, MORNING);
+    Instant made = view.get(key(P1, MORNING, referral)).getChangedAt();
+    driver.advanceWallClockTime(Duration.ofSeconds(30));
+
+    decline(P1, referral);
+
+    OfferState declined = view.get(key(P1, MORNING, referral));
+    assertThat(made).isNotNull();
+    assertThat(declined.getChangedAt()).isEqualTo(made.plusSeconds(30));
+    assertThat(OfferFeed.KEYS.id().apply(declined)).isEqualTo(referral + "-1@" + made.plusSeconds(30).toEpochMilli());
   }
 
   @Test

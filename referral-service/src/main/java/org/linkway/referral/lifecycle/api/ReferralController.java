@@ -3,11 +3,12 @@ package org.linkway.referral.lifecycle.api;
 import java.time.Instant;
 import java.util.List;
 import org.linkway.platform.security.LiveStreams;
-import org.linkway.platform.web.EventStreams;
+import org.linkway.platform.web.ResumableStream;
 import org.linkway.referral.lifecycle.api.ReferralService.CancelRequest;
 import org.linkway.referral.lifecycle.api.ReferralService.ReferralView;
 import org.linkway.referral.lifecycle.stream.ReferralFeed;
 import org.linkway.referral.people.People;
+import org.linkway.state.ReferralState;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.codec.ServerSentEvent;
@@ -15,6 +16,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -68,13 +70,18 @@ public class ReferralController {
     });
   }
 
-  /** A GP system follows its practice's referrals live: every change, as it happens, until its token expires. */
+  /**
+   * A GP system follows its practice's referrals live: every step of each, once committed, whichever instance
+   * holds the referral ({@link ReferralFeed}), until its token expires. With {@code Last-Event-ID} (on any
+   * instance), every referral that took a step after that event comes first, as it is now, read from the
+   * practice's list on the instance that holds it (off the event loop; 503 while it moves).
+   */
   @GetMapping(path = "/referrers/{odsCode}/referrals/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-  Flux<ServerSentEvent<ReferralView>> referrerStream(@PathVariable String odsCode) {
-    Flux<ServerSentEvent<ReferralView>> changes = feed.events()
-        .filter(s -> s.getSubmission().getReferrer().getOdsCode().equals(odsCode))
-        .map(s -> ServerSentEvent.builder(referrals.view(s)).id(s.getReferralId() + "-" + s.getHistory().size())
-            .event(s.getStatus().name().toLowerCase()).build());
-    return liveStreams.ofCaller(EventStreams.withKeepAlive(changes));
+  Flux<ServerSentEvent<ReferralView>> referrerStream(@PathVariable String odsCode,
+      @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
+    Flux<ReferralState> live = feed.events().filter(s -> s.getSubmission().getReferrer().getOdsCode().equals(odsCode));
+    return liveStreams.ofCaller(ResumableStream.of(s -> s.getStatus().name().toLowerCase(), live,
+        missed -> lastEventId == null ? List.of() : referrals.referralsOf(odsCode, missed),
+        ReferralFeed.KEYS, lastEventId, referrals::view));
   }
 }

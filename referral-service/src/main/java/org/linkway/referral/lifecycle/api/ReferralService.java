@@ -1,8 +1,10 @@
 package org.linkway.referral.lifecycle.api;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Predicate;
 import org.linkway.commands.CancelReferral;
 import org.linkway.commands.ReferralCommand;
 import org.linkway.platform.domain.FreeText;
@@ -62,6 +64,18 @@ public class ReferralService {
    */
   public StoreQueries.Page<ReferralState> latestOf(String odsCode, PageRequest page) {
     return stores.page(PracticeReferrals.STORE, odsCode, PartyView.prefix(odsCode), page.after(), page.limit(), s -> true);
+  }
+
+  /**
+   * The practice's referrals that are {@code wanted}, holding no other: read from the practice's list
+   * ({@link PracticeReferrals}) on the instance that holds it, whole (what a practice's stream replays).
+   */
+  List<ReferralState> referralsOf(String odsCode, Predicate<ReferralState> wanted) {
+    List<ReferralState> found = new ArrayList<>();
+    stores.<ReferralState>forEachWithPrefix(PracticeReferrals.STORE, odsCode, PartyView.prefix(odsCode), s -> {
+      if (wanted.test(s)) found.add(s);
+    });
+    return found;
   }
 
   /** When the referral was made: its first event. */

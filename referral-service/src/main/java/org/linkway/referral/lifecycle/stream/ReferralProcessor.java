@@ -31,22 +31,21 @@ import org.linkway.state.ReferralState;
  * same referral, and to cancel; and the services' answers to its requests for a place from {@code place-decisions}.
  * Output: the events it decides, to {@code referrals}, its answer to each command, to {@code referral-service-replies}
  * ({@link Decisions}), its requests to take, fill and give back places, to {@code place-requests} keyed by service
- * ({@link org.linkway.referral.places}), and each new state, to its practice's list ({@link PracticeReferrals}).
+ * ({@link org.linkway.referral.places}), and each new state, to its practice's list ({@link PracticeReferrals}), whose
+ * changelog the practices' live streams follow ({@link ReferralFeed}).
  * State and output are committed in one transaction. Routing ranks services by the load every instance holds
  * ({@link ServiceLoads}); each service's place decider caps.
  */
 final class ReferralProcessor extends ContextualProcessor<String, SpecificRecord, String, SpecificRecord> {
 
   private final Function<Function<String, Load>, ReferralLifecycle> lifecycles;
-  private final ReferralFeed feed;
   private ReferralLifecycle lifecycle;
   private KeyValueStore<String, ReferralState> store;
   private ReferralTraces traces;
 
   /** {@code lifecycles}: the lifecycle, given each service's load as this task reads it. */
-  ReferralProcessor(Function<Function<String, Load>, ReferralLifecycle> lifecycles, ReferralFeed feed) {
+  ReferralProcessor(Function<Function<String, Load>, ReferralLifecycle> lifecycles) {
     this.lifecycles = lifecycles;
-    this.feed = feed;
   }
 
   @Override
@@ -97,7 +96,6 @@ final class ReferralProcessor extends ContextualProcessor<String, SpecificRecord
     if (step.state() != state) {
       store.put(referralId, step.state());
       toPracticeList(step.state());
-      feed.publish(step.state());
     }
     for (PlaceRequest request : step.places()) {
       context().forward(record.withKey(Places.serviceOf(request)).withValue(request));

@@ -58,14 +58,14 @@ class ReferralTopology {
 
   @Bean
   KStream<String, SpecificRecord> referralLifecycle(StreamsBuilder builder, AvroSerdes serdes,
-      ReferenceTable<ServiceListed> directory, FundingRoom funding, ReferralLifecycle.Settings settings, ReferralFeed feed) {
+      ReferenceTable<ServiceListed> directory, FundingRoom funding, ReferralLifecycle.Settings settings) {
     Topologies.addStore(builder, serdes, ReferralStores.STATE, ReferralState.class);
     KStream<String, SpecificRecord> inputs =
         Topologies.merged(builder, serdes, Topics.REFERRALS, Topics.PROVIDER_EVENTS, Topics.REFERRAL_COMMANDS, Topics.PLACE_DECISIONS);
     ReferralTraces.addStore(builder, ReferralStores.TRACES);
     ViewFill.addStore(builder, PracticeReferrals.FILLED);
     KStream<String, SpecificRecord> outputs = inputs.process(
-        () -> new ReferralProcessor(load -> new ReferralLifecycle(directory::values, load, funding, settings), feed),
+        () -> new ReferralProcessor(load -> new ReferralLifecycle(directory::values, load, funding, settings)),
         ReferralStores.STATE, ReferralStores.TRACES, PracticeReferrals.FILLED);
     Topologies.toTopicsByType(outputs, serdes, Topics.REFERRALS, Topics.REFERRAL_REPLIES, Topics.PLACE_REQUESTS);
     PracticeReferrals.keep(builder, serdes, outputs);

@@ -59,7 +59,7 @@ class RepeatedSubmissionTest {
     PlaceTopology.places(builder, serdes, serviceId -> Optional.empty());
     topology.referralLifecycle(builder, serdes, ReferenceTables.empty(),
         topology.fundingRoom(ReferenceTables.empty(), ReferenceTables.empty(), ReferenceTables.empty()),
-        ReferralLifecycle.Settings.defaults(), new ReferralFeed());
+        ReferralLifecycle.Settings.defaults());
     driver = SelfDescribingAvro.driver(builder, "referral-service-repeats-test", stateDir);
     commands = SelfDescribingAvro.input(driver, Topics.REFERRAL_COMMANDS);
     referralsIn = SelfDescribingAvro.input(driver, Topics.REFERRALS);
