@@ -1,6 +1,7 @@
 package org.linkway.platform.kafka;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.UUID;
@@ -42,10 +43,15 @@ public final class Events {
    * writes an event with the same id, and consumers can recognise it.
    */
   public static EventMetadata causedBy(String producer, EventMetadata cause, String what) {
+    return causedBy(producer, cause, what, Clock.systemUTC());
+  }
+
+  /** {@link #causedBy(String, EventMetadata, String)}, occurring at the {@code clock}'s instant. */
+  public static EventMetadata causedBy(String producer, EventMetadata cause, String what, Clock clock) {
     UUID eventId = UUID.nameUUIDFromBytes((cause.getEventId() + "/" + what).getBytes(StandardCharsets.UTF_8));
     return EventMetadata.newBuilder()
         .setEventId(eventId)
-        .setOccurredAt(Instant.now().truncatedTo(ChronoUnit.MILLIS))
+        .setOccurredAt(clock.instant().truncatedTo(ChronoUnit.MILLIS))
         .setReferralId(cause.getReferralId())
         .setCorrelationId(cause.getCorrelationId())
         .setProducer(producer)

@@ -1,7 +1,6 @@
 package org.linkway.provider.offers.domain;
 
 import java.time.Clock;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import org.linkway.events.CancelRefused;
 import org.linkway.events.CancelRequested;
@@ -116,7 +115,6 @@ public final class OfferCancels implements Decider<OfferCancels.Command, OfferSt
   }
 
   private EventMetadata metadata(EventMetadata cause) {
-    return EventMetadata.newBuilder(Events.causedBy(SELF, cause, "decided"))
-        .setOccurredAt(clock.instant().truncatedTo(ChronoUnit.MILLIS)).build();
+    return Events.causedBy(SELF, cause, "decided", clock);
   }
 }

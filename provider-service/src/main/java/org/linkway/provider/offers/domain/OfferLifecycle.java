@@ -7,17 +7,15 @@ import static org.linkway.state.OfferStatus.COMPLETED;
 import static org.linkway.state.OfferStatus.DECLINED;
 import static org.linkway.state.OfferStatus.OFFERED;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
-import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.linkway.commands.AcceptReferral;
-import org.linkway.commands.CompleteReferral;
-import org.linkway.commands.DeclineReferral;
 import org.linkway.commands.ProviderCommand;
-import org.linkway.commands.RecordSession;
-import org.linkway.commands.RecordTimeCredits;
 import org.linkway.events.BudgetDecision;
 import org.linkway.events.BudgetRequest;
 import org.linkway.events.DeclineReason;
@@ -25,29 +23,25 @@ import org.linkway.events.EventMetadata;
 import org.linkway.events.FundingRefused;
 import org.linkway.events.FundingReservation;
 import org.linkway.events.Measure;
-import org.linkway.events.MeasureChange;
-import org.linkway.events.MeasureStage;
 import org.linkway.events.OfferReminderDue;
 import org.linkway.events.ProviderEvent;
 import org.linkway.events.ReferralAccepted;
-import org.linkway.events.ReferralCompleted;
 import org.linkway.events.ReferralDeclined;
 import org.linkway.events.ReferralOffered;
 import org.linkway.events.ReserveFunding;
-import org.linkway.events.SessionAttended;
-import org.linkway.events.SessionMissed;
-import org.linkway.events.TimeCreditsEarned;
 import org.linkway.events.WithdrawReservation;
 import org.linkway.platform.domain.SocialPrescribing;
 import org.linkway.platform.kafka.Events;
 import org.linkway.provider.ProviderServiceApplication;
+import org.linkway.replies.CommandReply;
 import org.linkway.state.OfferState;
 import org.linkway.state.OfferStatus;
 
 /**
- * The state machine of a referral as its provider handles it. Each command is checked against the
- * state and either refused with a reason (HTTP 409) or turned into one event on
- * {@code provider-events}.
+ * The state machine of a referral as its provider handles it. The provider's commands are decided by
+ * {@link OfferCommands}: each is checked against the state and either refused with a reason (HTTP 409)
+ * or turned into one event on {@code provider-events}. The offers, the budget's answers and the
+ * deadlines are applied here.
  *
  * <p>An acceptance asks the commissioner's budget first: the accept command moves the offer to
  * ACCEPTING and writes a {@link ReserveFunding} request; the budget's answer on
@@ -65,7 +59,7 @@ import org.linkway.state.OfferStatus;
  * DECLINED (by the provider, before the next offer) --cancelled by the referrer--> CANCELLED
  * </pre>
  *
- * <p>The referrer's cancel is decided here too, in order with these commands ({@link OfferCancels}).
+ * <p>The referrer's cancel is decided in order with the provider's commands too ({@link OfferCancels}).
  */
 public final class OfferLifecycle {
 
@@ -78,6 +72,8 @@ public final class OfferLifecycle {
       CANCELLED, Set.of());
 
   private static final String SELF = ProviderServiceApplication.NAME;
+
+  private static final OfferCommands COMMANDS = new OfferCommands(Clock.systemUTC(), (baseline, followUp) -> List.of());
 
   /**
    * The outcome of one input: the new state, the event to write (if any), the request to the
@@ -194,76 +190,20 @@ public final class OfferLifecycle {
         : state;
   }
 
+  /**
+   * A provider's command as one step: what {@link OfferCommands} decides (with no measure changes, on the system
+   * clock), applied to the state, with what it writes, what it asks of the budget and its refusal. The offer's
+   * processor runs the decider itself; this is its decision in the shape of the budget's and the deadlines' steps.
+   */
   public static Step decide(OfferState state, ProviderCommand command) {
-    return decide(state, command, (baseline, followUp) -> List.of());
+    List<OfferCommands.Event> events = COMMANDS.decide(OfferCommands.Command.of(command), state);
+    OfferState after = COMMANDS.evolve(state, events);
+    return new Step(after, first(events, OfferCommands::written), first(events, OfferCommands::asked),
+        first(events, event -> OfferCommands.answer(event, after).map(CommandReply::getRefusal)));
   }
 
-  /**
-   * Decides a command. {@code changes} computes how the measures changed between baseline and
-   * follow-up, for the completion.
-   */
-  public static Step decide(OfferState state, ProviderCommand command,
-      BiFunction<List<Measure>, List<Measure>, List<MeasureChange>> changes) {
-    String providerId = command.getProviderId();
-    String refusal = holderRefusal(state, providerId);
-    if (refusal != null) return Step.refused(state, refusal);
-    Object c = command.getCommand();
-    ReferralOffered offer = state.getOffer();
-    EventMetadata meta = command.getMetadata();
-    if (c instanceof AcceptReferral) {
-      if (state.getStatus() != OFFERED) return Step.refused(state, notNow("accepted", state.getStatus()));
-      BudgetRequest reserve = new BudgetRequest(Events.causedBy(SELF, meta, "reserve"), new ReserveFunding(
-          offer.getCommissioner(), providerId, offer.getServiceId(), meta.getEventId().toString()));
-      OfferState accepting = OfferState.newBuilder(state).setStatus(ACCEPTING).setPendingAccept(command)
-          .setProcessedCommandIds(processed(state, meta)).build();
-      return new Step(accepting, null, reserve, null);
-    }
-    if (c instanceof DeclineReferral decline) {
-      boolean byPerson = SocialPrescribing.declinedByThePerson(decline.getReason());
-      if (!(state.getStatus() == OFFERED || (byPerson && state.getStatus() == ACCEPTED))) {
-        return Step.refused(state, notNow("declined", state.getStatus()));
-      }
-      Step step = step(state, DECLINED, meta, new ReferralDeclined(providerId, offer.getServiceId(), decline.getReason(),
-          decline.getNote(), byPerson ? SocialPrescribing.SNOMED_DECLINED : null, decline.getSealedNote()));
-      List<String> declinedBy = new ArrayList<>(state.getDeclinedBy());
-      declinedBy.add(providerId);
-      return new Step(OfferState.newBuilder(step.state()).setDeclinedBy(declinedBy).setDeclineReason(decline.getReason()).build(),
-          step.event(), null);
-    }
-    if (c instanceof RecordSession session) {
-      if (state.getStatus() != ACCEPTED) return Step.refused(state, "sessions can be recorded only once the referral is accepted; it is " + state.getStatus());
-      if (!session.getAttended()) {
-        int inARow = state.getMissedInARow() + 1;
-        Step step = step(state, ACCEPTED, meta, new SessionMissed(providerId, offer.getServiceId(), session.getAttendedOn(), inARow));
-        return new Step(OfferState.newBuilder(step.state()).setMissedInARow(inARow)
-            .setSessionsMissed(state.getSessionsMissed() + 1).build(), step.event(), null);
-      }
-      int sessions = state.getSessionsAttended() + 1;
-      Step step = step(state, ACCEPTED, meta, new SessionAttended(providerId, offer.getServiceId(), session.getAttendedOn(), sessions));
-      return withBaseline(new Step(OfferState.newBuilder(step.state()).setSessionsAttended(sessions).setMissedInARow(0).build(),
-          step.event(), null), session.getMeasures());
-    }
-    if (c instanceof CompleteReferral complete) {
-      if (state.getStatus() != ACCEPTED) return Step.refused(state, "a referral can be completed only after it is accepted; it is " + state.getStatus());
-      List<Measure> measures = new ArrayList<>(state.getBaseline());
-      measures.addAll(complete.getMeasures());
-      List<Measure> baseline = measures.stream().filter(m -> m.getStage() == MeasureStage.BASELINE).toList();
-      List<Measure> followUp = measures.stream().filter(m -> m.getStage() == MeasureStage.FOLLOW_UP).toList();
-      return step(state, COMPLETED, meta, new ReferralCompleted(providerId, offer.getServiceId(), offer.getCommissioner(),
-          offer.getPersonId(), offer.getNeeds(), complete.getCompletion(), state.getSessionsAttended(), measures,
-          changes.apply(baseline, followUp), state.getSessionsMissed()));
-    }
-    if (c instanceof RecordTimeCredits credits) {
-      if (state.getStatus() != ACCEPTED && state.getStatus() != COMPLETED) {
-        return Step.refused(state, "Time Credits are recorded for a referral the provider accepted; it is " + state.getStatus());
-      }
-      // 1 hour given earns 1 credit
-      ProviderEvent event = new ProviderEvent(Events.causedBy(SELF, meta, "time-credits"), new TimeCreditsEarned(providerId,
-          offer.getServiceId(), offer.getCommissioner(), offer.getPersonId(), credits.getGivenOn(), credits.getHours(),
-          credits.getHours(), credits.getActivity()));
-      return new Step(OfferState.newBuilder(state).setProcessedCommandIds(processed(state, meta)).build(), event, null);
-    }
-    return Step.refused(state, "unknown command");
+  private static <T> T first(List<OfferCommands.Event> events, Function<OfferCommands.Event, Optional<T>> what) {
+    return events.stream().map(what).flatMap(Optional::stream).findFirst().orElse(null);
   }
 
   /**
@@ -302,36 +242,25 @@ public final class OfferLifecycle {
     ReferralOffered offer = state.getOffer();
     ProviderEvent event = new ProviderEvent(Events.causedBy(SELF, accept.getMetadata(), "decided"), new ReferralAccepted(
         offer.getProviderId(), offer.getServiceId(), offer.getCommissioner(), offer.getPersonId(), offer.getNeeds(), reservation));
-    Step accepted = new Step(after.setStatus(ACCEPTED).setAccepted(true).setPendingAccept(null).build(), event, null);
-    return withBaseline(accepted, ((AcceptReferral) accept.getCommand()).getMeasures());
+    OfferState accepted = after.setStatus(ACCEPTED).setAccepted(true).setPendingAccept(null).build();
+    return new Step(withBaseline(accepted, ((AcceptReferral) accept.getCommand()).getMeasures()), event, null);
   }
 
-  private static List<String> processed(OfferState state, EventMetadata meta) {
+  static List<String> processed(OfferState state, EventMetadata meta) {
     List<String> processed = new ArrayList<>(state.getProcessedCommandIds());
     processed.add(meta.getEventId().toString());
     return processed;
   }
 
   /** Baseline measures given at acceptance or at a session are kept until the completion. */
-  private static Step withBaseline(Step step, List<Measure> measures) {
-    if (measures == null || measures.isEmpty()) return step;
-    List<Measure> baseline = new ArrayList<>(step.state().getBaseline());
+  static OfferState withBaseline(OfferState state, List<Measure> measures) {
+    if (measures == null || measures.isEmpty()) return state;
+    List<Measure> baseline = new ArrayList<>(state.getBaseline());
     baseline.addAll(measures);
-    return new Step(OfferState.newBuilder(step.state()).setBaseline(baseline).build(), step.event(), step.budgetRequest(), step.refusal());
+    return OfferState.newBuilder(state).setBaseline(baseline).build();
   }
 
-  private static String holderRefusal(OfferState state, String providerId) {
-    if (state.getOffer().getProviderId().equals(providerId)) {
-      if (state.getStatus() == DECLINED) return "provider " + providerId + " declined this referral";
-      return null;
-    }
-    if (state.getDeclinedBy().contains(providerId)) {
-      return "provider " + providerId + " declined this referral; it has been offered elsewhere";
-    }
-    return "this referral is not offered to provider " + providerId;
-  }
-
-  private static String notNow(String verb, OfferStatus status) {
+  static String notNow(String verb, OfferStatus status) {
     return switch (status) {
       case ACCEPTED -> "the referral has already been accepted";
       case ACCEPTING -> "the referral's acceptance is being decided (the commissioner's budget is asked to reserve its funding)";
@@ -339,14 +268,5 @@ public final class OfferLifecycle {
       case CANCELLED -> "the referral was cancelled by the referrer";
       default -> "the referral cannot be " + verb + " now: it is " + status;
     };
-  }
-
-  private static Step step(OfferState state, OfferStatus to, EventMetadata cause, Object payload) {
-    if (!allows(state.getStatus(), to)) {
-      throw new IllegalStateException(state.getStatus() + " -> " + to + " is not a transition of an offer");
-    }
-    ProviderEvent event = new ProviderEvent(Events.causedBy(SELF, cause, "decided"), payload);
-    OfferState after = OfferState.newBuilder(state).setStatus(to).setProcessedCommandIds(processed(state, cause)).build();
-    return new Step(after, event, null);
   }
 }

@@ -5,9 +5,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.BiFunction;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
@@ -20,8 +20,7 @@ import org.linkway.events.BudgetDecision;
 import org.linkway.events.BudgetRequest;
 import org.linkway.events.CancelRequested;
 import org.linkway.events.EventMetadata;
-import org.linkway.events.Measure;
-import org.linkway.events.MeasureChange;
+import org.linkway.events.ProviderEvent;
 import org.linkway.events.ReferralCancelled;
 import org.linkway.events.ReferralEvent;
 import org.linkway.events.ReferralOffered;
@@ -31,17 +30,16 @@ import org.linkway.platform.streams.Decisions;
 import org.linkway.platform.streams.ViewFill;
 import org.linkway.provider.ProviderServiceApplication;
 import org.linkway.provider.offers.domain.OfferCancels;
+import org.linkway.provider.offers.domain.OfferCommands;
 import org.linkway.provider.offers.domain.OfferLifecycle;
-import org.linkway.provider.offers.domain.RememberedCommands;
-import org.linkway.replies.CommandReply;
 import org.linkway.state.OfferState;
 import org.linkway.state.OfferStatus;
 
 /**
  * Keeps each referral's offer state from {@code referrals} (offers, cancellations) and decides the
- * providers' commands from {@code provider-commands} and the referrer's cancel ({@code CancelRequested} on
- * {@code referrals}, {@link OfferCancels}) in the order they come, writing what it decides to
- * {@code provider-events}. An acceptance waits for the commissioner's budget: the request goes to
+ * providers' commands from {@code provider-commands} ({@link OfferCommands}) and the referrer's cancel
+ * ({@code CancelRequested} on {@code referrals}, {@link OfferCancels}) in the order they come, writing what it
+ * decides to {@code provider-events}. An acceptance waits for the commissioner's budget: the request goes to
  * {@code budget-requests} (keyed by commissioner) and the answer comes back on
  * {@code budget-decisions}. Each command is answered on {@code provider-service-replies} ({@link Decisions}), an
  * acceptance once the budget has decided. One referral's inputs are handled one at a time, in order.
@@ -58,17 +56,16 @@ public final class OfferProcessor extends ContextualProcessor<String, SpecificRe
       OfferStatus.CANCELLED, OfferStatus.WITHDRAWN);
 
   private final OfferCancels cancels;
+  private final OfferCommands commands;
   private final Duration checkEvery;
-  private final BiFunction<List<Measure>, List<Measure>, List<MeasureChange>> changes;
   private KeyValueStore<String, OfferState> store;
   private KeyValueStore<String, String> deadlines;
   private ReferralTraces traces;
 
-  OfferProcessor(OfferCancels cancels, Duration checkEvery,
-      BiFunction<List<Measure>, List<Measure>, List<MeasureChange>> changes) {
+  OfferProcessor(OfferCancels cancels, OfferCommands commands, Duration checkEvery) {
     this.cancels = cancels;
+    this.commands = commands;
     this.checkEvery = checkEvery;
-    this.changes = changes;
   }
 
   @Override
@@ -162,31 +159,7 @@ public final class OfferProcessor extends ContextualProcessor<String, SpecificRe
         }
       }
     } else if (record.value() instanceof ProviderCommand command) {
-      UUID commandId = command.getMetadata().getEventId();
-      if (state == null) {
-        context().forward(Decisions.reply(record, Decisions.refused(commandId, "no referral " + record.key() + " has been offered")));
-        return;
-      }
-      boolean keyed = command.getRequestDigest() != null;
-      if (keyed && answeredBefore(record, state, command)) return;
-      if (state.getProcessedCommandIds().contains(commandId.toString())) {
-        // applied long ago under a key no longer remembered: the resend is told the offer as it is
-        if (keyed) context().forward(Decisions.reply(record, asApplied(commandId, state, command.getProviderId())));
-        return;
-      }
-      OfferLifecycle.Step step = OfferLifecycle.decide(state, command, changes);
-      if (step.refusal() != null) {
-        if (keyed) save(record.key(), RememberedCommands.remember(state, command, step.refusal()));
-        context().forward(Decisions.reply(record, Decisions.refused(commandId, step.refusal())));
-        return;
-      }
-      if (keyed) {
-        step = new OfferLifecycle.Step(RememberedCommands.remember(step.state(), command, null), step.event(),
-            step.budgetRequest(), null);
-      }
-      apply(record, state, step);
-      // an acceptance is answered when the budget has decided
-      if (!step.awaitsBudget()) context().forward(Decisions.reply(record, Decisions.accepted(commandId, step.state())));
+      decideCommand(record, state, OfferCommands.Command.of(command));
     } else if (record.value() instanceof BudgetDecision decision && state != null) {
       OfferLifecycle.Step step = OfferLifecycle.budgetDecided(state, decision);
       if (step.state() == state) return;
@@ -209,60 +182,49 @@ public final class OfferProcessor extends ContextualProcessor<String, SpecificRe
     OfferState after = cancels.evolve(before, events);
     Record<String, SpecificRecord> record = input.withHeaders(traces.of(input.key(), input.headers()));
     if (after != null && after != before) save(record.key(), after);
-    for (OfferCancels.Event event : events) {
-      context().forward(record.withValue((SpecificRecord) event.event())
-          .withTimestamp(event.event().getMetadata().getOccurredAt().toEpochMilli()));
-    }
+    for (OfferCancels.Event event : events) write(record, event.event());
     if (after != null) forgetTraceIfEnded(record.key(), after);
   }
 
   /**
-   * A command sent with an Idempotency-Key that this offer has seen: a resend is answered as the first was (an
-   * acceptance still with the budget is answered with the budget's answer), the key used for another request is
-   * refused; either way nothing is decided again. False for a command not seen, to be decided.
+   * A provider's command ({@link OfferCommands}), decided in order with the referrer's cancel and the budget's
+   * answers: what it decides is written to {@code provider-events} (an acceptance to {@code budget-requests}), and
+   * the command answered ({@link Decisions}), an acceptance once the budget has decided.
    */
-  private boolean answeredBefore(Record<String, SpecificRecord> record, OfferState state, ProviderCommand command) {
-    UUID commandId = command.getMetadata().getEventId();
-    RememberedCommands.Recall recall = RememberedCommands.recall(state, command);
-    return switch (recall.seen()) {
-      case FIRST -> false;
-      case KEY_REUSED -> {
-        context().forward(Decisions.reply(record, Decisions.keyReused(commandId)));
-        yield true;
+  private void decideCommand(Record<String, SpecificRecord> input, OfferState before, OfferCommands.Command command) {
+    List<OfferCommands.Event> events = commands.decide(command, before);
+    OfferState after = commands.evolve(before, events);
+    if (after != before) save(input.key(), after);
+    for (OfferCommands.Event event : events) {
+      Optional<ProviderEvent> written = OfferCommands.written(event);
+      Optional<BudgetRequest> asked = OfferCommands.asked(event);
+      if (written.isPresent() || asked.isPresent()) {
+        Record<String, SpecificRecord> record = input.withHeaders(traces.of(input.key(), input.headers()));
+        written.ifPresent(providerEvent -> write(record, providerEvent));
+        asked.ifPresent(request -> ask(record, before, request));
+        forgetTraceIfEnded(record.key(), after);
       }
-      case RESENT -> {
-        context().forward(Decisions.reply(record, recall.refusal() == null
-            ? asApplied(commandId, state, command.getProviderId()) : Decisions.refused(commandId, recall.refusal())));
-        yield true;
-      }
-      case AWAITING_BUDGET -> true;
-    };
-  }
-
-  /**
-   * The answer to a resend of a command that was applied: the offer as it is now, unless the referral has since
-   * been offered to another provider (after this one's decline): that offer is not this provider's to see, so the
-   * resend is told the referral went elsewhere.
-   */
-  private static CommandReply asApplied(UUID commandId, OfferState state, String providerId) {
-    if (state.getOffer().getProviderId().equals(providerId)) return Decisions.accepted(commandId, state);
-    return Decisions.refused(commandId, "provider " + providerId + " declined this referral; it has been offered elsewhere");
+      OfferCommands.answer(event, after).ifPresent(reply -> context().forward(Decisions.reply(input, reply)));
+    }
   }
 
   private void apply(Record<String, SpecificRecord> input, OfferState before, OfferLifecycle.Step step) {
     Record<String, SpecificRecord> record = input.withHeaders(traces.of(input.key(), input.headers()));
     save(record.key(), step.state());
-    if (step.event() != null) {
-      context().forward(record.withValue((SpecificRecord) step.event())
-          .withTimestamp(step.event().getMetadata().getOccurredAt().toEpochMilli()));
-    }
-    BudgetRequest request = step.budgetRequest();
-    if (request != null) {
-      String commissioner = before.getOffer().getCommissioner();
-      context().forward(record.withKey(commissioner).withValue((SpecificRecord) request)
-          .withTimestamp(request.getMetadata().getOccurredAt().toEpochMilli()));
-    }
+    if (step.event() != null) write(record, step.event());
+    if (step.budgetRequest() != null) ask(record, before, step.budgetRequest());
     forgetTraceIfEnded(record.key(), step.state());
+  }
+
+  private void write(Record<String, SpecificRecord> record, ProviderEvent event) {
+    context().forward(record.withValue((SpecificRecord) event)
+        .withTimestamp(event.getMetadata().getOccurredAt().toEpochMilli()));
+  }
+
+  /** A request to the commissioner's budget of the offer, keyed by the commissioner. */
+  private void ask(Record<String, SpecificRecord> record, OfferState offer, BudgetRequest request) {
+    context().forward(record.withKey(offer.getOffer().getCommissioner()).withValue((SpecificRecord) request)
+        .withTimestamp(request.getMetadata().getOccurredAt().toEpochMilli()));
   }
 
   /**
