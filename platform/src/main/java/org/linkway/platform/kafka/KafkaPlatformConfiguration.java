@@ -180,17 +180,30 @@ public class KafkaPlatformConfiguration {
     config.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, linkway.replicationFactor());
     config.put(StreamsConfig.topicPrefix(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG), String.valueOf(linkway.minInsyncReplicas()));
     config.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, linkway.standbyReplicas());
+    // a task stays with the instance whose copy of its state is within this many records of the end (a
+    // standby trails by about one commit interval's records); an instance further behind (one restarted
+    // after a crash, whose stores exactly_once_v2 wipes) warms up first and is given the task at a probing
+    // rebalance once it has caught up, rather than at once with all of its restoring still to do (Kafka's
+    // 10,000 let a restarted instance take back its tasks and stop serving them while it restored)
+    config.put(StreamsConfig.ACCEPTABLE_RECOVERY_LAG_CONFIG, 1_000L);
+    config.put(StreamsConfig.PROBING_REBALANCE_INTERVAL_MS_CONFIG, 60_000L);
     if (linkway.applicationServer() != null) {
       config.put(StreamsConfig.APPLICATION_SERVER_CONFIG, linkway.applicationServer());
     }
     return config;
   }
 
-  /** Leave the consumer group on close, so that the partitions move at once to whoever takes over. */
+  /**
+   * Leave the consumer group on close, so that the partitions move at once to whoever takes over; and,
+   * at start, remove the members this instance left behind when it died ({@link FormerMembers}).
+   */
   @Bean
-  StreamsBuilderFactoryBeanConfigurer leaveGroupOnClose() {
+  StreamsBuilderFactoryBeanConfigurer leaveGroupOnClose(KafkaProperties kafka, LinkwayKafkaProperties linkway,
+      @Value("${spring.application.name}") String applicationId) {
     return factory -> {
       factory.setLeaveGroupOnClose(true);
+      factory.setKafkaStreamsCustomizer(
+          new FormerMembers(kafka.buildAdminProperties(), applicationId, linkway.instanceId(applicationId)));
       factory.setCloseTimeout(10);
       // a stream thread that fails (a transaction that cannot commit while the broker restarts) is replaced,
       // not left dead: Kafka Streams' default shuts the whole client down for good, and the service stays

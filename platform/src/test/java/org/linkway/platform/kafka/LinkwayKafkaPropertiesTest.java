@@ -63,7 +63,9 @@ class LinkwayKafkaPropertiesTest {
         .containsEntry(StreamsConfig.STATE_DIR_CONFIG, "/var/lib/linkway/state-3")
         .containsEntry(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), "referral-service-3")
         .containsEntry(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000)
-        .containsEntry(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 3_000);
+        .containsEntry(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 3_000)
+        .containsEntry(StreamsConfig.ACCEPTABLE_RECOVERY_LAG_CONFIG, 1_000L)
+        .containsEntry(StreamsConfig.PROBING_REBALANCE_INTERVAL_MS_CONFIG, 60_000L);
   }
 
   @Test
