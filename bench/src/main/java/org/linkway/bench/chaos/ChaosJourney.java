@@ -84,6 +84,8 @@ final class ChaosJourney implements AutoCloseable {
   final AtomicLong offersFromQueue = new AtomicLong();
   final AtomicLong declined = new AtomicLong();
   final Map<String, AtomicLong> problems = new ConcurrentHashMap<>();
+  /** When each 503 came (System.nanoTime), GP systems' and providers' alike. */
+  final java.util.Queue<Long> unavailableAt = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
   private final Instances referralService;
   private final Instances providerService;
@@ -163,7 +165,7 @@ final class ChaosJourney implements AutoCloseable {
           s.attempts++;
           return referralService.any().post("/referrals", body, requestId).timeout(ATTEMPT_TIMEOUT);
         })
-        .flatMap(answer -> answer.status() == 503 ? Mono.error(new IllegalStateException("503")) : Mono.just(answer))
+        .flatMap(answer -> answer.status() == 503 ? Mono.error(unavailable(answer)) : Mono.just(answer))
         .retryWhen(Retry.fixedDelay(GIVE_UP_AFTER.toSeconds(), Duration.ofSeconds(1)).doBeforeRetry(signal -> {
           postsSentAgain.incrementAndGet();
           problem("POST /referrals sent again after " + reason(signal.failure()));
@@ -249,7 +251,8 @@ final class ChaosJourney implements AutoCloseable {
       }
       if (answer.status() == 409 && answer.body().contains("has been completed")) s.providerDone = true;
       providerFailures.incrementAndGet();
-      problem("provider " + path.substring(path.lastIndexOf('/') + 1) + " answered " + answer.status());
+      problem("provider " + path.substring(path.lastIndexOf('/') + 1) + " answered " + (answer.status() == 503
+          ? unavailable(answer).getMessage() : answer.status()));
       s.providerBusy.set(false);
     }, e -> {
       providerFailures.incrementAndGet();
@@ -287,6 +290,15 @@ final class ChaosJourney implements AutoCloseable {
     } catch (IOException e) {
       return null;
     }
+  }
+
+  /** A 503, noted with its time and named by the problem's detail (ids and figures left out, so that like ones add up). */
+  private IllegalStateException unavailable(Http.Answer answer) {
+    unavailableAt.add(System.nanoTime());
+    JsonNode problem = parse(answer.body());
+    String detail = problem == null ? "" : problem.path("detail").asText(problem.path("title").asText());
+    detail = detail.replaceAll("[0-9a-f]{8}-[0-9a-f-]{27}", "<id>").replaceAll("[0-9]+", "N");
+    return new IllegalStateException("503" + (detail.isEmpty() ? "" : " (" + detail.substring(0, Math.min(90, detail.length())) + ")"));
   }
 
   private void problem(String what) {

@@ -85,6 +85,8 @@ final class ChaosReport {
     row(md, results, "requests answered 503 and sent again (GP systems and providers)", r -> num(r, "requestsAnswered503"), true);
     row(md, results, "longest wait of a GP system for its answer (s)", r -> secs(r, "longestWaitForAnAnswerSeconds"), false);
     row(md, results, "flow end → last referral at its end (s)", r -> secs(r, "drainSeconds"), false);
+    row(md, results, "log at its end → referral-service shows every end (s)",
+        r -> secs(r, "referralServiceShowsEndsAfterSeconds"), false);
     row(md, results, "provider requests / failed (answer lost or refused)",
         r -> num(r, "providerRequests") + " / " + num(r, "providerRequestsFailed"), false);
     row(md, results, "provider live streams reconnected", r -> num(r, "streamReconnects"), true);

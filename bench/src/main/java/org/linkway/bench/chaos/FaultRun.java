@@ -49,6 +49,8 @@ final class FaultRun {
   static final String INTAKE_FACT = "ReferralSubmitted";
   static final Duration RECOVERY_BOUND = Duration.ofMinutes(4);
   static final Duration DRAIN_BOUND = Duration.ofMinutes(5);
+  /** How long referral-service's view may take, once the log shows every referral's end, to show them too. */
+  static final Duration VIEW_BOUND = Duration.ofMinutes(1);
   private static final ObjectMapper JSON = new ObjectMapper()
       .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
@@ -195,8 +197,11 @@ final class FaultRun {
         List<UUID> offered = journey.submissions().stream().filter(Submission::accepted).map(s -> s.referralId)
             .filter(id -> audit.of(id).count("ReferralOffered#1") > 0).limit(PROBED_KEYS).toList();
         List<Http> asked = referralService.besides(target);
-        for (int i = 0; i < offered.size(); i++) {
-          asks.add(new KeyProbe.Ask("referral-service", asked.get(i % asked.size()), "/referrals/" + offered.get(i), true));
+        for (int i = 0; i < PROBED_KEYS; i++) {
+          // made-up ids beside the referrals offered so far, so that the keys fall in every partition
+          boolean real = i < offered.size();
+          asks.add(new KeyProbe.Ask("referral-service", asked.get(i % asked.size()), "/referrals/"
+              + (real ? offered.get(i) : UUID.nameUUIDFromBytes(("chaos-probe-" + commissioner + "-" + i).getBytes())), real));
         }
       }
       if (everyService || target.part() == Part.PROVIDER_SERVICE) {
@@ -251,11 +256,24 @@ final class FaultRun {
     if (unplaced > 0) failures.add(unplaced + " referrals unplaced: the providers had room for all");
     accepted.stream().filter(s -> audit.of(s.referralId).count("ReferralUnplaced") > 0).limit(5).forEach(s ->
         failures.add("referral " + s.referralId + " unplaced: " + history(s.referralId) + "; log " + audit.of(s.referralId).describe()));
+    // referral-service's view follows the log: asked again (bounded) until it shows every referral's end
+    long askedFrom = System.nanoTime();
+    Map<UUID, String> shown = new java.util.HashMap<>();
+    Await.until(() -> {
+      accepted.stream().filter(s -> !atItsEnd(shown.get(s.referralId)))
+          .forEach(s -> shown.put(s.referralId, statusOf(s.referralId)));
+      return shown.values().stream().allMatch(FaultRun::atItsEnd);
+    }, VIEW_BOUND);
     Map<String, Long> statuses = new TreeMap<>();
-    for (Submission s : accepted) statuses.merge(statusOf(s.referralId), 1L, Long::sum);
+    shown.values().forEach(st -> statuses.merge(st, 1L, Long::sum));
     figures.put("referralServiceStatuses", statuses);
-    if (statuses.keySet().stream().anyMatch(st -> !st.equals("COMPLETED") && !st.equals("UNPLACED"))) {
-      failures.add("referral-service does not show every accepted referral at its end: " + statuses);
+    figures.put("referralServiceShowsEndsAfterSeconds", seconds(System.nanoTime() - askedFrom));
+    if (!shown.values().stream().allMatch(FaultRun::atItsEnd)) {
+      failures.add("referral-service does not show every accepted referral at its end " + VIEW_BOUND.toSeconds()
+          + " s after the log does: " + statuses);
+      accepted.stream().filter(s -> !atItsEnd(shown.get(s.referralId))).limit(3).forEach(s -> failures.add("referral "
+          + s.referralId + " shown " + shown.get(s.referralId) + ": " + history(s.referralId) + "; log "
+          + audit.of(s.referralId).describe()));
     }
 
     // nothing twice
@@ -376,12 +394,20 @@ final class FaultRun {
     figures.put("providerRequestsFailed", journey.providerFailures.get());
     figures.put("offersTakenUpFromTheQueue", journey.offersFromQueue.get());
     figures.put("streamReconnects", journey.streamReconnects.get());
+    // when the 503s came, in 10-second spans from the kill ("-10" is the span before it)
+    Map<Long, Long> unavailableSpans = new TreeMap<>();
+    for (long at : journey.unavailableAt) unavailableSpans.merge(Math.floorDiv(at - fault.killedAt, 10_000_000_000L) * 10, 1L, Long::sum);
+    figures.put("answers503By10sFromTheKill", unavailableSpans);
     Map<String, Long> problems = new TreeMap<>();
     journey.problems.forEach((k, v) -> problems.put(k, v.get()));
     figures.put("requestProblems", problems);
   }
 
   /** What referral-service says of a referral: its status, or why there is none (a 503 while it restores its stores is asked again). */
+  private static boolean atItsEnd(String status) {
+    return "COMPLETED".equals(status) || "UNPLACED".equals(status);
+  }
+
   private String statusOf(UUID referralId) {
     JsonNode view = referral(referralId);
     return view.has("status") ? view.get("status").asText() : view.path("problem").asText();
