@@ -1,13 +1,13 @@
 package org.linkway.outcome.ledger.stream;
 
+import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.linkway.events.LedgerEvent;
-import org.linkway.events.OutcomeReported;
 import org.linkway.outcome.ledger.domain.FundingRules;
 import org.linkway.outcome.opendata.OpenDataEntries;
 import org.linkway.outcome.timecredits.Wallets;
@@ -17,11 +17,12 @@ import org.linkway.platform.streams.ViewFill;
 import org.linkway.state.FundingState;
 
 /**
- * Applies {@link FundingRules} to each referral's events from {@code referrals} and
- * {@code provider-events}. Ledger events go out keyed by referralId, outcome reports keyed by
- * commissioner, and each new state to the views kept from it: the commissioner's ({@link CommissionerFunding}),
- * the open-data entries ({@link OpenDataEntries}) and the wallets ({@link Wallets}); the state and the
- * outputs commit in one transaction, so a redelivered or reprocessed input never makes a payment due twice.
+ * Decides each referral's events from {@code referrals} and {@code provider-events} by {@link FundingRules}: reads
+ * the referral's funding state, decides, writes what the events write and keeps the state they evolve to. Ledger
+ * events go out keyed by referralId, outcome reports keyed by commissioner, and each new state to the views kept
+ * from it: the commissioner's ({@link CommissionerFunding}), the open-data entries ({@link OpenDataEntries}) and the
+ * wallets ({@link Wallets}); the state and the outputs commit in one transaction, so a redelivered or reprocessed
+ * input never makes a payment due twice.
  */
 public final class FundingProcessor extends ContextualProcessor<String, SpecificRecord, String, SpecificRecord> {
 
@@ -34,14 +35,14 @@ public final class FundingProcessor extends ContextualProcessor<String, Specific
    */
   static final String VIEW_FILLED = "funding-view-filled";
 
-  /** The funding rules over the contracts, read from the global table in this processor's context. */
+  /** The funding rules over the contracts of the global table in this processor's context, on the system clock. */
   private FundingRules rules;
   private KeyValueStore<String, FundingState> funding;
 
   @Override
   public void init(ProcessorContext<String, SpecificRecord> context) {
     super.init(context);
-    this.rules = new FundingRules(GlobalTables.in(context, Topics.FUNDING_CONTRACTS)::values);
+    this.rules = new FundingRules(GlobalTables.in(context, Topics.FUNDING_CONTRACTS)::values, Clock.systemUTC());
     this.funding = context.getStateStore(STORE);
     for (String view : List.of(CommissionerFunding.STORE, OpenDataEntries.STORE, Wallets.STORE)) {
       ViewFill.<FundingState>once(context, VIEW_FILLED, view, STORE,
@@ -51,19 +52,20 @@ public final class FundingProcessor extends ContextualProcessor<String, Specific
 
   @Override
   public void process(Record<String, SpecificRecord> record) {
+    Optional<FundingRules.Input> input = FundingRules.Input.of(record.value());
+    if (input.isEmpty()) return;
     FundingState before = funding.get(record.key());
-    FundingRules.Step step = rules.apply(before, record.value());
-    if (step.state() == before) return;
-    funding.put(record.key(), step.state());
+    List<FundingRules.Event> events = rules.decide(input.get(), before);
+    FundingState after = rules.evolve(before, events);
+    if (after == before) return;
+    funding.put(record.key(), after);
     // the state itself goes on too, to the commissioner's view (CommissionerFunding)
-    context().forward(record.withValue(step.state()));
-    for (SpecificRecord output : step.outputs()) {
-      if (output instanceof LedgerEvent ledger) {
-        context().forward(record.withValue(output).withTimestamp(ledger.getMetadata().getOccurredAt().toEpochMilli()));
-      } else if (output instanceof OutcomeReported outcome) {
-        context().forward(record.withKey(outcome.getCommissioner()).withValue(output)
-            .withTimestamp(outcome.getMetadata().getOccurredAt().toEpochMilli()));
-      }
+    context().forward(record.withValue(after));
+    for (FundingRules.Event event : events) {
+      FundingRules.written(event).ifPresent(entry -> context().forward(record.withValue((SpecificRecord) entry)
+          .withTimestamp(entry.getMetadata().getOccurredAt().toEpochMilli())));
+      FundingRules.reported(event).ifPresent(outcome -> context().forward(record.withKey(outcome.getCommissioner())
+          .withValue((SpecificRecord) outcome).withTimestamp(outcome.getMetadata().getOccurredAt().toEpochMilli())));
     }
   }
 }
