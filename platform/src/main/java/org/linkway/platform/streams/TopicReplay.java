@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -42,9 +43,11 @@ public final class TopicReplay {
    * @param from where the reader that asks has been: every partition of the topic, each from the next offset
    * @param keep which values are kept (tombstones never are; the rest still move the position)
    * @param within how long the whole read may take
+   * @param atMost the most records the read may pass (every party's): a position further back is not read
+   *     (empty), so that no request reads the topic from far back; the caller resumes another way
    */
-  static <V> Replay<V> after(String topic, Supplier<Consumer<String, V>> consumers, Position from,
-      Predicate<V> keep, Duration within) {
+  static <V> Optional<Replay<V>> after(String topic, Supplier<Consumer<String, V>> consumers, Position from,
+      Predicate<V> keep, Duration within, long atMost) {
     long deadline = System.nanoTime() + within.toNanos();
     try (Consumer<String, V> reader = consumers.get()) {
       List<TopicPartition> partitions = new ArrayList<>();
@@ -59,6 +62,8 @@ public final class TopicReplay {
         end = end.after(partition.partition(), stop - 1);
         if (next < stop) toRead.put(partition, next);
       }
+      long behind = toRead.entrySet().stream().mapToLong(e -> ends.get(e.getKey()) - e.getValue()).sum();
+      if (behind > atMost) return Optional.empty();
       List<Positioned<V>> kept = new ArrayList<>();
       Position at = from;
       reader.assign(toRead.keySet());
@@ -83,7 +88,7 @@ public final class TopicReplay {
         done.forEach(toRead::remove);
         reader.pause(done);
       }
-      return new Replay<>(kept, end);
+      return Optional.of(new Replay<>(kept, end));
     } catch (KafkaException e) {
       log.warn("{} could not be read after {}", topic, from, e);
       throw new ProblemException.Unavailable("the stream's changes cannot be read now");

@@ -46,7 +46,9 @@ import reactor.util.concurrent.Queues;
  * again later (that later change is sent), is not. The same change has different ids on different instances (each
  * the position of its own reader); a resume from any of them continues exactly after it. A client too slow for the
  * live changes (more than {@value #LIVE_HELD} waiting) is disconnected, to resume from its last id, rather than
- * sent a stream with a gap.
+ * sent a stream with a gap. A position more than {@link StateFeed#REPLAY_AT_MOST} records
+ * back (every party's) is not read from the changelog, so that no request reads it from far back: such a client
+ * resumes by its id's moment, as below.
  *
  * <p>A client with no {@code Last-Event-ID} is sent what {@code recorded} holds (a provider's waiting offers), then
  * the live changes. An id that carries no position (an older client's {@code {item}@{millis}}, a state sent from
@@ -137,7 +139,7 @@ public final class ResumableStream {
           .onBackpressureBuffer(Queues.<Positioned<S>>get(LIVE_HELD).get());
       Disposable following = feed.records().filter(r -> party.test(r.value())).subscribe(r -> hold(held, r));
       Flux<Sent<S>> events = from.isPresent()
-          ? replayThenLive(feed, party, from.get(), held.asFlux())
+          ? replayThenLive(feed, party, from.get(), held.asFlux(), recorded, lastEventId)
           : recordedThenLive(feed.keys(), recorded, lastEventId, held.asFlux());
       return events.doFinally(signal -> following.dispose());
     });
@@ -157,16 +159,18 @@ public final class ResumableStream {
 
   /**
    * From a position: the party's changes in the changelog after it, up to its end now, each with the position once
-   * past it; then the live ones after that end, each with the further of that end and its reader's position.
+   * past it; then the live ones after that end, each with the further of that end and its reader's position. A
+   * position too far back to read the changelog from ({@link StateFeed#REPLAY_AT_MOST}) resumes by its moment.
    */
   private static <S extends SpecificRecord> Flux<Sent<S>> replayThenLive(StateFeed<S> feed, Predicate<S> party,
-      Position from, Flux<Positioned<S>> live) {
+      Position from, Flux<Positioned<S>> live, Function<Predicate<S>, List<S>> recorded, String lastEventId) {
     Keys<S> keys = feed.keys();
     return Mono.fromCallable(() -> feed.replayAfter(from, party)).subscribeOn(Schedulers.boundedElastic())
-        .flatMapMany(replay -> Flux.concat(
+        .flatMapMany(found -> found.map(replay -> Flux.concat(
             Flux.fromIterable(replay.kept()).map(r -> new Sent<>(r.value(), idAt(keys, r.value(), r.after()))),
             live.filter(r -> !replay.end().covers(r.partition(), r.offset()))
-                .map(r -> new Sent<>(r.value(), idAt(keys, r.value(), replay.end().max(r.after()))))));
+                .map(r -> new Sent<>(r.value(), idAt(keys, r.value(), replay.end().max(r.after()))))))
+            .orElseGet(() -> recordedThenLive(keys, recorded, lastEventId, live)));
   }
 
   /**

@@ -198,10 +198,43 @@ class ResumableStateStreamTest {
   }
 
   @Test
+  void givenAPositionFurtherBackThanAResumeReads_whenResuming_thenByItsMomentFromTheStoreNotTheWholeChangelog() {
+    // a resume reads at most 3 records of the changelog; the client's position is 4 records back
+    StateFeed<EventMetadata> near = new StateFeed<>(changelog, readers(TestStack.bootstrapServers()).of(changelog), KEYS,
+        Duration.ofSeconds(10), 3);
+    near.start();
+    instances.add(near);
+    Client reference = connect(near, "x", null, Long.MAX_VALUE);
+    write(0, "x", "a1", 10);
+    await().atMost(Duration.ofSeconds(20)).until(() -> reference.ids().size() == 1);
+    String had = reference.ids().get(0);
+    write(1, "x", "b1", 30);
+    await().atMost(Duration.ofSeconds(20)).until(() -> reference.ids().size() == 2);
+    write(2, "y", "y1", 25);
+    write(0, "x", "a2", 5); // changed before the moment the client had: a resume by moment does not send it
+    write(2, "x", "c1", 20);
+    await().atMost(Duration.ofSeconds(20)).until(() -> reference.ids().size() == 4);
+    List<EventMetadata> stored = List.of(state("x", "a2", 5), state("x", "b1", 30), state("x", "c1", 20));
+    Function<Predicate<EventMetadata>, List<EventMetadata>> store = missed -> stored.stream().filter(missed).toList();
+
+    Client resumed = connect(near, "x", had, Long.MAX_VALUE, store);
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> resumed.ids().size() == 2);
+    assertThat(resumed.states()).containsExactly("c1@" + T0.plusSeconds(20).toEpochMilli(),
+        "b1@" + T0.plusSeconds(30).toEpochMilli());
+    assertThat(resumed.ids()).as("read from the store: no position").noneMatch(id -> id.contains("~"));
+    // from its next change, within the bound, it resumes from its position: exactly the rest, a2 included
+    Client near1 = connect(near, "x", reference.ids().get(1), Long.MAX_VALUE, store);
+    await().atMost(Duration.ofSeconds(20)).until(() -> near1.ids().size() == 2);
+    assertThat(near1.states()).containsExactlyInAnyOrder("a2@" + T0.plusSeconds(5).toEpochMilli(),
+        "c1@" + T0.plusSeconds(20).toEpochMilli());
+  }
+
+  @Test
   void givenAChangelogThatCannotBeRead_whenResumingFromAPosition_thenA503AndNothingSent() {
     String nowhere = "127.0.0.1:" + TestStack.freePort();
     StateFeed<EventMetadata> unreachable = new StateFeed<>(changelog, readers(nowhere).of(changelog), KEYS,
-        Duration.ofSeconds(1));
+        Duration.ofSeconds(1), StateFeed.REPLAY_AT_MOST);
     String lastEventId = "a1@" + T0.toEpochMilli() + "~0.4_1.7_2.-1";
 
     Client client = connect(unreachable, "x", lastEventId, Long.MAX_VALUE);
