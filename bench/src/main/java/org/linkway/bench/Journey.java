@@ -231,18 +231,21 @@ public final class Journey implements TopicAudit.Listener {
 
   private void offer(String providerId, Http.Sse event) {
     if (!"offer".equals(event.event()) || event.id() == null) return;
-    int dash = event.id().lastIndexOf('-');
-    UUID referralId = UUID.fromString(event.id().substring(0, dash));
-    int attempt = Integer.parseInt(event.id().substring(dash + 1));
+    // the stream's id is {referralId}-{attempt}@{millis}~{position}: the offer is what comes before the '@' (the
+    // rest differs between instances, and the keys below must be the same whichever instance sent the offer)
+    String offer = event.id().split("@", 2)[0];
+    int dash = offer.lastIndexOf('-');
+    UUID referralId = UUID.fromString(offer.substring(0, dash));
+    int attempt = Integer.parseInt(offer.substring(dash + 1));
     Track track = tracks.get(referralId);
-    if (track == null || !offersSeen.add(event.id())) return;
+    if (track == null || !offersSeen.add(offer)) return;
     offered.incrementAndGet();
     if (track.measured && attempt == 1) toQueue.record(System.nanoTime() - track.submitted);
     String base = "/providers/" + providerId + "/referrals/" + referralId;
     Plan plan = track.plan;
     if (attempt == 1 && plan.declineFirstOffer()) {
       providerService.post(base + "/decline", "{\"reason\":\"CAPACITY\",\"note\":\"full this week\"}",
-              event.id() + "/decline")
+              offer + "/decline")
           .subscribe(answer -> {
             if (answer.ok()) declined.incrementAndGet(); else failed("decline " + answer.status());
             track.result = answer.ok() ? Result.DECLINED : Result.FAILED;
@@ -256,7 +259,7 @@ public final class Journey implements TopicAudit.Listener {
     track.acceptSent = System.nanoTime();
     // each action has its own Idempotency-Key, as a provider's system would send: a resend after a 503
     // or a lost answer is the same action, never a second session
-    String key = event.id() + "/";
+    String key = offer + "/";
     Mono<Boolean> steps = send(base + "/accept", "{\"measures\":[" + BenchPeople.BASELINE + "]}", key + "accept", "accept",
         accepted, "already been accepted");
     for (int n = 0; n < plan.sessions().size(); n++) {

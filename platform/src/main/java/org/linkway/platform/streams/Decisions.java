@@ -46,7 +46,7 @@ public final class Decisions implements SmartLifecycle {
    */
   public Decisions(Duration timeout, Topic<CommandReply> replies, Supplier<Consumer<String, CommandReply>> consumers) {
     this.timeout = timeout;
-    this.replies = new TopicTail<>(replies, consumers, this::answer);
+    this.replies = new TopicTail<>(replies, consumers, reply -> answer(reply.value()));
   }
 
   /** The answer that a command was applied, with what the caller is answered with (the state decided). */

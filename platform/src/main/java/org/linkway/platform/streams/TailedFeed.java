@@ -16,9 +16,9 @@ import reactor.core.publisher.Sinks;
  * streams connected now: a live stream served by any instance carries every event of every partition, and
  * only once it is committed (an aborted transaction's events never reach a client). The topic may be the
  * changelog of a state store ({@link org.linkway.platform.kafka.Topics#changelog}), written in the same
- * transaction as the store, to follow the states a service keeps. Started before the web server, so a stream
- * opened from then on misses nothing written after it opened. A subscriber that is too slow misses events
- * rather than holding the others up; the streams replay from the state stores on connecting
+ * transaction as the store, to follow the states a service keeps ({@link StateFeed}). Started before the web
+ * server, so a stream opened from then on misses nothing written after it opened. A subscriber that is too slow
+ * misses events rather than holding the others up; the streams replay on connecting
  * ({@link org.linkway.platform.web.ResumableStream}), so nothing recorded is lost to a client.
  */
 public class TailedFeed<T extends SpecificRecord> implements SmartLifecycle {
@@ -30,15 +30,31 @@ public class TailedFeed<T extends SpecificRecord> implements SmartLifecycle {
     }
   }
 
-  private final Sinks.Many<T> sink = Sinks.many().multicast().directBestEffort();
+  private final Sinks.Many<Positioned<T>> sink = Sinks.many().multicast().directBestEffort();
+  private final Topic<T> topic;
   private final TopicTail<T> tail;
 
   public TailedFeed(Topic<T> topic, Readers readers) {
-    this.tail = new TopicTail<>(topic, readers.of(topic), sink::tryEmitNext);
+    this(topic, readers.of(topic));
+  }
+
+  /** @param consumers makes the readers' consumers: no group, read-committed, values read as {@code T} */
+  public TailedFeed(Topic<T> topic, Supplier<Consumer<String, T>> consumers) {
+    this.topic = topic;
+    this.tail = new TopicTail<>(topic, consumers, sink::tryEmitNext);
+  }
+
+  public Topic<T> topic() {
+    return topic;
   }
 
   /** What is committed from now on, as it is read. */
   public Flux<T> events() {
+    return records().map(Positioned::value);
+  }
+
+  /** What is committed from now on, as it is read, each with its place in the topic and the reader's position. */
+  public Flux<Positioned<T>> records() {
     return sink.asFlux();
   }
 

@@ -17,12 +17,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Follows one topic from its end: every partition, committed records only, on a thread of its own, each
- * value handed to {@code onValue} as it is read. With no consumer group there is nothing to commit and no
+ * value handed to {@code onRecord} as it is read, with its partition, its offset and the reader's {@link Position}
+ * once past it (what a live stream's ids carry, so that a client can resume from exactly there). With no consumer group there is nothing to commit and no
  * rebalance, so every instance of a service that tails a topic sees all of it, and sees a record only once
  * the transaction that wrote it has committed. What {@link Decisions} and the live streams read. A topic may
  * be a Kafka Streams changelog, made by Kafka Streams only once it first runs: until it is there, the reader
  * waits for it and then reads it from its beginning (all of it was written after the start). A record with no
- * value (a tombstone, a state store's delete) is passed over.
+ * value (a tombstone, a state store's delete) is passed over: not handed, though the position moves past it.
  */
 public final class TopicTail<V extends SpecificRecord> {
 
@@ -35,19 +36,22 @@ public final class TopicTail<V extends SpecificRecord> {
 
   private final Topic<V> topic;
   private final Supplier<Consumer<String, V>> consumers;
-  private final java.util.function.Consumer<V> onValue;
+  private final java.util.function.Consumer<Positioned<V>> onRecord;
   private volatile Consumer<String, V> consumer;
+  /** Where the reader is: written by the start, then by the reader's thread only. */
+  private volatile Position passed = Position.of();
   private volatile Thread reader;
   private volatile boolean reading;
 
   /**
    * @param consumers makes the reader's consumer: no group, read-committed, values read as {@code V}
-   * @param onValue what is done with each value, on the reader's thread (quickly: the next waits for it)
+   * @param onRecord what is done with each value read, on the reader's thread (quickly: the next waits for it)
    */
-  public TopicTail(Topic<V> topic, Supplier<Consumer<String, V>> consumers, java.util.function.Consumer<V> onValue) {
+  public TopicTail(Topic<V> topic, Supplier<Consumer<String, V>> consumers,
+      java.util.function.Consumer<Positioned<V>> onRecord) {
     this.topic = topic;
     this.consumers = consumers;
-    this.onValue = onValue;
+    this.onRecord = onRecord;
   }
 
   /**
@@ -61,7 +65,7 @@ public final class TopicTail<V extends SpecificRecord> {
     if (!partitions.isEmpty()) {
       tailing.assign(partitions);
       tailing.seekToEnd(partitions);
-      partitions.forEach(tailing::position); // the seek is lazy: done here, not at the first poll
+      passed = positionOf(tailing, partitions); // the seek is lazy: done here, not at the first poll
     }
     consumer = tailing;
     reading = true;
@@ -99,7 +103,15 @@ public final class TopicTail<V extends SpecificRecord> {
     if (partitions.isEmpty()) return false;
     consumer.assign(partitions);
     consumer.seekToBeginning(partitions);
+    passed = positionOf(consumer, partitions);
     return true;
+  }
+
+  /** Where the reader is before its first poll: just before the offset it will read next on each partition. */
+  private static Position positionOf(Consumer<String, ?> reader, List<TopicPartition> partitions) {
+    long[] last = new long[partitions.size()];
+    for (TopicPartition partition : partitions) last[partition.partition()] = reader.position(partition) - 1;
+    return Position.of(last);
   }
 
   /** A pause before asking again whether the topic is there. */
@@ -121,10 +133,14 @@ public final class TopicTail<V extends SpecificRecord> {
         }
         try {
           for (ConsumerRecord<String, V> record : consumer.poll(POLL)) {
-            if (record.value() != null) onValue.accept(record.value());
+            passed = passed.after(record.partition(), record.offset());
+            if (record.value() != null) {
+              onRecord.accept(new Positioned<>(record.value(), record.partition(), record.offset(), passed));
+            }
           }
         } catch (RecordDeserializationException e) {
           log.warn("skipping an unreadable record at {}@{}", e.topicPartition(), e.offset());
+          passed = passed.after(e.topicPartition().partition(), e.offset());
           consumer.seek(e.topicPartition(), e.offset() + 1);
         }
       }

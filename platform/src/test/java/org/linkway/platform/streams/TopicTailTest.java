@@ -25,7 +25,7 @@ class TopicTailTest {
   private static final TopicPartition PARTITION = new TopicPartition(TOPIC.name(), 0);
 
   private final MockConsumer<String, EventMetadata> consumer = new MockConsumer<>("earliest");
-  private final List<EventMetadata> read = new CopyOnWriteArrayList<>();
+  private final List<Positioned<EventMetadata>> read = new CopyOnWriteArrayList<>();
   private final TopicTail<EventMetadata> tail = new TopicTail<>(TOPIC, () -> consumer, read::add);
 
   @AfterEach
@@ -34,7 +34,7 @@ class TopicTailTest {
   }
 
   @Test
-  void givenATopicWithRecords_whenTailed_thenOnlyTheValuesWrittenAfterTheStartAreReadAndTombstonesPassedOver() {
+  void givenATopicWithRecords_whenTailed_thenOnlyTheValuesWrittenAfterTheStartAreReadAndTombstonesPassedOverButCounted() {
     consumer.updatePartitions(TOPIC.name(), List.of(new PartitionInfo(TOPIC.name(), 0, null, null, null)));
     consumer.updateEndOffsets(Map.of(PARTITION, 5L));
     tail.start();
@@ -44,7 +44,7 @@ class TopicTailTest {
     consumer.addRecord(new ConsumerRecord<>(TOPIC.name(), 0, 6, "b", value));
 
     await().atMost(Duration.ofSeconds(5)).until(() -> !read.isEmpty());
-    assertThat(read).containsExactly(value);
+    assertThat(read).containsExactly(new Positioned<>(value, 0, 6, Position.of(6)));
   }
 
   @Test
@@ -59,7 +59,7 @@ class TopicTailTest {
     consumer.addRecord(new ConsumerRecord<>(TOPIC.name(), 0, 0, "a", first));
 
     await().atMost(Duration.ofSeconds(5)).until(() -> !read.isEmpty());
-    assertThat(read).containsExactly(first);
+    assertThat(read).containsExactly(new Positioned<>(first, 0, 0, Position.of(0)));
   }
 
   private static EventMetadata metadata() {

@@ -99,6 +99,20 @@ class ResumableStreamTest {
     assertThat(ResumableStream.stateAt(null)).isEmpty();
   }
 
+  @Test
+  void givenAStateStreamsIds_whenReadForTheirPosition_thenOnlyAWholeVectorAfterTheMomentIsOne() {
+    String id = "7c9e-1@1733450000000~0.41_1.-1_2.17";
+    assertThat(ResumableStream.positionIn(id)).contains(org.linkway.platform.streams.Position.of(41, -1, 17));
+    assertThat(ResumableStream.positionIn(id).orElseThrow()).hasToString("0.41_1.-1_2.17");
+    assertThat(ResumableStream.withoutPosition(id)).isEqualTo("7c9e-1@1733450000000");
+    assertThat(ResumableStream.stateAt(ResumableStream.withoutPosition(id))).contains(Instant.ofEpochMilli(1733450000000L));
+    assertThat(ResumableStream.positionIn("7c9e-1@1733450000000")).isEmpty();
+    assertThat(ResumableStream.positionIn("7c9e-1@1733450000000~1.41_0.3")).as("out of order").isEmpty();
+    assertThat(ResumableStream.positionIn("7c9e-1@1733450000000~0.x")).isEmpty();
+    assertThat(ResumableStream.positionIn("7c9e-1@1733450000000~0.-2")).isEmpty();
+    assertThat(ResumableStream.positionIn(null)).isEmpty();
+  }
+
   private Disposable connect(ResumableStream.Keys<Change> keys, Function<Predicate<Change>, List<Change>> recorded,
       String lastEventId) {
     return ResumableStream.of(Change::status, live.asFlux(), recorded, keys, lastEventId, Change::item)

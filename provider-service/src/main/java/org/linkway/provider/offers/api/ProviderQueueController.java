@@ -65,20 +65,21 @@ public class ProviderQueueController {
   /**
    * The provider's offers as they are made and change status (accepted, declined, expired, cancelled...), once
    * committed, whichever instance holds the referral ({@link OfferFeed}). On connecting, the offers waiting for an
-   * answer come first; with {@code Last-Event-ID} (on any instance), instead, every offer that changed after that
-   * event, as it is now, read from the provider's list on the instance that holds it (off the event loop; 503
-   * while it moves). The stream ends when the caller's token expires, and counts towards its streams.
+   * answer come first. With {@code Last-Event-ID} (on any instance), instead, exactly the provider's changes after
+   * that event, read from the changelog from the position its id carries (503 while the broker cannot be read); from
+   * an id with no position, every offer that changed after its moment, as it is now, read from the provider's list
+   * on the instance that holds it (off the event loop; 503 while it moves) ({@link ResumableStream#ofStates}). The
+   * stream ends when the caller's token expires, and counts towards its streams.
    */
   @GetMapping(path = "/providers/{providerId}/referrals/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
   Flux<ServerSentEvent<OfferView>> stream(@PathVariable String providerId,
       @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
-    Flux<OfferState> live = feed.events().filter(s -> s.getOffer().getProviderId().equals(providerId));
     Predicate<OfferState> waiting = s -> s.getStatus() == OfferStatus.OFFERED;
-    return liveStreams.ofCaller(ResumableStream.of(
+    return liveStreams.ofCaller(ResumableStream.ofStates(feed,
+        s -> s.getOffer().getProviderId().equals(providerId),
         s -> s.getStatus() == OfferStatus.OFFERED ? "offer" : s.getStatus().name().toLowerCase(),
-        live,
         missed -> offers.offersOf(providerId, lastEventId == null ? waiting : missed),
-        OfferFeed.KEYS, lastEventId, offers::view));
+        lastEventId, offers::view));
   }
 
   @PostMapping("/providers/{providerId}/referrals/{referralId}/accept")

@@ -8,7 +8,6 @@ import org.linkway.referral.lifecycle.api.ReferralService.CancelRequest;
 import org.linkway.referral.lifecycle.api.ReferralService.ReferralView;
 import org.linkway.referral.lifecycle.stream.ReferralFeed;
 import org.linkway.referral.people.People;
-import org.linkway.state.ReferralState;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.codec.ServerSentEvent;
@@ -73,15 +72,18 @@ public class ReferralController {
   /**
    * A GP system follows its practice's referrals live: every step of each, once committed, whichever instance
    * holds the referral ({@link ReferralFeed}), until its token expires. With {@code Last-Event-ID} (on any
-   * instance), every referral that took a step after that event comes first, as it is now, read from the
-   * practice's list on the instance that holds it (off the event loop; 503 while it moves).
+   * instance), exactly the practice's steps after that event come first, read from the changelog from the position
+   * its id carries (503 while the broker cannot be read); from an id with no position, every referral that took a
+   * step after its moment, as it is now, read from the practice's list on the instance that holds it (off the event
+   * loop; 503 while it moves) ({@link ResumableStream#ofStates}).
    */
   @GetMapping(path = "/referrers/{odsCode}/referrals/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
   Flux<ServerSentEvent<ReferralView>> referrerStream(@PathVariable String odsCode,
       @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
-    Flux<ReferralState> live = feed.events().filter(s -> s.getSubmission().getReferrer().getOdsCode().equals(odsCode));
-    return liveStreams.ofCaller(ResumableStream.of(s -> s.getStatus().name().toLowerCase(), live,
+    return liveStreams.ofCaller(ResumableStream.ofStates(feed,
+        s -> s.getSubmission().getReferrer().getOdsCode().equals(odsCode),
+        s -> s.getStatus().name().toLowerCase(),
         missed -> lastEventId == null ? List.of() : referrals.referralsOf(odsCode, missed),
-        ReferralFeed.KEYS, lastEventId, referrals::view));
+        lastEventId, referrals::view));
   }
 }
