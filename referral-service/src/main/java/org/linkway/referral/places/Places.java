@@ -1,5 +1,6 @@
 package org.linkway.referral.places;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
@@ -24,15 +25,31 @@ public final class Places {
 
   /** Ask the first of {@code candidates} (best first) for a place for this attempt. */
   public static PlaceRequest take(EventMetadata cause, int attempt, List<String> candidates) {
-    return new PlaceRequest(Events.causedBy(SELF, cause, "place-" + attempt), new TakePlace(attempt, candidates, List.of()));
+    return take(cause, attempt, candidates, Clock.systemUTC());
+  }
+
+  /** {@link #take(EventMetadata, int, List)}, asked at the {@code clock}'s instant. */
+  public static PlaceRequest take(EventMetadata cause, int attempt, List<String> candidates, Clock clock) {
+    return new PlaceRequest(Events.causedBy(SELF, cause, "place-" + attempt, clock),
+        new TakePlace(attempt, candidates, List.of()));
   }
 
   public static PlaceRequest fill(EventMetadata cause, int attempt, String serviceId) {
-    return new PlaceRequest(Events.causedBy(SELF, cause, "fill-" + attempt), new FillPlace(attempt, serviceId));
+    return fill(cause, attempt, serviceId, Clock.systemUTC());
+  }
+
+  /** {@link #fill(EventMetadata, int, String)}, asked at the {@code clock}'s instant. */
+  public static PlaceRequest fill(EventMetadata cause, int attempt, String serviceId, Clock clock) {
+    return new PlaceRequest(Events.causedBy(SELF, cause, "fill-" + attempt, clock), new FillPlace(attempt, serviceId));
   }
 
   public static PlaceRequest release(EventMetadata cause, int attempt, String serviceId, String reason) {
-    return new PlaceRequest(Events.causedBy(SELF, cause, "release-" + attempt + "-" + serviceId),
+    return release(cause, attempt, serviceId, reason, Clock.systemUTC());
+  }
+
+  /** {@link #release(EventMetadata, int, String, String)}, asked at the {@code clock}'s instant. */
+  public static PlaceRequest release(EventMetadata cause, int attempt, String serviceId, String reason, Clock clock) {
+    return new PlaceRequest(Events.causedBy(SELF, cause, "release-" + attempt + "-" + serviceId, clock),
         new ReleasePlace(attempt, serviceId, reason));
   }
 

@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -22,6 +23,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.apache.avro.specific.SpecificRecord;
 import org.linkway.commands.CancelReferral;
 import org.linkway.commands.ReferralCommand;
 import org.linkway.commands.SubmitReferral;
@@ -47,6 +49,7 @@ import org.linkway.events.SealedText;
 import org.linkway.events.ServiceListed;
 import org.linkway.events.SessionAttended;
 import org.linkway.events.SessionMissed;
+import org.linkway.platform.domain.Decider;
 import org.linkway.platform.domain.SocialPrescribing;
 import org.linkway.platform.kafka.Events;
 import org.linkway.referral.ReferralServiceApplication;
@@ -59,9 +62,11 @@ import org.linkway.state.ReferralState;
 import org.linkway.state.ReferralStatus;
 
 /**
- * The state machine of one referral, as referral-service owns it. Every transition goes through
- * {@link #allows}; each input gives a {@link Step}: the new state, the events to write to
- * {@code referrals}, and, for a refused command, the reason.
+ * The state machine of one referral, as referral-service owns it: a {@link Decider} of the referral's {@link Input}s
+ * (a submission, the referrer's commands, the provider's decisions, the services' answers to its requests for a
+ * place), deciding the {@link Event}s that happen to it. Every move between statuses goes through {@link #allows};
+ * what each event writes to {@code referrals}, asks of the place deciders and answers is {@link #written},
+ * {@link #asked} and {@link #answers}.
  *
  * <pre>
  * SUBMITTED --offer--> OFFERED --accepted--> ACCEPTED --completed--> COMPLETED
@@ -74,12 +79,13 @@ import org.linkway.state.ReferralStatus;
  * </pre>
  *
  * <p>An offer takes a place at its service, and the service's place decider gives it
- * ({@link org.linkway.referral.places}): routing asks the suitable services for one, best first, and
- * the referral waits ({@code placing}) until the answer comes back ({@link #placeDecided}), then is
- * offered or unplaced. An acceptance fills the place; a decline, an expiry, a completion or a
- * cancellation gives it back.
+ * ({@link org.linkway.referral.places}): routing asks the suitable services for one, best first ({@link Placing}), and
+ * the referral waits ({@code placing}) until the answer comes back ({@link Grant}, {@link NoneFree}), then is offered
+ * or unplaced. An acceptance fills the place; a decline, an expiry, a completion or a cancellation gives it back
+ * ({@link Released}). Events occur at the injected clock's instant; what the provider did, at the instant it says.
  */
-public final class ReferralLifecycle {
+public final class ReferralLifecycle
+    implements Decider<ReferralLifecycle.Input, ReferralState, ReferralLifecycle.Event> {
 
   private static final Map<ReferralStatus, Set<ReferralStatus>> NEXT = Map.of(
       SUBMITTED, Set.of(OFFERED, UNPLACED, CANCELLED),
@@ -90,13 +96,18 @@ public final class ReferralLifecycle {
       CANCELLED, Set.of(),
       DECLINED, Set.of());
 
+  /** Missed sessions in a row from which the referrer is told. */
+  public static final int MISSED_IN_A_ROW_FLAG = 2;
+
+  private static final String SELF = ReferralServiceApplication.NAME;
+
   /**
    * How long a provider has to answer an offer (a commissioner may set its own), and how many
    * services are tried before giving up.
    */
-  public record Settings(Duration respondWithin, java.util.Map<String, Duration> respondWithinFor, int maxAttempts) {
+  public record Settings(Duration respondWithin, Map<String, Duration> respondWithinFor, int maxAttempts) {
     public static Settings defaults() {
-      return new Settings(Duration.ofDays(14), java.util.Map.of(), 3);
+      return new Settings(Duration.ofDays(14), Map.of(), 3);
     }
 
     public Duration respondWithin(String commissioner) {
@@ -104,62 +115,323 @@ public final class ReferralLifecycle {
     }
   }
 
-  /**
-   * The outcome of one input. {@code refusal} is null when the input was applied. {@code answers}: the commands
-   * answered by this step (a cancel is answered when the provider-service's decision on it is read back).
-   * {@code places}: what the services' place deciders are asked to do (take a place, fill it, give it back),
-   * each keyed by its service.
-   */
-  public record Step(ReferralState state, List<ReferralEvent> events, String refusal, List<Answer> answers,
-      List<PlaceRequest> places) {
-    public Step(ReferralState state, List<ReferralEvent> events, String refusal) {
-      this(state, events, refusal, List.of(), List.of());
-    }
-
-    static Step refused(ReferralState state, String reason) {
-      return new Step(state, List.of(), reason);
-    }
-
-    static Step ignored(ReferralState state) {
-      return new Step(state, List.of(), null);
-    }
-
-    /** The same step, the place decider also asked {@code request}. */
-    Step asking(PlaceRequest request) {
-      List<PlaceRequest> asked = new ArrayList<>(places);
-      asked.add(request);
-      return new Step(state, events, refusal, answers, asked);
-    }
-  }
-
   /** The answer to a command: applied (the caller is told the state after the step), or refused with the reason. */
   public record Answer(UUID commandId, String refusal) {}
 
-  private static final String SELF = ReferralServiceApplication.NAME;
+  /** A record read that the referral's decider takes: from {@code referrals}, {@code referral-commands}, ... */
+  public sealed interface Input permits Submission, Submit, Cancel, CancelAnswer, Acceptance, Decline, Reminder,
+      MissedSession, Session, Completion, Grant, NoneFree {
+    Kind kind();
 
+    enum Kind {
+      SUBMISSION, SUBMIT, CANCEL, CANCEL_ANSWER, ACCEPTANCE, DECLINE, REMINDER, MISSED_SESSION, SESSION, COMPLETION,
+      GRANT, NONE_FREE
+    }
+
+    /**
+     * The input a record read is; empty for one the lifecycle does not take: its own events coming back on
+     * {@code referrals} (all but a submission from a GP system's Kafka topic), and the provider's Time Credits.
+     */
+    static Optional<Input> of(SpecificRecord read) {
+      if (read instanceof ReferralEvent event) {
+        return event.getPayload() instanceof ReferralSubmitted submitted
+            ? Optional.of(new Submission(event, submitted)) : Optional.empty();
+      }
+      if (read instanceof ReferralCommand command) return Optional.of(of(command));
+      if (read instanceof ProviderEvent event) return of(event);
+      if (read instanceof PlaceDecision decision) return Optional.of(of(decision));
+      return Optional.empty();
+    }
+
+    /** The referrer's command; its schema allows no other than these. */
+    static Input of(ReferralCommand command) {
+      Object asked = command.getCommand();
+      if (asked instanceof SubmitReferral submit) return new Submit(command, submit);
+      if (asked instanceof CancelReferral) return new Cancel(command);
+      throw new IllegalArgumentException("not a referral command: " + asked);
+    }
+
+    static Optional<Input> of(ProviderEvent event) {
+      EventMetadata meta = event.getMetadata();
+      Object payload = event.getPayload();
+      if (payload instanceof OfferCancelled cancelled) {
+        return Optional.of(new CancelAnswer(new ReferrerCancels.Decided(cancelled.getCancelId(), null)));
+      }
+      if (payload instanceof CancelRefused refused) {
+        return Optional.of(new CancelAnswer(new ReferrerCancels.Decided(refused.getCancelId(), refused.getReason())));
+      }
+      if (payload instanceof ReferralAccepted accepted) return Optional.of(new Acceptance(meta, accepted));
+      if (payload instanceof ReferralDeclined declined) return Optional.of(new Decline(meta, declined));
+      if (payload instanceof OfferReminderDue reminder) return Optional.of(new Reminder(meta, reminder));
+      if (payload instanceof SessionMissed missed) return Optional.of(new MissedSession(meta, missed));
+      if (payload instanceof SessionAttended session) return Optional.of(new Session(meta, session));
+      if (payload instanceof ReferralCompleted completed) return Optional.of(new Completion(meta, completed));
+      return Optional.empty();
+    }
+
+    /** The place decider's answer; its schema allows no other than these. */
+    static Input of(PlaceDecision decision) {
+      Object payload = decision.getPayload();
+      if (payload instanceof PlaceGranted granted) return new Grant(decision, granted);
+      if (payload instanceof NoPlace none) return new NoneFree(decision, none);
+      throw new IllegalArgumentException("not a place decision: " + payload);
+    }
+  }
+
+  /** A new referral read from {@code referrals}, written there by the Kafka intake. */
+  public record Submission(ReferralEvent event, ReferralSubmitted submitted) implements Input {
+    @Override
+    public Kind kind() {
+      return Kind.SUBMISSION;
+    }
+  }
+
+  /** A GP system's request to refer, sent over HTTP; a resend is the same referral. */
+  public record Submit(ReferralCommand command, SubmitReferral submit) implements Input {
+    @Override
+    public Kind kind() {
+      return Kind.SUBMIT;
+    }
+  }
+
+  /** The referrer's cancel ({@link ReferrerCancels}). */
+  public record Cancel(ReferralCommand command) implements Input {
+    @Override
+    public Kind kind() {
+      return Kind.CANCEL;
+    }
+  }
+
+  /** provider-service's decision on the referrer's cancel ({@link OfferCancelled} or {@link CancelRefused}). */
+  public record CancelAnswer(ReferrerCancels.Decided decided) implements Input {
+    @Override
+    public Kind kind() {
+      return Kind.CANCEL_ANSWER;
+    }
+  }
+
+  public record Acceptance(EventMetadata metadata, ReferralAccepted accepted) implements Input {
+    @Override
+    public Kind kind() {
+      return Kind.ACCEPTANCE;
+    }
+  }
+
+  /** Declined by the provider, expired, or declined by the person. */
+  public record Decline(EventMetadata metadata, ReferralDeclined declined) implements Input {
+    @Override
+    public Kind kind() {
+      return Kind.DECLINE;
+    }
+  }
+
+  public record Reminder(EventMetadata metadata, OfferReminderDue reminder) implements Input {
+    @Override
+    public Kind kind() {
+      return Kind.REMINDER;
+    }
+  }
+
+  public record MissedSession(EventMetadata metadata, SessionMissed missed) implements Input {
+    @Override
+    public Kind kind() {
+      return Kind.MISSED_SESSION;
+    }
+  }
+
+  public record Session(EventMetadata metadata, SessionAttended attended) implements Input {
+    @Override
+    public Kind kind() {
+      return Kind.SESSION;
+    }
+  }
+
+  public record Completion(EventMetadata metadata, ReferralCompleted completed) implements Input {
+    @Override
+    public Kind kind() {
+      return Kind.COMPLETION;
+    }
+  }
+
+  /** A place granted for the attempt {@code decision} answers. */
+  public record Grant(PlaceDecision decision, PlaceGranted granted) implements Input {
+    @Override
+    public Kind kind() {
+      return Kind.GRANT;
+    }
+  }
+
+  /** No suitable service had a free place for the attempt. */
+  public record NoneFree(PlaceDecision decision, NoPlace none) implements Input {
+    @Override
+    public Kind kind() {
+      return Kind.NONE_FREE;
+    }
+  }
+
+  /** What happens to the referral. */
+  public sealed interface Event permits Submitted, Placing, Offered, Unplaced, Unlisted, Accepted, DeclinedByThePerson,
+      Declined, Reminded, Missed, Attended, Completed, Cancelling, Released, Refused {
+    Kind kind();
+
+    enum Kind {
+      SUBMITTED, PLACING, OFFERED, UNPLACED, UNLISTED, ACCEPTED, DECLINED_BY_THE_PERSON, DECLINED, REMINDED, MISSED,
+      ATTENDED, COMPLETED, CANCELLING, RELEASED, REFUSED
+    }
+  }
+
+  /** The referral made: {@code submitted}, written to {@code referrals} when it was decided here ({@code toWrite}). */
+  public record Submitted(ReferralEvent submitted, boolean toWrite) implements Event {
+    @Override
+    public Kind kind() {
+      return Kind.SUBMITTED;
+    }
+  }
+
+  /** The best suitable services asked for a place for the attempt ({@code take}, best first); the referral waits. */
+  public record Placing(int attempt, PlaceRequest take) implements Event {
+    @Override
+    public Kind kind() {
+      return Kind.PLACING;
+    }
+  }
+
+  /** Offered ({@code offered}, written) to {@code service}, whose place was taken for the attempt, at {@code at}. */
+  public record Offered(ReferralEvent offered, ServiceListed service, Instant at) implements Event {
+    @Override
+    public Kind kind() {
+      return Kind.OFFERED;
+    }
+  }
+
+  /** No service will take the referral ({@code unplaced}, written, says why), as of {@code at}. */
+  public record Unplaced(ReferralEvent unplaced, Instant at) implements Event {
+    @Override
+    public Kind kind() {
+      return Kind.UNPLACED;
+    }
+  }
+
+  /** The service that granted the place is no longer listed: counted as tried, the referral no longer waits. */
+  public record Unlisted(String serviceId) implements Event {
+    @Override
+    public Kind kind() {
+      return Kind.UNLISTED;
+    }
+  }
+
+  /** The provider accepted the offer; its place is filled ({@code fill}). */
+  public record Accepted(EventMetadata metadata, ReferralAccepted accepted, PlaceRequest fill) implements Event {
+    @Override
+    public Kind kind() {
+      return Kind.ACCEPTED;
+    }
+  }
+
+  /** The person declined or could not be contacted: the referral ends. */
+  public record DeclinedByThePerson(EventMetadata metadata, ReferralDeclined declined) implements Event {
+    @Override
+    public Kind kind() {
+      return Kind.DECLINED_BY_THE_PERSON;
+    }
+  }
+
+  /** The provider declined the offer, or it expired: noted, the referral goes on to the next service. */
+  public record Declined(EventMetadata metadata, ReferralDeclined declined) implements Event {
+    @Override
+    public Kind kind() {
+      return Kind.DECLINED;
+    }
+  }
+
+  public record Reminded(EventMetadata metadata, OfferReminderDue reminder) implements Event {
+    @Override
+    public Kind kind() {
+      return Kind.REMINDED;
+    }
+  }
+
+  public record Missed(EventMetadata metadata, SessionMissed missed) implements Event {
+    @Override
+    public Kind kind() {
+      return Kind.MISSED;
+    }
+  }
+
+  public record Attended(EventMetadata metadata, SessionAttended attended) implements Event {
+    @Override
+    public Kind kind() {
+      return Kind.ATTENDED;
+    }
+  }
+
+  public record Completed(EventMetadata metadata, ReferralCompleted completed) implements Event {
+    @Override
+    public Kind kind() {
+      return Kind.COMPLETED;
+    }
+  }
+
+  /** What the referrer's cancel decided ({@link ReferrerCancels}), and the commands it answers. */
+  public record Cancelling(ReferrerCancels.Event decided, List<Answer> answers) implements Event {
+    @Override
+    public Kind kind() {
+      return Kind.CANCELLING;
+    }
+  }
+
+  /** A place the referral held, or was granted and no longer needs, given back ({@code release}). */
+  public record Released(PlaceRequest release) implements Event {
+    @Override
+    public Kind kind() {
+      return Kind.RELEASED;
+    }
+  }
+
+  /** A command on a referral there is not: refused. */
+  public record Refused(UUID commandId, String reason) implements Event {
+    @Override
+    public Kind kind() {
+      return Kind.REFUSED;
+    }
+  }
+
+  /**
+   * One input's outcome in one step: the state after it, the events written to {@code referrals}, the refusal of a
+   * command (null when applied), the commands answered and the places asked for. The referral's processor runs the
+   * decider itself; ReferralLifecycleTest and ReferralLifecycleProperties read the lifecycle through it.
+   */
+  record Step(ReferralState state, List<ReferralEvent> events, String refusal, List<Answer> answers,
+      List<PlaceRequest> places) {
+    Step(ReferralState state, List<ReferralEvent> events, String refusal) {
+      this(state, events, refusal, List.of(), List.of());
+    }
+  }
 
   private final Supplier<Collection<ServiceListed>> directory;
-  private final ReferrerCancels cancels = new ReferrerCancels(Clock.systemUTC());
   private final Function<String, Load> load;
   private final FundingRoom funding;
   private final Settings settings;
+  private final Clock clock;
+  private final ReferrerCancels cancels;
 
-  public ReferralLifecycle(Supplier<Collection<ServiceListed>> directory, Function<String, Load> load, Settings settings) {
-    this(directory, load, FundingRoom.UNKNOWN, settings);
-  }
-
-  /** {@code load}: each service's places taken, as routing ranks by it ({@code service-load}). */
-  public ReferralLifecycle(Supplier<Collection<ServiceListed>> directory, Function<String, Load> load, FundingRoom funding,
-      Settings settings) {
-    this.funding = funding;
+  /**
+   * @param load each service's places taken, as routing ranks by it ({@code service-load})
+   * @param clock when the events it decides occur, and the day routing ranks on
+   */
+  public ReferralLifecycle(Supplier<Collection<ServiceListed>> directory, Function<String, Load> load,
+      FundingRoom funding, Settings settings, Clock clock) {
     this.directory = directory;
     this.load = load;
+    this.funding = funding;
     this.settings = settings;
+    this.clock = clock;
+    this.cancels = new ReferrerCancels(clock);
   }
 
-  /** A lifecycle with the default settings and nothing offered yet: for tests. */
-  public ReferralLifecycle(Supplier<Collection<ServiceListed>> directory) {
-    this(directory, serviceId -> Load.NONE, Settings.defaults());
+  /** A lifecycle with the default settings and nothing offered yet, on the system clock: for tests. */
+  ReferralLifecycle(Supplier<Collection<ServiceListed>> directory) {
+    this(directory, serviceId -> Load.NONE, FundingRoom.UNKNOWN, Settings.defaults(), Clock.systemUTC());
   }
 
   public static boolean allows(ReferralStatus from, ReferralStatus to) {
@@ -182,216 +454,360 @@ public final class ReferralLifecycle {
     };
   }
 
-  /** A new referral: record it and offer it to the first suitable service. */
-  public Step submitted(ReferralEvent event) {
-    ReferralSubmitted submission = (ReferralSubmitted) event.getPayload();
-    ReferralState state = ReferralState.newBuilder()
-        .setReferralId(event.getMetadata().getReferralId())
-        .setStatus(SUBMITTED)
-        .setSubmission(submission)
-        .setHistory(new ArrayList<>(List.of(history(event.getMetadata().getOccurredAt(), SUBMITTED,
-            "ReferralSubmitted", actor(event.getMetadata(), submission.getReferrer().getOdsCode()),
-            "needs " + submission.getNeeds()))))
-        .build();
-    return route(state, event.getMetadata(), List.of());
-  }
-
   /**
-   * A GP system's request to refer, sent to the referral's one decider: the first is written as
-   * {@link ReferralSubmitted} and routed; a resend (the referral exists, even if its first attempt was still on its
-   * way when the resend was sent) writes nothing and leaves the referral as the first made it.
+   * A submission (the first; a resend, or the same referral read again, decides nothing) is recorded and routed. The
+   * referrer's cancel is {@link ReferrerCancels}'s: refused once the referral has ended; while the referral is with a
+   * provider it is asked of provider-service ({@link CancelRequested}) and decided when its answer comes back
+   * ({@link CancelAnswer}), so the referrer and the provider are told the same end. The provider's decisions apply
+   * to the offer the referral holds, and not while a place is being asked for (the offer it held, if any, was
+   * declined). A place granted is offered, or given back if the referral no longer waits for it.
    */
-  public Step submit(ReferralState state, ReferralCommand command, SubmitReferral submit) {
-    if (state != null) return Step.ignored(state);
-    ReferralEvent submitted = event(command.getMetadata(), "submitted", submit.getSubmission());
-    Step routed = submitted(submitted);
-    List<ReferralEvent> events = new ArrayList<>(List.of(submitted));
-    events.addAll(routed.events());
-    return new Step(routed.state(), events, null, routed.answers(), routed.places());
+  @Override
+  public List<Event> decide(Input input, ReferralState state) {
+    return switch (input.kind()) {
+      case SUBMISSION -> state != null ? List.of() : submitted(((Submission) input).event(), false);
+      case SUBMIT -> {
+        ReferralCommand command = ((Submit) input).command();
+        yield state != null ? List.of()
+            : submitted(event(command.getMetadata(), "submitted", ((Submit) input).submit().getSubmission()), true);
+      }
+      case CANCEL -> {
+        EventMetadata meta = ((Cancel) input).command().getMetadata();
+        yield state == null ? List.of(new Refused(meta.getEventId(), "no referral " + meta.getReferralId()))
+            : cancel(new ReferrerCancels.Cancel(((Cancel) input).command()), state);
+      }
+      case CANCEL_ANSWER -> state == null ? List.of() : cancel(((CancelAnswer) input).decided(), state);
+      case ACCEPTANCE -> withTheProvider(state) ? accepted((Acceptance) input, state) : List.of();
+      case DECLINE -> withTheProvider(state) ? declined((Decline) input, state) : List.of();
+      case REMINDER -> {
+        Reminder reminder = (Reminder) input;
+        yield !withTheProvider(state) || state.getStatus() != OFFERED
+            || !holdsOffer(state, reminder.reminder().getProviderId(), reminder.reminder().getServiceId())
+            ? List.of() : List.of(new Reminded(reminder.metadata(), reminder.reminder()));
+      }
+      case MISSED_SESSION -> !withTheProvider(state) || state.getStatus() != ACCEPTED ? List.of()
+          : List.of(new Missed(((MissedSession) input).metadata(), ((MissedSession) input).missed()));
+      case SESSION -> !withTheProvider(state) || state.getStatus() != ACCEPTED ? List.of()
+          : List.of(new Attended(((Session) input).metadata(), ((Session) input).attended()));
+      case COMPLETION -> withTheProvider(state) ? completed((Completion) input, state) : List.of();
+      case GRANT -> state == null ? List.of() : granted((Grant) input, state);
+      case NONE_FREE -> state == null ? List.of() : noneFree((NoneFree) input, state);
+    };
   }
 
-  public Step providerEvent(ReferralState state, ProviderEvent event) {
-    Object payload = event.getPayload();
-    EventMetadata meta = event.getMetadata();
-    if (payload instanceof OfferCancelled cancelled) {
-      return cancelStep(new ReferrerCancels.Decided(cancelled.getCancelId(), null), state);
-    }
-    if (payload instanceof CancelRefused refused) {
-      return cancelStep(new ReferrerCancels.Decided(refused.getCancelId(), refused.getReason()), state);
-    }
-    // a place is being asked for: the offer the referral held (if any) was declined, nothing of it applies
-    if (state.getPlacing() != null) return Step.ignored(state);
-    if (payload instanceof ReferralAccepted accepted) {
-      if (!holdsOffer(state, accepted.getProviderId(), accepted.getServiceId()) || !allows(state.getStatus(), ACCEPTED)) {
-        return Step.ignored(state);
+  @Override
+  public ReferralState evolve(ReferralState state, Event event) {
+    return switch (event.kind()) {
+      case SUBMITTED -> submittedState(((Submitted) event).submitted());
+      case PLACING -> ReferralState.newBuilder(state).setPlacing(((Placing) event).attempt()).build();
+      case OFFERED -> offeredState(state, (Offered) event);
+      case UNPLACED -> {
+        Unplaced unplaced = (Unplaced) event;
+        yield ReferralState.newBuilder(move(state, UNPLACED, unplaced.at(), "ReferralUnplaced", SELF,
+            ((ReferralUnplaced) unplaced.unplaced().getPayload()).getReason()))
+            .setRespondBy(null).setPlacing(null).build();
       }
-      ReferralState after = move(state, ACCEPTED, meta.getOccurredAt(), "ReferralAccepted", actor(meta, accepted.getProviderId()),
-          "service " + accepted.getServiceId() + "; record SNOMED " + SocialPrescribing.SNOMED_REFERRED + " |Referral to social prescribing service|");
-      return new Step(ReferralState.newBuilder(after).setTaskStatus("accepted").setRespondBy(null).build(), List.of(), null)
-          .asking(Places.fill(meta, state.getAttempts(), state.getServiceId()));
-    }
-    if (payload instanceof ReferralDeclined declined) {
-      if (!holdsOffer(state, declined.getProviderId(), declined.getServiceId())) {
-        return Step.ignored(state);
-      }
-      // the note, in the provider's words, stays sealed in the history (in clear only in old declines)
-      String detail = "reason " + declined.getReason() + (declined.getNote() == null ? "" : ": " + declined.getNote());
-      if (SocialPrescribing.declinedByThePerson(declined.getReason())) {
-        if (!allows(state.getStatus(), DECLINED)) return Step.ignored(state);
-        ReferralState after = move(state, DECLINED, meta.getOccurredAt(), "ReferralDeclined", actor(meta, declined.getProviderId()),
-            "the person declined: " + detail + "; record SNOMED " + SocialPrescribing.SNOMED_DECLINED + " |Social prescribing declined|",
-            declined.getSealedNote());
-        return new Step(ReferralState.newBuilder(after).setTaskStatus("rejected").setLastDecline(declined)
-            .setRespondBy(null).build(), List.of(), null).asking(release(meta, state, "the person declined"));
-      }
-      if (state.getStatus() != OFFERED) return Step.ignored(state);
-      ReferralState after = ReferralState.newBuilder(state).setLastDecline(declined).setTaskStatus("rejected").build();
-      after.getHistory().add(history(meta.getOccurredAt(), OFFERED, "ReferralDeclined",
-          declined.getReason() == DeclineReason.EXPIRED ? SELF : actor(meta, declined.getProviderId()), detail,
-          declined.getSealedNote()));
-      PlaceRequest givenBack = release(meta, state, "declined: " + declined.getReason());
-      // the referrer's cancel is being decided: provider-service cancels a declined offer, so it is not offered again
-      if (after.getPendingCancel() != null) return Step.ignored(after).asking(givenBack);
-      return route(after, meta, List.of()).asking(givenBack);
-    }
-    if (payload instanceof OfferReminderDue reminder) {
-      if (state.getStatus() != OFFERED || !holdsOffer(state, reminder.getProviderId(), reminder.getServiceId())) {
-        return Step.ignored(state);
-      }
-      ReferralState after = ReferralState.newBuilder(state).build();
-      after.getHistory().add(history(meta.getOccurredAt(), OFFERED, "OfferReminderDue", SELF,
-          "half the time to answer has passed; answer by " + reminder.getRespondBy()));
-      return Step.ignored(after);
-    }
-    if (payload instanceof SessionMissed missed) {
-      if (state.getStatus() != ACCEPTED) return Step.ignored(state);
-      ReferralState after = ReferralState.newBuilder(state).setSessionsMissed(state.getSessionsMissed() + 1).build();
-      after.getHistory().add(history(meta.getOccurredAt(), ACCEPTED, "SessionMissed", actor(meta, missed.getProviderId()),
-          "did not attend on " + missed.getMissedOn() + (missed.getMissedInARow() >= MISSED_IN_A_ROW_FLAG
-              ? "; FLAG for the referrer: " + missed.getMissedInARow() + " sessions missed in a row" : "")));
-      return Step.ignored(after);
-    }
-    if (payload instanceof SessionAttended session) {
-      if (state.getStatus() != ACCEPTED) return Step.ignored(state);
-      ReferralState after = ReferralState.newBuilder(state)
-          .setSessionsAttended(session.getSessionsAttended()).setTaskStatus("in-progress").build();
-      after.getHistory().add(history(meta.getOccurredAt(), ACCEPTED, "SessionAttended", actor(meta, session.getProviderId()),
-          "session " + session.getSessionsAttended() + " on " + session.getAttendedOn()));
-      return Step.ignored(after);
-    }
-    if (payload instanceof ReferralCompleted completed) {
-      if (!holdsOffer(state, completed.getProviderId(), completed.getServiceId()) || !allows(state.getStatus(), COMPLETED)) {
-        return Step.ignored(state);
-      }
-      ReferralState after = move(state, COMPLETED, meta.getOccurredAt(), "ReferralCompleted", actor(meta, completed.getProviderId()),
-          completed.getCompletion() + " after " + completed.getSessionsAttended() + " sessions");
-      return new Step(ReferralState.newBuilder(after).setCompletion(completed)
-          .setSessionsAttended(completed.getSessionsAttended())
-          .setTaskStatus(completed.getCompletion() == org.linkway.events.Completion.COMPLETED ? "completed" : "failed")
-          .build(), List.of(), null).asking(release(meta, state, "completed"));
-    }
-    return Step.ignored(state);
-  }
-
-  /**
-   * The referrer cancels ({@link ReferrerCancels}). Refused once the referral has ended. While the referral is with
-   * a provider (offered or accepted) the provider may be deciding at the same moment (accepting, completing,
-   * declining), and that is decided by provider-service: the cancel is asked of it ({@link CancelRequested}) and
-   * answered when its decision comes back ({@link #providerEvent}: {@link OfferCancelled} or {@link CancelRefused}),
-   * so the referrer and the provider are told the same end. A second cancel while one is asked waits for the same
-   * answer.
-   */
-  public Step command(ReferralState state, ReferralCommand command) {
-    if (command.getCommand() instanceof CancelReferral) return cancelStep(new ReferrerCancels.Cancel(command), state);
-    return new Step(state, List.of(), "unknown command",
-        List.of(new Answer(command.getMetadata().getEventId(), "unknown command")), List.of());
-  }
-
-  /**
-   * One step of the referrer's cancel: the events it writes, the state after them, the commands it answers. A
-   * referral cancelled gives back the place it held; one asked for and not yet answered is given back when its grant
-   * arrives ({@link #placeDecided}).
-   */
-  private Step cancelStep(ReferrerCancels.Command command, ReferralState state) {
-    List<ReferrerCancels.Event> decided = cancels.decide(command, state);
-    if (decided.isEmpty()) return Step.ignored(state);
-    List<ReferralEvent> events = decided.stream().map(ReferrerCancels::written).flatMap(Optional::stream).toList();
-    String refusal = decided.stream().filter(ReferrerCancels.Refused.class::isInstance)
-        .map(e -> ((ReferrerCancels.Refused) e).reason()).findFirst().orElse(null);
-    ReferralState after = cancels.evolve(state, decided);
-    boolean cancelled = after.getStatus() == CANCELLED && state.getStatus() != CANCELLED;
-    if (cancelled) after = ReferralState.newBuilder(after).setPlacing(null).build();
-    Step step = new Step(after, events, refusal, ReferrerCancels.answers(command, state, decided), List.of());
-    // the place goes back with the cancellation written (ReferralCancelled), as its cause
-    return cancelled && holdsPlace(state) && !events.isEmpty()
-        ? step.asking(release(events.get(events.size() - 1).getMetadata(), state, "cancelled")) : step;
-  }
-
-  /**
-   * The service's place decider answers the request for a place: a place granted is offered (or, if the referral no
-   * longer waits for it, given back); none left it unplaced.
-   */
-  public Step placeDecided(ReferralState state, PlaceDecision decision) {
-    EventMetadata meta = decision.getMetadata();
-    int attempt = decision.getAttempt();
-    boolean awaited = state.getPlacing() != null && state.getPlacing() == attempt && allows(state.getStatus(), OFFERED);
-    if (decision.getPayload() instanceof PlaceGranted granted) {
-      if (!awaited) {
-        // the same grant again keeps the place it gave; one the referral no longer waits for (it was cancelled
-        // meanwhile, or another service granted this attempt first) is given back
-        boolean holding = state.getPlacing() == null && state.getAttempts() == attempt
-            && granted.getServiceId().equals(state.getServiceId()) && holdsPlace(state);
-        return holding ? Step.ignored(state)
-            : Step.ignored(state).asking(Places.release(meta, attempt, granted.getServiceId(), "not needed"));
-      }
-      Optional<ServiceListed> service = directory.get().stream()
-          .filter(listed -> listed.getServiceId().equals(granted.getServiceId())).findFirst();
-      if (service.isEmpty()) {
-        // no longer listed: give the place back and ask the others
+      case UNLISTED -> {
         List<String> tried = new ArrayList<>(state.getServicesTried());
-        tried.add(granted.getServiceId());
-        return route(ReferralState.newBuilder(state).setServicesTried(tried).setPlacing(null).build(), meta, List.of())
-            .asking(Places.release(meta, attempt, granted.getServiceId(), "not listed"));
+        tried.add(((Unlisted) event).serviceId());
+        yield ReferralState.newBuilder(state).setServicesTried(tried).setPlacing(null).build();
       }
-      Instant now = Instant.now();
-      Router.Choice choice = Router.granted(state.getSubmission(), service.get(),
-          new Load(granted.getOpenOffers(), granted.getAccepted()), funding, LocalDate.ofInstant(now, UK));
-      return offer(state, meta, attempt, choice, now);
+      case ACCEPTED -> {
+        Accepted accepted = (Accepted) event;
+        EventMetadata meta = accepted.metadata();
+        yield ReferralState.newBuilder(move(state, ACCEPTED, meta.getOccurredAt(), "ReferralAccepted",
+                actor(meta, accepted.accepted().getProviderId()), "service " + accepted.accepted().getServiceId()
+                    + "; record SNOMED " + SocialPrescribing.SNOMED_REFERRED
+                    + " |Referral to social prescribing service|"))
+            .setTaskStatus("accepted").setRespondBy(null).build();
+      }
+      case DECLINED_BY_THE_PERSON -> {
+        DeclinedByThePerson byThePerson = (DeclinedByThePerson) event;
+        ReferralDeclined declined = byThePerson.declined();
+        yield ReferralState.newBuilder(move(state, DECLINED, byThePerson.metadata().getOccurredAt(), "ReferralDeclined",
+                actor(byThePerson.metadata(), declined.getProviderId()), "the person declined: " + detail(declined)
+                    + "; record SNOMED " + SocialPrescribing.SNOMED_DECLINED + " |Social prescribing declined|",
+                declined.getSealedNote()))
+            .setTaskStatus("rejected").setLastDecline(declined).setRespondBy(null).build();
+      }
+      case DECLINED -> {
+        Declined byTheProvider = (Declined) event;
+        ReferralDeclined declined = byTheProvider.declined();
+        yield noted(state, history(byTheProvider.metadata().getOccurredAt(), OFFERED, "ReferralDeclined",
+            declined.getReason() == DeclineReason.EXPIRED ? SELF
+                : actor(byTheProvider.metadata(), declined.getProviderId()),
+            detail(declined), declined.getSealedNote()))
+            .setLastDecline(declined).setTaskStatus("rejected").build();
+      }
+      case REMINDED -> {
+        Reminded reminded = (Reminded) event;
+        yield noted(state, history(reminded.metadata().getOccurredAt(), OFFERED, "OfferReminderDue", SELF,
+            "half the time to answer has passed; answer by " + reminded.reminder().getRespondBy(), null)).build();
+      }
+      case MISSED -> {
+        Missed missed = (Missed) event;
+        SessionMissed session = missed.missed();
+        yield noted(state, history(missed.metadata().getOccurredAt(), ACCEPTED, "SessionMissed",
+            actor(missed.metadata(), session.getProviderId()), "did not attend on " + session.getMissedOn()
+                + (session.getMissedInARow() >= MISSED_IN_A_ROW_FLAG
+                    ? "; FLAG for the referrer: " + session.getMissedInARow() + " sessions missed in a row" : ""),
+            null))
+            .setSessionsMissed(state.getSessionsMissed() + 1).build();
+      }
+      case ATTENDED -> {
+        Attended attended = (Attended) event;
+        SessionAttended session = attended.attended();
+        yield noted(state, history(attended.metadata().getOccurredAt(), ACCEPTED, "SessionAttended",
+            actor(attended.metadata(), session.getProviderId()),
+            "session " + session.getSessionsAttended() + " on " + session.getAttendedOn(), null))
+            .setSessionsAttended(session.getSessionsAttended()).setTaskStatus("in-progress").build();
+      }
+      case COMPLETED -> {
+        Completed completed = (Completed) event;
+        ReferralCompleted ended = completed.completed();
+        yield ReferralState.newBuilder(move(state, COMPLETED, completed.metadata().getOccurredAt(), "ReferralCompleted",
+                actor(completed.metadata(), ended.getProviderId()),
+                ended.getCompletion() + " after " + ended.getSessionsAttended() + " sessions"))
+            .setCompletion(ended)
+            .setSessionsAttended(ended.getSessionsAttended())
+            .setTaskStatus(ended.getCompletion() == org.linkway.events.Completion.COMPLETED ? "completed" : "failed")
+            .build();
+      }
+      case CANCELLING -> {
+        ReferrerCancels.Event decided = ((Cancelling) event).decided();
+        ReferralState after = cancels.evolve(state, decided);
+        // a referral cancelled no longer waits for a place: one granted later is given back
+        yield switch (decided.kind()) {
+          case CANCELLED -> ReferralState.newBuilder(after).setPlacing(null).build();
+          case ASKED, JOINED, REFUSED -> after;
+        };
+      }
+      case RELEASED, REFUSED -> state;
+    };
+  }
+
+  /** What an event writes to {@code referrals}, if anything. */
+  public static Optional<ReferralEvent> written(Event event) {
+    return switch (event.kind()) {
+      case SUBMITTED -> ((Submitted) event).toWrite() ? Optional.of(((Submitted) event).submitted()) : Optional.empty();
+      case OFFERED -> Optional.of(((Offered) event).offered());
+      case UNPLACED -> Optional.of(((Unplaced) event).unplaced());
+      case CANCELLING -> ReferrerCancels.written(((Cancelling) event).decided());
+      case PLACING, UNLISTED, ACCEPTED, DECLINED_BY_THE_PERSON, DECLINED, REMINDED, MISSED, ATTENDED, COMPLETED,
+          RELEASED, REFUSED -> Optional.empty();
+    };
+  }
+
+  /** What an event asks of a service's place decider (take, fill or give back a place), if anything. */
+  public static Optional<PlaceRequest> asked(Event event) {
+    return switch (event.kind()) {
+      case PLACING -> Optional.of(((Placing) event).take());
+      case ACCEPTED -> Optional.of(((Accepted) event).fill());
+      case RELEASED -> Optional.of(((Released) event).release());
+      case SUBMITTED, OFFERED, UNPLACED, UNLISTED, DECLINED_BY_THE_PERSON, DECLINED, REMINDED, MISSED, ATTENDED,
+          COMPLETED, CANCELLING, REFUSED -> Optional.empty();
+    };
+  }
+
+  /**
+   * The commands an event answers: a cancel decided, or every cancel waiting for provider-service's decision; a
+   * command on no referral, refused. A submission is answered whatever it decides ({@link #answeredWithTheReferral}).
+   */
+  public static List<Answer> answers(Event event) {
+    return switch (event.kind()) {
+      case CANCELLING -> ((Cancelling) event).answers();
+      case REFUSED -> List.of(new Answer(((Refused) event).commandId(), ((Refused) event).reason()));
+      case SUBMITTED, PLACING, OFFERED, UNPLACED, UNLISTED, ACCEPTED, DECLINED_BY_THE_PERSON, DECLINED, REMINDED,
+          MISSED, ATTENDED, COMPLETED, RELEASED -> List.of();
+    };
+  }
+
+  /**
+   * The command answered with the referral as it is after the input, whatever was decided: a submission, the first
+   * (the referral it made) or a resend (the referral as the first made it).
+   */
+  public static Optional<UUID> answeredWithTheReferral(Input input) {
+    return switch (input.kind()) {
+      case SUBMIT -> Optional.of(((Submit) input).command().getMetadata().getEventId());
+      case SUBMISSION, CANCEL, CANCEL_ANSWER, ACCEPTANCE, DECLINE, REMINDER, MISSED_SESSION, SESSION, COMPLETION, GRANT,
+          NONE_FREE -> Optional.empty();
+    };
+  }
+
+  /** A new referral read from {@code referrals}: recorded and routed. */
+  Step submitted(ReferralEvent event) {
+    return step(null, new Submission(event, (ReferralSubmitted) event.getPayload()));
+  }
+
+  /** An event of the provider's (or provider-service's decision on a cancel). */
+  Step providerEvent(ReferralState state, ProviderEvent event) {
+    return Input.of(event).map(input -> step(state, input)).orElseGet(() -> new Step(state, List.of(), null));
+  }
+
+  /** The referrer's command. */
+  Step command(ReferralState state, ReferralCommand command) {
+    return step(state, Input.of(command));
+  }
+
+  /** The service's place decider's answer to the request for a place. */
+  Step placeDecided(ReferralState state, PlaceDecision decision) {
+    return step(state, Input.of(decision));
+  }
+
+  /** What {@link #decide} and {@link #evolve} make of one input, as one step. */
+  private Step step(ReferralState state, Input input) {
+    List<Event> events = decide(input, state);
+    ReferralState after = evolve(state, events);
+    String refusal = null;
+    List<Answer> answers = new ArrayList<>();
+    for (Event event : events) {
+      for (Answer answer : answers(event)) {
+        answers.add(answer);
+        if (refusal == null) refusal = answer.refusal();
+      }
     }
-    if (!awaited || !(decision.getPayload() instanceof NoPlace none)) return Step.ignored(state);
-    return unplaced(ReferralState.newBuilder(state).setPlacing(null).build(), meta, List.of(),
-        "no suitable service has a free place: " + none.getFull() + " are full"
-            + (state.getServicesTried().isEmpty() ? "" : "; tried before: " + state.getServicesTried()));
+    return new Step(after, events.stream().map(ReferralLifecycle::written).flatMap(Optional::stream).toList(), refusal,
+        answers, events.stream().map(ReferralLifecycle::asked).flatMap(Optional::stream).toList());
+  }
+
+  /** The referral recorded, then routed. */
+  private List<Event> submitted(ReferralEvent event, boolean toWrite) {
+    Submitted submitted = new Submitted(event, toWrite);
+    List<Event> events = new ArrayList<>(List.of(submitted));
+    events.addAll(route(evolve(null, submitted), event.getMetadata()));
+    return events;
+  }
+
+  /** Whether the provider's decisions apply: there is a referral, and it does not wait for a place. */
+  private static boolean withTheProvider(ReferralState state) {
+    return state != null && state.getPlacing() == null;
+  }
+
+  private List<Event> accepted(Acceptance input, ReferralState state) {
+    ReferralAccepted accepted = input.accepted();
+    if (!holdsOffer(state, accepted.getProviderId(), accepted.getServiceId()) || !allows(state.getStatus(), ACCEPTED)) {
+      return List.of();
+    }
+    return List.of(new Accepted(input.metadata(), accepted,
+        Places.fill(input.metadata(), state.getAttempts(), state.getServiceId(), clock)));
+  }
+
+  /**
+   * Declined by the person: the referral ends. Declined by the provider (or expired) while offered: noted, and the
+   * next suitable service asked, unless the referrer's cancel is being decided (provider-service cancels a declined
+   * offer, so it is not offered again). Either gives the place back.
+   */
+  private List<Event> declined(Decline input, ReferralState state) {
+    ReferralDeclined declined = input.declined();
+    EventMetadata meta = input.metadata();
+    if (!holdsOffer(state, declined.getProviderId(), declined.getServiceId())) return List.of();
+    if (SocialPrescribing.declinedByThePerson(declined.getReason())) {
+      if (!allows(state.getStatus(), DECLINED)) return List.of();
+      return List.of(new DeclinedByThePerson(meta, declined),
+          new Released(release(meta, state, "the person declined")));
+    }
+    if (state.getStatus() != OFFERED) return List.of();
+    Declined noted = new Declined(meta, declined);
+    List<Event> events = new ArrayList<>(List.of(noted));
+    if (state.getPendingCancel() == null) events.addAll(route(evolve(state, noted), meta));
+    events.add(new Released(release(meta, state, "declined: " + declined.getReason())));
+    return events;
+  }
+
+  private List<Event> completed(Completion input, ReferralState state) {
+    ReferralCompleted completed = input.completed();
+    if (!holdsOffer(state, completed.getProviderId(), completed.getServiceId())
+        || !allows(state.getStatus(), COMPLETED)) {
+      return List.of();
+    }
+    return List.of(new Completed(input.metadata(), completed),
+        new Released(release(input.metadata(), state, "completed")));
+  }
+
+  /**
+   * One step of the referrer's cancel ({@link ReferrerCancels}), with the commands each of its events answers. A
+   * referral cancelled gives back the place it held, with the cancellation written as the cause; one asked for and
+   * not yet answered is given back when its grant arrives ({@link #granted}).
+   */
+  private List<Event> cancel(ReferrerCancels.Command command, ReferralState state) {
+    List<Event> events = new ArrayList<>();
+    for (ReferrerCancels.Event decided : cancels.decide(command, state)) {
+      events.add(new Cancelling(decided, ReferrerCancels.answers(command, state, List.of(decided))));
+      if (decided instanceof ReferrerCancels.Cancelled cancelled && holdsPlace(state)) {
+        events.add(new Released(release(cancelled.cancelled().getMetadata(), state, "cancelled")));
+      }
+    }
+    return events;
+  }
+
+  /**
+   * A place granted: offered, if the referral waits for it for this attempt and its service is still listed (if not,
+   * the place goes back and the others are asked). The same grant again keeps the place it gave; one the referral no
+   * longer waits for (it was cancelled meanwhile, or another service granted this attempt first) is given back.
+   */
+  private List<Event> granted(Grant input, ReferralState state) {
+    EventMetadata meta = input.decision().getMetadata();
+    int attempt = input.decision().getAttempt();
+    String serviceId = input.granted().getServiceId();
+    if (!awaits(state, attempt)) {
+      boolean holding = state.getPlacing() == null && state.getAttempts() == attempt
+          && serviceId.equals(state.getServiceId()) && holdsPlace(state);
+      return holding ? List.of() : List.of(new Released(Places.release(meta, attempt, serviceId, "not needed", clock)));
+    }
+    Optional<ServiceListed> service = directory.get().stream()
+        .filter(listed -> listed.getServiceId().equals(serviceId)).findFirst();
+    if (service.isEmpty()) {
+      Unlisted unlisted = new Unlisted(serviceId);
+      List<Event> events = new ArrayList<>(List.of(unlisted));
+      events.addAll(route(evolve(state, unlisted), meta));
+      events.add(new Released(Places.release(meta, attempt, serviceId, "not listed", clock)));
+      return events;
+    }
+    Instant now = clock.instant();
+    Router.Choice choice = Router.granted(state.getSubmission(), service.get(),
+        new Load(input.granted().getOpenOffers(), input.granted().getAccepted()), funding,
+        LocalDate.ofInstant(now, UK));
+    return List.of(offer(state, meta, attempt, choice, now));
+  }
+
+  /** No suitable service has a free place for the attempt the referral waits for: unplaced. */
+  private List<Event> noneFree(NoneFree input, ReferralState state) {
+    if (!awaits(state, input.decision().getAttempt())) return List.of();
+    return List.of(unplaced(state, input.decision().getMetadata(),
+        "no suitable service has a free place: " + input.none().getFull() + " are full"
+            + (state.getServicesTried().isEmpty() ? "" : "; tried before: " + state.getServicesTried())));
+  }
+
+  /** Whether the referral waits for a place for this attempt, and may still be offered. */
+  private static boolean awaits(ReferralState state, int attempt) {
+    return state.getPlacing() != null && state.getPlacing() == attempt && allows(state.getStatus(), OFFERED);
   }
 
   /** Asks the best suitable services for a place, in order; unplaced if there are none or the attempts are used up. */
-  private Step route(ReferralState state, EventMetadata cause, List<ReferralEvent> before) {
+  private List<Event> route(ReferralState state, EventMetadata cause) {
     int attempt = state.getAttempts() + 1;
     List<Router.Choice> ranked = attempt > settings.maxAttempts() ? List.of()
         : Router.ranked(state.getSubmission(), directory.get(), state.getServicesTried(), load, funding,
-            LocalDate.ofInstant(Instant.now(), UK));
+            LocalDate.ofInstant(clock.instant(), UK));
     if (ranked.isEmpty()) {
-      return unplaced(state, cause, before, attempt > settings.maxAttempts()
+      return List.of(unplaced(state, cause, attempt > settings.maxAttempts()
           ? "offered " + state.getAttempts() + " times (the most allowed) and not accepted: " + state.getServicesTried()
           : state.getServicesTried().isEmpty()
               ? "no active service with an open place meets the needs for this person's age and area"
-              : "every suitable service has been tried: " + state.getServicesTried());
+              : "every suitable service has been tried: " + state.getServicesTried()));
     }
     List<String> candidates = ranked.stream().map(choice -> choice.service().getServiceId()).toList();
-    return new Step(ReferralState.newBuilder(state).setPlacing(attempt).build(), before, null, List.of(),
-        List.of(Places.take(cause, attempt, candidates)));
+    return List.of(new Placing(attempt, Places.take(cause, attempt, candidates, clock)));
   }
 
-  private Step unplaced(ReferralState state, EventMetadata cause, List<ReferralEvent> before, String reason) {
-    ReferralState after = ReferralState.newBuilder(move(state, UNPLACED, Instant.now(), "ReferralUnplaced", SELF, reason))
-        .setRespondBy(null).build();
-    List<ReferralEvent> events = new ArrayList<>(before);
-    events.add(event(cause, "unplaced", new ReferralUnplaced(reason, List.copyOf(state.getServicesTried()))));
-    return new Step(after, events, null);
+  private Unplaced unplaced(ReferralState state, EventMetadata cause, String reason) {
+    Instant at = clock.instant();
+    return new Unplaced(
+        event(cause, "unplaced", new ReferralUnplaced(reason, List.copyOf(state.getServicesTried()))), at);
   }
 
   /** The referral is offered to the service whose place was taken for this attempt. */
-  private Step offer(ReferralState state, EventMetadata cause, int attempt, Router.Choice choice, Instant now) {
+  private Offered offer(ReferralState state, EventMetadata cause, int attempt, Router.Choice choice, Instant now) {
     ServiceListed service = choice.service();
     ReferralSubmitted submission = state.getSubmission();
     ReferralOffered offered = ReferralOffered.newBuilder()
@@ -407,22 +823,47 @@ public final class ReferralLifecycle {
         .setNotes(submission.getNotes())
         .setSealedNotes(submission.getSealedNotes())
         .setReason(choice.reason())
-        .setRespondBy(now.plus(settings.respondWithin(submission.getCommissioner())).truncatedTo(java.time.temporal.ChronoUnit.MILLIS))
+        .setRespondBy(now.plus(settings.respondWithin(submission.getCommissioner())).truncatedTo(ChronoUnit.MILLIS))
         .build();
+    return new Offered(event(cause, "offered-" + attempt, offered), service, now);
+  }
+
+  private static ReferralState submittedState(ReferralEvent event) {
+    ReferralSubmitted submission = (ReferralSubmitted) event.getPayload();
+    EventMetadata meta = event.getMetadata();
+    return ReferralState.newBuilder()
+        .setReferralId(meta.getReferralId())
+        .setStatus(SUBMITTED)
+        .setSubmission(submission)
+        .setHistory(new ArrayList<>(List.of(history(meta.getOccurredAt(), SUBMITTED, "ReferralSubmitted",
+            actor(meta, submission.getReferrer().getOdsCode()), "needs " + submission.getNeeds(), null))))
+        .build();
+  }
+
+  private static ReferralState offeredState(ReferralState state, Offered event) {
+    ServiceListed service = event.service();
+    ReferralOffered offered = (ReferralOffered) event.offered().getPayload();
     List<String> tried = new ArrayList<>(state.getServicesTried());
     tried.add(service.getServiceId());
-    ReferralState after = ReferralState.newBuilder(move(state, OFFERED, now, "ReferralOffered",
+    return ReferralState.newBuilder(move(state, OFFERED, event.at(), "ReferralOffered",
             SELF, "offered to " + service.getServiceName() + " (" + service.getServiceId() + ") of "
-                + service.getProviderName() + ": " + choice.reason() + "; answer by " + offered.getRespondBy()))
+                + service.getProviderName() + ": " + offered.getReason() + "; answer by " + offered.getRespondBy()))
         .setProviderId(service.getProviderId())
         .setServiceId(service.getServiceId())
-        .setAttempts(attempt)
+        .setAttempts(offered.getAttempt())
         .setServicesTried(tried)
         .setTaskStatus("requested")
         .setRespondBy(offered.getRespondBy())
         .setPlacing(null)
         .build();
-    return new Step(after, List.of(event(cause, "offered-" + attempt, offered)), null);
+  }
+
+  /**
+   * A decline's reason, and the note in the provider's words (it stays sealed in the history, in clear only in old
+   * declines).
+   */
+  private static String detail(ReferralDeclined declined) {
+    return "reason " + declined.getReason() + (declined.getNote() == null ? "" : ": " + declined.getNote());
   }
 
   /** Whether the referral holds a place at its service: an offer waiting for an answer, or an acceptance. */
@@ -432,38 +873,37 @@ public final class ReferralLifecycle {
   }
 
   /** The place the referral holds at its service, given back. */
-  private static PlaceRequest release(EventMetadata cause, ReferralState state, String reason) {
-    return Places.release(cause, state.getAttempts(), state.getServiceId(), reason);
+  private PlaceRequest release(EventMetadata cause, ReferralState state, String reason) {
+    return Places.release(cause, state.getAttempts(), state.getServiceId(), reason, clock);
   }
-
-  /** Missed sessions in a row from which the referrer is told. */
-  public static final int MISSED_IN_A_ROW_FLAG = 2;
 
   private static boolean holdsOffer(ReferralState state, String providerId, String serviceId) {
     return providerId.equals(state.getProviderId()) && serviceId.equals(state.getServiceId());
   }
 
-  private static ReferralState move(ReferralState state, ReferralStatus to, Instant at, String event, String actor, String detail) {
+  private static ReferralState move(ReferralState state, ReferralStatus to, Instant at, String event, String actor,
+      String detail) {
     return move(state, to, at, event, actor, detail, null);
   }
 
-  static ReferralState move(ReferralState state, ReferralStatus to, Instant at, String event, String actor, String detail,
-      SealedText note) {
+  static ReferralState move(ReferralState state, ReferralStatus to, Instant at, String event, String actor,
+      String detail, SealedText note) {
     if (!allows(state.getStatus(), to)) {
       throw new IllegalStateException(state.getStatus() + " -> " + to + " is not a transition of a referral");
     }
+    return noted(state, history(at, to, event, actor, detail, note)).setStatus(to).build();
+  }
+
+  /** The state with one more entry in its history, its status unchanged. */
+  private static ReferralState.Builder noted(ReferralState state, HistoryEntry entry) {
     List<HistoryEntry> history = new ArrayList<>(state.getHistory());
-    history.add(history(at, to, event, actor, detail, note));
-    return ReferralState.newBuilder(state).setStatus(to).setHistory(history).build();
+    history.add(entry);
+    return ReferralState.newBuilder(state).setHistory(history);
   }
 
   /** Who caused an event: the caller its metadata names (from their token), else what the event itself says. */
   static String actor(EventMetadata metadata, String otherwise) {
     return metadata.getActor() != null ? metadata.getActor() : otherwise;
-  }
-
-  private static HistoryEntry history(Instant at, ReferralStatus status, String event, String actor, String detail) {
-    return history(at, status, event, actor, detail, null);
   }
 
   /** An entry of the history; free text in someone's words (a note, a reason) is kept sealed beside the detail. */
@@ -472,7 +912,7 @@ public final class ReferralLifecycle {
     return new HistoryEntry(at, status, event, actor, detail, note);
   }
 
-  private static ReferralEvent event(EventMetadata cause, String what, Object payload) {
-    return new ReferralEvent(Events.causedBy(SELF, cause, what), payload);
+  private ReferralEvent event(EventMetadata cause, String what, Object payload) {
+    return new ReferralEvent(Events.causedBy(SELF, cause, what, clock), payload);
   }
 }

@@ -1,19 +1,14 @@
 package org.linkway.referral.lifecycle.stream;
 
-import java.util.UUID;
+import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.linkway.commands.ReferralCommand;
-import org.linkway.commands.SubmitReferral;
-import org.linkway.events.PlaceDecision;
-import org.linkway.events.PlaceRequest;
-import org.linkway.events.ProviderEvent;
 import org.linkway.events.ReferralEvent;
-import org.linkway.events.ReferralSubmitted;
 import org.linkway.platform.observability.ReferralTraces;
 import org.linkway.platform.streams.Decisions;
 import org.linkway.platform.streams.ViewFill;
@@ -64,55 +59,45 @@ final class ReferralProcessor extends ContextualProcessor<String, SpecificRecord
         context().currentSystemTimeMs()));
   }
 
+  /**
+   * Reads the referral's state, decides the input ({@link ReferralLifecycle}), keeps the state its events evolve to
+   * and writes what they write, ask and answer. A submission is answered with the referral, the first or a resend
+   * (which decides nothing); a cancel here or, while the referral is with a provider, when provider-service's
+   * decision is read.
+   */
   @Override
   public void process(Record<String, SpecificRecord> record) {
+    Optional<ReferralLifecycle.Input> input = ReferralLifecycle.Input.of(record.value());
+    if (input.isEmpty()) return;
     String referralId = record.key();
-    ReferralState state = store.get(referralId);
-    ReferralLifecycle.Step step;
-    if (record.value() instanceof ReferralEvent event) {
-      // this service's own events come back here; only a new submission needs action
-      if (!(event.getPayload() instanceof ReferralSubmitted) || state != null) return;
-      step = lifecycle.submitted(event);
-    } else if (record.value() instanceof ProviderEvent event) {
-      if (state == null) return;
-      step = lifecycle.providerEvent(state, event);
-    } else if (record.value() instanceof PlaceDecision decision) {
-      if (state == null) return;
-      step = lifecycle.placeDecided(state, decision);
-    } else if (record.value() instanceof ReferralCommand command && command.getCommand() instanceof SubmitReferral submit) {
-      // the first is the referral; a resend is answered with it and writes nothing
-      step = lifecycle.submit(state, command, submit);
-      context().forward(Decisions.reply(record, Decisions.accepted(command.getMetadata().getEventId(), step.state())));
-    } else if (record.value() instanceof ReferralCommand command) {
-      UUID commandId = command.getMetadata().getEventId();
-      if (state == null) {
-        context().forward(Decisions.reply(record, Decisions.refused(commandId, "no referral " + referralId)));
-        return;
-      }
-      step = lifecycle.command(state, command);
-    } else {
-      return;
+    ReferralState before = store.get(referralId);
+    List<ReferralLifecycle.Event> events = lifecycle.decide(input.get(), before);
+    ReferralState after = lifecycle.evolve(before, events);
+    ReferralLifecycle.answeredWithTheReferral(input.get())
+        .ifPresent(commandId -> context().forward(Decisions.reply(record, Decisions.accepted(commandId, after))));
+    if (after != before) {
+      store.put(referralId, after);
+      toPracticeList(after);
     }
-    if (step.state() != state) {
-      store.put(referralId, step.state());
-      toPracticeList(step.state());
+    for (ReferralLifecycle.Event event : events) {
+      ReferralLifecycle.asked(event)
+          .ifPresent(request -> context().forward(record.withKey(Places.serviceOf(request)).withValue(request)));
     }
-    for (PlaceRequest request : step.places()) {
-      context().forward(record.withKey(Places.serviceOf(request)).withValue(request));
-    }
-    if (!step.events().isEmpty()) {
+    List<ReferralEvent> written = events.stream().map(ReferralLifecycle::written).flatMap(Optional::stream).toList();
+    if (!written.isEmpty()) {
       Record<String, SpecificRecord> traced = record.withHeaders(traces.of(referralId, record.headers()));
-      for (ReferralEvent event : step.events()) {
+      for (ReferralEvent event : written) {
         context().forward(traced.withValue(event).withTimestamp(event.getMetadata().getOccurredAt().toEpochMilli()));
       }
     }
-    // a cancel is answered here or, while the referral is with a provider, when provider-service's decision is read
-    for (ReferralLifecycle.Answer answer : step.answers()) {
-      context().forward(Decisions.reply(record, answer.refusal() == null
-          ? Decisions.accepted(answer.commandId(), step.state())
-          : Decisions.refused(answer.commandId(), answer.refusal())));
+    for (ReferralLifecycle.Event event : events) {
+      for (ReferralLifecycle.Answer answer : ReferralLifecycle.answers(event)) {
+        context().forward(Decisions.reply(record, answer.refusal() == null
+            ? Decisions.accepted(answer.commandId(), after)
+            : Decisions.refused(answer.commandId(), answer.refusal())));
+      }
     }
-    // ended by this step: its events went with the trace above; nothing more happens to the referral here
-    if (step.state() != state && ReferralLifecycle.ended(step.state().getStatus())) traces.forget(referralId);
+    // ended by this input: its events went with the trace above; nothing more happens to the referral here
+    if (after != before && ReferralLifecycle.ended(after.getStatus())) traces.forget(referralId);
   }
 }

@@ -1,5 +1,6 @@
 package org.linkway.referral.lifecycle.stream;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
@@ -65,7 +66,8 @@ class ReferralTopology {
     ReferralTraces.addStore(builder, ReferralStores.TRACES);
     ViewFill.addStore(builder, PracticeReferrals.FILLED);
     KStream<String, SpecificRecord> outputs = inputs.process(
-        () -> new ReferralProcessor(load -> new ReferralLifecycle(directory::values, load, funding, settings)),
+        () -> new ReferralProcessor(
+            load -> new ReferralLifecycle(directory::values, load, funding, settings, Clock.systemUTC())),
         ReferralStores.STATE, ReferralStores.TRACES, PracticeReferrals.FILLED);
     Topologies.toTopicsByType(outputs, serdes, Topics.REFERRALS, Topics.REFERRAL_REPLIES, Topics.PLACE_REQUESTS);
     PracticeReferrals.keep(builder, serdes, outputs);
