@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -26,6 +27,8 @@ import org.linkway.stack.Instance;
 import org.linkway.stack.LocalStack;
 import org.linkway.stack.Part;
 import org.linkway.stack.StackSize;
+import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
 
 /**
  * {@code ./linkway bench}: the whole journey on the running local stack, beside raw Kafka on the
@@ -195,12 +198,15 @@ public final class Bench {
     String year = Funding.financialYear(Instant.now());
     LocalDate[] dates = Funding.financialYearDates(year).orElseThrow();
     for (int p = 1; p <= options.providers(); p++) {
-      expectOk(providerService.post("/providers", BenchPeople.providerBody(p, commissioner)).block(), "POST /providers");
-      expectOk(outcomeService.put("/commissioners/" + commissioner + "/contracts/bench-" + commissioner.toLowerCase() + "-" + p,
-          BenchPeople.contractBody(p, dates[0], dates[1])).block(), "PUT contract");
+      int provider = p;
+      expectOk(untilServed(() -> providerService.post("/providers", BenchPeople.providerBody(provider, commissioner))),
+          "POST /providers");
+      expectOk(untilServed(() -> outcomeService.put("/commissioners/" + commissioner + "/contracts/bench-"
+          + commissioner.toLowerCase() + "-" + provider, BenchPeople.contractBody(provider, dates[0], dates[1]))),
+          "PUT contract");
     }
-    expectOk(outcomeService.put("/commissioners/" + commissioner + "/budgets/" + year, "{\"amount\":900000000.00}").block(),
-        "PUT budget");
+    expectOk(untilServed(() -> outcomeService.put("/commissioners/" + commissioner + "/budgets/" + year,
+        "{\"amount\":900000000.00}")), "PUT budget");
     say(options.providers() + " providers, their contracts and a budget for " + commissioner + " " + year);
   }
 
@@ -395,6 +401,19 @@ public final class Bench {
         phase, journey.submitted.get(), journey.offered.get(), journey.accepted.get(), journey.completed.get(),
         journey.outcomes.get(), journey.underWay(), audit.events(),
         journey.failures() == 0 ? "" : ", failures " + journey.failures.toString()));
+  }
+
+  /**
+   * A set-up request, sent again after a 503 as a client honouring {@code Retry-After} would: a stack just
+   * started can take its first commands slowly (on 2 instances of each service and 3 brokers, the first
+   * listing's decision came after the 10 s reply timeout). Each is a listing or a PUT, the same sent twice.
+   */
+  private static Http.Answer untilServed(Supplier<Mono<Http.Answer>> request) {
+    return Mono.defer(request)
+        .flatMap(a -> a.status() == 503 ? Mono.<Http.Answer>error(new IllegalStateException(
+            "503 " + a.body())) : Mono.just(a))
+        .retryWhen(Retry.fixedDelay(30, Duration.ofSeconds(2)))
+        .block();
   }
 
   private static void expectOk(Http.Answer answer, String what) {
