@@ -189,13 +189,16 @@ class DashboardPage {
     });
   }
 
-  /** Where the page's stream has got to in each feed: the id of the last ledger entry and of the last outcome sent. */
+  /**
+   * Where the page's stream has got to in each feed: the id of the last ledger entry and of the last outcome sent
+   * (each {@code {eventId}~{position}}, or an event id alone), joined by a character neither contains.
+   */
   record Cursor(String ledger, String outcome) {
-    private static final String SEPARATOR = "~";
+    private static final String SEPARATOR = "|";
 
     static java.util.Optional<Cursor> parse(String id) {
       if (id == null || !id.contains(SEPARATOR)) return java.util.Optional.empty();
-      String[] parts = id.split(SEPARATOR, -1);
+      String[] parts = id.split(java.util.regex.Pattern.quote(SEPARATOR), -1);
       return java.util.Optional.of(new Cursor(blankToNull(parts[0]), blankToNull(parts[1])));
     }
 

@@ -40,11 +40,9 @@ public class OutcomeQueries {
 
   /** The commissioner's outcomes, those reported after {@code lastEventId} first, then as they are reported. */
   public Flux<ServerSentEvent<OutcomeView>> events(String code, String lastEventId) {
-    return ResumableStream.of(e -> "outcome",
-        feed.events().filter(o -> o.getCommissioner().equals(code)),
+    return ResumableStream.of(feed, o -> o.getCommissioner().equals(code), e -> "outcome",
         missed -> CommissionerFunding.of(stores, code).stream().flatMap(s -> s.getOutcomes().stream()).filter(missed)
             .toList(),
-        ResumableStream.Keys.ofMetadata(OutcomeReported::getMetadata),
         lastEventId, OutcomeQueries::view);
   }
 

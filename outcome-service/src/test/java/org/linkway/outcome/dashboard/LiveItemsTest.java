@@ -63,5 +63,9 @@ class LiveItemsTest {
     assertThat(DashboardPage.Cursor.parse(new DashboardPage.Cursor("a", null).toString())).contains(new DashboardPage.Cursor("a", null));
     assertThat(DashboardPage.Cursor.parse(null)).isEmpty();
     assertThat(DashboardPage.Cursor.parse("not-a-cursor")).isEmpty();
+    DashboardPage.Cursor positioned = new DashboardPage.Cursor("3f2b6a3e-1b1c-4d2e-9a7f-0c1d2e3f4a5b~0.41_1.-1_2.17",
+        "0c1d2e3f-1b1c-4d2e-9a7f-3f2b6a3e4a5b~0.-1_1.-1_2.3");
+    assertThat(DashboardPage.Cursor.parse(positioned.toString())).as("ids that carry the streams' positions")
+        .contains(positioned);
   }
 }

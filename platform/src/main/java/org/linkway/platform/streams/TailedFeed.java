@@ -16,7 +16,7 @@ import reactor.core.publisher.Sinks;
  * streams connected now: a live stream served by any instance carries every event of every partition, and
  * only once it is committed (an aborted transaction's events never reach a client). The topic may be the
  * changelog of a state store ({@link org.linkway.platform.kafka.Topics#changelog}), written in the same
- * transaction as the store, to follow the states a service keeps ({@link StateFeed}). Started before the web
+ * transaction as the store, to follow the states a service keeps ({@link ResumableFeed}). Started before the web
  * server, so a stream opened from then on misses nothing written after it opened. A subscriber that is too slow
  * misses events rather than holding the others up; the streams replay on connecting
  * ({@link org.linkway.platform.web.ResumableStream}), so nothing recorded is lost to a client.

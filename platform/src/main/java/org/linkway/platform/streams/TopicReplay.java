@@ -44,7 +44,8 @@ public final class TopicReplay {
    * @param keep which values are kept (tombstones never are; the rest still move the position)
    * @param within how long the whole read may take
    * @param atMost the most records the read may pass (every party's): a position further back is not read
-   *     (empty), so that no request reads the topic from far back; the caller resumes another way
+   *     (empty), so that no request reads the topic from far back; nor is one after which records have been deleted
+   *     (a topic's retention); the caller resumes another way
    */
   static <V> Optional<Replay<V>> after(String topic, Supplier<Consumer<String, V>> consumers, Position from,
       Predicate<V> keep, Duration within, long atMost) {
@@ -57,7 +58,8 @@ public final class TopicReplay {
       Position end = from;
       Map<TopicPartition, Long> toRead = new HashMap<>();
       for (TopicPartition partition : partitions) {
-        long next = Math.max(from.last(partition.partition()) + 1, starts.get(partition));
+        long next = from.last(partition.partition()) + 1;
+        if (next < starts.get(partition)) return Optional.empty(); // records after it deleted: it cannot be read on
         long stop = ends.get(partition);
         end = end.after(partition.partition(), stop - 1);
         if (next < stop) toRead.put(partition, next);

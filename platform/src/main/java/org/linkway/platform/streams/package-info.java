@@ -6,6 +6,6 @@
  * ({@link org.linkway.platform.streams.GlobalTables}, on disk, read as {@link org.linkway.platform.streams.ReferenceTable}s:
  * the directory, the funding tables, people's data keys and erasures) and what is committed to a topic or a store's
  * changelog, fed to live streams ({@link org.linkway.platform.streams.TailedFeed}; a store's states, resumable from
- * a position in its changelog, {@link org.linkway.platform.streams.StateFeed}).
+ * a position in its changelog, {@link org.linkway.platform.streams.ResumableFeed}).
  */
 package org.linkway.platform.streams;

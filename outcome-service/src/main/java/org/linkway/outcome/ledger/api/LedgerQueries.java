@@ -41,10 +41,8 @@ public class LedgerQueries {
 
   /** The commissioner's ledger entries, those made after {@code lastEventId} first, then as they are made. */
   public Flux<ServerSentEvent<LedgerEntry>> events(String code, String lastEventId) {
-    return ResumableStream.of(e -> "ledger",
-        feed.events().filter(e -> code.equals(commissioner(e))),
+    return ResumableStream.of(feed, e -> code.equals(commissioner(e)), e -> "ledger",
         missed -> CommissionerFunding.of(stores, code).stream().flatMap(s -> s.getLedger().stream()).filter(missed).toList(),
-        ResumableStream.Keys.ofMetadata(LedgerEvent::getMetadata),
         lastEventId, e -> entry(String.valueOf(e.getMetadata().getReferralId()), e));
   }
 

@@ -68,14 +68,14 @@ public class ProviderQueueController {
    * answer come first. With {@code Last-Event-ID} (on any instance), instead, exactly the provider's changes after
    * that event, read from the changelog from the position its id carries (503 while the broker cannot be read); from
    * an id with no position, every offer that changed after its moment, as it is now, read from the provider's list
-   * on the instance that holds it (off the event loop; 503 while it moves) ({@link ResumableStream#ofStates}). The
+   * on the instance that holds it (off the event loop; 503 while it moves) ({@link ResumableStream#of}). The
    * stream ends when the caller's token expires, and counts towards its streams.
    */
   @GetMapping(path = "/providers/{providerId}/referrals/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
   Flux<ServerSentEvent<OfferView>> stream(@PathVariable String providerId,
       @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
     Predicate<OfferState> waiting = s -> s.getStatus() == OfferStatus.OFFERED;
-    return liveStreams.ofCaller(ResumableStream.ofStates(feed,
+    return liveStreams.ofCaller(ResumableStream.of(feed,
         s -> s.getOffer().getProviderId().equals(providerId),
         s -> s.getStatus() == OfferStatus.OFFERED ? "offer" : s.getStatus().name().toLowerCase(),
         missed -> offers.offersOf(providerId, lastEventId == null ? waiting : missed),

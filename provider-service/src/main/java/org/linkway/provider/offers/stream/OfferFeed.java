@@ -3,7 +3,7 @@ package org.linkway.provider.offers.stream;
 import java.time.Instant;
 import org.linkway.platform.kafka.Topic;
 import org.linkway.platform.kafka.Topics;
-import org.linkway.platform.streams.StateFeed;
+import org.linkway.platform.streams.ResumableFeed;
 import org.linkway.platform.web.ResumableStream;
 import org.linkway.state.OfferState;
 import org.springframework.stereotype.Component;
@@ -13,10 +13,10 @@ import org.springframework.stereotype.Component;
  * the providers' lists ({@link ProviderOffers}), written in the transaction that changed the offer, tailed by
  * every instance (its deletes, an offer leaving a provider's list, passed over). For the providers' live streams,
  * whose events are the offers made and their changes of status ({@code changedAt}), resumable from a position in
- * the changelog ({@link ResumableStream#ofStates}).
+ * the changelog ({@link ResumableStream#of}).
  */
 @Component
-public class OfferFeed extends StateFeed<OfferState> {
+public class OfferFeed extends ResumableFeed<OfferState> {
 
   /** The changelog of the providers' lists, the service's own. */
   public static final Topic<OfferState> TOPIC = Topics.changelog(Topics.PROVIDER_SERVICE, ProviderOffers.STORE,

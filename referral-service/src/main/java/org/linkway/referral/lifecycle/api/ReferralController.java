@@ -75,12 +75,12 @@ public class ReferralController {
    * instance), exactly the practice's steps after that event come first, read from the changelog from the position
    * its id carries (503 while the broker cannot be read); from an id with no position, every referral that took a
    * step after its moment, as it is now, read from the practice's list on the instance that holds it (off the event
-   * loop; 503 while it moves) ({@link ResumableStream#ofStates}).
+   * loop; 503 while it moves) ({@link ResumableStream#of}).
    */
   @GetMapping(path = "/referrers/{odsCode}/referrals/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
   Flux<ServerSentEvent<ReferralView>> referrerStream(@PathVariable String odsCode,
       @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
-    return liveStreams.ofCaller(ResumableStream.ofStates(feed,
+    return liveStreams.ofCaller(ResumableStream.of(feed,
         s -> s.getSubmission().getReferrer().getOdsCode().equals(odsCode),
         s -> s.getStatus().name().toLowerCase(),
         missed -> lastEventId == null ? List.of() : referrals.referralsOf(odsCode, missed),
