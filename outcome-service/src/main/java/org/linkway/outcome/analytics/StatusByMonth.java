@@ -58,12 +58,25 @@ public record StatusByMonth(List<Month> months) {
 
   /** The commissioner's referrals (already only theirs), by month of submission and stage. */
   public static StatusByMonth of(Collection<FundingState> states) {
+    Map<String, Long> counts = new TreeMap<>();
+    for (FundingState s : states) counts.merge(cell(s), 1L, Long::sum);
+    return fromCounts(counts);
+  }
+
+  /** Where one referral counts: {@code {month of submission}|{stage now}}, e.g. {@code 2026-04|COMPLETED}. */
+  public static String cell(FundingState s) {
+    return Grouping.month(s.getSubmittedAt()) + "|" + Stage.of(s).name();
+  }
+
+  /** From how many referrals count in each {@link #cell} (kept as they change: {@link CommissionerTotals}). */
+  public static StatusByMonth fromCounts(Map<String, Long> byCell) {
     Map<String, Map<Stage, Long>> byMonth = new TreeMap<>((a, b) -> a.equals(b) ? 0
         : a.equals(Breakdown.UNKNOWN) ? 1 : b.equals(Breakdown.UNKNOWN) ? -1 : a.compareTo(b));
-    for (FundingState s : states) {
-      byMonth.computeIfAbsent(Grouping.month(s.getSubmittedAt()), k -> new EnumMap<>(Stage.class))
-          .merge(Stage.of(s), 1L, Long::sum);
-    }
+    byCell.forEach((cell, count) -> {
+      int bar = cell.lastIndexOf('|');
+      byMonth.computeIfAbsent(cell.substring(0, bar), k -> new EnumMap<>(Stage.class))
+          .merge(Stage.valueOf(cell.substring(bar + 1)), count, Long::sum);
+    });
     List<Month> months = new ArrayList<>(byMonth.size());
     byMonth.forEach((month, stages) -> {
       List<Long> counts = new ArrayList<>();

@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.linkway.outcome.analytics.Breakdown;
 import org.linkway.outcome.analytics.Grouping;
+import org.linkway.outcome.analytics.CommissionerTotals;
 import org.linkway.outcome.analytics.StatusByMonth;
 import org.linkway.outcome.budgets.BudgetQueries;
 import org.linkway.outcome.budgets.BudgetQueries.BudgetView;
@@ -34,6 +35,7 @@ import org.linkway.platform.pages.PageController;
 import org.linkway.platform.pages.Templates;
 import org.linkway.platform.security.Caller;
 import org.linkway.platform.security.LiveStreams;
+import org.linkway.platform.streams.StoreQueries;
 import org.linkway.platform.web.EventStreams;
 import org.linkway.state.FundingState;
 import org.springframework.http.MediaType;
@@ -117,9 +119,10 @@ class DashboardPage {
   private final OutcomeQueries outcomes;
   private final LiveStreams liveStreams;
   private final LiveItems liveItems;
+  private final StoreQueries stores;
 
   DashboardPage(BudgetQueries budgets, ContractQueries contracts, LedgerQueries ledger, StatementQueries statements,
-      OutcomeQueries outcomes, LiveStreams liveStreams, LiveItems liveItems) {
+      OutcomeQueries outcomes, LiveStreams liveStreams, LiveItems liveItems, StoreQueries stores) {
     this.budgets = budgets;
     this.contracts = contracts;
     this.ledger = ledger;
@@ -127,6 +130,7 @@ class DashboardPage {
     this.outcomes = outcomes;
     this.liveStreams = liveStreams;
     this.liveItems = liveItems;
+    this.stores = stores;
   }
 
   @GetMapping(PATH)
@@ -260,7 +264,7 @@ class DashboardPage {
   private Charts charts(String code, List<FundingState> states) {
     Breakdown byProvider = Breakdown.of(code, states, Grouping.PROVIDER, null, null);
     return new Charts(Arrays.stream(StatusByMonth.Stage.values()).map(StatusByMonth.Stage::label).toList(),
-        StatusByMonth.of(states).months().stream()
+        CommissionerTotals.byMonth(stores, code).months().stream()
             .map(m -> new StatusRow(Words.month(m.month()), m.counts(), m.total())).toList(),
         byProvider.groups().stream().filter(g -> !Breakdown.NONE.equals(g.key()))
             .map(g -> new ProviderRow(g.key(), g.accepted(), g.medianDaysToAcceptance(), g.completed(),

@@ -18,7 +18,8 @@ import org.linkway.platform.kafka.AvroSerdes;
  * same transaction as what produced it) to the task of that key, and is kept in the view's store under the
  * key {@code storeKey} gives, replacing the one there. So the instance owning a key holds everything of that
  * key, and answers it with one prefix read ({@link StoreQueries#withPrefix(String, String, String)}), on the
- * instance {@code KeyOwners} routes the key to. (A list shown in an order that changes: {@link PartyView}.)
+ * instance {@code KeyOwners} routes the key to; with a {@link Tally}, the key's running sums are kept beside it. (A list
+ * shown in an order that changes: {@link PartyView}.)
  */
 public final class KeyedView {
 
@@ -31,8 +32,25 @@ public final class KeyedView {
   public static <V extends SpecificRecord> void keep(StreamsBuilder builder, AvroSerdes serdes, String store, Class<V> type,
       String repartition, KStream<String, V> byKey, BiFunction<String, V, String> storeKey) {
     Topologies.addStore(builder, serdes, store, type);
-    byKey.repartition(Repartitioned.<String, V>as(repartition).withKeySerde(Serdes.String()).withValueSerde(serdes.forValues(type)))
-        .process(() -> new Keeper<>(store, storeKey), store);
+    repartitioned(serdes, type, repartition, byKey).process(() -> new Keeper<>(store, storeKey, null), store);
+  }
+
+  /**
+   * {@link #keep}, with running sums of the key's values kept beside the view ({@link Tally}); the store keys
+   * must be {@code {key}|…}.
+   */
+  public static <V extends SpecificRecord> void keep(StreamsBuilder builder, AvroSerdes serdes, String store, Class<V> type,
+      String repartition, KStream<String, V> byKey, BiFunction<String, V, String> storeKey, Tally<V> tally) {
+    Topologies.addStore(builder, serdes, store, type);
+    tally.addStores(builder);
+    repartitioned(serdes, type, repartition, byKey)
+        .process(() -> new Keeper<>(store, storeKey, tally), store, tally.store(), tally.filledStore());
+  }
+
+  private static <V extends SpecificRecord> KStream<String, V> repartitioned(AvroSerdes serdes, Class<V> type,
+      String repartition, KStream<String, V> byKey) {
+    return byKey.repartition(Repartitioned.<String, V>as(repartition).withKeySerde(Serdes.String())
+        .withValueSerde(serdes.forValues(type)));
   }
 
   /** Puts each value at its key in the view. */
@@ -40,24 +58,35 @@ public final class KeyedView {
 
     private final String store;
     private final BiFunction<String, V, String> storeKey;
+    private final Tally<V> tally;
     private KeyValueStore<String, V> view;
+    private KeyValueStore<String, String> sums;
 
-    Keeper(String store, BiFunction<String, V, String> storeKey) {
+    /** @param tally the running sums kept beside the view, or null */
+    Keeper(String store, BiFunction<String, V, String> storeKey, Tally<V> tally) {
       this.store = store;
       this.storeKey = storeKey;
+      this.tally = tally;
     }
 
     @Override
     public void init(ProcessorContext<Void, Void> context) {
       super.init(context);
       this.view = context.getStateStore(store);
+      if (tally != null) {
+        this.sums = context.getStateStore(tally.store());
+        tally.fillOnce(context, store);
+      }
     }
 
     @Override
     public void process(Record<String, V> record) {
       if (record.key() == null || record.value() == null) return;
+      String key = storeKey.apply(record.key(), record.value());
+      V before = tally == null ? null : view.get(key);
       // put as it comes: Avro's equals fails on a uuid inside a union (FundingState's ledger), so values are not compared
-      view.put(storeKey.apply(record.key(), record.value()), record.value());
+      view.put(key, record.value());
+      if (tally != null) tally.change(sums, record.key(), before, record.value());
     }
   }
 }

@@ -1,6 +1,7 @@
 package org.linkway.platform.streams;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -105,6 +106,25 @@ public final class StoreQueries implements HealthIndicator {
     List<V> values = new ArrayList<>();
     this.<V>forEachWithPrefix(storeName, partitionKey, prefix, values::add);
     return values;
+  }
+
+  /**
+   * Every entry whose key starts with {@code prefix}, in key order, by the rest of its key; all in the partition of
+   * {@code partitionKey} ({@link #page}).
+   */
+  public <V> Map<String, V> entriesWithPrefix(String storeName, String partitionKey, String prefix) {
+    Map<String, V> entries = new LinkedHashMap<>();
+    try {
+      try (KeyValueIterator<String, V> it = this.<V>storeOf(storeName, partitionKey).prefixScan(prefix, KEYS)) {
+        while (it.hasNext()) {
+          var entry = it.next();
+          entries.put(entry.key.substring(prefix.length()), entry.value);
+        }
+      }
+    } catch (InvalidStateStoreException e) {
+      throw notReady(storeName);
+    }
+    return entries;
   }
 
   /**

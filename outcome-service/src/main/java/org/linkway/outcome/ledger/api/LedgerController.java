@@ -3,17 +3,10 @@ package org.linkway.outcome.ledger.api;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import org.linkway.events.FundingCommitted;
-import org.linkway.events.FundingReleased;
-import org.linkway.events.PaymentDue;
+import org.linkway.outcome.analytics.CommissionerTotals;
 import org.linkway.outcome.ledger.api.LedgerQueries.LedgerEntry;
-import org.linkway.outcome.ledger.domain.FundingRules;
-import org.linkway.outcome.ledger.stream.CommissionerFunding;
 import org.linkway.platform.security.LiveStreams;
 import org.linkway.platform.streams.StoreQueries;
-import org.linkway.state.FundingState;
-import org.linkway.state.ReferralStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -55,21 +48,11 @@ public class LedgerController {
     return ledger.ledger(code, referralId);
   }
 
+  /** The commissioner's referrals by status and its money, from its running totals ({@link CommissionerTotals}). */
   @GetMapping("/commissioners/{code}/summary")
   Summary summary(@PathVariable String code) {
-    List<FundingState> states = CommissionerFunding.of(stores, code);
-    Map<String, Long> byStatus = new TreeMap<>();
-    for (ReferralStatus status : ReferralStatus.values()) {
-      if (status != ReferralStatus.UNKNOWN) byStatus.put(status.name(), 0L);
-    }
-    states.forEach(s -> byStatus.merge(s.getStatus().name(), 1L, Long::sum));
-    BigDecimal committed = total(states, FundingCommitted.class);
-    BigDecimal due = total(states, PaymentDue.class);
-    BigDecimal released = total(states, FundingReleased.class);
-    return new Summary(code, byStatus, committed, due, released, committed.subtract(due).subtract(released), "GBP");
-  }
-
-  private static BigDecimal total(List<FundingState> states, Class<?> type) {
-    return states.stream().map(s -> FundingRules.sum(s.getLedger(), type)).reduce(BigDecimal.ZERO.setScale(2), BigDecimal::add);
+    CommissionerTotals.Totals t = CommissionerTotals.of(stores, code);
+    return new Summary(code, t.byStatus(), t.committed(), t.due(), t.released(),
+        t.committed().subtract(t.due()).subtract(t.released()), "GBP");
   }
 }

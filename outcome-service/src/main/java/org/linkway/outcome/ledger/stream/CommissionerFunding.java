@@ -8,6 +8,7 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.linkway.platform.kafka.AvroSerdes;
 import org.linkway.platform.streams.KeyedView;
 import org.linkway.platform.streams.StoreQueries;
+import org.linkway.platform.streams.Tally;
 import org.linkway.state.FundingState;
 
 /**
@@ -29,12 +30,16 @@ public final class CommissionerFunding {
     return stores.withPrefix(STORE, commissioner, commissioner + "|");
   }
 
-  /** Keeps the view of the funding states a processor sends on (keyed by referralId, the others ignored). */
-  static void keep(StreamsBuilder builder, AvroSerdes serdes, KStream<String, SpecificRecord> outputs) {
+  /**
+   * Keeps the view of the funding states a processor sends on (keyed by referralId, the others ignored), and the
+   * commissioner's running {@code totals} beside it.
+   */
+  public static void keep(StreamsBuilder builder, AvroSerdes serdes, KStream<String, SpecificRecord> outputs,
+      Tally<FundingState> totals) {
     KStream<String, FundingState> byCommissioner = outputs
         .filter((referralId, value) -> value instanceof FundingState state && state.getCommissioner() != null)
         .map((referralId, value) -> KeyValue.pair(((FundingState) value).getCommissioner(), (FundingState) value));
     KeyedView.keep(builder, serdes, STORE, FundingState.class, "funding-by-commissioner", byCommissioner,
-        (commissioner, state) -> commissioner + "|" + state.getReferralId());
+        (commissioner, state) -> commissioner + "|" + state.getReferralId(), totals);
   }
 }

@@ -7,6 +7,7 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Produced;
 import org.linkway.events.LedgerEvent;
 import org.linkway.events.OutcomeReported;
+import org.linkway.outcome.analytics.CommissionerTotals;
 import org.linkway.outcome.budgets.BudgetRules;
 import org.linkway.outcome.opendata.OpenDataEntries;
 import org.linkway.outcome.timecredits.Wallets;
@@ -40,7 +41,7 @@ class FundingTopology {
         FundingProcessor.STORE, FundingProcessor.VIEW_FILLED);
     Topologies.toTopicsByType(outputs, serdes, Topics.FUNDING_LEDGER, Topics.COMMISSIONER_OUTCOMES);
     toCommissionersOwnTopics(outputs, serdes, commissioners);
-    CommissionerFunding.keep(builder, serdes, outputs);
+    CommissionerFunding.keep(builder, serdes, outputs, CommissionerTotals.TALLY);
     OpenDataEntries.keep(builder, serdes, outputs);
     Wallets.keep(builder, serdes, outputs);
     return inputs;

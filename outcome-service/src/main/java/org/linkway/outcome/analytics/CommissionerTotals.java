@@ -1,0 +1,81 @@
+package org.linkway.outcome.analytics;
+
+import java.math.BigDecimal;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.linkway.outcome.ledger.domain.FundingRules;
+import org.linkway.platform.streams.StoreQueries;
+import org.linkway.platform.streams.Tally;
+import org.linkway.state.FundingState;
+import org.linkway.state.ReferralStatus;
+
+/**
+ * A commissioner's totals kept as its referrals' funding changes ({@link Tally} beside the commissioner's funding
+ * view, {@code CommissionerFunding}), so that its summary and its referrals by month are read as a few cells, the
+ * same with ten referrals or millions: how many referrals stand at each status, the money committed, due and
+ * released, and how many referrals of each month of submission stand at each stage ({@link StatusByMonth}).
+ */
+public final class CommissionerTotals {
+
+  /** The totals: {@code {commissioner}|{cell}} to its numbers. */
+  public static final Tally<FundingState> TALLY = new Tally<>("commissioner-totals", CommissionerTotals::cells);
+
+  private static final String STATUS = "status|";
+  private static final String MONEY = "money";
+  private static final String MONTH = "month|";
+
+  /**
+   * @param byStatus how many referrals stand at each status (every status, 0 for none)
+   * @param committed the ledger's commitments, due its payments due, released its releases, in GBP
+   */
+  public record Totals(Map<String, Long> byStatus, BigDecimal committed, BigDecimal due, BigDecimal released) {}
+
+  private CommissionerTotals() {}
+
+  /** What one referral's funding adds to its commissioner's totals. */
+  static Map<String, List<BigDecimal>> cells(FundingState s) {
+    Map<String, List<BigDecimal>> cells = new LinkedHashMap<>();
+    cells.put(STATUS + s.getStatus().name(), List.of(BigDecimal.ONE));
+    cells.put(MONEY, List.of(FundingRules.committed(s), FundingRules.due(s), FundingRules.released(s)));
+    cells.put(MONTH + StatusByMonth.cell(s), List.of(BigDecimal.ONE));
+    return cells;
+  }
+
+  /** The commissioner's totals now, from the instance that owns the commissioner. */
+  public static Totals of(StoreQueries stores, String commissioner) {
+    return totals(TALLY.of(stores, commissioner));
+  }
+
+  /** The commissioner's referrals by month of submission and stage now, from the instance that owns the commissioner. */
+  public static StatusByMonth byMonth(StoreQueries stores, String commissioner) {
+    return byMonth(TALLY.of(stores, commissioner));
+  }
+
+  /** The totals in the commissioner's {@code cells} ({@link #TALLY}). */
+  static Totals totals(Map<String, List<BigDecimal>> cells) {
+    Map<String, Long> byStatus = new TreeMap<>();
+    for (ReferralStatus status : ReferralStatus.values()) {
+      if (status != ReferralStatus.UNKNOWN) byStatus.put(status.name(), 0L);
+    }
+    List<BigDecimal> money = cells.getOrDefault(MONEY, List.of(BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO));
+    cells.forEach((cell, n) -> {
+      if (cell.startsWith(STATUS)) byStatus.merge(cell.substring(STATUS.length()), n.get(0).longValueExact(), Long::sum);
+    });
+    return new Totals(byStatus, pence(money.get(0)), pence(money.get(1)), pence(money.get(2)));
+  }
+
+  /** The referrals by month and stage in the commissioner's {@code cells} ({@link #TALLY}). */
+  static StatusByMonth byMonth(Map<String, List<BigDecimal>> cells) {
+    Map<String, Long> counts = new TreeMap<>();
+    cells.forEach((cell, n) -> {
+      if (cell.startsWith(MONTH)) counts.put(cell.substring(MONTH.length()), n.get(0).longValueExact());
+    });
+    return StatusByMonth.fromCounts(counts);
+  }
+
+  private static BigDecimal pence(BigDecimal amount) {
+    return amount.setScale(2, java.math.RoundingMode.UNNECESSARY);
+  }
+}
