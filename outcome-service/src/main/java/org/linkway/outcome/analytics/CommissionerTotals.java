@@ -53,6 +53,14 @@ public final class CommissionerTotals {
     return byMonth(TALLY.of(stores, commissioner));
   }
 
+  /**
+   * The money committed, due and released over the commissioners whose totals this instance holds: for a gauge (the
+   * metrics system sums the instances).
+   */
+  public static List<BigDecimal> moneyHere(StoreQueries stores) {
+    return TALLY.sumsHere(stores).getOrDefault(MONEY, List.of(BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO));
+  }
+
   /** The totals in the commissioner's {@code cells} ({@link #TALLY}). */
   static Totals totals(Map<String, List<BigDecimal>> cells) {
     Map<String, Long> byStatus = new TreeMap<>();

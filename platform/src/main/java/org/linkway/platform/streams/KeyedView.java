@@ -60,7 +60,7 @@ public final class KeyedView {
     private final BiFunction<String, V, String> storeKey;
     private final Tally<V> tally;
     private KeyValueStore<String, V> view;
-    private KeyValueStore<String, String> sums;
+    private Tally<V>.Kept sums;
 
     /** @param tally the running sums kept beside the view, or null */
     Keeper(String store, BiFunction<String, V, String> storeKey, Tally<V> tally) {
@@ -73,10 +73,7 @@ public final class KeyedView {
     public void init(ProcessorContext<Void, Void> context) {
       super.init(context);
       this.view = context.getStateStore(store);
-      if (tally != null) {
-        this.sums = context.getStateStore(tally.store());
-        tally.fillOnce(context, store);
-      }
+      if (tally != null) this.sums = tally.keep(context, store, Tally::keyBeforeBar);
     }
 
     @Override
@@ -86,7 +83,7 @@ public final class KeyedView {
       V before = tally == null ? null : view.get(key);
       // put as it comes: Avro's equals fails on a uuid inside a union (FundingState's ledger), so values are not compared
       view.put(key, record.value());
-      if (tally != null) tally.change(sums, record.key(), before, record.value());
+      if (tally != null) sums.change(record.key(), before, record.value());
     }
   }
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -158,6 +159,21 @@ public final class StoreQueries implements HealthIndicator {
       }
     }
     return new Page<>(values, null);
+  }
+
+  /** Hands each entry of the store this instance holds to {@code action}, key and value, as it is read. */
+  public <V> void forEachEntry(String storeName, BiConsumer<String, V> action) {
+    try {
+      ReadOnlyKeyValueStore<String, V> store = store(storeName);
+      try (KeyValueIterator<String, V> it = store.all()) {
+        while (it.hasNext()) {
+          var entry = it.next();
+          action.accept(entry.key, entry.value);
+        }
+      }
+    } catch (InvalidStateStoreException e) {
+      throw notReady(storeName);
+    }
   }
 
   /** Hands each value of the store to {@code action} as it is read, holding none of them afterwards. */

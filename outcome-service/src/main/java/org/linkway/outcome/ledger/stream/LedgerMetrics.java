@@ -4,20 +4,18 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.math.BigDecimal;
-import org.linkway.events.FundingCommitted;
-import org.linkway.events.FundingReleased;
-import org.linkway.events.PaymentDue;
-import org.linkway.outcome.ledger.domain.FundingRules;
+import java.util.List;
+import org.linkway.outcome.analytics.CommissionerTotals;
 import org.linkway.platform.observability.StoreSnapshot;
 import org.linkway.platform.streams.StoreQueries;
-import org.linkway.state.FundingState;
 import org.springframework.stereotype.Component;
 
 /**
  * The funding ledger's totals over every commissioner, in pounds: {@code linkway.ledger.total{kind}}
  * with kind {@code committed} (on acceptance), {@code due} (milestones and outcomes met),
  * {@code released} (committed and no longer needed) and {@code reserved} (committed, not yet due
- * nor released), as the commissioner's summary computes them.
+ * nor released), as the commissioner's summary computes them: from the commissioners' running totals
+ * ({@link CommissionerTotals}) this instance holds, never a scan of the funding store.
  */
 @Component
 class LedgerMetrics implements MeterBinder {
@@ -37,13 +35,8 @@ class LedgerMetrics implements MeterBinder {
 
   LedgerMetrics(StoreQueries stores) {
     this.totals = new StoreSnapshot<>(() -> {
-      BigDecimal[] sums = {BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO};
-      stores.<FundingState>forEach(FundingProcessor.STORE, state -> {
-        sums[0] = sums[0].add(FundingRules.sum(state.getLedger(), FundingCommitted.class));
-        sums[1] = sums[1].add(FundingRules.sum(state.getLedger(), PaymentDue.class));
-        sums[2] = sums[2].add(FundingRules.sum(state.getLedger(), FundingReleased.class));
-      });
-      return new Totals(sums[0], sums[1], sums[2]);
+      List<BigDecimal> money = CommissionerTotals.moneyHere(stores);
+      return new Totals(money.get(0), money.get(1), money.get(2));
     });
   }
 

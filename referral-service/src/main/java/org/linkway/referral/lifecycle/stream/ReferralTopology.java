@@ -65,10 +65,12 @@ class ReferralTopology {
         Topologies.merged(builder, serdes, Topics.REFERRALS, Topics.PROVIDER_EVENTS, Topics.REFERRAL_COMMANDS, Topics.PLACE_DECISIONS);
     ReferralTraces.addStore(builder, ReferralStores.TRACES);
     ViewFill.addStore(builder, PracticeReferrals.FILLED);
+    ReferralStores.COUNTS.addStores(builder);
     KStream<String, SpecificRecord> outputs = inputs.process(
         () -> new ReferralProcessor(
             load -> new ReferralLifecycle(directory::values, load, funding, settings, Clock.systemUTC())),
-        ReferralStores.STATE, ReferralStores.TRACES, PracticeReferrals.FILLED);
+        ReferralStores.STATE, ReferralStores.TRACES, PracticeReferrals.FILLED, ReferralStores.COUNTS.store(),
+        ReferralStores.COUNTS.filledStore());
     Topologies.toTopicsByType(outputs, serdes, Topics.REFERRALS, Topics.REFERRAL_REPLIES, Topics.PLACE_REQUESTS);
     PracticeReferrals.keep(builder, serdes, outputs);
     return inputs;

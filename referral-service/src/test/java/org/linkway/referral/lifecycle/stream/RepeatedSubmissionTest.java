@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -22,14 +20,10 @@ import org.linkway.events.NeedCode;
 import org.linkway.events.ReferralEvent;
 import org.linkway.events.ReferralSubmitted;
 import org.linkway.events.SealedPatient;
-import org.linkway.platform.kafka.AvroSerdes;
 import org.linkway.platform.kafka.Events;
 import org.linkway.platform.kafka.Topics;
-import org.linkway.platform.testing.ReferenceTables;
 import org.linkway.platform.testing.SelfDescribingAvro;
 import org.linkway.referral.TestData;
-import org.linkway.referral.lifecycle.domain.ReferralLifecycle;
-import org.linkway.referral.places.PlaceTopology;
 import org.linkway.replies.CommandReply;
 import org.linkway.state.ReferralState;
 
@@ -53,14 +47,7 @@ class RepeatedSubmissionTest {
 
   @BeforeEach
   void setUp() {
-    AvroSerdes serdes = SelfDescribingAvro.serdes();
-    StreamsBuilder builder = new StreamsBuilder();
-    ReferralTopology topology = new ReferralTopology();
-    PlaceTopology.places(builder, serdes, serviceId -> Optional.empty());
-    topology.referralLifecycle(builder, serdes, ReferenceTables.empty(),
-        topology.fundingRoom(ReferenceTables.empty(), ReferenceTables.empty(), ReferenceTables.empty()),
-        ReferralLifecycle.Settings.defaults());
-    driver = SelfDescribingAvro.driver(builder, "referral-service-repeats-test", stateDir);
+    driver = EmptyDirectoryTopology.driver(stateDir, "referral-service-repeats-test");
     commands = SelfDescribingAvro.input(driver, Topics.REFERRAL_COMMANDS);
     referralsIn = SelfDescribingAvro.input(driver, Topics.REFERRALS);
     referrals = SelfDescribingAvro.output(driver, Topics.REFERRALS);
