@@ -28,9 +28,14 @@ public final class Events {
    * its id is derived from the referral and what happened, so a retry writes the same id.
    */
   public static EventMetadata scheduled(String producer, UUID referralId, String what) {
+    return scheduled(producer, referralId, what, Clock.systemUTC());
+  }
+
+  /** {@link #scheduled(String, UUID, String)}, occurring at the {@code clock}'s instant. */
+  public static EventMetadata scheduled(String producer, UUID referralId, String what, Clock clock) {
     return EventMetadata.newBuilder()
         .setEventId(UUID.nameUUIDFromBytes((referralId + "/" + what).getBytes(StandardCharsets.UTF_8)))
-        .setOccurredAt(Instant.now().truncatedTo(ChronoUnit.MILLIS))
+        .setOccurredAt(clock.instant().truncatedTo(ChronoUnit.MILLIS))
         .setReferralId(referralId)
         .setCorrelationId(referralId.toString())
         .setProducer(producer)

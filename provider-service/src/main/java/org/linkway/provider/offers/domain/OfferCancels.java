@@ -13,17 +13,18 @@ import org.linkway.provider.ProviderServiceApplication;
 import org.linkway.state.OfferState;
 
 /**
- * The referrer's cancel of a referral that is with a provider, decided where the provider's own commands for the
- * referral are decided: the offer's one stream task takes the {@link CancelRequested} (on {@code referrals}) and
- * the provider's accept, decline, session and complete (on {@code provider-commands}) one at a time, in the order
- * they reach it, so whichever comes first wins and the other is told the end it made. A cancel that finds the
- * offer open (offered, being accepted, accepted) or declined by its provider (the referral between providers)
- * cancels it ({@link OfferCancelled}): a later accept or completion is refused. A cancel that finds it completed,
- * or declined by the person, is refused ({@link CancelRefused}) with that end. referral-service applies either and
- * answers the referrer with it, so both parties are told the same end.
+ * The referrer's cancel of a referral that is with a provider: the part of the offer's lifecycle
+ * ({@link OfferLifecycle}) that decides it, with the provider's own commands for the referral: the offer's one stream
+ * task takes the {@link CancelRequested} (on {@code referrals}) and the provider's accept, decline, session and
+ * complete (on {@code provider-commands}) one at a time, in the order they reach it, so whichever comes first wins
+ * and the other is told the end it made. A cancel that finds the offer open (offered, being accepted, accepted) or
+ * declined by its provider (the referral between providers) cancels it ({@link OfferCancelled}): a later accept or
+ * completion is refused. A cancel that finds it completed, or declined by the person, is refused
+ * ({@link CancelRefused}) with that end. referral-service applies either and answers the referrer with it, so both
+ * parties are told the same end.
  *
  * <p>Money follows from the events: an acceptance still with the budget when the cancel wins is refused when the
- * budget answers and its reservation is given back ({@link OfferLifecycle#budgetDecided}); after an acceptance, the
+ * budget answers and its reservation is given back ({@link OfferLifecycle.GivenBack}); after an acceptance, the
  * ledger releases what was reserved and not earned when it reads the referral's cancellation.
  */
 public final class OfferCancels implements Decider<OfferCancels.Command, OfferState, OfferCancels.Event> {

@@ -41,9 +41,10 @@ import org.linkway.state.OfferState;
 import org.linkway.state.OfferStatus;
 
 /**
- * The provider's commands on an offer (accept, decline, record a session, complete, record Time Credits), decided
- * one at a time in the order the offer's stream task takes them, with the referrer's cancel ({@link OfferCancels})
- * and the budget's answers ({@link OfferLifecycle#budgetDecided}) in between. Each command is checked against the
+ * The provider's commands on an offer (accept, decline, record a session, complete, record Time Credits): the part of
+ * the offer's lifecycle ({@link OfferLifecycle}) that decides them, one at a time in the order the offer's stream task
+ * takes them, with the referrer's cancel ({@link OfferCancels}) and the budget's answers
+ * ({@link OfferLifecycle.FundingReserved}, {@link OfferLifecycle.FundingDenied}) in between. Each command is checked against the
  * offer and either refused with a reason (HTTP 409) or turned into one event on {@code provider-events}; an accept
  * is not decided here but asked of the commissioner's budget ({@link Accepting}), whose answer decides it.
  *
@@ -285,7 +286,7 @@ public final class OfferCommands implements Decider<OfferCommands.Command, Offer
 
   /**
    * How the command is answered, given the offer after the event: applied (with the offer), refused with the reason,
-   * or its key reused; an accept is answered when the budget has decided ({@link OfferLifecycle#budgetDecided}).
+   * or its key reused; an accept is answered when the budget has decided ({@link OfferLifecycle#answer}).
    */
   public static Optional<CommandReply> answer(Event event, OfferState after) {
     UUID commandId = event.command().getMetadata().getEventId();

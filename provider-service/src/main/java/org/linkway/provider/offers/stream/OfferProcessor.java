@@ -5,9 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
@@ -15,34 +13,24 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.linkway.commands.ProviderCommand;
-import org.linkway.events.BudgetDecision;
 import org.linkway.events.BudgetRequest;
-import org.linkway.events.CancelRequested;
-import org.linkway.events.EventMetadata;
 import org.linkway.events.ProviderEvent;
-import org.linkway.events.ReferralCancelled;
-import org.linkway.events.ReferralEvent;
-import org.linkway.events.ReferralOffered;
-import org.linkway.platform.kafka.Events;
 import org.linkway.platform.observability.ReferralTraces;
 import org.linkway.platform.streams.Decisions;
 import org.linkway.platform.streams.ViewFill;
-import org.linkway.provider.ProviderServiceApplication;
-import org.linkway.provider.offers.domain.OfferCancels;
-import org.linkway.provider.offers.domain.OfferCommands;
 import org.linkway.provider.offers.domain.OfferLifecycle;
 import org.linkway.state.OfferState;
 import org.linkway.state.OfferStatus;
 
 /**
- * Keeps each referral's offer state from {@code referrals} (offers, cancellations) and decides the
- * providers' commands from {@code provider-commands} ({@link OfferCommands}) and the referrer's cancel
- * ({@code CancelRequested} on {@code referrals}, {@link OfferCancels}) in the order they come, writing what it
- * decides to {@code provider-events}. An acceptance waits for the commissioner's budget: the request goes to
- * {@code budget-requests} (keyed by commissioner) and the answer comes back on
- * {@code budget-decisions}. Each command is answered on {@code provider-service-replies} ({@link Decisions}), an
- * acceptance once the budget has decided. One referral's inputs are handled one at a time, in order.
+ * Runs the offer's lifecycle ({@link OfferLifecycle}) for the referrals of one stream task. Inputs, all keyed by
+ * referralId: offers, the referrer's cancel ({@code CancelRequested}) and the referral's cancellation from
+ * {@code referrals}, the providers' commands from {@code provider-commands}, the commissioner's budget's answers to an
+ * acceptance from {@code budget-decisions}, and the offer's reminder and expiry as they fall due (checked on the wall
+ * clock). Output: what it decides, to {@code provider-events}; its requests to the budget, to {@code budget-requests}
+ * (keyed by commissioner); its answer to each command, to {@code provider-service-replies} ({@link Decisions}), an
+ * acceptance once the budget has decided; and each new state, to its provider's list ({@link ProviderOffers}). One
+ * referral's inputs are handled one at a time, in order.
  */
 public final class OfferProcessor extends ContextualProcessor<String, SpecificRecord, String, SpecificRecord> {
 
@@ -55,16 +43,14 @@ public final class OfferProcessor extends ContextualProcessor<String, SpecificRe
   private static final Set<OfferStatus> ENDED = EnumSet.of(OfferStatus.DECLINED, OfferStatus.COMPLETED,
       OfferStatus.CANCELLED, OfferStatus.WITHDRAWN);
 
-  private final OfferCancels cancels;
-  private final OfferCommands commands;
+  private final OfferLifecycle lifecycle;
   private final Duration checkEvery;
   private KeyValueStore<String, OfferState> store;
   private KeyValueStore<String, String> deadlines;
   private ReferralTraces traces;
 
-  OfferProcessor(OfferCancels cancels, OfferCommands commands, Duration checkEvery) {
-    this.cancels = cancels;
-    this.commands = commands;
+  OfferProcessor(OfferLifecycle lifecycle, Duration checkEvery) {
+    this.lifecycle = lifecycle;
     this.checkEvery = checkEvery;
   }
 
@@ -116,16 +102,10 @@ public final class OfferProcessor extends ContextualProcessor<String, SpecificRe
     for (String key : due) {
       deadlines.delete(key);
       String[] parts = key.split("\\|");
-      OfferState state = store.get(parts[2]);
-      if (state == null || state.getOffer().getAttempt() != Integer.parseInt(parts[3])) continue;
-      boolean expiry = parts[1].equals("E");
-      EventMetadata meta = Events.scheduled(ProviderServiceApplication.NAME, state.getReferralId(),
-          "attempt-" + parts[3] + (expiry ? "-expired" : "-reminder"));
-      OfferLifecycle.Step step = expiry ? OfferLifecycle.expire(state, meta) : OfferLifecycle.remind(state, meta);
-      if (step.refusal() != null) continue;
-      save(parts[2], step.state());
-      context().forward(new Record<String, SpecificRecord>(parts[2], step.event(), now, traces.of(parts[2], null)));
-      forgetTraceIfEnded(parts[2], step.state());
+      int attempt = Integer.parseInt(parts[3]);
+      OfferLifecycle.Input input = parts[1].equals("E")
+          ? new OfferLifecycle.ExpiryDue(attempt) : new OfferLifecycle.ReminderDue(attempt);
+      decide(new Record<>(parts[2], null, now), input, true);
     }
   }
 
@@ -140,99 +120,42 @@ public final class OfferProcessor extends ContextualProcessor<String, SpecificRe
 
   @Override
   public void process(Record<String, SpecificRecord> record) {
-    OfferState state = store.get(record.key());
-    if (record.value() instanceof ReferralEvent event) {
-      if (event.getPayload() instanceof ReferralOffered offer) {
-        OfferState after = OfferLifecycle.offered(state, offer, event.getMetadata());
-        if (after != state) {
-          traces.of(record.key(), record.headers()); // the offer's trace becomes the referral's here, if it is the first
-          save(record.key(), after);
-          if (after.getStatus() == OfferStatus.OFFERED) scheduleDeadlines(after);
-        }
-      } else if (event.getPayload() instanceof CancelRequested request) {
-        decideCancel(record, state, new OfferCancels.Cancel(event.getMetadata(), request));
-      } else if (event.getPayload() instanceof ReferralCancelled && state != null) {
-        OfferState after = OfferLifecycle.cancelled(state);
-        if (after != state) {
-          save(record.key(), after);
-          forgetTraceIfEnded(record.key(), after);
-        }
-      }
-    } else if (record.value() instanceof ProviderCommand command) {
-      decideCommand(record, state, OfferCommands.Command.of(command));
-    } else if (record.value() instanceof BudgetDecision decision && state != null) {
-      OfferLifecycle.Step step = OfferLifecycle.budgetDecided(state, decision);
-      if (step.state() == state) return;
-      apply(record, state, step);
-      if (step.state().getStatus() == OfferStatus.OFFERED) scheduleDeadlines(step.state()); // open again: its deadline still counts
-      UUID acceptId = UUID.fromString(decision.getAcceptCommandId());
-      context().forward(Decisions.reply(record, step.event() != null
-          ? Decisions.accepted(acceptId, step.state())
-          : Decisions.refused(acceptId, step.refusal())));
-    }
+    OfferLifecycle.Input.of(record.value()).ifPresent(input -> decide(record, input, false));
   }
 
   /**
-   * The referrer's cancel, decided in order with the provider's commands: the offer is cancelled, or the cancel refused
-   * because the offer ended first; either is written to {@code provider-events} for referral-service to apply and
-   * answer the referrer with.
+   * Reads the offer's state, decides the input ({@link OfferLifecycle}), keeps the state its events evolve to and
+   * writes what they write, ask and answer: events at the instant they occurred, or (a deadline's, {@code due}) at the
+   * moment it was found due. An offer open to its provider's answer has its reminder and expiry scheduled.
    */
-  private void decideCancel(Record<String, SpecificRecord> input, OfferState before, OfferCancels.Cancel cancel) {
-    List<OfferCancels.Event> events = cancels.decide(cancel, before);
-    OfferState after = cancels.evolve(before, events);
-    Record<String, SpecificRecord> record = input.withHeaders(traces.of(input.key(), input.headers()));
-    if (after != null && after != before) save(record.key(), after);
-    for (OfferCancels.Event event : events) write(record, event.event());
-    if (after != null) forgetTraceIfEnded(record.key(), after);
-  }
-
-  /**
-   * A provider's command ({@link OfferCommands}), decided in order with the referrer's cancel and the budget's
-   * answers: what it decides is written to {@code provider-events} (an acceptance to {@code budget-requests}), and
-   * the command answered ({@link Decisions}), an acceptance once the budget has decided.
-   */
-  private void decideCommand(Record<String, SpecificRecord> input, OfferState before, OfferCommands.Command command) {
-    List<OfferCommands.Event> events = commands.decide(command, before);
-    OfferState after = commands.evolve(before, events);
-    if (after != before) save(input.key(), after);
-    for (OfferCommands.Event event : events) {
-      Optional<ProviderEvent> written = OfferCommands.written(event);
-      Optional<BudgetRequest> asked = OfferCommands.asked(event);
-      if (written.isPresent() || asked.isPresent()) {
-        Record<String, SpecificRecord> record = input.withHeaders(traces.of(input.key(), input.headers()));
-        written.ifPresent(providerEvent -> write(record, providerEvent));
-        asked.ifPresent(request -> ask(record, before, request));
-        forgetTraceIfEnded(record.key(), after);
-      }
-      OfferCommands.answer(event, after).ifPresent(reply -> context().forward(Decisions.reply(input, reply)));
+  private void decide(Record<String, SpecificRecord> input, OfferLifecycle.Input decided, boolean due) {
+    String referralId = input.key();
+    OfferState before = store.get(referralId);
+    List<OfferLifecycle.Event> events = lifecycle.decide(decided, before);
+    if (events.isEmpty()) return;
+    OfferState after = lifecycle.evolve(before, events);
+    // the offer's trace becomes the referral's here, if it is the first
+    Record<String, SpecificRecord> record = events.stream().anyMatch(OfferLifecycle::traced)
+        ? input.withHeaders(traces.of(referralId, input.headers())) : input;
+    if (after != null && after != before) save(referralId, after);
+    for (OfferLifecycle.Event event : events) {
+      OfferLifecycle.written(event).ifPresent(written -> write(record, written, due));
+      OfferLifecycle.asked(event).ifPresent(request -> ask(record, before, request));
+      OfferLifecycle.answer(event, after).ifPresent(reply -> context().forward(Decisions.reply(input, reply)));
     }
+    if (events.stream().anyMatch(event -> OfferLifecycle.awaitsAnswer(event, after))) scheduleDeadlines(after);
+    // ended by this input: its events went with the trace above; nothing more happens to the offer here
+    if (after != null && ENDED.contains(after.getStatus())) traces.forget(referralId);
   }
 
-  private void apply(Record<String, SpecificRecord> input, OfferState before, OfferLifecycle.Step step) {
-    Record<String, SpecificRecord> record = input.withHeaders(traces.of(input.key(), input.headers()));
-    save(record.key(), step.state());
-    if (step.event() != null) write(record, step.event());
-    if (step.budgetRequest() != null) ask(record, before, step.budgetRequest());
-    forgetTraceIfEnded(record.key(), step.state());
-  }
-
-  private void write(Record<String, SpecificRecord> record, ProviderEvent event) {
-    context().forward(record.withValue((SpecificRecord) event)
-        .withTimestamp(event.getMetadata().getOccurredAt().toEpochMilli()));
+  private void write(Record<String, SpecificRecord> record, ProviderEvent event, boolean due) {
+    Record<String, SpecificRecord> written = record.withValue(event);
+    context().forward(due ? written : written.withTimestamp(event.getMetadata().getOccurredAt().toEpochMilli()));
   }
 
   /** A request to the commissioner's budget of the offer, keyed by the commissioner. */
   private void ask(Record<String, SpecificRecord> record, OfferState offer, BudgetRequest request) {
     context().forward(record.withKey(offer.getOffer().getCommissioner()).withValue((SpecificRecord) request)
         .withTimestamp(request.getMetadata().getOccurredAt().toEpochMilli()));
-  }
-
-  /**
-   * Once the offer has ended here, its events forwarded with the trace, the trace is no longer kept. A
-   * declined offer may be offered again (to this or another of the provider-service's providers): the new
-   * offer, written by referral-service, brings the referral's trace with it.
-   */
-  private void forgetTraceIfEnded(String referralId, OfferState state) {
-    if (ENDED.contains(state.getStatus())) traces.forget(referralId);
   }
 }

@@ -13,8 +13,7 @@ import org.linkway.platform.observability.ReferralTraces;
 import org.linkway.platform.streams.Topologies;
 import org.linkway.platform.streams.ViewFill;
 import org.linkway.provider.measures.MeasureChanges;
-import org.linkway.provider.offers.domain.OfferCancels;
-import org.linkway.provider.offers.domain.OfferCommands;
+import org.linkway.provider.offers.domain.OfferLifecycle;
 import org.linkway.state.OfferState;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
@@ -37,9 +36,8 @@ class OfferTopology {
     KStream<String, SpecificRecord> inputs =
         Topologies.merged(builder, serdes, Topics.REFERRALS, Topics.PROVIDER_COMMANDS, Topics.BUDGET_DECISIONS);
     ReferralTraces.addStore(builder, OfferProcessor.TRACES);
-    OfferCancels cancels = new OfferCancels(Clock.systemUTC());
-    OfferCommands commands = new OfferCommands(Clock.systemUTC(), changes::between);
-    KStream<String, SpecificRecord> outputs = inputs.process(() -> new OfferProcessor(cancels, commands, checkEvery),
+    OfferLifecycle lifecycle = new OfferLifecycle(Clock.systemUTC(), changes::between);
+    KStream<String, SpecificRecord> outputs = inputs.process(() -> new OfferProcessor(lifecycle, checkEvery),
         OfferProcessor.STORE, OfferProcessor.DEADLINES, ProviderOffers.FILLED, OfferProcessor.TRACES);
     Topologies.toTopicsByType(outputs, serdes, Topics.PROVIDER_EVENTS, Topics.BUDGET_REQUESTS, Topics.PROVIDER_REPLIES);
     ProviderOffers.keep(builder, serdes, outputs);
