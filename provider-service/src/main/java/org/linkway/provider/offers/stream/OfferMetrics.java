@@ -7,37 +7,25 @@ import java.time.Duration;
 import java.time.Instant;
 import org.linkway.platform.observability.StoreSnapshot;
 import org.linkway.platform.streams.StoreQueries;
-import org.linkway.state.OfferState;
-import org.linkway.state.OfferStatus;
 import org.springframework.stereotype.Component;
 
 /**
  * The offers waiting for a provider's answer: {@code linkway.offers.open}, and how long the oldest
- * has waited, {@code linkway.offers.open.oldest.age} (seconds; 0 when none waits).
+ * has waited, {@code linkway.offers.open.oldest.age} (seconds; 0 when none waits): from the figures each task
+ * keeps as its offers change ({@link OpenOffers}), over the tasks this instance runs; never a scan of the offers.
  */
 @Component
 class OfferMetrics implements MeterBinder {
 
-  record Open(long count, Instant oldest) {}
-
-  private final StoreSnapshot<Open> open;
+  private final StoreSnapshot<OpenOffers.Open> open;
 
   OfferMetrics(StoreQueries stores) {
-    this.open = new StoreSnapshot<>(() -> {
-      long[] count = {0};
-      Instant[] oldest = {null};
-      stores.<OfferState>forEach(OfferProcessor.STORE, state -> {
-        if (state.getStatus() != OfferStatus.OFFERED) return;
-        count[0]++;
-        if (oldest[0] == null || state.getOfferedAt().isBefore(oldest[0])) oldest[0] = state.getOfferedAt();
-      });
-      return new Open(count[0], oldest[0]);
-    });
+    this.open = new StoreSnapshot<>(() -> OpenOffers.here(stores));
   }
 
   @Override
   public void bindTo(MeterRegistry registry) {
-    Gauge.builder("linkway.offers.open", open, s -> s.figure(Open::count))
+    Gauge.builder("linkway.offers.open", open, s -> s.figure(OpenOffers.Open::count))
         .description("Offers waiting for the provider's answer").strongReference(true).register(registry);
     Gauge.builder("linkway.offers.open.oldest.age", open, s -> s.figure(o -> o.oldest() == null ? 0
             : Math.max(0, Duration.between(o.oldest(), Instant.now()).toMillis() / 1000.0)))

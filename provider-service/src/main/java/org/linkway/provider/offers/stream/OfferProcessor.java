@@ -48,6 +48,7 @@ public final class OfferProcessor extends ContextualProcessor<String, SpecificRe
   private KeyValueStore<String, OfferState> store;
   private KeyValueStore<String, String> deadlines;
   private ReferralTraces traces;
+  private OpenOffers open;
 
   OfferProcessor(OfferLifecycle lifecycle, Duration checkEvery) {
     this.lifecycle = lifecycle;
@@ -60,6 +61,7 @@ public final class OfferProcessor extends ContextualProcessor<String, SpecificRe
     this.store = context.getStateStore(STORE);
     this.deadlines = context.getStateStore(DEADLINES);
     this.traces = new ReferralTraces(context.getStateStore(TRACES));
+    this.open = OpenOffers.in(context, STORE, ProviderOffers.FILLED);
     ViewFill.<OfferState>once(context, ProviderOffers.FILLED, ProviderOffers.STORE, STORE,
         (referralId, state) -> toProviderList(state.getOffer().getProviderId(), state));
     context.schedule(checkEvery, PunctuationType.WALL_CLOCK_TIME, this::dueBy);
@@ -77,6 +79,7 @@ public final class OfferProcessor extends ContextualProcessor<String, SpecificRe
         ? OfferState.newBuilder(changed).setChangedAt(Instant.ofEpochMilli(context().currentSystemTimeMs())).build()
         : changed;
     store.put(referralId, state);
+    open.change(before, state);
     String provider = state.getOffer().getProviderId();
     String previous = before == null ? null : before.getOffer().getProviderId();
     if (previous != null && !previous.equals(provider)) toProviderList(previous, state);

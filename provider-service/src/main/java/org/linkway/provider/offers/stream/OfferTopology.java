@@ -33,12 +33,14 @@ class OfferTopology {
     builder.addStateStore(Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(OfferProcessor.DEADLINES), Serdes.String(), Serdes.String()));
     ViewFill.addStore(builder, ProviderOffers.FILLED);
+    OpenOffers.addStores(builder);
     KStream<String, SpecificRecord> inputs =
         Topologies.merged(builder, serdes, Topics.REFERRALS, Topics.PROVIDER_COMMANDS, Topics.BUDGET_DECISIONS);
     ReferralTraces.addStore(builder, OfferProcessor.TRACES);
     OfferLifecycle lifecycle = new OfferLifecycle(Clock.systemUTC(), changes::between);
     KStream<String, SpecificRecord> outputs = inputs.process(() -> new OfferProcessor(lifecycle, checkEvery),
-        OfferProcessor.STORE, OfferProcessor.DEADLINES, ProviderOffers.FILLED, OfferProcessor.TRACES);
+        OfferProcessor.STORE, OfferProcessor.DEADLINES, ProviderOffers.FILLED, OfferProcessor.TRACES, OpenOffers.SINCE,
+        OpenOffers.FIGURES);
     Topologies.toTopicsByType(outputs, serdes, Topics.PROVIDER_EVENTS, Topics.BUDGET_REQUESTS, Topics.PROVIDER_REPLIES);
     ProviderOffers.keep(builder, serdes, outputs);
     return inputs;
