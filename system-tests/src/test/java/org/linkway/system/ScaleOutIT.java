@@ -130,9 +130,10 @@ class ScaleOutIT {
       assertThat(paymentsDue).containsEntry(referralId + " ENGAGEMENT", 1L).containsEntry(referralId + " COMPLETION", 1L);
     }
 
-    // the commissioner's ledger: every referral in it, and the checks hold
+    // the commissioner's ledger: every referral in it (the newest page, as large as a page is, holds up to 4 entries each
+    // of these referrals), and the checks hold
     await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
-      assertThat(answer("outcome-service", c -> c.get().uri("/commissioners/{code}/ledger", JourneyScenario.COMMISSIONER),
+      assertThat(answer("outcome-service", c -> c.get().uri("/commissioners/{code}/ledger?limit=500", JourneyScenario.COMMISSIONER),
           Set.of(200)).getResponseBody()).contains(referralIds);
       assertThat(answer("outcome-service", c -> c.get().uri("/commissioners/{code}/ledger/reconciliation",
           JourneyScenario.COMMISSIONER), Set.of(200)).getResponseBody()).contains("\"clean\":true");

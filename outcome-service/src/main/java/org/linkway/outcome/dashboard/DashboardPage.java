@@ -140,14 +140,17 @@ class DashboardPage {
       // the commissioner's referrals, read once for every part of the page
       List<FundingState> states = ledger.states(code);
       List<LedgerEntry> entries = LedgerQueries.entries(states);
-      List<OutcomeView> reported = reported(states);
+      // the latest entries and outcomes shown: the first page of each list; the stream goes on from the newest of each
+      List<LedgerEntry> latest = latestEntries(code);
+      List<OutcomeView> recent = outcomes.newest(code, RECENT_OUTCOMES).stream().map(OutcomeQueries::view).toList();
       Dashboard dashboard = new Dashboard(code, contracts.contracts(code).stream().map(DashboardPage::contract).toList(),
-          newestFirst(reported).stream().limit(RECENT_OUTCOMES).map(LiveItems::item).toList(),
+          recent.stream().map(LiveItems::item).toList(),
           UriComponentsBuilder.fromPath(PATH + "/stream")
-              .queryParamIfPresent("ledgerAfter", last(entries, LedgerEntry::occurredAt, LedgerEntry::entryId))
-              .queryParamIfPresent("outcomeAfter", last(reported, OutcomeView::occurredAt, OutcomeView::eventId))
+              .queryParamIfPresent("ledgerAfter", last(latest, LedgerEntry::occurredAt, LedgerEntry::entryId))
+              .queryParamIfPresent("outcomeAfter", last(recent, OutcomeView::occurredAt, OutcomeView::eventId))
               .build().toUriString());
-      return Templates.page(model, VIEW, dashboard, budget(code, states), money(code, states, entries), charts(code, states));
+      return Templates.page(model, VIEW, dashboard, budget(code, states), money(code, states, entries, latest),
+          charts(code, states));
     });
   }
 
@@ -159,7 +162,7 @@ class DashboardPage {
       List<FundingState> states = ledger.states(code);
       return Templates.page(model, VIEW + " :: " + part, switch (part) {
         case "budget" -> budget(code, states);
-        case "money" -> money(code, states, LedgerQueries.entries(states));
+        case "money" -> money(code, states, LedgerQueries.entries(states), latestEntries(code));
         default -> charts(code, states);
       });
     });
@@ -241,9 +244,17 @@ class DashboardPage {
             : used.multiply(BigDecimal.valueOf(100)).divide(b.budget(), 0, RoundingMode.HALF_UP).min(BigDecimal.valueOf(100)));
   }
 
-  /** The latest of the ledger's {@code entries} (every one, oldest first, of the {@code states}), its checks and the monthly statements. */
-  private Money money(String code, List<FundingState> states, List<LedgerEntry> entries) {
-    List<LedgerRow> latest = newestFirst(entries).stream().limit(RECENT_ENTRIES).map(e -> new LedgerRow(
+  /** The commissioner's latest {@value #RECENT_ENTRIES} ledger entries, newest first: the first page of its list. */
+  private List<LedgerEntry> latestEntries(String code) {
+    return ledger.newest(code, RECENT_ENTRIES).stream().map(LedgerQueries::entry).toList();
+  }
+
+  /**
+   * The {@code latest} ledger entries (newest first) and the count of the ledger's {@code entries} (every one, oldest
+   * first, of the {@code states}), its checks and the monthly statements.
+   */
+  private Money money(String code, List<FundingState> states, List<LedgerEntry> entries, List<LedgerEntry> latestEntries) {
+    List<LedgerRow> latest = latestEntries.stream().map(e -> new LedgerRow(
         e.entryId().toString(), Words.when(e.occurredAt()), Words.referral(e.referralId()), e.providerId(),
         Words.entry(e.type(), e.milestone()), Words.entryTag(e.type()), Words.money(e.amount()))).toList();
     Reconciliation r = statements.reconciliation(code, states);
@@ -283,12 +294,6 @@ class DashboardPage {
     return states.stream()
         .flatMap(s -> s.getOutcomes().stream()).map(OutcomeQueries::view)
         .sorted(Comparator.comparing(OutcomeView::occurredAt).thenComparing(o -> o.eventId().toString())).toList();
-  }
-
-  private static <E> List<E> newestFirst(List<E> oldestFirst) {
-    List<E> reversed = new ArrayList<>(oldestFirst);
-    java.util.Collections.reverse(reversed);
-    return reversed;
   }
 
   /** The id of the last item in the order the API's streams replay in (time, then id). */

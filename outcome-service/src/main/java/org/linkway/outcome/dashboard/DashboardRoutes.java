@@ -9,7 +9,8 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * The dashboard shows the signed-in commissioner's money and outcomes, read from its view of the
- * funding ({@link CommissionerFunding}): the page, its parts and its statements are answered by the
+ * funding ({@link CommissionerFunding}) and the lists of entries and outcomes kept in the same task
+ * ({@code CommissionerLists}): the page, its parts and its statements are answered by the
  * instance that holds that view ({@code KeyOwners}), keyed by the commissioner of the caller's token.
  */
 @Configuration(proxyBeanMethods = false)

@@ -5,18 +5,18 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.linkway.events.OutcomeReported;
-import org.linkway.outcome.ledger.stream.CommissionerFunding;
+import org.linkway.outcome.ledger.stream.CommissionerLists;
 import org.linkway.platform.streams.StoreQueries;
 import org.linkway.platform.web.ResumableStream;
-import org.linkway.state.FundingState;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 
 /**
  * The outcomes reported for a commissioner, pseudonymous (a person id, never an NHS number or a name):
- * what the API streams ({@link OutcomeStreamController}) and the dashboard shows. Reads the funding
- * store and follows the outcomes' feed, so holding two is as good as one.
+ * what the API streams ({@link OutcomeStreamController}) and the dashboard shows. Reads the commissioner's list of
+ * outcomes, newest first, a page at a time ({@link CommissionerLists#OUTCOMES}), and follows the outcomes' feed, so
+ * holding two is as good as one.
  */
 @Component
 public class OutcomeQueries {
@@ -30,6 +30,9 @@ public class OutcomeQueries {
       String providerId, String serviceId, List<String> needs, String completion, int sessionsAttended,
       List<MeasureView> measures, List<ChangeView> changes) {}
 
+  /** The most a live stream sends from the list on connecting without an id it can resume from. */
+  public static final int RECENT = 100;
+
   private final StoreQueries stores;
   private final OutcomeFeed feed;
 
@@ -38,12 +41,21 @@ public class OutcomeQueries {
     this.feed = feed;
   }
 
-  /** The commissioner's outcomes, those reported after {@code lastEventId} first, then as they are reported. */
+  /**
+   * The commissioner's outcomes as they are reported ({@link ResumableStream#of}). With no {@code lastEventId}, the
+   * newest {@value #RECENT} come first (oldest of them first), then the new ones: never every outcome ever reported.
+   * With an id that carries a position, exactly the outcomes after it, read from the topic. With an id that carries
+   * none (or a position too far back to read from), the outcomes after it among those newest {@value #RECENT}: all of
+   * them when it is not among them.
+   */
   public Flux<ServerSentEvent<OutcomeView>> events(String code, String lastEventId) {
     return ResumableStream.of(feed, o -> o.getCommissioner().equals(code), e -> "outcome",
-        missed -> CommissionerFunding.of(stores, code).stream().flatMap(s -> s.getOutcomes().stream()).filter(missed)
-            .toList(),
-        lastEventId, OutcomeQueries::view);
+        missed -> newest(code, RECENT).stream().filter(missed).toList(), lastEventId, OutcomeQueries::view);
+  }
+
+  /** The commissioner's newest {@code limit} outcomes, newest first. */
+  public List<OutcomeReported> newest(String code, int limit) {
+    return CommissionerLists.page(stores, CommissionerLists.OUTCOMES, code, null, limit).values();
   }
 
   public static OutcomeView view(OutcomeReported o) {

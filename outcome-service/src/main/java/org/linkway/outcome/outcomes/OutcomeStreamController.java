@@ -11,9 +11,10 @@ import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Flux;
 
 /**
- * GET /commissioners/{code}/outcomes/stream: every outcome reported for the commissioner, those
- * already reported first, then new ones as they happen. Pseudonymous: a person id, never an NHS
- * number or a name.
+ * GET /commissioners/{code}/outcomes/stream: the outcomes reported for the commissioner, the newest
+ * {@value OutcomeQueries#RECENT} already reported first (oldest of them first), then new ones as they happen;
+ * resumed with {@code Last-Event-ID}, what followed that event ({@link OutcomeQueries#events}). Pseudonymous: a
+ * person id, never an NHS number or a name.
  */
 @RestController
 public class OutcomeStreamController {

@@ -38,13 +38,17 @@ public final class KeyedView {
   /**
    * {@link #keep}, with running sums of the key's values kept beside the view ({@link Tally}); the store keys
    * must be {@code {key}|…}.
+   *
+   * @return the values as they reach the key's task, for more of the key's views to be kept from in that same task
+   *     (so on the instance holding this view, which {@code KeyOwners} routes the key to)
    */
-  public static <V extends SpecificRecord> void keep(StreamsBuilder builder, AvroSerdes serdes, String store, Class<V> type,
-      String repartition, KStream<String, V> byKey, BiFunction<String, V, String> storeKey, Tally<V> tally) {
+  public static <V extends SpecificRecord> KStream<String, V> keep(StreamsBuilder builder, AvroSerdes serdes, String store,
+      Class<V> type, String repartition, KStream<String, V> byKey, BiFunction<String, V, String> storeKey, Tally<V> tally) {
     Topologies.addStore(builder, serdes, store, type);
     tally.addStores(builder);
-    repartitioned(serdes, type, repartition, byKey)
-        .process(() -> new Keeper<>(store, storeKey, tally), store, tally.store(), tally.filledStore());
+    KStream<String, V> inTask = repartitioned(serdes, type, repartition, byKey);
+    inTask.process(() -> new Keeper<>(store, storeKey, tally), store, tally.store(), tally.filledStore());
+    return inTask;
   }
 
   private static <V extends SpecificRecord> KStream<String, V> repartitioned(AvroSerdes serdes, Class<V> type,

@@ -46,7 +46,7 @@ import reactor.util.concurrent.Queues;
  * to resume from its last id, rather than sent a stream with a gap.
  *
  * <p>A client with no {@code Last-Event-ID} is sent what {@code recorded} holds (a provider's waiting offers, a
- * commissioner's outcomes), then the live events. So is one whose position cannot be read from: more than
+ * commissioner's newest page of outcomes), then the live events. So is one whose position cannot be read from: more than
  * {@link ResumableFeed#REPLAY_AT_MOST} records back (every party's), so that no request reads the topic from far
  * back, or with records after it deleted by the topic's retention; and one whose id carries no position (an older
  * client's, an event sent from the list, a position of another number of partitions than the topic has). That list

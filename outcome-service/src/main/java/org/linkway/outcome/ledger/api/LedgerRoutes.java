@@ -4,6 +4,7 @@ import static org.linkway.platform.streams.KeyOwners.KeyedRoute.get;
 import static org.linkway.platform.streams.KeyOwners.KeyedRoute.getByParameter;
 
 import org.linkway.outcome.ledger.stream.CommissionerFunding;
+import org.linkway.outcome.ledger.stream.CommissionerLists;
 import org.linkway.outcome.ledger.stream.FundingProcessor;
 import org.linkway.platform.streams.KeyOwners.KeyedRoutes;
 import org.springframework.context.annotation.Bean;
@@ -11,11 +12,12 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * Where a commissioner's funding is read ({@code KeyOwners}): one referral's ledger entries
- * ({@code ?referralId=}) on the instance holding its funding; the commissioner's whole ledger,
+ * ({@code ?referralId=}) on the instance holding its funding; the commissioner's ledger pages,
  * summary, statements, reconciliation, breakdown and Time Credits on the instance holding the
  * commissioner's view ({@link CommissionerFunding}), so that they are complete whichever instance is asked;
- * and so are the commissioner's live streams of ledger entries and outcomes, whose replay of what was
- * missed reads that view (their live part is every instance's: {@code LedgerFeed}, {@code OutcomeFeed}).
+ * and so are the commissioner's live streams of ledger entries and outcomes, whose first page on connecting is
+ * read from the commissioner's lists (their live part is every instance's: {@code LedgerFeed}, {@code OutcomeFeed}).
+ * The lists ({@link CommissionerLists}) are kept in the same task as the view, so its owner holds them too.
  */
 @Configuration(proxyBeanMethods = false)
 class LedgerRoutes {

@@ -33,13 +33,16 @@ public final class CommissionerFunding {
   /**
    * Keeps the view of the funding states a processor sends on (keyed by referralId, the others ignored), and the
    * commissioner's running {@code totals} beside it.
+   *
+   * @return the states as they reach the commissioner's task, keyed by commissioner: the commissioner's other views
+   *     kept from them there ({@link CommissionerLists}) are on the instance holding this one
    */
-  public static void keep(StreamsBuilder builder, AvroSerdes serdes, KStream<String, SpecificRecord> outputs,
-      Tally<FundingState> totals) {
+  public static KStream<String, FundingState> keep(StreamsBuilder builder, AvroSerdes serdes,
+      KStream<String, SpecificRecord> outputs, Tally<FundingState> totals) {
     KStream<String, FundingState> byCommissioner = outputs
         .filter((referralId, value) -> value instanceof FundingState state && state.getCommissioner() != null)
         .map((referralId, value) -> KeyValue.pair(((FundingState) value).getCommissioner(), (FundingState) value));
-    KeyedView.keep(builder, serdes, STORE, FundingState.class, "funding-by-commissioner", byCommissioner,
+    return KeyedView.keep(builder, serdes, STORE, FundingState.class, "funding-by-commissioner", byCommissioner,
         (commissioner, state) -> commissioner + "|" + state.getReferralId(), totals);
   }
 }

@@ -20,8 +20,8 @@ import org.linkway.state.FundingState;
  * Decides each referral's events from {@code referrals} and {@code provider-events} by {@link FundingRules}: reads
  * the referral's funding state, decides, writes what the events write and keeps the state they evolve to. Ledger
  * events go out keyed by referralId, outcome reports keyed by commissioner, and each new state to the views kept
- * from it: the commissioner's ({@link CommissionerFunding}), the open-data entries ({@link OpenDataEntries}) and the
- * wallets ({@link Wallets}); the state and the outputs commit in one transaction, so a redelivered or reprocessed
+ * from it: the commissioner's ({@link CommissionerFunding}, and its lists of entries and outcomes, {@link
+ * CommissionerLists}), the open-data entries ({@link OpenDataEntries}) and the wallets ({@link Wallets}); the state and the outputs commit in one transaction, so a redelivered or reprocessed
  * input never makes a payment due twice.
  */
 public final class FundingProcessor extends ContextualProcessor<String, SpecificRecord, String, SpecificRecord> {
@@ -44,7 +44,7 @@ public final class FundingProcessor extends ContextualProcessor<String, Specific
     super.init(context);
     this.rules = new FundingRules(GlobalTables.in(context, Topics.FUNDING_CONTRACTS)::values, Clock.systemUTC());
     this.funding = context.getStateStore(STORE);
-    for (String view : List.of(CommissionerFunding.STORE, OpenDataEntries.STORE, Wallets.STORE)) {
+    for (String view : List.of(CommissionerFunding.STORE, OpenDataEntries.STORE, Wallets.STORE, CommissionerLists.FILL)) {
       ViewFill.<FundingState>once(context, VIEW_FILLED, view, STORE,
           (referralId, state) -> context.forward(new Record<String, SpecificRecord>(referralId, state, context.currentSystemTimeMs())));
     }

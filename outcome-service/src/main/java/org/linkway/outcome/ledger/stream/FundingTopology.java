@@ -41,9 +41,11 @@ class FundingTopology {
         FundingProcessor.STORE, FundingProcessor.VIEW_FILLED);
     Topologies.toTopicsByType(outputs, serdes, Topics.FUNDING_LEDGER, Topics.COMMISSIONER_OUTCOMES);
     toCommissionersOwnTopics(outputs, serdes, commissioners);
-    CommissionerFunding.keep(builder, serdes, outputs, CommissionerTotals.TALLY);
+    KStream<String, FundingState> inCommissionersTask = CommissionerFunding.keep(builder, serdes, outputs, CommissionerTotals.TALLY);
     OpenDataEntries.keep(builder, serdes, outputs);
     Wallets.keep(builder, serdes, outputs);
+    // last, so that the nodes wired before keep their generated names
+    CommissionerLists.keep(builder, serdes, inCommissionersTask);
     return inputs;
   }
 
