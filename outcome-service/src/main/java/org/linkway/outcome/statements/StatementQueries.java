@@ -1,5 +1,7 @@
 package org.linkway.outcome.statements;
 
+import static org.linkway.platform.domain.SocialPrescribing.UK;
+
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.YearMonth;
@@ -14,6 +16,7 @@ import org.linkway.outcome.ledger.stream.FundingProcessor;
 import org.linkway.platform.domain.Funding;
 import org.linkway.platform.streams.ReferenceTable;
 import org.linkway.platform.streams.StoreQueries;
+import org.linkway.platform.web.PageRequest;
 import org.linkway.platform.web.ProblemException;
 import org.linkway.platform.web.ProblemException.FieldProblem;
 import org.linkway.state.FundingState;
@@ -63,10 +66,22 @@ public class StatementQueries {
         .collect(Collectors.toMap(BudgetAgreed::getFinancialYear, BudgetAgreed::getAmount));
   }
 
-  /** The statement of a month ({@code month}, YYYY-MM: 400 naming it otherwise), of one provider or of all. */
+  /**
+   * The whole statement of a month ({@code month}, YYYY-MM: 400 naming it otherwise), of one provider or of all: one
+   * month of the commissioner's lines, read by range ({@link StatementLines}), however long its history.
+   */
   public Statement statement(String code, String providerId, String month) {
-    YearMonth asked = month(month);
-    return Statement.of(code, asked, providerId, CommissionerFunding.of(stores, code));
+    return StatementLines.statement(stores::scan, code, month(month), providerId);
+  }
+
+  /** One page of the items of a month's statement ({@link StatementLines#page}). */
+  public StatementLines.Page statement(String code, String providerId, String month, PageRequest page) {
+    return StatementLines.page(stores::scan, code, month(month), providerId, page.after(), page.limit());
+  }
+
+  /** The latest {@code count} months with payments due, and this month, latest first, with their totals. */
+  public List<StatementLines.MonthTotal> latestMonths(String code, int count) {
+    return StatementLines.latestMonths(stores::scan, code, YearMonth.now(UK), count);
   }
 
   /** The statement of a month from the commissioner's {@code states}, already read. */

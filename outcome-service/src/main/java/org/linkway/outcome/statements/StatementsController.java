@@ -3,10 +3,12 @@ package org.linkway.outcome.statements;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import org.linkway.platform.web.PageRequest;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestHeader;
@@ -16,6 +18,9 @@ import org.springframework.web.bind.annotation.RestController;
 /** The commissioner's checks on the ledger, and monthly statements of what is due to each provider. */
 @RestController
 public class StatementsController {
+
+  /** The items of a statement a page holds when the request does not say. */
+  static final int DEFAULT_LIMIT = PageRequest.MAX_LIMIT;
 
   private final StatementQueries statements;
 
@@ -28,12 +33,25 @@ public class StatementsController {
     return statements.reconciliation(code);
   }
 
-  /** JSON unless the client prefers CSV (Accept: text/csv). */
+  /**
+   * JSON unless the client prefers CSV (Accept: text/csv). The JSON lists the month's items a page at a time
+   * ({@code ?after=…&limit=…}, {@value #DEFAULT_LIMIT} by default, a {@code Link: rel="next"} to the page after),
+   * each page with the totals of the whole month; the CSV is the whole month, bounded by what one commissioner owes
+   * in one month, not by its history.
+   */
   @GetMapping("/commissioners/{code}/statements")
   public ResponseEntity<?> statement(@PathVariable String code, @RequestParam(required = false) String providerId,
-      @RequestParam(required = false) String month, @RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept) {
-    Statement statement = statements.statement(code, providerId, month);
-    return prefersCsv(accept) ? StatementQueries.csv(statement) : ResponseEntity.ok(statement);
+      @RequestParam(required = false) String month, @RequestParam(required = false) String after,
+      @RequestParam(required = false) String limit,
+      @RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept, ServerHttpRequest request) {
+    StatementQueries.month(month);
+    if (prefersCsv(accept)) return StatementQueries.csv(statements.statement(code, providerId, month));
+    PageRequest page = PageRequest.of(after, limit, DEFAULT_LIMIT, StatementLines.CURSOR);
+    StatementLines.Page answer = statements.statement(code, providerId, month, page);
+    String next = page.nextLink(request, answer.next());
+    ResponseEntity.BodyBuilder ok = ResponseEntity.ok();
+    if (next != null) ok.header(HttpHeaders.LINK, "<" + next + ">; rel=\"next\"");
+    return ok.body(answer.statement());
   }
 
   /**

@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.linkway.outcome.statements.Ledgers.referral;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyBoolean;
+import static org.mockito.Mockito.doAnswer;
+import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.verifyNoInteractions;
 import static org.mockito.Mockito.when;
@@ -14,8 +18,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -35,7 +42,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
-/** The HTTP side of reconciliation and statements, with the funding-state store stubbed. */
+/** The HTTP side of reconciliation and statements, with the stores read from views kept on the test driver. */
 class StatementsControllerTest {
 
   private static final String R1 = "11111111-1111-1111-1111-111111111111";
@@ -54,6 +61,15 @@ class StatementsControllerTest {
   private final Map<String, BudgetAgreed> budgetTable = new HashMap<>();
   private final ReferenceTable<BudgetAgreed> budgets = ReferenceTables.of(budgetTable);
   private WebTestClient client;
+  private StatementViews views;
+
+  @TempDir
+  Path stateDir;
+
+  @AfterEach
+  void closeViews() {
+    views.close();
+  }
 
   @BeforeEach
   @SuppressWarnings("unchecked")
@@ -67,6 +83,14 @@ class StatementsControllerTest {
     states.add(referral().commissioner("QHM").at("2026-04-04T10:00:00Z").committed("10.00")
         .due(Milestone.ENGAGEMENT, "10.00").due(Milestone.ENGAGEMENT, "10.00").build());
     CommissionerFundingStub.answerFrom(stores, states);
+    views = StatementViews.of(stateDir, states);
+    doAnswer(call -> {
+      String partitionKey = call.getArgument(1);
+      String prefix = call.getArgument(2);
+      assertThat(prefix).as("read in the partition of the commissioner").startsWith(partitionKey + "|");
+      views.scan().scan(call.getArgument(0), partitionKey, prefix, call.getArgument(3), call.getArgument(4), call.getArgument(5));
+      return null;
+    }).when(stores).scan(anyString(), anyString(), anyString(), any(), anyBoolean(), any());
     client = WebTestClient.bindToController(new StatementsController(new StatementQueries(stores, budgets)))
         .controllerAdvice(new ProblemHandler())
         .configureClient()
@@ -190,11 +214,47 @@ class StatementsControllerTest {
 
   @Test
   void givenTheStoreIsRestoring_whenTheStatementIsAskedFor_thenServiceUnavailable() {
-    when(stores.withPrefix(eq(CommissionerFunding.STORE), anyString(), anyString())).thenThrow(new ProblemException.Unavailable("not ready"));
+    doThrow(new ProblemException.Unavailable("not ready")).when(stores).scan(anyString(), anyString(), anyString(), any(), anyBoolean(), any());
 
     client.get().uri("/commissioners/QMM/statements?month=2026-04").exchange()
         .expectStatus().isEqualTo(HttpStatus.SERVICE_UNAVAILABLE)
         .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+  }
+
+  @Test
+  void givenALimit_whenTheStatementIsAskedFor_thenItsItemsComeAPageAtATimeWithTheWholeMonthsTotalsAndANextLink() {
+    String next = client.get().uri("/commissioners/QMM/statements?month=2026-04&limit=2").exchange()
+        .expectStatus().isOk()
+        .expectBody()
+        .jsonPath("$.providers.length()").isEqualTo(1)
+        .jsonPath("$.providers[0].items.length()").isEqualTo(2)
+        .jsonPath("$.providers[0].total").isEqualTo(99.99)
+        .jsonPath("$.total").isEqualTo(100.00)
+        .returnResult().getResponseHeaders().getFirst("Link");
+    assertThat(next).startsWith("</commissioners/QMM/statements?month=2026-04&after=p1%7C").contains("&limit=2>")
+        .endsWith(">; rel=\"next\"");
+
+    client.get().uri(java.net.URI.create(next.substring(1, next.indexOf('>')))).exchange()
+        .expectStatus().isOk()
+        .expectHeader().doesNotExist("Link")
+        .expectBody()
+        .jsonPath("$.providers.length()").isEqualTo(2)
+        .jsonPath("$.providers[0].providerId").isEqualTo("p1")
+        .jsonPath("$.providers[0].items.length()").isEqualTo(1)
+        .jsonPath("$.providers[0].items[0].milestone").isEqualTo("OUTCOME")
+        .jsonPath("$.providers[1].providerId").isEqualTo("p2")
+        .jsonPath("$.providers[1].items[0].referralId").isEqualTo(R2)
+        .jsonPath("$.total").isEqualTo(100.00);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {"after=p1|after", "after=p1%7C1%7C2|after", "limit=0|limit", "limit=501|limit", "limit=ten|limit"})
+  void givenABadPage_whenTheStatementIsAskedFor_thenProblemJsonNamesTheParameter(String query, String field) {
+    client.get().uri("/commissioners/QMM/statements?month=2026-04&" + query).exchange()
+        .expectStatus().isBadRequest()
+        .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+        .expectBody()
+        .jsonPath("$.errors[0].field").isEqualTo(field);
   }
 
   @Test

@@ -1,22 +1,15 @@
 package org.linkway.platform.streams;
 
 import java.math.BigDecimal;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.processor.Cancellable;
-import org.apache.kafka.streams.processor.PunctuationType;
-import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
-import org.apache.kafka.streams.state.Stores;
 
 /**
  * Running sums kept beside a {@link KeyedView}, so that a key's totals (a commissioner's referrals by status, its
@@ -26,30 +19,26 @@ import org.apache.kafka.streams.state.Stores;
  * changed the view. So a cell is always the sum over the values the view holds now, whatever their number, and
  * reading a key's cells costs the number of cells, not the number of values.
  *
- * <p>A tally added to a view that already holds values is filled from them once per task, a second after the task
- * first starts with it (the sums of the task are rebuilt from its view, and a per-task store remembers it was done).
+ * <p>A tally added to a view that already holds values is filled from them once per task ({@link KeptBeside}).
  *
  * @param store the sums: {@code {key}|{cell}} to the cell's numbers, as text ({@code 1;12.50;0.00})
  * @param cells what one value contributes: cell name to numbers, each cell the same count of numbers every time
  */
-public record Tally<V>(String store, Function<V, Map<String, List<BigDecimal>>> cells) {
+public record Tally<V>(String store, Function<V, Map<String, List<BigDecimal>>> cells) implements KeptBeside<V> {
 
   private static final String SEPARATOR = ";";
-
-  /** The per-task store that remembers the tally was filled from its view. */
-  public String filledStore() {
-    return store + "-filled";
-  }
-
-  /** The sums' store and the store remembering the fill, to connect to the view's keeper. */
-  void addStores(StreamsBuilder builder) {
-    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(store), Serdes.String(), Serdes.String()));
-    ViewFill.addStore(builder, filledStore());
-  }
 
   /** The cells of one key, by name (a cell all zeros is not kept), from the instance that owns the key. */
   public Map<String, List<BigDecimal>> of(StoreQueries stores, String key) {
     return parsed(stores.<String>entriesWithPrefix(store, key, prefix(key)));
+  }
+
+  /**
+   * The cells of one key whose names start with {@code cellPrefix} (a range of its cells: a month's), by the rest of
+   * their names, from the instance that owns the key.
+   */
+  public Map<String, List<BigDecimal>> of(StoreQueries stores, String key, String cellPrefix) {
+    return parsed(stores.<String>entriesWithPrefix(store, key, prefix(key) + cellPrefix));
   }
 
   /** The cells of one key, by name, read from the sums' store itself (a test's). */
@@ -68,7 +57,8 @@ public record Tally<V>(String store, Function<V, Map<String, List<BigDecimal>>> 
   }
 
   /** Takes {@code before}'s contributions to the key's cells away and adds {@code after}'s; either may be null. */
-  void change(KeyValueStore<String, String> sums, String key, V before, V after) {
+  @Override
+  public void change(KeyValueStore<String, String> sums, String key, V before, V after) {
     Map<String, List<BigDecimal>> delta = new LinkedHashMap<>();
     if (before != null) cells.apply(before).forEach((cell, numbers) -> delta.merge(cell, negate(numbers), Tally::plus));
     if (after != null) cells.apply(after).forEach((cell, numbers) -> delta.merge(cell, numbers, Tally::plus));
@@ -82,42 +72,12 @@ public record Tally<V>(String store, Function<V, Map<String, List<BigDecimal>>> 
     });
   }
 
-  /**
-   * Once per task, a second after its first start with this tally: its sums rebuilt from {@code view} (each store
-   * key {@code {key}|…}). Call from the keeper's {@code init}, with both stores connected to it.
-   */
-  void fillOnce(ProcessorContext<?, ?> context, String view) {
-    KeyValueStore<String, Long> filled = context.getStateStore(filledStore());
-    KeyValueStore<String, String> sums = context.getStateStore(store);
-    KeyValueStore<String, V> values = context.getStateStore(view);
-    Cancellable[] schedule = new Cancellable[1];
-    schedule[0] = context.schedule(Duration.ofSeconds(1), PunctuationType.WALL_CLOCK_TIME, now -> {
-      if (filled.get(store) == null) {
-        List<String> stale = new ArrayList<>();
-        try (KeyValueIterator<String, String> all = sums.all()) {
-          all.forEachRemaining(entry -> stale.add(entry.key));
-        }
-        stale.forEach(sums::delete);
-        try (KeyValueIterator<String, V> all = values.all()) {
-          all.forEachRemaining(entry -> change(sums, keyOf(entry.key), null, entry.value));
-        }
-        filled.put(store, now);
-      }
-      schedule[0].cancel();
-    });
-  }
-
   private static String prefix(String key) {
-    return key + "|";
+    return KeptBeside.prefix(key);
   }
 
-  private static String keyOf(String storeKey) {
-    int bar = storeKey.indexOf('|');
-    if (bar < 0) throw new IllegalStateException("a tallied view's store keys are {key}|…: " + storeKey);
-    return storeKey.substring(0, bar);
-  }
-
-  static List<BigDecimal> parse(String text) {
+  /** A cell's numbers, from their text. */
+  public static List<BigDecimal> parse(String text) {
     List<BigDecimal> numbers = new ArrayList<>();
     for (String number : text.split(SEPARATOR, -1)) numbers.add(new BigDecimal(number));
     return numbers;

@@ -8,7 +8,7 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.linkway.platform.kafka.AvroSerdes;
 import org.linkway.platform.streams.KeyedView;
 import org.linkway.platform.streams.StoreQueries;
-import org.linkway.platform.streams.Tally;
+import org.linkway.platform.streams.KeptBeside;
 import org.linkway.state.FundingState;
 
 /**
@@ -31,15 +31,16 @@ public final class CommissionerFunding {
   }
 
   /**
-   * Keeps the view of the funding states a processor sends on (keyed by referralId, the others ignored), and the
-   * commissioner's running {@code totals} beside it.
+   * Keeps the view of the funding states a processor sends on (keyed by referralId, the others ignored), and what is
+   * kept {@code beside} it from them: the commissioner's running totals, its statements' lines and totals.
    */
+  @SafeVarargs
   public static void keep(StreamsBuilder builder, AvroSerdes serdes, KStream<String, SpecificRecord> outputs,
-      Tally<FundingState> totals) {
+      KeptBeside<FundingState>... beside) {
     KStream<String, FundingState> byCommissioner = outputs
         .filter((referralId, value) -> value instanceof FundingState state && state.getCommissioner() != null)
         .map((referralId, value) -> KeyValue.pair(((FundingState) value).getCommissioner(), (FundingState) value));
     KeyedView.keep(builder, serdes, STORE, FundingState.class, "funding-by-commissioner", byCommissioner,
-        (commissioner, state) -> commissioner + "|" + state.getReferralId(), totals);
+        (commissioner, state) -> commissioner + "|" + state.getReferralId(), beside);
   }
 }
