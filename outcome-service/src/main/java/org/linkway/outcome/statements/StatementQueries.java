@@ -2,19 +2,11 @@ package org.linkway.outcome.statements;
 
 import static org.linkway.platform.domain.SocialPrescribing.UK;
 
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.YearMonth;
 import java.time.format.DateTimeParseException;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
-import org.linkway.events.BudgetAgreed;
-import org.linkway.outcome.ledger.stream.CommissionerFunding;
-import org.linkway.outcome.ledger.stream.FundingProcessor;
-import org.linkway.platform.domain.Funding;
-import org.linkway.platform.streams.ReferenceTable;
 import org.linkway.platform.streams.StoreQueries;
 import org.linkway.platform.web.PageRequest;
 import org.linkway.platform.web.ProblemException;
@@ -27,43 +19,20 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Component;
 
 /**
- * A commissioner's checks on the ledger and its monthly statements: what the API answers
- * ({@link StatementsController}) and the dashboard shows and offers to download. Reads only, so
- * holding two is as good as one.
+ * A commissioner's monthly statements: what the API answers ({@link StatementsController}) and the dashboard shows
+ * and offers to download, read from the lines and totals kept by month ({@link StatementLines}). Reads only, so
+ * holding two is as good as one. (The checks on the ledger: {@link ReconciliationJob}.)
  */
 @Component
 public class StatementQueries {
 
-  /** The funding ledger's state store (FundingProcessor.STORE). */
-  static final String STORE = FundingProcessor.STORE;
   static final MediaType TEXT_CSV = MediaType.parseMediaType("text/csv");
   private static final Pattern MONTH = Pattern.compile("\\d{4}-\\d{2}");
 
   private final StoreQueries stores;
-  private final ReferenceTable<BudgetAgreed> budgets;
 
-  StatementQueries(StoreQueries stores, ReferenceTable<BudgetAgreed> budgets) {
+  StatementQueries(StoreQueries stores) {
     this.stores = stores;
-    this.budgets = budgets;
-  }
-
-  public Reconciliation reconciliation(String code) {
-    // read referral by referral: a commissioner's states do not all fit in memory at once
-    Reconciliation.Accumulator accumulator = new Reconciliation.Accumulator(code);
-    stores.<FundingState>forEachWithPrefix(CommissionerFunding.STORE, code, code + "|", accumulator::add);
-    return accumulator.result(budgetByYear(code));
-  }
-
-  /** The checks on the commissioner's {@code states}, already read (the dashboard's page reads them once). */
-  public Reconciliation reconciliation(String code, List<FundingState> states) {
-    Reconciliation.Accumulator accumulator = new Reconciliation.Accumulator(code);
-    states.forEach(accumulator::add);
-    return accumulator.result(budgetByYear(code));
-  }
-
-  private Map<String, BigDecimal> budgetByYear(String code) {
-    return budgets.withPrefix(Funding.budgetKey(code, "")).stream()
-        .collect(Collectors.toMap(BudgetAgreed::getFinancialYear, BudgetAgreed::getAmount));
   }
 
   /**
