@@ -1,17 +1,13 @@
 package org.linkway.outcome.dashboard;
 
-import static org.linkway.platform.domain.SocialPrescribing.UK;
-
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Instant;
-import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
-import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -31,7 +27,6 @@ import org.linkway.outcome.outcomes.OutcomeQueries.OutcomeView;
 import org.linkway.outcome.statements.Reconciliation;
 import org.linkway.outcome.statements.ReconciliationJob;
 import org.linkway.outcome.statements.ReconciliationRun;
-import org.linkway.outcome.statements.Statement;
 import org.linkway.outcome.statements.StatementQueries;
 import org.linkway.platform.pages.PageController;
 import org.linkway.platform.pages.Templates;
@@ -252,21 +247,21 @@ class DashboardPage {
             : used.multiply(BigDecimal.valueOf(100)).divide(b.budget(), 0, RoundingMode.HALF_UP).min(BigDecimal.valueOf(100)));
   }
 
-  /** The latest of the ledger's {@code entries} (every one, oldest first, of the {@code states}), its checks and the monthly statements. */
+  /**
+   * The latest of the ledger's {@code entries} (every one, oldest first, of the {@code states}), its checks as the
+   * reconciliation last ran, and the monthly statements' rows, read from their totals by month.
+   */
   private Money money(String code, List<FundingState> states, List<LedgerEntry> entries) {
     List<LedgerRow> latest = newestFirst(entries).stream().limit(RECENT_ENTRIES).map(e -> new LedgerRow(
         e.entryId().toString(), Words.when(e.occurredAt()), Words.referral(e.referralId()), e.providerId(),
         Words.entry(e.type(), e.milestone()), Words.entryTag(e.type()), Words.money(e.amount()))).toList();
     Checks checks = checks(code);
-    TreeSet<YearMonth> months = new TreeSet<>(Comparator.reverseOrder());
-    months.add(YearMonth.now(UK));
-    entries.stream().filter(e -> "PAYMENT_DUE".equals(e.type()))
-        .forEach(e -> months.add(YearMonth.from(e.occurredAt().atZone(UK))));
-    return new Money(entries.size(), latest, checks, months.stream().limit(STATEMENT_MONTHS).map(month -> {
-      Statement s = StatementQueries.statement(code, null, month.toString(), states);
-      return new StatementRow(month.toString(), Words.month(month.toString()), Words.money(s.total()),
-          s.providers().size(), PATH + "/statements/" + month + ".csv");
-    }).toList(), entries.stream().mapToLong(e -> e.occurredAt().toEpochMilli()).max().orElse(0));
+    // this month and the latest with payments due, from the statements' totals by month (a few cells each)
+    List<StatementRow> months = statements.latestMonths(code, STATEMENT_MONTHS).stream()
+        .map(m -> new StatementRow(m.month().toString(), Words.month(m.month().toString()), Words.money(m.total()),
+            m.providers(), PATH + "/statements/" + m.month() + ".csv")).toList();
+    return new Money(entries.size(), latest, checks, months,
+        entries.stream().mapToLong(e -> e.occurredAt().toEpochMilli()).max().orElse(0));
   }
 
   /** The checks of the reconciliation's last run, read by key; not run yet before the job's first run here. */

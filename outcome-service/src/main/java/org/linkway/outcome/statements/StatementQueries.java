@@ -11,7 +11,6 @@ import org.linkway.platform.streams.StoreQueries;
 import org.linkway.platform.web.PageRequest;
 import org.linkway.platform.web.ProblemException;
 import org.linkway.platform.web.ProblemException.FieldProblem;
-import org.linkway.state.FundingState;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -51,11 +50,6 @@ public class StatementQueries {
   /** The latest {@code count} months with payments due, and this month, latest first, with their totals. */
   public List<StatementLines.MonthTotal> latestMonths(String code, int count) {
     return StatementLines.latestMonths(stores::scan, code, YearMonth.now(UK), count);
-  }
-
-  /** The statement of a month from the commissioner's {@code states}, already read. */
-  public static Statement statement(String code, String providerId, String month, List<FundingState> states) {
-    return Statement.of(code, month(month), providerId, states);
   }
 
   /** The statement as a CSV file to download, named for the commissioner, the month and the provider if one. */
