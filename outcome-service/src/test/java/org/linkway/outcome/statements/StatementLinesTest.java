@@ -143,6 +143,37 @@ class StatementLinesTest {
     }
   }
 
+  @Test
+  void givenAViewThatHeldStatesBeforeItsLines_whenTheTaskStarts_thenTheLinesAndTotalsAreFilledFromThemOnce() {
+    List<FundingState> states = List.of(
+        referral("11111111-1111-1111-1111-111111111111").at("2026-04-02T09:00:00Z").committed("300.00")
+            .due(Milestone.ENGAGEMENT, "10.00").at("2026-05-02T09:00:00Z").due(Milestone.COMPLETION, "20.00").build(),
+        referral("22222222-2222-2222-2222-222222222222").provider("p2", "svc-2", "qmm-p2-2026")
+            .at("2026-04-03T09:00:00Z").committed("100.00").due(Milestone.ENGAGEMENT, "40.00").build());
+    try (StatementViews views = new StatementViews(stateDir)) {
+      org.apache.kafka.streams.state.KeyValueStore<String, FundingState> view =
+          views.driver.getKeyValueStore(org.linkway.outcome.ledger.stream.CommissionerFunding.STORE);
+      states.forEach(s -> view.put(s.getCommissioner() + "|" + s.getReferralId(), s));
+      assertThat(items(StatementLines.statement(views.scan(), "QMM", YearMonth.of(2026, 4), null))).isEmpty();
+
+      views.driver.advanceWallClockTime(java.time.Duration.ofSeconds(1));
+      for (YearMonth month : List.of(YearMonth.of(2026, 4), YearMonth.of(2026, 5))) {
+        assertThat(StatementLines.statement(views.scan(), "QMM", month, null)).isEqualTo(Statement.of("QMM", month, null, states));
+      }
+      // a change after the fill counts once; another second fills nothing again
+      FundingState more = referral("22222222-2222-2222-2222-222222222222").provider("p2", "svc-2", "qmm-p2-2026")
+          .at("2026-04-03T09:00:00Z").committed("100.00").due(Milestone.ENGAGEMENT, "40.00")
+          .at("2026-04-20T09:00:00Z").due(Milestone.COMPLETION, "60.00").build();
+      views.send(more);
+      views.driver.advanceWallClockTime(java.time.Duration.ofSeconds(1));
+      List<FundingState> now = List.of(states.get(0), more);
+      assertThat(StatementLines.statement(views.scan(), "QMM", YearMonth.of(2026, 4), null))
+          .isEqualTo(Statement.of("QMM", YearMonth.of(2026, 4), null, now));
+      assertThat(StatementLines.latestMonths(views.scan(), "QMM", YearMonth.of(2026, 5), 12))
+          .extracting(m -> m.month() + " " + m.total() + " " + m.providers()).containsExactly("2026-05 20.00 1", "2026-04 110.00 2");
+    }
+  }
+
   /** The items of every page of {@code limit}, one after another, are the statement's, and the last has no next. */
   private static void assertPagesMakeTheStatement(StatementViews views, String commissioner, YearMonth month, int limit) {
     List<String> paged = new ArrayList<>();
