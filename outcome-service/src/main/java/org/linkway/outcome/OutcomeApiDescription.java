@@ -21,11 +21,14 @@ class OutcomeApiDescription {
         a number of sessions, an outcome payment when a measure improves by a threshold, and a cap per \
         referral) and sets a budget per financial year (1 April to 31 March, written 2026-27). The \
         ledger records what each referral commits, earns and releases; the commissioner reads it, its \
-        reconciliation, monthly statements per provider (JSON or CSV), a summary and its breakdowns, \
+        reconciliation (the last run of a job that checks it again from every referral, with when it \
+        ran; POST asks for a run now), monthly statements per provider (JSON, a page of items at a \
+        time, or CSV), a summary and its breakdowns, \
         Time Credits, and live streams of ledger entries and outcomes. Open data (a release per \
         closed month that never changes; counts 0-4 suppressed, more where a total would reveal \
         one, the rest rounded) is public. Callers: `commissioner` tokens for their own ICB \
-        (`ods`), `admin` for a person's Time Credits wallet; open data needs no token.""");
+        (`ods`), `admin` for a person's Time Credits wallet and to ask for a run of a commissioner's \
+        reconciliation; open data needs no token.""");
   }
 
   @Bean

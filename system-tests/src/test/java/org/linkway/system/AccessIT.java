@@ -194,6 +194,9 @@ class AccessIT {
         "/budget", "/budgets", "/outcomes/stream", "/contracts", "/statements", "/time-credits")) {
       rows.add(new Row("outcome-service", HttpMethod.GET, c + path, null, null, only(Who.COMMISSIONER_OWN)));
     }
+    // a run of the reconciliation: the commissioner's own, or the platform's admin
+    rows.add(new Row("outcome-service", HttpMethod.POST, c + "/ledger/reconciliation", null, null,
+        only(Who.COMMISSIONER_OWN, Who.ADMIN)));
     rows.add(new Row("outcome-service", HttpMethod.PUT, c + "/budgets/" + year, json, notJson, only(Who.COMMISSIONER_OWN)));
     rows.add(new Row("outcome-service", HttpMethod.PUT, c + "/contracts/access-tariff", json, notJson,
         only(Who.COMMISSIONER_OWN)));

@@ -159,6 +159,7 @@ abstract class JourneyScenario {
               .jsonPath("$[*].currency").value(c -> assertThat((List<Object>) c).containsOnly("GBP")));
 
       // the ledger reconciles: nothing due beyond what was committed, no milestone twice, closed referrals settled
+      Reconciliations.runNow(platform.outcomeService(), COMMISSIONER);
       await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
           platform.outcomeService().get().uri("/commissioners/{c}/ledger/reconciliation", COMMISSIONER).exchange()
               .expectStatus().isOk().expectBody(String.class).value(body -> {

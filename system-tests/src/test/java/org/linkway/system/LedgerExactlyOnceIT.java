@@ -74,6 +74,7 @@ class LedgerExactlyOnceIT {
     long reported = platform.events(Topics.COMMISSIONER_OUTCOMES).stream()
         .filter(o -> referralId.equals(String.valueOf(o.getMetadata().getReferralId()))).count();
     assertThat(reported).as("outcomes reported for the referral").isEqualTo(1);
+    Reconciliations.runNow(platform.outcomeService(), "QXY");
     platform.outcomeService().get().uri("/commissioners/QXY/ledger/reconciliation").exchange()
         .expectBody().jsonPath("$.clean").isEqualTo(true);
   }

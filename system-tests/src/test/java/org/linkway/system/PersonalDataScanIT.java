@@ -307,6 +307,7 @@ class PersonalDataScanIT {
 
       // HTTP: every commissioner-facing answer of outcome-service, and the open data
       String month = YearMonth.now(UK).toString();
+      Reconciliations.runNow(platform.outcomeService(), "QSC");
       setUp.forEach((what, result) -> http("HTTP " + what, what, result));
       List<String> paths = new ArrayList<>(List.of(
           "/commissioners/QSC/ledger",

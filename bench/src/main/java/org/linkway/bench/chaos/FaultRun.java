@@ -16,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.linkway.bench.Http;
+import org.linkway.bench.Reconciliations;
 import org.linkway.bench.OpenLoop;
 import org.linkway.bench.chaos.ChaosJourney.Submission;
 import org.linkway.stack.Instance;
@@ -330,7 +331,10 @@ final class FaultRun {
     }
     figures.put("ledgerInTheLog", Map.of("committed", committed, "due", due, "released", released));
     figures.put("referralsNotPaidAsContracted", notAsContracted);
-    // the reconciliation and the budget asked of every instance of outcome-service: each must say the same
+    // a run of the reconciliation over the ledger as it stands (on the instance holding the commissioner), then its
+    // result and the budget asked of every instance of outcome-service: each must say the same
+    Reconciliations.runNow(outcomeService.any(), commissioner, Duration.ofMinutes(4))
+        .onErrorResume(e -> Mono.empty()).block(Duration.ofMinutes(5));
     List<Map<String, Object>> reconciliations = outcomeService.all().stream().map(i -> reconciliation(i, commissioner)).toList();
     Map<String, Object> reconciliation = reconciliations.get(0);
     figures.put("reconciliation", reconciliation);

@@ -1,17 +1,13 @@
 package org.linkway.outcome.dashboard;
 
-import static org.linkway.platform.domain.SocialPrescribing.UK;
-
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Instant;
-import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
-import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -29,7 +25,8 @@ import org.linkway.outcome.ledger.api.LedgerQueries.LedgerEntry;
 import org.linkway.outcome.outcomes.OutcomeQueries;
 import org.linkway.outcome.outcomes.OutcomeQueries.OutcomeView;
 import org.linkway.outcome.statements.Reconciliation;
-import org.linkway.outcome.statements.Statement;
+import org.linkway.outcome.statements.ReconciliationJob;
+import org.linkway.outcome.statements.ReconciliationRun;
 import org.linkway.outcome.statements.StatementQueries;
 import org.linkway.platform.pages.PageController;
 import org.linkway.platform.pages.Templates;
@@ -37,6 +34,7 @@ import org.linkway.platform.security.Caller;
 import org.linkway.platform.security.LiveStreams;
 import org.linkway.platform.streams.StoreQueries;
 import org.linkway.platform.web.EventStreams;
+import org.linkway.platform.web.ProblemException;
 import org.linkway.state.FundingState;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -81,7 +79,12 @@ class DashboardPage {
 
   record StatementRow(String month, String label, String total, int providers, String csv) {}
 
-  record Checks(boolean clean, int checked, List<String> broken, List<String> notChecked) {}
+  /**
+   * The ledger's checks as the reconciliation job last left them: whether they {@code ran} yet, when ({@code ranAt},
+   * in words) and over how many referrals.
+   */
+  record Checks(boolean ran, boolean clean, int checked, List<String> broken, List<String> notChecked, String ranAt,
+      int referrals) {}
 
   record StatusRow(String month, List<Long> counts, long total) {}
 
@@ -120,9 +123,11 @@ class DashboardPage {
   private final LiveStreams liveStreams;
   private final LiveItems liveItems;
   private final StoreQueries stores;
+  private final ReconciliationJob reconciliations;
 
   DashboardPage(BudgetQueries budgets, ContractQueries contracts, LedgerQueries ledger, StatementQueries statements,
-      OutcomeQueries outcomes, LiveStreams liveStreams, LiveItems liveItems, StoreQueries stores) {
+      OutcomeQueries outcomes, LiveStreams liveStreams, LiveItems liveItems, StoreQueries stores,
+      ReconciliationJob reconciliations) {
     this.budgets = budgets;
     this.contracts = contracts;
     this.ledger = ledger;
@@ -131,6 +136,7 @@ class DashboardPage {
     this.liveStreams = liveStreams;
     this.liveItems = liveItems;
     this.stores = stores;
+    this.reconciliations = reconciliations;
   }
 
   @GetMapping(PATH)
@@ -251,25 +257,34 @@ class DashboardPage {
 
   /**
    * The {@code latest} ledger entries (newest first) and the count of the ledger's {@code entries} (every one, oldest
-   * first, of the {@code states}), its checks and the monthly statements.
+   * first, of the {@code states}), its checks as the reconciliation last ran, and the monthly statements' rows, read
+   * from their totals by month.
    */
   private Money money(String code, List<FundingState> states, List<LedgerEntry> entries, List<LedgerEntry> latestEntries) {
     List<LedgerRow> latest = latestEntries.stream().map(e -> new LedgerRow(
         e.entryId().toString(), Words.when(e.occurredAt()), Words.referral(e.referralId()), e.providerId(),
         Words.entry(e.type(), e.milestone()), Words.entryTag(e.type()), Words.money(e.amount()))).toList();
-    Reconciliation r = statements.reconciliation(code, states);
-    Checks checks = new Checks(r.clean(), r.invariants().size(),
+    Checks checks = checks(code);
+    // this month and the latest with payments due, from the statements' totals by month (a few cells each)
+    List<StatementRow> months = statements.latestMonths(code, STATEMENT_MONTHS).stream()
+        .map(m -> new StatementRow(m.month().toString(), Words.month(m.month().toString()), Words.money(m.total()),
+            m.providers(), PATH + "/statements/" + m.month() + ".csv")).toList();
+    return new Money(entries.size(), latest, checks, months,
+        entries.stream().mapToLong(e -> e.occurredAt().toEpochMilli()).max().orElse(0));
+  }
+
+  /** The checks of the reconciliation's last run, read by key; not run yet before the job's first run here. */
+  private Checks checks(String code) {
+    ReconciliationRun r;
+    try {
+      r = reconciliations.last(code);
+    } catch (ProblemException.Unavailable notYet) {
+      return new Checks(false, false, 0, List.of(), List.of(), null, 0);
+    }
+    return new Checks(true, r.clean(), r.invariants().size(),
         r.invariants().stream().filter(i -> !i.holds()).map(Reconciliation.Invariant::rule).toList(),
-        r.notChecked().stream().map(Reconciliation.NotChecked::reason).toList());
-    TreeSet<YearMonth> months = new TreeSet<>(Comparator.reverseOrder());
-    months.add(YearMonth.now(UK));
-    entries.stream().filter(e -> "PAYMENT_DUE".equals(e.type()))
-        .forEach(e -> months.add(YearMonth.from(e.occurredAt().atZone(UK))));
-    return new Money(entries.size(), latest, checks, months.stream().limit(STATEMENT_MONTHS).map(month -> {
-      Statement s = StatementQueries.statement(code, null, month.toString(), states);
-      return new StatementRow(month.toString(), Words.month(month.toString()), Words.money(s.total()),
-          s.providers().size(), PATH + "/statements/" + month + ".csv");
-    }).toList(), entries.stream().mapToLong(e -> e.occurredAt().toEpochMilli()).max().orElse(0));
+        r.notChecked().stream().map(Reconciliation.NotChecked::reason).toList(), Words.when(r.ranAt()),
+        r.totals().referralsChecked());
   }
 
   private Charts charts(String code, List<FundingState> states) {

@@ -42,8 +42,12 @@ public record Reconciliation(String commissioner, String currency, boolean clean
   public record Totals(int referralsChecked, BigDecimal committed, BigDecimal due, BigDecimal released,
       BigDecimal reserved) {}
 
-  /** One invariant: whether it holds over every referral, and which referrals break it and how. */
-  public record Invariant(String name, String rule, boolean holds, List<String> referralIds, List<Breach> breaches) {}
+  /**
+   * One invariant: whether it holds over every referral, and which referrals break it and how: the first
+   * {@value #MOST_BREACHES_LISTED} breaches found (by referral id), of {@code breachCount}.
+   */
+  public record Invariant(String name, String rule, boolean holds, List<String> referralIds, List<Breach> breaches,
+      long breachCount) {}
 
   /** One referral that breaks an invariant, with the figures that break it. */
   public record Breach(String referralId, String detail) {}
@@ -56,6 +60,12 @@ public record Reconciliation(String commissioner, String currency, boolean clean
   public static final String MILESTONE_DUE_AT_MOST_ONCE = "milestoneDueAtMostOnce";
   public static final String CLOSED_REFERRALS_SETTLED = "closedReferralsSettled";
   public static final String WITHIN_BUDGET = "withinBudget";
+  public static final String MATCHES_RUNNING_TOTALS = "matchesRunningTotals";
+
+  /** The most breaches of one invariant listed, so that a reconciliation's memory is bounded however broken the ledger. */
+  public static final int MOST_BREACHES_LISTED = 1_000;
+  private static final String RUNNING_TOTALS_RULE = "per commissioner: the referrals checked and their FundingCommitted,"
+      + " PaymentDue and FundingReleased sums = the running totals kept as the ledger changes (the summary's)";
 
   /**
    * Checks the ledgers of the commissioner's referrals. States of other commissioners are ignored,
@@ -82,10 +92,10 @@ public record Reconciliation(String commissioner, String currency, boolean clean
    */
   public static final class Accumulator {
     private final String commissioner;
-    private final List<Breach> overDue = new ArrayList<>();
-    private final List<Breach> overSpent = new ArrayList<>();
-    private final List<Breach> dueTwice = new ArrayList<>();
-    private final List<Breach> unsettled = new ArrayList<>();
+    private final Breaches overDue = new Breaches();
+    private final Breaches overSpent = new Breaches();
+    private final Breaches dueTwice = new Breaches();
+    private final Breaches unsettled = new Breaches();
     private BigDecimal committed = Money.ZERO;
     private BigDecimal due = Money.ZERO;
     private BigDecimal released = Money.ZERO;
@@ -137,10 +147,16 @@ public record Reconciliation(String commissioner, String currency, boolean clean
 
     /** The reconciliation of every referral added, with each year checked against its budget. */
     public Reconciliation result(Map<String, BigDecimal> budgets) {
-      for (List<Breach> breaches : List.of(overDue, overSpent, dueTwice, unsettled)) {
-        breaches.sort(Comparator.comparing(Breach::referralId));
-      }
-      List<Breach> overBudget = new ArrayList<>();
+      return result(budgets, null, null);
+    }
+
+    /**
+     * {@link #result(Map)}, and the totals of the referrals checked compared with the commissioner's {@code running}
+     * totals, read before and after the states and the same both times; when they were not the same (the ledger
+     * changed while it was read), {@code notCompared} says so and the comparison is left to the next run.
+     */
+    public Reconciliation result(Map<String, BigDecimal> budgets, Totals running, String notCompared) {
+      Breaches overBudget = new Breaches();
       List<NotChecked> notChecked = new ArrayList<>();
       String budgetRule = "per financial year: FundingCommitted sum - FundingReleased sum <= the commissioner's budget for the year";
       heldByYear.forEach((year, held) -> {
@@ -152,7 +168,7 @@ public record Reconciliation(String commissioner, String currency, boolean clean
         }
       });
 
-      List<Invariant> invariants = List.of(
+      List<Invariant> invariants = new ArrayList<>(List.of(
           invariant(DUE_WITHIN_COMMITTED, "per referral: PaymentDue sum <= FundingCommitted sum", overDue),
           invariant(DUE_AND_RELEASED_WITHIN_COMMITTED,
               "per referral: PaymentDue sum + FundingReleased sum <= FundingCommitted sum", overSpent),
@@ -161,11 +177,36 @@ public record Reconciliation(String commissioner, String currency, boolean clean
           invariant(CLOSED_REFERRALS_SETTLED,
               "per referral that has ended (COMPLETED, CANCELLED, DECLINED, UNPLACED): FundingCommitted sum"
                   + " = PaymentDue sum + FundingReleased sum", unsettled),
-          invariant(WITHIN_BUDGET, budgetRule, overBudget));
+          invariant(WITHIN_BUDGET, budgetRule, overBudget)));
       Totals totals = new Totals(referrals, Money.pence(committed), Money.pence(due), Money.pence(released),
           Money.pence(committed.subtract(due).subtract(released)));
+      if (running != null) {
+        Breaches differ = new Breaches();
+        if (running.referralsChecked() != totals.referralsChecked() || running.committed().compareTo(totals.committed()) != 0
+            || running.due().compareTo(totals.due()) != 0 || running.released().compareTo(totals.released()) != 0) {
+          differ.add(new Breach(null, "checked " + figures(totals) + "; running totals " + figures(running)));
+        }
+        invariants.add(invariant(MATCHES_RUNNING_TOTALS, RUNNING_TOTALS_RULE, differ));
+      } else if (notCompared != null) {
+        notChecked.add(new NotChecked(MATCHES_RUNNING_TOTALS, RUNNING_TOTALS_RULE, notCompared));
+      }
       boolean clean = invariants.stream().allMatch(Invariant::holds);
-      return new Reconciliation(commissioner, Money.CURRENCY, clean, totals, invariants, notChecked);
+      return new Reconciliation(commissioner, Money.CURRENCY, clean, totals, List.copyOf(invariants), notChecked);
+    }
+  }
+
+  private static String figures(Totals t) {
+    return t.referralsChecked() + " referrals, committed " + t.committed() + ", due " + t.due() + ", released " + t.released();
+  }
+
+  /** The breaches of one invariant: the first {@link #MOST_BREACHES_LISTED} found, and how many in all. */
+  private static final class Breaches {
+    private final List<Breach> listed = new ArrayList<>();
+    private long count;
+
+    void add(Breach breach) {
+      if (listed.size() < MOST_BREACHES_LISTED) listed.add(breach);
+      count++;
     }
   }
 
@@ -183,8 +224,11 @@ public record Reconciliation(String commissioner, String currency, boolean clean
         .orElseThrow(() -> new IllegalArgumentException("no invariant " + name));
   }
 
-  private static Invariant invariant(String name, String rule, List<Breach> breaches) {
-    return new Invariant(name, rule, breaches.isEmpty(),
-        breaches.stream().map(Breach::referralId).filter(java.util.Objects::nonNull).toList(), List.copyOf(breaches));
+  private static Invariant invariant(String name, String rule, Breaches found) {
+    List<Breach> breaches = new ArrayList<>(found.listed);
+    breaches.sort(Comparator.comparing(Breach::referralId, Comparator.nullsFirst(Comparator.naturalOrder())));
+    return new Invariant(name, rule, found.count == 0,
+        breaches.stream().map(Breach::referralId).filter(java.util.Objects::nonNull).toList(), List.copyOf(breaches),
+        found.count);
   }
 }

@@ -1,22 +1,16 @@
 package org.linkway.outcome.statements;
 
-import java.math.BigDecimal;
+import static org.linkway.platform.domain.SocialPrescribing.UK;
+
 import java.nio.charset.StandardCharsets;
 import java.time.YearMonth;
 import java.time.format.DateTimeParseException;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
-import org.linkway.events.BudgetAgreed;
-import org.linkway.outcome.ledger.stream.CommissionerFunding;
-import org.linkway.outcome.ledger.stream.FundingProcessor;
-import org.linkway.platform.domain.Funding;
-import org.linkway.platform.streams.ReferenceTable;
 import org.linkway.platform.streams.StoreQueries;
+import org.linkway.platform.web.PageRequest;
 import org.linkway.platform.web.ProblemException;
 import org.linkway.platform.web.ProblemException.FieldProblem;
-import org.linkway.state.FundingState;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -24,54 +18,38 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Component;
 
 /**
- * A commissioner's checks on the ledger and its monthly statements: what the API answers
- * ({@link StatementsController}) and the dashboard shows and offers to download. Reads only, so
- * holding two is as good as one.
+ * A commissioner's monthly statements: what the API answers ({@link StatementsController}) and the dashboard shows
+ * and offers to download, read from the lines and totals kept by month ({@link StatementLines}). Reads only, so
+ * holding two is as good as one. (The checks on the ledger: {@link ReconciliationJob}.)
  */
 @Component
 public class StatementQueries {
 
-  /** The funding ledger's state store (FundingProcessor.STORE). */
-  static final String STORE = FundingProcessor.STORE;
   static final MediaType TEXT_CSV = MediaType.parseMediaType("text/csv");
   private static final Pattern MONTH = Pattern.compile("\\d{4}-\\d{2}");
 
   private final StoreQueries stores;
-  private final ReferenceTable<BudgetAgreed> budgets;
 
-  StatementQueries(StoreQueries stores, ReferenceTable<BudgetAgreed> budgets) {
+  StatementQueries(StoreQueries stores) {
     this.stores = stores;
-    this.budgets = budgets;
   }
 
-  public Reconciliation reconciliation(String code) {
-    // read referral by referral: a commissioner's states do not all fit in memory at once
-    Reconciliation.Accumulator accumulator = new Reconciliation.Accumulator(code);
-    stores.<FundingState>forEachWithPrefix(CommissionerFunding.STORE, code, code + "|", accumulator::add);
-    return accumulator.result(budgetByYear(code));
-  }
-
-  /** The checks on the commissioner's {@code states}, already read (the dashboard's page reads them once). */
-  public Reconciliation reconciliation(String code, List<FundingState> states) {
-    Reconciliation.Accumulator accumulator = new Reconciliation.Accumulator(code);
-    states.forEach(accumulator::add);
-    return accumulator.result(budgetByYear(code));
-  }
-
-  private Map<String, BigDecimal> budgetByYear(String code) {
-    return budgets.withPrefix(Funding.budgetKey(code, "")).stream()
-        .collect(Collectors.toMap(BudgetAgreed::getFinancialYear, BudgetAgreed::getAmount));
-  }
-
-  /** The statement of a month ({@code month}, YYYY-MM: 400 naming it otherwise), of one provider or of all. */
+  /**
+   * The whole statement of a month ({@code month}, YYYY-MM: 400 naming it otherwise), of one provider or of all: one
+   * month of the commissioner's lines, read by range ({@link StatementLines}), however long its history.
+   */
   public Statement statement(String code, String providerId, String month) {
-    YearMonth asked = month(month);
-    return Statement.of(code, asked, providerId, CommissionerFunding.of(stores, code));
+    return StatementLines.statement(stores::scan, code, month(month), providerId);
   }
 
-  /** The statement of a month from the commissioner's {@code states}, already read. */
-  public static Statement statement(String code, String providerId, String month, List<FundingState> states) {
-    return Statement.of(code, month(month), providerId, states);
+  /** One page of the items of a month's statement ({@link StatementLines#page}). */
+  public StatementLines.Page statement(String code, String providerId, String month, PageRequest page) {
+    return StatementLines.page(stores::scan, code, month(month), providerId, page.after(), page.limit());
+  }
+
+  /** The latest {@code count} months with payments due, and this month, latest first, with their totals. */
+  public List<StatementLines.MonthTotal> latestMonths(String code, int count) {
+    return StatementLines.latestMonths(stores::scan, code, YearMonth.now(UK), count);
   }
 
   /** The statement as a CSV file to download, named for the commissioner, the month and the provider if one. */

@@ -4,26 +4,38 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.linkway.outcome.statements.Ledgers.referral;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.ArgumentMatchers.eq;
-import static org.mockito.Mockito.mock;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyBoolean;
+import static org.mockito.Mockito.doThrow;
+import static org.mockito.Mockito.clearInvocations;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.verifyNoInteractions;
-import static org.mockito.Mockito.when;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.linkway.events.BudgetAgreed;
 import org.linkway.events.Milestone;
 import org.linkway.outcome.ledger.stream.CommissionerFunding;
-import org.linkway.outcome.ledger.stream.CommissionerFundingStub;
+import org.linkway.outcome.statements.StatementsController.RunRequested;
 import org.linkway.platform.domain.Funding;
+import org.linkway.platform.security.Caller;
 import org.linkway.platform.streams.ReferenceTable;
 import org.linkway.platform.streams.StoreQueries;
 import org.linkway.platform.testing.ReferenceTables;
@@ -33,9 +45,13 @@ import org.linkway.state.FundingState;
 import org.linkway.state.ReferralStatus;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.ReactiveSecurityContextHolder;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
-/** The HTTP side of reconciliation and statements, with the funding-state store stubbed. */
+/** The HTTP side of reconciliation and statements, with the stores read from views kept on the test driver. */
 class StatementsControllerTest {
 
   private static final String R1 = "11111111-1111-1111-1111-111111111111";
@@ -49,14 +65,25 @@ class StatementsControllerTest {
       + "p2,TOTAL,,,,,0.01\r\n"
       + ",GRAND TOTAL,,,,,100.00\r\n";
 
-  private final StoreQueries stores = mock(StoreQueries.class);
+  private StoreQueries stores;
+  private ReconciliationJob job;
+  /** Who calls, as the security filter would have it; none by default. */
+  private Authentication caller;
   private final List<FundingState> states = new ArrayList<>();
   private final Map<String, BudgetAgreed> budgetTable = new HashMap<>();
   private final ReferenceTable<BudgetAgreed> budgets = ReferenceTables.of(budgetTable);
   private WebTestClient client;
+  private StatementViews views;
+
+  @TempDir
+  Path stateDir;
+
+  @AfterEach
+  void closeViews() {
+    views.close();
+  }
 
   @BeforeEach
-  @SuppressWarnings("unchecked")
   void setUp() {
     states.add(referral(R1).status(ReferralStatus.COMPLETED).at("2026-03-31T23:30:00Z").committed("100.00")
         .due(Milestone.ENGAGEMENT, "33.33")
@@ -66,8 +93,12 @@ class StatementsControllerTest {
         .due(Milestone.ENGAGEMENT, "0.01").build());
     states.add(referral().commissioner("QHM").at("2026-04-04T10:00:00Z").committed("10.00")
         .due(Milestone.ENGAGEMENT, "10.00").due(Milestone.ENGAGEMENT, "10.00").build());
-    CommissionerFundingStub.answerFrom(stores, states);
-    client = WebTestClient.bindToController(new StatementsController(new StatementQueries(stores, budgets)))
+    views = StatementViews.of(stateDir, states);
+    stores = views.stores();
+    job = new ReconciliationJob(stores, budgets, () -> Set.of("0_0"), Duration.ofMinutes(15), Clock.systemUTC());
+    client = WebTestClient.bindToController(new StatementsController(new StatementQueries(stores), job))
+        .webFilter((exchange, chain) -> caller == null ? chain.filter(exchange)
+            : chain.filter(exchange).contextWrite(ReactiveSecurityContextHolder.withAuthentication(caller)))
         .controllerAdvice(new ProblemHandler())
         .configureClient()
         // the first request warms up the codecs, slowly on a busy machine
@@ -190,7 +221,7 @@ class StatementsControllerTest {
 
   @Test
   void givenTheStoreIsRestoring_whenTheStatementIsAskedFor_thenServiceUnavailable() {
-    when(stores.withPrefix(eq(CommissionerFunding.STORE), anyString(), anyString())).thenThrow(new ProblemException.Unavailable("not ready"));
+    doThrow(new ProblemException.Unavailable("not ready")).when(stores).scan(anyString(), anyString(), anyString(), any(), anyBoolean(), any());
 
     client.get().uri("/commissioners/QMM/statements?month=2026-04").exchange()
         .expectStatus().isEqualTo(HttpStatus.SERVICE_UNAVAILABLE)
@@ -198,7 +229,55 @@ class StatementsControllerTest {
   }
 
   @Test
+  void givenALimit_whenTheStatementIsAskedFor_thenItsItemsComeAPageAtATimeWithTheWholeMonthsTotalsAndANextLink() {
+    String next = client.get().uri("/commissioners/QMM/statements?month=2026-04&limit=2").exchange()
+        .expectStatus().isOk()
+        .expectBody()
+        .jsonPath("$.providers.length()").isEqualTo(1)
+        .jsonPath("$.providers[0].items.length()").isEqualTo(2)
+        .jsonPath("$.providers[0].total").isEqualTo(99.99)
+        .jsonPath("$.total").isEqualTo(100.00)
+        .returnResult().getResponseHeaders().getFirst("Link");
+    assertThat(next).startsWith("</commissioners/QMM/statements?month=2026-04&after=p1%7C").contains("&limit=2>")
+        .endsWith(">; rel=\"next\"");
+
+    client.get().uri(java.net.URI.create(next.substring(1, next.indexOf('>')))).exchange()
+        .expectStatus().isOk()
+        .expectHeader().doesNotExist("Link")
+        .expectBody()
+        .jsonPath("$.providers.length()").isEqualTo(2)
+        .jsonPath("$.providers[0].providerId").isEqualTo("p1")
+        .jsonPath("$.providers[0].items.length()").isEqualTo(1)
+        .jsonPath("$.providers[0].items[0].milestone").isEqualTo("OUTCOME")
+        .jsonPath("$.providers[1].providerId").isEqualTo("p2")
+        .jsonPath("$.providers[1].items[0].referralId").isEqualTo(R2)
+        .jsonPath("$.total").isEqualTo(100.00);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {"after=p1|after", "after=p1%7C1%7C2|after", "limit=0|limit", "limit=501|limit", "limit=ten|limit"})
+  void givenABadPage_whenTheStatementIsAskedFor_thenProblemJsonNamesTheParameter(String query, String field) {
+    client.get().uri("/commissioners/QMM/statements?month=2026-04&" + query).exchange()
+        .expectStatus().isBadRequest()
+        .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+        .expectBody()
+        .jsonPath("$.errors[0].field").isEqualTo(field);
+  }
+
+  @Test
+  void givenTheJobHasNotRunYet_whenTheReconciliationIsAskedFor_thenServiceUnavailableWithRetryAfter() {
+    client.get().uri("/commissioners/QMM/ledger/reconciliation").exchange()
+        .expectStatus().isEqualTo(HttpStatus.SERVICE_UNAVAILABLE)
+        .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+        .expectHeader().exists("Retry-After")
+        .expectBody()
+        .jsonPath("$.detail").value(d -> assertThat((String) d).contains("has not run yet"));
+  }
+
+  @Test
   void givenACleanLedger_whenReconciled_thenEveryInvariantHoldsAndTheBudgetIsNotChecked() {
+    Instant before = Instant.now();
+    job.tick();
     // R1's commitment was written at 23:30 UTC on 31 March 2026, 00:30 BST on 1 April: 2026-27, as all the rest
     client.get().uri("/commissioners/QMM/ledger/reconciliation").exchange()
         .expectStatus().isOk()
@@ -207,8 +286,11 @@ class StatementsControllerTest {
         .jsonPath("$.commissioner").isEqualTo("QMM")
         .jsonPath("$.clean").isEqualTo(true)
         .jsonPath("$.totals.referralsChecked").isEqualTo(2)
-        .jsonPath("$.invariants.length()").isEqualTo(5)
+        .jsonPath("$.invariants.length()").isEqualTo(6)
         .jsonPath("$.invariants[4].name").isEqualTo("withinBudget")
+        .jsonPath("$.invariants[5].name").isEqualTo("matchesRunningTotals")
+        .jsonPath("$.ranAt").value(at -> assertThat(Instant.parse((String) at)).isAfterOrEqualTo(before.truncatedTo(ChronoUnit.MILLIS)))
+        .jsonPath("$.tookMs").isNumber()
         .jsonPath("$.invariants[?(@.holds == false)]").isEmpty()
         .jsonPath("$.notChecked.length()").isEqualTo(1)
         .jsonPath("$.notChecked[0].name").isEqualTo("withinBudget 2026-27")
@@ -219,6 +301,7 @@ class StatementsControllerTest {
 
   @Test
   void givenABrokenLedger_whenReconciled_thenTheBrokenInvariantNamesTheReferral() {
+    job.tick();
     client.get().uri("/commissioners/QHM/ledger/reconciliation").exchange()
         .expectStatus().isOk()
         .expectBody()
@@ -243,6 +326,7 @@ class StatementsControllerTest {
     // held in 2026-27: committed 110.00 − released 0.01 = 109.99; another commissioner's budget is not ours
     budgetTable.put(Funding.budgetKey("QMM", "2026-27"), budget("QMM", "2026-27", "109.99"));
     budgetTable.put(Funding.budgetKey("QHM", "2026-27"), budget("QHM", "2026-27", "0.00"));
+    job.tick();
 
     client.get().uri("/commissioners/QMM/ledger/reconciliation").exchange()
         .expectStatus().isOk()
@@ -256,6 +340,7 @@ class StatementsControllerTest {
   @Test
   void givenABudgetOnePennyShort_whenReconciled_thenWithinBudgetIsBreachedWithTheFigures() {
     budgetTable.put(Funding.budgetKey("QMM", "2026-27"), budget("QMM", "2026-27", "109.98"));
+    job.tick();
 
     client.get().uri("/commissioners/QMM/ledger/reconciliation").exchange()
         .expectStatus().isOk()
@@ -266,6 +351,44 @@ class StatementsControllerTest {
         .jsonPath("$.invariants[4].referralIds.length()").isEqualTo(0)
         .jsonPath("$.invariants[4].breaches[0].detail")
         .isEqualTo("2026-27: committed - released = 109.99 exceeds the budget 109.98");
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @CsvSource({"commissioner,QMM", "admin,"})
+  void givenTheCommissionerItselfOrAnAdmin_whenARunIsAskedFor_thenAcceptedAndTheResultOfARunFromThenOnFollows(String role,
+      String ods) {
+    job.tick();
+    caller = token(role, ods);
+    RunRequested requested = client.post().uri("/commissioners/QMM/ledger/reconciliation").exchange()
+        .expectStatus().isAccepted()
+        .expectHeader().location("/commissioners/QMM/ledger/reconciliation")
+        .expectBody(RunRequested.class).returnResult().getResponseBody();
+    assertThat(requested.commissioner()).isEqualTo("QMM");
+    assertThat(job.last("QMM").ranAt()).isBefore(requested.requestedAt());
+
+    job.tick();
+    assertThat(job.last("QMM").ranAt()).isAfterOrEqualTo(requested.requestedAt());
+    assertThat(job.last("QMM").clean()).isTrue();
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @CsvSource({"commissioner,QHM", "provider,p1", "gp,A81001"})
+  void givenAnyoneElse_whenARunIsAskedFor_thenForbiddenAsProblemJsonAndNothingRuns(String role, String organisation) {
+    job.tick();
+    clearInvocations(stores);
+    caller = token(role, organisation);
+    client.post().uri("/commissioners/QMM/ledger/reconciliation").exchange()
+        .expectStatus().isForbidden()
+        .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+        .expectBody().jsonPath("$.detail").value(d -> assertThat((String) d).contains("only the commissioner itself or an admin"));
+    job.tick(); // the period has not passed: only a run asked for would read the states now
+    verify(stores, never()).forEachWithPrefix(eq(CommissionerFunding.STORE), eq("QMM"), anyString(), any());
+  }
+
+  private static Authentication token(String role, String organisation) {
+    Jwt.Builder jwt = Jwt.withTokenValue("token").header("alg", "none").subject(role).claim(Caller.ROLE_CLAIM, role);
+    if (organisation != null) jwt.claim("provider".equals(role) ? Caller.PROVIDER_CLAIM : Caller.ODS_CLAIM, organisation);
+    return new JwtAuthenticationToken(jwt.build());
   }
 
   @ParameterizedTest(name = "Accept: {0} -> csv {1}")

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
+import java.util.function.BiPredicate;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -139,6 +140,37 @@ public final class StoreQueries implements HealthIndicator {
       }
     } catch (InvalidStateStoreException e) {
       throw notReady(storeName);
+    }
+  }
+
+  /**
+   * Hands each entry whose key starts with {@code prefix} to {@code action}, by the rest of its key, in key order (or,
+   * {@code descending}, last key first), from just after the key {@code prefix + after} (from the first when
+   * {@code after} is null), for as long as {@code action} returns true: so a read stops where its caller has enough,
+   * and costs what it read. The keys are all in the partition of {@code partitionKey}, which alone is read on its owner
+   * ({@link #page}).
+   */
+  public <V> void scan(String storeName, String partitionKey, String prefix, String after, boolean descending,
+      BiPredicate<String, V> action) {
+    try {
+      scan(this.<V>storeOf(storeName, partitionKey), prefix, after, descending, action);
+    } catch (InvalidStateStoreException e) {
+      throw notReady(storeName);
+    }
+  }
+
+  /** {@link #scan(String, String, String, String, boolean, BiPredicate)} of one store. */
+  public static <V> void scan(ReadOnlyKeyValueStore<String, V> store, String prefix, String after, boolean descending,
+      BiPredicate<String, V> action) {
+    String at = after == null ? null : prefix + after;
+    String last = prefix + Character.MAX_VALUE;
+    try (KeyValueIterator<String, V> it = descending ? store.reverseRange(prefix, at == null ? last : at)
+        : store.range(at == null ? prefix : at, last)) {
+      while (it.hasNext()) {
+        var entry = it.next();
+        if (!entry.key.startsWith(prefix) || entry.key.equals(at)) continue;
+        if (!action.test(entry.key.substring(prefix.length()), entry.value)) return;
+      }
     }
   }
 

@@ -2,6 +2,7 @@ package org.linkway.outcome.ledger.api;
 
 import static org.linkway.platform.streams.KeyOwners.KeyedRoute.get;
 import static org.linkway.platform.streams.KeyOwners.KeyedRoute.getByParameter;
+import static org.linkway.platform.streams.KeyOwners.KeyedRoute.post;
 
 import org.linkway.outcome.ledger.stream.CommissionerFunding;
 import org.linkway.outcome.ledger.stream.CommissionerLists;
@@ -30,6 +31,8 @@ class LedgerRoutes {
         getByParameter("/commissioners/{code}/ledger", FundingProcessor.STORE, "referralId"),
         get("/commissioners/{code}/ledger", view, "code"),
         get("/commissioners/{code}/ledger/reconciliation", view, "code"),
+        // the reconciliation runs, and its result is kept, on the instance holding the commissioner's view
+        post("/commissioners/{code}/ledger/reconciliation", view, "code"),
         get("/commissioners/{code}/summary", view, "code"),
         get("/commissioners/{code}/summary/breakdown", view, "code"),
         get("/commissioners/{code}/statements", view, "code"),

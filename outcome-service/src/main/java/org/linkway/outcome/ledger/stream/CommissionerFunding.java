@@ -6,9 +6,9 @@ import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.KStream;
 import org.linkway.platform.kafka.AvroSerdes;
+import org.linkway.platform.streams.KeptBeside;
 import org.linkway.platform.streams.KeyedView;
 import org.linkway.platform.streams.StoreQueries;
-import org.linkway.platform.streams.Tally;
 import org.linkway.state.FundingState;
 
 /**
@@ -31,18 +31,19 @@ public final class CommissionerFunding {
   }
 
   /**
-   * Keeps the view of the funding states a processor sends on (keyed by referralId, the others ignored), and the
-   * commissioner's running {@code totals} beside it.
+   * Keeps the view of the funding states a processor sends on (keyed by referralId, the others ignored), and what is
+   * kept {@code beside} it from them: the commissioner's running totals, its statements' lines and totals.
    *
    * @return the states as they reach the commissioner's task, keyed by commissioner: the commissioner's other views
    *     kept from them there ({@link CommissionerLists}) are on the instance holding this one
    */
+  @SafeVarargs
   public static KStream<String, FundingState> keep(StreamsBuilder builder, AvroSerdes serdes,
-      KStream<String, SpecificRecord> outputs, Tally<FundingState> totals) {
+      KStream<String, SpecificRecord> outputs, KeptBeside<FundingState>... beside) {
     KStream<String, FundingState> byCommissioner = outputs
         .filter((referralId, value) -> value instanceof FundingState state && state.getCommissioner() != null)
         .map((referralId, value) -> KeyValue.pair(((FundingState) value).getCommissioner(), (FundingState) value));
     return KeyedView.keep(builder, serdes, STORE, FundingState.class, "funding-by-commissioner", byCommissioner,
-        (commissioner, state) -> commissioner + "|" + state.getReferralId(), totals);
+        (commissioner, state) -> commissioner + "|" + state.getReferralId(), beside);
   }
 }

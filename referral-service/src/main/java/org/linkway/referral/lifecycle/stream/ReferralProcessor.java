@@ -11,7 +11,6 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.linkway.events.ReferralEvent;
 import org.linkway.platform.observability.ReferralTraces;
 import org.linkway.platform.streams.Decisions;
-import org.linkway.platform.streams.Tally;
 import org.linkway.platform.streams.ViewFill;
 import org.linkway.referral.lifecycle.domain.ReferralLifecycle;
 import org.linkway.referral.places.Places;
@@ -38,7 +37,7 @@ final class ReferralProcessor extends ContextualProcessor<String, SpecificRecord
   private ReferralLifecycle lifecycle;
   private KeyValueStore<String, ReferralState> store;
   private ReferralTraces traces;
-  private Tally<ReferralState>.Kept counts;
+  private KeyValueStore<String, String> counts;
 
   /** {@code lifecycles}: the lifecycle, given each service's load as this task reads it. */
   ReferralProcessor(Function<Function<String, Load>, ReferralLifecycle> lifecycles) {
@@ -51,7 +50,8 @@ final class ReferralProcessor extends ContextualProcessor<String, SpecificRecord
     this.store = context.getStateStore(ReferralStores.STATE);
     this.traces = new ReferralTraces(context.getStateStore(ReferralStores.TRACES));
     this.lifecycle = lifecycles.apply(ServiceLoads.in(context));
-    this.counts = ReferralStores.COUNTS.keep(context, ReferralStores.STATE, storeKey -> ReferralStores.ALL);
+    this.counts = context.getStateStore(ReferralStores.COUNTS.store());
+    ReferralStores.COUNTS.fillOnce(context, ReferralStores.STATE, storeKey -> ReferralStores.ALL);
     ViewFill.<ReferralState>once(context, PracticeReferrals.FILLED, PracticeReferrals.STORE, ReferralStores.STATE,
         (referralId, state) -> toPracticeList(state));
   }
@@ -80,7 +80,7 @@ final class ReferralProcessor extends ContextualProcessor<String, SpecificRecord
         .ifPresent(commandId -> context().forward(Decisions.reply(record, Decisions.accepted(commandId, after))));
     if (after != before) {
       store.put(referralId, after);
-      counts.change(ReferralStores.ALL, before, after);
+      ReferralStores.COUNTS.change(counts, ReferralStores.ALL, before, after);
       toPracticeList(after);
     }
     for (ReferralLifecycle.Event event : events) {

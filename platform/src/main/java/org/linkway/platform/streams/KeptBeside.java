@@ -1,0 +1,91 @@
+package org.linkway.platform.streams;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.processor.Cancellable;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * Something kept beside a {@link KeyedView} in a text store of its own, from the view's values: running sums
+ * ({@link Tally}) or entries derived from each value ({@link Lines}). When the view's value under a store key changes,
+ * the view's keeper hands the old value and the new one to {@link #change}, in the transaction that changed the view,
+ * so what is kept is always what the values the view holds now make. Its store keys start {@code {key}|}, the key
+ * of the view's value, so that a key's part is in the key's partition and read with one prefix or range.
+ *
+ * <p>One added to a view that already holds values is filled from them once per task, a second after the task
+ * first starts with it: its store is emptied and rebuilt from the view, and a per-task store remembers it was done.
+ */
+public interface KeptBeside<V> {
+
+  /** Its store: text keys ({@code {key}|…}) to text values. */
+  String store();
+
+  /** Takes {@code before}'s part of the key's entries away and adds {@code after}'s; either may be null. */
+  void change(KeyValueStore<String, String> kept, String key, V before, V after);
+
+  /** The per-task store that remembers it was filled from its view. */
+  default String filledStore() {
+    return store() + "-filled";
+  }
+
+  /** Its store and the store remembering the fill, to connect to the view's keeper. */
+  default void addStores(StreamsBuilder builder) {
+    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(store()), Serdes.String(), Serdes.String()));
+    ViewFill.addStore(builder, filledStore());
+  }
+
+  /**
+   * Once per task, a second after its first start with this: its store rebuilt from {@code view} (each store key
+   * {@code {key}|…}). Call from the keeper's {@code init}, with both stores connected to it.
+   */
+  default void fillOnce(ProcessorContext<?, ?> context, String view) {
+    fillOnce(context, view, KeptBeside::keyOf);
+  }
+
+  /**
+   * {@link #fillOnce(ProcessorContext, String)} from any store of the processor ({@code source}), each of whose
+   * entries counts under the key {@code keyOf} gives for its store key (a processor keeping sums beside its own
+   * store: one key for the task).
+   */
+  default void fillOnce(ProcessorContext<?, ?> context, String source, UnaryOperator<String> keyOf) {
+    String view = source;
+    KeyValueStore<String, Long> filled = context.getStateStore(filledStore());
+    KeyValueStore<String, String> kept = context.getStateStore(store());
+    KeyValueStore<String, V> values = context.getStateStore(view);
+    Cancellable[] schedule = new Cancellable[1];
+    schedule[0] = context.schedule(Duration.ofSeconds(1), PunctuationType.WALL_CLOCK_TIME, now -> {
+      if (filled.get(store()) == null) {
+        List<String> stale = new ArrayList<>();
+        try (KeyValueIterator<String, String> all = kept.all()) {
+          all.forEachRemaining(entry -> stale.add(entry.key));
+        }
+        stale.forEach(kept::delete);
+        try (KeyValueIterator<String, V> all = values.all()) {
+          all.forEachRemaining(entry -> change(kept, keyOf.apply(entry.key), null, entry.value));
+        }
+        filled.put(store(), now);
+      }
+      schedule[0].cancel();
+    });
+  }
+
+  /** The start of every store key of {@code key}. */
+  static String prefix(String key) {
+    return key + "|";
+  }
+
+  /** The key of the view's value a store key of the view belongs to: what comes before its first {@code |}. */
+  static String keyOf(String storeKey) {
+    int bar = storeKey.indexOf('|');
+    if (bar < 0) throw new IllegalStateException("a view's store keys are {key}|…: " + storeKey);
+    return storeKey.substring(0, bar);
+  }
+}
