@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -25,7 +26,8 @@ public final class ReferenceTables {
     return new ReferenceTable<>() {
       @Override
       public Optional<V> get(String key) {
-        return Optional.ofNullable(rows.get(key));
+        // as a store: no null key
+        return Optional.ofNullable(rows.get(Objects.requireNonNull(key, "key cannot be null")));
       }
 
       @Override

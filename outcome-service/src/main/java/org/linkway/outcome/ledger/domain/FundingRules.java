@@ -331,7 +331,7 @@ public final class FundingRules implements Decider<FundingRules.Input, FundingSt
     Optional<ContractAgreed> contract = reservation == null
         ? FundingTables.contractFor(contracts, accepted.getCommissioner(), accepted.getProviderId(),
             accepted.getServiceId(), LocalDate.ofInstant(decision.cause.getOccurredAt(), SocialPrescribing.UK))
-        : contracts.get(reservation.getContractId());
+        : Optional.ofNullable(reservation.getContractId()).flatMap(contracts::get);
     if (contract.isEmpty()) return;
     ContractAgreed c = contract.get();
     // what the budget reserved at acceptance; a grant pays nothing per referral, so the referral is
