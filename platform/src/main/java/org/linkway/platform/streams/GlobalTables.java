@@ -141,8 +141,8 @@ public final class GlobalTables {
     @Override
     public void process(Record<String, V> record) {
       if (record.key() == null) return;
-      if (record.key().startsWith(TableIndex.MARK)) {
-        log.warn("a record of {} keyed with the NUL character is not kept: that key is its indexes'", storeName);
+      if (record.key().compareTo(TableIndex.FIRST_RECORD_KEY) < 0) {
+        log.warn("a record of {} keyed empty or from the NUL character is not kept: those keys are its indexes'", storeName);
         return;
       }
       V before = indexes.isEmpty() ? null : store.get(record.key());

@@ -36,7 +36,7 @@ public final class TableIndex<V> {
    */
   static final String MARK = "\u0000";
 
-  /** The first key a record can have: a whole read of a table ranges from here. */
+  /** The first key a record can have (none is empty): a whole read of a table ranges from here. */
   static final String FIRST_RECORD_KEY = "\u0001";
 
   private final Topic<?> topic;

@@ -125,9 +125,11 @@ class TableIndexTest {
   }
 
   @Test
-  void givenARecordKeyedWhereTheIndexesAre_whenItArrives_thenItIsNotKept() {
+  void givenRecordsKeyedWhereTheIndexesAre_whenTheyArrive_thenTheyAreNotKept() {
     services.pipeInput(TableIndex.MARK + "by-commissioner" + TableIndex.MARK + "QMM" + TableIndex.MARK + "x",
         service("x", "QOC"));
+
+    services.pipeInput("", service("y", "QOC"));
 
     assertThat(directory.values()).isEmpty();
     assertThat(ids(TableIndex.SERVICES_BY_COMMISSIONER, "QMM")).isEmpty();
