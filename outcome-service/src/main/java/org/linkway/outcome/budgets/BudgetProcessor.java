@@ -21,6 +21,7 @@ import org.linkway.platform.domain.Funding;
 import org.linkway.platform.domain.SocialPrescribing;
 import org.linkway.platform.kafka.Events;
 import org.linkway.platform.kafka.Topics;
+import org.linkway.platform.streams.FundingTables;
 import org.linkway.platform.streams.GlobalTables;
 import org.linkway.platform.streams.ReferenceTable;
 
@@ -55,7 +56,7 @@ final class BudgetProcessor extends ContextualProcessor<String, SpecificRecord, 
       Instant at = request.getMetadata().getOccurredAt();
       String year = Funding.financialYear(at);
       String key = Funding.budgetKey(reserve.getCommissioner(), year);
-      Optional<ContractAgreed> contract = Funding.contractFor(contracts.values(), reserve.getCommissioner(),
+      Optional<ContractAgreed> contract = FundingTables.contractFor(contracts, reserve.getCommissioner(),
           reserve.getProviderId(), reserve.getServiceId(), LocalDate.ofInstant(at, SocialPrescribing.UK));
       BudgetUse before = budgetUse.get(key);
       BudgetRules.Decision decision = BudgetRules.reserve(reserve.getCommissioner(), year, contract,

@@ -1,17 +1,23 @@
 package org.linkway.platform.streams;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.linkway.platform.kafka.AvroSerdes;
 import org.linkway.platform.kafka.Topic;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Compacted topics held whole by every instance of a service as Kafka Streams global stores, in RocksDB
@@ -25,8 +31,18 @@ import org.linkway.platform.kafka.Topic;
  * when it was first read) would land in the store at the next load from scratch and fail every reader of it.
  * A global store's processor reads its records on restore too (Kafka Streams reprocesses them), and an
  * unreadable one goes to the topic's -dlt twin through the Streams deserialization handler.
+ *
+ * <p>A table's indexes ({@link TableIndex}, declared with its topic) are kept by the same processor in the table's own
+ * store, beside its records, each entry under its own key: as a record is applied, the entries of the terms its old
+ * value had and its new one has not are deleted and those of the new one put. They are derived, not restored: at each
+ * start the processor makes them again from the records the store holds (before Kafka Streams reads the records
+ * written since the checkpoint, which keep them up to date as any record does). So a store written before an index was
+ * declared, or left with an index entry and not its record (or the other way) by a crash, is indexed whole again; this
+ * reads the table once per start, which is small (the directory, the contracts).
  */
 public final class GlobalTables {
+
+  private static final Logger log = LoggerFactory.getLogger(GlobalTables.class);
 
   private GlobalTables() {}
 
@@ -53,11 +69,17 @@ public final class GlobalTables {
 
   private static <V extends SpecificRecord> void add(StreamsBuilder builder, AvroSerdes serdes, Topic<V> topic,
       Applied<V> then) {
+    add(builder, serdes, topic, then, TableIndex.of(topic));
+  }
+
+  /** Adds the global table of {@code topic}, keeping {@code indexes}: those declared for it, or a test's. */
+  static <V extends SpecificRecord> void add(StreamsBuilder builder, AvroSerdes serdes, Topic<V> topic,
+      Applied<V> then, List<TableIndex<V>> indexes) {
     String store = storeOf(topic);
     // the topic is the store's changelog: no other
     builder.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(store), Serdes.String(),
             serdes.forTopic(topic)).withLoggingDisabled(),
-        topic.name(), Consumed.with(Serdes.String(), serdes.forTopic(topic)), () -> new Update<V>(store, then));
+        topic.name(), Consumed.with(Serdes.String(), serdes.forTopic(topic)), () -> new Update<V>(store, then, indexes));
   }
 
   /** Adds the global table of {@code topic} to the topology, and gives the HTTP side's reads of it ({@link StoreQueries#global}). */
@@ -91,33 +113,71 @@ public final class GlobalTables {
     return store == null ? Optional.empty() : Optional.of(ReferenceTable.over(() -> store, value -> value));
   }
 
-  /** Keeps the latest value of each key; a tombstone deletes it. Then tells {@code then}. */
+  /**
+   * Keeps the latest value of each key; a tombstone deletes it. Keeps the table's indexes with it (made again whole at
+   * {@code init}, which Kafka Streams calls at each start before it reads the records written since the checkpoint).
+   * Then tells {@code then}.
+   */
   private static final class Update<V> implements Processor<String, V, Void, Void> {
     private final String storeName;
     private final Applied<V> then;
+    private final List<TableIndex<V>> indexes;
     private ProcessorContext<Void, Void> context;
     private KeyValueStore<String, V> store;
 
-    Update(String storeName, Applied<V> then) {
+    Update(String storeName, Applied<V> then, List<TableIndex<V>> indexes) {
       this.storeName = storeName;
       this.then = then;
+      this.indexes = indexes;
     }
 
     @Override
     public void init(ProcessorContext<Void, Void> context) {
       this.context = context;
       this.store = context.getStateStore(storeName);
+      if (!indexes.isEmpty()) indexAgain();
     }
 
     @Override
     public void process(Record<String, V> record) {
       if (record.key() == null) return;
+      if (record.key().compareTo(TableIndex.FIRST_RECORD_KEY) < 0) {
+        log.warn("a record of {} keyed empty or from the NUL character is not kept: those keys are its indexes'", storeName);
+        return;
+      }
+      V before = indexes.isEmpty() ? null : store.get(record.key());
       if (record.value() == null) {
         store.delete(record.key());
       } else {
         store.put(record.key(), record.value());
       }
+      for (TableIndex<V> index : indexes) {
+        if (before != null) {
+          for (String term : index.termsOf(before)) {
+            if (record.value() == null || !index.termsOf(record.value()).contains(term)) {
+              store.delete(index.entriesOf(term) + record.key());
+            }
+          }
+        }
+        if (record.value() != null) file(index, record.key(), record.value());
+      }
       then.applied(record.key(), record.value(), context);
+    }
+
+    /** Deletes every index entry (of an index no longer declared too), then files each record the store holds. */
+    private void indexAgain() {
+      List<String> entries = new ArrayList<>();
+      try (KeyValueIterator<String, V> it = store.prefixScan(TableIndex.MARK, new StringSerializer())) {
+        it.forEachRemaining(entry -> entries.add(entry.key));
+      }
+      entries.forEach(store::delete);
+      try (KeyValueIterator<String, V> it = store.range(TableIndex.FIRST_RECORD_KEY, null)) {
+        it.forEachRemaining(record -> indexes.forEach(index -> file(index, record.key, record.value)));
+      }
+    }
+
+    private void file(TableIndex<V> index, String key, V value) {
+      for (String term : index.termsOf(value)) store.put(index.entriesOf(term) + key, value);
     }
   }
 }

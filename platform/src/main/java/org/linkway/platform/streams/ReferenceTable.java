@@ -13,7 +13,7 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * The latest value per key of a compacted topic that every instance holds whole: a global table
  * ({@link GlobalTables}), on disk, read by key, by key prefix, or whole. The stream threads read it
  * from their processor's context ({@link GlobalTables#in}), the HTTP side by interactive query
- * ({@link StoreQueries#global}).
+ * ({@link StoreQueries#global}). Its store also holds the table's indexes, read by {@link #under}.
  */
 public interface ReferenceTable<V> {
 
@@ -23,8 +23,14 @@ public interface ReferenceTable<V> {
   List<V> withPrefix(String prefix);
 
   /**
-   * Every value, in key order. For the small tables read whole by routing and funding rules (the directory,
-   * the contracts); a request's page reads by key or prefix.
+   * The values {@code index} holds under {@code term}, in key order: those whose value has the term, read by a prefix
+   * of the index, not by reading every value ({@link TableIndex}).
+   */
+  List<V> under(TableIndex<V> index, String term);
+
+  /**
+   * Every value, in key order. For the small tables (the directory, the contracts) where a use needs them all; routing
+   * and funding read by key or by an index, and a request's page by key or prefix.
    */
   List<V> values();
 
@@ -40,14 +46,21 @@ public interface ReferenceTable<V> {
 
       @Override
       public List<V> withPrefix(String prefix) {
+        if (prefix.isEmpty()) return values();
         try (KeyValueIterator<String, S> it = store.get().prefixScan(prefix, keys)) {
           return collect(it);
         }
       }
 
       @Override
+      public List<V> under(TableIndex<V> index, String term) {
+        return withPrefix(index.entriesOf(term));
+      }
+
+      @Override
       public List<V> values() {
-        try (KeyValueIterator<String, S> it = store.get().all()) {
+        // from the first record's key: the entries of the table's indexes sort before it
+        try (KeyValueIterator<String, S> it = store.get().range(TableIndex.FIRST_RECORD_KEY, null)) {
           return collect(it);
         }
       }

@@ -259,6 +259,11 @@ public final class StoreQueries implements HealthIndicator {
       }
 
       @Override
+      public List<V> under(TableIndex<V> index, String term) {
+        return ready(storeName, () -> table.under(index, term));
+      }
+
+      @Override
       public List<V> values() {
         return ready(storeName, table::values);
       }

@@ -83,6 +83,15 @@ class GlobalTableRestartTest {
   private KafkaStreams start(String bootstrap, AtomicLong restored) {
     StreamsBuilder builder = new StreamsBuilder();
     GlobalTables.add(builder, SelfDescribingAvro.serdes(), topic);
+    return started(builder, bootstrap, applicationId, stateDir, restored);
+  }
+
+  /**
+   * Starts {@code builder}'s topology as the services run it (exactly once), counting in {@code restored} the records
+   * its global tables read before it runs, and waits until it runs: its global tables are loaded by then.
+   */
+  static KafkaStreams started(StreamsBuilder builder, String bootstrap, String applicationId, Path stateDir,
+      AtomicLong restored) {
     Properties config = new Properties();
     config.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
     config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);

@@ -7,6 +7,7 @@ import org.linkway.events.BudgetUse;
 import org.linkway.events.ContractAgreed;
 import org.linkway.events.ServiceListed;
 import org.linkway.platform.domain.Funding;
+import org.linkway.platform.streams.FundingTables;
 import org.linkway.platform.streams.ReferenceTable;
 
 /**
@@ -52,7 +53,7 @@ public final class FundingRoom {
 
   public Room of(String commissioner, ServiceListed service, LocalDate day) {
     if (contracts == null) return Room.UNFUNDED;
-    Optional<ContractAgreed> contract = Funding.contractFor(contracts.values(), commissioner, service.getProviderId(),
+    Optional<ContractAgreed> contract = FundingTables.contractFor(contracts, commissioner, service.getProviderId(),
         service.getServiceId(), day);
     if (contract.isEmpty()) return Room.UNFUNDED;
     if (contract.get().getGrant()) return Room.FUNDED;

@@ -4,10 +4,8 @@ import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
 import org.linkway.events.Completion;
 import org.linkway.events.ContractAgreed;
@@ -34,6 +32,8 @@ import org.linkway.platform.domain.Decider;
 import org.linkway.platform.domain.Funding;
 import org.linkway.platform.domain.SocialPrescribing;
 import org.linkway.platform.kafka.Events;
+import org.linkway.platform.streams.FundingTables;
+import org.linkway.platform.streams.ReferenceTable;
 import org.linkway.state.FundingState;
 import org.linkway.state.ReferralStatus;
 
@@ -204,17 +204,18 @@ public final class FundingRules implements Decider<FundingRules.Input, FundingSt
   /** One record read as one step: the state after it and what it writes (ledger entries and outcome reports). */
   record Step(FundingState state, List<SpecificRecord> outputs) {}
 
-  private final Supplier<Collection<ContractAgreed>> contracts;
+  /** The contracts, keyed by contract id ({@code funding-contracts}). */
+  private final ReferenceTable<ContractAgreed> contracts;
   private final Clock clock;
 
   /** @param clock when the entries and reports it decides occur */
-  public FundingRules(Supplier<Collection<ContractAgreed>> contracts, Clock clock) {
+  public FundingRules(ReferenceTable<ContractAgreed> contracts, Clock clock) {
     this.contracts = contracts;
     this.clock = clock;
   }
 
   /** On the system clock, as the funding processor runs it: for the tests that read the rules by {@link #apply}. */
-  FundingRules(Supplier<Collection<ContractAgreed>> contracts) {
+  FundingRules(ReferenceTable<ContractAgreed> contracts) {
     this(contracts, Clock.systemUTC());
   }
 
@@ -328,9 +329,9 @@ public final class FundingRules implements Decider<FundingRules.Input, FundingSt
     if (sum(decision.ledger, FundingCommitted.class).signum() > 0 || decision.contract != null) return;
     FundingReservation reservation = accepted.getFunding();
     Optional<ContractAgreed> contract = reservation == null
-        ? Funding.contractFor(contracts.get(), accepted.getCommissioner(), accepted.getProviderId(),
+        ? FundingTables.contractFor(contracts, accepted.getCommissioner(), accepted.getProviderId(),
             accepted.getServiceId(), LocalDate.ofInstant(decision.cause.getOccurredAt(), SocialPrescribing.UK))
-        : contracts.get().stream().filter(c -> c.getContractId().equals(reservation.getContractId())).findFirst();
+        : Optional.ofNullable(reservation.getContractId()).flatMap(contracts::get);
     if (contract.isEmpty()) return;
     ContractAgreed c = contract.get();
     // what the budget reserved at acceptance; a grant pays nothing per referral, so the referral is

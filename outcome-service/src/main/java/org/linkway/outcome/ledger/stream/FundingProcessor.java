@@ -42,7 +42,7 @@ public final class FundingProcessor extends ContextualProcessor<String, Specific
   @Override
   public void init(ProcessorContext<String, SpecificRecord> context) {
     super.init(context);
-    this.rules = new FundingRules(GlobalTables.in(context, Topics.FUNDING_CONTRACTS)::values, Clock.systemUTC());
+    this.rules = new FundingRules(GlobalTables.in(context, Topics.FUNDING_CONTRACTS), Clock.systemUTC());
     this.funding = context.getStateStore(STORE);
     for (String view : List.of(CommissionerFunding.STORE, OpenDataEntries.STORE, Wallets.STORE, CommissionerLists.FILL)) {
       ViewFill.<FundingState>once(context, VIEW_FILLED, view, STORE,

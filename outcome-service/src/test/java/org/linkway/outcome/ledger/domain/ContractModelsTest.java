@@ -21,6 +21,7 @@ import org.linkway.events.ReferralAccepted;
 import org.linkway.events.ReferralCompleted;
 import org.linkway.platform.kafka.Events;
 import org.linkway.state.FundingState;
+import org.linkway.platform.testing.ReferenceTables;
 
 /** The contract models: outcome payments, caps per referral, grants. Pennies exact. */
 class ContractModelsTest {
@@ -107,7 +108,7 @@ class ContractModelsTest {
   }
 
   private static FundingRules rules(ContractAgreed contract) {
-    return new FundingRules(() -> List.of(contract));
+    return new FundingRules(ReferenceTables.listed(() -> List.of(contract), ContractAgreed::getContractId));
   }
 
   private static BigDecimal money(String value) {

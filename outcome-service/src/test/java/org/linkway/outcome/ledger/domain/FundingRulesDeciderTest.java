@@ -36,6 +36,7 @@ import org.linkway.events.SessionAttended;
 import org.linkway.platform.kafka.Events;
 import org.linkway.state.FundingState;
 import org.linkway.state.ReferralStatus;
+import org.linkway.platform.testing.ReferenceTables;
 
 /**
  * The ledger's rules as a decider: given the referral's funding state and an event read, the events it decides (what
@@ -49,7 +50,7 @@ class FundingRulesDeciderTest {
   private static final List<NeedCode> NEEDS = List.of(NeedCode.LONELINESS);
 
   private final List<ContractAgreed> contracts = new ArrayList<>(List.of(contract().build()));
-  private final FundingRules rules = new FundingRules(() -> contracts, Clock.fixed(NOW, ZoneOffset.UTC));
+  private final FundingRules rules = new FundingRules(ReferenceTables.listed(() -> contracts, ContractAgreed::getContractId), Clock.fixed(NOW, ZoneOffset.UTC));
   private final UUID referralId = UUID.randomUUID();
 
   @Test

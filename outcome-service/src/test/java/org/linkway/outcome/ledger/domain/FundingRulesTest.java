@@ -43,6 +43,7 @@ import org.linkway.outcome.statements.Reconciliation;
 import org.linkway.platform.kafka.Events;
 import org.linkway.state.FundingState;
 import org.linkway.state.ReferralStatus;
+import org.linkway.platform.testing.ReferenceTables;
 
 class FundingRulesTest {
 
@@ -69,7 +70,7 @@ class FundingRulesTest {
 
   private final UUID referralId = UUID.randomUUID();
   private final List<ContractAgreed> contracts = new ArrayList<>(List.of(contract().build()));
-  private final FundingRules rules = new FundingRules(() -> contracts);
+  private final FundingRules rules = new FundingRules(ReferenceTables.listed(() -> contracts, ContractAgreed::getContractId));
 
   private EventMetadata meta(String producer, Instant at) {
     return EventMetadata.newBuilder(Events.metadata(producer, referralId, null)).setOccurredAt(at).build();
@@ -496,7 +497,7 @@ class FundingRulesTest {
   void givenAReferral_whenItIsSubmittedAgainUnderAnotherEventId_thenItsFirstSubmissionStands() {
     Run first = run(submitted());
     ReferralEvent again = submitted();
-    var step = new FundingRules(() -> List.of()).apply(first.state(), again);
+    var step = new FundingRules(ReferenceTables.empty()).apply(first.state(), again);
     assertThat(step.state()).isSameAs(first.state());
     assertThat(step.outputs()).isEmpty();
   }

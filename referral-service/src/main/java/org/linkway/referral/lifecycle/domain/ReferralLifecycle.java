@@ -15,14 +15,12 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
 import org.linkway.commands.CancelReferral;
 import org.linkway.commands.ReferralCommand;
@@ -52,6 +50,8 @@ import org.linkway.events.SessionMissed;
 import org.linkway.platform.domain.Decider;
 import org.linkway.platform.domain.SocialPrescribing;
 import org.linkway.platform.kafka.Events;
+import org.linkway.platform.streams.ReferenceTable;
+import org.linkway.platform.streams.TableIndex;
 import org.linkway.referral.ReferralServiceApplication;
 import org.linkway.referral.places.Places;
 import org.linkway.referral.routing.FundingRoom;
@@ -408,7 +408,8 @@ public final class ReferralLifecycle
     }
   }
 
-  private final Supplier<Collection<ServiceListed>> directory;
+  /** The directory, keyed by service id, read by key and by commissioner ({@link TableIndex#SERVICES_BY_COMMISSIONER}). */
+  private final ReferenceTable<ServiceListed> directory;
   private final Function<String, Load> load;
   private final FundingRoom funding;
   private final Settings settings;
@@ -419,7 +420,7 @@ public final class ReferralLifecycle
    * @param load each service's places taken, as routing ranks by it ({@code service-load})
    * @param clock when the events it decides occur, and the day routing ranks on
    */
-  public ReferralLifecycle(Supplier<Collection<ServiceListed>> directory, Function<String, Load> load,
+  public ReferralLifecycle(ReferenceTable<ServiceListed> directory, Function<String, Load> load,
       FundingRoom funding, Settings settings, Clock clock) {
     this.directory = directory;
     this.load = load;
@@ -430,7 +431,7 @@ public final class ReferralLifecycle
   }
 
   /** A lifecycle with the default settings and nothing offered yet, on the system clock: for tests. */
-  ReferralLifecycle(Supplier<Collection<ServiceListed>> directory) {
+  ReferralLifecycle(ReferenceTable<ServiceListed> directory) {
     this(directory, serviceId -> Load.NONE, FundingRoom.UNKNOWN, Settings.defaults(), Clock.systemUTC());
   }
 
@@ -754,8 +755,7 @@ public final class ReferralLifecycle
           && serviceId.equals(state.getServiceId()) && holdsPlace(state);
       return holding ? List.of() : List.of(new Released(Places.release(meta, attempt, serviceId, "not needed", clock)));
     }
-    Optional<ServiceListed> service = directory.get().stream()
-        .filter(listed -> listed.getServiceId().equals(serviceId)).findFirst();
+    Optional<ServiceListed> service = directory.get(serviceId);
     if (service.isEmpty()) {
       Unlisted unlisted = new Unlisted(serviceId);
       List<Event> events = new ArrayList<>(List.of(unlisted));
@@ -783,12 +783,16 @@ public final class ReferralLifecycle
     return state.getPlacing() != null && state.getPlacing() == attempt && allows(state.getStatus(), OFFERED);
   }
 
-  /** Asks the best suitable services for a place, in order; unplaced if there are none or the attempts are used up. */
+  /**
+   * Asks the best suitable services for a place, in order; unplaced if there are none or the attempts are used up. Only
+   * the services the referral's commissioner commissions are read: no other can be suitable.
+   */
   private List<Event> route(ReferralState state, EventMetadata cause) {
     int attempt = state.getAttempts() + 1;
     List<Router.Choice> ranked = attempt > settings.maxAttempts() ? List.of()
-        : Router.ranked(state.getSubmission(), directory.get(), state.getServicesTried(), load, funding,
-            LocalDate.ofInstant(clock.instant(), UK));
+        : Router.ranked(state.getSubmission(),
+            directory.under(TableIndex.SERVICES_BY_COMMISSIONER, state.getSubmission().getCommissioner()),
+            state.getServicesTried(), load, funding, LocalDate.ofInstant(clock.instant(), UK));
     if (ranked.isEmpty()) {
       return List.of(unplaced(state, cause, attempt > settings.maxAttempts()
           ? "offered " + state.getAttempts() + " times (the most allowed) and not accepted: " + state.getServicesTried()

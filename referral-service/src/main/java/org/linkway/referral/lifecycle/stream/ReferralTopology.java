@@ -34,7 +34,7 @@ import org.springframework.core.env.Environment;
 @Import(FundingTables.class)
 class ReferralTopology {
 
-  /** The directory, held whole by every instance (a global table). */
+  /** The directory, held whole by every instance (a global table), indexed by commissioner for routing. */
   @Bean
   ReferenceTable<ServiceListed> directory(StreamsBuilder builder, AvroSerdes serdes, StoreQueries stores) {
     return GlobalTables.add(builder, serdes, Topics.PROVIDER_DIRECTORY, stores);
@@ -68,7 +68,7 @@ class ReferralTopology {
     ReferralStores.COUNTS.addStores(builder);
     KStream<String, SpecificRecord> outputs = inputs.process(
         () -> new ReferralProcessor(
-            load -> new ReferralLifecycle(directory::values, load, funding, settings, Clock.systemUTC())),
+            load -> new ReferralLifecycle(directory, load, funding, settings, Clock.systemUTC())),
         ReferralStores.STATE, ReferralStores.TRACES, PracticeReferrals.FILLED, ReferralStores.COUNTS.store(),
         ReferralStores.COUNTS.filledStore());
     Topologies.toTopicsByType(outputs, serdes, Topics.REFERRALS, Topics.REFERRAL_REPLIES, Topics.PLACE_REQUESTS);

@@ -37,6 +37,7 @@ import org.linkway.referral.routing.FundingRoom;
 import org.linkway.referral.routing.Load;
 import org.linkway.state.ReferralState;
 import org.linkway.state.ReferralStatus;
+import org.linkway.platform.testing.ReferenceTables;
 
 /**
  * The referral's lifecycle as a decider: given the referral and an input built from the record read, the events it
@@ -48,7 +49,7 @@ class ReferralLifecycleDeciderTest {
   private static final Instant NOW = Instant.parse("2026-11-02T10:15:30.123Z");
   private final List<ServiceListed> directory = new ArrayList<>(List.of(
       TestData.service("svc-1", LONELINESS).build(), TestData.service("svc-2", LONELINESS).build()));
-  private final ReferralLifecycle lifecycle = new ReferralLifecycle(() -> directory, serviceId -> Load.NONE,
+  private final ReferralLifecycle lifecycle = new ReferralLifecycle(ReferenceTables.listed(() -> directory, ServiceListed::getServiceId), serviceId -> Load.NONE,
       FundingRoom.UNKNOWN, ReferralLifecycle.Settings.defaults(), Clock.fixed(NOW, ZoneOffset.UTC));
   private final UUID referralId = UUID.randomUUID();
 

@@ -35,6 +35,7 @@ import org.linkway.events.SessionAttended;
 import org.linkway.platform.kafka.Events;
 import org.linkway.state.ReferralState;
 import org.linkway.state.ReferralStatus;
+import org.linkway.platform.testing.ReferenceTables;
 
 /**
  * Properties of the referral state machine over random sequences of what providers, people and
@@ -64,7 +65,8 @@ class ReferralLifecycleProperties {
   @Property(tries = 500)
   void aReferralIsNeverAcceptedTwiceNeverReofferedToADeclinerAndNeverLeavesAFinalState(
       @ForAll("actions") List<Action> actions) {
-    ReferralLifecycle lifecycle = new ReferralLifecycle(() -> SERVICES.stream().map(ReferralLifecycleProperties::service).toList());
+    ReferralLifecycle lifecycle = new ReferralLifecycle(ReferenceTables.listed(
+        () -> SERVICES.stream().map(ReferralLifecycleProperties::service).toList(), ServiceListed::getServiceId));
     UUID referralId = UUID.randomUUID();
     // every place asked for is granted by the first candidate: the referral goes on to be offered, as before places
     ReferralLifecycle.Step step = FreePlaces.placed(lifecycle,

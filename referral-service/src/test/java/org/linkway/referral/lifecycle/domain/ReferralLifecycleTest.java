@@ -10,7 +10,6 @@ import static org.linkway.referral.TestData.submittedEvent;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -53,6 +52,7 @@ import org.linkway.referral.routing.Load;
 import org.linkway.state.HistoryEntry;
 import org.linkway.state.ReferralState;
 import org.linkway.state.ReferralStatus;
+import org.linkway.platform.testing.ReferenceTables;
 
 class ReferralLifecycleTest {
 
@@ -126,7 +126,7 @@ class ReferralLifecycleTest {
   private final List<ServiceListed> directory = new ArrayList<>(List.of(
       service("svc-1", LONELINESS, MENTAL_WELLBEING).build(),
       service("svc-2", LONELINESS).build()));
-  private final ReferralLifecycle lifecycle = new ReferralLifecycle(() -> (Collection<ServiceListed>) directory);
+  private final ReferralLifecycle lifecycle = new ReferralLifecycle(ReferenceTables.listed(() -> directory, ServiceListed::getServiceId));
   private final ReferralSubmitted submission = referral(LONELINESS, MENTAL_WELLBEING).build();
 
   /** A submission, the place it asks for granted by its first candidate ({@link FreePlaces}). */

@@ -1,0 +1,230 @@
+package org.linkway.platform.streams;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.linkway.events.ContractAgreed;
+import org.linkway.events.NeedCode;
+import org.linkway.events.ServiceListed;
+import org.linkway.events.ServiceStatus;
+import org.linkway.platform.domain.Funding;
+import org.linkway.platform.kafka.Events;
+import org.linkway.platform.kafka.Topics;
+import org.linkway.platform.testing.SelfDescribingAvro;
+
+/**
+ * The indexes declared for the directory and the contracts ({@link TableIndex}), kept in their global tables' stores
+ * as records arrive, driven by {@link TopologyTestDriver}: a record is under each of its terms and no other, moves when
+ * its terms change, leaves with its tombstone, and a read by key or of the whole table never meets an index entry.
+ */
+class TableIndexTest {
+
+  @TempDir
+  Path stateDir;
+
+  private TopologyTestDriver driver;
+  private TestInputTopic<String, SpecificRecord> services;
+  private TestInputTopic<String, SpecificRecord> contractsIn;
+  private ReferenceTable<ServiceListed> directory;
+  private ReferenceTable<ContractAgreed> contracts;
+
+  @BeforeEach
+  void setUp() {
+    StreamsBuilder builder = new StreamsBuilder();
+    GlobalTables.add(builder, SelfDescribingAvro.serdes(), Topics.PROVIDER_DIRECTORY);
+    GlobalTables.add(builder, SelfDescribingAvro.serdes(), Topics.FUNDING_CONTRACTS);
+    driver = SelfDescribingAvro.driver(builder, "table-index-test", stateDir);
+    services = SelfDescribingAvro.input(driver, Topics.PROVIDER_DIRECTORY);
+    contractsIn = SelfDescribingAvro.input(driver, Topics.FUNDING_CONTRACTS);
+    directory = ReferenceTable.over(
+        () -> driver.<String, ServiceListed>getKeyValueStore(GlobalTables.storeOf(Topics.PROVIDER_DIRECTORY)), v -> v);
+    contracts = ReferenceTable.over(
+        () -> driver.<String, ContractAgreed>getKeyValueStore(GlobalTables.storeOf(Topics.FUNDING_CONTRACTS)), v -> v);
+  }
+
+  @AfterEach
+  void tearDown() {
+    driver.close();
+  }
+
+  @Test
+  void givenAServiceOfTwoCommissioners_whenItsCommissionersChange_thenItLeavesTheOldOnesAndJoinsTheNew() {
+    services.pipeInput("svc-1", service("svc-1", "QMM", "QOC"));
+    services.pipeInput("svc-2", service("svc-2", "QOC"));
+
+    assertThat(ids(TableIndex.SERVICES_BY_COMMISSIONER, "QMM")).containsExactly("svc-1");
+    assertThat(ids(TableIndex.SERVICES_BY_COMMISSIONER, "QOC")).containsExactly("svc-1", "svc-2");
+
+    services.pipeInput("svc-1", service("svc-1", "QOC", "QUE"));
+
+    assertThat(ids(TableIndex.SERVICES_BY_COMMISSIONER, "QMM")).isEmpty();
+    assertThat(ids(TableIndex.SERVICES_BY_COMMISSIONER, "QOC")).containsExactly("svc-1", "svc-2");
+    assertThat(ids(TableIndex.SERVICES_BY_COMMISSIONER, "QUE")).containsExactly("svc-1");
+    assertThat(directory.under(TableIndex.SERVICES_BY_COMMISSIONER, "QUE")).singleElement()
+        .satisfies(listed -> assertThat(listed.getCommissioners()).containsExactly("QOC", "QUE"));
+  }
+
+  @Test
+  void givenAListedService_whenItsTombstoneArrives_thenNoCommissionerHasIt() {
+    services.pipeInput("svc-1", service("svc-1", "QMM", "QOC"));
+
+    services.pipeInput("svc-1", (SpecificRecord) null);
+
+    assertThat(ids(TableIndex.SERVICES_BY_COMMISSIONER, "QMM")).isEmpty();
+    assertThat(ids(TableIndex.SERVICES_BY_COMMISSIONER, "QOC")).isEmpty();
+    assertThat(directory.values()).isEmpty();
+  }
+
+  @Test
+  void givenAContract_whenItIsReplacedForAnotherProviderAndThenRemoved_thenItIsUnderItsPartyOnly() {
+    contractsIn.pipeInput("c-1", contract("c-1", "QMM", "prov-1"));
+    contractsIn.pipeInput("c-2", contract("c-2", "QMM", "prov-1"));
+    contractsIn.pipeInput("c-3", contract("c-3", "QOC", "prov-1"));
+
+    assertThat(contractIds("QMM", "prov-1")).containsExactly("c-1", "c-2");
+    assertThat(contractIds("QOC", "prov-1")).containsExactly("c-3");
+
+    contractsIn.pipeInput("c-1", contract("c-1", "QMM", "prov-2"));
+
+    assertThat(contractIds("QMM", "prov-1")).containsExactly("c-2");
+    assertThat(contractIds("QMM", "prov-2")).containsExactly("c-1");
+
+    contractsIn.pipeInput("c-2", contractBuilder("c-2", "QMM", "prov-1").setValidTo(LocalDate.of(2026, 12, 31)).build());
+
+    assertThat(contracts.under(TableIndex.CONTRACTS_BY_PARTY, TableIndex.party("QMM", "prov-1"))).singleElement()
+        .satisfies(replaced -> assertThat(replaced.getValidTo()).isEqualTo(LocalDate.of(2026, 12, 31)));
+
+    contractsIn.pipeInput("c-2", (SpecificRecord) null);
+
+    assertThat(contractIds("QMM", "prov-1")).isEmpty();
+    assertThat(contracts.get("c-1")).map(ContractAgreed::getProviderId).contains("prov-2");
+  }
+
+  @Test
+  void givenIndexedTables_whenReadByKeyOrWhole_thenOnlyTheirRecordsComeBack() {
+    services.pipeInput("svc-1", service("svc-1", "QMM", "QOC"));
+    services.pipeInput("svc-2", service("svc-2", "QOC"));
+
+    assertThat(directory.values()).extracting(ServiceListed::getServiceId).containsExactly("svc-1", "svc-2");
+    assertThat(directory.withPrefix("svc-")).hasSize(2);
+    assertThat(directory.get("svc-2")).map(ServiceListed::getServiceId).contains("svc-2");
+    assertThat(directory.under(TableIndex.SERVICES_BY_COMMISSIONER, "QM")).as("a term is matched whole").isEmpty();
+  }
+
+  @Test
+  void givenRecordsKeyedWhereTheIndexesAre_whenTheyArrive_thenTheyAreNotKept() {
+    services.pipeInput(TableIndex.MARK + "by-commissioner" + TableIndex.MARK + "QMM" + TableIndex.MARK + "x",
+        service("x", "QOC"));
+
+    services.pipeInput("", service("y", "QOC"));
+
+    assertThat(directory.values()).isEmpty();
+    assertThat(ids(TableIndex.SERVICES_BY_COMMISSIONER, "QMM")).isEmpty();
+    assertThat(ids(TableIndex.SERVICES_BY_COMMISSIONER, "QOC")).isEmpty();
+  }
+
+  @Test
+  void givenManyChangesAtRandom_whenEachCommissionerIsReadByTheIndex_thenItHasWhatTheWholeTableHas() {
+    Random random = new Random(16);
+    List<String> icbs = List.of("QMM", "QOC", "QUE", "QHG", "QJK");
+    for (int step = 0; step < 400; step++) {
+      String id = "svc-" + random.nextInt(25);
+      if (random.nextInt(6) == 0) {
+        services.pipeInput(id, (SpecificRecord) null);
+      } else {
+        List<String> commissioners = new ArrayList<>(icbs.stream().filter(icb -> random.nextInt(3) == 0).toList());
+        services.pipeInput(id, service(id, commissioners.toArray(String[]::new)));
+      }
+      if (step % 20 == 0 || step == 399) {
+        for (String icb : icbs) {
+          assertThat(directory.under(TableIndex.SERVICES_BY_COMMISSIONER, icb)).as("%s after step %d", icb, step)
+              .isEqualTo(directory.values().stream().filter(s -> s.getCommissioners().contains(icb)).toList());
+        }
+      }
+    }
+  }
+
+  @Test
+  void givenManyContractsAtRandom_whenTheContractForAServiceIsFoundByTheIndex_thenItIsTheOneFoundAmongThemAll() {
+    Random random = new Random(16);
+    List<String> commissioners = List.of("QMM", "QOC", "QUE");
+    List<String> providers = List.of("prov-1", "prov-2", "prov-3");
+    List<String> serviceIds = List.of("svc-1", "svc-2", "svc-3");
+    for (int step = 0; step < 300; step++) {
+      String id = "c-" + random.nextInt(30);
+      if (random.nextInt(8) == 0) {
+        contractsIn.pipeInput(id, (SpecificRecord) null);
+        continue;
+      }
+      LocalDate from = LocalDate.of(2026, 4, 1).plusDays(random.nextInt(200));
+      contractsIn.pipeInput(id, contractBuilder(id, commissioners.get(random.nextInt(3)), providers.get(random.nextInt(3)))
+          .setServiceIds(serviceIds.stream().filter(s -> random.nextInt(4) == 0).toList())
+          .setValidFrom(from).setValidTo(from.plusDays(random.nextInt(200))).build());
+    }
+    for (String commissioner : commissioners) {
+      for (String provider : providers) {
+        for (String serviceId : serviceIds) {
+          for (LocalDate day = LocalDate.of(2026, 4, 1); day.isBefore(LocalDate.of(2027, 4, 1)); day = day.plusDays(17)) {
+            assertThat(FundingTables.contractFor(contracts, commissioner, provider, serviceId, day))
+                .as("%s %s %s %s", commissioner, provider, serviceId, day)
+                .isEqualTo(Funding.contractFor(contracts.values(), commissioner, provider, serviceId, day));
+          }
+        }
+      }
+    }
+    assertThat(contracts.values()).as("some contracts to choose from").hasSizeGreaterThan(10);
+  }
+
+  private List<String> ids(TableIndex<ServiceListed> index, String term) {
+    return directory.under(index, term).stream().map(ServiceListed::getServiceId).toList();
+  }
+
+  private List<String> contractIds(String commissioner, String providerId) {
+    return contracts.under(TableIndex.CONTRACTS_BY_PARTY, TableIndex.party(commissioner, providerId)).stream()
+        .map(ContractAgreed::getContractId).toList();
+  }
+
+  static ServiceListed service(String serviceId, String... commissioners) {
+    return ServiceListed.newBuilder()
+        .setMetadata(Events.metadata("test", null, null))
+        .setServiceId(serviceId)
+        .setProviderId("prov-" + serviceId)
+        .setProviderName("Provider " + serviceId)
+        .setServiceName("Service " + serviceId)
+        .setNeeds(List.of(NeedCode.LONELINESS))
+        .setCommissioners(List.of(commissioners))
+        .setPostcodeDistricts(List.of())
+        .setCapacity(5)
+        .setStatus(ServiceStatus.ACTIVE)
+        .build();
+  }
+
+  private static ContractAgreed.Builder contractBuilder(String contractId, String commissioner, String providerId) {
+    return ContractAgreed.newBuilder()
+        .setMetadata(Events.metadata("test", null, null))
+        .setContractId(contractId)
+        .setCommissioner(commissioner)
+        .setProviderId(providerId)
+        .setServiceIds(List.of())
+        .setValidFrom(LocalDate.of(2026, 4, 1))
+        .setValidTo(LocalDate.of(2027, 3, 31))
+        .setEngagementFee(new BigDecimal("50.00"));
+  }
+
+  private static ContractAgreed contract(String contractId, String commissioner, String providerId) {
+    return contractBuilder(contractId, commissioner, providerId).build();
+  }
+}
