@@ -11,6 +11,7 @@ import org.linkway.outcome.analytics.CommissionerTotals;
 import org.linkway.outcome.budgets.BudgetRules;
 import org.linkway.outcome.opendata.OpenDataEntries;
 import org.linkway.outcome.statements.StatementLines;
+import org.linkway.outcome.timecredits.TimeCreditTotals;
 import org.linkway.outcome.timecredits.Wallets;
 import org.linkway.platform.kafka.AvroSerdes;
 import org.linkway.platform.kafka.Commissioners;
@@ -43,7 +44,7 @@ class FundingTopology {
     Topologies.toTopicsByType(outputs, serdes, Topics.FUNDING_LEDGER, Topics.COMMISSIONER_OUTCOMES);
     toCommissionersOwnTopics(outputs, serdes, commissioners);
     KStream<String, FundingState> inCommissionersTask = CommissionerFunding.keep(builder, serdes, outputs,
-        CommissionerTotals.TALLY, StatementLines.LINES, StatementLines.TOTALS);
+        CommissionerTotals.TALLY, StatementLines.LINES, StatementLines.TOTALS, TimeCreditTotals.TALLY);
     OpenDataEntries.keep(builder, serdes, outputs);
     Wallets.keep(builder, serdes, outputs);
     // last, so that the nodes wired before keep their generated names
