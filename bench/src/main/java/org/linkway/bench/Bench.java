@@ -134,18 +134,27 @@ public final class Bench {
         journey.start();
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
         ticker.scheduleAtFixedRate(() -> progress(journey, audit), 5, 5, TimeUnit.SECONDS);
+        History history = new History(referralService, providerService, outcomeService, commissioner);
         try {
           warmUp(journey);
-          latency(journey);
-          throughput(journey, audit);
+          if (options.history() > 0) {
+            fillHistory(journey, history);
+          } else {
+            latency(journey);
+            throughput(journey, audit);
+          }
           correctness(journey, audit, outcomeService, commissioner);
         } finally {
           ticker.shutdownNow();
           journey.stop();
         }
         results.put("meanEventBytes", audit.meanEventBytes());
-        intake(referralService);
-        raw(Math.max(100, audit.meanEventBytes()));
+        if (options.history() > 0) {
+          readHistory(history);
+        } else {
+          intake(referralService);
+          raw(Math.max(100, audit.meanEventBytes()));
+        }
       }
     }
     processes();
@@ -156,10 +165,10 @@ public final class Bench {
     java.nio.file.Path json = options.out().resolve(options.named("results", ".json"));
     java.nio.file.Path md = options.out().resolve(options.named("RESULTS", ".md"));
     Files.writeString(json, JSON.writeValueAsString(results));
-    String markdown = Report.markdown(results);
+    String markdown = options.history() > 0 ? History.markdown(results) : Report.markdown(results);
     // a run of another size: its headline figures beside the single stack's last ones, when there are some
     java.nio.file.Path single = options.out().resolve("results.json");
-    if (!options.single() && Files.exists(single)) {
+    if (!options.single() && options.history() == 0 && Files.exists(single)) {
       Map<String, Object> singleResults = JSON.readValue(single.toFile(), Map.class);
       Map<String, Object> these = JSON.readValue(JSON.writeValueAsString(results), Map.class);
       markdown += "\n" + Report.sideBySide(singleResults, these);
@@ -271,6 +280,33 @@ public final class Bench {
     results.put("throughput", figures);
     say(String.format("throughput: %d referrals in %.1f s: %.1f referrals/s, %.1f events/s", done, seconds, done / seconds,
         (audit.events() - eventsBefore) / seconds));
+  }
+
+  /** The history's fill: its referrals' whole journeys at full speed, every one awaited. */
+  private void fillHistory(Journey journey, History history) throws InterruptedException {
+    phase = "history";
+    Map<String, Object> figures = new LinkedHashMap<>();
+    figures.put("fill", history.fill(journey, options.history(), options.window(), () -> {
+      try {
+        awaitDone(journey, Duration.ofHours(12), "history");
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }));
+    results.put("history", figures);
+    say("history: " + figures.get("fill"));
+  }
+
+  /** Over the filled history: every read timed, each stream's replay, each service's memory, then its restore. */
+  @SuppressWarnings("unchecked")
+  private void readHistory(History history) throws Exception {
+    phase = "history-reads";
+    Map<String, Object> figures = (Map<String, Object>) results.get("history");
+    figures.put("reads", history.reads());
+    figures.put("streams", history.streamReplays());
+    figures.put("memory", History.memory(options.pidDir()));
+    phase = "history-restores";
+    figures.put("restores", history.restores(options.size()));
   }
 
   private void correctness(Journey journey, TopicAudit audit, Http outcomeService, String commissioner) throws Exception {

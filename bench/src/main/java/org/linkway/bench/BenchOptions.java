@@ -9,12 +9,16 @@ import org.linkway.stack.Part;
 import org.linkway.stack.StackSize;
 
 /** The benchmark's options, as {@code --name value}; every one has a default. */
-record BenchOptions(long referrals, int rate, int durationSeconds, int window, int providers, int declinePercent,
+record BenchOptions(long history, long referrals, int rate, int durationSeconds, int window, int providers, int declinePercent,
     int[] intakeRates, int intakeStepSeconds, long rawRecords, int rawLatencyMessages, double upSeconds, Path out,
     String bootstrap, String registry, String host, Path pidDir, String command, StackSize size) {
 
   static final String USAGE = """
       ./linkway bench [options]
+        --history N           instead of the latency, throughput and intake phases: fill the stores with N
+                              referrals' whole journeys, then time every user-facing read, each stream's
+                              replay, each service's memory and its restore on an empty disk; results in
+                              RESULTS-history-N.md and results-history-N.json (0: off)
         --referrals N         referrals through the whole journey for throughput (200000)
         --rate R              referrals per second for the latency phase (200)
         --duration S          seconds of the latency phase (60)
@@ -33,7 +37,7 @@ record BenchOptions(long referrals, int rate, int durationSeconds, int window, i
 
   /** The same options, with the stack's time to healthy measured by this run. */
   BenchOptions withUpSeconds(double seconds) {
-    return new BenchOptions(referrals, rate, durationSeconds, window, providers, declinePercent, intakeRates, intakeStepSeconds,
+    return new BenchOptions(history, referrals, rate, durationSeconds, window, providers, declinePercent, intakeRates, intakeStepSeconds,
         rawRecords, rawLatencyMessages, seconds, out, bootstrap, registry, host, pidDir, command, size);
   }
 
@@ -42,9 +46,13 @@ record BenchOptions(long referrals, int rate, int durationSeconds, int window, i
     return size.equals(StackSize.SINGLE);
   }
 
-  /** The name a result file of this run's size takes: {@code RESULTS.md}, or {@code RESULTS-2x3.md} for 2 x 3. */
+  /**
+   * The name a result file of this run's size takes: {@code RESULTS.md}, or {@code RESULTS-2x3.md} for 2 x 3; a
+   * history run's {@code RESULTS-history-10000.md}.
+   */
   String named(String base, String extension) {
-    return base + (single() ? "" : "-" + size.instances() + "x" + size.brokers()) + extension;
+    return base + (single() ? "" : "-" + size.instances() + "x" + size.brokers()) + (history > 0 ? "-history-" + history : "")
+        + extension;
   }
 
   /** The stack's brokers on the local stack's ports (broker k on 9092 + 100·(k−1)), as clients are given them. */
@@ -61,6 +69,7 @@ record BenchOptions(long referrals, int rate, int durationSeconds, int window, i
     StackSize size = new StackSize(Integer.parseInt(given.getOrDefault("instances", "1")),
         Integer.parseInt(given.getOrDefault("brokers", "1")));
     BenchOptions options = new BenchOptions(
+        Long.parseLong(given.getOrDefault("history", "0")),
         Long.parseLong(given.getOrDefault("referrals", "200000")),
         Integer.parseInt(given.getOrDefault("rate", "200")),
         Integer.parseInt(given.getOrDefault("duration", "60")),
@@ -79,7 +88,7 @@ record BenchOptions(long referrals, int rate, int durationSeconds, int window, i
         given.getOrDefault("host", "127.0.0.1"),
         Path.of(given.getOrDefault("pid-dir", ".linkway/pids")),
         given.getOrDefault("command", "./linkway bench"), size);
-    if (options.referrals() < 1 || options.rate() < 1 || options.durationSeconds() < 1 || options.window() < 1
+    if (options.history() < 0 || options.referrals() < 1 || options.rate() < 1 || options.durationSeconds() < 1 || options.window() < 1
         || options.providers() < 1 || options.declinePercent() < 0 || options.declinePercent() > 90) {
       throw new IllegalArgumentException("options out of range\n" + USAGE);
     }

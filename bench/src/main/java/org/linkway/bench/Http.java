@@ -126,12 +126,31 @@ public final class Http {
             .map(text -> new Answer(response.status().code(), text)));
   }
 
-  /** A server-sent event stream, event by event, for as long as it is subscribed. */
-  public Flux<Sse> events(String path) {
-    return as(client(), path).headers(h -> h.set(HttpHeaderNames.ACCEPT, "text/event-stream"))
+  /**
+   * A GET as the holder of {@code token} (a page's signed-in party: pages take the token they are given, not the
+   * owner of the path), asking for {@code accept}.
+   */
+  public Mono<Answer> get(String path, String token, String accept) {
+    return client().headers(h -> h.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + token).set(HttpHeaderNames.ACCEPT, accept))
+        .get().uri(path)
+        .responseSingle((response, body) -> body.asString(StandardCharsets.UTF_8).defaultIfEmpty("")
+            .map(text -> new Answer(response.status().code(), text)));
+  }
+
+  /** A server-sent event stream resumed after the event {@code lastEventId} (none: from now), as a reconnecting browser asks. */
+  public Flux<Sse> events(String path, String lastEventId) {
+    return as(client(), path).headers(h -> {
+      h.set(HttpHeaderNames.ACCEPT, "text/event-stream");
+      if (lastEventId != null) h.set("Last-Event-ID", lastEventId);
+    })
         .responseTimeout(Duration.ofDays(1))
         .get().uri(path).responseContent().asString(StandardCharsets.UTF_8)
         .concatMapIterable(new SseParser()::feed);
+  }
+
+  /** A server-sent event stream, event by event, for as long as it is subscribed. */
+  public Flux<Sse> events(String path) {
+    return events(path, null);
   }
 
   /** Splits a text stream into events: fields up to a blank line; comments (":") ignored. */

@@ -139,6 +139,11 @@ public final class Launch {
     return "http://" + HOST + ":" + port(instance);
   }
 
+  /** Where a service instance keeps its stores (Kafka Streams' state directory). */
+  public Path stateDir(Instance instance) {
+    return home.resolve("state").resolve(instance.label());
+  }
+
   public Path kafkaDir() {
     return home.resolve("kafka");
   }
@@ -214,7 +219,7 @@ public final class Launch {
         "--server.address=" + HOST, "--server.port=" + port(instance),
         "--spring.kafka.bootstrap-servers=" + bootstrap(),
         "--linkway.kafka.registry-url=" + registryApi(),
-        "--linkway.kafka.state-dir=" + home.resolve("state").resolve(instance.label()),
+        "--linkway.kafka.state-dir=" + stateDir(instance),
         // which instance this is (its static group membership), where the others reach it for the keys
         // it owns, and how many copies its topics and its state keep
         "--linkway.kafka.instance=" + instance.number(),

@@ -402,6 +402,26 @@ public final class LocalStack {
         .collect(Collectors.joining(" ")) + " are free");
   }
 
+  /**
+   * One service instance stopped, its stores removed (as on a replacement machine's empty disk) and started again,
+   * the others left running: it restores its stores from their changelogs before it is healthy.
+   *
+   * @return how long from its start until it was healthy
+   */
+  public Duration restartOnEmptyDisk(Instance instance) throws IOException {
+    if (!instance.part().isService()) throw new IllegalArgumentException(instance.label() + " keeps no stores of a service");
+    stop(List.of(instance));
+    Path state = launch.stateDir(instance);
+    if (Files.exists(state)) {
+      try (Stream<Path> all = Files.walk(state)) {
+        for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
+      }
+    }
+    start(instance);
+    await(List.of(instance));
+    return since(startedAt.get(instance));
+  }
+
   private List<Instance> instancesOf(List<Part> parts) {
     return instances().stream().filter(i -> parts.contains(i.part())).toList();
   }
