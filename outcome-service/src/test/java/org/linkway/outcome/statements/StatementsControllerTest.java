@@ -95,7 +95,7 @@ class StatementsControllerTest {
         .due(Milestone.ENGAGEMENT, "10.00").due(Milestone.ENGAGEMENT, "10.00").build());
     views = StatementViews.of(stateDir, states);
     stores = views.stores();
-    job = new ReconciliationJob(stores, budgets, () -> Set.of("0_0"), Duration.ofMinutes(15), Clock.systemUTC());
+    job = new ReconciliationJob(stores, budgets, views.results, () -> Set.of("0_0"), Duration.ofMinutes(15), Clock.systemUTC());
     client = WebTestClient.bindToController(new StatementsController(new StatementQueries(stores), job))
         .webFilter((exchange, chain) -> caller == null ? chain.filter(exchange)
             : chain.filter(exchange).contextWrite(ReactiveSecurityContextHolder.withAuthentication(caller)))
