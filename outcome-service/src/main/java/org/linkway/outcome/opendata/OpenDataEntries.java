@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
@@ -101,7 +102,7 @@ public final class OpenDataEntries {
   }
 
   /** The first month with a referral, if any, read on the instance that owns {@value #KEY}. */
-  static java.util.Optional<YearMonth> firstMonth(StoreQueries stores) {
+  static Optional<YearMonth> firstMonth(StoreQueries stores) {
     StoreQueries.Page<OpenDataEntry> first = stores.page(MONTHS, KEY, prefix(KEY), null, 1, entry -> true);
     return first.values().stream().findFirst().map(entry -> YearMonth.parse(entry.getMonth()));
   }
