@@ -300,6 +300,27 @@ class StatementsControllerTest {
   }
 
   @Test
+  void givenAResultKeptInTheCommissionersPartition_whenTheServiceStartsAgain_thenTheGetAnswersItBeforeTheJobRuns() {
+    job.tick();
+    views.driver.advanceWallClockTime(Duration.ofSeconds(1));
+    String last = client.get().uri("/commissioners/QMM/ledger/reconciliation").exchange()
+        .expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
+
+    // the service again over the same stores (restored from their changelogs): nothing handed over, no run yet
+    ReconciliationJob restarted = new ReconciliationJob(stores, budgets, new ReconciliationResults(), () -> Set.of("0_0"),
+        Duration.ofMinutes(15), Clock.systemUTC());
+    client = WebTestClient.bindToController(new StatementsController(new StatementQueries(stores), restarted))
+        .controllerAdvice(new ProblemHandler()).configureClient().responseTimeout(Duration.ofSeconds(30)).build();
+
+    client.get().uri("/commissioners/QMM/ledger/reconciliation").exchange()
+        .expectStatus().isOk()
+        .expectBody(String.class).isEqualTo(last);
+    client.get().uri("/commissioners/QHM/ledger/reconciliation").exchange()
+        .expectStatus().isOk()
+        .expectBody().jsonPath("$.clean").isEqualTo(false);
+  }
+
+  @Test
   void givenABrokenLedger_whenReconciled_thenTheBrokenInvariantNamesTheReferral() {
     job.tick();
     client.get().uri("/commissioners/QHM/ledger/reconciliation").exchange()
