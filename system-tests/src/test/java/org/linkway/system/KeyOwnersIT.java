@@ -94,6 +94,12 @@ class KeyOwnersIT extends TwoInstancesOfEachService {
     assertThat(get("outcome-service", 2, release, null)).isEqualTo(csv);
     assertThat(csv).as("the row of the %d referrals accepted, rounded to 10", REFERRALS)
         .containsPattern("(?m)^" + JourneyScenario.COMMISSIONER + "," + JourneyScenario.FIRST_PROVIDER + ",LONELINESS,[0-9-]{7},10,10,");
+    // the month's cells are read on the instance holding the month, the list of months on the one holding it: the
+    // latest release (this month, here) and the list are the same from both
+    assertThat(get("outcome-service", 1, "/open-data/outcomes.csv", null)).isEqualTo(csv);
+    assertThat(get("outcome-service", 2, "/open-data/outcomes.csv", null)).isEqualTo(csv);
+    assertThat(get("outcome-service", 2, "/open-data/releases", null)).isEqualTo(get("outcome-service", 1, "/open-data/releases", null))
+        .contains("/open-data/releases/" + YearMonth.now(SocialPrescribing.UK) + "/outcomes.csv");
 
     // the requests were answered by both instances in turn, some sent on: each service's partitions are shared
     for (String service : List.of("referral-service", "provider-service", "outcome-service")) {

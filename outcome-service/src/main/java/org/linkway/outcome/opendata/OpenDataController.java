@@ -2,13 +2,11 @@ package org.linkway.outcome.opendata;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.YearMonth;
 import java.util.Arrays;
 import java.util.List;
 import org.linkway.outcome.opendata.DisclosureControl.PublishedRow;
 import org.linkway.outcome.opendata.OpenDataReleases.Release;
 import org.linkway.outcome.statements.StatementQueries;
-import org.linkway.platform.web.ProblemException;
 import org.springframework.http.CacheControl;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
@@ -33,7 +31,8 @@ import reactor.core.publisher.Mono;
  *   <li>{@code GET /open-data/outcomes/columns}: each column's name and meaning.</li>
  * </ul>
  * {@code ?commissioner=CODE} keeps one commissioner's rows. The columns are described in
- * {@link OpenDataColumn}; 503 while the funding-state store is not ready for a release not built yet.
+ * {@link OpenDataColumn}; 503 while the month's cells are not ready to read for a release not built yet. A closed
+ * month in which no referral was submitted has a release with no rows.
  */
 @RestController
 class OpenDataController {
@@ -55,17 +54,17 @@ class OpenDataController {
 
   @GetMapping(path = "/open-data/outcomes.csv", produces = "text/csv")
   Mono<ResponseEntity<String>> csv(@RequestParam(required = false) String commissioner) {
-    return releases.published().map(p -> csv(p.latestRelease(), commissioner, AN_HOUR));
+    return releases.latest().map(r -> csv(r, commissioner, AN_HOUR));
   }
 
   @GetMapping(path = "/open-data/outcomes", produces = MediaType.APPLICATION_JSON_VALUE)
   Mono<ResponseEntity<List<PublishedRow>>> json(@RequestParam(required = false) String commissioner) {
-    return releases.published().map(p -> json(p.latestRelease(), commissioner, AN_HOUR));
+    return releases.latest().map(r -> json(r, commissioner, AN_HOUR));
   }
 
   @GetMapping(path = "/open-data/releases", produces = MediaType.APPLICATION_JSON_VALUE)
   Mono<List<ReleaseView>> releases() {
-    return releases.published().map(p -> p.releases().keySet().stream().map(month -> new ReleaseView(month.toString(),
+    return releases.months().map(months -> months.stream().map(month -> new ReleaseView(month.toString(),
         "/open-data/releases/" + month + "/outcomes.csv", "/open-data/releases/" + month + "/outcomes")).toList());
   }
 
@@ -86,15 +85,7 @@ class OpenDataController {
   }
 
   private Mono<Release> release(String month) {
-    YearMonth wanted = StatementQueries.month(month);
-    return releases.published().map(p -> {
-      Release release = p.releases().get(wanted);
-      if (release == null) {
-        throw new ProblemException.NotFound("no open-data release for " + wanted + ": releases are of closed months, from "
-            + p.releases().firstKey() + " to " + p.latest() + " (GET /open-data/releases)");
-      }
-      return release;
-    });
+    return releases.release(StatementQueries.month(month));
   }
 
   private static ResponseEntity<String> csv(Release release, String commissioner, CacheControl cache) {

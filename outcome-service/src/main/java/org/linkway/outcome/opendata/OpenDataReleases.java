@@ -8,18 +8,18 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.YearMonth;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.linkway.outcome.opendata.DisclosureControl.PublishedRow;
 import org.linkway.platform.streams.StoreQueries;
-import org.linkway.state.OpenDataEntry;
+import org.linkway.platform.web.ProblemException;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
@@ -27,23 +27,25 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * The open-data releases: one per closed month, built once and then served as they are.
+ * The open-data releases: one per closed month, built from the month's cells when first asked for, then served as
+ * they are.
  *
- * <p>A month closes {@code linkway.open-data.grace} (2 days by default, for events of its last
- * hours still on their way) after its last day ends, UK time. Its release is then built from the
- * month's {@link OpenDataEntries}, on the bounded elastic scheduler, never on the event loop: one read
- * of each month due, shared by all the requests waiting for it, on the instance that holds the entries
- * ({@code OpenDataRoutes} sends every open-data request there). After that, a request
- * costs a map lookup and the bytes of the answer, however many come. A release once built never
- * changes (it is derived from the month's events only, see {@link OpenDataTable}); a restart builds
- * the same release again from the same events. {@code linkway.open_data.builds} counts the builds
- * (the store's reads for open data), so that an operator can see a flood of requests cost none.
+ * <p>A month closes {@code linkway.open-data.grace} (2 days by default, for events of its last hours still on their
+ * way) after its last day ends, UK time. Its release is built from the month's cells ({@link OpenDataEntries#CELLS}:
+ * one read of as many cells as the release has rows, however many referrals the month had), on the bounded elastic
+ * scheduler, never on the event loop, on the instance that owns the month ({@code OpenDataRoutes} sends each
+ * request about a month there); the one read is shared by all the requests waiting for it. After that, a request
+ * costs a map lookup and the bytes of the answer, however many come. The last {@value #RELEASES_KEPT} releases asked
+ * for are kept; an older one asked again, or one asked after a restart, is built again from its month's cells, and
+ * nothing else: a start reads no month until one is asked for. A release of a closed month is derived from that
+ * month's events only ({@link OpenDataTable}), so built again it is the same. {@code linkway.open_data.builds} counts
+ * the builds (the reads of a month's cells), so that an operator can see a flood of requests cost none.
  */
 @Component
 class OpenDataReleases implements MeterBinder {
 
-  /** Each referral's part in the release of its month, all on the instance that owns {@link OpenDataEntries#KEY}. */
-  static final String STORE = OpenDataEntries.STORE;
+  /** How many releases one instance keeps built (the most recently asked for). */
+  static final int RELEASES_KEPT = 24;
 
   /** One month's published rows and their CSV, whole and by commissioner, made once. */
   record Release(YearMonth month, List<PublishedRow> rows, String csv, Map<String, List<PublishedRow>> rowsByCommissioner,
@@ -71,20 +73,18 @@ class OpenDataReleases implements MeterBinder {
     }
   }
 
-  /** The releases built so far, by month; {@code latest} is the last closed month when they were built. */
-  record Published(YearMonth latest, NavigableMap<YearMonth, Release> releases) {
-
-    Release latestRelease() {
-      return releases.get(latest);
-    }
-  }
-
   private final StoreQueries stores;
   private final Clock clock;
   private final Duration grace;
-  private final AtomicReference<Published> published = new AtomicReference<>();
-  /** The build under way, shared by every request that waits for it; null when none is. */
-  private Mono<Published> building;
+  /** The releases built, the most recently asked for last. */
+  private final Map<YearMonth, Release> kept = new LinkedHashMap<>(16, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<YearMonth, Release> eldest) {
+      return size() > RELEASES_KEPT;
+    }
+  };
+  /** The builds under way, each shared by every request that waits for it. */
+  private final Map<YearMonth, Mono<Release>> building = new HashMap<>();
   private final AtomicInteger builds = new AtomicInteger();
 
   @Autowired
@@ -104,17 +104,40 @@ class OpenDataReleases implements MeterBinder {
   }
 
   /**
-   * The releases due now: at once when they are built; otherwise after the one build that every
-   * caller shares, which fails with 503 while the store is not ready (the next call tries again).
+   * The months that have a release, oldest first: every closed month from the first with a referral (the last closed
+   * alone when there is none). One read of one key ({@link OpenDataEntries#MONTHS}), off the event loop.
    */
-  Mono<Published> published() {
+  Mono<List<YearMonth>> months() {
     YearMonth due = lastClosed();
-    Published now = published.get();
-    if (now != null && !now.latest().isBefore(due)) return Mono.just(now);
-    return build(due);
+    return Mono.fromCallable(() -> OpenDataEntries.firstMonth(stores).filter(m -> m.isBefore(due)).orElse(due))
+        .subscribeOn(Schedulers.boundedElastic())
+        .map(first -> {
+          List<YearMonth> months = new ArrayList<>();
+          for (YearMonth m = first; !m.isAfter(due); m = m.plusMonths(1)) months.add(m);
+          return months;
+        });
   }
 
-  /** How many times the store has been read for releases: for the tests that show a request does not. */
+  /** The release of the last closed month. */
+  Mono<Release> latest() {
+    return release(lastClosed());
+  }
+
+  /**
+   * The release of a closed month (empty when no referral was submitted in it): at once when it is built; otherwise
+   * after the one build that every caller shares, which fails with 503 while the store is not ready (the next call
+   * tries again). 404 for a month not closed yet.
+   */
+  Mono<Release> release(YearMonth month) {
+    YearMonth due = lastClosed();
+    if (month.isAfter(due)) {
+      return Mono.error(new ProblemException.NotFound("no open-data release for " + month
+          + ": releases are of closed months, the last " + due + " (GET /open-data/releases)"));
+    }
+    return build(month);
+  }
+
+  /** How many times a month's cells have been read for a release: for the tests that show a request does not. */
   int builds() {
     return builds.get();
   }
@@ -122,47 +145,29 @@ class OpenDataReleases implements MeterBinder {
   @Override
   public void bindTo(MeterRegistry registry) {
     FunctionCounter.builder("linkway.open_data.builds", builds, AtomicInteger::get)
-        .description("Open-data builds: reads of the open-data entries for the monthly releases").register(registry);
+        .description("Open-data builds: reads of a month's open-data cells for its release").register(registry);
   }
 
-  private synchronized Mono<Published> build(YearMonth due) {
-    Published now = published.get();
-    if (now != null && !now.latest().isBefore(due)) return Mono.just(now);
-    if (building == null) {
-      // the outcome is recorded before any waiting request sees it, so that the next request
-      // finds the releases built (or, after a failure, builds again) rather than this build
-      building = Mono.fromCallable(() -> built(now, due))
-          .subscribeOn(Schedulers.boundedElastic())
-          .doOnNext(built -> {
-            published.set(built);
-            done();
-          })
-          .doOnError(failure -> done())
-          .cache();
-    }
-    return building;
+  private synchronized Mono<Release> build(YearMonth month) {
+    Release release = kept.get(month);
+    if (release != null) return Mono.just(release);
+    // the outcome is recorded before any waiting request sees it, so that the next request finds the release
+    // built (or, after a failure, builds again) rather than this build
+    return building.computeIfAbsent(month, m -> Mono.fromCallable(() -> built(m))
+        .subscribeOn(Schedulers.boundedElastic())
+        .doOnNext(built -> done(m, built))
+        .doOnError(failure -> done(m, null))
+        .cache());
   }
 
-  private synchronized void done() {
-    building = null;
+  private synchronized void done(YearMonth month, Release built) {
+    if (built != null) kept.put(month, built);
+    building.remove(month);
   }
 
-  /** Every release due and not built yet, each from one read of its month's entries; those already built are kept as they are. */
-  private Published built(Published before, YearMonth due) {
+  /** The month's release, from one read of its cells. */
+  private Release built(YearMonth month) {
     builds.incrementAndGet();
-    NavigableMap<YearMonth, Release> releases = before == null ? new TreeMap<>() : new TreeMap<>(before.releases());
-    YearMonth first = firstMonth().filter(m -> m.isBefore(due)).orElse(due);
-    for (YearMonth month = first; !month.isAfter(due); month = month.plusMonths(1)) {
-      if (releases.containsKey(month)) continue;
-      List<OpenDataEntry> entries = stores.withPrefix(STORE, OpenDataEntries.KEY, OpenDataEntries.prefix(month.toString()));
-      releases.put(month, Release.of(month, DisclosureControl.publish(OpenDataTable.rows(entries))));
-    }
-    return new Published(due, Collections.unmodifiableNavigableMap(releases));
-  }
-
-  /** The month of the earliest submission seen, if any: that of the first entry. */
-  private Optional<YearMonth> firstMonth() {
-    StoreQueries.Page<OpenDataEntry> first = stores.page(STORE, OpenDataEntries.KEY, "", null, 1, entry -> true);
-    return first.values().stream().findFirst().map(entry -> YearMonth.parse(entry.getMonth()));
+    return Release.of(month, DisclosureControl.publish(OpenDataEntries.rows(stores, month)));
   }
 }

@@ -7,9 +7,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -40,7 +40,8 @@ import org.springframework.stereotype.Component;
  * {@value Reconciliation#MOST_BREACHES_LISTED} breaches per invariant in memory, one commissioner at a time), checks
  * the ledger's invariants again from the states themselves, compares the totals with the commissioner's running
  * totals ({@link CommissionerTotals}) as one more invariant, and keeps the result with when it ran and how long it
- * took. {@code GET /commissioners/{c}/ledger/reconciliation} answers that result, read by key.
+ * took, by commissioner in a store of the commissioner's task ({@link ReconciliationResults}).
+ * {@code GET /commissioners/{c}/ledger/reconciliation} answers that result, read by key.
  *
  * <p>It runs for every commissioner this instance holds as soon as Kafka Streams runs, again every
  * {@code linkway.reconciliation.every} (15 minutes by default) and whenever the partitions this instance holds change,
@@ -49,11 +50,12 @@ import org.springframework.stereotype.Component;
  *
  * <p>With N instances: a commissioner's funding view and running totals are in the partition of its code, which one
  * instance runs (active) at a time. Each instance reconciles exactly the commissioners of the partitions it runs, read
- * from its own stores (never a standby's), and keeps their results; the API's requests about a commissioner are
- * answered by that instance ({@code KeyOwners}, {@code LedgerRoutes}), so the result read is the one its owner made. When
- * partitions move, the instance that takes one reconciles its commissioners at its next tick (every
- * {@value #TICK_SECONDS} s); until then a request about one of them answers 503 with {@code Retry-After}, as during
- * any rebalance, rather than a result another instance made or none at all.
+ * from its own stores (never a standby's), and hands their results to the tasks holding them, which keep them in the
+ * commissioners' partitions ({@link ReconciliationResults}); the API's requests about a commissioner are answered by
+ * the instance running its partition ({@code KeyOwners}, {@code LedgerRoutes}), from that store. So after a restart,
+ * or when partitions move, the last result is answered at once by whichever instance takes the partition (its store
+ * restored from its changelog), and the next run there replaces it. Only a commissioner with no referral and no result
+ * kept is answered 503 with {@code Retry-After} until the first run over every commissioner the instance holds.
  */
 @Component
 public class ReconciliationJob implements SmartLifecycle {
@@ -70,24 +72,25 @@ public class ReconciliationJob implements SmartLifecycle {
   private final Supplier<Set<String>> assignment;
   private final Duration every;
   private final InstantSource clock;
-  private final Map<String, ReconciliationRun> results = new ConcurrentHashMap<>();
+  private final ReconciliationResults results;
   private final Set<String> requested = new LinkedHashSet<>();
   private volatile FullRun lastFull;
   private ScheduledExecutorService worker;
 
   @Autowired
-  ReconciliationJob(StoreQueries stores, ReferenceTable<BudgetAgreed> budgets, StreamsBuilderFactoryBean factory,
-      @Value("${linkway.reconciliation.every:PT15M}") Duration every) {
-    this(stores, budgets, () -> activeTasks(factory), every, Clock.systemUTC());
+  ReconciliationJob(StoreQueries stores, ReferenceTable<BudgetAgreed> budgets, ReconciliationResults results,
+      StreamsBuilderFactoryBean factory, @Value("${linkway.reconciliation.every:PT15M}") Duration every) {
+    this(stores, budgets, results, () -> activeTasks(factory), every, Clock.systemUTC());
   }
 
   /**
    * @param assignment the partitions (tasks) this instance runs now, or null while Kafka Streams does not run
    */
-  ReconciliationJob(StoreQueries stores, ReferenceTable<BudgetAgreed> budgets, Supplier<Set<String>> assignment,
-      Duration every, InstantSource clock) {
+  ReconciliationJob(StoreQueries stores, ReferenceTable<BudgetAgreed> budgets, ReconciliationResults results,
+      Supplier<Set<String>> assignment, Duration every, InstantSource clock) {
     this.stores = stores;
     this.budgets = budgets;
+    this.results = results;
     this.assignment = assignment;
     this.every = every;
     this.clock = clock;
@@ -99,13 +102,14 @@ public class ReconciliationJob implements SmartLifecycle {
   }
 
   /**
-   * The last result for the commissioner. One this instance has not reconciled, although its last run over every
-   * commissioner it holds was made with the partitions it holds now, has no funding states: its reconciliation is
-   * that of no referral (its budgets alone), as of that run. Otherwise 503: not run yet here.
+   * The last result for the commissioner, as kept in its partition (read on the instance running it). One with no
+   * result kept, although this instance's last run over every commissioner it holds was made with the partitions it
+   * holds now, has no funding states: its reconciliation is that of no referral (its budgets alone), as of that run.
+   * Otherwise 503: not run yet.
    */
   public ReconciliationRun last(String code) {
-    ReconciliationRun run = results.get(code);
-    if (run != null) return run;
+    Optional<ReconciliationRun> kept = results.last(stores, code);
+    if (kept.isPresent()) return kept.get();
     FullRun full = lastFull;
     Set<String> now = assignment.get();
     if (full != null && full.assignment().equals(now)) {
@@ -131,7 +135,7 @@ public class ReconciliationJob implements SmartLifecycle {
     try {
       Set<String> held = assignment.get();
       if (held == null) return;
-      for (String code : takeRequested()) results.put(code, run(code));
+      for (String code : takeRequested()) results.handOver(run(code));
       FullRun full = lastFull;
       if (full == null || !full.assignment().equals(held) || !clock.instant().isBefore(full.ranAt().plus(every))) runAll(held);
     } catch (ProblemException.Unavailable e) {
@@ -148,8 +152,8 @@ public class ReconciliationJob implements SmartLifecycle {
     for (String key : stores.keys(CommissionerTotals.TALLY.store(), "", String.valueOf(Character.MAX_VALUE))) {
       codes.add(key.substring(0, key.indexOf('|')));
     }
-    for (String code : codes) results.put(code, run(code));
-    results.keySet().retainAll(codes);
+    for (String code : codes) results.handOver(run(code));
+    results.retainOnly(codes);
     lastFull = new FullRun(held, began);
     log.info("reconciled {} commissioners in {} ms", codes.size(), Duration.between(began, clock.instant()).toMillis());
   }

@@ -11,6 +11,7 @@ import static org.mockito.ArgumentMatchers.isNull;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
+import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,7 +20,9 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -27,6 +30,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,7 +46,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
-/** The open-data endpoints, with the funding-state store stubbed and the clock set to 5 December 2026. */
+/** The open-data endpoints, with the months' cells stubbed (summed from funding states) and the clock set to 5 December 2026. */
 class OpenDataControllerTest {
 
   private static final String NOVEMBER_CSV = OpenDataCsvTest.HEADER + "\r\n"
@@ -62,13 +66,13 @@ class OpenDataControllerTest {
 
   @BeforeEach
   void setUp() {
-    // a build reads the first entry, then each month's: the first read marks a build
-    whenTheFirstEntryIsRead().thenAnswer(call -> {
+    // a build reads one month's cells: each read is a build
+    whenAMonthsCellsAreRead().thenAnswer(call -> {
       scans.add(Thread.currentThread().getName());
-      return firstEntry();
+      return cells(call.getArgument(1));
     });
-    when(stores.withPrefix(eq(OpenDataEntries.STORE), eq(OpenDataEntries.KEY), anyString()))
-        .thenAnswer(call -> entries().stream().filter(e -> call.<String>getArgument(2).equals(e.getMonth() + "|")).toList());
+    when(stores.<OpenDataEntry>page(eq(OpenDataEntries.MONTHS), eq(OpenDataEntries.KEY), eq("open-data|"), isNull(), eq(1),
+        any())).thenAnswer(call -> new StoreQueries.Page<>(entries().stream().limit(1).toList(), null));
     for (int i = 0; i < 7; i++) {
       Referrals r = submitted("QMM", NOV_2026, NeedCode.LONELINESS).accepted("wensum-walkers");
       if (i < 5) r.completed(i == 0);
@@ -79,8 +83,8 @@ class OpenDataControllerTest {
     startService();
   }
 
-  private OngoingStubbing<StoreQueries.Page<OpenDataEntry>> whenTheFirstEntryIsRead() {
-    return when(stores.<OpenDataEntry>page(eq(OpenDataEntries.STORE), eq(OpenDataEntries.KEY), eq(""), isNull(), eq(1), any()));
+  private OngoingStubbing<Map<String, String>> whenAMonthsCellsAreRead() {
+    return when(stores.<String>entriesWithPrefix(eq(OpenDataEntries.CELLS.store()), anyString(), anyString()));
   }
 
   /** The store's referrals as the open-data entries hold them ({@link OpenDataEntries}), in key order. */
@@ -90,8 +94,14 @@ class OpenDataControllerTest {
         .toList();
   }
 
-  private StoreQueries.Page<OpenDataEntry> firstEntry() {
-    return new StoreQueries.Page<>(entries().stream().limit(1).toList(), null);
+  /** One month's cells as the tally holds them, by the rest of their keys: summed from the month's entries. */
+  private Map<String, String> cells(String month) {
+    Map<String, List<BigDecimal>> sums = new TreeMap<>();
+    entries().stream().filter(e -> e.getMonth().equals(month)).forEach(e -> OpenDataEntries.cells(e).forEach((cell, n) ->
+        sums.merge(cell, n, (a, b) -> IntStream.range(0, a.size()).mapToObj(i -> a.get(i).add(b.get(i))).toList())));
+    Map<String, String> cells = new TreeMap<>();
+    sums.forEach((cell, n) -> cells.put(cell, String.join(";", n.stream().map(BigDecimal::toPlainString).toList())));
+    return cells;
   }
 
   /** A new outcome-service over the same store (as after a restart). */
@@ -169,14 +179,14 @@ class OpenDataControllerTest {
 
   @Test
   void givenTheStoreIsNotReady_whenTheCsvIsFetched_thenServiceUnavailableAsProblemJsonAndTheNextRequestTriesAgain() {
-    whenTheFirstEntryIsRead().thenThrow(new ProblemException.Unavailable("the open-data-entries store is not ready yet"));
+    whenAMonthsCellsAreRead().thenThrow(new ProblemException.Unavailable("the open-data-cells store is not ready yet"));
 
     client.get().uri("/open-data/outcomes.csv").accept(new MediaType("text", "csv"), MediaType.APPLICATION_PROBLEM_JSON)
         .exchange()
         .expectStatus().isEqualTo(503)
         .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
 
-    whenTheFirstEntryIsRead().thenAnswer(call -> firstEntry());
+    whenAMonthsCellsAreRead().thenAnswer(call -> cells(call.getArgument(1)));
     client.get().uri("/open-data/outcomes.csv").exchange().expectStatus().isOk();
   }
 
@@ -198,6 +208,23 @@ class OpenDataControllerTest {
         .expectStatus().isOk()
         .expectHeader().value(HttpHeaders.CACHE_CONTROL, c -> assertThat(c).contains("immutable"))
         .expectBody(String.class).isEqualTo(OpenDataCsvTest.HEADER + "\r\n");
+    // a closed month before the first referral has a release with no rows too, as the month's cells say
+    client.get().uri("/open-data/releases/2026-08/outcomes.csv").exchange()
+        .expectStatus().isOk()
+        .expectBody(String.class).isEqualTo(OpenDataCsvTest.HEADER + "\r\n");
+  }
+
+  @Test
+  void givenReferralsSinceSeptember_whenTheServiceStartsAndTheLatestIsAsked_thenOnlyThatMonthsCellsAreRead() {
+    store.add(submitted("QMM", Instant.parse("2026-09-14T09:00:00Z"), NeedCode.NATURE).build());
+    startService();
+
+    client.get().uri("/open-data/releases").exchange().expectStatus().isOk().expectBody().jsonPath("$.length()").isEqualTo(3);
+    assertThat(releases.builds()).as("the list reads the first month, no month's cells").isZero();
+    assertThat(csv("/open-data/outcomes.csv")).isEqualTo(NOVEMBER_CSV);
+    assertThat(csv("/open-data/releases/2026-11/outcomes.csv")).isEqualTo(NOVEMBER_CSV);
+    assertThat(releases.builds()).isEqualTo(1);
+    assertThat(scans).hasSize(1);
   }
 
   @Test
@@ -259,11 +286,11 @@ class OpenDataControllerTest {
     // the store is held in its scan until 16 requests wait at once: they all share that one build
     CountDownLatch scanning = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    whenTheFirstEntryIsRead().thenAnswer(call -> {
+    whenAMonthsCellsAreRead().thenAnswer(call -> {
       scans.add(Thread.currentThread().getName());
       scanning.countDown();
       assertThat(release.await(30, TimeUnit.SECONDS)).isTrue();
-      return firstEntry();
+      return cells(call.getArgument(1));
     });
     AtomicInteger arrived = new AtomicInteger();
     client = WebTestClient.bindToController(new OpenDataController(releases))

@@ -16,7 +16,9 @@ import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.linkway.events.BudgetAgreed;
@@ -175,7 +177,70 @@ class ReconciliationJobTest {
     }
   }
 
+  @Test
+  void givenARunKeptInTheCommissionersTask_whenANewInstanceRestoresTheStore_thenItAnswersThatRunBeforeRunningAgain() {
+    List<FundingState> states = List.of(
+        referral().at("2026-04-02T09:00:00Z").committed("200.00").due(Milestone.ENGAGEMENT, "50.00").build(),
+        referral().commissioner("QXW").at("2026-04-03T09:00:00Z").committed("20.00").due(Milestone.ENGAGEMENT, "20.00")
+            .due(Milestone.ENGAGEMENT, "20.00").build());
+    Map<String, ReconciliationRun> ran = new HashMap<>();
+    List<TestRecord<String, String>> changelog;
+    try (StatementViews views = StatementViews.of(stateDir.resolve("first"), states)) {
+      ReconciliationJob job = job(views);
+      job.tick();
+      for (String c : List.of("QMM", "QXW")) ran.put(c, job.last(c));
+      assertThat(views.driver.getKeyValueStore(ReconciliationResults.STORE).get("QMM")).as("kept within a second").isNull();
+
+      views.driver.advanceWallClockTime(Duration.ofSeconds(1));
+
+      KeyValueStore<String, String> kept = views.driver.getKeyValueStore(ReconciliationResults.STORE);
+      for (String c : List.of("QMM", "QXW")) assertThat(ReconciliationResults.parse(kept.get(c))).isEqualTo(ran.get(c));
+      changelog = views.driver.createOutputTopic(StatementViews.APPLICATION + "-" + ReconciliationResults.STORE + "-changelog",
+          new StringDeserializer(), new StringDeserializer()).readRecordsToList();
+    }
+    assertThat(changelog).extracting(TestRecord::key).containsExactlyInAnyOrder("QMM", "QXW");
+
+    // a new instance, its disk empty: the store restored from its changelog, the job not run there yet
+    now.set(now.get().plus(Duration.ofMinutes(3)));
+    try (StatementViews views = StatementViews.of(stateDir.resolve("second"), states)) {
+      KeyValueStore<String, String> restored = views.driver.getKeyValueStore(ReconciliationResults.STORE);
+      changelog.forEach(record -> restored.put(record.key(), record.value()));
+      ReconciliationJob job = job(views);
+
+      for (String c : List.of("QMM", "QXW")) {
+        ReconciliationRun run = job.last(c);
+        assertThat(run).isEqualTo(ran.get(c));
+        assertThat(run.ranAt()).isEqualTo(Instant.parse("2026-12-06T09:00:00Z"));
+        assertThat(run.tookMs()).isEqualTo(ran.get(c).tookMs());
+      }
+      assertThat(job.last("QXW").clean()).isFalse();
+      assertThat(job.last("QMM").invariants()).hasSize(6).allMatch(Reconciliation.Invariant::holds);
+
+      // its first run replaces them
+      job.tick();
+      assertThat(job.last("QMM").ranAt()).isEqualTo(now.get());
+      views.driver.advanceWallClockTime(Duration.ofSeconds(1));
+      assertThat(ReconciliationResults.parse(restored.get("QMM")).ranAt()).isEqualTo(now.get());
+    }
+  }
+
+  @Test
+  void givenARunHandedOverForACommissionerNoTaskHere_whenTheTasksPunctuate_thenItIsNotKeptAndStillAnswered() {
+    try (StatementViews views = StatementViews.of(stateDir, List.of(referral().at("2026-04-02T09:00:00Z").committed("1.00").build()))) {
+      ReconciliationJob job = job(views);
+      job.tick();
+      job.request("QZZ");
+      job.tick();
+      views.driver.advanceWallClockTime(Duration.ofSeconds(1));
+
+      KeyValueStore<String, String> kept = views.driver.getKeyValueStore(ReconciliationResults.STORE);
+      assertThat(kept.get("QMM")).isNotNull();
+      assertThat(kept.get("QZZ")).as("no funding state of QZZ in this task: not its partition").isNull();
+      assertThat(job.last("QZZ").totals().referralsChecked()).isZero();
+    }
+  }
+
   private ReconciliationJob job(StatementViews views) {
-    return new ReconciliationJob(views.stores(), ReferenceTables.of(budgets), held::get, EVERY, now::get);
+    return new ReconciliationJob(views.stores(), ReferenceTables.of(budgets), views.results, held::get, EVERY, now::get);
   }
 }

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.Collection;
 import org.apache.avro.specific.SpecificRecord;
@@ -27,20 +28,26 @@ import org.linkway.platform.testing.SelfDescribingAvro;
 import org.linkway.state.FundingState;
 
 /**
- * The commissioner's funding view with what is kept beside it (its totals, its statements' lines and totals), on
+ * The commissioner's funding view with what is kept beside it (its totals, its statements' lines and totals) and
+ * in its task (the reconciliation results), on
  * Kafka Streams' test driver: funding states go in as FundingProcessor sends them on, and the stores are read as the
  * commissioner's owner reads them.
  */
 final class StatementViews implements AutoCloseable {
 
+  static final String APPLICATION = "outcome-service-statements-test";
+
   final TopologyTestDriver driver;
+  /** Where the job hands its results over, for the commissioner's task to keep. */
+  final ReconciliationResults results = new ReconciliationResults();
   private final TestInputTopic<String, SpecificRecord> outputs;
 
   StatementViews(Path stateDir) {
     StreamsBuilder builder = new StreamsBuilder();
-    CommissionerFunding.keep(builder, SelfDescribingAvro.serdes(), SelfDescribingAvro.anyRecords(builder, "outputs"),
-        CommissionerTotals.TALLY, StatementLines.LINES, StatementLines.TOTALS);
-    this.driver = SelfDescribingAvro.driver(builder, "outcome-service-statements-test", stateDir);
+    ReconciliationResults.keep(builder, CommissionerFunding.keep(builder, SelfDescribingAvro.serdes(),
+        SelfDescribingAvro.anyRecords(builder, "outputs"), CommissionerTotals.TALLY, StatementLines.LINES,
+        StatementLines.TOTALS), results);
+    this.driver = SelfDescribingAvro.driver(builder, APPLICATION, stateDir);
     this.outputs = SelfDescribingAvro.input(driver, "outputs");
   }
 
@@ -83,6 +90,8 @@ final class StatementViews implements AutoCloseable {
         .thenAnswer(call -> new ArrayList<>(entries(call.getArgument(0), inPartition(call.getArgument(1), call.getArgument(2))).values()));
     when(stores.entriesWithPrefix(anyString(), anyString(), anyString()))
         .thenAnswer(call -> entries(call.getArgument(0), inPartition(call.getArgument(1), call.getArgument(2))));
+    when(stores.get(anyString(), anyString()))
+        .thenAnswer(call -> Optional.ofNullable(store(call.getArgument(0)).get(call.getArgument(1))));
     when(stores.keys(anyString(), anyString(), anyString())).thenAnswer(call -> {
       List<String> keys = new ArrayList<>();
       try (KeyValueIterator<String, Object> it = store(call.getArgument(0)).range(call.getArgument(1), call.getArgument(2))) {

@@ -95,7 +95,7 @@ class StatementsControllerTest {
         .due(Milestone.ENGAGEMENT, "10.00").due(Milestone.ENGAGEMENT, "10.00").build());
     views = StatementViews.of(stateDir, states);
     stores = views.stores();
-    job = new ReconciliationJob(stores, budgets, () -> Set.of("0_0"), Duration.ofMinutes(15), Clock.systemUTC());
+    job = new ReconciliationJob(stores, budgets, views.results, () -> Set.of("0_0"), Duration.ofMinutes(15), Clock.systemUTC());
     client = WebTestClient.bindToController(new StatementsController(new StatementQueries(stores), job))
         .webFilter((exchange, chain) -> caller == null ? chain.filter(exchange)
             : chain.filter(exchange).contextWrite(ReactiveSecurityContextHolder.withAuthentication(caller)))
@@ -297,6 +297,27 @@ class StatementsControllerTest {
         .jsonPath("$.notChecked[0].reason").isEqualTo("not checked: no budget set for 2026-27")
         .consumeWith(result -> assertThat(new String(result.getResponseBodyContent(), StandardCharsets.UTF_8))
             .contains("\"committed\":110.00", "\"due\":100.00", "\"released\":0.01", "\"reserved\":9.99"));
+  }
+
+  @Test
+  void givenAResultKeptInTheCommissionersPartition_whenTheServiceStartsAgain_thenTheGetAnswersItBeforeTheJobRuns() {
+    job.tick();
+    views.driver.advanceWallClockTime(Duration.ofSeconds(1));
+    String last = client.get().uri("/commissioners/QMM/ledger/reconciliation").exchange()
+        .expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
+
+    // the service again over the same stores (restored from their changelogs): nothing handed over, no run yet
+    ReconciliationJob restarted = new ReconciliationJob(stores, budgets, new ReconciliationResults(), () -> Set.of("0_0"),
+        Duration.ofMinutes(15), Clock.systemUTC());
+    client = WebTestClient.bindToController(new StatementsController(new StatementQueries(stores), restarted))
+        .controllerAdvice(new ProblemHandler()).configureClient().responseTimeout(Duration.ofSeconds(30)).build();
+
+    client.get().uri("/commissioners/QMM/ledger/reconciliation").exchange()
+        .expectStatus().isOk()
+        .expectBody(String.class).isEqualTo(last);
+    client.get().uri("/commissioners/QHM/ledger/reconciliation").exchange()
+        .expectStatus().isOk()
+        .expectBody().jsonPath("$.clean").isEqualTo(false);
   }
 
   @Test

@@ -10,6 +10,7 @@ import org.linkway.events.OutcomeReported;
 import org.linkway.outcome.analytics.CommissionerTotals;
 import org.linkway.outcome.budgets.BudgetRules;
 import org.linkway.outcome.opendata.OpenDataEntries;
+import org.linkway.outcome.statements.ReconciliationResults;
 import org.linkway.outcome.statements.StatementLines;
 import org.linkway.outcome.timecredits.TimeCreditTotals;
 import org.linkway.outcome.timecredits.Wallets;
@@ -35,7 +36,7 @@ class FundingTopology {
 
   @Bean
   KStream<String, SpecificRecord> fundingLedger(
-      StreamsBuilder builder, AvroSerdes serdes, Commissioners commissioners) {
+      StreamsBuilder builder, AvroSerdes serdes, Commissioners commissioners, ReconciliationResults reconciliations) {
     Topologies.addStore(builder, serdes, FundingProcessor.STORE, FundingState.class);
     ViewFill.addStore(builder, FundingProcessor.VIEW_FILLED);
     KStream<String, SpecificRecord> inputs = Topologies.merged(builder, serdes, Topics.REFERRALS, Topics.PROVIDER_EVENTS);
@@ -49,6 +50,7 @@ class FundingTopology {
     Wallets.keep(builder, serdes, outputs);
     // last, so that the nodes wired before keep their generated names
     CommissionerLists.keep(builder, serdes, inCommissionersTask);
+    ReconciliationResults.keep(builder, inCommissionersTask, reconciliations);
     return inputs;
   }
 

@@ -28,6 +28,7 @@ import org.linkway.events.EventMetadata;
 import org.linkway.events.LedgerEvent;
 import org.linkway.events.OutcomeReported;
 import org.linkway.outcome.analytics.CommissionerTotals;
+import org.linkway.outcome.statements.ReconciliationResults;
 import org.linkway.platform.kafka.AvroSerdes;
 import org.linkway.platform.kafka.Commissioners;
 import org.linkway.platform.kafka.Topics;
@@ -159,7 +160,7 @@ class CommissionerListsTest {
     TopologyDescription.Subtopology withView = topology.describe().subtopologies().stream()
         .filter(s -> stores(s).contains(CommissionerFunding.STORE)).findFirst().orElseThrow();
     assertThat(stores(withView)).contains(CommissionerFunding.STORE, CommissionerTotals.TALLY.store(),
-        CommissionerLists.LEDGER.store(), CommissionerLists.OUTCOMES.store());
+        CommissionerLists.LEDGER.store(), CommissionerLists.OUTCOMES.store(), ReconciliationResults.STORE);
   }
 
   private static List<String> stores(TopologyDescription.Subtopology subtopology) {
@@ -172,7 +173,7 @@ class CommissionerListsTest {
     AvroSerdes serdes = SelfDescribingAvro.serdes();
     StreamsBuilder builder = new StreamsBuilder();
     GlobalTables.add(builder, serdes, Topics.FUNDING_CONTRACTS);
-    new FundingTopology().fundingLedger(builder, serdes, new Commissioners(Map.of()));
+    new FundingTopology().fundingLedger(builder, serdes, new Commissioners(Map.of()), new ReconciliationResults());
     return builder;
   }
 
