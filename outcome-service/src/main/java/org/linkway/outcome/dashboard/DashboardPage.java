@@ -168,7 +168,10 @@ class DashboardPage {
    * shown (or none) with that position ({@link ResumableStream#idAt}), so that connecting reads the feeds from there,
    * at most {@link org.linkway.platform.streams.ResumableFeed#REPLAY_AT_MOST} records, never the commissioner's
    * lists. A feed whose reader has no position yet (not started) is followed from the newest item's id alone, which
-   * reads the first page of its list.
+   * reads the first page of its list. The lists follow the feeds' topics a transaction later, so an item the reader
+   * had passed but its list did not yet hold when the page read it is neither shown nor sent; the parts show it when
+   * they are next fetched. The position is taken before the lists are read so that this window is as short as the
+   * lists' lag; an item written in between is both shown and sent.
    */
   static String streamUrl(Optional<String> newestEntry, Optional<Position> ledgerFrom, Optional<String> newestOutcome,
       Optional<Position> outcomeFrom) {
