@@ -101,8 +101,16 @@ public record Breakdown(String commissioner, String by, LocalDate from, LocalDat
       groups.computeIfAbsent(by.key(s), k -> new Tally()).add(s);
       total.add(s);
     }
-    List<Group> rows = new ArrayList<>(groups.size());
-    groups.forEach((key, tally) -> rows.add(tally.group(key)));
+    return of(commissioner, by, from, to, groups, total);
+  }
+
+  /** The breakdown of the groups' tallies (by key) and the total's. */
+  static <T extends Tally> Breakdown of(String commissioner, Grouping by, LocalDate from, LocalDate to,
+      Map<String, T> groups, Tally total) {
+    Map<String, T> ordered = new TreeMap<>(KEY_ORDER);
+    ordered.putAll(groups);
+    List<Group> rows = new ArrayList<>(ordered.size());
+    ordered.forEach((key, tally) -> rows.add(tally.group(key)));
     return new Breakdown(commissioner, by.param(), from, to, CURRENCY, List.copyOf(rows), total.group(ALL));
   }
 
@@ -154,8 +162,11 @@ public record Breakdown(String commissioner, String by, LocalDate from, LocalDat
     return amount.setScale(MONEY_SCALE, RoundingMode.HALF_UP);
   }
 
-  /** The running counts of one group. */
-  private static final class Tally {
+  /**
+   * The running counts of one group: from each referral's funding state ({@link #add(FundingState)}), or from the
+   * counts kept of them ({@link BreakdownCells}), which give the median another way ({@link #medianMillis()}).
+   */
+  static class Tally {
     long referrals;
     long offered;
     long accepted;
@@ -190,16 +201,18 @@ public record Breakdown(String commissioner, String by, LocalDate from, LocalDat
 
     /** Each score once per referral (the first reported), and whether any moved meaningfully. */
     private void scores(OutcomeReported outcome) {
-      Map<ScoreKey, MeasureChange> changes = new LinkedHashMap<>();
-      for (MeasureChange c : outcome.getChanges()) {
-        changes.putIfAbsent(new ScoreKey(c.getInstrument().name(), c.getScore()), c);
-      }
+      Map<ScoreKey, MeasureChange> changes = scoreChanges(outcome);
       changes.forEach((key, change) -> scores.computeIfAbsent(key, k -> new ScoreTally()).add(change));
       if (changes.values().stream().anyMatch(MeasureChange::getMeaningful)) improved++;
     }
 
+    /** The median time from submission to acceptance, in milliseconds; null for none. */
+    BigDecimal medianMillis() {
+      return median(millisToAcceptance);
+    }
+
     Group group(String key) {
-      BigDecimal median = median(millisToAcceptance);
+      BigDecimal median = medianMillis();
       BigDecimal dueTotal = money(due);
       List<ScoreChange> measures = new ArrayList<>(scores.size());
       scores.forEach((k, t) -> measures.add(t.change(k)));
@@ -210,7 +223,16 @@ public record Breakdown(String commissioner, String by, LocalDate from, LocalDat
     }
   }
 
-  private record ScoreKey(String instrument, String score) implements Comparable<ScoreKey> {
+  /** The outcome's score changes, each score once (the first reported). */
+  static Map<ScoreKey, MeasureChange> scoreChanges(OutcomeReported outcome) {
+    Map<ScoreKey, MeasureChange> changes = new LinkedHashMap<>();
+    for (MeasureChange c : outcome.getChanges()) {
+      changes.putIfAbsent(new ScoreKey(c.getInstrument().name(), c.getScore()), c);
+    }
+    return changes;
+  }
+
+  record ScoreKey(String instrument, String score) implements Comparable<ScoreKey> {
     private static final Comparator<ScoreKey> ORDER = Comparator.comparing(ScoreKey::instrument)
         .thenComparing(ScoreKey::score);
 
@@ -220,15 +242,19 @@ public record Breakdown(String commissioner, String by, LocalDate from, LocalDat
     }
   }
 
-  private static final class ScoreTally {
+  static final class ScoreTally {
     long referrals;
     long meaningful;
     BigDecimal improvement = BigDecimal.ZERO;
 
     void add(MeasureChange change) {
-      referrals++;
-      if (change.getMeaningful()) meaningful++;
-      improvement = improvement.add(change.getImprovement());
+      add(1, change.getMeaningful() ? 1 : 0, change.getImprovement());
+    }
+
+    void add(long referrals, long meaningful, BigDecimal improvement) {
+      this.referrals += referrals;
+      this.meaningful += meaningful;
+      this.improvement = this.improvement.add(improvement);
     }
 
     ScoreChange change(ScoreKey key) {

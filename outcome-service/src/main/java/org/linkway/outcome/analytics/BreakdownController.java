@@ -6,12 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import org.linkway.outcome.ledger.stream.CommissionerFunding;
-import org.linkway.outcome.ledger.stream.FundingProcessor;
 import org.linkway.platform.streams.StoreQueries;
 import org.linkway.platform.web.ProblemException;
 import org.linkway.platform.web.ProblemException.FieldProblem;
-import org.linkway.state.FundingState;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -23,13 +20,14 @@ import org.springframework.web.bind.annotation.RestController;
  * the commissioner's referrals broken down as {@link Breakdown} describes. {@code by} defaults to
  * provider; {@code from} and {@code to} are optional, inclusive, on the submission date in UK time;
  * an empty parameter is as if absent. An invalid value is 400 (problem+json naming each field); 503
- * while the funding-state store is not ready.
+ * while the commissioner's cells are not ready. Read from the cells kept as the referrals change
+ * ({@link BreakdownCells}): with neither {@code from} nor {@code to}, one cell a group; with either, the cells of the
+ * days from..to; never the commissioner's referrals one by one. The median days to acceptance is as precise as
+ * {@link BreakdownCells} says.
  */
 @RestController
 public class BreakdownController {
 
-  /** outcome-service's store of one FundingState per referral (FundingProcessor.STORE). */
-  static final String STORE = FundingProcessor.STORE;
   private static final Pattern DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
 
   private final StoreQueries stores;
@@ -49,8 +47,7 @@ public class BreakdownController {
     }
     Grouping grouping = grouping(by, problems);
     if (!problems.isEmpty()) throw new ProblemException.Invalid(problems);
-    List<FundingState> states = CommissionerFunding.of(stores, code);
-    return Breakdown.of(code, states, grouping, since, until);
+    return BreakdownCells.of(stores, code, grouping, since, until);
   }
 
   private static LocalDate date(String field, String value, List<FieldProblem> problems) {

@@ -7,6 +7,7 @@ import java.util.List;
 import org.linkway.events.ContractAgreed;
 import org.linkway.platform.domain.Funding;
 import org.linkway.platform.streams.ReferenceTable;
+import org.linkway.platform.streams.TableIndex;
 import org.springframework.stereotype.Component;
 
 /**
@@ -27,9 +28,13 @@ public class ContractQueries {
     this.contracts = contracts;
   }
 
-  /** The commissioner's contracts, by id. */
+  /**
+   * The commissioner's contracts, by id: read from the contracts' index by commissioner and provider
+   * ({@link TableIndex#CONTRACTS_BY_PARTY}), the commissioner's terms alone, not the whole table.
+   */
   public List<ContractView> contracts(String code) {
-    return contracts.values().stream().filter(c -> c.getCommissioner().equals(code))
+    return contracts.underPrefix(TableIndex.CONTRACTS_BY_PARTY, TableIndex.party(code, "")).stream()
+        .filter(c -> c.getCommissioner().equals(code))
         .sorted(Comparator.comparing(ContractAgreed::getContractId)).map(ContractQueries::view).toList();
   }
 

@@ -2,22 +2,19 @@ package org.linkway.outcome.dashboard;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
-import java.util.UUID;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Function;
 import org.linkway.outcome.analytics.Breakdown;
+import org.linkway.outcome.analytics.BreakdownCells;
 import org.linkway.outcome.analytics.Grouping;
 import org.linkway.outcome.analytics.CommissionerTotals;
 import org.linkway.outcome.analytics.StatusByMonth;
 import org.linkway.outcome.budgets.BudgetQueries;
 import org.linkway.outcome.budgets.BudgetQueries.BudgetView;
-import org.linkway.outcome.budgets.BudgetRules;
 import org.linkway.outcome.contracts.ContractQueries;
 import org.linkway.outcome.contracts.ContractQueries.ContractView;
 import org.linkway.outcome.ledger.api.LedgerQueries;
@@ -32,10 +29,11 @@ import org.linkway.platform.pages.PageController;
 import org.linkway.platform.pages.Templates;
 import org.linkway.platform.security.Caller;
 import org.linkway.platform.security.LiveStreams;
+import org.linkway.platform.streams.Position;
 import org.linkway.platform.streams.StoreQueries;
 import org.linkway.platform.web.EventStreams;
 import org.linkway.platform.web.ProblemException;
-import org.linkway.state.FundingState;
+import org.linkway.platform.web.ResumableStream;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.codec.ServerSentEvent;
@@ -54,7 +52,12 @@ import reactor.core.publisher.Mono;
  * referrals, their outcomes and their cost, the ledger with its monthly statements, the open data
  * and what happens live. Only the signed-in commissioner's own figures: the code is the caller's,
  * never a parameter. Every figure comes from the same application services as the API's (budgets,
- * contracts, ledger, statements, outcomes) and the same breakdown, so page and API agree.
+ * contracts, ledger, statements, outcomes) and the same breakdown, so page and API agree. Each is read by key or
+ * by a bounded range, never the commissioner's referrals one by one: the budget by key; the contracts by the
+ * commissioner's index of the contracts' table; the latest ledger entries and outcomes, the first page of each list
+ * (when the budget's year and the parts were last moved too); how many entries the ledger has, the referrals by month
+ * and the breakdown by provider, from cells kept as the referrals change; the statements' months from their totals;
+ * the checks, the reconciliation job's last result.
  *
  * <ul>
  *   <li>{@code GET /app/dashboard}: the page.</li>
@@ -63,7 +66,9 @@ import reactor.core.publisher.Mono;
  *   <li>{@code GET /app/dashboard/statements/{YYYY-MM}.csv}: a monthly statement, as the API's CSV.</li>
  *   <li>{@code GET /app/dashboard/stream}: new ledger entries ({@code ledger}) and outcomes
  *       ({@code outcome}) as HTML list items; each event's id holds where both streams are, so a
- *       reconnecting browser (Last-Event-ID) misses nothing and gets nothing twice.</li>
+ *       reconnecting browser (Last-Event-ID) misses nothing and gets nothing twice. The page's own URL of it
+ *       carries where each feed's reader was when the page was made ({@link #streamUrl}), so connecting reads
+ *       the feeds from there (a capped replay), not the lists.</li>
  * </ul>
  */
 @PageController
@@ -143,21 +148,41 @@ class DashboardPage {
   Mono<String> page(Model model) {
     return Caller.current().map(caller -> {
       String code = caller.organisation();
-      // the commissioner's referrals, read once for every part of the page
-      List<FundingState> states = ledger.states(code);
-      List<LedgerEntry> entries = LedgerQueries.entries(states);
-      // the latest entries and outcomes shown: the first page of each list; the stream goes on from the newest of each
+      // where each feed's reader is, taken before the lists are read: the stream goes on from there (see streamUrl)
+      Optional<Position> ledgerFrom = ledger.feedPosition();
+      Optional<Position> outcomeFrom = outcomes.feedPosition();
+      // the latest entries and outcomes shown: the first page of each list
       List<LedgerEntry> latest = latestEntries(code);
       List<OutcomeView> recent = outcomes.newest(code, RECENT_OUTCOMES).stream().map(OutcomeQueries::view).toList();
       Dashboard dashboard = new Dashboard(code, contracts.contracts(code).stream().map(DashboardPage::contract).toList(),
           recent.stream().map(LiveItems::item).toList(),
-          UriComponentsBuilder.fromPath(PATH + "/stream")
-              .queryParamIfPresent("ledgerAfter", last(latest, LedgerEntry::occurredAt, LedgerEntry::entryId))
-              .queryParamIfPresent("outcomeAfter", last(recent, OutcomeView::occurredAt, OutcomeView::eventId))
-              .build().toUriString());
-      return Templates.page(model, VIEW, dashboard, budget(code, states), money(code, states, entries, latest),
-          charts(code, states));
+          streamUrl(first(latest).map(e -> e.entryId().toString()), ledgerFrom,
+              first(recent).map(o -> o.eventId().toString()), outcomeFrom));
+      return Templates.page(model, VIEW, dashboard, budget(code, latest), money(code, latest),
+          charts(code, latest, recent));
     });
+  }
+
+  /**
+   * The page's stream, from where each feed's reader was before the lists shown were read: each id the newest item's
+   * shown (or none) with that position ({@link ResumableStream#idAt}), so that connecting reads the feeds from there,
+   * at most {@link org.linkway.platform.streams.ResumableFeed#REPLAY_AT_MOST} records, never the commissioner's
+   * lists. A feed whose reader has no position yet (not started) is followed from the newest item's id alone, which
+   * reads the first page of its list. The lists follow the feeds' topics a transaction later, so an item the reader
+   * had passed but its list did not yet hold when the page read it is neither shown nor sent; the parts show it when
+   * they are next fetched. The position is taken before the lists are read so that this window is as short as the
+   * lists' lag; an item written in between is both shown and sent.
+   */
+  static String streamUrl(Optional<String> newestEntry, Optional<Position> ledgerFrom, Optional<String> newestOutcome,
+      Optional<Position> outcomeFrom) {
+    return UriComponentsBuilder.fromPath(PATH + "/stream")
+        .queryParamIfPresent("ledgerAfter", resumeId(newestEntry, ledgerFrom))
+        .queryParamIfPresent("outcomeAfter", resumeId(newestOutcome, outcomeFrom))
+        .build().toUriString();
+  }
+
+  private static Optional<String> resumeId(Optional<String> newest, Optional<Position> from) {
+    return from.map(p -> ResumableStream.idAt(newest.orElse(""), p)).or(() -> newest);
   }
 
   /** A part of the page, rendered again with the figures as they are now. */
@@ -165,11 +190,12 @@ class DashboardPage {
   Mono<String> part(@PathVariable String part, Model model) {
     return Caller.current().map(caller -> {
       String code = caller.organisation();
-      List<FundingState> states = ledger.states(code);
+      List<LedgerEntry> latest = latestEntries(code);
       return Templates.page(model, VIEW + " :: " + part, switch (part) {
-        case "budget" -> budget(code, states);
-        case "money" -> money(code, states, LedgerQueries.entries(states), latestEntries(code));
-        default -> charts(code, states);
+        case "budget" -> budget(code, latest);
+        case "money" -> money(code, latest);
+        default -> charts(code, latest,
+            outcomes.newest(code, 1).stream().map(OutcomeQueries::view).toList());
       });
     });
   }
@@ -234,15 +260,17 @@ class DashboardPage {
    * (budget-use reads the ledger's topic): the part says when its use was last changed ({@code budgetUpdatedAt})
    * and the latest ledger entry of its year it knows of ({@code budgetLedgerAt}), and the page fetches it
    * again while the first is behind the second or an entry its live list has shown since
-   * (commissioning-dashboard.js). The money and charts parts say the same of themselves.
+   * (commissioning-dashboard.js). The money and charts parts say the same of themselves. The budget is read by key;
+   * the latest entry of its year is looked for among the {@code latest} entries (the newest
+   * {@value #RECENT_ENTRIES}, newest first: the first page of the ledger's list), payments due and releases alone
+   * moving a year's use ({@code BudgetRules.financialYear}).
    */
-  private Budget budget(String code, List<FundingState> states) {
+  private Budget budget(String code, List<LedgerEntry> latest) {
     BudgetView b = budgets.budget(code, null);
     BigDecimal used = b.committed().subtract(b.released());
-    long ledgerAt = states.stream()
-        .flatMap(s -> s.getLedger().stream())
-        .filter(e -> BudgetRules.financialYear(e).filter(b.financialYear()::equals).isPresent())
-        .mapToLong(e -> e.getMetadata().getOccurredAt().toEpochMilli()).max().orElse(0);
+    long ledgerAt = latest.stream()
+        .filter(e -> !"COMMITTED".equals(e.type()) && b.financialYear().equals(e.financialYear()))
+        .mapToLong(e -> e.occurredAt().toEpochMilli()).max().orElse(0);
     return new Budget(b, Words.money(b.budget()), Words.money(used), Words.money(b.free()), Words.money(b.reserved()),
         Words.money(b.due()), Words.money(b.released()), b.updatedAt() == null ? null : Words.when(b.updatedAt()),
         b.updatedAt() == null ? 0 : b.updatedAt().toEpochMilli(), ledgerAt,
@@ -256,11 +284,11 @@ class DashboardPage {
   }
 
   /**
-   * The {@code latest} ledger entries (newest first) and the count of the ledger's {@code entries} (every one, oldest
-   * first, of the {@code states}), its checks as the reconciliation last ran, and the monthly statements' rows, read
-   * from their totals by month.
+   * The {@code latest} ledger entries (newest first: the first page of its list) and how many entries the ledger has
+   * (a cell kept as it changes: {@link BreakdownCells#ledgerEntries}), its checks as the reconciliation last ran (read
+   * by key), and the monthly statements' rows, read from their totals by month.
    */
-  private Money money(String code, List<FundingState> states, List<LedgerEntry> entries, List<LedgerEntry> latestEntries) {
+  private Money money(String code, List<LedgerEntry> latestEntries) {
     List<LedgerRow> latest = latestEntries.stream().map(e -> new LedgerRow(
         e.entryId().toString(), Words.when(e.occurredAt()), Words.referral(e.referralId()), e.providerId(),
         Words.entry(e.type(), e.milestone()), Words.entryTag(e.type()), Words.money(e.amount()))).toList();
@@ -269,8 +297,8 @@ class DashboardPage {
     List<StatementRow> months = statements.latestMonths(code, STATEMENT_MONTHS).stream()
         .map(m -> new StatementRow(m.month().toString(), Words.month(m.month().toString()), Words.money(m.total()),
             m.providers(), PATH + "/statements/" + m.month() + ".csv")).toList();
-    return new Money(entries.size(), latest, checks, months,
-        entries.stream().mapToLong(e -> e.occurredAt().toEpochMilli()).max().orElse(0));
+    return new Money(Math.toIntExact(BreakdownCells.ledgerEntries(stores, code)), latest, checks, months,
+        first(latestEntries).map(e -> e.occurredAt().toEpochMilli()).orElse(0L));
   }
 
   /** The checks of the reconciliation's last run, read by key; not run yet before the job's first run here. */
@@ -287,8 +315,13 @@ class DashboardPage {
         r.totals().referralsChecked());
   }
 
-  private Charts charts(String code, List<FundingState> states) {
-    Breakdown byProvider = Breakdown.of(code, states, Grouping.PROVIDER, null, null);
+  /**
+   * The charts: referrals by month and stage and the breakdown by provider, each read from the cells kept as the
+   * referrals change ({@link CommissionerTotals}, {@link BreakdownCells}); shown as of the newer of the newest ledger
+   * entry ({@code latest}, newest first) and the newest outcome ({@code recent}, newest first).
+   */
+  private Charts charts(String code, List<LedgerEntry> latest, List<OutcomeView> recent) {
+    Breakdown byProvider = BreakdownCells.of(stores, code, Grouping.PROVIDER, null, null);
     return new Charts(Arrays.stream(StatusByMonth.Stage.values()).map(StatusByMonth.Stage::label).toList(),
         CommissionerTotals.byMonth(stores, code).months().stream()
             .map(m -> new StatusRow(Words.month(m.month()), m.counts(), m.total())).toList(),
@@ -300,21 +333,13 @@ class DashboardPage {
             .map(m -> new MeasureRow(Words.measure(m.instrument(), m.score()), m.referrals(), m.meanImprovement(),
                 m.meaningfullyImproved(), m.meaningfulShare() == null ? null
                     : m.meaningfulShare().multiply(BigDecimal.valueOf(100)).setScale(1, RoundingMode.HALF_UP))).toList(),
-        Math.max(states.stream().flatMap(s -> s.getLedger().stream())
-                .mapToLong(e -> e.getMetadata().getOccurredAt().toEpochMilli()).max().orElse(0),
-            reported(states).stream().mapToLong(o -> o.occurredAt().toEpochMilli()).max().orElse(0)));
+        Math.max(first(latest).map(e -> e.occurredAt().toEpochMilli()).orElse(0L),
+            first(recent).map(o -> o.occurredAt().toEpochMilli()).orElse(0L)));
   }
 
-  private static List<OutcomeView> reported(List<FundingState> states) {
-    return states.stream()
-        .flatMap(s -> s.getOutcomes().stream()).map(OutcomeQueries::view)
-        .sorted(Comparator.comparing(OutcomeView::occurredAt).thenComparing(o -> o.eventId().toString())).toList();
-  }
-
-  /** The id of the last item in the order the API's streams replay in (time, then id). */
-  private static <E> java.util.Optional<String> last(List<E> items, Function<E, Instant> at, Function<E, UUID> id) {
-    return items.stream().max(Comparator.comparing(at).thenComparing(e -> id.apply(e).toString()))
-        .map(e -> id.apply(e).toString());
+  /** The first of a list, newest first: its newest. */
+  private static <E> Optional<E> first(List<E> newestFirst) {
+    return newestFirst.stream().findFirst();
   }
 
   private static ContractRow contract(ContractView c) {

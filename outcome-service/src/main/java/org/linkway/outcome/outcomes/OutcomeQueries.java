@@ -3,9 +3,11 @@ package org.linkway.outcome.outcomes;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.linkway.events.OutcomeReported;
 import org.linkway.outcome.ledger.stream.CommissionerLists;
+import org.linkway.platform.streams.Position;
 import org.linkway.platform.streams.StoreQueries;
 import org.linkway.platform.web.ResumableStream;
 import org.springframework.http.codec.ServerSentEvent;
@@ -56,6 +58,14 @@ public class OutcomeQueries {
   /** The commissioner's newest {@code limit} outcomes, newest first. */
   public List<OutcomeReported> newest(String code, int limit) {
     return CommissionerLists.page(stores, CommissionerLists.OUTCOMES, code, null, limit).values();
+  }
+
+  /**
+   * Where this instance's reader of the outcomes' feed is now (empty before it has a position in every partition): a
+   * page shown with outcomes read after this resumes its stream from here ({@link ResumableStream#idAt}).
+   */
+  public Optional<Position> feedPosition() {
+    return feed.position();
   }
 
   public static OutcomeView view(OutcomeReported o) {

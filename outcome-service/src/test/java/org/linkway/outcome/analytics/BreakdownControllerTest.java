@@ -4,18 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.linkway.outcome.analytics.FundingStates.submitted;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.ArgumentMatchers.eq;
-import static org.mockito.Mockito.mock;
-import static org.mockito.Mockito.never;
-import static org.mockito.Mockito.verify;
-import static org.mockito.Mockito.when;
+import static org.mockito.Mockito.doThrow;
+import static org.mockito.Mockito.verifyNoInteractions;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.linkway.outcome.ledger.stream.CommissionerFunding;
-import org.linkway.outcome.ledger.stream.CommissionerFundingStub;
+import org.junit.jupiter.api.io.TempDir;
+import org.linkway.outcome.statements.StatementViews;
 import org.linkway.platform.streams.StoreQueries;
 import org.linkway.platform.testing.Problems;
 import org.linkway.platform.web.ProblemException;
@@ -24,21 +25,39 @@ import org.linkway.state.FundingState;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
-/** GET /commissioners/{code}/summary/breakdown, with the funding-state store stubbed. */
+/**
+ * GET /commissioners/{code}/summary/breakdown, read from the commissioner's cells ({@link BreakdownCells}) kept on
+ * Kafka Streams' test driver from the funding states.
+ */
 class BreakdownControllerTest {
 
-  private final List<FundingState> store = new ArrayList<>();
-  private final StoreQueries stores = mock(StoreQueries.class);
+  @TempDir
+  Path stateDir;
+
+  private StatementViews views;
+  private StoreQueries stores;
   private WebTestClient client;
 
   @BeforeEach
   void setUp() {
-    CommissionerFundingStub.answerFrom(stores, store);
+    List<FundingState> states = new ArrayList<>(FundingStates.april());
+    states.add(submitted("2026-04-02T09:00:00Z", "Y00001").commissioner("QOC").offered("elsewhere", "x").build());
+    serve(states);
+  }
+
+  @AfterEach
+  void tearDown() {
+    views.close();
+  }
+
+  /** The API over views holding {@code states} (and no others). */
+  private void serve(List<FundingState> states) {
+    if (views != null) views.close();
+    views = StatementViews.of(stateDir.resolve(UUID.randomUUID().toString()), states);
+    stores = views.stores();
     client = WebTestClient.bindToController(new BreakdownController(stores))
         .controllerAdvice(new ProblemHandler())
         .build();
-    store.addAll(FundingStates.april());
-    store.add(submitted("2026-04-02T09:00:00Z", "Y00001").commissioner("QOC").offered("elsewhere", "x").build());
   }
 
   @Test
@@ -97,9 +116,8 @@ class BreakdownControllerTest {
 
   @Test
   void givenADayThatStartsAtUtcElevenPmInSummer_whenFetchedForThatDay_thenTheReferralSubmittedAtThatInstantCounts() {
-    store.clear();
-    store.add(submitted("2026-05-31T23:00:00Z", "D82044").build()); // 1 June 00:00 BST
-    store.add(submitted("2026-05-31T22:59:59Z", "D82044").build()); // 31 May 23:59:59 BST
+    serve(List.of(submitted("2026-05-31T23:00:00Z", "D82044").build(), // 1 June 00:00 BST
+        submitted("2026-05-31T22:59:59Z", "D82044").build())); // 31 May 23:59:59 BST
 
     client.get().uri("/commissioners/QMM/summary/breakdown?from=2026-06-01&to=2026-06-30&by=month").exchange()
         .expectStatus().isOk()
@@ -172,13 +190,13 @@ class BreakdownControllerTest {
         .jsonPath("$.errors[0].field").isEqualTo("from")
         .jsonPath("$.errors[1].field").isEqualTo("to")
         .jsonPath("$.errors[2].field").isEqualTo("by");
-    verify(stores, never()).withPrefix(anyString(), anyString(), anyString());
+    verifyNoInteractions(stores);
   }
 
   @Test
   void givenTheStoreIsNotReady_whenFetched_thenServiceUnavailableAsProblemJson() {
-    when(stores.withPrefix(eq(CommissionerFunding.STORE), anyString(), anyString()))
-        .thenThrow(new ProblemException.Unavailable("the funding-state store is not ready yet"));
+    doThrow(new ProblemException.Unavailable("the commissioner-breakdown store is not ready yet"))
+        .when(stores).entriesWithPrefix(eq(BreakdownCells.TALLY.store()), anyString(), anyString());
 
     client.get().uri("/commissioners/QMM/summary/breakdown").exchange()
         .expectStatus().isEqualTo(503)
@@ -188,6 +206,6 @@ class BreakdownControllerTest {
   private void expectInvalid(String query, String field, String reason) {
     Problems.assertOneInvalidField(client.get().uri("/commissioners/QMM/summary/breakdown?" + query).exchange(), field,
         r -> assertThat(r).contains(reason));
-    verify(stores, never()).withPrefix(anyString(), anyString(), anyString());
+    verifyNoInteractions(stores);
   }
 }

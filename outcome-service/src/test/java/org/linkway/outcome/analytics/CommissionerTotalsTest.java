@@ -23,11 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.linkway.events.FundingCommitted;
 import org.linkway.events.FundingReleased;
 import org.linkway.events.LedgerEvent;
-import org.linkway.events.Milestone;
 import org.linkway.events.PaymentDue;
 import org.linkway.outcome.ledger.domain.FundingRules;
 import org.linkway.outcome.ledger.stream.CommissionerFunding;
-import org.linkway.platform.kafka.Events;
 import org.linkway.platform.streams.Tally;
 import org.linkway.platform.testing.SelfDescribingAvro;
 import org.linkway.state.FundingState;
@@ -150,16 +148,7 @@ class CommissionerTotalsTest {
 
   private static FundingState randomState(Random random, UUID referral, String commissioner) {
     ReferralStatus[] statuses = ReferralStatus.values();
-    List<LedgerEvent> ledger = new ArrayList<>();
-    for (int i = random.nextInt(5); i > 0; i--) {
-      BigDecimal amount = BigDecimal.valueOf(random.nextInt(20_000), 2);
-      Object payload = switch (random.nextInt(3)) {
-        case 0 -> new FundingCommitted(commissioner, "c", "p", "s", amount, "GBP", null);
-        case 1 -> new PaymentDue(commissioner, "c", "p", "s", Milestone.ENGAGEMENT, amount, "GBP", null);
-        default -> new FundingReleased(commissioner, "c", "p", "s", amount, "GBP", null, "ended");
-      };
-      ledger.add(new LedgerEvent(Events.metadata("outcome-service", referral, null), payload));
-    }
+    List<LedgerEvent> ledger = FundingStates.randomLedger(random, referral, commissioner);
     int month = random.nextInt(MONTHS.size() + 1);
     return FundingState.newBuilder().setReferralId(referral).setCommissioner(commissioner)
         .setStatus(statuses[random.nextInt(statuses.length)])

@@ -173,6 +173,21 @@ final class FundingStates {
         .build();
   }
 
+  /** Up to four random entries of a referral's ledger: commitments, payments due and releases of up to £200. */
+  static List<LedgerEvent> randomLedger(java.util.Random random, UUID referral, String commissioner) {
+    List<LedgerEvent> ledger = new ArrayList<>();
+    for (int i = random.nextInt(5); i > 0; i--) {
+      BigDecimal amount = BigDecimal.valueOf(random.nextInt(20_000), 2);
+      Object payload = switch (random.nextInt(3)) {
+        case 0 -> new FundingCommitted(commissioner, "c", "p", "s", amount, "GBP", null);
+        case 1 -> new PaymentDue(commissioner, "c", "p", "s", Milestone.ENGAGEMENT, amount, "GBP", null);
+        default -> new FundingReleased(commissioner, "c", "p", "s", amount, "GBP", null, "ended");
+      };
+      ledger.add(new LedgerEvent(Events.metadata("outcome-service", referral, null), payload));
+    }
+    return ledger;
+  }
+
   static Duration days(double days) {
     return Duration.ofMillis(Math.round(days * Duration.ofDays(1).toMillis()));
   }

@@ -21,6 +21,7 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.linkway.outcome.analytics.BreakdownCells;
 import org.linkway.outcome.analytics.CommissionerTotals;
 import org.linkway.outcome.ledger.stream.CommissionerFunding;
 import org.linkway.platform.streams.StoreQueries;
@@ -28,12 +29,12 @@ import org.linkway.platform.testing.SelfDescribingAvro;
 import org.linkway.state.FundingState;
 
 /**
- * The commissioner's funding view with what is kept beside it (its totals, its statements' lines and totals) and
- * in its task (the reconciliation results), on
+ * The commissioner's funding view with what is kept beside it (its totals, its statements' lines and totals, its
+ * breakdown's cells) and in its task (the reconciliation results), on
  * Kafka Streams' test driver: funding states go in as FundingProcessor sends them on, and the stores are read as the
  * commissioner's owner reads them.
  */
-final class StatementViews implements AutoCloseable {
+public final class StatementViews implements AutoCloseable {
 
   static final String APPLICATION = "outcome-service-statements-test";
 
@@ -42,23 +43,23 @@ final class StatementViews implements AutoCloseable {
   final ReconciliationResults results = new ReconciliationResults();
   private final TestInputTopic<String, SpecificRecord> outputs;
 
-  StatementViews(Path stateDir) {
+  public StatementViews(Path stateDir) {
     StreamsBuilder builder = new StreamsBuilder();
     ReconciliationResults.keep(builder, CommissionerFunding.keep(builder, SelfDescribingAvro.serdes(),
         SelfDescribingAvro.anyRecords(builder, "outputs"), CommissionerTotals.TALLY, StatementLines.LINES,
-        StatementLines.TOTALS), results);
+        StatementLines.TOTALS, BreakdownCells.TALLY), results);
     this.driver = SelfDescribingAvro.driver(builder, APPLICATION, stateDir);
     this.outputs = SelfDescribingAvro.input(driver, "outputs");
   }
 
   /** The views holding {@code states}. */
-  static StatementViews of(Path stateDir, Collection<FundingState> states) {
+  public static StatementViews of(Path stateDir, Collection<FundingState> states) {
     StatementViews views = new StatementViews(stateDir);
     states.forEach(views::send);
     return views;
   }
 
-  void send(FundingState state) {
+  public void send(FundingState state) {
     outputs.pipeInput(state.getReferralId().toString(), state);
   }
 
@@ -74,7 +75,7 @@ final class StatementViews implements AutoCloseable {
    * A {@link StoreQueries} reading the driver's stores as the commissioner's owner reads its own: by prefix, by
    * range, from a cursor; each read by prefix checked to be in the partition of the key it names.
    */
-  StoreQueries stores() {
+  public StoreQueries stores() {
     StoreQueries stores = mock(StoreQueries.class);
     doAnswer(call -> {
       StoreQueries.scan(store(call.getArgument(0)), inPartition(call.getArgument(1), call.getArgument(2)), call.getArgument(3),

@@ -29,6 +29,13 @@ public interface ReferenceTable<V> {
   List<V> under(TableIndex<V> index, String term);
 
   /**
+   * The values {@code index} holds under every term that starts with {@code termPrefix} (a commissioner's contracts
+   * with any provider: {@link TableIndex#party} of the commissioner and ""), in the index's order; a value filed under
+   * several such terms comes once for each.
+   */
+  List<V> underPrefix(TableIndex<V> index, String termPrefix);
+
+  /**
    * Every value, in key order. For the small tables (the directory, the contracts) where a use needs them all; routing
    * and funding read by key or by an index, and a request's page by key or prefix.
    */
@@ -55,6 +62,11 @@ public interface ReferenceTable<V> {
       @Override
       public List<V> under(TableIndex<V> index, String term) {
         return withPrefix(index.entriesOf(term));
+      }
+
+      @Override
+      public List<V> underPrefix(TableIndex<V> index, String termPrefix) {
+        return withPrefix(index.entries() + termPrefix);
       }
 
       @Override

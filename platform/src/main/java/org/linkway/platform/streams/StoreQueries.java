@@ -264,6 +264,11 @@ public final class StoreQueries implements HealthIndicator {
       }
 
       @Override
+      public List<V> underPrefix(TableIndex<V> index, String termPrefix) {
+        return ready(storeName, () -> table.underPrefix(index, termPrefix));
+      }
+
+      @Override
       public List<V> values() {
         return ready(storeName, table::values);
       }

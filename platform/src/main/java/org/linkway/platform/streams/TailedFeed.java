@@ -1,6 +1,7 @@
 package org.linkway.platform.streams;
 
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -56,6 +57,15 @@ public class TailedFeed<T extends SpecificRecord> implements SmartLifecycle {
   /** What is committed from now on, as it is read, each with its place in the topic and the reader's position. */
   public Flux<Positioned<T>> records() {
     return sink.asFlux();
+  }
+
+  /**
+   * Where the reader is now: the offset of the last record it has passed on each partition of the topic. Empty until
+   * it has a place in each (before the start, or while the topic is not made yet).
+   */
+  public Optional<Position> position() {
+    Position now = tail.position();
+    return now.partitions() == topic.partitions() ? Optional.of(now) : Optional.empty();
   }
 
   @Override

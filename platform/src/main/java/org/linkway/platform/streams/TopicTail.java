@@ -74,6 +74,14 @@ public final class TopicTail<V extends SpecificRecord> {
     reader.start();
   }
 
+  /**
+   * Where the reader is now: the offset of the last record it has passed on each partition (none before it has
+   * taken the topic's partitions). Any record committed later than the reader passed this position is read after it.
+   */
+  public Position position() {
+    return passed;
+  }
+
   /** Whether records are being read: false before the start, after the stop, and once reading has failed. */
   public boolean isReading() {
     return reading;

@@ -177,7 +177,17 @@ public final class ResumableStream {
 
   /** {@code {item}@{millis}~{position}}. */
   private static <S> String idAt(Keys<S> keys, S state, Position position) {
-    return keys.id().apply(state) + POSITION + position;
+    return idAt(keys.id().apply(state), position);
+  }
+
+  /**
+   * The id of an event ({@code id}) sent at {@code position}: a client resuming with it is sent the party's records
+   * after that position, read from the topic (at most {@link ResumableFeed#REPLAY_AT_MOST} records), not the party's
+   * list. For a page that shows a list read after its feed's reader was at {@code position}
+   * ({@link ResumableFeed#position}) and has its stream go on from there; {@code id} may be empty (the list was).
+   */
+  public static String idAt(String id, Position position) {
+    return id + POSITION + position;
   }
 
   /** The position a state's id carries after {@code ~}; empty for an id with none. */

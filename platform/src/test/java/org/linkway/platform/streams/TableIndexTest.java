@@ -188,6 +188,27 @@ class TableIndexTest {
     assertThat(contracts.values()).as("some contracts to choose from").hasSizeGreaterThan(10);
   }
 
+  @Test
+  void givenManyContractsAtRandom_whenACommissionersAreReadByTheIndex_thenExactlyTheirsInTheWholeTable() {
+    Random random = new Random(1606);
+    // QM is the start of QMM's code: a read by the commissioner's terms must not take the other's
+    List<String> commissioners = List.of("QMM", "QM", "QOC");
+    List<String> providers = List.of("prov-1", "prov-2", "prov|3");
+    for (int step = 1; step <= 400; step++) {
+      String id = "c-" + random.nextInt(40);
+      if (random.nextInt(8) == 0) contractsIn.pipeInput(id, (SpecificRecord) null);
+      else contractsIn.pipeInput(id, contractBuilder(id, commissioners.get(random.nextInt(3)), providers.get(random.nextInt(3))).build());
+      if (step % 50 != 0) continue;
+      for (String commissioner : commissioners) {
+        assertThat(contracts.underPrefix(TableIndex.CONTRACTS_BY_PARTY, TableIndex.party(commissioner, ""))
+            .stream().map(ContractAgreed::getContractId).sorted().toList())
+            .as("%s after step %d", commissioner, step)
+            .isEqualTo(contracts.values().stream().filter(c -> c.getCommissioner().equals(commissioner))
+                .map(ContractAgreed::getContractId).sorted().toList());
+      }
+    }
+  }
+
   private List<String> ids(TableIndex<ServiceListed> index, String term) {
     return directory.under(index, term).stream().map(ServiceListed::getServiceId).toList();
   }

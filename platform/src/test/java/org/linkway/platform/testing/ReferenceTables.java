@@ -41,6 +41,12 @@ public final class ReferenceTables {
       }
 
       @Override
+      public List<V> underPrefix(TableIndex<V> index, String termPrefix) {
+        return values().stream().flatMap(value -> index.termsOf(value).stream().filter(t -> t.startsWith(termPrefix))
+            .map(t -> value)).toList();
+      }
+
+      @Override
       public List<V> values() {
         return List.copyOf(new TreeMap<>(rows).values());
       }

@@ -14,6 +14,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -304,6 +305,30 @@ class ResumableStreamTest {
     assertThat(resumed.states()).containsExactly("e2", "e3", "e4");
     assertThat(ResumableStream.positionIn(resumed.ids().get(2))).as("live: a position").isPresent();
     assertThat(unknown.states().subList(0, 3)).as("an id the list does not hold: all of it").containsExactly("e1", "e2", "e3");
+  }
+
+  @Test
+  void givenAPageMadeAtItsFeedsPosition_whenItsStreamConnects_thenWhatFollowedFromTheTopicAndNeverTheList() {
+    ResumableFeed<EventMetadata> only = instance(EVENTS);
+    write(0, "x", "e1", 10);
+    // the page: where the feed's reader is once past e1, then its list (which holds e1) read
+    await().atMost(Duration.ofSeconds(20)).until(() -> only.position().filter(p -> p.last(0) >= 0).isPresent());
+    String pageId = ResumableStream.idAt("", only.position().orElseThrow());
+    write(1, "x", "e2", 5);
+    write(2, "y", "y1", 6);
+    AtomicInteger listReads = new AtomicInteger();
+
+    Client page = connect(only, "x", pageId, Long.MAX_VALUE, missed -> {
+      listReads.incrementAndGet();
+      return List.of(state("x", "e1", 10), state("x", "e2", 5));
+    });
+    await().atMost(Duration.ofSeconds(20)).until(() -> page.ids().size() == 1);
+    write(0, "x", "e3", 30);
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> page.ids().size() == 2);
+    assertThat(page.states()).as("what followed the page, from the topic, then live").containsExactly("e2", "e3");
+    assertThat(listReads.get()).as("the list is not read").isZero();
+    assertThat(page.failed().get()).isNull();
   }
 
   @Test

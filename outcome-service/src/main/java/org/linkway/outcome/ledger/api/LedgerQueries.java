@@ -4,16 +4,17 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.linkway.events.FundingCommitted;
 import org.linkway.events.FundingReleased;
 import org.linkway.events.LedgerEvent;
 import org.linkway.events.PaymentDue;
 import org.linkway.outcome.budgets.BudgetRules;
-import org.linkway.outcome.ledger.stream.CommissionerFunding;
 import org.linkway.outcome.ledger.stream.CommissionerLists;
 import org.linkway.outcome.ledger.stream.FundingProcessor;
 import org.linkway.outcome.ledger.stream.LedgerFeed;
+import org.linkway.platform.streams.Position;
 import org.linkway.platform.streams.StoreQueries;
 import org.linkway.platform.web.PageRequest;
 import org.linkway.platform.web.ResumableStream;
@@ -83,16 +84,19 @@ public class LedgerQueries {
   }
 
   /** The ledger entries of the funding {@code states}, oldest first. */
-  public static List<LedgerEntry> entries(List<FundingState> states) {
+  static List<LedgerEntry> entries(List<FundingState> states) {
     return states.stream()
         .flatMap(s -> s.getLedger().stream().map(LedgerQueries::entry))
         .sorted(Comparator.comparing(LedgerEntry::occurredAt).thenComparing(LedgerEntry::referralId))
         .toList();
   }
 
-  /** The funding state of each of the commissioner's referrals: its ledger and the outcomes reported. */
-  public List<FundingState> states(String code) {
-    return CommissionerFunding.of(stores, code);
+  /**
+   * Where this instance's reader of the ledger's feed is now (empty before it has a position in every partition): a
+   * page shown with entries read after this resumes its stream from here ({@link ResumableStream#idAt}).
+   */
+  public Optional<Position> feedPosition() {
+    return feed.position();
   }
 
   /** An entry as the API shows it. */

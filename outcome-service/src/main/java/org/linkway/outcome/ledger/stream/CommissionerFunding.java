@@ -25,7 +25,11 @@ public final class CommissionerFunding {
 
   private CommissionerFunding() {}
 
-  /** The funding state of each referral of one commissioner, from the instance that owns the commissioner. */
+  /**
+   * The funding state of each referral of one commissioner, from the instance that owns the commissioner: every one
+   * it ever had, so for tests and operators' jobs, never a request (principle 8). Requests read what is kept beside
+   * the view: its totals, statements' lines, breakdown cells and lists.
+   */
   public static List<FundingState> of(StoreQueries stores, String commissioner) {
     return stores.withPrefix(STORE, commissioner, commissioner + "|");
   }

@@ -7,6 +7,7 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Produced;
 import org.linkway.events.LedgerEvent;
 import org.linkway.events.OutcomeReported;
+import org.linkway.outcome.analytics.BreakdownCells;
 import org.linkway.outcome.analytics.CommissionerTotals;
 import org.linkway.outcome.budgets.BudgetRules;
 import org.linkway.outcome.opendata.OpenDataEntries;
@@ -45,7 +46,7 @@ class FundingTopology {
     Topologies.toTopicsByType(outputs, serdes, Topics.FUNDING_LEDGER, Topics.COMMISSIONER_OUTCOMES);
     toCommissionersOwnTopics(outputs, serdes, commissioners);
     KStream<String, FundingState> inCommissionersTask = CommissionerFunding.keep(builder, serdes, outputs,
-        CommissionerTotals.TALLY, StatementLines.LINES, StatementLines.TOTALS, TimeCreditTotals.TALLY);
+        CommissionerTotals.TALLY, StatementLines.LINES, StatementLines.TOTALS, TimeCreditTotals.TALLY, BreakdownCells.TALLY);
     OpenDataEntries.keep(builder, serdes, outputs);
     Wallets.keep(builder, serdes, outputs);
     // last, so that the nodes wired before keep their generated names
