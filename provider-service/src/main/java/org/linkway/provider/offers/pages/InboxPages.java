@@ -48,6 +48,7 @@ import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.util.UriComponentsBuilder;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * The provider's inbox, for a volunteer coordinator on a phone: the offers waiting for an answer (each
@@ -148,7 +149,8 @@ public class InboxPages {
    * at a time ({@value #LISTED}), newest first, from the provider's lists of its offers by status
    * ({@code ProviderOffers.BY_STATUS}) on the instance holding them ({@code OfferRoutes}); a list's next page is asked
    * for with its own cursor ({@code ?offers-after=}, {@code ?working-after=}, {@code ?after=} for the ended ones), the
-   * others then showing their first page. Only the offers shown are read, their people's identities opened.
+   * others then showing their first page. Only the offers shown are read, their people's identities opened, off the
+   * event loop.
    */
   @GetMapping(HOME)
   Mono<String> inbox(@RequestParam(required = false) String done,
@@ -158,7 +160,8 @@ public class InboxPages {
     PageRequest offersPage = PageRequest.of(offersAfter, null, LISTED, PartyView.CURSOR);
     PageRequest workingPage = PageRequest.of(workingAfter, null, LISTED, PartyView.CURSOR);
     PageRequest finishedPage = PageRequest.of(after, null, LISTED, PartyView.CURSOR);
-    return Caller.current().map(caller -> {
+    // bounded reads, and an identity opened per card: off the event loop all the same
+    return Caller.current().publishOn(Schedulers.boundedElastic()).map(caller -> {
       String providerId = caller.organisation();
       OfferService.QueuePage waiting = offers.newestFirst(providerId, ProviderOffers.OPEN, offersPage.after(), LISTED);
       OfferService.QueuePage working = offers.newestFirst(providerId, ProviderOffers.ACTIVE, workingPage.after(), LISTED);
