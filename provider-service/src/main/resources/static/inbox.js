@@ -12,7 +12,9 @@
   }
   document.addEventListener('htmx:sseBeforeMessage', function (event) {
     var message = event.detail || {};
-    var card = message.lastEventId ? document.getElementById('offer-' + message.lastEventId) : null;
+    // the event's id starts with the referral's (then its attempt, moment and the stream's position)
+    var referralId = message.lastEventId ? message.lastEventId.slice(0, 36) : null;
+    var card = referralId ? document.getElementById('offer-' + referralId) : null;
     if (message.type === 'gone') {
       event.preventDefault();
       if (!card) return;

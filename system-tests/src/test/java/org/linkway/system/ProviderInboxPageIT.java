@@ -6,11 +6,19 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
+import org.linkway.platform.pages.SignInCookie;
+import org.linkway.platform.testing.TestStack;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.MediaType;
+import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.Disposable;
 
 /**
  * The provider's inbox, in a real browser, as a volunteer coordinator uses it: signed in, the page
@@ -26,6 +34,7 @@ class ProviderInboxPageIT {
   static final String COMMISSIONER = "QIB";
   static final String PROVIDER = "inbox-gardens";
   static final String SERVICE = PROVIDER + "-plot";
+  static final ParameterizedTypeReference<ServerSentEvent<String>> SSE = new ParameterizedTypeReference<>() {};
 
   @Test
   void givenTheInboxOpen_whenOffersArrive_thenTheyAreAnsweredWorkedAndFinished_andIntakeIsManaged() {
@@ -183,6 +192,67 @@ class ProviderInboxPageIT {
       browser.await(d -> d.getCurrentUrl().endsWith("/app/inbox"));
       assertThat(browser.text()).contains("Signed in as provider " + PROVIDER);
     }
+  }
+
+  /**
+   * The inbox's live stream resumes as the API's does: connected to with no id it sends the offers waiting (read from
+   * the provider's list of them, their ids carry no position), then each change as it comes, its id carrying the
+   * referral, the moment of the change and the stream's position; resumed with such an id ({@code Last-Event-ID}), it
+   * sends exactly what changed since (an offer declined meanwhile leaves the list), not the waiting offers again.
+   */
+  @Test
+  void givenTheInboxStreamLeft_whenResumedWithItsLastEventId_thenOnlyWhatChangedSinceIsSent() {
+    RunningPlatform platform = EmbeddedPlatform.get();
+    String provider = "inbox-resume";
+    platform.providerService().post().uri("/providers").bodyValue(Map.of("providerId", provider, "name", "Inbox Resume Walks",
+            "services", List.of(Map.of("serviceId", provider + "-walk", "name", "Walk", "needs", List.of("NATURE"),
+                "commissioners", List.of("QIR"), "capacity", 10))))
+        .exchange().expectStatus().isCreated();
+    String declined = JourneyScenario.referAndAwaitOffer(platform, "QIR", List.of("NATURE"), provider);
+    String waiting = JourneyScenario.referAndAwaitOffer(platform, "QIR", List.of("NATURE"), provider);
+
+    List<ServerSentEvent<String>> first = new CopyOnWriteArrayList<>();
+    Disposable connected = inboxStream(platform, provider, null, first);
+    String lastId;
+    try {
+      await().atMost(Duration.ofSeconds(30)).until(() -> ids(first, "offer").size() == 2);
+      // read from the list of waiting offers: no position
+      assertThat(ids(first, "offer")).anySatisfy(id -> assertThat(id).matches(declined + "-1@\\d+"))
+          .anySatisfy(id -> assertThat(id).matches(waiting + "-1@\\d+"));
+      String live = JourneyScenario.refer(platform, "QIR", List.of("NATURE"));
+      await().atMost(Duration.ofSeconds(30)).until(() -> ids(first, "offer").size() == 3);
+      lastId = ids(first, "offer").get(2);
+      assertThat(lastId).matches(live + "-1@\\d+~.+");
+    } finally {
+      connected.dispose();
+    }
+
+    platform.providerService().post().uri("/providers/{p}/referrals/{r}/decline", provider, declined)
+        .bodyValue(Map.of("reason", "CAPACITY")).exchange().expectStatus().isOk();
+    List<ServerSentEvent<String>> resumed = new CopyOnWriteArrayList<>();
+    Disposable again = inboxStream(platform, provider, lastId, resumed);
+    try {
+      await().atMost(Duration.ofSeconds(30)).until(() -> !ids(resumed, "gone").isEmpty());
+      assertThat(ids(resumed, "gone")).singleElement().satisfies(id -> assertThat(id).startsWith(declined + "-1@"));
+      assertThat(ids(resumed, "offer")).as("the waiting offers, already had, are not sent again").isEmpty();
+    } finally {
+      again.dispose();
+    }
+  }
+
+  private static Disposable inboxStream(RunningPlatform platform, String provider, String lastEventId,
+      List<ServerSentEvent<String>> into) {
+    return WebClient.create(platform.baseUrl("provider-service")).get().uri("/app/inbox/stream")
+        .cookie(SignInCookie.NAME, TestStack.issuer().provider(provider))
+        .headers(h -> {
+          if (lastEventId != null) h.set("Last-Event-ID", lastEventId);
+        })
+        .accept(MediaType.TEXT_EVENT_STREAM).retrieve().bodyToFlux(SSE).subscribe(into::add);
+  }
+
+  /** The ids of the events of that name, in the order they came. */
+  private static List<String> ids(List<ServerSentEvent<String>> events, String name) {
+    return events.stream().filter(e -> name.equals(e.event())).map(ServerSentEvent::id).toList();
   }
 
   private static void fill(Browser browser, String id, String value) {

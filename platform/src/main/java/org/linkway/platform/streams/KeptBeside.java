@@ -1,15 +1,10 @@
 package org.linkway.platform.streams;
 
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.processor.Cancellable;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
@@ -56,25 +51,9 @@ public interface KeptBeside<V> {
    * store: one key for the task).
    */
   default void fillOnce(ProcessorContext<?, ?> context, String source, UnaryOperator<String> keyOf) {
-    String view = source;
-    KeyValueStore<String, Long> filled = context.getStateStore(filledStore());
     KeyValueStore<String, String> kept = context.getStateStore(store());
-    KeyValueStore<String, V> values = context.getStateStore(view);
-    Cancellable[] schedule = new Cancellable[1];
-    schedule[0] = context.schedule(Duration.ofSeconds(1), PunctuationType.WALL_CLOCK_TIME, now -> {
-      if (filled.get(store()) == null) {
-        List<String> stale = new ArrayList<>();
-        try (KeyValueIterator<String, String> all = kept.all()) {
-          all.forEachRemaining(entry -> stale.add(entry.key));
-        }
-        stale.forEach(kept::delete);
-        try (KeyValueIterator<String, V> all = values.all()) {
-          all.forEachRemaining(entry -> change(kept, keyOf.apply(entry.key), null, entry.value));
-        }
-        filled.put(store(), now);
-      }
-      schedule[0].cancel();
-    });
+    ViewFill.<V>once(context, filledStore(), store(), source, List.of(kept),
+        (key, value) -> change(kept, keyOf.apply(key), null, value));
   }
 
   /** The start of every store key of {@code key}. */

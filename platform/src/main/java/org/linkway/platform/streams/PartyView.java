@@ -60,13 +60,30 @@ public record PartyView<V extends SpecificRecord>(String store, Function<V, Stri
    * Keeps the view of the states in {@code byParty}, each keyed by a party whose list it is, or was,
    * in; they are repartitioned by that party as {@code repartition}, so each party's list is in the
    * partition of its key.
+   *
+   * @return the states as they reach their party's task, for more of the party's views to be kept there
+   *     ({@link #keepInTask}), on the instance holding this one
    */
-  public void keep(StreamsBuilder builder, AvroSerdes serdes, Class<V> type, KStream<String, V> byParty, String repartition) {
+  public KStream<String, V> keep(StreamsBuilder builder, AvroSerdes serdes, Class<V> type, KStream<String, V> byParty,
+      String repartition) {
+    KStream<String, V> inTask = byParty.repartition(Repartitioned.<String, V>as(repartition)
+        .withKeySerde(Serdes.String()).withValueSerde(serdes.forValues(type)));
+    keepInTask(builder, serdes, type, inTask);
+    return inTask;
+  }
+
+  /**
+   * Keeps the view of states already in the task of the key they are partitioned by (another view's {@link #keep}
+   * returned them), with no repartition of their own: so this view is read on the same instance as that one. Each
+   * state comes keyed by a party whose list it is, or was, in; a party may be one of several lists of that key (a
+   * provider's offers in one status: {@code {providerId}|{status}}), read in the partition of that key
+   * ({@link StoreQueries#page}'s {@code partitionKey}); a state sent to each list it may have left leaves it.
+   */
+  public void keepInTask(StreamsBuilder builder, AvroSerdes serdes, Class<V> type, KStream<String, V> byParty) {
     Topologies.addStore(builder, serdes, store, type);
     builder.addStateStore(Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(indexStore()), Serdes.String(), Serdes.String()));
-    byParty.repartition(Repartitioned.<String, V>as(repartition).withKeySerde(Serdes.String()).withValueSerde(serdes.forValues(type)))
-        .process(() -> new Keeper<>(this), store, indexStore());
+    byParty.process(() -> new Keeper<>(this), store, indexStore());
   }
 
   /** Puts each state in its party's list at its place, taking it out of where it was. */

@@ -1,6 +1,8 @@
 package org.linkway.platform.streams;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.BiConsumer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -32,11 +34,22 @@ public final class ViewFill {
    */
   public static <V> void once(ProcessorContext<?, ?> context, String filledStore, String view, String source,
       BiConsumer<String, V> send) {
+    once(context, filledStore, view, source, List.of(), send);
+  }
+
+  /**
+   * {@link #once(ProcessorContext, String, String, String, BiConsumer)}, for a view the processor keeps in stores of
+   * its own ({@code rebuilt}, connected to it too): they are emptied first, so that what a change put there in the
+   * second before the fill is not counted twice.
+   */
+  public static <V> void once(ProcessorContext<?, ?> context, String filledStore, String view, String source,
+      List<KeyValueStore<String, ?>> rebuilt, BiConsumer<String, V> send) {
     KeyValueStore<String, Long> filled = context.getStateStore(filledStore);
     KeyValueStore<String, V> states = context.getStateStore(source);
     Cancellable[] schedule = new Cancellable[1];
     schedule[0] = context.schedule(Duration.ofSeconds(1), PunctuationType.WALL_CLOCK_TIME, now -> {
       if (filled.get(view) == null) {
+        rebuilt.forEach(ViewFill::empty);
         try (KeyValueIterator<String, V> all = states.all()) {
           all.forEachRemaining(entry -> send.accept(entry.key, entry.value));
         }
@@ -44,5 +57,13 @@ public final class ViewFill {
       }
       schedule[0].cancel();
     });
+  }
+
+  private static void empty(KeyValueStore<String, ?> store) {
+    List<String> keys = new ArrayList<>();
+    try (KeyValueIterator<String, ?> all = store.all()) {
+      all.forEachRemaining(entry -> keys.add(entry.key));
+    }
+    keys.forEach(store::delete);
   }
 }

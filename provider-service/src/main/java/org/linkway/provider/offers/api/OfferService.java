@@ -8,7 +8,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.function.Predicate;
 import org.linkway.commands.AcceptReferral;
 import org.linkway.commands.CompleteReferral;
 import org.linkway.commands.DeclineReferral;
@@ -101,38 +100,34 @@ public class OfferService {
   public static final int QUEUE_PAGE = 100;
 
   /**
-   * One page of the provider's offers (all, or in one status), oldest first, read from the provider's
-   * list ({@link ProviderOffers}) on the instance that holds it: so long as fewer than a page's worth
-   * are skipped for being in another status, the page costs its size.
+   * One page of the provider's offers, oldest first: all of them, read from the provider's list
+   * ({@link ProviderOffers#VIEW}), or those in one status, read from its list of that status
+   * ({@link ProviderOffers#BY_STATUS}); on the instance that holds them. Either way the page costs its size.
    */
   public QueuePage queue(String providerId, String status, PageRequest page) {
-    OfferStatus wanted = status == null ? null : parseStatus(status);
-    StoreQueries.Page<OfferState> found = stores.page(ProviderOffers.STORE, providerId, PartyView.prefix(providerId),
-        page.after(), page.limit(), (OfferState s) -> wanted == null || s.getStatus() == wanted);
+    StoreQueries.Page<OfferState> found = status == null
+        ? stores.page(ProviderOffers.STORE, providerId, PartyView.prefix(providerId), page.after(), page.limit(), s -> true)
+        : ProviderOffers.inStatus(stores, providerId, parseStatus(status), page.after(), page.limit());
     return new QueuePage(found.values().stream().map(this::view).toList(), found.next());
   }
 
-  /** Every offer of the provider (all, or in one status), oldest first: the inbox's lists. */
-  public List<OfferView> queue(String providerId, String status) {
-    OfferStatus wanted = status == null ? null : parseStatus(status);
-    return offersOf(providerId, wanted).stream().map(this::view).toList();
-  }
-
   /**
-   * The provider's offers (all, or in one status), oldest first, from its list ({@link ProviderOffers}):
-   * the offers it holds now (a referral offered elsewhere after a decline belongs to the new provider).
+   * One page of the provider's offers in any of {@code statuses}, newest offer first ({@link ProviderOffers#newestFirst}):
+   * the inbox's lists. Only the offers on the page are made views of (a person's identity opened for each).
    */
-  List<OfferState> offersOf(String providerId, OfferStatus wanted) {
-    return offersOf(providerId, s -> wanted == null || s.getStatus() == wanted);
+  public QueuePage newestFirst(String providerId, List<OfferStatus> statuses, String after, int limit) {
+    StoreQueries.Page<OfferState> found = newestStates(providerId, statuses, after, limit);
+    return new QueuePage(found.values().stream().map(this::view).toList(), found.next());
   }
 
-  /** The provider's offers that are {@code wanted}, oldest first, holding no other ({@link #offersOf(String, OfferStatus)}). */
-  List<OfferState> offersOf(String providerId, Predicate<OfferState> wanted) {
-    List<OfferState> found = new ArrayList<>();
-    stores.<OfferState>forEachWithPrefix(ProviderOffers.STORE, providerId, PartyView.prefix(providerId), s -> {
-      if (wanted.test(s)) found.add(s);
-    });
-    return found;
+  /** The provider's offers waiting for an answer: its oldest {@code limit}, oldest first (its queue's first page of them). */
+  public List<OfferState> waiting(String providerId, int limit) {
+    return ProviderOffers.inStatus(stores, providerId, OfferStatus.OFFERED, null, limit).values();
+  }
+
+  /** {@link #newestFirst} as the states are kept. */
+  public StoreQueries.Page<OfferState> newestStates(String providerId, List<OfferStatus> statuses, String after, int limit) {
+    return ProviderOffers.newestFirst(ProviderOffers.NewestFirst.of(stores, providerId), providerId, statuses, after, limit);
   }
 
   /** The provider's own offer of a referral, read by the referral's id; empty when it is not offered to the provider. */

@@ -1,7 +1,6 @@
 package org.linkway.provider.offers.api;
 
 import java.util.List;
-import java.util.function.Predicate;
 import org.linkway.platform.security.LiveStreams;
 import org.linkway.platform.streams.PartyView;
 import org.linkway.platform.web.IdempotencyKeys;
@@ -14,7 +13,6 @@ import org.linkway.provider.offers.api.OfferService.OfferView;
 import org.linkway.provider.offers.api.OfferService.SessionRequest;
 import org.linkway.provider.offers.api.OfferService.TimeCreditsRequest;
 import org.linkway.provider.offers.stream.OfferFeed;
-import org.linkway.state.OfferState;
 import org.linkway.state.OfferStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
@@ -64,21 +62,22 @@ public class ProviderQueueController {
 
   /**
    * The provider's offers as they are made and change status (accepted, declined, expired, cancelled...), once
-   * committed, whichever instance holds the referral ({@link OfferFeed}). On connecting, the offers waiting for an
-   * answer come first. With {@code Last-Event-ID} (on any instance), instead, exactly the provider's changes after
-   * that event, read from the changelog from the position its id carries (503 while the broker cannot be read); from
-   * an id with no position, every offer that changed after its moment, as it is now, read from the provider's list
-   * on the instance that holds it (off the event loop; 503 while it moves) ({@link ResumableStream#of}). The
-   * stream ends when the caller's token expires, and counts towards its streams.
+   * committed, whichever instance holds the referral ({@link OfferFeed}). On connecting with no {@code Last-Event-ID},
+   * the offers waiting for an answer come first: its oldest {@value OfferService#QUEUE_PAGE} at most (the first page of
+   * {@code ?status=OFFERED}, whose next pages the queue gives). With {@code Last-Event-ID} (on any instance), instead,
+   * exactly the provider's changes after that event, read from the changelog from the position its id carries (503
+   * while the broker cannot be read); from an id with no position, or one too far back to read from, those of that
+   * page of waiting offers made or changed after its moment, read from the provider's list of them on the instance
+   * that holds it (off the event loop; 503 while it moves) ({@link ResumableStream#of}). The stream ends when the
+   * caller's token expires, and counts towards its streams.
    */
   @GetMapping(path = "/providers/{providerId}/referrals/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
   Flux<ServerSentEvent<OfferView>> stream(@PathVariable String providerId,
       @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
-    Predicate<OfferState> waiting = s -> s.getStatus() == OfferStatus.OFFERED;
     return liveStreams.ofCaller(ResumableStream.of(feed,
         s -> s.getOffer().getProviderId().equals(providerId),
         s -> s.getStatus() == OfferStatus.OFFERED ? "offer" : s.getStatus().name().toLowerCase(),
-        missed -> offers.offersOf(providerId, lastEventId == null ? waiting : missed),
+        missed -> offers.waiting(providerId, OfferService.QUEUE_PAGE).stream().filter(missed).toList(),
         lastEventId, offers::view));
   }
 

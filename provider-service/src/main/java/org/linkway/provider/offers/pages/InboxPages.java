@@ -3,7 +3,6 @@ package org.linkway.provider.offers.pages;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -19,11 +18,15 @@ import org.linkway.platform.pages.Templates;
 import org.linkway.platform.security.Caller;
 import org.linkway.platform.security.LiveStreams;
 import org.linkway.platform.security.Role;
+import org.linkway.platform.streams.PartyView;
 import org.linkway.platform.web.EventStreams;
+import org.linkway.platform.web.PageRequest;
 import org.linkway.platform.web.ProblemException;
+import org.linkway.platform.web.ResumableStream;
 import org.linkway.provider.offers.api.OfferService;
 import org.linkway.provider.offers.api.OfferService.OfferView;
 import org.linkway.provider.offers.stream.OfferFeed;
+import org.linkway.provider.offers.stream.ProviderOffers;
 import org.linkway.state.OfferState;
 import org.linkway.state.OfferStatus;
 import org.springframework.context.annotation.Bean;
@@ -38,9 +41,11 @@ import org.springframework.util.MultiValueMap;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseBody;
 import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.util.UriComponentsBuilder;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -93,9 +98,17 @@ public class InboxPages {
   static final String REFERRAL = "inbox/referral";
   static final String OFFER = "inbox/offer";
 
-  /** The model of {@value #INBOX}: the offers waiting, the people being supported, the rest. */
+  /** How many offers each of the inbox's lists shows at once. */
+  static final int LISTED = 50;
+
+  /**
+   * The model of {@value #INBOX}: the offers waiting, the people being supported, the rest; each one page, newest
+   * first, with the link to its next page ({@code moreOffers}, {@code moreWorking}, {@code olderFinished}: null at the
+   * end), and whether a list is shown from a later page ({@code paged}: then the page links back to the first).
+   */
   record Inbox(List<Card> offers, List<Card> working, List<Card> finished, String notice, List<Choice> reasons,
-      Map<String, String> errors, MultiValueMap<String, String> form) {}
+      Map<String, String> errors, MultiValueMap<String, String> form, String moreOffers, String moreWorking,
+      String olderFinished, boolean paged) {}
 
   /**
    * The model of {@value #REFERRAL}: the referral's card, its forms ({@code measures} at the end,
@@ -131,19 +144,46 @@ public class InboxPages {
     return role -> role == Role.PROVIDER ? Optional.of(HOME) : Optional.empty();
   }
 
+  /**
+   * The inbox: the offers waiting for an answer, the people being supported and the referrals ended, each read a page
+   * at a time ({@value #LISTED}), newest first, from the provider's lists of its offers by status
+   * ({@code ProviderOffers.BY_STATUS}) on the instance holding them ({@code OfferRoutes}); a list's next page is asked
+   * for with its own cursor ({@code ?offers-after=}, {@code ?working-after=}, {@code ?after=} for the ended ones), the
+   * others then showing their first page. Only the offers shown are read, their people's identities opened, off the
+   * event loop.
+   */
   @GetMapping(HOME)
-  Mono<String> inbox(@RequestParam(required = false) String done, Model model) {
-    return Caller.current().map(caller -> {
-      List<OfferView> all = offers.queue(caller.organisation(), null);
-      Comparator<OfferView> newestFirst = Comparator.comparing(OfferView::offeredAt).reversed();
-      return Templates.page(model, INBOX, new Inbox(
-          all.stream().filter(o -> o.status().equals("OFFERED")).sorted(newestFirst).map(InboxPages::card).toList(),
-          all.stream().filter(o -> o.status().equals("ACCEPTED") || o.status().equals("ACCEPTING"))
-              .sorted(newestFirst).map(InboxPages::card).toList(),
-          all.stream().filter(o -> !List.of("OFFERED", "ACCEPTED", "ACCEPTING").contains(o.status()))
-              .sorted(newestFirst).map(InboxPages::card).toList(),
-          done == null ? null : NOTICES.get(done), DECLINE_REASONS, Map.of(), new LinkedMultiValueMap<>()));
+  Mono<String> inbox(@RequestParam(required = false) String done,
+      @RequestParam(name = "offers-after", required = false) String offersAfter,
+      @RequestParam(name = "working-after", required = false) String workingAfter,
+      @RequestParam(required = false) String after, Model model) {
+    PageRequest offersPage = PageRequest.of(offersAfter, null, LISTED, PartyView.CURSOR);
+    PageRequest workingPage = PageRequest.of(workingAfter, null, LISTED, PartyView.CURSOR);
+    PageRequest finishedPage = PageRequest.of(after, null, LISTED, PartyView.CURSOR);
+    // bounded reads, and an identity opened per card: off the event loop all the same
+    return Caller.current().publishOn(Schedulers.boundedElastic()).map(caller -> {
+      String providerId = caller.organisation();
+      OfferService.QueuePage waiting = offers.newestFirst(providerId, ProviderOffers.OPEN, offersPage.after(), LISTED);
+      OfferService.QueuePage working = offers.newestFirst(providerId, ProviderOffers.ACTIVE, workingPage.after(), LISTED);
+      OfferService.QueuePage finished = offers.newestFirst(providerId, ProviderOffers.ENDED, finishedPage.after(), LISTED);
+      return Templates.page(model, INBOX, new Inbox(cards(waiting), cards(working), cards(finished),
+          done == null ? null : NOTICES.get(done), DECLINE_REASONS, Map.of(), new LinkedMultiValueMap<>(),
+          pageLink("offers-after", waiting.next(), "offers-heading"),
+          pageLink("working-after", working.next(), "working-heading"),
+          pageLink("after", finished.next(), "finished-heading"),
+          offersAfter != null || workingAfter != null || after != null));
     });
+  }
+
+  private static List<Card> cards(OfferService.QueuePage page) {
+    return page.offers().stream().map(InboxPages::card).toList();
+  }
+
+  /** The inbox with one list from {@code cursor} on (null when there is no more), back at that list's heading. */
+  static String pageLink(String parameter, String cursor, String heading) {
+    if (cursor == null) return null;
+    return UriComponentsBuilder.fromPath(HOME).queryParam(parameter, "{cursor}").fragment(heading)
+        .encode().buildAndExpand(cursor).toUriString();
   }
 
   /** An offer as the stream sends it: {@code left}, when it is no longer waiting for an answer, says why in words. */
@@ -152,30 +192,38 @@ public class InboxPages {
   /**
    * The signed-in provider's offers as they change: each new one a rendered card ({@code offer}); one
    * that stops waiting for an answer a sentence saying why ({@code gone}), for the page to take its
-   * card off the list. On connecting, the waiting ones first. An offer is sent again only when its
-   * status has changed (an acceptance the budget refused makes it an offer again).
+   * card off the list. On connecting, the waiting ones the page shows first (its newest {@value #LISTED}). An
+   * offer is sent again only when its status has changed (an acceptance the budget refused makes it an offer
+   * again). Resumable as the API's stream is ({@link ResumableStream#of}): with {@code Last-Event-ID}, the provider's
+   * changes after that event instead (from an id with no position, those of the waiting offers the page shows first).
    */
   @GetMapping(path = HOME + "/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
   @ResponseBody
-  Flux<ServerSentEvent<String>> stream(ServerWebExchange exchange) {
+  Flux<ServerSentEvent<String>> stream(ServerWebExchange exchange,
+      @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
     return Caller.current().zipWith(csrf(exchange)).flatMapMany(both -> {
       String providerId = both.getT1().organisation();
-      Flux<LiveOffer> live = feed.events()
-          .filter(s -> s.getOffer().getProviderId().equals(providerId))
-          .map(s -> {
+      Flux<ServerSentEvent<LiveOffer>> changes = ResumableStream.of(feed,
+          s -> s.getOffer().getProviderId().equals(providerId),
+          s -> s.getStatus() == OfferStatus.OFFERED ? "offer" : "gone",
+          missed -> offers.newestStates(providerId, ProviderOffers.OPEN, null, LISTED).values().stream().filter(missed).toList(),
+          lastEventId, s -> {
             OfferView view = offers.view(s);
             return new LiveOffer(view, left(s, view));
           });
-      Flux<LiveOffer> waiting = Flux.defer(() -> Flux.fromIterable(offers.queue(providerId, OfferStatus.OFFERED.name())))
-          .subscribeOn(Schedulers.boundedElastic()).map(o -> new LiveOffer(o, null));
       Map<String, String> sent = EventStreams.recent();
-      Flux<ServerSentEvent<String>> events = Flux.merge(live, waiting)
-          .filter(c -> !c.offer().status().equals(sent.put(c.offer().referralId() + "/" + c.offer().attempt(), c.offer().status())))
-          .map(c -> ServerSentEvent.builder(c.left() == null ? render(card(c.offer()), both.getT2().orElse(null))
-                  : templates.fragment(OFFER, "gone", Map.of("gone", c.left())))
-              .id(c.offer().referralId().toString()).event(c.left() == null ? "offer" : "gone").build());
-      return liveStreams.ofCaller(EventStreams.withKeepAlive(events));
+      Flux<ServerSentEvent<String>> events = changes
+          .filter(e -> e.data() == null || changed(sent, e.data().offer()))
+          .map(e -> e.data() == null ? ServerSentEvent.<String>builder().comment(e.comment()).build()
+              : ServerSentEvent.builder(e.data().left() == null ? render(card(e.data().offer()), both.getT2().orElse(null))
+                  : templates.fragment(OFFER, "gone", Map.of("gone", e.data().left()))).id(e.id()).event(e.event()).build());
+      return liveStreams.ofCaller(events);
     });
+  }
+
+  /** Whether the offer's status is not the one last sent for it (remembered in {@code sent}). */
+  private static boolean changed(Map<String, String> sent, OfferView offer) {
+    return !offer.status().equals(sent.put(offer.referralId() + "/" + offer.attempt(), offer.status()));
   }
 
   /** Why an offer is no longer waiting for an answer, in words (sent as {@value #OFFER}{@code :: gone}); null while it is. */

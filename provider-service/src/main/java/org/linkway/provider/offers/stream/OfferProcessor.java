@@ -62,8 +62,11 @@ public final class OfferProcessor extends ContextualProcessor<String, SpecificRe
     this.deadlines = context.getStateStore(DEADLINES);
     this.traces = new ReferralTraces(context.getStateStore(TRACES));
     this.open = OpenOffers.in(context, STORE, ProviderOffers.FILLED);
-    ViewFill.<OfferState>once(context, ProviderOffers.FILLED, ProviderOffers.STORE, STORE,
-        (referralId, state) -> toProviderList(state.getOffer().getProviderId(), state));
+    // the providers' views, each filled once from the offers held before it (sent again, each keeps what it lacks)
+    for (String view : List.of(ProviderOffers.STORE, ProviderOffers.BY_STATUS.store())) {
+      ViewFill.<OfferState>once(context, ProviderOffers.FILLED, view, STORE,
+          (referralId, state) -> toProviderList(state.getOffer().getProviderId(), state));
+    }
     context.schedule(checkEvery, PunctuationType.WALL_CLOCK_TIME, this::dueBy);
   }
 

@@ -1,18 +1,15 @@
 package org.linkway.provider.offers.stream;
 
-import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.processor.Cancellable;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.linkway.platform.streams.StoreQueries;
+import org.linkway.platform.streams.ViewFill;
 import org.linkway.state.OfferState;
 import org.linkway.state.OfferStatus;
 
@@ -53,19 +50,8 @@ final class OpenOffers {
    */
   static OpenOffers in(ProcessorContext<?, ?> context, String offers, String filledStore) {
     OpenOffers open = new OpenOffers(context.getStateStore(SINCE), context.getStateStore(FIGURES));
-    KeyValueStore<String, Long> filled = context.getStateStore(filledStore);
-    KeyValueStore<String, OfferState> states = context.getStateStore(offers);
-    Cancellable[] schedule = new Cancellable[1];
-    schedule[0] = context.schedule(Duration.ofSeconds(1), PunctuationType.WALL_CLOCK_TIME, now -> {
-      if (filled.get(FIGURES) == null) {
-        open.clear();
-        try (KeyValueIterator<String, OfferState> all = states.all()) {
-          all.forEachRemaining(entry -> open.change(null, entry.value));
-        }
-        filled.put(FIGURES, now);
-      }
-      schedule[0].cancel();
-    });
+    ViewFill.<OfferState>once(context, filledStore, FIGURES, offers, List.of(open.since, open.figures),
+        (referralId, state) -> open.change(null, state));
     return open;
   }
 
@@ -93,16 +79,6 @@ final class OpenOffers {
       else if (oldest[0] == null || value < oldest[0]) oldest[0] = value;
     });
     return new Open(count[0], oldest[0] == null ? null : Instant.ofEpochMilli(oldest[0]));
-  }
-
-  private void clear() {
-    for (KeyValueStore<String, ?> store : List.of(since, figures)) {
-      List<String> keys = new ArrayList<>();
-      try (KeyValueIterator<String, ?> all = store.all()) {
-        all.forEachRemaining(entry -> keys.add(entry.key));
-      }
-      keys.forEach(store::delete);
-    }
   }
 
   private static boolean isOpen(OfferState state) {

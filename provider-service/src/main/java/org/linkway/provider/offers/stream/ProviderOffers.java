@@ -1,11 +1,21 @@
 package org.linkway.provider.offers.stream;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiPredicate;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.KStream;
 import org.linkway.platform.kafka.AvroSerdes;
 import org.linkway.platform.streams.PartyView;
+import org.linkway.platform.streams.StoreQueries;
 import org.linkway.state.OfferState;
+import org.linkway.state.OfferStatus;
 
 /**
  * Each provider's offers, held together by the instance that owns the provider's id: every change of
@@ -14,6 +24,12 @@ import org.linkway.state.OfferState;
  * repartition topic, and kept here under {@code {providerId}|{offeredAt}|{referralId}}, oldest first.
  * So a provider's queue and inbox are read from one instance by a bounded range, complete whichever
  * instance holds the referrals.
+ *
+ * <p>In the same task, the provider's offers by status ({@link #BY_STATUS}): each offer is in the list of its
+ * provider and status now, {@code {providerId}|{status}|{offeredAt}|{referralId}}, and leaves the list of the status
+ * it had (each change is sent to every status list of the provider, and kept only in its own). So the offers waiting
+ * for an answer, those being worked with, those ended, or those in one status, are each read a page at a time, oldest
+ * first or newest first, whatever the provider's history holds in other statuses.
  */
 public final class ProviderOffers {
 
@@ -21,15 +37,76 @@ public final class ProviderOffers {
   public static final PartyView<OfferState> VIEW = new PartyView<>("provider-offers", s -> s.getOffer().getProviderId(),
       s -> s.getOfferedAt().toEpochMilli(), false, s -> s.getReferralId().toString());
   public static final String STORE = VIEW.store();
+  /**
+   * The provider's offers by status: {@code {providerId}|{status}|{offeredAt, 19 digits}|{referralId}} to the offer's
+   * state, read in the partition of the provider ({@link #inStatus}, {@link #newestFirst}).
+   */
+  public static final PartyView<OfferState> BY_STATUS = new PartyView<>("provider-offers-by-status",
+      s -> list(s.getOffer().getProviderId(), s.getStatus()), s -> s.getOfferedAt().toEpochMilli(), false,
+      s -> s.getReferralId().toString());
+  /** Waiting for the provider's answer. */
+  public static final List<OfferStatus> OPEN = List.of(OfferStatus.OFFERED);
+  /** Accepted (or being accepted, while the budget decides): the people the provider is working with. */
+  public static final List<OfferStatus> ACTIVE = List.of(OfferStatus.ACCEPTING, OfferStatus.ACCEPTED);
+  /** Every other status: finished, declined, cancelled, withdrawn. */
+  public static final List<OfferStatus> ENDED = Arrays.stream(OfferStatus.values())
+      .filter(s -> !OPEN.contains(s) && !ACTIVE.contains(s)).toList();
   /** Per task, whether the offers stored before the view have been sent to it ({@code ViewFill}). */
   static final String FILLED = "offer-view-filled";
 
   private ProviderOffers() {}
 
-  /** Keeps the view of the offer states the {@link OfferProcessor} sends on, keyed by provider (the rest ignored). */
+  /** The party of a provider's list of its offers in one status. */
+  static String list(String providerId, OfferStatus status) {
+    return providerId + "|" + status.name();
+  }
+
+  /** Keeps the views of the offer states the {@link OfferProcessor} sends on, keyed by provider (the rest ignored). */
   static void keep(StreamsBuilder builder, AvroSerdes serdes, KStream<String, SpecificRecord> outputs) {
     KStream<String, OfferState> states = outputs.filter((providerId, value) -> value instanceof OfferState)
         .mapValues(value -> (OfferState) value);
-    VIEW.keep(builder, serdes, OfferState.class, states, "offers-by-provider");
+    KStream<String, OfferState> inProvidersTask = VIEW.keep(builder, serdes, OfferState.class, states, "offers-by-provider");
+    // to every status list of the provider: the offer is kept in its own, and leaves the one it was in
+    BY_STATUS.keepInTask(builder, serdes, OfferState.class, inProvidersTask.flatMap((providerId, state) ->
+        Arrays.stream(OfferStatus.values()).map(status -> KeyValue.pair(list(providerId, status), state)).toList()));
+  }
+
+  /** One page of the provider's offers in one status, oldest first, after the cursor {@code after} (null: the first). */
+  public static StoreQueries.Page<OfferState> inStatus(StoreQueries stores, String providerId, OfferStatus status,
+      String after, int limit) {
+    return stores.page(BY_STATUS.store(), providerId, PartyView.prefix(list(providerId, status)), after, limit, s -> true);
+  }
+
+  /** Reads one list of {@link #BY_STATUS} newest first, from after a cursor, for as long as {@code action} says. */
+  @FunctionalInterface
+  public interface NewestFirst {
+    void scan(String prefix, String after, BiPredicate<String, OfferState> action);
+
+    /** The provider's lists, read on the instance that holds them ({@link StoreQueries#scan}). */
+    static NewestFirst of(StoreQueries stores, String providerId) {
+      return (prefix, after, action) -> stores.scan(BY_STATUS.store(), providerId, prefix, after, true, action);
+    }
+  }
+
+  /**
+   * One page of the provider's offers in any of {@code statuses}, newest offer first, after the cursor {@code after}
+   * (null: the first); the page's cursor is its last offer's, whichever list it came from. Each status's list is read
+   * from the cursor for at most a page and one, so a page costs its size times the number of statuses.
+   */
+  public static StoreQueries.Page<OfferState> newestFirst(NewestFirst lists, String providerId,
+      Collection<OfferStatus> statuses, String after, int limit) {
+    if (limit < 1) throw new IllegalArgumentException("a page holds at least one offer");
+    List<Map.Entry<String, OfferState>> found = new ArrayList<>();
+    for (OfferStatus status : statuses) {
+      int[] read = {0};
+      lists.scan(PartyView.prefix(list(providerId, status)), after, (cursor, state) -> {
+        found.add(Map.entry(cursor, state));
+        return ++read[0] <= limit;
+      });
+    }
+    found.sort(Map.Entry.<String, OfferState>comparingByKey(Comparator.reverseOrder()));
+    if (found.size() <= limit) return new StoreQueries.Page<>(found.stream().map(Map.Entry::getValue).toList(), null);
+    List<Map.Entry<String, OfferState>> page = found.subList(0, limit);
+    return new StoreQueries.Page<>(page.stream().map(Map.Entry::getValue).toList(), page.get(limit - 1).getKey());
   }
 }
