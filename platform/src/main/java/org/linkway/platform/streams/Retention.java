@@ -23,7 +23,7 @@ import org.apache.kafka.streams.state.Stores;
  * the stores hold what is live plus what ended within {@code after}, and the index holds one short entry per thing
  * ended within it: a replacement instance restores that, not every referral there ever was. The sweep reads the
  * index by range, never a store whole, and at most {@link #BATCH} entries a punctuation, so a backlog (the first
- * sweep after the setting is shortened) is worked off a batch a minute without holding up the task.
+ * sweep after the setting is shortened) is worked off a batch a sweep without holding up the task.
  *
  * <p>The index is keyed by when the thing ended, not by when it expires, so that a new setting applies to
  * everything already ended at the next sweep. Things ended before the index existed enter it once per task
@@ -35,7 +35,7 @@ import org.apache.kafka.streams.state.Stores;
  */
 public record Retention(String store, Duration after) {
 
-  /** How often each task sweeps. */
+  /** How often each task sweeps, at most: a retention shorter than this (a test's) is swept every retention. */
   public static final Duration EVERY = Duration.ofMinutes(1);
   /** The most entries one sweep hands over: the rest wait for the next. */
   public static final int BATCH = 1_000;
@@ -50,6 +50,11 @@ public record Retention(String store, Duration after) {
   @FunctionalInterface
   public interface Expired {
     void expired(String id, Instant endedAt, String value);
+  }
+
+  /** How often this retention is swept: every {@link #EVERY}, or every {@link #after} if that is shorter. */
+  public Duration every() {
+    return after.compareTo(EVERY) < 0 ? after : EVERY;
   }
 
   /** The index's store: text to text, changelog-backed like the states it indexes. */
@@ -73,12 +78,12 @@ public record Retention(String store, Duration after) {
   }
 
   /**
-   * Sweeps the task's index every {@link #EVERY}, by the wall clock; call from the processor's {@code init}, with the
+   * Sweeps the task's index {@link #every}, by the wall clock; call from the processor's {@code init}, with the
    * index connected to it.
    */
   public void schedule(ProcessorContext<?, ?> context, Expired expired) {
     KeyValueStore<String, String> index = context.getStateStore(store);
-    context.schedule(EVERY, PunctuationType.WALL_CLOCK_TIME, now -> sweep(index, Instant.ofEpochMilli(now), expired));
+    context.schedule(every(), PunctuationType.WALL_CLOCK_TIME, now -> sweep(index, Instant.ofEpochMilli(now), expired));
   }
 
   /** Hands over and removes each entry that ended {@link #after} or longer before {@code now} (at most {@link #BATCH}); how many. */

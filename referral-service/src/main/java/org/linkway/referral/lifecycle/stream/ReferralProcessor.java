@@ -88,7 +88,7 @@ final class ReferralProcessor extends ContextualProcessor<String, SpecificRecord
     identities.<ReferralState>fillOnce(context, PracticeReferrals.FILLED, ReferralStores.STATE, ReferralProcessor::endedAt,
         ReferralProcessor::identityKey);
     // one punctuation, archiving before erasing, so that a referral whose two times come in one sweep is archived first
-    context.schedule(Retention.EVERY, PunctuationType.WALL_CLOCK_TIME, now -> sweep(Instant.ofEpochMilli(now)));
+    context.schedule(hot.every(), PunctuationType.WALL_CLOCK_TIME, now -> sweep(Instant.ofEpochMilli(now)));
   }
 
   /** Archives the referrals ended long enough ago, then erases the identities ended long enough ago. */
