@@ -15,18 +15,20 @@ import java.time.ZoneOffset;
  * @param archivedAt when it left the hot stores
  * @param status how it ended
  * @param referrer the referring practice's ODS code: only it is told (to anyone else the referral is not found)
+ * @param identityKey the person-keys record key of its identity's data key (empty for an identity in clear), so that a
+ *     resent submission's new key can be told from it
  */
-public record ArchivedReferral(Instant endedAt, Instant archivedAt, String status, String referrer) {
+public record ArchivedReferral(Instant endedAt, Instant archivedAt, String status, String referrer, String identityKey) {
 
-  /** As kept: {@code {ended at millis}|{archived at millis}|{status}|{referrer}}. */
+  /** As kept: {@code {ended at millis}|{archived at millis}|{status}|{referrer}|{identity key}}. */
   String text() {
-    return endedAt.toEpochMilli() + "|" + archivedAt.toEpochMilli() + "|" + status + "|" + referrer;
+    return endedAt.toEpochMilli() + "|" + archivedAt.toEpochMilli() + "|" + status + "|" + referrer + "|" + identityKey;
   }
 
   static ArchivedReferral parse(String text) {
-    String[] parts = text.split("\\|", 4);
+    String[] parts = text.split("\\|", 5);
     return new ArchivedReferral(Instant.ofEpochMilli(Long.parseLong(parts[0])), Instant.ofEpochMilli(Long.parseLong(parts[1])),
-        parts[2], parts[3]);
+        parts[2], parts[3], parts.length > 4 ? parts[4] : "");
   }
 
   /** What the referral's reader is told. */

@@ -107,7 +107,7 @@ final class ReferralProcessor extends ContextualProcessor<String, SpecificRecord
     store.delete(referralId);
     leavePracticeList(state);
     archive.put(referralId, new ArchivedReferral(endedAt(state).orElse(now), now, state.getStatus().name(),
-        PracticeReferrals.practiceOf(state)).text());
+        PracticeReferrals.practiceOf(state), identityKey(state)).text());
   }
 
   /** The referral's identity's data key is tombstoned on person-keys, as an erasure of that one key does. */
@@ -207,27 +207,33 @@ final class ReferralProcessor extends ContextualProcessor<String, SpecificRecord
   }
 
   /**
-   * An input for a referral that was archived decides nothing. A referrer's command is refused with the reason: a
-   * resent submission (the same request id), whose data key, sealed for it, is tombstoned (nothing will ever open it),
-   * or a cancel. Anything else (a late provider event, a place's answer) is passed over with a log line: the referral
-   * ended long ago.
+   * An input for a referral that was archived decides nothing. A referrer's command is refused with the reason (a
+   * resent submission, the same request id; a cancel). A submission's data key, if it is not the archived referral's
+   * own (a resend seals the identity again), is tombstoned: nothing will ever open it. Anything else (a late provider
+   * event, a place's answer, a GP system's request resent over Kafka after its id was forgotten) is passed over with a
+   * log line: the referral ended long ago.
    */
   private void archivedInput(Record<String, SpecificRecord> record, ReferralLifecycle.Input input, ArchivedReferral archived) {
     String referralId = record.key();
     String reason = archived.explained(referralId);
     if (input instanceof ReferralLifecycle.Cancel cancel) {
       context().forward(Decisions.reply(record, Decisions.refused(cancel.command().getMetadata().getEventId(), reason)));
-      return;
-    }
-    if (input instanceof ReferralLifecycle.Submit submit) {
+    } else if (input instanceof ReferralLifecycle.Submit submit) {
       context().forward(Decisions.reply(record, Decisions.refused(submit.command().getMetadata().getEventId(), reason)));
-      SealedPatient sealed = submit.submit().getSubmission().getSealedPatient();
-      if (sealed != null) {
-        context().forward(new Record<String, SpecificRecord>(Identities.keyOf(sealed.getPersonId(), sealed.getKeyId()),
-            (PersonKey) null, context().currentSystemTimeMs()));
-      }
-      return;
+      forgetNewKey(submit.submit().getSubmission().getSealedPatient(), archived);
+    } else if (input instanceof ReferralLifecycle.Submission submission) {
+      forgetNewKey(submission.submitted().getSealedPatient(), archived);
+      log.info("{} passed over: {}", input.kind(), reason);
+    } else {
+      log.info("{} passed over: {}", input.kind(), reason);
     }
-    log.info("{} passed over: {}", input.kind(), reason);
+  }
+
+  /** A data key sealed for a submission of an archived referral, other than its own, is tombstoned. */
+  private void forgetNewKey(SealedPatient sealed, ArchivedReferral archived) {
+    if (sealed == null) return;
+    String key = Identities.keyOf(sealed.getPersonId(), sealed.getKeyId());
+    if (key.equals(archived.identityKey())) return;
+    context().forward(new Record<String, SpecificRecord>(key, (PersonKey) null, context().currentSystemTimeMs()));
   }
 }

@@ -124,6 +124,7 @@ class ReferralRetentionTest {
       ArchivedReferral note = ArchivedReferral.parse(archive.get(id.toString()));
       assertThat(note.status()).isEqualTo("UNPLACED");
       assertThat(note.referrer()).isEqualTo("D82044");
+      assertThat(note.identityKey()).startsWith(PERSON + "/key-");
       assertThat(Duration.between(note.endedAt(), note.archivedAt())).isBetween(ENDED, ENDED.plus(Duration.ofMinutes(3)));
       assertThat(note.explained(id.toString())).contains("ended (UNPLACED) on").contains("archived 90 days later")
           .contains("history is on the referrals log");
@@ -170,7 +171,7 @@ class ReferralRetentionTest {
   }
 
   @Test
-  void givenAnArchivedReferral_whenItIsResentOrCancelledOrAProviderEventComes_thenNothingIsDecidedAndTheCommandsAreRefused() {
+  void givenAnArchivedReferral_whenItIsResentOrCancelledOrReadAgain_thenNothingIsDecidedAndTheCommandsAreRefusedAndNewKeysDestroyed() {
     UUID referralId = submit(UUID.randomUUID(), "first-key");
     advance(ENDED.plus(Retention.EVERY));
     referrals.readKeyValuesToList();
@@ -192,6 +193,15 @@ class ReferralRetentionTest {
         assertThat(answer.getRefusal()).contains("referral " + referralId + " ended (UNPLACED) on").contains("archived"));
     assertThat(personKeys.readKeyValuesToList())
         .containsExactly(new KeyValue<>(Identities.keyOf(PERSON, "resent-key"), null));
+
+    // a GP system's request resent over Kafka (a new key), and the referral's own submission read again (its own key)
+    TestInputTopic<String, SpecificRecord> referralsIn = SelfDescribingAvro.input(driver, Topics.REFERRALS);
+    referralsIn.pipeInput(referralId.toString(), TestData.submittedEvent(referralId, submission("kafka-key")));
+    referralsIn.pipeInput(referralId.toString(), TestData.submittedEvent(referralId, submission("first-key")));
+    assertThat(states.get(referralId.toString())).isNull();
+    assertThat(referrals.readKeyValuesToList()).isEmpty();
+    assertThat(personKeys.readKeyValuesToList())
+        .containsExactly(new KeyValue<>(Identities.keyOf(PERSON, "kafka-key"), null));
   }
 
   private UUID submit(UUID referralId, String keyId) {
@@ -201,11 +211,14 @@ class ReferralRetentionTest {
   }
 
   private static ReferralCommand submitCommand(UUID referralId, String keyId) {
+    return new ReferralCommand(Events.metadata("referral-service", referralId, null), new SubmitReferral(submission(keyId)));
+  }
+
+  private static ReferralSubmitted submission(String keyId) {
     SealedPatient sealed = new SealedPatient(PERSON, keyId, ByteBuffer.allocate(12), ByteBuffer.allocate(16));
-    ReferralSubmitted submission = TestData.referral(NeedCode.LONELINESS).setPersonId(PERSON).setPatient(null)
-        .setSealedPatient(sealed).setPostcodeDistrict("NR1").setAgeWhenReferred(75).setRequestId("request-" + referralId)
+    return TestData.referral(NeedCode.LONELINESS).setPersonId(PERSON).setPatient(null)
+        .setSealedPatient(sealed).setPostcodeDistrict("NR1").setAgeWhenReferred(75).setRequestId("request-" + keyId)
         .build();
-    return new ReferralCommand(Events.metadata("referral-service", referralId, null), new SubmitReferral(submission));
   }
 
   private static ReferralState liveState(UUID id) {
