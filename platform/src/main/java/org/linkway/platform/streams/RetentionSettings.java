@@ -34,8 +34,8 @@ public record RetentionSettings(Duration ended, Duration identities) {
     check("linkway.retention.ended", ended);
     check("linkway.retention.identities", identities);
     if (identities.compareTo(ended) < 0) {
-      throw new IllegalStateException("linkway.retention.identities (" + identities + ") is shorter than "
-          + "linkway.retention.ended (" + ended + "): an archived referral's note is kept until its identity is erased,"
+      throw new IllegalStateException("linkway.retention.identities (" + days(identities) + ") is shorter than "
+          + "linkway.retention.ended (" + days(ended) + "): an archived referral's note is kept until its identity is erased,"
           + " so identities must be kept at least as long as ended referrals are");
     }
   }
@@ -50,6 +50,11 @@ public record RetentionSettings(Duration ended, Duration identities) {
     Binder binder = Binder.get(environment);
     return new RetentionSettings(binder.bind("linkway.retention.ended", Duration.class).orElse(ENDED),
         binder.bind("linkway.retention.identities", Duration.class).orElse(IDENTITIES));
+  }
+
+  /** In days, as the settings are usually written; a period that is not whole days as it is. */
+  private static String days(Duration value) {
+    return value.getSeconds() % 86_400 == 0 && value.getNano() == 0 ? value.toDays() + " days" : value.toString();
   }
 
   private static void check(String name, Duration value) {
