@@ -4,10 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.linkway.events.PersonKey;
+import org.linkway.platform.kafka.Topics;
 import org.linkway.platform.people.Identities;
 import org.linkway.platform.people.NhsNumber;
 import org.linkway.platform.streams.ReferenceTable;
@@ -26,8 +35,9 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 /**
  * Retention on the embedded broker, with short settings ({@code linkway.retention.ended} 4 seconds, {@code identities}
  * 8): a referral that ends (unplaced: no service for its commissioner) is read as usual, then answers 410 Gone
- * (problem+json saying when it ended and that it was archived), and once its identity's time has come its data key
- * is gone from person-keys and the referral is not found.
+ * (problem+json saying when it ended and that it was archived), its last record on the changelogs of the state store
+ * and of its practice's list a tombstone (so a restore on an empty disk, after compaction, holds none of it), and once
+ * its identity's time has come its data key is gone from person-keys and the referral is not found.
  */
 @SpringBootTest(classes = ReferralServiceApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
     properties = {"spring.config.name=referral-service", "linkway.retention.ended=PT4S", "linkway.retention.identities=PT8S"})
@@ -77,11 +87,44 @@ class ReferralRetentionIT {
                 .contains("referral " + referralId + " ended (UNPLACED) on").contains("archived")
                 .contains("history is on the referrals log")));
 
+    // what a new instance restores on an empty disk, once the broker has compacted the changelogs: not the referral
+    assertThat(latestOnChangelog(ReferralStores.STATE)).doesNotContainKey(referralId);
+    // the list is kept by the practice's task, through a repartition topic: a moment after the state
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        assertThat(latestOnChangelog(PracticeReferrals.STORE).keySet()).noneMatch(listKey -> listKey.endsWith(referralId)));
+
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
       assertThat(personKeys.get(key)).isEmpty();
       assertThat(identities.keysOf(personId)).isEmpty();
       http.get().uri("/referrals/{id}", referralId).exchange().expectStatus().isNotFound();
     });
+  }
+
+  /**
+   * The store's changelog as compaction leaves it (each key's last record, tombstones taking the key away), read whole
+   * from the broker, committed records only.
+   */
+  private static Map<String, byte[]> latestOnChangelog(String store) {
+    String topic = Topics.REFERRAL_SERVICE + "-" + store + "-changelog";
+    Properties config = new Properties();
+    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestStack.bootstrapServers());
+    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    Map<String, byte[]> latest = new HashMap<>();
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+          .map(p -> new TopicPartition(topic, p.partition())).toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+      while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+          if (record.value() == null) latest.remove(record.key());
+          else latest.put(record.key(), record.value());
+        }
+      }
+    }
+    return latest;
   }
 
   /** The nine digits with their check digit. */
