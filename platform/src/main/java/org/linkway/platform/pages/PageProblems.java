@@ -24,6 +24,7 @@ class PageProblems {
     exchange.getResponse().setStatusCode(status);
     String title = switch (status) {
       case NOT_FOUND -> "Not found";
+      case GONE -> "No longer kept here";
       case CONFLICT -> "This has changed since you opened the page";
       case SERVICE_UNAVAILABLE -> "Try again in a moment";
       case FORBIDDEN -> "You cannot do this";

@@ -4,6 +4,8 @@ import java.util.function.Function;
 import java.util.function.ToLongFunction;
 import java.util.regex.Pattern;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.KStream;
@@ -23,7 +25,9 @@ import org.linkway.platform.kafka.AvroSerdes;
  * that the keys sort as the list is shown (oldest or newest first). A state whose order changes (an
  * offer made again) moves, and one sent to a party it no longer belongs to (an offer now another
  * provider's) leaves that party's list: a second store remembers each item's key under
- * {@code {party}|{id}}.
+ * {@code {party}|{id}}. A state that leaves the service's hot stores ({@link Retention}) is taken out of its list by
+ * sending it on with the {@link #removal} headers: what it was is still what its party's list holds, so whatever
+ * the list's readers kept from it (its changelog's tail) sees a delete, not a change of the state.
  *
  * <p>Read with {@link StoreQueries#page}, after the {@link #prefix} of the party, on the instance
  * {@code KeyOwners} routes the party's key to.
@@ -39,6 +43,14 @@ public record PartyView<V extends SpecificRecord>(String store, Function<V, Stri
 
   /** What comes after a party's prefix in a key, and so what a cursor ({@code ?after=}) of the list is. */
   public static final Pattern CURSOR = Pattern.compile("\\d{19}\\|[A-Za-z0-9-]{1,64}");
+
+  /** The header that asks the keeper to take the item out of its party's list, whatever the state says. */
+  static final String REMOVE = "linkway-view-removal";
+
+  /** Headers for a state sent on to leave its party's list (it left the hot stores, see {@link Retention}). */
+  public static Headers removal() {
+    return new RecordHeaders().add(REMOVE, new byte[0]);
+  }
 
   /** The store remembering where each item of each party is in the view. */
   public String indexStore() {
@@ -111,7 +123,8 @@ public record PartyView<V extends SpecificRecord>(String store, Function<V, Stri
       if (party == null || value == null) return;
       String indexKey = prefix(party) + view.id().apply(value);
       String was = index.get(indexKey);
-      String now = party.equals(view.party().apply(value)) ? view.keyOf(value) : null;
+      boolean removed = record.headers().lastHeader(REMOVE) != null;
+      String now = !removed && party.equals(view.party().apply(value)) ? view.keyOf(value) : null;
       if (was != null && !was.equals(now)) items.delete(was);
       if (now == null) {
         if (was != null) index.delete(indexKey);

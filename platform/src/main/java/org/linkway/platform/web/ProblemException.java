@@ -59,6 +59,13 @@ public abstract class ProblemException extends RuntimeException {
     }
   }
 
+  /** 410: it was here and is no longer kept here (an ended referral archived); the detail says when and where it is. */
+  public static final class Gone extends ProblemException {
+    public Gone(String detail) {
+      super(HttpStatus.GONE, detail);
+    }
+  }
+
   /** 409: the state machine refused the transition. */
   public static final class Conflict extends ProblemException {
     public Conflict(String detail) {

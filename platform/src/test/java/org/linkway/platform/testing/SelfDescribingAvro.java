@@ -39,11 +39,21 @@ public final class SelfDescribingAvro {
 
   /** A test driver of a service's topology, its stores under {@code stateDir}. */
   public static TopologyTestDriver driver(StreamsBuilder builder, String applicationId, Path stateDir) {
+    return new TopologyTestDriver(builder.build(), config(applicationId, stateDir));
+  }
+
+  /** The same, its wall clock starting at {@code wallClock}. */
+  public static TopologyTestDriver driver(StreamsBuilder builder, String applicationId, Path stateDir,
+      java.time.Instant wallClock) {
+    return new TopologyTestDriver(builder.build(), config(applicationId, stateDir), wallClock);
+  }
+
+  private static Properties config(String applicationId, Path stateDir) {
     Properties config = new Properties();
     config.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
     config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:9");
     config.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-    return new TopologyTestDriver(builder.build(), config);
+    return config;
   }
 
   /** A stream of any records read from {@code topic}, as a processor's outputs are before they go to their topics. */

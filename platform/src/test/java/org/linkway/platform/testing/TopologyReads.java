@@ -20,6 +20,7 @@ import org.linkway.platform.kafka.AvroSerdes;
 import org.linkway.platform.kafka.KafkaAccess;
 import org.linkway.platform.kafka.Topic;
 import org.linkway.platform.kafka.Topics;
+import org.linkway.platform.streams.RetentionSettings;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ClassPathScanningCandidateComponentProvider;
 import org.springframework.context.annotation.Configuration;
@@ -129,6 +130,7 @@ public final class TopologyReads {
     if (type == AvroSerdes.class) return given.getOrDefault(AvroSerdes.class, SelfDescribingAvro.serdes());
     if (given.containsKey(type)) return given.get(type);
     if (type == Duration.class) return Duration.ofSeconds(1);
+    if (type == RetentionSettings.class) return RetentionSettings.defaults();
     if (type == String.class) return "test";
     if (type == int.class) return 1;
     if (type == long.class) return 1L;

@@ -81,6 +81,11 @@ public class ReferralIntake {
       if (existing.isPresent()) {
         return Mono.just(new Received(referralId, existing.get().getStatus().name(), true));
       }
+      // a resend of one that ended and was archived: it is not made again (the lifecycle refuses it too, with a 409)
+      var archived = ReferralStores.archived(stores, referralId.toString());
+      if (archived.isPresent()) {
+        return Mono.error(new ProblemException.Gone(archived.get().explained(referralId.toString())));
+      }
     }
     Submission sealed = submission(request, requestId);
     ReferralCommand command = new ReferralCommand(

@@ -101,7 +101,7 @@ public class ReferralService {
     }
     if (!problems.isEmpty()) return Mono.error(new ProblemException.Invalid(problems));
     return Caller.current().flatMap(caller -> {
-      ReferralState state = find(referralId);
+      ReferralState state = find(referralId, caller);
       if (!referredBy(caller, state)) throw notFound(referralId);
       return cancel(state, body);
     });
@@ -140,7 +140,7 @@ public class ReferralService {
    */
   Mono<ReferralState> readableBy(String referralId) {
     return Caller.current().map(caller -> {
-      ReferralState state = find(referralId);
+      ReferralState state = find(referralId, caller);
       boolean involved = state.getStatus() == ReferralStatus.OFFERED
           || state.getHistory().stream().anyMatch(h -> h.getEvent().equals("ReferralAccepted"));
       boolean holdsIt = caller.is(Role.PROVIDER, state.getProviderId()) && involved;
@@ -153,8 +153,15 @@ public class ReferralService {
     return caller.is(Role.GP, state.getSubmission().getReferrer().getOdsCode());
   }
 
-  private ReferralState find(String referralId) {
-    return stores.<ReferralState>get(ReferralStores.STATE, referralId).orElseThrow(() -> notFound(referralId));
+  /**
+   * The referral's state; a referral of the caller's practice that ended and was archived is gone (410, saying when),
+   * any other that is not here not found.
+   */
+  private ReferralState find(String referralId, Caller caller) {
+    return stores.<ReferralState>get(ReferralStores.STATE, referralId).orElseThrow(() ->
+        ReferralStores.archived(stores, referralId).filter(archived -> caller.is(Role.GP, archived.referrer()))
+            .<ProblemException>map(archived -> new ProblemException.Gone(archived.explained(referralId)))
+            .orElseGet(() -> notFound(referralId)));
   }
 
   /** Someone else's referral is answered as if it did not exist, so that ids cannot be probed. */

@@ -1,22 +1,33 @@
 package org.linkway.referral.lifecycle.stream;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.linkway.events.PersonKey;
 import org.linkway.events.ReferralEvent;
+import org.linkway.events.SealedPatient;
 import org.linkway.platform.observability.ReferralTraces;
+import org.linkway.platform.people.Identities;
 import org.linkway.platform.streams.Decisions;
+import org.linkway.platform.streams.PartyView;
+import org.linkway.platform.streams.Retention;
+import org.linkway.platform.streams.RetentionSettings;
 import org.linkway.platform.streams.ViewFill;
 import org.linkway.referral.lifecycle.domain.ReferralLifecycle;
 import org.linkway.referral.places.Places;
 import org.linkway.referral.places.ServiceLoads;
 import org.linkway.referral.routing.Load;
+import org.linkway.state.HistoryEntry;
 import org.linkway.state.ReferralState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs the referral state machine for the referrals of one stream task. Inputs, all keyed by
@@ -30,18 +41,34 @@ import org.linkway.state.ReferralState;
  * changelog the practices' live streams follow ({@link ReferralFeed}).
  * State and output are committed in one transaction. Routing ranks services by the load every instance holds
  * ({@link ServiceLoads}); each service's place decider caps.
+ *
+ * <p>What has ended does not stay ({@link Retention}, {@link RetentionSettings}): {@code linkway.retention.ended} after
+ * its end a referral leaves {@link ReferralStores#STATE} and its practice's list, leaving a short note in
+ * {@link ReferralStores#ARCHIVE}, and {@code linkway.retention.identities} after its end its identity's data key is
+ * tombstoned on {@code person-keys} and the note dropped. Archiving is not a change of the referral: the counts
+ * ({@link ReferralStores#COUNTS}) keep it, and its history stays on the log. An input for an archived referral decides
+ * nothing: a resent submission is refused with the reason, anything else is passed over and logged.
  */
 final class ReferralProcessor extends ContextualProcessor<String, SpecificRecord, String, SpecificRecord> {
 
+  private static final Logger log = LoggerFactory.getLogger(ReferralProcessor.class);
+
   private final Function<Function<String, Load>, ReferralLifecycle> lifecycles;
+  private final Retention hot;
+  private final Retention identities;
   private ReferralLifecycle lifecycle;
   private KeyValueStore<String, ReferralState> store;
   private ReferralTraces traces;
   private KeyValueStore<String, String> counts;
+  private KeyValueStore<String, String> ended;
+  private KeyValueStore<String, String> identitiesDue;
+  private KeyValueStore<String, String> archive;
 
-  /** {@code lifecycles}: the lifecycle, given each service's load as this task reads it. */
-  ReferralProcessor(Function<Function<String, Load>, ReferralLifecycle> lifecycles) {
+  /** {@code lifecycles}: the lifecycle, given each service's load as this task reads it; {@code retention}: how long what ended stays. */
+  ReferralProcessor(Function<Function<String, Load>, ReferralLifecycle> lifecycles, RetentionSettings retention) {
     this.lifecycles = lifecycles;
+    this.hot = new Retention(ReferralStores.ENDED, retention.ended());
+    this.identities = new Retention(ReferralStores.IDENTITIES_DUE, retention.identities());
   }
 
   @Override
@@ -54,6 +81,66 @@ final class ReferralProcessor extends ContextualProcessor<String, SpecificRecord
     ReferralStores.COUNTS.fillOnce(context, ReferralStores.STATE, storeKey -> ReferralStores.ALL);
     ViewFill.<ReferralState>once(context, PracticeReferrals.FILLED, PracticeReferrals.STORE, ReferralStores.STATE,
         (referralId, state) -> toPracticeList(state));
+    this.ended = context.getStateStore(ReferralStores.ENDED);
+    this.identitiesDue = context.getStateStore(ReferralStores.IDENTITIES_DUE);
+    this.archive = context.getStateStore(ReferralStores.ARCHIVE);
+    hot.<ReferralState>fillOnce(context, PracticeReferrals.FILLED, ReferralStores.STATE, ReferralProcessor::endedAt, s -> "");
+    identities.<ReferralState>fillOnce(context, PracticeReferrals.FILLED, ReferralStores.STATE, ReferralProcessor::endedAt,
+        ReferralProcessor::identityKey);
+    // one punctuation, archiving before erasing, so that a referral whose two times come in one sweep is archived first
+    context.schedule(hot.every(), PunctuationType.WALL_CLOCK_TIME, now -> sweep(Instant.ofEpochMilli(now)));
+  }
+
+  /** Archives the referrals ended long enough ago, then erases the identities ended long enough ago. */
+  void sweep(Instant now) {
+    hot.sweep(ended, now, (referralId, endedAt, nothing) -> archive(referralId, now));
+    identities.sweep(identitiesDue, now, (referralId, endedAt, key) -> eraseIdentity(referralId, key));
+  }
+
+  /**
+   * The referral leaves the state store and its practice's list, and a note of it is kept: not a change of the
+   * referral, so its counts stay as they are.
+   */
+  private void archive(String referralId, Instant now) {
+    ReferralState state = store.get(referralId);
+    if (state == null) return;
+    store.delete(referralId);
+    leavePracticeList(state);
+    archive.put(referralId, new ArchivedReferral(endedAt(state).orElse(now), now, state.getStatus().name(),
+        PracticeReferrals.practiceOf(state), identityKey(state)).text());
+  }
+
+  /** The referral's identity's data key is tombstoned on person-keys, as an erasure of that one key does. */
+  private void eraseIdentity(String referralId, String key) {
+    ReferralState state = store.get(referralId);
+    if (state != null) {
+      // archived at the same time (both settings alike, or the archive sweep's batch full): no note is needed after it
+      store.delete(referralId);
+      leavePracticeList(state);
+    }
+    archive.delete(referralId);
+    if (!key.isEmpty()) {
+      context().forward(new Record<String, SpecificRecord>(key, null, context().currentSystemTimeMs()));
+    }
+  }
+
+  /** The state goes out of its practice's list ({@link PartyView#removal}). */
+  private void leavePracticeList(ReferralState state) {
+    context().forward(new Record<String, SpecificRecord>(PracticeReferrals.practiceOf(state), state,
+        context().currentSystemTimeMs(), PartyView.removal()));
+  }
+
+  /** When the referral ended: the first step in its final status; empty while it is live. */
+  static Optional<Instant> endedAt(ReferralState state) {
+    if (!ReferralLifecycle.ended(state.getStatus())) return Optional.empty();
+    return state.getHistory().stream().filter(h -> h.getStatus() == state.getStatus()).map(HistoryEntry::getAt)
+        .findFirst().or(() -> Optional.of(ReferralFeed.changedAt(state)));
+  }
+
+  /** The person-keys record key of the referral's identity, or empty for a referral from before identities were sealed. */
+  static String identityKey(ReferralState state) {
+    SealedPatient sealed = state.getSubmission().getSealedPatient();
+    return sealed == null ? "" : Identities.keyOf(sealed.getPersonId(), sealed.getKeyId());
   }
 
   /** The state goes on to the referring practice's list ({@link PracticeReferrals}). */
@@ -74,6 +161,13 @@ final class ReferralProcessor extends ContextualProcessor<String, SpecificRecord
     if (input.isEmpty()) return;
     String referralId = record.key();
     ReferralState before = store.get(referralId);
+    if (before == null) {
+      String archived = archive.get(referralId);
+      if (archived != null) {
+        archivedInput(record, input.get(), ArchivedReferral.parse(archived));
+        return;
+      }
+    }
     List<ReferralLifecycle.Event> events = lifecycle.decide(input.get(), before);
     ReferralState after = lifecycle.evolve(before, events);
     ReferralLifecycle.answeredWithTheReferral(input.get())
@@ -82,6 +176,13 @@ final class ReferralProcessor extends ContextualProcessor<String, SpecificRecord
       store.put(referralId, after);
       ReferralStores.COUNTS.change(counts, ReferralStores.ALL, before, after);
       toPracticeList(after);
+      if (before == null || !ReferralLifecycle.ended(before.getStatus())) {
+        // ended by this input (an ended referral never leaves its end, so it is noted once)
+        endedAt(after).ifPresent(at -> {
+          hot.ended(ended, at, referralId, "");
+          identities.ended(identitiesDue, at, referralId, identityKey(after));
+        });
+      }
     }
     for (ReferralLifecycle.Event event : events) {
       ReferralLifecycle.asked(event)
@@ -103,5 +204,36 @@ final class ReferralProcessor extends ContextualProcessor<String, SpecificRecord
     }
     // ended by this input: its events went with the trace above; nothing more happens to the referral here
     if (after != before && ReferralLifecycle.ended(after.getStatus())) traces.forget(referralId);
+  }
+
+  /**
+   * An input for a referral that was archived decides nothing. A referrer's command is refused with the reason (a
+   * resent submission, the same request id; a cancel). A submission's data key, if it is not the archived referral's
+   * own (a resend seals the identity again), is tombstoned: nothing will ever open it. Anything else (a late provider
+   * event, a place's answer, a GP system's request resent over Kafka after its id was forgotten) is passed over with a
+   * log line: the referral ended long ago.
+   */
+  private void archivedInput(Record<String, SpecificRecord> record, ReferralLifecycle.Input input, ArchivedReferral archived) {
+    String referralId = record.key();
+    String reason = archived.explained(referralId);
+    if (input instanceof ReferralLifecycle.Cancel cancel) {
+      context().forward(Decisions.reply(record, Decisions.refused(cancel.command().getMetadata().getEventId(), reason)));
+    } else if (input instanceof ReferralLifecycle.Submit submit) {
+      context().forward(Decisions.reply(record, Decisions.refused(submit.command().getMetadata().getEventId(), reason)));
+      forgetNewKey(submit.submit().getSubmission().getSealedPatient(), archived);
+    } else if (input instanceof ReferralLifecycle.Submission submission) {
+      forgetNewKey(submission.submitted().getSealedPatient(), archived);
+      log.info("{} passed over: {}", input.kind(), reason);
+    } else {
+      log.info("{} passed over: {}", input.kind(), reason);
+    }
+  }
+
+  /** A data key sealed for a submission of an archived referral, other than its own, is tombstoned. */
+  private void forgetNewKey(SealedPatient sealed, ArchivedReferral archived) {
+    if (sealed == null) return;
+    String key = Identities.keyOf(sealed.getPersonId(), sealed.getKeyId());
+    if (key.equals(archived.identityKey())) return;
+    context().forward(new Record<String, SpecificRecord>(key, (PersonKey) null, context().currentSystemTimeMs()));
   }
 }

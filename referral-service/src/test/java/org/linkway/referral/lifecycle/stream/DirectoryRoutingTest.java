@@ -29,6 +29,7 @@ import org.linkway.platform.kafka.Events;
 import org.linkway.platform.kafka.Topics;
 import org.linkway.platform.streams.GlobalTables;
 import org.linkway.platform.streams.ReferenceTable;
+import org.linkway.platform.streams.RetentionSettings;
 import org.linkway.platform.testing.ReferenceTables;
 import org.linkway.platform.testing.SelfDescribingAvro;
 import org.linkway.referral.TestData;
@@ -62,7 +63,7 @@ class DirectoryRoutingTest {
     PlaceTopology.places(builder, serdes, serviceId -> Optional.empty());
     topology.referralLifecycle(builder, serdes, directory,
         topology.fundingRoom(ReferenceTables.empty(), ReferenceTables.empty(), ReferenceTables.empty()),
-        ReferralLifecycle.Settings.defaults());
+        ReferralLifecycle.Settings.defaults(), RetentionSettings.defaults());
     driver = SelfDescribingAvro.driver(builder, "referral-service-directory-routing-test", stateDir);
     directoryIn = SelfDescribingAvro.input(driver, Topics.PROVIDER_DIRECTORY);
     commands = SelfDescribingAvro.input(driver, Topics.REFERRAL_COMMANDS);

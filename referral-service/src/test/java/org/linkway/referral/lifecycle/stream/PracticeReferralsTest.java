@@ -15,6 +15,7 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,7 +33,8 @@ import org.linkway.state.ReferralStatus;
 /**
  * The practices' lists of their referrals ({@link PracticeReferrals}), driven by {@link TopologyTestDriver}
  * with referral states as {@link ReferralProcessor} sends them on (keyed by the referring practice): each
- * under its practice's key, newest first, read a page at a time, its status changed in place.
+ * under its practice's key, newest first, read a page at a time, its status changed in place, taken out when sent with
+ * the removal headers (archived).
  */
 class PracticeReferralsTest {
 
@@ -97,6 +99,19 @@ class PracticeReferralsTest {
     assertThat(ids(two.values())).containsExactlyElementsOf(newestFirst.subList(3, 5));
     assertThat(one.next()).matches(PartyView.CURSOR);
     assertThat(two.next()).isNull();
+  }
+
+  @Test
+  void givenAReferralSentWithTheRemovalHeaders_whenTheListIsRead_thenItIsGoneWithItsIndexAndTheOthersStay() {
+    ReferralState kept = send(state(PRACTICE, MORNING, ReferralStatus.SUBMITTED));
+    ReferralState archived = send(state(PRACTICE, MORNING.plusSeconds(60), ReferralStatus.COMPLETED));
+
+    states.pipeInput(new TestRecord<>(PRACTICE, archived, PartyView.removal()));
+
+    assertThat(ids(page(PRACTICE, null, 10).values())).containsExactly(kept.getReferralId());
+    KeyValueStore<String, String> index = driver.getKeyValueStore(PracticeReferrals.VIEW.indexStore());
+    assertThat(index.get(PartyView.prefix(PRACTICE) + archived.getReferralId())).isNull();
+    assertThat(index.get(PartyView.prefix(PRACTICE) + kept.getReferralId())).isNotNull();
   }
 
   private ReferralState send(ReferralState state) {
