@@ -7,6 +7,7 @@ import java.util.List;
 import org.linkway.events.ContractAgreed;
 import org.linkway.platform.domain.Funding;
 import org.linkway.platform.streams.ReferenceTable;
+import org.linkway.platform.streams.TableIndex;
 import org.springframework.stereotype.Component;
 
 /**
@@ -27,9 +28,12 @@ public class ContractQueries {
     this.contracts = contracts;
   }
 
-  /** The commissioner's contracts, by id. */
+  /**
+   * The commissioner's contracts, by id: read by the contracts' index by commissioner
+   * ({@link TableIndex#CONTRACTS_BY_COMMISSIONER}), not from every commissioner's.
+   */
   public List<ContractView> contracts(String code) {
-    return contracts.values().stream().filter(c -> c.getCommissioner().equals(code))
+    return contracts.under(TableIndex.CONTRACTS_BY_COMMISSIONER, code).stream()
         .sorted(Comparator.comparing(ContractAgreed::getContractId)).map(ContractQueries::view).toList();
   }
 

@@ -264,6 +264,11 @@ public final class StoreQueries implements HealthIndicator {
       }
 
       @Override
+      public Filed<V> filed(TableIndex<V> index, String after, int limit) {
+        return ready(storeName, () -> table.filed(index, after, limit));
+      }
+
+      @Override
       public List<V> values() {
         return ready(storeName, table::values);
       }
