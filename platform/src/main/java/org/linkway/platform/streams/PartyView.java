@@ -1,8 +1,10 @@
 package org.linkway.platform.streams;
 
+import java.util.List;
 import java.util.function.Function;
 import java.util.function.ToLongFunction;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -23,7 +25,7 @@ import org.linkway.platform.kafka.AvroSerdes;
  * that the keys sort as the list is shown (oldest or newest first). A state whose order changes (an
  * offer made again) moves, and one sent to a party it no longer belongs to (an offer now another
  * provider's) leaves that party's list: a second store remembers each item's key under
- * {@code {party}|{id}}.
+ * {@code {party}|{id}}. A state sent again unchanged is not written again.
  *
  * <p>Read with {@link StoreQueries#page}, after the {@link #prefix} of the party, on the instance
  * {@code KeyOwners} routes the party's key to.
@@ -62,11 +64,23 @@ public record PartyView<V extends SpecificRecord>(String store, Function<V, Stri
    * partition of its key.
    */
   public void keep(StreamsBuilder builder, AvroSerdes serdes, Class<V> type, KStream<String, V> byParty, String repartition) {
-    Topologies.addStore(builder, serdes, store, type);
-    builder.addStateStore(Stores.keyValueStoreBuilder(
-        Stores.persistentKeyValueStore(indexStore()), Serdes.String(), Serdes.String()));
-    byParty.repartition(Repartitioned.<String, V>as(repartition).withKeySerde(Serdes.String()).withValueSerde(serdes.forValues(type)))
-        .process(() -> new Keeper<>(this), store, indexStore());
+    keep(builder, serdes, type, byParty, repartition, List.of());
+  }
+
+  /**
+   * Keeps this view and {@code beside}, other views of the same states by the same parties (in another order), from
+   * one repartition of {@code byParty}: each in its own stores, in the same task as this one.
+   */
+  public void keep(StreamsBuilder builder, AvroSerdes serdes, Class<V> type, KStream<String, V> byParty, String repartition,
+      List<PartyView<V>> beside) {
+    KStream<String, V> repartitioned = byParty.repartition(
+        Repartitioned.<String, V>as(repartition).withKeySerde(Serdes.String()).withValueSerde(serdes.forValues(type)));
+    for (PartyView<V> view : Stream.concat(Stream.of(this), beside.stream()).toList()) {
+      Topologies.addStore(builder, serdes, view.store(), type);
+      builder.addStateStore(Stores.keyValueStoreBuilder(
+          Stores.persistentKeyValueStore(view.indexStore()), Serdes.String(), Serdes.String()));
+      repartitioned.process(() -> new Keeper<>(view), view.store(), view.indexStore());
+    }
   }
 
   /** Puts each state in its party's list at its place, taking it out of where it was. */
@@ -100,6 +114,8 @@ public record PartyView<V extends SpecificRecord>(String store, Function<V, Stri
         if (was != null) index.delete(indexKey);
         return;
       }
+      // the same state again (a view filled beside this one): nothing changes, and nothing goes to the changelog
+      if (now.equals(was) && value.equals(items.get(now))) return;
       items.put(now, value);
       if (!now.equals(was)) index.put(indexKey, now);
     }

@@ -54,6 +54,9 @@ final class ReferralProcessor extends ContextualProcessor<String, SpecificRecord
     ReferralStores.COUNTS.fillOnce(context, ReferralStores.STATE, storeKey -> ReferralStores.ALL);
     ViewFill.<ReferralState>once(context, PracticeReferrals.FILLED, PracticeReferrals.STORE, ReferralStores.STATE,
         (referralId, state) -> toPracticeList(state));
+    // the practices' referrals by last change came later: filled from the states once more (the list takes them again as they are)
+    ViewFill.<ReferralState>once(context, PracticeReferrals.FILLED, PracticeReferrals.CHANGES.store(), ReferralStores.STATE,
+        (referralId, state) -> toPracticeList(state));
   }
 
   /** The state goes on to the referring practice's list ({@link PracticeReferrals}). */

@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
 import java.util.UUID;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
@@ -46,6 +50,7 @@ class PracticeReferralsTest {
   private TopologyTestDriver driver;
   private TestInputTopic<String, SpecificRecord> states;
   private KeyValueStore<String, ReferralState> view;
+  private KeyValueStore<String, ReferralState> changes;
 
   @BeforeEach
   void setUp() {
@@ -56,6 +61,7 @@ class PracticeReferralsTest {
     driver = SelfDescribingAvro.driver(builder, "referral-service-practices-test", stateDir);
     states = driver.createInputTopic("states", new StringSerializer(), new SelfDescribingAvro.AvroSerializer());
     view = driver.getKeyValueStore(PracticeReferrals.STORE);
+    changes = driver.getKeyValueStore(PracticeReferrals.CHANGES.store());
   }
 
   @AfterEach
@@ -97,6 +103,70 @@ class PracticeReferralsTest {
     assertThat(ids(two.values())).containsExactlyElementsOf(newestFirst.subList(3, 5));
     assertThat(one.next()).matches(PartyView.CURSOR);
     assertThat(two.next()).isNull();
+  }
+
+  @Test
+  void givenManyStepsAtRandom_whenAPracticesLatestChangesAreRead_thenTheyAreTheNewestChangesOfItsWholeList() {
+    Random random = new Random(16);
+    List<String> practices = List.of(PRACTICE, OTHER, "P81001");
+    Map<UUID, ReferralState> latest = new HashMap<>();
+    for (int step = 0; step < 600; step++) {
+      ReferralState state;
+      if (latest.isEmpty() || random.nextInt(4) == 0) {
+        state = state(practices.get(random.nextInt(practices.size())), MORNING.plusSeconds(random.nextInt(3600)),
+            ReferralStatus.SUBMITTED);
+      } else {
+        // a step of a referral made before: later than its last (or at the same moment), in its practice's lists still
+        ReferralState before = List.copyOf(latest.values()).get(random.nextInt(latest.size()));
+        List<HistoryEntry> history = new ArrayList<>(before.getHistory());
+        Instant at = ReferralFeed.changedAt(before).plusSeconds(random.nextInt(5) == 0 ? 0 : random.nextInt(900));
+        ReferralStatus status = ReferralStatus.values()[random.nextInt(ReferralStatus.values().length)];
+        history.add(new HistoryEntry(at, status, "Step" + step, "test", null, null));
+        state = ReferralState.newBuilder(before).setStatus(status).setHistory(history).build();
+      }
+      send(state);
+      latest.put(state.getReferralId(), state);
+      if (step % 30 == 0 || step == 599) {
+        for (String practice : practices) {
+          int limit = 1 + random.nextInt(8);
+          List<ReferralState> whole = latest.values().stream()
+              .filter(s -> PracticeReferrals.practiceOf(s).equals(practice))
+              .sorted(Comparator.comparing(ReferralFeed::changedAt).reversed()
+                  .thenComparing(s -> s.getReferralId().toString()))
+              .limit(limit).toList();
+          assertThat(StoreQueries.page(changes, PartyView.prefix(practice), null, limit, s -> true).values())
+              .as("%s's %d latest changes after step %d", practice, limit, step).isEqualTo(whole);
+        }
+        try (var all = changes.all()) {
+          int entries = 0;
+          for (; all.hasNext(); all.next()) entries++;
+          assertThat(entries).as("one entry per referral, after step %d", step).isEqualTo(latest.size());
+        }
+      }
+    }
+    assertThat(latest.size()).as("referrals enough to fill several pages").isGreaterThan(100);
+  }
+
+  /**
+   * The list's changelog is what the practices' live streams follow ({@link ReferralFeed}): a state sent on again
+   * unchanged (as when the view by last change is filled beside it) is not written again, so no stream sends it twice.
+   */
+  @Test
+  void givenAReferralSentAgainUnchanged_whenItArrives_thenNeitherListWritesItAgain() {
+    var changelog = driver.createOutputTopic("referral-service-practices-test-" + PracticeReferrals.STORE + "-changelog",
+        new org.apache.kafka.common.serialization.StringDeserializer(), new SelfDescribingAvro.AvroDeserializer());
+    var changesChangelog = driver.createOutputTopic(
+        "referral-service-practices-test-" + PracticeReferrals.CHANGES.store() + "-changelog",
+        new org.apache.kafka.common.serialization.StringDeserializer(), new SelfDescribingAvro.AvroDeserializer());
+    ReferralState submitted = send(state(PRACTICE, MORNING, ReferralStatus.SUBMITTED));
+    assertThat(changelog.readValuesToList()).hasSize(1);
+    assertThat(changesChangelog.readValuesToList()).hasSize(1);
+
+    send(submitted);
+    send(ReferralState.newBuilder(submitted).setStatus(ReferralStatus.CANCELLED).build());
+
+    assertThat(changelog.readValuesToList()).as("the change alone").hasSize(1);
+    assertThat(changesChangelog.readValuesToList()).as("the change alone").hasSize(1);
   }
 
   private ReferralState send(ReferralState state) {
