@@ -2,12 +2,12 @@ package org.linkway.provider.directory.api;
 
 import java.util.List;
 import org.linkway.platform.web.PageRequest;
-import org.linkway.provider.directory.domain.DirectoryCodes;
 import org.linkway.provider.directory.api.DirectoryService.ImportSummary;
 import org.linkway.provider.directory.api.DirectoryService.ProviderRequest;
 import org.linkway.provider.directory.api.DirectoryService.ProviderView;
 import org.linkway.provider.directory.api.DirectoryService.ServiceRequest;
 import org.linkway.provider.directory.api.DirectoryService.ServiceView;
+import org.linkway.provider.directory.domain.DirectoryCodes;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.server.reactive.ServerHttpRequest;
