@@ -39,6 +39,7 @@ class DirectoryControllerTest {
   @SuppressWarnings("unchecked")
   private final KafkaTemplate<String, SpecificRecord> kafka = mock(KafkaTemplate.class);
   private WebTestClient client;
+  private DirectoryService service;
 
   @BeforeEach
   @SuppressWarnings("unchecked")
@@ -46,7 +47,8 @@ class DirectoryControllerTest {
     when(kafka.send(anyString(), anyString(), any(SpecificRecord.class))).thenReturn(CompletableFuture.completedFuture(null));
     ReferenceTable<ServiceListed> directory = ReferenceTables.readByKeyOnly(listed);
     DirectoryCommands decider = ImmediateDecider.over(listed::get, new EventPublisher(kafka));
-    client = WebTestClient.bindToController(new DirectoryController(new DirectoryService(decider, directory)))
+    service = new DirectoryService(decider, directory);
+    client = WebTestClient.bindToController(new DirectoryController(service))
         .controllerAdvice(new ProblemHandler())
         .build();
   }
@@ -254,6 +256,20 @@ class DirectoryControllerTest {
         "</providers?after=d-walkers&limit=2>; rel=\"next\"", null);
     client.get().uri("/providers").exchange().expectStatus().isOk().expectHeader().doesNotExist("Link")
         .expectBody().jsonPath("$.length()").isEqualTo(5);
+  }
+
+  /** What the provider's services page reads: its own services by the index by provider, one of them by key. */
+  @Test
+  void givenServicesOfTwoProviders_whenOneProvidersOwnAreRead_thenItGetsItsOwnByIdAndNoOneElses() {
+    list(WalksListing.of("a-walkers", "svc-2").build());
+    list(WalksListing.of("b-walkers", "svc-3").build());
+    list(WalksListing.of("a-walkers", "svc-1").build());
+
+    assertThat(service.services("a-walkers")).extracting(DirectoryService.ServiceView::serviceId).containsExactly("svc-1", "svc-2");
+    assertThat(service.services("c-walkers")).isEmpty();
+    assertThat(service.service("a-walkers", "svc-1")).map(DirectoryService.ServiceView::serviceId).contains("svc-1");
+    assertThat(service.service("a-walkers", "svc-3")).as("another provider's").isEmpty();
+    assertThat(service.service("a-walkers", "svc-9")).isEmpty();
   }
 
   @Test
