@@ -25,7 +25,7 @@ import org.linkway.platform.kafka.AvroSerdes;
  * that the keys sort as the list is shown (oldest or newest first). A state whose order changes (an
  * offer made again) moves, and one sent to a party it no longer belongs to (an offer now another
  * provider's) leaves that party's list: a second store remembers each item's key under
- * {@code {party}|{id}}. A state sent again unchanged is not written again.
+ * {@code {party}|{id}}.
  *
  * <p>Read with {@link StoreQueries#page}, after the {@link #prefix} of the party, on the instance
  * {@code KeyOwners} routes the party's key to.
@@ -114,8 +114,6 @@ public record PartyView<V extends SpecificRecord>(String store, Function<V, Stri
         if (was != null) index.delete(indexKey);
         return;
       }
-      // the same state again (a view filled beside this one): nothing changes, and nothing goes to the changelog
-      if (now.equals(was) && value.equals(items.get(now))) return;
       items.put(now, value);
       if (!now.equals(was)) index.put(indexKey, now);
     }

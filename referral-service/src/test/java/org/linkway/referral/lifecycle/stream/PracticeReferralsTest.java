@@ -147,28 +147,6 @@ class PracticeReferralsTest {
     assertThat(latest.size()).as("referrals enough to fill several pages").isGreaterThan(100);
   }
 
-  /**
-   * The list's changelog is what the practices' live streams follow ({@link ReferralFeed}): a state sent on again
-   * unchanged (as when the view by last change is filled beside it) is not written again, so no stream sends it twice.
-   */
-  @Test
-  void givenAReferralSentAgainUnchanged_whenItArrives_thenNeitherListWritesItAgain() {
-    var changelog = driver.createOutputTopic("referral-service-practices-test-" + PracticeReferrals.STORE + "-changelog",
-        new org.apache.kafka.common.serialization.StringDeserializer(), new SelfDescribingAvro.AvroDeserializer());
-    var changesChangelog = driver.createOutputTopic(
-        "referral-service-practices-test-" + PracticeReferrals.CHANGES.store() + "-changelog",
-        new org.apache.kafka.common.serialization.StringDeserializer(), new SelfDescribingAvro.AvroDeserializer());
-    ReferralState submitted = send(state(PRACTICE, MORNING, ReferralStatus.SUBMITTED));
-    assertThat(changelog.readValuesToList()).hasSize(1);
-    assertThat(changesChangelog.readValuesToList()).hasSize(1);
-
-    send(submitted);
-    send(ReferralState.newBuilder(submitted).setStatus(ReferralStatus.CANCELLED).build());
-
-    assertThat(changelog.readValuesToList()).as("the change alone").hasSize(1);
-    assertThat(changesChangelog.readValuesToList()).as("the change alone").hasSize(1);
-  }
-
   private ReferralState send(ReferralState state) {
     states.pipeInput(PracticeReferrals.practiceOf(state), state);
     return state;
