@@ -29,12 +29,11 @@ public class ContractQueries {
   }
 
   /**
-   * The commissioner's contracts, by id: read from the contracts' index by commissioner and provider
-   * ({@link TableIndex#CONTRACTS_BY_PARTY}), the commissioner's terms alone, not the whole table.
+   * The commissioner's contracts, by id: read by the contracts' index by commissioner
+   * ({@link TableIndex#CONTRACTS_BY_COMMISSIONER}), not from every commissioner's.
    */
   public List<ContractView> contracts(String code) {
-    return contracts.underPrefix(TableIndex.CONTRACTS_BY_PARTY, TableIndex.party(code, "")).stream()
-        .filter(c -> c.getCommissioner().equals(code))
+    return contracts.under(TableIndex.CONTRACTS_BY_COMMISSIONER, code).stream()
         .sorted(Comparator.comparing(ContractAgreed::getContractId)).map(ContractQueries::view).toList();
   }
 

@@ -84,11 +84,16 @@ class SignInController {
   }
 
   private SignIn signIn(String next, boolean signedOut, boolean signedIn, String error, String errorField) {
-    List<SignInChoices.Party> parties = new ArrayList<>(DEMO_PARTIES);
-    choices.forEach(c -> parties.addAll(c.parties()));
-    return new SignIn(safeNext(next).orElse(""), openIdIssuers, demo, demo ? parties : List.of(), Role.values(),
+    return new SignIn(safeNext(next).orElse(""), openIdIssuers, demo, demo ? demoParties() : List.of(), Role.values(),
         signedOut, signedIn, home.map(h -> java.util.Arrays.stream(Role.values())
             .flatMap(role -> h.pathFor(role).stream()).distinct().toList()).orElse(List.of()), error, errorField);
+  }
+
+  /** The parties to pick from on the local stack: asked of the services' choices only there, never in a deployment. */
+  private List<SignInChoices.Party> demoParties() {
+    List<SignInChoices.Party> parties = new ArrayList<>(DEMO_PARTIES);
+    choices.forEach(c -> parties.addAll(c.parties()));
+    return parties;
   }
 
   /** The local stack's demo sign-in: a token for the party picked, from the local issuer. */

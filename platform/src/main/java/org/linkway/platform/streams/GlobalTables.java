@@ -1,8 +1,11 @@
 package org.linkway.platform.streams;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.WeakHashMap;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -38,7 +41,10 @@ import org.slf4j.LoggerFactory;
  * start the processor makes them again from the records the store holds (before Kafka Streams reads the records
  * written since the checkpoint, which keep them up to date as any record does). So a store written before an index was
  * declared, or left with an index entry and not its record (or the other way) by a crash, is indexed whole again; this
- * reads the table once per start, which is small (the directory, the contracts).
+ * reads the table once per start, which is small (the directory, the contracts). Once, though Kafka Streams starts
+ * two of the table's processors at each start, both in the global thread's one context: one for the restore (before
+ * the records written since the checkpoint) and one for the live records after it; only the first indexes, and the
+ * second finds the index it kept up to date.
  */
 public final class GlobalTables {
 
@@ -76,10 +82,12 @@ public final class GlobalTables {
   static <V extends SpecificRecord> void add(StreamsBuilder builder, AvroSerdes serdes, Topic<V> topic,
       Applied<V> then, List<TableIndex<V>> indexes) {
     String store = storeOf(topic);
+    // the contexts (one per start) in which a processor of this table has indexed it: the restore's, then the live one's
+    Set<ProcessorContext<?, ?>> indexedIn = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
     // the topic is the store's changelog: no other
     builder.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(store), Serdes.String(),
             serdes.forTopic(topic)).withLoggingDisabled(),
-        topic.name(), Consumed.with(Serdes.String(), serdes.forTopic(topic)), () -> new Update<V>(store, then, indexes));
+        topic.name(), Consumed.with(Serdes.String(), serdes.forTopic(topic)), () -> new Update<V>(store, then, indexes, indexedIn));
   }
 
   /** Adds the global table of {@code topic} to the topology, and gives the HTTP side's reads of it ({@link StoreQueries#global}). */
@@ -115,27 +123,31 @@ public final class GlobalTables {
 
   /**
    * Keeps the latest value of each key; a tombstone deletes it. Keeps the table's indexes with it (made again whole at
-   * {@code init}, which Kafka Streams calls at each start before it reads the records written since the checkpoint).
+   * the first {@code init} of a start, which Kafka Streams calls before it reads the records written since the
+   * checkpoint).
    * Then tells {@code then}.
    */
   private static final class Update<V> implements Processor<String, V, Void, Void> {
     private final String storeName;
     private final Applied<V> then;
     private final List<TableIndex<V>> indexes;
+    private final Set<ProcessorContext<?, ?>> indexedIn;
     private ProcessorContext<Void, Void> context;
     private KeyValueStore<String, V> store;
 
-    Update(String storeName, Applied<V> then, List<TableIndex<V>> indexes) {
+    Update(String storeName, Applied<V> then, List<TableIndex<V>> indexes, Set<ProcessorContext<?, ?>> indexedIn) {
       this.storeName = storeName;
       this.then = then;
       this.indexes = indexes;
+      this.indexedIn = indexedIn;
     }
 
     @Override
     public void init(ProcessorContext<Void, Void> context) {
       this.context = context;
       this.store = context.getStateStore(storeName);
-      if (!indexes.isEmpty()) indexAgain();
+      // once per start: the restore's processor indexes, the live one's (same context) goes on with its index
+      if (!indexes.isEmpty() && indexedIn.add(context)) indexAgain();
     }
 
     @Override

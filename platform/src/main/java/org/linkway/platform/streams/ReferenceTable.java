@@ -1,7 +1,9 @@
 package org.linkway.platform.streams;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -29,11 +31,17 @@ public interface ReferenceTable<V> {
   List<V> under(TableIndex<V> index, String term);
 
   /**
-   * The values {@code index} holds under every term that starts with {@code termPrefix} (a commissioner's contracts
-   * with any provider: {@link TableIndex#party} of the commissioner and ""), in the index's order; a value filed under
-   * several such terms comes once for each.
+   * One page of the table by the terms of {@code index}: the first {@code limit} terms after {@code after} (from the
+   * first when null), in term order, each with the values filed under it in key order. Read by a range of the index
+   * alone, which stops at the term after the page's last, so a page costs its terms' values, not the table.
    */
-  List<V> underPrefix(TableIndex<V> index, String termPrefix);
+  Filed<V> filed(TableIndex<V> index, String after, int limit);
+
+  /**
+   * A page of an index's terms ({@link #filed}), each with its values, in term order; {@code next}, the page's last
+   * term when another term follows (the {@code after} of the page after), else null.
+   */
+  record Filed<V>(Map<String, List<V>> byTerm, String next) {}
 
   /**
    * Every value, in key order. For the small tables (the directory, the contracts) where a use needs them all; routing
@@ -65,8 +73,27 @@ public interface ReferenceTable<V> {
       }
 
       @Override
-      public List<V> underPrefix(TableIndex<V> index, String termPrefix) {
-        return withPrefix(index.entries() + termPrefix);
+      public Filed<V> filed(TableIndex<V> index, String after, int limit) {
+        if (limit < 1) throw new IllegalArgumentException("a page holds at least one term");
+        // every entry of a term is {entries}{term}{MARK}{key}: from the first term greater than after, to the index's end
+        String from = index.entries() + (after == null ? "" : after + TableIndex.AFTER_TERM);
+        String to = index.entries().substring(0, index.entries().length() - 1) + TableIndex.AFTER_TERM;
+        Map<String, List<V>> byTerm = new LinkedHashMap<>();
+        String last = null;
+        try (KeyValueIterator<String, S> it = store.get().range(from, to)) {
+          while (it.hasNext()) {
+            var entry = it.next();
+            String term = index.termOf(entry.key);
+            if (!term.equals(last)) {
+              if (byTerm.size() == limit) return new Filed<>(byTerm, last);
+              byTerm.put(term, new ArrayList<>());
+              last = term;
+            }
+            V filed = value.apply(entry.value);
+            if (filed != null) byTerm.get(term).add(filed);
+          }
+        }
+        return new Filed<>(byTerm, null);
       }
 
       @Override

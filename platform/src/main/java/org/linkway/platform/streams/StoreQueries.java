@@ -264,8 +264,8 @@ public final class StoreQueries implements HealthIndicator {
       }
 
       @Override
-      public List<V> underPrefix(TableIndex<V> index, String termPrefix) {
-        return ready(storeName, () -> table.underPrefix(index, termPrefix));
+      public Filed<V> filed(TableIndex<V> index, String after, int limit) {
+        return ready(storeName, () -> table.filed(index, after, limit));
       }
 
       @Override

@@ -24,17 +24,35 @@ public final class TableIndex<V> {
   public static final TableIndex<ServiceListed> SERVICES_BY_COMMISSIONER =
       new TableIndex<>(Topics.PROVIDER_DIRECTORY, "by-commissioner", ServiceListed::getCommissioners);
 
+  /**
+   * The directory's services under their provider: what a provider's own pages, a listing's provider name and the
+   * directory's pages ({@code GET /providers}, by a range of providers) read.
+   */
+  public static final TableIndex<ServiceListed> SERVICES_BY_PROVIDER =
+      new TableIndex<>(Topics.PROVIDER_DIRECTORY, "by-provider", service -> List.of(service.getProviderId()));
+
   /** The contracts under their commissioner and provider ({@link #party}): what funding reads to find one's contract. */
   public static final TableIndex<ContractAgreed> CONTRACTS_BY_PARTY = new TableIndex<>(Topics.FUNDING_CONTRACTS, "by-party",
       contract -> List.of(party(contract.getCommissioner(), contract.getProviderId())));
 
-  private static final List<TableIndex<?>> ALL = List.of(SERVICES_BY_COMMISSIONER, CONTRACTS_BY_PARTY);
+  /** The contracts under their commissioner: what the commissioner's list of its contracts reads. */
+  public static final TableIndex<ContractAgreed> CONTRACTS_BY_COMMISSIONER = new TableIndex<>(Topics.FUNDING_CONTRACTS,
+      "by-commissioner", contract -> List.of(contract.getCommissioner()));
+
+  private static final List<TableIndex<?>> ALL =
+      List.of(SERVICES_BY_COMMISSIONER, SERVICES_BY_PROVIDER, CONTRACTS_BY_PARTY, CONTRACTS_BY_COMMISSIONER);
 
   /**
    * Begins every index entry's key in a table's store, and no record's: a record keyed with it is not kept
    * ({@link GlobalTables}). The index entries sort before every record, so a whole read starts after them.
    */
   static final String MARK = "\u0000";
+
+  /**
+   * The least character greater than {@link #MARK}: a term followed by it sorts after every entry of that term and
+   * before every entry of a greater term, so a range of an index starts after a term, or ends after the index, with it.
+   */
+  static final String AFTER_TERM = "\u0001";
 
   /** The first key a record can have (none is empty): a whole read of a table ranges from here. */
   static final String FIRST_RECORD_KEY = "\u0001";
@@ -73,6 +91,11 @@ public final class TableIndex<V> {
   /** Where this index keeps its entries, in its table's store. */
   String entries() {
     return MARK + name + MARK;
+  }
+
+  /** The term of an entry of this index, from its key ({@link #entriesOf}). */
+  String termOf(String entryKey) {
+    return entryKey.substring(entries().length(), entryKey.indexOf(MARK, entries().length()));
   }
 
   /** Where this index keeps the entries of {@code term}; each entry's key goes on with its record's key. */

@@ -51,8 +51,27 @@ class SignInTest {
     }
 
     @Bean
+    AskedChoices providerChoices() {
+      return new AskedChoices();
+    }
+
+    @Bean
     PageHome helloHome() {
       return role -> role == Role.GP ? Optional.of("/app/hello") : Optional.empty();
+    }
+  }
+
+  /**
+   * A service's demo parties (as provider-service's come from its directory), counting each time they are asked: the
+   * sign-in page asks only on the local stack.
+   */
+  static class AskedChoices implements SignInChoices {
+    final java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+
+    @Override
+    public List<Party> parties() {
+      asked.incrementAndGet();
+      return List.of(new Party(Role.PROVIDER, "wensum-walkers", "Provider: Wensum Walkers"));
     }
   }
 
@@ -148,6 +167,9 @@ class SignInTest {
     @LocalServerPort
     int port;
 
+    @org.springframework.beans.factory.annotation.Autowired
+    AskedChoices choices;
+
     @DynamicPropertySource
     static void jwkSet(DynamicPropertyRegistry properties) {
       properties.add("spring.security.oauth2.resourceserver.jwt.jwk-set-uri", TestStack::jwkSetUri);
@@ -161,6 +183,14 @@ class SignInTest {
     @DynamicPropertySource
     static void issuer(DynamicPropertyRegistry properties) {
       properties.add("linkway.sign-in.local-issuer", TestStack::issuerUrl);
+    }
+
+    @Test
+    void theSignInPage_offersTheServicesDemoParties() {
+      int before = choices.asked.get();
+      client(port).get().uri("/sign-in").exchange().expectStatus().isOk().expectBody(String.class).value(html ->
+          assertThat(html).contains("Platform administrator", "Provider: Wensum Walkers"));
+      assertThat(choices.asked).hasValue(before + 1);
     }
 
     @Test
@@ -313,9 +343,11 @@ class SignInTest {
 
     @Test
     void theSignInPage_saysSigningInIsNotConfigured_andOffersNobodyToSignInAs() {
+      int before = choices.asked.get();
       client(port).get().uri("/sign-in").exchange().expectStatus().isOk().expectBody(String.class).value(html ->
           assertThat(html).contains("Signing in is not configured on this service")
-              .doesNotContain("Demo people", "Platform administrator", "name=\"role\""));
+              .doesNotContain("Demo people", "Platform administrator", "name=\"role\"", "Wensum Walkers"));
+      assertThat(choices.asked).as("the services' demo parties (a directory's read) are not asked for").hasValue(before);
     }
 
     @Test
@@ -342,9 +374,11 @@ class SignInTest {
     @Test
     void theSignInPage_sendsPeopleToTheOrganisationsIssuer_andOffersNoDemoParties() {
       WebTestClient http = client(port);
+      int before = choices.asked.get();
       http.get().uri("/sign-in").exchange().expectStatus().isOk().expectBody(String.class).value(html -> assertThat(html)
           .contains("href=\"/oauth2/authorization/icb\"").contains("Sign in with Norfolk and Waveney ICB")
-          .doesNotContain("Demo people"));
+          .doesNotContain("Demo people", "Wensum Walkers"));
+      assertThat(choices.asked).as("the services' demo parties (a directory's read) are not asked for").hasValue(before);
       http.get().uri("/oauth2/authorization/icb").exchange().expectStatus().is3xxRedirection()
           .expectHeader().value(HttpHeaders.LOCATION, location -> assertThat(location)
               .startsWith("https://login.icb.example/authorize?response_type=code&client_id=linkway&scope=openid")

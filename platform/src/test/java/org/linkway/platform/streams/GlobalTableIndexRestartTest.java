@@ -53,13 +53,7 @@ class GlobalTableIndexRestartTest {
   void givenATableKeptBeforeItsIndex_whenItRestartsWithChangesWrittenWhileDown_thenTheIndexHoldsEachServiceUnderItsCommissionersNow()
       throws Exception {
     String bootstrap = TestStack.bootstrapServers();
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-      admin.createTopics(List.of(new NewTopic(topic.name(), topic.partitions(), (short) 1)
-          .configs(Map.of("cleanup.policy", "compact")))).all().get();
-    }
-    write(bootstrap, "svc-1", TableIndexTest.service("svc-1", "QMM", "QOC"));
-    write(bootstrap, "svc-2", TableIndexTest.service("svc-2", "QMM"));
-    write(bootstrap, "svc-3", TableIndexTest.service("svc-3", "QOC"));
+    writeThreeServices(bootstrap);
     try (KafkaStreams streams = start(bootstrap, stateDir, List.of(), new AtomicLong())) {
       assertThat(table(streams).values()).hasSize(3);
     }
@@ -90,6 +84,44 @@ class GlobalTableIndexRestartTest {
       assertThat(ids(streams, "QOC")).containsExactly("svc-1");
       assertThat(ids(streams, "QUE")).containsExactly("svc-1");
     }
+  }
+
+  /**
+   * Kafka Streams starts two processors of a global table at each start (the restore's, then the live one's): the
+   * index is made again from the store once, not twice.
+   */
+  @Test
+  void givenAnIndexedTable_whenItRestartsWithNothingWrittenSince_thenEachRecordIsFiledOnceAtTheStart() throws Exception {
+    String bootstrap = TestStack.bootstrapServers();
+    writeThreeServices(bootstrap);
+    AtomicLong filed = new AtomicLong();
+    TableIndex<ServiceListed> counted = new TableIndex<>(topic, "by-commissioner", service -> {
+      filed.incrementAndGet();
+      return service.getCommissioners();
+    });
+    try (KafkaStreams streams = start(bootstrap, stateDir, List.of(counted), new AtomicLong())) {
+      assertThat(table(streams).under(counted, "QMM")).hasSize(2);
+    }
+
+    filed.set(0);
+    AtomicLong read = new AtomicLong();
+    try (KafkaStreams streams = start(bootstrap, stateDir, List.of(counted), read)) {
+      assertThat(read).as("nothing written since the checkpoint").hasValue(0);
+      assertThat(filed).as("each of the three records filed once at the start").hasValue(3);
+      assertThat(table(streams).under(counted, "QMM")).extracting(ServiceListed::getServiceId).containsExactly("svc-1", "svc-2");
+      assertThat(table(streams).under(counted, "QOC")).extracting(ServiceListed::getServiceId).containsExactly("svc-1", "svc-3");
+    }
+  }
+
+  /** Makes the table's topic and lists svc-1 (QMM and QOC), svc-2 (QMM) and svc-3 (QOC) on it. */
+  private void writeThreeServices(String bootstrap) throws Exception {
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+      admin.createTopics(List.of(new NewTopic(topic.name(), topic.partitions(), (short) 1)
+          .configs(Map.of("cleanup.policy", "compact")))).all().get();
+    }
+    write(bootstrap, "svc-1", TableIndexTest.service("svc-1", "QMM", "QOC"));
+    write(bootstrap, "svc-2", TableIndexTest.service("svc-2", "QMM"));
+    write(bootstrap, "svc-3", TableIndexTest.service("svc-3", "QOC"));
   }
 
   /** Starts the application keeping {@code indexes}, and waits until it runs: its global table is loaded by then. */

@@ -158,6 +158,97 @@ class TableIndexTest {
   }
 
   @Test
+  void givenManyChangesAtRandom_whenEachProviderIsReadByTheIndexAndTheDirectoryByPages_thenTheyHoldWhatTheWholeTableHas() {
+    Random random = new Random(1616);
+    List<String> providers = List.of("prov-a", "prov-b", "prov-c", "prov-d", "prov-e", "prov-f", "prov-g");
+    for (int step = 0; step < 500; step++) {
+      String id = "svc-" + random.nextInt(30);
+      if (random.nextInt(6) == 0) {
+        services.pipeInput(id, (SpecificRecord) null);
+      } else {
+        String provider = providers.get(random.nextInt(providers.size()));
+        services.pipeInput(id, ServiceListed.newBuilder(service(id, "QMM")).setProviderId(provider)
+            .setProviderName("Provider " + provider + " " + step).build());
+      }
+      if (step % 25 == 0 || step == 499) {
+        for (String provider : providers) {
+          assertThat(directory.under(TableIndex.SERVICES_BY_PROVIDER, provider)).as("%s after step %d", provider, step)
+              .isEqualTo(directory.values().stream().filter(s -> s.getProviderId().equals(provider)).toList());
+        }
+        int limit = 1 + random.nextInt(3);
+        assertThat(List.copyOf(pagesOf(limit).entrySet())).as("pages of %d after step %d", limit, step)
+            .isEqualTo(List.copyOf(byProvider(directory.values()).entrySet()));
+      }
+    }
+    assertThat(byProvider(directory.values())).as("several providers to page through").hasSizeGreaterThan(4);
+  }
+
+  @Test
+  void givenProvidersWhoseIdsBeginAlike_whenTheDirectoryIsReadByPages_thenEachIsOnItsOwnPageOnce() {
+    services.pipeInput("svc-1", ServiceListed.newBuilder(service("svc-1", "QMM")).setProviderId("walk").build());
+    services.pipeInput("svc-2", ServiceListed.newBuilder(service("svc-2", "QMM")).setProviderId("walk-2").build());
+    services.pipeInput("svc-3", ServiceListed.newBuilder(service("svc-3", "QMM")).setProviderId("walk").build());
+    services.pipeInput("svc-4", ServiceListed.newBuilder(service("svc-4", "QMM")).setProviderId("walka").build());
+
+    ReferenceTable.Filed<ServiceListed> first = directory.filed(TableIndex.SERVICES_BY_PROVIDER, null, 1);
+    assertThat(first.byTerm()).containsOnlyKeys("walk");
+    assertThat(first.byTerm().get("walk")).extracting(ServiceListed::getServiceId).containsExactly("svc-1", "svc-3");
+    assertThat(first.next()).isEqualTo("walk");
+    ReferenceTable.Filed<ServiceListed> second = directory.filed(TableIndex.SERVICES_BY_PROVIDER, "walk", 1);
+    assertThat(second.byTerm()).containsOnlyKeys("walk-2");
+    ReferenceTable.Filed<ServiceListed> last = directory.filed(TableIndex.SERVICES_BY_PROVIDER, "walk-2", 5);
+    assertThat(last.byTerm()).containsOnlyKeys("walka");
+    assertThat(last.next()).isNull();
+    assertThat(directory.filed(TableIndex.SERVICES_BY_PROVIDER, "walka", 5).byTerm()).isEmpty();
+    assertThat(directory.filed(TableIndex.SERVICES_BY_COMMISSIONER, null, 5).byTerm())
+        .as("another index of the same table is its own").containsOnlyKeys("QMM");
+  }
+
+  @Test
+  void givenManyContractsAtRandom_whenEachCommissionerIsReadByTheIndex_thenItHasWhatTheWholeTableHas() {
+    Random random = new Random(1617);
+    List<String> commissioners = List.of("QMM", "QOC", "QUE", "QHG");
+    for (int step = 0; step < 300; step++) {
+      String id = "c-" + random.nextInt(30);
+      if (random.nextInt(7) == 0) {
+        contractsIn.pipeInput(id, (SpecificRecord) null);
+      } else {
+        contractsIn.pipeInput(id, contract(id, commissioners.get(random.nextInt(commissioners.size())), "prov-" + random.nextInt(3)));
+      }
+      if (step % 20 == 0 || step == 299) {
+        for (String commissioner : commissioners) {
+          assertThat(contracts.under(TableIndex.CONTRACTS_BY_COMMISSIONER, commissioner)).as("%s after step %d", commissioner, step)
+              .isEqualTo(contracts.values().stream().filter(c -> c.getCommissioner().equals(commissioner)).toList());
+        }
+      }
+    }
+  }
+
+  /** Every page of the directory by provider, {@code limit} providers a page, each page from the last one's next. */
+  private java.util.Map<String, List<String>> pagesOf(int limit) {
+    java.util.Map<String, List<String>> read = new java.util.LinkedHashMap<>();
+    String after = null;
+    do {
+      ReferenceTable.Filed<ServiceListed> page = directory.filed(TableIndex.SERVICES_BY_PROVIDER, after, limit);
+      assertThat(page.byTerm().size()).isLessThanOrEqualTo(limit);
+      page.byTerm().forEach((provider, listed) -> assertThat(read.put(provider, ids(listed))).as("%s twice", provider).isNull());
+      after = page.next();
+    } while (after != null);
+    return read;
+  }
+
+  /** The whole table's services grouped by provider, as the pages should have them: providers and services by id. */
+  private static java.util.Map<String, List<String>> byProvider(List<ServiceListed> all) {
+    java.util.Map<String, List<String>> grouped = new java.util.TreeMap<>();
+    all.forEach(s -> grouped.computeIfAbsent(s.getProviderId(), p -> new ArrayList<>()).add(s.getServiceId()));
+    return new java.util.LinkedHashMap<>(grouped);
+  }
+
+  private static List<String> ids(List<ServiceListed> listed) {
+    return listed.stream().map(ServiceListed::getServiceId).toList();
+  }
+
+  @Test
   void givenManyContractsAtRandom_whenTheContractForAServiceIsFoundByTheIndex_thenItIsTheOneFoundAmongThemAll() {
     Random random = new Random(16);
     List<String> commissioners = List.of("QMM", "QOC", "QUE");
@@ -191,7 +282,7 @@ class TableIndexTest {
   @Test
   void givenManyContractsAtRandom_whenACommissionersAreReadByTheIndex_thenExactlyTheirsInTheWholeTable() {
     Random random = new Random(1606);
-    // QM is the start of QMM's code: a read by the commissioner's terms must not take the other's
+    // QM is the start of QMM's code: a read of one commissioner's contracts must not take the other's
     List<String> commissioners = List.of("QMM", "QM", "QOC");
     List<String> providers = List.of("prov-1", "prov-2", "prov|3");
     for (int step = 1; step <= 400; step++) {
@@ -200,8 +291,7 @@ class TableIndexTest {
       else contractsIn.pipeInput(id, contractBuilder(id, commissioners.get(random.nextInt(3)), providers.get(random.nextInt(3))).build());
       if (step % 50 != 0) continue;
       for (String commissioner : commissioners) {
-        assertThat(contracts.underPrefix(TableIndex.CONTRACTS_BY_PARTY, TableIndex.party(commissioner, ""))
-            .stream().map(ContractAgreed::getContractId).sorted().toList())
+        assertThat(contracts.under(TableIndex.CONTRACTS_BY_COMMISSIONER, commissioner).stream().map(ContractAgreed::getContractId).sorted().toList())
             .as("%s after step %d", commissioner, step)
             .isEqualTo(contracts.values().stream().filter(c -> c.getCommissioner().equals(commissioner))
                 .map(ContractAgreed::getContractId).sorted().toList());

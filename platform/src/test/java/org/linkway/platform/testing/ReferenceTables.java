@@ -41,14 +41,58 @@ public final class ReferenceTables {
       }
 
       @Override
-      public List<V> underPrefix(TableIndex<V> index, String termPrefix) {
-        return values().stream().flatMap(value -> index.termsOf(value).stream().filter(t -> t.startsWith(termPrefix))
-            .map(t -> value)).toList();
+      public Filed<V> filed(TableIndex<V> index, String after, int limit) {
+        TreeMap<String, List<V>> byTerm = new TreeMap<>();
+        values().forEach(value -> index.termsOf(value).forEach(term ->
+            byTerm.computeIfAbsent(term, t -> new java.util.ArrayList<>()).add(value)));
+        Map<String, List<V>> page = new LinkedHashMap<>();
+        (after == null ? byTerm : byTerm.tailMap(after, false)).forEach((term, values) -> {
+          if (page.size() <= limit) page.put(term, values);
+        });
+        if (page.size() <= limit) return new Filed<>(page, null);
+        String more = List.copyOf(page.keySet()).get(limit);
+        page.remove(more);
+        return new Filed<>(page, List.copyOf(page.keySet()).get(limit - 1));
       }
 
       @Override
       public List<V> values() {
         return List.copyOf(new TreeMap<>(rows).values());
+      }
+    };
+  }
+
+  /**
+   * A table of {@code rows} that fails a read of it whole ({@link ReferenceTable#values}, or a prefix of every key): for
+   * a test that a request path reads it by key, prefix or index only.
+   */
+  public static <V> ReferenceTable<V> readByKeyOnly(Map<String, V> rows) {
+    ReferenceTable<V> table = of(rows);
+    return new ReferenceTable<>() {
+      @Override
+      public Optional<V> get(String key) {
+        return table.get(key);
+      }
+
+      @Override
+      public List<V> withPrefix(String prefix) {
+        if (prefix.isEmpty()) throw new AssertionError("the table was read whole");
+        return table.withPrefix(prefix);
+      }
+
+      @Override
+      public List<V> under(TableIndex<V> index, String term) {
+        return table.under(index, term);
+      }
+
+      @Override
+      public Filed<V> filed(TableIndex<V> index, String after, int limit) {
+        return table.filed(index, after, limit);
+      }
+
+      @Override
+      public List<V> values() {
+        throw new AssertionError("the table was read whole");
       }
     };
   }

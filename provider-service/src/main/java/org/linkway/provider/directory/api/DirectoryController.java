@@ -1,21 +1,27 @@
 package org.linkway.provider.directory.api;
 
 import java.util.List;
+import org.linkway.platform.web.PageRequest;
 import org.linkway.provider.directory.api.DirectoryService.ImportSummary;
 import org.linkway.provider.directory.api.DirectoryService.ProviderRequest;
 import org.linkway.provider.directory.api.DirectoryService.ProviderView;
 import org.linkway.provider.directory.api.DirectoryService.ServiceRequest;
 import org.linkway.provider.directory.api.DirectoryService.ServiceView;
+import org.linkway.provider.directory.domain.DirectoryCodes;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -72,8 +78,19 @@ public class DirectoryController {
     return directory.resume(providerId, serviceId);
   }
 
+  /**
+   * A page of the directory's providers, by id, each with its services ({@link DirectoryService#providers}):
+   * {@value DirectoryService#PROVIDERS_PAGE} unless {@code ?limit=} says otherwise (at most
+   * {@value PageRequest#MAX_LIMIT}), from just after the provider {@code ?after=}; when more follow, the answer's
+   * {@code Link: <…>; rel="next"} is the page after. Read off the event loop.
+   */
   @GetMapping("/providers")
-  List<ProviderView> providers() {
-    return directory.providers();
+  Mono<List<ProviderView>> providers(@RequestParam(required = false) String after,
+      @RequestParam(required = false) String limit, ServerHttpRequest request, ServerHttpResponse response) {
+    PageRequest page = PageRequest.of(after, limit, DirectoryService.PROVIDERS_PAGE, DirectoryCodes.ID);
+    return Mono.fromCallable(() -> directory.providers(page)).subscribeOn(Schedulers.boundedElastic()).map(found -> {
+      page.linkNext(request, response, found.next());
+      return found.providers();
+    });
   }
 }

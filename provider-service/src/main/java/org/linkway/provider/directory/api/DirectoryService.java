@@ -1,13 +1,9 @@
 package org.linkway.provider.directory.api;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
 import org.linkway.commands.DirectoryCommand;
 import org.linkway.events.NeedCode;
 import org.linkway.events.ServiceListed;
@@ -19,6 +15,8 @@ import org.linkway.platform.kafka.Events;
 import org.linkway.platform.security.Caller;
 import org.linkway.platform.security.Role;
 import org.linkway.platform.streams.ReferenceTable;
+import org.linkway.platform.streams.TableIndex;
+import org.linkway.platform.web.PageRequest;
 import org.linkway.platform.web.ProblemException;
 import org.linkway.platform.web.ProblemException.FieldProblem;
 import org.linkway.provider.ProviderServiceApplication;
@@ -47,6 +45,8 @@ public class DirectoryService {
   /** The most open places a service can list: more is a mistake, not a service. */
   static final int MAX_CAPACITY = 1_000_000;
   static final int MAX_TAXONOMY_TERMS = 100;
+  /** The providers on a page of {@code GET /providers} unless {@code ?limit=} says otherwise. */
+  public static final int PROVIDERS_PAGE = 100;
 
   public record ServiceRequest(String serviceId, String name, List<String> needs, List<String> taxonomy,
       List<String> commissioners, List<String> postcodeDistricts, Integer capacity, String status,
@@ -135,8 +135,8 @@ public class DirectoryService {
   }
 
   private Mono<ServiceView> list(String providerId, String serviceId, ServiceRequest request, boolean admin) {
-    String providerName = directory.values().stream()
-        .filter(s -> s.getProviderId().equals(providerId)).map(ServiceListed::getProviderName).findFirst()
+    String providerName = directory.under(TableIndex.SERVICES_BY_PROVIDER, providerId).stream()
+        .map(ServiceListed::getProviderName).findFirst()
         .orElseThrow(() -> new ProblemException.NotFound("no provider " + providerId + ": register it with POST /providers"));
     List<FieldProblem> problems = new ArrayList<>();
     if (!DirectoryCodes.ID.matcher(serviceId).matches()) problems.add(new FieldProblem("serviceId", DirectoryCodes.ID_RULE));
@@ -186,13 +186,32 @@ public class DirectoryService {
     return setIntakePaused(providerId, serviceId, false);
   }
 
-  public List<ProviderView> providers() {
-    Map<String, List<ServiceListed>> byProvider = directory.values().stream()
-        .collect(Collectors.groupingBy(ServiceListed::getProviderId, TreeMap::new, Collectors.toList()));
-    return byProvider.values().stream()
-        .map(services -> new ProviderView(services.get(0).getProviderId(), services.get(0).getProviderName(),
-            services.stream().sorted(Comparator.comparing(ServiceListed::getServiceId)).map(DirectoryService::view).toList()))
+  /**
+   * A page of the directory's providers, by id, each with its services by id: from just after the provider
+   * {@code page.after()}, read by a range of the directory's index by provider ({@link TableIndex#SERVICES_BY_PROVIDER}),
+   * never the whole directory. {@code next}: the cursor of the page after, null when none follows.
+   */
+  public ProvidersPage providers(PageRequest page) {
+    ReferenceTable.Filed<ServiceListed> filed = directory.filed(TableIndex.SERVICES_BY_PROVIDER, page.after(), page.limit());
+    List<ProviderView> providers = filed.byTerm().entrySet().stream()
+        .filter(provider -> !provider.getValue().isEmpty())
+        .map(provider -> new ProviderView(provider.getKey(), provider.getValue().get(0).getProviderName(),
+            provider.getValue().stream().map(DirectoryService::view).toList()))
         .toList();
+    return new ProvidersPage(providers, filed.next());
+  }
+
+  /** A page of the directory's providers, and the cursor of the page after (null: none follows). */
+  public record ProvidersPage(List<ProviderView> providers, String next) {}
+
+  /** The provider's services, by id: read by the directory's index by provider, not from the whole directory. */
+  public List<ServiceView> services(String providerId) {
+    return directory.under(TableIndex.SERVICES_BY_PROVIDER, providerId).stream().map(DirectoryService::view).toList();
+  }
+
+  /** The provider's service {@code serviceId}, read by key: none if it is not listed or is another provider's. */
+  public Optional<ServiceView> service(String providerId, String serviceId) {
+    return directory.get(serviceId).filter(s -> s.getProviderId().equals(providerId)).map(DirectoryService::view);
   }
 
   private Mono<ServiceView> setIntakePaused(String providerId, String serviceId, boolean paused) {

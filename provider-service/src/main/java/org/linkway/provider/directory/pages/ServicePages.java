@@ -4,15 +4,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
-import org.linkway.events.ServiceListed;
 import org.linkway.platform.pages.PageController;
 import org.linkway.platform.pages.PageWords;
 import org.linkway.platform.pages.SignInChoices;
 import org.linkway.platform.pages.Templates;
 import org.linkway.platform.security.Caller;
 import org.linkway.platform.security.Role;
-import org.linkway.platform.streams.ReferenceTable;
+import org.linkway.platform.web.PageRequest;
 import org.linkway.platform.web.ProblemException;
 import org.linkway.provider.directory.api.DirectoryService;
 import org.linkway.provider.directory.api.DirectoryService.ServiceRequest;
@@ -57,15 +55,15 @@ class ServicePages {
     this.directory = directory;
   }
 
-  /** The local sign-in page offers each registered provider as a demo party. */
+  /**
+   * The local sign-in page offers the directory's first {@value DirectoryService#PROVIDERS_PAGE} providers, by id, as
+   * demo parties (a page of {@code GET /providers}, read by the directory's index by provider; any other is typed):
+   * asked only when the demo sign-in is on.
+   */
   @Bean
-  static SignInChoices providerSignInChoices(ReferenceTable<ServiceListed> directory) {
-    return () -> {
-      Map<String, String> providers = new TreeMap<>();
-      directory.values().forEach(s -> providers.putIfAbsent(s.getProviderId(), s.getProviderName()));
-      return providers.entrySet().stream()
-          .map(p -> new SignInChoices.Party(Role.PROVIDER, p.getKey(), "Provider: " + p.getValue())).toList();
-    };
+  static SignInChoices providerSignInChoices(DirectoryService directory) {
+    return () -> directory.providers(new PageRequest(null, DirectoryService.PROVIDERS_PAGE)).providers().stream()
+        .map(p -> new SignInChoices.Party(Role.PROVIDER, p.providerId(), "Provider: " + p.name())).toList();
   }
 
   @GetMapping(PAGE)
@@ -119,13 +117,14 @@ class ServicePages {
         .thenReturn("redirect:" + PAGE + "?done=resumed&service=" + serviceId);
   }
 
+  /** The caller's services, read by the directory's index by provider. */
   private List<ServiceView> services(Caller caller) {
-    return directory.providers().stream().filter(p -> p.providerId().equals(caller.organisation()))
-        .flatMap(p -> p.services().stream()).toList();
+    return directory.services(caller.organisation());
   }
 
+  /** The caller's service, read by key. */
   private Optional<ServiceView> own(Caller caller, String serviceId) {
-    return services(caller).stream().filter(s -> s.serviceId().equals(serviceId)).findFirst();
+    return directory.service(caller.organisation(), serviceId);
   }
 
   /** What was typed, as the API's JSON would carry it: not a whole number is no number at all. */

@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.apache.avro.specific.SpecificRecord;
 import org.assertj.core.api.InstanceOfAssertFactories;
@@ -25,6 +24,7 @@ import org.linkway.events.ServiceListed;
 import org.linkway.platform.kafka.EventPublisher;
 import org.linkway.platform.kafka.Topics;
 import org.linkway.platform.streams.ReferenceTable;
+import org.linkway.platform.testing.ReferenceTables;
 import org.linkway.platform.web.ProblemHandler;
 import org.linkway.provider.directory.stream.DirectoryCommands;
 import org.mockito.ArgumentCaptor;
@@ -39,16 +39,16 @@ class DirectoryControllerTest {
   @SuppressWarnings("unchecked")
   private final KafkaTemplate<String, SpecificRecord> kafka = mock(KafkaTemplate.class);
   private WebTestClient client;
+  private DirectoryService service;
 
   @BeforeEach
   @SuppressWarnings("unchecked")
   void setUp() {
     when(kafka.send(anyString(), anyString(), any(SpecificRecord.class))).thenReturn(CompletableFuture.completedFuture(null));
-    ReferenceTable<ServiceListed> directory = mock(ReferenceTable.class);
-    when(directory.get(anyString())).thenAnswer(call -> Optional.ofNullable(listed.get(call.<String>getArgument(0))));
-    when(directory.values()).thenAnswer(call -> List.copyOf(listed.values()));
+    ReferenceTable<ServiceListed> directory = ReferenceTables.readByKeyOnly(listed);
     DirectoryCommands decider = ImmediateDecider.over(listed::get, new EventPublisher(kafka));
-    client = WebTestClient.bindToController(new DirectoryController(new DirectoryService(decider, directory)))
+    service = new DirectoryService(decider, directory);
+    client = WebTestClient.bindToController(new DirectoryController(service))
         .controllerAdvice(new ProblemHandler())
         .build();
   }
@@ -222,6 +222,62 @@ class DirectoryControllerTest {
         .jsonPath("$[0].services[0].minAge").isEqualTo(18)
         .jsonPath("$[0].services[0].maxAge").doesNotExist()
         .jsonPath("$[0].services[0].intakePaused").isEqualTo(true);
+  }
+
+  @Test
+  void givenFiveProviders_whenTheDirectoryIsReadTwoAtATime_thenEachPageLinksTheNextAndTogetherTheyHoldEveryProviderOnce() {
+    for (String provider : List.of("e-walkers", "a-walkers", "c-walkers", "d-walkers", "b-walkers")) {
+      list(WalksListing.of(provider, provider + "-hill").setProviderName("Provider " + provider).build());
+      list(WalksListing.of(provider, provider + "-river").setProviderName("Provider " + provider).build());
+    }
+
+    List<String> read = new java.util.ArrayList<>();
+    String path = "/providers?limit=2";
+    List<String> links = new java.util.ArrayList<>();
+    while (path != null) {
+      var page = client.get().uri(path).exchange().expectStatus().isOk().expectBody(List.class).returnResult();
+      for (Object provider : page.getResponseBody()) {
+        Map<?, ?> p = (Map<?, ?>) provider;
+        read.add(p.get("providerId") + " " + p.get("name") + " "
+            + ((List<?>) p.get("services")).stream().map(svc -> ((Map<?, ?>) svc).get("serviceId")).toList());
+      }
+      String link = page.getResponseHeaders().getFirst(org.springframework.http.HttpHeaders.LINK);
+      links.add(link);
+      path = link == null ? null : link.substring(1, link.indexOf('>'));
+    }
+
+    assertThat(read).containsExactly(
+        "a-walkers Provider a-walkers [a-walkers-hill, a-walkers-river]",
+        "b-walkers Provider b-walkers [b-walkers-hill, b-walkers-river]",
+        "c-walkers Provider c-walkers [c-walkers-hill, c-walkers-river]",
+        "d-walkers Provider d-walkers [d-walkers-hill, d-walkers-river]",
+        "e-walkers Provider e-walkers [e-walkers-hill, e-walkers-river]");
+    assertThat(links).containsExactly("</providers?after=b-walkers&limit=2>; rel=\"next\"",
+        "</providers?after=d-walkers&limit=2>; rel=\"next\"", null);
+    client.get().uri("/providers").exchange().expectStatus().isOk().expectHeader().doesNotExist("Link")
+        .expectBody().jsonPath("$.length()").isEqualTo(5);
+  }
+
+  /** What the provider's services page reads: its own services by the index by provider, one of them by key. */
+  @Test
+  void givenServicesOfTwoProviders_whenOneProvidersOwnAreRead_thenItGetsItsOwnByIdAndNoOneElses() {
+    list(WalksListing.of("a-walkers", "svc-2").build());
+    list(WalksListing.of("b-walkers", "svc-3").build());
+    list(WalksListing.of("a-walkers", "svc-1").build());
+
+    assertThat(service.services("a-walkers")).extracting(DirectoryService.ServiceView::serviceId).containsExactly("svc-1", "svc-2");
+    assertThat(service.services("c-walkers")).isEmpty();
+    assertThat(service.service("a-walkers", "svc-1")).map(DirectoryService.ServiceView::serviceId).contains("svc-1");
+    assertThat(service.service("a-walkers", "svc-3")).as("another provider's").isEmpty();
+    assertThat(service.service("a-walkers", "svc-9")).isEmpty();
+  }
+
+  @Test
+  void givenABadCursorOrLimit_whenTheDirectoryIsRead_thenProblemJsonNamesIt() {
+    client.get().uri("/providers?after=Not%20An%20Id").exchange().expectStatus().isBadRequest()
+        .expectBody().jsonPath("$.errors[0].field").isEqualTo("after");
+    client.get().uri("/providers?limit=501").exchange().expectStatus().isBadRequest()
+        .expectBody().jsonPath("$.errors[0].field").isEqualTo("limit");
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -11,7 +11,6 @@ import static org.mockito.Mockito.when;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -20,6 +19,7 @@ import net.jqwik.api.statistics.Statistics;
 import org.linkway.events.ServiceListed;
 import org.linkway.platform.kafka.EventPublisher;
 import org.linkway.platform.streams.ReferenceTable;
+import org.linkway.platform.testing.ReferenceTables;
 import org.linkway.platform.testing.FuzzBodies;
 import org.linkway.platform.testing.JsonFuzz;
 import org.linkway.platform.testing.ServiceCodecs;
@@ -54,13 +54,11 @@ class DirectoryFuzzProperties {
   @SuppressWarnings("unchecked")
   DirectoryFuzzProperties() {
     when(publisher.publish(any(), anyString(), any())).thenReturn(Mono.empty());
-    ReferenceTable<ServiceListed> directory = mock(ReferenceTable.class);
     // one provider already listed, so that a PUT reaches validation; "other-service" is someone else's
     Map<String, ServiceListed> listed = Map.of(
         "riverside-walks", WalksListing.of("wensum-walkers", "riverside-walks").build(),
         "other-service", WalksListing.of("someone-else", "other-service").build());
-    when(directory.get(anyString())).thenAnswer(call -> Optional.ofNullable(listed.get(call.<String>getArgument(0))));
-    when(directory.values()).thenReturn(List.copyOf(listed.values()));
+    ReferenceTable<ServiceListed> directory = ReferenceTables.readByKeyOnly(listed);
     http = WebTestClient.bindToController(new DirectoryController(new DirectoryService(ImmediateDecider.over(listed::get, publisher), directory)))
         .controllerAdvice(new ProblemHandler())
         .httpMessageCodecs(ServiceCodecs.asTheServicesRun())

@@ -70,12 +70,20 @@ public class ReferralController {
   }
 
   /**
+   * How many of the practice's most recently changed referrals a stream resumed from a moment (an id with no
+   * position, or one too far back) is sent at most, of those changed after it.
+   */
+  static final int RESUMED_AT_MOST = 100;
+
+  /**
    * A GP system follows its practice's referrals live: every step of each, once committed, whichever instance
    * holds the referral ({@link ReferralFeed}), until its token expires. With {@code Last-Event-ID} (on any
    * instance), exactly the practice's steps after that event come first, read from the changelog from the position
-   * its id carries (503 while the broker cannot be read); from an id with no position, every referral that took a
-   * step after its moment, as it is now, read from the practice's list on the instance that holds it (off the event
-   * loop; 503 while it moves) ({@link ResumableStream#of}).
+   * its id carries (503 while the broker cannot be read); from an id with no position (or a position too far back),
+   * the referrals that took a step after its moment, as they are now, among the practice's
+   * {@value #RESUMED_AT_MOST} most recently changed (all of those when more changed since: the rest are the practice's
+   * list), read by one bounded range on the instance that holds the practice (off the event loop; 503 while it
+   * moves) ({@link ResumableStream#of}).
    */
   @GetMapping(path = "/referrers/{odsCode}/referrals/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
   Flux<ServerSentEvent<ReferralView>> referrerStream(@PathVariable String odsCode,
@@ -83,7 +91,8 @@ public class ReferralController {
     return liveStreams.ofCaller(ResumableStream.of(feed,
         s -> s.getSubmission().getReferrer().getOdsCode().equals(odsCode),
         s -> s.getStatus().name().toLowerCase(),
-        missed -> lastEventId == null ? List.of() : referrals.referralsOf(odsCode, missed),
+        missed -> lastEventId == null ? List.of()
+            : referrals.changedLatelyOf(odsCode, RESUMED_AT_MOST).stream().filter(missed).toList(),
         lastEventId, referrals::view));
   }
 }

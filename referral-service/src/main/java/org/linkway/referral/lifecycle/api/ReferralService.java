@@ -1,10 +1,8 @@
 package org.linkway.referral.lifecycle.api;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.function.Predicate;
 import org.linkway.commands.CancelReferral;
 import org.linkway.commands.ReferralCommand;
 import org.linkway.platform.domain.FreeText;
@@ -67,15 +65,13 @@ public class ReferralService {
   }
 
   /**
-   * The practice's referrals that are {@code wanted}, holding no other: read from the practice's list
-   * ({@link PracticeReferrals}) on the instance that holds it, whole (what a practice's stream replays).
+   * The practice's {@code limit} most recently changed referrals, newest change first, as they are now: one bounded
+   * range of the practice's referrals by last change ({@link PracticeReferrals#CHANGES}) on the instance that holds it
+   * (what a practice's stream resumed from a moment sends, of those changed after it), never the whole list.
    */
-  List<ReferralState> referralsOf(String odsCode, Predicate<ReferralState> wanted) {
-    List<ReferralState> found = new ArrayList<>();
-    stores.<ReferralState>forEachWithPrefix(PracticeReferrals.STORE, odsCode, PartyView.prefix(odsCode), s -> {
-      if (wanted.test(s)) found.add(s);
-    });
-    return found;
+  List<ReferralState> changedLatelyOf(String odsCode, int limit) {
+    return stores.<ReferralState>page(PracticeReferrals.CHANGES.store(), odsCode, PartyView.prefix(odsCode), null, limit,
+        s -> true).values();
   }
 
   /** When the referral was made: its first event. */

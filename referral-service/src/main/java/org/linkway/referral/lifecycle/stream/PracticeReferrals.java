@@ -1,6 +1,7 @@
 package org.linkway.referral.lifecycle.stream;
 
 import java.time.Instant;
+import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.KStream;
@@ -22,6 +23,13 @@ public final class PracticeReferrals {
   public static final PartyView<ReferralState> VIEW = new PartyView<>("practice-referrals",
       PracticeReferrals::practiceOf, s -> referredAt(s).toEpochMilli(), true, s -> s.getReferralId().toString());
   public static final String STORE = VIEW.store();
+  /**
+   * The same referrals by their last change: {@code {practiceOds}|{last step, newest first, 19 digits}|{referralId}}
+   * ({@link ReferralFeed#changedAt}), so that "what changed after a moment" is the start of the practice's range, read
+   * a page at most (what a practice's stream resumed from a moment sends), not the whole list.
+   */
+  public static final PartyView<ReferralState> CHANGES = new PartyView<>("practice-changes",
+      PracticeReferrals::practiceOf, s -> ReferralFeed.changedAt(s).toEpochMilli(), true, s -> s.getReferralId().toString());
   /** Per task, whether the referrals stored before the view have been sent to it ({@code ViewFill}). */
   static final String FILLED = "referral-view-filled";
 
@@ -37,10 +45,11 @@ public final class PracticeReferrals {
     return s.getHistory().isEmpty() ? Instant.EPOCH : s.getHistory().get(0).getAt();
   }
 
-  /** Keeps the view of the referral states the {@link ReferralProcessor} sends on, keyed by practice (the rest ignored). */
+  /** Keeps the views ({@link #VIEW}, {@link #CHANGES}) of the referral states the {@link ReferralProcessor} sends on, keyed by practice (the rest ignored). */
   static void keep(StreamsBuilder builder, AvroSerdes serdes, KStream<String, SpecificRecord> outputs) {
     KStream<String, ReferralState> states = outputs.filter((practice, value) -> value instanceof ReferralState)
         .mapValues(value -> (ReferralState) value);
-    VIEW.keep(builder, serdes, ReferralState.class, states, "referrals-by-practice");
+    CHANGES.keepInTask(builder, serdes, ReferralState.class,
+        VIEW.keep(builder, serdes, ReferralState.class, states, "referrals-by-practice"));
   }
 }

@@ -81,6 +81,10 @@ final class ReferralProcessor extends ContextualProcessor<String, SpecificRecord
     ReferralStores.COUNTS.fillOnce(context, ReferralStores.STATE, storeKey -> ReferralStores.ALL);
     ViewFill.<ReferralState>once(context, PracticeReferrals.FILLED, PracticeReferrals.STORE, ReferralStores.STATE,
         (referralId, state) -> toPracticeList(state));
+    // the practices' referrals by last change came later: filled from the states once more; the list takes each again
+    // as it is, so a practice stream open at that first start is sent each of its referrals once more
+    ViewFill.<ReferralState>once(context, PracticeReferrals.FILLED, PracticeReferrals.CHANGES.store(), ReferralStores.STATE,
+        (referralId, state) -> toPracticeList(state));
     this.ended = context.getStateStore(ReferralStores.ENDED);
     this.identitiesDue = context.getStateStore(ReferralStores.IDENTITIES_DUE);
     this.archive = context.getStateStore(ReferralStores.ARCHIVE);

@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
 import java.util.UUID;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
@@ -48,6 +52,7 @@ class PracticeReferralsTest {
   private TopologyTestDriver driver;
   private TestInputTopic<String, SpecificRecord> states;
   private KeyValueStore<String, ReferralState> view;
+  private KeyValueStore<String, ReferralState> changes;
 
   @BeforeEach
   void setUp() {
@@ -58,6 +63,7 @@ class PracticeReferralsTest {
     driver = SelfDescribingAvro.driver(builder, "referral-service-practices-test", stateDir);
     states = driver.createInputTopic("states", new StringSerializer(), new SelfDescribingAvro.AvroSerializer());
     view = driver.getKeyValueStore(PracticeReferrals.STORE);
+    changes = driver.getKeyValueStore(PracticeReferrals.CHANGES.store());
   }
 
   @AfterEach
@@ -112,6 +118,48 @@ class PracticeReferralsTest {
     KeyValueStore<String, String> index = driver.getKeyValueStore(PracticeReferrals.VIEW.indexStore());
     assertThat(index.get(PartyView.prefix(PRACTICE) + archived.getReferralId())).isNull();
     assertThat(index.get(PartyView.prefix(PRACTICE) + kept.getReferralId())).isNotNull();
+  }
+
+  @Test
+  void givenManyStepsAtRandom_whenAPracticesLatestChangesAreRead_thenTheyAreTheNewestChangesOfItsWholeList() {
+    Random random = new Random(16);
+    List<String> practices = List.of(PRACTICE, OTHER, "P81001");
+    Map<UUID, ReferralState> latest = new HashMap<>();
+    for (int step = 0; step < 600; step++) {
+      ReferralState state;
+      if (latest.isEmpty() || random.nextInt(4) == 0) {
+        state = state(practices.get(random.nextInt(practices.size())), MORNING.plusSeconds(random.nextInt(3600)),
+            ReferralStatus.SUBMITTED);
+      } else {
+        // a step of a referral made before: later than its last (or at the same moment), in its practice's lists still
+        ReferralState before = List.copyOf(latest.values()).get(random.nextInt(latest.size()));
+        List<HistoryEntry> history = new ArrayList<>(before.getHistory());
+        Instant at = ReferralFeed.changedAt(before).plusSeconds(random.nextInt(5) == 0 ? 0 : random.nextInt(900));
+        ReferralStatus status = ReferralStatus.values()[random.nextInt(ReferralStatus.values().length)];
+        history.add(new HistoryEntry(at, status, "Step" + step, "test", null, null));
+        state = ReferralState.newBuilder(before).setStatus(status).setHistory(history).build();
+      }
+      send(state);
+      latest.put(state.getReferralId(), state);
+      if (step % 30 == 0 || step == 599) {
+        for (String practice : practices) {
+          int limit = 1 + random.nextInt(8);
+          List<ReferralState> whole = latest.values().stream()
+              .filter(s -> PracticeReferrals.practiceOf(s).equals(practice))
+              .sorted(Comparator.comparing(ReferralFeed::changedAt).reversed()
+                  .thenComparing(s -> s.getReferralId().toString()))
+              .limit(limit).toList();
+          assertThat(StoreQueries.page(changes, PartyView.prefix(practice), null, limit, s -> true).values())
+              .as("%s's %d latest changes after step %d", practice, limit, step).isEqualTo(whole);
+        }
+        try (var all = changes.all()) {
+          int entries = 0;
+          for (; all.hasNext(); all.next()) entries++;
+          assertThat(entries).as("one entry per referral, after step %d", step).isEqualTo(latest.size());
+        }
+      }
+    }
+    assertThat(latest.size()).as("referrals enough to fill several pages").isGreaterThan(100);
   }
 
   private ReferralState send(ReferralState state) {
