@@ -43,9 +43,16 @@ public final class CommissionerTotals {
     return cells;
   }
 
-  /** The commissioner's totals now, from the instance that owns the commissioner. */
+  /**
+   * The commissioner's totals now, from the instance that owns the commissioner: its status and money cells alone, not
+   * its cells by month, so the read is the same size in the commissioner's tenth year as in its first.
+   */
   public static Totals of(StoreQueries stores, String commissioner) {
-    return totals(TALLY.of(stores, commissioner));
+    Map<String, List<BigDecimal>> cells = new LinkedHashMap<>();
+    for (String kind : List.of(STATUS, MONEY)) {
+      TALLY.of(stores, commissioner, kind).forEach((rest, numbers) -> cells.put(kind + rest, numbers));
+    }
+    return totals(cells);
   }
 
   /** The commissioner's referrals by month of submission and stage now, from the instance that owns the commissioner. */
