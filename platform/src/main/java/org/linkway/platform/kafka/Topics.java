@@ -158,6 +158,35 @@ public final class Topics {
       "max.compaction.lag.ms", "60000");
 
   /**
+   * How the broker cleans the services' changelogs (Kafka Streams creates them compacted; these are the settings it
+   * creates them with, {@code topic.}-prefixed in each service's Streams settings), so that what a store no longer
+   * holds leaves its changelog in days, and a restore on an empty disk reads what the store keeps, not every referral
+   * there ever was. With the broker's defaults a record deleted from a store could be read by every restore for weeks:
+   * a segment rolls only after {@code segment.ms} (7 days) or 1 GiB, the active one is never cleaned, and a log is
+   * cleaned only once half of it is dirty ({@code min.cleanable.dirty.ratio} 0.5), which a quiet store may not reach.
+   * <ul>
+   *   <li>{@code max.compaction.lag.ms} 1 day: every record may be cleaned away at most a day after it was written,
+   *   whatever the dirty ratio; on a compacted topic the active segment also rolls at that age (the broker rolls at
+   *   the lesser of {@code segment.ms} and this), so nothing waits 7 days in an active segment. Not {@code segment.ms}
+   *   itself: a {@code topic.} setting applies to every internal topic, and the repartition topics keep the 10 minutes
+   *   Kafka Streams gives them.</li>
+   *   <li>{@code min.cleanable.dirty.ratio} 0.2: a busy changelog is cleaned once a fifth of it is dirty, so a restore
+   *   reads at most about a quarter more than what is kept (at 0.5, twice it); the cost is the cleaner copying each
+   *   log more often, small beside the hours a restore of every ended referral would take.</li>
+   *   <li>{@code delete.retention.ms} left at its default, 1 day: a tombstone (a referral archived, a key erased) stays
+   *   that long after its first cleaning, so that a reader half way through the log (a restore, a live stream following
+   *   the changelog from its start) sees the delete of a key whose earlier record it read. A day is far more than a
+   *   restore takes (minutes); shorter would risk a restored store keeping what was deleted.</li>
+   * </ul>
+   * So a changelog holds what its store holds, plus about a day or a fifth of writes not cleaned yet, plus the
+   * tombstones of the last day or two. Kafka Streams applies these when it creates a changelog only, never to one
+   * already there: an operator sets them on those ({@code kafka-configs --alter --add-config}, docs/operations.md).
+   */
+  public static final java.util.Map<String, String> CHANGELOG_CLEANUP = java.util.Map.of(
+      "max.compaction.lag.ms", String.valueOf(java.time.Duration.ofDays(1).toMillis()),
+      "min.cleanable.dirty.ratio", "0.2");
+
+  /**
    * How long a command's reply is kept: the request it answers waits seconds for it; the hour leaves an operator time
    * to look at it, and no more (it carries the state decided, like the service's own topics).
    */

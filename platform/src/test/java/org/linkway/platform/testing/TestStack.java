@@ -63,8 +63,15 @@ public final class TestStack {
    * JVM's others; the caller destroys it.
    */
   public static EmbeddedKafkaKraftBroker newBroker() {
+    return newBroker(Map.of());
+  }
+
+  /** {@link #newBroker()}, with broker settings of the test's own ({@code log.cleaner.backoff.ms}, …) beside the stack's. */
+  public static EmbeddedKafkaKraftBroker newBroker(Map<String, String> settings) {
     EmbeddedKafkaKraftBroker kafka = new EmbeddedKafkaKraftBroker(1, 3);
-    kafka.brokerProperties(brokerProperties(1, 1));
+    Map<String, String> properties = new java.util.HashMap<>(brokerProperties(1, 1));
+    properties.putAll(settings);
+    kafka.brokerProperties(properties);
     kafka.afterPropertiesSet();
     setUpPlatformTopics(kafka.getBrokersAsString());
     return kafka;
@@ -186,7 +193,11 @@ public final class TestStack {
 
   /** Points a Spring Boot test at the shared broker and registry, with its own state directory and the JVM's keys. */
   public static void register(DynamicPropertyRegistry properties) {
-    String servers = bootstrapServers();
+    register(properties, bootstrapServers());
+  }
+
+  /** {@link #register(DynamicPropertyRegistry)}, on a broker of the test's own ({@link #newBroker}). */
+  public static void register(DynamicPropertyRegistry properties, String servers) {
     String registryUrl = registry().apiUrl();
     String stateDir;
     try {
