@@ -9,12 +9,9 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.linkway.events.ReferralEvent;
 import org.linkway.platform.testing.TestStack;
@@ -22,17 +19,7 @@ import org.linkway.platform.testing.TestStack;
 /** The stack's set-up creates each topic once; a service checks that its topics are there and refuses to start without them. */
 class TopicSetupTest {
 
-  private static Admin admin;
-
-  @BeforeAll
-  static void onTheTestBroker() {
-    admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestStack.bootstrapServers()));
-  }
-
-  @AfterAll
-  static void close() {
-    admin.close();
-  }
+  private static final Admin admin = TestStack.admin();
 
   /** A topic of this test alone, named afresh. */
   private static Topic<ReferralEvent> aNewTopic(boolean compacted) {

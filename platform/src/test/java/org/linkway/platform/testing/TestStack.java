@@ -52,6 +52,17 @@ public final class TestStack {
 
   private TestStack() {}
 
+  private static Admin admin;
+
+  /** An admin client of the shared broker, made on first use and closed before the broker stops. */
+  public static synchronized Admin admin() {
+    if (admin == null) {
+      admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()));
+      beforeShutdown(admin::close);
+    }
+    return admin;
+  }
+
   /** The shared broker, started on first use, with the platform's topics set up as the stack's set-up does. */
   public static synchronized String bootstrapServers() {
     if (broker == null) broker = newBroker();
