@@ -141,7 +141,10 @@ public final class Topics {
 
   /**
    * People's erasures, keyed by personId, compacted: what referral-service needs to destroy a key of an
-   * erased person that arrives after the erasure (see {@code People}).
+   * erased person that arrives after the erasure (see {@code People}). Never pruned: a key made before an erasure can
+   * reach person-keys again for as long as a copy of it exists (one whose tombstone was lost is read again by every
+   * instance that starts on an empty disk), and the erasure is what destroys it then. One short record per person
+   * erased: it grows with erasures, not with referrals.
    */
   public static final Topic<PersonErased> PERSON_ERASURES =
       new Topic<>("person-erasures", PersonErased.class, TABLE_PARTITIONS, REFERRAL_SERVICE, true);
