@@ -171,8 +171,8 @@ public final class Topics {
    *   <li>{@code max.compaction.lag.ms} 1 day: every record may be cleaned away at most a day after it was written,
    *   whatever the dirty ratio; on a compacted topic the active segment also rolls at that age (the broker rolls at
    *   the lesser of {@code segment.ms} and this), so nothing waits 7 days in an active segment. Not {@code segment.ms}
-   *   itself: a {@code topic.} setting applies to every internal topic, and the repartition topics keep the 10 minutes
-   *   Kafka Streams gives them.</li>
+   *   itself: this rolls the changelogs already, and a {@code topic.} setting applies to every internal topic, the
+   *   repartition topics too (not compacted: this setting and the next leave them as they are).</li>
    *   <li>{@code min.cleanable.dirty.ratio} 0.2: a busy changelog is cleaned once a fifth of it is dirty, so a restore
    *   reads at most about a quarter more than what is kept (at 0.5, twice it); the cost is the cleaner copying each
    *   log more often, small beside the hours a restore of every ended referral would take.</li>

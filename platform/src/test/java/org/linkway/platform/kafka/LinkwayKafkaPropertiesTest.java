@@ -41,7 +41,7 @@ class LinkwayKafkaPropertiesTest {
     assertThat(settings)
         .containsEntry(StreamsConfig.topicPrefix(TopicConfig.MAX_COMPACTION_LAG_MS_CONFIG), "86400000")
         .containsEntry(StreamsConfig.topicPrefix(TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG), "0.2")
-        // a topic. setting reaches every internal topic: segment.ms would take the repartition topics' 10 minutes away
+        // a topic. setting reaches every internal topic: these two act on the compacted ones (the changelogs) alone
         .doesNotContainKey(StreamsConfig.topicPrefix(TopicConfig.SEGMENT_MS_CONFIG))
         .doesNotContainKey(StreamsConfig.topicPrefix(TopicConfig.DELETE_RETENTION_MS_CONFIG));
   }
