@@ -183,7 +183,7 @@ public final class Topics {
    * </ul>
    * So a changelog holds what its store holds, plus about a day or a fifth of writes not cleaned yet, plus the
    * tombstones of the last day or two. Kafka Streams applies these when it creates a changelog only, never to one
-   * already there: an operator sets them on those ({@code kafka-configs --alter --add-config}, docs/operations.md).
+   * already there: {@link TopicSetup} sets them on those.
    */
   public static final java.util.Map<String, String> CHANGELOG_CLEANUP = java.util.Map.of(
       "max.compaction.lag.ms", String.valueOf(java.time.Duration.ofDays(1).toMillis()),
