@@ -118,6 +118,17 @@ class ClusterTopicsIT {
       // the topic's own setting, not the cluster's default
       assertThat(minInsync.source()).as(resource.name()).isEqualTo(ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG);
     });
+    // the changelogs are cleaned within days of a delete (a restore reads what the stores keep); the repartition
+    // topics, not compacted, roll as the broker's default says
+    assertThat(configs).allSatisfy((resource, config) -> {
+      if (resource.name().endsWith("-changelog")) {
+        Topics.CHANGELOG_CLEANUP.forEach((name, value) -> assertThat(config.get(name).value())
+            .as(resource.name() + " " + name).isEqualTo(value));
+      } else if (resource.name().endsWith("-repartition")) {
+        assertThat(config.get(TopicConfig.SEGMENT_MS_CONFIG).source()).as(resource.name())
+            .isEqualTo(ConfigEntry.ConfigSource.DEFAULT_CONFIG);
+      }
+    });
     assertThat(admin.describeTopics(List.of("__transaction_state", "__consumer_offsets")).allTopicNames()
         .get(60, TimeUnit.SECONDS).values()).allSatisfy(topic -> assertThat(topic.partitions()).as(topic.name())
             .allSatisfy(partition -> assertThat(partition.replicas()).hasSize(REPLICAS)));

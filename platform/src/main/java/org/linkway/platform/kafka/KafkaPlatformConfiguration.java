@@ -179,6 +179,9 @@ public class KafkaPlatformConfiguration {
     // changelogs and repartition topics replicated as the platform's own topics are
     config.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, linkway.replicationFactor());
     config.put(StreamsConfig.topicPrefix(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG), String.valueOf(linkway.minInsyncReplicas()));
+    // changelogs cleaned within days of a delete, so that a restore reads what the stores keep (Topics.CHANGELOG_CLEANUP);
+    // both settings act on compacted topics only, so the repartition topics are as Kafka Streams makes them
+    Topics.CHANGELOG_CLEANUP.forEach((name, value) -> config.put(StreamsConfig.topicPrefix(name), value));
     config.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, linkway.standbyReplicas());
     // a task stays with the instance whose copy of its state is within this many records of the end (a
     // standby trails by about one commit interval's records); an instance further behind (one restarted

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -34,7 +35,8 @@ import org.springframework.kafka.config.TopicBuilder;
  * (3 and 2 on a cluster of three brokers or more). A service only checks that its topics are there
  * ({@link TopicCheck}). Running it again changes nothing: a topic already there is left as it is, and
  * what differs from what the set-up would create (partitions, replicas, a setting) is reported, for an
- * operator to change by hand (more replicas need a partition reassignment).
+ * operator to change by hand (more replicas need a partition reassignment). One exception: the services'
+ * changelogs that Kafka Streams made before {@link Topics#CHANGELOG_CLEANUP} are given it ({@link #cleanChangelogs}).
  *
  * <p>{@code TopicSetup <bootstrap-servers> [--kafka-dir=<dir>] [--gp-systems=<file>] [--commissioners=<file>]
  * [--replication-factor=<n>] [--min-insync-replicas=<n>]} sets the topics up; with a {@code --kafka-dir}
@@ -48,8 +50,11 @@ public final class TopicSetup {
 
   private TopicSetup() {}
 
-  /** What a set-up did: the topics it created, and what differs on those it found. */
-  public record Report(List<String> created, List<String> found, List<String> differences) {
+  /**
+   * What a set-up did: the topics it created, what differs on those it found, and the services' changelogs whose
+   * cleaning it set ({@link #cleanChangelogs}).
+   */
+  public record Report(List<String> created, List<String> found, List<String> differences, List<String> changelogsCleaned) {
 
     /** One line: how many topics were created and found. */
     public String summary(int replicationFactor, int minInsyncReplicas) {
@@ -57,6 +62,9 @@ public final class TopicSetup {
           + replicationFactor + ", min.insync.replicas " + minInsyncReplicas + ")";
     }
   }
+
+  /** The services whose Kafka Streams changelogs ({@code <service>-<store>-changelog}) the set-up cleans as they make them. */
+  static final List<String> SERVICES = List.of(Topics.REFERRAL_SERVICE, Topics.PROVIDER_SERVICE, Topics.OUTCOME_SERVICE);
 
   /** Every topic of a stack: the platform's, then each GP system's pair, then each commissioner's. */
   public static List<Topic<?>> topics(GpSystems gpSystems, Commissioners commissioners) {
@@ -126,7 +134,36 @@ public final class TopicSetup {
     }
     awaitDescribed(admin, created);
     List<NewTopic> compared = wanted.stream().filter(t -> found.contains(t.name())).toList();
-    return new Report(created, found, differences(admin, compared));
+    return new Report(created, found, differences(admin, compared), cleanChangelogs(admin, existing));
+  }
+
+  /**
+   * Sets {@link Topics#CHANGELOG_CLEANUP} on each of the services' changelogs already there ({@code existing}) whose
+   * settings differ: Kafka Streams gives a changelog its settings when it makes it, never after, so the changelogs of a
+   * stack that ran before the settings would keep every ended referral's records for weeks. How the broker cleans a
+   * log is no part of what the log holds, and the cleaner takes a new setting at its next pass, so the set-up sets it
+   * rather than only saying so. The changelogs it set.
+   */
+  static List<String> cleanChangelogs(Admin admin, Set<String> existing)
+      throws ExecutionException, InterruptedException, TimeoutException {
+    List<ConfigResource> changelogs = existing.stream()
+        .filter(name -> name.endsWith("-changelog") && SERVICES.stream().anyMatch(service -> name.startsWith(service + "-")))
+        .sorted().map(name -> new ConfigResource(ConfigResource.Type.TOPIC, name)).toList();
+    if (changelogs.isEmpty()) return List.of();
+    Map<ConfigResource, Config> configs = admin.describeConfigs(changelogs).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    Map<ConfigResource, Collection<AlterConfigOp>> changes = new java.util.LinkedHashMap<>();
+    for (ConfigResource changelog : changelogs) {
+      Config config = configs.get(changelog);
+      List<AlterConfigOp> set = Topics.CHANGELOG_CLEANUP.entrySet().stream()
+          .filter(setting -> config.get(setting.getKey()) == null
+              || !setting.getValue().equals(config.get(setting.getKey()).value()))
+          .map(setting -> new AlterConfigOp(new ConfigEntry(setting.getKey(), setting.getValue()), AlterConfigOp.OpType.SET))
+          .toList();
+      if (!set.isEmpty()) changes.put(changelog, set);
+    }
+    if (changes.isEmpty()) return List.of();
+    admin.incrementalAlterConfigs(changes).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    return changes.keySet().stream().map(ConfigResource::name).toList();
   }
 
   /**
@@ -236,6 +273,8 @@ public final class TopicSetup {
       return 1;
     }
     report.differences().forEach(difference -> out.println("differs: " + difference));
+    report.changelogsCleaned().forEach(changelog -> out.println("cleaning set: " + changelog + " "
+        + Topics.CHANGELOG_CLEANUP));
     out.println(report.summary(replicationFactor, minInsyncReplicas));
     return 0;
   }

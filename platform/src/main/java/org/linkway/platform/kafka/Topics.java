@@ -141,7 +141,10 @@ public final class Topics {
 
   /**
    * People's erasures, keyed by personId, compacted: what referral-service needs to destroy a key of an
-   * erased person that arrives after the erasure (see {@code People}).
+   * erased person that arrives after the erasure (see {@code People}). Never pruned: a key made before an erasure can
+   * reach person-keys again for as long as a copy of it exists (one whose tombstone was lost is read again by every
+   * instance that starts on an empty disk), and the erasure is what destroys it then. One short record per person
+   * erased: it grows with erasures, not with referrals.
    */
   public static final Topic<PersonErased> PERSON_ERASURES =
       new Topic<>("person-erasures", PersonErased.class, TABLE_PARTITIONS, REFERRAL_SERVICE, true);
@@ -156,6 +159,35 @@ public final class Topics {
   public static final java.util.Map<String, String> PERSON_KEYS_CLEANUP = java.util.Map.of(
       "segment.ms", "60000", "min.cleanable.dirty.ratio", "0.01", "delete.retention.ms", "1000",
       "max.compaction.lag.ms", "60000");
+
+  /**
+   * How the broker cleans the services' changelogs (Kafka Streams creates them compacted; these are the settings it
+   * creates them with, {@code topic.}-prefixed in each service's Streams settings), so that what a store no longer
+   * holds leaves its changelog in days, and a restore on an empty disk reads what the store keeps, not every referral
+   * there ever was. With the broker's defaults a record deleted from a store could be read by every restore for weeks:
+   * a segment rolls only after {@code segment.ms} (7 days) or 1 GiB, the active one is never cleaned, and a log is
+   * cleaned only once half of it is dirty ({@code min.cleanable.dirty.ratio} 0.5), which a quiet store may not reach.
+   * <ul>
+   *   <li>{@code max.compaction.lag.ms} 1 day: every record may be cleaned away at most a day after it was written,
+   *   whatever the dirty ratio; on a compacted topic the active segment also rolls at that age (the broker rolls at
+   *   the lesser of {@code segment.ms} and this), so nothing waits 7 days in an active segment. Not {@code segment.ms}
+   *   itself: this rolls the changelogs already, and a {@code topic.} setting applies to every internal topic, the
+   *   repartition topics too (not compacted: this setting and the next leave them as they are).</li>
+   *   <li>{@code min.cleanable.dirty.ratio} 0.2: a busy changelog is cleaned once a fifth of it is dirty, so a restore
+   *   reads at most about a quarter more than what is kept (at 0.5, twice it); the cost is the cleaner copying each
+   *   log more often, small beside the hours a restore of every ended referral would take.</li>
+   *   <li>{@code delete.retention.ms} left at its default, 1 day: a tombstone (a referral archived, a key erased) stays
+   *   that long after its first cleaning, so that a reader half way through the log (a restore, a live stream following
+   *   the changelog from its start) sees the delete of a key whose earlier record it read. A day is far more than a
+   *   restore takes (minutes); shorter would risk a restored store keeping what was deleted.</li>
+   * </ul>
+   * So a changelog holds what its store holds, plus about a day or a fifth of writes not cleaned yet, plus the
+   * tombstones of the last day or two. Kafka Streams applies these when it creates a changelog only, never to one
+   * already there: {@link TopicSetup} sets them on those.
+   */
+  public static final java.util.Map<String, String> CHANGELOG_CLEANUP = java.util.Map.of(
+      "max.compaction.lag.ms", String.valueOf(java.time.Duration.ofDays(1).toMillis()),
+      "min.cleanable.dirty.ratio", "0.2");
 
   /**
    * How long a command's reply is kept: the request it answers waits seconds for it; the hour leaves an operator time

@@ -15,8 +15,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.linkway.platform.testing.TestStack;
 
@@ -27,17 +25,7 @@ import org.linkway.platform.testing.TestStack;
  */
 class FormerMembersTest {
 
-  private static Admin admin;
-
-  @BeforeAll
-  static void onTheTestBroker() {
-    admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestStack.bootstrapServers()));
-  }
-
-  @AfterAll
-  static void close() {
-    admin.close();
-  }
+  private static final Admin admin = TestStack.admin();
 
   @Test
   void givenAnInstanceThatDiedInItsGroup_whenItStartsAgain_thenOnlyItsOwnFormerMembersAreRemoved() throws Exception {

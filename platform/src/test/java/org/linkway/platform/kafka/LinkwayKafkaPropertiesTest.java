@@ -35,6 +35,18 @@ class LinkwayKafkaPropertiesTest {
   }
 
   @Test
+  void givenAnyInstance_whenBound_thenItsChangelogsAreMadeToBeCleanedWithinADayAndTheRepartitionTopicsKeepTheirRoll() {
+    Map<String, Object> settings = KafkaPlatformConfiguration.instanceSettings(bound(Map.of()), "referral-service");
+
+    assertThat(settings)
+        .containsEntry(StreamsConfig.topicPrefix(TopicConfig.MAX_COMPACTION_LAG_MS_CONFIG), "86400000")
+        .containsEntry(StreamsConfig.topicPrefix(TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG), "0.2")
+        // a topic. setting reaches every internal topic: these two act on the compacted ones (the changelogs) alone
+        .doesNotContainKey(StreamsConfig.topicPrefix(TopicConfig.SEGMENT_MS_CONFIG))
+        .doesNotContainKey(StreamsConfig.topicPrefix(TopicConfig.DELETE_RETENTION_MS_CONFIG));
+  }
+
+  @Test
   void givenTwoInstancesOfAService_whenBound_thenTheirMemberIdsAndStateDirectoriesDiffer() {
     LinkwayKafkaProperties first = bound(Map.of("linkway.kafka.instance", "1"));
     LinkwayKafkaProperties second = bound(Map.of("linkway.kafka.instance", "2"));

@@ -2,19 +2,19 @@ package org.linkway.platform.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.linkway.events.ReferralEvent;
 import org.linkway.platform.testing.TestStack;
@@ -22,17 +22,7 @@ import org.linkway.platform.testing.TestStack;
 /** The stack's set-up creates each topic once; a service checks that its topics are there and refuses to start without them. */
 class TopicSetupTest {
 
-  private static Admin admin;
-
-  @BeforeAll
-  static void onTheTestBroker() {
-    admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestStack.bootstrapServers()));
-  }
-
-  @AfterAll
-  static void close() {
-    admin.close();
-  }
+  private static final Admin admin = TestStack.admin();
 
   /** A topic of this test alone, named afresh. */
   private static Topic<ReferralEvent> aNewTopic(boolean compacted) {
@@ -71,6 +61,30 @@ class TopicSetupTest {
     assertThat(moreInSync.differences()).containsExactly(
         log.name() + ": min.insync.replicas=1, the set-up's 2", log.deadLetterName() + ": min.insync.replicas=1, the set-up's 2");
     assertThat(config(log.name()).get(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG).value()).isEqualTo("1");
+  }
+
+  @Test
+  void givenAServicesChangelogMadeBeforeTheCleaningSettings_whenSetUp_thenItIsGivenThemAndOthersAreLeftAlone() throws Exception {
+    String changelog = Topics.REFERRAL_SERVICE + "-setup-test-" + UUID.randomUUID() + "-changelog";
+    String notAServices = "setup-test-" + UUID.randomUUID() + "-changelog";
+    admin.createTopics(List.of(
+        new NewTopic(changelog, 2, (short) 1).configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
+        new NewTopic(notAServices, 1, (short) 1))).all().get();
+    // the brokers learn of a topic, and of a setting, from the controller a moment after it is taken
+    await().atMost(Duration.ofSeconds(10))
+        .until(() -> admin.listTopics().names().get().containsAll(List.of(changelog, notAServices)));
+
+    TopicSetup.Report first = TopicSetup.setUp(admin, List.of(), 1, 1);
+
+    assertThat(first.changelogsCleaned()).contains(changelog).doesNotContain(notAServices);
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      Config set = config(changelog);
+      Topics.CHANGELOG_CLEANUP.forEach((name, value) -> assertThat(set.get(name).value()).isEqualTo(value));
+    });
+    assertThat(TopicSetup.setUp(admin, List.of(), 1, 1).changelogsCleaned()).as("set once").doesNotContain(changelog);
+    assertThat(config(changelog).get(TopicConfig.CLEANUP_POLICY_CONFIG).value()).isEqualTo(TopicConfig.CLEANUP_POLICY_COMPACT);
+    assertThat(config(notAServices).get(TopicConfig.MAX_COMPACTION_LAG_MS_CONFIG).source())
+        .isEqualTo(org.apache.kafka.clients.admin.ConfigEntry.ConfigSource.DEFAULT_CONFIG);
   }
 
   @Test

@@ -52,6 +52,17 @@ public final class TestStack {
 
   private TestStack() {}
 
+  private static Admin admin;
+
+  /** An admin client of the shared broker, made on first use and closed before the broker stops. */
+  public static synchronized Admin admin() {
+    if (admin == null) {
+      admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()));
+      beforeShutdown(admin::close);
+    }
+    return admin;
+  }
+
   /** The shared broker, started on first use, with the platform's topics set up as the stack's set-up does. */
   public static synchronized String bootstrapServers() {
     if (broker == null) broker = newBroker();
@@ -63,8 +74,15 @@ public final class TestStack {
    * JVM's others; the caller destroys it.
    */
   public static EmbeddedKafkaKraftBroker newBroker() {
+    return newBroker(Map.of());
+  }
+
+  /** {@link #newBroker()}, with broker settings of the test's own ({@code log.cleaner.backoff.ms}, …) beside the stack's. */
+  public static EmbeddedKafkaKraftBroker newBroker(Map<String, String> settings) {
     EmbeddedKafkaKraftBroker kafka = new EmbeddedKafkaKraftBroker(1, 3);
-    kafka.brokerProperties(brokerProperties(1, 1));
+    Map<String, String> properties = new java.util.HashMap<>(brokerProperties(1, 1));
+    properties.putAll(settings);
+    kafka.brokerProperties(properties);
     kafka.afterPropertiesSet();
     setUpPlatformTopics(kafka.getBrokersAsString());
     return kafka;
@@ -186,7 +204,11 @@ public final class TestStack {
 
   /** Points a Spring Boot test at the shared broker and registry, with its own state directory and the JVM's keys. */
   public static void register(DynamicPropertyRegistry properties) {
-    String servers = bootstrapServers();
+    register(properties, bootstrapServers());
+  }
+
+  /** {@link #register(DynamicPropertyRegistry)}, on a broker of the test's own ({@link #newBroker}). */
+  public static void register(DynamicPropertyRegistry properties, String servers) {
     String registryUrl = registry().apiUrl();
     String stateDir;
     try {

@@ -8,6 +8,7 @@ import static org.mockito.Mockito.when;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
@@ -32,6 +33,7 @@ import org.linkway.platform.kafka.Topics;
 import org.linkway.platform.people.Identities;
 import org.linkway.platform.streams.GlobalTables;
 import org.linkway.platform.streams.ReferenceTable;
+import org.linkway.platform.streams.RetentionSettings;
 import org.linkway.platform.streams.StoreQueries;
 import org.linkway.platform.testing.ReferenceTables;
 import org.linkway.platform.testing.SelfDescribingAvro;
@@ -170,6 +172,36 @@ class PeopleTest {
 
     assertThat(log).isEmpty();
     for (Instance instance : instances) assertThat(instance.identities.open(key.sealed())).contains(EDITH);
+  }
+
+  /**
+   * Why person-erasures is never pruned: a key of an erased person whose tombstone was lost (the publish failed, which
+   * the service logs) stays on person-keys, and years later an instance starting on an empty disk reads it again, after
+   * every erasure (PeopleTables' order): the erasure, still there, has the key destroyed then. A key made before an
+   * erasure can come back so for as long as a copy of it is anywhere, so the erasure stays: one short record per person
+   * erased, which does not grow with referrals.
+   */
+  @Test
+  void givenAnErasureYearsAgoWhoseKeysTombstoneWasLost_whenAnInstanceStartsOnAnEmptyDisk_thenItDestroysTheKey() {
+    Instant erasedAt = Instant.now().minus(RetentionSettings.IDENTITIES).minus(Duration.ofDays(366))
+        .truncatedTo(ChronoUnit.MILLIS);
+    Identities.Sealed lost = seal(PERSON, erasedAt.minus(Duration.ofDays(30)));
+    publish(Topics.PERSON_ERASURES, PERSON, new PersonErased(PERSON, erasedAt));
+    List<Published> history = List.copyOf(log);
+    log.clear();
+
+    Instance fresh = new Instance("fresh");
+    instances.add(fresh);
+    history.stream().filter(r -> r.topic() == Topics.PERSON_ERASURES)
+        .forEach(r -> fresh.inputs.get(r.topic()).pipeInput(r.key(), r.value()));
+    history.stream().filter(r -> r.topic() == Topics.PERSON_KEYS)
+        .forEach(r -> fresh.inputs.get(r.topic()).pipeInput(r.key(), r.value()));
+
+    assertThat(log).singleElement().satisfies(tombstone -> {
+      assertThat(tombstone.topic()).isEqualTo(Topics.PERSON_KEYS);
+      assertThat(tombstone.key()).isEqualTo(lost.recordKey());
+      assertThat(tombstone.value()).isNull();
+    });
   }
 
   /** Seals an identity of the person as intake does, its key made now, and writes the key. */

@@ -79,10 +79,10 @@ final class ReferralProcessor extends ContextualProcessor<String, SpecificRecord
     this.lifecycle = lifecycles.apply(ServiceLoads.in(context));
     this.counts = context.getStateStore(ReferralStores.COUNTS.store());
     ReferralStores.COUNTS.fillOnce(context, ReferralStores.STATE, storeKey -> ReferralStores.ALL);
-    ViewFill.<ReferralState>once(context, PracticeReferrals.FILLED, PracticeReferrals.STORE, ReferralStores.STATE,
-        (referralId, state) -> toPracticeList(state));
-    // the practices' referrals by last change came later: filled from the states once more; the list takes each again
-    // as it is, so a practice stream open at that first start is sent each of its referrals once more
+    // one state sent on fills both of the practice's views (PracticeReferrals.keep keeps CHANGES in the task of VIEW),
+    // so one fill does: remembered under the later view's name, it runs once where the lists were filled before that
+    // view came (a list takes each state again as it is: a practice stream open then is sent each referral once more)
+    // and never again where both were
     ViewFill.<ReferralState>once(context, PracticeReferrals.FILLED, PracticeReferrals.CHANGES.store(), ReferralStores.STATE,
         (referralId, state) -> toPracticeList(state));
     this.ended = context.getStateStore(ReferralStores.ENDED);

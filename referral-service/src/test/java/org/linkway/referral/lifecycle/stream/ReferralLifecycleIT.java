@@ -16,6 +16,7 @@ import org.linkway.events.ServiceStatus;
 import org.linkway.platform.kafka.Events;
 import org.linkway.platform.kafka.Topics;
 import org.linkway.platform.testing.TestStack;
+import org.linkway.referral.PracticeClients;
 import org.linkway.referral.ReferralServiceApplication;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -43,7 +44,7 @@ class ReferralLifecycleIT {
 
   @Test
   void givenAListedService_whenAGpRefers_thenTheReferralIsOfferedToIt() throws Exception {
-    WebTestClient http = practiceClient();
+    WebTestClient http = PracticeClients.practice(port);
     list("svc-it-1", "prov-it", "Test Befriending", "Befriending", NeedCode.LONELINESS);
 
     String referralId = refer(http, NeedCode.LONELINESS);
@@ -63,7 +64,7 @@ class ReferralLifecycleIT {
   @Test
   void givenThreeReferralsOffered_whenThePracticesStreamResumesFromAMomentWithNoPosition_thenThoseChangedAfterItComeFirst()
       throws Exception {
-    WebTestClient http = practiceClient();
+    WebTestClient http = PracticeClients.practice(port);
     list("svc-it-2", "prov-it-2", "Test Gardening", "Gardening", NeedCode.NATURE);
 
     String before = "start@" + Instant.now().minusMillis(1).toEpochMilli();
@@ -93,15 +94,6 @@ class ReferralLifecycleIT {
     assertThat(fromFirst).extracting(e -> e.data().get("referralId")).containsExactlyElementsOf(referrals.subList(1, 3));
   }
 
-  /** The practice D82044's GP system, with a token from the test issuer the service trusts, once the service answers. */
-  private WebTestClient practiceClient() {
-    WebTestClient http = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port)
-        .defaultHeaders(h -> h.setBearerAuth(TestStack.issuer().gp("D82044")))
-        .responseTimeout(Duration.ofSeconds(20)).build();
-    await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-        http.get().uri("/actuator/health").exchange().expectStatus().isOk());
-    return http;
-  }
 
   /** A service of QMM's for {@code need}, listed in the directory as provider-service would. */
   private void list(String serviceId, String providerId, String providerName, String name, NeedCode need) throws Exception {

@@ -21,6 +21,7 @@ import org.linkway.platform.people.Identities;
 import org.linkway.platform.people.NhsNumber;
 import org.linkway.platform.streams.ReferenceTable;
 import org.linkway.platform.testing.TestStack;
+import org.linkway.referral.PracticeClients;
 import org.linkway.referral.ReferralServiceApplication;
 import org.linkway.referral.intake.PersonIds;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -58,11 +59,7 @@ class ReferralRetentionIT {
 
   @Test
   void givenAReferralThatEnded_whenItsPeriodsPass_thenItIsGoneThenItsKeyIsErasedAndItIsNotFound() {
-    WebTestClient http = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port)
-        .defaultHeaders(h -> h.setBearerAuth(TestStack.issuer().gp("D82044")))
-        .responseTimeout(Duration.ofSeconds(20)).build();
-    await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-        http.get().uri("/actuator/health").exchange().expectStatus().isOk());
+    WebTestClient http = PracticeClients.practice(port);
 
     Map<?, ?> body = http.post().uri("/referrals").bodyValue(Map.of(
             "patient", Map.of("nhsNumber", NHS_NUMBER, "givenName", "Mary", "familyName", "Seacole",

@@ -12,11 +12,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -32,12 +30,10 @@ import org.linkway.events.NeedCode;
 import org.linkway.events.ReferralSubmitted;
 import org.linkway.events.SealedPatient;
 import org.linkway.platform.kafka.Events;
-import org.linkway.platform.kafka.Topics;
 import org.linkway.platform.people.Identities;
 import org.linkway.platform.streams.Retention;
 import org.linkway.platform.streams.RetentionSettings;
 import org.linkway.platform.streams.Tally;
-import org.linkway.platform.testing.SelfDescribingAvro;
 import org.linkway.platform.testing.SettableClock;
 import org.linkway.referral.TestData;
 import org.linkway.replies.CommandReply;
@@ -69,29 +65,22 @@ class ReferralRetentionTest {
   /** Time passes for the lifecycle and for the punctuations alike. */
   private void advance(Duration duration) {
     clock.advance(duration);
-    driver.advanceWallClockTime(duration);
+    lifecycle.driver.advanceWallClockTime(duration);
   }
 
-  private TopologyTestDriver driver;
-  private TestInputTopic<String, SpecificRecord> commands;
-  private TestOutputTopic<String, SpecificRecord> referrals;
-  private TestOutputTopic<String, SpecificRecord> replies;
-  private TestOutputTopic<String, SpecificRecord> personKeys;
+  private DrivenLifecycle lifecycle;
   private KeyValueStore<String, ReferralState> states;
 
   @BeforeEach
   void setUp() {
-    driver = EmptyDirectoryTopology.driver(stateDir, APPLICATION, new RetentionSettings(ENDED, IDENTITIES), clock);
-    commands = SelfDescribingAvro.input(driver, Topics.REFERRAL_COMMANDS);
-    referrals = SelfDescribingAvro.output(driver, Topics.REFERRALS);
-    replies = SelfDescribingAvro.output(driver, Topics.REFERRAL_REPLIES);
-    personKeys = SelfDescribingAvro.output(driver, Topics.PERSON_KEYS);
-    states = driver.getKeyValueStore(ReferralStores.STATE);
+    lifecycle = new DrivenLifecycle(
+        EmptyDirectoryTopology.driver(stateDir, APPLICATION, new RetentionSettings(ENDED, IDENTITIES), clock));
+    states = lifecycle.driver.getKeyValueStore(ReferralStores.STATE);
   }
 
   @AfterEach
   void tearDown() {
-    driver.close();
+    lifecycle.close();
   }
 
   @Test
@@ -108,10 +97,11 @@ class ReferralRetentionTest {
     advance(ENDED.minus(Duration.ofMinutes(2)));
     assertThat(storedIds()).hasSize(6);
     assertThat(entries(PracticeReferrals.STORE)).isEqualTo(6); // the live one is in its list since the view's fill
+    assertThat(entries(PracticeReferrals.CHANGES.store())).isEqualTo(6); // and in its list by last change: one fill, both
 
     advance(Duration.ofMinutes(2).plus(Retention.EVERY));
     assertThat(storedIds()).containsExactly(live.toString());
-    KeyValueStore<String, ReferralState> list = driver.getKeyValueStore(PracticeReferrals.STORE);
+    KeyValueStore<String, ReferralState> list = lifecycle.driver.getKeyValueStore(PracticeReferrals.STORE);
     try (KeyValueIterator<String, ReferralState> all = list.all()) {
       assertThat(all.next().value.getReferralId()).isEqualTo(live);
       assertThat(all.hasNext()).isFalse();
@@ -119,7 +109,7 @@ class ReferralRetentionTest {
     assertThat(entries(PracticeReferrals.VIEW.indexStore())).isEqualTo(1);
     assertThat(entries(ReferralStores.ENDED)).isZero();
     assertThat(counts()).isEqualTo(counted);
-    KeyValueStore<String, String> archive = driver.getKeyValueStore(ReferralStores.ARCHIVE);
+    KeyValueStore<String, String> archive = lifecycle.driver.getKeyValueStore(ReferralStores.ARCHIVE);
     for (UUID id : ended) {
       ArchivedReferral note = ArchivedReferral.parse(archive.get(id.toString()));
       assertThat(note.status()).isEqualTo("UNPLACED");
@@ -136,20 +126,20 @@ class ReferralRetentionTest {
     UUID first = submit(UUID.randomUUID(), "first-key");
     advance(Duration.ofDays(400));
     UUID later = submit(UUID.randomUUID(), "later-key");
-    personKeys.readKeyValuesToList();
+    lifecycle.personKeys.readKeyValuesToList();
 
     advance(IDENTITIES.minus(Duration.ofDays(400)).minus(Duration.ofMinutes(2)));
-    assertThat(personKeys.readKeyValuesToList()).isEmpty();
-    assertThat(driver.<String, String>getKeyValueStore(ReferralStores.ARCHIVE).get(first.toString())).isNotNull();
+    assertThat(lifecycle.personKeys.readKeyValuesToList()).isEmpty();
+    assertThat(lifecycle.driver.<String, String>getKeyValueStore(ReferralStores.ARCHIVE).get(first.toString())).isNotNull();
 
     advance(Duration.ofMinutes(2).plus(Retention.EVERY));
-    assertThat(personKeys.readKeyValuesToList())
+    assertThat(lifecycle.personKeys.readKeyValuesToList())
         .containsExactly(new KeyValue<>(Identities.keyOf(PERSON, "first-key"), null));
-    assertThat(driver.<String, String>getKeyValueStore(ReferralStores.ARCHIVE).get(first.toString())).isNull();
-    assertThat(driver.<String, String>getKeyValueStore(ReferralStores.ARCHIVE).get(later.toString())).isNotNull();
+    assertThat(lifecycle.driver.<String, String>getKeyValueStore(ReferralStores.ARCHIVE).get(first.toString())).isNull();
+    assertThat(lifecycle.driver.<String, String>getKeyValueStore(ReferralStores.ARCHIVE).get(later.toString())).isNotNull();
 
     advance(Duration.ofDays(400));
-    assertThat(personKeys.readKeyValuesToList())
+    assertThat(lifecycle.personKeys.readKeyValuesToList())
         .containsExactly(new KeyValue<>(Identities.keyOf(PERSON, "later-key"), null));
     assertThat(entries(ReferralStores.IDENTITIES_DUE)).isZero();
     assertThat(entries(ReferralStores.ARCHIVE)).isZero();
@@ -174,38 +164,37 @@ class ReferralRetentionTest {
   void givenAnArchivedReferral_whenItIsResentOrCancelledOrReadAgain_thenNothingIsDecidedAndTheCommandsAreRefusedAndNewKeysDestroyed() {
     UUID referralId = submit(UUID.randomUUID(), "first-key");
     advance(ENDED.plus(Retention.EVERY));
-    referrals.readKeyValuesToList();
-    replies.readKeyValuesToList();
-    personKeys.readKeyValuesToList();
+    lifecycle.referrals.readKeyValuesToList();
+    lifecycle.replies.readKeyValuesToList();
+    lifecycle.personKeys.readKeyValuesToList();
 
     ReferralCommand resend = submitCommand(referralId, "resent-key");
-    commands.pipeInput(referralId.toString(), resend);
+    lifecycle.commands.pipeInput(referralId.toString(), resend);
     ReferralCommand cancel = new ReferralCommand(Events.metadata("referral-service", referralId, null),
         new CancelReferral(null, "D82044", null));
-    commands.pipeInput(referralId.toString(), cancel);
+    lifecycle.commands.pipeInput(referralId.toString(), cancel);
 
     assertThat(states.get(referralId.toString())).isNull();
-    assertThat(referrals.readKeyValuesToList()).isEmpty();
-    List<CommandReply> answers = replies.readValuesToList().stream().map(CommandReply.class::cast).toList();
+    assertThat(lifecycle.referrals.readKeyValuesToList()).isEmpty();
+    List<CommandReply> answers = lifecycle.replies.readValuesToList().stream().map(CommandReply.class::cast).toList();
     assertThat(answers).extracting(CommandReply::getCommandId)
         .containsExactly(resend.getMetadata().getEventId(), cancel.getMetadata().getEventId());
     assertThat(answers).allSatisfy(answer ->
         assertThat(answer.getRefusal()).contains("referral " + referralId + " ended (UNPLACED) on").contains("archived"));
-    assertThat(personKeys.readKeyValuesToList())
+    assertThat(lifecycle.personKeys.readKeyValuesToList())
         .containsExactly(new KeyValue<>(Identities.keyOf(PERSON, "resent-key"), null));
 
     // a GP system's request resent over Kafka (a new key), and the referral's own submission read again (its own key)
-    TestInputTopic<String, SpecificRecord> referralsIn = SelfDescribingAvro.input(driver, Topics.REFERRALS);
-    referralsIn.pipeInput(referralId.toString(), TestData.submittedEvent(referralId, submission("kafka-key")));
-    referralsIn.pipeInput(referralId.toString(), TestData.submittedEvent(referralId, submission("first-key")));
+    lifecycle.referralsIn.pipeInput(referralId.toString(), TestData.submittedEvent(referralId, submission("kafka-key")));
+    lifecycle.referralsIn.pipeInput(referralId.toString(), TestData.submittedEvent(referralId, submission("first-key")));
     assertThat(states.get(referralId.toString())).isNull();
-    assertThat(referrals.readKeyValuesToList()).isEmpty();
-    assertThat(personKeys.readKeyValuesToList())
+    assertThat(lifecycle.referrals.readKeyValuesToList()).isEmpty();
+    assertThat(lifecycle.personKeys.readKeyValuesToList())
         .containsExactly(new KeyValue<>(Identities.keyOf(PERSON, "kafka-key"), null));
   }
 
   private UUID submit(UUID referralId, String keyId) {
-    commands.pipeInput(referralId.toString(), submitCommand(referralId, keyId));
+    lifecycle.commands.pipeInput(referralId.toString(), submitCommand(referralId, keyId));
     assertThat(states.get(referralId.toString()).getStatus()).isEqualTo(ReferralStatus.UNPLACED);
     return referralId;
   }
@@ -227,7 +216,7 @@ class ReferralRetentionTest {
   }
 
   private Map<String, List<BigDecimal>> counts() {
-    return Tally.of(driver.<String, String>getKeyValueStore(ReferralStores.COUNTS.store()), ReferralStores.ALL);
+    return Tally.of(lifecycle.driver.<String, String>getKeyValueStore(ReferralStores.COUNTS.store()), ReferralStores.ALL);
   }
 
   private List<String> storedIds() {
@@ -240,7 +229,7 @@ class ReferralRetentionTest {
 
   private long entries(String store) {
     long n = 0;
-    try (KeyValueIterator<String, Object> all = driver.<String, Object>getKeyValueStore(store).all()) {
+    try (KeyValueIterator<String, Object> all = lifecycle.driver.<String, Object>getKeyValueStore(store).all()) {
       while (all.hasNext()) {
         all.next();
         n++;
@@ -251,7 +240,7 @@ class ReferralRetentionTest {
 
   /** The store's changelog as compaction leaves it, tombstones dropped: what a new instance restores on an empty disk. */
   private Map<String, byte[]> compacted(String store) {
-    TestOutputTopic<String, byte[]> changelog = driver.createOutputTopic(APPLICATION + "-" + store + "-changelog",
+    TestOutputTopic<String, byte[]> changelog = lifecycle.driver.createOutputTopic(APPLICATION + "-" + store + "-changelog",
         new StringDeserializer(), new ByteArrayDeserializer());
     Map<String, byte[]> latest = new HashMap<>();
     for (KeyValue<String, byte[]> record : changelog.readKeyValuesToList()) {

@@ -7,8 +7,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.streams.TestInputTopic;
-import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -21,8 +19,6 @@ import org.linkway.events.ReferralEvent;
 import org.linkway.events.ReferralSubmitted;
 import org.linkway.events.SealedPatient;
 import org.linkway.platform.kafka.Events;
-import org.linkway.platform.kafka.Topics;
-import org.linkway.platform.testing.SelfDescribingAvro;
 import org.linkway.referral.TestData;
 import org.linkway.replies.CommandReply;
 import org.linkway.state.ReferralState;
@@ -39,35 +35,27 @@ class RepeatedSubmissionTest {
   Path stateDir;
 
   private final UUID referralId = UUID.randomUUID();
-  private TopologyTestDriver driver;
-  private TestInputTopic<String, SpecificRecord> commands;
-  private TestInputTopic<String, SpecificRecord> referralsIn;
-  private TestOutputTopic<String, SpecificRecord> referrals;
-  private TestOutputTopic<String, SpecificRecord> replies;
+  private DrivenLifecycle lifecycle;
 
   @BeforeEach
   void setUp() {
-    driver = EmptyDirectoryTopology.driver(stateDir, "referral-service-repeats-test");
-    commands = SelfDescribingAvro.input(driver, Topics.REFERRAL_COMMANDS);
-    referralsIn = SelfDescribingAvro.input(driver, Topics.REFERRALS);
-    referrals = SelfDescribingAvro.output(driver, Topics.REFERRALS);
-    replies = SelfDescribingAvro.output(driver, Topics.REFERRAL_REPLIES);
+    lifecycle = new DrivenLifecycle(EmptyDirectoryTopology.driver(stateDir, "referral-service-repeats-test"));
   }
 
   @AfterEach
   void tearDown() {
-    driver.close();
+    lifecycle.close();
   }
 
   @Test
   void givenTheSameRequestSentTwice_whenBothReachTheDecider_thenOneReferralIsSubmittedAndBothAreAnsweredWithIt() {
-    commands.pipeInput(referralId.toString(), submit("key-first"));
-    commands.pipeInput(referralId.toString(), submit("key-second"));
+    lifecycle.commands.pipeInput(referralId.toString(), submit("key-first"));
+    lifecycle.commands.pipeInput(referralId.toString(), submit("key-second"));
 
-    List<ReferralEvent> written = referrals.readValuesToList().stream().map(ReferralEvent.class::cast).toList();
+    List<ReferralEvent> written = lifecycle.referrals.readValuesToList().stream().map(ReferralEvent.class::cast).toList();
     assertThat(written.stream().filter(e -> e.getPayload() instanceof ReferralSubmitted)).singleElement()
         .satisfies(e -> assertThat(((ReferralSubmitted) e.getPayload()).getSealedPatient().getKeyId()).isEqualTo("key-first"));
-    List<ReferralState> answers = replies.readValuesToList().stream()
+    List<ReferralState> answers = lifecycle.replies.readValuesToList().stream()
         .map(reply -> (ReferralState) ((CommandReply) reply).getDecided()).toList();
     assertThat(answers).hasSize(2).allSatisfy(state -> {
       assertThat(state.getReferralId()).isEqualTo(referralId);
@@ -77,12 +65,12 @@ class RepeatedSubmissionTest {
 
   @Test
   void givenASubmissionDecided_whenItsEventComesBackOnReferrals_thenNothingMoreIsWritten() {
-    commands.pipeInput(referralId.toString(), submit("key-first"));
-    List<SpecificRecord> written = referrals.readValuesToList();
+    lifecycle.commands.pipeInput(referralId.toString(), submit("key-first"));
+    List<SpecificRecord> written = lifecycle.referrals.readValuesToList();
 
-    written.forEach(event -> referralsIn.pipeInput(referralId.toString(), event));
+    written.forEach(event -> lifecycle.referralsIn.pipeInput(referralId.toString(), event));
 
-    assertThat(referrals.isEmpty()).isTrue();
+    assertThat(lifecycle.referrals.isEmpty()).isTrue();
   }
 
   /** What the HTTP intake sends: the submission, its identity sealed with a data key of its own. */
