@@ -20,6 +20,7 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <p>One added to a view that already holds values is filled from them once per task, a second after the task
  * first starts with it: its store is emptied and rebuilt from the view, and a per-task store remembers it was done.
+ * So one added after values were removed from the view counts only those it still holds.
  */
 public interface KeptBeside<V> {
 

@@ -53,14 +53,8 @@ public record ArchivedFunding(Instant endedAt, Instant archivedAt, String status
     return cells;
   }
 
-  /**
-   * A commissioner's archived referrals: how many, and their committed, due and released sums.
-   */
-  public record Figures(long referrals, BigDecimal committed, BigDecimal due, BigDecimal released) {
-
-    /** None archived. */
-    public static final Figures NONE = new Figures(0, BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO);
-  }
+  /** A commissioner's archived referrals: how many, and their committed, due and released sums. */
+  public record Figures(long referrals, BigDecimal committed, BigDecimal due, BigDecimal released) {}
 
   /** The commissioner's archived figures, read as two cells on the instance that owns the commissioner. */
   public static Figures of(StoreQueries stores, String commissioner) {
