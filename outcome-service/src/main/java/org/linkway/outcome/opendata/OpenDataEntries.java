@@ -21,6 +21,7 @@ import org.apache.kafka.streams.state.Stores;
 import org.linkway.outcome.opendata.OpenDataTable.Row;
 import org.linkway.platform.kafka.AvroSerdes;
 import org.linkway.platform.streams.KeyedView;
+import org.linkway.platform.streams.PartyView;
 import org.linkway.platform.streams.StoreQueries;
 import org.linkway.platform.streams.Tally;
 import org.linkway.state.FundingState;
@@ -38,6 +39,9 @@ import org.linkway.state.OpenDataEntry;
  * <p>Which months have referrals at all (for the list of releases, from the first) is kept under the one key
  * {@value #KEY} ({@link #MONTHS}): each month's task sends it on once, the first time it sees the month, so that key
  * gets one record per month, not one per change.
+ *
+ * <p>A referral archived ({@code FundingProcessor}) leaves its month's entries; the month's cells keep its counts
+ * ({@link KeyedView}'s removal), and the month stays in the list of releases.
  */
 public final class OpenDataEntries {
 
@@ -125,7 +129,8 @@ public final class OpenDataEntries {
 
     @Override
     public void process(Record<String, OpenDataEntry> record) {
-      if (record.value() == null || sent.get(record.value().getMonth()) != null) return;
+      // an entry leaving its month's view (its referral archived) leaves the month in the list of releases
+      if (record.value() == null || PartyView.isRemoval(record.headers()) || sent.get(record.value().getMonth()) != null) return;
       sent.put(record.value().getMonth(), record.timestamp());
       context().forward(record.withKey(KEY));
     }

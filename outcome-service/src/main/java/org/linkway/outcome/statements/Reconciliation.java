@@ -28,10 +28,13 @@ import org.linkway.state.ReferralStatus;
  * @param currency every amount is in this currency
  * @param clean every checked invariant holds
  * @param totals the commissioner's ledger summed over every referral checked
+ * @param archived the figures of the commissioner's referrals archived (their funding left the hot stores after they
+ *     ended, {@code ArchivedFunding}): checked while they were live, counted here so that the referrals checked plus
+ *     these are compared with the running totals; none when nothing is archived or they were not read
  * @param invariants the invariants checked, in a fixed order
  * @param notChecked the invariants that could not be checked (a financial year without a budget), and why
  */
-public record Reconciliation(String commissioner, String currency, boolean clean, Totals totals,
+public record Reconciliation(String commissioner, String currency, boolean clean, Totals totals, Totals archived,
     List<Invariant> invariants, List<NotChecked> notChecked) {
 
   /** The statuses in which a referral has ended: nothing more can become due, so nothing may stay reserved. */
@@ -65,7 +68,8 @@ public record Reconciliation(String commissioner, String currency, boolean clean
   /** The most breaches of one invariant listed, so that a reconciliation's memory is bounded however broken the ledger. */
   public static final int MOST_BREACHES_LISTED = 1_000;
   private static final String RUNNING_TOTALS_RULE = "per commissioner: the referrals checked and their FundingCommitted,"
-      + " PaymentDue and FundingReleased sums = the running totals kept as the ledger changes (the summary's)";
+      + " PaymentDue and FundingReleased sums, plus those of the referrals archived = the running totals kept as the"
+      + " ledger changes (the summary's)";
 
   /**
    * Checks the ledgers of the commissioner's referrals. States of other commissioners are ignored,
@@ -101,6 +105,7 @@ public record Reconciliation(String commissioner, String currency, boolean clean
     private BigDecimal released = Money.ZERO;
     private final Map<String, BigDecimal> heldByYear = new TreeMap<>();
     private int referrals;
+    private Totals archived = none();
 
     public Accumulator(String commissioner) {
       this.commissioner = commissioner;
@@ -145,6 +150,14 @@ public record Reconciliation(String commissioner, String currency, boolean clean
       }
     }
 
+    /**
+     * The figures of the commissioner's referrals archived, whose states are no longer there to check (each was checked
+     * while it was live): added to those of the referrals checked when they are compared with the running totals.
+     */
+    public void archived(Totals figures) {
+      this.archived = figures;
+    }
+
     /** The reconciliation of every referral added, with each year checked against its budget. */
     public Reconciliation result(Map<String, BigDecimal> budgets) {
       return result(budgets, null, null);
@@ -182,17 +195,29 @@ public record Reconciliation(String commissioner, String currency, boolean clean
           Money.pence(committed.subtract(due).subtract(released)));
       if (running != null) {
         Breaches differ = new Breaches();
-        if (running.referralsChecked() != totals.referralsChecked() || running.committed().compareTo(totals.committed()) != 0
-            || running.due().compareTo(totals.due()) != 0 || running.released().compareTo(totals.released()) != 0) {
-          differ.add(new Breach(null, "checked " + figures(totals) + "; running totals " + figures(running)));
+        Totals accounted = plus(totals, archived);
+        if (running.referralsChecked() != accounted.referralsChecked() || running.committed().compareTo(accounted.committed()) != 0
+            || running.due().compareTo(accounted.due()) != 0 || running.released().compareTo(accounted.released()) != 0) {
+          differ.add(new Breach(null, "checked " + figures(totals) + (archived.referralsChecked() == 0 ? ""
+              : "; archived " + figures(archived)) + "; running totals " + figures(running)));
         }
         invariants.add(invariant(MATCHES_RUNNING_TOTALS, RUNNING_TOTALS_RULE, differ));
       } else if (notCompared != null) {
         notChecked.add(new NotChecked(MATCHES_RUNNING_TOTALS, RUNNING_TOTALS_RULE, notCompared));
       }
       boolean clean = invariants.stream().allMatch(Invariant::holds);
-      return new Reconciliation(commissioner, Money.CURRENCY, clean, totals, List.copyOf(invariants), notChecked);
+      return new Reconciliation(commissioner, Money.CURRENCY, clean, totals, archived, List.copyOf(invariants), notChecked);
     }
+  }
+
+  /** No referrals, no money. */
+  static Totals none() {
+    return new Totals(0, Money.ZERO, Money.ZERO, Money.ZERO, Money.ZERO);
+  }
+
+  private static Totals plus(Totals a, Totals b) {
+    return new Totals(a.referralsChecked() + b.referralsChecked(), a.committed().add(b.committed()),
+        a.due().add(b.due()), a.released().add(b.released()), a.reserved().add(b.reserved()));
   }
 
   private static String figures(Totals t) {

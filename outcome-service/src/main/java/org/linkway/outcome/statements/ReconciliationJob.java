@@ -18,6 +18,7 @@ import java.util.stream.Collectors;
 import org.apache.kafka.streams.KafkaStreams;
 import org.linkway.events.BudgetAgreed;
 import org.linkway.outcome.analytics.CommissionerTotals;
+import org.linkway.outcome.ledger.stream.ArchivedFunding;
 import org.linkway.outcome.ledger.stream.CommissionerFunding;
 import org.linkway.platform.domain.Funding;
 import org.linkway.platform.security.Caller;
@@ -162,10 +163,14 @@ public class ReconciliationJob implements SmartLifecycle {
   ReconciliationRun run(String code) {
     Instant began = clock.instant();
     Reconciliation.Totals before = running(code);
+    Reconciliation.Totals archivedBefore = archived(code);
     Reconciliation.Accumulator accumulator = new Reconciliation.Accumulator(code);
     stores.<FundingState>forEachWithPrefix(CommissionerFunding.STORE, code, code + "|", accumulator::add);
     Reconciliation.Totals after = running(code);
-    boolean steady = before.equals(after);
+    Reconciliation.Totals archivedAfter = archived(code);
+    accumulator.archived(archivedAfter);
+    // a referral archived while the states were read moves from the view to the archived figures, the totals unchanged
+    boolean steady = before.equals(after) && archivedBefore.equals(archivedAfter);
     Reconciliation r = accumulator.result(budgetByYear(code), steady ? after : null,
         steady ? null : "not checked: the ledger changed while it was read; the next run compares them");
     return ReconciliationRun.of(r, began, Duration.between(began, clock.instant()));
@@ -176,6 +181,13 @@ public class ReconciliationJob implements SmartLifecycle {
     int referrals = Math.toIntExact(t.byStatus().values().stream().mapToLong(Long::longValue).sum());
     return new Reconciliation.Totals(referrals, t.committed(), t.due(), t.released(),
         t.committed().subtract(t.due()).subtract(t.released()));
+  }
+
+  /** The figures of the commissioner's referrals archived ({@link ArchivedFunding#TALLY}): checked while they were live. */
+  private Reconciliation.Totals archived(String code) {
+    ArchivedFunding.Figures a = ArchivedFunding.of(stores, code);
+    return new Reconciliation.Totals(Math.toIntExact(a.referrals()), Money.pence(a.committed()), Money.pence(a.due()),
+        Money.pence(a.released()), Money.pence(a.committed().subtract(a.due()).subtract(a.released())));
   }
 
   private Set<String> takeRequested() {

@@ -16,6 +16,7 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
+import org.linkway.outcome.ledger.stream.ArchivedFunding;
 import org.linkway.outcome.ledger.stream.CommissionerFunding;
 import org.linkway.platform.streams.StoreQueries;
 import org.linkway.state.FundingState;
@@ -51,7 +52,7 @@ public class ReconciliationResults {
    */
   public static void keep(StreamsBuilder builder, KStream<String, FundingState> inCommissionersTask, ReconciliationResults results) {
     builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(), Serdes.String()));
-    inCommissionersTask.process(() -> new Keeper(results), STORE, CommissionerFunding.STORE);
+    inCommissionersTask.process(() -> new Keeper(results), STORE, CommissionerFunding.STORE, ArchivedFunding.TALLY.store());
   }
 
   /** Hands a run over, to be kept by the task holding its commissioner. */
@@ -80,7 +81,8 @@ public class ReconciliationResults {
   }
 
   /**
-   * Puts the runs handed over of the commissioners this task holds (those with funding states in its view) into the
+   * Puts the runs handed over of the commissioners this task holds (those with funding states in its view, or
+   * referrals archived from it) into the
    * store, every second; it reads nothing of the stream it hangs on.
    */
   private static final class Keeper extends ContextualProcessor<String, FundingState, Void, Void> {
@@ -96,9 +98,11 @@ public class ReconciliationResults {
       super.init(context);
       KeyValueStore<String, String> kept = context.getStateStore(STORE);
       KeyValueStore<String, Object> view = context.getStateStore(CommissionerFunding.STORE);
+      KeyValueStore<String, Object> archived = context.getStateStore(ArchivedFunding.TALLY.store());
       context.schedule(Duration.ofSeconds(1), PunctuationType.WALL_CLOCK_TIME, now ->
           results.handedOver.forEach((commissioner, run) -> {
-            if (!holds(view, commissioner)) return;
+            // every referral of a commissioner may have been archived: its archived figures are in this task too
+            if (!holds(view, commissioner) && !holds(archived, commissioner)) return;
             kept.put(commissioner, json(run));
             results.handedOver.remove(commissioner, run);
           }));

@@ -10,6 +10,7 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.linkway.platform.kafka.AvroSerdes;
 import org.linkway.platform.streams.KeyOwners.KeyedRoutes;
 import org.linkway.platform.streams.KeyedView;
+import org.linkway.platform.streams.PartyView;
 import org.linkway.platform.streams.StoreQueries;
 import org.linkway.state.EarnedInReferral;
 import org.linkway.state.FundingState;
@@ -20,7 +21,8 @@ import org.springframework.context.annotation.Configuration;
  * Each person's Time Credits wallet, held by the instance that owns the person's (pseudonymous) id
  * ({@link KeyedView}): every change of a referral's {@link FundingState} that carries credits sends them
  * on, keyed by the person, kept under {@code {personId}|{referralId}}. So a wallet is one prefix read on one instance ({@link #routes}),
- * complete whichever instance holds the referrals.
+ * complete whichever instance holds the referrals. A referral's entry stays when its funding is archived
+ * ({@code FundingProcessor}): the wallet is the person's, and its balance is the sum of its entries.
  */
 public final class Wallets {
 
@@ -36,7 +38,9 @@ public final class Wallets {
 
   /** Keeps the wallets from the funding states among a processor's {@code outputs} (the others are ignored). */
   public static void keep(StreamsBuilder builder, AvroSerdes serdes, KStream<String, SpecificRecord> outputs) {
-    KeyedView.keep(builder, serdes, STORE, EarnedInReferral.class, STORE, outputs.flatMap(Wallets::earnedIn),
+    // a referral archived keeps its entry here: the wallet is the person's, and its balance is the sum of its entries
+    KeyedView.keep(builder, serdes, STORE, EarnedInReferral.class, STORE,
+        PartyView.withoutRemovals(outputs).flatMap(Wallets::earnedIn),
         (personId, earned) -> personId + "|" + earned.getReferralId());
   }
 

@@ -21,9 +21,11 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.test.TestRecord;
 import org.linkway.outcome.analytics.BreakdownCells;
 import org.linkway.outcome.analytics.CommissionerTotals;
 import org.linkway.outcome.ledger.stream.CommissionerFunding;
+import org.linkway.platform.streams.PartyView;
 import org.linkway.platform.streams.StoreQueries;
 import org.linkway.platform.testing.SelfDescribingAvro;
 import org.linkway.state.FundingState;
@@ -61,6 +63,11 @@ public final class StatementViews implements AutoCloseable {
 
   public void send(FundingState state) {
     outputs.pipeInput(state.getReferralId().toString(), state);
+  }
+
+  /** Sends the state on to leave the views, as FundingProcessor does when it archives the referral. */
+  public void archive(FundingState state) {
+    outputs.pipeInput(new TestRecord<>(state.getReferralId().toString(), state, PartyView.removal()));
   }
 
   /** Reads the stores as {@code StoreQueries::scan} reads them on the commissioner's owner. */

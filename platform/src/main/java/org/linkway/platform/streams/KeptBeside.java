@@ -15,8 +15,12 @@ import org.apache.kafka.streams.state.Stores;
  * so what is kept is always what the values the view holds now make. Its store keys start {@code {key}|}, the key
  * of the view's value, so that a key's part is in the key's partition and read with one prefix or range.
  *
+ * <p>A value taken out of the view by a removal ({@link PartyView#removal}) is not a change of it: what is kept beside
+ * keeps its part ({@link #removed}), so running sums keep the figures of what left the hot stores.
+ *
  * <p>One added to a view that already holds values is filled from them once per task, a second after the task
  * first starts with it: its store is emptied and rebuilt from the view, and a per-task store remembers it was done.
+ * So one added after values were removed from the view counts only those it still holds.
  */
 public interface KeptBeside<V> {
 
@@ -25,6 +29,13 @@ public interface KeptBeside<V> {
 
   /** Takes {@code before}'s part of the key's entries away and adds {@code after}'s; either may be null. */
   void change(KeyValueStore<String, String> kept, String key, V before, V after);
+
+  /**
+   * What a value taken out of the view by a removal ({@link PartyView#removal}: it left the hot stores, {@link Retention})
+   * leaves here: by default nothing, its part stays as it was, since it is not a change of the value. One that keeps
+   * what left ({@link Tally#ofRemoved}) adds it.
+   */
+  default void removed(KeyValueStore<String, String> kept, String key, V value) {}
 
   /** The per-task store that remembers it was filled from its view. */
   default String filledStore() {

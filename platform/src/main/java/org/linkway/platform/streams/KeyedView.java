@@ -22,7 +22,9 @@ import org.linkway.platform.kafka.AvroSerdes;
  * key, and answers it with one prefix read ({@link StoreQueries#withPrefix(String, String, String)}), on the
  * instance {@code KeyOwners} routes the key to; with a {@link Tally}, the key's running sums are kept beside it, and
  * with {@link Lines}, entries derived from its values, keyed to be read by range. (A list
- * shown in an order that changes: {@link PartyView}.)
+ * shown in an order that changes: {@link PartyView}.) A value sent on with the {@link PartyView#removal} headers (what
+ * it was decided from left the hot stores, {@link Retention}) leaves the view, and what is kept beside it keeps its
+ * part ({@link KeptBeside#removed}): running sums do not lose what left.
  */
 public final class KeyedView {
 
@@ -97,6 +99,13 @@ public final class KeyedView {
     public void process(Record<String, V> record) {
       if (record.key() == null || record.value() == null) return;
       String key = storeKey.apply(record.key(), record.value());
+      if (PartyView.isRemoval(record.headers())) {
+        V was = view.get(key);
+        if (was == null) return;
+        view.delete(key);
+        for (int i = 0; i < beside.size(); i++) beside.get(i).removed(besideStores.get(i), record.key(), was);
+        return;
+      }
       V before = beside.isEmpty() ? null : view.get(key);
       // put as it comes: Avro's equals fails on a uuid inside a union (FundingState's ledger), so values are not compared
       view.put(key, record.value());

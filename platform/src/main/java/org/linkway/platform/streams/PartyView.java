@@ -10,7 +10,9 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.processor.api.ContextualFixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
+import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -50,6 +52,24 @@ public record PartyView<V extends SpecificRecord>(String store, Function<V, Stri
   /** Headers for a state sent on to leave its party's list (it left the hot stores, see {@link Retention}). */
   public static Headers removal() {
     return new RecordHeaders().add(REMOVE, new byte[0]);
+  }
+
+  /** Whether a record carries the {@link #removal} headers: a state leaving the views kept from it, not a change of it. */
+  public static boolean isRemoval(Headers headers) {
+    return headers != null && headers.lastHeader(REMOVE) != null;
+  }
+
+  /**
+   * The stream without the records sent on to leave their views ({@link #removal}): for a view that keeps what it holds
+   * when the state it came from leaves the hot stores (a person's wallet).
+   */
+  public static <K, V> KStream<K, V> withoutRemovals(KStream<K, V> stream) {
+    return stream.processValues(() -> new ContextualFixedKeyProcessor<K, V, V>() {
+      @Override
+      public void process(FixedKeyRecord<K, V> record) {
+        if (!isRemoval(record.headers())) context().forward(record);
+      }
+    });
   }
 
   /** The store remembering where each item of each party is in the view. */
@@ -123,7 +143,7 @@ public record PartyView<V extends SpecificRecord>(String store, Function<V, Stri
       if (party == null || value == null) return;
       String indexKey = prefix(party) + view.id().apply(value);
       String was = index.get(indexKey);
-      boolean removed = record.headers().lastHeader(REMOVE) != null;
+      boolean removed = isRemoval(record.headers());
       String now = !removed && party.equals(view.party().apply(value)) ? view.keyOf(value) : null;
       if (was != null && !was.equals(now)) items.delete(was);
       if (now == null) {

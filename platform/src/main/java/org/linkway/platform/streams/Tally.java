@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -65,6 +66,36 @@ public record Tally<V>(String store, Function<V, Map<String, List<BigDecimal>>> 
     stores.<String>forEachEntry(store, (key, text) ->
         sums.merge(key.substring(key.indexOf('|') + 1), parse(text), Tally::plus));
     return sums;
+  }
+
+  /**
+   * The same sums of the values taken out of the view by a removal ({@link PartyView#removal}) alone, kept beside the
+   * view in this tally's store: what left the hot stores still counts here (an archived referral's money, for the
+   * reconciliation to add to what the view holds). A change of a value in the view does not touch them, and they are
+   * never refilled from the view.
+   */
+  public KeptBeside<V> ofRemoved() {
+    return new OfRemoved<>(this);
+  }
+
+  /** {@link #ofRemoved}. */
+  private record OfRemoved<V>(Tally<V> sums) implements KeptBeside<V> {
+
+    @Override
+    public String store() {
+      return sums.store();
+    }
+
+    @Override
+    public void change(KeyValueStore<String, String> kept, String key, V before, V after) {}
+
+    @Override
+    public void removed(KeyValueStore<String, String> kept, String key, V value) {
+      sums.change(kept, key, null, value);
+    }
+
+    @Override
+    public void fillOnce(ProcessorContext<?, ?> context, String view) {}
   }
 
   /** Takes {@code before}'s contributions to the key's cells away and adds {@code after}'s; either may be null. */

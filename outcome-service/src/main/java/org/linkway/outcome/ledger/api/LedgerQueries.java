@@ -11,12 +11,14 @@ import org.linkway.events.FundingReleased;
 import org.linkway.events.LedgerEvent;
 import org.linkway.events.PaymentDue;
 import org.linkway.outcome.budgets.BudgetRules;
+import org.linkway.outcome.ledger.stream.ArchivedFunding;
 import org.linkway.outcome.ledger.stream.CommissionerLists;
 import org.linkway.outcome.ledger.stream.FundingProcessor;
 import org.linkway.outcome.ledger.stream.LedgerFeed;
 import org.linkway.platform.streams.Position;
 import org.linkway.platform.streams.StoreQueries;
 import org.linkway.platform.web.PageRequest;
+import org.linkway.platform.web.ProblemException;
 import org.linkway.platform.web.ResumableStream;
 import org.linkway.state.FundingState;
 import org.springframework.http.codec.ServerSentEvent;
@@ -77,10 +79,18 @@ public class LedgerQueries {
     return CommissionerLists.page(stores, CommissionerLists.LEDGER, code, null, limit).values();
   }
 
-  /** The ledger entries of one referral of the commissioner's, oldest first (none if it is not the commissioner's). */
+  /**
+   * The ledger entries of one referral of the commissioner's, oldest first (none if it is not the commissioner's). One
+   * of the commissioner's whose funding was archived ({@link ArchivedFunding}) is gone: 410, saying when it ended and
+   * was archived.
+   */
   public List<LedgerEntry> ofReferral(String code, String referralId) {
-    return entries(stores.<FundingState>get(FundingProcessor.STORE, referralId).filter(s -> code.equals(s.getCommissioner()))
-        .map(List::of).orElse(List.of()));
+    Optional<FundingState> state = stores.<FundingState>get(FundingProcessor.STORE, referralId);
+    if (state.isEmpty()) {
+      Optional<ArchivedFunding> archived = ArchivedFunding.of(stores, code, referralId);
+      if (archived.isPresent()) throw new ProblemException.Gone(archived.get().explained(referralId));
+    }
+    return entries(state.filter(s -> code.equals(s.getCommissioner())).map(List::of).orElse(List.of()));
   }
 
   /** The ledger entries of the funding {@code states}, oldest first. */

@@ -1,5 +1,6 @@
 package org.linkway.outcome.ledger.stream;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.KeyValue;
@@ -16,7 +17,9 @@ import org.linkway.state.FundingState;
  * ({@link KeyedView}): every change of a referral's {@link FundingState} is sent on, keyed by its
  * commissioner, and kept under {@code {commissioner}|{referralId}}. So a commissioner's ledger, summary,
  * statements and breakdown are read from one instance by prefix, complete whichever instance holds the
- * referrals, instead of from the part of the funding store one instance happens to hold.
+ * referrals, instead of from the part of the funding store one instance happens to hold. A referral archived
+ * ({@code FundingProcessor}) leaves the view, its figures kept in what is kept beside it, and counted in the
+ * commissioner's archived figures ({@link ArchivedFunding#TALLY}), always kept beside the view.
  */
 public final class CommissionerFunding {
 
@@ -47,7 +50,9 @@ public final class CommissionerFunding {
     KStream<String, FundingState> byCommissioner = outputs
         .filter((referralId, value) -> value instanceof FundingState state && state.getCommissioner() != null)
         .map((referralId, value) -> KeyValue.pair(((FundingState) value).getCommissioner(), (FundingState) value));
+    List<KeptBeside<FundingState>> kept = new ArrayList<>(List.of(beside));
+    kept.add(ArchivedFunding.TALLY.ofRemoved());
     return KeyedView.keep(builder, serdes, STORE, FundingState.class, "funding-by-commissioner", byCommissioner,
-        (commissioner, state) -> commissioner + "|" + state.getReferralId(), beside);
+        (commissioner, state) -> commissioner + "|" + state.getReferralId(), kept.toArray(KeptBeside[]::new));
   }
 }

@@ -73,7 +73,8 @@ public final class CommissionerLists {
 
   /**
    * Puts each entry in its commissioner's list, once: its key never changes (its commissioner, moment and id are
-   * fixed when written), so an entry there is not written again. One of another commissioner than the key it came
+   * fixed when written), so an entry there is not written again. The entries of a state sent on to leave its views
+   * ({@link PartyView#removal}: its referral archived) leave the list. One of another commissioner than the key it came
    * under, which cannot be, is left out rather than put in a list in another's partition.
    */
   static final class Keeper<E extends SpecificRecord> extends ContextualProcessor<String, E, Void, Void> {
@@ -96,7 +97,8 @@ public final class CommissionerLists {
       E entry = record.value();
       if (record.key() == null || entry == null || !record.key().equals(view.party().apply(entry))) return;
       String key = view.keyOf(entry);
-      if (items.get(key) == null) items.put(key, entry);
+      if (PartyView.isRemoval(record.headers())) items.delete(key);
+      else if (items.get(key) == null) items.put(key, entry);
     }
   }
 }

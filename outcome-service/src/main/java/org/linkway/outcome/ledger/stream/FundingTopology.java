@@ -5,6 +5,7 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.state.Stores;
 import org.linkway.events.LedgerEvent;
 import org.linkway.events.OutcomeReported;
 import org.linkway.outcome.analytics.BreakdownCells;
@@ -20,6 +21,8 @@ import org.linkway.platform.kafka.Commissioners;
 import org.linkway.platform.kafka.ServiceTopics;
 import org.linkway.platform.kafka.Topics;
 import org.linkway.platform.observability.EventLog;
+import org.linkway.platform.streams.Retention;
+import org.linkway.platform.streams.RetentionSettings;
 import org.linkway.platform.streams.Topologies;
 import org.linkway.platform.streams.ViewFill;
 import org.linkway.state.FundingState;
@@ -35,14 +38,25 @@ class FundingTopology {
 
   private static final Logger log = LoggerFactory.getLogger(FundingTopology.class);
 
+  /** How long ended referrals' funding stays in the hot stores, and their notes after it ({@link RetentionSettings}). */
   @Bean
-  KStream<String, SpecificRecord> fundingLedger(
-      StreamsBuilder builder, AvroSerdes serdes, Commissioners commissioners, ReconciliationResults reconciliations) {
+  RetentionSettings retentionSettings(Environment environment) {
+    return RetentionSettings.of(environment);
+  }
+
+  @Bean
+  KStream<String, SpecificRecord> fundingLedger(StreamsBuilder builder, AvroSerdes serdes, Commissioners commissioners,
+      ReconciliationResults reconciliations, RetentionSettings retention) {
     Topologies.addStore(builder, serdes, FundingProcessor.STORE, FundingState.class);
     ViewFill.addStore(builder, FundingProcessor.VIEW_FILLED);
+    new Retention(FundingProcessor.ENDED, retention.ended()).addStore(builder);
+    new Retention(FundingProcessor.ARCHIVE_DUE, retention.identities()).addStore(builder);
+    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ArchivedFunding.STORE),
+        Serdes.String(), Serdes.String()));
     KStream<String, SpecificRecord> inputs = Topologies.merged(builder, serdes, Topics.REFERRALS, Topics.PROVIDER_EVENTS);
-    KStream<String, SpecificRecord> outputs = inputs.process(FundingProcessor::new,
-        FundingProcessor.STORE, FundingProcessor.VIEW_FILLED);
+    KStream<String, SpecificRecord> outputs = inputs.process(() -> new FundingProcessor(retention),
+        FundingProcessor.STORE, FundingProcessor.VIEW_FILLED, FundingProcessor.ENDED, FundingProcessor.ARCHIVE_DUE,
+        ArchivedFunding.STORE);
     Topologies.toTopicsByType(outputs, serdes, Topics.FUNDING_LEDGER, Topics.COMMISSIONER_OUTCOMES);
     toCommissionersOwnTopics(outputs, serdes, commissioners);
     KStream<String, FundingState> inCommissionersTask = CommissionerFunding.keep(builder, serdes, outputs,

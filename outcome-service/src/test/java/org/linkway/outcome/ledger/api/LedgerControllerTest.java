@@ -23,6 +23,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.linkway.events.LedgerEvent;
 import org.linkway.outcome.ledger.api.LedgerQueries.LedgerEntry;
+import org.linkway.outcome.ledger.stream.ArchivedFunding;
 import org.linkway.outcome.ledger.stream.CommissionerLists;
 import org.linkway.outcome.ledger.stream.CommissionerListsStub;
 import org.linkway.outcome.ledger.stream.FundingProcessor;
@@ -126,6 +127,22 @@ class LedgerControllerTest {
     assertThat(found.getResponseBody()).allSatisfy(e -> assertThat(e.referralId()).isEqualTo(referral.toString()));
     assertThat(found.getResponseHeaders().get(HttpHeaders.LINK)).isNull();
     verify(stores, never()).page(anyString(), anyString(), anyString(), any(), anyInt(), any());
+    client.get().uri("/commissioners/QXW/ledger?referralId=" + referral).exchange()
+        .expectStatus().isOk().expectBody().json("[]");
+  }
+
+  @Test
+  void givenAReferralWhoseFundingWasArchived_whenFetchedByItsCommissioner_thenGoneSayingWhenAndToAnotherNothing() {
+    UUID referral = UUID.randomUUID();
+    when(stores.get(eq(ArchivedFunding.STORE), eq(referral.toString()))).thenReturn(Optional.of(new ArchivedFunding(
+        Instant.parse("2026-03-02T10:00:00Z"), Instant.parse("2026-05-31T10:01:00Z"), "COMPLETED", "QMM").text()));
+
+    client.get().uri("/commissioners/QMM/ledger?referralId=" + referral).exchange()
+        .expectStatus().isEqualTo(410)
+        .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+        .expectBody().jsonPath("$.detail").isEqualTo("referral " + referral + " ended (COMPLETED) on 2026-03-02 and its"
+            + " funding was archived 90 days later, on 2026-05-31: its entries are on the funding-ledger topic, its figures"
+            + " in the commissioner's totals");
     client.get().uri("/commissioners/QXW/ledger?referralId=" + referral).exchange()
         .expectStatus().isOk().expectBody().json("[]");
   }

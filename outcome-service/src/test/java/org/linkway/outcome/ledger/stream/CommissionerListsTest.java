@@ -34,6 +34,7 @@ import org.linkway.platform.kafka.Commissioners;
 import org.linkway.platform.kafka.Topics;
 import org.linkway.platform.streams.GlobalTables;
 import org.linkway.platform.streams.PartyView;
+import org.linkway.platform.streams.RetentionSettings;
 import org.linkway.platform.streams.StoreQueries;
 import org.linkway.platform.testing.SelfDescribingAvro;
 import org.linkway.state.FundingState;
@@ -173,7 +174,8 @@ class CommissionerListsTest {
     AvroSerdes serdes = SelfDescribingAvro.serdes();
     StreamsBuilder builder = new StreamsBuilder();
     GlobalTables.add(builder, serdes, Topics.FUNDING_CONTRACTS);
-    new FundingTopology().fundingLedger(builder, serdes, new Commissioners(Map.of()), new ReconciliationResults());
+    new FundingTopology().fundingLedger(builder, serdes, new Commissioners(Map.of()), new ReconciliationResults(),
+        RetentionSettings.defaults());
     return builder;
   }
 

@@ -4,22 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.linkway.events.PersonKey;
 import org.linkway.platform.kafka.Topics;
 import org.linkway.platform.people.Identities;
 import org.linkway.platform.people.NhsNumber;
 import org.linkway.platform.streams.ReferenceTable;
+import org.linkway.platform.testing.Changelogs;
 import org.linkway.platform.testing.TestStack;
 import org.linkway.referral.PracticeClients;
 import org.linkway.referral.ReferralServiceApplication;
@@ -85,43 +78,17 @@ class ReferralRetentionIT {
                 .contains("history is on the referrals log")));
 
     // what a new instance restores on an empty disk, once the broker has compacted the changelogs: not the referral
-    assertThat(latestOnChangelog(ReferralStores.STATE)).doesNotContainKey(referralId);
+    assertThat(Changelogs.latest(Topics.REFERRAL_SERVICE, ReferralStores.STATE)).doesNotContainKey(referralId);
     // the list is kept by the practice's task, through a repartition topic: a moment after the state
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-        assertThat(latestOnChangelog(PracticeReferrals.STORE).keySet()).noneMatch(listKey -> listKey.endsWith(referralId)));
+        assertThat(Changelogs.latest(Topics.REFERRAL_SERVICE, PracticeReferrals.STORE).keySet())
+            .noneMatch(listKey -> listKey.endsWith(referralId)));
 
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
       assertThat(personKeys.get(key)).isEmpty();
       assertThat(identities.keysOf(personId)).isEmpty();
       http.get().uri("/referrals/{id}", referralId).exchange().expectStatus().isNotFound();
     });
-  }
-
-  /**
-   * The store's changelog as compaction leaves it (each key's last record, tombstones taking the key away), read whole
-   * from the broker, committed records only.
-   */
-  private static Map<String, byte[]> latestOnChangelog(String store) {
-    String topic = Topics.REFERRAL_SERVICE + "-" + store + "-changelog";
-    Properties config = new Properties();
-    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestStack.bootstrapServers());
-    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    Map<String, byte[]> latest = new HashMap<>();
-    try (KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-          .map(p -> new TopicPartition(topic, p.partition())).toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-      while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-          if (record.value() == null) latest.remove(record.key());
-          else latest.put(record.key(), record.value());
-        }
-      }
-    }
-    return latest;
   }
 
   /** The nine digits with their check digit. */
