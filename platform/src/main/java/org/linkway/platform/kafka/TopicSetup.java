@@ -35,8 +35,9 @@ import org.springframework.kafka.config.TopicBuilder;
  * (3 and 2 on a cluster of three brokers or more). A service only checks that its topics are there
  * ({@link TopicCheck}). Running it again changes nothing: a topic already there is left as it is, and
  * what differs from what the set-up would create (partitions, replicas, a setting) is reported, for an
- * operator to change by hand (more replicas need a partition reassignment). One exception: the services'
- * changelogs that Kafka Streams made before {@link Topics#CHANGELOG_CLEANUP} are given it ({@link #cleanChangelogs}).
+ * operator to change by hand (more replicas need a partition reassignment). Two settings are set on topics
+ * already there ({@link #settingsKept}): the services' changelogs' cleaning ({@link Topics#CHANGELOG_CLEANUP}),
+ * which Kafka Streams sets only on a changelog it makes, and the history topics' retention ({@link Topics#HISTORY}).
  *
  * <p>{@code TopicSetup <bootstrap-servers> [--kafka-dir=<dir>] [--gp-systems=<file>] [--commissioners=<file>]
  * [--replication-factor=<n>] [--min-insync-replicas=<n>]} sets the topics up; with a {@code --kafka-dir}
@@ -51,10 +52,10 @@ public final class TopicSetup {
   private TopicSetup() {}
 
   /**
-   * What a set-up did: the topics it created, what differs on those it found, and the services' changelogs whose
-   * cleaning it set ({@link #cleanChangelogs}).
+   * What a set-up did: the topics it created, what differs on those it found (a setting it could not set among them),
+   * and the settings it set on topics already there ({@link #settingsKept}), one line a topic.
    */
-  public record Report(List<String> created, List<String> found, List<String> differences, List<String> changelogsCleaned) {
+  public record Report(List<String> created, List<String> found, List<String> differences, List<String> settingsSet) {
 
     /** One line: how many topics were created and found. */
     public String summary(int replicationFactor, int minInsyncReplicas) {
@@ -96,6 +97,9 @@ public final class TopicSetup {
       if (topic.name().startsWith(Topics.REFERRAL_REQUESTS_PREFIX)) {
         builder.config(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(Topics.REQUESTS_RETENTION.toMillis()));
       }
+      if (Topics.HISTORY.contains(topic)) {
+        builder.config(TopicConfig.RETENTION_MS_CONFIG, Topics.HISTORY_RETENTION_MS);
+      }
       if (topic.valueType() == CommandReply.class) {
         builder.config(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(Topics.REPLIES_RETENTION.toMillis()));
       }
@@ -134,36 +138,64 @@ public final class TopicSetup {
     }
     awaitDescribed(admin, created);
     List<NewTopic> compared = wanted.stream().filter(t -> found.contains(t.name())).toList();
-    return new Report(created, found, differences(admin, compared), cleanChangelogs(admin, existing));
+    List<String> failures = new ArrayList<>();
+    List<String> set = keepSet(admin, settingsKept(existing), failures);
+    List<String> differences = new ArrayList<>(differences(admin, compared));
+    differences.addAll(failures);
+    return new Report(created, found, differences, set);
   }
 
   /**
-   * Sets {@link Topics#CHANGELOG_CLEANUP} on each of the services' changelogs already there ({@code existing}) whose
-   * settings differ: Kafka Streams gives a changelog its settings when it makes it, never after, so the changelogs of a
-   * stack that ran before the settings would keep every ended referral's records for weeks. How the broker cleans a
-   * log is no part of what the log holds, and the cleaner takes a new setting at its next pass, so the set-up sets it
-   * rather than only saying so. The changelogs it set.
+   * The settings the set-up keeps on topics already there ({@code existing}): {@link Topics#CHANGELOG_CLEANUP} on each
+   * of the services' changelogs, and {@link Topics#HISTORY_RETENTION_MS} on the {@link Topics#HISTORY} topics. Kafka
+   * Streams gives a changelog its settings when it makes it, never after, so the changelogs of a stack that ran before
+   * the settings would keep every ended referral's records for weeks; and a history topic made before its retention
+   * would lose, after the broker's 7 days, the only record of what was archived. Neither is part of what a log holds,
+   * and the broker takes a new setting at once, so the set-up sets them rather than only saying so.
    */
-  static List<String> cleanChangelogs(Admin admin, Set<String> existing)
-      throws ExecutionException, InterruptedException, TimeoutException {
-    List<ConfigResource> changelogs = existing.stream()
+  static Map<String, Map<String, String>> settingsKept(Set<String> existing) {
+    Map<String, Map<String, String>> kept = new java.util.TreeMap<>();
+    existing.stream()
         .filter(name -> name.endsWith("-changelog") && SERVICES.stream().anyMatch(service -> name.startsWith(service + "-")))
-        .sorted().map(name -> new ConfigResource(ConfigResource.Type.TOPIC, name)).toList();
-    if (changelogs.isEmpty()) return List.of();
-    Map<ConfigResource, Config> configs = admin.describeConfigs(changelogs).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        .forEach(name -> kept.put(name, Topics.CHANGELOG_CLEANUP));
+    Topics.HISTORY.stream().map(Topic::name).filter(existing::contains)
+        .forEach(name -> kept.put(name, Map.of(TopicConfig.RETENTION_MS_CONFIG, Topics.HISTORY_RETENTION_MS)));
+    return kept;
+  }
+
+  /**
+   * Sets each of {@code kept}'s settings that differs on its topic, each topic on its own: one the broker refuses (a
+   * setting it does not allow there, no right to change it) is added to {@code failures} and the others are still
+   * set. What was set, one line a topic.
+   */
+  static List<String> keepSet(Admin admin, Map<String, Map<String, String>> kept, List<String> failures)
+      throws ExecutionException, InterruptedException, TimeoutException {
+    if (kept.isEmpty()) return List.of();
+    Map<ConfigResource, Config> configs = admin.describeConfigs(kept.keySet().stream()
+        .map(name -> new ConfigResource(ConfigResource.Type.TOPIC, name)).toList()).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
     Map<ConfigResource, Collection<AlterConfigOp>> changes = new java.util.LinkedHashMap<>();
-    for (ConfigResource changelog : changelogs) {
-      Config config = configs.get(changelog);
-      List<AlterConfigOp> set = Topics.CHANGELOG_CLEANUP.entrySet().stream()
+    kept.forEach((name, settings) -> {
+      ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, name);
+      Config config = configs.get(topic);
+      List<AlterConfigOp> set = new java.util.TreeMap<>(settings).entrySet().stream()
           .filter(setting -> config.get(setting.getKey()) == null
               || !setting.getValue().equals(config.get(setting.getKey()).value()))
           .map(setting -> new AlterConfigOp(new ConfigEntry(setting.getKey(), setting.getValue()), AlterConfigOp.OpType.SET))
           .toList();
-      if (!set.isEmpty()) changes.put(changelog, set);
+      if (!set.isEmpty()) changes.put(topic, set);
+    });
+    List<String> done = new ArrayList<>();
+    for (Map.Entry<ConfigResource, KafkaFuture<Void>> change : admin.incrementalAlterConfigs(changes).values().entrySet()) {
+      String line = change.getKey().name() + " " + changes.get(change.getKey()).stream()
+          .map(op -> op.configEntry().name() + "=" + op.configEntry().value()).toList();
+      try {
+        change.getValue().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        done.add(line);
+      } catch (ExecutionException e) {
+        failures.add(line + ": could not be set: " + e.getCause().getMessage());
+      }
     }
-    if (changes.isEmpty()) return List.of();
-    admin.incrementalAlterConfigs(changes).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-    return changes.keySet().stream().map(ConfigResource::name).toList();
+    return done;
   }
 
   /**
@@ -273,8 +305,7 @@ public final class TopicSetup {
       return 1;
     }
     report.differences().forEach(difference -> out.println("differs: " + difference));
-    report.changelogsCleaned().forEach(changelog -> out.println("cleaning set: " + changelog + " "
-        + Topics.CHANGELOG_CLEANUP));
+    report.settingsSet().forEach(line -> out.println("set: " + line));
     out.println(report.summary(replicationFactor, minInsyncReplicas));
     return 0;
   }

@@ -190,6 +190,20 @@ public final class Topics {
       "min.cleanable.dirty.ratio", "0.2");
 
   /**
+   * The topics that are the platform's record of what happened: each referral's events, each provider's, and the money
+   * and outcomes that followed. Kept until an operator deletes them ({@code retention.ms} -1), not the broker's 7 days:
+   * the services' stores keep only what is live and what ended lately (linkway.retention.ended), so an archived
+   * referral's history, its commitments and payments included, is on these topics alone. People's identities on
+   * them are sealed, and unreadable once their data keys are erased (linkway.retention.identities after the end, or an
+   * erasure). A commissioner's own copies ({@link #commissionerOutcomes}, {@link #commissionerLedger}) are feeds, not
+   * the record: they keep the broker's retention.
+   */
+  public static final List<Topic<?>> HISTORY = List.of(REFERRALS, PROVIDER_EVENTS, FUNDING_LEDGER, COMMISSIONER_OUTCOMES);
+
+  /** {@link #HISTORY}'s retention: kept until deleted. */
+  public static final String HISTORY_RETENTION_MS = "-1";
+
+  /**
    * How long a command's reply is kept: the request it answers waits seconds for it; the hour leaves an operator time
    * to look at it, and no more (it carries the state decided, like the service's own topics).
    */

@@ -76,15 +76,54 @@ class TopicSetupTest {
 
     TopicSetup.Report first = TopicSetup.setUp(admin, List.of(), 1, 1);
 
-    assertThat(first.changelogsCleaned()).contains(changelog).doesNotContain(notAServices);
+    assertThat(first.settingsSet()).anyMatch(line -> line.startsWith(changelog + " "))
+        .noneMatch(line -> line.startsWith(notAServices));
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
       Config set = config(changelog);
       Topics.CHANGELOG_CLEANUP.forEach((name, value) -> assertThat(set.get(name).value()).isEqualTo(value));
     });
-    assertThat(TopicSetup.setUp(admin, List.of(), 1, 1).changelogsCleaned()).as("set once").doesNotContain(changelog);
+    assertThat(TopicSetup.setUp(admin, List.of(), 1, 1).settingsSet()).as("set once")
+        .noneMatch(line -> line.startsWith(changelog + " "));
     assertThat(config(changelog).get(TopicConfig.CLEANUP_POLICY_CONFIG).value()).isEqualTo(TopicConfig.CLEANUP_POLICY_COMPACT);
     assertThat(config(notAServices).get(TopicConfig.MAX_COMPACTION_LAG_MS_CONFIG).source())
         .isEqualTo(org.apache.kafka.clients.admin.ConfigEntry.ConfigSource.DEFAULT_CONFIG);
+  }
+
+  @Test
+  void givenTheHistoryTopics_whenMadeOrFoundThere_thenTheyAreKeptUntilDeleted_andNothingElseIs() {
+    assertThat(TopicSetup.newTopics(Topics.all(), 1, 1)).allSatisfy(topic -> assertThat(
+        topic.configs().get(TopicConfig.RETENTION_MS_CONFIG)).as(topic.name()).isEqualTo(
+            Topics.HISTORY.stream().anyMatch(history -> history.name().equals(topic.name())) ? "-1"
+                : topic.configs().get(TopicConfig.RETENTION_MS_CONFIG)))
+        .filteredOn(topic -> "-1".equals(topic.configs().get(TopicConfig.RETENTION_MS_CONFIG)))
+        .extracting(NewTopic::name).containsExactlyInAnyOrderElementsOf(Topics.HISTORY.stream().map(Topic::name).toList());
+    assertThat(TopicSetup.settingsKept(Set.of(Topics.REFERRALS.name(), Topics.FUNDING_LEDGER.name(),
+        Topics.REFERRAL_COMMANDS.name(), Topics.REFERRALS.deadLetterName())))
+        .containsOnlyKeys(Topics.REFERRALS.name(), Topics.FUNDING_LEDGER.name())
+        .allSatisfy((name, settings) -> assertThat(settings).containsExactly(Map.entry(TopicConfig.RETENTION_MS_CONFIG, "-1")));
+  }
+
+  @Test
+  void givenATopicWithAWeeksRetentionAndASettingTheBrokerRefuses_whenTheSettingsAreKept_thenTheOneIsSetAndTheOtherReported()
+      throws Exception {
+    String history = "setup-test-" + UUID.randomUUID();
+    String refused = "setup-test-" + UUID.randomUUID();
+    admin.createTopics(List.of(new NewTopic(history, 1, (short) 1)
+            .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(Duration.ofDays(7).toMillis()))),
+        new NewTopic(refused, 1, (short) 1))).all().get();
+    await().atMost(Duration.ofSeconds(10)).until(() -> admin.listTopics().names().get().containsAll(List.of(history, refused)));
+    List<String> failures = new java.util.ArrayList<>();
+
+    List<String> set = TopicSetup.keepSet(admin, Map.of(
+        history, Map.of(TopicConfig.RETENTION_MS_CONFIG, Topics.HISTORY_RETENTION_MS),
+        refused, Map.of(TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG, "2.5")), failures);
+
+    assertThat(set).containsExactly(history + " [retention.ms=-1]");
+    assertThat(failures).singleElement().asString().startsWith(refused + " [min.cleanable.dirty.ratio=2.5]: could not be set: ");
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(config(history).get(TopicConfig.RETENTION_MS_CONFIG).value()).isEqualTo("-1"));
+    assertThat(TopicSetup.keepSet(admin, Map.of(history, Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1")), failures))
+        .as("set once").isEmpty();
   }
 
   @Test
