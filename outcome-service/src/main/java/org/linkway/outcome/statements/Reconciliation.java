@@ -106,6 +106,7 @@ public record Reconciliation(String commissioner, String currency, boolean clean
     private final Map<String, BigDecimal> heldByYear = new TreeMap<>();
     private int referrals;
     private Totals archived = none();
+    private Map<String, BigDecimal> archivedHeld = Map.of();
 
     public Accumulator(String commissioner) {
       this.commissioner = commissioner;
@@ -139,11 +140,7 @@ public record Reconciliation(String commissioner, String currency, boolean clean
       if (!repeated.isEmpty()) {
         dueTwice.add(new Breach(id, repeated));
       }
-      for (LedgerEvent e : ledger) {
-        String year = financialYear(e);
-        if (e.getPayload() instanceof FundingCommitted fc) heldByYear.merge(year, fc.getAmount(), BigDecimal::add);
-        if (e.getPayload() instanceof FundingReleased fr) heldByYear.merge(year, fr.getAmount().negate(), BigDecimal::add);
-      }
+      heldByYear(ledger).forEach((year, held) -> heldByYear.merge(year, held, BigDecimal::add));
       if (CLOSED.contains(s.getStatus()) && c.compareTo(d.add(r)) != 0) {
         unsettled.add(new Breach(id, s.getStatus() + ": committed " + c + " but due " + d + " + released " + r
             + " = " + d.add(r)));
@@ -152,10 +149,14 @@ public record Reconciliation(String commissioner, String currency, boolean clean
 
     /**
      * The figures of the commissioner's referrals archived, whose states are no longer there to check (each was checked
-     * while it was live): added to those of the referrals checked when they are compared with the running totals.
+     * while it was live): added to those of the referrals checked when they are compared with the running totals, and
+     * what they held of each year's budget ({@code heldByYear}) to what the live ones hold when each year is checked
+     * against its budget. {@code heldByYear} null: a referral was archived while the states were read, so it may be
+     * counted twice or not at all; the budget is then not checked, and the next run checks it.
      */
-    public void archived(Totals figures) {
+    public void archived(Totals figures, Map<String, BigDecimal> heldByYear) {
       this.archived = figures;
+      this.archivedHeld = heldByYear;
     }
 
     /** The reconciliation of every referral added, with each year checked against its budget. */
@@ -172,12 +173,19 @@ public record Reconciliation(String commissioner, String currency, boolean clean
       Breaches overBudget = new Breaches();
       List<NotChecked> notChecked = new ArrayList<>();
       String budgetRule = "per financial year: FundingCommitted sum - FundingReleased sum <= the commissioner's budget for the year";
-      heldByYear.forEach((year, held) -> {
+      Map<String, BigDecimal> held = new TreeMap<>(heldByYear);
+      if (archivedHeld == null) {
+        notChecked.add(new NotChecked(WITHIN_BUDGET, budgetRule,
+            "not checked: a referral was archived while the states were read; the next run checks it"));
+      } else {
+        archivedHeld.forEach((year, amount) -> held.merge(year, amount, BigDecimal::add));
+      }
+      if (archivedHeld != null) held.forEach((year, heldInYear) -> {
         BigDecimal budget = budgets.get(year);
         if (budget == null) {
           notChecked.add(new NotChecked(WITHIN_BUDGET + " " + year, budgetRule, "not checked: no budget set for " + year));
-        } else if (held.compareTo(budget) > 0) {
-          overBudget.add(new Breach(null, year + ": committed - released = " + Money.pence(held) + " exceeds the budget " + budget));
+        } else if (heldInYear.compareTo(budget) > 0) {
+          overBudget.add(new Breach(null, year + ": committed - released = " + Money.pence(heldInYear) + " exceeds the budget " + budget));
         }
       });
 
@@ -236,6 +244,17 @@ public record Reconciliation(String commissioner, String currency, boolean clean
   }
 
   /** The financial year a ledger entry counts against: as recorded, or the year it was written in. */
+  /** Per financial year, what a referral's ledger holds of the budget: its FundingCommitted less its FundingReleased. */
+  public static Map<String, BigDecimal> heldByYear(List<LedgerEvent> ledger) {
+    Map<String, BigDecimal> held = new TreeMap<>();
+    for (LedgerEvent e : ledger) {
+      String year = financialYear(e);
+      if (e.getPayload() instanceof FundingCommitted fc) held.merge(year, fc.getAmount(), BigDecimal::add);
+      if (e.getPayload() instanceof FundingReleased fr) held.merge(year, fr.getAmount().negate(), BigDecimal::add);
+    }
+    return held;
+  }
+
   private static String financialYear(LedgerEvent e) {
     Object p = e.getPayload();
     String year = p instanceof FundingCommitted c ? c.getFinancialYear()

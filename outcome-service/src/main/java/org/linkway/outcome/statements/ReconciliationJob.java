@@ -163,12 +163,12 @@ public class ReconciliationJob implements SmartLifecycle {
   ReconciliationRun run(String code) {
     Instant began = clock.instant();
     Reconciliation.Totals before = running(code);
-    Reconciliation.Totals archivedBefore = archived(code);
+    ArchivedFunding.Figures archivedBefore = ArchivedFunding.of(stores, code);
     Reconciliation.Accumulator accumulator = new Reconciliation.Accumulator(code);
     stores.<FundingState>forEachWithPrefix(CommissionerFunding.STORE, code, code + "|", accumulator::add);
     Reconciliation.Totals after = running(code);
-    Reconciliation.Totals archivedAfter = archived(code);
-    accumulator.archived(archivedAfter);
+    ArchivedFunding.Figures archivedAfter = ArchivedFunding.of(stores, code);
+    accumulator.archived(archived(archivedAfter), archivedBefore.equals(archivedAfter) ? archivedAfter.heldByYear() : null);
     // a referral archived while the states were read moves from the view to the archived figures, the totals unchanged
     boolean steady = before.equals(after) && archivedBefore.equals(archivedAfter);
     Reconciliation r = accumulator.result(budgetByYear(code), steady ? after : null,
@@ -183,9 +183,8 @@ public class ReconciliationJob implements SmartLifecycle {
         t.committed().subtract(t.due()).subtract(t.released()));
   }
 
-  /** The figures of the commissioner's referrals archived ({@link ArchivedFunding#TALLY}): checked while they were live. */
-  private Reconciliation.Totals archived(String code) {
-    ArchivedFunding.Figures a = ArchivedFunding.of(stores, code);
+  /** The totals of a commissioner's referrals archived ({@link ArchivedFunding#TALLY}): checked while they were live. */
+  private static Reconciliation.Totals archived(ArchivedFunding.Figures a) {
     return new Reconciliation.Totals(Math.toIntExact(a.referrals()), Money.pence(a.committed()), Money.pence(a.due()),
         Money.pence(a.released()), Money.pence(a.committed().subtract(a.due()).subtract(a.released())));
   }

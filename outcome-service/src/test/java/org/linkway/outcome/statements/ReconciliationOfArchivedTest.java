@@ -24,6 +24,8 @@ import org.linkway.outcome.analytics.BreakdownCells;
 import org.linkway.outcome.analytics.CommissionerTotals;
 import org.linkway.outcome.ledger.stream.ArchivedFunding;
 import org.linkway.outcome.ledger.stream.CommissionerFunding;
+import org.linkway.platform.domain.Funding;
+import org.linkway.platform.kafka.Events;
 import org.linkway.platform.testing.ReferenceTables;
 import org.linkway.state.FundingState;
 import org.linkway.state.ReferralStatus;
@@ -112,6 +114,36 @@ class ReconciliationOfArchivedTest {
       run = job.last("QMM");
       assertThat(run.invariant(Reconciliation.MATCHES_RUNNING_TOTALS).holds()).isFalse();
       assertThat(run.invariant(Reconciliation.MILESTONE_DUE_AT_MOST_ONCE).holds()).isFalse();
+    }
+  }
+
+  @Test
+  void givenABudgetTheLiveReferralsKeepWithinButTheArchivedTakePast_whenTheJobRuns_thenWithinBudgetIsBreached() {
+    FundingState kept = referral().status(ReferralStatus.ACCEPTED).year("2026-27").committed("100.00").build();
+    FundingState gone = referral().status(ReferralStatus.COMPLETED).year("2026-27").committed("200.00")
+        .due(Milestone.ENGAGEMENT, "50.00").due(Milestone.COMPLETION, "150.00").build();
+    FundingState goneReleased = referral().status(ReferralStatus.CANCELLED).year("2026-27").committed("500.00")
+        .released("500.00").build();
+    budgets.put(Funding.budgetKey("QMM", "2026-27"), new BudgetAgreed(Events.metadata("outcome-service", null, null), "QMM",
+        "2026-27", new BigDecimal("250.00"), "GBP"));
+    try (StatementViews views = StatementViews.of(stateDir, List.of(kept, gone, goneReleased))) {
+      views.archive(gone);
+      views.archive(goneReleased);
+      ReconciliationJob job = job(views);
+      job.tick();
+
+      ReconciliationRun run = job.last("QMM");
+      assertThat(run.invariant(Reconciliation.MATCHES_RUNNING_TOTALS).holds()).isTrue();
+      assertThat(run.invariant(Reconciliation.WITHIN_BUDGET).breaches()).extracting(Reconciliation.Breach::detail)
+          .as("100.00 held by the live one, 200.00 by the archived, none by the one released")
+          .containsExactly("2026-27: committed - released = 300.00 exceeds the budget 250.00");
+      assertThat(run.clean()).isFalse();
+
+      budgets.put(Funding.budgetKey("QMM", "2026-27"), new BudgetAgreed(Events.metadata("outcome-service", null, null), "QMM",
+          "2026-27", new BigDecimal("300.00"), "GBP"));
+      job.request("QMM");
+      job.tick();
+      assertThat(job.last("QMM").clean()).isTrue();
     }
   }
 

@@ -54,6 +54,16 @@ public record PartyView<V extends SpecificRecord>(String store, Function<V, Stri
     return new RecordHeaders().add(REMOVE, new byte[0]);
   }
 
+  /**
+   * {@code headers} without the {@link #removal} header (taken out in place): what a processor does to the headers of a
+   * record from outside (a GP system's request) or of an input whose headers it sends on with a state, so that only the
+   * platform's own archiving can take an item out of a view.
+   */
+  public static Headers withoutRemoval(Headers headers) {
+    if (headers != null) headers.remove(REMOVE);
+    return headers;
+  }
+
   /** Whether a record carries the {@link #removal} headers: a state leaving the views kept from it, not a change of it. */
   public static boolean isRemoval(Headers headers) {
     return headers != null && headers.lastHeader(REMOVE) != null;

@@ -33,10 +33,11 @@ public record RetentionSettings(Duration ended, Duration identities) {
   public RetentionSettings {
     check("linkway.retention.ended", ended);
     check("linkway.retention.identities", identities);
-    if (identities.compareTo(ended) < 0) {
-      throw new IllegalStateException("linkway.retention.identities (" + days(identities) + ") is shorter than "
-          + "linkway.retention.ended (" + days(ended) + "): an archived referral's note is kept until its identity is erased,"
-          + " so identities must be kept at least as long as ended referrals are");
+    if (identities.compareTo(ended) <= 0) {
+      throw new IllegalStateException("linkway.retention.identities (" + days(identities) + ") is not longer than "
+          + "linkway.retention.ended (" + days(ended) + "): an archived referral's note, kept until its identity is erased,"
+          + " is what stops an event read late from starting it again, so identities must be kept longer than ended"
+          + " referrals are");
     }
   }
 

@@ -40,6 +40,10 @@ class RetentionSettingsTest {
         .hasMessageContaining("more than 100 years");
     assertThatThrownBy(() -> RetentionSettings.of(new MockEnvironment()
             .withProperty("linkway.retention.ended", "400d").withProperty("linkway.retention.identities", "300d")))
-        .hasMessageContaining("linkway.retention.identities (300 days) is shorter than linkway.retention.ended (400 days)");
+        .hasMessageContaining("linkway.retention.identities (300 days) is not longer than linkway.retention.ended (400 days)");
+    assertThatThrownBy(() -> RetentionSettings.of(new MockEnvironment()
+            .withProperty("linkway.retention.ended", "400d").withProperty("linkway.retention.identities", "400d")))
+        .as("alike: the note would go as the referral is archived")
+        .hasMessageContaining("linkway.retention.identities (400 days) is not longer than linkway.retention.ended (400 days)");
   }
 }

@@ -21,6 +21,7 @@ import org.linkway.events.ReferralRejected;
 import org.linkway.events.ReferralRequested;
 import org.linkway.platform.kafka.GpSystems;
 import org.linkway.platform.observability.Traceparent;
+import org.linkway.platform.streams.PartyView;
 import org.linkway.platform.web.ProblemException.FieldProblem;
 import org.linkway.referral.ReferralServiceApplication;
 
@@ -73,6 +74,8 @@ final class KafkaIntakeProcessor extends ContextualProcessor<String, ReferralReq
 
   @Override
   public void process(Record<String, ReferralRequested> received) {
+    // a GP system's headers go on with what its request causes, but none of the platform's own meaning
+    PartyView.withoutRemoval(received.headers());
     // a GP system that sends no trace context: the referral's trace starts here
     Record<String, ReferralRequested> record = Traceparent.from(received.headers()).isPresent()
         ? received : received.withHeaders(Traceparent.newTrace().onto(received.headers()));

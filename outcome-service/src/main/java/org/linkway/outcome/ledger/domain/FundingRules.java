@@ -512,7 +512,8 @@ public final class FundingRules implements Decider<FundingRules.Input, FundingSt
     return !ended(state.getStatus()) && rank(to) >= rank(state.getStatus()) ? state.setStatus(to) : state;
   }
 
-  private static boolean ended(ReferralStatus status) {
+  /** Whether a referral in {@code status} has ended: it stays so, whatever arrives. */
+  public static boolean ended(ReferralStatus status) {
     return status == ReferralStatus.COMPLETED || status == ReferralStatus.UNPLACED || status == ReferralStatus.CANCELLED
         || status == ReferralStatus.DECLINED;
   }

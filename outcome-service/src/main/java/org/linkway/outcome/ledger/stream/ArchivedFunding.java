@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.linkway.outcome.ledger.domain.FundingRules;
+import org.linkway.outcome.statements.Reconciliation;
 import org.linkway.platform.streams.StoreQueries;
 import org.linkway.platform.streams.Tally;
 import org.linkway.state.FundingState;
@@ -38,23 +39,30 @@ public record ArchivedFunding(Instant endedAt, Instant archivedAt, String status
 
   /**
    * The archived referrals' figures per commissioner, kept beside its funding view ({@link Tally#ofRemoved}): cell
-   * {@value #REFERRALS} how many, {@value #MONEY} their committed, due and released sums.
+   * {@value #REFERRALS} how many, {@value #MONEY} their committed, due and released sums, and {@code held|{financial
+   * year}} what they held of each year's budget (committed less released in it), for the budget's check.
    */
   public static final Tally<FundingState> TALLY = new Tally<>("commissioner-archived", ArchivedFunding::cells);
 
   static final String REFERRALS = "referrals";
   static final String MONEY = "money";
+  static final String HELD = "held|";
 
   /** An archived referral's part in {@link #TALLY}. */
   static Map<String, List<BigDecimal>> cells(FundingState s) {
     Map<String, List<BigDecimal>> cells = new LinkedHashMap<>();
     cells.put(REFERRALS, List.of(BigDecimal.ONE));
     cells.put(MONEY, List.of(FundingRules.committed(s), FundingRules.due(s), FundingRules.released(s)));
+    Reconciliation.heldByYear(s.getLedger()).forEach((year, held) -> cells.put(HELD + year, List.of(held)));
     return cells;
   }
 
-  /** A commissioner's archived referrals: how many, and their committed, due and released sums. */
-  public record Figures(long referrals, BigDecimal committed, BigDecimal due, BigDecimal released) {}
+  /**
+   * A commissioner's archived referrals: how many, their committed, due and released sums, and what they held of each
+   * financial year's budget.
+   */
+  public record Figures(long referrals, BigDecimal committed, BigDecimal due, BigDecimal released,
+      Map<String, BigDecimal> heldByYear) {}
 
   /** The commissioner's archived figures, read as two cells on the instance that owns the commissioner. */
   public static Figures of(StoreQueries stores, String commissioner) {
@@ -65,7 +73,11 @@ public record ArchivedFunding(Instant endedAt, Instant archivedAt, String status
   public static Figures figures(Map<String, List<BigDecimal>> cells) {
     List<BigDecimal> count = cells.getOrDefault(REFERRALS, List.of(BigDecimal.ZERO));
     List<BigDecimal> money = cells.getOrDefault(MONEY, List.of(BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO));
-    return new Figures(count.get(0).longValueExact(), money.get(0), money.get(1), money.get(2));
+    Map<String, BigDecimal> held = new java.util.TreeMap<>();
+    cells.forEach((cell, sums) -> {
+      if (cell.startsWith(HELD)) held.put(cell.substring(HELD.length()), sums.get(0));
+    });
+    return new Figures(count.get(0).longValueExact(), money.get(0), money.get(1), money.get(2), held);
   }
 
   /** The referral's note, read by key on the instance that owns the referral ({@code FundingProcessor.STORE}'s). */

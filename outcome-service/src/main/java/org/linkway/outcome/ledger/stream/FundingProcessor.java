@@ -117,15 +117,27 @@ public final class FundingProcessor extends ContextualProcessor<String, Specific
     notes.ended(archiveDue, endedAt, referralId, "");
   }
 
-  /** When the referral's funding ended: when the referral did; empty while it is live. */
+  /**
+   * When the referral's funding ended: when the referral did; empty while it is live. A state that ended before its end
+   * was kept ({@code endedAt}, added later) ended no earlier than the last thing written for it: its last entry or
+   * outcome, else its acceptance or submission (the epoch if it has none, so it is archived at the first sweep).
+   */
   static Optional<Instant> endedAt(FundingState state) {
-    return Optional.ofNullable(state.getEndedAt());
+    if (state.getEndedAt() != null) return Optional.of(state.getEndedAt());
+    if (!FundingRules.ended(state.getStatus())) return Optional.empty();
+    return Optional.of(java.util.stream.Stream.of(
+            state.getLedger().stream().map(entry -> entry.getMetadata().getOccurredAt()),
+            state.getOutcomes().stream().map(outcome -> outcome.getMetadata().getOccurredAt()),
+            java.util.stream.Stream.of(state.getAcceptedAt(), state.getSubmittedAt()))
+        .flatMap(times -> times).filter(java.util.Objects::nonNull).max(Instant::compareTo).orElse(Instant.EPOCH));
   }
 
   @Override
   public void process(Record<String, SpecificRecord> record) {
     Optional<FundingRules.Input> input = FundingRules.Input.of(record.value());
     if (input.isEmpty()) return;
+    // the input's headers go on with the state to the views: only this processor's archiving takes it out of them
+    PartyView.withoutRemoval(record.headers());
     FundingState before = funding.get(record.key());
     if (before == null) {
       String archived = archive.get(record.key());

@@ -235,6 +235,29 @@ class FundingRetentionTest {
     assertThat(entries(FundingProcessor.ARCHIVE_DUE)).isEmpty();
   }
 
+  @Test
+  void givenStatesThatEndedBeforeTheirEndWasKept_whenTheirEndIsAskedFor_thenItIsTheLastTimeWrittenForThem() {
+    UUID referral = UUID.randomUUID();
+    Instant submittedAt = Instant.parse("2025-01-06T09:00:00Z");
+    Instant acceptedAt = submittedAt.plus(Duration.ofDays(3));
+    Instant paidAt = submittedAt.plus(Duration.ofDays(40));
+    FundingState live = FundingState.newBuilder(ListEntries.state("QMM", referral,
+            List.of(ListEntries.committed("QMM", referral, acceptedAt), ListEntries.due("QMM", referral, paidAt)), List.of()))
+        .setSubmittedAt(submittedAt).setAcceptedAt(acceptedAt).build();
+    assertThat(FundingProcessor.endedAt(live)).as("live").isEmpty();
+
+    FundingState completed = FundingState.newBuilder(live).setStatus(ReferralStatus.COMPLETED).build();
+    assertThat(FundingProcessor.endedAt(completed)).as("its last entry").contains(paidAt);
+    FundingState cancelledUnpaid = FundingState.newBuilder(completed).setStatus(ReferralStatus.CANCELLED)
+        .setLedger(List.of()).build();
+    assertThat(FundingProcessor.endedAt(cancelledUnpaid)).as("its acceptance").contains(acceptedAt);
+    FundingState unplaced = FundingState.newBuilder(cancelledUnpaid).setStatus(ReferralStatus.UNPLACED)
+        .setAcceptedAt(null).setSubmittedAt(null).build();
+    assertThat(FundingProcessor.endedAt(unplaced)).as("no time at all").contains(Instant.EPOCH);
+    assertThat(FundingProcessor.endedAt(FundingState.newBuilder(completed).setEndedAt(paidAt.plusSeconds(60)).build()))
+        .as("kept").contains(paidAt.plusSeconds(60));
+  }
+
   /**
    * A referral's journey: 0 submitted and accepted (live), 1 submitted only (live), 2 completed after its sessions,
    * with Time Credits, 3 cancelled after acceptance.
