@@ -35,7 +35,7 @@ import org.linkway.platform.web.EventStreams;
 import org.linkway.platform.web.ProblemException;
 import org.linkway.platform.web.ResumableStream;
 import org.springframework.http.MediaType;
-import org.springframework.http.ResponseEntity;
+import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -202,8 +202,8 @@ class DashboardPage {
 
   /** The API's statement CSV, here signed in by the page's cookie. */
   @GetMapping(PATH + "/statements/{month}.csv")
-  Mono<ResponseEntity<String>> statementCsv(@PathVariable String month) {
-    return Caller.current().map(caller -> StatementQueries.csv(statements.statement(caller.organisation(), null, month)));
+  Mono<Void> statementCsv(@PathVariable String month, ServerHttpResponse response) {
+    return Caller.current().flatMap(caller -> statements.writeCsv(caller.organisation(), null, month, response));
   }
 
   @GetMapping(path = PATH + "/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
