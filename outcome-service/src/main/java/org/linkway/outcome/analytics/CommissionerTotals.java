@@ -1,11 +1,16 @@
 package org.linkway.outcome.analytics;
 
 import java.math.BigDecimal;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.BiConsumer;
+import java.util.function.BiPredicate;
 import org.linkway.outcome.ledger.domain.FundingRules;
+import org.linkway.platform.streams.KeptBeside;
 import org.linkway.platform.streams.StoreQueries;
 import org.linkway.platform.streams.Tally;
 import org.linkway.state.FundingState;
@@ -55,9 +60,33 @@ public final class CommissionerTotals {
     return totals(cells);
   }
 
-  /** The commissioner's referrals by month of submission and stage now, from the instance that owns the commissioner. */
-  public static StatusByMonth byMonth(StoreQueries stores, String commissioner) {
-    return byMonth(TALLY.of(stores, commissioner));
+  /**
+   * The commissioner's referrals by month of submission and stage now, from the instance that owns the commissioner:
+   * the latest {@code months} months with referrals, and those whose submission is not yet seen. Read from the last of
+   * the commissioner's month cells back, so it costs those months' cells (at most one per stage), however many months
+   * the commissioner has been running.
+   */
+  public static StatusByMonth byMonth(StoreQueries stores, String commissioner, int months) {
+    return byMonth((prefix, action) -> stores.scan(TALLY.store(), commissioner, prefix, null, true, action),
+        commissioner, months);
+  }
+
+  /**
+   * {@link #byMonth(StoreQueries, String, int)} from {@code lastFirst}, which hands the cells of the totals' store whose
+   * keys start with a prefix to an action, by the rest of their keys, last key first, for as long as it returns true.
+   */
+  static StatusByMonth byMonth(BiConsumer<String, BiPredicate<String, String>> lastFirst, String commissioner,
+      int months) {
+    Map<String, Long> counts = new TreeMap<>();
+    Set<String> dated = new HashSet<>();
+    // "unknown" sorts after every YYYY-MM, so it is read first
+    lastFirst.accept(KeptBeside.prefix(commissioner) + MONTH, (cell, text) -> {
+      String month = cell.substring(0, cell.indexOf('|'));
+      if (!month.equals(Breakdown.UNKNOWN) && dated.add(month) && dated.size() > months) return false;
+      counts.put(cell, Tally.parse(text).get(0).longValueExact());
+      return true;
+    });
+    return StatusByMonth.fromCounts(counts);
   }
 
   /**

@@ -26,6 +26,7 @@ import org.linkway.events.LedgerEvent;
 import org.linkway.events.PaymentDue;
 import org.linkway.outcome.ledger.domain.FundingRules;
 import org.linkway.outcome.ledger.stream.CommissionerFunding;
+import org.linkway.platform.streams.StoreQueries;
 import org.linkway.platform.streams.Tally;
 import org.linkway.platform.testing.SelfDescribingAvro;
 import org.linkway.state.FundingState;
@@ -89,6 +90,10 @@ class CommissionerTotalsTest {
             assertThat(CommissionerTotals.totals(cells)).as("%s after %d changes", commissioner, step).isEqualTo(counted(theirs));
             assertThat(CommissionerTotals.byMonth(cells)).as("%s after %d changes", commissioner, step)
                 .isEqualTo(StatusByMonth.of(theirs));
+            for (int months = 1; months <= MONTHS.size() + 1; months++) {
+              assertThat(latestMonths(driver, commissioner, months)).as("%s, %d months, after %d changes", commissioner, months, step)
+                  .isEqualTo(latest(StatusByMonth.of(theirs), months));
+            }
           }
         }
       }
@@ -125,6 +130,25 @@ class CommissionerTotalsTest {
   private static Map<String, List<BigDecimal>> cells(TopologyTestDriver driver, String commissioner) {
     KeyValueStore<String, String> sums = driver.getKeyValueStore(CommissionerTotals.TALLY.store());
     return Tally.of(sums, commissioner);
+  }
+
+  /** {@link CommissionerTotals#byMonth(org.linkway.platform.streams.StoreQueries, String, int)} of the driver's tally. */
+  private static StatusByMonth latestMonths(TopologyTestDriver driver, String commissioner, int months) {
+    KeyValueStore<String, String> sums = driver.getKeyValueStore(CommissionerTotals.TALLY.store());
+    List<String> read = new ArrayList<>();
+    StatusByMonth answer = CommissionerTotals.byMonth((prefix, action) -> StoreQueries.scan(sums, prefix, null, true,
+        (String cell, String text) -> read.add(cell) && action.test(cell, text)), commissioner, months);
+    // the months shown, each at most one cell per stage, and one cell more where it stopped
+    assertThat(read.size()).isLessThanOrEqualTo((months + 1) * StatusByMonth.Stage.values().length + 1);
+    return answer;
+  }
+
+  /** The rows of the latest {@code months} months of {@code all} (by month, oldest first), and the undated row. */
+  private static StatusByMonth latest(StatusByMonth all, int months) {
+    List<StatusByMonth.Month> dated = all.months().stream().filter(m -> !m.month().equals(Breakdown.UNKNOWN)).toList();
+    List<StatusByMonth.Month> shown = new ArrayList<>(dated.subList(Math.max(0, dated.size() - months), dated.size()));
+    all.months().stream().filter(m -> m.month().equals(Breakdown.UNKNOWN)).forEach(shown::add);
+    return new StatusByMonth(shown);
   }
 
   private static void send(TestInputTopic<String, SpecificRecord> outputs, FundingState state) {
