@@ -6,7 +6,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.BiConsumer;
 import java.util.function.BiPredicate;
 import org.linkway.outcome.ledger.domain.FundingRules;
@@ -27,6 +29,22 @@ public final class CommissionerTotals {
   /** The totals: {@code {commissioner}|{cell}} to its numbers. */
   public static final Tally<FundingState> TALLY = new Tally<>("commissioner-totals", CommissionerTotals::cells);
 
+  /**
+   * The same kept once per task, over the commissioners it holds ({@link Tally#perTask}): the money committed, due and
+   * released ({@code task|money}), and how many referrals each commissioner has ({@code task|commissioner|{code}}), so
+   * that the ledger's gauge and the reconciliation's list of commissioners read a few keys per task, not every cell.
+   */
+  public static final KeptBeside<FundingState> IN_TASK;
+
+  private static final String TASK = "task";
+  private static final Tally<FundingState> TASK_TALLY =
+      new Tally<>("commissioner-task-totals", CommissionerTotals::taskCells);
+
+  static {
+    IN_TASK = TASK_TALLY.perTask(TASK);
+  }
+
+  private static final String COMMISSIONER = "commissioner|";
   private static final String STATUS = "status|";
   private static final String MONEY = "money";
   private static final String MONTH = "month|";
@@ -45,6 +63,14 @@ public final class CommissionerTotals {
     cells.put(STATUS + s.getStatus().name(), List.of(BigDecimal.ONE));
     cells.put(MONEY, List.of(FundingRules.committed(s), FundingRules.due(s), FundingRules.released(s)));
     cells.put(MONTH + StatusByMonth.cell(s), List.of(BigDecimal.ONE));
+    return cells;
+  }
+
+  /** What one referral's funding adds to its task's totals: its money, and one referral of its commissioner. */
+  static Map<String, List<BigDecimal>> taskCells(FundingState s) {
+    Map<String, List<BigDecimal>> cells = new LinkedHashMap<>();
+    cells.put(MONEY, List.of(FundingRules.committed(s), FundingRules.due(s), FundingRules.released(s)));
+    cells.put(COMMISSIONER + s.getCommissioner(), List.of(BigDecimal.ONE));
     return cells;
   }
 
@@ -91,10 +117,22 @@ public final class CommissionerTotals {
 
   /**
    * The money committed, due and released over the commissioners whose totals this instance holds: for a gauge (the
-   * metrics system sums the instances).
+   * metrics system sums the instances). One cell per task ({@link #IN_TASK}).
    */
   public static List<BigDecimal> moneyHere(StoreQueries stores) {
-    return TALLY.sumsHere(stores).getOrDefault(MONEY, List.of(BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO));
+    return TASK_TALLY.sumsHere(stores, TASK, MONEY)
+        .getOrDefault(MONEY, List.of(BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO));
+  }
+
+  /**
+   * The commissioners with referrals in the partitions this instance holds, in order: one key per commissioner per
+   * task ({@link #IN_TASK}), however many months or referrals each has.
+   */
+  public static SortedSet<String> commissionersHere(StoreQueries stores) {
+    String from = KeptBeside.prefix(TASK) + COMMISSIONER;
+    SortedSet<String> codes = new TreeSet<>();
+    for (String key : stores.keys(IN_TASK.store(), from, from + Character.MAX_VALUE)) codes.add(key.substring(from.length()));
+    return codes;
   }
 
   /** The totals in the commissioner's {@code cells} ({@link #TALLY}). */
