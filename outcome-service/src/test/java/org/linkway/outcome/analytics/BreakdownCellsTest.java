@@ -95,7 +95,9 @@ class BreakdownCellsTest {
         for (String commissioner : COMMISSIONERS) {
           List<FundingState> theirs = latest.values().stream().filter(s -> s.getCommissioner().equals(commissioner)).toList();
           for (Grouping by : Grouping.values()) {
-            for (LocalDate[] range : RANGES) {
+            List<LocalDate[]> ranges = new ArrayList<>(RANGES);
+            for (int r = 0; r < 6; r++) ranges.add(randomRange(random));
+            for (LocalDate[] range : ranges) {
               String as = commissioner + " by " + by + " from " + range[0] + " to " + range[1] + " after " + step;
               Breakdown exact = Breakdown.of(commissioner, theirs, by, range[0], range[1]);
               Breakdown kept = BreakdownCells.of(views.stores(), commissioner, by, range[0], range[1]);
@@ -146,6 +148,21 @@ class BreakdownCellsTest {
           .medianDaysToAcceptance()).isEqualByComparingTo("2.9");
       assertThat(kept.total().medianDaysToAcceptance()).isEqualByComparingTo("2.5");
     }
+  }
+
+  /**
+   * A range with random ends (either may be open) among days that start, end or fall inside the months of
+   * {@link #SUBMITTED}, so that it holds whole months, part-months at either end, or days of one month.
+   */
+  private static LocalDate[] randomRange(Random random) {
+    List<String> days = List.of("2026-02-28", "2026-03-01", "2026-03-14", "2026-03-15", "2026-03-31", "2026-04-01",
+        "2026-04-02", "2026-04-30", "2026-05-01", "2026-05-02", "2026-05-31", "2026-09-30", "2026-10-01", "2026-10-24",
+        "2026-10-25", "2026-10-31", "2026-11-01", "2026-12-31", "2027-01-01", "2027-01-02", "2027-01-31");
+    LocalDate a = random.nextInt(6) == 0 ? null : LocalDate.parse(days.get(random.nextInt(days.size())));
+    LocalDate b = random.nextInt(6) == 0 ? null : LocalDate.parse(days.get(random.nextInt(days.size())));
+    if (a == null && b == null) return randomRange(random);
+    if (a != null && b != null && b.isBefore(a)) return new LocalDate[] {b, a};
+    return new LocalDate[] {a, b};
   }
 
   /** The times to acceptance (milliseconds) of the referrals in a group and range, as Breakdown counts them. */

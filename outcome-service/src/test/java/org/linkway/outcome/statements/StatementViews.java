@@ -47,7 +47,7 @@ public final class StatementViews implements AutoCloseable {
     StreamsBuilder builder = new StreamsBuilder();
     ReconciliationResults.keep(builder, CommissionerFunding.keep(builder, SelfDescribingAvro.serdes(),
         SelfDescribingAvro.anyRecords(builder, "outputs"), CommissionerTotals.TALLY, CommissionerTotals.IN_TASK, StatementLines.LINES,
-        StatementLines.TOTALS, BreakdownCells.TALLY), results);
+        StatementLines.TOTALS, BreakdownCells.TALLY, BreakdownCells.MONTHS), results);
     this.driver = SelfDescribingAvro.driver(builder, APPLICATION, stateDir);
     this.outputs = SelfDescribingAvro.input(driver, "outputs");
   }
