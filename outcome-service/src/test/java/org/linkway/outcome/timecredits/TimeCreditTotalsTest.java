@@ -79,7 +79,50 @@ class TimeCreditTotalsTest {
             });
             assertThat(TimeCreditTotals.inMonth(month, ofMonth)).as("%s %s after %d changes", c, month, step)
                 .isEqualTo(grouped(credits, month));
+            assertThat(ofMonth).as("a month's cells: two a provider, none a person").hasSizeLessThanOrEqualTo(2 * PROVIDERS.size());
           }
+        }
+      }
+    }
+  }
+
+  @Test
+  void givenAViewThatHeldCreditsBeforeItsTotals_whenTheTaskStarts_thenThePeopleAreCountedFromThemOnce() {
+    Random random = new Random(20261207L);
+    StreamsBuilder builder = new StreamsBuilder();
+    CommissionerFunding.keep(builder, SelfDescribingAvro.serdes(), SelfDescribingAvro.anyRecords(builder, "outputs"),
+        TimeCreditTotals.TALLY);
+    try (TopologyTestDriver driver = SelfDescribingAvro.driver(builder, "outcome-service-time-credits-fill-test", stateDir)) {
+      KeyValueStore<String, FundingState> view = driver.getKeyValueStore(CommissionerFunding.STORE);
+      KeyValueStore<String, String> sums = driver.getKeyValueStore(TimeCreditTotals.TALLY.store());
+      Map<UUID, FundingState> latest = new HashMap<>();
+      for (int i = 0; i < 20; i++) {
+        UUID referral = UUID.randomUUID();
+        FundingState state = state(random, referral, "QMM");
+        view.put("QMM|" + referral, state);
+        latest.put(referral, state);
+      }
+      // what an earlier layout left, with the people counted by their cells: emptied by the fill
+      sums.put("QMM|2026-04|wensum-walkers|person|p-1", "1");
+      driver.advanceWallClockTime(java.time.Duration.ofSeconds(1));
+      for (int step = 0; step <= 50; step++) {
+        if (step > 0) {
+          UUID referral = List.copyOf(latest.keySet()).get(random.nextInt(latest.size()));
+          FundingState state = state(random, referral, "QMM");
+          SelfDescribingAvro.input(driver, "outputs").pipeInput(referral.toString(), state);
+          latest.put(referral, state);
+        }
+        List<TimeCreditsEarned> credits = latest.values().stream().flatMap(s -> s.getTimeCredits().stream()).toList();
+        Map<String, List<BigDecimal>> cells = Tally.of(sums, "QMM");
+        assertThat(cells).doesNotContainKey("2026-04|wensum-walkers|person|p-1");
+        for (LocalDate day : DAYS) {
+          YearMonth month = YearMonth.from(day);
+          Map<String, List<BigDecimal>> ofMonth = new TreeMap<>();
+          cells.forEach((cell, n) -> {
+            if (cell.startsWith(month + "|")) ofMonth.put(cell.substring((month + "|").length()), n);
+          });
+          assertThat(TimeCreditTotals.inMonth(month, ofMonth)).as("%s after %d changes", month, step)
+              .isEqualTo(grouped(credits, month));
         }
       }
     }
