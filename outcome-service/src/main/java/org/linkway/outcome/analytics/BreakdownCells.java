@@ -6,6 +6,8 @@ import java.math.BigDecimal;
 import java.math.MathContext;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.time.YearMonth;
+import java.time.temporal.Temporal;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +30,10 @@ import org.linkway.state.FundingState;
  *       submission ({@code YYYY-MM-DD}, or {@value Breakdown#UNKNOWN}, which sorts after every day), so a breakdown
  *       {@code from}..{@code to} reads the range of those days' cells;</li>
  *   <li>{@code a|{provider, service, practice or month}|{key}}: every day, so a breakdown with neither reads one cell
- *       a group.</li>
+ *       a group;</li>
+ *   <li>in a store of their own ({@link #MONTHS}), {@code {provider, service, practice or total}|{YYYY-MM}|{key}}: by
+ *       the UK month of submission, so a range reads one cell a group for each whole month in it, and the day cells
+ *       of the part-months at its two ends alone.</li>
  * </ul>
  * Each cell holds the referrals, offered, accepted, completed, sessions attended by the completed, referrals with a
  * meaningful change, and the money committed, due and released; beside it, {@code …|s|{instrument}|{score}} the
@@ -50,6 +55,12 @@ public final class BreakdownCells {
   /** The cells: {@code {commissioner}|{cell}} to its numbers. */
   public static final Tally<FundingState> TALLY = new Tally<>("commissioner-breakdown", BreakdownCells::cells);
 
+  /**
+   * The same figures by UK month of submission, so that a range reads a cell a group for each whole month in it:
+   * {@code {commissioner}|{provider, service, practice or total}|{YYYY-MM}|{key}}, with its scores' and times' cells.
+   */
+  public static final Tally<FundingState> MONTHS = new Tally<>("commissioner-breakdown-months", BreakdownCells::monthCells);
+
   /** Buckets a day wide below this many days. */
   static final long DAILY_UP_TO = 91;
   /** Buckets a week wide below this many days, 28 days wide from it. */
@@ -68,9 +79,8 @@ public final class BreakdownCells {
 
   /** What one referral's funding adds to its commissioner's cells. */
   static Map<String, List<BigDecimal>> cells(FundingState s) {
-    Map<String, List<BigDecimal>> cells = new LinkedHashMap<>();
     String day = day(s);
-    List<String> groups = List.of(
+    Map<String, List<BigDecimal>> cells = cells(s, List.of(
         BY_DAY + Grouping.PROVIDER.param() + "|" + day + "|" + escape(Grouping.PROVIDER.key(s)),
         BY_DAY + Grouping.SERVICE.param() + "|" + day + "|" + escape(Grouping.SERVICE.key(s)),
         BY_DAY + Grouping.PRACTICE.param() + "|" + day + "|" + escape(Grouping.PRACTICE.key(s)),
@@ -78,7 +88,30 @@ public final class BreakdownCells {
         EVERY_DAY + Grouping.PROVIDER.param() + "|" + escape(Grouping.PROVIDER.key(s)),
         EVERY_DAY + Grouping.SERVICE.param() + "|" + escape(Grouping.SERVICE.key(s)),
         EVERY_DAY + Grouping.PRACTICE.param() + "|" + escape(Grouping.PRACTICE.key(s)),
-        EVERY_DAY + Grouping.MONTH.param() + "|" + escape(Grouping.MONTH.key(s)));
+        EVERY_DAY + Grouping.MONTH.param() + "|" + escape(Grouping.MONTH.key(s))));
+    if (s.getLedger() != null && !s.getLedger().isEmpty()) {
+      cells.put(ENTRIES, List.of(BigDecimal.valueOf(s.getLedger().size())));
+    }
+    return cells;
+  }
+
+  /**
+   * What one referral's funding adds to its commissioner's cells by month ({@link #MONTHS}): those of its UK day of
+   * submission's cells, under its month; nothing while its submission is not yet seen.
+   */
+  static Map<String, List<BigDecimal>> monthCells(FundingState s) {
+    if (s.getSubmittedAt() == null) return Map.of();
+    String month = day(s).substring(0, 7);
+    return cells(s, List.of(
+        Grouping.PROVIDER.param() + "|" + month + "|" + escape(Grouping.PROVIDER.key(s)),
+        Grouping.SERVICE.param() + "|" + month + "|" + escape(Grouping.SERVICE.key(s)),
+        Grouping.PRACTICE.param() + "|" + month + "|" + escape(Grouping.PRACTICE.key(s)),
+        TOTAL + "|" + month + "|" + Breakdown.ALL));
+  }
+
+  /** The referral's figures in each of {@code groups}, with its scores' and its time to acceptance's cells. */
+  private static Map<String, List<BigDecimal>> cells(FundingState s, List<String> groups) {
+    Map<String, List<BigDecimal>> cells = new LinkedHashMap<>();
     OutcomeReported outcome = Grouping.lastOutcome(s).orElse(null);
     Map<Breakdown.ScoreKey, MeasureChange> changes = outcome == null ? Map.of() : Breakdown.scoreChanges(outcome);
     boolean completed = Breakdown.completed(s);
@@ -96,16 +129,14 @@ public final class BreakdownCells {
         cells.put(group + TIME + bucket(millis), List.of(BigDecimal.ONE, BigDecimal.valueOf(millis)));
       }
     }
-    if (s.getLedger() != null && !s.getLedger().isEmpty()) {
-      cells.put(ENTRIES, List.of(BigDecimal.valueOf(s.getLedger().size())));
-    }
     return cells;
   }
 
   /**
    * The commissioner's breakdown now, from the instance that owns the commissioner: {@link Breakdown#of} over its
    * referrals, the median as precise as the histogram allows (see above). With neither {@code from} nor {@code to},
-   * one cell a group (and its scores and times); with either, the cells of the days from..to.
+   * one cell a group (and its scores and times); with either, the cells of the whole UK months within from..to
+   * ({@link #MONTHS}) and the day cells of the part-months at its ends: at most 61 days' cells and one cell a month.
    */
   public static Breakdown of(StoreQueries stores, String commissioner, Grouping by, LocalDate from, LocalDate to) {
     Map<String, Group> groups = new TreeMap<>();
@@ -117,21 +148,49 @@ public final class BreakdownCells {
       });
     } else {
       String grouping = by == Grouping.MONTH ? TOTAL : by.param();
-      String last = to == null ? null : to.toString();
-      stores.<String>scan(TALLY.store(), commissioner, commissioner + "|" + BY_DAY + grouping + "|",
-          from == null ? null : from.toString(), false, (cell, text) -> {
-            String[] parts = BAR.split(cell, 3);
-            String day = parts[0];
-            // the unknown day sorts last: with a range, it and everything after are left out
-            if (day.equals(Breakdown.UNKNOWN) || (last != null && day.compareTo(last) > 0)) return false;
-            String key = by == Grouping.MONTH ? day.substring(0, 7) : unescape(parts[1]);
-            groups.computeIfAbsent(key, k -> new Group()).add(parts.length > 2 ? "|" + parts[2] : "", Tally.parse(text));
-            return true;
-          });
+      // the whole months within the range, each one cell a group; null ends: open
+      YearMonth firstWhole = from == null ? null : YearMonth.from(from).plusMonths(from.getDayOfMonth() == 1 ? 0 : 1);
+      YearMonth lastWhole = to == null ? null : YearMonth.from(to).minusMonths(isMonthEnd(to) ? 0 : 1);
+      String days = BY_DAY + grouping + "|";
+      if (firstWhole != null && lastWhole != null && firstWhole.isAfter(lastWhole)) {
+        // no whole month: the days alone (of two part-months at most)
+        add(stores, TALLY.store(), commissioner, days, from, to, by, groups);
+      } else {
+        if (from != null && from.getDayOfMonth() != 1) {
+          add(stores, TALLY.store(), commissioner, days, from, from.withDayOfMonth(from.lengthOfMonth()), by, groups);
+        }
+        add(stores, MONTHS.store(), commissioner, grouping + "|", firstWhole, lastWhole, by, groups);
+        if (to != null && !isMonthEnd(to)) {
+          add(stores, TALLY.store(), commissioner, days, to.withDayOfMonth(1), to, by, groups);
+        }
+      }
     }
     Group total = new Group();
     groups.values().forEach(total::addAll);
     return Breakdown.of(commissioner, by, from, to, groups, total);
+  }
+
+  private static boolean isMonthEnd(LocalDate day) {
+    return day.getDayOfMonth() == day.lengthOfMonth();
+  }
+
+  /**
+   * Adds the commissioner's cells {@code {prefix}{period}|{key}…} of the periods (days or months, {@code YYYY-MM-DD} or
+   * {@code YYYY-MM}) from {@code first} to {@code last} (null: open) to their groups: by the key, or by month.
+   */
+  private static void add(StoreQueries stores, String store, String commissioner, String prefix, Temporal first,
+      Temporal last, Grouping by, Map<String, Group> groups) {
+    String end = last == null ? null : last.toString();
+    stores.<String>scan(store, commissioner, commissioner + "|" + prefix, first == null ? null : first.toString(),
+        false, (cell, text) -> {
+          String[] parts = BAR.split(cell, 3);
+          String period = parts[0];
+          // the unknown day sorts last: with a range, it and everything after are left out
+          if (period.equals(Breakdown.UNKNOWN) || (end != null && period.compareTo(end) > 0)) return false;
+          String key = by == Grouping.MONTH ? period.substring(0, 7) : unescape(parts[1]);
+          groups.computeIfAbsent(key, k -> new Group()).add(parts.length > 2 ? "|" + parts[2] : "", Tally.parse(text));
+          return true;
+        });
   }
 
   /** How many ledger entries the commissioner's referrals have now, from the instance that owns the commissioner. */

@@ -21,8 +21,9 @@ import org.springframework.web.bind.annotation.RestController;
  * provider; {@code from} and {@code to} are optional, inclusive, on the submission date in UK time;
  * an empty parameter is as if absent. An invalid value is 400 (problem+json naming each field); 503
  * while the commissioner's cells are not ready. Read from the cells kept as the referrals change
- * ({@link BreakdownCells}): with neither {@code from} nor {@code to}, one cell a group; with either, the cells of the
- * days from..to; never the commissioner's referrals one by one. The median days to acceptance is as precise as
+ * ({@link BreakdownCells}): with neither {@code from} nor {@code to}, one cell a group; with either, a cell a group
+ * for each whole month in from..to and the day cells of the part-months at its ends; never the commissioner's
+ * referrals one by one. The median days to acceptance is as precise as
  * {@link BreakdownCells} says.
  */
 @RestController

@@ -35,7 +35,7 @@ import org.linkway.platform.web.EventStreams;
 import org.linkway.platform.web.ProblemException;
 import org.linkway.platform.web.ResumableStream;
 import org.springframework.http.MediaType;
-import org.springframework.http.ResponseEntity;
+import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -80,6 +80,8 @@ class DashboardPage {
   static final int RECENT_OUTCOMES = 5;
   /** Statements offered: the months with payments due, up to this many, latest first. */
   static final int STATEMENT_MONTHS = 12;
+  /** Referrals by month and stage: the latest months with referrals, up to this many (and those not yet dated). */
+  static final int CHART_MONTHS = 24;
   record LedgerRow(String id, String when, String referral, String providerId, String entry, String tag, String amount) {}
 
   record StatementRow(String month, String label, String total, int providers, String csv) {}
@@ -202,8 +204,8 @@ class DashboardPage {
 
   /** The API's statement CSV, here signed in by the page's cookie. */
   @GetMapping(PATH + "/statements/{month}.csv")
-  Mono<ResponseEntity<String>> statementCsv(@PathVariable String month) {
-    return Caller.current().map(caller -> StatementQueries.csv(statements.statement(caller.organisation(), null, month)));
+  Mono<Void> statementCsv(@PathVariable String month, ServerHttpResponse response) {
+    return Caller.current().flatMap(caller -> statements.writeCsv(caller.organisation(), null, month, response));
   }
 
   @GetMapping(path = PATH + "/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
@@ -323,7 +325,7 @@ class DashboardPage {
   private Charts charts(String code, List<LedgerEntry> latest, List<OutcomeView> recent) {
     Breakdown byProvider = BreakdownCells.of(stores, code, Grouping.PROVIDER, null, null);
     return new Charts(Arrays.stream(StatusByMonth.Stage.values()).map(StatusByMonth.Stage::label).toList(),
-        CommissionerTotals.byMonth(stores, code).months().stream()
+        CommissionerTotals.byMonth(stores, code, CHART_MONTHS).months().stream()
             .map(m -> new StatusRow(Words.month(m.month()), m.counts(), m.total())).toList(),
         byProvider.groups().stream().filter(g -> !Breakdown.NONE.equals(g.key()))
             .map(g -> new ProviderRow(g.key(), g.accepted(), g.medianDaysToAcceptance(), g.completed(),

@@ -149,10 +149,8 @@ public class ReconciliationJob implements SmartLifecycle {
   /** Reconciles every commissioner of the partitions this instance holds, one after another. */
   void runAll(Set<String> held) {
     Instant began = clock.instant();
-    Set<String> codes = new TreeSet<>();
-    for (String key : stores.keys(CommissionerTotals.TALLY.store(), "", String.valueOf(Character.MAX_VALUE))) {
-      codes.add(key.substring(0, key.indexOf('|')));
-    }
+    // one key per commissioner per task, not every cell of every commissioner
+    Set<String> codes = CommissionerTotals.commissionersHere(stores);
     for (String code : codes) results.handOver(run(code));
     results.retainOnly(codes);
     lastFull = new FullRun(held, began);

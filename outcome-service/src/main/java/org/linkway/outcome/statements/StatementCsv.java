@@ -1,6 +1,10 @@
 package org.linkway.outcome.statements;
 
+import java.math.BigDecimal;
+import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.function.Function;
 import org.linkway.outcome.Csv;
 
 /**
@@ -15,6 +19,8 @@ import org.linkway.outcome.Csv;
  * p1,TOTAL,,,,,50.00
  * ,GRAND TOTAL,,,,,50.00
  * </pre>
+ *
+ * <p>A month of any size is written a page of items at a time ({@link #byPages}), the same bytes as the whole.
  */
 final class StatementCsv {
 
@@ -26,17 +32,59 @@ final class StatementCsv {
   private StatementCsv() {}
 
   static String write(Statement statement) {
-    StringBuilder csv = new StringBuilder();
-    row(csv, HEADER);
-    for (Statement.ProviderStatement p : statement.providers()) {
-      for (Statement.Item i : p.items()) {
-        row(csv, List.of(p.providerId(), i.date().toString(), i.referralId(), i.serviceId(), i.contractId(),
-            i.milestone(), Money.plain(i.amount())));
+    return byPages(after -> new StatementLines.Page(statement, null)).next();
+  }
+
+  /**
+   * The CSV of a month's statement, one chunk per page of its items: {@code pageAfter} gives the page after a cursor
+   * (null: the first), as {@link StatementLines#page} reads it. The chunks, one after another, are exactly
+   * {@link #write} of the whole month; a provider's TOTAL row is written once its last item is, on the page after
+   * if its items fill a page to the end. So only one page is held at a time, and the first chunk costs one page.
+   */
+  static Iterator<String> byPages(Function<String, StatementLines.Page> pageAfter) {
+    return new Iterator<>() {
+      private boolean started;
+      private boolean ended;
+      private String after;
+      /** The provider whose items were written last, its TOTAL row not yet. */
+      private String open;
+      private BigDecimal openTotal;
+
+      @Override
+      public boolean hasNext() {
+        return !ended;
       }
-      row(csv, List.of(p.providerId(), TOTAL, "", "", "", "", Money.plain(p.total())));
-    }
-    row(csv, List.of("", GRAND_TOTAL, "", "", "", "", Money.plain(statement.total())));
-    return csv.toString();
+
+      @Override
+      public String next() {
+        if (ended) throw new NoSuchElementException();
+        StatementLines.Page page = pageAfter.apply(after);
+        StringBuilder csv = new StringBuilder();
+        if (!started) row(csv, HEADER);
+        started = true;
+        for (Statement.ProviderStatement p : page.statement().providers()) {
+          if (open != null && !open.equals(p.providerId())) total(csv);
+          open = p.providerId();
+          openTotal = p.total();
+          for (Statement.Item i : p.items()) {
+            row(csv, List.of(p.providerId(), i.date().toString(), i.referralId(), i.serviceId(), i.contractId(),
+                i.milestone(), Money.plain(i.amount())));
+          }
+        }
+        after = page.next();
+        if (after == null) {
+          if (open != null) total(csv);
+          row(csv, List.of("", GRAND_TOTAL, "", "", "", "", Money.plain(page.statement().total())));
+          ended = true;
+        }
+        return csv.toString();
+      }
+
+      private void total(StringBuilder csv) {
+        row(csv, List.of(open, TOTAL, "", "", "", "", Money.plain(openTotal)));
+        open = null;
+      }
+    };
   }
 
   private static void row(StringBuilder csv, List<String> fields) {

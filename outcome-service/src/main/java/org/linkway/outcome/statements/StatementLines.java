@@ -145,7 +145,10 @@ public final class StatementLines {
         Money.CURRENCY, List.copyOf(providers), Money.pence(total)), next[0]);
   }
 
-  /** The whole month's statement: one month of one commissioner's lines, however many ({@link #page}). */
+  /**
+   * The whole month's statement: one month of one commissioner's lines, however many ({@link #page}), held at once: for
+   * tests. A request reads a page ({@link #page}), or writes the CSV a page at a time ({@link StatementCsv#byPages}).
+   */
   public static Statement statement(Scan scan, String commissioner, YearMonth month, String providerId) {
     return page(scan, commissioner, month, providerId, null, Integer.MAX_VALUE).statement();
   }

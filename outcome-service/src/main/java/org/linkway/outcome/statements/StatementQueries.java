@@ -14,8 +14,13 @@ import org.linkway.platform.web.ProblemException.FieldProblem;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
-import org.springframework.http.ResponseEntity;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * A commissioner's monthly statements: what the API answers ({@link StatementsController}) and the dashboard shows
@@ -26,20 +31,15 @@ import org.springframework.stereotype.Component;
 public class StatementQueries {
 
   static final MediaType TEXT_CSV = MediaType.parseMediaType("text/csv");
+  /** The items of a statement read for each chunk of its CSV. */
+  static final int CSV_PAGE = PageRequest.MAX_LIMIT;
+
   private static final Pattern MONTH = Pattern.compile("\\d{4}-\\d{2}");
 
   private final StoreQueries stores;
 
   StatementQueries(StoreQueries stores) {
     this.stores = stores;
-  }
-
-  /**
-   * The whole statement of a month ({@code month}, YYYY-MM: 400 naming it otherwise), of one provider or of all: one
-   * month of the commissioner's lines, read by range ({@link StatementLines}), however long its history.
-   */
-  public Statement statement(String code, String providerId, String month) {
-    return StatementLines.statement(stores::scan, code, month(month), providerId);
   }
 
   /** One page of the items of a month's statement ({@link StatementLines#page}). */
@@ -52,15 +52,26 @@ public class StatementQueries {
     return StatementLines.latestMonths(stores::scan, code, YearMonth.now(UK), count);
   }
 
-  /** The statement as a CSV file to download, named for the commissioner, the month and the provider if one. */
-  public static ResponseEntity<String> csv(Statement statement) {
-    String name = "statement-" + statement.commissioner() + "-" + statement.month()
-        + (statement.providerId() == null ? "" : "-" + statement.providerId()) + ".csv";
-    return ResponseEntity.ok()
-        .contentType(new MediaType(TEXT_CSV, StandardCharsets.UTF_8))
-        .header(HttpHeaders.CONTENT_DISPOSITION,
-            ContentDisposition.attachment().filename(name, StandardCharsets.UTF_8).build().toString())
-        .body(statement.toCsv());
+  /**
+   * Writes the whole statement of a month ({@code month}, YYYY-MM: 400 naming it otherwise), of one provider or of all,
+   * as a CSV file to download, named for the commissioner, the month and the provider if one. It is written as it is
+   * read, {@value #CSV_PAGE} items at a time off the event loop ({@link StatementCsv#byPages}): however many items the
+   * month has, one page is held and the first bytes go once one page is read. (Written on the response itself: a
+   * handler that answers JSON or this cannot declare one type of body.)
+   */
+  public Mono<Void> writeCsv(String code, String providerId, String month, ServerHttpResponse response) {
+    YearMonth asked = month(month);
+    String only = providerId == null || providerId.isBlank() ? null : providerId;
+    String name = "statement-" + code + "-" + asked + (only == null ? "" : "-" + only) + ".csv";
+    Flux<DataBuffer> chunks = Flux.fromIterable(() -> StatementCsv.byPages(
+            after -> StatementLines.page(stores::scan, code, asked, only, after, CSV_PAGE)))
+        .map(chunk -> response.bufferFactory().wrap(chunk.getBytes(StandardCharsets.UTF_8)))
+        .subscribeOn(Schedulers.boundedElastic());
+    response.setStatusCode(HttpStatus.OK);
+    response.getHeaders().setContentType(new MediaType(TEXT_CSV, StandardCharsets.UTF_8));
+    response.getHeaders().set(HttpHeaders.CONTENT_DISPOSITION,
+        ContentDisposition.attachment().filename(name, StandardCharsets.UTF_8).build().toString());
+    return response.writeWith(chunks);
   }
 
   /** A {@code month} parameter, YYYY-MM; 400 naming the field otherwise (the open-data releases parse theirs here too). */

@@ -13,6 +13,7 @@ import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -68,22 +69,23 @@ public class StatementsController {
   /**
    * JSON unless the client prefers CSV (Accept: text/csv). The JSON lists the month's items a page at a time
    * ({@code ?after=…&limit=…}, {@value #DEFAULT_LIMIT} by default, a {@code Link: rel="next"} to the page after),
-   * each page with the totals of the whole month; the CSV is the whole month, bounded by what one commissioner owes
-   * in one month, not by its history.
+   * each page with the totals of the whole month; the CSV is the whole month, written as it is read a page at a
+   * time ({@link StatementQueries#csv}).
    */
   @GetMapping("/commissioners/{code}/statements")
-  public ResponseEntity<?> statement(@PathVariable String code, @RequestParam(required = false) String providerId,
-      @RequestParam(required = false) String month, @RequestParam(required = false) String after,
-      @RequestParam(required = false) String limit,
-      @RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept, ServerHttpRequest request) {
+  public Mono<ResponseEntity<Statement>> statement(@PathVariable String code,
+      @RequestParam(required = false) String providerId, @RequestParam(required = false) String month,
+      @RequestParam(required = false) String after, @RequestParam(required = false) String limit,
+      @RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept, ServerHttpRequest request,
+      ServerHttpResponse response) {
     StatementQueries.month(month);
-    if (prefersCsv(accept)) return StatementQueries.csv(statements.statement(code, providerId, month));
+    if (prefersCsv(accept)) return statements.writeCsv(code, providerId, month, response).then(Mono.empty());
     PageRequest page = PageRequest.of(after, limit, DEFAULT_LIMIT, StatementLines.CURSOR);
     StatementLines.Page answer = statements.statement(code, providerId, month, page);
     String next = page.nextLink(request, answer.next());
     ResponseEntity.BodyBuilder ok = ResponseEntity.ok();
     if (next != null) ok.header(HttpHeaders.LINK, "<" + next + ">; rel=\"next\"");
-    return ok.body(answer.statement());
+    return Mono.just(ok.body(answer.statement()));
   }
 
   /**

@@ -1,6 +1,11 @@
 package org.linkway.outcome.analytics;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyBoolean;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.Mockito.doAnswer;
+import static org.mockito.Mockito.mock;
 
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -14,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
+import java.util.function.BiPredicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.linkway.events.Completion;
@@ -23,6 +29,7 @@ import org.linkway.events.MeasureChange;
 import org.linkway.events.OutcomeReported;
 import org.linkway.outcome.statements.StatementViews;
 import org.linkway.platform.kafka.Events;
+import org.linkway.platform.streams.StoreQueries;
 import org.linkway.state.FundingState;
 import org.linkway.state.ReferralStatus;
 
@@ -95,7 +102,9 @@ class BreakdownCellsTest {
         for (String commissioner : COMMISSIONERS) {
           List<FundingState> theirs = latest.values().stream().filter(s -> s.getCommissioner().equals(commissioner)).toList();
           for (Grouping by : Grouping.values()) {
-            for (LocalDate[] range : RANGES) {
+            List<LocalDate[]> ranges = new ArrayList<>(RANGES);
+            for (int r = 0; r < 6; r++) ranges.add(randomRange(random));
+            for (LocalDate[] range : ranges) {
               String as = commissioner + " by " + by + " from " + range[0] + " to " + range[1] + " after " + step;
               Breakdown exact = Breakdown.of(commissioner, theirs, by, range[0], range[1]);
               Breakdown kept = BreakdownCells.of(views.stores(), commissioner, by, range[0], range[1]);
@@ -111,6 +120,43 @@ class BreakdownCellsTest {
           assertThat(BreakdownCells.ledgerEntries(views.stores(), commissioner))
               .isEqualTo(theirs.stream().mapToLong(s -> s.getLedger().size()).sum());
         }
+      }
+    }
+  }
+
+  @Test
+  void givenAYearOfDailyReferrals_whenARangeIsRead_thenItReadsTheWholeMonthsCellsAndTheDaysAtItsEndsAlone() {
+    List<FundingState> states = new ArrayList<>();
+    for (int day = 0; day < 420; day++) {
+      Instant submitted = Instant.parse("2025-01-01T12:00:00Z").plus(Duration.ofDays(day));
+      states.add(FundingState.newBuilder().setReferralId(UUID.randomUUID()).setCommissioner("QMM")
+          .setStatus(ReferralStatus.ACCEPTED).setSubmittedAt(submitted).setAcceptedAt(submitted.plus(Duration.ofHours(day % 50)))
+          .setPractice("D82044").setProviderId("wensum-walkers").setServiceId("wensum-walkers-0")
+          .setLedger(new ArrayList<>()).setOutcomes(new ArrayList<>()).setAppliedEventIds(new ArrayList<>()).build());
+    }
+    try (StatementViews views = StatementViews.of(stateDir, states)) {
+      StoreQueries stores = views.stores();
+      int[] read = {0};
+      StoreQueries counted = mock(StoreQueries.class);
+      doAnswer(call -> {
+        BiPredicate<String, Object> action = call.getArgument(5);
+        stores.scan(call.getArgument(0), call.getArgument(1), call.getArgument(2), call.getArgument(3),
+            call.getArgument(4), (String key, Object value) -> {
+              read[0]++;
+              return action.test(key, value);
+            });
+        return null;
+      }).when(counted).scan(anyString(), anyString(), anyString(), any(), anyBoolean(), any());
+
+      LocalDate from = LocalDate.parse("2025-01-15");
+      LocalDate to = LocalDate.parse("2026-01-20");
+      for (Grouping by : List.of(Grouping.PROVIDER, Grouping.MONTH)) {
+        read[0] = 0;
+        Breakdown kept = BreakdownCells.of(counted, "QMM", by, from, to);
+        assertThat(withoutMedians(kept)).isEqualTo(withoutMedians(Breakdown.of("QMM", states, by, from, to)));
+        // 17 days of January 2025 and 20 of January 2026, each a cell and a time bucket's; 12 whole months, each a cell
+        // and at most three buckets' (0 to 49 hours); the cell after each end where a read stops: never the 371 days'
+        assertThat(read[0]).as("by %s", by).isLessThanOrEqualTo(2 * (17 + 20) + 4 * 12 + 3);
       }
     }
   }
@@ -146,6 +192,21 @@ class BreakdownCellsTest {
           .medianDaysToAcceptance()).isEqualByComparingTo("2.9");
       assertThat(kept.total().medianDaysToAcceptance()).isEqualByComparingTo("2.5");
     }
+  }
+
+  /**
+   * A range with random ends (either may be open) among days that start, end or fall inside the months of
+   * {@link #SUBMITTED}, so that it holds whole months, part-months at either end, or days of one month.
+   */
+  private static LocalDate[] randomRange(Random random) {
+    List<String> days = List.of("2026-02-28", "2026-03-01", "2026-03-14", "2026-03-15", "2026-03-31", "2026-04-01",
+        "2026-04-02", "2026-04-30", "2026-05-01", "2026-05-02", "2026-05-31", "2026-09-30", "2026-10-01", "2026-10-24",
+        "2026-10-25", "2026-10-31", "2026-11-01", "2026-12-31", "2027-01-01", "2027-01-02", "2027-01-31");
+    LocalDate a = random.nextInt(6) == 0 ? null : LocalDate.parse(days.get(random.nextInt(days.size())));
+    LocalDate b = random.nextInt(6) == 0 ? null : LocalDate.parse(days.get(random.nextInt(days.size())));
+    if (a == null && b == null) return randomRange(random);
+    if (a != null && b != null && b.isBefore(a)) return new LocalDate[] {b, a};
+    return new LocalDate[] {a, b};
   }
 
   /** The times to acceptance (milliseconds) of the referrals in a group and range, as Breakdown counts them. */

@@ -1,6 +1,12 @@
 package org.linkway.outcome.analytics;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.doAnswer;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
 
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -18,6 +24,7 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.linkway.events.FundingCommitted;
@@ -26,6 +33,7 @@ import org.linkway.events.LedgerEvent;
 import org.linkway.events.PaymentDue;
 import org.linkway.outcome.ledger.domain.FundingRules;
 import org.linkway.outcome.ledger.stream.CommissionerFunding;
+import org.linkway.platform.streams.StoreQueries;
 import org.linkway.platform.streams.Tally;
 import org.linkway.platform.testing.SelfDescribingAvro;
 import org.linkway.state.FundingState;
@@ -89,6 +97,11 @@ class CommissionerTotalsTest {
             assertThat(CommissionerTotals.totals(cells)).as("%s after %d changes", commissioner, step).isEqualTo(counted(theirs));
             assertThat(CommissionerTotals.byMonth(cells)).as("%s after %d changes", commissioner, step)
                 .isEqualTo(StatusByMonth.of(theirs));
+            assertTaskTotalsAreThoseOfEveryState(driver, latest.values());
+            for (int months = 1; months <= MONTHS.size() + 1; months++) {
+              assertThat(latestMonths(driver, commissioner, months)).as("%s, %d months, after %d changes", commissioner, months, step)
+                  .isEqualTo(latest(StatusByMonth.of(theirs), months));
+            }
           }
         }
       }
@@ -112,19 +125,81 @@ class CommissionerTotalsTest {
       List<FundingState> now = new ArrayList<>(april);
       now.set(3, changed);
       assertThat(CommissionerTotals.totals(cells(driver, "QMM"))).isEqualTo(counted(now));
+      assertTaskTotalsAreThoseOfEveryState(driver, now);
     }
   }
 
   private TopologyTestDriver driver() {
     StreamsBuilder builder = new StreamsBuilder();
     CommissionerFunding.keep(builder, SelfDescribingAvro.serdes(), SelfDescribingAvro.anyRecords(builder, "outputs"),
-        CommissionerTotals.TALLY);
+        CommissionerTotals.TALLY, CommissionerTotals.IN_TASK);
     return SelfDescribingAvro.driver(builder, "outcome-service-totals-test", stateDir);
   }
 
   private static Map<String, List<BigDecimal>> cells(TopologyTestDriver driver, String commissioner) {
     KeyValueStore<String, String> sums = driver.getKeyValueStore(CommissionerTotals.TALLY.store());
     return Tally.of(sums, commissioner);
+  }
+
+  /**
+   * The task's totals (the driver runs one task) are the money of every state, whichever its commissioner, and each
+   * commissioner's count of states; the gauge reads one cell of them, the reconciliation one key per commissioner.
+   */
+  private static void assertTaskTotalsAreThoseOfEveryState(TopologyTestDriver driver, java.util.Collection<FundingState> states) {
+    KeyValueStore<String, String> kept = driver.getKeyValueStore(CommissionerTotals.IN_TASK.store());
+    List<String> read = new ArrayList<>();
+    StoreQueries stores = mock(StoreQueries.class);
+    doAnswer(call -> {
+      java.util.function.BiConsumer<String, String> action = call.getArgument(3);
+      try (KeyValueIterator<String, String> it = kept.range(call.getArgument(1), call.getArgument(2))) {
+        it.forEachRemaining(e -> {
+          read.add(e.key);
+          action.accept(e.key, e.value);
+        });
+      }
+      return null;
+    }).when(stores).forEachEntry(eq(CommissionerTotals.IN_TASK.store()), anyString(), anyString(), any());
+    when(stores.keys(eq(CommissionerTotals.IN_TASK.store()), anyString(), anyString())).thenAnswer(call -> {
+      List<String> keys = new ArrayList<>();
+      try (KeyValueIterator<String, String> it = kept.range(call.getArgument(1), call.getArgument(2))) {
+        it.forEachRemaining(e -> keys.add(e.key));
+      }
+      read.addAll(keys);
+      return keys;
+    });
+
+    CommissionerTotals.Totals all = counted(List.copyOf(states));
+    assertThat(CommissionerTotals.moneyHere(stores)).usingElementComparator(BigDecimal::compareTo)
+        .containsExactly(all.committed(), all.due(), all.released());
+    assertThat(read).as("the gauge reads the task's money cell alone").hasSizeLessThanOrEqualTo(1);
+
+    read.clear();
+    Map<String, Long> byCommissioner = new TreeMap<>();
+    states.forEach(s -> byCommissioner.merge(s.getCommissioner(), 1L, Long::sum));
+    assertThat(CommissionerTotals.commissionersHere(stores)).containsExactlyElementsOf(byCommissioner.keySet());
+    assertThat(read).as("one key per commissioner").hasSize(byCommissioner.size());
+    Map<String, List<BigDecimal>> task = Tally.of(kept, "task");
+    byCommissioner.forEach((code, count) ->
+        assertThat(task.get("commissioner|" + code)).containsExactly(BigDecimal.valueOf(count)));
+  }
+
+  /** {@link CommissionerTotals#byMonth(org.linkway.platform.streams.StoreQueries, String, int)} of the driver's tally. */
+  private static StatusByMonth latestMonths(TopologyTestDriver driver, String commissioner, int months) {
+    KeyValueStore<String, String> sums = driver.getKeyValueStore(CommissionerTotals.TALLY.store());
+    List<String> read = new ArrayList<>();
+    StatusByMonth answer = CommissionerTotals.byMonth((prefix, action) -> StoreQueries.scan(sums, prefix, null, true,
+        (String cell, String text) -> read.add(cell) && action.test(cell, text)), commissioner, months);
+    // the months shown, each at most one cell per stage, and one cell more where it stopped
+    assertThat(read.size()).isLessThanOrEqualTo((months + 1) * StatusByMonth.Stage.values().length + 1);
+    return answer;
+  }
+
+  /** The rows of the latest {@code months} months of {@code all} (by month, oldest first), and the undated row. */
+  private static StatusByMonth latest(StatusByMonth all, int months) {
+    List<StatusByMonth.Month> dated = all.months().stream().filter(m -> !m.month().equals(Breakdown.UNKNOWN)).toList();
+    List<StatusByMonth.Month> shown = new ArrayList<>(dated.subList(Math.max(0, dated.size() - months), dated.size()));
+    all.months().stream().filter(m -> m.month().equals(Breakdown.UNKNOWN)).forEach(shown::add);
+    return new StatusByMonth(shown);
   }
 
   private static void send(TestInputTopic<String, SpecificRecord> outputs, FundingState state) {

@@ -106,7 +106,7 @@ class ReconciliationResultsRestartTest {
   private KafkaStreams start(String bootstrap, Path dir, ReconciliationResults results) {
     StreamsBuilder builder = new StreamsBuilder();
     ReconciliationResults.keep(builder, CommissionerFunding.keep(builder, SelfDescribingAvro.serdes(),
-        SelfDescribingAvro.anyRecords(builder, input), CommissionerTotals.TALLY), results);
+        SelfDescribingAvro.anyRecords(builder, input), CommissionerTotals.TALLY, CommissionerTotals.IN_TASK), results);
     Properties config = new Properties();
     config.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
     config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);

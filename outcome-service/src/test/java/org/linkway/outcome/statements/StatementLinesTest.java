@@ -78,6 +78,8 @@ class StatementLinesTest {
                 statements++;
               }
               assertPagesMakeTheStatement(views, c, month, 1 + random.nextInt(7));
+              String provider = random.nextInt(3) == 0 ? PROVIDERS.get(random.nextInt(PROVIDERS.size())) : null;
+              assertCsvByPagesIsTheWholeMonths(views, latest.values(), c, month, provider, 1 + random.nextInt(7));
             }
             assertThat(StatementLines.latestMonths(views.scan(), c, YearMonth.of(2026, 12), 4))
                 .isEqualTo(latestMonths(c, latest.values(), YearMonth.of(2026, 12), 4));
@@ -144,6 +146,36 @@ class StatementLinesTest {
   }
 
   @Test
+  void givenMonthsOfRandomSizes_whenTheirCsvIsWrittenAPageAtATime_thenItIsTheWholeMonthsCsvOnePageAChunk() {
+    Random random = new Random(20261207L);
+    for (int month = 0; month < 25; month++) {
+      // up to three providers, each with 0 to 12 items, so that pages end inside a provider's items and at their end
+      List<FundingState> states = new ArrayList<>();
+      int items = 0;
+      for (int p = 0; p < 3; p++) {
+        int count = random.nextInt(13);
+        if (count == 0) continue;
+        Ledgers ledger = referral(UUID.randomUUID().toString()).provider(PROVIDERS.get(p), "svc-" + p, "c-" + p)
+            .at("2026-04-01T09:00:00Z").committed("900.00");
+        for (int i = 0; i < count; i++) {
+          ledger.at(Instant.parse("2026-04-02T00:00:00Z").plusSeconds(random.nextInt(3) * 3_600L).toString())
+              .due(Milestone.values()[random.nextInt(3)], BigDecimal.valueOf(1 + random.nextInt(9_999), 2).toPlainString());
+        }
+        states.add(ledger.build());
+        items += count;
+      }
+      try (StatementViews views = StatementViews.of(stateDir.resolve("m" + month), states)) {
+        for (int limit : List.of(1, 2, 3, 5, 12, 13, 500)) {
+          int chunks = assertCsvByPagesIsTheWholeMonths(views, states, "QMM", YearMonth.of(2026, 4), null, limit);
+          assertThat(chunks).as("%d items by pages of %d", items, limit).isEqualTo(Math.max(1, (items + limit - 1) / limit));
+          assertCsvByPagesIsTheWholeMonths(views, states, "QMM", YearMonth.of(2026, 4), PROVIDERS.get(1), limit);
+          assertCsvByPagesIsTheWholeMonths(views, states, "QMM", YearMonth.of(2026, 4), "nobody", limit);
+        }
+      }
+    }
+  }
+
+  @Test
   void givenAViewThatHeldStatesBeforeItsLines_whenTheTaskStarts_thenTheLinesAndTotalsAreFilledFromThemOnce() {
     List<FundingState> states = List.of(
         referral("11111111-1111-1111-1111-111111111111").at("2026-04-02T09:00:00Z").committed("300.00")
@@ -190,6 +222,27 @@ class StatementLinesTest {
     } while (after != null && pages < 10_000);
     assertThat(paged).as("%s %s by pages of %d", commissioner, month, limit)
         .isEqualTo(items(StatementLines.statement(views.scan(), commissioner, month, null)));
+  }
+
+  /**
+   * The CSV written a page of {@code limit} at a time ({@link StatementCsv#byPages}) is byte for byte the whole month's
+   * CSV ({@link Statement#of}), and each chunk holds at most a page of items; returns how many chunks it took.
+   */
+  private static int assertCsvByPagesIsTheWholeMonths(StatementViews views, java.util.Collection<FundingState> states,
+      String commissioner, YearMonth month, String provider, int limit) {
+    StringBuilder written = new StringBuilder();
+    int chunks = 0;
+    for (var it = StatementCsv.byPages(after -> StatementLines.page(views.scan(), commissioner, month, provider, after, limit));
+        it.hasNext(); chunks++) {
+      String chunk = it.next();
+      long rows = chunk.lines().filter(row -> !row.contains(",TOTAL,") && !row.contains(",GRAND TOTAL,")
+          && !row.startsWith("providerId,")).count();
+      assertThat(rows).isLessThanOrEqualTo(limit);
+      written.append(chunk);
+    }
+    assertThat(written.toString()).as("%s %s %s by pages of %d", commissioner, month, provider, limit)
+        .isEqualTo(Statement.of(commissioner, month, provider, states).toCsv());
+    return chunks;
   }
 
   private static List<String> items(Statement s) {

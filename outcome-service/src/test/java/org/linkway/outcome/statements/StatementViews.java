@@ -48,8 +48,8 @@ public final class StatementViews implements AutoCloseable {
   public StatementViews(Path stateDir) {
     StreamsBuilder builder = new StreamsBuilder();
     ReconciliationResults.keep(builder, CommissionerFunding.keep(builder, SelfDescribingAvro.serdes(),
-        SelfDescribingAvro.anyRecords(builder, "outputs"), CommissionerTotals.TALLY, StatementLines.LINES,
-        StatementLines.TOTALS, BreakdownCells.TALLY), results);
+        SelfDescribingAvro.anyRecords(builder, "outputs"), CommissionerTotals.TALLY, CommissionerTotals.IN_TASK, StatementLines.LINES,
+        StatementLines.TOTALS, BreakdownCells.TALLY, BreakdownCells.MONTHS), results);
     this.driver = SelfDescribingAvro.driver(builder, APPLICATION, stateDir);
     this.outputs = SelfDescribingAvro.input(driver, "outputs");
   }

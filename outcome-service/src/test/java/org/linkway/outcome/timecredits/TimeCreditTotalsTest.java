@@ -50,10 +50,7 @@ class TimeCreditTotalsTest {
   @Test
   void givenThousandsOfRandomChangesOfTwoCommissionersCredits_whenTallied_thenEveryMonthIsWhatGroupingTheCreditsGives() {
     Random random = new Random(20261206L);
-    StreamsBuilder builder = new StreamsBuilder();
-    CommissionerFunding.keep(builder, SelfDescribingAvro.serdes(), SelfDescribingAvro.anyRecords(builder, "outputs"),
-        TimeCreditTotals.TALLY);
-    try (TopologyTestDriver driver = SelfDescribingAvro.driver(builder, "outcome-service-time-credits-test", stateDir)) {
+    try (TopologyTestDriver driver = driver("outcome-service-time-credits-test")) {
       TestInputTopic<String, SpecificRecord> outputs = SelfDescribingAvro.input(driver, "outputs");
       KeyValueStore<String, String> sums = driver.getKeyValueStore(TimeCreditTotals.TALLY.store());
       List<UUID> referrals = new ArrayList<>();
@@ -72,14 +69,46 @@ class TimeCreditTotalsTest {
           Map<String, List<BigDecimal>> cells = Tally.of(sums, c);
           for (LocalDate day : DAYS) {
             YearMonth month = YearMonth.from(day);
-            String prefix = month + "|";
-            Map<String, List<BigDecimal>> ofMonth = new TreeMap<>();
-            cells.forEach((cell, n) -> {
-              if (cell.startsWith(prefix)) ofMonth.put(cell.substring(prefix.length()), n);
-            });
+            Map<String, List<BigDecimal>> ofMonth = ofMonth(cells, month);
             assertThat(TimeCreditTotals.inMonth(month, ofMonth)).as("%s %s after %d changes", c, month, step)
                 .isEqualTo(grouped(credits, month));
+            assertThat(ofMonth).as("a month's cells: two a provider, none a person").hasSizeLessThanOrEqualTo(2 * PROVIDERS.size());
           }
+        }
+      }
+    }
+  }
+
+  @Test
+  void givenAViewThatHeldCreditsBeforeItsTotals_whenTheTaskStarts_thenThePeopleAreCountedFromThemOnce() {
+    Random random = new Random(20261207L);
+    try (TopologyTestDriver driver = driver("outcome-service-time-credits-fill-test")) {
+      KeyValueStore<String, FundingState> view = driver.getKeyValueStore(CommissionerFunding.STORE);
+      KeyValueStore<String, String> sums = driver.getKeyValueStore(TimeCreditTotals.TALLY.store());
+      Map<UUID, FundingState> latest = new HashMap<>();
+      for (int i = 0; i < 20; i++) {
+        UUID referral = UUID.randomUUID();
+        FundingState state = state(random, referral, "QMM");
+        view.put("QMM|" + referral, state);
+        latest.put(referral, state);
+      }
+      // what an earlier layout left, with the people counted by their cells: emptied by the fill
+      sums.put("QMM|2026-04|wensum-walkers|person|p-1", "1");
+      driver.advanceWallClockTime(java.time.Duration.ofSeconds(1));
+      for (int step = 0; step <= 50; step++) {
+        if (step > 0) {
+          UUID referral = List.copyOf(latest.keySet()).get(random.nextInt(latest.size()));
+          FundingState state = state(random, referral, "QMM");
+          SelfDescribingAvro.input(driver, "outputs").pipeInput(referral.toString(), state);
+          latest.put(referral, state);
+        }
+        List<TimeCreditsEarned> credits = latest.values().stream().flatMap(s -> s.getTimeCredits().stream()).toList();
+        Map<String, List<BigDecimal>> cells = Tally.of(sums, "QMM");
+        assertThat(cells).doesNotContainKey("2026-04|wensum-walkers|person|p-1");
+        for (LocalDate day : DAYS) {
+          YearMonth month = YearMonth.from(day);
+          assertThat(TimeCreditTotals.inMonth(month, ofMonth(cells, month))).as("%s after %d changes", month, step)
+              .isEqualTo(grouped(credits, month));
         }
       }
     }
@@ -103,6 +132,24 @@ class TimeCreditTotalsTest {
         .isInstanceOfSatisfying(ProblemException.class, e -> assertThat(e.errors()).extracting(p -> p.field())
             .containsExactly("to"));
     verifyNoInteractions(stores);
+  }
+
+  /** The commissioner's funding view with its Time Credits' totals beside it. */
+  private TopologyTestDriver driver(String application) {
+    StreamsBuilder builder = new StreamsBuilder();
+    CommissionerFunding.keep(builder, SelfDescribingAvro.serdes(), SelfDescribingAvro.anyRecords(builder, "outputs"),
+        TimeCreditTotals.TALLY);
+    return SelfDescribingAvro.driver(builder, application, stateDir);
+  }
+
+  /** The cells of one month, by their names after {@code {YYYY-MM}|}. */
+  private static Map<String, List<BigDecimal>> ofMonth(Map<String, List<BigDecimal>> cells, YearMonth month) {
+    String prefix = month + "|";
+    Map<String, List<BigDecimal>> ofMonth = new TreeMap<>();
+    cells.forEach((cell, n) -> {
+      if (cell.startsWith(prefix)) ofMonth.put(cell.substring(prefix.length()), n);
+    });
+    return ofMonth;
   }
 
   /** The month's totals as the API grouped every credit before they were kept. */

@@ -208,6 +208,24 @@ public final class StoreQueries implements HealthIndicator {
     }
   }
 
+  /**
+   * Hands each entry of the store whose key is from {@code from} to {@code to} (inclusive) to {@code action}, key and
+   * value, as it is read, over every partition this instance holds (partition by partition).
+   */
+  public <V> void forEachEntry(String storeName, String from, String to, BiConsumer<String, V> action) {
+    try {
+      ReadOnlyKeyValueStore<String, V> store = store(storeName);
+      try (KeyValueIterator<String, V> it = store.range(from, to)) {
+        while (it.hasNext()) {
+          var entry = it.next();
+          action.accept(entry.key, entry.value);
+        }
+      }
+    } catch (InvalidStateStoreException e) {
+      throw notReady(storeName);
+    }
+  }
+
   /** Hands each value of the store to {@code action} as it is read, holding none of them afterwards. */
   public <V> void forEach(String storeName, Consumer<V> action) {
     try {

@@ -98,6 +98,39 @@ public record Tally<V>(String store, Function<V, Map<String, List<BigDecimal>>> 
     public void fillOnce(ProcessorContext<?, ?> context, String view) {}
   }
 
+  /**
+   * Every cell of {@code key} whose name starts with {@code cellPrefix}, summed by cell name over the partitions this
+   * instance holds: with a tally kept under one key per task ({@link #perTask}), a few cells per task, whatever the
+   * view holds.
+   */
+  public Map<String, List<BigDecimal>> sumsHere(StoreQueries stores, String key, String cellPrefix) {
+    Map<String, List<BigDecimal>> sums = new LinkedHashMap<>();
+    String from = prefix(key) + cellPrefix;
+    stores.<String>forEachEntry(store, from, from + Character.MAX_VALUE, (at, text) ->
+        sums.merge(at.substring(prefix(key).length()), parse(text), Tally::plus));
+    return sums;
+  }
+
+  /**
+   * This tally kept beside a view under one key, {@code key}, in each task, whatever the key of the view's value: the
+   * sums over every value the task's view holds (for a gauge: {@link #sumsHere(StoreQueries, String, String)}; or the
+   * keys it holds, a cell each), read as a few cells per task, not one per key.
+   */
+  public KeptBeside<V> perTask(String key) {
+    Tally<V> tally = this;
+    return new KeptBeside<>() {
+      @Override
+      public String store() {
+        return tally.store();
+      }
+
+      @Override
+      public void change(KeyValueStore<String, String> sums, String ofView, V before, V after) {
+        tally.change(sums, key, before, after);
+      }
+    };
+  }
+
   /** Takes {@code before}'s contributions to the key's cells away and adds {@code after}'s; either may be null. */
   @Override
   public void change(KeyValueStore<String, String> sums, String key, V before, V after) {

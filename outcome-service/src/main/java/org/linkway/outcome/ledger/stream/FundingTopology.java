@@ -60,7 +60,8 @@ class FundingTopology {
     Topologies.toTopicsByType(outputs, serdes, Topics.FUNDING_LEDGER, Topics.COMMISSIONER_OUTCOMES);
     toCommissionersOwnTopics(outputs, serdes, commissioners);
     KStream<String, FundingState> inCommissionersTask = CommissionerFunding.keep(builder, serdes, outputs,
-        CommissionerTotals.TALLY, StatementLines.LINES, StatementLines.TOTALS, TimeCreditTotals.TALLY, BreakdownCells.TALLY);
+        CommissionerTotals.TALLY, CommissionerTotals.IN_TASK, StatementLines.LINES, StatementLines.TOTALS,
+        TimeCreditTotals.TALLY, BreakdownCells.TALLY, BreakdownCells.MONTHS);
     OpenDataEntries.keep(builder, serdes, outputs);
     Wallets.keep(builder, serdes, outputs);
     // last, so that the nodes wired before keep their generated names

@@ -14,8 +14,9 @@ import org.springframework.stereotype.Component;
  * The funding ledger's totals over every commissioner, in pounds: {@code linkway.ledger.total{kind}}
  * with kind {@code committed} (on acceptance), {@code due} (milestones and outcomes met),
  * {@code released} (committed and no longer needed) and {@code reserved} (committed, not yet due
- * nor released), as the commissioner's summary computes them: from the commissioners' running totals
- * ({@link CommissionerTotals}) this instance holds, never a scan of the funding store.
+ * nor released), as the commissioner's summary computes them: from the running totals kept once per task over
+ * the commissioners it holds ({@link CommissionerTotals#IN_TASK}), one cell per task this instance runs, never a scan
+ * of the funding store nor of each commissioner's cells.
  */
 @Component
 class LedgerMetrics implements MeterBinder {
