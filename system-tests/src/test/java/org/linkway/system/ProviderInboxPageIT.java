@@ -199,6 +199,8 @@ class ProviderInboxPageIT {
    * the provider's list of them, their ids carry no position), then each change as it comes, its id carrying the
    * referral, the moment of the change and the stream's position; resumed with such an id ({@code Last-Event-ID}), it
    * sends exactly what changed since (an offer declined meanwhile leaves the list), not the waiting offers again.
+   * Resumed with an id with no position (or one too far back), both the inbox's stream and the API's send the offers
+   * changed after its moment, read from the provider's offers by last change: the one declined meanwhile too.
    */
   @Test
   void givenTheInboxStreamLeft_whenResumedWithItsLastEventId_thenOnlyWhatChangedSinceIsSent() {
@@ -237,6 +239,31 @@ class ProviderInboxPageIT {
       assertThat(ids(resumed, "offer")).as("the waiting offers, already had, are not sent again").isEmpty();
     } finally {
       again.dispose();
+    }
+
+    // an id with no position (as from a position too far back to read from): the offers changed after its moment, of
+    // the provider's most recently changed, whatever their status now: the one declined, not only those waiting
+    String noPosition = lastId.substring(0, lastId.indexOf('~'));
+    List<ServerSentEvent<String>> fromMoment = new CopyOnWriteArrayList<>();
+    Disposable fromList = inboxStream(platform, provider, noPosition, fromMoment);
+    try {
+      await().atMost(Duration.ofSeconds(30)).until(() -> !ids(fromMoment, "gone").isEmpty());
+      assertThat(ids(fromMoment, "gone")).singleElement().satisfies(id -> assertThat(id).matches(declined + "-1@\\d+"));
+      assertThat(ids(fromMoment, "offer")).as("the waiting offers, changed before that moment, are not sent").isEmpty();
+    } finally {
+      fromList.dispose();
+    }
+    List<ServerSentEvent<String>> api = new CopyOnWriteArrayList<>();
+    Disposable apiFromList = platform.providerServiceStreams().get()
+        .uri("/providers/{p}/referrals/stream", provider)
+        .header("Last-Event-ID", noPosition)
+        .accept(MediaType.TEXT_EVENT_STREAM).retrieve().bodyToFlux(SSE).subscribe(api::add);
+    try {
+      await().atMost(Duration.ofSeconds(30)).until(() -> !ids(api, "declined").isEmpty());
+      assertThat(ids(api, "declined")).singleElement().satisfies(id -> assertThat(id).matches(declined + "-1@\\d+"));
+      assertThat(ids(api, "offer")).isEmpty();
+    } finally {
+      apiFromList.dispose();
     }
   }
 

@@ -35,6 +35,7 @@ import org.linkway.platform.web.ProblemException.FieldProblem;
 import org.linkway.provider.ProviderServiceApplication;
 import org.linkway.provider.measures.Measures;
 import org.linkway.provider.offers.domain.OfferLifecycle;
+import org.linkway.provider.offers.stream.ArchivedOffer;
 import org.linkway.provider.offers.stream.OfferProcessor;
 import org.linkway.provider.offers.stream.ProviderOffers;
 import org.linkway.state.OfferState;
@@ -125,6 +126,14 @@ public class OfferService {
     return ProviderOffers.inStatus(stores, providerId, OfferStatus.OFFERED, null, limit).values();
   }
 
+  /**
+   * The provider's {@code limit} most recently changed offers, newest change first, as they are now
+   * ({@link ProviderOffers#changedLately}): what its streams resumed from a moment send, of those changed after it.
+   */
+  public List<OfferState> changedLately(String providerId, int limit) {
+    return ProviderOffers.changedLately(stores, providerId, limit);
+  }
+
   /** {@link #newestFirst} as the states are kept. */
   public StoreQueries.Page<OfferState> newestStates(String providerId, List<OfferStatus> statuses, String after, int limit) {
     return ProviderOffers.newestFirst(ProviderOffers.NewestFirst.of(stores, providerId), providerId, statuses, after, limit);
@@ -135,6 +144,16 @@ public class OfferService {
     return stores.<OfferState>get(OfferProcessor.STORE, referralId)
         .filter(s -> s.getOffer().getProviderId().equals(providerId))
         .map(this::view);
+  }
+
+  /**
+   * Why the provider's offer of a referral is gone: it ended and was archived ({@link ArchivedOffer}), said in words;
+   * empty when there is no such note of the provider's (another provider's offer is not found, as if never made). Read
+   * by the referral's id, on the instance that owns it.
+   */
+  public Optional<String> archived(String providerId, String referralId) {
+    return ArchivedOffer.of(stores, referralId).filter(archived -> archived.providerId().equals(providerId))
+        .map(archived -> archived.explained(referralId));
   }
 
   public Mono<OfferView> accept(String providerId, String referralId, AcceptRequest body, String idempotencyKey) {
@@ -248,8 +267,9 @@ public class OfferService {
   private Mono<OfferView> send(String providerId, String referralId, Keyed keyed,
       java.util.function.Function<ReferralOffered, Object> command) {
     String key = IdempotencyKeys.checked(keyed.key());
-    OfferState state = stores.<OfferState>get(OfferProcessor.STORE, referralId)
-        .orElseThrow(() -> new ProblemException.NotFound("no referral " + referralId + " has been offered"));
+    OfferState state = stores.<OfferState>get(OfferProcessor.STORE, referralId).orElseThrow(() -> archived(providerId, referralId)
+        .<ProblemException>map(ProblemException.Gone::new)
+        .orElseGet(() -> new ProblemException.NotFound("no referral " + referralId + " has been offered")));
     EventMetadata metadata = Events.metadata(ProviderServiceApplication.NAME, state.getReferralId(), null);
     if (key != null) {
       metadata = EventMetadata.newBuilder(metadata)

@@ -61,15 +61,22 @@ public class ProviderQueueController {
   }
 
   /**
+   * How many of the provider's most recently changed offers a stream resumed from a moment (an id with no position, or
+   * one too far back) is sent at most, of those changed after it.
+   */
+  static final int RESUMED_AT_MOST = 100;
+
+  /**
    * The provider's offers as they are made and change status (accepted, declined, expired, cancelled...), once
    * committed, whichever instance holds the referral ({@link OfferFeed}). On connecting with no {@code Last-Event-ID},
    * the offers waiting for an answer come first: its oldest {@value OfferService#QUEUE_PAGE} at most (the first page of
    * {@code ?status=OFFERED}, whose next pages the queue gives). With {@code Last-Event-ID} (on any instance), instead,
    * exactly the provider's changes after that event, read from the changelog from the position its id carries (503
-   * while the broker cannot be read); from an id with no position, or one too far back to read from, those of that
-   * page of waiting offers made or changed after its moment, read from the provider's list of them on the instance
-   * that holds it (off the event loop; 503 while it moves) ({@link ResumableStream#of}). The stream ends when the
-   * caller's token expires, and counts towards its streams.
+   * while the broker cannot be read); from an id with no position, or one too far back to read from, the offers made
+   * or changed after its moment, as they are now, among the provider's {@value #RESUMED_AT_MOST} most recently changed
+   * (accepted, declined, expired, cancelled as well as waiting), read by one bounded range of its offers by last change
+   * on the instance that holds them (off the event loop; 503 while it moves) ({@link ResumableStream#of}). The stream
+   * ends when the caller's token expires, and counts towards its streams.
    */
   @GetMapping(path = "/providers/{providerId}/referrals/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
   Flux<ServerSentEvent<OfferView>> stream(@PathVariable String providerId,
@@ -77,7 +84,8 @@ public class ProviderQueueController {
     return liveStreams.ofCaller(ResumableStream.of(feed,
         s -> s.getOffer().getProviderId().equals(providerId),
         s -> s.getStatus() == OfferStatus.OFFERED ? "offer" : s.getStatus().name().toLowerCase(),
-        missed -> offers.waiting(providerId, OfferService.QUEUE_PAGE).stream().filter(missed).toList(),
+        missed -> (lastEventId == null ? offers.waiting(providerId, OfferService.QUEUE_PAGE)
+            : offers.changedLately(providerId, RESUMED_AT_MOST)).stream().filter(missed).toList(),
         lastEventId, offers::view));
   }
 

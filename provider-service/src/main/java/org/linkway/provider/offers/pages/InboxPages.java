@@ -186,6 +186,12 @@ public class InboxPages {
         .encode().buildAndExpand(cursor).toUriString();
   }
 
+  /** The page of an offer of the provider's that ended and was archived ({@code ArchivedOffer}): 410, saying when. */
+  static final String ARCHIVED = "inbox/archived";
+
+  /** The model of {@value #ARCHIVED}: why the offer is gone, in words. */
+  record Archived(String archived) {}
+
   /** An offer as the stream sends it: {@code left}, when it is no longer waiting for an answer, says why in words. */
   record LiveOffer(OfferView offer, String left) {}
 
@@ -195,7 +201,8 @@ public class InboxPages {
    * card off the list. On connecting, the waiting ones the page shows first (its newest {@value #LISTED}). An
    * offer is sent again only when its status has changed (an acceptance the budget refused makes it an offer
    * again). Resumable as the API's stream is ({@link ResumableStream#of}): with {@code Last-Event-ID}, the provider's
-   * changes after that event instead (from an id with no position, those of the waiting offers the page shows first).
+   * changes after that event instead (from an id with no position, or one too far back, the offers changed after its
+   * moment among its {@value #LISTED} most recently changed, whatever their status: {@code OfferService#changedLately}).
    */
   @GetMapping(path = HOME + "/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
   @ResponseBody
@@ -206,7 +213,8 @@ public class InboxPages {
       Flux<ServerSentEvent<LiveOffer>> changes = ResumableStream.of(feed,
           s -> s.getOffer().getProviderId().equals(providerId),
           s -> s.getStatus() == OfferStatus.OFFERED ? "offer" : "gone",
-          missed -> offers.newestStates(providerId, ProviderOffers.OPEN, null, LISTED).values().stream().filter(missed).toList(),
+          missed -> (lastEventId == null ? offers.newestStates(providerId, ProviderOffers.OPEN, null, LISTED).values()
+              : offers.changedLately(providerId, LISTED)).stream().filter(missed).toList(),
           lastEventId, s -> {
             OfferView view = offers.view(s);
             return new LiveOffer(view, left(s, view));
@@ -256,8 +264,10 @@ public class InboxPages {
     return Caller.current().map(caller -> {
       Optional<OfferView> offer = own(caller, referralId);
       if (offer.isEmpty()) {
-        exchange.getResponse().setStatusCode(HttpStatus.NOT_FOUND);
-        return "inbox/not-found";
+        // an offer of the provider's that ended and was archived is gone, saying when; any other, not found
+        Optional<String> archived = offers.archived(caller.organisation(), referralId);
+        exchange.getResponse().setStatusCode(archived.isPresent() ? HttpStatus.GONE : HttpStatus.NOT_FOUND);
+        return archived.map(why -> Templates.page(model, ARCHIVED, new Archived(why))).orElse("inbox/not-found");
       }
       MultiValueMap<String, String> form = typed.form();
       // what was typed comes back after a problem: the baseline open again if any of it was typed or is wrong

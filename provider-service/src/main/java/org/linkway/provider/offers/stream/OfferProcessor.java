@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -13,14 +14,23 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.linkway.commands.ProviderCommand;
 import org.linkway.events.BudgetRequest;
+import org.linkway.events.CancelRefused;
 import org.linkway.events.ProviderEvent;
+import org.linkway.platform.kafka.Events;
 import org.linkway.platform.observability.ReferralTraces;
 import org.linkway.platform.streams.Decisions;
+import org.linkway.platform.streams.PartyView;
+import org.linkway.platform.streams.Retention;
+import org.linkway.platform.streams.RetentionSettings;
 import org.linkway.platform.streams.ViewFill;
+import org.linkway.provider.ProviderServiceApplication;
 import org.linkway.provider.offers.domain.OfferLifecycle;
 import org.linkway.state.OfferState;
 import org.linkway.state.OfferStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs the offer's lifecycle ({@link OfferLifecycle}) for the referrals of one stream task. Inputs, all keyed by
@@ -31,28 +41,52 @@ import org.linkway.state.OfferStatus;
  * (keyed by commissioner); its answer to each command, to {@code provider-service-replies} ({@link Decisions}), an
  * acceptance once the budget has decided; and each new state, to its provider's list ({@link ProviderOffers}). One
  * referral's inputs are handled one at a time, in order.
+ *
+ * <p>What has ended does not stay ({@link Retention}, {@link RetentionSettings}): {@code linkway.retention.ended} after
+ * its end (its last change of status: declined, completed, cancelled, withdrawn) an offer leaves {@link #STORE} and its
+ * provider's lists, leaving a short note in {@link #ARCHIVE} ({@link ArchivedOffer}), dropped
+ * {@code linkway.retention.identities} after the end. An offer declined by its provider and then made again (to it or
+ * another) is live again, and its note of the end taken back. Archiving is not a change of the offer: the open offers'
+ * figures ({@link OpenOffers}) keep it (an ended offer is not open), and its history stays on the log. An input for an
+ * archived offer decides nothing ({@link #archivedInput}), and makes no state of it.
  */
 public final class OfferProcessor extends ContextualProcessor<String, SpecificRecord, String, SpecificRecord> {
+
+  private static final Logger log = LoggerFactory.getLogger(OfferProcessor.class);
 
   public static final String STORE = "offer-state";
   /** When something is due: "{epoch millis}|{R reminder or E expiry}|{referralId}|{attempt}", ordered by time. */
   static final String DEADLINES = "offer-deadlines";
   /** Each referral's trace ({@link ReferralTraces}): the provider's decisions and the deadlines' events carry it. */
   static final String TRACES = "offer-traces";
+  /** The offers ended, by when ({@link Retention}): each leaves the hot stores {@code linkway.retention.ended} after. */
+  static final String ENDED_INDEX = "offer-ended";
+  /** The offers archived, by when they ended: each one's {@link #ARCHIVE} note goes {@code linkway.retention.identities} after. */
+  static final String ARCHIVE_DUE = "offer-archive-due";
+  /** What is kept of an offer archived, by referralId ({@link ArchivedOffer}). */
+  public static final String ARCHIVE = "offer-archive";
   /** An offer in one of these has nothing more happening to it until (after a decline) the referral is offered again. */
   private static final Set<OfferStatus> ENDED = EnumSet.of(OfferStatus.DECLINED, OfferStatus.COMPLETED,
       OfferStatus.CANCELLED, OfferStatus.WITHDRAWN);
 
   private final OfferLifecycle lifecycle;
   private final Duration checkEvery;
+  private final Retention hot;
+  private final Retention notes;
   private KeyValueStore<String, OfferState> store;
+  private KeyValueStore<String, String> ended;
+  private KeyValueStore<String, String> archiveDue;
+  private KeyValueStore<String, String> archive;
   private KeyValueStore<String, String> deadlines;
   private ReferralTraces traces;
   private OpenOffers open;
 
-  OfferProcessor(OfferLifecycle lifecycle, Duration checkEvery) {
+  /** {@code retention}: how long what ended stays, and its archive note after it. */
+  OfferProcessor(OfferLifecycle lifecycle, Duration checkEvery, RetentionSettings retention) {
     this.lifecycle = lifecycle;
     this.checkEvery = checkEvery;
+    this.hot = new Retention(ENDED_INDEX, retention.ended());
+    this.notes = new Retention(ARCHIVE_DUE, retention.identities());
   }
 
   @Override
@@ -62,12 +96,51 @@ public final class OfferProcessor extends ContextualProcessor<String, SpecificRe
     this.deadlines = context.getStateStore(DEADLINES);
     this.traces = new ReferralTraces(context.getStateStore(TRACES));
     this.open = OpenOffers.in(context, STORE, ProviderOffers.FILLED);
-    // the providers' views, each filled once from the offers held before it (sent again, each keeps what it lacks)
-    for (String view : List.of(ProviderOffers.STORE, ProviderOffers.BY_STATUS.store())) {
+    // the providers' views, each filled once from the offers held before it (sent again, each keeps what it lacks;
+    // the offers by last change came later, so a provider stream open at that first start is sent each offer once more)
+    for (String view : List.of(ProviderOffers.STORE, ProviderOffers.BY_STATUS.store(),
+        ProviderOffers.CHANGES.store())) {
       ViewFill.<OfferState>once(context, ProviderOffers.FILLED, view, STORE,
           (referralId, state) -> toProviderList(state.getOffer().getProviderId(), state));
     }
     context.schedule(checkEvery, PunctuationType.WALL_CLOCK_TIME, this::dueBy);
+    this.ended = context.getStateStore(ENDED_INDEX);
+    this.archiveDue = context.getStateStore(ARCHIVE_DUE);
+    this.archive = context.getStateStore(ARCHIVE);
+    hot.<OfferState>fillOnce(context, ProviderOffers.FILLED, STORE, OfferProcessor::endedAt, s -> "");
+    // one punctuation, archiving before dropping notes, so that an offer whose two times come in one sweep goes whole
+    context.schedule(hot.every(), PunctuationType.WALL_CLOCK_TIME, now -> sweep(Instant.ofEpochMilli(now)));
+  }
+
+  /** Archives the offers ended long enough ago, then drops the archive notes of those ended long enough ago. */
+  void sweep(Instant now) {
+    hot.sweep(ended, now, (referralId, endedAt, nothing) -> archive(referralId, now));
+    notes.sweep(archiveDue, now, (referralId, endedAt, nothing) -> {
+      String note = archive.get(referralId);
+      // the note of this end only: an offer made again since and archived again has a later one
+      if (note != null && ArchivedOffer.parse(note).endedAt().equals(endedAt)) archive.delete(referralId);
+    });
+  }
+
+  /**
+   * The offer leaves the state store and its provider's lists, and a note of it is kept: not a change of the offer, so
+   * the open offers' figures and its stream are as they were.
+   */
+  private void archive(String referralId, Instant now) {
+    OfferState state = store.get(referralId);
+    Optional<Instant> endedAt = state == null ? Optional.empty() : endedAt(state);
+    if (endedAt.isEmpty()) return;
+    store.delete(referralId);
+    String provider = state.getOffer().getProviderId();
+    context().forward(new Record<String, SpecificRecord>(provider, state, context().currentSystemTimeMs(), PartyView.removal()));
+    archive.put(referralId, new ArchivedOffer(endedAt.get(), now, state.getStatus().name(), provider,
+        state.getOffer().getServiceId(), state.getOffer().getAttempt()).text());
+    notes.ended(archiveDue, endedAt.get(), referralId, "");
+  }
+
+  /** When the offer ended: its last change, in a status nothing more happens in; empty while it is live. */
+  static Optional<Instant> endedAt(OfferState state) {
+    return ENDED.contains(state.getStatus()) ? Optional.of(OfferFeed.changedAt(state)) : Optional.empty();
   }
 
   /**
@@ -83,6 +156,13 @@ public final class OfferProcessor extends ContextualProcessor<String, SpecificRe
         : changed;
     store.put(referralId, state);
     open.change(before, state);
+    Optional<Instant> wasEnded = before == null ? Optional.empty() : endedAt(before);
+    Optional<Instant> isEnded = endedAt(state);
+    if (!wasEnded.equals(isEnded)) {
+      // ended, or ended otherwise (declined, then cancelled), or live again (declined, then offered again)
+      wasEnded.ifPresent(at -> hot.reopened(ended, at, referralId));
+      isEnded.ifPresent(at -> hot.ended(ended, at, referralId, ""));
+    }
     String provider = state.getOffer().getProviderId();
     String previous = before == null ? null : before.getOffer().getProviderId();
     if (previous != null && !previous.equals(provider)) toProviderList(previous, state);
@@ -126,7 +206,39 @@ public final class OfferProcessor extends ContextualProcessor<String, SpecificRe
 
   @Override
   public void process(Record<String, SpecificRecord> record) {
-    OfferLifecycle.Input.of(record.value()).ifPresent(input -> decide(record, input, false));
+    OfferLifecycle.Input.of(record.value()).ifPresent(input -> {
+      String note = store.get(record.key()) == null ? archive.get(record.key()) : null;
+      if (note == null || !archivedInput(record, input, ArchivedOffer.parse(note))) decide(record, input, false);
+    });
+  }
+
+  /**
+   * An input for an offer that was archived decides nothing, and makes no state of it; whether it was taken so (false:
+   * it is to be decided). A provider's command is refused with the reason; the referrer's cancel is refused
+   * ({@link CancelRefused}) with it, for referral-service to answer the referrer. A new offer of the referral (a later
+   * attempt) is an offer: its note goes, and it is decided. Anything else (the offer again, the referral's
+   * cancellation, the budget's late answer) is passed over with a log line: the offer ended long ago.
+   */
+  private boolean archivedInput(Record<String, SpecificRecord> record, OfferLifecycle.Input input, ArchivedOffer archived) {
+    String referralId = record.key();
+    String reason = archived.explained(referralId);
+    if (input instanceof OfferLifecycle.Offer offer && offer.offer().getAttempt() > archived.attempt()) {
+      archive.delete(referralId);
+      return false;
+    }
+    if (input instanceof OfferLifecycle.Command && record.value() instanceof ProviderCommand command) {
+      context().forward(Decisions.reply(record, Decisions.refused(command.getMetadata().getEventId(), reason)));
+    } else if (input instanceof OfferLifecycle.Cancel cancel) {
+      ProviderEvent refused = new ProviderEvent(
+          Events.causedBy(ProviderServiceApplication.NAME, cancel.cancel().metadata(), "decided"),
+          new CancelRefused(archived.providerId(), archived.serviceId(), cancel.cancel().request().getCancelId(), reason));
+      write(record, refused, false);
+    } else if (input instanceof OfferLifecycle.FundingReserved) {
+      log.warn("{} passed over: {}; nothing was waiting for it", input.kind(), reason);
+    } else {
+      log.info("{} passed over: {}", input.kind(), reason);
+    }
+    return true;
   }
 
   /**

@@ -29,7 +29,8 @@ import org.linkway.state.OfferStatus;
  * provider and status now, {@code {providerId}|{status}|{offeredAt}|{referralId}}, and leaves the list of the status
  * it had (each change is sent to every status list of the provider, and kept only in its own). So the offers waiting
  * for an answer, those being worked with, those ended, or those in one status, are each read a page at a time, oldest
- * first or newest first, whatever the provider's history holds in other statuses.
+ * first or newest first, whatever the provider's history holds in other statuses. And its offers by last change
+ * ({@link #CHANGES}), what its streams resumed from a moment send.
  */
 public final class ProviderOffers {
 
@@ -44,6 +45,14 @@ public final class ProviderOffers {
   public static final PartyView<OfferState> BY_STATUS = new PartyView<>("provider-offers-by-status",
       s -> list(s.getOffer().getProviderId(), s.getStatus()), s -> s.getOfferedAt().toEpochMilli(), false,
       s -> s.getReferralId().toString());
+  /**
+   * The provider's offers by their last change: {@code {providerId}|{made or last changed status, newest first, 19
+   * digits}|{referralId}} ({@link OfferFeed#changedAt}), so that "what changed after a moment" is the start of the
+   * provider's range, read a page at most ({@link #changedLately}: what a provider's stream resumed from a moment
+   * sends), not the whole list.
+   */
+  public static final PartyView<OfferState> CHANGES = new PartyView<>("provider-changes", s -> s.getOffer().getProviderId(),
+      s -> OfferFeed.changedAt(s).toEpochMilli(), true, s -> s.getReferralId().toString());
   /** Waiting for the provider's answer. */
   public static final List<OfferStatus> OPEN = List.of(OfferStatus.OFFERED);
   /** Accepted (or being accepted, while the budget decides): the people the provider is working with. */
@@ -69,6 +78,15 @@ public final class ProviderOffers {
     // to every status list of the provider: the offer is kept in its own, and leaves the one it was in
     BY_STATUS.keepInTask(builder, serdes, OfferState.class, inProvidersTask.flatMap((providerId, state) ->
         Arrays.stream(OfferStatus.values()).map(status -> KeyValue.pair(list(providerId, status), state)).toList()));
+    CHANGES.keepInTask(builder, serdes, OfferState.class, inProvidersTask);
+  }
+
+  /**
+   * The provider's {@code limit} most recently changed offers, newest change first, as they are now: one bounded range
+   * of its offers by last change ({@link #CHANGES}) on the instance that holds it, never the whole list.
+   */
+  public static List<OfferState> changedLately(StoreQueries stores, String providerId, int limit) {
+    return stores.<OfferState>page(CHANGES.store(), providerId, PartyView.prefix(providerId), null, limit, s -> true).values();
   }
 
   /** One page of the provider's offers in one status, oldest first, after the cursor {@code after} (null: the first). */

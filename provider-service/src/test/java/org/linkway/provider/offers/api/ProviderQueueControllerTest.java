@@ -13,10 +13,13 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import java.net.URI;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.BiPredicate;
 import java.util.function.Predicate;
@@ -39,11 +42,15 @@ import org.linkway.platform.testing.Problems;
 import org.linkway.platform.testing.SelfDescribingAvro;
 import org.linkway.platform.web.ProblemHandler;
 import org.linkway.provider.offers.api.OfferService.OfferView;
+import org.linkway.provider.offers.stream.ArchivedOffer;
 import org.linkway.provider.offers.stream.OfferFeed;
+import org.linkway.provider.offers.stream.OfferProcessor;
 import org.linkway.provider.offers.stream.ProviderOffers;
 import org.linkway.state.OfferState;
 import org.linkway.state.OfferStatus;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
@@ -140,6 +147,26 @@ class ProviderQueueControllerTest {
     assertThat(offers.newestFirst("prov-1", ProviderOffers.ACTIVE, null, 50).offers()).extracting(OfferView::referralId)
         .containsExactlyElementsOf(active);
     assertThat(offers.waiting("prov-1", 2)).hasSize(2).allSatisfy(s -> assertThat(s.getStatus()).isEqualTo(OfferStatus.OFFERED));
+  }
+
+  @Test
+  void givenAnOfferThatEndedAndWasArchived_whenItsProviderActsOnIt_thenGoneSayingWhenItEndedAndWasArchived() {
+    String referralId = UUID.randomUUID().toString();
+    when(stores.get(OfferProcessor.STORE, referralId)).thenReturn(Optional.empty());
+    when(stores.get(OfferProcessor.ARCHIVE, referralId)).thenReturn(Optional.of(new ArchivedOffer(MORNING,
+        MORNING.plus(Duration.ofDays(90)), "COMPLETED", "prov-1", "svc-prov-1", 1).text()));
+
+    client.post().uri("/providers/prov-1/referrals/{r}/complete", referralId)
+        .bodyValue(Map.of("completion", "COMPLETED")).exchange()
+        .expectStatus().isEqualTo(HttpStatus.GONE)
+        .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+        .expectBody().jsonPath("$.detail").value(detail -> assertThat((String) detail)
+            .contains(referralId, "ended (COMPLETED) on 2026-11-02", "archived 90 days later, on 2027-01-31"));
+    assertThat(offers.archived("prov-1", referralId)).isPresent();
+    // another provider is not told of it: not found, as if it had never been offered to it
+    client.post().uri("/providers/prov-2/referrals/{r}/decline", referralId)
+        .bodyValue(Map.of("reason", "CAPACITY")).exchange().expectStatus().isNotFound();
+    assertThat(offers.archived("prov-2", referralId)).isEmpty();
   }
 
   /** An offer of the provider in that status, a minute after the one before, in both its lists. */

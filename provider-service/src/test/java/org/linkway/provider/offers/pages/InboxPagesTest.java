@@ -52,6 +52,16 @@ class InboxPagesTest {
     assertThat(render(List.of(), null, null, null, false)).doesNotContain("more-offers", "more-working", "older-finished", "id=\"newest\"");
   }
 
+  @Test
+  void givenAnOfferArchived_whenItsPageIsRendered_thenItSaysItEndedAndWasArchivedAndLinksBackToTheInbox() {
+    String html = templates.whole(InboxPages.ARCHIVED, new InboxPages.Archived("the offer of referral r-1 ended (COMPLETED) "
+        + "on 2026-03-02 and was archived 90 days later, on 2026-05-31: its history is on the provider-events log"));
+
+    assertThat(html).contains("<h1>Referral archived</h1>")
+        .contains("The offer of referral r-1 ended (COMPLETED) on 2026-03-02 and was archived 90 days later")
+        .contains("href=\"/app/inbox\"");
+  }
+
   private String render(List<InboxPages.Card> finished, String moreOffers, String moreWorking, String olderFinished,
       boolean paged) {
     return templates.fragment(InboxPages.INBOX, "main", new InboxPages.Inbox(List.of(), List.of(), finished, null,

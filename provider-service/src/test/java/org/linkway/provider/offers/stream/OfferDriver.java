@@ -24,6 +24,7 @@ import org.linkway.events.ReferralEvent;
 import org.linkway.events.ReferralOffered;
 import org.linkway.platform.kafka.Events;
 import org.linkway.platform.kafka.Topics;
+import org.linkway.platform.streams.RetentionSettings;
 import org.linkway.platform.testing.SelfDescribingAvro;
 import org.linkway.provider.measures.MeasureChanges;
 import org.linkway.replies.CommandReply;
@@ -50,7 +51,7 @@ final class OfferDriver implements AutoCloseable {
   OfferDriver(Path stateDir, String applicationId, Duration checkEvery) {
     StreamsBuilder builder = new StreamsBuilder();
     new OfferTopology().offerLifecycle(builder, SelfDescribingAvro.serdes(), checkEvery,
-        new MeasureChanges(new StandardEnvironment()));
+        new MeasureChanges(new StandardEnvironment()), RetentionSettings.defaults());
     driver = SelfDescribingAvro.driver(builder, applicationId, stateDir);
     referrals = SelfDescribingAvro.input(driver, Topics.REFERRALS);
     commands = SelfDescribingAvro.input(driver, Topics.PROVIDER_COMMANDS);

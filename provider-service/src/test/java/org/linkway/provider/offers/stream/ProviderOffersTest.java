@@ -46,6 +46,7 @@ import org.linkway.events.ReferralEvent;
 import org.linkway.events.ReferralOffered;
 import org.linkway.platform.kafka.Events;
 import org.linkway.platform.kafka.Topics;
+import org.linkway.platform.streams.RetentionSettings;
 import org.linkway.platform.streams.PartyView;
 import org.linkway.platform.streams.StoreQueries;
 import org.linkway.platform.testing.SelfDescribingAvro;
@@ -63,7 +64,8 @@ import org.springframework.mock.env.MockEnvironment;
  * again to another provider or the same, accepted, sessions, completed, cancelled), each provider's list of each
  * status holds exactly the offers that filtering every offer state gives, in order, and nothing else; the inbox's
  * lists, read newest first across statuses a page at a time ({@link ProviderOffers#newestFirst}), are those offers
- * newest first, each once; and offers stored before the lists are filled into them once.
+ * newest first, each once; its offers by last change ({@link ProviderOffers#CHANGES}) are exactly its offer states,
+ * newest change first; and offers stored before the lists are filled into them once.
  */
 class ProviderOffersTest {
 
@@ -88,7 +90,7 @@ class ProviderOffersTest {
   void setUp() {
     builder = new StreamsBuilder();
     new OfferTopology().offerLifecycle(builder, SelfDescribingAvro.serdes(), Duration.ofSeconds(1),
-        new MeasureChanges(new MockEnvironment()));
+        new MeasureChanges(new MockEnvironment()), RetentionSettings.defaults());
     driver = SelfDescribingAvro.driver(builder, "provider-service-offers-test", stateDir);
     referrals = SelfDescribingAvro.input(driver, Topics.REFERRALS);
     commands = SelfDescribingAvro.input(driver, Topics.PROVIDER_COMMANDS);
@@ -304,6 +306,29 @@ class ProviderOffersTest {
     }
     assertThat(all(byStatus)).hasSameSizeAs(every);
     assertThat(count(driver.getKeyValueStore(ProviderOffers.BY_STATUS.indexStore()))).isEqualTo(every.size());
+    assertChangesAreTheStates(every);
+  }
+
+  /**
+   * For every provider: its offers by last change ({@link ProviderOffers#CHANGES}) are exactly its offer states, newest
+   * change first (then by referral), each as it is now; and a few of the newest, read as a resumed stream reads them
+   * (one bounded range), are the first of those. Each offer is in one list, once (its index too).
+   */
+  private void assertChangesAreTheStates(List<OfferState> every) {
+    KeyValueStore<String, OfferState> changes = driver.getKeyValueStore(ProviderOffers.CHANGES.store());
+    for (String provider : PROVIDERS) {
+      List<String> expected = every.stream().filter(s -> s.getOffer().getProviderId().equals(provider))
+          .sorted(Comparator.comparing((OfferState s) -> OfferFeed.changedAt(s)).reversed()
+              .thenComparing(s -> s.getReferralId().toString()))
+          .map(s -> s.getReferralId().toString()).toList();
+      List<OfferState> listed = StoreQueries.page(changes, PartyView.prefix(provider), null, 10_000, s -> true).values();
+      assertThat(names(listed)).as("%s by last change", provider).containsExactlyElementsOf(expected);
+      for (OfferState s : listed) assertThat(s.toString()).isEqualTo(states.get(s.getReferralId().toString()).toString());
+      assertThat(names(StoreQueries.page(changes, PartyView.prefix(provider), null, 5, s -> true).values()))
+          .containsExactlyElementsOf(expected.subList(0, Math.min(5, expected.size())));
+    }
+    assertThat(all(changes)).hasSameSizeAs(every);
+    assertThat(count(driver.getKeyValueStore(ProviderOffers.CHANGES.indexStore()))).isEqualTo(every.size());
   }
 
   private StoreQueries.Page<OfferState> newest(List<OfferStatus> statuses, String after, int limit) {
@@ -333,7 +358,8 @@ class ProviderOffersTest {
     referrals.pipeInput(id, new ReferralEvent(meta, made));
   }
 
-  private static ReferralOffered offered(String provider, int attempt) {
+  /** An offer to the provider's service, of one need, to Ada Lovelace in clear; the tests of the offers' stores make them so. */
+  static ReferralOffered offered(String provider, int attempt) {
     return ReferralOffered.newBuilder()
         .setProviderId(provider).setServiceId("svc-" + provider).setAttempt(attempt)
         .setNeedsMet(List.of(NeedCode.LONELINESS)).setCommissioner("QMM").setPersonId("p-0123456789abcdef")

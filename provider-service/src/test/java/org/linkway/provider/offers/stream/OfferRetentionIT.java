@@ -1,0 +1,142 @@
+package org.linkway.provider.offers.stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.Test;
+import org.linkway.events.EventMetadata;
+import org.linkway.events.NeedCode;
+import org.linkway.events.Patient;
+import org.linkway.events.ReferralEvent;
+import org.linkway.events.ReferralOffered;
+import org.linkway.platform.kafka.EventPublisher;
+import org.linkway.platform.kafka.Events;
+import org.linkway.platform.kafka.Topics;
+import org.linkway.platform.pages.SignInCookie;
+import org.linkway.platform.testing.TestStack;
+import org.linkway.provider.ProviderServiceApplication;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/**
+ * Retention on the embedded broker, with short settings ({@code linkway.retention.ended} 4 seconds, {@code identities}
+ * 8): an offer declined by the person is read as usual, then its provider's command on it answers 410 Gone
+ * (problem+json saying when it ended and that it was archived) and so does its inbox page (a page saying so), its last
+ * record on the changelogs of the state store and of its provider's list a tombstone (so a restore on an empty disk,
+ * after compaction, holds none of it); once the note's time has come the offer is not found.
+ */
+@SpringBootTest(classes = ProviderServiceApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
+    properties = {"spring.config.name=provider-service", "linkway.retention.ended=PT4S", "linkway.retention.identities=PT8S"})
+class OfferRetentionIT {
+
+  private static final String PROVIDER = "retention-walks";
+
+  @DynamicPropertySource
+  static void stack(DynamicPropertyRegistry registry) {
+    TestStack.register(registry);
+  }
+
+  @LocalServerPort int port;
+  @Autowired EventPublisher publisher;
+
+  @Test
+  void givenAnOfferThatEnded_whenItsPeriodsPass_thenItIsGoneFromTheStoresAndAnswersGoneThenNotFound() {
+    WebTestClient http = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port)
+        .defaultHeaders(h -> h.setBearerAuth(TestStack.issuer().provider(PROVIDER)))
+        .responseTimeout(Duration.ofSeconds(20)).build();
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+        http.get().uri("/actuator/health").exchange().expectStatus().isOk());
+    String referralId = UUID.randomUUID().toString();
+    publisher.publish(Topics.REFERRALS, referralId, offer(referralId)).block(Duration.ofSeconds(20));
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        http.post().uri("/providers/{p}/referrals/{r}/decline", PROVIDER, referralId)
+            .bodyValue(Map.of("reason", "PERSON_DECLINED")).exchange().expectStatus().isOk());
+
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        http.post().uri("/providers/{p}/referrals/{r}/sessions", PROVIDER, referralId)
+            .bodyValue(Map.of("attendedOn", LocalDate.now().toString())).exchange()
+            .expectStatus().isEqualTo(410)
+            .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+            .expectBody().jsonPath("$.detail").value(detail -> assertThat((String) detail)
+                .contains("the offer of referral " + referralId + " ended (DECLINED) on").contains("archived")
+                .contains("history is on the provider-events log")));
+    String page = http.get().uri("/app/inbox/referrals/{r}", referralId)
+        .cookie(SignInCookie.NAME, TestStack.issuer().provider(PROVIDER)).exchange()
+        .expectStatus().isEqualTo(410).expectBody(String.class).returnResult().getResponseBody();
+    assertThat(page).contains("Referral archived", "ended (DECLINED)");
+
+    // what a new instance restores on an empty disk, once the broker has compacted the changelogs: not the offer
+    assertThat(latestOnChangelog(OfferProcessor.STORE)).doesNotContainKey(referralId);
+    // the lists are kept by the provider's task, through a repartition topic: a moment after the state
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      for (String list : List.of(ProviderOffers.STORE, ProviderOffers.BY_STATUS.store(), ProviderOffers.CHANGES.store())) {
+        assertThat(latestOnChangelog(list).keySet()).as(list).noneMatch(key -> key.endsWith(referralId));
+      }
+    });
+
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        http.post().uri("/providers/{p}/referrals/{r}/sessions", PROVIDER, referralId)
+            .bodyValue(Map.of("attendedOn", LocalDate.now().toString())).exchange().expectStatus().isNotFound());
+  }
+
+  private static ReferralEvent offer(String referralId) {
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    ReferralOffered offered = ReferralOffered.newBuilder()
+        .setProviderId(PROVIDER).setServiceId(PROVIDER + "-walk").setAttempt(1).setNeedsMet(List.of(NeedCode.NATURE))
+        .setCommissioner("QRV").setPersonId("p-0123456789abcdef").setNeeds(List.of(NeedCode.NATURE))
+        .setPatient(new Patient("9434765919", "Ada", "Lovelace", LocalDate.of(1950, 12, 10), "NR1 3SR", null, null))
+        .setRespondBy(now.plus(Duration.ofDays(14)))
+        .build();
+    EventMetadata meta = EventMetadata.newBuilder(Events.metadata("referral-service", UUID.fromString(referralId), null))
+        .setOccurredAt(now).build();
+    return new ReferralEvent(meta, offered);
+  }
+
+  /**
+   * The store's changelog as compaction leaves it (each key's last record, tombstones taking the key away), read whole
+   * from the broker, committed records only.
+   */
+  private static Map<String, byte[]> latestOnChangelog(String store) {
+    String topic = Topics.PROVIDER_SERVICE + "-" + store + "-changelog";
+    Properties config = new Properties();
+    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestStack.bootstrapServers());
+    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    Map<String, byte[]> latest = new HashMap<>();
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+          .map(p -> new TopicPartition(topic, p.partition())).toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+      while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+          if (record.value() == null) latest.remove(record.key());
+          else latest.put(record.key(), record.value());
+        }
+      }
+    }
+    return latest;
+  }
+}
