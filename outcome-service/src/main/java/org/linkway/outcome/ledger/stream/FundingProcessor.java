@@ -143,7 +143,14 @@ public final class FundingProcessor extends ContextualProcessor<String, Specific
       String archived = archive.get(record.key());
       if (archived != null) {
         // a redelivered or late event of a referral archived: a fresh state would commit and pay it again
-        log.info("{} passed over: {}", input.get().kind(), ArchivedFunding.parse(archived).explained(record.key()));
+        String explained = ArchivedFunding.parse(archived).explained(record.key());
+        if (input.get().kind() == FundingRules.Input.Kind.TIME_CREDITS) {
+          // provider-service refuses credits for an offer it archived; these crossed the two archivings (a minute apart
+          // at most, one sweep each): the person's wallet does not get them, and an operator is told
+          log.warn("Time Credits passed over, not in the person's wallet: {}", explained);
+        } else {
+          log.info("{} passed over: {}", input.get().kind(), explained);
+        }
         return;
       }
     }
