@@ -9,8 +9,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * Entries derived from each value of a {@link KeyedView} and kept beside it, keyed so that a part of them is one
  * prefix or range of keys (a commissioner's payments due in one month, by provider and time): each value gives its
  * lines ({@code lines}: the rest of each line's key, after {@code {key}|}, to its text); when the view's value
- * changes, the lines only the old value gave are deleted and the new value's are put. So the store always holds the
- * lines of the values the view holds now, and reading some of a key's lines costs those lines, not the key's values.
+ * changes, the lines only the old value gave are deleted and the new value's are put. So the store holds the lines of
+ * the values the view holds now, and of those taken out of it by a removal ({@link PartyView#removal}: archived, not
+ * changed), whose lines stay; reading some of a key's lines costs those lines, not the key's values.
  *
  * @param store the lines: {@code {key}|{line key}} to the line's text
  * @param lines what one value gives: each line's key (unique within the key's lines) to its text
