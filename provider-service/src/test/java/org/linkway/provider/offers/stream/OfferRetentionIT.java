@@ -7,17 +7,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.linkway.events.EventMetadata;
 import org.linkway.events.NeedCode;
@@ -28,6 +20,7 @@ import org.linkway.platform.kafka.EventPublisher;
 import org.linkway.platform.kafka.Events;
 import org.linkway.platform.kafka.Topics;
 import org.linkway.platform.pages.SignInCookie;
+import org.linkway.platform.testing.Changelogs;
 import org.linkway.platform.testing.TestStack;
 import org.linkway.provider.ProviderServiceApplication;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -87,11 +80,11 @@ class OfferRetentionIT {
     assertThat(page).contains("Referral archived", "ended (DECLINED)");
 
     // what a new instance restores on an empty disk, once the broker has compacted the changelogs: not the offer
-    assertThat(latestOnChangelog(OfferProcessor.STORE)).doesNotContainKey(referralId);
+    assertThat(Changelogs.latest(Topics.PROVIDER_SERVICE, OfferProcessor.STORE)).doesNotContainKey(referralId);
     // the lists are kept by the provider's task, through a repartition topic: a moment after the state
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
       for (String list : List.of(ProviderOffers.STORE, ProviderOffers.BY_STATUS.store(), ProviderOffers.CHANGES.store())) {
-        assertThat(latestOnChangelog(list).keySet()).as(list).noneMatch(key -> key.endsWith(referralId));
+        assertThat(Changelogs.latest(Topics.PROVIDER_SERVICE, list).keySet()).as(list).noneMatch(key -> key.endsWith(referralId));
       }
     });
 
@@ -111,32 +104,5 @@ class OfferRetentionIT {
     EventMetadata meta = EventMetadata.newBuilder(Events.metadata("referral-service", UUID.fromString(referralId), null))
         .setOccurredAt(now).build();
     return new ReferralEvent(meta, offered);
-  }
-
-  /**
-   * The store's changelog as compaction leaves it (each key's last record, tombstones taking the key away), read whole
-   * from the broker, committed records only.
-   */
-  private static Map<String, byte[]> latestOnChangelog(String store) {
-    String topic = Topics.PROVIDER_SERVICE + "-" + store + "-changelog";
-    Properties config = new Properties();
-    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestStack.bootstrapServers());
-    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    Map<String, byte[]> latest = new HashMap<>();
-    try (KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-          .map(p -> new TopicPartition(topic, p.partition())).toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-      while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-          if (record.value() == null) latest.remove(record.key());
-          else latest.put(record.key(), record.value());
-        }
-      }
-    }
-    return latest;
   }
 }
