@@ -101,6 +101,12 @@ class KeyOwnersIT extends TwoInstancesOfEachService {
     assertThat(get("outcome-service", 2, "/open-data/releases", null)).isEqualTo(get("outcome-service", 1, "/open-data/releases", null))
         .contains("/open-data/releases/" + YearMonth.now(SocialPrescribing.UK) + "/outcomes.csv");
 
+    // the provider's queue asked of both instances: one of them does not hold the provider's list and sends it on
+    // (the accepts above went to the instances in turn, but which instance holds each referral is chance)
+    for (int instance = 1; instance <= 2; instance++) {
+      platform.instance("provider-service", instance).get()
+          .uri("/providers/{p}/referrals", JourneyScenario.FIRST_PROVIDER).exchange().expectStatus().isOk();
+    }
     // the requests were answered by both instances in turn, some sent on: each service's partitions are shared
     for (String service : List.of("referral-service", "provider-service", "outcome-service")) {
       assertThat(forwarded(service, 1) + forwarded(service, 2)).as(service + " sent requests to the other instance")
