@@ -14,11 +14,13 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
+import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.oauth2.client.registration.ReactiveClientRegistrationRepository;
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
+import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.BearerTokenAuthenticationToken;
 import org.springframework.security.oauth2.server.resource.web.server.authentication.ServerBearerTokenAuthenticationConverter;
 import org.springframework.security.web.server.SecurityWebFilterChain;
@@ -68,7 +70,8 @@ public class SecurityConfiguration {
 
   @Bean
   SecurityWebFilterChain linkwaySecurity(ServerHttpSecurity http, AccessRules rules,
-      ObjectProvider<ReactiveClientRegistrationRepository> openIdIssuers, Templates templates) {
+      ObjectProvider<ReactiveClientRegistrationRepository> openIdIssuers, Templates templates,
+      ObjectProvider<ReactiveJwtDecoder> decoders) {
     ServerAuthenticationEntryPoint unauthorized = SecurityConfiguration::unauthorized;
     ServerAccessDeniedHandler forbidden = (exchange, denied) -> exchange.getPrincipal()
         .flatMap(principal -> Mono.justOrEmpty(principal instanceof Authentication a ? Caller.of(a) : Optional.empty()))
@@ -98,7 +101,9 @@ public class SecurityConfiguration {
         .requestCache(cache -> cache.requestCache(NoOpServerRequestCache.getInstance()))
         .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
         .exceptionHandling(e -> e.authenticationEntryPoint(unauthorized).accessDeniedHandler(forbidden))
-        .oauth2ResourceServer(server -> server.jwt(jwt -> {}).bearerTokenConverter(headerOrPageCookie)
+        // a token verified once is taken as decoded on its caller's next requests (VerifiedTokens)
+        .oauth2ResourceServer(server -> server.jwt(jwt -> decoders.ifAvailable(d -> jwt.jwtDecoder(new VerifiedTokens(d))))
+            .bearerTokenConverter(headerOrPageCookie)
             .authenticationEntryPoint(unauthorized).accessDeniedHandler(forbidden))
         .authorizeExchange(exchanges -> {
           exchanges.pathMatchers(HttpMethod.GET, PUBLIC_GET_PATHS).permitAll();
@@ -109,6 +114,17 @@ public class SecurityConfiguration {
           exchanges.anyExchange().denyAll();
         })
         .build();
+  }
+
+  /**
+   * Spring Security's own observations off: with an observation registry present it wraps every
+   * filter of the chain, the authentication and the authorisation in an observation of its own,
+   * which on the benchmark cost more than the checks themselves (issue 19). The request's own
+   * observation (its trace, its {@code http.server.requests} timer) stays.
+   */
+  @Bean
+  SecurityObservationSettings securityObservations() {
+    return SecurityObservationSettings.noObservations();
   }
 
   private static Mono<Void> unauthorized(ServerWebExchange exchange, AuthenticationException e) {

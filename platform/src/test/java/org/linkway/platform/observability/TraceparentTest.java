@@ -23,6 +23,42 @@ class TraceparentTest {
     assertThat(Traceparent.parse(" " + VALUE + " ")).contains(trace);
   }
 
+  /** The format as the W3C text writes it, the oracle for the character-by-character reading. */
+  private static final java.util.regex.Pattern W3C =
+      java.util.regex.Pattern.compile("([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?");
+
+  @Test
+  void givenRandomlyAlteredValues_whenRead_thenEachIsTakenExactlyWhenTheW3cPatternTakesIt() {
+    java.util.Random random = new java.util.Random(19);
+    String alphabet = "0123456789abcdefABCDEF-xz \n\u2028";
+    String[] starts = {VALUE, "01-" + TRACE + "-" + SPAN + "-01-more", "ff-" + TRACE + "-" + SPAN + "-00",
+        "00-" + "0".repeat(32) + "-" + SPAN + "-01", "cc-" + TRACE + "-" + SPAN + "-09"};
+    int taken = 0;
+    for (int i = 0; i < 20_000; i++) {
+      StringBuilder v = new StringBuilder(starts[random.nextInt(starts.length)]);
+      for (int changes = random.nextInt(3); changes > 0; changes--) {
+        int at = random.nextInt(v.length() + 1);
+        char c = alphabet.charAt(random.nextInt(alphabet.length()));
+        switch (random.nextInt(3)) {
+          case 0 -> v.insert(at, c);
+          case 1 -> { if (at < v.length()) v.deleteCharAt(at); }
+          default -> { if (at < v.length()) v.setCharAt(at, c); }
+        }
+      }
+      String value = v.toString();
+      java.util.regex.Matcher m = W3C.matcher(value.trim());
+      boolean expected = m.matches() && !m.group(1).equals("ff") && !(m.group(1).equals("00") && m.group(5) != null)
+          && !m.group(2).equals("0".repeat(32)) && !m.group(3).equals("0".repeat(16));
+      assertThat(Traceparent.parse(value).isPresent()).as(value).isEqualTo(expected);
+      if (expected) {
+        taken++;
+        assertThat(Traceparent.parse(value).orElseThrow())
+            .isEqualTo(new Traceparent(m.group(2), m.group(3), m.group(4)));
+      }
+    }
+    assertThat(taken).isGreaterThan(1_000);
+  }
+
   @Test
   void invalidHeaders_areNotTraces() {
     assertThat(Traceparent.parse(null)).isEmpty();

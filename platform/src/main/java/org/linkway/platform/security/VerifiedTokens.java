@@ -1,0 +1,84 @@
+package org.linkway.platform.security;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtException;
+import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
+import reactor.core.publisher.Mono;
+
+/**
+ * A bearer token verified once is not verified again on the caller's next request: the resource
+ * server's decoder (signature, expiry, issuer, {@link PlatformAudience}) runs on the first sight of
+ * a token, and the same token, character for character, is then taken as decoded until the earlier
+ * of its expiry and {@link #LONGEST_KEPT} after it was verified. A provider's system or a GP system
+ * sends many requests a minute under one token, and the RSA signature check was the largest single
+ * cost of each (issue 19's profile: 9 % of provider-service's HTTP threads).
+ *
+ * <p>Never more lenient than the decoder: a refused token is not kept (each try is checked in
+ * full); a kept one is given back only before its {@code exp}, and the decoder's own allowance for
+ * clock skew applies only when it checks again; a signing key withdrawn from the issuer's key set
+ * stops taking its tokens within {@link #LONGEST_KEPT}, as the decoder's cached key set would. At
+ * most {@link #MOST_KEPT} tokens are kept: past that the expired ones go, and if that is not
+ * enough, all of them (the next request of each caller verifies its token again).
+ */
+public final class VerifiedTokens implements ReactiveJwtDecoder {
+
+  /** How long a verified token is taken without checking it again, at most. */
+  public static final Duration LONGEST_KEPT = Duration.ofMinutes(5);
+
+  /** How many verified tokens are kept at most. */
+  public static final int MOST_KEPT = 4_096;
+
+  private final ReactiveJwtDecoder decoder;
+  private final Clock clock;
+  private final Map<String, Kept> kept = new ConcurrentHashMap<>();
+
+  private record Kept(Jwt jwt, Instant until) {}
+
+  public VerifiedTokens(ReactiveJwtDecoder decoder) {
+    this(decoder, Clock.systemUTC());
+  }
+
+  VerifiedTokens(ReactiveJwtDecoder decoder, Clock clock) {
+    this.decoder = decoder;
+    this.clock = clock;
+  }
+
+  @Override
+  public Mono<Jwt> decode(String token) throws JwtException {
+    Kept known = kept.get(token);
+    Instant now = clock.instant();
+    if (known != null) {
+      if (now.isBefore(known.until())) return Mono.just(known.jwt());
+      kept.remove(token, known);
+    }
+    return decoder.decode(token).doOnNext(jwt -> keep(token, jwt));
+  }
+
+  private void keep(String token, Jwt jwt) {
+    Instant now = clock.instant();
+    Instant until = now.plus(LONGEST_KEPT);
+    if (jwt.getExpiresAt() == null) return; // a token without exp is checked every time
+    if (jwt.getExpiresAt().isBefore(until)) until = jwt.getExpiresAt();
+    if (!now.isBefore(until)) return;
+    if (kept.size() >= MOST_KEPT) makeRoom(now);
+    kept.put(token, new Kept(jwt, until));
+  }
+
+  private void makeRoom(Instant now) {
+    for (Iterator<Kept> it = kept.values().iterator(); it.hasNext(); ) {
+      if (!now.isBefore(it.next().until())) it.remove();
+    }
+    if (kept.size() >= MOST_KEPT) kept.clear();
+  }
+
+  /** How many verified tokens are kept now. */
+  int size() {
+    return kept.size();
+  }
+}
