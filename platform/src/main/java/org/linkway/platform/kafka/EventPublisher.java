@@ -2,8 +2,11 @@ package org.linkway.platform.kafka;
 
 import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Headers;
 import org.linkway.events.EventMetadata;
 import org.linkway.platform.observability.EventLog;
+import org.linkway.platform.observability.ObservedTrace;
 import org.linkway.platform.security.Caller;
 import org.linkway.platform.web.ProblemException;
 import org.slf4j.Logger;
@@ -11,11 +14,13 @@ import org.slf4j.LoggerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
+import reactor.util.context.ContextView;
 
 /**
  * Writes one event to a typed topic; completes when the broker has acknowledged it (acks=all). The
- * record carries the trace context of the request it is written in ({@code traceparent}), and the
- * write is logged under that trace.
+ * record carries the trace context of the request it is written in ({@code traceparent}: the
+ * request's own span, read from its Reactor context; not an observation per write, which cost 3 %
+ * of provider-service's CPU on the benchmark), and the write is logged under that trace.
  */
 public final class EventPublisher {
 
@@ -42,7 +47,7 @@ public final class EventPublisher {
   public <V extends SpecificRecord> Mono<Void> publish(Topic<V> topic, String key, V value) {
     return Caller.ofCurrentRequest()
         .doOnNext(caller -> stampActor(value, caller))
-        .then(Mono.fromFuture(() -> template.send(topic.name(), key, value)))
+        .then(Mono.deferContextual(request -> Mono.fromFuture(() -> template.send(record(topic, key, value, request)))))
         // the acknowledgement arrives on the producer's network thread: what follows (another send,
         // which may wait for metadata that only that thread fetches) must not run there
         .publishOn(Schedulers.boundedElastic())
@@ -52,6 +57,13 @@ public final class EventPublisher {
           return new ProblemException.Unavailable(NOT_WRITTEN);
         })
         .then();
+  }
+
+  /** The record, carrying the trace of the request it is written in (if it is in one, and traced). */
+  private static <V extends SpecificRecord> ProducerRecord<String, SpecificRecord> record(Topic<V> topic, String key, V value,
+      ContextView request) {
+    Headers headers = ObservedTrace.of(request).map(trace -> trace.onto(null)).orElse(null);
+    return new ProducerRecord<>(topic.name(), null, key, value, headers);
   }
 
   /**

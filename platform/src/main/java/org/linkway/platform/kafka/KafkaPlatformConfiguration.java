@@ -111,8 +111,7 @@ public class KafkaPlatformConfiguration {
   static KafkaTemplate<String, SpecificRecord> eventTemplateOn(ProducerFactory<String, SpecificRecord> producers) {
     KafkaTemplate<String, SpecificRecord> template = new KafkaTemplate<>(producers);
     template.setProducerListener(new ProducerListener<>() {});
-    // each event written during a request carries the request's trace context (traceparent)
-    template.setObservationEnabled(true);
+    // no observation per write: EventPublisher puts the request's trace context (traceparent) on each event
     return template;
   }
 

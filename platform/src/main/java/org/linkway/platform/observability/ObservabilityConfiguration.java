@@ -1,7 +1,5 @@
 package org.linkway.platform.observability;
 
-import io.micrometer.tracing.TraceContext;
-import io.micrometer.tracing.handler.TracingObservationHandler;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
@@ -33,13 +31,6 @@ public class ObservabilityConfiguration {
 
   /** The trace context of the request's server observation (started before any filter runs). */
   static java.util.Optional<Traceparent> traceOf(ServerWebExchange exchange) {
-    return ServerRequestObservationContext.findCurrent(exchange.getAttributes())
-        .map(context -> context.<TracingObservationHandler.TracingContext>get(TracingObservationHandler.TracingContext.class))
-        .map(TracingObservationHandler.TracingContext::getSpan)
-        .flatMap(span -> {
-          TraceContext context = span.context();
-          return Traceparent.parse("00-" + context.traceId() + "-" + context.spanId() + "-"
-              + (Boolean.TRUE.equals(context.sampled()) ? "01" : "00"));
-        });
+    return ServerRequestObservationContext.findCurrent(exchange.getAttributes()).flatMap(ObservedTrace::of);
   }
 }
