@@ -42,9 +42,15 @@ public interface KeptBeside<V> {
     return store() + "-filled";
   }
 
-  /** Its store and the store remembering the fill, to connect to the view's keeper. */
+  /**
+   * Its store and the store remembering the fill, to connect to the view's keeper. Its store is cached: a running
+   * sum's cell (a commissioner's day, a provider's month) changes with every value of the view under it, and a
+   * cached store writes it to RocksDB and its changelog once per commit, not once per change (no stream follows
+   * these changelogs; the views' own stores, which the live streams follow, are not cached).
+   */
   default void addStores(StreamsBuilder builder) {
-    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(store()), Serdes.String(), Serdes.String()));
+    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(store()), Serdes.String(), Serdes.String())
+        .withCachingEnabled());
     ViewFill.addStore(builder, filledStore());
   }
 
