@@ -22,6 +22,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.linkway.platform.observability.CountedDeadLetters;
 import org.linkway.platform.observability.ObservabilityConfiguration;
 import org.linkway.platform.observability.TracingProcessorWrapper;
+import org.linkway.platform.observability.TracingSwitch;
 import org.linkway.platform.streams.BoundedRocksDbMemory;
 import org.linkway.platform.streams.Decisions;
 import org.linkway.platform.streams.KeyOwners;
@@ -99,8 +100,9 @@ public class KafkaPlatformConfiguration {
   }
 
   @Bean
-  KafkaTemplate<String, SpecificRecord> eventTemplate(DefaultKafkaProducerFactory<String, SpecificRecord> eventProducers) {
-    return eventTemplateOn(eventProducers);
+  KafkaTemplate<String, SpecificRecord> eventTemplate(DefaultKafkaProducerFactory<String, SpecificRecord> eventProducers,
+      @Value("${" + TracingSwitch.ENABLED + ":true}") boolean tracing) {
+    return eventTemplateOn(eventProducers, tracing);
   }
 
   /**
@@ -109,10 +111,15 @@ public class KafkaPlatformConfiguration {
    * start of its value (a person's details among them) at every failure.
    */
   static KafkaTemplate<String, SpecificRecord> eventTemplateOn(ProducerFactory<String, SpecificRecord> producers) {
+    return eventTemplateOn(producers, true);
+  }
+
+  /** The template events are written with, making an observation of each write when tracing is on ({@link TracingSwitch}). */
+  static KafkaTemplate<String, SpecificRecord> eventTemplateOn(ProducerFactory<String, SpecificRecord> producers, boolean tracing) {
     KafkaTemplate<String, SpecificRecord> template = new KafkaTemplate<>(producers);
     template.setProducerListener(new ProducerListener<>() {});
     // each event written during a request carries the request's trace context (traceparent)
-    template.setObservationEnabled(true);
+    template.setObservationEnabled(tracing);
     return template;
   }
 
@@ -144,7 +151,8 @@ public class KafkaPlatformConfiguration {
       AvroSerdes serdes,
       DeadLetterPublishingRecoverer deadLetters,
       @Value("${spring.application.name}") String applicationId,
-      @Value("${linkway.kafka.fetch-max-wait-ms:50}") int fetchMaxWaitMs) {
+      @Value("${linkway.kafka.fetch-max-wait-ms:50}") int fetchMaxWaitMs,
+      @Value("${" + TracingSwitch.ENABLED + ":true}") boolean tracing) {
     Map<String, Object> config = new HashMap<>(kafka.buildStreamsProperties());
     config.putAll(serdes.registryConfig());
     config.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
@@ -160,8 +168,17 @@ public class KafkaPlatformConfiguration {
         RecoveringDeserializationExceptionHandler.class);
     config.put(RecoveringDeserializationExceptionHandler.KSTREAM_DESERIALIZATION_RECOVERER, deadLetters);
     // what a stream thread logs about a record carries the record's trace (traceparent header)
-    config.put(StreamsConfig.PROCESSOR_WRAPPER_CLASS_CONFIG, TracingProcessorWrapper.class);
+    config.putAll(tracingSettings(tracing));
     return new KafkaStreamsConfiguration(config);
+  }
+
+  /**
+   * The streams' tracing: on, each processor wrapped; off ({@link TracingSwitch}), no wrapper, and the setting
+   * passed on to the processors, which then keep no referral trace ({@link ReferralTraces#in}).
+   */
+  public static Map<String, Object> tracingSettings(boolean tracing) {
+    return tracing ? Map.of(StreamsConfig.PROCESSOR_WRAPPER_CLASS_CONFIG, TracingProcessorWrapper.class)
+        : Map.of(TracingSwitch.ENABLED, "false");
   }
 
   /**
@@ -228,7 +245,8 @@ public class KafkaPlatformConfiguration {
   /** How the topics a service follows whole (its replies, its live streams' topics) are read. */
   @Bean
   TailedFeed.Readers tailedFeedReaders(KafkaProperties kafka, AvroSerdes serdes,
-      @Value("${linkway.kafka.fetch-max-wait-ms:50}") int fetchMaxWaitMs) {
+      @Value("${linkway.kafka.fetch-max-wait-ms:50}") int fetchMaxWaitMs,
+      @Value("${" + TracingSwitch.ENABLED + ":true}") boolean tracing) {
     return new TailedFeed.Readers(kafka.buildConsumerProperties(), serdes, fetchMaxWaitMs);
   }
 
