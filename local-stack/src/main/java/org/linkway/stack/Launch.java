@@ -54,7 +54,7 @@ public final class Launch {
 
   /**
    * What the benchmark adds to every service instance's command line: with {@code recordings} set, a JDK Flight
-   * Recorder recording from the start (the {@code profile} settings, named {@value #RECORDING}), dumped into
+   * Recorder recording from the start (the {@code profile} settings, named {@link Launch#RECORDING}), dumped into
    * {@code <recordings>/<instance label><suffix>.jfr} on request or at exit; and {@code arguments} ({@code
    * --name=value} settings) after the stack's own.
    */
