@@ -254,7 +254,7 @@ public final class Bench {
     long nanos = System.nanoTime() - start;
     long done = journey.outcomes.get() + journey.unplaced.get() - doneBefore;
     Map<String, Object> run = FeatureRuns.run(variant.name(), variant.description(), done, nanos, cpuMsSince(cpuBefore),
-        journey.underWay(), LOAD_GENERATOR);
+        journey.underWay(), journey.failures(), LOAD_GENERATOR);
     say("features: " + run);
     return run;
   }

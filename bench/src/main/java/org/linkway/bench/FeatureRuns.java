@@ -39,12 +39,15 @@ final class FeatureRuns {
     Map<String, Long> cpuMs = new LinkedHashMap<>();
     cpuPercentByPart.forEach((part, percent) -> cpuMs.put(part, Math.round(percent / 100 * seconds * 1000)));
     return run(BASELINE, "everything on (the throughput phase above)", Math.round(perSec * seconds), (long) (seconds * 1e9),
-        cpuMs, 0, loadGenerator);
+        cpuMs, 0, 0, loadGenerator);
   }
 
-  /** One run's figures: referrals done in {@code nanos}, with each process's CPU ms over it. */
+  /**
+   * One run's figures: referrals done in {@code nanos}, with each process's CPU ms over it; those still under way at
+   * its end, and the requests that failed for good (its correctness: the first phase's is the run's own).
+   */
   static Map<String, Object> run(String name, String description, long done, long nanos, Map<String, Long> cpuMsByPart,
-      long unaccounted, String loadGenerator) {
+      long unaccounted, long failedRequests, String loadGenerator) {
     long stackMs = cpuMsByPart.entrySet().stream().filter(e -> !e.getKey().equals(loadGenerator)).mapToLong(Map.Entry::getValue)
         .sum();
     Map<String, Object> run = new LinkedHashMap<>();
@@ -56,6 +59,7 @@ final class FeatureRuns {
     run.put("stackCpuMsPerReferral", done == 0 ? null : round((double) stackMs / done));
     run.put("cpuMsByProcess", cpuMsByPart);
     run.put("unaccounted", unaccounted);
+    run.put("failedRequests", failedRequests);
     return run;
   }
 

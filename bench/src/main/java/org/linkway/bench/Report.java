@@ -92,12 +92,13 @@ final class Report {
     StringBuilder md = new StringBuilder("\n## Cost of each cross-cutting feature\n\n");
     md.append("The throughput phase (").append(features.get("referralsPerRun"))
         .append(" referrals each) on the services restarted for each run, after a warm-up; security on in every run.\n\n");
-    md.append("| run | referrals/s | stack CPU ms per referral | referrals | seconds | unaccounted |\n")
-        .append("| --- | --- | --- | --- | --- | --- |\n");
+    md.append("| run | referrals/s | stack CPU ms per referral | referrals | seconds | unaccounted | failed requests |\n")
+        .append("| --- | --- | --- | --- | --- | --- | --- |\n");
     for (Map<String, Object> run : (List<Map<String, Object>>) features.get("runs")) {
       md.append("| ").append(run.get("description")).append(" | ").append(fmt(num(run.get("referralsPerSec")))).append(" | ")
           .append(fmt(num(run.get("stackCpuMsPerReferral")))).append(" | ").append(run.get("referrals")).append(" | ")
-          .append(fmt(num(run.get("seconds")))).append(" | ").append(run.get("unaccounted")).append(" |\n");
+          .append(fmt(num(run.get("seconds")))).append(" | ").append(run.get("unaccounted")).append(" | ")
+          .append(run.get("failedRequests")).append(" |\n");
     }
     md.append("\n| feature | with (run) | without (run) | throughput lost to it | stack CPU ms per referral it adds |\n")
         .append("| --- | --- | --- | --- | --- |\n");

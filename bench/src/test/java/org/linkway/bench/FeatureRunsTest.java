@@ -49,9 +49,9 @@ class FeatureRunsTest {
     cpuPercent.put(LOAD, 80.0);
     Map<String, Object> baseline = FeatureRuns.baseline(Map.of("seconds", 100.0, "referralsPerSec", 200.0), cpuPercent, LOAD);
     Map<String, Object> tracingOff = FeatureRuns.run("tracing-off", "tracing off", 20_000, 80_000_000_000L,
-        Map.of("provider-service", 120_000L, "kafka", 40_000L, LOAD, 70_000L), 0, LOAD);
+        Map.of("provider-service", 120_000L, "kafka", 40_000L, LOAD, 70_000L), 0, 0, LOAD);
     Map<String, Object> eventLog = FeatureRuns.run("event-log", "per-event logging on", 20_000, 125_000_000_000L,
-        Map.of("provider-service", 190_000L, "kafka", 50_000L, LOAD, 90_000L), 2, LOAD);
+        Map.of("provider-service", 190_000L, "kafka", 50_000L, LOAD, 90_000L), 2, 3, LOAD);
 
     Map<String, Object> figures = FeatureRuns.figures(20_000, List.of(baseline, tracingOff, eventLog));
 
@@ -60,7 +60,7 @@ class FeatureRunsTest {
     assertThat(tracingOff).containsEntry("referralsPerSec", 250.0).containsEntry("stackCpuMsPerReferral", 8.0)
         .containsEntry("seconds", 80.0);
     assertThat(eventLog).containsEntry("referralsPerSec", 160.0).containsEntry("stackCpuMsPerReferral", 12.0)
-        .containsEntry("unaccounted", 2L);
+        .containsEntry("unaccounted", 2L).containsEntry("failedRequests", 3L);
     @SuppressWarnings("unchecked")
     List<Map<String, Object>> costs = (List<Map<String, Object>>) figures.get("costs");
     assertThat(costs).hasSize(2);
@@ -74,15 +74,16 @@ class FeatureRunsTest {
     String md = Report.features(figures);
 
     assertThat(md).contains("## Cost of each cross-cutting feature", "(20000 referrals each)")
-        .contains("| everything on (the throughput phase above) | 200 | 10.0 | 20000 | 100 | 0 |")
-        .contains("| tracing off | 250 | 8.0 | 20000 | 80.0 | 0 |")
+        .contains("| everything on (the throughput phase above) | 200 | 10.0 | 20000 | 100 | 0 | 0 |")
+        .contains("| tracing off | 250 | 8.0 | 20000 | 80.0 | 0 | 0 |")
+        .contains("| per-event logging on | 160 | 12.0 | 20000 | 125 | 2 | 3 |")
         .contains("| tracing (trace context on HTTP and events, observations, referral traces) | everything-on | tracing-off | 20.0 % | 2.0 |")
         .contains("| per-event logging (a DEBUG line per event written) | event-log | everything-on | 20.0 % | 2.0 |");
   }
 
   @Test
   void givenNoComparisonRun_whenItsCostIsAsked_thenItIsLeftOutAndRESULTSHasNoSection() {
-    Map<String, Object> baseline = FeatureRuns.run("everything-on", "everything on", 100, 1_000_000_000L, Map.of(), 0, LOAD);
+    Map<String, Object> baseline = FeatureRuns.run("everything-on", "everything on", 100, 1_000_000_000L, Map.of(), 0, 0, LOAD);
 
     assertThat((List<?>) FeatureRuns.figures(100, List.of(baseline)).get("costs")).isEmpty();
     assertThat(Report.features(null)).isEmpty();
