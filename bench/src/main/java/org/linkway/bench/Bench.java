@@ -20,10 +20,13 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.linkway.bench.profile.JfrSummary;
+import org.linkway.bench.profile.Recordings;
 import org.linkway.platform.domain.Funding;
 import org.linkway.platform.kafka.AvroSerdes;
 import org.linkway.platform.kafka.LinkwayKafkaProperties;
 import org.linkway.stack.Instance;
+import org.linkway.stack.Launch;
 import org.linkway.stack.LocalStack;
 import org.linkway.stack.Part;
 import org.linkway.stack.StackSize;
@@ -68,7 +71,7 @@ public final class Bench {
       return;
     }
     if (Double.isNaN(options.upSeconds())) {
-      Double up = restartStack(options.size());
+      Double up = restartStack(options.size(), options.profile());
       if (up == null) {
         System.exit(1);
         return;
@@ -83,7 +86,7 @@ public final class Bench {
    * The stack restarted without demo data, to time its start-up (the run's {@code up.secondsToHealthy}):
    * stopped first if any part runs. The seconds it took to be healthy; null when it did not stop or start.
    */
-  private static Double restartStack(StackSize size) {
+  private static Double restartStack(StackSize size, boolean profile) {
     LocalStack stack = LocalStack.here(System.out, System.err);
     try {
       stack.lock();
@@ -98,6 +101,7 @@ public final class Bench {
       }
       // at the size asked for: refused over the data of a stack with another number of brokers, saying what to do
       stack = stack.sized(size);
+      if (profile) stack = stack.withExtras(recorded(stack, "", List.of()));
       double seconds = stack.up().toMillis() / 1000.0;
       System.out.println("bench: running (progress every 5 s)");
       return seconds;
@@ -120,14 +124,7 @@ public final class Bench {
         "stack", Map.of("instances", options.size().instances(), "brokers", options.size().brokers())));
     setUp(providerService, outcomeService, commissioner);
 
-    Map<String, Object> producerConfig = new HashMap<>(serdes.registryConfig());
-    producerConfig.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrap());
-    producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
-    producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    producerConfig.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-    // the simulated GP system writes referral-requests.gp-demo as the local stack's gp-demo principal
-    try (KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(BenchKafka.asGpSystem(producerConfig), new StringSerializer(),
-        serdes.<SpecificRecord>forValues(SpecificRecord.class).serializer())) {
+    try (KafkaProducer<String, SpecificRecord> producer = gpSystem(serdes)) {
       Journey journey = new Journey(referralService, providerService, outcomeService, producer, commissioner,
           options.providers(), options.declinePercent(), runId);
       try (TopicAudit audit = new TopicAudit(options.bootstrap(), serdes, journey)) {
@@ -158,6 +155,9 @@ public final class Bench {
       }
     }
     processes();
+    if (options.profile()) results.put("profiles", Recordings.stopAndSummarise(ProcessStats.linkwayPids(options.pidDir()),
+        options.size(), recorded(LocalStack.here(System.out, System.err), "", List.of()), Bench::say));
+    if (options.featuresCompare()) featuresCompare(serdes, commissioner, referralService, providerService, outcomeService);
     Map<String, Object> up = new LinkedHashMap<>();
     up.put("secondsToHealthy", Double.isNaN(options.upSeconds()) ? null : options.upSeconds());
     results.put("startUp", up);
@@ -178,6 +178,95 @@ public final class Bench {
     System.out.println(markdown);
     say("results in " + md + " and " + json);
     return Boolean.TRUE.equals(((Map<?, ?>) results.get("correctness")).get("clean")) ? 0 : 1;
+  }
+
+  /** The simulated GP system's producer: it writes referral-requests.gp-demo as the local stack's gp-demo principal. */
+  private KafkaProducer<String, SpecificRecord> gpSystem(AvroSerdes serdes) {
+    Map<String, Object> producerConfig = new HashMap<>(serdes.registryConfig());
+    producerConfig.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrap());
+    producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
+    producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    producerConfig.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+    return new KafkaProducer<>(BenchKafka.asGpSystem(producerConfig), new StringSerializer(),
+        serdes.<SpecificRecord>forValues(SpecificRecord.class).serializer());
+  }
+
+  /** The services' extras of a {@code --profile} run: each records into {@code .linkway/jfr/<instance><suffix>.jfr}. */
+  private static Launch.ServiceExtras recorded(LocalStack stack, String suffix, List<String> arguments) {
+    return Recordings.into(stack.home().resolve("jfr"), suffix, arguments);
+  }
+
+  /**
+   * {@code --features-compare}: the services restarted (Kafka, the registry and the issuer left running) for each
+   * {@link FeatureRuns#VARIANTS variant}, warmed up, then the throughput phase again with the same referral count, on
+   * a journey of its own; then restarted as {@code ./linkway up} starts them. Each run's referrals/s and the stack's
+   * CPU ms per referral go beside the first throughput phase's in {@code results.features}; with {@code --profile},
+   * each variant's recordings are summarised too.
+   */
+  @SuppressWarnings("unchecked")
+  private void featuresCompare(AvroSerdes serdes, String commissioner, Http referralService, Http providerService,
+      Http outcomeService) throws Exception {
+    LocalStack stack = LocalStack.here(System.out, System.err).sized(options.size());
+    List<Map<String, Object>> runs = new java.util.ArrayList<>();
+    runs.add(FeatureRuns.baseline((Map<String, Object>) results.get("throughput"), cpuByPhase.get("throughput"), LOAD_GENERATOR));
+    List<Launch.ServiceExtras> profiledVariants = new java.util.ArrayList<>();
+    try (KafkaProducer<String, SpecificRecord> producer = gpSystem(serdes)) {
+      for (FeatureRuns.Variant variant : FeatureRuns.VARIANTS) {
+        Launch.ServiceExtras extras = options.profile() ? recorded(stack, "-" + variant.name(), variant.arguments())
+            : new Launch.ServiceExtras(null, "", variant.arguments());
+        say("features: restarting the services with " + variant.arguments());
+        stack.withExtras(extras).restartServices();
+        Journey journey = new Journey(referralService, providerService, outcomeService, producer, commissioner,
+            options.providers(), options.declinePercent(), runId + "-" + variant.name());
+        try (TopicAudit audit = new TopicAudit(options.bootstrap(), serdes, journey)) {
+          journey.start();
+          try {
+            warmUp(journey);
+            runs.add(variantThroughput(variant, journey));
+          } finally {
+            journey.stop();
+          }
+        }
+        if (options.profile()) profiledVariants.add(extras);
+      }
+    } finally {
+      say("features: restarting the services as ./linkway up starts them");
+      stack.withExtras(Launch.ServiceExtras.NONE).restartServices();
+    }
+    results.put("features", FeatureRuns.figures(options.referrals(), runs));
+    // each variant's recordings were written as its services stopped
+    if (options.profile()) {
+      List<JfrSummary> all = new java.util.ArrayList<>((List<JfrSummary>) results.getOrDefault("profiles", List.of()));
+      for (Launch.ServiceExtras extras : profiledVariants) all.addAll(Recordings.summariseWritten(options.size(), extras, Bench::say));
+      results.put("profiles", all);
+    }
+  }
+
+  /** The throughput phase of one variant: the referrals at most a window at once, awaited; its figures. */
+  private Map<String, Object> variantThroughput(FeatureRuns.Variant variant, Journey journey) throws InterruptedException {
+    phase = "throughput, " + variant.name();
+    Map<String, Long> cpuBefore = cpu();
+    long doneBefore = journey.outcomes.get() + journey.unplaced.get();
+    journey.limitInFlight(options.window());
+    long start = System.nanoTime();
+    for (long i = 0; i < options.referrals(); i++) journey.submit(false);
+    awaitDone(journey, Duration.ofMinutes(120), phase);
+    long nanos = System.nanoTime() - start;
+    long done = journey.outcomes.get() + journey.unplaced.get() - doneBefore;
+    Map<String, Object> run = FeatureRuns.run(variant.name(), variant.description(), done, nanos, cpuMsSince(cpuBefore),
+        journey.underWay(), journey.failures(), LOAD_GENERATOR);
+    say("features: " + run);
+    return run;
+  }
+
+  /** The CPU milliseconds each process used since {@code before}. */
+  private Map<String, Long> cpuMsSince(Map<String, Long> before) {
+    Map<String, Long> used = new LinkedHashMap<>();
+    cpu().forEach((part, ms) -> {
+      Long was = before.get(part);
+      if (was != null) used.put(part, ms - was);
+    });
+    return used;
   }
 
   /** The instances of a service on the local stack's ports: instance k on the service's port + 100·(k−1). */

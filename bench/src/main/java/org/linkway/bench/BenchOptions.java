@@ -11,7 +11,11 @@ import org.linkway.stack.StackSize;
 /** The benchmark's options, as {@code --name value}; every one has a default. */
 record BenchOptions(long history, long referrals, int rate, int durationSeconds, int window, int providers, int declinePercent,
     int[] intakeRates, int intakeStepSeconds, long rawRecords, int rawLatencyMessages, double upSeconds, Path out,
-    String bootstrap, String registry, String host, Path pidDir, String command, StackSize size) {
+    String bootstrap, String registry, String host, Path pidDir, String command, StackSize size, boolean featuresCompare,
+    boolean profile) {
+
+  /** The options that take no value. */
+  static final java.util.Set<String> FLAGS = java.util.Set.of("features-compare", "profile");
 
   static final String USAGE = """
       ./linkway bench [options]
@@ -33,12 +37,21 @@ record BenchOptions(long history, long referrals, int rate, int durationSeconds,
         --out DIR             where RESULTS.md and results.json go (bench); a run of another size than 1 x 1
                               writes RESULTS-<N>x<M>.md and results-<N>x<M>.json, beside the single stack's
                               figures of results.json when there are some
+        --features-compare    after the other phases, the throughput phase again (same referral count, after a
+                              warm-up) on the services restarted with tracing off (linkway.tracing.enabled=false),
+                              then with per-event logging on (EventLog at DEBUG); the cost of each beside the
+                              first throughput phase, in referrals/s and the stack's CPU ms per referral (security
+                              stays on); the services are restarted as ./linkway up starts them at the end
+        --profile             every service records with JDK Flight Recorder (settings=profile) from its start,
+                              into .linkway/jfr/<service>.jfr (a comparison run's into <service>-<run>.jfr); at the
+                              end each recording is written and stopped and summarised in RESULTS.md: samples by
+                              thread, top 15 self frames, top 15 org.linkway frames, GC pauses
       """;
 
   /** The same options, with the stack's time to healthy measured by this run. */
   BenchOptions withUpSeconds(double seconds) {
     return new BenchOptions(history, referrals, rate, durationSeconds, window, providers, declinePercent, intakeRates, intakeStepSeconds,
-        rawRecords, rawLatencyMessages, seconds, out, bootstrap, registry, host, pidDir, command, size);
+        rawRecords, rawLatencyMessages, seconds, out, bootstrap, registry, host, pidDir, command, size, featuresCompare, profile);
   }
 
   /** Whether the stack is the single one (one broker, one instance of each service). */
@@ -63,6 +76,10 @@ record BenchOptions(long history, long referrals, int rate, int durationSeconds,
   static BenchOptions parse(String[] args) {
     Map<String, String> given = new LinkedHashMap<>();
     for (int i = 0; i < args.length; i++) {
+      if (args[i].startsWith("--") && FLAGS.contains(args[i].substring(2))) {
+        given.put(args[i].substring(2), "true");
+        continue;
+      }
       if (!args[i].startsWith("--") || i + 1 >= args.length) throw new IllegalArgumentException("unexpected argument " + args[i] + "\n" + USAGE);
       given.put(args[i].substring(2), args[++i]);
     }
@@ -87,10 +104,14 @@ record BenchOptions(long history, long referrals, int rate, int durationSeconds,
         given.getOrDefault("registry", "http://127.0.0.1:8085/apis/registry/v3"),
         given.getOrDefault("host", "127.0.0.1"),
         Path.of(given.getOrDefault("pid-dir", ".linkway/pids")),
-        given.getOrDefault("command", "./linkway bench"), size);
+        given.getOrDefault("command", "./linkway bench"), size, given.containsKey("features-compare"),
+        given.containsKey("profile"));
     if (options.history() < 0 || options.referrals() < 1 || options.rate() < 1 || options.durationSeconds() < 1 || options.window() < 1
         || options.providers() < 1 || options.declinePercent() < 0 || options.declinePercent() > 90) {
       throw new IllegalArgumentException("options out of range\n" + USAGE);
+    }
+    if (options.history() > 0 && options.featuresCompare()) {
+      throw new IllegalArgumentException("--features-compare repeats the throughput phase, which a --history run has not\n" + USAGE);
     }
     return options;
   }

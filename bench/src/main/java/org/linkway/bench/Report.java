@@ -3,6 +3,7 @@ package org.linkway.bench;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.linkway.bench.profile.JfrSummary;
 
 /** The results as a Markdown table: each figure beside the same run's raw Kafka figure, and the target. */
 final class Report {
@@ -75,6 +76,66 @@ final class Report {
       md.append("| ").append(step.rate()).append(" | ").append(fmt(step.answeredPerSec())).append(" | ")
           .append(fmt(step.latency().p50())).append(" | ").append(fmt(step.latency().p99())).append(" | ")
           .append(fmt(step.latency().max())).append(" | ").append(step.failures()).append(" |\n");
+    }
+    md.append(features((Map<String, Object>) results.get("features")));
+    md.append(profiles((List<JfrSummary>) results.get("profiles")));
+    return md.toString();
+  }
+
+  /**
+   * {@code --features-compare}: each run's throughput and the stack's CPU per referral, then the cost of each
+   * cross-cutting feature (with it beside without it). Empty when the run made no comparison.
+   */
+  @SuppressWarnings("unchecked")
+  static String features(Map<String, Object> features) {
+    if (features == null) return "";
+    StringBuilder md = new StringBuilder("\n## Cost of each cross-cutting feature\n\n");
+    md.append("The throughput phase (").append(features.get("referralsPerRun"))
+        .append(" referrals each) on the services restarted for each run, after a warm-up; security on in every run.\n\n");
+    md.append("| run | referrals/s | stack CPU ms per referral | referrals | seconds | unaccounted | failed requests |\n")
+        .append("| --- | --- | --- | --- | --- | --- | --- |\n");
+    for (Map<String, Object> run : (List<Map<String, Object>>) features.get("runs")) {
+      md.append("| ").append(run.get("description")).append(" | ").append(fmt(num(run.get("referralsPerSec")))).append(" | ")
+          .append(fmt(num(run.get("stackCpuMsPerReferral")))).append(" | ").append(run.get("referrals")).append(" | ")
+          .append(fmt(num(run.get("seconds")))).append(" | ").append(run.get("unaccounted")).append(" | ")
+          .append(run.get("failedRequests")).append(" |\n");
+    }
+    md.append("\n| feature | with (run) | without (run) | throughput lost to it | stack CPU ms per referral it adds |\n")
+        .append("| --- | --- | --- | --- | --- |\n");
+    for (Map<String, Object> cost : (List<Map<String, Object>>) features.get("costs")) {
+      md.append("| ").append(cost.get("feature")).append(" | ").append(cost.get("with")).append(" | ").append(cost.get("without"))
+          .append(" | ").append(fmt(num(cost.get("throughputCostPercent")))).append(" % | ")
+          .append(fmt(num(cost.get("cpuMsPerReferralCost")))).append(" |\n");
+    }
+    return md.toString();
+  }
+
+  /**
+   * {@code --profile}: for each service's recording, where its CPU went (execution samples by thread, the top self
+   * frames, the project's top inclusive frames) and its GC pauses. Empty when the run made no recording.
+   */
+  static String profiles(List<JfrSummary> profiles) {
+    if (profiles == null || profiles.isEmpty()) return "";
+    StringBuilder md = new StringBuilder("\n## Profiles (JDK Flight Recorder, settings=profile)\n\n");
+    md.append("| recording | file | execution samples | GC pauses |\n| --- | --- | --- | --- |\n");
+    for (JfrSummary p : profiles) {
+      md.append("| ").append(p.part()).append(" | `").append(p.recording()).append("` | ").append(p.samples()).append(" | ")
+          .append(p.gcCount()).append(", ").append(fmt(p.gcPauseMs())).append(" ms in all |\n");
+    }
+    for (JfrSummary p : profiles) {
+      md.append("\n### ").append(p.part()).append("\n\n");
+      md.append(shares("thread", p.threads()));
+      md.append(shares("self frame (top " + JfrSummary.TOP + ")", p.selfFrames()));
+      md.append(shares("org.linkway frame, inclusive (top " + JfrSummary.TOP + ")", p.linkwayFrames()));
+    }
+    return md.toString();
+  }
+
+  private static String shares(String what, List<JfrSummary.Share> shares) {
+    StringBuilder md = new StringBuilder("\n| ").append(what).append(" | samples | % of all |\n| --- | --- | --- |\n");
+    for (JfrSummary.Share share : shares) {
+      md.append("| `").append(share.name()).append("` | ").append(share.samples()).append(" | ")
+          .append(String.format(Locale.ROOT, "%.1f", share.percent())).append(" |\n");
     }
     return md.toString();
   }

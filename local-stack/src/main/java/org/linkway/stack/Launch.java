@@ -52,11 +52,37 @@ public final class Launch {
     }
   }
 
+  /**
+   * What the benchmark adds to every service instance's command line: with {@code recordings} set, a JDK Flight
+   * Recorder recording from the start (the {@code profile} settings, named {@link Launch#RECORDING}), dumped into
+   * {@code <recordings>/<instance label><suffix>.jfr} on request or at exit; and {@code arguments} ({@code
+   * --name=value} settings) after the stack's own.
+   */
+  public record ServiceExtras(Path recordings, String suffix, List<String> arguments) {
+
+    /** Nothing added: the services as {@code ./linkway up} starts them. */
+    public static final ServiceExtras NONE = new ServiceExtras(null, "", List.of());
+
+    public ServiceExtras {
+      suffix = suffix == null ? "" : suffix;
+      arguments = List.copyOf(arguments);
+    }
+
+    /** Where an instance's recording goes; null when none is made. */
+    public Path recording(Instance instance) {
+      return recordings == null ? null : recordings.toAbsolutePath().resolve(instance.label() + suffix + ".jfr");
+    }
+  }
+
+  /** The name of the benchmark's Flight Recorder recording in each service ({@code jcmd <pid> JFR.dump name=...}). */
+  public static final String RECORDING = "linkway";
+
   private final Path repo;
   private final Path home;
   private final Ports ports;
   private final String java;
   private final StackSize size;
+  private final ServiceExtras extras;
 
   /**
    * @param repo the checkout
@@ -72,16 +98,30 @@ public final class Launch {
    *     ones + 100·(k−1)
    */
   public Launch(Path repo, Path home, Ports ports, String java, StackSize size) {
+    this(repo, home, ports, java, size, ServiceExtras.NONE);
+  }
+
+  private Launch(Path repo, Path home, Ports ports, String java, StackSize size, ServiceExtras extras) {
     this.repo = repo.toAbsolutePath();
     this.home = home.toAbsolutePath();
     this.ports = ports;
     this.java = java;
     this.size = size;
+    this.extras = extras;
   }
 
   /** The same launch for a stack of another size. */
   public Launch sized(StackSize other) {
-    return new Launch(repo, home, ports, java, other);
+    return new Launch(repo, home, ports, java, other, extras);
+  }
+
+  /** The same launch, the services started with {@code other} added ({@link ServiceExtras#NONE}: as {@code up} starts them). */
+  public Launch withExtras(ServiceExtras other) {
+    return new Launch(repo, home, ports, java, size, other);
+  }
+
+  public ServiceExtras extras() {
+    return extras;
   }
 
   public StackSize size() {
@@ -214,8 +254,12 @@ public final class Launch {
     Part part = instance.part();
     // -OmitStackTraceInFastThrow: an exception thrown thousands of times (poison records) keeps its
     // message, which its dead letter carries in a header
-    List<String> c = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:-OmitStackTraceInFastThrow",
-        "-jar", serviceJar(part).toString(),
+    List<String> c = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:-OmitStackTraceInFastThrow"));
+    Path recording = extras.recording(instance);
+    if (recording != null) {
+      c.add("-XX:StartFlightRecording=name=" + RECORDING + ",settings=profile,dumponexit=true,filename=" + recording);
+    }
+    c.addAll(List.of("-jar", serviceJar(part).toString(),
         "--server.address=" + HOST, "--server.port=" + port(instance),
         "--spring.kafka.bootstrap-servers=" + bootstrap(),
         "--linkway.kafka.registry-url=" + registryApi(),
@@ -231,6 +275,7 @@ public final class Launch {
         "--linkway.sign-in.local-issuer=" + url(Part.ISSUER)));
     if (part == Part.REFERRAL_SERVICE) c.add("--spring.config.import=file:" + gpSystemsFile());
     if (part == Part.OUTCOME_SERVICE) c.add("--spring.config.import=file:" + commissionersFile());
+    c.addAll(extras.arguments());
     return c;
   }
 

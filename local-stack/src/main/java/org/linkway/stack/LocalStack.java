@@ -67,9 +67,14 @@ public final class LocalStack {
 
   private LocalStack(Path root, String java, StackSize size, Duration startTimeout, Duration stopTimeout, PrintStream out,
       PrintStream err) {
+    this(root, new Launch(root.toAbsolutePath(), root.toAbsolutePath().resolve(".linkway"), Launch.Ports.LOCAL, java, size),
+        startTimeout, stopTimeout, out, err);
+  }
+
+  private LocalStack(Path root, Launch launch, Duration startTimeout, Duration stopTimeout, PrintStream out, PrintStream err) {
     this.root = root.toAbsolutePath();
     Path home = this.root.resolve(".linkway");
-    this.launch = new Launch(this.root, home, Launch.Ports.LOCAL, java, size);
+    this.launch = launch;
     this.pids = new PidFiles(home.resolve("pids"));
     this.logs = home.resolve("logs");
     this.startTimeout = startTimeout;
@@ -113,6 +118,27 @@ public final class LocalStack {
           + "; to start " + wanted.brokers() + ", move .linkway/ aside (mv .linkway .linkway-old) and up again");
     }
     return new LocalStack(root, launch.java(), wanted, startTimeout, stopTimeout, out, err);
+  }
+
+  /** This stack, its services (when next started) given {@code extras}: the benchmark's recordings and settings. */
+  public LocalStack withExtras(Launch.ServiceExtras extras) {
+    return new LocalStack(root, launch.withExtras(extras), startTimeout, stopTimeout, out, err);
+  }
+
+  /**
+   * Every service instance stopped and started again with this stack's launch (its {@linkplain #withExtras extras}),
+   * Kafka, the registry and the issuer left running; their stores are kept.
+   *
+   * @return how long from their start until all were healthy
+   */
+  public Duration restartServices() {
+    List<Instance> services = instances().stream().filter(i -> i.part().isService()).toList();
+    services.forEach(this::adopt);
+    stop(services);
+    long start = System.nanoTime();
+    services.forEach(this::start);
+    await(services);
+    return since(start);
   }
 
   /** Where the command's report goes. */

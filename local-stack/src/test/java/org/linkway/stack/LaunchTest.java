@@ -77,6 +77,34 @@ class LaunchTest {
   }
 
   @Test
+  void givenTheBenchmarksExtras_whenAServiceIsLaunched_thenItRecordsIntoItsOwnFileAndTakesTheSettingsLast() throws Exception {
+    Path recordings = home.resolve("jfr");
+    Launch launch = launch().sized(new StackSize(2, 1))
+        .withExtras(new Launch.ServiceExtras(recordings, "-tracing-off", List.of("--linkway.tracing.enabled=false")));
+    Instance second = Instance.of(Part.PROVIDER_SERVICE, launch.size()).get(1);
+
+    List<String> command = launch.command(second);
+
+    assertThat(command).contains("-XX:StartFlightRecording=name=linkway,settings=profile,dumponexit=true,filename="
+        + recordings.resolve(second.label() + "-tracing-off.jfr"));
+    assertThat(command.indexOf("-XX:StartFlightRecording=name=linkway,settings=profile,dumponexit=true,filename="
+        + recordings.resolve(second.label() + "-tracing-off.jfr"))).isLessThan(command.indexOf("-jar"));
+    assertThat(command.get(command.size() - 1)).isEqualTo("--linkway.tracing.enabled=false");
+    // every other instance records into a file of its own
+    assertThat(launch.command(Part.PROVIDER_SERVICE)).contains("-XX:StartFlightRecording=name=linkway,settings=profile,"
+        + "dumponexit=true,filename=" + recordings.resolve("provider-service-tracing-off.jfr"));
+  }
+
+  @Test
+  void givenNoExtras_whenAServiceIsLaunched_thenItIsAsUpStartsIt() throws Exception {
+    Launch launch = launch();
+
+    assertThat(launch.withExtras(Launch.ServiceExtras.NONE).command(Part.OUTCOME_SERVICE))
+        .isEqualTo(launch.command(Part.OUTCOME_SERVICE))
+        .noneMatch(a -> a.contains("FlightRecording") || a.contains("tracing"));
+  }
+
+  @Test
   void givenTheSecretsOfAHome_whenLaunchedAgain_thenTheyAreTheSame() throws Exception {
     String first = launch().environment(Part.REFERRAL_SERVICE).get("SPRING_APPLICATION_JSON");
 

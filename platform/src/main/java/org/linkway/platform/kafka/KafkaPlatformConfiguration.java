@@ -22,6 +22,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.linkway.platform.observability.CountedDeadLetters;
 import org.linkway.platform.observability.ObservabilityConfiguration;
 import org.linkway.platform.observability.TracingProcessorWrapper;
+import org.linkway.platform.observability.TracingSwitch;
 import org.linkway.platform.streams.BoundedRocksDbMemory;
 import org.linkway.platform.streams.Decisions;
 import org.linkway.platform.streams.KeyOwners;
@@ -111,7 +112,8 @@ public class KafkaPlatformConfiguration {
   static KafkaTemplate<String, SpecificRecord> eventTemplateOn(ProducerFactory<String, SpecificRecord> producers) {
     KafkaTemplate<String, SpecificRecord> template = new KafkaTemplate<>(producers);
     template.setProducerListener(new ProducerListener<>() {});
-    // no observation per write: EventPublisher puts the request's trace context (traceparent) on each event
+    // no observation per write: EventPublisher puts the request's trace context (traceparent) on each event, when
+    // tracing is on (TracingSwitch; off, a request has no trace to carry)
     return template;
   }
 
@@ -143,7 +145,8 @@ public class KafkaPlatformConfiguration {
       AvroSerdes serdes,
       DeadLetterPublishingRecoverer deadLetters,
       @Value("${spring.application.name}") String applicationId,
-      @Value("${linkway.kafka.fetch-max-wait-ms:50}") int fetchMaxWaitMs) {
+      @Value("${linkway.kafka.fetch-max-wait-ms:50}") int fetchMaxWaitMs,
+      @Value("${" + TracingSwitch.ENABLED + ":true}") boolean tracing) {
     Map<String, Object> config = new HashMap<>(kafka.buildStreamsProperties());
     config.putAll(serdes.registryConfig());
     config.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
@@ -159,8 +162,17 @@ public class KafkaPlatformConfiguration {
         RecoveringDeserializationExceptionHandler.class);
     config.put(RecoveringDeserializationExceptionHandler.KSTREAM_DESERIALIZATION_RECOVERER, deadLetters);
     // what a stream thread logs about a record carries the record's trace (traceparent header)
-    config.put(StreamsConfig.PROCESSOR_WRAPPER_CLASS_CONFIG, TracingProcessorWrapper.class);
+    config.putAll(tracingSettings(tracing));
     return new KafkaStreamsConfiguration(config);
+  }
+
+  /**
+   * The streams' tracing: on, each processor wrapped; off ({@link TracingSwitch}), no wrapper, and the setting
+   * passed on to the processors, which then keep no referral trace ({@link ReferralTraces#in}).
+   */
+  public static Map<String, Object> tracingSettings(boolean tracing) {
+    return tracing ? Map.of(StreamsConfig.PROCESSOR_WRAPPER_CLASS_CONFIG, TracingProcessorWrapper.class)
+        : Map.of(TracingSwitch.ENABLED, "false");
   }
 
   /**

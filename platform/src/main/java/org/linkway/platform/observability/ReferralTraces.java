@@ -3,6 +3,7 @@ package org.linkway.platform.observability;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.slf4j.Logger;
@@ -19,6 +20,9 @@ import org.slf4j.LoggerFactory;
  * context by referralId), changelog-backed like its other stores. The processor {@linkplain #forget
  * forgets} a referral's trace once the referral has ended there, so the store holds the referrals
  * under way, not every referral there ever was.
+ *
+ * <p>With tracing off ({@link TracingSwitch}) it keeps nothing: the events carry the headers their
+ * cause brought, and no trace of the referral's.
  */
 public final class ReferralTraces {
 
@@ -26,8 +30,14 @@ public final class ReferralTraces {
 
   private final KeyValueStore<String, String> store;
 
+  /** @param store the referrals' traces; null to keep none (tracing off) */
   public ReferralTraces(KeyValueStore<String, String> store) {
     this.store = store;
+  }
+
+  /** The traces of a processor, in its store named {@code name}; none kept when the streams configuration turns tracing off. */
+  public static ReferralTraces in(ProcessorContext<?, ?> context, String name) {
+    return new ReferralTraces(TracingSwitch.enabled(context.appConfigs()) ? context.getStateStore(name) : null);
   }
 
   /** Adds the store, named {@code name}, to the topology; the processor that uses it must name it too. */
@@ -40,6 +50,7 @@ public final class ReferralTraces {
    * The first trace seen for a referral becomes its trace (a new one if its first record has none).
    */
   public Headers of(String referralId, Headers headers) {
+    if (store == null) return headers;
     Traceparent own = Traceparent.from(headers).orElse(null);
     Traceparent referral = Traceparent.parse(store.get(referralId)).orElse(null);
     if (referral == null) {
@@ -58,6 +69,7 @@ public final class ReferralTraces {
    * Should anything come after all, it starts from the trace it brings, as a first record would.
    */
   public void forget(String referralId) {
+    if (store == null) return;
     store.delete(referralId);
   }
 }

@@ -48,6 +48,14 @@ public final class SelfDescribingAvro {
     return new TopologyTestDriver(builder.build(), config(applicationId, stateDir), wallClock);
   }
 
+  /** The same, with {@code settings} added to the streams configuration (as the service's own configuration adds them). */
+  public static TopologyTestDriver driver(StreamsBuilder builder, String applicationId, Path stateDir,
+      java.time.Instant wallClock, java.util.Map<String, ?> settings) {
+    Properties config = config(applicationId, stateDir);
+    config.putAll(settings);
+    return new TopologyTestDriver(builder.build(), config, wallClock);
+  }
+
   private static Properties config(String applicationId, Path stateDir) {
     Properties config = new Properties();
     config.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);

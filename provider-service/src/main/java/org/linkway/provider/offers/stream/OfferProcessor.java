@@ -94,7 +94,7 @@ public final class OfferProcessor extends ContextualProcessor<String, SpecificRe
     super.init(context);
     this.store = context.getStateStore(STORE);
     this.deadlines = context.getStateStore(DEADLINES);
-    this.traces = new ReferralTraces(context.getStateStore(TRACES));
+    this.traces = ReferralTraces.in(context, TRACES);
     this.open = OpenOffers.in(context, STORE, ProviderOffers.FILLED);
     // the providers' views, each filled once from the offers held before it (sent again, each keeps what it lacks;
     // the offers by last change came later, so a provider stream open at that first start is sent each offer once more)

@@ -49,10 +49,15 @@ final class OfferDriver implements AutoCloseable {
 
   /** @param checkEvery how often the offer's deadlines are checked, in the driver's wall-clock time */
   OfferDriver(Path stateDir, String applicationId, Duration checkEvery) {
+    this(stateDir, applicationId, checkEvery, java.util.Map.of());
+  }
+
+  /** The same, with {@code settings} added to the streams configuration. */
+  OfferDriver(Path stateDir, String applicationId, Duration checkEvery, java.util.Map<String, ?> settings) {
     StreamsBuilder builder = new StreamsBuilder();
     new OfferTopology().offerLifecycle(builder, SelfDescribingAvro.serdes(), checkEvery,
         new MeasureChanges(new StandardEnvironment()), RetentionSettings.defaults());
-    driver = SelfDescribingAvro.driver(builder, applicationId, stateDir);
+    driver = SelfDescribingAvro.driver(builder, applicationId, stateDir, Instant.now(), settings);
     referrals = SelfDescribingAvro.input(driver, Topics.REFERRALS);
     commands = SelfDescribingAvro.input(driver, Topics.PROVIDER_COMMANDS);
     budgetDecisions = SelfDescribingAvro.input(driver, Topics.BUDGET_DECISIONS);

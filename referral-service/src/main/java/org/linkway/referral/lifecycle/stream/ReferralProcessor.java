@@ -75,7 +75,7 @@ final class ReferralProcessor extends ContextualProcessor<String, SpecificRecord
   public void init(ProcessorContext<String, SpecificRecord> context) {
     super.init(context);
     this.store = context.getStateStore(ReferralStores.STATE);
-    this.traces = new ReferralTraces(context.getStateStore(ReferralStores.TRACES));
+    this.traces = ReferralTraces.in(context, ReferralStores.TRACES);
     this.lifecycle = lifecycles.apply(ServiceLoads.in(context));
     this.counts = context.getStateStore(ReferralStores.COUNTS.store());
     ReferralStores.COUNTS.fillOnce(context, ReferralStores.STATE, storeKey -> ReferralStores.ALL);

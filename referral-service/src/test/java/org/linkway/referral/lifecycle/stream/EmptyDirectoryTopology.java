@@ -29,6 +29,16 @@ final class EmptyDirectoryTopology {
    * wall clock starting at {@code clock}'s time (advance both together).
    */
   static TopologyTestDriver driver(Path stateDir, String applicationId, RetentionSettings retention, Clock clock) {
+    return driver(stateDir, applicationId, retention, clock, java.util.Map.of());
+  }
+
+  /** The same, with {@code settings} added to the streams configuration. */
+  static TopologyTestDriver driver(Path stateDir, String applicationId, java.util.Map<String, ?> settings) {
+    return driver(stateDir, applicationId, RetentionSettings.defaults(), Clock.systemUTC(), settings);
+  }
+
+  private static TopologyTestDriver driver(Path stateDir, String applicationId, RetentionSettings retention, Clock clock,
+      java.util.Map<String, ?> settings) {
     AvroSerdes serdes = SelfDescribingAvro.serdes();
     StreamsBuilder builder = new StreamsBuilder();
     ReferralTopology topology = new ReferralTopology();
@@ -36,6 +46,6 @@ final class EmptyDirectoryTopology {
     ReferralTopology.lifecycleOn(builder, serdes, ReferenceTables.empty(),
         topology.fundingRoom(ReferenceTables.empty(), ReferenceTables.empty(), ReferenceTables.empty()),
         ReferralLifecycle.Settings.defaults(), retention, clock);
-    return SelfDescribingAvro.driver(builder, applicationId, stateDir, clock.instant());
+    return SelfDescribingAvro.driver(builder, applicationId, stateDir, clock.instant(), settings);
   }
 }
