@@ -35,6 +35,18 @@ public final class EventLog {
     }
   }
 
+  /**
+   * A request on a referral (an acceptance, a cancellation) with a trace of its own goes on in the referral's trace:
+   * the line, logged under the request's trace, that leads from one to the other. With the line per event written:
+   * at INFO, one per provider command, it was 5 % of provider-service's CPU on the benchmark.
+   */
+  public static void joined(String referralId, String requestTraceId, String referralTraceId) {
+    if (log.isDebugEnabled()) {
+      log.debug("referral {}: this request (trace {}) goes on in the referral's trace {}", referralId, requestTraceId,
+          referralTraceId);
+    }
+  }
+
   private static Object field(SpecificRecord record, String name) {
     Schema.Field field = record.getSchema().getField(name);
     return field == null ? null : record.get(field.pos());

@@ -6,14 +6,13 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One trace per referral: the trace of the request that made the referral (its first record), which
  * every event about the referral carries from then on, whichever service writes it. A later request
  * on the referral (a provider's acceptance, the referrer's cancellation) has a trace of its own: its
- * HTTP log lines carry that one, and a log line under it names the referral's trace, which the
+ * HTTP log lines carry that one, and a log line under it names the referral's trace ({@link EventLog#joined},
+ * with the line per event written), which the
  * events it causes carry. So one referral can be followed across the services by one trace id.
  *
  * <p>Kept in a store of the stream processor that decides on the referral's commands (trace
@@ -25,8 +24,6 @@ import org.slf4j.LoggerFactory;
  * cause brought, and no trace of the referral's.
  */
 public final class ReferralTraces {
-
-  private static final Logger log = LoggerFactory.getLogger(ReferralTraces.class);
 
   private final KeyValueStore<String, String> store;
 
@@ -57,8 +54,7 @@ public final class ReferralTraces {
       referral = own != null ? own : Traceparent.newTrace();
       store.put(referralId, referral.value());
     } else if (own != null && !own.traceId().equals(referral.traceId())) {
-      log.info("referral {}: this request (trace {}) goes on in the referral's trace {}", referralId, own.traceId(),
-          referral.traceId());
+      EventLog.joined(referralId, own.traceId(), referral.traceId());
     }
     return referral.onto(headers);
   }
