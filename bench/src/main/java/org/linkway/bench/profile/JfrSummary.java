@@ -55,7 +55,9 @@ public record JfrSummary(String part, Path recording, long samples, List<Share> 
             Set<String> seen = new HashSet<>();
             for (RecordedFrame frame : stack.getFrames()) {
               String method = method(frame);
-              if (method.startsWith("org.linkway.") && seen.add(method)) linkway.merge(method, 1L, Long::sum);
+              // a lambda's generated class repeats the frame of the method it was written in
+              boolean lambda = method.contains("$$Lambda");
+              if (method.startsWith("org.linkway.") && !lambda && seen.add(method)) linkway.merge(method, 1L, Long::sum);
             }
           }
           case "jdk.GarbageCollection" -> {
