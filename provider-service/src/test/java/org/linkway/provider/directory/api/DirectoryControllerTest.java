@@ -2,8 +2,6 @@ package org.linkway.provider.directory.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
-import static org.mockito.ArgumentMatchers.anyString;
-import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.atLeast;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.verify;
@@ -17,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,7 +43,7 @@ class DirectoryControllerTest {
   @BeforeEach
   @SuppressWarnings("unchecked")
   void setUp() {
-    when(kafka.send(anyString(), anyString(), any(SpecificRecord.class))).thenReturn(CompletableFuture.completedFuture(null));
+    when(kafka.send(any(ProducerRecord.class))).thenReturn(CompletableFuture.completedFuture(null));
     ReferenceTable<ServiceListed> directory = ReferenceTables.readByKeyOnly(listed);
     DirectoryCommands decider = ImmediateDecider.over(listed::get, new EventPublisher(kafka));
     service = new DirectoryService(decider, directory);
@@ -287,12 +286,15 @@ class DirectoryControllerTest {
   }
 
   private List<ServiceListed> published(int atLeast) {
-    ArgumentCaptor<SpecificRecord> captor = ArgumentCaptor.forClass(SpecificRecord.class);
-    ArgumentCaptor<String> keys = ArgumentCaptor.forClass(String.class);
-    verify(kafka, atLeast(atLeast)).send(eq(Topics.PROVIDER_DIRECTORY.name()), keys.capture(), captor.capture());
-    List<ServiceListed> listings = captor.getAllValues().stream().map(ServiceListed.class::cast).toList();
+    @SuppressWarnings("unchecked")
+    ArgumentCaptor<ProducerRecord<String, SpecificRecord>> captor = ArgumentCaptor.forClass(ProducerRecord.class);
+    verify(kafka, atLeast(atLeast)).send(captor.capture());
+    List<ProducerRecord<String, SpecificRecord>> records = captor.getAllValues();
+    assertThat(records).extracting(ProducerRecord::topic).containsOnly(Topics.PROVIDER_DIRECTORY.name());
+    List<ServiceListed> listings = records.stream().map(ProducerRecord::value).map(ServiceListed.class::cast).toList();
     assertThat(listings).hasSize(atLeast);
-    assertThat(keys.getAllValues()).isEqualTo(listings.stream().map(ServiceListed::getServiceId).toList());
+    assertThat(records.stream().map(ProducerRecord::key).toList())
+        .isEqualTo(listings.stream().map(ServiceListed::getServiceId).toList());
     return listings;
   }
 
