@@ -339,7 +339,9 @@ public final class Journey implements TopicAudit.Listener {
               failed(what + " " + (answer.status() == 0 ? "unanswered" : answer.status()) + ", read as applied (went on)");
               return step(new Http.Answer(200, ""), what, counter);
             }
-            return step(answer.status() == 0 ? new Http.Answer(503, answer.body()) : answer, what, counter);
+            if (answer.status() != 0) return step(answer, what, counter);
+            failed(what + " unanswered after resends");
+            return Mono.<Boolean>empty();
           });
         });
   }
