@@ -49,6 +49,8 @@ public final class Bench {
   private final BenchOptions options;
   private final Map<String, Object> results = new LinkedHashMap<>();
   private final Map<String, Map<String, Double>> cpuByPhase = new LinkedHashMap<>();
+  /** The referrals each phase gave up on because they could not move, by phase ({@link #awaitDone}). */
+  private final Map<String, Object> cannotMove = new LinkedHashMap<>();
   private final String runId = RunClock.runId();
   private final long started = System.nanoTime();
   private String phase = "set-up";
@@ -166,6 +168,7 @@ public final class Bench {
     java.nio.file.Path md = options.out().resolve(options.named("RESULTS", ".md"));
     Files.writeString(json, JSON.writeValueAsString(results));
     String markdown = options.history() > 0 ? History.markdown(results) : Report.markdown(results);
+    markdown += cannotMoveMarkdown(cannotMove);
     // a run of another size: its headline figures beside the single stack's last ones, when there are some
     java.nio.file.Path single = options.out().resolve("results.json");
     if (!options.single() && options.history() == 0 && Files.exists(single)) {
@@ -416,6 +419,8 @@ public final class Bench {
     c.put("unplaced", journey.unplaced.get());
     c.put("refusedAtIntake", journey.refusedAtIntake.get());
     c.put("unaccounted", journey.underWay());
+    // referrals a phase gave up on, as it saw them then (some may have ended since: unaccounted counts those that did not)
+    c.put("cannotMove", cannotMove);
     c.put("offersDeclined", journey.declined.get());
     c.put("offersMissedByTheLiveStreamFoundInTheQueue", journey.offersFoundInQueue.get());
     c.put("duplicateEvents", audit.duplicates());
@@ -500,25 +505,48 @@ public final class Bench {
     return percent;
   }
 
-  /** Waits until every referral is reported; when nothing moves for 10 s, the providers read their queues. */
+  /**
+   * Waits until every referral is reported ({@link Stall}): when nothing moves for 10 s, the providers read their
+   * queues; when nothing has moved for 2 min though they read them, the referrals still under way cannot move: they
+   * are reported (under correctness: {@code cannotMove}, by phase) and the phase goes on. They stay unaccounted.
+   */
   private void awaitDone(Journey journey, Duration atMost, String what) throws InterruptedException {
     long deadline = System.nanoTime() + atMost.toNanos();
-    long lastMove = System.nanoTime();
-    long lastUnderWay = journey.underWay();
-    while (journey.underWay() > 0) {
+    Stall stall = Stall.ofBench();
+    while (journey.awaited() > 0) {
       if (System.nanoTime() > deadline) {
-        say(what + ": " + journey.underWay() + " referrals still under way after " + atMost.toMinutes() + " min; going on");
+        say(what + ": " + journey.awaited() + " referrals still under way after " + atMost.toMinutes() + " min; going on");
+        cannotMove.put(what, journey.giveUp(10));
         return;
       }
-      if (journey.underWay() != lastUnderWay) {
-        lastUnderWay = journey.underWay();
-        lastMove = System.nanoTime();
-      } else if (System.nanoTime() - lastMove > Duration.ofSeconds(10).toNanos()) {
-        journey.readQueues();
-        lastMove = System.nanoTime();
+      switch (stall.look(journey.awaited())) {
+        case READ_QUEUES -> journey.readQueues();
+        case GIVE_UP -> {
+          Map<String, Object> stuck = journey.giveUp(10);
+          cannotMove.put(what, stuck);
+          say(what + ": " + stuck.get("referrals") + " referrals cannot move (nothing moved for 2 min after the queues"
+              + " were read); going on: " + stuck);
+          return;
+        }
+        case WAIT -> { }
       }
       TimeUnit.MILLISECONDS.sleep(50);
     }
+  }
+
+  /** The referrals each phase gave up on, as {@link Journey#giveUp} says them, as the results' markdown shows them. */
+  static String cannotMoveMarkdown(Map<String, Object> cannotMove) {
+    if (cannotMove.isEmpty()) return "";
+    StringBuilder md = new StringBuilder("\n## Correctness: referrals that could not move\n\n"
+        + "Each phase went on without them; they are unaccounted, so the run is not clean.\n\n"
+        + "| phase | referrals | last step (last answer) | some ids |\n| --- | --- | --- | --- |\n");
+    cannotMove.forEach((phase, report) -> {
+      Map<?, ?> r = (Map<?, ?>) report;
+      md.append("| ").append(phase).append(" | ").append(r.get("referrals")).append(" | ")
+          .append(String.valueOf(r.get("byLastStepAndAnswer")).replace("|", "/")).append(" | ")
+          .append(String.join(", ", ((List<?>) r.get("someIds")).stream().map(String::valueOf).toList())).append(" |\n");
+    });
+    return md.toString();
   }
 
   private void progress(Journey journey, TopicAudit audit) {

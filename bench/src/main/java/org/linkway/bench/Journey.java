@@ -55,6 +55,12 @@ public final class Journey implements TopicAudit.Listener {
     volatile long completeSent;
     volatile boolean done;
     volatile Result result;
+    /** Where the referral last stood, as the GP system and its provider saw it ("submitted", "offered 2", "accept" ...). */
+    volatile String step = "submitted";
+    /** The last answer about it, a status and at most a refusal's words (never a body: no patient data). */
+    volatile String lastAnswer = "";
+    /** Given up on by a phase that found it could not move; it stays unaccounted unless it ends after all. */
+    boolean givenUp;
 
     Track(long submitted, boolean measured, Plan plan) {
       this.submitted = submitted;
@@ -78,6 +84,8 @@ public final class Journey implements TopicAudit.Listener {
   final AtomicLong refusedAtIntake = new AtomicLong();
   /** Offers a provider's live stream did not show (a slow subscriber misses events) and its queue did. */
   final AtomicLong offersFoundInQueue = new AtomicLong();
+  /** Referrals a phase gave up on (they could not move) that have not ended since. */
+  private final AtomicLong givenUp = new AtomicLong();
   final Map<String, AtomicLong> failures = new ConcurrentHashMap<>();
 
   private final Map<UUID, Track> tracks = new ConcurrentHashMap<>();
@@ -162,6 +170,7 @@ public final class Journey implements TopicAudit.Listener {
           })
           .retryWhen(reactor.util.retry.Retry.fixedDelay(30, java.time.Duration.ofSeconds(1)))
           .subscribe(answer -> {
+            tracks.get(referralId).lastAnswer = "POST /referrals " + answer.status();
             if (!answer.ok()) refused(referralId, "POST /referrals " + answer.status());
           }, e -> refused(referralId, "POST /referrals: " + e.getClass().getSimpleName()));
     }
@@ -240,13 +249,16 @@ public final class Journey implements TopicAudit.Listener {
     Track track = tracks.get(referralId);
     if (track == null || !offersSeen.add(offer)) return;
     offered.incrementAndGet();
+    track.step = "offered " + attempt;
     if (track.measured && attempt == 1) toQueue.record(System.nanoTime() - track.submitted);
     String base = "/providers/" + providerId + "/referrals/" + referralId;
     Plan plan = track.plan;
     if (attempt == 1 && plan.declineFirstOffer()) {
+      track.step = "decline";
       providerService.post(base + "/decline", "{\"reason\":\"CAPACITY\",\"note\":\"full this week\"}",
               offer + "/decline")
           .subscribe(answer -> {
+            track.lastAnswer = "decline " + answer.status();
             if (answer.ok()) declined.incrementAndGet(); else failed("decline " + answer.status());
             track.result = answer.ok() ? Result.DECLINED : Result.FAILED;
           }, e -> {
@@ -260,18 +272,19 @@ public final class Journey implements TopicAudit.Listener {
     // each action has its own Idempotency-Key, as a provider's system would send: a resend after a 503
     // or a lost answer is the same action, never a second session
     String key = offer + "/";
-    Mono<Boolean> steps = send(base + "/accept", "{\"measures\":[" + BenchPeople.BASELINE + "]}", key + "accept", "accept",
-        accepted, "already been accepted");
+    Mono<Boolean> steps = send(track, base, "/accept", "{\"measures\":[" + BenchPeople.BASELINE + "]}", key + "accept",
+        "accept", 0, accepted, "already been accepted");
     for (int n = 0; n < plan.sessions().size(); n++) {
       String session = "{\"attendedOn\":\"" + plan.sessions().get(n) + "\",\"attended\":true}";
       String sessionKey = key + "session-" + (n + 1);
-      steps = steps.flatMap(ok -> send(base + "/sessions", session, sessionKey, "session", null));
+      int sessions = n + 1;
+      steps = steps.flatMap(ok -> send(track, base, "/sessions", session, sessionKey, "session", sessions, null));
     }
     if (plan.followUp() != null) {
       steps = steps.flatMap(ok -> {
         track.completeSent = System.nanoTime();
-        return send(base + "/complete", "{\"completion\":\"COMPLETED\",\"measures\":[" + plan.followUp() + "]}",
-            key + "complete", "complete", completed, "has been completed", "it is COMPLETED");
+        return send(track, base, "/complete", "{\"completion\":\"COMPLETED\",\"measures\":[" + plan.followUp() + "]}",
+            key + "complete", "complete", 0, completed, "has been completed", "it is COMPLETED");
       });
     }
     Result whenDone = plan.followUp() == null ? Result.IN_PROGRESS : Result.COMPLETED;
@@ -288,12 +301,21 @@ public final class Journey implements TopicAudit.Listener {
    * decision was not ready in time; the command is in the log and may still be applied), or 409
    * saying an acceptance is still being decided (the first one was applied and waits for the budget),
    * wait a second and send it again, for up to half a minute; a 409 saying the action was already
-   * applied then counts as done. Each of those answers is counted.
+   * applied then counts as done. Each of those answers is counted. Any other 409, or no answer for
+   * half a minute, and the provider reads the offer as it stands ({@code GET} on its referral) and goes
+   * on from what it sees ({@link #applied}): the action was applied (the accept, say, whose first answer
+   * was lost) and the next one is sent; or it was not, and the refusal stands.
+   *
+   * @param sessions for a session, how many sessions attended it makes (0 for the other actions)
    */
-  private Mono<Boolean> send(String path, String body, String idempotencyKey, String what, AtomicLong counter,
-      String... alreadyDone) {
-    return Mono.defer(() -> providerService.post(path, body, idempotencyKey))
+  private Mono<Boolean> send(Track track, String base, String path, String body, String idempotencyKey, String what,
+      int sessions, AtomicLong counter, String... alreadyDone) {
+    return Mono.defer(() -> {
+          track.step = what;
+          return providerService.post(base + path, body, idempotencyKey);
+        })
         .flatMap(answer -> {
+          track.lastAnswer = what + " " + answer.status() + (answer.body().contains(BEING_DECIDED) ? " " + BEING_DECIDED : "");
           if (answer.status() == 503) {
             failed(what + " 503 (sent again)");
             return Mono.error(new IllegalStateException("503"));
@@ -305,11 +327,57 @@ public final class Journey implements TopicAudit.Listener {
           return Mono.just(answer);
         })
         .retryWhen(reactor.util.retry.Retry.fixedDelay(30, java.time.Duration.ofSeconds(1)))
+        .onErrorResume(e -> Mono.just(new Http.Answer(0, "no answer in time")))
         .flatMap(answer -> {
           boolean done = answer.ok() || (answer.status() == 409
               && java.util.Arrays.stream(alreadyDone).anyMatch(phrase -> answer.body().contains(phrase)));
-          return step(done ? new Http.Answer(200, answer.body()) : answer, what, counter);
+          if (done) return step(new Http.Answer(200, answer.body()), what, counter);
+          if (answer.status() != 409 && answer.status() != 0) return step(answer, what, counter);
+          return offerNow(base).flatMap(offer -> {
+            track.lastAnswer = track.lastAnswer + "; read: " + offer.status() + ", " + offer.sessionsAttended() + " sessions";
+            if (applied(what, sessions, offer)) {
+              failed(what + " " + (answer.status() == 0 ? "unanswered" : answer.status()) + ", read as applied (went on)");
+              return step(new Http.Answer(200, ""), what, counter);
+            }
+            if (answer.status() != 0) return step(answer, what, counter);
+            failed(what + " unanswered after resends");
+            return Mono.<Boolean>empty();
+          });
         });
+  }
+
+  /** The offer as its provider reads it now: its status and sessions attended; empty when it cannot be read. */
+  private Mono<Offer> offerNow(String base) {
+    return providerService.get(base)
+        .map(answer -> answer.ok() ? Offer.of(answer.body()) : new Offer("unread " + answer.status(), 0))
+        .onErrorResume(e -> Mono.just(new Offer("unread", 0)));
+  }
+
+  /** What a provider reads of its offer ({@code GET /providers/{p}/referrals/{r}}): no patient data kept. */
+  record Offer(String status, int sessionsAttended) {
+    private static final java.util.regex.Pattern STATUS = java.util.regex.Pattern.compile("\"status\":\"([A-Z_]+)\"");
+    private static final java.util.regex.Pattern SESSIONS = java.util.regex.Pattern.compile("\"sessionsAttended\":(\\d+)");
+
+    static Offer of(String json) {
+      java.util.regex.Matcher status = STATUS.matcher(json);
+      java.util.regex.Matcher sessions = SESSIONS.matcher(json);
+      return new Offer(status.find() ? status.group(1) : "unknown", sessions.find() ? Integer.parseInt(sessions.group(1)) : 0);
+    }
+  }
+
+  /**
+   * Whether the offer as read shows the action applied, so the provider goes on with the next: an accept once the
+   * offer is ACCEPTED (or later COMPLETED), a session once as many sessions are attended (or it is COMPLETED), a
+   * completion once it is COMPLETED.
+   */
+  static boolean applied(String action, int sessions, Offer offer) {
+    return switch (action) {
+      case "accept" -> offer.status().equals("ACCEPTED") || offer.status().equals("COMPLETED");
+      case "session" -> offer.status().equals("COMPLETED")
+          || (offer.status().equals("ACCEPTED") && offer.sessionsAttended() >= sessions);
+      case "complete" -> offer.status().equals("COMPLETED");
+      default -> false;
+    };
   }
 
   private Mono<Boolean> step(Http.Answer answer, String what, AtomicLong counter) {
@@ -354,8 +422,12 @@ public final class Journey implements TopicAudit.Listener {
 
   private void finished(UUID referralId, AtomicLong counter) {
     Track track = tracks.get(referralId);
-    if (track == null || track.done) return;
-    track.done = true;
+    if (track == null) return;
+    synchronized (track) {
+      if (track.done) return;
+      track.done = true;
+      if (track.givenUp) givenUp.decrementAndGet();
+    }
     counter.incrementAndGet();
     Semaphore w = window;
     if (w != null) w.release();
@@ -372,9 +444,43 @@ public final class Journey implements TopicAudit.Listener {
     return submitted.get() - outcomes.get() - unplaced.get() - refusedAtIntake.get();
   }
 
-  /** Requests that failed for good (a 503 sent again and then answered is not one). */
+  /** Referrals under way that no phase has given up on: what a phase waits for. */
+  long awaited() {
+    return underWay() - givenUp.get();
+  }
+
+  /**
+   * Gives up on the referrals under way now, which cannot move (they stay unaccounted: {@link #underWay}), and
+   * says which: how many, how many at each last step and last answer, and the ids of at most {@code ids} of them.
+   */
+  Map<String, Object> giveUp(int ids) {
+    Map<String, Long> byStep = new java.util.TreeMap<>();
+    List<String> some = new ArrayList<>();
+    long count = 0;
+    for (Map.Entry<UUID, Track> entry : tracks.entrySet()) {
+      Track track = entry.getValue();
+      synchronized (track) {
+        if (track.done || track.givenUp) continue;
+        track.givenUp = true;
+        givenUp.incrementAndGet();
+      }
+      count++;
+      byStep.merge(track.step + (track.lastAnswer.isEmpty() ? "" : " (" + track.lastAnswer + ")"), 1L, Long::sum);
+      if (some.size() < ids) some.add(entry.getKey().toString());
+    }
+    Map<String, Object> report = new java.util.LinkedHashMap<>();
+    report.put("referrals", count);
+    report.put("byLastStepAndAnswer", byStep);
+    report.put("someIds", some);
+    return report;
+  }
+
+  /**
+   * Requests that failed for good (a 503 sent again and then answered is not one, nor a 409 after which the offer
+   * read showed the action applied).
+   */
   long failures() {
-    return failures.entrySet().stream().filter(e -> !e.getKey().endsWith("(sent again)"))
+    return failures.entrySet().stream().filter(e -> !e.getKey().endsWith("(sent again)") && !e.getKey().endsWith("(went on)"))
         .mapToLong(e -> e.getValue().get()).sum();
   }
 

@@ -150,7 +150,7 @@ public final class Linkway {
           referral-service  http://%1$s:8081   POST /referrals   GET /referrals/{id}   POST /referrals/{id}/cancel
           provider-service  http://%1$s:8082   GET /providers    GET /providers/{providerId}/referrals[/stream]
           outcome-service   http://%1$s:8083   GET /commissioners/QMM/contracts | /budget | /ledger | /summary | /outcomes/stream
-          health            http://%1$s:808{1,2,3}/actuator/health   (metrics, admin token: /actuator/prometheus)
+          ready             http://%1$s:808{1,2,3}/actuator/health/readiness   (metrics, admin token: /actuator/prometheus)
           schema registry   %2$s   (Confluent-compatible API: %3$s)
           kafka             %4$s
           logs              ./linkway logs <part>   (.linkway/logs/)

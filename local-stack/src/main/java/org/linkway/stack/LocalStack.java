@@ -354,14 +354,15 @@ public final class LocalStack {
       case KAFKA -> Ports.listening(launch.port(instance)) && logSays(log(instance), "Kafka Server started");
       case REGISTRY -> get(launch.registryApi() + "/system/info") != null;
       case ISSUER -> get(launch.url(Part.ISSUER) + LocalIssuer.JWKS_PATH) != null;
-      default -> "UP".equals(healthStatus(get(launch.url(instance) + "/actuator/health")));
+      // ready for commands (CommandReadiness), not merely its stream processor running
+      default -> "UP".equals(healthStatus(get(launch.url(instance) + "/actuator/health/readiness")));
     };
   }
 
   /** What {@code status} shows in its HEALTH column. */
   String healthText(Instance instance) {
     if (!instance.part().isService()) return healthy(instance) ? "UP" : "not ready";
-    String status = healthStatus(getAnyStatus(launch.url(instance) + "/actuator/health"));
+    String status = healthStatus(getAnyStatus(launch.url(instance) + "/actuator/health/readiness"));
     return status == null ? "no answer" : status;
   }
 

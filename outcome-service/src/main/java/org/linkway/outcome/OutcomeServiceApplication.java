@@ -2,13 +2,14 @@ package org.linkway.outcome;
 
 import org.linkway.platform.kafka.KafkaPlatformConfiguration;
 import org.linkway.platform.security.SecurityConfiguration;
+import org.linkway.platform.streams.CommandReadiness;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.annotation.Import;
 
 /** outcome-service: contracts, the funding ledger of every referral, and outcome streams for commissioners. */
 @SpringBootApplication
-@Import({KafkaPlatformConfiguration.class, SecurityConfiguration.class})
+@Import({KafkaPlatformConfiguration.class, CommandReadiness.Configuration.class, SecurityConfiguration.class})
 public class OutcomeServiceApplication {
 
   public static final String NAME = "outcome-service";

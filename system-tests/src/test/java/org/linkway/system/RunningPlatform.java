@@ -354,7 +354,7 @@ final class RunningPlatform {
   private static void awaitHealthy(ConfigurableApplicationContext context) {
     WebTestClient http = client(context);
     await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
-        http.get().uri("/actuator/health").exchange().expectStatus().isOk());
+        http.get().uri("/actuator/health/readiness").exchange().expectStatus().isOk());
   }
 
   /**

@@ -206,7 +206,7 @@ final class ChaosStack implements AutoCloseable {
     return switch (instance.part()) {
       case KAFKA -> Ports.listening(launch.port(instance)) && kafkaStartedLine(instance);
       case REGISTRY -> !get(registryApi() + "/system/info").isEmpty();
-      default -> get(url(instance) + "/actuator/health").contains("\"status\":\"UP\"");
+      default -> get(url(instance) + "/actuator/health/readiness").contains("\"status\":\"UP\"");
     };
   }
 

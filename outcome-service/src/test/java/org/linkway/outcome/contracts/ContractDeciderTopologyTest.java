@@ -1,14 +1,19 @@
 package org.linkway.outcome.contracts;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.UUID;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -65,6 +70,33 @@ class ContractDeciderTopologyTest {
 
     assertThat(reply().getRefusal()).contains("another commissioner");
     assertThat(contracts.readValuesToList()).as("written by the decider").isEmpty();
+  }
+
+  @Test
+  void givenAReadinessProbeBetweenTwoCommands_whenDecided_thenItIsAnsweredInItsTurnAndDecidesNothing() {
+    UUID probe = UUID.randomUUID();
+    commands.pipeInput("new-contract", command(contract("QMM", "new-contract")));
+    RecordHeaders headers = new RecordHeaders();
+    headers.add(AvroSerdes.READINESS_PROBE, probe.toString().getBytes(StandardCharsets.UTF_8));
+    commands.pipeInput(new TestRecord<>(probe.toString(), null, headers));
+    commands.pipeInput("new-contract", command(contract("QHM", "new-contract")));
+
+    List<CommandReply> answers = replies.readValuesToList().stream().map(CommandReply.class::cast).toList();
+    assertThat(answers).hasSize(3);
+    assertThat(answers.get(1).getCommandId()).isEqualTo(probe);
+    assertThat(answers.get(1).getRefusal()).isNull();
+    assertThat(answers.get(1).getDecided()).isNull();
+    assertThat(answers.get(2).getRefusal()).contains("another commissioner");
+    assertThat(contracts.readValuesToList()).hasSize(1);
+  }
+
+  @Test
+  void givenAnEmptyRecordWithoutTheProbesHeader_whenRead_thenItIsUnreadableNotAnswered() {
+    // refused as unreadable (dead-lettered on a running service; the test driver fails on it), never answered
+    assertThatThrownBy(() -> commands.pipeInput(new TestRecord<>("new-contract", null, new RecordHeaders())))
+        .rootCause().hasMessageContaining("a tombstone on " + Topics.CONTRACT_COMMANDS.name());
+    assertThat(replies.isEmpty()).isTrue();
+    assertThat(contracts.isEmpty()).isTrue();
   }
 
   @Test

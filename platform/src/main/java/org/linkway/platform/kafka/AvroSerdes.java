@@ -76,9 +76,15 @@ public final class AvroSerdes {
   static final String DEREFERENCE_SCHEMA = "apicurio.registry.dereference-schema";
 
   /**
+   * The header of a readiness probe: an empty record on a command topic, carrying the probe's id, that the topic's
+   * decider answers on the service's replies topic as it would a command ({@code CommandReadiness}).
+   */
+  public static final String READINESS_PROBE = "linkway-readiness-probe";
+
+  /**
    * The serde of a topic's values. Reading refuses, as unreadable (so that it is dead-lettered and
    * the consumer goes on), a record of another type than the topic carries and a tombstone on a
-   * topic that is not a table. A service's replies topic is registered {@link #selfContained}: its first reply
+   * topic that is not a table, but for a readiness probe ({@link #READINESS_PROBE}), read as no value. A service's replies topic is registered {@link #selfContained}: its first reply
    * after a start is read while a request waits for it, and its schema (the services' state records, some
    * thirty types) is then fetched whole, once, not one referenced type at a time.
    */
@@ -93,6 +99,7 @@ public final class AvroSerdes {
 
       @Override
       public V deserialize(String name, org.apache.kafka.common.header.Headers headers, byte[] data) {
+        if (data == null && headers != null && headers.lastHeader(READINESS_PROBE) != null) return null;
         return checked(avro.deserialize(name, headers, data), data);
       }
 

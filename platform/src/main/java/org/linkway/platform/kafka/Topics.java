@@ -235,6 +235,16 @@ public final class Topics {
     return ALL;
   }
 
+  /** The topics of a service's commands, which its deciders take and answer on {@link #repliesOf} the service. */
+  public static List<Topic<?>> commandsOf(String service) {
+    return switch (service) {
+      case REFERRAL_SERVICE -> List.of(REFERRAL_COMMANDS);
+      case PROVIDER_SERVICE -> List.of(PROVIDER_COMMANDS, DIRECTORY_COMMANDS);
+      case OUTCOME_SERVICE -> List.of(CONTRACT_COMMANDS);
+      default -> throw new IllegalArgumentException("no commands topics for " + service);
+    };
+  }
+
   /** The topic a service's deciders answer its commands on. */
   public static Topic<CommandReply> repliesOf(String service) {
     return switch (service) {

@@ -97,6 +97,19 @@ public final class Decisions implements SmartLifecycle {
         });
   }
 
+  /**
+   * Writes a readiness probe with {@code write} and completes when its decider's answer to {@code probeId} is read
+   * ({@link CommandReadiness}); fails as a command would be told 503: not reading answers yet, or none within the
+   * timeout.
+   */
+  public Mono<Void> probe(UUID probeId, Mono<?> write) {
+    if (!replies.isReading()) {
+      return Mono.error(new ProblemException.Unavailable("the service's answers are not read yet"));
+    }
+    Mono<CommandReply> answer = awaitReply(probeId);
+    return write.doOnError(e -> pending.remove(probeId)).then(answer).then();
+  }
+
   /** Registers interest in a command's answer; before the command is sent, so that the answer cannot come first. */
   private Mono<CommandReply> awaitReply(UUID commandId) {
     Sinks.One<CommandReply> sink = pending.computeIfAbsent(commandId, id -> Sinks.one());

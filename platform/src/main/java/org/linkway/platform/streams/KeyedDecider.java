@@ -77,7 +77,7 @@ public final class KeyedDecider<C extends SpecificRecord, V extends SpecificReco
       StreamsBuilder builder, AvroSerdes serdes, String store, Topic<C> commands, Topic<V> values, Topic<CommandReply> replies,
       Function<C, UUID> commandId, Rule<C, V> rule) {
     Topologies.addStore(builder, serdes, store, values.valueType());
-    KStream<String, SpecificRecord> inputs = Topologies.merged(builder, serdes, commands);
+    KStream<String, SpecificRecord> inputs = Topologies.commands(builder, serdes, replies, commands);
     Topologies.toTopicsByType(inputs.process(() -> new KeyedDecider<>(store, commands, values, commandId, rule), store),
         serdes, values, replies);
     return inputs;

@@ -10,6 +10,7 @@ import org.apache.kafka.streams.state.Stores;
 import org.linkway.platform.kafka.AvroSerdes;
 import org.linkway.platform.kafka.Topic;
 import org.linkway.platform.observability.EventLog;
+import org.linkway.replies.CommandReply;
 
 /** Building blocks for the services' stream topologies. */
 public final class Topologies {
@@ -27,6 +28,20 @@ public final class Topologies {
       merged = merged == null ? stream : merged.merge(stream);
     }
     return merged;
+  }
+
+  /**
+   * Like {@link #merged}, for a decider's inputs, some of them its service's command topics: a readiness probe on
+   * one ({@link AvroSerdes#READINESS_PROBE}) is answered on {@code replies} at once, in the task's transaction, as a
+   * command would be ({@link CommandReadiness}), and goes no further; every other record is in the stream returned.
+   */
+  public static KStream<String, SpecificRecord> commands(StreamsBuilder builder, AvroSerdes serdes, Topic<CommandReply> replies,
+      Topic<?>... topics) {
+    KStream<String, SpecificRecord> inputs = merged(builder, serdes, topics).processValues(CommandReadiness.Answer::new);
+    inputs.filter((key, value) -> value instanceof CommandReply)
+        .mapValues(value -> (CommandReply) value)
+        .to(replies.name(), producedTo(serdes, replies));
+    return inputs.filter((key, value) -> !(value instanceof CommandReply));
   }
 
   /** A persistent, changelog-backed key-value store of Avro records keyed by referralId. */

@@ -34,6 +34,7 @@ class OfferRoutes {
     // a provider's queue and inbox: on the instance holding the provider's list
     routes.add(get("/providers/{providerId}/referrals", ProviderOffers.STORE, "providerId"));
     routes.add(get("/providers/{providerId}/referrals/stream", ProviderOffers.STORE, "providerId"));
+    routes.add(get("/providers/{providerId}/referrals/{referralId}", state, "referralId"));
     routes.add(getByCaller(InboxPages.HOME, ProviderOffers.STORE));
     routes.add(getByCaller(InboxPages.HOME + "/stream", ProviderOffers.STORE));
     routes.add(get(InboxPages.HOME + "/referrals/{referralId}", state, "referralId"));

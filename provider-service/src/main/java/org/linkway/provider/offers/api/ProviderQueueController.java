@@ -5,6 +5,7 @@ import org.linkway.platform.security.LiveStreams;
 import org.linkway.platform.streams.PartyView;
 import org.linkway.platform.web.IdempotencyKeys;
 import org.linkway.platform.web.PageRequest;
+import org.linkway.platform.web.ProblemException;
 import org.linkway.platform.web.ResumableStream;
 import org.linkway.provider.offers.api.OfferService.AcceptRequest;
 import org.linkway.provider.offers.api.OfferService.CompleteRequest;
@@ -87,6 +88,18 @@ public class ProviderQueueController {
         missed -> (lastEventId == null ? offers.waiting(providerId, OfferService.QUEUE_PAGE)
             : offers.changedLately(providerId, RESUMED_AT_MOST)).stream().filter(missed).toList(),
         lastEventId, offers::view));
+  }
+
+  /**
+   * The provider's offer of one referral as it stands now (its status, sessions attended...), read on the instance that
+   * holds it: what a provider's system reads to go on after an answer it lost or a 409. 404 when the referral is not
+   * offered to the provider; 410 once its offer ended and was archived, saying when.
+   */
+  @GetMapping("/providers/{providerId}/referrals/{referralId}")
+  OfferView offer(@PathVariable String providerId, @PathVariable String referralId) {
+    return offers.offer(providerId, referralId).orElseThrow(() -> offers.archived(providerId, referralId)
+        .<ProblemException>map(ProblemException.Gone::new)
+        .orElseGet(() -> new ProblemException.NotFound("no referral " + referralId + " is offered to " + providerId)));
   }
 
   @PostMapping("/providers/{providerId}/referrals/{referralId}/accept")

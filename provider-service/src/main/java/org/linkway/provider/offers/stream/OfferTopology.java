@@ -49,7 +49,8 @@ class OfferTopology {
         Stores.persistentKeyValueStore(OfferProcessor.ARCHIVE), Serdes.String(), Serdes.String()));
     OpenOffers.addStores(builder);
     KStream<String, SpecificRecord> inputs =
-        Topologies.merged(builder, serdes, Topics.REFERRALS, Topics.PROVIDER_COMMANDS, Topics.BUDGET_DECISIONS);
+        Topologies.commands(builder, serdes, Topics.PROVIDER_REPLIES, Topics.REFERRALS, Topics.PROVIDER_COMMANDS,
+            Topics.BUDGET_DECISIONS);
     ReferralTraces.addStore(builder, OfferProcessor.TRACES);
     OfferLifecycle lifecycle = new OfferLifecycle(Clock.systemUTC(), changes::between);
     KStream<String, SpecificRecord> outputs = inputs.process(() -> new OfferProcessor(lifecycle, checkEvery, retention),

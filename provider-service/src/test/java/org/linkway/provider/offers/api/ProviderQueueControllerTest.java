@@ -169,6 +169,46 @@ class ProviderQueueControllerTest {
     assertThat(offers.archived("prov-2", referralId)).isEmpty();
   }
 
+  @Test
+  void givenOffersOfSeveralProviders_whenAProviderReadsOneOfItsOwn_thenItAsItStandsAndAnotherProvidersIsNotFound() {
+    UUID accepted = offer("prov-1", OfferStatus.ACCEPTED);
+    String referralId = accepted.toString();
+    when(stores.get(OfferProcessor.STORE, referralId)).thenReturn(Optional.of(stateOf(accepted)));
+    when(stores.get(OfferProcessor.ARCHIVE, referralId)).thenReturn(Optional.empty());
+
+    client.get().uri("/providers/prov-1/referrals/{r}", referralId).exchange()
+        .expectStatus().isOk()
+        .expectBody().jsonPath("$.referralId").isEqualTo(referralId).jsonPath("$.status").isEqualTo("ACCEPTED")
+        .jsonPath("$.sessionsAttended").isEqualTo(0);
+    client.get().uri("/providers/prov-2/referrals/{r}", referralId).exchange()
+        .expectStatus().isNotFound()
+        .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+  }
+
+  @Test
+  void givenAnOfferThatEndedAndWasArchived_whenItsProviderReadsIt_thenGone() {
+    String referralId = UUID.randomUUID().toString();
+    when(stores.get(OfferProcessor.STORE, referralId)).thenReturn(Optional.empty());
+    when(stores.get(OfferProcessor.ARCHIVE, referralId)).thenReturn(Optional.of(new ArchivedOffer(MORNING,
+        MORNING.plus(Duration.ofDays(90)), "COMPLETED", "prov-1", "svc-prov-1", 1).text()));
+
+    client.get().uri("/providers/prov-1/referrals/{r}", referralId).exchange()
+        .expectStatus().isEqualTo(HttpStatus.GONE)
+        .expectBody().jsonPath("$.detail").value(detail -> assertThat((String) detail).contains(referralId, "COMPLETED"));
+    client.get().uri("/providers/prov-2/referrals/{r}", referralId).exchange().expectStatus().isNotFound();
+  }
+
+  /** The offer made by {@link #offer} with that id, as the offers' store holds it. */
+  private OfferState stateOf(UUID referralId) {
+    try (var it = all.all()) {
+      while (it.hasNext()) {
+        OfferState state = it.next().value;
+        if (state.getReferralId().equals(referralId)) return state;
+      }
+    }
+    throw new IllegalArgumentException("no offer " + referralId);
+  }
+
   /** An offer of the provider in that status, a minute after the one before, in both its lists. */
   private UUID offer(String provider, OfferStatus status) {
     UUID id = UUID.randomUUID();

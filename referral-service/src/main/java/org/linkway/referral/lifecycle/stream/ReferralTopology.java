@@ -82,7 +82,8 @@ class ReferralTopology {
       RetentionSettings retention, Clock clock) {
     Topologies.addStore(builder, serdes, ReferralStores.STATE, ReferralState.class);
     KStream<String, SpecificRecord> inputs =
-        Topologies.merged(builder, serdes, Topics.REFERRALS, Topics.PROVIDER_EVENTS, Topics.REFERRAL_COMMANDS, Topics.PLACE_DECISIONS);
+        Topologies.commands(builder, serdes, Topics.REFERRAL_REPLIES, Topics.REFERRALS, Topics.PROVIDER_EVENTS,
+            Topics.REFERRAL_COMMANDS, Topics.PLACE_DECISIONS);
     ReferralTraces.addStore(builder, ReferralStores.TRACES);
     ViewFill.addStore(builder, PracticeReferrals.FILLED);
     ReferralStores.COUNTS.addStores(builder);
