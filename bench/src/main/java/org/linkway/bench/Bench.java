@@ -168,7 +168,11 @@ public final class Bench {
     java.nio.file.Path md = options.out().resolve(options.named("RESULTS", ".md"));
     Files.writeString(json, JSON.writeValueAsString(results));
     String markdown = options.history() > 0 ? History.markdown(results) : Report.markdown(results);
-    markdown += cannotMoveMarkdown(cannotMove);
+    // the first phases' give-ups (those of the feature comparisons' runs are in their own table)
+    @SuppressWarnings("unchecked")
+    Map<String, Object> firstPhases = results.get("correctness") instanceof Map<?, ?> c
+        && c.get("cannotMove") instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+    markdown += cannotMoveMarkdown(firstPhases);
     // a run of another size: its headline figures beside the single stack's last ones, when there are some
     java.nio.file.Path single = options.out().resolve("results.json");
     if (!options.single() && options.history() == 0 && Files.exists(single)) {
@@ -420,7 +424,8 @@ public final class Bench {
     c.put("refusedAtIntake", journey.refusedAtIntake.get());
     c.put("unaccounted", journey.underWay());
     // referrals a phase gave up on, as it saw them then (some may have ended since: unaccounted counts those that did not)
-    c.put("cannotMove", cannotMove);
+    // a copy: the feature comparisons' runs come later, and what they give up on is theirs (their "unaccounted")
+    c.put("cannotMove", new LinkedHashMap<>(cannotMove));
     c.put("offersDeclined", journey.declined.get());
     c.put("offersMissedByTheLiveStreamFoundInTheQueue", journey.offersFoundInQueue.get());
     c.put("duplicateEvents", audit.duplicates());

@@ -260,7 +260,9 @@ public final class Launch {
     List<String> c = new ArrayList<>(List.of(java, "-Xmx384m", "-Xmn160m", "-XX:+UseSerialGC", "-XX:-OmitStackTraceInFastThrow"));
     Path recording = extras.recording(instance);
     if (recording != null) {
-      c.add("-XX:StartFlightRecording=name=" + RECORDING + ",settings=profile,dumponexit=true,filename=" + recording);
+      // without the process's environment and system properties: a service's secrets come in its environment
+      c.add("-XX:StartFlightRecording=name=" + RECORDING + ",settings=profile,dumponexit=true,filename=" + recording
+          + ",jdk.InitialEnvironmentVariable#enabled=false,jdk.InitialSystemProperty#enabled=false");
     }
     c.addAll(List.of("-jar", serviceJar(part).toString(),
         "--server.address=" + HOST, "--server.port=" + port(instance),

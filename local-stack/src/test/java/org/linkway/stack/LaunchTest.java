@@ -76,6 +76,8 @@ class LaunchTest {
         .containsEntry("MALLOC_ARENA_MAX", "2");
   }
 
+  private static final String NO_SECRETS = ",jdk.InitialEnvironmentVariable#enabled=false,jdk.InitialSystemProperty#enabled=false";
+
   @Test
   void givenTheBenchmarksExtras_whenAServiceIsLaunched_thenItRecordsIntoItsOwnFileAndTakesTheSettingsLast() throws Exception {
     Path recordings = home.resolve("jfr");
@@ -85,14 +87,15 @@ class LaunchTest {
 
     List<String> command = launch.command(second);
 
-    assertThat(command).contains("-XX:StartFlightRecording=name=linkway,settings=profile,dumponexit=true,filename="
-        + recordings.resolve(second.label() + "-tracing-off.jfr"));
-    assertThat(command.indexOf("-XX:StartFlightRecording=name=linkway,settings=profile,dumponexit=true,filename="
-        + recordings.resolve(second.label() + "-tracing-off.jfr"))).isLessThan(command.indexOf("-jar"));
+    // the recording leaves out the environment and the system properties, where a service's secrets are
+    String recording = "-XX:StartFlightRecording=name=linkway,settings=profile,dumponexit=true,filename="
+        + recordings.resolve(second.label() + "-tracing-off.jfr") + NO_SECRETS;
+    assertThat(command).contains(recording);
+    assertThat(command.indexOf(recording)).isLessThan(command.indexOf("-jar"));
     assertThat(command.get(command.size() - 1)).isEqualTo("--linkway.tracing.enabled=false");
     // every other instance records into a file of its own
     assertThat(launch.command(Part.PROVIDER_SERVICE)).contains("-XX:StartFlightRecording=name=linkway,settings=profile,"
-        + "dumponexit=true,filename=" + recordings.resolve("provider-service-tracing-off.jfr"));
+        + "dumponexit=true,filename=" + recordings.resolve("provider-service-tracing-off.jfr") + NO_SECRETS);
   }
 
   @Test

@@ -91,6 +91,17 @@ class ContractDeciderTopologyTest {
   }
 
   @Test
+  void givenAProbeHeaderThatNamesNoProbe_whenRead_thenItIsPassedOverAndTheNextCommandDecided() {
+    RecordHeaders headers = new RecordHeaders();
+    headers.add(AvroSerdes.READINESS_PROBE, "not-an-id".getBytes(StandardCharsets.UTF_8));
+    commands.pipeInput(new TestRecord<>("new-contract", null, headers));
+    commands.pipeInput("new-contract", command(contract("QMM", "new-contract")));
+
+    assertThat(replies.readValuesToList()).hasSize(1);
+    assertThat(contracts.readValuesToList()).hasSize(1);
+  }
+
+  @Test
   void givenAnEmptyRecordWithoutTheProbesHeader_whenRead_thenItIsUnreadableNotAnswered() {
     // refused as unreadable (dead-lettered on a running service; the test driver fails on it), never answered
     assertThatThrownBy(() -> commands.pipeInput(new TestRecord<>("new-contract", null, new RecordHeaders())))

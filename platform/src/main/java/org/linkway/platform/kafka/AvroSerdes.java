@@ -84,13 +84,16 @@ public final class AvroSerdes {
   /**
    * The serde of a topic's values. Reading refuses, as unreadable (so that it is dead-lettered and
    * the consumer goes on), a record of another type than the topic carries and a tombstone on a
-   * topic that is not a table, but for a readiness probe ({@link #READINESS_PROBE}), read as no value. A service's replies topic is registered {@link #selfContained}: its first reply
+   * topic that is not a table, but for a readiness probe ({@link #READINESS_PROBE}) on a command topic, read as no
+   * value (a command topic is written by the services alone: the same empty record from a GP system, on its requests
+   * topic, is refused like any other tombstone). A service's replies topic is registered {@link #selfContained}: its first reply
    * after a start is read while a request waits for it, and its schema (the services' state records, some
    * thirty types) is then fetched whole, once, not one referenced type at a time.
    */
   public <V extends SpecificRecord> Serde<V> forTopic(Topic<V> topic) {
     Serde<V> serde = topic.valueType() == CommandReply.class ? selfContained(topic.valueType()) : forValues(topic.valueType());
     Deserializer<V> avro = serde.deserializer();
+    boolean probes = Topics.isCommands(topic);
     Deserializer<V> checked = new Deserializer<>() {
       @Override
       public V deserialize(String name, byte[] data) {
@@ -99,7 +102,7 @@ public final class AvroSerdes {
 
       @Override
       public V deserialize(String name, org.apache.kafka.common.header.Headers headers, byte[] data) {
-        if (data == null && headers != null && headers.lastHeader(READINESS_PROBE) != null) return null;
+        if (data == null && probes && headers != null && headers.lastHeader(READINESS_PROBE) != null) return null;
         return checked(avro.deserialize(name, headers, data), data);
       }
 

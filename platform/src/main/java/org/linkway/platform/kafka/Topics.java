@@ -235,6 +235,18 @@ public final class Topics {
     return ALL;
   }
 
+  /** Whether {@code topic} is one of the services' command topics, which only the services themselves write. */
+  public static boolean isCommands(Topic<?> topic) {
+    return topic == REFERRAL_COMMANDS || topic == PROVIDER_COMMANDS || topic == DIRECTORY_COMMANDS
+        || topic == CONTRACT_COMMANDS;
+  }
+
+  /** Whether {@code topicName} names one of the services' command topics ({@link #isCommands(Topic)}). */
+  public static boolean isCommands(String topicName) {
+    return REFERRAL_COMMANDS.name().equals(topicName) || PROVIDER_COMMANDS.name().equals(topicName)
+        || DIRECTORY_COMMANDS.name().equals(topicName) || CONTRACT_COMMANDS.name().equals(topicName);
+  }
+
   /** The topics of a service's commands, which its deciders take and answer on {@link #repliesOf} the service. */
   public static List<Topic<?>> commandsOf(String service) {
     return switch (service) {

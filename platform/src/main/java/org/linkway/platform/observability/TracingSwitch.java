@@ -11,8 +11,9 @@ import org.springframework.core.env.MapPropertySource;
 /**
  * {@code linkway.tracing.enabled} (default true): false turns off everything tracing costs, so that
  * the benchmark can measure what it costs. Off, a service has no tracer (Micrometer Tracing and
- * Brave are not configured; the observations still make their metrics), Reactor does not carry its
- * context across threads, the event template makes no observation, the stream threads' processors
+ * Brave are not configured; the observations still make their metrics), Reactor no longer copies its
+ * context into thread-locals ({@code limited}), so an event written during a request finds no trace
+ * to carry ({@link ObservedTrace}), the stream threads' processors
  * are not wrapped ({@link TracingProcessorWrapper}) and the stream processors keep no referral
  * trace ({@link ReferralTraces}): an event carries the trace header its cause brought, if any, and
  * no other. Set it on the command line, in the environment or in the service's own properties (it

@@ -18,8 +18,10 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.ThreadMetadata;
 import org.apache.kafka.streams.processor.api.ContextualFixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.linkway.platform.kafka.AvroSerdes;
 import org.linkway.platform.kafka.Topic;
+import org.linkway.platform.kafka.Topics;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.kafka.config.StreamsBuilderFactoryBean;
@@ -51,11 +53,14 @@ public final class CommandReadiness implements HealthIndicator {
   private final KafkaTemplate<String, SpecificRecord> template;
   private final Set<String> commandTopics = new HashSet<>();
   private final Duration wait;
-  private volatile Set<TopicPartition> answered;
+  private volatile Owned answered;
   private Round round;
 
+  /** What this instance's stream threads are, and the command partitions their tasks own. */
+  private record Owned(Set<String> threads, Set<TopicPartition> partitions) {}
+
   /** One round of probes, of the partitions owned when it started. */
-  private record Round(Set<TopicPartition> partitions, CompletableFuture<Void> answered) {}
+  private record Round(Owned owned, CompletableFuture<Void> answered) {}
 
   /**
    * @param commandTopics the service's command topics ({@code Topics.commandsOf})
@@ -74,23 +79,31 @@ public final class CommandReadiness implements HealthIndicator {
   public Health health() {
     KafkaStreams streams = factory.getKafkaStreams();
     KafkaStreams.State state = streams == null ? null : streams.state();
-    if (state != KafkaStreams.State.RUNNING) return Health.down().withDetail("streams", String.valueOf(state)).build();
-    Set<TopicPartition> owned = new HashSet<>();
+    if (state != KafkaStreams.State.RUNNING) {
+      forget(); // back in RUNNING, the partitions are probed again, even the same ones
+      return Health.down().withDetail("streams", String.valueOf(state)).build();
+    }
+    Set<String> threads = new HashSet<>();
+    Set<TopicPartition> partitions = new HashSet<>();
     for (ThreadMetadata thread : streams.metadataForLocalThreads()) {
       if (!"RUNNING".equals(thread.threadState())) {
+        forget();
         return Health.down().withDetail("streams", thread.threadName() + " " + thread.threadState()).build();
       }
+      threads.add(String.valueOf(thread.threadName()));
       thread.activeTasks().forEach(task -> task.topicPartitions().stream()
-          .filter(partition -> commandTopics.contains(partition.topic())).forEach(owned::add));
+          .filter(partition -> commandTopics.contains(partition.topic())).forEach(partitions::add));
     }
-    if (owned.equals(answered)) return Health.up().withDetail("commandPartitions", owned.size()).build();
+    // a stream thread replaced after a failure has a new name and a new producer: probed again
+    Owned owned = new Owned(Set.copyOf(threads), Set.copyOf(partitions));
+    if (owned.equals(answered)) return Health.up().withDetail("commandPartitions", partitions.size()).build();
     CompletableFuture<Void> probes = probes(owned);
     try {
       probes.get(wait.toMillis(), TimeUnit.MILLISECONDS);
       answered = owned;
-      return Health.up().withDetail("commandPartitions", owned.size()).build();
+      return Health.up().withDetail("commandPartitions", partitions.size()).build();
     } catch (TimeoutException e) {
-      return Health.down().withDetail("commands", "probing " + owned.size() + " command partitions").build();
+      return Health.down().withDetail("commands", "probing " + partitions.size() + " command partitions").build();
     } catch (ExecutionException e) {
       return Health.down().withDetail("commands", "a probe was not answered: " + e.getCause().getMessage()).build();
     } catch (InterruptedException e) {
@@ -99,10 +112,16 @@ public final class CommandReadiness implements HealthIndicator {
     }
   }
 
+  /** Nothing answered any more: the next call in RUNNING starts a new round. */
+  private synchronized void forget() {
+    answered = null;
+    round = null;
+  }
+
   /** The round of probes of these partitions under way, or a new one when there is none or the last failed. */
-  private synchronized CompletableFuture<Void> probes(Set<TopicPartition> owned) {
-    if (round == null || !round.partitions().equals(owned) || round.answered().isCompletedExceptionally()) {
-      round = new Round(Set.copyOf(owned), Flux.fromIterable(owned).flatMap(this::probe).then().toFuture());
+  private synchronized CompletableFuture<Void> probes(Owned owned) {
+    if (round == null || !round.owned().equals(owned) || round.answered().isCompletedExceptionally()) {
+      round = new Round(owned, Flux.fromIterable(owned.partitions()).flatMap(this::probe).then().toFuture());
     }
     return round.answered();
   }
@@ -124,7 +143,7 @@ public final class CommandReadiness implements HealthIndicator {
     CommandReadiness commandReadiness(StreamsBuilderFactoryBean streams, Decisions decisions,
         KafkaTemplate<String, SpecificRecord> eventTemplate,
         @org.springframework.beans.factory.annotation.Value("${spring.application.name}") String service,
-        @org.springframework.beans.factory.annotation.Value("${linkway.readiness.wait:PT2S}") Duration wait) {
+        @org.springframework.beans.factory.annotation.Value("${linkway.readiness.wait:PT0S}") Duration wait) {
       return new CommandReadiness(streams, decisions, eventTemplate, org.linkway.platform.kafka.Topics.commandsOf(service), wait);
     }
   }
@@ -134,6 +153,8 @@ public final class CommandReadiness implements HealthIndicator {
    * topic; every other record passes as it is.
    */
   static final class Answer extends ContextualFixedKeyProcessor<String, SpecificRecord, SpecificRecord> {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Answer.class);
+
     @Override
     public void process(FixedKeyRecord<String, SpecificRecord> record) {
       Header probe = record.headers().lastHeader(AvroSerdes.READINESS_PROBE);
@@ -141,8 +162,23 @@ public final class CommandReadiness implements HealthIndicator {
         context().forward(record);
         return;
       }
-      UUID id = UUID.fromString(new String(probe.value(), java.nio.charset.StandardCharsets.UTF_8));
+      // only a command topic's deserializer lets an empty probe through (AvroSerdes); whatever else is not a probe
+      String topic = context().recordMetadata().map(RecordMetadata::topic).orElse(null);
+      UUID id = probeId(probe);
+      if (id == null || !Topics.isCommands(topic)) {
+        log.warn("an empty record with a readiness probe header on {} that is not a probe was passed over", topic);
+        return;
+      }
       context().forward(record.withValue(Decisions.accepted(id, null)));
+    }
+
+    private static UUID probeId(Header probe) {
+      try {
+        return probe.value() == null ? null
+            : UUID.fromString(new String(probe.value(), java.nio.charset.StandardCharsets.UTF_8));
+      } catch (IllegalArgumentException e) {
+        return null;
+      }
     }
   }
 }

@@ -136,16 +136,52 @@ class CommandReadinessTest {
     assertThat(probes).isEmpty();
   }
 
+  @Test
+  void givenReady_whenStreamsLeaveRunningAndComeBackWithTheSamePartitions_thenNotReadyUntilProbedAgain() {
+    running(tasks(new TopicPartition("provider-commands", 0)));
+    readiness.health();
+    probes.get(0).tryEmitEmpty();
+    assertThat(readiness.health().getStatus()).isEqualTo(Status.UP);
+
+    when(streams.state()).thenReturn(KafkaStreams.State.REBALANCING);
+    assertThat(readiness.health().getStatus()).isEqualTo(Status.DOWN);
+    running(tasks(new TopicPartition("provider-commands", 0)));
+    assertThat(readiness.health().getStatus()).isEqualTo(Status.DOWN);
+    assertThat(probes).hasSize(2);
+    probes.get(1).tryEmitEmpty();
+    assertThat(readiness.health().getStatus()).isEqualTo(Status.UP);
+  }
+
+  @Test
+  void givenReady_whenAStreamThreadIsReplacedWithTheSamePartitions_thenNotReadyUntilProbedAgain() {
+    running(tasks("StreamThread-1", new TopicPartition("provider-commands", 0)));
+    readiness.health();
+    probes.get(0).tryEmitEmpty();
+    assertThat(readiness.health().getStatus()).isEqualTo(Status.UP);
+
+    // a thread that failed is replaced by one with a new name (and a new producer)
+    running(tasks("StreamThread-2", new TopicPartition("provider-commands", 0)));
+    assertThat(readiness.health().getStatus()).isEqualTo(Status.DOWN);
+    assertThat(probes).hasSize(2);
+    probes.get(1).tryEmitEmpty();
+    assertThat(readiness.health().getStatus()).isEqualTo(Status.UP);
+  }
+
   private void running(ThreadMetadata... threads) {
     when(streams.state()).thenReturn(KafkaStreams.State.RUNNING);
     when(streams.metadataForLocalThreads()).thenReturn(Set.of(threads));
   }
 
   private static ThreadMetadata tasks(TopicPartition... partitions) {
+    return tasks("StreamThread-1", partitions);
+  }
+
+  private static ThreadMetadata tasks(String threadName, TopicPartition... partitions) {
     TaskMetadata task = mock(TaskMetadata.class);
     when(task.topicPartitions()).thenReturn(Set.of(partitions));
     ThreadMetadata thread = mock(ThreadMetadata.class);
     when(thread.threadState()).thenReturn("RUNNING");
+    when(thread.threadName()).thenReturn(threadName);
     when(thread.activeTasks()).thenReturn(Set.of(task));
     return thread;
   }

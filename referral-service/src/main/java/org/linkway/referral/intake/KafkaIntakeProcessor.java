@@ -19,6 +19,7 @@ import org.linkway.events.Patient;
 import org.linkway.events.ReferralEvent;
 import org.linkway.events.ReferralRejected;
 import org.linkway.events.ReferralRequested;
+import org.linkway.platform.kafka.AvroSerdes;
 import org.linkway.platform.kafka.GpSystems;
 import org.linkway.platform.observability.Traceparent;
 import org.linkway.platform.streams.PartyView;
@@ -76,6 +77,7 @@ final class KafkaIntakeProcessor extends ContextualProcessor<String, ReferralReq
   public void process(Record<String, ReferralRequested> received) {
     // a GP system's headers go on with what its request causes, but none of the platform's own meaning
     PartyView.withoutRemoval(received.headers());
+    received.headers().remove(AvroSerdes.READINESS_PROBE);
     // a GP system that sends no trace context: the referral's trace starts here
     Record<String, ReferralRequested> record = Traceparent.from(received.headers()).isPresent()
         ? received : received.withHeaders(Traceparent.newTrace().onto(received.headers()));

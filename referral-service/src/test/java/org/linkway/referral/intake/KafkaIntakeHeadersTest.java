@@ -16,23 +16,25 @@ import org.linkway.events.ReferralRejected;
 import org.linkway.events.ReferralRequested;
 import org.linkway.events.Referrer;
 import org.linkway.platform.kafka.Events;
+import org.linkway.platform.kafka.AvroSerdes;
 import org.linkway.platform.kafka.GpSystems;
 import org.linkway.platform.streams.PartyView;
 
 /**
  * A GP system's record headers go on with what its request causes, but not the platform's own: a request that carries
- * the view-removal header cannot take anything out of a view.
+ * the view-removal header cannot take anything out of a view, nor one with the readiness probe's pass for a probe.
  */
 class KafkaIntakeHeadersTest {
 
   @Test
-  void givenARequestCarryingTheViewRemovalHeader_whenRead_thenWhatItCausesCarriesTheGpSystemsHeadersButNotThat() {
+  void givenARequestCarryingThePlatformsOwnHeaders_whenRead_thenWhatItCausesCarriesTheGpSystemsHeadersButNotThose() {
     MockProcessorContext<String, SpecificRecord> context = new MockProcessorContext<>();
     KafkaIntakeMemoryTest.seenStoreIn(context);
     KafkaIntakeProcessor processor = new KafkaIntakeProcessor(null, "gp-test", new GpSystems(Map.of("gp-test", Set.of("D82044"))));
     processor.init(context);
     RecordHeaders headers = new RecordHeaders(PartyView.removal().toArray());
     headers.add("gp-system-batch", "b-7".getBytes());
+    headers.add(AvroSerdes.READINESS_PROBE, "a-probe-of-its-own".getBytes());
 
     // an NHS number that fails its check digit: rejected, so nothing needs an intake
     processor.process(new Record<>("request-1", request("request-1"), 0L, headers));
@@ -40,6 +42,7 @@ class KafkaIntakeHeadersTest {
     assertThat(context.forwarded()).singleElement().satisfies(forwarded -> {
       assertThat(forwarded.record().value()).isInstanceOf(ReferralRejected.class);
       assertThat(PartyView.isRemoval(forwarded.record().headers())).isFalse();
+      assertThat(forwarded.record().headers().lastHeader(AvroSerdes.READINESS_PROBE)).isNull();
       assertThat(forwarded.record().headers().lastHeader("gp-system-batch").value()).isEqualTo("b-7".getBytes());
     });
   }
