@@ -389,6 +389,34 @@ abstract class JourneyScenario {
         contractId);
   }
 
+  /**
+   * {@link #providerWithTariff(RunningPlatform, String)} on a stack just started with several instances and brokers,
+   * whose first decisions can take longer than the 10 s reply timeout on a loaded machine (the benchmark's set-up met
+   * it on 2 instances × 3 brokers, and so did this set-up once in a clean-clone run): each call answered 503 is sent
+   * again, as a client honouring Retry-After would; both are the same whole listing and contract each time. Any other
+   * answer than 2xx fails the set-up.
+   */
+  static void providerWithTariffOnAColdStack(RunningPlatform platform, String contractId) {
+    Map<String, Object> listing = Map.of("providerId", FIRST_PROVIDER, "name", "Norwich Befrienders", "services",
+        List.of(Map.of("serviceId", FIRST_SERVICE, "name", "Telephone befriending", "needs", List.of("LONELINESS"),
+            "commissioners", List.of(COMMISSIONER), "postcodeDistricts", List.of("NR1"), "capacity", 50,
+            "status", "ACTIVE")));
+    Map<String, Object> contract = Map.of("providerId", FIRST_PROVIDER, "validFrom", "2026-04-01",
+        "validTo", "2027-03-31", "engagementFee", 50.00, "completionFee", 150.00, "completionMinSessions", 2);
+    untilServed(() -> platform.providerService().post().uri("/providers").bodyValue(listing).exchange());
+    untilServed(() -> platform.outcomeService().put().uri("/commissioners/{code}/contracts/{id}", COMMISSIONER, contractId)
+        .bodyValue(contract).exchange());
+  }
+
+  private static void untilServed(java.util.function.Supplier<WebTestClient.ResponseSpec> call) {
+    await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+      int status = call.get().returnResult(String.class).getStatus().value();
+      if (status == 503) return false;
+      assertThat(status).as("a set-up call's answer").isBetween(200, 299);
+      return true;
+    });
+  }
+
   /** A provider with one service for one need in NR1, for the commissioner, and a contract that funds it. */
   static void providerWithTariff(RunningPlatform platform, String providerId, String name, String serviceId,
       String serviceName, String need, String contractId) {

@@ -72,7 +72,7 @@ class ScaleOutIT {
         .replicated(TestStack.clusterReplicationFactor(BROKERS), TestStack.clusterMinInsyncReplicas(BROKERS))
         .withInstances(2).start();
     SERVICES.forEach(service -> alive.put(service, new CopyOnWriteArrayList<>(List.of(1, 2))));
-    JourneyScenario.providerWithTariff(platform, "tariff-scale-out");
+    JourneyScenario.providerWithTariffOnAColdStack(platform, "tariff-scale-out");
   }
 
   @AfterAll
