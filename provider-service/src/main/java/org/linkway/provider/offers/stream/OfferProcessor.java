@@ -27,6 +27,7 @@ import org.linkway.platform.streams.RetentionSettings;
 import org.linkway.platform.streams.ViewFill;
 import org.linkway.provider.ProviderServiceApplication;
 import org.linkway.provider.offers.domain.OfferLifecycle;
+import org.linkway.replies.CommandReply;
 import org.linkway.state.OfferState;
 import org.linkway.state.OfferStatus;
 import org.slf4j.Logger;
@@ -132,7 +133,8 @@ public final class OfferProcessor extends ContextualProcessor<String, SpecificRe
     if (endedAt.isEmpty()) return;
     store.delete(referralId);
     String provider = state.getOffer().getProviderId();
-    context().forward(new Record<String, SpecificRecord>(provider, state, context().currentSystemTimeMs(), PartyView.removal()));
+    context().forward(new Record<String, SpecificRecord>(provider, ProviderOffers.listed(state),
+        context().currentSystemTimeMs(), PartyView.removal()));
     archive.put(referralId, new ArchivedOffer(endedAt.get(), now, state.getStatus().name(), provider,
         state.getOffer().getServiceId(), state.getOffer().getAttempt()).text());
     notes.ended(archiveDue, endedAt.get(), referralId, "");
@@ -175,8 +177,18 @@ public final class OfferProcessor extends ContextualProcessor<String, SpecificRe
         || before.getOffer().getAttempt() != after.getOffer().getAttempt();
   }
 
+  /**
+   * The answer with the offer as its provider's lists keep it ({@link ProviderOffers#listed}): the caller is answered
+   * with a view of the offer, which reads none of the decider's bookkeeping, so the replies topic carries none of it.
+   */
+  private static CommandReply listed(CommandReply reply) {
+    return reply.getDecided() instanceof OfferState decided ? new CommandReply(reply.getCommandId(), reply.getRefusal(),
+        ProviderOffers.listed(decided), reply.getIdempotencyKeyReused()) : reply;
+  }
+
   private void toProviderList(String providerId, OfferState state) {
-    context().forward(new Record<String, SpecificRecord>(providerId, state, context().currentSystemTimeMs()));
+    context().forward(new Record<String, SpecificRecord>(providerId, ProviderOffers.listed(state),
+        context().currentSystemTimeMs()));
   }
 
   /** Reminders at half-time and expiries at the deadline, for every offer whose moment has come. */
@@ -259,7 +271,7 @@ public final class OfferProcessor extends ContextualProcessor<String, SpecificRe
     for (OfferLifecycle.Event event : events) {
       OfferLifecycle.written(event).ifPresent(written -> write(record, written, due));
       OfferLifecycle.asked(event).ifPresent(request -> ask(record, before, request));
-      OfferLifecycle.answer(event, after).ifPresent(reply -> context().forward(Decisions.reply(input, reply)));
+      OfferLifecycle.answer(event, after).ifPresent(reply -> context().forward(Decisions.reply(input, listed(reply))));
     }
     if (events.stream().anyMatch(event -> OfferLifecycle.awaitsAnswer(event, after))) scheduleDeadlines(after);
     // ended by this input: its events went with the trace above; nothing more happens to the offer here

@@ -65,6 +65,24 @@ public final class ProviderOffers {
 
   private ProviderOffers() {}
 
+  /**
+   * The offer as its provider's lists keep it: its state without what only its decider reads (the ids of the commands
+   * it applied, the commands it remembers for their idempotency keys, an accept waiting for the budget), which grows
+   * with every command and would otherwise be written again into each of the three lists, and the repartition topic
+   * before them, at every change. Nothing that reads a list (the queue, the inbox, the streams) reads those.
+   */
+  static OfferState listed(OfferState state) {
+    if (state.getProcessedCommandIds().isEmpty() && state.getRememberedCommands().isEmpty()
+        && state.getPendingAccept() == null) {
+      return state;
+    }
+    // the constructor, not a builder: a builder copies every field deeply, and the rest is shared as it is
+    return new OfferState(state.getReferralId(), state.getStatus(), state.getOffer(), state.getOfferedAt(),
+        state.getDeclinedBy(), state.getSessionsAttended(), List.of(), state.getSessionsMissed(), state.getMissedInARow(),
+        state.getRespondBy(), state.getReminded(), state.getBaseline(), null, state.getAccepted(), List.of(),
+        state.getDeclineReason(), state.getChangedAt());
+  }
+
   /** The party of a provider's list of its offers in one status. */
   static String list(String providerId, OfferStatus status) {
     return providerId + "|" + status.name();

@@ -195,7 +195,44 @@ class IdempotentCommandsTest {
     assertThat(state().getRememberedCommands()).isEmpty();
   }
 
+  @Test
+  void givenKeyedCommands_whenTheyAreDecided_thenTheProvidersListsAndTheAnswersHoldTheOfferWithoutTheDecidersBookkeeping() {
+    offered();
+    send(keyed(new AcceptReferral(null, List.of(), null), "accept-1", "null"));
+    assertThat(state().getPendingAccept()).isNotNull();
+    assertThat(listsHeld()).isNotEmpty().allSatisfy(listed -> {
+      assertThat(listed.getStatus()).isEqualTo(OfferStatus.ACCEPTING);
+      assertThat(listed.getPendingAccept()).isNull();
+    });
+    reserve(commandOf(budgetRequests.readValue()));
+    send(keyed(session("2026-11-02"), "session-1", "{attendedOn=2026-11-02}"));
+
+    OfferState kept = state();
+    assertThat(kept.getRememberedCommands()).hasSize(2);
+    assertThat(kept.getProcessedCommandIds()).isNotEmpty();
+    assertThat(listsHeld()).hasSize(3).allSatisfy(listed -> {
+      assertThat(listed.getSessionsAttended()).isEqualTo(1);
+      assertThat(listed.getRememberedCommands()).isEmpty();
+      assertThat(listed.getProcessedCommandIds()).isEmpty();
+      assertThat(listed.getPendingAccept()).isNull();
+      assertThat(listed.getChangedAt()).isEqualTo(kept.getChangedAt());
+      assertThat(listed.getOffer()).isEqualTo(kept.getOffer());
+    });
+    assertThat(repliesRead()).hasSize(2).allSatisfy(reply -> {
+      OfferState decided = (OfferState) reply.getDecided();
+      assertThat(decided.getRememberedCommands()).isEmpty();
+      assertThat(decided.getProcessedCommandIds()).isEmpty();
+    });
+  }
+
   // ---------------------------------------------------------------- helpers
+
+  /** What the provider's three lists hold of its offers. */
+  private List<OfferState> listsHeld() {
+    return java.util.stream.Stream.of(ProviderOffers.STORE, ProviderOffers.BY_STATUS.store(), ProviderOffers.CHANGES.store())
+        .flatMap(store -> offers.held(store).stream()).toList();
+  }
+
 
   private void offered() {
     offered(PROVIDER, 1);

@@ -98,6 +98,16 @@ final class OfferDriver implements AutoCloseable {
     return store.get(referralId);
   }
 
+  /** Every value a store of the topology holds now. */
+  List<OfferState> held(String storeName) {
+    KeyValueStore<String, OfferState> store = driver.getKeyValueStore(storeName);
+    List<OfferState> held = new java.util.ArrayList<>();
+    try (var all = store.all()) {
+      all.forEachRemaining(entry -> held.add(entry.value));
+    }
+    return held;
+  }
+
   UUID uuid() {
     return UUID.fromString(referralId);
   }
