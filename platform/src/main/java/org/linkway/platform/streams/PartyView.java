@@ -34,14 +34,26 @@ import org.linkway.platform.kafka.AvroSerdes;
  * <p>Read with {@link StoreQueries#page}, after the {@link #prefix} of the party, on the instance
  * {@code KeyOwners} routes the party's key to.
  *
+ * <p>A party may have several lists, one for each value of {@code list} (a provider's offers in each status): an item is
+ * kept under {@code {party}|{list}|{order}|{id}}, in one list of its party at a time, and moves from one to another as
+ * its {@code list} changes; its index is still {@code {party}|{id}}, so one change is one read of the index, whatever
+ * the number of lists.
+ *
  * @param store the view's store; its index is {@code {store}-keys}
  * @param party whose list an item belongs in now
+ * @param list which of the party's lists it is in now; null for a view of one list per party
  * @param order the item's place in the list, as epoch milliseconds (or any non-negative number)
  * @param newestFirst whether the list runs from the greatest {@code order} down
  * @param id the item's own id, unique within the party
  */
-public record PartyView<V extends SpecificRecord>(String store, Function<V, String> party, ToLongFunction<V> order,
-    boolean newestFirst, Function<V, String> id) {
+public record PartyView<V extends SpecificRecord>(String store, Function<V, String> party, Function<V, String> list,
+    ToLongFunction<V> order, boolean newestFirst, Function<V, String> id) {
+
+  /** A view of one list per party. */
+  public PartyView(String store, Function<V, String> party, ToLongFunction<V> order, boolean newestFirst,
+      Function<V, String> id) {
+    this(store, party, null, order, newestFirst, id);
+  }
 
   /** What comes after a party's prefix in a key, and so what a cursor ({@code ?after=}) of the list is. */
   public static final Pattern CURSOR = Pattern.compile("\\d{19}\\|[A-Za-z0-9-]{1,64}");
@@ -92,10 +104,16 @@ public record PartyView<V extends SpecificRecord>(String store, Function<V, Stri
     return party + "|";
   }
 
+  /** The start of every key of one of a party's lists ({@code list}). */
+  public static String prefix(String party, String list) {
+    return prefix(party) + list + "|";
+  }
+
   /** The item's key in its party's list. */
   public String keyOf(V value) {
     long at = order.applyAsLong(value);
-    return prefix(party.apply(value)) + String.format("%019d", newestFirst ? Long.MAX_VALUE - at : at) + "|" + id.apply(value);
+    String start = list == null ? prefix(party.apply(value)) : prefix(party.apply(value), list.apply(value));
+    return start + String.format("%019d", newestFirst ? Long.MAX_VALUE - at : at) + "|" + id.apply(value);
   }
 
   /**
@@ -117,9 +135,7 @@ public record PartyView<V extends SpecificRecord>(String store, Function<V, Stri
   /**
    * Keeps the view of states already in the task of the key they are partitioned by (another view's {@link #keep}
    * returned them), with no repartition of their own: so this view is read on the same instance as that one. Each
-   * state comes keyed by a party whose list it is, or was, in; a party may be one of several lists of that key (a
-   * provider's offers in one status: {@code {providerId}|{status}}), read in the partition of that key
-   * ({@link StoreQueries#page}'s {@code partitionKey}); a state sent to each list it may have left leaves it.
+   * state comes keyed by a party whose list it is, or was, in.
    */
   public void keepInTask(StreamsBuilder builder, AvroSerdes serdes, Class<V> type, KStream<String, V> byParty) {
     Topologies.addStore(builder, serdes, store, type);

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BiPredicate;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.KStream;
 import org.linkway.platform.kafka.AvroSerdes;
@@ -27,7 +26,7 @@ import org.linkway.state.OfferStatus;
  *
  * <p>In the same task, the provider's offers by status ({@link #BY_STATUS}): each offer is in the list of its
  * provider and status now, {@code {providerId}|{status}|{offeredAt}|{referralId}}, and leaves the list of the status
- * it had (each change is sent to every status list of the provider, and kept only in its own). So the offers waiting
+ * it had (one index for the provider's lists, so a change reads it once). So the offers waiting
  * for an answer, those being worked with, those ended, or those in one status, are each read a page at a time, oldest
  * first or newest first, whatever the provider's history holds in other statuses. And its offers by last change
  * ({@link #CHANGES}), what its streams resumed from a moment send.
@@ -39,11 +38,13 @@ public final class ProviderOffers {
       s -> s.getOfferedAt().toEpochMilli(), false, s -> s.getReferralId().toString());
   public static final String STORE = VIEW.store();
   /**
-   * The provider's offers by status: {@code {providerId}|{status}|{offeredAt, 19 digits}|{referralId}} to the offer's
-   * state, read in the partition of the provider ({@link #inStatus}, {@link #newestFirst}).
+   * The provider's offers by status, a list per status: {@code {providerId}|{status}|{offeredAt, 19 digits}|{referralId}}
+   * to the offer's state, read in the partition of the provider ({@link #inStatus}, {@link #newestFirst}). (Kept until
+   * 2026-12 as {@code provider-offers-by-status}, each change sent to every status list of its provider and indexed
+   * by list: that store and its changelog are no longer read; this one is filled from the offers at its first start.)
    */
-  public static final PartyView<OfferState> BY_STATUS = new PartyView<>("provider-offers-by-status",
-      s -> list(s.getOffer().getProviderId(), s.getStatus()), s -> s.getOfferedAt().toEpochMilli(), false,
+  public static final PartyView<OfferState> BY_STATUS = new PartyView<>("provider-offers-in-status",
+      s -> s.getOffer().getProviderId(), s -> s.getStatus().name(), s -> s.getOfferedAt().toEpochMilli(), false,
       s -> s.getReferralId().toString());
   /**
    * The provider's offers by their last change: {@code {providerId}|{made or last changed status, newest first, 19
@@ -83,9 +84,9 @@ public final class ProviderOffers {
         state.getDeclineReason(), state.getChangedAt());
   }
 
-  /** The party of a provider's list of its offers in one status. */
+  /** The start of the keys of a provider's list of its offers in one status. */
   static String list(String providerId, OfferStatus status) {
-    return providerId + "|" + status.name();
+    return PartyView.prefix(providerId, status.name());
   }
 
   /** Keeps the views of the offer states the {@link OfferProcessor} sends on, keyed by provider (the rest ignored). */
@@ -93,9 +94,7 @@ public final class ProviderOffers {
     KStream<String, OfferState> states = outputs.filter((providerId, value) -> value instanceof OfferState)
         .mapValues(value -> (OfferState) value);
     KStream<String, OfferState> inProvidersTask = VIEW.keep(builder, serdes, OfferState.class, states, "offers-by-provider");
-    // to every status list of the provider: the offer is kept in its own, and leaves the one it was in
-    BY_STATUS.keepInTask(builder, serdes, OfferState.class, inProvidersTask.flatMap((providerId, state) ->
-        Arrays.stream(OfferStatus.values()).map(status -> KeyValue.pair(list(providerId, status), state)).toList()));
+    BY_STATUS.keepInTask(builder, serdes, OfferState.class, inProvidersTask);
     CHANGES.keepInTask(builder, serdes, OfferState.class, inProvidersTask);
   }
 
@@ -110,7 +109,7 @@ public final class ProviderOffers {
   /** One page of the provider's offers in one status, oldest first, after the cursor {@code after} (null: the first). */
   public static StoreQueries.Page<OfferState> inStatus(StoreQueries stores, String providerId, OfferStatus status,
       String after, int limit) {
-    return stores.page(BY_STATUS.store(), providerId, PartyView.prefix(list(providerId, status)), after, limit, s -> true);
+    return stores.page(BY_STATUS.store(), providerId, list(providerId, status), after, limit, s -> true);
   }
 
   /** Reads one list of {@link #BY_STATUS} newest first, from after a cursor, for as long as {@code action} says. */
@@ -135,7 +134,7 @@ public final class ProviderOffers {
     List<Map.Entry<String, OfferState>> found = new ArrayList<>();
     for (OfferStatus status : statuses) {
       int[] read = {0};
-      lists.scan(PartyView.prefix(list(providerId, status)), after, (cursor, state) -> {
+      lists.scan(list(providerId, status), after, (cursor, state) -> {
         found.add(Map.entry(cursor, state));
         return ++read[0] <= limit;
       });

@@ -193,7 +193,7 @@ class ProviderOffersTest {
         .findFirst().orElseThrow();
     assertThat(withList.nodes()).anySatisfy(n -> assertThat(n).isInstanceOfSatisfying(TopologyDescription.Processor.class,
         p -> assertThat(p.stores()).contains(ProviderOffers.BY_STATUS.store(), ProviderOffers.BY_STATUS.indexStore())));
-    assertThat(description.toString()).doesNotContain("provider-offers-by-status-repartition");
+    assertThat(description.toString()).doesNotContain(ProviderOffers.BY_STATUS.store() + "-repartition");
   }
 
   @Test
@@ -280,7 +280,7 @@ class ProviderOffersTest {
             .filter(s -> s.getOffer().getProviderId().equals(provider) && s.getStatus() == status)
             .sorted(Comparator.comparing(OfferState::getOfferedAt).thenComparing(s -> s.getReferralId().toString()))
             .map(s -> s.getReferralId().toString()).toList();
-        List<OfferState> listed = StoreQueries.page(byStatus, PartyView.prefix(ProviderOffers.list(provider, status)), null,
+        List<OfferState> listed = StoreQueries.page(byStatus, ProviderOffers.list(provider, status), null,
             10_000, s -> true).values();
         assertThat(names(listed)).as("%s %s", provider, status).containsExactlyElementsOf(expected);
         listed.forEach(this::assertIsAsNow);
