@@ -511,8 +511,9 @@ public final class Bench {
   }
 
   /**
-   * Waits until every referral is reported ({@link Stall}): when nothing moves for 10 s, the providers read their
-   * queues; when nothing has moved for 2 min though they read them, the referrals still under way cannot move: they
+   * Waits until every referral is reported ({@link Stall}): while any referral moves (steps, or ends) it waits, whatever
+   * the time up to {@code atMost}; when nothing moves for 10 s, the providers read their queues; when nothing has moved
+   * for 2 min though they read them, the referrals still under way cannot move: they
    * are reported (under correctness: {@code cannotMove}, by phase) and the phase goes on. They stay unaccounted.
    */
   private void awaitDone(Journey journey, Duration atMost, String what) throws InterruptedException {
@@ -524,7 +525,7 @@ public final class Bench {
         cannotMove.put(what, journey.giveUp(10));
         return;
       }
-      switch (stall.look(journey.awaited())) {
+      switch (stall.look(journey.moves())) {
         case READ_QUEUES -> journey.readQueues();
         case GIVE_UP -> {
           Map<String, Object> stuck = journey.giveUp(10);

@@ -84,6 +84,11 @@ public final class Journey implements TopicAudit.Listener {
   final AtomicLong refusedAtIntake = new AtomicLong();
   /** Offers a provider's live stream did not show (a slow subscriber misses events) and its queue did. */
   final AtomicLong offersFoundInQueue = new AtomicLong();
+  /**
+   * Every move any referral has made: a new step ({@link Track#step}), an action of its provider answered, its end.
+   * What a phase watches to tell a backlog still moving from referrals that cannot ({@link Stall}).
+   */
+  private final AtomicLong moves = new AtomicLong();
   /** Referrals a phase gave up on (they could not move) that have not ended since. */
   private final AtomicLong givenUp = new AtomicLong();
   final Map<String, AtomicLong> failures = new ConcurrentHashMap<>();
@@ -249,12 +254,12 @@ public final class Journey implements TopicAudit.Listener {
     Track track = tracks.get(referralId);
     if (track == null || !offersSeen.add(offer)) return;
     offered.incrementAndGet();
-    track.step = "offered " + attempt;
+    stepTo(track, "offered " + attempt);
     if (track.measured && attempt == 1) toQueue.record(System.nanoTime() - track.submitted);
     String base = "/providers/" + providerId + "/referrals/" + referralId;
     Plan plan = track.plan;
     if (attempt == 1 && plan.declineFirstOffer()) {
-      track.step = "decline";
+      stepTo(track, "decline");
       providerService.post(base + "/decline", "{\"reason\":\"CAPACITY\",\"note\":\"full this week\"}",
               offer + "/decline")
           .subscribe(answer -> {
@@ -311,7 +316,7 @@ public final class Journey implements TopicAudit.Listener {
   private Mono<Boolean> send(Track track, String base, String path, String body, String idempotencyKey, String what,
       int sessions, AtomicLong counter, String... alreadyDone) {
     return Mono.defer(() -> {
-          track.step = what;
+          stepTo(track, what);
           return providerService.post(base + path, body, idempotencyKey);
         })
         .flatMap(answer -> {
@@ -386,7 +391,15 @@ public final class Journey implements TopicAudit.Listener {
       return Mono.empty();
     }
     if (counter != null) counter.incrementAndGet();
+    // an action answered: the referral moved, though its step may read the same (its second session after its first)
+    moves.incrementAndGet();
     return Mono.just(true);
+  }
+
+  /** The referral stands at {@code step} now: a move when it stood at another (a resend of the same action is none). */
+  private void stepTo(Track track, String step) {
+    if (!step.equals(track.step)) moves.incrementAndGet();
+    track.step = step;
   }
 
   private void outcomeOnStream(Http.Sse event) {
@@ -429,6 +442,7 @@ public final class Journey implements TopicAudit.Listener {
       if (track.givenUp) givenUp.decrementAndGet();
     }
     counter.incrementAndGet();
+    moves.incrementAndGet();
     Semaphore w = window;
     if (w != null) w.release();
   }
@@ -442,6 +456,11 @@ public final class Journey implements TopicAudit.Listener {
   /** Referrals submitted and not yet completed or unplaced. */
   long underWay() {
     return submitted.get() - outcomes.get() - unplaced.get() - refusedAtIntake.get();
+  }
+
+  /** How many moves the referrals have made so far ({@link #moves}): it changes while any of them moves. */
+  long moves() {
+    return moves.get();
   }
 
   /** Referrals under way that no phase has given up on: what a phase waits for. */

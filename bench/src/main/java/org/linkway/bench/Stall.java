@@ -4,11 +4,12 @@ import java.time.Duration;
 import java.util.function.LongSupplier;
 
 /**
- * When a phase stops waiting on referrals that cannot move. Fed the count of referrals under way at each
- * look, it says what to do: wait while they move; when nothing has moved for {@code quiet}, have the
- * providers read their queues (as one would, finding its live stream quiet), and again every {@code quiet}
- * after; when nothing has moved for {@code stuck} after the queues were first read since the last move, give up
- * on them (the phase reports them and goes on), rather than wait out its whole bound.
+ * When a phase stops waiting on referrals that cannot move. Fed at each look how many moves the referrals have made
+ * so far ({@link Journey#moves}: any referral's step changed, an action of its provider answered, or it ended), it
+ * says what to do: wait while they move, though none finishes (a long backlog stepping through its sessions); when
+ * nothing has moved for {@code quiet}, have the providers read their queues (as one would, finding its live stream
+ * quiet), and again every {@code quiet} after; when nothing has moved for {@code stuck} after the queues were first
+ * read since the last move, give up on them (the phase reports them and goes on), rather than wait out its whole bound.
  */
 final class Stall {
 
@@ -26,7 +27,7 @@ final class Stall {
   private final long quiet;
   private final long stuck;
   private final LongSupplier nanos;
-  private long underWay = -1;
+  private long moves = -1;
   private long lastMove;
   private long lastRead;
   private long firstRead;
@@ -38,11 +39,11 @@ final class Stall {
     this.nanos = nanos;
   }
 
-  /** What to do, seeing {@code underWay} referrals under way now. */
-  Next look(long underWay) {
+  /** What to do, seeing that the referrals have made {@code moves} moves so far (any change is a move). */
+  Next look(long moves) {
     long now = nanos.getAsLong();
-    if (underWay != this.underWay) {
-      this.underWay = underWay;
+    if (moves != this.moves) {
+      this.moves = moves;
       lastMove = now;
       lastRead = now;
       readSinceMove = false;

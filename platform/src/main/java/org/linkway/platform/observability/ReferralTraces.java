@@ -21,20 +21,30 @@ import org.apache.kafka.streams.state.Stores;
  * under way, not every referral there ever was.
  *
  * <p>With tracing off ({@link TracingSwitch}) it keeps nothing: the events carry the headers their
- * cause brought, and no trace of the referral's.
+ * cause brought, and no trace of the referral's. It still forgets, as on, the traces kept while tracing
+ * was on (a referral under way when tracing was switched off), reading first so that nothing is written
+ * for a referral it never kept: else they would stay in the store, and its changelog, for good.
  */
 public final class ReferralTraces {
 
   private final KeyValueStore<String, String> store;
+  private final boolean tracing;
 
-  /** @param store the referrals' traces; null to keep none (tracing off) */
-  public ReferralTraces(KeyValueStore<String, String> store) {
+  /**
+   * @param store the referrals' traces; null for none
+   * @param tracing whether tracing is on: off, the store is only read and emptied of what was kept while it was on
+   */
+  public ReferralTraces(KeyValueStore<String, String> store, boolean tracing) {
     this.store = store;
+    this.tracing = tracing;
   }
 
-  /** The traces of a processor, in its store named {@code name}; none kept when the streams configuration turns tracing off. */
+  /**
+   * The traces of a processor, in its store named {@code name}; none kept when the streams configuration turns tracing
+   * off, those kept before forgotten all the same.
+   */
   public static ReferralTraces in(ProcessorContext<?, ?> context, String name) {
-    return new ReferralTraces(TracingSwitch.enabled(context.appConfigs()) ? context.getStateStore(name) : null);
+    return new ReferralTraces(context.getStateStore(name), TracingSwitch.enabled(context.appConfigs()));
   }
 
   /** Adds the store, named {@code name}, to the topology; the processor that uses it must name it too. */
@@ -47,7 +57,7 @@ public final class ReferralTraces {
    * The first trace seen for a referral becomes its trace (a new one if its first record has none).
    */
   public Headers of(String referralId, Headers headers) {
-    if (store == null) return headers;
+    if (store == null || !tracing) return headers;
     Traceparent own = Traceparent.from(headers).orElse(null);
     Traceparent referral = Traceparent.parse(store.get(referralId)).orElse(null);
     if (referral == null) {
@@ -66,6 +76,7 @@ public final class ReferralTraces {
    */
   public void forget(String referralId) {
     if (store == null) return;
-    store.delete(referralId);
+    // off, few referrals have a trace kept (those under way when tracing was switched off): no tombstone for the others
+    if (tracing || store.get(referralId) != null) store.delete(referralId);
   }
 }

@@ -3,9 +3,8 @@ package org.linkway.platform.security;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtException;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
@@ -23,8 +22,9 @@ import reactor.core.publisher.Mono;
  * full); a kept one is given back only before its {@code exp}, and the decoder's own allowance for
  * clock skew applies only when it checks again; a signing key withdrawn from the issuer's key set
  * stops taking its tokens within {@link #LONGEST_KEPT}, as the decoder's cached key set would. At
- * most {@link #MOST_KEPT} tokens are kept: past that the expired ones go, and if that is not
- * enough, all of them (the next request of each caller verifies its token again).
+ * most {@link #MOST_KEPT} tokens are kept: a new one past that pushes out the one used least
+ * recently (an expired one, never used again, goes first), so that a flood of new tokens costs
+ * their own verifications, not those of every caller whose token was kept.
  */
 public final class VerifiedTokens implements ReactiveJwtDecoder {
 
@@ -36,7 +36,13 @@ public final class VerifiedTokens implements ReactiveJwtDecoder {
 
   private final ReactiveJwtDecoder decoder;
   private final Clock clock;
-  private final Map<String, Kept> kept = new ConcurrentHashMap<>();
+  /** The kept tokens, least recently used first; a get counts as a use. Guarded by itself. */
+  private final Map<String, Kept> kept = new LinkedHashMap<>(256, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Kept> eldest) {
+      return size() > MOST_KEPT;
+    }
+  };
 
   private record Kept(Jwt jwt, Instant until) {}
 
@@ -51,11 +57,13 @@ public final class VerifiedTokens implements ReactiveJwtDecoder {
 
   @Override
   public Mono<Jwt> decode(String token) throws JwtException {
-    Kept known = kept.get(token);
     Instant now = clock.instant();
-    if (known != null) {
-      if (now.isBefore(known.until())) return Mono.just(known.jwt());
-      kept.remove(token, known);
+    synchronized (kept) {
+      Kept known = kept.get(token);
+      if (known != null) {
+        if (now.isBefore(known.until())) return Mono.just(known.jwt());
+        kept.remove(token);
+      }
     }
     return decoder.decode(token).doOnNext(jwt -> keep(token, jwt));
   }
@@ -66,19 +74,15 @@ public final class VerifiedTokens implements ReactiveJwtDecoder {
     if (jwt.getExpiresAt() == null) return; // a token without exp is checked every time
     if (jwt.getExpiresAt().isBefore(until)) until = jwt.getExpiresAt();
     if (!now.isBefore(until)) return;
-    if (kept.size() >= MOST_KEPT) makeRoom(now);
-    kept.put(token, new Kept(jwt, until));
-  }
-
-  private void makeRoom(Instant now) {
-    for (Iterator<Kept> it = kept.values().iterator(); it.hasNext(); ) {
-      if (!now.isBefore(it.next().until())) it.remove();
+    synchronized (kept) {
+      kept.put(token, new Kept(jwt, until));
     }
-    if (kept.size() >= MOST_KEPT) kept.clear();
   }
 
   /** How many verified tokens are kept now. */
   int size() {
-    return kept.size();
+    synchronized (kept) {
+      return kept.size();
+    }
   }
 }

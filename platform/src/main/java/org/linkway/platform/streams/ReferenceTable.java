@@ -31,11 +31,26 @@ public interface ReferenceTable<V> {
   List<V> under(TableIndex<V> index, String term);
 
   /**
+   * A page of {@link #under}: the first {@code limit} values {@code index} holds under {@code term}, in key order, from
+   * just after the record key {@code after} (from the first when null). Its {@code next} is the page's last key when
+   * another value follows, else null. Read by a range of the index that stops one value after the page, so a page
+   * costs its size however many values the term holds.
+   */
+  StoreQueries.Page<V> under(TableIndex<V> index, String term, String after, int limit);
+
+  /**
    * One page of the table by the terms of {@code index}: the first {@code limit} terms after {@code after} (from the
    * first when null), in term order, each with the values filed under it in key order. Read by a range of the index
    * alone, which stops at the term after the page's last, so a page costs its terms' values, not the table.
    */
   Filed<V> filed(TableIndex<V> index, String after, int limit);
+
+  /**
+   * The first {@code limit} terms of {@code index} after {@code after} (from the first when null), in term order, each
+   * with the first value filed under it (in key order): for a list of the terms alone (a provider's name with its id),
+   * read one value a term, however many values each term holds.
+   */
+  Map<String, V> firstUnder(TableIndex<V> index, String after, int limit);
 
   /**
    * A page of an index's terms ({@link #filed}), each with its values, in term order; {@code next}, the page's last
@@ -73,6 +88,27 @@ public interface ReferenceTable<V> {
       }
 
       @Override
+      public StoreQueries.Page<V> under(TableIndex<V> index, String term, String after, int limit) {
+        if (limit < 1) throw new IllegalArgumentException("a page holds at least one value");
+        List<V> page = new ArrayList<>();
+        // the page's last key, and whether a value follows it (then that key is the page's cursor)
+        String[] last = {null};
+        boolean[] more = {false};
+        StoreQueries.<S>scan(store.get(), index.entriesOf(term), after, false, (key, stored) -> {
+          V filed = value.apply(stored);
+          if (filed == null) return true;
+          if (page.size() == limit) {
+            more[0] = true;
+            return false;
+          }
+          page.add(filed);
+          last[0] = key;
+          return true;
+        });
+        return new StoreQueries.Page<>(page, more[0] ? last[0] : null);
+      }
+
+      @Override
       public Filed<V> filed(TableIndex<V> index, String after, int limit) {
         if (limit < 1) throw new IllegalArgumentException("a page holds at least one term");
         // every entry of a term is {entries}{term}{MARK}{key}: from the first term greater than after, to the index's end
@@ -94,6 +130,25 @@ public interface ReferenceTable<V> {
           }
         }
         return new Filed<>(byTerm, null);
+      }
+
+      @Override
+      public Map<String, V> firstUnder(TableIndex<V> index, String after, int limit) {
+        Map<String, V> first = new LinkedHashMap<>();
+        String to = index.entries().substring(0, index.entries().length() - 1) + TableIndex.AFTER_TERM;
+        String term = after;
+        // a range a term, from just after the last one's entries: the rest of a term's values are never read
+        while (first.size() < limit) {
+          String from = index.entries() + (term == null ? "" : term + TableIndex.AFTER_TERM);
+          try (KeyValueIterator<String, S> it = store.get().range(from, to)) {
+            if (!it.hasNext()) break;
+            var entry = it.next();
+            term = index.termOf(entry.key);
+            V filed = value.apply(entry.value);
+            if (filed != null) first.put(term, filed);
+          }
+        }
+        return first;
       }
 
       @Override

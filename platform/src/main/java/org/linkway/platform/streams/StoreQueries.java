@@ -282,8 +282,18 @@ public final class StoreQueries implements HealthIndicator {
       }
 
       @Override
+      public Page<V> under(TableIndex<V> index, String term, String after, int limit) {
+        return ready(storeName, () -> table.under(index, term, after, limit));
+      }
+
+      @Override
       public Filed<V> filed(TableIndex<V> index, String after, int limit) {
         return ready(storeName, () -> table.filed(index, after, limit));
+      }
+
+      @Override
+      public Map<String, V> firstUnder(TableIndex<V> index, String after, int limit) {
+        return ready(storeName, () -> table.firstUnder(index, after, limit));
       }
 
       @Override

@@ -2,8 +2,11 @@ package org.linkway.platform.observability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import java.nio.charset.StandardCharsets;
@@ -17,7 +20,8 @@ import org.junit.jupiter.api.Test;
 class ReferralTracesTest {
 
   final Map<String, String> stored = new HashMap<>();
-  final ReferralTraces traces = new ReferralTraces(store(stored));
+  final KeyValueStore<String, String> store = store(stored);
+  final ReferralTraces traces = new ReferralTraces(store, true);
 
   @Test
   void theFirstTraceSeenForAReferral_isTheOneItsEventsCarry_whateverTraceALaterRequestHas() {
@@ -81,6 +85,24 @@ class ReferralTracesTest {
 
     assertThat(stored).containsOnlyKeys("kept");
     assertThat(Traceparent.from(traces.of("kept", null))).contains(kept);
+  }
+
+  @Test
+  void withTracingOff_aTraceKeptWhileItWasOn_isForgottenWhenItsReferralEnds_andNothingIsKeptOrWrittenForOthers() {
+    Traceparent submitted = Traceparent.newTrace();
+    traces.of("under-way", headers(submitted));
+    traces.of("still-under-way", headers(Traceparent.newTrace()));
+    ReferralTraces off = new ReferralTraces(store, false);
+
+    Traceparent accepted = Traceparent.newTrace();
+    assertThat(Traceparent.from(off.of("under-way", headers(accepted)))).as("off: the trace its cause brought").contains(accepted);
+    assertThat(off.of("new", new RecordHeaders()).lastHeader(Traceparent.HEADER)).isNull();
+    off.forget("under-way");
+    off.forget("new");
+
+    assertThat(stored).as("kept while on and ended while off: forgotten; the rest as it was").containsOnlyKeys("still-under-way");
+    verify(store, never()).put(eq("new"), anyString());
+    verify(store, never()).delete("new");
   }
 
   private static Headers headers(Traceparent trace) {

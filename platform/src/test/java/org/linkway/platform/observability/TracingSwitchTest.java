@@ -54,7 +54,7 @@ class TracingSwitchTest {
 
   @Test
   void givenNoStore_whenAReferralsEventsAreWritten_thenTheyKeepTheHeadersTheyBrought() {
-    ReferralTraces none = new ReferralTraces(null);
+    ReferralTraces none = new ReferralTraces(null, false);
     RecordHeaders without = new RecordHeaders();
     RecordHeaders with = new RecordHeaders();
     with.add(Traceparent.HEADER, "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01".getBytes(StandardCharsets.UTF_8));

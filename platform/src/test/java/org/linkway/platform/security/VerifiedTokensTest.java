@@ -84,6 +84,43 @@ class VerifiedTokensTest {
   }
 
   @Test
+  void givenAsManyTokensAsKept_whenNewOnesFloodIn_thenOneUsedRecentlyIsStillTakenWithoutAVerificationAndTheLeastRecentGo() {
+    VerifiedTokens tokens = new VerifiedTokens(counting, clock);
+    String regular = "regular@" + now.plus(Duration.ofHours(1));
+    String idle = "idle@" + now.plus(Duration.ofHours(1));
+    tokens.decode(idle).block();
+    tokens.decode(regular).block();
+    for (int i = 0; i < VerifiedTokens.MOST_KEPT * 3; i++) {
+      tokens.decode("flood-" + i + "@" + now.plus(Duration.ofHours(1))).block();
+      assertThat(tokens.size()).isLessThanOrEqualTo(VerifiedTokens.MOST_KEPT);
+      // the regular caller's requests come among the flood's, a few hundred new tokens apart
+      if (i % 500 == 0) {
+        int before = checks.get();
+        tokens.decode(regular).block();
+        assertThat(checks).as("the regular caller's token after %d new ones", i + 1).hasValue(before);
+      }
+    }
+    assertThat(tokens.size()).as("full, not emptied").isEqualTo(VerifiedTokens.MOST_KEPT);
+    int before = checks.get();
+    tokens.decode(regular).block();
+    assertThat(checks).as("the regular caller's token, kept").hasValue(before);
+    tokens.decode(idle).block();
+    assertThat(checks).as("the idle caller's token, pushed out by newer ones, verified again").hasValue(before + 1);
+  }
+
+  @Test
+  void givenCallersOnManyThreads_whenTheirTokensComeAtOnce_thenEachIsTakenAndTheKeptStayBounded() {
+    VerifiedTokens tokens = new VerifiedTokens(counting, clock);
+    String expiry = "@" + now.plus(Duration.ofHours(1));
+    java.util.stream.IntStream.range(0, VerifiedTokens.MOST_KEPT * 4).parallel().forEach(i -> {
+      assertThat(tokens.decode((i % (VerifiedTokens.MOST_KEPT * 2)) + expiry).block().getTokenValue())
+          .isEqualTo((i % (VerifiedTokens.MOST_KEPT * 2)) + expiry);
+      assertThat(tokens.size()).isLessThanOrEqualTo(VerifiedTokens.MOST_KEPT);
+    });
+    assertThat(tokens.size()).isEqualTo(VerifiedTokens.MOST_KEPT);
+  }
+
+  @Test
   void givenARealDecoder_whenATokenIsSignedByAnotherKey_thenItIsRefusedEveryTimeAndNeverKept() throws Exception {
     KeyPair issuer = rsa();
     KeyPair other = rsa();

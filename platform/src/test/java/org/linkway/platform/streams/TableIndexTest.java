@@ -176,11 +176,55 @@ class TableIndexTest {
               .isEqualTo(directory.values().stream().filter(s -> s.getProviderId().equals(provider)).toList());
         }
         int limit = 1 + random.nextInt(3);
+        for (String provider : providers) {
+          assertThat(servicePagesOf(provider, limit)).as("%s's services by pages of %d after step %d", provider, limit, step)
+              .isEqualTo(directory.values().stream().filter(s -> s.getProviderId().equals(provider))
+                  .map(ServiceListed::getServiceId).toList());
+        }
         assertThat(List.copyOf(pagesOf(limit).entrySet())).as("pages of %d after step %d", limit, step)
             .isEqualTo(List.copyOf(byProvider(directory.values()).entrySet()));
+        java.util.Map<String, String> first = new java.util.LinkedHashMap<>();
+        byProvider(directory.values()).entrySet().stream().limit(limit + 2).forEach(e -> first.put(e.getKey(), e.getValue().get(0)));
+        assertThat(List.copyOf(directory.firstUnder(TableIndex.SERVICES_BY_PROVIDER, null, limit + 2).entrySet()).stream()
+            .map(e -> java.util.Map.entry(e.getKey(), e.getValue().getServiceId())).toList())
+            .as("the first service of each of the first %d providers after step %d", limit + 2, step)
+            .isEqualTo(List.copyOf(first.entrySet()));
       }
     }
     assertThat(byProvider(directory.values())).as("several providers to page through").hasSizeGreaterThan(4);
+  }
+
+  @Test
+  void givenAProviderWithManyServices_whenAPageOfItsServicesIsRead_thenAPageAndOneMoreAreReadWhateverTheTableHolds() {
+    int[] read = {0};
+    ReferenceTable<ServiceListed> counted = ReferenceTable.over(
+        () -> driver.<String, ServiceListed>getKeyValueStore(GlobalTables.storeOf(Topics.PROVIDER_DIRECTORY)), v -> {
+          read[0]++;
+          return v;
+        });
+    for (int i = 0; i < 400; i++) {
+      String id = "svc-%03d".formatted(i);
+      // "walk" and "walk-2" begin alike: a page of one must not take the other's
+      services.pipeInput(id, ServiceListed.newBuilder(service(id, "QMM")).setProviderId(i % 4 == 0 ? "walk-2" : "walk").build());
+    }
+
+    StoreQueries.Page<ServiceListed> first = counted.under(TableIndex.SERVICES_BY_PROVIDER, "walk", null, 5);
+
+    assertThat(first.values()).extracting(ServiceListed::getServiceId)
+        .containsExactly("svc-001", "svc-002", "svc-003", "svc-005", "svc-006");
+    assertThat(first.next()).isEqualTo("svc-006");
+    assertThat(read[0]).as("values read for a page of 5 of the provider's 300 among 400").isLessThanOrEqualTo(6);
+    read[0] = 0;
+    StoreQueries.Page<ServiceListed> second = counted.under(TableIndex.SERVICES_BY_PROVIDER, "walk", first.next(), 5);
+    assertThat(second.values()).extracting(ServiceListed::getServiceId).first().isEqualTo("svc-007");
+    assertThat(read[0]).isLessThanOrEqualTo(6);
+    StoreQueries.Page<ServiceListed> last = counted.under(TableIndex.SERVICES_BY_PROVIDER, "walk-2", "svc-392", 5);
+    assertThat(last.values()).extracting(ServiceListed::getServiceId).containsExactly("svc-396");
+    assertThat(last.next()).isNull();
+    read[0] = 0;
+    assertThat(counted.firstUnder(TableIndex.SERVICES_BY_PROVIDER, null, 5)).extractingFromEntries(e -> e.getKey() + " " + e.getValue().getServiceId())
+        .containsExactly("walk svc-001", "walk-2 svc-000");
+    assertThat(read[0]).as("values read for the first of each of two providers").isEqualTo(2);
   }
 
   @Test
@@ -222,6 +266,20 @@ class TableIndexTest {
         }
       }
     }
+  }
+
+  /** The provider's services, {@code limit} a page, each page from the last one's next. */
+  private List<String> servicePagesOf(String provider, int limit) {
+    List<String> read = new ArrayList<>();
+    String after = null;
+    do {
+      StoreQueries.Page<ServiceListed> page = directory.under(TableIndex.SERVICES_BY_PROVIDER, provider, after, limit);
+      assertThat(page.values().size()).isLessThanOrEqualTo(limit);
+      if (page.next() != null) assertThat(page.values()).hasSize(limit);
+      page.values().forEach(listed -> read.add(listed.getServiceId()));
+      after = page.next();
+    } while (after != null);
+    return read;
   }
 
   /** Every page of the directory by provider, {@code limit} providers a page, each page from the last one's next. */

@@ -12,6 +12,7 @@ import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.linkway.platform.streams.ReferenceTable;
+import org.linkway.platform.streams.StoreQueries;
 import org.linkway.platform.streams.TableIndex;
 
 /**
@@ -41,6 +42,18 @@ public final class ReferenceTables {
       }
 
       @Override
+      public StoreQueries.Page<V> under(TableIndex<V> index, String term, String after, int limit) {
+        TreeMap<String, V> under = new TreeMap<>();
+        rows.forEach((key, value) -> {
+          if (index.termsOf(value).contains(term)) under.put(key, value);
+        });
+        List<Map.Entry<String, V>> page = List.copyOf((after == null ? under : under.tailMap(after, false)).entrySet());
+        if (page.size() <= limit) return new StoreQueries.Page<>(page.stream().map(Map.Entry::getValue).toList(), null);
+        return new StoreQueries.Page<>(page.subList(0, limit).stream().map(Map.Entry::getValue).toList(),
+            page.get(limit - 1).getKey());
+      }
+
+      @Override
       public Filed<V> filed(TableIndex<V> index, String after, int limit) {
         TreeMap<String, List<V>> byTerm = new TreeMap<>();
         values().forEach(value -> index.termsOf(value).forEach(term ->
@@ -53,6 +66,15 @@ public final class ReferenceTables {
         String more = List.copyOf(page.keySet()).get(limit);
         page.remove(more);
         return new Filed<>(page, List.copyOf(page.keySet()).get(limit - 1));
+      }
+
+      @Override
+      public Map<String, V> firstUnder(TableIndex<V> index, String after, int limit) {
+        Map<String, V> first = new LinkedHashMap<>();
+        filed(index, after, limit).byTerm().forEach((term, values) -> {
+          if (!values.isEmpty()) first.put(term, values.get(0));
+        });
+        return first;
       }
 
       @Override
@@ -86,8 +108,18 @@ public final class ReferenceTables {
       }
 
       @Override
+      public StoreQueries.Page<V> under(TableIndex<V> index, String term, String after, int limit) {
+        return table.under(index, term, after, limit);
+      }
+
+      @Override
       public Filed<V> filed(TableIndex<V> index, String after, int limit) {
         return table.filed(index, after, limit);
+      }
+
+      @Override
+      public Map<String, V> firstUnder(TableIndex<V> index, String after, int limit) {
+        return table.firstUnder(index, after, limit);
       }
 
       @Override

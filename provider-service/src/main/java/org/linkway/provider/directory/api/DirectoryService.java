@@ -1,7 +1,9 @@
 package org.linkway.provider.directory.api;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.linkway.commands.DirectoryCommand;
@@ -15,6 +17,7 @@ import org.linkway.platform.kafka.Events;
 import org.linkway.platform.security.Caller;
 import org.linkway.platform.security.Role;
 import org.linkway.platform.streams.ReferenceTable;
+import org.linkway.platform.streams.StoreQueries;
 import org.linkway.platform.streams.TableIndex;
 import org.linkway.platform.web.PageRequest;
 import org.linkway.platform.web.ProblemException;
@@ -135,7 +138,8 @@ public class DirectoryService {
   }
 
   private Mono<ServiceView> list(String providerId, String serviceId, ServiceRequest request, boolean admin) {
-    String providerName = directory.under(TableIndex.SERVICES_BY_PROVIDER, providerId).stream()
+    // its first listing names the provider: one value read, however many services it lists
+    String providerName = directory.under(TableIndex.SERVICES_BY_PROVIDER, providerId, null, 1).values().stream()
         .map(ServiceListed::getProviderName).findFirst()
         .orElseThrow(() -> new ProblemException.NotFound("no provider " + providerId + ": register it with POST /providers"));
     List<FieldProblem> problems = new ArrayList<>();
@@ -201,13 +205,33 @@ public class DirectoryService {
     return new ProvidersPage(providers, filed.next());
   }
 
+  /**
+   * The directory's first {@code limit} providers, by id, each with its name (its first listing's): read by a range of
+   * the directory's index by provider a provider at a time, one listing each, however many services each lists.
+   */
+  public Map<String, String> providerNames(int limit) {
+    Map<String, String> names = new LinkedHashMap<>();
+    directory.firstUnder(TableIndex.SERVICES_BY_PROVIDER, null, limit)
+        .forEach((providerId, listed) -> names.put(providerId, listed.getProviderName()));
+    return names;
+  }
+
   /** A page of the directory's providers, and the cursor of the page after (null: none follows). */
   public record ProvidersPage(List<ProviderView> providers, String next) {}
 
-  /** The provider's services, by id: read by the directory's index by provider, not from the whole directory. */
-  public List<ServiceView> services(String providerId) {
-    return directory.under(TableIndex.SERVICES_BY_PROVIDER, providerId).stream().map(DirectoryService::view).toList();
+  /**
+   * A page of the provider's services, by id, from just after the service {@code page.after()}: read by a range of the
+   * directory's index by provider that stops one service after the page, never the provider's whole listing nor the
+   * whole directory. {@code next}: the cursor of the page after, null when none follows.
+   */
+  public ServicesPage services(String providerId, PageRequest page) {
+    StoreQueries.Page<ServiceListed> found = directory.under(TableIndex.SERVICES_BY_PROVIDER, providerId, page.after(),
+        page.limit());
+    return new ServicesPage(found.values().stream().map(DirectoryService::view).toList(), found.next());
   }
+
+  /** A page of a provider's services, and the cursor of the page after (null: none follows). */
+  public record ServicesPage(List<ServiceView> services, String next) {}
 
   /** The provider's service {@code serviceId}, read by key: none if it is not listed or is another provider's. */
   public Optional<ServiceView> service(String providerId, String serviceId) {

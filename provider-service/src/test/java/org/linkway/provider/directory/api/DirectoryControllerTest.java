@@ -24,6 +24,7 @@ import org.linkway.platform.kafka.EventPublisher;
 import org.linkway.platform.kafka.Topics;
 import org.linkway.platform.streams.ReferenceTable;
 import org.linkway.platform.testing.ReferenceTables;
+import org.linkway.platform.web.PageRequest;
 import org.linkway.platform.web.ProblemHandler;
 import org.linkway.provider.directory.stream.DirectoryCommands;
 import org.mockito.ArgumentCaptor;
@@ -264,11 +265,30 @@ class DirectoryControllerTest {
     list(WalksListing.of("b-walkers", "svc-3").build());
     list(WalksListing.of("a-walkers", "svc-1").build());
 
-    assertThat(service.services("a-walkers")).extracting(DirectoryService.ServiceView::serviceId).containsExactly("svc-1", "svc-2");
-    assertThat(service.services("c-walkers")).isEmpty();
+    assertThat(service.services("a-walkers", new PageRequest(null, 10)).services())
+        .extracting(DirectoryService.ServiceView::serviceId).containsExactly("svc-1", "svc-2");
+    DirectoryService.ServicesPage first = service.services("a-walkers", new PageRequest(null, 1));
+    assertThat(first.services()).extracting(DirectoryService.ServiceView::serviceId).containsExactly("svc-1");
+    assertThat(first.next()).isEqualTo("svc-1");
+    DirectoryService.ServicesPage second = service.services("a-walkers", new PageRequest(first.next(), 1));
+    assertThat(second.services()).extracting(DirectoryService.ServiceView::serviceId).containsExactly("svc-2");
+    assertThat(second.next()).isNull();
+    assertThat(service.services("c-walkers", new PageRequest(null, 10)).services()).isEmpty();
     assertThat(service.service("a-walkers", "svc-1")).map(DirectoryService.ServiceView::serviceId).contains("svc-1");
     assertThat(service.service("a-walkers", "svc-3")).as("another provider's").isEmpty();
     assertThat(service.service("a-walkers", "svc-9")).isEmpty();
+  }
+
+  /** What the local sign-in page offers as demo parties: the first providers, each once, by id, with its name. */
+  @Test
+  void givenProvidersOfSeveralServices_whenTheirNamesAreRead_thenEachProviderOnceByIdUpToTheLimit() {
+    list(WalksListing.of("b-walkers", "svc-3").setProviderName("B Walkers").build());
+    list(WalksListing.of("a-walkers", "svc-2").build());
+    list(WalksListing.of("a-walkers", "svc-1").build());
+    list(WalksListing.of("c-walkers", "svc-4").build());
+
+    assertThat(service.providerNames(2)).containsExactly(Map.entry("a-walkers", "Wensum Walkers"), Map.entry("b-walkers", "B Walkers"));
+    assertThat(service.providerNames(10)).containsOnlyKeys("a-walkers", "b-walkers", "c-walkers");
   }
 
   @Test

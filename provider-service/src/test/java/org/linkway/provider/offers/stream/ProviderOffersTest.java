@@ -268,6 +268,34 @@ class ProviderOffersTest {
   }
 
   /**
+   * The inbox's three lists and its resumed stream over a provider with many more offers than a page: each reads at most a
+   * page and one per status it lists, whatever the provider's history holds.
+   */
+  @Test
+  void givenAProviderWithManyOffers_whenTheInboxsListsAreReadAPageAtATime_thenEachReadsAPageAndOnePerStatusAtMost() {
+    List<UUID> made = new ArrayList<>();
+    for (int i = 0; i < 240; i++) made.add(offer("prov-1", 1, MORNING.plusSeconds(i)));
+    for (int i = 0; i < 240; i += 3) decline("prov-1", made.get(i));
+    for (int i = 1; i < 240; i += 3) accept(made.get(i).toString(), new Offer());
+    int[] read = {0};
+    ProviderOffers.NewestFirst counted = (prefix, from, action) -> StoreQueries.<OfferState>scan(byStatus, prefix, from, true,
+        (cursor, state) -> {
+          read[0]++;
+          return action.test(cursor, state);
+        });
+
+    for (List<OfferStatus> statuses : List.of(ProviderOffers.OPEN, ProviderOffers.ACTIVE, ProviderOffers.ENDED)) {
+      read[0] = 0;
+      StoreQueries.Page<OfferState> first = ProviderOffers.newestFirst(counted, "prov-1", statuses, null, 5);
+      assertThat(first.values()).as("%s", statuses).hasSize(5);
+      assertThat(read[0]).as("offers read for a page of 5 of %s among 240", statuses).isLessThanOrEqualTo(statuses.size() * 6);
+      read[0] = 0;
+      assertThat(ProviderOffers.newestFirst(counted, "prov-1", statuses, first.next(), 5).values()).hasSize(5);
+      assertThat(read[0]).as("the page after, of %s", statuses).isLessThanOrEqualTo(statuses.size() * 6);
+    }
+  }
+
+  /**
    * For every provider and status: the list holds exactly the offer states of that provider in that status, oldest
    * first (then by referral); every list holds each offer once (its index too); and the inbox's three lists, read newest
    * first a few at a time, are those of their statuses, newest first, each once.

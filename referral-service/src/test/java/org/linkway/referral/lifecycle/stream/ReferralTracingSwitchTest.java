@@ -11,12 +11,15 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.linkway.commands.ReferralCommand;
 import org.linkway.commands.SubmitReferral;
 import org.linkway.events.NeedCode;
+import org.linkway.events.ReferralEvent;
+import org.linkway.events.ReferralUnplaced;
 import org.linkway.events.ReferralSubmitted;
 import org.linkway.events.SealedPatient;
 import org.linkway.platform.kafka.Events;
@@ -66,6 +69,31 @@ class ReferralTracingSwitchTest {
 
     assertThat(events).isNotEmpty().allSatisfy(event -> assertThat(traceparents(event)).singleElement()
         .satisfies(value -> assertThat(value.split("-")[1]).isEqualTo("0af7651916cd43dd8448eb211c80319c")));
+  }
+
+  /**
+   * Switched off with referrals under way: their traces, kept while tracing was on, are forgotten when they end, as they
+   * are with tracing on (else they stay in the store for good), and their events carry none of them.
+   */
+  @Test
+  void givenTracesKeptWhileTracingWasOn_whenTracingIsOffAndAReferralEnds_thenItsTraceIsForgottenAndTheOthersStay() {
+    UUID referralId = UUID.randomUUID();
+    TopologyTestDriver driver = EmptyDirectoryTopology.driver(stateDir, "referral-service-tracing-switched-off",
+        KafkaPlatformConfiguration.tracingSettings(false));
+    try (DrivenLifecycle lifecycle = new DrivenLifecycle(driver)) {
+      KeyValueStore<String, String> traces = driver.getKeyValueStore(ReferralStores.TRACES);
+      traces.put(referralId.toString(), TRACEPARENT);
+      traces.put("another-under-way", TRACEPARENT);
+
+      lifecycle.commands.pipeInput(new TestRecord<>(referralId.toString(), submit(referralId), new RecordHeaders()));
+
+      List<TestRecord<String, SpecificRecord>> events = lifecycle.referrals.readRecordsToList();
+      assertThat(events).as("the referral's events, to its end (unplaced: no service)").last()
+          .satisfies(e -> assertThat(((ReferralEvent) e.value()).getPayload()).isInstanceOf(ReferralUnplaced.class));
+      assertThat(events).allSatisfy(event -> assertThat(event.headers().lastHeader(Traceparent.HEADER)).isNull());
+      assertThat(traces.get(referralId.toString())).as("the ended referral's trace").isNull();
+      assertThat(traces.get("another-under-way")).isEqualTo(TRACEPARENT);
+    }
   }
 
   /** A submission decided on a driver configured as the service configures its streams; the events it wrote. */
