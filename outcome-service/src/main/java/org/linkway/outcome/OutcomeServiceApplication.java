@@ -1,6 +1,7 @@
 package org.linkway.outcome;
 
 import org.linkway.platform.kafka.KafkaPlatformConfiguration;
+import org.linkway.platform.observability.UnusedAutoConfigurations;
 import org.linkway.platform.security.SecurityConfiguration;
 import org.linkway.platform.streams.CommandReadiness;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -8,7 +9,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.annotation.Import;
 
 /** outcome-service: contracts, the funding ledger of every referral, and outcome streams for commissioners. */
-@SpringBootApplication
+@SpringBootApplication(excludeName = UnusedAutoConfigurations.LOG_LINE_COUNTS)
 @Import({KafkaPlatformConfiguration.class, CommandReadiness.Configuration.class, SecurityConfiguration.class})
 public class OutcomeServiceApplication {
 

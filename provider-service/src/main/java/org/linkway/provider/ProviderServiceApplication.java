@@ -1,6 +1,7 @@
 package org.linkway.provider;
 
 import org.linkway.platform.kafka.KafkaPlatformConfiguration;
+import org.linkway.platform.observability.UnusedAutoConfigurations;
 import org.linkway.platform.people.PeopleConfiguration;
 import org.linkway.platform.security.SecurityConfiguration;
 import org.linkway.platform.streams.CommandReadiness;
@@ -9,7 +10,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.annotation.Import;
 
 /** provider-service: the provider directory, each provider's queue of offered referrals, and their decisions, sessions and outcomes. */
-@SpringBootApplication
+@SpringBootApplication(excludeName = UnusedAutoConfigurations.LOG_LINE_COUNTS)
 @Import({KafkaPlatformConfiguration.class, CommandReadiness.Configuration.class, SecurityConfiguration.class, PeopleConfiguration.class})
 public class ProviderServiceApplication {
 

@@ -194,7 +194,7 @@ class ObservabilityIT {
       for (String service : SERVICES) {
         assertThat(scrape(service).names()).as("%s's metrics", service)
             .contains("kafka_consumer_fetch_manager_records_lag_max", "linkway_dead_letters_total")
-            // log lines are not counted by level: that counter's filter ran on every logging call, written or not
+            // log lines are not counted by level (UnusedAutoConfigurations.LOG_LINE_COUNTS)
             .doesNotContain("logback_events_total");
       }
     });

@@ -23,7 +23,7 @@ import reactor.core.publisher.Mono;
  * clock skew applies only when it checks again; a signing key withdrawn from the issuer's key set
  * stops taking its tokens within {@link #LONGEST_KEPT}, as the decoder's cached key set would. At
  * most {@link #MOST_KEPT} tokens are kept: a new one past that pushes out the one used least
- * recently (an expired one, never used again, goes first), so that a flood of new tokens costs
+ * recently (an expired one is dropped when it is asked for again, or pushed out in its turn), so that a flood of new tokens costs
  * their own verifications, not those of every caller whose token was kept.
  */
 public final class VerifiedTokens implements ReactiveJwtDecoder {

@@ -55,7 +55,7 @@ public record PartyView<V extends SpecificRecord>(String store, Function<V, Stri
     this(store, party, null, order, newestFirst, id);
   }
 
-  /** What comes after a party's prefix in a key, and so what a cursor ({@code ?after=}) of the list is. */
+  /** What comes after a list's prefix in a key (its party's, or of one of its party's lists), and so what a cursor ({@code ?after=}) of the list is. */
   public static final Pattern CURSOR = Pattern.compile("\\d{19}\\|[A-Za-z0-9-]{1,64}");
 
   /** The header that asks the keeper to take the item out of its party's list, whatever the state says. */

@@ -97,8 +97,9 @@ public final class OfferProcessor extends ContextualProcessor<String, SpecificRe
     this.deadlines = context.getStateStore(DEADLINES);
     this.traces = ReferralTraces.in(context, TRACES);
     this.open = OpenOffers.in(context, STORE, ProviderOffers.FILLED);
-    // the providers' views, each filled once from the offers held before it (sent again, each keeps what it lacks;
-    // the offers by last change came later, so a provider stream open at that first start is sent each offer once more)
+    // the providers' views, each filled once from the offers held before it (sent again, each keeps what it lacks; a
+    // view added later, as the offers by last change and the lists by status renamed in 2026-12 were, sends each offer
+    // once more to a provider stream open at that first start)
     for (String view : List.of(ProviderOffers.STORE, ProviderOffers.BY_STATUS.store(),
         ProviderOffers.CHANGES.store())) {
       ViewFill.<OfferState>once(context, ProviderOffers.FILLED, view, STORE,

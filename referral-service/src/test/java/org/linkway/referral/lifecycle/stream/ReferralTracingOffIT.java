@@ -58,6 +58,12 @@ class ReferralTracingOffIT {
   }
 
   @Test
+  void givenTracingOff_whenTheServiceRuns_thenLogLinesAreStillNotCountedByLevel() {
+    // the exclusion on the application class is added to the tracing switch's own, not replaced by it
+    assertThat(context.getBeanNamesForType(io.micrometer.core.instrument.binder.logging.LogbackMetrics.class)).isEmpty();
+  }
+
+  @Test
   void givenTracingOff_whenAGpRefersWithoutATrace_thenTheReferralIsDecidedAndItsEventsCarryNoTrace() {
     WebTestClient http = PracticeClients.practice(port);
 
