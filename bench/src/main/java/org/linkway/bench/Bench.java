@@ -544,7 +544,8 @@ public final class Bench {
   static String cannotMoveMarkdown(Map<String, Object> cannotMove) {
     if (cannotMove.isEmpty()) return "";
     StringBuilder md = new StringBuilder("\n## Correctness: referrals that could not move\n\n"
-        + "Each phase went on without them; they are unaccounted, so the run is not clean.\n\n"
+        + "Each phase went on without them, as they were then; those that never ended are counted under unaccounted "
+        + "(the run is then not clean), those that ended later are in the completed or unplaced.\n\n"
         + "| phase | referrals | last step (last answer) | some ids |\n| --- | --- | --- | --- |\n");
     cannotMove.forEach((phase, report) -> {
       Map<?, ?> r = (Map<?, ?>) report;

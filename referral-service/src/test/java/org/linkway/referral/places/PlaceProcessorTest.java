@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.linkway.events.NeedCode.LONELINESS;
 
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -146,6 +147,23 @@ class PlaceProcessorTest {
     take(UUID.randomUUID(), 1);
     assertThat(answers()).allSatisfy(a -> assertThat(grantedBy(a, "small")).isTrue());
     return first;
+  }
+
+  @Test
+  void givenRequestsReachingTheServiceOutOfTheirOrder_whenItsLoadIsSent_thenItsTimeNeverGoesBack() {
+    Instant later = Instant.parse("2026-12-06T10:00:05Z");
+    Instant earlier = Instant.parse("2026-12-06T10:00:01Z");
+    for (Instant at : List.of(later, earlier, later.plusSeconds(1))) {
+      PlaceRequest request = Places.take(Events.metadata("referral-service", UUID.randomUUID(), null), 1, List.of("spare"));
+      requests.pipeInput(Places.serviceOf(request), request, at);
+    }
+
+    List<org.apache.kafka.streams.test.TestRecord<String, SpecificRecord>> sent = loads.readRecordsToList();
+    assertThat(sent).extracting(org.apache.kafka.streams.test.TestRecord::getRecordTime)
+        .containsExactly(later, later, later.plusSeconds(1));
+    assertThat(sent).extracting(r -> ((ServiceLoad) r.getValue()).getUpdatedAt())
+        .containsExactly(later, later, later.plusSeconds(1));
+    assertThat(sent).extracting(r -> ((ServiceLoad) r.getValue()).getOpenOffers()).containsExactly(1, 2, 3);
   }
 
   private void take(UUID referralId, int attempt) {
