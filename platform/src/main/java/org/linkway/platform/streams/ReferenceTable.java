@@ -89,23 +89,7 @@ public interface ReferenceTable<V> {
 
       @Override
       public StoreQueries.Page<V> under(TableIndex<V> index, String term, String after, int limit) {
-        if (limit < 1) throw new IllegalArgumentException("a page holds at least one value");
-        List<V> page = new ArrayList<>();
-        // the page's last key, and whether a value follows it (then that key is the page's cursor)
-        String[] last = {null};
-        boolean[] more = {false};
-        StoreQueries.<S>scan(store.get(), index.entriesOf(term), after, false, (key, stored) -> {
-          V filed = value.apply(stored);
-          if (filed == null) return true;
-          if (page.size() == limit) {
-            more[0] = true;
-            return false;
-          }
-          page.add(filed);
-          last[0] = key;
-          return true;
-        });
-        return new StoreQueries.Page<>(page, more[0] ? last[0] : null);
+        return StoreQueries.pageAs(store.get(), index.entriesOf(term), after, limit, value);
       }
 
       @Override

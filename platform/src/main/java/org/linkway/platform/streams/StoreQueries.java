@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
 import java.util.function.BiPredicate;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -177,16 +178,27 @@ public final class StoreQueries implements HealthIndicator {
   /** {@link #page(String, String, String, String, int, Predicate)} of one store. */
   public static <V> Page<V> page(ReadOnlyKeyValueStore<String, V> store, String prefix, String after, int limit,
       Predicate<V> filter) {
+    return pageAs(store, prefix, after, limit, value -> filter.test(value) ? value : null);
+  }
+
+  /**
+   * A page of one store's values under {@code prefix}, after the cursor {@code after}, each stored value turned into the
+   * page's by {@code value} (null: passed over, as a value the filter refuses), and the cursor of the page after it.
+   */
+  public static <S, V> Page<V> pageAs(ReadOnlyKeyValueStore<String, S> store, String prefix, String after, int limit,
+      Function<S, V> value) {
     if (limit < 1) throw new IllegalArgumentException("a page holds at least one value");
     String from = after == null ? prefix : prefix + after;
     List<V> values = new ArrayList<>();
     String last = null;
-    try (KeyValueIterator<String, V> it = store.range(from, prefix + Character.MAX_VALUE)) {
+    try (KeyValueIterator<String, S> it = store.range(from, prefix + Character.MAX_VALUE)) {
       while (it.hasNext()) {
         var entry = it.next();
-        if (!entry.key.startsWith(prefix) || (after != null && entry.key.equals(from)) || !filter.test(entry.value)) continue;
+        if (!entry.key.startsWith(prefix) || (after != null && entry.key.equals(from))) continue;
+        V shown = value.apply(entry.value);
+        if (shown == null) continue;
         if (values.size() == limit) return new Page<>(values, last.substring(prefix.length()));
-        values.add(entry.value);
+        values.add(shown);
         last = entry.key;
       }
     }
