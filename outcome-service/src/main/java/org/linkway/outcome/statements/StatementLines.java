@@ -18,6 +18,7 @@ import java.util.function.BiPredicate;
 import java.util.regex.Pattern;
 import org.linkway.events.LedgerEvent;
 import org.linkway.events.PaymentDue;
+import org.linkway.platform.streams.FixedWidth;
 import org.linkway.platform.streams.Lines;
 import org.linkway.platform.streams.Tally;
 import org.linkway.state.FundingState;
@@ -80,8 +81,8 @@ public final class StatementLines {
       if (!(ledger.get(i).getPayload() instanceof PaymentDue p)) continue;
       Instant at = ledger.get(i).getMetadata().getOccurredAt();
       String key = String.join(SEPARATOR, month(at).toString(), escape(p.getProviderId()),
-          String.format("%019d", at.toEpochMilli()), s.getReferralId().toString(), p.getMilestone().name(),
-          String.format("%06d", i));
+          FixedWidth.digits(at.toEpochMilli(), 19), s.getReferralId().toString(), p.getMilestone().name(),
+          FixedWidth.digits(i, 6));
       lines.put(key, String.join(";", encode(p.getServiceId()), encode(p.getContractId()),
           Money.pence(p.getAmount()).toPlainString()));
     }

@@ -113,7 +113,7 @@ public record PartyView<V extends SpecificRecord>(String store, Function<V, Stri
   public String keyOf(V value) {
     long at = order.applyAsLong(value);
     String start = list == null ? prefix(party.apply(value)) : prefix(party.apply(value), list.apply(value));
-    return start + String.format("%019d", newestFirst ? Long.MAX_VALUE - at : at) + "|" + id.apply(value);
+    return start + FixedWidth.digits(newestFirst ? Long.MAX_VALUE - at : at, 19) + "|" + id.apply(value);
   }
 
   /**

@@ -64,7 +64,7 @@ public record Retention(String store, Duration after) {
 
   /** The index key of a thing ended at {@code endedAt}. */
   public static String keyOf(Instant endedAt, String id) {
-    return String.format("%019d", Math.max(0, endedAt.toEpochMilli())) + "|" + id;
+    return FixedWidth.digits(Math.max(0, endedAt.toEpochMilli()), 19) + "|" + id;
   }
 
   /** Notes that {@code id} ended at {@code endedAt}, with what its sweep needs ({@code value}, may be empty). */
@@ -92,7 +92,7 @@ public record Retention(String store, Duration after) {
     if (upTo < 0) return 0;
     List<KeyValue<String, String>> due = new ArrayList<>();
     // '|' sorts after every digit, so every key ended at upTo or before is below this one
-    try (KeyValueIterator<String, String> it = index.range(null, String.format("%019d", upTo) + "|\uffff")) {
+    try (KeyValueIterator<String, String> it = index.range(null, FixedWidth.digits(upTo, 19) + "|\uffff")) {
       while (it.hasNext() && due.size() < BATCH) due.add(it.next());
     }
     for (KeyValue<String, String> entry : due) {

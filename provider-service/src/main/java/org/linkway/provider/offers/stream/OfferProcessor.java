@@ -21,6 +21,7 @@ import org.linkway.events.ProviderEvent;
 import org.linkway.platform.kafka.Events;
 import org.linkway.platform.observability.ReferralTraces;
 import org.linkway.platform.streams.Decisions;
+import org.linkway.platform.streams.FixedWidth;
 import org.linkway.platform.streams.PartyView;
 import org.linkway.platform.streams.Retention;
 import org.linkway.platform.streams.RetentionSettings;
@@ -195,7 +196,7 @@ public final class OfferProcessor extends ContextualProcessor<String, SpecificRe
   /** Reminders at half-time and expiries at the deadline, for every offer whose moment has come. */
   private void dueBy(long now) {
     List<String> due = new ArrayList<>();
-    try (KeyValueIterator<String, String> it = deadlines.range("0", String.format("%013d|~", now))) {
+    try (KeyValueIterator<String, String> it = deadlines.range("0", FixedWidth.digits(now, 13) + "|~")) {
       it.forEachRemaining(kv -> due.add(kv.key));
     }
     for (String key : due) {
@@ -213,8 +214,8 @@ public final class OfferProcessor extends ContextualProcessor<String, SpecificRe
     long respondBy = offer.getRespondBy().toEpochMilli();
     long half = offer.getOfferedAt().toEpochMilli() + (respondBy - offer.getOfferedAt().toEpochMilli()) / 2;
     String suffix = "|" + offer.getReferralId() + "|" + offer.getOffer().getAttempt();
-    deadlines.put(String.format("%013d|R", half) + suffix, "");
-    deadlines.put(String.format("%013d|E", respondBy) + suffix, "");
+    deadlines.put(FixedWidth.digits(half, 13) + "|R" + suffix, "");
+    deadlines.put(FixedWidth.digits(respondBy, 13) + "|E" + suffix, "");
   }
 
   @Override

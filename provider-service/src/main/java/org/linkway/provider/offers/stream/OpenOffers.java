@@ -8,6 +8,7 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
+import org.linkway.platform.streams.FixedWidth;
 import org.linkway.platform.streams.StoreQueries;
 import org.linkway.platform.streams.ViewFill;
 import org.linkway.state.OfferState;
@@ -86,6 +87,6 @@ final class OpenOffers {
   }
 
   private static String keyOf(OfferState state) {
-    return String.format("%019d", state.getOfferedAt().toEpochMilli()) + "|" + state.getReferralId();
+    return FixedWidth.digits(state.getOfferedAt().toEpochMilli(), 19) + "|" + state.getReferralId();
   }
 }
