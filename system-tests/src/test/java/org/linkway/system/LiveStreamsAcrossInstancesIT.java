@@ -36,9 +36,10 @@ class LiveStreamsAcrossInstancesIT extends TwoInstancesOfEachService {
     List<ServerSentEvent<Map<String, Object>>> onFirst = new CopyOnWriteArrayList<>();
     List<ServerSentEvent<Map<String, Object>>> onSecond = new CopyOnWriteArrayList<>();
     List<ServerSentEvent<Map<String, Object>>> ledgerOnSecond = new CopyOnWriteArrayList<>();
-    Disposable first = stream(1, "/outcomes/stream", null).subscribe(onFirst::add);
-    Disposable second = stream(2, "/outcomes/stream", null).subscribe(onSecond::add);
-    Disposable ledger = stream(2, "/ledger/stream", null).subscribe(ledgerOnSecond::add);
+    List<Throwable> failed = new CopyOnWriteArrayList<>();
+    Disposable first = stream(1, "/outcomes/stream", null).subscribe(onFirst::add, failed::add);
+    Disposable second = stream(2, "/outcomes/stream", null).subscribe(onSecond::add, failed::add);
+    Disposable ledger = stream(2, "/ledger/stream", null).subscribe(ledgerOnSecond::add, failed::add);
     try {
       List<String> referralIds = new ArrayList<>();
       for (int i = 0; i < REFERRALS; i++) {
@@ -56,8 +57,12 @@ class LiveStreamsAcrossInstancesIT extends TwoInstancesOfEachService {
 
       // every outcome on both streams, once, whichever instance held the referral
       await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-        assertThat(referralsIn(onFirst)).containsExactlyInAnyOrderElementsOf(referralIds);
-        assertThat(referralsIn(onSecond)).containsExactlyInAnyOrderElementsOf(referralIds);
+        assertThat(failed).as("streams that failed").isEmpty();
+        // what each had, keep-alive comments (every 15 s) included: none at all is a stream never answered
+        assertThat(referralsIn(onFirst)).as("outcomes on instance 1, of %d things sent", onFirst.size())
+            .containsExactlyInAnyOrderElementsOf(referralIds);
+        assertThat(referralsIn(onSecond)).as("outcomes on instance 2, of %d things sent", onSecond.size())
+            .containsExactlyInAnyOrderElementsOf(referralIds);
       });
       // and every ledger entry: committed on acceptance, then the engagement fee due, for each
       await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
@@ -70,9 +75,10 @@ class LiveStreamsAcrossInstancesIT extends TwoInstancesOfEachService {
       String resumeAfter = order.get(REFERRALS / 2 - 1);
       assertThat(resumeAfter).as("a live event's id carries its position").contains("~");
       List<ServerSentEvent<Map<String, Object>>> resumed = new CopyOnWriteArrayList<>();
-      Disposable again = stream(2, "/outcomes/stream", resumeAfter).subscribe(resumed::add);
+      Disposable again = stream(2, "/outcomes/stream", resumeAfter).subscribe(resumed::add, failed::add);
       try {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(changes(ids(resumed)))
+            .as("resumed, of %d things sent; streams that failed: %s", resumed.size(), failed)
             .doesNotHaveDuplicates()
             .containsExactlyInAnyOrderElementsOf(changes(order.subList(REFERRALS / 2, REFERRALS))));
       } finally {
