@@ -360,7 +360,9 @@ final class RunningPlatform {
   /**
    * A client whose requests carry the token of whoever owns what they address ({@link OwnerTokens}). Each
    * request on a connection of its own, as in AccessIT: a request now and then went unanswered for 30 s on
-   * a pooled connection after earlier calls (once in AccessIT, once in EndedOfferIT), never on a new one.
+   * a pooled connection after earlier calls (once in AccessIT, once in EndedOfferIT), never on a new one. The
+   * cause was the server's, which left a kept-alive connection unread ({@code KeepAliveReads} mends it); the
+   * live-stream clients ({@link #streams}) and the services' own tests reuse connections, as real clients do.
    */
   private static WebTestClient client(ConfigurableApplicationContext context) {
     return WebTestClient.bindToServer(new org.springframework.http.client.reactive.ReactorClientHttpConnector(
