@@ -17,10 +17,11 @@ import reactor.netty.http.server.HttpServer;
  * <p>Reactor Netty's server (1.3.6, Spring Boot 4.0's) reads a connection only when asked, and one path forgets to
  * ask: a request that arrives before the server has finished with the one before it is held back, and when it is then
  * answered at once the read for the request after it is never asked for (reactor-netty issue 4361, mended upstream
- * after 1.3.8, the newest release this build can fetch). The client's next request on that connection then lies
- * unread in the socket until the client gives up: a GP system or a provider's system sees a call time out with
- * nothing in the service's logs. The tests saw it as a request unanswered for 30 s now and then (a readiness poll, a
- * page after an API call, a live stream), the server taking it up only when the client closed the connection.
+ * in a later snapshot; {@code KeepAliveReadsTest} fails on the release that no longer needs this). The client's next
+ * request on that connection then lies unread in the socket until the client gives up: a GP system or a provider's
+ * system sees a call time out with nothing in the service's logs. The tests saw it as a request unanswered for 30 s
+ * now and then (a readiness poll, a page after an API call, a live stream), the server taking it up only when the
+ * client closed the connection.
  *
  * <p>A read asked for while one is pending is the same read; asking after each response costs nothing else.
  */

@@ -104,7 +104,8 @@ class KeepAliveReadsTest {
     DisposableServer server = customizer.apply(HttpServer.create().host("127.0.0.1").port(0))
         .handle((request, response) -> {
           String path = request.uri().substring(1);
-          Mono<String> body = path.equals("slow") ? Mono.delay(Duration.ofMillis(100)).thenReturn(path) : Mono.just(path);
+          Mono<String> body = path.equals("slow")
+              ? Mono.delay(Duration.ofMillis(100)).thenReturn(path) : Mono.just(path);
           return response.sendString(body);
         })
         .bindNow();
