@@ -61,6 +61,10 @@ final class ChaosJourney implements AutoCloseable {
     /** The provider has completed it (or was told it is completed). */
     volatile boolean providerDone;
     final AtomicBoolean providerBusy = new AtomicBoolean();
+    /** What its provider last saw of it and where ("OFFERED (attempt 1) on the stream"), for a failure's explanation. */
+    volatile String providerSaw = "nothing";
+    /** The answer to its provider's last request ("accept 404", "accept: TimeoutException"), a status and no body. */
+    volatile String providerAnswer = "none";
 
     Submission(long index, String requestId, UUID referralId) {
       this.index = index;
@@ -148,7 +152,7 @@ final class ChaosJourney implements AutoCloseable {
           .retryWhen(Retry.fixedDelay(Long.MAX_VALUE, Duration.ofSeconds(1)))
           .repeatWhen(done -> done.doOnNext(x -> streamReconnects.incrementAndGet()).delayElements(Duration.ofSeconds(1)))
           .subscribe(e -> {
-            if ("offer".equals(e.event())) act(parse(e.data()));
+            if ("offer".equals(e.event())) act(parse(e.data()), "on the stream");
           }));
     }
     sweeper.scheduleWithFixedDelay(this::lookAtQueues, 3, 3, TimeUnit.SECONDS);
@@ -189,12 +193,23 @@ final class ChaosJourney implements AutoCloseable {
     return submissions.values();
   }
 
-  /** What a provider does next with a referral, from where its offer stands; nothing while another request of its is under way. */
-  private void act(JsonNode offer) {
+  /**
+   * What a provider does next with a referral, from where its offer stands (seen {@code where}); nothing while another
+   * request of its is under way.
+   */
+  private void act(JsonNode offer, String where) {
     if (offer == null || !offer.hasNonNull("referralId")) return;
     Submission s = submissions.get(UUID.fromString(offer.get("referralId").asText()));
-    if (s == null || s.providerDone || !s.providerBusy.compareAndSet(false, true)) return;
+    if (s == null) return;
+    s.providerSaw = offer.path("status").asText() + " (attempt " + offer.path("attempt").asInt() + ") " + where;
+    if (s.providerDone || !s.providerBusy.compareAndSet(false, true)) return;
     step(s, offer);
+  }
+
+  /** What the provider's side of the journey knows of a referral, in words, for a failure's explanation. */
+  static String providerSide(Submission s) {
+    return "its provider saw " + s.providerSaw + ", last answered " + s.providerAnswer
+        + (s.providerBusy.get() ? ", a request of it under way" : "") + (s.providerDone ? ", done" : "");
   }
 
   /** One request, and on its answer (the offer as it now stands) the next, until there is nothing to do or a request fails. */
@@ -239,6 +254,7 @@ final class ChaosJourney implements AutoCloseable {
     // action, so nothing is recorded twice
     String idempotencyKey = s.referralId + "-" + offer.path("attempt").asInt() + "/" + action;
     providerService.any().post(path, body, idempotencyKey).timeout(PROVIDER_TIMEOUT).subscribe(answer -> {
+      s.providerAnswer = action + " " + answer.status();
       if (answer.ok()) {
         if (path.endsWith("/decline")) declined.incrementAndGet();
         JsonNode after = parse(answer.body());
@@ -255,6 +271,7 @@ final class ChaosJourney implements AutoCloseable {
           ? unavailable(answer).getMessage() : answer.status()));
       s.providerBusy.set(false);
     }, e -> {
+      s.providerAnswer = action + ": " + reason(e);
       providerFailures.incrementAndGet();
       problem("provider " + path.substring(path.lastIndexOf('/') + 1) + ": " + reason(e));
       s.providerBusy.set(false);
@@ -272,10 +289,9 @@ final class ChaosJourney implements AutoCloseable {
           if (answer == null || !answer.ok()) continue;
           for (JsonNode offer : JSON.readTree(answer.body())) {
             Submission s = submissions.get(UUID.fromString(offer.path("referralId").asText()));
-            if (s != null && !s.providerDone && !s.providerBusy.get()) {
-              offersFromQueue.incrementAndGet();
-              act(offer);
-            }
+            if (s == null || s.providerDone) continue;
+            if (!s.providerBusy.get()) offersFromQueue.incrementAndGet();
+            act(offer, "in its queue");
           }
         } catch (IOException | RuntimeException e) {
           // the service is away: the next look will do

@@ -89,6 +89,7 @@ final class FaultRun {
         options.providers(), options.declinePercent(), firstIndex)) {
       journey.setUp();
       journey.startProviders();
+      Map<org.apache.kafka.common.TopicPartition, Long> deadLettersBefore = audit.deadLetterEnds();
 
       // the first referral, alone: routing sees the new providers before the flow starts
       Submission first = journey.submit();
@@ -135,6 +136,10 @@ final class FaultRun {
       if (audit.failure() != null) failures.add("the audit stopped: " + audit.failure());
 
       check(journey, accepted, commissioner, injected, figures, failures);
+      // an input a service could not read and went on without: lost to the journey, whatever else held
+      List<String> deadLetters = audit.deadLettersSince(deadLettersBefore, 10);
+      figures.put("deadLetters", deadLetters.size());
+      deadLetters.forEach(d -> failures.add("dead-lettered during the phase: " + d));
       figures.put("drainSeconds", drainSeconds);
       if (!drained) figures.put("drainBoundReached", true);
       figures.put("phaseSeconds", seconds(System.nanoTime() - started));
@@ -252,7 +257,8 @@ final class FaultRun {
     figures.put("lost", lost.size());
     for (Submission s : lost.stream().limit(10).toList()) {
       failures.add("referral " + s.referralId + " (answered " + s.status + ") never reached its end: "
-          + history(s.referralId) + "; log " + audit.of(s.referralId).describe());
+          + history(s.referralId) + "; log " + audit.of(s.referralId).describe() + "; " + ChaosJourney.providerSide(s)
+          + "; " + providerOffer(s.referralId));
     }
     if (unplaced > 0) failures.add(unplaced + " referrals unplaced: the providers had room for all");
     accepted.stream().filter(s -> audit.of(s.referralId).count("ReferralUnplaced") > 0).limit(5).forEach(s ->
@@ -425,6 +431,18 @@ final class FaultRun {
         .onErrorResume(e -> Mono.empty()).block(Duration.ofMinutes(2));
     String problem = answer == null ? "NO ANSWER" : answer.status() == 404 ? "NOT FOUND" : "ANSWERED " + answer.status();
     return answer != null && answer.ok() ? readTree(answer.body()) : JSON.createObjectNode().put("problem", problem);
+  }
+
+  /** What provider-service says of the referral's last offer, to the provider it went to, in a few words. */
+  private String providerOffer(UUID referralId) {
+    String provider = audit.of(referralId).offeredTo;
+    if (provider == null) return "offered to no provider";
+    Http.Answer answer = providerService.any().get("/providers/" + provider + "/referrals/" + referralId,
+        Duration.ofSeconds(10)).onErrorResume(e -> Mono.empty()).block(Duration.ofSeconds(15));
+    if (answer == null) return "provider-service did not answer for its offer to " + provider;
+    JsonNode offer = answer.ok() ? readTree(answer.body()) : JSON.createObjectNode();
+    return "provider-service answered " + answer.status() + " for its offer to " + provider
+        + (offer.has("status") ? ": " + offer.get("status").asText() + " (attempt " + offer.path("attempt").asInt() + ")" : "");
   }
 
   /** A referral's history as referral-service tells it, in one line, for a failure's explanation. */

@@ -64,6 +64,8 @@ final class JourneyAudit implements AutoCloseable {
     BigDecimal released = BigDecimal.ZERO;
     /** When (System.nanoTime) its outcome report, or its being unplaced, was read: the journey's end. */
     volatile long endedAt;
+    /** The provider its last offer went to (null before its first offer). */
+    volatile String offeredTo;
 
     synchronized int count(String fact) {
       return counts.getOrDefault(fact, 0);
@@ -83,6 +85,7 @@ final class JourneyAudit implements AutoCloseable {
 
     private synchronized void add(String fact, Object payload) {
       counts.merge(fact, 1, Integer::sum);
+      if (payload instanceof ReferralOffered o) offeredTo = o.getProviderId();
       if (payload instanceof FundingCommitted c) {
         committed = committed.add(c.getAmount());
         commissioner = c.getCommissioner();
@@ -102,6 +105,8 @@ final class JourneyAudit implements AutoCloseable {
   private final Map<UUID, Facts> facts = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
   private final Thread reader;
+  /** How the harness reaches the broker (as its administrator). */
+  private final Map<String, Object> harnessClient;
   private volatile boolean running = true;
   private volatile long catchUpAsked;
   private volatile long caughtUpFor;
@@ -109,7 +114,8 @@ final class JourneyAudit implements AutoCloseable {
 
   JourneyAudit(ChaosKafka kafka, String registryApi) {
     AvroSerdes serdes = new AvroSerdes(new LinkwayKafkaProperties(registryApi, null, null, null, 0, null));
-    Map<String, Object> config = new HashMap<>(kafka.harnessClient());
+    this.harnessClient = Map.copyOf(kafka.harnessClient());
+    Map<String, Object> config = new HashMap<>(harnessClient);
     config.putAll(serdes.registryConfig());
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -215,6 +221,63 @@ final class JourneyAudit implements AutoCloseable {
   Map<String, Long> counts() {
     Map<String, Long> out = new LinkedHashMap<>();
     TOPICS.forEach(t -> out.put(t.name(), counts.get(t.name()).get()));
+    return out;
+  }
+
+  /**
+   * Where every dead-letter topic (the twin of each platform topic, {@code -dlt}) ends now: a record written there is
+   * an input a service could not read and went on without.
+   */
+  Map<TopicPartition, Long> deadLetterEnds() {
+    try (KafkaConsumer<byte[], byte[]> reader = deadLetterReader()) {
+      return reader.endOffsets(deadLetterPartitions(), Duration.ofSeconds(30));
+    }
+  }
+
+  /**
+   * The records written on the dead-letter topics since {@code from} ({@link #deadLetterEnds}), each as its topic and
+   * why it could not be read (the recoverer's exception header), at most {@code limit}; the rest counted.
+   */
+  List<String> deadLettersSince(Map<TopicPartition, Long> from, int limit) {
+    List<String> out = new ArrayList<>();
+    long more = 0;
+    try (KafkaConsumer<byte[], byte[]> reader = deadLetterReader()) {
+      Map<TopicPartition, Long> ends = reader.endOffsets(from.keySet(), Duration.ofSeconds(30));
+      List<TopicPartition> grown = from.keySet().stream().filter(tp -> ends.get(tp) > from.get(tp)).toList();
+      if (grown.isEmpty()) return out;
+      reader.assign(grown);
+      grown.forEach(tp -> reader.seek(tp, from.get(tp)));
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (grown.stream().anyMatch(tp -> reader.position(tp) < ends.get(tp)) && System.nanoTime() < deadline) {
+        for (ConsumerRecord<byte[], byte[]> r : reader.poll(Duration.ofMillis(500))) {
+          if (out.size() >= limit) {
+            more++;
+            continue;
+          }
+          org.apache.kafka.common.header.Header why = r.headers().lastHeader("kafka_dlt-exception-message");
+          String because = why == null ? "no reason given" : new String(why.value(), java.nio.charset.StandardCharsets.UTF_8);
+          out.add(r.topic() + " partition " + r.partition() + " offset " + r.offset() + ": "
+              + because.substring(0, Math.min(300, because.length())));
+        }
+      }
+    }
+    if (more > 0) out.add("and " + more + " more");
+    return out;
+  }
+
+  private KafkaConsumer<byte[], byte[]> deadLetterReader() {
+    Map<String, Object> config = new HashMap<>(harnessClient);
+    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    return new KafkaConsumer<>(config, new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+        new org.apache.kafka.common.serialization.ByteArrayDeserializer());
+  }
+
+  private static List<TopicPartition> deadLetterPartitions() {
+    List<TopicPartition> out = new ArrayList<>();
+    for (Topic<?> topic : Topics.all()) {
+      for (int p = 0; p < topic.partitions(); p++) out.add(new TopicPartition(topic.deadLetterName(), p));
+    }
     return out;
   }
 

@@ -88,7 +88,9 @@ public final class AvroSerdes {
    * value (a command topic is written by the services alone: the same empty record from a GP system, on its requests
    * topic, is refused like any other tombstone). A service's replies topic is registered {@link #selfContained}: its first reply
    * after a start is read while a request waits for it, and its schema (the services' state records, some
-   * thirty types) is then fetched whole, once, not one referenced type at a time.
+   * thirty types) is then fetched whole, once, not one referenced type at a time. A record whose schema cannot be
+   * fetched because the registry is away is not unreadable: it is read again for a while, then its consumer stops
+   * rather than dead-letter it ({@link RegistryOutage}).
    */
   public <V extends SpecificRecord> Serde<V> forTopic(Topic<V> topic) {
     Serde<V> serde = topic.valueType() == CommandReply.class ? selfContained(topic.valueType()) : forValues(topic.valueType());
@@ -97,13 +99,13 @@ public final class AvroSerdes {
     Deserializer<V> checked = new Deserializer<>() {
       @Override
       public V deserialize(String name, byte[] data) {
-        return checked(avro.deserialize(name, data), data);
+        return checked(throughOutages(name, () -> avro.deserialize(name, data)), data);
       }
 
       @Override
       public V deserialize(String name, org.apache.kafka.common.header.Headers headers, byte[] data) {
         if (data == null && probes && headers != null && headers.lastHeader(READINESS_PROBE) != null) return null;
-        return checked(avro.deserialize(name, headers, data), data);
+        return checked(throughOutages(name, () -> avro.deserialize(name, headers, data)), data);
       }
 
       @Override
@@ -126,6 +128,11 @@ public final class AvroSerdes {
       }
     };
     return Serdes.serdeFrom(serde.serializer(), checked);
+  }
+
+  /** Reads, waiting out the registry's short outages ({@link RegistryOutage}): a good record is never taken for a bad one. */
+  private static <T> T throughOutages(String topic, java.util.function.Supplier<T> read) {
+    return RegistryOutage.readThrough(topic, read, RegistryOutage.WAIT, pause -> Thread.sleep(pause.toMillis()));
   }
 
   @SuppressWarnings("unchecked")

@@ -128,7 +128,6 @@ public class KafkaPlatformConfiguration {
     return template;
   }
 
-  /** Writes unreadable records, byte for byte, to the source topic's -dlt twin, same partition; counts them. */
   /** The producers dead letters are written with (a bean, so that the context closes them). */
   @Bean
   DefaultKafkaProducerFactory<Object, byte[]> deadLetterProducers(KafkaProperties kafka) {
@@ -140,6 +139,7 @@ public class KafkaPlatformConfiguration {
     return new DefaultKafkaProducerFactory<>(config, () -> keys, ByteArraySerializer::new);
   }
 
+  /** Writes unreadable records, byte for byte, to the source topic's -dlt twin, same partition; counts them. */
   @Bean
   DeadLetterPublishingRecoverer deadLetterRecoverer(DefaultKafkaProducerFactory<Object, byte[]> deadLetterProducers,
       MeterRegistry meters, @Value("${spring.application.name}") String service) {
@@ -176,8 +176,7 @@ public class KafkaPlatformConfiguration {
     config.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), fetchMaxWaitMs);
     config.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class);
     config.putAll(instanceSettings(linkway, applicationId));
-    config.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
-        RecoveringDeserializationExceptionHandler.class);
+    config.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, RecoverUnlessRegistryAway.class);
     config.put(RecoveringDeserializationExceptionHandler.KSTREAM_DESERIALIZATION_RECOVERER, deadLetters);
     // what a stream thread logs about a record carries the record's trace (traceparent header)
     config.putAll(tracingSettings(tracing));
