@@ -93,19 +93,25 @@ public final class AvroSerdes {
    * rather than dead-letter it ({@link RegistryOutage}).
    */
   public <V extends SpecificRecord> Serde<V> forTopic(Topic<V> topic) {
+    return forTopic(topic, RegistryOutage.WAIT);
+  }
+
+  /** {@link #forTopic(Topic)}, waiting out an outage of the registry for {@code outageWait} at most (a test's own). */
+  <V extends SpecificRecord> Serde<V> forTopic(Topic<V> topic, java.time.Duration outageWait) {
     Serde<V> serde = topic.valueType() == CommandReply.class ? selfContained(topic.valueType()) : forValues(topic.valueType());
     Deserializer<V> avro = serde.deserializer();
     boolean probes = Topics.isCommands(topic);
     Deserializer<V> checked = new Deserializer<>() {
       @Override
       public V deserialize(String name, byte[] data) {
-        return checked(throughOutages(name, () -> avro.deserialize(name, data)), data);
+        return checked(RegistryOutage.readThrough(name, () -> avro.deserialize(name, data), outageWait, PAUSE), data);
       }
 
       @Override
       public V deserialize(String name, org.apache.kafka.common.header.Headers headers, byte[] data) {
         if (data == null && probes && headers != null && headers.lastHeader(READINESS_PROBE) != null) return null;
-        return checked(throughOutages(name, () -> avro.deserialize(name, headers, data)), data);
+        return checked(RegistryOutage.readThrough(name, () -> avro.deserialize(name, headers, data), outageWait, PAUSE),
+            data);
       }
 
       @Override
@@ -130,10 +136,8 @@ public final class AvroSerdes {
     return Serdes.serdeFrom(serde.serializer(), checked);
   }
 
-  /** Reads, waiting out the registry's short outages ({@link RegistryOutage}): a good record is never taken for a bad one. */
-  private static <T> T throughOutages(String topic, java.util.function.Supplier<T> read) {
-    return RegistryOutage.readThrough(topic, read, RegistryOutage.WAIT, pause -> Thread.sleep(pause.toMillis()));
-  }
+  /** How a consumer waits for the registry to answer again: its thread sleeps. */
+  private static final RegistryOutage.Pause PAUSE = pause -> Thread.sleep(pause.toMillis());
 
   @SuppressWarnings("unchecked")
   private static <T> T instantiate(String className) {
