@@ -198,12 +198,27 @@ final class ChaosJourney implements AutoCloseable {
    * request of its is under way.
    */
   private void act(JsonNode offer, String where) {
-    if (offer == null || !offer.hasNonNull("referralId")) return;
-    Submission s = submissions.get(UUID.fromString(offer.get("referralId").asText()));
+    Submission s = offer == null ? null : submission(offer.path("referralId").asText());
     if (s == null) return;
     s.providerSaw = offer.path("status").asText() + " (attempt " + offer.path("attempt").asInt() + ") " + where;
     if (s.providerDone || !s.providerBusy.compareAndSet(false, true)) return;
-    step(s, offer);
+    try {
+      step(s, offer);
+    } catch (RuntimeException e) {
+      // a request that could not even be made: the next look at the queue tries again (busy for good, it never would)
+      s.providerAnswer = "not sent: " + reason(e);
+      problem("provider request not sent: " + reason(e));
+      s.providerBusy.set(false);
+    }
+  }
+
+  /** The journey's referral of that id; null for another's, or for what is not an id. */
+  private Submission submission(String referralId) {
+    try {
+      return submissions.get(UUID.fromString(referralId));
+    } catch (IllegalArgumentException notAnId) {
+      return null;
+    }
   }
 
   /** What the provider's side of the journey knows of a referral, in words, for a failure's explanation. */
@@ -288,7 +303,7 @@ final class ChaosJourney implements AutoCloseable {
               Duration.ofSeconds(10)).block(Duration.ofSeconds(15));
           if (answer == null || !answer.ok()) continue;
           for (JsonNode offer : JSON.readTree(answer.body())) {
-            Submission s = submissions.get(UUID.fromString(offer.path("referralId").asText()));
+            Submission s = submission(offer.path("referralId").asText());
             if (s == null || s.providerDone) continue;
             if (!s.providerBusy.get()) offersFromQueue.incrementAndGet();
             act(offer, "in its queue");
