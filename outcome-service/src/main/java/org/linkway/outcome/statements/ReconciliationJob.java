@@ -6,6 +6,7 @@ import java.time.InstantSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -157,8 +158,43 @@ public class ReconciliationJob implements SmartLifecycle {
     log.info("reconciled {} commissioners in {} ms", codes.size(), Duration.between(began, clock.instant()).toMillis());
   }
 
-  /** One commissioner's reconciliation, read state by state from its view, its running totals read either side. */
+  /**
+   * How many times a run whose only breach is the running totals is made before that breach is reported, and the pause
+   * between: the totals are cells of their own, read while the stream thread changes them with nothing isolating the
+   * reader from a change half made (one referral's status taken from one cell and not yet added to the other), so one
+   * read can be torn, and the view read beside it disagree with it for that moment. A breach that is real stays.
+   */
+  static final int RUNS_OF_A_TOTALS_BREACH = 5;
+  static final Duration BETWEEN_RUNS_OF_A_TOTALS_BREACH = Duration.ofMillis(500);
+
+  /** The pause between runs of a totals breach (a test's own: none). */
+  Duration betweenRunsOfATotalsBreach = BETWEEN_RUNS_OF_A_TOTALS_BREACH;
+
+  /**
+   * One commissioner's reconciliation ({@link #runOnce}); made again, a few times, while its only breach is that the
+   * running totals differ from the states ({@link #RUNS_OF_A_TOTALS_BREACH}).
+   */
   ReconciliationRun run(String code) {
+    ReconciliationRun run = runOnce(code);
+    for (int made = 1; made < RUNS_OF_A_TOTALS_BREACH && onlyTheTotalsDiffer(run); made++) {
+      try {
+        Thread.sleep(betweenRunsOfATotalsBreach.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return run;
+      }
+      run = runOnce(code);
+    }
+    return run;
+  }
+
+  private static boolean onlyTheTotalsDiffer(ReconciliationRun run) {
+    List<String> broken = run.invariants().stream().filter(i -> !i.holds()).map(Reconciliation.Invariant::name).toList();
+    return broken.equals(List.of(Reconciliation.MATCHES_RUNNING_TOTALS));
+  }
+
+  /** One commissioner's reconciliation, read state by state from its view, its running totals read either side. */
+  ReconciliationRun runOnce(String code) {
     Instant began = clock.instant();
     Reconciliation.Totals before = running(code);
     ArchivedFunding.Figures archivedBefore = ArchivedFunding.of(stores, code);

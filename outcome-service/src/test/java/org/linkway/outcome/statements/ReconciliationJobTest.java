@@ -2,6 +2,9 @@ package org.linkway.outcome.statements;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.when;
 import static org.linkway.outcome.statements.Ledgers.referral;
 
 import java.math.BigDecimal;
@@ -10,11 +13,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -23,9 +28,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.linkway.events.BudgetAgreed;
 import org.linkway.events.Milestone;
+import org.linkway.outcome.analytics.CommissionerTotals;
 import org.linkway.outcome.ledger.stream.CommissionerFunding;
 import org.linkway.platform.domain.Funding;
 import org.linkway.platform.kafka.Events;
+import org.linkway.platform.streams.StoreQueries;
 import org.linkway.platform.testing.ReferenceTables;
 import org.linkway.platform.web.ProblemException;
 import org.linkway.state.FundingState;
@@ -240,7 +247,71 @@ class ReconciliationJobTest {
     }
   }
 
+  @Test
+  void givenTheRunningTotalsReadHalfChanged_whenTheJobRuns_thenItRunsAgainAndTheLedgerIsClean() {
+    try (StatementViews views = StatementViews.of(stateDir, twoCleanReferrals())) {
+      AtomicInteger tornReads = new AtomicInteger(2); // both reads of the first run, so that it looks steady
+      ReconciliationJob job = job(views, statusCellsReadTorn(views, tornReads));
+
+      job.tick();
+
+      assertThat(tornReads.get()).as("the torn reads were made").isLessThanOrEqualTo(0);
+      ReconciliationRun qmm = job.last("QMM");
+      assertThat(qmm.invariant(Reconciliation.MATCHES_RUNNING_TOTALS).holds()).isTrue();
+      assertThat(qmm.clean()).isTrue();
+    }
+  }
+
+  @Test
+  void givenTheRunningTotalsWrongAtEveryRead_whenTheJobRuns_thenTheBreachIsReportedAfterItsRuns() {
+    try (StatementViews views = StatementViews.of(stateDir, twoCleanReferrals())) {
+      AtomicInteger tornReads = new AtomicInteger(Integer.MAX_VALUE);
+      ReconciliationJob job = job(views, statusCellsReadTorn(views, tornReads));
+
+      job.tick();
+
+      assertThat(Integer.MAX_VALUE - tornReads.get()).as("reads of the status cells: two a run")
+          .isEqualTo(2 * ReconciliationJob.RUNS_OF_A_TOTALS_BREACH);
+      ReconciliationRun qmm = job.last("QMM");
+      assertThat(qmm.clean()).isFalse();
+      assertThat(qmm.invariant(Reconciliation.MATCHES_RUNNING_TOTALS).holds()).isFalse();
+      assertThat(qmm.invariant(Reconciliation.MATCHES_RUNNING_TOTALS).breaches().get(0).detail())
+          .contains("checked 2 referrals").contains("running totals 1 referrals");
+    }
+  }
+
+  private static List<FundingState> twoCleanReferrals() {
+    return List.of(referral().status(ReferralStatus.COMPLETED).at("2026-04-02T09:00:00Z").committed("200.00")
+            .due(Milestone.ENGAGEMENT, "50.00").due(Milestone.COMPLETION, "150.00").build(),
+        referral().at("2026-04-03T09:00:00Z").committed("120.00").due(Milestone.ENGAGEMENT, "20.00").build());
+  }
+
+  /**
+   * The view's stores, but the commissioner's status cells read as a change half made shows them (one referral taken
+   * from its status and not yet counted in the next) while {@code tornReads} is above 0, each read counting it down.
+   */
+  private static StoreQueries statusCellsReadTorn(StatementViews views, AtomicInteger tornReads) {
+    StoreQueries real = views.stores();
+    StoreQueries torn = views.stores();
+    when(torn.entriesWithPrefix(eq(CommissionerTotals.TALLY.store()), anyString(), anyString())).thenAnswer(call -> {
+      String prefix = call.getArgument(2);
+      Map<String, Object> cells = new LinkedHashMap<>(real.entriesWithPrefix(call.getArgument(0), call.getArgument(1), prefix));
+      if (prefix.endsWith("status|") && tornReads.getAndDecrement() > 0) {
+        String first = cells.keySet().iterator().next();
+        cells.put(first, new BigDecimal((String) cells.get(first)).subtract(BigDecimal.ONE).toPlainString());
+      }
+      return cells;
+    });
+    return torn;
+  }
+
   private ReconciliationJob job(StatementViews views) {
-    return new ReconciliationJob(views.stores(), ReferenceTables.of(budgets), views.results, held::get, EVERY, now::get);
+    return job(views, views.stores());
+  }
+
+  private ReconciliationJob job(StatementViews views, StoreQueries stores) {
+    ReconciliationJob job = new ReconciliationJob(stores, ReferenceTables.of(budgets), views.results, held::get, EVERY, now::get);
+    job.betweenRunsOfATotalsBreach = Duration.ZERO;
+    return job;
   }
 }
