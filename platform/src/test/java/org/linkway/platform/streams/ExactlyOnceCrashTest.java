@@ -13,9 +13,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -27,8 +29,10 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -117,11 +121,11 @@ class ExactlyOnceCrashTest {
   private static void write(String bootstrap, String topic) throws Exception {
     Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all");
     try (KafkaProducer<String, String> producer = new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
-      List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
+      List<Future<?>> sent = new ArrayList<>();
       for (int i = 0; i < RECORDS; i++) {
         sent.add(producer.send(new ProducerRecord<>(topic, "key-" + i + "-" + "x".repeat(200), "one")));
       }
-      for (java.util.concurrent.Future<?> s : sent) s.get();
+      for (Future<?> s : sent) s.get();
     }
   }
 
@@ -134,7 +138,7 @@ class ExactlyOnceCrashTest {
       streams.start();
     }
 
-    static org.apache.kafka.streams.Topology topology(String topic) {
+    static Topology topology(String topic) {
       StreamsBuilder builder = new StreamsBuilder();
       builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(), Serdes.Long()));
       builder.stream(topic, Consumed.with(Serdes.String(), Serdes.String())).process(Counter::new, STORE);
@@ -150,6 +154,8 @@ class ExactlyOnceCrashTest {
       config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs);
       config.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), 900_000);
       config.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, SmallMemtable.class);
+      // the killed process's member leaves the group within seconds, not the default 45
+      config.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 6_000);
       return config;
     }
   }
@@ -159,7 +165,7 @@ class ExactlyOnceCrashTest {
     private KeyValueStore<String, Long> counts;
 
     @Override
-    public void init(org.apache.kafka.streams.processor.api.ProcessorContext<Void, Void> context) {
+    public void init(ProcessorContext<Void, Void> context) {
       super.init(context);
       counts = context.getStateStore(STORE);
     }
