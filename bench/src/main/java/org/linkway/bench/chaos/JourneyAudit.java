@@ -19,6 +19,11 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.linkway.bench.Journey;
 import org.linkway.events.EventMetadata;
@@ -144,7 +149,7 @@ final class JourneyAudit implements AutoCloseable {
         }
         if (asked > caughtUpFor && caughtUp()) caughtUpFor = asked;
       }
-    } catch (org.apache.kafka.common.errors.InterruptException | org.apache.kafka.common.errors.WakeupException e) {
+    } catch (InterruptException | WakeupException e) {
       // closing
     } catch (RuntimeException e) {
       failure = e;
@@ -156,7 +161,7 @@ final class JourneyAudit implements AutoCloseable {
     try {
       Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, Duration.ofSeconds(5));
       return ends.entrySet().stream().allMatch(e -> consumer.position(e.getKey(), Duration.ofSeconds(5)) >= e.getValue());
-    } catch (org.apache.kafka.common.errors.TimeoutException brokerAway) {
+    } catch (TimeoutException brokerAway) {
       return false;
     }
   }
@@ -254,7 +259,7 @@ final class JourneyAudit implements AutoCloseable {
             more++;
             continue;
           }
-          org.apache.kafka.common.header.Header why = r.headers().lastHeader("kafka_dlt-exception-message");
+          Header why = r.headers().lastHeader("kafka_dlt-exception-message");
           String because = why == null ? "no reason given" : new String(why.value(), java.nio.charset.StandardCharsets.UTF_8);
           out.add(r.topic() + " partition " + r.partition() + " offset " + r.offset() + ": "
               + because.substring(0, Math.min(300, because.length())));
@@ -269,8 +274,8 @@ final class JourneyAudit implements AutoCloseable {
     Map<String, Object> config = new HashMap<>(harnessClient);
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    return new KafkaConsumer<>(config, new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
-        new org.apache.kafka.common.serialization.ByteArrayDeserializer());
+    return new KafkaConsumer<>(config, new ByteArrayDeserializer(),
+        new ByteArrayDeserializer());
   }
 
   private static List<TopicPartition> deadLetterPartitions() {
