@@ -95,8 +95,8 @@ public final class TestStack {
    * creator says otherwise, as on a broker left at its defaults. No topic is set up: the test runs
    * {@link TopicSetup}. The test closes it.
    *
-   * <p>One controller, not three: three combined KRaft nodes ({@code new EmbeddedKafkaKraftBroker(3, …)}, Kafka
-   * 4.1.2's test kit) lose their controller within seconds of starting, the followers' raft threads failing on an
+   * <p>One controller, not three: three combined KRaft nodes ({@code new EmbeddedKafkaKraftBroker(3, …)}, seen with
+   * Kafka 4.1.2's test kit) lose their controller within seconds of starting, the followers' raft threads failing on an
    * {@code UpdateRaftVoter} answered {@code INVALID_REQUEST}; the brokers, which hold the replicas, are three.
    */
   public static KafkaClusterTestKit cluster(int brokers) {
