@@ -1,5 +1,9 @@
 package org.linkway.platform.kafka;
 
+import io.apicurio.registry.resolver.client.RegistryClientFacade;
+import io.apicurio.registry.resolver.client.RegistryClientFacadeFactory;
+import io.apicurio.registry.resolver.config.SchemaResolverConfig;
+import java.lang.reflect.Constructor;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
@@ -20,6 +24,13 @@ public final class AvroSerdes {
 
   private final LinkwayKafkaProperties properties;
   private final Map<String, Object> registryConfig;
+  /**
+   * The one registry client of every serializer and deserializer made here. Left to itself, each Apicurio serde
+   * makes its own client, with its own JDK HTTP client (a selector thread and two file descriptors, never closed,
+   * let go only when a full GC finds it): a service made some two hundred, and one more for every reader of a
+   * topic that a request opens, so that a test JVM running a dozen services ran out of file descriptors.
+   */
+  private RegistryClientFacade registry;
 
   public AvroSerdes(LinkwayKafkaProperties properties) {
     this.properties = properties;
@@ -43,20 +54,34 @@ public final class AvroSerdes {
     return properties.valueSerializer();
   }
 
-  public String deserializerClass() {
-    return properties.valueDeserializer();
-  }
-
   public <V extends SpecificRecord> Serde<V> forValues(Class<V> type) {
     return forValues(registryConfig);
   }
 
   private <V extends SpecificRecord> Serde<V> forValues(Map<String, Object> config) {
+    return Serdes.serdeFrom(serializer(config), deserializer(config));
+  }
+
+  /** A configured value serializer, on the shared registry client (a producer's, for a producer factory). */
+  public <V extends SpecificRecord> Serializer<V> serializer() {
+    return serializer(registryConfig);
+  }
+
+  private <V extends SpecificRecord> Serializer<V> serializer(Map<String, Object> config) {
     Serializer<V> serializer = instantiate(properties.valueSerializer());
-    Deserializer<V> deserializer = instantiate(properties.valueDeserializer());
     serializer.configure(config, false);
+    return serializer;
+  }
+
+  private <V extends SpecificRecord> Deserializer<V> deserializer(Map<String, Object> config) {
+    Deserializer<V> deserializer = instantiate(properties.valueDeserializer());
     deserializer.configure(config, false);
-    return Serdes.serdeFrom(serializer, deserializer);
+    return deserializer;
+  }
+
+  private synchronized RegistryClientFacade registry() {
+    if (registry == null) registry = RegistryClientFacadeFactory.create(new SchemaResolverConfig(registryConfig));
+    return registry;
   }
 
   /**
@@ -139,12 +164,16 @@ public final class AvroSerdes {
   /** How a consumer waits for the registry to answer again: its thread sleeps. */
   private static final RegistryOutage.Pause PAUSE = pause -> Thread.sleep(pause.toMillis());
 
+  /** An Apicurio serde on the shared registry client; any other serde class as it makes itself. */
   @SuppressWarnings("unchecked")
-  private static <T> T instantiate(String className) {
+  private <T> T instantiate(String className) {
+    Class<?> type;
     try {
-      return (T) BeanUtils.instantiateClass(ClassUtils.forName(className, AvroSerdes.class.getClassLoader()));
+      type = ClassUtils.forName(className, AvroSerdes.class.getClassLoader());
     } catch (ClassNotFoundException e) {
       throw new IllegalStateException("serde class not found: " + className, e);
     }
+    Constructor<?> onClient = ClassUtils.getConstructorIfAvailable(type, RegistryClientFacade.class);
+    return (T) (onClient != null ? BeanUtils.instantiateClass(onClient, registry()) : BeanUtils.instantiateClass(type));
   }
 }

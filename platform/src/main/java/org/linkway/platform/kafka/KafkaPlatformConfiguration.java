@@ -14,7 +14,9 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -99,13 +101,12 @@ public class KafkaPlatformConfiguration {
   DefaultKafkaProducerFactory<String, SpecificRecord> eventProducers(KafkaProperties kafka, AvroSerdes serdes,
       MeterRegistry meters) {
     Map<String, Object> config = new HashMap<>(kafka.buildProducerProperties());
-    config.putAll(serdes.registryConfig());
-    config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-    config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, serdes.serializerClass());
     config.put(ProducerConfig.ACKS_CONFIG, "all");
     config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     config.put(ProducerConfig.BUFFER_MEMORY_CONFIG, PRODUCER_BUFFER_BYTES);
-    DefaultKafkaProducerFactory<String, SpecificRecord> producers = new DefaultKafkaProducerFactory<>(config);
+    // each producer's value serializer comes configured, on the service's one registry client
+    DefaultKafkaProducerFactory<String, SpecificRecord> producers =
+        new DefaultKafkaProducerFactory<>(config, StringSerializer::new, serdes::serializer, false);
     producers.addListener(new MicrometerProducerListener<>(meters));
     return producers;
   }
@@ -269,14 +270,15 @@ public class KafkaPlatformConfiguration {
   public static <V extends SpecificRecord> Supplier<Consumer<String, V>> tailReaders(Map<String, Object> client,
       AvroSerdes serdes, Topic<V> topic, int fetchMaxWaitMs) {
     Map<String, Object> config = new HashMap<>(client);
-    config.putAll(serdes.registryConfig());
     config.remove(ConsumerConfig.GROUP_ID_CONFIG);
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, fetchMaxWaitMs);
     // a changelog not made yet is Kafka Streams' to make, with its partitions and settings
     config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
-    return () -> new KafkaConsumer<>(config, new StringDeserializer(), serdes.forTopic(topic).deserializer());
+    // one deserializer, and so one cache of schemas, for every reader: a new reader (a request's) fetches none
+    Deserializer<V> values = unclosed(serdes.forTopic(topic).deserializer());
+    return () -> new KafkaConsumer<>(config, new StringDeserializer(), values);
   }
 
   @Bean
@@ -300,5 +302,20 @@ public class KafkaPlatformConfiguration {
   KeyOwners keyOwners(org.springframework.kafka.config.StreamsBuilderFactoryBean streams,
       ObjectProvider<KeyOwners.KeyedRoutes> routes, ObjectProvider<WebClient.Builder> http, MeterRegistry meters) {
     return new KeyOwners(streams, routes.orderedStream().toList(), http.getIfAvailable(WebClient::builder), meters);
+  }
+
+  /** A deserializer that a reader closing (each reader closes its own) leaves open for the next. */
+  private static <V> Deserializer<V> unclosed(Deserializer<V> shared) {
+    return new Deserializer<>() {
+      @Override
+      public V deserialize(String topic, byte[] data) {
+        return shared.deserialize(topic, data);
+      }
+
+      @Override
+      public V deserialize(String topic, Headers headers, byte[] data) {
+        return shared.deserialize(topic, headers, data);
+      }
+    };
   }
 }
