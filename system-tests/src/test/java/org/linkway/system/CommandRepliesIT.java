@@ -97,11 +97,9 @@ class CommandRepliesIT {
     AvroSerdes serdes = new AvroSerdes(new LinkwayKafkaProperties(platform.registryUrl(), null, null, null, 0, null));
     Decisions other = new Decisions(Duration.ofSeconds(30), Topics.PROVIDER_REPLIES, KafkaPlatformConfiguration.tailReaders(
         Map.of("bootstrap.servers", platform.bootstrapServers()), serdes, Topics.PROVIDER_REPLIES, 50));
-    Map<String, Object> producer = new HashMap<>(serdes.registryConfig());
-    producer.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers());
-    producer.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-    producer.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, serdes.serializerClass());
-    DefaultKafkaProducerFactory<String, SpecificRecord> producers = new DefaultKafkaProducerFactory<>(producer);
+    Map<String, Object> producer = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers());
+    DefaultKafkaProducerFactory<String, SpecificRecord> producers =
+        new DefaultKafkaProducerFactory<>(producer, StringSerializer::new, serdes::serializer, false);
     EventPublisher publisher = new EventPublisher(new KafkaTemplate<>(producers));
     other.start();
     try {

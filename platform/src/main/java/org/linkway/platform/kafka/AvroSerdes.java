@@ -28,7 +28,8 @@ public final class AvroSerdes {
    * The one registry client of every serializer and deserializer made here. Left to itself, each Apicurio serde
    * makes its own client, with its own JDK HTTP client (a selector thread and two file descriptors, never closed,
    * let go only when a full GC finds it): a service made some two hundred, and one more for every reader of a
-   * topic that a request opens, so that a test JVM running a dozen services ran out of file descriptors.
+   * topic that a request opens, so that a test JVM running a dozen services ran out of file descriptors. It answers
+   * from memory what cannot change ({@link RegistryAnswers}), so that each schema is fetched once a service.
    */
   private RegistryClientFacade registry;
 
@@ -48,10 +49,6 @@ public final class AvroSerdes {
   /** Settings the serializer and deserializer need, for Kafka client and Streams configs. */
   public Map<String, Object> registryConfig() {
     return registryConfig;
-  }
-
-  public String serializerClass() {
-    return properties.valueSerializer();
   }
 
   public <V extends SpecificRecord> Serde<V> forValues(Class<V> type) {
@@ -80,7 +77,9 @@ public final class AvroSerdes {
   }
 
   private synchronized RegistryClientFacade registry() {
-    if (registry == null) registry = RegistryClientFacadeFactory.create(new SchemaResolverConfig(registryConfig));
+    if (registry == null) {
+      registry = new RegistryAnswers(RegistryClientFacadeFactory.create(new SchemaResolverConfig(registryConfig)));
+    }
     return registry;
   }
 
