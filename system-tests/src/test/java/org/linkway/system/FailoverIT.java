@@ -8,9 +8,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import org.linkway.platform.web.IdempotencyKeys;
 import org.springframework.http.HttpHeaders;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -22,6 +24,11 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  * referral again; meanwhile each answer is either right or 503 with {@code Retry-After}, never a 404 or a
  * partial list; and afterwards the provider's commands are taken and the commissioner's money reconciles.
  * Prints how long each service took to serve everything again (the figure docs/operations.md quotes).
+ *
+ * <p>provider-service serves everything again when its queue (one partition, the provider's) and each
+ * referral's offer (the partitions its commands go to) are read right. Its commands are then sent as a
+ * provider's system sends them: with an {@code Idempotency-Key}, and again after a 503 (which must say
+ * when), so that one whose answer was late is answered as the first time, never applied twice.
  */
 class FailoverIT extends TwoInstancesOfEachService {
 
@@ -65,6 +72,12 @@ class FailoverIT extends TwoInstancesOfEachService {
       // the provider's queue: every referral in it, or 503, never a queue short of the lost instance's referrals
       EntityExchangeResult<String> queue = get("provider-service", 1, "/providers/" + JourneyScenario.FIRST_PROVIDER + "/referrals");
       allServed.put("provider-service", referralIds.stream().allMatch(id -> answered(queue, id, unavailable)));
+      // and each referral's offer, on the partition that decides its commands (accepted: ACCEPTING or ACCEPTED)
+      for (String referralId : referralIds) {
+        allServed.merge("provider-service", answered(get("provider-service", 1, offerPath(referralId)),
+            acceptedBefore.contains(referralId) ? "\"status\":\"ACCEPT" : "\"status\":\"OFFERED\"", unavailable),
+            Boolean::logicalAnd);
+      }
       allServed.forEach((service, served) -> {
         if (served) servedAgainMillis.putIfAbsent(service, Duration.ofNanos(System.nanoTime() - lost).toMillis());
       });
@@ -72,7 +85,8 @@ class FailoverIT extends TwoInstancesOfEachService {
     });
 
     // the provider's commands on the rest are taken by the survivor, and the commissioner's money adds up there
-    referralIds.subList(REFERRALS / 2, REFERRALS).forEach(id -> accept(1, id).expectStatus().isOk());
+    AtomicLong commandsUnavailable = new AtomicLong();
+    referralIds.subList(REFERRALS / 2, REFERRALS).forEach(id -> acceptAsAProviderSystemDoes(id, commandsUnavailable));
     await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
       String ledger = get("outcome-service", 1, "/commissioners/" + JourneyScenario.COMMISSIONER + "/ledger").getResponseBody();
       assertThat(ledger).contains(referralIds);
@@ -83,8 +97,25 @@ class FailoverIT extends TwoInstancesOfEachService {
 
     System.out.printf("failover: after losing the second instance of each service, the first served every referral again "
         + "after %d ms (referral-service), %d ms (provider-service), %d ms (outcome-service); %d answers were 503 meanwhile, "
-        + "none wrong%n", servedAgainMillis.get("referral-service"), servedAgainMillis.get("provider-service"),
-        servedAgainMillis.get("outcome-service"), unavailable.get());
+        + "none wrong; then %d answers to the %d accepts were 503, each accept sent again until taken%n", servedAgainMillis.get("referral-service"),
+        servedAgainMillis.get("provider-service"), servedAgainMillis.get("outcome-service"), unavailable.get(),
+        commandsUnavailable.get(), REFERRALS - REFERRALS / 2);
+  }
+
+  /**
+   * Accepts the offer on the survivor with an Idempotency-Key, sending it again while the answer is 503 with
+   * {@code Retry-After}; any other answer than 200 (a 409: applied twice, or refused) fails the test at once.
+   */
+  private void acceptAsAProviderSystemDoes(String referralId, AtomicLong unavailable) {
+    String idempotencyKey = UUID.randomUUID().toString();
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> answered(
+        platform.instance("provider-service", 1).post().uri(offerPath(referralId) + "/accept")
+            .header(IdempotencyKeys.HEADER, idempotencyKey).exchange().expectBody(String.class).returnResult(),
+        "\"status\":\"ACCEPT", unavailable));
+  }
+
+  private static String offerPath(String referralId) {
+    return "/providers/" + JourneyScenario.FIRST_PROVIDER + "/referrals/" + referralId;
   }
 
   /**
