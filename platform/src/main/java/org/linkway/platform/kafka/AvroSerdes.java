@@ -29,7 +29,8 @@ public final class AvroSerdes {
    * makes its own client, with its own JDK HTTP client (a selector thread and two file descriptors, never closed,
    * let go only when a full GC finds it): a service made some two hundred, and one more for every reader of a
    * topic that a request opens, so that a test JVM running a dozen services ran out of file descriptors. It answers
-   * from memory what cannot change ({@link RegistryAnswers}), so that each schema is fetched once a service.
+   * from memory what cannot change ({@link RegistryAnswers}): a schema fetched for one serde is not fetched again
+   * for another.
    */
   private RegistryClientFacade registry;
 

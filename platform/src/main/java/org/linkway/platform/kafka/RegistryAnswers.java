@@ -12,9 +12,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
- * A service's registry client, answering from memory every question whose answer cannot change: a schema and its
- * references by content id, global id or content hash, or by group, artifact and version number; and the version
- * that registering a schema finds or creates, for the same content and references.
+ * A service's registry client, answering from memory the questions whose answers cannot change: a schema and its
+ * references by content id, global id or content hash, or by group, artifact and a version that is not a branch
+ * ({@code branch=latest}); and the version that registering a schema finds or creates, for the same content and
+ * references.
  *
  * <p>Every serde keeps its own cache, and the platform's schemas register their shared types (metadata, measures,
  * codes) as artifacts of their own, referenced. So each serde's first record walked the type tree one call at a
@@ -22,11 +23,12 @@ import java.util.function.Supplier;
  * for every place a type is used (Apicurio resolves a nested reference's references twice). Those calls are made on
  * the stream thread as a service first writes and reads each store and topic, while a request waits for its
  * decision: in a test JVM running six service instances the first referral took 2,670 registry calls and more than
- * 10 s, and was told 503. Here a service asks each question once, whichever serde asks it, and Apicurio's caches,
- * which forget every {@code apicurio.registry.check-period-ms}, ask again of memory, not of the registry.
+ * 10 s, and was told 503. Here the first serde to ask a question asks the registry, and every serde after it, of any
+ * store or topic, is answered from memory (threads asking the same question at the same moment may each ask it).
  *
- * <p>Whatever can change is asked of the registry every time: a latest version, a search by content. An answer that
- * failed is not kept. The memory holds one entry per schema and reference the service uses.
+ * <p>Everything else is asked of the registry every time: a latest version, a version's coordinates, a search by
+ * content. An answer that failed is not kept. What is kept is a few entries for each schema and reference the
+ * service uses, for as long as it runs: a version deleted from the registry meanwhile is still answered.
  */
 final class RegistryAnswers implements RegistryClientFacade {
 
@@ -51,7 +53,7 @@ final class RegistryAnswers implements RegistryClientFacade {
     return answer;
   }
 
-  /** A version number names one version for good; none, or a branch ({@code branch=latest}), names what is latest. */
+  /** A version (a number, on the v3 API) names one version for good; none, or a branch ({@code branch=latest}), what is latest. */
   private static boolean fixed(String version) {
     return version != null && !version.startsWith("branch=");
   }

@@ -52,7 +52,7 @@ class RegistryAnswersTest {
         first, SERDES - 1, more, alone, aloneAgain);
     assertThat(first).as("the first serde's calls").isPositive();
     assertThat(more).as("the calls of the %d serdes after the first", SERDES - 1).isZero();
-    assertThat(aloneAgain).as("without remembering, a second serde of the same record").isPositive();
+    assertThat(aloneAgain).as("without remembering, a second serde of the same record type").isPositive();
   }
 
   @Test
@@ -64,12 +64,13 @@ class RegistryAnswersTest {
     long before = total();
     remembered.getSchemaByGAV("default", topic + "-value", "branch=latest");
     remembered.getSchemaByGAV("default", topic + "-value", "branch=latest");
-    remembered.getVersionCoordinatesByGAV("default", topic + "-value", null);
-    assertThat(total() - before).as("latest versions asked for").isEqualTo(3);
+    remembered.getReferencesByGAV("default", topic + "-value", "branch=latest");
+    remembered.getReferencesByGAV("default", topic + "-value", "branch=latest");
+    assertThat(total() - before).as("the latest version's schema and references, each asked for twice").isEqualTo(4);
 
     before = total();
-    assertThatThrownBy(() -> remembered.getSchemaByContentId(Long.MAX_VALUE));
-    assertThatThrownBy(() -> remembered.getSchemaByContentId(Long.MAX_VALUE));
+    assertThatThrownBy(() -> remembered.getSchemaByContentId(Long.MAX_VALUE)).isInstanceOf(RuntimeException.class);
+    assertThatThrownBy(() -> remembered.getSchemaByContentId(Long.MAX_VALUE)).isInstanceOf(RuntimeException.class);
     assertThat(total() - before).as("a schema that is not there, asked for twice").isEqualTo(2);
 
     before = total();
