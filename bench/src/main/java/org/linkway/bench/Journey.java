@@ -259,16 +259,16 @@ public final class Journey implements TopicAudit.Listener {
     String base = "/providers/" + providerId + "/referrals/" + referralId;
     Plan plan = track.plan;
     if (attempt == 1 && plan.declineFirstOffer()) {
-      stepTo(track, "decline");
-      providerService.post(base + "/decline", "{\"reason\":\"CAPACITY\",\"note\":\"full this week\"}",
-              offer + "/decline")
-          .subscribe(answer -> {
-            track.lastAnswer = "decline " + answer.status();
-            if (answer.ok()) declined.incrementAndGet(); else failed("decline " + answer.status());
-            track.result = answer.ok() ? Result.DECLINED : Result.FAILED;
+      // sent again after a 503 with its Idempotency-Key, as every provider action is ({@link #send})
+      send(track, base, "/decline", "{\"reason\":\"CAPACITY\",\"note\":\"full this week\"}", offer + "/decline",
+          "decline", 0, declined)
+          .subscribe(ok -> {
+            if (track.result == null) track.result = Result.DECLINED;
           }, e -> {
             failed("decline: " + e.getClass().getSimpleName());
             track.result = Result.FAILED;
+          }, () -> {
+            if (track.result == null) track.result = Result.FAILED;
           });
       return;
     }
@@ -373,7 +373,7 @@ public final class Journey implements TopicAudit.Listener {
   /**
    * Whether the offer as read shows the action applied, so the provider goes on with the next: an accept once the
    * offer is ACCEPTED (or later COMPLETED), a session once as many sessions are attended (or it is COMPLETED), a
-   * completion once it is COMPLETED.
+   * completion once it is COMPLETED, a decline once it is DECLINED.
    */
   static boolean applied(String action, int sessions, Offer offer) {
     return switch (action) {
@@ -381,6 +381,7 @@ public final class Journey implements TopicAudit.Listener {
       case "session" -> offer.status().equals("COMPLETED")
           || (offer.status().equals("ACCEPTED") && offer.sessionsAttended() >= sessions);
       case "complete" -> offer.status().equals("COMPLETED");
+      case "decline" -> offer.status().equals("DECLINED");
       default -> false;
     };
   }

@@ -41,7 +41,13 @@ class ProviderResendTest {
     assertThat(Journey.applied("session", 1, read("COMPLETED", 0))).isTrue();
     assertThat(Journey.applied("complete", 0, read("ACCEPTED", 2))).isFalse();
     assertThat(Journey.applied("complete", 0, read("COMPLETED", 2))).isTrue();
-    assertThat(Journey.applied("decline", 0, read("DECLINED", 0))).isFalse();
+  }
+
+  @Test
+  void aDeclineIsSentAgainLikeTheOtherActionsAndIsAppliedOnceTheOfferIsDeclined() {
+    assertThat(Journey.applied("decline", 0, read("DECLINED", 0))).isTrue();
+    assertThat(Journey.applied("decline", 0, read("OFFERED", 0))).isFalse();
+    assertThat(Journey.applied("decline", 0, read("ACCEPTED", 0))).isFalse();
   }
 
   @Test
