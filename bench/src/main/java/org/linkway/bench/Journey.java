@@ -240,6 +240,12 @@ public final class Journey implements TopicAudit.Listener {
    */
   public static final String COMMANDS_RESENT_UNDER_THEIR_ID = Topics.PROVIDER_COMMANDS.name();
 
+  /**
+   * What provider-service answers (409) to a decline sent again once the first was applied and the referral offered
+   * to another provider: the offer is no longer this provider's to read, and the answer says the decline stands.
+   */
+  static final String DECLINED_AND_OFFERED_ELSEWHERE = "declined this referral; it has been offered elsewhere";
+
   /** What provider-service answers (409) to an accept while an earlier accept of the offer awaits the budget. */
   static final String BEING_DECIDED = "acceptance is being decided";
 
@@ -261,7 +267,7 @@ public final class Journey implements TopicAudit.Listener {
     if (attempt == 1 && plan.declineFirstOffer()) {
       // sent again after a 503 with its Idempotency-Key, as every provider action is ({@link #send})
       send(track, base, "/decline", "{\"reason\":\"CAPACITY\",\"note\":\"full this week\"}", offer + "/decline",
-          "decline", 0, declined)
+          "decline", 0, declined, DECLINED_AND_OFFERED_ELSEWHERE)
           .subscribe(ok -> {
             if (track.result == null) track.result = Result.DECLINED;
           }, e -> {
@@ -334,9 +340,7 @@ public final class Journey implements TopicAudit.Listener {
         .retryWhen(reactor.util.retry.Retry.fixedDelay(30, java.time.Duration.ofSeconds(1)))
         .onErrorResume(e -> Mono.just(new Http.Answer(0, "no answer in time")))
         .flatMap(answer -> {
-          boolean done = answer.ok() || (answer.status() == 409
-              && java.util.Arrays.stream(alreadyDone).anyMatch(phrase -> answer.body().contains(phrase)));
-          if (done) return step(new Http.Answer(200, answer.body()), what, counter);
+          if (done(answer, alreadyDone)) return step(new Http.Answer(200, answer.body()), what, counter);
           if (answer.status() != 409 && answer.status() != 0) return step(answer, what, counter);
           return offerNow(base).flatMap(offer -> {
             track.lastAnswer = track.lastAnswer + "; read: " + offer.status() + ", " + offer.sessionsAttended() + " sessions";
@@ -349,6 +353,12 @@ public final class Journey implements TopicAudit.Listener {
             return Mono.<Boolean>empty();
           });
         });
+  }
+
+  /** Whether the answer says the action is done: applied now, or a 409 saying it already was in one of these words. */
+  static boolean done(Http.Answer answer, String... alreadyDone) {
+    return answer.ok() || (answer.status() == 409
+        && java.util.Arrays.stream(alreadyDone).anyMatch(phrase -> answer.body().contains(phrase)));
   }
 
   /** The offer as its provider reads it now: its status and sessions attended; empty when it cannot be read. */

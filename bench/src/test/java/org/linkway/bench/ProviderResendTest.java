@@ -51,6 +51,18 @@ class ProviderResendTest {
   }
 
   @Test
+  void aDeclineSentAgainAfterTheReferralWasOfferedElsewhereIsDone() {
+    // provider-service's words (OfferCommands, pinned by OfferLifecycleTest) when the first decline was applied
+    Http.Answer offeredElsewhere = new Http.Answer(409, "{\"title\":\"Conflict\",\"detail\":\"provider P1 declined this"
+        + " referral; it has been offered elsewhere\"}");
+    assertThat(Journey.done(offeredElsewhere, Journey.DECLINED_AND_OFFERED_ELSEWHERE)).isTrue();
+    assertThat(Journey.done(offeredElsewhere)).isFalse();
+    assertThat(Journey.done(new Http.Answer(409, "the referral cannot be declined now: it is ACCEPTED"),
+        Journey.DECLINED_AND_OFFERED_ELSEWHERE)).isFalse();
+    assertThat(Journey.done(new Http.Answer(200, "{}"))).isTrue();
+  }
+
+  @Test
   void theReferralsThatCouldNotMoveAreListedByPhaseUnderCorrectness() {
     assertThat(Bench.cannotMoveMarkdown(Map.of())).isEmpty();
     Map<String, Object> cannotMove = new LinkedHashMap<>();
