@@ -52,7 +52,7 @@ class ProviderResendTest {
 
   @Test
   void aDeclineSentAgainAfterTheReferralWasOfferedElsewhereIsDone() {
-    // provider-service's words (OfferCommands, pinned by OfferLifecycleTest) when the first decline was applied
+    // provider-service's words (OfferCommands.offeredElsewhere) when the first decline was applied
     Http.Answer offeredElsewhere = new Http.Answer(409, "{\"title\":\"Conflict\",\"detail\":\"provider P1 declined this"
         + " referral; it has been offered elsewhere\"}");
     assertThat(Journey.done(offeredElsewhere, Journey.DECLINED_AND_OFFERED_ELSEWHERE)).isTrue();
