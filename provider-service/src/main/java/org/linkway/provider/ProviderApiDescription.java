@@ -59,9 +59,16 @@ class ProviderApiDescription {
         post("/providers", "Register a provider and its services (admin)",
             example("walking-group", "A walking group with one service for the ICB QMM", """
                 {"providerId": "wensum-valley-walkers", "name": "Wensum Valley Walkers",
-                 "services": [{"serviceId": "riverside-wellbeing-walks", %s}]}""".formatted(SERVICE))),
+                 "services": [{"serviceId": "riverside-wellbeing-walks", %s}]}""".formatted(SERVICE)),
+            example("link-worker-service", "A primary care network's link worker service: the GP referrals of the"
+                + " practices it covers come to it first, whatever the needs", """
+                {"providerId": "norwich-city-pcn", "name": "Norwich City PCN",
+                 "services": [{"serviceId": "norwich-city-link-workers", "name": "Social prescribing link workers",
+                               "kind": "LINK_WORKER", "practices": ["D82044", "D82001"],
+                               "commissioners": ["QMM"], "capacity": 120}]}""")),
         put("/providers/{providerId}/services/{serviceId}",
-            "List or change one of the provider's services; only the admin's commissioners count, a provider's stay as listed",
+            "List or change one of the provider's services; only the admin's commissioners, kind and practices count, a"
+                + " provider's stay as listed (naming others: 403)",
             example("walks", "The service's whole listing; the id is the path's", "{" + SERVICE + "}")),
         put("/providers/{providerId}/services/{serviceId}/commissioners/{icb}",
             "The commissioner lists the service for its referrals (that commissioner, or admin); DELETE unlists it"),

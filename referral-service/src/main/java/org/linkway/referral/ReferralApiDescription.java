@@ -58,7 +58,16 @@ class ReferralApiDescription {
                  "referrer": {"odsCode": "D82044", "clinician": "Dr Jones"},
                  "commissioner": "QMM",
                  "needs": ["PHYSICAL_ACTIVITY", "NATURE"],
-                 "preferredServiceId": "riverside-wellbeing-walks"}""")),
+                 "preferredServiceId": "riverside-wellbeing-walks"}"""),
+            example("direct-prescription", "Straight to a community service, not the link worker service covering the"
+                + " practice (where none covers it, every referral is one)", """
+                {"patient": {"nhsNumber": "9434765919", "givenName": "Ada", "familyName": "Lovelace",
+                             "birthDate": "1950-12-10", "postcode": "NR1 3SR", "phone": "01603 000000"},
+                 "consent": true,
+                 "referrer": {"odsCode": "D82044", "clinician": "Dr Jones"},
+                 "commissioner": "QMM",
+                 "needs": ["MONEY_AND_DEBT"],
+                 "directPrescription": true}""")),
         post("/referrals/{referralId}/cancel", "Cancel a referral the practice made (at any open stage)",
             example("moved-away", "The person moved away", """
                 {"reason": "moved away", "requestedBy": "Dr Jones"}""")),

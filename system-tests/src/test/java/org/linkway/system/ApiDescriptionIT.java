@@ -100,17 +100,8 @@ class ApiDescriptionIT {
     String queue = "/providers/{providerId}/referrals/{referralId}";
 
     // the registration example, moved to this test's provider and ICB so that it takes no one else's referrals
-    Map<String, Object> registration = new LinkedHashMap<>((Map<String, Object>) exampleValue(api, "/providers", "post",
-        "walking-group"));
-    registration.put("providerId", PROVIDER);
-    List<Map<String, Object>> services = new ArrayList<>();
-    for (Map<String, Object> service : (List<Map<String, Object>>) registration.get("services")) {
-      Map<String, Object> moved = new LinkedHashMap<>(service);
-      moved.put("serviceId", PROVIDER + "-" + service.get("serviceId"));
-      moved.put("commissioners", List.of(COMMISSIONER));
-      services.add(moved);
-    }
-    registration.put("services", services);
+    Map<String, Object> registration = moved((Map<String, Object>) exampleValue(api, "/providers", "post", "walking-group"),
+        PROVIDER);
     platform.providerService().post().uri("/providers").bodyValue(registration).exchange().expectStatus().isCreated();
 
     String worked = offered(platform);
@@ -131,6 +122,27 @@ class ApiDescriptionIT {
         .bodyValue(exampleValue(description(platform, "referral-service"), "/referrals/{referralId}/cancel", "post",
             "moved-away"))
         .exchange().expectStatus().isAccepted().expectBody().jsonPath("$.status").isEqualTo("CANCELLED");
+
+    // last, since from then on this ICB's referrals from the practice it covers go to it: the link worker service
+    Map<String, Object> linkWorkers = moved((Map<String, Object>) exampleValue(api, "/providers", "post",
+        "link-worker-service"), PROVIDER + "-pcn");
+    platform.providerService().post().uri("/providers").bodyValue(linkWorkers).exchange().expectStatus().isCreated()
+        .expectBody().jsonPath("$.services[0].kind").isEqualTo("LINK_WORKER");
+  }
+
+  /** A registration example moved to this test's ICB and to a provider of this test, so that it takes no one else's referrals. */
+  private static Map<String, Object> moved(Map<String, Object> example, String providerId) {
+    Map<String, Object> registration = new LinkedHashMap<>(example);
+    registration.put("providerId", providerId);
+    List<Map<String, Object>> services = new ArrayList<>();
+    for (Map<String, Object> service : (List<Map<String, Object>>) registration.get("services")) {
+      Map<String, Object> moved = new LinkedHashMap<>(service);
+      moved.put("serviceId", providerId + "-" + service.get("serviceId"));
+      moved.put("commissioners", List.of(COMMISSIONER));
+      services.add(moved);
+    }
+    registration.put("services", services);
+    return registration;
   }
 
   @Test

@@ -278,6 +278,8 @@ class BadRequestCorpusIT {
     k.json(with(b, "consent", "yes"), 400, "consent", "consent as a word");
     k.json(with(b, "consent", 1), 400, "consent", "consent as a number");
     k.json(with(b, "consent", "true"), 400, "consent", "consent as a string");
+    k.json(with(b, "directPrescription", "please"), 400, "directPrescription", "directPrescription as a word");
+    k.json(with(b, "directPrescription", raw("[true]")), 400, "directPrescription", "directPrescription as an array");
     k.json(with(b, "needs", "LONELINESS"), 400, "needs", "needs as a string");
     k.json(with(b, "needs", raw("[{\"code\": \"LONELINESS\"}]")), 400, "needs", "a need as an object");
     k.json(with(b, "patient.nhsNumber", 9434765919L), 400, "patient.nhsNumber", "NHS number as a number");
@@ -523,6 +525,14 @@ class BadRequestCorpusIT {
     k.json(with(b, "name", ""), 400, "name", "no name");
     k.json(with(b, "status", "CLOSED"), 400, "status", "an unknown status");
     k.json(with(b, "intakePaused", "no"), 400, "intakePaused", "intakePaused as a word");
+    k.json(with(b, "kind", "SPLW"), 400, "kind", "an unknown kind of service");
+    k.json(with(b, "practices", raw("[\"D82044\"]")), 400, "practices", "practices for a community service");
+    k.json(with(b, "practices", "D82044"), 400, "practices", "practices as a string");
+    k.json(with(with(b, "kind", "LINK_WORKER"), "practices", raw("[\"D82044\", \"QMM\"]")), 400, "practices[1]",
+        "an ICB among the practices");
+    k.json(with(b, "kind", "LINK_WORKER"), 400, "practices", "a link worker service for no practice");
+    k.json(with(with(without(b, "commissioners"), "kind", "LINK_WORKER"), "practices", raw("[\"D82044\"]")), 403, "kind",
+        "a provider making its service the link worker service for a practice");
     k.json(with(b, "serviceId", "corpus-other"), 400, "serviceId", "a service id in the body");
     k.common("service", b);
     k.path = "/providers/" + PROVIDER + "/services/Corpus_Second";

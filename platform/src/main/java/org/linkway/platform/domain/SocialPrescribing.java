@@ -18,12 +18,19 @@ public final class SocialPrescribing {
 
   /** An ICB's ODS code: Q and two more capitals or digits, such as QMM (NHS Norfolk and Waveney ICB). */
   private static final Pattern ICB_CODE = Pattern.compile("Q[A-Z0-9]{2}");
+  /** A GP practice's ODS code: a capital and five digits, such as A81001. */
+  private static final Pattern PRACTICE_CODE = Pattern.compile("[A-Z][0-9]{5}");
 
   private SocialPrescribing() {}
 
   /** Whether the code can be an ICB's ODS code (false for null). */
   public static boolean isIcbCode(String code) {
     return code != null && ICB_CODE.matcher(code).matches();
+  }
+
+  /** Whether the code can be a GP practice's ODS code (false for null). */
+  public static boolean isPracticeCode(String code) {
+    return code != null && PRACTICE_CODE.matcher(code).matches();
   }
 
   /**

@@ -147,6 +147,7 @@ final class KafkaIntakeProcessor extends ContextualProcessor<String, ReferralReq
             p.getBirthDate() == null ? null : p.getBirthDate().toString(), p.getPostcode(), p.getPhone(), p.getEmail()),
         r.getConsent(),
         r.getReferrer() == null ? null : new ReferralRequest.Referrer(r.getReferrer().getOdsCode(), r.getReferrer().getClinician()),
-        r.getCommissioner(), r.getNeeds(), r.getNotes(), r.getPreferredServiceId());
+        r.getCommissioner(), r.getNeeds(), r.getNotes(), r.getPreferredServiceId(),
+        r.getDirectPrescription());
   }
 }

@@ -150,6 +150,7 @@ public class ReferralIntake {
         .setNeeds(request.needs().stream().distinct().map(NeedCode::valueOf).toList())
         .setSealedNotes(identity.notes())
         .setPreferredServiceId(request.preferredServiceId())
+        .setDirectPrescription(request.asksDirectPrescription())
         .setRequestId(requestId)
         .build();
     return new Submission(submission, identity);

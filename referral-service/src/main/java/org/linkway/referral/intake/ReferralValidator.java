@@ -18,8 +18,6 @@ import org.linkway.platform.web.ProblemException.FieldProblem;
 /** Checks a referral request field by field and names every problem, not just the first. */
 public final class ReferralValidator {
 
-  /** GP practice ODS code, e.g. A81001. */
-  private static final Pattern PRACTICE_ODS = Pattern.compile("^[A-Z][0-9]{5}$");
   /** An email address as HTML forms take it (the WHATWG "valid email address"): no spaces, quotes or markup. */
   private static final Pattern EMAIL = Pattern.compile("^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+"
       + "@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$");
@@ -75,7 +73,7 @@ public final class ReferralValidator {
     }
     if (request.referrer() == null || blank(request.referrer().odsCode())) {
       problems.add(new FieldProblem("referrer.odsCode", "is required"));
-    } else if (!PRACTICE_ODS.matcher(request.referrer().odsCode()).matches()) {
+    } else if (!SocialPrescribing.isPracticeCode(request.referrer().odsCode())) {
       problems.add(new FieldProblem("referrer.odsCode", "is not a GP practice ODS code (a letter and 5 digits, e.g. A81001)"));
     }
     if (request.referrer() != null && request.referrer().clinician() != null) {

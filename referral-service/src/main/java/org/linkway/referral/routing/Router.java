@@ -9,12 +9,18 @@ import java.util.Optional;
 import java.util.function.Function;
 import org.linkway.events.NeedCode;
 import org.linkway.events.ReferralSubmitted;
+import org.linkway.events.ServiceKind;
 import org.linkway.events.ServiceListed;
 import org.linkway.events.ServiceStatus;
 import org.linkway.platform.domain.Postcodes;
 
 /**
  * Chooses the service to offer a referral to.
+ *
+ * <p>First, to whom: a referral from a GP practice that an active link worker service of its commissioner covers goes to
+ * that link worker service (or one of them), whatever its needs, unless the referrer asks for a direct prescription;
+ * otherwise, and always where no link worker service covers the practice, it goes straight to a community service. A
+ * link worker service is never given a direct prescription, nor a community service a referral for the link worker.
  *
  * <p>A service is suitable when it is active, not paused, lists places, is commissioned by the referral's ICB,
  * covers the person's postcode district, takes people of their age, meets at least one of their needs, and has
@@ -55,8 +61,12 @@ public final class Router {
   public static List<Choice> ranked(ReferralSubmitted referral, Collection<ServiceListed> directory,
       Collection<String> tried, Function<String, Load> load, FundingRoom funding, LocalDate today) {
     Person person = Person.of(referral, today);
+    ServiceKind kind = !referral.getDirectPrescription() && directory.stream().anyMatch(service ->
+        service.getStatus() == ServiceStatus.ACTIVE && coversPractice(service, referral)) ? ServiceKind.LINK_WORKER
+        : ServiceKind.COMMUNITY;
     record Candidate(ServiceListed service, List<NeedCode> needsMet, Load count, double load, FundingRoom.Room room) {}
     return directory.stream()
+        .filter(service -> service.getKind() == kind && (kind == ServiceKind.COMMUNITY || coversPractice(service, referral)))
         .filter(service -> service.getStatus() == ServiceStatus.ACTIVE && !service.getIntakePaused())
         .filter(service -> service.getCommissioners().contains(referral.getCommissioner()))
         .filter(service -> service.getPostcodeDistricts().isEmpty() || service.getPostcodeDistricts().contains(person.district()))
@@ -87,6 +97,12 @@ public final class Router {
     return choice(referral, service, load, funding.of(referral.getCommissioner(), service, today), Person.of(referral, today));
   }
 
+  /** Whether the service is a link worker service of the referral's commissioner covering the referring practice. */
+  private static boolean coversPractice(ServiceListed service, ReferralSubmitted referral) {
+    return service.getKind() == ServiceKind.LINK_WORKER && service.getCommissioners().contains(referral.getCommissioner())
+        && service.getPractices().contains(referral.getReferrer().getOdsCode());
+  }
+
   /** What routing needs of the person: since identities are sealed, a referral carries these in clear; older ones the person. */
   private record Person(String district, int age) {
     static Person of(ReferralSubmitted referral, LocalDate today) {
@@ -106,7 +122,9 @@ public final class Router {
 
   private static String reason(ServiceListed service, List<NeedCode> needsMet, Load count,
       String district, boolean preferred) {
-    String distance = service.getPostcodeDistricts().isEmpty()
+    String distance = service.getKind() == ServiceKind.LINK_WORKER
+        ? "the link worker service covering the referring practice"
+        : service.getPostcodeDistricts().isEmpty()
         ? "serves the whole " + String.join("/", service.getCommissioners()) + " area"
         : "covers " + district;
     return (preferred ? "the person's preferred service; " : "")
@@ -116,7 +134,9 @@ public final class Router {
         + count.openOffers() + " offers waiting, " + count.accepted() + " accepted)";
   }
 
+  /** The needs the service meets: a link worker service takes them all, to find the community services that meet them. */
   private static List<NeedCode> needsMet(ReferralSubmitted referral, ServiceListed service) {
+    if (service.getKind() == ServiceKind.LINK_WORKER) return List.copyOf(referral.getNeeds());
     return referral.getNeeds().stream().filter(service.getNeeds()::contains).toList();
   }
 }

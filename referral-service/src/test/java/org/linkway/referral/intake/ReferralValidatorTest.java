@@ -25,13 +25,13 @@ class ReferralValidatorTest {
 
   private static ReferralRequest valid() {
     return new ReferralRequest(PATIENT, true, new Referrer("D82044", "Dr Jones"), "QMM",
-        List.of("LONELINESS", "MENTAL_WELLBEING"), "Lives alone since bereavement", null);
+        List.of("LONELINESS", "MENTAL_WELLBEING"), "Lives alone since bereavement", null, null);
   }
 
   private static ReferralRequest withPatient(UnaryOperator<Patient> change) {
     ReferralRequest r = valid();
     return new ReferralRequest(change.apply(r.patient()), r.consent(), r.referrer(), r.commissioner(), r.needs(),
-        r.notes(), r.preferredServiceId());
+        r.notes(), r.preferredServiceId(), r.directPrescription());
   }
 
   private static Patient nhsNumber(Patient p, String v) {
@@ -64,7 +64,7 @@ class ReferralValidatorTest {
 
   private static ReferralRequest with(Boolean consent, Referrer referrer, String commissioner, List<String> needs,
       String notes) {
-    return new ReferralRequest(PATIENT, consent, referrer, commissioner, needs, notes, null);
+    return new ReferralRequest(PATIENT, consent, referrer, commissioner, needs, notes, null, null);
   }
 
   private static List<String> fields(List<FieldProblem> problems) {
@@ -80,7 +80,7 @@ class ReferralValidatorTest {
   void givenAValidRequestWithoutTheOptionalFields_whenValidated_thenThereAreNoProblems() {
     ReferralRequest minimal = new ReferralRequest(
         new Patient("9434765919", "Ada", "Lovelace", "1950-12-10", "nr13sr", null, null),
-        true, new Referrer("D82044", null), "QMM", List.of("NATURE"), null, null);
+        true, new Referrer("D82044", null), "QMM", List.of("NATURE"), null, null, null);
 
     assertThat(ReferralValidator.validate(minimal)).isEmpty();
   }
@@ -118,7 +118,7 @@ class ReferralValidatorTest {
         Arguments.of("bad phone", withPatient(p -> phone(p, "call me")), "patient.phone", "not a phone number"),
         Arguments.of("bad email", withPatient(p -> email(p, "ada.example.org")), "patient.email", "not an email address"),
         Arguments.of("email with spaces", withPatient(p -> email(p, "ada lovelace@example.org")), "patient.email", "not an email address"),
-        Arguments.of("no patient", new ReferralRequest(null, true, new Referrer("D82044", null), "QMM", List.of("NATURE"), null, null), "patient", "is required"),
+        Arguments.of("no patient", new ReferralRequest(null, true, new Referrer("D82044", null), "QMM", List.of("NATURE"), null, null, null), "patient", "is required"),
         Arguments.of("no consent", with(null, new Referrer("D82044", null), "QMM", List.of("NATURE"), null), "consent", "must be true"),
         Arguments.of("consent refused", with(false, new Referrer("D82044", null), "QMM", List.of("NATURE"), null), "consent", "must be true"),
         Arguments.of("no referrer", with(true, null, "QMM", List.of("NATURE"), null), "referrer.odsCode", "is required"),
@@ -166,7 +166,7 @@ class ReferralValidatorTest {
   void givenSeveralInvalidFields_whenValidated_thenEachIsNamedAtOnce() {
     ReferralRequest request = new ReferralRequest(
         new Patient("1234567890", "Ada", "", "2999-01-01", "NOT A POSTCODE", null, "nope"),
-        false, new Referrer("nope", null), "XYZ", Arrays.asList("LONELINESS", "GARDENING", null), null, null);
+        false, new Referrer("nope", null), "XYZ", Arrays.asList("LONELINESS", "GARDENING", null), null, null, null);
 
     List<FieldProblem> problems = ReferralValidator.validate(request);
 
@@ -183,7 +183,7 @@ class ReferralValidatorTest {
   @Test
   void givenAnEmptyBody_whenValidated_thenEveryRequiredFieldIsNamed() {
     List<FieldProblem> problems =
-        ReferralValidator.validate(new ReferralRequest(null, null, null, null, null, null, null));
+        ReferralValidator.validate(new ReferralRequest(null, null, null, null, null, null, null, null));
 
     assertThat(fields(problems)).containsExactly("patient", "consent", "referrer.odsCode", "commissioner", "needs");
   }

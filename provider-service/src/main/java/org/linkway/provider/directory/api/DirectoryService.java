@@ -5,9 +5,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.linkway.commands.DirectoryCommand;
 import org.linkway.events.NeedCode;
+import org.linkway.events.ServiceKind;
 import org.linkway.events.ServiceListed;
 import org.linkway.events.ServiceStatus;
 import org.linkway.platform.domain.FreeText;
@@ -48,18 +50,20 @@ public class DirectoryService {
   /** The most open places a service can list: more is a mistake, not a service. */
   static final int MAX_CAPACITY = 1_000_000;
   static final int MAX_TAXONOMY_TERMS = 100;
+  /** The most GP practices one link worker service covers: a primary care network has a handful, a large area dozens. */
+  static final int MAX_PRACTICES = 500;
   /** The providers on a page of {@code GET /providers} unless {@code ?limit=} says otherwise. */
   public static final int PROVIDERS_PAGE = 100;
 
   public record ServiceRequest(String serviceId, String name, List<String> needs, List<String> taxonomy,
       List<String> commissioners, List<String> postcodeDistricts, Integer capacity, String status,
-      Integer minAge, Integer maxAge, Boolean intakePaused) {}
+      Integer minAge, Integer maxAge, Boolean intakePaused, String kind, List<String> practices) {}
 
   record ProviderRequest(String providerId, String name, List<ServiceRequest> services) {}
 
   public record ServiceView(String serviceId, String name, List<String> needs, List<String> taxonomy,
       List<String> commissioners, List<String> postcodeDistricts, int capacity, String status,
-      Integer minAge, Integer maxAge, boolean intakePaused) {}
+      Integer minAge, Integer maxAge, boolean intakePaused, String kind, List<String> practices) {}
 
   public record ProviderView(String providerId, String name, List<ServiceView> services) {}
 
@@ -150,7 +154,9 @@ public class DirectoryService {
     Optional<ServiceListed> current = directory.get(serviceId);
     current.filter(s -> !s.getProviderId().equals(providerId)).ifPresent(s ->
         problems.add(new FieldProblem("serviceId", "belongs to another provider")));
-    validate(request, "", problems, admin);
+    // a provider's listing is checked as the service it describes: of the kind, for the practices, the listing has
+    ServiceRequest described = admin ? request : withCommissionersPart(request, current);
+    validate(described, "", problems, admin);
     if (!problems.isEmpty()) return Mono.error(new ProblemException.Invalid(problems));
     List<String> commissioners = request.commissioners();
     // the check on the table answers at once; the decider keeps the commissioners it holds, which may be newer
@@ -163,9 +169,19 @@ public class DirectoryService {
             + ", which has not listed this service: only a commissioner lists a service for its referrals")));
       }
       commissioners = listedBy;
+      Optional<FieldProblem> notTheirs = commissionersOwn(request, current);
+      if (notTheirs.isPresent()) return Mono.error(new ProblemException.Forbidden(notTheirs.get()));
     }
-    return decide(listing(providerId, providerName, serviceId, request, commissioners), !admin, request.intakePaused())
+    return decide(listing(providerId, providerName, serviceId, described, commissioners), !admin, request.intakePaused())
         .map(DirectoryService::view);
+  }
+
+  /** The request with the listing's kind and practices where it leaves them out. */
+  private static ServiceRequest withCommissionersPart(ServiceRequest r, Optional<ServiceListed> current) {
+    String kind = r.kind() != null ? r.kind() : current.map(s -> s.getKind().name()).orElse(null);
+    List<String> practices = r.practices() != null ? r.practices() : current.map(ServiceListed::getPractices).orElse(null);
+    return new ServiceRequest(r.serviceId(), r.name(), r.needs(), r.taxonomy(), r.commissioners(), r.postcodeDistricts(),
+        r.capacity(), r.status(), r.minAge(), r.maxAge(), r.intakePaused(), kind, practices);
   }
 
   /**
@@ -280,6 +296,25 @@ public class DirectoryService {
         .build());
   }
 
+  /**
+   * A provider's word on its kind or the practices it covers, where it differs from the listing: refused, since which
+   * practices' referrals a link worker service takes first is the commissioners' decision (the admin lists it for them).
+   * Leaving them out, or naming them as they are, keeps them.
+   */
+  private static Optional<FieldProblem> commissionersOwn(ServiceRequest request, Optional<ServiceListed> current) {
+    ServiceKind kind = current.map(ServiceListed::getKind).orElse(ServiceKind.COMMUNITY);
+    List<String> practices = current.map(ServiceListed::getPractices).orElse(List.of());
+    if (request.kind() != null && DirectoryCodes.kind(request.kind()) != kind) {
+      return Optional.of(new FieldProblem("kind", "is " + kind + " as the commissioners listed it: only the admin, on their"
+          + " behalf, makes a service a link worker service or a community one"));
+    }
+    if (request.practices() != null && !Set.copyOf(request.practices()).equals(Set.copyOf(practices))) {
+      return Optional.of(new FieldProblem("practices", "are the commissioners' to set: only the admin, on their behalf,"
+          + " says which practices' referrals a link worker service takes first"));
+    }
+    return Optional.empty();
+  }
+
   /** {@code commissionersRequired}: the admin registers a service for at least one commissioner; a provider names none. */
   private static void validate(ServiceRequest s, String prefix, List<FieldProblem> problems, boolean commissionersRequired) {
     name(s.name(), prefix + "name", problems);
@@ -290,8 +325,12 @@ public class DirectoryService {
         for (int i = 0; i < s.taxonomy().size(); i++) name(s.taxonomy().get(i), prefix + "taxonomy[" + i + "]", problems);
       }
     }
+    ServiceKind kind = s.kind() == null ? ServiceKind.COMMUNITY : DirectoryCodes.kind(s.kind());
+    if (kind == null) problems.add(new FieldProblem(prefix + "kind", "must be COMMUNITY or LINK_WORKER"));
+    practices(s.practices(), kind, prefix, problems);
     if (s.needs() == null || s.needs().isEmpty()) {
-      problems.add(new FieldProblem(prefix + "needs", "must name at least one need"));
+      // a link worker service takes a referral whatever the needs: it finds the community services that meet them
+      if (kind != ServiceKind.LINK_WORKER) problems.add(new FieldProblem(prefix + "needs", "must name at least one need"));
     } else {
       for (int i = 0; i < s.needs().size(); i++) {
         if (!DirectoryCodes.isNeed(s.needs().get(i))) problems.add(new FieldProblem(prefix + "needs[" + i + "]", "is not a known need code"));
@@ -327,6 +366,29 @@ public class DirectoryService {
     }
   }
 
+  /** A link worker service covers at least one GP practice, each named once by its ODS code; a community service none. */
+  private static void practices(List<String> practices, ServiceKind kind, String prefix, List<FieldProblem> problems) {
+    boolean none = practices == null || practices.isEmpty();
+    if (kind == ServiceKind.LINK_WORKER && none) {
+      problems.add(new FieldProblem(prefix + "practices", "must name at least one GP practice (ODS code, e.g. A81001)"
+          + " for a link worker service"));
+    } else if (kind == ServiceKind.COMMUNITY && !none) {
+      problems.add(new FieldProblem(prefix + "practices", "are for a link worker service (kind LINK_WORKER): a community"
+          + " service covers postcode districts"));
+    } else if (!none && practices.size() > MAX_PRACTICES) {
+      problems.add(new FieldProblem(prefix + "practices", "lists " + practices.size() + " practices: at most " + MAX_PRACTICES));
+    } else if (!none) {
+      for (int i = 0; i < practices.size(); i++) {
+        String code = practices.get(i);
+        if (!SocialPrescribing.isPracticeCode(code)) {
+          problems.add(new FieldProblem(prefix + "practices[" + i + "]", "is not a GP practice ODS code (a capital and 5 digits, e.g. A81001)"));
+        } else if (practices.subList(0, i).contains(code)) {
+          problems.add(new FieldProblem(prefix + "practices[" + i + "]", "names " + code + " twice"));
+        }
+      }
+    }
+  }
+
   /** The listing a request describes; without {@code intakePaused} in the request, the decider keeps the current one. */
   private static ServiceListed listing(String providerId, String providerName, String serviceId, ServiceRequest s,
       List<String> commissioners) {
@@ -337,7 +399,7 @@ public class DirectoryService {
         .setProviderId(providerId)
         .setProviderName(providerName)
         .setServiceName(s.name())
-        .setNeeds(s.needs().stream().distinct().map(NeedCode::valueOf).toList())
+        .setNeeds(s.needs() == null ? List.of() : s.needs().stream().distinct().map(NeedCode::valueOf).toList())
         .setTaxonomy(s.taxonomy() == null ? List.of() : s.taxonomy())
         .setCommissioners(List.copyOf(commissioners))
         .setPostcodeDistricts(s.postcodeDistricts() == null ? List.of() : s.postcodeDistricts())
@@ -346,13 +408,15 @@ public class DirectoryService {
         .setMinAge(s.minAge())
         .setMaxAge(s.maxAge())
         .setIntakePaused(paused)
+        .setKind(s.kind() == null ? ServiceKind.COMMUNITY : DirectoryCodes.kind(s.kind()))
+        .setPractices(s.practices() == null ? List.of() : List.copyOf(s.practices()))
         .build();
   }
 
   private static ServiceView view(ServiceListed s) {
     return new ServiceView(s.getServiceId(), s.getServiceName(), s.getNeeds().stream().map(Enum::name).toList(),
         s.getTaxonomy(), s.getCommissioners(), s.getPostcodeDistricts(), s.getCapacity(), s.getStatus().name(),
-        s.getMinAge(), s.getMaxAge(), s.getIntakePaused());
+        s.getMinAge(), s.getMaxAge(), s.getIntakePaused(), s.getKind().name(), s.getPractices());
   }
 
   /** A name or a term: required, at most {@link #MAX_NAME} characters, no control characters. */

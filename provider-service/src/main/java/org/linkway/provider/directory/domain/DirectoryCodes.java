@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.linkway.events.NeedCode;
+import org.linkway.events.ServiceKind;
 import org.linkway.events.ServiceStatus;
 import org.linkway.platform.domain.Codes;
 
@@ -26,6 +27,11 @@ public final class DirectoryCodes {
   /** ACTIVE, INACTIVE, DEFUNCT or TEMPORARILY_CLOSED exactly; null for anything else. */
   public static ServiceStatus status(String value) {
     return Codes.named(ServiceStatus.class, value);
+  }
+
+  /** COMMUNITY or LINK_WORKER exactly; null for anything else. */
+  public static ServiceKind kind(String value) {
+    return Codes.named(ServiceKind.class, value);
   }
 
   /**

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.linkway.commands.DirectoryCommand;
 import org.linkway.events.EventMetadata;
+import org.linkway.events.ServiceKind;
 import org.linkway.events.ServiceListed;
 import org.linkway.platform.kafka.Events;
 import org.linkway.platform.streams.KeyedDecider;
@@ -31,7 +32,10 @@ public final class DirectoryDecider {
         .setMetadata(EventMetadata.newBuilder(Events.metadata(ProviderServiceApplication.NAME, null,
             command.getMetadata().getCorrelationId())).setActor(command.getMetadata().getActor()).build());
     if (asked != null && command.getKeepCommissioners()) {
+      // what the commissioners decide: whose referrals it gets, and whether it is their link worker service and for whom
       next.setCommissioners(current == null ? List.of() : current.getCommissioners());
+      next.setKind(current == null ? ServiceKind.COMMUNITY : current.getKind());
+      next.setPractices(current == null ? List.of() : current.getPractices());
     }
     if (command.getIntakePaused() != null) {
       next.setIntakePaused(command.getIntakePaused());

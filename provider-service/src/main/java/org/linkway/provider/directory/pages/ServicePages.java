@@ -120,9 +120,9 @@ class ServicePages {
       // not the caller's (or no such service): not found, as the API answers, rendered as a page by PageProblems
       if (current.isEmpty()) return Mono.error(new ProblemException.NotFound("You have no service " + serviceId));
       ServiceView s = current.get();
-      // no commissioners: they are the commissioners' to set, and stay as they are
+      // no commissioners, kind or practices: they are the commissioners' to set, and stay as they are
       ServiceRequest request = new ServiceRequest(null, s.name(), s.needs(), s.taxonomy(), null,
-          s.postcodeDistricts(), wholeNumber(typed), s.status(), s.minAge(), s.maxAge(), null);
+          s.postcodeDistricts(), wholeNumber(typed), s.status(), s.minAge(), s.maxAge(), null, null, null);
       return Mono.defer(() -> directory.list(caller.organisation(), serviceId, request))
           .map(saved -> "redirect:" + link(page.after(), "capacity", serviceId))
           .onErrorResume(ProblemException.Invalid.class, e -> {

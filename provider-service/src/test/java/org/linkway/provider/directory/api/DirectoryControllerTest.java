@@ -19,6 +19,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.linkway.events.ServiceKind;
 import org.linkway.events.ServiceListed;
 import org.linkway.platform.kafka.EventPublisher;
 import org.linkway.platform.kafka.Topics;
@@ -292,6 +293,84 @@ class DirectoryControllerTest {
   }
 
   @Test
+  void givenALinkWorkerService_whenRegistered_thenTheListingCarriesItsKindAndPracticesAndNeedsNoNeeds() {
+    client.post().uri("/providers").contentType(MediaType.APPLICATION_JSON)
+        .bodyValue(Map.of("providerId", "city-pcn", "name", "City PCN", "services", List.of(Map.of(
+            "serviceId", "city-pcn-link-workers", "name", "Social prescribing link workers", "kind", "LINK_WORKER",
+            "practices", List.of("D82044", "D82001"), "commissioners", List.of("QMM"), "capacity", 120))))
+        .exchange()
+        .expectStatus().isCreated()
+        .expectBody().jsonPath("$.services[0].kind").isEqualTo("LINK_WORKER")
+        .jsonPath("$.services[0].practices[1]").isEqualTo("D82001");
+
+    ServiceListed registered = published(1).get(0);
+    assertThat(registered.getKind()).isEqualTo(ServiceKind.LINK_WORKER);
+    assertThat(registered.getPractices()).containsExactly("D82044", "D82001");
+    assertThat(registered.getNeeds()).isEmpty();
+  }
+
+  @Test
+  void givenLinkWorkerListingsThatCannotBe_whenRegistered_thenEachBadFieldIsNamedAndNothingIsPublished() {
+    Map<String, Object> noPractices = Map.of("serviceId", "lw-none", "name", "Link workers", "kind", "LINK_WORKER",
+        "commissioners", List.of("QMM"), "capacity", 10);
+    Map<String, Object> communityWithPractices = Map.of("serviceId", "walks-with-practices", "name", "Walks",
+        "needs", List.of("PHYSICAL_ACTIVITY"), "practices", List.of("D82044"), "commissioners", List.of("QMM"), "capacity", 10);
+    Map<String, Object> badCodes = Map.of("serviceId", "lw-bad", "name", "Link workers", "kind", "LINK_WORKER",
+        "practices", List.of("D82044", "QMM", "D82044"), "commissioners", List.of("QMM"), "capacity", 10);
+    Map<String, Object> badKind = Map.of("serviceId", "lw-kind", "name", "Link workers", "kind", "SPLW",
+        "needs", List.of("LONELINESS"), "commissioners", List.of("QMM"), "capacity", 10);
+
+    client.post().uri("/providers").contentType(MediaType.APPLICATION_JSON)
+        .bodyValue(Map.of("providerId", "city-pcn", "name", "City PCN",
+            "services", List.of(noPractices, communityWithPractices, badCodes, badKind)))
+        .exchange()
+        .expectStatus().isBadRequest()
+        .expectBody().jsonPath("$.errors[*].field").value(fields -> assertThat(fields).asInstanceOf(InstanceOfAssertFactories.LIST)
+            .containsExactly("services[0].practices", "services[1].practices", "services[2].practices[1]",
+                "services[2].practices[2]", "services[3].kind"));
+
+    verifyNoInteractions(kafka);
+  }
+
+  @Test
+  void givenALinkWorkerService_whenItsProviderChangesItsPlacesAlone_thenItStaysALinkWorkerServiceForTheSamePractices() {
+    list(linkWorkers());
+
+    client.put().uri("/providers/city-pcn/services/city-pcn-link-workers").contentType(MediaType.APPLICATION_JSON)
+        .bodyValue(Map.of("name", "Social prescribing link workers", "capacity", 150))
+        .exchange()
+        .expectStatus().isOk()
+        .expectBody().jsonPath("$.kind").isEqualTo("LINK_WORKER").jsonPath("$.capacity").isEqualTo(150);
+
+    ServiceListed changed = published(1).get(0);
+    assertThat(changed.getKind()).isEqualTo(ServiceKind.LINK_WORKER);
+    assertThat(changed.getPractices()).containsExactly("D82044");
+    assertThat(changed.getCapacity()).isEqualTo(150);
+  }
+
+  @Test
+  void givenAProvider_whenItMakesItsServiceALinkWorkerServiceOrAddsAPractice_thenForbiddenNamingTheFieldAndNothingIsPublished() {
+    list(listing("wensum-walkers", "riverside-walks", false));
+    list(linkWorkers());
+
+    // a community provider claiming a practice's referrals before any community service sees them
+    client.put().uri("/providers/wensum-walkers/services/riverside-walks").contentType(MediaType.APPLICATION_JSON)
+        .bodyValue(Map.of("name", "Riverside walks", "kind", "LINK_WORKER", "practices", List.of("D82044"), "capacity", 5))
+        .exchange()
+        .expectStatus().isForbidden()
+        .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+        .expectBody().jsonPath("$.errors[0].field").isEqualTo("kind");
+    // a link worker service taking another practice's referrals
+    client.put().uri("/providers/city-pcn/services/city-pcn-link-workers").contentType(MediaType.APPLICATION_JSON)
+        .bodyValue(Map.of("name", "Social prescribing link workers", "practices", List.of("D82044", "D82099"), "capacity", 120))
+        .exchange()
+        .expectStatus().isForbidden()
+        .expectBody().jsonPath("$.errors[0].field").isEqualTo("practices");
+
+    verifyNoInteractions(kafka);
+  }
+
+  @Test
   void givenABadCursorOrLimit_whenTheDirectoryIsRead_thenProblemJsonNamesIt() {
     client.get().uri("/providers?after=Not%20An%20Id").exchange().expectStatus().isBadRequest()
         .expectBody().jsonPath("$.errors[0].field").isEqualTo("after");
@@ -316,6 +395,11 @@ class DirectoryControllerTest {
     assertThat(records.stream().map(ProducerRecord::key).toList())
         .isEqualTo(listings.stream().map(ServiceListed::getServiceId).toList());
     return listings;
+  }
+
+  private static ServiceListed linkWorkers() {
+    return WalksListing.of("city-pcn", "city-pcn-link-workers").setServiceName("Social prescribing link workers")
+        .setNeeds(List.of()).setKind(ServiceKind.LINK_WORKER).setPractices(List.of("D82044")).setCapacity(120).build();
   }
 
   private static ServiceListed listing(String providerId, String serviceId, boolean paused) {

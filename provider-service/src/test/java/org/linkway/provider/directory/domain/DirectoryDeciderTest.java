@@ -6,6 +6,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.linkway.commands.DirectoryCommand;
 import org.linkway.events.NeedCode;
+import org.linkway.events.ServiceKind;
 import org.linkway.events.ServiceListed;
 import org.linkway.events.ServiceStatus;
 import org.linkway.platform.kafka.Events;
@@ -36,6 +37,21 @@ class DirectoryDeciderTest {
 
     assertThat(step.value().getCommissioners()).containsExactly("QMM", "QUE");
     assertThat(step.value().getIntakePaused()).isTrue();
+  }
+
+  @Test
+  void givenALinkWorkerService_whenItsProviderRelistsItAsACommunityServiceKeepingCommissioners_thenItsKindAndPracticesStay() {
+    DirectoryCommand claim = claim("city-pcn", List.of("QMM"));
+    ServiceListed linkWorkers = DirectoryDecider.decide(null, "city-link-workers", DirectoryCommand.newBuilder(claim)
+        .setListing(ServiceListed.newBuilder(claim.getListing()).setKind(ServiceKind.LINK_WORKER)
+            .setPractices(List.of("D82044")).build()).build()).value();
+
+    DirectoryCommand relist = DirectoryCommand.newBuilder(claim("city-pcn", List.of())).setKeepCommissioners(true).build();
+    ServiceListed relisted = DirectoryDecider.decide(linkWorkers, "city-link-workers", relist).value();
+
+    assertThat(relisted.getKind()).isEqualTo(ServiceKind.LINK_WORKER);
+    assertThat(relisted.getPractices()).containsExactly("D82044");
+    assertThat(relisted.getCommissioners()).containsExactly("QMM");
   }
 
   @Test

@@ -16,7 +16,7 @@ import org.linkway.provider.directory.api.DirectoryService.ServiceView;
 class ServicePagesTest {
 
   private static final ServiceView WALKS = new ServiceView("svc-walks", "Walking group", List.of("LONELINESS"), List.of(),
-      List.of("QMM"), List.of(), 5, "ACTIVE", null, null, false);
+      List.of("QMM"), List.of(), 5, "ACTIVE", null, null, false, "COMMUNITY", List.of());
 
   private final Templates templates = TestTemplates.onClassPath();
 

@@ -66,7 +66,7 @@ import reactor.core.publisher.Mono;
  *   <tr><td>{@code note[0].text}</td><td>{@code notes}</td></tr>
  * </table>
  *
- * <p>Not carried: {@code referrer.clinician} and {@code preferredServiceId} (no FHIR element is
+ * <p>Not carried: {@code referrer.clinician}, {@code preferredServiceId} and {@code directPrescription} (no FHIR element is
  * read for them), and everything else in the ServiceRequest. {@code status} and {@code intent}
  * are not checked.
  *

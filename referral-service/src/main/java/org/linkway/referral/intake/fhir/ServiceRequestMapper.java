@@ -159,7 +159,7 @@ public class ServiceRequestMapper {
     paths.put("notes", "ServiceRequest.note[0].text");
     String notes = sr.hasNote() ? sr.getNote().get(0).getText() : null;
     ReferralRequest request = new ReferralRequest(patient, consent, new ReferralRequest.Referrer(practice, null),
-        commissioner, needs, notes, null);
+        commissioner, needs, notes, null, null);
     return new Mapped(request, requestId, List.copyOf(issues), Map.copyOf(paths));
   }
 

@@ -38,7 +38,7 @@ class ServiceRequestMapperTest {
     assertThat(mapped.request()).isEqualTo(new ReferralRequest(
         new ReferralRequest.Patient("9434765919", "Margaret", "Thompson", "1948-03-14", "NR1 3SR",
             "07700 900123", "margaret.thompson@example.org"),
-        true, new ReferralRequest.Referrer("D82044", null), "QMM", List.of("LONELINESS"), NOTES, null));
+        true, new ReferralRequest.Referrer("D82044", null), "QMM", List.of("LONELINESS"), NOTES, null, null));
     assertThat(mapped.requestId()).isEqualTo("SPR-2026-000187");
     assertThat(mapped.issues()).isEmpty();
     assertThat(ReferralValidator.validate(mapped.request())).isEmpty();
