@@ -42,7 +42,7 @@ class ProviderApiDescription {
         before completion are baselines; follow-ups come with the completion. Callers: `provider` tokens \
         for their own queue and listings (`provider_id`), `commissioner` tokens to list or unlist a \
         service for their own ICB's referrals, `admin` for registering and importing; every known caller \
-        may read the directory. Each command on a referral (accept, decline, sessions, complete,         time-credits) takes an optional `Idempotency-Key` header: see the parameter.""");
+        may read the directory. Each command on a referral (accept, decline, sessions, complete,         time-credits) takes an optional `Idempotency-Key` header (a link worker service's prescription requires one): see the parameter.""");
   }
 
   /** The Idempotency-Key header each command on a referral takes. */
@@ -96,6 +96,10 @@ class ProviderApiDescription {
                 {"completion": "DROPPED_OUT"}""")),
         post(QUEUE + "/time-credits", "Record hours the person gave back: 1 hour earns 1 Time Credit",
             example("volunteering", "Two and a half hours helping at an open day", """
-                {"givenOn": "2026-11-18", "hours": 2.5, "activity": "helped run the allotment open day"}""")));
+                {"givenOn": "2026-11-18", "hours": 2.5, "activity": "helped run the allotment open day"}""")),
+        post(QUEUE + "/prescriptions", "A link worker service prescribes a community service from the referral it accepted"
+                + " (the person's episode): a referral of its own, to the service chosen or, without one, routing's best",
+            example("walks", "The walking group the person chose with their link worker", """
+                {"needs": ["PHYSICAL_ACTIVITY"], "serviceId": "riverside-wellbeing-walks"}""")));
   }
 }

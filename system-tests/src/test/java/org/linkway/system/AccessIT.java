@@ -185,7 +185,7 @@ class AccessIT {
     rows.add(new Row("provider-service", HttpMethod.GET, p + "/referrals", null, null, only(Who.PROVIDER_OWN)));
     rows.add(new Row("provider-service", HttpMethod.GET, p + "/referrals/stream", null, null, only(Who.PROVIDER_OWN)));
     rows.add(new Row("provider-service", HttpMethod.GET, p + "/referrals/" + someone, null, null, only(Who.PROVIDER_OWN)));
-    for (String action : List.of("accept", "decline", "sessions", "complete", "time-credits")) {
+    for (String action : List.of("accept", "decline", "sessions", "complete", "time-credits", "prescriptions")) {
       rows.add(new Row("provider-service", HttpMethod.POST, p + "/referrals/" + someone + "/" + action, json, notJson,
           only(Who.PROVIDER_OWN)));
     }

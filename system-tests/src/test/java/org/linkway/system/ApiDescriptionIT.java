@@ -128,6 +128,25 @@ class ApiDescriptionIT {
         "link-worker-service"), PROVIDER + "-pcn");
     platform.providerService().post().uri("/providers").bodyValue(linkWorkers).exchange().expectStatus().isCreated()
         .expectBody().jsonPath("$.services[0].kind").isEqualTo("LINK_WORKER");
+    // and the prescription example, from a referral the link workers accepted, to the walking group moved here
+    String pcn = PROVIDER + "-pcn";
+    String episode = await().atMost(Duration.ofSeconds(30)).until(() -> {
+      String id = JourneyScenario.refer(platform, COMMISSIONER, List.of("NATURE"));
+      Map<String, Object> offered = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+          .until(() -> platform.referralService().get().uri("/referrals/{id}", id).exchange().expectBody(MAP)
+              .returnResult().getResponseBody(), r -> r != null && "OFFERED".equals(r.get("status")));
+      // until the link workers' listing reaches routing, the referral goes to the walking group
+      return pcn.equals(offered.get("providerId")) ? id : null;
+    }, id -> id != null);
+    JourneyScenario.awaitOffer(platform, pcn, episode);
+    platform.providerService().post().uri(queue + "/accept", pcn, episode).exchange().expectStatus().isOk();
+    JourneyScenario.awaitReferral(platform, episode, "ACCEPTED", pcn);
+    Map<String, Object> prescription = new LinkedHashMap<>((Map<String, Object>) exampleValue(api, queue + "/prescriptions",
+        "post", "walks"));
+    prescription.put("serviceId", PROVIDER + "-" + prescription.get("serviceId"));
+    platform.providerService().post().uri(queue + "/prescriptions", pcn, episode)
+        .header("Idempotency-Key", "api-description-walks").bodyValue(prescription).exchange()
+        .expectStatus().isOk().expectBody().jsonPath("$.prescriptions.length()").isEqualTo(1);
   }
 
   /** A registration example moved to this test's ICB and to a provider of this test, so that it takes no one else's referrals. */

@@ -641,6 +641,20 @@ class BadRequestCorpusIT {
     k.json("{\"givenOn\": \"" + today + "\", \"hours\": 2, \"credits\": 100}", 400, "credits", "an extra field");
     k.common("time credits", "{\"givenOn\": \"" + today + "\", \"hours\": 2}");
 
+    // a link worker's prescription: checked before the offer's decider says this provider is no link worker service
+    k.path = at + "prescriptions";
+    k.json("{}", 400, "needs", "a prescription for no needs");
+    k.json("{\"needs\": []}", 400, "needs", "an empty list of needs");
+    k.json("{\"needs\": [\"GARDENING\"]}", 400, "needs[0]", "an unknown need");
+    k.json("{\"needs\": [\"UNKNOWN\"]}", 400, "needs[0]", "the UNKNOWN need");
+    k.json("{\"needs\": [" + "\"NATURE\",".repeat(99) + "\"NATURE\"]}", 400, "needs", "100 needs");
+    k.json("{\"needs\": \"NATURE\"}", 400, "needs", "needs as a string");
+    k.json("{\"needs\": [\"NATURE\"], \"serviceId\": \"../../etc/passwd\"}", 400, "serviceId", "a path as the service");
+    k.json("{\"needs\": [\"NATURE\"], \"serviceId\": \"corpus-no-such-service\"}", 400, "serviceId", "a service not listed");
+    k.json("{\"needs\": [\"NATURE\"], \"urgent\": true}", 400, "urgent", "an extra field");
+    k.json("{\"needs\": [\"NATURE\"]}", 400, "Idempotency-Key", "a prescription without an Idempotency-Key");
+    k.common("prescription", "{\"needs\": [\"NATURE\"]}");
+
     k.path = "/providers/" + PROVIDER + "/referrals/" + UUID.randomUUID() + "/accept";
     k.json("{}", 404, "no referral", "a referral never offered");
     k.path = "/providers/" + PROVIDER + "/referrals/not-a-referral/decline";

@@ -310,6 +310,13 @@ abstract class JourneyScenario {
         "commissioner", commissioner, "needs", needs, "notes", "lives alone since bereavement");
   }
 
+  /** The admin registers a provider, named by its id, with one service. */
+  static void register(RunningPlatform platform, String providerId, Map<String, Object> service) {
+    platform.providerService().post().uri("/providers")
+        .bodyValue(Map.of("providerId", providerId, "name", providerId, "services", List.of(service)))
+        .exchange().expectStatus().isCreated();
+  }
+
   static void awaitReferral(RunningPlatform platform, String referralId, String status, String providerId) {
     await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
         platform.referralService().get().uri("/referrals/{id}", referralId).exchange().expectStatus().isOk()

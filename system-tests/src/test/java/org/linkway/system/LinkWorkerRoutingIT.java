@@ -32,9 +32,9 @@ class LinkWorkerRoutingIT {
   @Test
   void givenALinkWorkerServiceForAPractice_whenItsGpRefers_thenTheLinkWorkersAreOfferedItUnlessTheGpPrescribesDirectly() {
     RunningPlatform platform = EmbeddedPlatform.get();
-    register(platform, BEFRIENDING, Map.of("serviceId", BEFRIENDING, "name", "Befriending", "needs", List.of("LONELINESS"),
-        "commissioners", List.of(ICB), "capacity", 20));
-    register(platform, PCN, Map.of("serviceId", LINK_WORKERS, "name", "Social prescribing link workers",
+    JourneyScenario.register(platform, BEFRIENDING, Map.of("serviceId", BEFRIENDING, "name", "Befriending",
+        "needs", List.of("LONELINESS"), "commissioners", List.of(ICB), "capacity", 20));
+    JourneyScenario.register(platform, PCN, Map.of("serviceId", LINK_WORKERS, "name", "Social prescribing link workers",
         "kind", "LINK_WORKER", "practices", List.of(COVERED), "commissioners", List.of(ICB), "capacity", 20));
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> platform.providerService().get().uri("/providers")
         .exchange().expectBody().jsonPath("$[?(@.providerId == '" + PCN + "')].services[0].practices[0]").isEqualTo(COVERED));
@@ -77,12 +77,6 @@ class LinkWorkerRoutingIT {
         .jsonPath("$.kind").isEqualTo("LINK_WORKER").jsonPath("$.practices[0]").isEqualTo(COVERED)
         .jsonPath("$.capacity").isEqualTo(25);
     assertThat(offeredAt(platform, refer(platform, NOT_COVERED, false))).containsEntry("serviceId", BEFRIENDING);
-  }
-
-  private static void register(RunningPlatform platform, String providerId, Map<String, Object> service) {
-    platform.providerService().post().uri("/providers")
-        .bodyValue(Map.of("providerId", providerId, "name", providerId, "services", List.of(service)))
-        .exchange().expectStatus().isCreated();
   }
 
   /** A referral from the practice for loneliness, for commissioner QLW. */

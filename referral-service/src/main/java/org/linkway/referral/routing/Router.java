@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.linkway.events.NeedCode;
 import org.linkway.events.ReferralSubmitted;
 import org.linkway.events.ServiceKind;
@@ -17,10 +18,13 @@ import org.linkway.platform.domain.Postcodes;
 /**
  * Chooses the service to offer a referral to.
  *
- * <p>First, to whom: a referral from a GP practice that an active link worker service of its commissioner covers goes to
- * that link worker service (or one of them), whatever its needs, unless the referrer asks for a direct prescription;
- * otherwise, and always where no link worker service covers the practice, it goes straight to a community service. A
+ * <p>First, to whom: a referral from a GP practice that a link worker service of its commissioner covers, open to the
+ * person (active, intake not paused, their area and age), goes to that link worker service (or one of them), whatever
+ * its needs, unless the referrer asks for a direct prescription; otherwise, and always where no such link worker
+ * service covers the practice, it goes straight to a community service. A
  * link worker service is never given a direct prescription, nor a community service a referral for the link worker.
+ * A link worker's prescription (a direct prescription made from the person's episode) to the service it chose is
+ * offered to that service or to none.
  *
  * <p>A service is suitable when it is active, not paused, lists places, is commissioned by the referral's ICB,
  * covers the person's postcode district, takes people of their age, meets at least one of their needs, and has
@@ -61,18 +65,25 @@ public final class Router {
   public static List<Choice> ranked(ReferralSubmitted referral, Collection<ServiceListed> directory,
       Collection<String> tried, Function<String, Load> load, FundingRoom funding, LocalDate today) {
     Person person = Person.of(referral, today);
-    ServiceKind kind = !referral.getDirectPrescription() && directory.stream().anyMatch(service ->
-        service.getStatus() == ServiceStatus.ACTIVE && coversPractice(service, referral)) ? ServiceKind.LINK_WORKER
-        : ServiceKind.COMMUNITY;
+    // open to this person: active, taking referrals, the referral's commissioner's, their area, their age
+    Predicate<ServiceListed> takesThem = service -> service.getStatus() == ServiceStatus.ACTIVE
+        && !service.getIntakePaused() && service.getCapacity() > 0
+        && service.getCommissioners().contains(referral.getCommissioner())
+        && (service.getPostcodeDistricts().isEmpty() || service.getPostcodeDistricts().contains(person.district()))
+        && (service.getMinAge() == null || person.age() >= service.getMinAge())
+        && (service.getMaxAge() == null || person.age() <= service.getMaxAge());
+    // one that has been tried still covers the practice: after its decline the referral goes to the next, or unplaced
+    ServiceKind kind = !referral.getDirectPrescription()
+        && directory.stream().anyMatch(service -> coversPractice(service, referral) && takesThem.test(service))
+        ? ServiceKind.LINK_WORKER : ServiceKind.COMMUNITY;
     record Candidate(ServiceListed service, List<NeedCode> needsMet, Load count, double load, FundingRoom.Room room) {}
     return directory.stream()
         .filter(service -> service.getKind() == kind && (kind == ServiceKind.COMMUNITY || coversPractice(service, referral)))
-        .filter(service -> service.getStatus() == ServiceStatus.ACTIVE && !service.getIntakePaused())
-        .filter(service -> service.getCommissioners().contains(referral.getCommissioner()))
-        .filter(service -> service.getPostcodeDistricts().isEmpty() || service.getPostcodeDistricts().contains(person.district()))
-        .filter(service -> (service.getMinAge() == null || person.age() >= service.getMinAge())
-            && (service.getMaxAge() == null || person.age() <= service.getMaxAge()))
+        .filter(takesThem)
         .filter(service -> !tried.contains(service.getServiceId()))
+        // a link worker's prescription to the service it chose: that one, or none
+        .filter(service -> referral.getPrescribedServiceId() == null
+            || referral.getPrescribedServiceId().equals(service.getServiceId()))
         .map(service -> {
           Load count = load.apply(service.getServiceId());
           double relative = service.getCapacity() <= 0 ? Double.MAX_VALUE : (double) count.total() / service.getCapacity();

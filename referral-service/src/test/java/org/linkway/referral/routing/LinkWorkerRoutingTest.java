@@ -73,6 +73,14 @@ class LinkWorkerRoutingTest {
   }
 
   @Test
+  void givenTheOnlyLinkWorkerServiceForThePracticePausedOrNotForThePersonsAge_whenTheGpRefers_thenACommunityService() {
+    assertThat(ranked(REFERRAL, List.of(COMMUNITY, linkWorkers("lw-paused", "D82044").setIntakePaused(true).build()),
+        Set.of())).containsExactly("c-befriending");
+    assertThat(ranked(REFERRAL, List.of(COMMUNITY, linkWorkers("lw-young", "D82044").setMaxAge(25).build()), Set.of()))
+        .as("TestData's person was born in 1950").containsExactly("c-befriending");
+  }
+
+  @Test
   void givenTheLinkWorkerServiceTriedOrPaused_whenRoutedAgain_thenTheNextCoveringOneAndNeverACommunityService() {
     List<ServiceListed> directory = List.of(COMMUNITY,
         linkWorkers("lw-a", "D82044").build(),

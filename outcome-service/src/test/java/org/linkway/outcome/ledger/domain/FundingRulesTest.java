@@ -119,7 +119,7 @@ class FundingRulesTest {
   private ReferralEvent submitted() {
     return referral(new ReferralSubmitted(PERSON,
         new Patient(NHS_NUMBER, "Ada", "Lovelace", LocalDate.of(1950, 12, 10), "NR1 3SR", null, null), null, "NR1", 75,
-        true, new Referrer("D82044", null), "QMM", NEEDS, null, null, null, null, false));
+        true, new Referrer("D82044", null), "QMM", NEEDS, null, null, null, null, false, null, null));
   }
 
   /** Applies the inputs in order; returns the last step, with every output collected. */

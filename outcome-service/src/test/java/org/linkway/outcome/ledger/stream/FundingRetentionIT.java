@@ -174,7 +174,7 @@ class FundingRetentionIT {
   private static ReferralEvent submitted(String referral) {
     return new ReferralEvent(meta(referral), new ReferralSubmitted(PERSON,
         new Patient("9434765919", "Ada", "Lovelace", LocalDate.of(1950, 12, 10), "NR1 3SR", null, null), null, "NR1", 75,
-        true, new Referrer("D82044", null), ICB, NEEDS, null, null, null, null, false));
+        true, new Referrer("D82044", null), ICB, NEEDS, null, null, null, null, false, null, null));
   }
 
   private static ProviderEvent accepted(String referral) {

@@ -301,7 +301,7 @@ class FundingRetentionTest {
   private ReferralEvent submitted(UUID referral) {
     return new ReferralEvent(meta(referral), new ReferralSubmitted(PERSON,
         new Patient("9434765919", "Ada", "Lovelace", LocalDate.of(1950, 12, 10), "NR1 3SR", null, null), null, "NR1", 75,
-        true, new Referrer("D82044", null), "QMM", NEEDS, null, null, null, null, false));
+        true, new Referrer("D82044", null), "QMM", NEEDS, null, null, null, null, false, null, null));
   }
 
   private ProviderEvent accepted(UUID referral) {

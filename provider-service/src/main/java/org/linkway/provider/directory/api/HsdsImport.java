@@ -15,6 +15,7 @@ import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.linkway.events.NeedCode;
+import org.linkway.events.ServiceKind;
 import org.linkway.events.ServiceListed;
 import org.linkway.events.ServiceStatus;
 import org.linkway.platform.domain.Postcodes;
@@ -463,6 +464,9 @@ final class HsdsImport {
             .setMinAge(age.min())
             .setMaxAge(age.max())
             .setIntakePaused(current.apply(service.id).map(ServiceListed::getIntakePaused).orElse(false))
+            // HSDS says nothing of them: a link worker service stays one, for the practices it was listed for
+            .setKind(current.apply(service.id).map(ServiceListed::getKind).orElse(ServiceKind.COMMUNITY))
+            .setPractices(current.apply(service.id).map(ServiceListed::getPractices).orElse(List.of()))
             .build());
       }
       return new Result(List.copyOf(listings), organizations.size(), needsMapped, List.copyOf(unmapped),

@@ -28,7 +28,7 @@ class OfferRoutes {
   KeyedRoutes offerKeyedRoutes() {
     String state = OfferProcessor.STORE;
     List<KeyedRoute> routes = new ArrayList<>();
-    for (String command : List.of("accept", "decline", "sessions", "complete", "time-credits")) {
+    for (String command : List.of("accept", "decline", "sessions", "complete", "time-credits", "prescriptions")) {
       routes.add(post("/providers/{providerId}/referrals/{referralId}/" + command, state, "referralId"));
     }
     // a provider's queue and inbox: on the instance holding the provider's list

@@ -11,6 +11,7 @@ import java.util.UUID;
 import org.linkway.commands.AcceptReferral;
 import org.linkway.commands.CompleteReferral;
 import org.linkway.commands.DeclineReferral;
+import org.linkway.commands.PrescribeService;
 import org.linkway.commands.ProviderCommand;
 import org.linkway.commands.RecordSession;
 import org.linkway.commands.RecordTimeCredits;
@@ -18,7 +19,11 @@ import org.linkway.events.Completion;
 import org.linkway.events.DeclineReason;
 import org.linkway.events.EventMetadata;
 import org.linkway.events.Measure;
+import org.linkway.events.NeedCode;
 import org.linkway.events.ReferralOffered;
+import org.linkway.events.ServiceKind;
+import org.linkway.events.ServiceListed;
+import org.linkway.events.ServiceStatus;
 import org.linkway.platform.domain.Codes;
 import org.linkway.platform.domain.FreeText;
 import org.linkway.platform.kafka.EventPublisher;
@@ -27,12 +32,14 @@ import org.linkway.platform.kafka.Topics;
 import org.linkway.platform.people.Identities;
 import org.linkway.platform.streams.Decisions;
 import org.linkway.platform.streams.PartyView;
+import org.linkway.platform.streams.ReferenceTable;
 import org.linkway.platform.streams.StoreQueries;
 import org.linkway.platform.web.IdempotencyKeys;
 import org.linkway.platform.web.PageRequest;
 import org.linkway.platform.web.ProblemException;
 import org.linkway.platform.web.ProblemException.FieldProblem;
 import org.linkway.provider.ProviderServiceApplication;
+import org.linkway.provider.directory.domain.DirectoryCodes;
 import org.linkway.provider.measures.Measures;
 import org.linkway.provider.offers.domain.OfferLifecycle;
 import org.linkway.provider.offers.stream.ArchivedOffer;
@@ -61,7 +68,8 @@ public class OfferService {
   /** {@code baselineInstruments}: the instruments whose baseline (starting) measures are recorded, compared with the follow-up. */
   public record OfferView(UUID referralId, String status, String taskStatus, String providerId, String serviceId,
       int attempt, Instant offeredAt, List<String> needs, List<String> needsMet, String notes,
-      int sessionsAttended, PersonView person, Instant respondBy, int sessionsMissed, List<String> baselineInstruments) {}
+      int sessionsAttended, PersonView person, Instant respondBy, int sessionsMissed, List<String> baselineInstruments,
+      String serviceKind, List<String> prescriptions) {}
 
   public record DeclineRequest(String reason, String note) {}
 
@@ -73,6 +81,9 @@ public class OfferService {
   public record CompleteRequest(String completion, List<Measures.Answers> measures) {}
 
   record TimeCreditsRequest(String givenOn, java.math.BigDecimal hours, String activity) {}
+
+  /** A link worker's prescription: the needs it is for, and the community service chosen (none: routing's best). */
+  record PrescriptionRequest(List<String> needs, String serviceId) {}
 
   /** Sessions and hours given back are recorded for this century: an earlier date is a mistake. */
   static final LocalDate EARLIEST = LocalDate.of(2000, 1, 1);
@@ -86,12 +97,15 @@ public class OfferService {
   private final EventPublisher publisher;
   private final Decisions decisions;
   private final Identities identities;
+  private final ReferenceTable<ServiceListed> directory;
 
-  OfferService(StoreQueries stores, EventPublisher publisher, Decisions decisions, Identities identities) {
+  OfferService(StoreQueries stores, EventPublisher publisher, Decisions decisions, Identities identities,
+      ReferenceTable<ServiceListed> directory) {
     this.stores = stores;
     this.publisher = publisher;
     this.decisions = decisions;
     this.identities = identities;
+    this.directory = directory;
   }
 
   /** One page of a provider's queue, oldest offer first, and the cursor of the page after (null at the end). */
@@ -230,6 +244,65 @@ public class OfferService {
     return send(providerId, referralId, new Keyed(idempotencyKey, "time-credits", body), new RecordTimeCredits(givenOn, hours.setScale(2), body.activity()));
   }
 
+  /**
+   * A link worker service prescribes a community service from a referral it accepted: a new referral for the needs
+   * named, to the service chosen (only it is asked for a place) or, without one, to the one routing finds best. The
+   * chosen service must be a community service taking referrals, meeting one of the needs and listed for the
+   * referral's commissioner (read by key); whether the offer is a link worker service's, and accepted, is the offer's
+   * decider's to say (409 otherwise). An Idempotency-Key is required: a prescription sent again is the same one.
+   */
+  Mono<OfferView> prescribe(String providerId, String referralId, PrescriptionRequest body, String idempotencyKey) {
+    List<FieldProblem> problems = new ArrayList<>();
+    List<String> needs = body == null ? null : body.needs();
+    if (needs == null || needs.isEmpty()) {
+      problems.add(new FieldProblem("needs", "must name at least one need the community service is to meet"));
+    } else if (needs.size() > NeedCode.values().length) {
+      problems.add(new FieldProblem("needs", "lists " + needs.size() + " needs: there are " + (NeedCode.values().length - 1)));
+    } else {
+      for (int i = 0; i < needs.size(); i++) {
+        if (!DirectoryCodes.isNeed(needs.get(i)) || NeedCode.UNKNOWN.name().equals(needs.get(i))) {
+          problems.add(new FieldProblem("needs[" + i + "]", "is not a known need code"));
+        }
+      }
+    }
+    String serviceId = body == null ? null : body.serviceId();
+    Optional<ServiceListed> chosen = Optional.empty();
+    if (serviceId != null) {
+      if (!DirectoryCodes.ID.matcher(serviceId).matches()) {
+        problems.add(new FieldProblem("serviceId", "is not a service id (" + DirectoryCodes.ID_RULE + ")"));
+      } else {
+        chosen = directory.get(serviceId);
+        if (chosen.isEmpty()) {
+          problems.add(new FieldProblem("serviceId", "names no service in the directory"));
+        } else if (chosen.get().getKind() != ServiceKind.COMMUNITY) {
+          problems.add(new FieldProblem("serviceId", "is a link worker service: a prescription is to a community service"));
+        } else if (chosen.get().getStatus() != ServiceStatus.ACTIVE || chosen.get().getIntakePaused()) {
+          problems.add(new FieldProblem("serviceId", "takes no referrals now (" + (chosen.get().getIntakePaused()
+              ? "intake paused" : chosen.get().getStatus()) + ")"));
+        } else if (needs != null && chosen.get().getNeeds().stream().map(Enum::name).noneMatch(needs::contains)) {
+          problems.add(new FieldProblem("serviceId", "meets none of the needs named"));
+        }
+      }
+    }
+    if (idempotencyKey == null) {
+      // a prescription is a new referral: resent after a timeout without a key, it would be a second one
+      problems.add(new FieldProblem(IdempotencyKeys.HEADER, "is required for a prescription, so that a resend is the same"
+          + " prescription (a UUID made for it will do)"));
+    }
+    if (!problems.isEmpty()) throw new ProblemException.Invalid(problems);
+    List<NeedCode> asked = needs.stream().distinct().map(NeedCode::valueOf).toList();
+    Optional<ServiceListed> listing = chosen;
+    return send(providerId, referralId, new Keyed(idempotencyKey, "prescriptions", body), offer -> {
+      // whose referral it is says nothing to a provider it was not offered to: its decider refuses that provider
+      if (listing.isPresent() && offer.getProviderId().equals(providerId)
+          && !listing.get().getCommissioners().contains(offer.getCommissioner())) {
+        throw new ProblemException.Invalid(List.of(new FieldProblem("serviceId", "is not listed for "
+            + offer.getCommissioner() + ", the commissioner of this referral")));
+      }
+      return new PrescribeService(asked, serviceId);
+    });
+  }
+
   /** Free text: at most {@code max} characters and no control characters (line breaks and tabs where {@code lines}). */
   private static void text(String value, String field, int max, boolean lines) {
     if (value == null) return;
@@ -302,7 +375,7 @@ public class OfferService {
     if (OfferLifecycle.endedWithoutAcceptance(s)) {
       return new OfferView(s.getReferralId(), s.getStatus().name(), OfferLifecycle.taskStatus(s.getStatus()),
           o.getProviderId(), o.getServiceId(), o.getAttempt(), s.getOfferedAt(), List.of(), List.of(), null,
-          s.getSessionsAttended(), null, null, s.getSessionsMissed(), List.of());
+          s.getSessionsAttended(), null, null, s.getSessionsMissed(), List.of(), o.getServiceKind().name(), List.of());
     }
     PersonView person = (o.getPatient() != null ? Optional.of(o.getPatient()) : identities.open(o.getSealedPatient()))
         .map(p -> new PersonView(p.getNhsNumber(), p.getGivenName(), p.getFamilyName(), p.getBirthDate(), p.getPostcode(),
@@ -313,6 +386,7 @@ public class OfferService {
         o.getNeeds().stream().map(Enum::name).toList(), o.getNeedsMet().stream().map(Enum::name).toList(),
         o.getNotes() != null ? o.getNotes() : identities.openText(o.getSealedNotes()).orElse(null), s.getSessionsAttended(),
         person, s.getStatus() == OfferStatus.OFFERED ? s.getRespondBy() : null, s.getSessionsMissed(),
-        s.getBaseline().stream().map(m -> m.getInstrument().name()).distinct().toList());
+        s.getBaseline().stream().map(m -> m.getInstrument().name()).distinct().toList(), o.getServiceKind().name(),
+        s.getPrescriptions());
   }
 }

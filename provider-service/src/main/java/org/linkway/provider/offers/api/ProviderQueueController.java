@@ -12,6 +12,7 @@ import org.linkway.provider.offers.api.OfferService.CompleteRequest;
 import org.linkway.provider.offers.api.OfferService.DeclineRequest;
 import org.linkway.provider.offers.api.OfferService.OfferView;
 import org.linkway.provider.offers.api.OfferService.SessionRequest;
+import org.linkway.provider.offers.api.OfferService.PrescriptionRequest;
 import org.linkway.provider.offers.api.OfferService.TimeCreditsRequest;
 import org.linkway.provider.offers.stream.OfferFeed;
 import org.linkway.state.OfferStatus;
@@ -133,5 +134,16 @@ public class ProviderQueueController {
       @RequestBody TimeCreditsRequest body,
       @RequestHeader(name = IdempotencyKeys.HEADER, required = false) String idempotencyKey) {
     return offers.timeCredits(providerId, referralId, body, idempotencyKey);
+  }
+
+  /**
+   * A link worker service prescribes a community service from a referral it accepted: the answer is its offer, whose
+   * {@code prescriptions} end with the new referral's id ({@link OfferService#prescribe}).
+   */
+  @PostMapping("/providers/{providerId}/referrals/{referralId}/prescriptions")
+  Mono<OfferView> prescribe(@PathVariable String providerId, @PathVariable String referralId,
+      @RequestBody PrescriptionRequest body,
+      @RequestHeader(name = IdempotencyKeys.HEADER, required = false) String idempotencyKey) {
+    return offers.prescribe(providerId, referralId, body, idempotencyKey);
   }
 }

@@ -8,6 +8,7 @@ import static org.linkway.state.OfferStatus.OFFERED;
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -15,6 +16,7 @@ import java.util.function.BiFunction;
 import org.linkway.commands.AcceptReferral;
 import org.linkway.commands.CompleteReferral;
 import org.linkway.commands.DeclineReferral;
+import org.linkway.commands.PrescribeService;
 import org.linkway.commands.ProviderCommand;
 import org.linkway.commands.RecordSession;
 import org.linkway.commands.RecordTimeCredits;
@@ -28,6 +30,8 @@ import org.linkway.events.ReferralCompleted;
 import org.linkway.events.ReferralDeclined;
 import org.linkway.events.ReferralOffered;
 import org.linkway.events.ReserveFunding;
+import org.linkway.events.ServiceKind;
+import org.linkway.events.ServicePrescribed;
 import org.linkway.events.SessionAttended;
 import org.linkway.events.SessionMissed;
 import org.linkway.events.TimeCreditsEarned;
@@ -41,7 +45,8 @@ import org.linkway.state.OfferState;
 import org.linkway.state.OfferStatus;
 
 /**
- * The provider's commands on an offer (accept, decline, record a session, complete, record Time Credits): the part of
+ * The provider's commands on an offer (accept, decline, record a session, complete, record Time Credits, and a link
+ * worker service's prescription of a community service): the part of
  * the offer's lifecycle ({@link OfferLifecycle}) that decides them, one at a time in the order the offer's stream task
  * takes them, with the referrer's cancel ({@link OfferCancels}) and the budget's answers
  * ({@link OfferLifecycle.FundingReserved}, {@link OfferLifecycle.FundingDenied}) in between. Each command is checked against the
@@ -57,14 +62,16 @@ import org.linkway.state.OfferStatus;
 public final class OfferCommands implements Decider<OfferCommands.Command, OfferState, OfferCommands.Event> {
 
   private static final String SELF = ProviderServiceApplication.NAME;
+  /** The most prescriptions one episode makes: more is a mistake, or someone flooding the community services. */
+  public static final int MAX_PRESCRIPTIONS = 50;
 
   /** A provider's command: {@code sent} as read from {@code provider-commands}, and what it asks. */
-  public sealed interface Command permits Accept, Decline, Session, Complete, TimeCredits {
+  public sealed interface Command permits Accept, Decline, Session, Complete, TimeCredits, Prescribe {
     ProviderCommand sent();
 
     Kind kind();
 
-    enum Kind { ACCEPT, DECLINE, SESSION, COMPLETE, TIME_CREDITS }
+    enum Kind { ACCEPT, DECLINE, SESSION, COMPLETE, TIME_CREDITS, PRESCRIBE }
 
     /** The command the provider sent; its schema allows no other than these. */
     static Command of(ProviderCommand sent) {
@@ -74,6 +81,7 @@ public final class OfferCommands implements Decider<OfferCommands.Command, Offer
       if (asked instanceof RecordSession session) return new Session(sent, session);
       if (asked instanceof CompleteReferral complete) return new Complete(sent, complete);
       if (asked instanceof RecordTimeCredits credits) return new TimeCredits(sent, credits);
+      if (asked instanceof PrescribeService prescribe) return new Prescribe(sent, prescribe);
       throw new IllegalArgumentException("not a provider command: " + asked);
     }
   }
@@ -113,17 +121,24 @@ public final class OfferCommands implements Decider<OfferCommands.Command, Offer
     }
   }
 
+  public record Prescribe(ProviderCommand sent, PrescribeService prescribe) implements Command {
+    @Override
+    public Kind kind() {
+      return Kind.PRESCRIBE;
+    }
+  }
+
   /** What it decides, each about the command that caused it. */
   public sealed interface Event permits Accepting, Written, Refused, Resent, KeyReused {
     ProviderCommand command();
 
     Kind kind();
 
-    enum Kind { ACCEPTING, DECLINED, ATTENDED, MISSED, COMPLETED, CREDITS_EARNED, REFUSED, RESENT, KEY_REUSED }
+    enum Kind { ACCEPTING, DECLINED, ATTENDED, MISSED, COMPLETED, CREDITS_EARNED, PRESCRIBED, REFUSED, RESENT, KEY_REUSED }
   }
 
   /** A decision written to {@code provider-events}. */
-  public sealed interface Written extends Event permits Declined, Attended, Missed, Completed, CreditsEarned {
+  public sealed interface Written extends Event permits Declined, Attended, Missed, Completed, CreditsEarned, Prescribed {
     ProviderEvent event();
   }
 
@@ -169,6 +184,14 @@ public final class OfferCommands implements Decider<OfferCommands.Command, Offer
     @Override
     public Kind kind() {
       return Kind.CREDITS_EARNED;
+    }
+  }
+
+  /** The link worker service prescribed a community service: the prescription is the referral {@code prescribed} names. */
+  public record Prescribed(ProviderCommand command, ProviderEvent event, ServicePrescribed prescribed) implements Written {
+    @Override
+    public Kind kind() {
+      return Kind.PRESCRIBED;
     }
   }
 
@@ -235,6 +258,7 @@ public final class OfferCommands implements Decider<OfferCommands.Command, Offer
       case SESSION -> session((Session) command, state);
       case COMPLETE -> complete((Complete) command, state);
       case TIME_CREDITS -> timeCredits((TimeCredits) command, state);
+      case PRESCRIBE -> prescribe((Prescribe) command, state);
     });
   }
 
@@ -263,6 +287,12 @@ public final class OfferCommands implements Decider<OfferCommands.Command, Offer
       case COMPLETED -> remembered(moved(state, COMPLETED, command).build(), command, null);
       case CREDITS_EARNED -> remembered(OfferState.newBuilder(state)
           .setProcessedCommandIds(OfferLifecycle.processed(state, command.getMetadata())).build(), command, null);
+      case PRESCRIBED -> {
+        List<String> prescriptions = new ArrayList<>(state.getPrescriptions());
+        prescriptions.add(((Prescribed) event).prescribed().getPrescriptionId());
+        yield remembered(OfferState.newBuilder(state).setPrescriptions(prescriptions)
+            .setProcessedCommandIds(OfferLifecycle.processed(state, command.getMetadata())).build(), command, null);
+      }
       case REFUSED -> state == null ? null : remembered(state, command, ((Refused) event).reason());
       case RESENT, KEY_REUSED -> state;
     };
@@ -271,7 +301,7 @@ public final class OfferCommands implements Decider<OfferCommands.Command, Offer
   /** What an event writes to {@code provider-events}, if anything. */
   public static Optional<ProviderEvent> written(Event event) {
     return switch (event.kind()) {
-      case DECLINED, ATTENDED, MISSED, COMPLETED, CREDITS_EARNED -> Optional.of(((Written) event).event());
+      case DECLINED, ATTENDED, MISSED, COMPLETED, CREDITS_EARNED, PRESCRIBED -> Optional.of(((Written) event).event());
       case ACCEPTING, REFUSED, RESENT, KEY_REUSED -> Optional.empty();
     };
   }
@@ -280,7 +310,7 @@ public final class OfferCommands implements Decider<OfferCommands.Command, Offer
   public static Optional<BudgetRequest> asked(Event event) {
     return switch (event.kind()) {
       case ACCEPTING -> Optional.of(((Accepting) event).reserve());
-      case DECLINED, ATTENDED, MISSED, COMPLETED, CREDITS_EARNED, REFUSED, RESENT, KEY_REUSED -> Optional.empty();
+      case DECLINED, ATTENDED, MISSED, COMPLETED, CREDITS_EARNED, PRESCRIBED, REFUSED, RESENT, KEY_REUSED -> Optional.empty();
     };
   }
 
@@ -292,7 +322,8 @@ public final class OfferCommands implements Decider<OfferCommands.Command, Offer
     UUID commandId = event.command().getMetadata().getEventId();
     return switch (event.kind()) {
       case ACCEPTING -> Optional.empty();
-      case DECLINED, ATTENDED, MISSED, COMPLETED, CREDITS_EARNED -> Optional.of(Decisions.accepted(commandId, after));
+      case DECLINED, ATTENDED, MISSED, COMPLETED, CREDITS_EARNED, PRESCRIBED ->
+          Optional.of(Decisions.accepted(commandId, after));
       case REFUSED -> Optional.of(Decisions.refused(commandId, ((Refused) event).reason()));
       case RESENT -> {
         String refusal = ((Resent) event).refusal();
@@ -368,6 +399,35 @@ public final class OfferCommands implements Decider<OfferCommands.Command, Offer
     return new CreditsEarned(sent, new ProviderEvent(metadata(sent, "time-credits"), new TimeCreditsEarned(
         sent.getProviderId(), offer.getServiceId(), offer.getCommissioner(), offer.getPersonId(), given.getGivenOn(),
         given.getHours(), given.getHours(), given.getActivity())));
+  }
+
+  /**
+   * A prescription, made by a link worker service from a referral it accepted (the person's episode): a new referral,
+   * whose id is the command's own (so that the same command, however often it is read, prescribes once), for
+   * referral-service to make and route. The person is referred on by the link worker with them, as the GP referred them.
+   */
+  private Event prescribe(Prescribe prescribe, OfferState state) {
+    ProviderCommand sent = prescribe.sent();
+    ReferralOffered offer = state.getOffer();
+    if (offer.getServiceKind() != ServiceKind.LINK_WORKER) {
+      return new Refused(sent, "only a link worker service prescribes community services; " + offer.getServiceId()
+          + " is a community service");
+    }
+    if (state.getStatus() != ACCEPTED) {
+      return new Refused(sent, "a link worker service prescribes once it has accepted the referral; it is " + state.getStatus());
+    }
+    if (state.getPrescriptions().size() >= MAX_PRESCRIPTIONS) {
+      return new Refused(sent, "this episode has " + MAX_PRESCRIPTIONS + " prescriptions, the most one episode makes");
+    }
+    ServicePrescribed prescribed = new ServicePrescribed(sent.getProviderId(), offer.getServiceId(),
+        prescriptionId(state.getReferralId(), sent.getMetadata().getEventId()).toString(),
+        prescribe.prescribe().getNeeds(), prescribe.prescribe().getServiceId());
+    return new Prescribed(sent, new ProviderEvent(metadata(sent, "prescribed"), prescribed), prescribed);
+  }
+
+  /** The id of the referral a link worker's command prescribes: the same for the same command. */
+  public static UUID prescriptionId(UUID episodeId, UUID commandId) {
+    return UUID.nameUUIDFromBytes(("prescription/" + episodeId + "/" + commandId).getBytes(StandardCharsets.UTF_8));
   }
 
   /** Why the provider may not act on the offer at all, or null when it holds it. */

@@ -81,7 +81,7 @@ public final class ProviderOffers {
     return new OfferState(state.getReferralId(), state.getStatus(), state.getOffer(), state.getOfferedAt(),
         state.getDeclinedBy(), state.getSessionsAttended(), List.of(), state.getSessionsMissed(), state.getMissedInARow(),
         state.getRespondBy(), state.getReminded(), state.getBaseline(), null, state.getAccepted(), List.of(),
-        state.getDeclineReason(), state.getChangedAt());
+        state.getDeclineReason(), state.getChangedAt(), state.getPrescriptions());
   }
 
   /** The start of the keys of a provider's list of its offers in one status. */

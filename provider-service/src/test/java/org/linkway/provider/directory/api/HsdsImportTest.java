@@ -19,6 +19,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.linkway.events.NeedCode;
+import org.linkway.events.ServiceKind;
 import org.linkway.events.ServiceListed;
 import org.linkway.events.ServiceStatus;
 import org.linkway.platform.domain.Postcodes;
@@ -177,6 +178,20 @@ class HsdsImportTest {
     assertThat(byId(again).get("acle-phone-friends").getIntakePaused()).isTrue();
     assertThat(byId(again).get("dereham-allotment").getIntakePaused()).isFalse();
     assertThat(byId(again).keySet()).isEqualTo(byId(HsdsImport.read(small(), EMPTY_DIRECTORY)).keySet());
+  }
+
+  @Test
+  void givenALinkWorkerService_whenTheSameFileIsImportedAgain_thenItStaysOneForTheSamePractices() {
+    ServiceListed first = byId(HsdsImport.read(small(), EMPTY_DIRECTORY)).get("acle-phone-friends");
+    ServiceListed linkWorkers = ServiceListed.newBuilder(first).setKind(ServiceKind.LINK_WORKER)
+        .setPractices(List.of("D82044")).build();
+
+    HsdsImport.Result again = HsdsImport.read(small(),
+        id -> id.equals("acle-phone-friends") ? Optional.of(linkWorkers) : Optional.empty());
+
+    assertThat(byId(again).get("acle-phone-friends").getKind()).isEqualTo(ServiceKind.LINK_WORKER);
+    assertThat(byId(again).get("acle-phone-friends").getPractices()).containsExactly("D82044");
+    assertThat(byId(again).get("dereham-allotment").getKind()).isEqualTo(ServiceKind.COMMUNITY);
   }
 
   @Test

@@ -75,7 +75,8 @@ class ProviderDecisionFuzzProperties {
     Class<?>[] types = constructor.getParameterTypes();
     for (int i = 0; i < types.length; i++) {
       arguments[i] = types[i] == OfferService.class
-          ? new OfferService(stores, mock(EventPublisher.class), decisions, mock(Identities.class))
+          ? new OfferService(stores, mock(EventPublisher.class), decisions, mock(Identities.class),
+              org.linkway.platform.testing.ReferenceTables.readByKeyOnly(new java.util.HashMap<>()))
           : mock(types[i]);
     }
     constructor.setAccessible(true);

@@ -81,7 +81,8 @@ class ProviderQueueControllerTest {
       StoreQueries.scan(byStatus, call.<String>getArgument(2), call.getArgument(3), call.<Boolean>getArgument(4), action);
       return null;
     }).when(stores).scan(eq(ProviderOffers.BY_STATUS.store()), anyString(), anyString(), any(), anyBoolean(), any());
-    offers = new OfferService(stores, mock(EventPublisher.class), mock(Decisions.class), mock(Identities.class));
+    offers = new OfferService(stores, mock(EventPublisher.class), mock(Decisions.class), mock(Identities.class),
+        org.linkway.platform.testing.ReferenceTables.readByKeyOnly(new java.util.HashMap<>()));
     client = WebTestClient.bindToController(new ProviderQueueController(offers, mock(OfferFeed.class), mock(LiveStreams.class)))
         .controllerAdvice(new ProblemHandler())
         .build();

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.linkway.commands.AcceptReferral;
 import org.linkway.commands.CompleteReferral;
 import org.linkway.commands.DeclineReferral;
+import org.linkway.commands.PrescribeService;
 import org.linkway.commands.ProviderCommand;
 import org.linkway.commands.RecordSession;
 import org.linkway.commands.RecordTimeCredits;
@@ -25,6 +26,8 @@ import org.linkway.events.ReferralCompleted;
 import org.linkway.events.ReferralDeclined;
 import org.linkway.events.ReferralOffered;
 import org.linkway.events.ReserveFunding;
+import org.linkway.events.ServiceKind;
+import org.linkway.events.ServicePrescribed;
 import org.linkway.events.SessionAttended;
 import org.linkway.events.SessionMissed;
 import org.linkway.events.TimeCreditsEarned;
@@ -169,6 +172,55 @@ class OfferCommandsTest {
     assertThat(reused).singleElement().isInstanceOf(OfferCommands.KeyReused.class);
     assertThat(OfferCommands.answer(reused.get(0), refused))
         .contains(Decisions.keyReused(session.getMetadata().getEventId()));
+  }
+
+  @Test
+  void givenALinkWorkerServicesAcceptedOffer_whenItPrescribesTwice_thenEachIsAReferralOfItsOwnAndTheSameCommandAgainIsOne() {
+    OfferState accepted = linkWorkers(accepted());
+    ProviderCommand befriending = keyed(command(P1, new PrescribeService(List.of(NeedCode.LONELINESS), "befriending")), "d-1");
+    String first = OfferCommands.prescriptionId(referralId, befriending.getMetadata().getEventId()).toString();
+
+    OfferState once = decided(accepted, befriending,
+        new ServicePrescribed(P1, "svc-1", first, List.of(NeedCode.LONELINESS), "befriending"));
+    ProviderCommand anyDebtAdvice = command(P1, new PrescribeService(List.of(NeedCode.MONEY_AND_DEBT), null));
+    String second = OfferCommands.prescriptionId(referralId, anyDebtAdvice.getMetadata().getEventId()).toString();
+    OfferState twice = decided(once, anyDebtAdvice,
+        new ServicePrescribed(P1, "svc-1", second, List.of(NeedCode.MONEY_AND_DEBT), null));
+
+    assertThat(twice.getPrescriptions()).containsExactly(first, second);
+    assertThat(twice.getStatus()).isEqualTo(OfferStatus.ACCEPTED);
+    // the first sent again (a timeout, another instance): answered as the first, nothing prescribed again
+    assertThat(decide(twice, befriending)).singleElement().isInstanceOf(OfferCommands.Resent.class);
+  }
+
+  @Test
+  void givenACommunityServiceOrAnOfferNotYetAccepted_whenItPrescribes_thenItIsRefusedSayingWhy() {
+    ProviderCommand prescribe = command(P1, new PrescribeService(List.of(NeedCode.LONELINESS), null));
+
+    assertThat(decide(accepted(), prescribe)).singleElement().isInstanceOfSatisfying(OfferCommands.Refused.class,
+        refused -> assertThat(refused.reason()).startsWith("only a link worker service prescribes community services"));
+    assertThat(decide(linkWorkers(offered()), prescribe)).singleElement().isInstanceOfSatisfying(
+        OfferCommands.Refused.class, refused -> assertThat(refused.reason()).isEqualTo(
+            "a link worker service prescribes once it has accepted the referral; it is OFFERED"));
+    assertThat(decide(linkWorkers(accepted()), command("prov-2", new PrescribeService(List.of(NeedCode.LONELINESS), null))))
+        .singleElement().isInstanceOfSatisfying(OfferCommands.Refused.class,
+            refused -> assertThat(refused.reason()).isEqualTo("this referral is not offered to provider prov-2"));
+  }
+
+  @Test
+  void givenAnEpisodeWithTheMostPrescriptions_whenItsLinkWorkersPrescribeAgain_thenItIsRefused() {
+    OfferState full = OfferState.newBuilder(linkWorkers(accepted())).setPrescriptions(
+        java.util.stream.IntStream.range(0, OfferCommands.MAX_PRESCRIPTIONS).mapToObj(i -> "p-" + i).toList()).build();
+
+    assertThat(decide(full, command(P1, new PrescribeService(List.of(NeedCode.LONELINESS), null)))).singleElement()
+        .isInstanceOfSatisfying(OfferCommands.Refused.class, refused -> assertThat(refused.reason())
+            .isEqualTo("this episode has 50 prescriptions, the most one episode makes"));
+  }
+
+  /** The offer as a link worker service's. */
+  private static OfferState linkWorkers(OfferState state) {
+    return OfferState.newBuilder(state)
+        .setOffer(ReferralOffered.newBuilder(state.getOffer()).setServiceKind(ServiceKind.LINK_WORKER).build()).build();
   }
 
   private List<OfferCommands.Event> decide(OfferState state, ProviderCommand command) {

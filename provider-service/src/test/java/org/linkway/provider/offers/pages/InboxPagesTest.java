@@ -39,7 +39,7 @@ class InboxPagesTest {
     // a list with a next page has a page before it: one declined referral shown
     String html = render(List.of(InboxPages.card(new OfferService.OfferView(UUID.fromString(CURSOR.substring(20)), "DECLINED",
         "rejected", "prov-1", "svc-1", 1, Instant.parse("2026-12-01T10:00:00Z"), List.of(), List.of(), null, 0, null, null, 0,
-        List.of()))), more, working, older, true);
+        List.of(), "COMMUNITY", List.of()))), more, working, older, true);
 
     assertThat(html).contains("id=\"more-offers\" href=\"" + more.replace("&", "&amp;") + "\" rel=\"next\"")
         .contains("id=\"more-working\" href=\"" + working + "\"")

@@ -38,7 +38,7 @@ public class ReferralService {
   public record ReferralView(
       UUID referralId, String status, String serviceRequestStatus, String taskStatus, String providerId,
       String serviceId, Instant respondBy, String commissioner, String referrer, List<String> needs, int attempts,
-      int sessionsAttended, int sessionsMissed, List<HistoryView> history) {}
+      int sessionsAttended, int sessionsMissed, List<HistoryView> history, String episodeId) {}
 
   record HistoryView(Instant at, String status, String event, String actor, String detail) {}
 
@@ -174,6 +174,7 @@ public class ReferralService {
         s.getSessionsAttended(), s.getSessionsMissed(),
         s.getHistory().stream()
             .map(h -> new HistoryView(h.getAt(), h.getStatus().name(), h.getEvent(), h.getActor(), identities.detailOf(h)))
-            .toList());
+            .toList(),
+        s.getSubmission().getEpisodeId());
   }
 }

@@ -46,7 +46,7 @@ public final class ReferralSummary {
       List<String> flags) {}
 
   private static final Set<String> JOURNEY = Set.of("ReferralOffered", "ReferralDeclined", "ReferralAccepted",
-      "ReferralCompleted", "ReferralUnplaced", "ReferralCancelled", "OfferReminderDue");
+      "ReferralCompleted", "ReferralUnplaced", "ReferralCancelled", "OfferReminderDue", "ServicePrescribed");
 
   private ReferralSummary() {}
 
@@ -58,10 +58,12 @@ public final class ReferralSummary {
         .map(h -> new Step(h.getAt(), h.getEvent(), h.getActor(), detail.apply(h))).toList();
     List<CodeToRecord> codes = new ArrayList<>();
     for (HistoryEntry h : s.getHistory()) {
-      if (h.getEvent().equals("ReferralAccepted")) {
+      // the person accepting or declining social prescribing: not a link worker's prescription of one service
+      boolean prescription = s.getSubmission().getEpisodeId() != null;
+      if (h.getEvent().equals("ReferralAccepted") && !prescription) {
         codes.add(new CodeToRecord(SocialPrescribing.SNOMED_SYSTEM, SocialPrescribing.SNOMED_REFERRED, "Referral to social prescribing service", h.getAt()));
       }
-      if (h.getEvent().equals("ReferralDeclined") && h.getStatus() == ReferralStatus.DECLINED) {
+      if (h.getEvent().equals("ReferralDeclined") && h.getStatus() == ReferralStatus.DECLINED && !prescription) {
         codes.add(new CodeToRecord(SocialPrescribing.SNOMED_SYSTEM, SocialPrescribing.SNOMED_DECLINED, "Social prescribing declined", h.getAt()));
       }
     }

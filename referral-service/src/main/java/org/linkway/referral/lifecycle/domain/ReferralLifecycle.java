@@ -44,6 +44,7 @@ import org.linkway.events.ReferralOffered;
 import org.linkway.events.ReferralSubmitted;
 import org.linkway.events.ReferralUnplaced;
 import org.linkway.events.SealedText;
+import org.linkway.events.ServicePrescribed;
 import org.linkway.events.ServiceListed;
 import org.linkway.events.SessionAttended;
 import org.linkway.events.SessionMissed;
@@ -77,6 +78,10 @@ import org.linkway.state.ReferralStatus;
  * SUBMITTED --cancelled by the referrer--> CANCELLED
  * OFFERED, ACCEPTED --the referrer's cancel, decided by provider-service in order with the provider's commands--> CANCELLED
  * </pre>
+ *
+ * <p>A referral a link worker service accepted is the person's episode with it: each community service its link worker
+ * prescribes ({@link Prescription}) is a new referral, made here ({@link Prescribed}) as a submission of its own,
+ * keyed by its own id, with the person, the practice and the commissioner of the episode.
  *
  * <p>An offer takes a place at its service, and the service's place decider gives it
  * ({@link org.linkway.referral.places}): routing asks the suitable services for one, best first ({@link Placing}), and
@@ -120,12 +125,12 @@ public final class ReferralLifecycle
 
   /** A record read that the referral's decider takes: from {@code referrals}, {@code referral-commands}, ... */
   public sealed interface Input permits Submission, Submit, Cancel, CancelAnswer, Acceptance, Decline, Reminder,
-      MissedSession, Session, Completion, Grant, NoneFree {
+      MissedSession, Session, Completion, Grant, NoneFree, Prescription {
     Kind kind();
 
     enum Kind {
       SUBMISSION, SUBMIT, CANCEL, CANCEL_ANSWER, ACCEPTANCE, DECLINE, REMINDER, MISSED_SESSION, SESSION, COMPLETION,
-      GRANT, NONE_FREE
+      GRANT, NONE_FREE, PRESCRIPTION
     }
 
     /**
@@ -166,6 +171,7 @@ public final class ReferralLifecycle
       if (payload instanceof SessionMissed missed) return Optional.of(new MissedSession(meta, missed));
       if (payload instanceof SessionAttended session) return Optional.of(new Session(meta, session));
       if (payload instanceof ReferralCompleted completed) return Optional.of(new Completion(meta, completed));
+      if (payload instanceof ServicePrescribed prescribed) return Optional.of(new Prescription(meta, prescribed));
       return Optional.empty();
     }
 
@@ -253,6 +259,14 @@ public final class ReferralLifecycle
     }
   }
 
+  /** The link worker service holding the referral (accepted) prescribed a community service. */
+  public record Prescription(EventMetadata metadata, ServicePrescribed prescribed) implements Input {
+    @Override
+    public Kind kind() {
+      return Kind.PRESCRIPTION;
+    }
+  }
+
   /** A place granted for the attempt {@code decision} answers. */
   public record Grant(PlaceDecision decision, PlaceGranted granted) implements Input {
     @Override
@@ -271,12 +285,12 @@ public final class ReferralLifecycle
 
   /** What happens to the referral. */
   public sealed interface Event permits Submitted, Placing, Offered, Unplaced, Unlisted, Accepted, DeclinedByThePerson,
-      Declined, Reminded, Missed, Attended, Completed, Cancelling, Released, Refused {
+      Declined, Reminded, Missed, Attended, Completed, Cancelling, Released, Refused, Prescribed {
     Kind kind();
 
     enum Kind {
       SUBMITTED, PLACING, OFFERED, UNPLACED, UNLISTED, ACCEPTED, DECLINED_BY_THE_PERSON, DECLINED, REMINDED, MISSED,
-      ATTENDED, COMPLETED, CANCELLING, RELEASED, REFUSED
+      ATTENDED, COMPLETED, CANCELLING, RELEASED, REFUSED, PRESCRIBED
     }
   }
 
@@ -388,6 +402,18 @@ public final class ReferralLifecycle
     }
   }
 
+  /**
+   * The episode's link worker prescribed a community service (noted in the episode's history): {@code prescription},
+   * written, is the new referral's submission, keyed by its own id.
+   */
+  public record Prescribed(EventMetadata metadata, ServicePrescribed prescribed, ReferralEvent prescription)
+      implements Event {
+    @Override
+    public Kind kind() {
+      return Kind.PRESCRIBED;
+    }
+  }
+
   /** A command on a referral there is not: refused. */
   public record Refused(UUID commandId, String reason) implements Event {
     @Override
@@ -491,6 +517,7 @@ public final class ReferralLifecycle
       case SESSION -> !withTheProvider(state) || state.getStatus() != ACCEPTED ? List.of()
           : List.of(new Attended(((Session) input).metadata(), ((Session) input).attended()));
       case COMPLETION -> withTheProvider(state) ? completed((Completion) input, state) : List.of();
+      case PRESCRIPTION -> withTheProvider(state) ? prescribed((Prescription) input, state) : List.of();
       case GRANT -> state == null ? List.of() : granted((Grant) input, state);
       case NONE_FREE -> state == null ? List.of() : noneFree((NoneFree) input, state);
     };
@@ -583,6 +610,14 @@ public final class ReferralLifecycle
           case ASKED, JOINED, REFUSED -> after;
         };
       }
+      case PRESCRIBED -> {
+        Prescribed prescribed = (Prescribed) event;
+        ServicePrescribed made = prescribed.prescribed();
+        yield noted(state, history(prescribed.metadata().getOccurredAt(), ACCEPTED, "ServicePrescribed",
+            actor(prescribed.metadata(), made.getProviderId()), "prescribed "
+                + (made.getPrescribedServiceId() == null ? "a community service" : made.getPrescribedServiceId())
+                + " for " + made.getNeeds() + ": referral " + made.getPrescriptionId(), null)).build();
+      }
       case RELEASED, REFUSED -> state;
     };
   }
@@ -594,6 +629,7 @@ public final class ReferralLifecycle
       case OFFERED -> Optional.of(((Offered) event).offered());
       case UNPLACED -> Optional.of(((Unplaced) event).unplaced());
       case CANCELLING -> ReferrerCancels.written(((Cancelling) event).decided());
+      case PRESCRIBED -> Optional.of(((Prescribed) event).prescription());
       case PLACING, UNLISTED, ACCEPTED, DECLINED_BY_THE_PERSON, DECLINED, REMINDED, MISSED, ATTENDED, COMPLETED,
           RELEASED, REFUSED -> Optional.empty();
     };
@@ -606,7 +642,7 @@ public final class ReferralLifecycle
       case ACCEPTED -> Optional.of(((Accepted) event).fill());
       case RELEASED -> Optional.of(((Released) event).release());
       case SUBMITTED, OFFERED, UNPLACED, UNLISTED, DECLINED_BY_THE_PERSON, DECLINED, REMINDED, MISSED, ATTENDED,
-          COMPLETED, CANCELLING, REFUSED -> Optional.empty();
+          COMPLETED, CANCELLING, REFUSED, PRESCRIBED -> Optional.empty();
     };
   }
 
@@ -619,7 +655,7 @@ public final class ReferralLifecycle
       case CANCELLING -> ((Cancelling) event).answers();
       case REFUSED -> List.of(new Answer(((Refused) event).commandId(), ((Refused) event).reason()));
       case SUBMITTED, PLACING, OFFERED, UNPLACED, UNLISTED, ACCEPTED, DECLINED_BY_THE_PERSON, DECLINED, REMINDED,
-          MISSED, ATTENDED, COMPLETED, RELEASED -> List.of();
+          MISSED, ATTENDED, COMPLETED, RELEASED, PRESCRIBED -> List.of();
     };
   }
 
@@ -631,7 +667,7 @@ public final class ReferralLifecycle
     return switch (input.kind()) {
       case SUBMIT -> Optional.of(((Submit) input).command().getMetadata().getEventId());
       case SUBMISSION, CANCEL, CANCEL_ANSWER, ACCEPTANCE, DECLINE, REMINDER, MISSED_SESSION, SESSION, COMPLETION, GRANT,
-          NONE_FREE -> Optional.empty();
+          NONE_FREE, PRESCRIPTION -> Optional.empty();
     };
   }
 
@@ -723,6 +759,33 @@ public final class ReferralLifecycle
     }
     return List.of(new Completed(input.metadata(), completed),
         new Released(release(input.metadata(), state, "completed")));
+  }
+
+  /**
+   * A prescription by the link worker service holding the accepted referral: a new referral (the id it was given),
+   * submitted as a direct prescription from the episode, with the episode's person (their sealed identity, so that the
+   * prescribed provider opens it as the link workers do), age and district, practice and commissioner; the GP's notes
+   * stay with the episode. Its needs are the link worker's; only the chosen service is asked, if one was chosen.
+   */
+  private List<Event> prescribed(Prescription input, ReferralState state) {
+    ServicePrescribed prescribed = input.prescribed();
+    if (state.getStatus() != ACCEPTED || !holdsOffer(state, prescribed.getProviderId(), prescribed.getServiceId())) {
+      return List.of();
+    }
+    ReferralSubmitted episode = state.getSubmission();
+    ReferralSubmitted prescription = ReferralSubmitted.newBuilder(episode)
+        .setNeeds(prescribed.getNeeds())
+        .setNotes(null)
+        .setSealedNotes(null)
+        .setPreferredServiceId(null)
+        .setRequestId(null)
+        .setDirectPrescription(true)
+        .setEpisodeId(state.getReferralId().toString())
+        .setPrescribedServiceId(prescribed.getPrescribedServiceId())
+        .build();
+    EventMetadata meta = EventMetadata.newBuilder(Events.causedBy(SELF, input.metadata(), "prescription", clock))
+        .setReferralId(UUID.fromString(prescribed.getPrescriptionId())).build();
+    return List.of(new Prescribed(input.metadata(), prescribed, new ReferralEvent(meta, prescription)));
   }
 
   /**
@@ -826,6 +889,7 @@ public final class ReferralLifecycle
         .setSealedPatient(submission.getSealedPatient())
         .setNotes(submission.getNotes())
         .setSealedNotes(submission.getSealedNotes())
+        .setServiceKind(service.getKind())
         .setReason(choice.reason())
         .setRespondBy(now.plus(settings.respondWithin(submission.getCommissioner())).truncatedTo(ChronoUnit.MILLIS))
         .build();

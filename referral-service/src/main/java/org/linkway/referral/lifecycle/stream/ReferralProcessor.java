@@ -3,6 +3,7 @@ package org.linkway.referral.lifecycle.stream;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.function.Function;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -141,10 +142,15 @@ final class ReferralProcessor extends ContextualProcessor<String, SpecificRecord
         .findFirst().or(() -> Optional.of(ReferralFeed.changedAt(state)));
   }
 
-  /** The person-keys record key of the referral's identity, or empty for a referral from before identities were sealed. */
+  /**
+   * The person-keys record key of the referral's identity, or empty for a referral from before identities were sealed,
+   * and for a link worker's prescription: it is sealed with its episode's key, which is erased with the episode, not
+   * before (a prescription's end would otherwise erase the person for the episode and its other prescriptions).
+   */
   static String identityKey(ReferralState state) {
     SealedPatient sealed = state.getSubmission().getSealedPatient();
-    return sealed == null ? "" : Identities.keyOf(sealed.getPersonId(), sealed.getKeyId());
+    if (sealed == null || state.getSubmission().getEpisodeId() != null) return "";
+    return Identities.keyOf(sealed.getPersonId(), sealed.getKeyId());
   }
 
   /** The state goes on to the referring practice's list ({@link PracticeReferrals}). */
@@ -196,7 +202,10 @@ final class ReferralProcessor extends ContextualProcessor<String, SpecificRecord
     if (!written.isEmpty()) {
       Record<String, SpecificRecord> traced = record.withHeaders(traces.of(referralId, record.headers()));
       for (ReferralEvent event : written) {
-        context().forward(traced.withValue(event).withTimestamp(event.getMetadata().getOccurredAt().toEpochMilli()));
+        // keyed by the referral each is about: this one's, or a prescription made from it (a referral of its own)
+        UUID about = event.getMetadata().getReferralId();
+        context().forward(traced.withKey(about == null ? referralId : about.toString()).withValue(event)
+            .withTimestamp(event.getMetadata().getOccurredAt().toEpochMilli()));
       }
     }
     for (ReferralLifecycle.Event event : events) {
@@ -226,7 +235,8 @@ final class ReferralProcessor extends ContextualProcessor<String, SpecificRecord
       context().forward(Decisions.reply(record, Decisions.refused(submit.command().getMetadata().getEventId(), reason)));
       forgetNewKey(submit.submit().getSubmission().getSealedPatient(), archived);
     } else if (input instanceof ReferralLifecycle.Submission submission) {
-      forgetNewKey(submission.submitted().getSealedPatient(), archived);
+      // a prescription's key is its episode's, not one sealed for it
+      if (submission.submitted().getEpisodeId() == null) forgetNewKey(submission.submitted().getSealedPatient(), archived);
       log.info("{} passed over: {}", input.kind(), reason);
     } else {
       log.info("{} passed over: {}", input.kind(), reason);

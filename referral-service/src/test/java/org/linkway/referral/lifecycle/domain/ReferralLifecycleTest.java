@@ -42,6 +42,7 @@ import org.linkway.events.ReferralSubmitted;
 import org.linkway.events.ReferralUnplaced;
 import org.linkway.events.ReleasePlace;
 import org.linkway.events.ServiceListed;
+import org.linkway.events.ServicePrescribed;
 import org.linkway.events.SessionAttended;
 import org.linkway.events.TakePlace;
 import org.linkway.platform.kafka.Events;
@@ -393,6 +394,48 @@ class ReferralLifecycleTest {
     assertThat(step.events()).isEmpty();
     assertThat(step.state().getHistory().get(step.state().getHistory().size() - 1).getDetail())
         .isEqualTo("COMPLETED after 4 sessions");
+  }
+
+  @Test
+  void givenAnAcceptedReferral_whenItsHolderPrescribesAService_thenANewReferralFromTheEpisodeIsSubmittedAndOfferedToThatServiceAlone() {
+    UUID prescriptionId = UUID.randomUUID();
+    ProviderEvent prescribed = fromProvider(new ServicePrescribed("prov-svc-1", "svc-1", prescriptionId.toString(),
+        List.of(LONELINESS), "svc-2"));
+
+    Step step = providerEvent(accepted(), prescribed);
+
+    assertThat(step.state().getStatus()).isEqualTo(ReferralStatus.ACCEPTED);
+    assertThat(historyEvents(step.state())).endsWith("ServicePrescribed");
+    assertThat(step.state().getHistory().get(step.state().getHistory().size() - 1).getDetail())
+        .isEqualTo("prescribed svc-2 for [LONELINESS]: referral " + prescriptionId);
+    ReferralEvent made = step.events().get(0);
+    assertThat(step.events()).hasSize(1);
+    assertThat(made.getMetadata().getReferralId()).isEqualTo(prescriptionId);
+    ReferralSubmitted prescription = (ReferralSubmitted) made.getPayload();
+    assertThat(prescription.getEpisodeId()).isEqualTo(referralId.toString());
+    assertThat(prescription.getDirectPrescription()).isTrue();
+    assertThat(prescription.getPrescribedServiceId()).isEqualTo("svc-2");
+    assertThat(prescription.getNeeds()).containsExactly(LONELINESS);
+    assertThat(prescription.getPersonId()).isEqualTo(submission.getPersonId());
+    assertThat(prescription.getReferrer()).isEqualTo(submission.getReferrer());
+    assertThat(prescription.getSealedNotes()).as("the GP's notes stay with the episode").isNull();
+
+    // read back from referrals, it is a referral of its own: offered to the chosen service, though svc-1 meets more needs
+    Step offered = submitted(made);
+    assertThat(offered.state().getReferralId()).isEqualTo(prescriptionId);
+    assertThat(offered.state().getStatus()).isEqualTo(ReferralStatus.OFFERED);
+    assertThat(offered.state().getServiceId()).isEqualTo("svc-2");
+  }
+
+  @Test
+  void givenAReferralNotAcceptedOrAnotherProvider_whenAPrescriptionArrives_thenItIsIgnored() {
+    ProviderEvent byTheHolder = fromProvider(new ServicePrescribed("prov-svc-1", "svc-1", UUID.randomUUID().toString(),
+        List.of(LONELINESS), null));
+    ProviderEvent byAnother = fromProvider(new ServicePrescribed("prov-svc-2", "svc-2", UUID.randomUUID().toString(),
+        List.of(LONELINESS), null));
+
+    assertThat(lifecycle.providerEvent(offered(), byTheHolder).events()).isEmpty();
+    assertThat(lifecycle.providerEvent(accepted(), byAnother).events()).isEmpty();
   }
 
   @Test
