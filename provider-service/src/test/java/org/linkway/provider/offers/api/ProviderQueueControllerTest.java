@@ -32,6 +32,10 @@ import org.junit.jupiter.api.Test;
 import org.linkway.events.NeedCode;
 import org.linkway.events.Patient;
 import org.linkway.events.ReferralOffered;
+import org.linkway.events.ServiceKind;
+import org.linkway.events.ServiceListed;
+import org.linkway.events.ServiceStatus;
+import org.linkway.platform.kafka.Events;
 import org.linkway.platform.kafka.EventPublisher;
 import org.linkway.platform.people.Identities;
 import org.linkway.platform.security.LiveStreams;
@@ -67,6 +71,7 @@ class ProviderQueueControllerTest {
   private final StoreQueries stores = mock(StoreQueries.class);
   private final KeyValueStore<String, OfferState> all = store(ProviderOffers.STORE);
   private final KeyValueStore<String, OfferState> byStatus = store(ProviderOffers.BY_STATUS.store());
+  private final java.util.Map<String, ServiceListed> directory = new java.util.HashMap<>();
   private OfferService offers;
   private WebTestClient client;
   private int made;
@@ -82,7 +87,7 @@ class ProviderQueueControllerTest {
       return null;
     }).when(stores).scan(eq(ProviderOffers.BY_STATUS.store()), anyString(), anyString(), any(), anyBoolean(), any());
     offers = new OfferService(stores, mock(EventPublisher.class), mock(Decisions.class), mock(Identities.class),
-        org.linkway.platform.testing.ReferenceTables.readByKeyOnly(new java.util.HashMap<>()));
+        org.linkway.platform.testing.ReferenceTables.readByKeyOnly(directory));
     client = WebTestClient.bindToController(new ProviderQueueController(offers, mock(OfferFeed.class), mock(LiveStreams.class)))
         .controllerAdvice(new ProblemHandler())
         .build();
@@ -118,6 +123,34 @@ class ProviderQueueControllerTest {
     UUID third = offer("prov-1", OfferStatus.ACCEPTED);
 
     assertThat(ids(fetch("/providers/prov-1/referrals"))).containsExactly(first, second, third);
+  }
+
+  @Test
+  void givenPrescriptionsThatCannotBe_whenSent_thenEachIsABadRequestNamingTheFieldBeforeAnyOfferIsRead() {
+    directory.put("lw", listing("lw", NeedCode.LONELINESS).setKind(ServiceKind.LINK_WORKER).build());
+    directory.put("walks-paused", listing("walks-paused", NeedCode.PHYSICAL_ACTIVITY).setIntakePaused(true).build());
+    directory.put("walks", listing("walks", NeedCode.PHYSICAL_ACTIVITY).build());
+    String at = "/providers/prov-1/referrals/" + UUID.randomUUID() + "/prescriptions";
+
+    java.util.function.BiConsumer<String, String> refused = (body, field) -> Problems.assertOneInvalidField(
+        client.post().uri(at).header("Idempotency-Key", "k-1").contentType(MediaType.APPLICATION_JSON).bodyValue(body)
+            .exchange(), field, reason -> assertThat(reason).isNotBlank());
+    refused.accept("{\"needs\": []}", "needs");
+    refused.accept("{\"needs\": [\"UNKNOWN\"]}", "needs[0]");
+    refused.accept("{\"needs\": [\"LONELINESS\"], \"serviceId\": \"lw\"}", "serviceId");
+    refused.accept("{\"needs\": [\"PHYSICAL_ACTIVITY\"], \"serviceId\": \"walks-paused\"}", "serviceId");
+    refused.accept("{\"needs\": [\"LONELINESS\"], \"serviceId\": \"walks\"}", "serviceId");
+    refused.accept("{\"needs\": [\"LONELINESS\"], \"serviceId\": \"nobody\"}", "serviceId");
+    Problems.assertOneInvalidField(client.post().uri(at).contentType(MediaType.APPLICATION_JSON)
+        .bodyValue("{\"needs\": [\"PHYSICAL_ACTIVITY\"], \"serviceId\": \"walks\"}").exchange(), "Idempotency-Key",
+        reason -> assertThat(reason).contains("required"));
+    verify(stores, never()).get(anyString(), anyString());
+  }
+
+  private static ServiceListed.Builder listing(String serviceId, NeedCode need) {
+    return ServiceListed.newBuilder().setMetadata(Events.metadata("provider-service", null, null)).setServiceId(serviceId)
+        .setProviderId("prov-" + serviceId).setProviderName("Provider").setServiceName(serviceId).setNeeds(List.of(need))
+        .setCommissioners(List.of("QMM")).setCapacity(5).setStatus(ServiceStatus.ACTIVE);
   }
 
   @Test
